@@ -1,0 +1,63 @@
+# aiplus: `make run` serves the platform on the embedded SQLite database with demo data and a background worker;
+# `make test` runs every check and the whole suite (again on PostgreSQL when DATABASE_URL points at one).
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+# The project's .python-version (3.12) selects the interpreter through pyenv; uv is installed with its pip,
+# because uv cannot download interpreters here.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+MANAGE := $(UV) run --frozen python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install browser run test lint test-sqlite test-postgres bench messages clean
+
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+# Debian's Chromium for the Playwright browser tests (Playwright's own browser download cannot work here), and a
+# small CJK font so that screenshots of the Chinese UI are readable.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then \
+	  echo "installing Debian's chromium and a CJK font for the browser tests…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+run: install
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) sync_reference
+	@$(MANAGE) seed_demo --seed 2026
+	@AIPLUS_DEMO=1 HOST=$(HOST) PORT=$(PORT) UV="$(UV)" bash scripts/run.sh
+
+lint: install
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports
+	$(MANAGE) check_packs
+	$(MANAGE) makemigrations --check --dry-run -v 0
+
+test-sqlite: install browser
+	env -u DATABASE_URL $(UV) run --frozen pytest
+
+test-postgres: install browser
+	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
+	  echo "== the suite again on PostgreSQL ($${DATABASE_URL%%@*}@…)"; \
+	  $(UV) run --frozen pytest; \
+	else echo "DATABASE_URL does not point at PostgreSQL: PostgreSQL run skipped"; fi
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	@for script in bench/[a-z]*.py; do echo "== $$script"; $(UV) run --frozen python $$script --quick; done
+
+messages: install
+	cd src/aiplus && ../../.venv/bin/python ../../manage.py makemessages -l en --no-obsolete && \
+	  ../../.venv/bin/python ../../manage.py compilemessages -l en
+
+clean:
+	rm -rf data/ .venv/ staticfiles/

@@ -1,0 +1,78 @@
+"""Shared fixtures: reference jurisdictions and a small world with a user for every role in two jurisdictions."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+ROLES = ("official", "auditor", "enterprise_member", "provider", "expert", "public")
+
+
+@dataclass
+class World:
+    admin: Any
+    orgs: dict[str, Any] = field(default_factory=dict)
+    users: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def user(self, role: str, place: str = "suzhou") -> Any:
+        return self.users[(place, role)]
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    from aiplus.core.reference import sync_jurisdictions
+
+    sync_jurisdictions()
+
+
+def _credit_code(rng: random.Random, division: str) -> str:
+    from aiplus.portal.demo import make_credit_code
+
+    return make_credit_code(rng, division, "enterprise")
+
+
+@pytest.fixture
+def make_org(reference: None) -> Any:
+    from aiplus.core import services
+    from aiplus.core.models import User
+
+    rng = random.Random(7)
+    admin = User.objects.filter(username="fixture-admin").first() or services.create_user(
+        acting_user=None, username="fixture-admin", password="x-password-123", is_superuser=True)
+
+    def make(place: str = "suzhou", kind: str = "enterprise", name: str | None = None) -> Any:
+        from aiplus.core.models import Jurisdiction
+
+        division = Jurisdiction.objects.get(code=place).division_code
+        return services.create_organisation(
+            acting_user=admin, jurisdiction=place, kind=kind,
+            name=name or f"测试{place}{kind}{rng.randint(0, 10**9)}有限公司",
+            credit_code=_credit_code(rng, division))
+
+    make.admin = admin  # type: ignore[attr-defined]
+    return make
+
+
+@pytest.fixture
+def world(make_org: Any) -> World:
+    """Suzhou and Shenzhen, each with an enterprise, a provider and a user in every role."""
+    from aiplus.core import services
+
+    admin = make_org.admin
+    result = World(admin=admin)
+    for place in ("suzhou", "shenzhen"):
+        result.orgs[f"{place}:enterprise"] = make_org(place, "enterprise")
+        result.orgs[f"{place}:provider"] = make_org(place, "compute_provider")
+        for role in ROLES:
+            user = services.create_user(acting_user=admin, username=f"{place}-{role}", password="x-password-123")
+            organisation = {"enterprise_member": result.orgs[f"{place}:enterprise"],
+                            "provider": result.orgs[f"{place}:provider"],
+                            "expert": result.orgs[f"{place}:enterprise"]}.get(role)
+            services.assign_role(acting_user=admin, user=user, role=role,
+                                 jurisdiction=place if role in ("official", "auditor") else None,
+                                 organisation_id=organisation.pk if organisation and role != "expert" else None)
+            result.users[(place, role)] = user
+    return result

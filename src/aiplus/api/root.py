@@ -1,0 +1,28 @@
+"""The API under /api/v1/: every app adds its router here. The UI and the API call the same services."""
+
+from ninja import NinjaAPI
+
+from aiplus.api import errors
+from aiplus.api.auth import OPTIONAL
+from aiplus.compute.api import router as compute_router
+from aiplus.core.api import router as core_router
+from aiplus.datahub.api import router as datahub_router
+from aiplus.experts.api import router as experts_router
+from aiplus.regulation.api import router as regulation_router
+from aiplus.scenarios.api import router as scenarios_router
+
+api = NinjaAPI(
+    title="aiplus API",
+    version="1",
+    description="人工智能促进条例实施平台接口 / API of the AI promotion regulation platform. "
+    "Errors always have the form {\"code\", \"message\", \"field\"}; messages follow Accept-Language.",
+    auth=OPTIONAL,
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/", core_router)
+api.add_router("/regulation", regulation_router)
+api.add_router("/experts", experts_router)
+api.add_router("/scenarios", scenarios_router)
+api.add_router("/compute", compute_router)
+api.add_router("/data", datahub_router)

@@ -1,0 +1,273 @@
+"""Compute API: the register (providers push availability), job requests, metering, vouchers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from aiplus.api.auth import AUTHENTICATED, OPTIONAL
+from aiplus.compute import selectors, services
+from aiplus.core.errors import NotFoundError
+
+router = Router(tags=["compute"])
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+class CentreIn(Schema):
+    operator_id: int
+    name: str = Field(..., max_length=200)
+    jurisdiction: str
+    location: str = ""
+    pue: Decimal
+    green_power_share: Decimal
+    grid_carbon_kg_per_kwh: Decimal
+    certifications: list[str] = []
+
+
+class CentreOut(Schema):
+    id: int
+    name: str
+    operator_id: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    city_code: str
+    province_code: str
+    country_code: str
+    pue: Decimal
+    green_power_share: Decimal
+    grid_carbon_kg_per_kwh: Decimal
+    certifications: list[str]
+
+
+class PoolIn(Schema):
+    accelerator_model: str
+    cards: int
+    memory_gb: int
+    price_cny_per_card_hour: Decimal
+    interconnect: str = ""
+    available_cards: int | None = None
+
+
+class PoolOut(Schema):
+    id: int
+    centre_id: int
+    accelerator_model: str
+    domestic: bool
+    cards: int
+    available_cards: int
+    memory_gb: int
+    interconnect: str
+    price_cny_per_card_hour: Decimal
+    availability_updated_at: dt.datetime | None
+
+
+class AvailabilityIn(Schema):
+    available_cards: int
+
+
+class LatencyIn(Schema):
+    region: str
+    latency_ms: Decimal
+
+
+class RequestIn(Schema):
+    title: str = Field(..., max_length=200)
+    accepted_models: list[str]
+    cards: int
+    hours: Decimal
+    organisation_id: int | None = None
+    deadline_hours: Decimal | None = None
+    budget_cny: Decimal | None = None
+    residency_level: str = ""
+    residency_region: str | None = None
+    cross_border_allowed: bool = False
+    cross_border_reference: str = ""
+    pref_cost: Decimal = Decimal("1")
+    pref_carbon: Decimal = Decimal("0")
+    pref_latency: Decimal = Decimal("0")
+    quota_id: int | None = None
+
+
+class PlacementOut(Schema):
+    pool_id: int
+    centre: str = Field(..., alias="pool.centre.name")
+    accelerator_model: str = Field(..., alias="pool.accelerator_model")
+    cost_cny: Decimal
+    subsidy_cny: Decimal
+    paid_cny: Decimal
+    carbon_kg: Decimal
+    latency_ms: Decimal
+    reason: str
+
+
+class RequestOut(Schema):
+    id: int
+    title: str
+    organisation_id: int
+    status: str
+    accepted_models: list[str]
+    cards: int
+    hours: Decimal
+    residency_level: str
+    quota_id: int | None
+    job_id: int | None
+    unplaced_code: str
+    unplaced_message: str
+    placement: PlacementOut | None = None
+
+    @staticmethod
+    def resolve_placement(obj: Any) -> Any:
+        return getattr(obj, "placement", None) if hasattr(obj, "placement") else None
+
+
+class UsageIn(Schema):
+    record_id: str
+    pool_id: int
+    card_hours: Decimal
+    amount_cny: Decimal
+    period_end: dt.date
+    organisation_id: int | None = None
+    request_id: int | None = None
+    invoice_number: str = ""
+
+
+class UsageOut(Schema):
+    id: int
+    provider_id: int
+    record_id: str
+    pool_id: int
+    organisation_id: int
+    card_hours: Decimal
+    amount_cny: Decimal
+    period_end: dt.date
+    reconciliation: str
+    reconciliation_note: str
+    created: bool = False
+
+
+class CsvIn(Schema):
+    text: str
+
+
+class QuotaOut(Schema):
+    id: int
+    programme_id: int
+    programme: str = Field(..., alias="programme.name")
+    organisation_id: int
+    amount_cny: Decimal
+    balance_cny: Decimal | None = None
+
+
+class RedeemIn(Schema):
+    usage_id: int
+    quota_id: int
+
+
+class RedemptionOut(Schema):
+    id: int
+    quota_id: int
+    usage_id: int
+    spend_cny: Decimal
+    amount_cny: Decimal
+    status: str
+    decision: dict[str, Any]
+
+
+class ClawbackIn(Schema):
+    reason: str
+
+
+@router.get("/centres", response=list[CentreOut], auth=OPTIONAL)
+def list_centres(request: HttpRequest, region: str = "") -> Any:
+    return selectors.centres(_user(request), region or None)
+
+
+@router.post("/centres", response={201: CentreOut}, auth=AUTHENTICATED)
+def register_centre(request: HttpRequest, payload: CentreIn) -> Any:
+    return Status(201, services.register_centre(acting_user=_user(request), **payload.dict()))
+
+
+@router.get("/pools", response=list[PoolOut], auth=OPTIONAL)
+def list_pools(request: HttpRequest, region: str = "") -> Any:
+    return selectors.pools(_user(request), region or None)
+
+
+@router.post("/centres/{centre_id}/pools", response={201: PoolOut}, auth=AUTHENTICATED)
+def add_pool(request: HttpRequest, centre_id: int, payload: PoolIn) -> Any:
+    return Status(201, services.add_pool(acting_user=_user(request), centre_id=centre_id, **payload.dict()))
+
+
+@router.post("/centres/{centre_id}/latency", auth=AUTHENTICATED)
+def set_latency(request: HttpRequest, centre_id: int, payload: LatencyIn) -> dict[str, Any]:
+    row = services.set_latency(acting_user=_user(request), centre_id=centre_id, **payload.dict())
+    return {"id": row.pk, "latency_ms": str(row.latency_ms)}
+
+
+@router.put("/pools/{pool_id}/availability", response=PoolOut, auth=AUTHENTICATED)
+def report_availability(request: HttpRequest, pool_id: int, payload: AvailabilityIn) -> Any:
+    return services.report_availability(acting_user=_user(request), pool_id=pool_id, **payload.dict())
+
+
+@router.get("/capacity", auth=OPTIONAL)
+def capacity(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
+    return selectors.capacity_by_centre(_user(request), region or None)
+
+
+@router.get("/requests", response=list[RequestOut], auth=AUTHENTICATED)
+def list_requests(request: HttpRequest) -> Any:
+    return selectors.requests_for(_user(request))[:200]
+
+
+@router.post("/requests", response={201: RequestOut}, auth=AUTHENTICATED)
+def submit_request(request: HttpRequest, payload: RequestIn) -> Any:
+    return Status(201, services.submit_request(acting_user=_user(request), **payload.dict()))
+
+
+@router.get("/requests/{request_id}", response=RequestOut, auth=AUTHENTICATED)
+def get_request(request: HttpRequest, request_id: int) -> Any:
+    found = selectors.request(_user(request), request_id)
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+@router.post("/usage", response={200: UsageOut, 201: UsageOut}, auth=AUTHENTICATED)
+def record_usage(request: HttpRequest, payload: UsageIn) -> Any:
+    usage, created = services.record_usage(acting_user=_user(request), **payload.dict())
+    usage.created = created  # type: ignore[attr-defined]
+    return Status(201 if created else 200, usage)
+
+
+@router.post("/usage/csv", auth=AUTHENTICATED)
+def import_usage(request: HttpRequest, payload: CsvIn) -> dict[str, int]:
+    return services.import_usage_csv(acting_user=_user(request), text=payload.text)
+
+
+@router.get("/usage", response=list[UsageOut], auth=AUTHENTICATED)
+def list_usage(request: HttpRequest) -> Any:
+    return selectors.usage_for(_user(request))[:500]
+
+
+@router.get("/quotas", response=list[QuotaOut], auth=AUTHENTICATED)
+def list_quotas(request: HttpRequest) -> Any:
+    rows = list(selectors.quotas_for(_user(request)))
+    balances = selectors.quota_balances(rows)
+    for row in rows:
+        row.balance_cny = balances[row.pk]  # type: ignore[attr-defined]
+    return rows
+
+
+@router.post("/redemptions", response={201: RedemptionOut}, auth=AUTHENTICATED)
+def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
+    return Status(201, services.redeem(acting_user=_user(request), **payload.dict()))
+
+
+@router.post("/redemptions/{redemption_id}/clawback", response=RedemptionOut, auth=AUTHENTICATED)
+def claw_back(request: HttpRequest, redemption_id: int, payload: ClawbackIn) -> Any:
+    return services.claw_back(acting_user=_user(request), redemption_id=redemption_id, reason=payload.reason)

@@ -1,0 +1,108 @@
+"""Every read of the compute module, restricted to what the user may see."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from aiplus.compute import ledger
+from aiplus.compute.models import (
+    ComputeCentre,
+    JobRequest,
+    LedgerEntry,
+    Redemption,
+    ResourcePool,
+    UsageRecord,
+    VoucherProgramme,
+    VoucherQuota,
+)
+from aiplus.core import permissions
+
+
+def centres(user: Any, region: str | None = None) -> QuerySet[ComputeCentre]:
+    rows = ComputeCentre.objects.restrict(user, "view").select_related("operator", "jurisdiction")
+    if region:
+        rows = rows.filter(Q(city_code=region) | Q(province_code=region) | Q(country_code=region)
+                           | Q(jurisdiction__code=region))
+    return rows
+
+
+def pools(user: Any, region: str | None = None) -> QuerySet[ResourcePool]:
+    rows = ResourcePool.objects.restrict(user, "view").select_related("centre", "centre__operator")
+    if region:
+        rows = rows.filter(Q(centre__city_code=region) | Q(centre__province_code=region)
+                           | Q(centre__country_code=region) | Q(centre__jurisdiction__code=region))
+    return rows
+
+
+def capacity_by_centre(user: Any, region: str | None = None) -> list[dict[str, Any]]:
+    """Cards, available cards and utilisation per centre (one aggregate query)."""
+    rows = (pools(user, region).values("centre_id", "centre__name", "centre__city_code")
+            .annotate(cards=Sum("cards"), available=Sum("available_cards"), pools=Count("id"))
+            .order_by("centre__name"))
+    result = []
+    for row in rows:
+        cards, available = row["cards"] or 0, row["available"] or 0
+        result.append({"id": row["centre_id"], "name": row["centre__name"], "city": row["centre__city_code"],
+                       "pools": row["pools"], "cards": cards, "available": available, "used": cards - available,
+                       "utilisation_pct": round(100 * (cards - available) / cards, 1) if cards else 0.0})
+    return result
+
+
+def provider_pools(user: Any) -> QuerySet[ResourcePool]:
+    return ResourcePool.objects.restrict(user, "change").select_related("centre")
+
+
+def requests_for(user: Any) -> QuerySet[JobRequest]:
+    return (JobRequest.objects.restrict(user, "view")
+            .select_related("organisation", "quota", "quota__programme", "placement", "placement__pool",
+                            "placement__pool__centre", "residency_region", "job"))
+
+
+def request(user: Any, request_id: int) -> JobRequest | None:
+    return requests_for(user).filter(pk=request_id).first()
+
+
+def usage_for(user: Any) -> QuerySet[UsageRecord]:
+    """Usage a provider reported, usage of the user's own organisation, or usage in an official's jurisdiction."""
+    own = permissions.user_organisation_ids(user, "view")
+    visible = UsageRecord.objects.restrict(user, "view")
+    if own:
+        visible = visible | UsageRecord.objects.filter(organisation_id__in=own)
+    return visible.select_related("pool", "pool__centre", "organisation", "redemption").distinct()
+
+
+def quotas_for(user: Any) -> QuerySet[VoucherQuota]:
+    return VoucherQuota.objects.restrict(user, "view").select_related("programme", "organisation")
+
+
+def quota_balances(quotas: list[VoucherQuota]) -> dict[int, Decimal]:
+    accounts = {ledger.quota_account(q): q.pk for q in quotas}
+    rows = (LedgerEntry.objects.filter(account__in=accounts).values("account")
+            .annotate(s=Sum("amount_cny")))
+    found = {accounts[r["account"]]: ledger.cents(r["s"]) for r in rows}
+    return {q.pk: found.get(q.pk, Decimal("0.00")) for q in quotas}
+
+
+def programmes_for(user: Any) -> QuerySet[VoucherProgramme]:
+    return VoucherProgramme.objects.restrict(user, "view").select_related("jurisdiction")
+
+
+def programme_spend(user: Any) -> list[dict[str, Any]]:
+    """Budget, issued, redeemed and clawed back per programme the user may change (officials)."""
+    rows = list(VoucherProgramme.objects.restrict(user, "change").select_related("jurisdiction"))
+    sums = (LedgerEntry.objects.filter(programme__in=rows).values("programme_id", "account_kind")
+            .annotate(s=Sum("amount_cny")))
+    by = {(r["programme_id"], r["account_kind"]): ledger.cents(r["s"]) for r in sums}
+    zero = Decimal("0.00")
+    return [{"programme": p, "budget": p.budget_cny,
+             "unissued": by.get((p.pk, "budget"), zero), "quota_left": by.get((p.pk, "quota"), zero),
+             "redeemed": by.get((p.pk, "payable"), zero)} for p in rows]
+
+
+def redemptions_for(user: Any) -> QuerySet[Redemption]:
+    return (Redemption.objects.restrict(user, "view")
+            .select_related("quota__organisation", "quota__programme", "usage", "usage__pool")
+            .prefetch_related("flags"))

@@ -1,0 +1,630 @@
+"""Every write of the compute module: one function, one transaction, one audit event."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.compute import ledger
+from aiplus.compute.ledger import Leg
+from aiplus.compute.models import (
+    DOMESTIC_MODELS,
+    AcceleratorModel,
+    Affiliation,
+    AuditFlag,
+    AvailabilityReport,
+    ComputeCentre,
+    JobRequest,
+    NetworkLatency,
+    Placement,
+    Redemption,
+    ResourcePool,
+    UsageRecord,
+    VoucherProgramme,
+    VoucherQuota,
+)
+from aiplus.core import audit, permissions
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
+from aiplus.regulation.coverage import implements
+
+ARTICLES_REGISTER: list[tuple[str, int | list[int]]] = [("suzhou", 34), ("guangdong", 7)]
+ARTICLES_VOUCHERS: list[tuple[str, int | list[int]]] = [("suzhou", [34, 35]), ("guangdong", 7)]
+Kind = ledger.Kind
+
+
+# ---------------------------------------------------------------------------------------------- input checks
+
+def _decimal(value: Any, field: str, *, minimum: Decimal | None = Decimal("0"), strict: bool = False,
+             maximum: Decimal | None = None) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ServiceError("invalid_number", _("“%(field)s”须为数字。") % {"field": field}, field) from None
+    if not number.is_finite():
+        raise ServiceError("invalid_number", _("“%(field)s”须为数字。") % {"field": field}, field)
+    if minimum is not None and (number <= minimum if strict else number < minimum):
+        message = _("“%(field)s”须大于 %(min)s。") if strict else _("“%(field)s”不能小于 %(min)s。")
+        raise ServiceError("out_of_range", message % {"field": field, "min": minimum}, field)
+    if maximum is not None and number > maximum:
+        raise ServiceError("out_of_range", _("“%(field)s”不能大于 %(max)s。") % {"field": field, "max": maximum},
+                           field)
+    return number
+
+
+def _integer(value: Any, field: str, *, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+    except (ValueError, TypeError):
+        raise ServiceError("invalid_number", _("“%(field)s”须为整数。") % {"field": field}, field) from None
+    if isinstance(value, float) and value != number:
+        raise ServiceError("invalid_number", _("“%(field)s”须为整数。") % {"field": field}, field)
+    if number < minimum:
+        raise ServiceError("out_of_range", _("“%(field)s”不能小于 %(min)s。") % {"field": field, "min": minimum},
+                           field)
+    return number
+
+
+def _accelerator(value: Any, field: str = "accelerator_model") -> str:
+    if value not in AcceleratorModel.values:
+        raise ServiceError("unknown_accelerator_model",
+                           _("未知的加速卡型号“%(model)s”：须为受控目录中的型号。") % {"model": value}, field)
+    return str(value)
+
+
+def _jurisdiction(code: Any, field: str) -> Jurisdiction:
+    if isinstance(code, Jurisdiction):
+        return code
+    found = Jurisdiction.objects.filter(code=code).first()
+    if found is None:
+        raise ServiceError("unknown_jurisdiction", _("未知的辖区代码“%(code)s”。") % {"code": code}, field)
+    return found
+
+
+def _ancestors(jurisdiction: Jurisdiction) -> dict[str, str]:
+    """City, province and country codes of a jurisdiction (walking up from a district)."""
+    found: dict[str, str] = {}
+    current: Jurisdiction | None = jurisdiction
+    while current is not None:
+        found.setdefault(current.level, current.code)
+        current = current.parent
+    return {"city": found.get("city", ""), "province": found.get("province", ""), "country": found.get("nation", "")}
+
+
+def _user_organisation(user: Any, organisation_id: int | None, field: str = "organisation") -> Organisation:
+    orgs = permissions.user_organisation_ids(user, "add")
+    if organisation_id is None:
+        if len(orgs) != 1:
+            raise ServiceError("organisation_required", _("请指定提交需求的单位。"), field)
+        organisation_id = next(iter(orgs))
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ServiceError("unknown_organisation", _("单位不存在。"), field)
+    if not permissions.can_create_in(user, jurisdiction_id=organisation.jurisdiction_id,
+                                     organisation_id=organisation.pk):
+        raise PermissionDeniedError()
+    return organisation
+
+
+def _changeable[M](model: type[M], user: Any, pk: Any, field: str) -> M:
+    base = model._default_manager.filter(pk=pk)  # type: ignore[attr-defined]
+    obj = base.restrict(user, "change").first()
+    if obj is None:
+        if base.restrict(user, "view").exists():
+            raise PermissionDeniedError()
+        raise ServiceError("not_found", _("记录不存在或您无权查看。"), field, status=404)
+    return obj  # type: ignore[no-any-return]
+
+
+# -------------------------------------------------------------------------------------------------- register
+
+@implements("compute.register", title_zh="算力资源登记与发布", title_en="Compute resource register",
+            articles=ARTICLES_REGISTER, url_name="compute:capacity")
+@transaction.atomic
+def register_centre(*, acting_user: Any, operator_id: int, name: str, jurisdiction: str, location: str = "",
+                    pue: Any, green_power_share: Any, grid_carbon_kg_per_kwh: Any,
+                    certifications: list[str] | None = None) -> ComputeCentre:
+    place = _jurisdiction(jurisdiction, "jurisdiction")
+    operator = Organisation.objects.filter(pk=operator_id).first()
+    if operator is None or operator.kind != OrganisationKind.COMPUTE_PROVIDER:
+        raise ServiceError("operator_not_provider", _("运营单位须为已登记的算力服务商。"), "operator")
+    if not permissions.can_create_in(acting_user, jurisdiction_id=place.pk, organisation_id=operator.pk):
+        raise PermissionDeniedError()
+    if not str(name).strip():
+        raise ServiceError("required", _("请填写名称。"), "name")
+    regions = _ancestors(place)
+    if not regions["city"]:
+        raise ServiceError("jurisdiction_level", _("算力中心须位于某个城市或其下辖区。"), "jurisdiction")
+    centre = ComputeCentre.objects.create(
+        name=str(name).strip(), operator=operator, jurisdiction=place, location=location,
+        city_code=regions["city"], province_code=regions["province"], country_code=regions["country"],
+        pue=_decimal(pue, "pue", minimum=Decimal("1"), maximum=Decimal("3")),
+        green_power_share=_decimal(green_power_share, "green_power_share", maximum=Decimal("1")),
+        grid_carbon_kg_per_kwh=_decimal(grid_carbon_kg_per_kwh, "grid_carbon_kg_per_kwh", maximum=Decimal("2")),
+        certifications=[str(c) for c in certifications or []])
+    audit.record(actor=acting_user, action="compute.centre.registered", instance=centre)
+    return centre
+
+
+@transaction.atomic
+def add_pool(*, acting_user: Any, centre_id: int, accelerator_model: str, cards: Any, memory_gb: Any,
+             price_cny_per_card_hour: Any, interconnect: str = "", available_cards: Any = None,
+             power_kw_per_card: Any = "0.4") -> ResourcePool:
+    centre = _changeable(ComputeCentre, acting_user, centre_id, "centre")
+    model = _accelerator(accelerator_model)
+    total = _integer(cards, "cards", minimum=1)
+    available = total if available_cards is None else _integer(available_cards, "available_cards")
+    if available > total:
+        raise ServiceError("exceeds_cards", _("可用卡数不能超过卡数。"), "available_cards")
+    pool = ResourcePool.objects.create(
+        centre=centre, accelerator_model=model, domestic=model in DOMESTIC_MODELS, cards=total,
+        memory_gb=_integer(memory_gb, "memory_gb", minimum=1), interconnect=interconnect,
+        price_cny_per_card_hour=_decimal(price_cny_per_card_hour, "price_cny_per_card_hour", strict=True),
+        available_cards=available, availability_updated_at=timezone.now(),
+        power_kw_per_card=_decimal(power_kw_per_card, "power_kw_per_card", strict=True))
+    audit.record(actor=acting_user, action="compute.pool.added", instance=pool,
+                 jurisdiction_id=centre.jurisdiction_id, organisation_id=centre.operator_id)
+    return pool
+
+
+@transaction.atomic
+def report_availability(*, acting_user: Any, pool_id: int, available_cards: Any) -> ResourcePool:
+    pool = _changeable(ResourcePool, acting_user, pool_id, "pool")
+    pool = ResourcePool.objects.select_for_update().select_related("centre").get(pk=pool.pk)
+    before = audit.snapshot(pool)
+    available = _integer(available_cards, "available_cards")
+    if available > pool.cards:
+        raise ServiceError("exceeds_cards", _("可用卡数不能超过卡数。"), "available_cards")
+    pool.available_cards = available
+    pool.availability_updated_at = timezone.now()
+    pool.save(update_fields=["available_cards", "availability_updated_at", "updated_at"])
+    AvailabilityReport.objects.create(pool=pool, available_cards=available)
+    audit.record(actor=acting_user, action="compute.pool.availability", instance=pool, before=before,
+                 jurisdiction_id=pool.centre.jurisdiction_id, organisation_id=pool.centre.operator_id)
+    return pool
+
+
+@transaction.atomic
+def set_latency(*, acting_user: Any, centre_id: int, region: str, latency_ms: Any) -> NetworkLatency:
+    centre = _changeable(ComputeCentre, acting_user, centre_id, "centre")
+    place = _jurisdiction(region, "region")
+    row, _created = NetworkLatency.objects.update_or_create(
+        centre=centre, region=place, defaults={"latency_ms": _decimal(latency_ms, "latency_ms")})
+    audit.record(actor=acting_user, action="compute.latency.set", instance=row,
+                 jurisdiction_id=centre.jurisdiction_id, organisation_id=centre.operator_id)
+    return row
+
+
+@transaction.atomic
+def declare_affiliation(*, acting_user: Any, organisation_id: int, affiliate_id: int, note: str = "") -> Affiliation:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    affiliate = Organisation.objects.filter(pk=affiliate_id).first()
+    if organisation is None:
+        raise ServiceError("unknown_organisation", _("单位不存在。"), "organisation")
+    if affiliate is None or affiliate.pk == organisation.pk:
+        raise ServiceError("unknown_organisation", _("关联单位不存在或与本单位相同。"), "affiliate")
+    if not permissions.can_create_in(acting_user, jurisdiction_id=organisation.jurisdiction_id,
+                                     organisation_id=organisation.pk):
+        raise PermissionDeniedError()
+    row = Affiliation.objects.create(organisation=organisation, affiliate=affiliate, note=note)
+    audit.record(actor=acting_user, action="compute.affiliation.declared", instance=row,
+                 jurisdiction_id=organisation.jurisdiction_id, organisation_id=organisation.pk)
+    return row
+
+
+def affiliated(organisation_id: int, provider_id: int) -> bool:
+    if organisation_id == provider_id:
+        return True
+    return Affiliation.objects.filter(
+        Q(organisation_id=organisation_id, affiliate_id=provider_id)
+        | Q(organisation_id=provider_id, affiliate_id=organisation_id)).exists()
+
+
+# ------------------------------------------------------------------------------------------ job requests
+
+def residency_satisfiable(level: str, region: Jurisdiction | None, models: list[str], cross_border: bool) -> bool:
+    pools = ResourcePool.objects.filter(accelerator_model__in=models)
+    if level and region is not None:
+        pools = pools.filter(**{f"centre__{level}_code": region.code})
+    if not cross_border:
+        pools = pools.filter(centre__country_code="cn")
+    return pools.exists()
+
+
+@implements("compute.requests", title_zh="算力需求与调度分配", title_en="Compute job requests and placement",
+            articles=ARTICLES_REGISTER, url_name="compute:requests")
+@transaction.atomic
+def submit_request(*, acting_user: Any, title: str, accepted_models: list[str], cards: Any, hours: Any,
+                   organisation_id: int | None = None, deadline_hours: Any = None, budget_cny: Any = None,
+                   residency_level: str = "", residency_region: str | None = None,
+                   cross_border_allowed: bool = False, cross_border_reference: str = "",
+                   pref_cost: Any = 1, pref_carbon: Any = 0, pref_latency: Any = 0,
+                   quota_id: int | None = None, start: bool = True) -> JobRequest:
+    organisation = _user_organisation(acting_user, organisation_id)
+    if not str(title).strip():
+        raise ServiceError("required", _("请填写名称。"), "title")
+    if not accepted_models:
+        raise ServiceError("required", _("请至少选择一种可接受的加速卡型号。"), "accepted_models")
+    models = [_accelerator(m, "accepted_models") for m in accepted_models]
+    card_count = _integer(cards, "cards", minimum=1)
+    hours_value = _decimal(hours, "hours", strict=True)
+    deadline = None if deadline_hours in (None, "") else _decimal(deadline_hours, "deadline_hours", strict=True)
+    if deadline is not None and deadline < hours_value:
+        raise ServiceError("deadline_too_short", _("截止时间短于作业时长。"), "deadline_hours")
+    budget = None if budget_cny in (None, "") else _decimal(budget_cny, "budget_cny", strict=True)
+    if residency_level not in JobRequest.ResidencyLevel.values:
+        raise ServiceError("invalid_choice", _("数据驻留层级无效。"), "residency_level")
+    region = None
+    if residency_level:
+        if not residency_region:
+            raise ServiceError("required", _("请选择数据驻留地区。"), "residency_region")
+        region = _jurisdiction(residency_region, "residency_region")
+        wanted = {"city": "city", "province": "province", "country": "nation"}[residency_level]
+        if region.level != wanted:
+            raise ServiceError("residency_level_mismatch", _("驻留地区与驻留层级不一致。"), "residency_region")
+    if cross_border_allowed and not str(cross_border_reference).strip():
+        raise ServiceError("cross_border_reference_required",
+                           _("允许出境须填写已备案的数据出境路径（安全评估、标准合同或认证）编号。"),
+                           "cross_border_reference")
+    if not residency_satisfiable(residency_level, region, models, bool(cross_border_allowed)):
+        raise ServiceError("residency_unsatisfiable",
+                           _("没有任何算力中心同时满足所选型号与数据驻留要求。"), "residency_region")
+    quota = None
+    if quota_id is not None:
+        quota = VoucherQuota.objects.restrict(acting_user, "view").filter(pk=quota_id).first()
+        if quota is None or quota.organisation_id != organisation.pk:
+            raise ServiceError("voucher_of_other_organisation", _("该算力券不属于提交需求的单位。"), "quota")
+    weights = {name: _decimal(value, name, maximum=Decimal("100")) for name, value in
+               (("pref_cost", pref_cost), ("pref_carbon", pref_carbon), ("pref_latency", pref_latency))}
+    request = JobRequest.objects.create(
+        title=str(title).strip(), organisation=organisation, jurisdiction_id=organisation.jurisdiction_id,
+        submitted_by=acting_user, accepted_models=models, cards=card_count, hours=hours_value,
+        deadline_hours=deadline, budget_cny=budget, residency_level=residency_level, residency_region=region,
+        cross_border_allowed=bool(cross_border_allowed), cross_border_reference=str(cross_border_reference),
+        quota=quota, **weights)
+    audit.record(actor=acting_user, action="compute.request.submitted", instance=request)
+    if start:
+        from aiplus.compute.tasks import place_request
+        from aiplus.core.jobs import start_job
+
+        job = start_job(acting_user=acting_user, name=f"compute placement #{request.pk}", task=place_request,
+                        total=3, request_id=request.pk)
+        JobRequest.objects.filter(pk=request.pk).update(job=job)
+        request.job = job
+    return request
+
+
+@transaction.atomic
+def apply_placement(*, acting_user: Any, request_id: int, result: dict[str, Any]) -> JobRequest:
+    """Store the broker's answer for a request (run by the placement task; `acting_user` None is the system)."""
+    request = JobRequest.objects.select_for_update().get(pk=request_id)
+    before = audit.snapshot(request)
+    if request.status != JobRequest.Status.PLACING:
+        raise ServiceError("already_placed", _("该需求已完成调度。"), "request")
+    if result.get("pool_id"):
+        pool = ResourcePool.objects.select_for_update().get(pk=result["pool_id"])
+        if pool.available_cards < request.cards:
+            request.status = JobRequest.Status.UNPLACED
+            request.unplaced_code = "capacity_exhausted"
+            request.unplaced_message = str(_("调度期间资源池可用卡数已不足。"))
+        else:
+            pool.available_cards -= request.cards
+            pool.save(update_fields=["available_cards", "updated_at"])
+            Placement.objects.create(request=request, pool=pool, **{k: result[k] for k in (
+                "cost_cny", "subsidy_cny", "paid_cny", "carbon_kg", "latency_ms", "reason")})
+            request.status = JobRequest.Status.PLACED
+    else:
+        request.status = JobRequest.Status.UNPLACED
+        request.unplaced_code = str(result.get("code", ""))[:40]
+        request.unplaced_message = str(result.get("message", ""))[:300]
+    request.save(update_fields=["status", "unplaced_code", "unplaced_message", "updated_at"])
+    audit.record(actor=acting_user, action="compute.request.placed", instance=request, before=before)
+    return request
+
+
+@transaction.atomic
+def fail_placement(*, acting_user: Any, request_id: int, message: str) -> None:
+    request = JobRequest.objects.select_for_update().get(pk=request_id)
+    before = audit.snapshot(request)
+    request.status = JobRequest.Status.FAILED
+    request.unplaced_message = message[:300]
+    request.save(update_fields=["status", "unplaced_message", "updated_at"])
+    audit.record(actor=acting_user, action="compute.request.failed", instance=request, before=before)
+
+
+# -------------------------------------------------------------------------------------------------- metering
+
+def _record_usage(acting_user: Any, *, record_id: str, pool_id: Any, card_hours: Any, amount_cny: Any,
+                  period_end: Any, organisation_id: Any = None, request_id: Any = None,
+                  invoice_number: str = "") -> tuple[UsageRecord, bool]:
+    record_id = str(record_id or "").strip()
+    if not record_id:
+        raise ServiceError("required", _("请填写记录编号。"), "record_id")
+    try:
+        pool = _changeable(ResourcePool, acting_user, int(pool_id), "pool")
+    except (TypeError, ValueError):
+        raise ServiceError("not_found", _("记录不存在或您无权查看。"), "pool") from None
+    provider_id = pool.centre.operator_id
+    existing = UsageRecord.objects.filter(provider_id=provider_id, record_id=record_id).first()
+    if existing is not None:
+        return existing, False
+    hours = _decimal(card_hours, "card_hours", strict=True)
+    amount = _decimal(amount_cny, "amount_cny")
+    try:
+        end = period_end if isinstance(period_end, dt.date) else dt.date.fromisoformat(str(period_end))
+    except ValueError:
+        raise ServiceError("invalid_date", _("计量截止日须为 YYYY-MM-DD 格式。"), "period_end") from None
+    placement = None
+    if request_id not in (None, ""):
+        placement = Placement.objects.select_related("request").filter(request_id=request_id).first()
+        if placement is None:
+            raise ServiceError("unknown_request", _("找不到该需求的分配记录。"), "request_id")
+    if organisation_id in (None, ""):
+        if placement is None:
+            raise ServiceError("required", _("请填写使用单位。"), "organisation_id")
+        organisation_id = placement.request.organisation_id
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ServiceError("unknown_organisation", _("单位不存在。"), "organisation_id")
+    state, note = UsageRecord.Reconciliation.UNPLACED, ""
+    if placement is not None:
+        planned = Decimal(placement.request.cards) * placement.request.hours
+        problems = []
+        if placement.pool_id != pool.pk:
+            problems.append("pool differs from the placement")
+        if placement.request.organisation_id != organisation.pk:
+            problems.append("organisation differs from the placement")
+        used = (UsageRecord.objects.filter(placement=placement).aggregate(s=Sum("card_hours"))["s"]
+                or Decimal("0")) + hours
+        if used > planned:
+            problems.append(f"{used} card-hours exceed the {planned} placed")
+        state = UsageRecord.Reconciliation.MISMATCH if problems else UsageRecord.Reconciliation.MATCHED
+        note = "; ".join(problems)
+    try:
+        with transaction.atomic():
+            usage = UsageRecord.objects.create(
+                provider_id=provider_id, record_id=record_id, pool=pool, organisation=organisation,
+                placement=placement, card_hours=hours, amount_cny=amount, invoice_number=str(invoice_number)[:60],
+                period_end=end, reconciliation=state, reconciliation_note=note)
+    except IntegrityError:  # the same record sent twice at once: the other insert won
+        return UsageRecord.objects.get(provider_id=provider_id, record_id=record_id), False
+    return usage, True
+
+
+@implements("compute.metering", title_zh="算力用量计量与对账", title_en="Metered compute usage and reconciliation",
+            articles=ARTICLES_VOUCHERS, url_name="compute:provider")
+@transaction.atomic
+def record_usage(*, acting_user: Any, record_id: str, pool_id: int, card_hours: Any, amount_cny: Any,
+                 period_end: Any, organisation_id: int | None = None, request_id: int | None = None,
+                 invoice_number: str = "") -> tuple[UsageRecord, bool]:
+    """Record one metered usage record. The same (provider, record id) again changes nothing."""
+    usage, created = _record_usage(acting_user, record_id=record_id, pool_id=pool_id, card_hours=card_hours,
+                                   amount_cny=amount_cny, period_end=period_end, organisation_id=organisation_id,
+                                   request_id=request_id, invoice_number=invoice_number)
+    if created:
+        audit.record(actor=acting_user, action="compute.usage.recorded", instance=usage,
+                     jurisdiction_id=usage.organisation.jurisdiction_id, organisation_id=usage.provider_id)
+    return usage, created
+
+
+CSV_COLUMNS = ("record_id", "pool_id", "organisation_id", "request_id", "card_hours", "amount_cny",
+               "period_end", "invoice_number")
+
+
+@transaction.atomic
+def import_usage_csv(*, acting_user: Any, text: str) -> dict[str, int]:
+    """Import usage from CSV (header: CSV_COLUMNS). All rows or none; an error names the row and field."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("record_id", "pool_id", "card_hours", "amount_cny", "period_end")
+               if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ServiceError("csv_columns", _("CSV 缺少列：%(cols)s。") % {"cols": ", ".join(missing)}, "file")
+    created = duplicates = 0
+    for line, row in enumerate(reader, start=2):
+        try:
+            _usage, new = _record_usage(
+                acting_user, record_id=row.get("record_id") or "", pool_id=row.get("pool_id"),
+                card_hours=row.get("card_hours"), amount_cny=row.get("amount_cny"), period_end=row.get("period_end"),
+                organisation_id=row.get("organisation_id") or None, request_id=row.get("request_id") or None,
+                invoice_number=row.get("invoice_number") or "")
+        except ServiceError as problem:
+            raise ServiceError(problem.code, _("第 %(line)s 行：%(message)s") % {
+                "line": line, "message": problem.message}, problem.field) from None
+        created += new
+        duplicates += not new
+    if created:
+        audit.record(actor=acting_user, action="compute.usage.imported", object_type="compute.usagerecord",
+                     object_id="csv", object_repr=f"{created} usage records",
+                     organisation_id=next(iter(permissions.user_organisation_ids(acting_user, "add")), None),
+                     after={"created": created, "duplicates": duplicates})
+    return {"created": created, "duplicates": duplicates}
+
+
+# --------------------------------------------------------------------------------------------------- vouchers
+
+@implements("compute.vouchers", title_zh="算力券发放、兑付与追回",
+            title_en="Compute vouchers: quotas, redemption, clawback", articles=ARTICLES_VOUCHERS,
+            url_name="compute:vouchers")
+@transaction.atomic
+def create_programme(*, acting_user: Any, name: str, jurisdiction: str, parameter_prefix: str, budget_cny: Any,
+                     valid_from: dt.date, valid_until: dt.date, eligible_provider_ids: list[int] | None = None,
+                     is_published: bool = True) -> VoucherProgramme:
+    from aiplus.regulation.runtime import parameters
+
+    place = _jurisdiction(jurisdiction, "jurisdiction")
+    if place.pk not in permissions.user_jurisdiction_ids(acting_user, "add") and not acting_user.is_superuser:
+        raise PermissionDeniedError()
+    if not str(name).strip():
+        raise ServiceError("required", _("请填写名称。"), "name")
+    if f"{parameter_prefix}.rate" not in parameters() or f"{parameter_prefix}.annual_cap_cny" not in parameters():
+        message = _("参数前缀“%(p)s”在已启用的规则包中没有 rate 与 annual_cap_cny 参数。")
+        raise ServiceError("unknown_parameters", message % {"p": parameter_prefix}, "parameter_prefix")
+    budget = _decimal(budget_cny, "budget_cny", strict=True)
+    if valid_until < valid_from:
+        raise ServiceError("invalid_period", _("截止日期早于生效日期。"), "valid_until")
+    providers = list(Organisation.objects.filter(pk__in=eligible_provider_ids or [],
+                                                 kind=OrganisationKind.COMPUTE_PROVIDER))
+    if len(providers) != len(set(eligible_provider_ids or [])):
+        raise ServiceError("unknown_provider", _("可兑付服务商须为已登记的算力服务商。"), "eligible_providers")
+    programme = VoucherProgramme.objects.create(
+        name=str(name).strip(), jurisdiction=place, parameter_prefix=parameter_prefix, budget_cny=budget,
+        valid_from=valid_from, valid_until=valid_until, is_published=is_published)
+    programme.eligible_providers.set(providers)
+    ledger.post(programme, "fund", [Leg(Kind.BUDGET, ledger.budget_account(programme), budget),
+                                    Leg(Kind.FUNDING, ledger.funding_account(programme), -budget)],
+                memo="programme budget")
+    audit.record(actor=acting_user, action="compute.programme.created", instance=programme)
+    return programme
+
+
+@transaction.atomic
+def issue_quota(*, acting_user: Any, programme_id: int, organisation_id: int, amount_cny: Any,
+                is_startup: bool = False) -> VoucherQuota:
+    programme = _changeable(VoucherProgramme, acting_user, programme_id, "programme")
+    programme = VoucherProgramme.objects.select_for_update().get(pk=programme.pk)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ServiceError("unknown_organisation", _("单位不存在。"), "organisation")
+    amount = _decimal(amount_cny, "amount_cny", strict=True)
+    left = ledger.balance(ledger.budget_account(programme))
+    if amount > left:
+        raise ServiceError("exceeds_budget", _("额度超过项目剩余可发放预算（%(left)s 元）。") % {"left": left},
+                           "amount_cny")
+    if VoucherQuota.objects.filter(programme=programme, organisation=organisation).exists():
+        raise ServiceError("duplicate_quota", _("该单位已持有本项目的额度。"), "organisation")
+    quota = VoucherQuota.objects.create(programme=programme, organisation=organisation, amount_cny=amount,
+                                        is_startup=is_startup)
+    ledger.post(programme, "issue", [Leg(Kind.QUOTA, ledger.quota_account(quota), amount, quota, organisation.pk),
+                                     Leg(Kind.BUDGET, ledger.budget_account(programme), -amount)],
+                memo=f"quota for {organisation.pk}")
+    audit.record(actor=acting_user, action="compute.quota.issued", instance=quota,
+                 jurisdiction_id=programme.jurisdiction_id, organisation_id=organisation.pk)
+    return quota
+
+
+def used_this_year(quota: VoucherQuota, year: int) -> Decimal:
+    return (Redemption.objects.filter(quota__organisation_id=quota.organisation_id,
+                                      quota__programme__parameter_prefix=quota.programme.parameter_prefix,
+                                      status=Redemption.Status.REDEEMED, usage__period_end__year=year)
+            .aggregate(s=Sum("amount_cny"))["s"] or Decimal("0.00"))
+
+
+def estimate_subsidy(quota: VoucherQuota, *, spend_cny: Decimal, domestic: bool, provider_id: int,
+                     on: dt.date) -> tuple[Decimal, dict[str, Any]]:
+    """What the redemption rule would pay for this spend now (read-only; used for placements and previews)."""
+    from aiplus.regulation.runtime import parameters
+    from aiplus.rules.library.vouchers import voucher_redemption
+
+    programme = quota.programme
+    decision = voucher_redemption(
+        parameters(), programme=programme.programme_code, effective_on=on, spend_cny=spend_cny,
+        used_this_year_cny=used_this_year(quota, on.year),
+        budget_remaining_cny=programme.budget_cny - ledger.redeemed_total(programme),
+        is_startup=quota.is_startup, is_opc=quota.organisation.kind == OrganisationKind.OPC,
+        domestic_chips=domestic, provider_affiliated=affiliated(quota.organisation_id, provider_id))
+    result = decision.as_dict()
+    amount = Decimal(str(decision.amounts.get("amount_cny", "0")))
+    left = ledger.balance(ledger.quota_account(quota))
+    if amount > left:
+        amount = max(left, Decimal("0.00"))
+        result["data"] = {**result.get("data", {}), "limited_by_quota_cny": str(left)}
+    result["payable_cny"] = str(amount)
+    return amount, result
+
+
+@transaction.atomic
+def redeem(*, acting_user: Any, usage_id: int, quota_id: int) -> Redemption:
+    """Redeem a voucher quota against one metered usage record (据实结算)."""
+    from aiplus.compute.selectors import usage_for
+
+    usage = usage_for(acting_user).filter(pk=usage_id).select_related("pool").first()
+    if usage is None:
+        raise ServiceError("not_found", _("用量记录不存在或您无权查看。"), "usage", status=404)
+    visible = VoucherQuota.objects.restrict(acting_user, "change").filter(pk=quota_id).values_list(
+        "programme_id", flat=True).first()
+    if visible is None:
+        raise ServiceError("voucher_of_other_organisation", _("该算力券不存在或不属于您的单位。"), "quota")
+    # Lock the programme first, then the quota: every redemption takes them in this order.
+    programme = VoucherProgramme.objects.select_for_update().get(pk=visible)
+    quota = VoucherQuota.objects.select_for_update().select_related("organisation").get(pk=quota_id)
+    quota.programme = programme
+    if quota.organisation_id != usage.organisation_id:
+        raise ServiceError("voucher_of_other_organisation", _("该算力券属于其他单位，不能用于本单位的用量。"), "quota")
+    if Redemption.objects.filter(usage=usage).exists():
+        raise ServiceError("already_redeemed", _("该用量记录已兑付过。"), "usage")
+    if not programme.valid_from <= usage.period_end <= programme.valid_until:
+        raise ServiceError("outside_validity", _("用量不在算力券有效期内。"), "usage")
+    if not programme.eligible_providers.filter(pk=usage.provider_id).exists():
+        raise ServiceError("provider_not_eligible", _("该服务商不在本算力券的可兑付服务商名单中。"), "usage")
+    amount, decision = estimate_subsidy(quota, spend_cny=usage.amount_cny, domestic=usage.pool.domestic,
+                                        provider_id=usage.provider_id, on=usage.period_end)
+    redemption = Redemption.objects.create(quota=quota, usage=usage, spend_cny=usage.amount_cny, amount_cny=amount,
+                                           decision=decision)
+    if amount > 0:
+        ledger.post(programme, "redeem", [
+            Leg(Kind.QUOTA, ledger.quota_account(quota), -amount, quota, quota.organisation_id),
+            Leg(Kind.PAYABLE, ledger.payable_account(programme, usage.provider_id), amount, None, usage.provider_id),
+        ], redemption=redemption, memo=f"usage {usage.provider_id}/{usage.record_id}")
+    audit.record(actor=acting_user, action="compute.voucher.redeemed", instance=redemption,
+                 jurisdiction_id=programme.jurisdiction_id, organisation_id=quota.organisation_id)
+    return redemption
+
+
+@transaction.atomic
+def claw_back(*, acting_user: Any, redemption_id: int, reason: str) -> Redemption:
+    found = Redemption.objects.filter(pk=redemption_id).values_list("quota__programme_id", flat=True).first()
+    if found is None or found not in VoucherProgramme.objects.restrict(acting_user, "change").values_list(
+            "pk", flat=True):
+        if found is not None and Redemption.objects.restrict(acting_user, "view").filter(pk=redemption_id).exists():
+            raise PermissionDeniedError()
+        raise NotFoundError()
+    if not str(reason).strip():
+        raise ServiceError("required", _("请说明追回理由。"), "reason")
+    VoucherProgramme.objects.select_for_update().get(pk=found)
+    redemption = Redemption.objects.select_for_update().get(pk=redemption_id)
+    before = audit.snapshot(redemption)
+    if redemption.status == Redemption.Status.CLAWED_BACK:
+        raise ServiceError("already_clawed_back", _("该笔兑付已追回。"), "redemption")
+    original = redemption.transactions.filter(kind="redeem").first()
+    if original is not None:
+        ledger.reverse(original, "clawback", memo=str(reason))
+    redemption.status = Redemption.Status.CLAWED_BACK
+    redemption.save(update_fields=["status", "updated_at"])
+    audit.record(actor=acting_user, action="compute.voucher.clawed_back", instance=redemption, before=before,
+                 jurisdiction_id=redemption.quota.programme.jurisdiction_id,
+                 organisation_id=redemption.quota.organisation_id, message=str(reason))
+    return redemption
+
+
+@transaction.atomic
+def run_post_audit(*, acting_user: Any, programme_id: int) -> list[AuditFlag]:
+    """Flag related-party suppliers and invoice numbers claimed twice across the programme."""
+    programme = _changeable(VoucherProgramme, acting_user, programme_id, "programme")
+    redemptions = list(Redemption.objects.filter(quota__programme=programme).select_related("usage", "quota"))
+    by_invoice: dict[str, list[Redemption]] = {}
+    for row in redemptions:
+        if row.usage.invoice_number:
+            by_invoice.setdefault(row.usage.invoice_number, []).append(row)
+    new: list[AuditFlag] = []
+    for row in redemptions:
+        found: list[tuple[str, str]] = []
+        if affiliated(row.quota.organisation_id, row.usage.provider_id):
+            found.append((AuditFlag.Code.RELATED_PARTY, "provider is affiliated with the voucher holder"))
+        if len(by_invoice.get(row.usage.invoice_number, [])) > 1:
+            found.append((AuditFlag.Code.DUPLICATE_INVOICE, f"invoice {row.usage.invoice_number} claimed "
+                                                            f"{len(by_invoice[row.usage.invoice_number])} times"))
+        for code, message in found:
+            flag, created = AuditFlag.objects.get_or_create(redemption=row, code=code, defaults={"message": message})
+            if created:
+                new.append(flag)
+    audit.record(actor=acting_user, action="compute.vouchers.post_audit", instance=programme,
+                 after={"new_flags": [(f.redemption_id, f.code) for f in new]})
+    return new

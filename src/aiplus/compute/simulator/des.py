@@ -1,0 +1,438 @@
+"""Trace-driven discrete-event simulation of one or many compute centres.
+
+Each centre is a pool of GPUs with its own queue (FIFO, FIFO + EASY backfill, or SJF).  A dispatch policy
+decides which centre(s) an arriving job joins:
+
+- local-only: the job stays in its home centre (today's dispersed situation);
+- replicate-first-fit: copies go to every centre that can hold it and the first to start it wins
+  (MultiKueue / Slurm federation);
+- cheapest: the cheapest centre that can start it now, else the cheapest that can hold it (SkyPilot-style,
+  per request);
+- least-loaded: the centre with the least running + queued GPU demand per GPU;
+- broker: arrivals are batched per window and placed by the broker MILP, with each centre offered as a
+  "start now" pool (its uncommitted free GPUs) and a "queue" pool priced with its expected wait.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from ..broker import BrokerOptions, Centre, Job, Pool, Preferences, solve
+from .loaders import TraceJob
+
+QUEUE_POLICIES = ("fifo", "easy", "sjf")
+DISPATCH_POLICIES = ("local-only", "replicate-first-fit", "cheapest", "least-loaded", "broker")
+# Slurm's default_queue_depth: backfill looks this far down the queue.
+BACKFILL_DEPTH = 100
+
+
+@dataclass(frozen=True)
+class CentreSpec:
+    id: str
+    gpus: int
+    price_cny_per_gpu_hour: float
+    pue: float
+    green_share: float
+    grid_carbon_kg_per_kwh: float = 0.58
+    power_kw_per_gpu: float = 0.4
+    city: str = ""
+    province: str = ""
+
+    def carbon_kg_per_gpu_hour(self) -> float:
+        return self.power_kw_per_gpu * self.pue * self.grid_carbon_kg_per_kwh * (1.0 - self.green_share)
+
+
+@dataclass
+class _Run:
+    job: int
+    centre: int
+    start: float
+    end: float
+
+
+@dataclass
+class _CentreState:
+    spec: CentreSpec
+    free: int
+    queue: list[int] = field(default_factory=list)
+    running: list[_Run] = field(default_factory=list)
+    queued_gpus: int = 0
+
+
+@dataclass(frozen=True)
+class SimResult:
+    start: np.ndarray
+    finish: np.ndarray
+    centre: np.ndarray
+    submit: np.ndarray
+    duration: np.ndarray
+    gpus: np.ndarray
+    cost_cny: float
+    carbon_kg: float
+    capacity_gpus: int
+    broker_solves: int = 0
+
+    @property
+    def jct(self) -> np.ndarray:
+        return np.asarray(self.finish - self.submit)
+
+    @property
+    def queueing(self) -> np.ndarray:
+        return np.asarray(self.start - self.submit)
+
+    def utilisation(self) -> float:
+        horizon = float(self.finish.max() - self.submit.min())
+        return float((self.gpus * self.duration).sum()) / (self.capacity_gpus * max(horizon, 1e-9))
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "avg_jct_s": float(self.jct.mean()),
+            "p99_jct_s": float(np.percentile(self.jct, 99)),
+            "avg_queue_s": float(self.queueing.mean()),
+            "p99_queue_s": float(np.percentile(self.queueing, 99)),
+            "utilisation_pct": 100.0 * self.utilisation(),
+            "cost_cny": self.cost_cny,
+            "carbon_kg": self.carbon_kg,
+        }
+
+
+class Simulation:
+    def __init__(
+        self,
+        centres: Sequence[CentreSpec],
+        jobs: Sequence[TraceJob],
+        home: Sequence[int],
+        dispatch: str = "local-only",
+        queue_policy: str = "easy",
+        broker_window_s: float = 300.0,
+        broker_wait_weight: float = 2.0,
+    ) -> None:
+        if dispatch not in DISPATCH_POLICIES:
+            raise ValueError(f"unknown dispatch policy {dispatch!r}")
+        if queue_policy not in QUEUE_POLICIES:
+            raise ValueError(f"unknown queue policy {queue_policy!r}")
+        biggest = max(c.gpus for c in centres)
+        for j in jobs:
+            if j.gpus > biggest:
+                raise ValueError(f"job {j.id} needs {j.gpus} GPUs; the largest centre has {biggest}")
+        self.specs = list(centres)
+        self.jobs = list(jobs)
+        self.home = list(home)
+        self.dispatch = dispatch
+        self.queue_policy = queue_policy
+        self.window = broker_window_s
+        self.wait_weight = broker_wait_weight
+        n = len(jobs)
+        self.submit = np.array([j.submit_s for j in jobs], dtype=np.float64)
+        self.duration = np.array([j.duration_s for j in jobs], dtype=np.float64)
+        self.gpus = np.array([j.gpus for j in jobs], dtype=np.int64)
+        self.start = np.full(n, np.nan)
+        self.finish = np.full(n, np.nan)
+        self.where = np.full(n, -1, dtype=np.int64)
+        self.started = np.zeros(n, dtype=np.bool_)
+        self.state = [_CentreState(spec=c, free=c.gpus) for c in centres]
+        self.events: list[tuple[float, int, int, int]] = []
+        self.seq = itertools.count()
+        self.now = 0.0
+        self.pending: list[int] = []
+        self.broker_solves = 0
+
+    # Event kinds, ordered so that finishes at time t free GPUs before arrivals at t are dispatched.
+    FINISH, ARRIVE, WINDOW = 0, 1, 2
+
+    def run(self) -> SimResult:
+        for i in range(len(self.jobs)):
+            self._push(self.submit[i], self.ARRIVE, i)
+        while self.events:
+            t, kind, _, payload = heapq.heappop(self.events)
+            self.now = t
+            if kind == self.FINISH:
+                self._finish(payload)
+            elif kind == self.ARRIVE:
+                self._arrive(payload)
+            else:
+                self._broker_window()
+        if np.isnan(self.finish).any():
+            raise RuntimeError("simulation ended with unfinished jobs")
+        hours = self.gpus * self.duration / 3600.0
+        price = np.array([c.price_cny_per_gpu_hour for c in self.specs])
+        carbon = np.array([c.carbon_kg_per_gpu_hour() for c in self.specs])
+        return SimResult(
+            start=self.start,
+            finish=self.finish,
+            centre=self.where,
+            submit=self.submit,
+            duration=self.duration,
+            gpus=self.gpus,
+            cost_cny=float((hours * price[self.where]).sum()),
+            carbon_kg=float((hours * carbon[self.where]).sum()),
+            capacity_gpus=sum(c.gpus for c in self.specs),
+            broker_solves=self.broker_solves,
+        )
+
+    def _push(self, t: float, kind: int, payload: int) -> None:
+        heapq.heappush(self.events, (t, kind, next(self.seq), payload))
+
+    def _fits(self, c: int, i: int) -> bool:
+        return int(self.gpus[i]) <= self.specs[c].gpus
+
+    def _arrive(self, i: int) -> None:
+        d = self.dispatch
+        if d == "local-only":
+            home = self.home[i]
+            if not self._fits(home, i):
+                home = min(
+                    (c for c in range(len(self.specs)) if self._fits(c, i)), key=lambda c: self.specs[c].gpus
+                )
+            self._enqueue(home, i)
+        elif d == "replicate-first-fit":
+            targets = [c for c in range(len(self.specs)) if self._fits(c, i)]
+            for c in targets:
+                self.state[c].queue.append(i)
+            for c in targets:
+                self._schedule(c)
+                if self.started[i]:
+                    break
+        elif d == "cheapest":
+            order = sorted(
+                (c for c in range(len(self.specs)) if self._fits(c, i)),
+                key=lambda c: self.specs[c].price_cny_per_gpu_hour,
+            )
+            now = [c for c in order if self._can_start_now(c, i)]
+            self._enqueue(now[0] if now else order[0], i)
+        elif d == "least-loaded":
+            cands = [c for c in range(len(self.specs)) if self._fits(c, i)]
+            self._enqueue(min(cands, key=self._load), i)
+        else:
+            if not self.pending:
+                self._push(self.now + self.window, self.WINDOW, 0)
+            self.pending.append(i)
+
+    def _can_start_now(self, c: int, i: int) -> bool:
+        st = self.state[c]
+        return not st.queue and st.free >= self.gpus[i]
+
+    def _load(self, c: int) -> float:
+        st = self.state[c]
+        return (st.spec.gpus - st.free + st.queued_gpus) / st.spec.gpus
+
+    def _enqueue(self, c: int, i: int) -> None:
+        st = self.state[c]
+        st.queue.append(i)
+        st.queued_gpus += int(self.gpus[i])
+        self._schedule(c)
+
+    def _start(self, c: int, i: int) -> None:
+        st = self.state[c]
+        g = int(self.gpus[i])
+        st.free -= g
+        self.started[i] = True
+        self.start[i] = self.now
+        self.where[i] = c
+        end = self.now + float(self.duration[i])
+        st.running.append(_Run(i, c, self.now, end))
+        self._push(end, self.FINISH, i)
+
+    def _finish(self, i: int) -> None:
+        c = int(self.where[i])
+        st = self.state[c]
+        st.free += int(self.gpus[i])
+        self.finish[i] = self.now
+        st.running = [r for r in st.running if r.job != i]
+        if self.dispatch == "replicate-first-fit":
+            # Freed GPUs anywhere may start a replica; every centre re-examines its queue.
+            for k in range(len(self.state)):
+                self._schedule(k)
+        else:
+            self._schedule(c)
+
+    def _schedule(self, c: int) -> None:
+        st = self.state[c]
+        if self.dispatch == "replicate-first-fit":
+            st.queue = [i for i in st.queue if not self.started[i]]
+        if not st.queue:
+            return
+        started: list[int] = []
+        if self.queue_policy == "sjf":
+            for i in sorted(st.queue, key=lambda j: (self.duration[j], j)):
+                if self.gpus[i] <= st.free and not self.started[i]:
+                    self._start(c, i)
+                    started.append(i)
+        else:
+            q = st.queue
+            k = 0
+            while k < len(q) and (self.started[q[k]] or self.gpus[q[k]] <= st.free):
+                if not self.started[q[k]]:
+                    self._start(c, q[k])
+                    started.append(q[k])
+                k += 1
+            if self.queue_policy == "easy" and k < len(q):
+                started += self._backfill(c, q[k], q[k + 1 : k + 1 + BACKFILL_DEPTH])
+        if started:
+            done = set(started)
+            st.queue = [i for i in st.queue if i not in done and not self.started[i]]
+            st.queued_gpus -= int(sum(int(self.gpus[i]) for i in started))
+            st.queued_gpus = max(st.queued_gpus, 0)
+
+    def _backfill(self, c: int, head: int, candidates: Sequence[int]) -> list[int]:
+        """EASY: start later jobs only if they cannot delay the head job's reserved start."""
+        st = self.state[c]
+        need = int(self.gpus[head])
+        free = st.free
+        shadow = float("inf")
+        for r in sorted(st.running, key=lambda r: r.end):
+            free += int(self.gpus[r.job])
+            if free >= need:
+                shadow = r.end
+                break
+        extra = free - need
+        started = []
+        for i in candidates:
+            if self.started[i]:
+                continue
+            g = int(self.gpus[i])
+            if g > st.free:
+                continue
+            ends = self.now + float(self.duration[i])
+            if ends <= shadow:
+                self._start(c, i)
+                started.append(i)
+            elif g <= extra:
+                self._start(c, i)
+                extra -= g
+                started.append(i)
+        return started
+
+    def _broker_window(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        centres = [
+            Centre(
+                id=s.id,
+                city=s.city or s.id,
+                province=s.province or s.id,
+                country="CN",
+                pue=s.pue,
+                green_share=s.green_share,
+                grid_carbon_kg_per_kwh=s.grid_carbon_kg_per_kwh,
+            )
+            for s in self.specs
+        ]
+        pools: list[Pool] = []
+        for s, st in zip(self.specs, self.state, strict=True):
+            uncommitted = max(0, st.free - st.queued_gpus)
+            backlog = (st.spec.gpus - st.free + st.queued_gpus) / st.spec.gpus
+            # Expected wait of a queued job: its share of the backlog (a coarse fluid estimate, in hours).
+            busy_hours = sum(max(r.end - self.now, 0.0) * self.gpus[r.job] for r in st.running) / 3600.0
+            queued_hours = sum(self.gpus[i] * self.duration[i] for i in st.queue) / 3600.0
+            wait_h = (busy_hours + queued_hours) / s.gpus if backlog > 0 else 0.0
+            price = Decimal(str(s.price_cny_per_gpu_hour))
+            pools.append(
+                Pool(
+                    f"{s.id}/now", s.id, "gpu", False, s.gpus, 80, price, uncommitted, 0.0, s.power_kw_per_gpu
+                )
+            )
+            pools.append(
+                Pool(
+                    f"{s.id}/queue",
+                    s.id,
+                    "gpu",
+                    False,
+                    s.gpus,
+                    80,
+                    price,
+                    10**9,
+                    max(wait_h, 1e-3),
+                    s.power_kw_per_gpu,
+                )
+            )
+        prefs = Preferences(cost=1.0, carbon=0.2, latency=0.0, wait=self.wait_weight)
+        jobs = [
+            Job(
+                id=str(i),
+                accepted_models=frozenset(),
+                cards=int(self.gpus[i]),
+                hours=float(self.duration[i]) / 3600.0,
+                preferences=prefs,
+            )
+            for i in batch
+        ]
+        result = solve(jobs, pools, centres, options=BrokerOptions(compute_bound=False, time_limit_s=5.0))
+        self.broker_solves += 1
+        placed = {int(p.job_id): p.pool_id for p in result.placements}
+        index = {s.id: k for k, s in enumerate(self.specs)}
+        for i in batch:
+            pool_id = placed.get(i)
+            if pool_id is None:
+                cands = [c for c in range(len(self.specs)) if self._fits(c, i)]
+                self._enqueue(min(cands, key=self._load), i)
+                continue
+            self._enqueue(index[pool_id.split("/")[0]], i)
+
+
+def simulate(
+    centres: Sequence[CentreSpec],
+    jobs: Sequence[TraceJob],
+    home: Sequence[int],
+    dispatch: str = "local-only",
+    queue_policy: str = "easy",
+    **kwargs: float,
+) -> SimResult:
+    return Simulation(centres, jobs, home, dispatch, queue_policy, **kwargs).run()
+
+
+def srpt_fluid_mean_jct(jobs: Sequence[TraceJob], capacity_gpus: int) -> float:
+    """Mean completion time of preemptive SRPT on one machine of speed `capacity_gpus` (GPU-seconds per s).
+
+    SRPT is optimal for total completion time on one preemptive machine, and any cluster schedule maps to a
+    feasible fluid schedule of the work g*d, so this is a lower bound on the cluster's mean JCT.
+    """
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i].submit_s)
+    heap: list[tuple[float, int]] = []
+    t = 0.0
+    total = 0.0
+    k = 0
+    n = len(jobs)
+    while k < n or heap:
+        if not heap:
+            t = max(t, jobs[order[k]].submit_s)
+        while k < n and jobs[order[k]].submit_s <= t:
+            j = jobs[order[k]]
+            heapq.heappush(heap, (j.gpus * j.duration_s / capacity_gpus, order[k]))
+            k += 1
+        rem, i = heapq.heappop(heap)
+        nxt = jobs[order[k]].submit_s if k < n else float("inf")
+        if t + rem <= nxt:
+            t += rem
+            total += t - jobs[i].submit_s
+        else:
+            heapq.heappush(heap, (rem - (nxt - t), i))
+            t = nxt
+    return total / max(n, 1)
+
+
+def bounds(centres: Sequence[CentreSpec], jobs: Sequence[TraceJob]) -> dict[str, float]:
+    """Lower bounds on JCT, queueing, cost and carbon; upper bound on utilisation (compute.md §6.4)."""
+    cap = sum(c.gpus for c in centres)
+    duration = np.array([j.duration_s for j in jobs])
+    gpus = np.array([j.gpus for j in jobs])
+    submit = np.array([j.submit_s for j in jobs])
+    hours = gpus * duration / 3600.0
+    fits = np.array([[j.gpus <= c.gpus for c in centres] for j in jobs])
+    price = np.array([c.price_cny_per_gpu_hour for c in centres])
+    carbon = np.array([c.carbon_kg_per_gpu_hour() for c in centres])
+    horizon = float((submit + duration).max() - submit.min())
+    return {
+        "avg_jct_s": max(float(duration.mean()), srpt_fluid_mean_jct(jobs, cap)),
+        "p99_queue_s": 0.0,
+        "utilisation_pct": 100.0 * min(1.0, float((gpus * duration).sum()) / (cap * max(horizon, 1e-9))),
+        "cost_cny": float((hours * np.where(fits, price[None, :], np.inf).min(axis=1)).sum()),
+        "carbon_kg": float((hours * np.where(fits, carbon[None, :], np.inf).min(axis=1)).sum()),
+    }

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiplus.compute.simulator import (
+    CentreSpec,
+    OpenbNode,
+    OpenbPod,
+    Simulation,
+    TraceJob,
+    bounds,
+    load_acme,
+    load_helios,
+    load_openb_nodes,
+    load_openb_pods,
+    load_pai2020,
+    load_philly,
+    simulate,
+)
+from aiplus.compute.simulator.placement import Cluster, Placer, allocation_curve, pod_class
+
+CENTRES = (CentreSpec("a", 8, 10.0, 1.3, 0.2), CentreSpec("b", 4, 6.0, 1.1, 0.6))
+
+jobs_strategy = st.lists(
+    st.tuples(st.integers(0, 500), st.integers(1, 400), st.sampled_from([1, 2, 4, 8]), st.integers(0, 1)),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    jobs_strategy,
+    st.sampled_from(["fifo", "easy", "sjf"]),
+    st.sampled_from(["local-only", "replicate-first-fit", "cheapest", "least-loaded", "broker"]),
+)
+def test_conservation_and_no_overallocation(raw, queue, dispatch) -> None:  # type: ignore[no-untyped-def]
+    jobs = [TraceJob(f"j{i}", float(t), float(d), g) for i, (t, d, g, _) in enumerate(raw)]
+    home = [h for *_, h in raw]
+    res = simulate(CENTRES, jobs, home, dispatch=dispatch, queue_policy=queue, broker_window_s=60.0)
+    assert not np.isnan(res.finish).any()
+    assert np.allclose(res.finish - res.start, res.duration)
+    assert (res.start >= res.submit - 1e-9).all()
+    for c, spec in enumerate(CENTRES):
+        sel = np.flatnonzero(res.centre == c)
+        times = sorted({float(t) for t in res.start[sel]})
+        for t in times:
+            running = sel[(res.start[sel] <= t) & (res.finish[sel] > t)]
+            assert res.gpus[running].sum() <= spec.gpus
+    b = bounds(CENTRES, jobs)
+    assert res.jct.mean() >= b["avg_jct_s"] - 1e-6
+    assert res.cost_cny >= b["cost_cny"] - 1e-6
+
+
+def test_easy_backfill_never_delays_head() -> None:
+    centre = (CentreSpec("a", 4, 1.0, 1.0, 0.0),)
+    jobs = [
+        TraceJob("run", 0.0, 100.0, 3),
+        TraceJob("head", 1.0, 50.0, 4),
+        TraceJob("short", 2.0, 90.0, 1),  # fits before the head's reserved start at t=100
+        TraceJob("long", 3.0, 500.0, 1),  # would delay the head: must wait
+    ]
+    fifo = simulate(centre, jobs, [0] * 4, queue_policy="fifo")
+    easy = simulate(centre, jobs, [0] * 4, queue_policy="easy")
+    assert easy.start[1] <= fifo.start[1]
+    assert easy.start[1] == 100.0
+    assert easy.start[2] == 2.0
+    assert easy.start[3] >= 150.0
+
+
+def test_placement_never_overallocates() -> None:
+    nodes = [OpenbNode(f"n{i}", 16000, 65536, 2, "T4" if i % 2 else "V100") for i in range(6)]
+    pods = [
+        OpenbPod(
+            f"p{i}",
+            2000,
+            4096,
+            1 + (i % 3 == 0),
+            1000 if i % 3 == 0 else 300,
+            frozenset({"T4"}) if i % 5 == 0 else frozenset(),
+        )
+        for i in range(60)
+    ]
+    for policy in ("Random", "BestFit", "aiplus"):
+        cl = Cluster(nodes)
+        placer = Placer(cl, policy, np.random.default_rng(0), [pod_class(p) for p in pods], [1.0] * len(pods))
+        for p in pods:
+            node = placer.place(pod_class(p))
+            if node >= 0 and p.gpu_spec:
+                assert nodes[node].model in p.gpu_spec
+        assert (cl.gpu >= 0).all() and (cl.cpu >= 0).all() and (cl.mem >= 0).all()
+        curve = allocation_curve(nodes, pods, policy, seed=1)
+        assert 0.0 <= curve[100] <= curve[130] <= 100.0
+
+
+def test_loaders_parse_tiny_files(tmp_path: Path) -> None:
+    (tmp_path / "nodes.csv").write_text(
+        "sn,cpu_milli,memory_mib,gpu,model\nn0,32000,1024,0,\nn1,64000,2048,8,G2\n"
+    )
+    nodes = load_openb_nodes(tmp_path / "nodes.csv")
+    assert nodes[1].gpus == 8 and nodes[0].model == ""
+    (tmp_path / "pods.csv").write_text(
+        "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,"
+        "scheduled_time\np0,1000,512,1,460,V100M16|V100M32,LS,Running,0,10,0\np1,1000,512,0,0,,BE,Running,1,2,1\n"
+    )
+    pods = load_openb_pods(tmp_path / "pods.csv")
+    assert pods[0].gpu_spec == frozenset({"V100M16", "V100M32"}) and pods[1].gpu_milli == 0
+    (tmp_path / "philly.csv").write_text(
+        "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n"
+        "2017-10-09 06:13:03,10.0,2,20.0,b\n"
+    )
+    ph = load_philly(tmp_path / "philly.csv")
+    assert [j.submit_s for j in ph] == [0.0, 2932.0] and ph[0].gpus == 2
+    (tmp_path / "pai.csv").write_text(
+        "j1,worker,2,Terminated,100,160,600,29,50,V100\nj2,ps,1,Failed,100,160,600,29,100,V100\n"
+        "j3,worker,1,Terminated,90,100,600,29,100,T4\n"
+    )
+    pai = load_pai2020(tmp_path / "pai.csv")
+    assert [(j.id, j.submit_s, j.duration_s, j.gpus) for j in pai] == [
+        ("j3/worker", 0.0, 10.0, 1),
+        ("j1/worker", 10.0, 60.0, 1),
+    ]
+    (tmp_path / "helios.csv").write_text(
+        "job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n"
+        "1,u,vcA,8,16,1,COMPLETED,2020-04-01 00:00:00,2020-04-01 00:01:00,2020-04-01 01:01:00,3600,60\n"
+        "2,u,vcA,0,16,1,COMPLETED,2020-04-01 00:00:00,2020-04-01 00:01:00,2020-04-01 01:01:00,3600,60\n"
+    )
+    he = load_helios(tmp_path / "helios.csv")
+    assert len(he) == 1 and he[0].gpus == 8 and he[0].group == "vcA"
+    (tmp_path / "acme.csv").write_text(
+        "job_id,user,node_num,gpu_num,cpu_num,type,state,submit_time,start_time,end_time,duration,queue,gpu_time\n"
+        "a,u,1,4,8,pretrain,COMPLETED,1000,1010,1110,,10,400\n"
+    )
+    ac = load_acme(tmp_path / "acme.csv")
+    assert ac[0].duration_s == 100.0 and ac[0].group == "pretrain"
+
+
+def test_broker_dispatch_runs_and_counts_solves() -> None:
+    jobs = [TraceJob(f"j{i}", float(i * 10), 300.0, 2) for i in range(20)]
+    sim = Simulation(CENTRES, jobs, [0] * 20, dispatch="broker", broker_window_s=30.0)
+    res = sim.run()
+    assert res.broker_solves > 0
+    assert (res.centre >= 0).all()

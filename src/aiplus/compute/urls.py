@@ -1,0 +1,22 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.compute import views
+from aiplus.core import navigation
+
+app_name = "compute"
+
+urlpatterns = [
+    path("", views.capacity, name="capacity"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("provider/", views.provider, name="provider"),
+    path("provider/pools/<int:pool_id>/availability/", views.availability, name="availability"),
+    path("provider/usage/", views.import_usage, name="import_usage"),
+    path("vouchers/", views.vouchers, name="vouchers"),
+]
+
+navigation.register("compute:capacity", _("算力资源"), roles=None, order=40)
+navigation.register("compute:requests", _("算力需求"), roles={"enterprise_member", "official"}, order=41)
+navigation.register("compute:provider", _("算力服务商"), roles={"provider"}, order=42)
+navigation.register("compute:vouchers", _("算力券"), roles={"official", "auditor", "enterprise_member"}, order=43)

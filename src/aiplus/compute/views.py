@@ -1,0 +1,116 @@
+"""Pages of the compute module: capacity (public), requests (users), provider console, vouchers (officials)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from aiplus.compute import selectors, services
+from aiplus.compute.forms import JobRequestForm, UsageCsvForm
+from aiplus.core.errors import ServiceError
+from aiplus.regulation.coverage import declare
+
+declare("compute.pages.capacity", module="aiplus.compute", title_zh="区域算力容量与利用率",
+        title_en="Regional compute capacity and utilisation", articles=[("suzhou", [34, 35]), ("guangdong", 7)],
+        url_name="compute:capacity")
+
+
+def capacity(request: HttpRequest) -> HttpResponse:
+    region = request.GET.get("region", "").strip()
+    rows = selectors.capacity_by_centre(request.user, region or None)
+    pools = list(selectors.pools(request.user, region or None).order_by("centre__name", "accelerator_model"))
+    chart = {"centres": [r["name"] for r in rows], "used": [r["used"] for r in rows],
+             "available": [r["available"] for r in rows]}
+    totals = {"cards": sum(r["cards"] for r in rows), "used": sum(r["used"] for r in rows)}
+    totals["pct"] = round(100 * totals["used"] / totals["cards"], 1) if totals["cards"] else 0.0
+    return render(request, "compute/capacity.html", {"rows": rows, "pools": pools, "chart": chart,
+                                                     "region": region, "totals": totals})
+
+
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    quotas = list(selectors.quotas_for(request.user))
+    form = JobRequestForm(request.POST or None, quotas=quotas)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = services.submit_request(acting_user=request.user, **form.arguments())
+                return redirect("compute:request", request_id=created.pk)
+            except ServiceError as problem:
+                form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+        status = 400
+    rows = selectors.requests_for(request.user)[:100]
+    return render(request, "compute/requests.html", {"form": form, "rows": rows}, status=status)
+
+
+@login_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    found = selectors.request(request.user, request_id)
+    if found is None:
+        return render(request, "portal/not_found.html", status=404)
+    placement = getattr(found, "placement", None)
+    redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
+    return render(request, "compute/request_detail.html", {"req": found, "placement": placement,
+                                                           "redemptions": redemptions})
+
+
+@login_required
+def provider(request: HttpRequest) -> HttpResponse:
+    pools = list(selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model"))
+    usage = selectors.usage_for(request.user).filter(provider__in={p.centre.operator_id for p in pools})[:100]
+    context: dict[str, Any] = {"pools": pools, "usage": usage, "csv_form": UsageCsvForm(),
+                               "created": request.GET.get("created"),
+                               "duplicates": request.GET.get("duplicates"), "error": None}
+    return render(request, "compute/provider.html", context)
+
+
+@login_required
+@require_POST
+def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
+    try:
+        services.report_availability(acting_user=request.user, pool_id=pool_id,
+                                     available_cards=request.POST.get("available_cards"))
+    except ServiceError as problem:
+        return _provider_error(request, problem)
+    return redirect("compute:provider")
+
+
+@login_required
+@require_POST
+def import_usage(request: HttpRequest) -> HttpResponse:
+    form = UsageCsvForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _provider_error(request, ServiceError("required", form.errors.as_text(), "file"))
+    try:
+        text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        result = services.import_usage_csv(acting_user=request.user, text=text)
+    except (ServiceError, UnicodeDecodeError) as problem:
+        error = problem if isinstance(problem, ServiceError) else ServiceError("encoding", "UTF-8", "file")
+        return _provider_error(request, error)
+    return redirect(reverse("compute:provider") + f"?created={result['created']}&duplicates={result['duplicates']}")
+
+
+def _provider_error(request: HttpRequest, problem: ServiceError) -> HttpResponse:
+    pools = list(selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model"))
+    usage = selectors.usage_for(request.user).filter(provider__in={p.centre.operator_id for p in pools})[:100]
+    return render(request, "compute/provider.html", {"pools": pools, "usage": usage, "csv_form": UsageCsvForm(),
+                                                     "error": problem}, status=problem.status)
+
+
+@login_required
+def vouchers(request: HttpRequest) -> HttpResponse:
+    quotas = list(selectors.quotas_for(request.user))
+    balances = selectors.quota_balances(quotas)
+    for quota in quotas:
+        quota.balance_cny = balances[quota.pk]  # type: ignore[attr-defined]
+    return render(request, "compute/vouchers.html", {
+        "programmes": selectors.programme_spend(request.user), "quotas": quotas,
+        "redemptions": selectors.redemptions_for(request.user)[:100],
+        "utilisation": selectors.capacity_by_centre(request.user),
+    })

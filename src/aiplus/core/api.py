@@ -1,0 +1,174 @@
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from aiplus.api.auth import AUTHENTICATED
+from aiplus.core import selectors, services
+from aiplus.core.models import ChainLayer, OrganisationKind
+
+router = Router(tags=["core"])
+
+
+class JurisdictionOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent: str | None = Field(None, alias="parent.code")
+    division_code: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    kind: str
+    credit_code: str
+    chain_layer: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    address: str
+    is_independent_legal_person: bool
+    is_demo: bool
+
+
+class OrganisationIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    kind: OrganisationKind
+    credit_code: str = Field(..., min_length=1, max_length=40)
+    chain_layer: ChainLayer | None = None
+    jurisdiction: str
+    address: str = Field("", max_length=300)
+    is_independent_legal_person: bool = True
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    kind: OrganisationKind | None = None
+    credit_code: str | None = Field(None, min_length=1, max_length=40)
+    chain_layer: ChainLayer | None = None
+    jurisdiction: str | None = None
+    address: str | None = Field(None, max_length=300)
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    jurisdiction: str | None = Field(None, alias="jurisdiction.code")
+    before: Any = None
+    after: Any = None
+    request_id: str
+    message: str
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str
+    title: str
+    body: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class MarkRead(Schema):
+    ids: list[int] | None = None
+
+
+class JobOut(Schema):
+    id: int
+    name: str
+    status: str
+    total: int
+    done: int
+    percent: int
+    message: str
+    result: Any = None
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    language: str
+    roles: list[str]
+    is_superuser: bool
+
+
+@router.get("/me", response=MeOut, auth=AUTHENTICATED)
+def me(request: HttpRequest) -> dict[str, Any]:
+    from aiplus.core.permissions import user_roles
+
+    user: Any = request.auth  # type: ignore[attr-defined]
+    return {"username": user.username, "display_name": str(user), "language": user.language,
+            "roles": sorted(user_roles(user)), "is_superuser": user.is_superuser}
+
+
+@router.get("/jurisdictions", response=list[JurisdictionOut])
+def list_jurisdictions(request: HttpRequest) -> Any:
+    return selectors.jurisdictions()
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate(PageNumberPagination)
+def list_organisations(request: HttpRequest, search: str = "", kind: str = "", jurisdiction: str = "") -> Any:
+    return selectors.organisations(request.auth, search=search, kind=kind,  # type: ignore[attr-defined]
+                                   jurisdiction=jurisdiction)
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, organisation_id: int) -> Any:
+    return selectors.organisation(request.auth, organisation_id)  # type: ignore[attr-defined]
+
+
+@router.post("/organisations", response={201: OrganisationOut}, auth=AUTHENTICATED)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
+    data = payload.dict()
+    data["chain_layer"] = data["chain_layer"] or ""
+    jurisdiction = data.pop("jurisdiction")
+    organisation = services.create_organisation(acting_user=request.auth, jurisdiction=jurisdiction,  # type: ignore[attr-defined]
+                                                **data)
+    return Status(201, organisation)
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut, auth=AUTHENTICATED)
+def update_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> Any:
+    changes = payload.dict(exclude_unset=True)
+    return services.update_organisation(acting_user=request.auth,  # type: ignore[attr-defined]
+                                        organisation_id=organisation_id, **changes)
+
+
+@router.get("/audit-events", response=list[AuditEventOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_audit_events(request: HttpRequest, action: str = "", object_type: str = "", actor: str = "",
+                      jurisdiction: str = "", request_id: str = "", since: dt.date | None = None,
+                      until: dt.date | None = None) -> Any:
+    return selectors.audit_events(request.auth, action=action, object_type=object_type,  # type: ignore[attr-defined]
+                                  actor=actor, jurisdiction=jurisdiction, request_id=request_id,
+                                  since=since, until=until)
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_notifications(request: HttpRequest, unread_only: bool = False) -> Any:
+    return selectors.notifications(request.auth, unread_only=unread_only)  # type: ignore[attr-defined]
+
+
+@router.post("/notifications/read", auth=AUTHENTICATED)
+def read_notifications(request: HttpRequest, payload: MarkRead) -> dict[str, int]:
+    return {"marked": services.mark_notifications_read(acting_user=request.auth,  # type: ignore[attr-defined]
+                                                       ids=payload.ids)}
+
+
+@router.get("/jobs/{job_id}", response=JobOut, auth=AUTHENTICATED)
+def get_job(request: HttpRequest, job_id: int) -> Any:
+    return selectors.job(request.auth, job_id)  # type: ignore[attr-defined]

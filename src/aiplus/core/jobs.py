@@ -1,0 +1,48 @@
+"""Long jobs: a JobProgress row the job updates as it goes, and the UI draws as a progress bar.
+
+Jobs run in `manage.py db_worker` processes (django.tasks with the django-tasks-db backend). The backend claims
+each task row under a lock (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, an exclusive transaction on SQLite),
+so two workers on the same queue never run the same job; `executions` counts starts so a test can prove it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from aiplus.core import audit
+from aiplus.core.models import JobProgress
+
+
+@transaction.atomic
+def start_job(*, acting_user: Any, name: str, task: Any, total: int = 0, **task_kwargs: Any) -> JobProgress:
+    """Record a job and enqueue its task once the transaction commits (a rolled-back start queues nothing)."""
+    job = JobProgress.objects.create(name=name, owner=acting_user if getattr(acting_user, "pk", None) else None,
+                                     total=total)
+    audit.record(actor=acting_user, action="job.started", instance=job, after={"name": name})
+
+    def enqueue() -> None:
+        result = task.enqueue(job_id=job.pk, **task_kwargs)
+        JobProgress.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def begin(job_id: int, *, total: int | None = None, message: str = "") -> None:
+    updates: dict[str, Any] = {"status": JobProgress.Status.RUNNING, "executions": F("executions") + 1,
+                               "message": message}
+    if total is not None:
+        updates["total"] = total
+    JobProgress.objects.filter(pk=job_id).update(**updates)
+
+
+def advance(job_id: int, *, done: int, message: str = "") -> None:
+    JobProgress.objects.filter(pk=job_id).update(done=done, message=message[:300])
+
+
+def finish(job_id: int, *, result: Any = None, failed: bool = False, message: str = "") -> None:
+    status = JobProgress.Status.FAILED if failed else JobProgress.Status.DONE
+    JobProgress.objects.filter(pk=job_id).update(status=status, result=result, message=message[:300])

@@ -1,0 +1,29 @@
+from aiplus.core.models.audit import AuditEvent
+from aiplus.core.models.departments import Department, DepartmentDuty
+from aiplus.core.models.jobs import JobProgress
+from aiplus.core.models.jurisdictions import Jurisdiction, JurisdictionLevel
+from aiplus.core.models.notifications import Notification
+from aiplus.core.models.organisations import ChainLayer, Organisation, OrganisationKind
+from aiplus.core.models.users import ApiToken, ObjectPermission, Role, RoleAssignment, User
+from aiplus.core.models.workflow import TimerStatus, TransitionRecord, WorkflowTimer
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "ChainLayer",
+    "Department",
+    "DepartmentDuty",
+    "JobProgress",
+    "Jurisdiction",
+    "JurisdictionLevel",
+    "Notification",
+    "ObjectPermission",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "RoleAssignment",
+    "TimerStatus",
+    "TransitionRecord",
+    "User",
+    "WorkflowTimer",
+]

@@ -1,0 +1,204 @@
+"""Every write of the kernel. Each function is one transaction that writes its audit event inside it.
+
+Conventions (shared by every app's services.py): keyword-only arguments, `acting_user` first, permission checked
+before anything is written, bad input raised as ServiceError naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import audit, permissions
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
+from aiplus.core.models import (
+    ApiToken,
+    Jurisdiction,
+    Notification,
+    Organisation,
+    RoleAssignment,
+    User,
+)
+from aiplus.regulation.coverage import implements
+
+ORGANISATION_FIELDS = ("name", "name_en", "kind", "credit_code", "chain_layer", "address",
+                       "is_independent_legal_person")
+
+
+def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise from_validation_error(error) from error
+
+
+def _jurisdiction(code_or_id: str | int, field: str = "jurisdiction") -> Jurisdiction:
+    lookup = {"pk": code_or_id} if isinstance(code_or_id, int) else {"code": code_or_id}
+    try:
+        return Jurisdiction.objects.get(**lookup)
+    except Jurisdiction.DoesNotExist:
+        raise ServiceError("unknown_jurisdiction", _("辖区不存在：%(v)s") % {"v": code_or_id}, field) from None
+
+
+@implements(
+    "core.organisations",
+    title_zh="组织登记（企业、OPC、科研机构、行业协会、园区、服务商等）",
+    title_en="Register of organisations (enterprises, OPCs, institutes, associations, parks, providers…)",
+    articles=[("suzhou", 7), ("suzhou", 9), ("suzhou", 41), ("suzhou", 42), ("guangdong", 4), ("guangdong", 12),
+              ("guangdong", 27)],
+    url_name="portal:organisations",
+)
+@transaction.atomic
+def create_organisation(*, acting_user: User, jurisdiction: str | int, **fields: Any) -> Organisation:
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ServiceError("unknown_field", _("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))},
+                           sorted(unknown)[0])
+    place = _jurisdiction(jurisdiction)
+    if not permissions.can_create_in(acting_user, jurisdiction_id=place.pk):
+        raise PermissionDeniedError(_("您不能在该辖区登记组织。"))
+    if "credit_code" in fields and isinstance(fields["credit_code"], str):
+        fields["credit_code"] = fields["credit_code"].strip().upper()
+    organisation = Organisation(jurisdiction=place, **fields)
+    _full_clean(organisation)
+    organisation.save()
+    audit.record(actor=acting_user, action="organisation.created", instance=organisation)
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(*, acting_user: User, organisation_id: int, **changes: Any) -> Organisation:
+    unknown = set(changes) - set(ORGANISATION_FIELDS) - {"jurisdiction"}
+    if unknown:
+        raise ServiceError("unknown_field", _("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))},
+                           sorted(unknown)[0])
+    organisation = (Organisation.objects.restrict(acting_user, "change").select_for_update()
+                    .filter(pk=organisation_id).first())
+    if organisation is None:
+        if Organisation.objects.restrict(acting_user, "view").filter(pk=organisation_id).exists():
+            raise PermissionDeniedError()
+        raise NotFoundError()
+    before = audit.snapshot(organisation)
+    if "jurisdiction" in changes:
+        place = _jurisdiction(changes.pop("jurisdiction"))
+        if not permissions.can_create_in(acting_user, jurisdiction_id=place.pk):
+            raise PermissionDeniedError(_("您不能把组织移到该辖区。"))
+        organisation.jurisdiction = place
+    for name, value in changes.items():
+        setattr(organisation, name, value.strip().upper() if name == "credit_code" else value)
+    _full_clean(organisation)
+    organisation.save()
+    audit.record(actor=acting_user, action="organisation.updated", instance=organisation, before=before)
+    return organisation
+
+
+@transaction.atomic
+def assign_role(
+    *,
+    acting_user: User,
+    user: User,
+    role: str,
+    jurisdiction: str | int | None = None,
+    organisation_id: int | None = None,
+) -> RoleAssignment:
+    place = _jurisdiction(jurisdiction) if jurisdiction is not None else None
+    if role in permissions.JURISDICTION_ROLES:
+        if place is None:
+            raise ServiceError("jurisdiction_required", _("该角色必须指定辖区。"), "jurisdiction")
+        if not acting_user.is_superuser and place.pk not in permissions.user_jurisdiction_ids(acting_user, "add"):
+            raise PermissionDeniedError(_("您只能在本辖区内授予该角色。"))
+    elif role in (permissions.ENTERPRISE_MEMBER, permissions.PROVIDER):
+        if organisation_id is None:
+            raise ServiceError("organisation_required", _("该角色必须指定组织。"), "organisation")
+        organisation = Organisation.objects.restrict(acting_user, "change").filter(pk=organisation_id).first()
+        if organisation is None:
+            raise PermissionDeniedError(_("您不能为该组织授予角色。"))
+    elif role not in (permissions.EXPERT, permissions.PUBLIC):
+        raise ServiceError("unknown_role", _("未知角色：%(r)s") % {"r": role}, "role")
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, jurisdiction=place, organisation_id=organisation_id,
+    )
+    permissions.forget(user)
+    audit.record(actor=acting_user, action="role.assigned", instance=assignment,
+                 jurisdiction_id=place.pk if place else None, organisation_id=organisation_id)
+    return assignment
+
+
+@implements(
+    "core.notifications",
+    title_zh="站内通知与邮件提醒", title_en="In-app notifications and e-mail",
+    articles=[("suzhou", 10)],
+)
+def notify(*, recipient: User, verb: str, title: Any, body: Any = "", link: str = "",
+           email: bool = False) -> Notification:
+    """Queue a notification in the recipient's language. Part of the caller's transaction, not audited alone.
+
+    The e-mail, if any, is sent only after the caller's transaction commits, so a rolled-back write never mails.
+    """
+    with translation.override(recipient.language or "zh-hans"):
+        notification = Notification.objects.create(
+            recipient=recipient, verb=verb, title=str(title), body=str(body), link=link, emailed=email)
+    if email and recipient.email:
+        subject, message, address = notification.title, notification.body, recipient.email
+        transaction.on_commit(lambda: send_mail(subject, message, None, [address], fail_silently=True))
+    return notification
+
+
+@transaction.atomic
+def mark_notifications_read(*, acting_user: User, ids: list[int] | None = None) -> int:
+    queryset = Notification.objects.restrict(acting_user, "view").filter(read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    count = queryset.update(read_at=timezone.now())
+    if count:
+        audit.record(actor=acting_user, action="notifications.read", after={"count": count},
+                     object_type="core.notification", object_repr=f"{count}")
+    return count
+
+
+@transaction.atomic
+def create_api_token(*, acting_user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for the acting user; the clear key is returned once and never stored."""
+    if not name.strip():
+        raise ServiceError("required", _("请填写令牌名称。"), "name")
+    key = ApiToken.generate()
+    token = ApiToken.objects.create(user=acting_user, name=name.strip()[:100], key_hash=ApiToken.hash(key),
+                                    prefix=key[4:12])
+    audit.record(actor=acting_user, action="api_token.created", instance=token,
+                 after={"name": token.name, "prefix": token.prefix})
+    return token, key
+
+
+@transaction.atomic
+def create_user(*, acting_user: Any, username: str, password: str, display_name: str = "", email: str = "",
+                language: str = "zh-hans", is_superuser: bool = False, is_demo: bool = False) -> User:
+    if not username.strip():
+        raise ServiceError("required", _("请填写用户名。"), "username")
+    if User.objects.filter(username=username).exists():
+        raise ServiceError("duplicate", _("用户名已存在。"), "username")
+    if is_superuser and acting_user is not None and not getattr(acting_user, "is_superuser", False):
+        raise PermissionDeniedError()
+    user = User(username=username, display_name=display_name, email=email, language=language,
+                is_superuser=is_superuser, is_staff=is_superuser, is_demo=is_demo)
+    user.set_password(password)
+    _full_clean(user, exclude=["password"])
+    user.save()
+    audit.record(actor=acting_user, action="user.created", instance=user,
+                 after={"username": username, "is_superuser": is_superuser})
+    return user
+
+
+@transaction.atomic
+def revoke_api_token(*, acting_user: User, token_id: int) -> None:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=acting_user).first()
+    if token is None:
+        raise NotFoundError()
+    before = {"name": token.name, "prefix": token.prefix}
+    token.delete()
+    audit.record(actor=acting_user, action="api_token.revoked", object_type="core.apitoken",
+                 object_id=str(token_id), object_repr=before["name"], before=before, after=None)

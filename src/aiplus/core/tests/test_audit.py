@@ -1,0 +1,129 @@
+"""Every service write leaves exactly one audit event; a write that fails halfway leaves nothing."""
+
+import pytest
+from django.db import transaction
+
+from aiplus.core import audit, credit_code, jobs, services
+from aiplus.core.errors import ServiceError
+from aiplus.core.models import AuditEvent, Organisation, RoleAssignment, TransitionRecord
+from aiplus.core.models.audit import AuditAppendOnly
+from aiplus.core.tasks import count_execution
+from aiplus.core.workflow import TimerSpec, Transition, Workflow
+from aiplus.portal import services as portal_services
+
+VALID_CODE = credit_code.make("91320594MA1W8XN2Q")
+
+
+def _one_event(action, before):
+    events = list(AuditEvent.objects.exclude(pk__in=before))
+    assert len(events) == 1, [e.action for e in events]
+    assert events[0].action == action
+    return events[0]
+
+
+def _ids():
+    return set(AuditEvent.objects.values_list("pk", flat=True))
+
+
+SERVICE_CALLS = {
+    "organisation.created": lambda w: services.create_organisation(
+        acting_user=w.user("official"), jurisdiction="suzhou-sip", kind="opc", name="审计测试一人公司",
+        credit_code=VALID_CODE),
+    "organisation.updated": lambda w: services.update_organisation(
+        acting_user=w.user("enterprise_member"), organisation_id=w.orgs["suzhou:enterprise"].pk, address="新地址1号"),
+    "role.assigned": lambda w: services.assign_role(
+        acting_user=w.user("official"), user=w.user("public"), role="official", jurisdiction="suzhou-wujiang"),
+    "user.created": lambda w: services.create_user(acting_user=w.admin, username="new-user", password="x-pass-123"),
+    "api_token.created": lambda w: services.create_api_token(acting_user=w.user("official"), name="ci"),
+    "notice.published": lambda w: portal_services.publish_notice(
+        acting_user=w.user("official"), jurisdiction="suzhou", title="测试通知"),
+    "api_token.revoked": lambda w: services.revoke_api_token(
+        acting_user=w.admin, token_id=services.create_api_token(acting_user=w.admin, name="t")[0].pk),
+    "job.started": lambda w: jobs.start_job(acting_user=w.user("official"), name="t", task=count_execution),
+}
+
+
+@pytest.mark.parametrize("action", sorted(SERVICE_CALLS))
+def test_every_service_write_leaves_exactly_one_audit_event(world, action):
+    before = _ids()
+    SERVICE_CALLS[action](world)
+    if action == "api_token.revoked":
+        # Its set-up creates a token first, which is a write of its own.
+        before |= set(AuditEvent.objects.filter(action="api_token.created").values_list("pk", flat=True))
+    event = _one_event(action, before)
+    assert event.actor_name
+    assert event.after is not None or event.before is not None
+
+
+def test_notifications_read_is_audited_once(world):
+    user = world.user("enterprise_member")
+    with transaction.atomic():
+        services.notify(recipient=user, verb="test", title="一", body="")
+        services.notify(recipient=user, verb="test", title="二", body="")
+    before = _ids()
+    assert services.mark_notifications_read(acting_user=user) == 2
+    _one_event("notifications.read", before)
+
+
+def test_update_records_before_and_after(world):
+    organisation = world.orgs["suzhou:enterprise"]
+    before = _ids()
+    services.update_organisation(acting_user=world.user("official"), organisation_id=organisation.pk,
+                                 address="苏州市工业园区星湖街328号")
+    event = _one_event("organisation.updated", before)
+    assert event.before["address"] != event.after["address"] == "苏州市工业园区星湖街328号"
+    assert event.jurisdiction_id == organisation.jurisdiction_id
+
+
+def test_a_write_that_fails_after_its_row_is_saved_leaves_no_rows_and_no_event(world, monkeypatch):
+    def explode(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", explode)
+    monkeypatch.setattr(services.audit, "record", explode)
+    counts = (Organisation.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(RuntimeError):
+        SERVICE_CALLS["organisation.created"](world)
+    assert (Organisation.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_role_assignment_refused_halfway_leaves_nothing(world):
+    counts = (RoleAssignment.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ServiceError):
+        # A Suzhou official cannot grant a Shenzhen role.
+        services.assign_role(acting_user=world.user("official"), user=world.user("public"), role="official",
+                             jurisdiction="shenzhen")
+    assert (RoleAssignment.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_workflow_transition_that_fails_on_its_timer_rolls_back_state_history_and_audit(world):
+    flow = Workflow(
+        name="test_flow", state_field="kind",
+        states={"enterprise": "企业", "opc": "一人公司"},
+        transitions=[Transition("convert", sources=("enterprise",), target="opc", label="转换",
+                                timer=TimerSpec("review", parameter="no.such.parameter"))],
+    )
+    organisation = world.orgs["suzhou:enterprise"]
+    counts = (AuditEvent.objects.count(), TransitionRecord.objects.count())
+    with pytest.raises(LookupError):
+        flow.apply(organisation, "convert", acting_user=world.user("official"))
+    organisation.refresh_from_db()
+    assert organisation.kind == "enterprise"
+    assert (AuditEvent.objects.count(), TransitionRecord.objects.count()) == counts
+
+
+def test_audit_events_are_append_only(world):
+    event = AuditEvent.objects.first()
+    with pytest.raises(AuditAppendOnly):
+        event.save()
+    with pytest.raises(AuditAppendOnly):
+        event.delete()
+    with pytest.raises(AuditAppendOnly):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(AuditAppendOnly):
+        AuditEvent.objects.all().delete()
+
+
+def test_audit_record_refuses_to_run_outside_a_transaction(transactional_db):
+    with pytest.raises(RuntimeError, match="inside the service"):
+        audit.record(actor=None, action="x", object_type="y")

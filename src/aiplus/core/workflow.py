@@ -1,0 +1,148 @@
+"""A small declarative state machine for governed records, with history, guards, permissions and legal timers.
+
+    SCENARIO_NEED = Workflow(
+        name="scenario_need", state_field="status",
+        states={"draft": _("草稿"), "submitted": _("已提交"), ...},
+        transitions=[
+            Transition("submit", sources=("draft",), target="submitted", label=_("提交"),
+                       roles=frozenset({"enterprise_member"}),
+                       timer=TimerSpec("review", parameter="suzhou.scenarios.review_working_days")),
+            ...
+        ],
+    )
+    SCENARIO_NEED.apply(need, "submit", acting_user=user)
+
+`apply` runs in one transaction: it checks the transition is allowed from the current state, that the user may
+change the object and holds one of the transition's roles, runs the guard, moves the state, closes timers that
+watched the state being left, starts the target state's timers (deadline = N official working days, N read from
+a pack parameter with its citation), writes the history row and one audit event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import audit, permissions
+from aiplus.core.calendar import add_working_days
+from aiplus.core.errors import PermissionDeniedError, ServiceError
+from aiplus.core.models import TimerStatus, TransitionRecord, WorkflowTimer
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSpec:
+    name: str
+    parameter: str  # pack parameter holding the number of working days
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    label: Any
+    action: str = "change"
+    roles: frozenset[str] | None = None
+    # Returns None when the transition may proceed, or the translated reason it may not.
+    guard: Callable[[Any], Any] | None = None
+    timer: TimerSpec | None = None
+
+
+@dataclass(slots=True)
+class Workflow:
+    name: str
+    states: dict[str, Any]
+    transitions: list[Transition]
+    state_field: str = "status"
+    _by_name: dict[str, Transition] = dataclasses.field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for transition in self.transitions:
+            unknown = {transition.target, *transition.sources} - set(self.states)
+            if unknown:
+                raise ValueError(f"workflow {self.name}: transition {transition.name} uses unknown states {unknown}")
+            self._by_name[transition.name] = transition
+
+    def state_of(self, obj: models.Model) -> str:
+        return str(getattr(obj, self.state_field))
+
+    def transition(self, name: str) -> Transition:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ServiceError("unknown_transition", _("未知操作：%(t)s") % {"t": name}, "transition") from None
+
+    def refusal(self, obj: models.Model, transition: Transition, user: Any) -> Any:
+        """Why `user` may not take this transition now (None if they may)."""
+        state = self.state_of(obj)
+        if state not in transition.sources:
+            return _("当前状态“%(s)s”下不能执行“%(t)s”。") % {"s": self.states[state], "t": transition.label}
+        if not permissions.can(user, transition.action, obj):
+            return _("您没有执行此操作的权限。")
+        if transition.roles is not None and not getattr(user, "is_superuser", False) \
+                and not (permissions.user_roles(user) & transition.roles):
+            return _("您的角色不能执行“%(t)s”。") % {"t": transition.label}
+        if transition.guard is not None:
+            return transition.guard(obj)
+        return None
+
+    def available(self, obj: models.Model, user: Any) -> list[Transition]:
+        return [t for t in self.transitions if self.refusal(obj, t, user) is None]
+
+    @transaction.atomic
+    def apply(self, obj: models.Model, name: str, *, acting_user: Any, comment: str = "",
+              on: dt.date | None = None) -> models.Model:
+        transition = self.transition(name)
+        # Re-read under a row lock so two officials cannot move the same record at once.
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        refusal = self.refusal(locked, transition, acting_user)
+        if refusal is not None:
+            if str(refusal) == str(_("您没有执行此操作的权限。")):
+                raise PermissionDeniedError(refusal)
+            raise ServiceError("transition_refused", refusal, self.state_field)
+        before = audit.snapshot(locked)
+        source = self.state_of(locked)
+        setattr(locked, self.state_field, transition.target)
+        locked.save()
+        today = on or timezone.localdate()
+        object_type, object_id = locked._meta.label_lower, str(locked.pk)
+        open_timers = WorkflowTimer.objects.filter(object_type=object_type, object_id=object_id,
+                                                   status=TimerStatus.OPEN, state=source)
+        for timer in open_timers:
+            timer.status = TimerStatus.MET if today <= timer.due_on else TimerStatus.OVERDUE
+            timer.closed_on = today
+            timer.save(update_fields=["status", "closed_on"])
+        if transition.timer is not None:
+            start_timer(locked, workflow=self.name, spec=transition.timer, state=transition.target, on=today)
+        TransitionRecord.objects.create(
+            workflow=self.name, object_type=object_type, object_id=object_id, transition=transition.name,
+            source=source, target=transition.target, actor=acting_user if acting_user.pk else None,
+            comment=comment,
+        )
+        audit.record(actor=acting_user, action=f"{self.name}.{transition.name}", instance=locked, before=before,
+                     message=comment)
+        obj.refresh_from_db()
+        return locked
+
+    def history(self, obj: models.Model) -> models.QuerySet[TransitionRecord]:
+        return TransitionRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def start_timer(obj: models.Model, *, workflow: str, spec: TimerSpec, state: str, on: dt.date) -> WorkflowTimer:
+    from aiplus.regulation.runtime import parameters
+
+    version = parameters().version(spec.parameter, on)
+    days = int(version.value)
+    return WorkflowTimer.objects.create(
+        workflow=workflow, object_type=obj._meta.label_lower, object_id=str(obj.pk), name=spec.name,
+        state=state, started_on=on, working_days=days, due_on=add_working_days(on, days),
+        parameter=spec.parameter, citation=version.citation.as_dict(),
+        jurisdiction_id=getattr(obj, "jurisdiction_id", None),
+    )

@@ -1,0 +1,278 @@
+"""The datahub API: catalogue with search and facets, DCAT-AP, access requests, cross-border decisions and records,
+GBA filings, classification. The engine's pydantic models are the body types, so OpenAPI publishes its schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from aiplus.api.auth import AUTHENTICATED, OPTIONAL
+from aiplus.core.calendar import add_working_days
+from aiplus.datahub import selectors, services
+from aiplus.datahub.crossborder import GbaContractCase, TransferCase
+from aiplus.datahub.crossborder.gba import assess_gba_contract
+from aiplus.datahub.crossborder.pathway import assess_transfer
+from aiplus.datahub.crossborder.payload import KIND_GBA, KIND_TRANSFER, decision_json
+from aiplus.datahub.models import Modality, OpenAttribute, UpdateFrequency
+from aiplus.regulation.runtime import parameters
+
+router = Router(tags=["datahub"])
+
+
+class DistributionSchema(Schema):
+    identifier: str = ""
+    title: str = ""
+    format: str
+    media_type: str = ""
+    access_url: str = ""
+    download_url: str = ""
+    byte_size: int | None = Field(None, ge=0)
+    licence: str = ""
+
+
+class DatasetOut(Schema):
+    id: int
+    identifier: str
+    title: str
+    description: str
+    keywords: list[str]
+    provider: str = Field(..., alias="provider.name")
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    sector: str
+    theme: str
+    update_frequency: str
+    open_attribute: str
+    record_count: int | None
+    spatial_coverage: str
+    temporal_start: dt.date | None
+    temporal_end: dt.date | None
+    licence: str
+    high_quality: bool
+    annotation_method: str
+    annotation_quality: str
+    modality: str
+    language: str
+    size_bytes: int | None
+    lineage: str
+    grade: str
+    is_published: bool
+
+
+class DatasetIn(Schema):
+    provider_id: int
+    identifier: str = Field(..., min_length=1, max_length=120)
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    keywords: list[str] = []
+    sector: str = ""
+    theme: str = ""
+    update_frequency: UpdateFrequency = UpdateFrequency.IRREGULAR
+    open_attribute: OpenAttribute = OpenAttribute.UNCONDITIONAL
+    record_count: int | None = Field(None, ge=0)
+    spatial_coverage: str = ""
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    licence: str = ""
+    high_quality: bool = False
+    annotation_method: str = ""
+    annotation_quality: str = ""
+    modality: Modality = Modality.TABULAR
+    language: str = ""
+    size_bytes: int | None = Field(None, ge=0)
+    lineage: str = ""
+    is_published: bool = False
+    distributions: list[DistributionSchema] = []
+
+
+class SearchOut(Schema):
+    count: int
+    results: list[DatasetOut]
+    facets: dict[str, list[dict[str, Any]]]
+
+
+class AccessIn(Schema):
+    dataset_id: int
+    purpose: str
+    usage_scope: str
+    security_measures: str
+    duration_days: int
+
+
+class AccessOut(Schema):
+    id: int
+    dataset_id: int
+    status: str
+    purpose: str
+    duration_days: int
+    expires_on: dt.date | None = Field(None, alias="agreement.expires_on")
+
+
+class DecisionIn(Schema):
+    decision: str
+    comment: str = ""
+
+
+class TransferIn(Schema):
+    processor_id: int
+    transfer: dict[str, Any]
+    exemptions_claimed: list[str] = []
+    milestones: dict[str, Any] = {}
+
+
+class TransferOut(Schema):
+    id: int
+    outcome: str = Field(..., alias="decision.outcome")
+    decision: dict[str, Any] = Field(..., alias="decision.decision")
+    next_due_on: dt.date | None = Field(None, alias="decision.next_due_on")
+
+
+class FilingIn(Schema):
+    organisation_id: int
+    case: GbaContractCase
+
+
+class FilingOut(Schema):
+    id: int
+    status: str
+    processor_name: str
+    recipient_name: str
+    contract_effective_on: dt.date
+    filing_due_on: dt.date | None
+    receipt_number: str
+    filed_on: dt.date | None
+
+
+class FileIn(Schema):
+    documents_provided: list[str] | None = None
+
+
+class AssetIn(Schema):
+    organisation_id: int
+    name: str
+    category: str
+    grade: str
+    level: str = "table"
+    internal_level: int | None = None
+    legal_basis: str = ""
+    pi_people: int = 0
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    category: str
+    grade: str
+    internal_level: int | None
+    in_important_catalogue: bool
+
+
+@router.get("/datasets", response=SearchOut, auth=OPTIONAL)
+def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_attribute: str = "",
+                    modality: str = "", format: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    rows = selectors.search_datasets(request.user, q=q, sector=sector, open_attribute=open_attribute,
+                                     modality=modality, format=format)
+    limit = max(1, min(limit, 200))
+    return {"count": rows.count(), "results": list(rows[offset:offset + limit]), "facets": selectors.facets(rows)}
+
+
+@router.post("/datasets", response={201: DatasetOut}, auth=AUTHENTICATED)
+def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, Any]:
+    data = payload.dict()
+    distributions = data.pop("distributions")
+    return 201, services.create_dataset(acting_user=request.user, distributions=distributions, **data)
+
+
+@router.get("/datasets/{dataset_id}", response=DatasetOut, auth=OPTIONAL)
+def dataset(request: HttpRequest, dataset_id: int) -> Any:
+    return selectors.dataset(request.user, dataset_id)
+
+
+@router.get("/datasets/{dataset_id}/dcat", auth=OPTIONAL)
+def dataset_dcat(request: HttpRequest, dataset_id: int) -> JsonResponse:
+    from aiplus.datahub import dcat
+
+    return JsonResponse(dcat.dataset_document(selectors.dataset(request.user, dataset_id)),
+                        content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})
+
+
+@router.get("/catalogue.jsonld", auth=OPTIONAL)
+def catalogue(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors.catalogue_document(request.user), content_type="application/ld+json",
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@router.post("/catalogue/import", auth=AUTHENTICATED)
+def import_catalogue(request: HttpRequest, document: dict[str, Any]) -> dict[str, int]:
+    return services.import_catalogue(acting_user=request.user, document=document)
+
+
+@router.get("/access-requests", response=list[AccessOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination, page_size=50)
+def access_requests(request: HttpRequest) -> Any:
+    return selectors.access_requests(request.user)
+
+
+@router.post("/access-requests", response={201: AccessOut}, auth=AUTHENTICATED)
+def request_access(request: HttpRequest, payload: AccessIn) -> tuple[int, Any]:
+    return 201, services.request_access(acting_user=request.user, **payload.dict())
+
+
+@router.post("/access-requests/{request_id}/decision", response=AccessOut, auth=AUTHENTICATED)
+def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
+    services.decide_access(acting_user=request.user, request_id=request_id, **payload.dict())
+    return selectors.access_request(request.user, request_id)
+
+
+@router.post("/access-requests/{request_id}/revoke", response=AccessOut, auth=AUTHENTICATED)
+def revoke_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
+    services.revoke_access(acting_user=request.user, request_id=request_id, comment=payload.comment)
+    return selectors.access_request(request.user, request_id)
+
+
+@router.post("/assess", auth=OPTIONAL)
+def assess(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
+    """Which mechanism a transfer needs (CAC Order No. 16); `missing` lists the facts still needed."""
+    return decision_json(assess_transfer(parameters(), case, add_working_days), KIND_TRANSFER)
+
+
+@router.post("/assess/gba", auth=OPTIONAL)
+def assess_gba(request: HttpRequest, case: GbaContractCase) -> dict[str, Any]:
+    """May the parties use the GBA personal-information standard contract?"""
+    return decision_json(assess_gba_contract(parameters(), case, add_working_days), KIND_GBA)
+
+
+@router.post("/transfers", response={201: TransferOut}, auth=AUTHENTICATED)
+def record_transfer(request: HttpRequest, payload: TransferIn) -> tuple[int, Any]:
+    return 201, services.record_transfer(acting_user=request.user, **payload.dict())
+
+
+@router.get("/gba-filings", response=list[FilingOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination, page_size=50)
+def gba_filings(request: HttpRequest) -> Any:
+    return selectors.filings(request.user)
+
+
+@router.post("/gba-filings", response={201: FilingOut}, auth=AUTHENTICATED)
+def create_gba_filing(request: HttpRequest, payload: FilingIn) -> tuple[int, Any]:
+    return 201, services.create_gba_filing(acting_user=request.user, organisation_id=payload.organisation_id,
+                                           case=payload.case.model_dump(mode="json"))
+
+
+@router.post("/gba-filings/{filing_id}/file", response=FilingOut, auth=AUTHENTICATED)
+def file_gba_filing(request: HttpRequest, filing_id: int, payload: FileIn) -> Any:
+    return services.file_gba_filing(acting_user=request.user, filing_id=filing_id,
+                                    documents_provided=payload.documents_provided)
+
+
+@router.post("/assets", response={201: AssetOut}, auth=AUTHENTICATED)
+def register_asset(request: HttpRequest, payload: AssetIn) -> tuple[int, Any]:
+    return 201, services.register_asset(acting_user=request.user, **payload.dict())
+
+
+@router.get("/important-data", response=list[AssetOut], auth=AUTHENTICATED)
+def important_data(request: HttpRequest) -> Any:
+    return list(selectors.important_catalogue(request.user))

@@ -1,0 +1,179 @@
+"""Every read of the datahub, restricted to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from aiplus.core.errors import NotFoundError
+from aiplus.core.models import TimerStatus, WorkflowTimer
+from aiplus.datahub import dcat
+from aiplus.datahub.crossborder.deadlines import add_months
+from aiplus.datahub.models import (
+    AccessRequest,
+    DataAsset,
+    DataService,
+    Dataset,
+    GbaFiling,
+    Grade,
+    Incident,
+    Modality,
+    OpenAttribute,
+    PathDecision,
+    SecurityProfile,
+)
+from aiplus.datahub.search import query_filter
+from aiplus.regulation.runtime import parameters
+
+FACETS = ("sector", "open_attribute", "modality", "format")
+
+
+def datasets(user: Any) -> QuerySet[Dataset]:
+    return Dataset.objects.restrict(user, "view").select_related("provider", "jurisdiction")
+
+
+def search_datasets(user: Any, *, q: str = "", sector: str = "", open_attribute: str = "", modality: str = "",
+                    format: str = "", high_quality: bool | None = None) -> QuerySet[Dataset]:
+    rows = datasets(user)
+    condition = query_filter(q) if q else None
+    if condition is not None:
+        rows = rows.filter(condition)
+    if sector:
+        rows = rows.filter(sector=sector)
+    if open_attribute:
+        rows = rows.filter(open_attribute=open_attribute)
+    if modality:
+        rows = rows.filter(modality=modality)
+    if format:
+        rows = rows.filter(distributions__format__iexact=format).distinct()
+    if high_quality is not None:
+        rows = rows.filter(high_quality=high_quality)
+    return rows
+
+
+def facets(rows: QuerySet[Dataset]) -> dict[str, list[dict[str, Any]]]:
+    """Counts per facet value over the (already filtered) rows: one grouped query per facet."""
+    labels = {"open_attribute": dict(OpenAttribute.choices), "modality": dict(Modality.choices)}
+    base = rows.order_by()
+    result: dict[str, list[dict[str, Any]]] = {}
+    for name in ("sector", "open_attribute", "modality"):
+        counted = base.values(name).annotate(n=Count("pk", distinct=True)).order_by("-n", name)
+        result[name] = [{"value": r[name], "label": str(labels.get(name, {}).get(r[name], r[name])), "count": r["n"]}
+                        for r in counted if r[name]]
+    formats = (base.filter(distributions__isnull=False).values("distributions__format")
+               .annotate(n=Count("pk", distinct=True)).order_by("-n", "distributions__format"))
+    result["format"] = [{"value": r["distributions__format"], "label": r["distributions__format"], "count": r["n"]}
+                        for r in formats]
+    return result
+
+
+def dataset(user: Any, dataset_id: int) -> Dataset:
+    found = datasets(user).prefetch_related("distributions").filter(pk=dataset_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def catalogue_document(user: Any) -> dict[str, Any]:
+    rows = list(datasets(user).prefetch_related("distributions"))
+    services = list(DataService.objects.restrict(user, "view").select_related("provider", "jurisdiction")
+                    .prefetch_related("serves"))
+    return dcat.catalogue_document(rows, services)
+
+
+def access_requests(user: Any) -> QuerySet[AccessRequest]:
+    return (AccessRequest.objects.restrict(user, "view")
+            .select_related("dataset", "requester", "provider", "jurisdiction", "agreement"))
+
+
+def access_request(user: Any, request_id: int) -> AccessRequest:
+    found = access_requests(user).filter(pk=request_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def assets(user: Any) -> QuerySet[DataAsset]:
+    return DataAsset.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
+
+
+def important_catalogue(user: Any) -> QuerySet[DataAsset]:
+    return assets(user).filter(in_important_catalogue=True)
+
+
+@dataclass(frozen=True)
+class Duty:
+    code: str
+    applies: bool
+    due_on: Any
+    overdue: bool
+    detail: str
+    citation: dict[str, Any]
+
+
+def duties(user: Any, organisation_id: int, today: dt.date | None = None) -> list[Duty]:
+    """The processor's data-security duties and their clocks, from pack parameters (网络数据安全管理条例)."""
+    today = today or timezone.localdate()
+    registry = parameters()
+    own = assets(user).filter(organisation_id=organisation_id)
+    important = own.filter(grade__in=[Grade.IMPORTANT, Grade.CORE]).exists()
+    pi_people = own.aggregate(total=Sum("pi_people"))["total"] or 0
+    threshold = registry.version("datasec.pi_important_data_duties_threshold_persons", today)
+    officer = registry.version("datasec.important_data.security_officer_required", today)
+    interval = registry.version("datasec.important_data.risk_assessment_interval_months", today)
+    incident_hours = registry.version("datasec.incident_report_hours", today)
+    profile = SecurityProfile.objects.restrict(user, "view").filter(organisation_id=organisation_id).first()
+    applies = important or pi_people > int(threshold.value)
+    result = [Duty("security_officer", applies and bool(officer.value), None,
+                   applies and not (profile and profile.security_officer),
+                   profile.security_officer if profile and profile.security_officer else "",
+                   officer.citation.as_dict())]
+    last = profile.last_risk_assessment_on if profile else None
+    due = add_months(last, int(interval.value)) if last else (today if important else None)
+    result.append(Duty("annual_risk_assessment", important, due, bool(important and due and due <= today),
+                       f"{interval.value}", interval.citation.as_dict()))
+    for incident in Incident.objects.restrict(user, "view").filter(organisation_id=organisation_id,
+                                                                   reported_at__isnull=True, serious=True):
+        result.append(Duty("incident_report", True, incident.report_due_at,
+                           incident.report_due_at < timezone.now(), incident.title,
+                           incident_hours.citation.as_dict()))
+    return result
+
+
+def transfers(user: Any) -> QuerySet[PathDecision]:
+    return (PathDecision.objects.restrict(user, "view")
+            .select_related("transfer", "transfer__processor", "organisation", "jurisdiction").order_by("-id"))
+
+
+def filings(user: Any) -> QuerySet[GbaFiling]:
+    return GbaFiling.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
+
+
+def filing(user: Any, filing_id: int) -> GbaFiling:
+    found = filings(user).filter(pk=filing_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def filing_timers(filing_ids: list[int]) -> dict[int, WorkflowTimer]:
+    timers = WorkflowTimer.objects.filter(object_type="datahub.gbafiling", object_id__in=[str(i) for i in filing_ids])
+    return {int(t.object_id): t for t in timers}
+
+
+def open_deadlines(user: Any) -> list[dict[str, Any]]:
+    """Open filing clocks and pending transfer deadlines the user may see, soonest first."""
+    rows: list[dict[str, Any]] = []
+    visible = list(filings(user).values_list("pk", flat=True))
+    for timer in WorkflowTimer.objects.filter(object_type="datahub.gbafiling", status=TimerStatus.OPEN,
+                                              object_id__in=[str(i) for i in visible]):
+        rows.append({"kind": "gba_filing", "object_id": int(timer.object_id), "due_on": timer.due_on,
+                     "parameter": timer.parameter})
+    for decision in transfers(user).filter(next_due_on__isnull=False):
+        rows.append({"kind": decision.outcome, "object_id": decision.transfer_id, "due_on": decision.next_due_on,
+                     "parameter": ""})
+    return sorted(rows, key=lambda r: r["due_on"])

@@ -1,0 +1,595 @@
+"""Every write of the datahub: catalogue, conditional access, classification, cross-border transfers, GBA filings.
+
+Each function: keyword-only arguments, `acting_user` first, one transaction, permission checked first, bad input
+as ServiceError naming the field, exactly one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticValidationError
+
+from aiplus.core import audit, permissions
+from aiplus.core.calendar import add_working_days
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
+from aiplus.core.models import Jurisdiction, Organisation
+from aiplus.core.services import notify
+from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
+from aiplus.datahub import dcat
+from aiplus.datahub.crossborder import (
+    AnnualCounter as CounterValue,
+)
+from aiplus.datahub.crossborder import (
+    GbaContractCase,
+    TransferCase,
+    apply_transfer,
+    assess_gba_contract,
+    assess_transfer,
+)
+from aiplus.datahub.crossborder.counters import PERIOD_START_KEY, parse_month_day, period_start
+from aiplus.datahub.models import (
+    AccessRequest,
+    AccessStatus,
+    Agreement,
+    AnnualCounter,
+    DataAsset,
+    DataService,
+    Dataset,
+    Distribution,
+    FilingStatus,
+    GbaFiling,
+    Grade,
+    Incident,
+    OpenAttribute,
+    PathDecision,
+    Processor,
+    SecurityProfile,
+    TransferRecord,
+)
+from aiplus.datahub.search import tokens_for
+from aiplus.regulation.coverage import implements
+from aiplus.regulation.runtime import parameters
+
+DATASET_FIELDS = ("title", "description", "keywords", "sector", "theme", "update_frequency", "open_attribute",
+                  "record_count", "spatial_coverage", "temporal_start", "temporal_end", "licence", "issued",
+                  "modified", "high_quality", "annotation_method", "annotation_quality", "modality", "language",
+                  "size_bytes", "lineage", "grade", "is_published")
+DISTRIBUTION_FIELDS = ("identifier", "title", "format", "media_type", "access_url", "download_url", "byte_size",
+                       "licence")
+PROVIDER_ROLES = frozenset({permissions.PROVIDER, permissions.OFFICIAL})
+
+EXPIRY_NOTICE_KEY = "datahub.access.expiry_notice_days"
+GBA_FILING_KEY = "crossborder.gba.filing_working_days"
+GBA_DOCUMENTS_KEY = "crossborder.gba.required_documents"
+
+
+def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise from_validation_error(error) from error
+
+
+def _json(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ServiceError("unknown_field", _("未知字段：%(f)s") % {"f": ", ".join(unknown)}, unknown[0])
+
+
+def _pydantic_error(error: PydanticValidationError, prefix: str = "") -> ServiceError:
+    first = error.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(payload)"
+    field = f"{prefix}{field}"
+    return ServiceError("invalid", _("字段“%(f)s”无效：%(m)s") % {"f": field, "m": first["msg"]}, field)
+
+
+def _organisation(user: Any, organisation_id: int, action: str = "change") -> Organisation:
+    organisation = Organisation.objects.restrict(user, action).filter(pk=organisation_id).first()
+    if organisation is None:
+        if Organisation.objects.restrict(user, "view").filter(pk=organisation_id).exists():
+            raise PermissionDeniedError()
+        raise ServiceError("unknown_organisation", _("组织不存在或您无权为其登记。"), "organisation")
+    return organisation
+
+
+def _for_change[T](model: type[T], user: Any, pk: int) -> T:
+    obj = model.objects.restrict(user, "change").select_for_update().filter(pk=pk).first()  # type: ignore[attr-defined]
+    if obj is None:
+        if model.objects.restrict(user, "view").filter(pk=pk).exists():  # type: ignore[attr-defined]
+            raise PermissionDeniedError()
+        raise NotFoundError()
+    return obj  # type: ignore[no-any-return]
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+# --- catalogue -------------------------------------------------------------------------------------------------
+
+
+def _index(dataset: Dataset) -> None:
+    dataset.search_tokens = tokens_for(dataset.title, dataset.description, " ".join(dataset.keywords or []),
+                                       dataset.sector, dataset.theme, dataset.provider.name)
+
+
+def _set_distributions(dataset: Dataset, distributions: list[dict[str, Any]]) -> None:
+    dataset.distributions.all().delete()
+    for index, values in enumerate(distributions):
+        _unknown(values, DISTRIBUTION_FIELDS)
+        values = {k: v for k, v in values.items() if v is not None or k == "byte_size"}
+        values.setdefault("identifier", f"{dataset.identifier}-{index + 1}")
+        distribution = Distribution(dataset=dataset, **values)
+        try:
+            distribution.full_clean(exclude=["dataset"])
+        except ValidationError as error:
+            raise from_validation_error(error) from error
+        distribution.save()
+
+
+@implements(
+    "datahub.catalogue",
+    title_zh="公共数据与训练数据目录（开放属性、高质量数据集、DCAT-AP 交换）",
+    title_en="Public and training data catalogue (open attribute, high-quality sets, DCAT-AP exchange)",
+    articles=[("suzhou", 32), ("guangdong", 8)],
+    url_name="datahub:catalogue",
+)
+@transaction.atomic
+def create_dataset(*, acting_user: Any, provider_id: int, identifier: str,
+                   distributions: list[dict[str, Any]] | None = None, **fields: Any) -> Dataset:
+    _unknown(fields, DATASET_FIELDS)
+    provider = _organisation(acting_user, provider_id, "add")
+    if not permissions.can_create_in(acting_user, jurisdiction_id=provider.jurisdiction_id,
+                                     organisation_id=provider.pk):
+        raise PermissionDeniedError(_("您不能为该组织登记数据集。"))
+    dataset = Dataset(identifier=identifier, provider=provider, jurisdiction_id=provider.jurisdiction_id, **fields)
+    _full_clean(dataset, exclude=["search_tokens"])
+    _index(dataset)
+    dataset.save()
+    _set_distributions(dataset, distributions or [])
+    audit.record(actor=acting_user, action="datahub.dataset_created", instance=dataset)
+    return dataset
+
+
+@transaction.atomic
+def update_dataset(*, acting_user: Any, dataset_id: int, distributions: list[dict[str, Any]] | None = None,
+                   **changes: Any) -> Dataset:
+    _unknown(changes, DATASET_FIELDS)
+    dataset = _for_change(Dataset, acting_user, dataset_id)
+    before = audit.snapshot(dataset)
+    for name, value in changes.items():
+        setattr(dataset, name, value)
+    _full_clean(dataset, exclude=["search_tokens"])
+    _index(dataset)
+    dataset.save()
+    if distributions is not None:
+        _set_distributions(dataset, distributions)
+    audit.record(actor=acting_user, action="datahub.dataset_updated", instance=dataset, before=before)
+    return dataset
+
+
+@transaction.atomic
+def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str, int]:
+    """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue."""
+    if not isinstance(document, dict) or document.get("@type") != "dcat:Catalog":
+        raise ServiceError("invalid_dcat", _("文档必须是 dcat:Catalog。"), "@type")
+    counts = {"datasets": 0, "services": 0}
+    by_code: dict[str, Organisation] = {}
+
+    def organisation_of(code: str, where: str) -> Organisation:
+        if code not in by_code:
+            organisation = Organisation.objects.filter(credit_code=code).first()
+            if organisation is None:
+                raise ServiceError("unknown_publisher", _("发布者不存在（统一社会信用代码 %(c)s）。") % {"c": code},
+                                   f"{where}.dct:publisher")
+            if not permissions.can_create_in(acting_user, jurisdiction_id=organisation.jurisdiction_id,
+                                             organisation_id=organisation.pk):
+                raise PermissionDeniedError(_("您不能为该组织导入数据集。"))
+            by_code[code] = organisation
+        return by_code[code]
+
+    def jurisdiction_of(code: str, organisation: Organisation, where: str) -> int:
+        if not code:
+            return organisation.jurisdiction_id
+        place = Jurisdiction.objects.filter(code=code).values_list("pk", flat=True).first()
+        if place is None:
+            raise ServiceError("unknown_jurisdiction", _("辖区不存在：%(v)s") % {"v": code},
+                               f"{where}.aiplus:jurisdiction")
+        return int(place)
+
+    for index, node in enumerate(document.get("dcat:dataset", [])):
+        where = f"dcat:dataset[{index}]"
+        try:
+            values = dcat.parse_dataset(node)
+        except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
+            field = error.field if isinstance(error, dcat.DcatError) else ""
+            raise ServiceError("invalid_dcat", str(error), f"{where}.{field}".rstrip(".")) from error
+        provider = organisation_of(values.pop("publisher"), where)
+        jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
+        distributions = values.pop("distributions")
+        identifier = values.pop("identifier")
+        dataset = Dataset.objects.filter(identifier=identifier).first() or Dataset(identifier=identifier)
+        for name, value in values.items():
+            setattr(dataset, name, value)
+        dataset.provider, dataset.jurisdiction_id = provider, jurisdiction_id
+        _full_clean(dataset, exclude=["search_tokens"])
+        _index(dataset)
+        dataset.save()
+        _set_distributions(dataset, distributions)
+        counts["datasets"] += 1
+    for index, node in enumerate(document.get("dcat:service", [])):
+        where = f"dcat:service[{index}]"
+        try:
+            values = dcat.parse_service(node)
+        except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
+            raise ServiceError("invalid_dcat", str(error), where) from error
+        provider = organisation_of(values.pop("publisher"), where)
+        jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
+        serves = values.pop("serves")
+        identifier = values.pop("identifier")
+        service = DataService.objects.filter(identifier=identifier).first() or DataService(identifier=identifier)
+        for name, value in values.items():
+            setattr(service, name, value)
+        service.provider, service.jurisdiction_id = provider, jurisdiction_id
+        _full_clean(service)
+        service.save()
+        service.serves.set(Dataset.objects.filter(identifier__in=serves))
+        counts["services"] += 1
+    audit.record(actor=acting_user, action="datahub.catalogue_imported", object_type="datahub.catalogue",
+                 object_id="dcat", object_repr="DCAT-AP", after=counts,
+                 message=f"{counts['datasets']} datasets, {counts['services']} services")
+    return counts
+
+
+# --- conditional access ----------------------------------------------------------------------------------------
+
+ACCESS_WORKFLOW = Workflow(
+    name="datahub.access",
+    states={s.value: s.label for s in AccessStatus},
+    transitions=[
+        Transition("approve", sources=("submitted",), target="approved", label=_("批准"), roles=PROVIDER_ROLES),
+        Transition("reject", sources=("submitted",), target="rejected", label=_("驳回"), roles=PROVIDER_ROLES),
+        Transition("revoke", sources=("approved",), target="revoked", label=_("撤销"), roles=PROVIDER_ROLES),
+    ],
+)
+
+
+@implements(
+    "datahub.conditional_access",
+    title_zh="有条件开放数据的申请、审核、协议与撤销",
+    title_en="Requests, review, agreements and revocation for conditionally open data",
+    articles=[("suzhou", 32), ("guangdong", 8)],
+    url_name="datahub:access_requests",
+)
+@transaction.atomic
+def request_access(*, acting_user: Any, dataset_id: int, purpose: str, usage_scope: str, security_measures: str,
+                   duration_days: int) -> AccessRequest:
+    if not getattr(acting_user, "is_authenticated", False):
+        raise PermissionDeniedError(_("请先登录。"))
+    dataset = Dataset.objects.restrict(acting_user, "view").filter(pk=dataset_id).first()
+    if dataset is None:
+        raise NotFoundError()
+    if dataset.open_attribute != OpenAttribute.CONDITIONAL:
+        raise ServiceError("not_conditional", _("只有“有条件开放”的数据集需要申请。"), "dataset")
+    for name, value in (("purpose", purpose), ("usage_scope", usage_scope),
+                        ("security_measures", security_measures)):
+        if not str(value or "").strip():
+            raise ServiceError("required", _("请填写此项。"), name)
+    if not isinstance(duration_days, int) or not 1 <= duration_days <= 3650:
+        raise ServiceError("invalid_duration", _("使用期限须为 1 至 3650 天。"), "duration_days")
+    organisations = permissions.user_organisation_ids(acting_user, "add")
+    request = AccessRequest.objects.create(
+        dataset=dataset, jurisdiction_id=dataset.jurisdiction_id, provider_id=dataset.provider_id,
+        requester=acting_user, requester_organisation_id=min(organisations) if organisations else None,
+        purpose=purpose.strip(), usage_scope=usage_scope.strip(), security_measures=security_measures.strip(),
+        duration_days=duration_days)
+    audit.record(actor=acting_user, action="datahub.access_requested", instance=request)
+    return request
+
+
+@transaction.atomic
+def decide_access(*, acting_user: Any, request_id: int, decision: str, comment: str = "",
+                  on: dt.date | None = None) -> AccessRequest:
+    """The provider approves (an agreement with an expiry date follows) or rejects a request."""
+    if decision not in ("approve", "reject"):
+        raise ServiceError("invalid_decision", _("决定须为 approve 或 reject。"), "decision")
+    request = AccessRequest.objects.restrict(acting_user, "view").filter(pk=request_id).first()
+    if request is None:
+        raise NotFoundError()
+    if decision == "reject" and not comment.strip():
+        raise ServiceError("required", _("驳回须说明理由。"), "comment")
+    today = _today(on)
+    ACCESS_WORKFLOW.apply(request, decision, acting_user=acting_user, comment=comment, on=today)
+    request.refresh_from_db()
+    if decision == "approve":
+        Agreement.objects.create(
+            access_request=request, jurisdiction_id=request.jurisdiction_id, provider_id=request.provider_id,
+            grantee=request.requester, starts_on=today, expires_on=today + dt.timedelta(days=request.duration_days))
+    notify(recipient=request.requester, verb=f"datahub.access.{decision}",
+           title=_("数据使用申请已批准") if decision == "approve" else _("数据使用申请被驳回"),
+           body=comment, link=f"/data/access/{request.pk}/")
+    return request
+
+
+@transaction.atomic
+def revoke_access(*, acting_user: Any, request_id: int, comment: str, on: dt.date | None = None) -> AccessRequest:
+    request = AccessRequest.objects.restrict(acting_user, "view").filter(pk=request_id).first()
+    if request is None:
+        raise NotFoundError()
+    if not comment.strip():
+        raise ServiceError("required", _("撤销须说明理由。"), "comment")
+    today = _today(on)
+    ACCESS_WORKFLOW.apply(request, "revoke", acting_user=acting_user, comment=comment, on=today)
+    Agreement.objects.filter(access_request=request).update(revoked_on=today)
+    request.refresh_from_db()
+    notify(recipient=request.requester, verb="datahub.access.revoke", title=_("数据使用协议已撤销"), body=comment,
+           link=f"/data/access/{request.pk}/")
+    return request
+
+
+@transaction.atomic
+def notify_expiring_agreements(*, acting_user: Any = None, today: dt.date | None = None) -> int:
+    """Remind grantees whose agreements expire within N days (N = pack parameter); each agreement once."""
+    today = _today(today)
+    days = int(parameters().value(EXPIRY_NOTICE_KEY, today))
+    due = list(Agreement.objects.select_for_update().select_related("access_request__dataset").filter(
+        revoked_on__isnull=True, expiry_notified_on__isnull=True, expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=days), access_request__status=AccessStatus.APPROVED))
+    if not due:
+        return 0
+    for agreement in due:
+        notify(recipient=agreement.grantee, verb="datahub.access.expiring",
+               title=_("数据使用协议即将到期：%(t)s") % {"t": agreement.access_request.dataset.title},
+               body=_("到期日期：%(d)s") % {"d": agreement.expires_on.isoformat()},
+               link=f"/data/access/{agreement.access_request_id}/")
+    Agreement.objects.filter(pk__in=[a.pk for a in due]).update(expiry_notified_on=today)
+    audit.record(actor=acting_user, action="datahub.expiry_notices_sent", object_type="datahub.agreement",
+                 object_id="", object_repr="expiry notices", after={"count": len(due), "days": days},
+                 message=f"{len(due)} grantees reminded ({days} days)")
+    return len(due)
+
+
+# --- classification and grading --------------------------------------------------------------------------------
+
+
+@implements(
+    "datahub.classification",
+    title_zh="数据分类分级、重要数据目录与数据处理者义务时钟",
+    title_en="Data classification and grading, important-data catalogue and processors' duty clocks",
+    articles=[("suzhou", 32), ("guangdong", 8)],
+    url_name="datahub:assets",
+)
+@transaction.atomic
+def register_asset(*, acting_user: Any, organisation_id: int, name: str, category: str, grade: str,
+                   level: str = "table", internal_level: int | None = None, legal_basis: str = "",
+                   pi_people: int = 0, dataset_id: int | None = None) -> DataAsset:
+    organisation = _organisation(acting_user, organisation_id, "add")
+    if internal_level is not None and not 1 <= internal_level <= 5:
+        raise ServiceError("invalid_level", _("内部级别须为 1 至 5。"), "internal_level")
+    if not isinstance(pi_people, int) or pi_people < 0:
+        raise ServiceError("negative", _("人数不能为负数。"), "pi_people")
+    asset = DataAsset(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, name=name,
+                      category=category, grade=grade, level=level, internal_level=internal_level,
+                      legal_basis=legal_basis, pi_people=pi_people, dataset_id=dataset_id)
+    _full_clean(asset)
+    asset.save()
+    audit.record(actor=acting_user, action="datahub.asset_registered", instance=asset)
+    return asset
+
+
+@transaction.atomic
+def declare_important_data(*, acting_user: Any, asset_id: int, on: dt.date | None = None) -> DataAsset:
+    """Identify and declare (识别申报) an important or core asset: it enters the important-data catalogue."""
+    asset = _for_change(DataAsset, acting_user, asset_id)
+    if asset.grade == Grade.GENERAL:
+        raise ServiceError("not_important", _("一般数据不列入重要数据目录。"), "grade")
+    before = audit.snapshot(asset)
+    asset.in_important_catalogue, asset.declared_on = True, _today(on)
+    asset.save()
+    audit.record(actor=acting_user, action="datahub.important_data_declared", instance=asset, before=before)
+    return asset
+
+
+@transaction.atomic
+def update_security_profile(*, acting_user: Any, organisation_id: int, security_officer: str = "",
+                            last_risk_assessment_on: dt.date | None = None) -> SecurityProfile:
+    organisation = _organisation(acting_user, organisation_id, "change")
+    profile, _created = SecurityProfile.objects.select_for_update().get_or_create(
+        organisation=organisation, defaults={"jurisdiction_id": organisation.jurisdiction_id})
+    before = audit.snapshot(profile)
+    if last_risk_assessment_on and last_risk_assessment_on > timezone.localdate():
+        raise ServiceError("future_date", _("日期不能晚于今天。"), "last_risk_assessment_on")
+    profile.security_officer = security_officer.strip()
+    profile.last_risk_assessment_on = last_risk_assessment_on
+    _full_clean(profile)
+    profile.save()
+    audit.record(actor=acting_user, action="datahub.security_profile_updated", instance=profile, before=before)
+    return profile
+
+
+@transaction.atomic
+def report_incident(*, acting_user: Any, organisation_id: int, title: str, discovered_at: dt.datetime,
+                    serious: bool = True) -> Incident:
+    organisation = _organisation(acting_user, organisation_id, "add")
+    if not title.strip():
+        raise ServiceError("required", _("请填写此项。"), "title")
+    version = parameters().version("datasec.incident_report_hours", discovered_at.date())
+    incident = Incident.objects.create(
+        organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, title=title.strip(),
+        serious=serious, discovered_at=discovered_at,
+        report_due_at=discovered_at + dt.timedelta(hours=int(version.value)), citation=version.citation.as_dict())
+    audit.record(actor=acting_user, action="datahub.incident_recorded", instance=incident)
+    return incident
+
+
+# --- cross-border transfers ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_processor(*, acting_user: Any, organisation_id: int, is_ciio: bool = False, in_ftz: bool = False,
+                       ftz_code: str = "") -> Processor:
+    organisation = _organisation(acting_user, organisation_id, "add")
+    processor = Processor.objects.filter(organisation=organisation).first()
+    before = audit.snapshot(processor)
+    processor = processor or Processor(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id)
+    processor.is_ciio, processor.in_ftz, processor.ftz_code = is_ciio, in_ftz, ftz_code
+    _full_clean(processor)
+    processor.save()
+    audit.record(actor=acting_user, action="datahub.processor_registered", instance=processor, before=before)
+    return processor
+
+
+def counter_of(processor: Processor, on: dt.date, *, lock: bool = False) -> AnnualCounter | None:
+    start = period_start(on, parse_month_day(parameters().value(PERIOD_START_KEY, on)))
+    rows = AnnualCounter.objects.filter(processor=processor, period_start=start)
+    return (rows.select_for_update() if lock else rows).first()
+
+
+@implements(
+    "datahub.crossborder",
+    title_zh="数据出境路径判定、年度累计人数与法定时限",
+    title_en="Cross-border transfer pathway decisions, annual counters and legal deadlines",
+    articles=[("suzhou", 32), ("guangdong", 23)],
+    url_name="datahub:assess",
+)
+@transaction.atomic
+def record_transfer(*, acting_user: Any, processor_id: int, transfer: dict[str, Any],
+                    exemptions_claimed: list[str] | None = None,
+                    milestones: dict[str, Any] | None = None) -> TransferRecord:
+    """Decide a transfer on the processor's stored counter, then record it and add it to the counter."""
+    processor = _for_change(Processor, acting_user, processor_id)
+    if not isinstance(transfer, dict):
+        raise ServiceError("invalid", _("transfer 必须是对象。"), "transfer")
+    on_text = transfer.get("transfer_on")
+    try:
+        on = on_text if isinstance(on_text, dt.date) else dt.date.fromisoformat(str(on_text))
+    except ValueError:
+        raise ServiceError("invalid", _("字段“%(f)s”无效。") % {"f": "transfer.transfer_on"},
+                           "transfer.transfer_on") from None
+    stored = counter_of(processor, on, lock=True)
+    payload = {
+        "processor": {"name": processor.organisation.name, "is_ciio": processor.is_ciio,
+                      "in_ftz": processor.in_ftz, "ftz_code": processor.ftz_code or None,
+                      "jurisdiction": processor.jurisdiction.code},
+        "transfer": transfer,
+        "cumulative": {"year": on.year, "pi_people": stored.pi_people if stored else 0,
+                       "sensitive_pi_people": stored.sensitive_pi_people if stored else 0},
+        "exemptions_claimed": exemptions_claimed or [],
+        "milestones": milestones or {},
+    }
+    try:
+        case = TransferCase.model_validate(payload)
+    except PydanticValidationError as error:
+        raise _pydantic_error(error) from error
+    registry = parameters()
+    decision = assess_transfer(registry, case, add_working_days)
+    month_day = parse_month_day(registry.value(PERIOD_START_KEY, on))
+    current = CounterValue(stored.period_start, stored.pi_people, stored.sensitive_pi_people) if stored else None
+    updated = apply_transfer(current, on=on, pi_people=case.transfer.pi_people or 0,
+                             sensitive_pi_people=case.transfer.sensitive_pi_people or 0, month_day=month_day)
+    row = stored or AnnualCounter(processor=processor, period_start=updated.period_start)
+    row.pi_people, row.sensitive_pi_people = updated.pi_people, updated.sensitive_pi_people
+    row.save()
+    record = TransferRecord.objects.create(
+        processor=processor, jurisdiction_id=processor.jurisdiction_id, organisation_id=processor.organisation_id,
+        recipient=case.transfer.recipient, country_or_region=case.transfer.country_or_region,
+        purpose=case.transfer.purpose[:300], data_categories=[c.value for c in case.transfer.data_categories],
+        pi_people=case.transfer.pi_people or 0, sensitive_pi_people=case.transfer.sensitive_pi_people or 0,
+        transfer_on=on, case=case.model_dump(mode="json"))
+    body = _json(decision.as_dict())
+    dues = sorted(d["due_on"] for d in body.get("data", {}).get("deadlines", []) if d.get("due_on"))
+    PathDecision.objects.create(transfer=record, jurisdiction_id=record.jurisdiction_id,
+                                organisation_id=record.organisation_id, outcome=decision.outcome, decision=body,
+                                next_due_on=dt.date.fromisoformat(dues[0]) if dues else None)
+    audit.record(actor=acting_user, action="datahub.transfer_recorded", instance=record,
+                 message=f"{decision.outcome}")
+    return record
+
+
+# --- GBA standard-contract filings -----------------------------------------------------------------------------
+
+GBA_WORKFLOW = Workflow(
+    name="datahub.gba_filing",
+    states={s.value: s.label for s in FilingStatus},
+    transitions=[
+        Transition("file", sources=("awaiting",), target="filed", label=_("提交备案")),
+        Transition("withdraw", sources=("awaiting",), target="withdrawn", label=_("撤回")),
+    ],
+)
+GBA_TIMER = TimerSpec("filing", parameter=GBA_FILING_KEY)
+
+
+@implements(
+    "datahub.gba_filing",
+    title_zh="粤港澳大湾区个人信息跨境标准合同备案（10个工作日时限、回执）",
+    title_en="GBA personal-information standard-contract filings (10-working-day clock, receipt)",
+    articles=[("guangdong", 23)],
+    url_name="datahub:filings",
+)
+@transaction.atomic
+def create_gba_filing(*, acting_user: Any, organisation_id: int, case: dict[str, Any]) -> GbaFiling:
+    organisation = _organisation(acting_user, organisation_id, "add")
+    try:
+        contract = GbaContractCase.model_validate(case)
+    except PydanticValidationError as error:
+        raise _pydantic_error(error) from error
+    if contract.contract_effective_on is None:
+        raise ServiceError("required", _("请填写合同生效日期。"), "contract_effective_on")
+    decision = assess_gba_contract(parameters(), contract, add_working_days)
+    if decision.outcome == "incomplete":
+        raise ServiceError("gba_incomplete", _("尚缺以下事实：%(m)s") % {"m": "、".join(decision.missing)},
+                           decision.missing[0])
+    if decision.outcome != "eligible":
+        reason = decision.reasons[0]
+        field = "data_categories"
+        for role in ("processor", "recipient"):
+            if reason.code.startswith(role):
+                field = f"{role}.location"
+        raise ServiceError("gba_ineligible", reason.text_zh, field)
+    body = _json(decision.as_dict())
+    dues = [d["due_on"] for d in body.get("data", {}).get("deadlines", []) if d.get("due_on")]
+    filing = GbaFiling.objects.create(
+        organisation=organisation, jurisdiction_id=organisation.jurisdiction_id,
+        case=contract.model_dump(mode="json"), processor_name=contract.processor.name,
+        recipient_name=contract.recipient.name, contract_effective_on=contract.contract_effective_on,
+        documents_provided=list(contract.documents_provided), decision=body,
+        filing_due_on=dt.date.fromisoformat(dues[0]) if dues else None)
+    timer = start_timer(filing, workflow=GBA_WORKFLOW.name, spec=GBA_TIMER, state=FilingStatus.AWAITING,
+                        on=contract.contract_effective_on)
+    if filing.filing_due_on is None:
+        filing.filing_due_on = timer.due_on
+        filing.save(update_fields=["filing_due_on"])
+    audit.record(actor=acting_user, action="datahub.gba_filing_created", instance=filing)
+    return filing
+
+
+@transaction.atomic
+def file_gba_filing(*, acting_user: Any, filing_id: int, documents_provided: list[str] | None = None,
+                    on: dt.date | None = None) -> GbaFiling:
+    """File the contract: every required document present; a receipt number is issued."""
+    filing = _for_change(GbaFiling, acting_user, filing_id)
+    today = _today(on)
+    documents = list(documents_provided if documents_provided is not None else filing.documents_provided)
+    required = list(parameters().value(GBA_DOCUMENTS_KEY, today))
+    lacking = [d for d in required if d not in documents]
+    if lacking:
+        raise ServiceError("documents_missing", _("缺少备案材料：%(d)s") % {"d": "、".join(lacking)},
+                           "documents_provided")
+    refusal = GBA_WORKFLOW.refusal(filing, GBA_WORKFLOW.transition("file"), acting_user)
+    if refusal is not None:
+        raise ServiceError("transition_refused", refusal, "status")
+    GbaFiling.objects.filter(pk=filing.pk).update(
+        documents_provided=documents, filed_on=today,
+        receipt_number=f"GBA-{today:%Y%m%d}-{filing.pk:06d}")
+    return GBA_WORKFLOW.apply(filing, "file", acting_user=acting_user, on=today)  # type: ignore[return-value]

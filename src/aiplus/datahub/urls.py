@@ -1,0 +1,37 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import navigation
+from aiplus.datahub import views
+from aiplus.regulation.coverage import declare
+
+app_name = "datahub"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("catalogue.jsonld", views.catalogue_dcat, name="catalogue_dcat"),
+    path("datasets/<int:dataset_id>/", views.dataset_detail, name="dataset"),
+    path("datasets/<int:dataset_id>/dcat.jsonld", views.dataset_dcat, name="dataset_dcat"),
+    path("datasets/<int:dataset_id>/request/", views.access_request_create, name="access_request_create"),
+    path("access/", views.access_requests, name="access_requests"),
+    path("access/<int:request_id>/", views.access_request_detail, name="access_request"),
+    path("access/<int:request_id>/act/", views.access_request_act, name="access_request_act"),
+    path("assess/", views.assess, name="assess"),
+    path("assess/decision/", views.assess_decision, name="assess_decision"),
+    path("filings/", views.filings, name="filings"),
+    path("filings/<int:filing_id>/receipt/", views.filing_receipt, name="filing_receipt"),
+    path("assets/", views.assets, name="assets"),
+]
+
+navigation.register("datahub:catalogue", _("数据目录"), roles=None, order=40)
+navigation.register("datahub:assess", _("数据出境自评"), roles=None, order=41)
+navigation.register("datahub:access_requests", _("数据使用申请"),
+                    roles={"enterprise_member", "provider", "official", "auditor"}, order=42)
+navigation.register("datahub:filings", _("出境备案与时限"), roles={"official", "auditor", "enterprise_member"},
+                    order=43)
+navigation.register("datahub:assets", _("数据分类分级"), roles={"enterprise_member", "provider", "official"},
+                    order=44)
+
+declare("datahub.assessment_page", module="datahub", title_zh="数据出境引导式自评与可打印决定",
+        title_en="Guided cross-border self-assessment with a printable decision",
+        articles=[("suzhou", 32), ("guangdong", 23)], url_name="datahub:assess")

@@ -1,0 +1,251 @@
+"""Pages of the datahub: catalogue, guided cross-border assessment, access requests, filings, classification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from aiplus.core import permissions
+from aiplus.core.calendar import add_working_days
+from aiplus.core.errors import ServiceError
+from aiplus.datahub import dcat, selectors, services
+from aiplus.datahub.crossborder import Exemption, TransferCase
+from aiplus.datahub.crossborder.pathway import assess_transfer
+from aiplus.datahub.crossborder.payload import KIND_TRANSFER, decision_json, validation_errors
+from aiplus.datahub.models import AccessStatus, Modality, OpenAttribute
+from aiplus.regulation.runtime import parameters
+
+PAGE_SIZE = 25
+
+# The guided assessment's questions, keyed by the engine's field paths (its `missing` facts use the same paths).
+BASE_QUESTIONS = ("transfer.recipient", "transfer.country_or_region", "transfer.data_categories",
+                  "transfer.transfer_on")
+QUESTIONS: dict[str, tuple[str, Any]] = {
+    "transfer.recipient": ("text", _("境外接收方名称")),
+    "transfer.country_or_region": ("text", _("接收方所在国家或地区代码（如 DE、US、HK）")),
+    "transfer.data_categories": ("categories", _("出境数据类别")),
+    "transfer.transfer_on": ("date", _("出境日期")),
+    "processor.is_ciio": ("bool", _("贵单位是否为关键信息基础设施运营者？")),
+    "processor.in_ftz": ("bool", _("贵单位是否注册在自由贸易试验区？")),
+    "processor.ftz_code": ("text", _("所在自由贸易试验区代码")),
+    "transfer.important_data_designated": ("bool", _("这些数据是否已被有关部门告知或公开发布为重要数据？")),
+    "transfer.pi_people": ("int", _("本次出境的个人信息（不含敏感个人信息）涉及人数")),
+    "transfer.sensitive_pi_people": ("int", _("本次出境的敏感个人信息涉及人数")),
+    "cumulative.pi_people": ("int", _("今年1月1日以来已出境的个人信息（不含敏感）累计人数")),
+    "cumulative.sensitive_pi_people": ("int", _("今年1月1日以来已出境的敏感个人信息累计人数")),
+}
+CATEGORY_LABELS = {"personal": _("个人信息"), "sensitive_personal": _("敏感个人信息"),
+                   "important": _("重要数据"), "general": _("一般数据")}
+EXEMPTION_LABELS = {e.value: e.value for e in Exemption}
+OUTCOME_LABELS = {"outside_rules": _("不属于数据出境监管范围"), "exempt": _("免予申报"),
+                  "standard_contract_or_certification": _("订立标准合同或通过个人信息保护认证"),
+                  "security_assessment": _("申报数据出境安全评估"), "incomplete": _("尚需补充信息")}
+
+
+def _payload(post: Any) -> tuple[dict[str, Any], list[str]]:
+    """The engine's input from the form: only answered fields; blank = unknown."""
+    payload: dict[str, Any] = {}
+    answered: list[str] = []
+    for path, (kind, _label) in QUESTIONS.items():
+        if kind == "categories":
+            raw: Any = post.getlist(path)
+        else:
+            raw = post.get(path, "").strip()
+        if raw in ("", []):
+            continue
+        value: Any = raw
+        if kind == "bool":
+            value = raw == "true"
+        elif kind == "int":
+            try:
+                value = int(raw)
+            except ValueError:
+                value = raw  # the engine names the field
+        section, name = path.split(".", 1)
+        payload.setdefault(section, {})[name] = value
+        answered.append(path)
+    payload.setdefault("transfer", {})
+    claims = post.getlist("exemptions_claimed")
+    if claims:
+        payload["exemptions_claimed"] = claims
+    if "cumulative" in payload:
+        on = payload["transfer"].get("transfer_on", "")
+        payload["cumulative"]["year"] = int(on[:4]) if on[:4].isdigit() else None
+    return payload, answered
+
+
+def _assess(post: Any) -> dict[str, Any]:
+    payload, answered = _payload(post)
+    context: dict[str, Any] = {"answered": answered, "values": {k: post.get(k, "") for k in QUESTIONS},
+                               "checked": post.getlist("transfer.data_categories"),
+                               "claims": post.getlist("exemptions_claimed")}
+    try:
+        case = TransferCase.model_validate(payload)
+    except ValidationError as error:
+        errors = validation_errors(error)
+        context["errors"] = errors
+        asked = [e["field"] for e in errors if e["field"] in QUESTIONS]
+        context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *asked]))
+        return context
+    result = decision_json(assess_transfer(parameters(), case, add_working_days), KIND_TRANSFER)
+    context["result"] = result
+    context["outcome_label"] = OUTCOME_LABELS.get(result["outcome"], result["outcome"])
+    context["missing"] = result["missing"]
+    context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *result["missing"]]))
+    return context
+
+
+def _question_rows(context: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for path in context["questions"]:
+        kind, label = QUESTIONS.get(path, ("text", path))
+        rows.append({"path": path, "kind": kind, "label": label, "value": context["values"].get(path, ""),
+                     "new": path in context.get("missing", []), "testid": path.replace(".", "-")})
+    return rows
+
+
+def assess(request: HttpRequest) -> HttpResponse:
+    """Guided assessment: the engine's `missing` facts become the next questions (HTMX swaps the form)."""
+    if request.method == "POST":
+        context = _assess(request.POST)
+    else:
+        context = {"questions": list(BASE_QUESTIONS), "values": {}, "checked": [], "claims": [], "answered": []}
+    context.update(rows=_question_rows(context), categories=list(CATEGORY_LABELS.items()),
+                   exemptions=[e.value for e in Exemption])
+    template = "datahub/partials/assessment.html" if getattr(request, "htmx", False) else "datahub/assess.html"
+    return render(request, template, context)
+
+
+@require_POST
+def assess_decision(request: HttpRequest) -> HttpResponse:
+    """The printable decision with its reasons, citations, parameters and deadlines."""
+    context = _assess(request.POST)
+    return render(request, "datahub/decision.html", context)
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    filters = {name: request.GET.get(name, "").strip() for name in ("q", "sector", "open_attribute", "modality",
+                                                                     "format")}
+    rows = selectors.search_datasets(request.user, q=filters["q"], sector=filters["sector"],
+                                     open_attribute=filters["open_attribute"], modality=filters["modality"],
+                                     format=filters["format"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "facets": selectors.facets(rows),
+               "open_labels": dict(OpenAttribute.choices), "modality_labels": dict(Modality.choices)}
+    template = "datahub/partials/catalogue_results.html" if getattr(request, "htmx", False) \
+        else "datahub/catalogue.html"
+    return render(request, template, context)
+
+
+def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    try:
+        dataset = selectors.dataset(request.user, dataset_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    return render(request, "datahub/dataset_detail.html", {
+        "dataset": dataset, "conditional": dataset.open_attribute == OpenAttribute.CONDITIONAL})
+
+
+def dataset_dcat(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    try:
+        dataset = selectors.dataset(request.user, dataset_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    response = JsonResponse(dcat.dataset_document(dataset), content_type="application/ld+json",
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{dataset.identifier}.jsonld"'
+    return response
+
+
+def catalogue_dcat(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(json.dumps(selectors.catalogue_document(request.user), ensure_ascii=False, indent=2),
+                            content_type="application/ld+json")
+    response["Content-Disposition"] = 'attachment; filename="catalogue.jsonld"'
+    return response
+
+
+@login_required
+def access_requests(request: HttpRequest) -> HttpResponse:
+    rows = selectors.access_requests(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "datahub/access_requests.html", {"page": page})
+
+
+@login_required
+def access_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        item = selectors.access_request(request.user, request_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
+    return render(request, "datahub/access_request.html", {"item": item, "actions": actions,
+                                                           "history": services.ACCESS_WORKFLOW.history(item)})
+
+
+@login_required
+@require_POST
+def access_request_create(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    try:
+        duration = int(request.POST.get("duration_days", "0") or 0)
+        item = services.request_access(acting_user=request.user, dataset_id=dataset_id,
+                                       purpose=request.POST.get("purpose", ""),
+                                       usage_scope=request.POST.get("usage_scope", ""),
+                                       security_measures=request.POST.get("security_measures", ""),
+                                       duration_days=duration)
+    except (ServiceError, ValueError) as error:
+        messages.error(request, str(getattr(error, "message", error)))
+        return redirect("datahub:dataset", dataset_id=dataset_id)
+    return redirect("datahub:access_request", request_id=item.pk)
+
+
+@login_required
+@require_POST
+def access_request_act(request: HttpRequest, request_id: int) -> HttpResponse:
+    action = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "revoke":
+            services.revoke_access(acting_user=request.user, request_id=request_id, comment=comment)
+        else:
+            services.decide_access(acting_user=request.user, request_id=request_id, decision=action,
+                                   comment=comment)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect("datahub:access_request", request_id=request_id)
+
+
+@login_required
+def filings(request: HttpRequest) -> HttpResponse:
+    rows = list(selectors.filings(request.user)[:200])
+    timers = selectors.filing_timers([f.pk for f in rows])
+    return render(request, "datahub/filings.html", {
+        "rows": [(f, timers.get(f.pk)) for f in rows], "deadlines": selectors.open_deadlines(request.user),
+        "transfers": selectors.transfers(request.user)[:50], "today": dt.date.today()})
+
+
+@login_required
+def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
+    try:
+        filing = selectors.filing(request.user, filing_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    return render(request, "datahub/receipt.html", {"filing": filing})
+
+
+@login_required
+def assets(request: HttpRequest) -> HttpResponse:
+    organisation_ids = sorted(permissions.user_organisation_ids(request.user))
+    duties = selectors.duties(request.user, organisation_ids[0]) if organisation_ids else []
+    return render(request, "datahub/assets.html", {
+        "assets": selectors.assets(request.user)[:200], "important": selectors.important_catalogue(request.user),
+        "duties": duties, "statuses": AccessStatus})

@@ -1,0 +1,268 @@
+"""The experts API under /api/v1/experts/: profiles, conflict declarations, draws, consultations, opinions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from aiplus.api.auth import AUTHENTICATED
+from aiplus.core.errors import ServiceError
+from aiplus.core.models import User
+from aiplus.experts import selectors, services
+from aiplus.experts.models import Relationship
+
+router = Router(tags=["experts"])
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+class ProfileOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    organisation_id: int | None
+    organisation: str | None = None
+    fields: list[str]
+    technologies: list[str]
+    title: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    available: bool
+    unavailable_until: dt.date | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user)
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str | None:
+        return obj.organisation.name if obj.organisation_id else None
+
+
+class ProfileIn(Schema):
+    user_id: int
+    organisation_id: int | None = None
+    fields: list[str]
+    technologies: list[str] = []
+    title: str = Field("", max_length=100)
+    jurisdiction: str
+
+
+class ProfilePatch(Schema):
+    fields: list[str] | None = None
+    technologies: list[str] | None = None
+    title: str | None = Field(None, max_length=100)
+    available: bool | None = None
+    unavailable_until: dt.date | None = None
+    is_active: bool | None = None
+
+
+class ConflictOut(Schema):
+    id: int
+    expert_id: int
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    relationship: str
+    note: str
+    declared_at: dt.datetime
+
+
+class ConflictIn(Schema):
+    expert_id: int
+    organisation_id: int
+    relationship: Relationship
+    note: str = Field("", max_length=500)
+
+
+class DrawOut(Schema):
+    id: int
+    purpose: str
+    subject_type: str
+    subject_id: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    fields: list[str]
+    size: int
+    seed: int
+    conflicted_organisation_ids: list[int]
+    candidates: list[dict[str, Any]]
+    excluded: list[dict[str, Any]]
+    selected: list[int]
+    created_at: dt.datetime
+
+
+class DrawIn(Schema):
+    purpose: str = Field(..., max_length=300)
+    subject_type: str = Field("", max_length=80)
+    subject_id: str = Field("", max_length=64)
+    jurisdiction: str
+    fields: list[str]
+    size: int
+    conflicted_organisation_ids: list[int] = []
+    seed: int | None = None
+
+
+class VerifyOut(Schema):
+    draw_id: int
+    seed: int
+    recorded: list[int]
+    recomputed: list[int]
+    matches: bool
+
+
+class ConsultationOut(Schema):
+    id: int
+    title: str
+    question: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    draw_id: int | None
+    deadline: dt.date
+    created_at: dt.datetime
+
+
+class ConsultationIn(Schema):
+    title: str = Field(..., max_length=200)
+    question: str
+    deadline: dt.date
+    draw_id: int | None = None
+    # Hand-picked experts instead of a draw (then `jurisdiction` is required).
+    expert_ids: list[int] | None = None
+    jurisdiction: str | None = None
+
+
+class OpinionOut(Schema):
+    id: int
+    consultation_id: int
+    expert_id: int
+    expert: str
+    text: str
+    submitted_at: dt.datetime
+
+    @staticmethod
+    def resolve_expert(obj: Any) -> str:
+        return str(obj.expert)
+
+
+class OpinionIn(Schema):
+    text: str
+
+
+# -- profiles --------------------------------------------------------------------------------------------------
+
+@router.get("/profiles", response=list[ProfileOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_profiles(request: HttpRequest, search: str = "", field: str = "") -> Any:
+    return selectors.experts(_user(request), search=search, field=field)
+
+
+@router.get("/profiles/{expert_id}", response=ProfileOut, auth=AUTHENTICATED)
+def get_profile(request: HttpRequest, expert_id: int) -> Any:
+    return selectors.expert(_user(request), expert_id)
+
+
+@router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
+def register_expert(request: HttpRequest, payload: ProfileIn) -> Any:
+    user = User.objects.filter(pk=payload.user_id, is_active=True).first()
+    if user is None:
+        raise ServiceError("unknown_user", _("用户不存在：%(v)s") % {"v": payload.user_id}, "user_id")
+    profile = services.register_expert(
+        acting_user=_user(request), user=user, organisation_id=payload.organisation_id, fields=payload.fields,
+        technologies=payload.technologies, title=payload.title, jurisdiction=payload.jurisdiction)
+    return Status(201, selectors.experts(_user(request)).get(pk=profile.pk))
+
+
+@router.patch("/profiles/{expert_id}", response=ProfileOut, auth=AUTHENTICATED)
+def update_expert(request: HttpRequest, expert_id: int, payload: ProfilePatch) -> Any:
+    profile = services.update_expert(acting_user=_user(request), expert_id=expert_id,
+                                     **payload.dict(exclude_unset=True))
+    return selectors.experts(_user(request)).get(pk=profile.pk)
+
+
+# -- conflicts -------------------------------------------------------------------------------------------------
+
+@router.get("/conflicts", response=list[ConflictOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_conflicts(request: HttpRequest, expert_id: int | None = None) -> Any:
+    return selectors.conflicts(_user(request), expert_id=expert_id)
+
+
+@router.post("/conflicts", response={201: ConflictOut}, auth=AUTHENTICATED)
+def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Any:
+    declaration = services.declare_conflict(
+        acting_user=_user(request), expert_id=payload.expert_id, organisation_id=payload.organisation_id,
+        relationship=str(payload.relationship), note=payload.note)
+    return Status(201, declaration)
+
+
+# -- draws -----------------------------------------------------------------------------------------------------
+
+@router.get("/draws", response=list[DrawOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_draws(request: HttpRequest) -> Any:
+    return selectors.draws(_user(request))
+
+
+@router.post("/draws", response={201: DrawOut}, auth=AUTHENTICATED)
+def draw_panel(request: HttpRequest, payload: DrawIn) -> Any:
+    draw = services.draw_panel(acting_user=_user(request), **payload.dict())
+    return Status(201, draw)
+
+
+@router.get("/draws/{draw_id}", response=DrawOut, auth=AUTHENTICATED)
+def get_draw(request: HttpRequest, draw_id: int) -> Any:
+    return selectors.draw(_user(request), draw_id)
+
+
+@router.get("/draws/{draw_id}/verify", response=VerifyOut, auth=AUTHENTICATED)
+def verify_draw(request: HttpRequest, draw_id: int) -> dict[str, Any]:
+    draw = selectors.draw(_user(request), draw_id)
+    recomputed = services.redraw(draw)
+    return {"draw_id": draw.pk, "seed": draw.seed, "recorded": draw.selected, "recomputed": recomputed,
+            "matches": recomputed == draw.selected}
+
+
+# -- consultations and opinions --------------------------------------------------------------------------------
+
+@router.get("/consultations", response=list[ConsultationOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_consultations(request: HttpRequest) -> Any:
+    return selectors.consultations(_user(request))
+
+
+@router.post("/consultations", response={201: ConsultationOut}, auth=AUTHENTICATED)
+def ask(request: HttpRequest, payload: ConsultationIn) -> Any:
+    if payload.draw_id is not None:
+        consultation = services.ask_panel(acting_user=_user(request), title=payload.title,
+                                          question=payload.question, draw_id=payload.draw_id,
+                                          deadline=payload.deadline)
+    else:
+        if not payload.jurisdiction:
+            raise ServiceError("required", _("请指定抽取记录或辖区与专家。"), "draw_id")
+        consultation = services.ask_experts(acting_user=_user(request), title=payload.title,
+                                            question=payload.question, jurisdiction=payload.jurisdiction,
+                                            expert_ids=payload.expert_ids or [], deadline=payload.deadline)
+    return Status(201, consultation)
+
+
+@router.get("/consultations/{consultation_id}", response=ConsultationOut, auth=AUTHENTICATED)
+def get_consultation(request: HttpRequest, consultation_id: int) -> Any:
+    return selectors.consultation(_user(request), consultation_id)
+
+
+@router.get("/consultations/{consultation_id}/opinions", response=list[OpinionOut], auth=AUTHENTICATED)
+def list_opinions(request: HttpRequest, consultation_id: int) -> Any:
+    consultation = selectors.consultation(_user(request), consultation_id)
+    return list(selectors.opinions(_user(request), consultation))
+
+
+@router.post("/consultations/{consultation_id}/opinions", response={201: OpinionOut}, auth=AUTHENTICATED)
+def submit_opinion(request: HttpRequest, consultation_id: int, payload: OpinionIn) -> Any:
+    opinion = services.submit_opinion(acting_user=_user(request), consultation_id=consultation_id,
+                                      text=payload.text)
+    return Status(201, opinion)

@@ -1,0 +1,240 @@
+"""Thin views of the expert pool: parse, authorise, call one selector or service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import permissions
+from aiplus.core import selectors as core_selectors
+from aiplus.core.errors import ServiceError
+from aiplus.core.models import User
+from aiplus.experts import selectors, services
+from aiplus.experts.forms import (
+    ConflictForm,
+    ConsultationForm,
+    DrawForm,
+    OpinionForm,
+    ProfileForm,
+    RegisterForm,
+)
+from aiplus.regulation.runtime import active_packs
+
+PAGE_SIZE = 25
+
+
+def _is_official(user: Any) -> bool:
+    return bool(user.is_superuser or permissions.user_roles(user) & {permissions.OFFICIAL, permissions.AUDITOR})
+
+
+def _places(user: Any) -> Any:
+    places = core_selectors.jurisdictions()
+    return places if user.is_superuser else places.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+
+
+def field_choices() -> list[tuple[str, str]]:
+    zh = (get_language() or "zh-hans").startswith("zh")
+    try:
+        taxonomy = active_packs().taxonomy(services.TAXONOMY)
+    except KeyError:
+        return []
+    return [(item.code, ("— " if item.parent else "") + (item.name_zh if zh else item.name_en))
+            for item in taxonomy.flatten()]
+
+
+def _field_names() -> dict[str, str]:
+    return {code: label.removeprefix("— ") for code, label in field_choices()}
+
+
+def _error(form: forms.Form, error: ServiceError, mapping: dict[str, str] | None = None) -> None:
+    field = ({"fields": "domains"} | (mapping or {})).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.message))
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/not_found.html", status=404)
+
+
+@login_required
+def pool(request: HttpRequest) -> HttpResponse:
+    if not _is_official(request.user):
+        raise PermissionDenied
+    search, field = request.GET.get("q", "").strip(), request.GET.get("field", "").strip()
+    rows = selectors.experts(request.user, search=search, field=field)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "experts/pool.html", {
+        "page": page, "search": search, "field": field, "field_choices": field_choices(),
+        "field_names": _field_names(), "can_register": _places(request.user).exists(),
+    })
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    places = _places(request.user)
+    if not places.exists():
+        raise PermissionDenied
+    form = RegisterForm(request.POST or None, jurisdictions=places, field_choices=field_choices())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.filter(username=data["username"], is_active=True).first()
+        if user is None:
+            form.add_error("username", _("用户不存在。"))
+        else:
+            try:
+                services.register_expert(
+                    acting_user=request.user, user=user, organisation_id=data["organisation_id"],
+                    fields=data["domains"], technologies=form.technologies_list(), title=data["title"],
+                    jurisdiction=data["jurisdiction"])
+            except ServiceError as error:
+                _error(form, error, {"user": "username"})
+            else:
+                return redirect("experts:pool")
+    return render(request, "experts/form.html", {"form": form, "heading": "register"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    profile = selectors.my_profile(request.user)
+    if profile is None:
+        return render(request, "experts/me.html", {"profile": None})
+    profile_form = ProfileForm(initial={
+        "domains": profile.fields, "technologies": ", ".join(profile.technologies), "title": profile.title,
+        "available": profile.available, "unavailable_until": profile.unavailable_until,
+    }, field_choices=field_choices())
+    conflict_form = ConflictForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "conflict":
+                conflict_form = ConflictForm(request.POST)
+                if conflict_form.is_valid():
+                    services.declare_conflict(acting_user=request.user, expert_id=profile.pk,
+                                              **conflict_form.cleaned_data)
+                    return redirect("experts:me")
+            else:
+                profile_form = ProfileForm(request.POST, field_choices=field_choices())
+                if profile_form.is_valid():
+                    data = profile_form.cleaned_data
+                    services.update_expert(acting_user=request.user, expert_id=profile.pk, fields=data["domains"],
+                                           technologies=profile_form.technologies_list(), title=data["title"],
+                                           available=data["available"],
+                                           unavailable_until=data["unavailable_until"])
+                    return redirect("experts:me")
+        except ServiceError as error:
+            _error(conflict_form if request.POST.get("form") == "conflict" else profile_form, error)
+        status = 400
+    return render(request, "experts/me.html", {
+        "profile": profile, "profile_form": profile_form, "conflict_form": conflict_form,
+        "conflicts": selectors.conflicts(request.user, expert_id=profile.pk), "field_names": _field_names(),
+        "draws": profile.draw_memberships.select_related("draw").order_by("-draw__created_at")[:20],
+    }, status=status)
+
+
+@login_required
+def draw_list(request: HttpRequest) -> HttpResponse:
+    if not _is_official(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.draws(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "experts/draws.html", {"page": page, "can_draw": _places(request.user).exists()})
+
+
+@login_required
+def draw_create(request: HttpRequest) -> HttpResponse:
+    places = _places(request.user)
+    if not places.exists():
+        raise PermissionDenied
+    form = DrawForm(request.POST or None, jurisdictions=places, field_choices=field_choices())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = services.draw_panel(
+                acting_user=request.user, purpose=data["purpose"], subject_type=data["subject_type"],
+                subject_id=data["subject_id"], jurisdiction=data["jurisdiction"], fields=data["domains"],
+                size=data["size"], conflicted_organisation_ids=data["conflicted"])
+        except ServiceError as error:
+            _error(form, error, {"conflicted_organisation_ids": "conflicted"})
+        else:
+            return redirect("experts:draw", draw_id=draw.pk)
+    return render(request, "experts/form.html", {"form": form, "heading": "draw"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> HttpResponse:
+    try:
+        draw = selectors.draw(request.user, draw_id)
+    except ServiceError:
+        return _not_found(request)
+    names = {c["expert_id"]: c["name"] for c in draw.candidates}
+    verification = None
+    if verify:
+        recomputed = services.redraw(draw)
+        verification = {"recomputed": [(i, names.get(i, i)) for i in recomputed],
+                        "matches": recomputed == draw.selected}
+    form = ConsultationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                consultation = services.ask_panel(acting_user=request.user, draw_id=draw.pk, **form.cleaned_data)
+            except ServiceError as error:
+                _error(form, error)
+            else:
+                return redirect("experts:consultation", consultation_id=consultation.pk)
+        status = 400
+    return render(request, "experts/draw.html", {
+        "draw": draw, "selected": [(i, names.get(i, i)) for i in draw.selected], "verification": verification,
+        "field_names": _field_names(), "form": form, "can_ask": permissions.can(request.user, "change", draw),
+        "consultations": draw.consultations.order_by("-created_at"),
+    }, status=status)
+
+
+@login_required
+def draw_verify(request: HttpRequest, draw_id: int) -> HttpResponse:
+    return draw_detail(request, draw_id, verify=True)
+
+
+@login_required
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.consultations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "experts/consultations.html", {"page": page})
+
+
+@login_required
+def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    try:
+        consultation = selectors.consultation(request.user, consultation_id)
+    except ServiceError:
+        return _not_found(request)
+    panel = services.panel_profiles(consultation)
+    profile = selectors.my_profile(request.user)
+    is_member = profile is not None and profile.pk in {p.pk for p in panel}
+    opinions = list(selectors.opinions(request.user, consultation))
+    mine = next((o for o in opinions if profile is not None and o.expert_id == profile.pk), None)
+    form = OpinionForm(request.POST or None, initial={"text": mine.text if mine else ""})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.submit_opinion(acting_user=request.user, consultation_id=consultation.pk,
+                                        text=form.cleaned_data["text"])
+            except ServiceError as error:
+                if error.status == 403:
+                    raise PermissionDenied from error
+                _error(form, error)
+            else:
+                return redirect("experts:consultation", consultation_id=consultation.pk)
+        status = 400
+    return render(request, "experts/consultation.html", {
+        "consultation": consultation, "panel": panel, "opinions": opinions, "form": form, "is_member": is_member,
+        "answered": {o.expert_id for o in opinions},
+    }, status=status)

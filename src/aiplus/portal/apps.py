@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "aiplus.portal"
+    label = "portal"
+    verbose_name = _("门户")
+
+    def ready(self) -> None:
+        from aiplus.portal import services  # noqa: F401  (registers its coverage declarations)

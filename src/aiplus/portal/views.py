@@ -1,0 +1,203 @@
+"""Thin views: parse, authorise, call one selector or service, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from aiplus.core import jobs as job_service
+from aiplus.core import permissions, selectors
+from aiplus.core import services as core_services
+from aiplus.core.errors import ServiceError
+from aiplus.core.models import Department, Role, WorkflowTimer
+from aiplus.core.tasks import platform_self_check
+from aiplus.portal.forms import AuditFilterForm, OrganisationForm
+from aiplus.portal.models import Notice
+from aiplus.regulation import selectors as regulation
+from aiplus.regulation.runtime import active_packs
+
+PAGE_SIZE = 25
+
+
+def _language() -> str:
+    return get_language() or "zh-hans"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    report = regulation.coverage(_language())
+    notices = Notice.objects.restrict(request.user, "view").select_related("jurisdiction")[:6]
+    chart = {
+        "packs": [p["name"] for p in report["packs"].values()],
+        "implemented": [p["summary"]["implemented"] for p in report["packs"].values()],
+        "declarative": [p["summary"]["declarative_only"] for p in report["packs"].values()],
+        "open": [p["summary"]["open"] for p in report["packs"].values()],
+    }
+    return render(request, "portal/home.html", {
+        "packs": regulation.packs(), "coverage": report, "notices": notices, "chart": chart,
+    })
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    roles = permissions.user_roles(request.user)
+    context: dict[str, Any] = {"roles": roles,
+                               "role_labels": [Role(role).label for role in sorted(roles) if role in Role.values]}
+    if roles & {permissions.OFFICIAL, permissions.AUDITOR} or request.user.is_superuser:
+        scope = permissions.user_jurisdiction_ids(request.user)
+        context["recent_events"] = selectors.audit_events(request.user)[:8]
+        timers = WorkflowTimer.objects.filter(status="open").order_by("due_on")
+        if not request.user.is_superuser:
+            timers = timers.filter(jurisdiction_id__in=scope)
+        context["timers"] = timers[:10]
+        context["organisation_count"] = selectors.organisations(request.user).count()
+    if roles & {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.EXPERT}:
+        context["my_organisations"] = selectors.organisations(request.user).filter(
+            pk__in=permissions.user_organisation_ids(request.user))
+    context["notifications"] = selectors.notifications(request.user)[:5]
+    return render(request, "portal/dashboard.html", context)
+
+
+def coverage(request: HttpRequest) -> HttpResponse:
+    report = regulation.coverage(_language())
+    pack = request.GET.get("pack", "")
+    only_open = request.GET.get("open") == "1"
+    packs = {code: data for code, data in report["packs"].items() if not pack or code == pack}
+    if only_open:
+        packs = {code: {**data, "articles": [a for a in data["articles"]
+                                             if not a["features"] and not a["declarative"]]}
+                 for code, data in packs.items()}
+    context = {"report": report, "packs": packs, "selected_pack": pack, "only_open": only_open}
+    template = "portal/partials/coverage_table.html" if request.htmx else "portal/coverage.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def parameters(request: HttpRequest) -> HttpResponse:
+    on = timezone.localdate()
+    prefix = request.GET.get("prefix", "")
+    return render(request, "portal/parameters.html",
+                  {"parameters": regulation.parameters(on, prefix=prefix), "on": on, "prefix": prefix})
+
+
+def departments(request: HttpRequest) -> HttpResponse:
+    rows = Department.objects.select_related("jurisdiction").prefetch_related("duties")
+    return render(request, "portal/departments.html", {"departments": rows})
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    terms = [(code, term) for code, pack in active_packs().packs.items() for term in pack.glossary]
+    return render(request, "portal/glossary.html", {"terms": terms})
+
+
+def jurisdictions(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/jurisdictions.html",
+                  {"jurisdictions": selectors.jurisdictions().prefetch_related("members")})
+
+
+@login_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    rows = selectors.organisations(request.user, search=search, kind=request.GET.get("kind", ""))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "portal/partials/organisation_rows.html" if request.htmx else "portal/organisations.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "search": search,
+                                      "can_create": bool(permissions.user_jurisdiction_ids(request.user, "add"))
+                                      or request.user.is_superuser})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    try:
+        organisation = selectors.organisation(request.user, organisation_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    events = selectors.audit_events(request.user, object_type="core.organisation").filter(
+        object_id=str(organisation.pk))[:20]
+    return render(request, "portal/organisation_detail.html", {"organisation": organisation, "events": events})
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    scope = permissions.user_jurisdiction_ids(request.user, "add")
+    places = selectors.jurisdictions() if request.user.is_superuser else selectors.jurisdictions().filter(
+        pk__in=scope)
+    if not request.user.is_superuser and not scope:
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, jurisdictions=places)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            organisation = core_services.create_organisation(
+                acting_user=request.user, jurisdiction=data.pop("jurisdiction"), **data)  # type: ignore[arg-type]
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            return redirect("portal:organisation_detail", organisation_id=organisation.pk)
+    return render(request, "portal/organisation_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    roles = permissions.user_roles(request.user)
+    if not (roles & {permissions.OFFICIAL, permissions.AUDITOR} or request.user.is_superuser):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.audit_events(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "portal/partials/audit_rows.html" if request.htmx else "portal/audit.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        core_services.mark_notifications_read(acting_user=request.user)  # type: ignore[arg-type]
+        return redirect("portal:notifications")
+    page = Paginator(selectors.notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/notifications.html", {"page": page})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: the clear key is shown once, right after it is created."""
+    new_key, error = None, None
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                core_services.revoke_api_token(acting_user=request.user,  # type: ignore[arg-type]
+                                               token_id=int(request.POST["revoke"]))
+            else:
+                _token, new_key = core_services.create_api_token(acting_user=request.user,  # type: ignore[arg-type]
+                                                                 name=request.POST.get("name", ""))
+        except (ServiceError, ValueError) as problem:
+            error = getattr(problem, "message", problem)
+    tokens = request.user.api_tokens.order_by("-created_at")  # type: ignore[union-attr]
+    return render(request, "portal/api_tokens.html", {"tokens": tokens, "new_key": new_key, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def start_self_check(request: HttpRequest) -> HttpResponse:
+    job = job_service.start_job(acting_user=request.user, name="platform_self_check", task=platform_self_check)
+    return redirect("portal:job", job_id=job.pk)
+
+
+@login_required
+def job(request: HttpRequest, job_id: int) -> HttpResponse:
+    try:
+        record = selectors.job(request.user, job_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    template = "portal/partials/job_progress.html" if request.htmx else "portal/job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": record, "result_json": json.dumps(record.result, ensure_ascii=False,
+                                                                                indent=2)})

@@ -1,0 +1,50 @@
+"""Reads over the active packs (they are public law: no restriction applies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from aiplus.regulation.coverage import coverage_report
+from aiplus.regulation.runtime import active_packs
+
+
+def packs() -> list[dict[str, Any]]:
+    return [
+        {"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "extends": list(p.extends),
+         "jurisdiction": p.jurisdiction, "version": p.version, "status": p.status,
+         "effective_date": p.effective_date, "articles": len(p.articles), "content_hash": p.content_hash}
+        for p in active_packs().packs.values()
+    ]
+
+
+def articles(code: str) -> list[dict[str, Any]] | None:
+    pack = active_packs().packs.get(code)
+    if pack is None:
+        return None
+    return [
+        {"number": a.number, "chapter": a.chapter, "title_zh": a.title_zh, "title_en": a.title_en,
+         "title_source": a.title_source, "summary_zh": a.summary_zh, "summary_en": a.summary_en,
+         "declarative": a.declarative, "modules": list(a.modules)}
+        for a in pack.articles
+    ]
+
+
+def parameters(on: dt.date, prefix: str = "") -> list[dict[str, Any]]:
+    rows = []
+    for version in active_packs().parameters:
+        if prefix and not version.key.startswith(prefix):
+            continue
+        if not version.in_force_on(on):
+            continue
+        value = str(version.value) if isinstance(version.value, Decimal) else version.value
+        rows.append({"key": version.key, "value": value, "unit": version.unit, "status": version.status.value,
+                     "effective_from": version.effective_from, "effective_to": version.effective_to,
+                     "citation": version.citation.as_dict(), "citation_label": version.citation.label(),
+                     "pack": version.pack})
+    return rows
+
+
+def coverage(language: str) -> dict[str, Any]:
+    return coverage_report(active_packs(), language)

@@ -1,0 +1,43 @@
+"""Citations: where a rule, a parameter or a reason comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A pointer into a pack's regulation or an external instrument.
+
+    Either `pack` + `article` (an article of a loaded pack) or `instrument` (an external rule such as
+    "促进和规范数据跨境流动规定") with an optional article/clause. `url` points at the published text when known.
+    """
+
+    pack: str | None = None
+    article: str | None = None
+    instrument: str | None = None
+    clause: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.pack and not self.instrument:
+            raise ValueError("a citation names a pack or an external instrument")
+
+    def label(self, language: str = "zh-hans") -> str:
+        """A short human-readable label, e.g. 《苏州条例》第34条 / Suzhou art. 34."""
+        chinese = language.startswith("zh")
+        source = self.instrument or self.pack or ""
+        if self.instrument and chinese:
+            source = f"《{self.instrument}》"
+        parts = [source]
+        if self.article:
+            parts.append(f"第{self.article}条" if chinese else f"art. {self.article}")
+        if self.clause:
+            parts.append(f"第{self.clause}款" if chinese else f"para. {self.clause}")
+        return ("" if chinese else " ").join(parts)
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in (
+            ("pack", self.pack), ("article", self.article), ("instrument", self.instrument),
+            ("clause", self.clause), ("url", self.url),
+        ) if v}

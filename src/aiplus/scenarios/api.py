@@ -1,0 +1,442 @@
+"""The scenarios API: needs, scenario lists, capability profiles, the provider pool, open calls, pilots, cases,
+matching. Every write calls the same service as the UI; errors are {"code", "message", "field"}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from aiplus.api.auth import AUTHENTICATED
+from aiplus.scenarios import matching_index, selectors, services
+
+router = Router(tags=["scenarios"])
+
+
+def _user(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or request.user
+
+
+def _me(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+class KpiIO(Schema):
+    name: str
+    target_value: Decimal | str | None = None
+    unit: str = ""
+    higher_is_better: bool = True
+
+
+class NeedOut(Schema):
+    id: int
+    title: str
+    owner: str = Field(..., alias="owner.name")
+    owner_id: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    domain: str
+    problem: str
+    data_offered: str
+    budget_min_cny: Decimal
+    budget_max_cny: Decimal
+    first_purchase: bool
+    deadline: dt.date | None
+    visibility: str
+    status: str
+    responsible_department: str
+    scenario_list: str | None = Field(None, alias="scenario_list.title")
+    replicated_from_id: int | None
+
+
+class NeedIn(Schema):
+    organisation_id: int
+    jurisdiction: str
+    title: str = ""
+    domain: str = ""
+    problem: str = ""
+    data_offered: str = ""
+    budget_min_cny: Decimal | str | None = None
+    budget_max_cny: Decimal | str | None = None
+    first_purchase: bool = False
+    deadline: dt.date | None = None
+    visibility: str = "public"
+    kpis: list[KpiIO] = []
+
+
+class TransitionIn(Schema):
+    transition: str
+    comment: str = ""
+
+
+class ListIn(Schema):
+    jurisdiction: str
+    need_ids: list[int]
+    co_publishers: list[str] = []
+
+
+class ListOut(Schema):
+    id: int
+    title: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    year: int
+    number: int
+    published_on: dt.date
+    department: str
+
+
+class ProfileIn(Schema):
+    organisation_id: int
+    products: str = ""
+    description: str = ""
+    domains: list[str] = []
+    technologies: list[str] = []
+    qualifications: list[str] = []
+    regions_served: list[str] = []
+    price_min_cny: Decimal | str | None = None
+    price_max_cny: Decimal | str | None = None
+    is_published: bool = True
+
+
+class ProfileOut(Schema):
+    id: int
+    organisation: str = Field(..., alias="organisation.name")
+    products: str
+    description: str
+    domains: list[str]
+    technologies: list[str]
+    regions_served: list[str]
+    price_min_cny: Decimal | None
+    price_max_cny: Decimal | None
+
+
+class PoolIn(Schema):
+    organisation_id: int
+    jurisdiction: str
+
+
+class PoolDecisionIn(Schema):
+    admit: bool
+    note: str = ""
+
+
+class PoolOut(Schema):
+    id: int
+    organisation: str = Field(..., alias="organisation.name")
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    status: str
+    note: str
+
+
+class CallIn(Schema):
+    jurisdiction: str
+    title: str
+    need_ids: list[int]
+    closes_on: dt.date
+    reviewers: int | None = None
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    status: str
+    closes_on: dt.date
+    require_independent_legal_person: bool
+    max_applications_per_applicant: int
+    max_selected_per_need: int
+    max_successful_per_need: int
+    trim_extremes: bool
+    trim_min_reviewers: int
+    reviewers: int
+    rubric: list[dict[str, Any]]
+    rules: dict[str, Any]
+    draw_id: int | None
+    notice_starts_on: dt.date | None
+    notice_ends_on: dt.date | None
+
+
+class ApplicationIn(Schema):
+    need_id: int
+    organisation_id: int
+    proposal: str = ""
+
+
+class ApplicationOut(Schema):
+    id: int
+    need_id: int
+    applicant: str = Field(..., alias="applicant.name")
+    status: str
+    score: Decimal | None
+    rank: int | None
+    aggregation: dict[str, Any]
+
+
+class ScoreIn(Schema):
+    criteria: dict[str, Any]
+    comment: str = ""
+
+
+class ScoreOut(Schema):
+    id: int
+    application_id: int
+    criteria: dict[str, Any]
+    total: Decimal
+
+
+class ObjectionIn(Schema):
+    text: str = ""
+    application_id: int | None = None
+
+
+class AnswerIn(Schema):
+    answer: str = ""
+
+
+class ObjectionOut(Schema):
+    id: int
+    text: str
+    answer: str
+    answer_due_on: dt.date
+
+
+class PilotOut(Schema):
+    id: int
+    need_id: int
+    supplier: str = Field(..., alias="supplier.name")
+    status: str
+    owner_decision: str
+    department_decision: str
+
+
+class MilestoneIn(Schema):
+    title: str = ""
+    due_on: dt.date
+
+
+class MeasurementIn(Schema):
+    kpi_id: int
+    value: Decimal | str
+
+
+class DecisionIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+class CaseIn(Schema):
+    title: str = ""
+    summary: str = ""
+
+
+class CaseOut(Schema):
+    id: int
+    title: str
+    summary: str
+    domain: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    replication_count: int = 0
+
+
+class ReplicateIn(Schema):
+    organisation_id: int
+    jurisdiction: str
+
+
+class MatchOut(Schema):
+    id: int
+    name: str
+    score: float
+    strong: bool
+    explanation: list[str]
+
+
+@router.get("/needs", response=list[NeedOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_needs(request: HttpRequest, q: str = "", domain: str = "", status: str = "", jurisdiction: str = "") -> Any:
+    return selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction)
+
+
+@router.post("/needs", response={201: NeedOut}, auth=AUTHENTICATED)
+def create_need(request: HttpRequest, payload: NeedIn) -> Any:
+    data = payload.dict()
+    data["kpis"] = [k for k in data["kpis"]]
+    return Status(201, services.create_need(acting_user=_me(request), **data))
+
+
+@router.get("/needs/{need_id}", response=NeedOut)
+def get_need(request: HttpRequest, need_id: int) -> Any:
+    return selectors.need(_user(request), need_id)
+
+
+@router.post("/needs/{need_id}/transitions", response=NeedOut, auth=AUTHENTICATED)
+def need_transition(request: HttpRequest, need_id: int, payload: TransitionIn) -> Any:
+    services.transition_need(acting_user=_me(request), need_id=need_id,
+                             transition=payload.transition, comment=payload.comment)
+    return selectors.need(_me(request), need_id)
+
+
+@router.get("/needs/{need_id}/suppliers", response=list[MatchOut])
+def need_suppliers(request: HttpRequest, need_id: int) -> Any:
+    need = selectors.need(_user(request), need_id)
+    return [{"id": m["profile"].pk, "name": str(m["profile"]), "score": m["score"], "strong": m["strong"],
+             "explanation": m["explanation"]} for m in matching_index.suppliers_for(need)]
+
+
+@router.get("/lists", response=list[ListOut])
+def list_lists(request: HttpRequest) -> Any:
+    return selectors.lists(_user(request))
+
+
+@router.post("/lists", response={201: ListOut}, auth=AUTHENTICATED)
+def publish_list(request: HttpRequest, payload: ListIn) -> Any:
+    return Status(201, services.publish_list(acting_user=_me(request), **payload.dict()))
+
+
+@router.get("/profiles", response=list[ProfileOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_profiles(request: HttpRequest, q: str = "") -> Any:
+    return selectors.profiles(_user(request), search=q)
+
+
+@router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
+def save_profile(request: HttpRequest, payload: ProfileIn) -> Any:
+    return Status(201, services.save_profile(acting_user=_me(request), **payload.dict()))
+
+
+@router.get("/profiles/{profile_id}/needs", response=list[MatchOut])
+def profile_needs(request: HttpRequest, profile_id: int) -> Any:
+    from aiplus.core.errors import NotFoundError
+
+    profile = selectors.profiles(_user(request)).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFoundError()
+    return [{"id": m["need"].pk, "name": str(m["need"]), "score": m["score"], "strong": m["strong"],
+             "explanation": m["explanation"]} for m in matching_index.needs_for(profile)]
+
+
+@router.get("/pool", response=list[PoolOut])
+def list_pool(request: HttpRequest) -> Any:
+    return selectors.pool(_user(request))
+
+
+@router.post("/pool", response={201: PoolOut}, auth=AUTHENTICATED)
+def apply_to_pool(request: HttpRequest, payload: PoolIn) -> Any:
+    return Status(201, services.apply_to_pool(acting_user=_me(request), **payload.dict()))
+
+
+@router.post("/pool/{membership_id}/decision", response=PoolOut, auth=AUTHENTICATED)
+def decide_pool(request: HttpRequest, membership_id: int, payload: PoolDecisionIn) -> Any:
+    return services.decide_pool(acting_user=_me(request), membership_id=membership_id,
+                                **payload.dict())
+
+
+@router.get("/calls", response=list[CallOut])
+def list_calls(request: HttpRequest) -> Any:
+    return selectors.calls(_user(request))
+
+
+@router.post("/calls", response={201: CallOut}, auth=AUTHENTICATED)
+def create_call(request: HttpRequest, payload: CallIn) -> Any:
+    return Status(201, services.create_call(acting_user=_me(request), **payload.dict()))
+
+
+@router.get("/calls/{call_id}", response=CallOut)
+def get_call(request: HttpRequest, call_id: int) -> Any:
+    return selectors.call(_user(request), call_id)
+
+
+@router.post("/calls/{call_id}/transitions", response=CallOut, auth=AUTHENTICATED)
+def call_transition(request: HttpRequest, call_id: int, payload: TransitionIn) -> Any:
+    return services.transition_call(acting_user=_me(request), call_id=call_id,
+                                    transition=payload.transition, comment=payload.comment)
+
+
+@router.post("/calls/{call_id}/draw", response=CallOut, auth=AUTHENTICATED)
+def draw(request: HttpRequest, call_id: int) -> Any:
+    return services.draw_reviewers(acting_user=_me(request), call_id=call_id)
+
+
+@router.post("/calls/{call_id}/notice", response=CallOut, auth=AUTHENTICATED)
+def notice(request: HttpRequest, call_id: int) -> Any:
+    return services.start_notice(acting_user=_me(request), call_id=call_id)
+
+
+@router.post("/calls/{call_id}/award", response=CallOut, auth=AUTHENTICATED)
+def award(request: HttpRequest, call_id: int) -> Any:
+    return services.award_call(acting_user=_me(request), call_id=call_id)
+
+
+@router.get("/calls/{call_id}/applications", response=list[ApplicationOut])
+def call_applications(request: HttpRequest, call_id: int) -> Any:
+    user = _user(request)
+    return selectors.applications(user, selectors.call(user, call_id))
+
+
+@router.post("/calls/{call_id}/applications", response={201: ApplicationOut}, auth=AUTHENTICATED)
+def apply(request: HttpRequest, call_id: int, payload: ApplicationIn) -> Any:
+    return Status(201, services.apply_to_call(acting_user=_me(request), call_id=call_id,
+                                       **payload.dict()))
+
+
+@router.post("/applications/{application_id}/scores", response={201: ScoreOut}, auth=AUTHENTICATED)
+def score(request: HttpRequest, application_id: int, payload: ScoreIn) -> Any:
+    return Status(201, services.submit_score(acting_user=_me(request),
+                                      application_id=application_id, **payload.dict()))
+
+
+@router.post("/calls/{call_id}/objections", response={201: ObjectionOut}, auth=AUTHENTICATED)
+def object_(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Any:
+    return Status(201, services.file_objection(acting_user=_me(request), call_id=call_id,
+                                        **payload.dict()))
+
+
+@router.post("/objections/{objection_id}/answer", response=ObjectionOut, auth=AUTHENTICATED)
+def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Any:
+    return services.answer_objection(acting_user=_me(request), objection_id=objection_id,
+                                     answer=payload.answer)
+
+
+@router.get("/pilots", response=list[PilotOut], auth=AUTHENTICATED)
+def list_pilots(request: HttpRequest) -> Any:
+    return selectors.pilots(_me(request))
+
+
+@router.post("/pilots/{pilot_id}/milestones", response={201: dict}, auth=AUTHENTICATED)
+def milestone(request: HttpRequest, pilot_id: int, payload: MilestoneIn) -> Any:
+    m = services.add_milestone(acting_user=_me(request), pilot_id=pilot_id,
+                               **payload.dict())
+    return Status(201, {"id": m.pk, "title": m.title, "due_on": m.due_on.isoformat()})
+
+
+@router.post("/pilots/{pilot_id}/measurements", response={201: dict}, auth=AUTHENTICATED)
+def measurement(request: HttpRequest, pilot_id: int, payload: MeasurementIn) -> Any:
+    m = services.record_measurement(acting_user=_me(request), pilot_id=pilot_id,
+                                    kpi_id=payload.kpi_id, value=payload.value)
+    return Status(201, {"id": m.pk, "kpi_id": m.kpi_id, "value": str(m.value), "met": m.met})
+
+
+@router.post("/pilots/{pilot_id}/acceptance", response=PilotOut, auth=AUTHENTICATED)
+def acceptance(request: HttpRequest, pilot_id: int, payload: DecisionIn) -> Any:
+    return services.decide_acceptance(acting_user=_me(request), pilot_id=pilot_id,
+                                      **payload.dict())
+
+
+@router.post("/pilots/{pilot_id}/case", response={201: CaseOut}, auth=AUTHENTICATED)
+def case_from_pilot(request: HttpRequest, pilot_id: int, payload: CaseIn) -> Any:
+    return Status(201, services.publish_case(acting_user=_me(request), pilot_id=pilot_id,
+                                      **payload.dict()))
+
+
+@router.get("/cases", response=list[CaseOut])
+def list_cases(request: HttpRequest, q: str = "") -> Any:
+    return selectors.cases(_user(request), search=q)
+
+
+@router.post("/cases/{case_id}/replications", response={201: NeedOut}, auth=AUTHENTICATED)
+def replicate(request: HttpRequest, case_id: int, payload: ReplicateIn) -> Any:
+    return Status(201, services.replicate_case(acting_user=_me(request), case_id=case_id,
+                                        **payload.dict()))

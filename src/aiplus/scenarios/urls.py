@@ -1,0 +1,46 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import navigation
+from aiplus.regulation.coverage import declare
+from aiplus.scenarios import views
+
+app_name = "scenarios"
+
+urlpatterns = [
+    path("", views.needs, name="needs"),
+    path("needs/new/", views.need_create, name="need_create"),
+    path("needs/import/", views.import_needs, name="import"),
+    path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("needs/<int:need_id>/transition/", views.need_transition, name="need_transition"),
+    path("lists/", views.lists, name="lists"),
+    path("lists/publish/", views.list_publish, name="list_publish"),
+    path("lists/<int:list_id>/", views.list_detail, name="list"),
+    path("lists/<int:list_id>/export.xlsx", views.list_export, name="list_export"),
+    path("profiles/", views.profiles, name="profiles"),
+    path("profiles/<int:profile_id>/", views.profile_detail, name="profile"),
+    path("calls/", views.calls, name="calls"),
+    path("calls/new/", views.call_create, name="call_create"),
+    path("calls/<int:call_id>/", views.call_detail, name="call"),
+    path("calls/<int:call_id>/action/", views.call_action, name="call_action"),
+    path("pilots/", views.pilots, name="pilots"),
+    path("pilots/<int:pilot_id>/", views.pilot_detail, name="pilot"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]
+
+navigation.register("scenarios:needs", _("应用场景"), roles=None, order=20)
+navigation.register("scenarios:calls", _("揭榜挂帅"), roles=None, order=21)
+navigation.register("scenarios:cases", _("典型案例"), roles=None, order=22)
+navigation.register("scenarios:profiles", _("能力清单"), roles=None, order=23)
+navigation.register("scenarios:pilots", _("场景试点"), roles={"official", "auditor", "enterprise_member", "provider"},
+                    order=24)
+navigation.register("scenarios:dashboard", _("场景看板"), roles={"official", "auditor"}, order=25)
+
+declare("scenarios.matching", module="scenarios", title_zh="场景供需智能匹配（双向排序与解释、强匹配通知）",
+        title_en="Two-way scenario matching with explanations and strong-match notices",
+        articles=[("suzhou", range(11, 31)), ("guangdong", [16, 17, 18, 19, 20, 21])], url_name="scenarios:needs")
+declare("scenarios.dashboard", module="scenarios", title_zh="场景工作看板（领域、区县、状态）",
+        title_en="Scenario dashboard by domain, district and status",
+        articles=[("suzhou", range(11, 31)), ("guangdong", [11])], url_name="scenarios:dashboard")

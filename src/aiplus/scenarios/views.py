@@ -1,0 +1,312 @@
+"""Pages of the scenarios module: thin views that parse, call one selector or service, and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from aiplus.core import permissions
+from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.scenarios import excel, rules, selectors, services
+from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
+
+PAGE_SIZE = 25
+
+
+def _lang() -> str:
+    return get_language() or "zh-hans"
+
+
+def _get(fn: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except NotFoundError:
+        raise Http404 from None
+
+
+def _run(request: HttpRequest, fn: Callable[..., Any], done: Any, **kwargs: Any) -> Any:
+    """Call a service; on refusal show its message (with the field) and return None."""
+    try:
+        result = fn(acting_user=request.user, **kwargs)
+    except ServiceError as error:
+        messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        return None
+    messages.success(request, done)
+    return result
+
+
+def _kpis(post: Any) -> list[dict[str, Any]]:
+    rows = []
+    for name, target, unit, direction in zip(post.getlist("kpi_name"), post.getlist("kpi_target"),
+                                             post.getlist("kpi_unit"), post.getlist("kpi_direction"), strict=False):
+        if name.strip() or target.strip() or unit.strip():
+            rows.append({"name": name, "target_value": target, "unit": unit, "higher_is_better": direction != "le"})
+    return rows
+
+
+def _member_orgs(user: Any) -> list[Any]:
+    from aiplus.core.models import Organisation
+
+    return list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")))
+
+
+def needs(request: HttpRequest) -> HttpResponse:
+    qs = selectors.needs(request.user, search=request.GET.get("q", ""), domain=request.GET.get("domain", ""),
+                         status=request.GET.get("status", ""), jurisdiction=request.GET.get("jurisdiction", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_official = bool(permissions.user_jurisdiction_ids(request.user, "change")) if request.user.is_authenticated \
+        else False
+    return render(request, "scenarios/needs.html", {
+        "page": page, "facets": selectors.facets(qs), "q": request.GET.get("q", ""),
+        "domains": rules.domain_choices(_lang()), "statuses": NeedStatus.choices, "is_official": is_official,
+        "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
+    })
+
+
+@login_required
+def need_create(request: HttpRequest) -> HttpResponse:
+    orgs = _member_orgs(request.user)
+    if request.method == "POST":
+        post = request.POST
+        need = _run(request, services.create_need, _("场景需求已保存为草稿。"),
+                    organisation_id=post.get("organisation"),
+                    jurisdiction=post.get("jurisdiction", ""), kpis=_kpis(post), title=post.get("title"),
+                    domain=post.get("domain"), problem=post.get("problem"), data_offered=post.get("data_offered"),
+                    budget_min_cny=post.get("budget_min_cny"), budget_max_cny=post.get("budget_max_cny"),
+                    first_purchase=post.get("first_purchase") == "on", deadline=post.get("deadline") or None,
+                    visibility=post.get("visibility") or "public")
+        if need is not None:
+            return redirect("scenarios:need", need_id=need.pk)
+    from aiplus.core.models import Jurisdiction
+
+    return render(request, "scenarios/need_form.html", {
+        "orgs": orgs, "domains": rules.domain_choices(_lang()), "post": request.POST,
+        "jurisdictions": Jurisdiction.objects.filter(level__in=["city", "district"]).order_by("code")})
+
+
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = _get(selectors.need, request.user, need_id)
+    workflow = rules.need_workflow(need)
+    available = [t for t in workflow.available(need, request.user) if t.name != "publish"] \
+        if request.user.is_authenticated else []
+    matches: list[Any] = []
+    if need.status == NeedStatus.PUBLISHED:
+        from aiplus.scenarios import matching_index
+
+        matches = matching_index.suppliers_for(need)
+    return render(request, "scenarios/need_detail.html", {
+        "need": need, "available": available, "history": workflow.history(need).select_related("actor"),
+        "matches": matches, "domain_name": rules.domain_name(need.domain, _lang())})
+
+
+@require_POST
+@login_required
+def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
+    _run(request, services.transition_need, _("已完成操作。"), need_id=need_id,
+         transition=request.POST.get("transition", ""), comment=request.POST.get("comment", ""))
+    return redirect("scenarios:need", need_id=need_id)
+
+
+@require_POST
+@login_required
+def list_publish(request: HttpRequest) -> HttpResponse:
+    batch = _run(request, services.publish_list, _("场景清单已发布。"),
+                 jurisdiction=request.POST.get("jurisdiction", ""),
+                 need_ids=[int(i) for i in request.POST.getlist("need_ids") if i.isdigit()],
+                 co_publishers=[c for c in request.POST.get("co_publishers", "").split(",") if c.strip()])
+    if batch is not None:
+        return redirect("scenarios:list", list_id=batch.pk)
+    return redirect("scenarios:needs")
+
+
+def lists(request: HttpRequest) -> HttpResponse:
+    return render(request, "scenarios/lists.html", {"lists": selectors.lists(request.user)})
+
+
+def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
+    batch = _get(selectors.scenario_list, request.user, list_id)
+    return render(request, "scenarios/list_detail.html", {
+        "batch": batch, "needs": selectors.needs(request.user).filter(scenario_list=batch)})
+
+
+def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
+    batch = _get(selectors.scenario_list, request.user, list_id)
+    data = excel.export_needs(selectors.needs(request.user).filter(scenario_list=batch).prefetch_related("kpis"))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="scenario-list-{batch.pk}.xlsx"'
+    return response
+
+
+@login_required
+def import_needs(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.FILES.get("file"):
+        created = _run(request, excel.import_needs, _("已导入场景需求。"), file=request.FILES["file"],
+                       organisation_id=request.POST.get("organisation"), jurisdiction=request.POST.get("jurisdiction"))
+        if created is not None:
+            return redirect("scenarios:needs")
+    return render(request, "scenarios/import.html", {"orgs": _member_orgs(request.user)})
+
+
+def profiles(request: HttpRequest) -> HttpResponse:
+    orgs = _member_orgs(request.user) if request.user.is_authenticated else []
+    if request.method == "POST" and request.user.is_authenticated:
+        post = request.POST
+        if post.get("action") == "pool":
+            _run(request, services.apply_to_pool, _("已申请入库。"), organisation_id=post.get("organisation"),
+                 jurisdiction=post.get("jurisdiction", ""))
+        elif post.get("action") == "decide":
+            _run(request, services.decide_pool, _("已作出入库决定。"), membership_id=int(post.get("membership", 0)),
+                 admit=post.get("admit") == "1", note=post.get("note", ""))
+        else:
+            _run(request, services.save_profile, _("能力清单已保存。"), organisation_id=post.get("organisation"),
+                 products=post.get("products"), description=post.get("description"), domains=post.getlist("domains"),
+                 technologies=post.get("technologies", ""), qualifications=post.get("qualifications", ""),
+                 regions_served=post.get("regions_served", ""), price_min_cny=post.get("price_min_cny"),
+                 price_max_cny=post.get("price_max_cny"))
+        return redirect("scenarios:profiles")
+    qs = selectors.profiles(request.user, search=request.GET.get("q", ""))
+    return render(request, "scenarios/profiles.html", {
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "pool": selectors.pool(request.user),
+        "orgs": orgs, "domains": rules.domain_choices(_lang()), "q": request.GET.get("q", ""),
+        "is_official": request.user.is_superuser or (
+            request.user.is_authenticated and bool(permissions.user_jurisdiction_ids(request.user, "change")))})
+
+
+def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
+    from aiplus.scenarios import matching_index
+
+    profile = selectors.profiles(request.user).filter(pk=profile_id).first()
+    if profile is None:
+        raise Http404
+    return render(request, "scenarios/profile_detail.html", {
+        "profile": profile, "matches": matching_index.needs_for(profile)})
+
+
+def calls(request: HttpRequest) -> HttpResponse:
+    return render(request, "scenarios/calls.html", {"calls": selectors.calls(request.user)})
+
+
+@require_POST
+@login_required
+def call_create(request: HttpRequest) -> HttpResponse:
+    call = _run(request, services.create_call, _("榜单已创建。"), jurisdiction=request.POST.get("jurisdiction", ""),
+                title=request.POST.get("title", ""), closes_on=request.POST.get("closes_on", ""),
+                need_ids=[int(i) for i in request.POST.getlist("need_ids") if i.isdigit()])
+    return redirect("scenarios:call", call_id=call.pk) if call else redirect("scenarios:needs")
+
+
+def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = _get(selectors.call, request.user, call_id)
+    drawn: list[Any] = []
+    is_drawn = False
+    if call.draw_id:
+        from aiplus.experts import selectors as expert_selectors
+
+        drawn = expert_selectors.drawn_users(call.draw_id)
+        is_drawn = request.user.is_authenticated and any(u.pk == request.user.pk for u in drawn)
+    applications = list(selectors.applications(request.user, call))
+    if is_drawn:
+        from aiplus.scenarios.models import Application
+
+        applications = list(Application.objects.filter(call=call).select_related("need", "applicant")
+                            .prefetch_related("scores"))
+    for application in applications:
+        mine = next((s for s in application.scores.all() if s.expert_id == request.user.pk), None)
+        application.my_score = mine  # type: ignore[attr-defined]
+    can_manage = request.user.is_authenticated and permissions.can(request.user, "change", call)
+    return render(request, "scenarios/call_detail.html", {
+        "call": call, "needs": call.needs.select_related("owner"), "applications": applications, "drawn": drawn,
+        "is_drawn": is_drawn, "can_manage": can_manage, "orgs": _member_orgs(request.user) if
+        request.user.is_authenticated else [], "objections": call.objections.select_related("filed_by"),
+        "available": rules.call_workflow(call).available(call, request.user) if can_manage else [],
+        "CallStatus": CallStatus})
+
+
+@require_POST
+@login_required
+def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
+    post = request.POST
+    action = post.get("action", "")
+    if action == "apply":
+        _run(request, services.apply_to_call, _("已提交揭榜申报。"), call_id=call_id, need_id=int(post.get("need", 0)),
+             organisation_id=post.get("organisation"), proposal=post.get("proposal", ""))
+    elif action == "draw":
+        _run(request, services.draw_reviewers, _("已抽取评审专家。"), call_id=call_id)
+    elif action == "score":
+        criteria = {k.removeprefix("c_"): v for k, v in post.items() if k.startswith("c_")}
+        _run(request, services.submit_score, _("评分已提交。"), application_id=int(post.get("application", 0)),
+             criteria=criteria, comment=post.get("comment", ""))
+    elif action == "notice":
+        _run(request, services.start_notice, _("评审结果已公示。"), call_id=call_id)
+    elif action == "object":
+        _run(request, services.file_objection, _("异议已提交。"), call_id=call_id, text=post.get("text", ""),
+             application_id=int(post["application"]) if post.get("application") else None)
+    elif action == "answer":
+        _run(request, services.answer_objection, _("异议已答复。"), objection_id=int(post.get("objection", 0)),
+             answer=post.get("answer", ""))
+    elif action == "award":
+        _run(request, services.award_call, _("已确认揭榜，试点已建立。"), call_id=call_id)
+    else:
+        _run(request, services.transition_call, _("已完成操作。"), call_id=call_id, transition=action)
+    return redirect("scenarios:call", call_id=call_id)
+
+
+@login_required
+def pilots(request: HttpRequest) -> HttpResponse:
+    return render(request, "scenarios/pilots.html", {"pilots": selectors.pilots(request.user)})
+
+
+@login_required
+def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = _get(selectors.pilot, request.user, pilot_id)
+    if request.method == "POST":
+        post = request.POST
+        action = post.get("action")
+        if action == "milestone":
+            _run(request, services.add_milestone, _("已添加里程碑。"), pilot_id=pilot_id, title=post.get("title", ""),
+                 due_on=post.get("due_on", ""))
+        elif action == "measure":
+            _run(request, services.record_measurement, _("已记录实测值。"), pilot_id=pilot_id,
+                 kpi_id=int(post.get("kpi", 0)), value=post.get("value", ""))
+        elif action == "decide":
+            _run(request, services.decide_acceptance, _("已提交验收意见。"), pilot_id=pilot_id,
+                 accept=post.get("accept") == "1", note=post.get("note", ""))
+        elif action == "case":
+            case = _run(request, services.publish_case, _("典型案例已发布。"), pilot_id=pilot_id,
+                        title=post.get("title", ""), summary=post.get("summary", ""))
+            if case is not None:
+                return redirect("scenarios:case", case_id=case.pk)
+        return redirect("scenarios:pilot", pilot_id=pilot_id)
+    return render(request, "scenarios/pilot_detail.html", {"pilot": pilot, "PilotStatus": PilotStatus})
+
+
+def cases(request: HttpRequest) -> HttpResponse:
+    return render(request, "scenarios/cases.html", {"cases": selectors.cases(request.user,
+                                                                             search=request.GET.get("q", ""))})
+
+
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _get(selectors.case, request.user, case_id)
+    if request.method == "POST" and request.user.is_authenticated:
+        need = _run(request, services.replicate_case, _("已创建复制推广需求。"), case_id=case_id,
+                    organisation_id=request.POST.get("organisation"), jurisdiction=request.POST.get("jurisdiction", ""))
+        if need is not None:
+            return redirect("scenarios:need", need_id=need.pk)
+        return redirect("scenarios:case", case_id=case_id)
+    return render(request, "scenarios/case_detail.html", {
+        "case": case, "orgs": _member_orgs(request.user) if request.user.is_authenticated else [],
+        "replications": case.replications.select_related("owner", "jurisdiction")})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "scenarios/dashboard.html", {"data": selectors.dashboard(request.user)})

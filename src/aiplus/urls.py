@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aiplus.api.root import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("experts/", include("aiplus.experts.urls")),
+    path("scenarios/", include("aiplus.scenarios.urls")),
+    path("compute/", include("aiplus.compute.urls")),
+    path("data/", include("aiplus.datahub.urls")),
+    path("", include("aiplus.portal.urls")),
+]
