@@ -11,6 +11,14 @@ import pytest
 ROLES = ("official", "auditor", "enterprise_member", "provider", "expert", "public")
 
 
+def pytest_configure(config: Any) -> None:
+    # Hashing a password with the production PBKDF2 work factor costs about half a second; the suite creates
+    # hundreds of users, and what it tests is who may do what, not the hash.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     admin: Any

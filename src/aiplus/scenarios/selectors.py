@@ -9,11 +9,14 @@ from django.db.models import Count, Q, QuerySet
 from aiplus.core.errors import NotFoundError
 from aiplus.scenarios.models import (
     Application,
+    CallStatus,
     CapabilityProfile,
     Case,
     Need,
+    NeedStatus,
     OpenCall,
     Pilot,
+    PilotStatus,
     PoolMembership,
     ScenarioList,
 )
@@ -121,6 +124,11 @@ def case(user: Any, case_id: int) -> Case:
     return found
 
 
+def _labelled(choices: Any, rows: Any) -> dict[str, int]:
+    """Status counts keyed by the status's label in the active language, so charts and tables read as words."""
+    return {str(choices(code).label): n for code, n in rows}
+
+
 def dashboard(user: Any) -> dict[str, Any]:
     from aiplus.scenarios import rules
 
@@ -132,8 +140,9 @@ def dashboard(user: Any) -> dict[str, Any]:
     return {
         "needs_by_domain": by_domain,
         "needs_by_district": dict(nq.order_by().values_list("jurisdiction__name_zh").annotate(n=Count("id"))),
-        "needs_by_status": dict(nq.order_by().values_list("status").annotate(n=Count("id"))),
-        "calls_by_status": dict(calls(user).order_by().values_list("status").annotate(n=Count("id", distinct=True))),
-        "pilots_by_status": dict(pilots(user).order_by().values_list("status").annotate(n=Count("id"))),
+        "needs_by_status": _labelled(NeedStatus, nq.order_by().values_list("status").annotate(n=Count("id"))),
+        "calls_by_status": _labelled(
+            CallStatus, calls(user).order_by().values_list("status").annotate(n=Count("id", distinct=True))),
+        "pilots_by_status": _labelled(PilotStatus, pilots(user).order_by().values_list("status").annotate(n=Count("id"))),
         "cases": cases(user).count(),
     }

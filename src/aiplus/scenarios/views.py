@@ -309,4 +309,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/dashboard.html", {"data": selectors.dashboard(request.user)})
+    data = selectors.dashboard(request.user)
+    # The same figures as a table: readable without JavaScript, by screen readers and on paper.
+    tables = [(_("需求（按领域）"), data["needs_by_domain"]), (_("需求（按地区）"), data["needs_by_district"]),
+              (_("需求（按状态）"), data["needs_by_status"]), (_("揭榜挂帅（按状态）"), data["calls_by_status"]),
+              (_("试点（按状态）"), data["pilots_by_status"])]
+    return render(request, "scenarios/dashboard.html", {"data": data, "tables": tables})
