@@ -143,6 +143,7 @@ def dashboard(user: Any) -> dict[str, Any]:
         "needs_by_status": _labelled(NeedStatus, nq.order_by().values_list("status").annotate(n=Count("id"))),
         "calls_by_status": _labelled(
             CallStatus, calls(user).order_by().values_list("status").annotate(n=Count("id", distinct=True))),
-        "pilots_by_status": _labelled(PilotStatus, pilots(user).order_by().values_list("status").annotate(n=Count("id"))),
+        "pilots_by_status": _labelled(
+            PilotStatus, pilots(user).order_by().values_list("status").annotate(n=Count("id"))),
         "cases": cases(user).count(),
     }
