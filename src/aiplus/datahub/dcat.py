@@ -9,6 +9,7 @@ that DCAT-AP has no term for go under the `aiplus:` namespace. Empty values are 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 EU_FREQ = "http://publications.europa.eu/resource/authority/frequency/"
@@ -157,6 +158,12 @@ def catalogue_document(datasets: list[Any], services: list[Any], title: str = "a
 
 def dataset_document(dataset: Any) -> dict[str, Any]:
     return {"@context": CONTEXT, **dataset_node(dataset)}
+
+
+def serialise(document: dict[str, Any]) -> str:
+    """The one byte form of a DCAT document (UTF-8 Chinese, two-space indent, trailing newline): what the page,
+    the API download and `manage.py dcat_export` write, so export → import → export compares byte for byte."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 class DcatError(ValueError):

@@ -113,10 +113,34 @@ class Duty:
     overdue: bool
     detail: str
     citation: dict[str, Any]
+    parameter: str = ""
+    value: Any = None
+    status: str = ""
+    citation_label: str = ""
+    object_id: int | None = None
+
+
+def _duty(code: str, version: Any, *, applies: bool, due_on: Any, overdue: bool, detail: str,
+          object_id: int | None = None) -> Duty:
+    return Duty(code, applies, due_on, overdue, detail, version.citation.as_dict(), parameter=version.key,
+                value=version.value, status=str(getattr(version.status, "value", version.status)),
+                citation_label=version.citation.label(), object_id=object_id)
+
+
+def duty_organisations(user: Any) -> list[Any]:
+    """Organisations whose duties the user may look at: their own, and (officials) those with visible assets."""
+    from aiplus.core.models import Organisation
+    from aiplus.core.permissions import user_organisation_ids
+
+    ids = set(user_organisation_ids(user)) | set(assets(user).values_list("organisation_id", flat=True))
+    return list(Organisation.objects.restrict(user, "view").filter(pk__in=ids).order_by("name"))
 
 
 def duties(user: Any, organisation_id: int, today: dt.date | None = None) -> list[Duty]:
-    """The processor's data-security duties and their clocks, from pack parameters (网络数据安全管理条例)."""
+    """The processor's data-security duties and their clocks, from pack parameters (网络数据安全管理条例):
+    the named data-security officer (art. 30), the annual risk assessment (art. 33, due 12 months after the last
+    one, or now when there has been none) and the 24-hour report of each serious incident (art. 10). They apply
+    to processors of important or core data, and the officer duty also above the art. 28 people threshold."""
     today = today or timezone.localdate()
     registry = parameters()
     own = assets(user).filter(organisation_id=organisation_id)
@@ -128,19 +152,19 @@ def duties(user: Any, organisation_id: int, today: dt.date | None = None) -> lis
     incident_hours = registry.version("datasec.incident_report_hours", today)
     profile = SecurityProfile.objects.restrict(user, "view").filter(organisation_id=organisation_id).first()
     applies = important or pi_people > int(threshold.value)
-    result = [Duty("security_officer", applies and bool(officer.value), None,
-                   applies and not (profile and profile.security_officer),
-                   profile.security_officer if profile and profile.security_officer else "",
-                   officer.citation.as_dict())]
+    named = profile.security_officer if profile and profile.security_officer else ""
+    result = [_duty("security_officer", officer, applies=applies and bool(officer.value), due_on=None,
+                    overdue=applies and not named, detail=named)]
     last = profile.last_risk_assessment_on if profile else None
     due = add_months(last, int(interval.value)) if last else (today if important else None)
-    result.append(Duty("annual_risk_assessment", important, due, bool(important and due and due <= today),
-                       f"{interval.value}", interval.citation.as_dict()))
+    result.append(_duty("annual_risk_assessment", interval, applies=important, due_on=due,
+                        overdue=bool(important and due and due <= today),
+                        detail=last.isoformat() if last else ""))
+    now = timezone.now()
     for incident in Incident.objects.restrict(user, "view").filter(organisation_id=organisation_id,
                                                                    reported_at__isnull=True, serious=True):
-        result.append(Duty("incident_report", True, incident.report_due_at,
-                           incident.report_due_at < timezone.now(), incident.title,
-                           incident_hours.citation.as_dict()))
+        result.append(_duty("incident_report", incident_hours, applies=True, due_on=incident.report_due_at,
+                            overdue=incident.report_due_at < now, detail=incident.title, object_id=incident.pk))
     return result
 
 

@@ -22,7 +22,7 @@ from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceErro
 from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.core.services import notify
 from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
-from aiplus.datahub import dcat
+from aiplus.datahub import dcat, tasks
 from aiplus.datahub.crossborder import (
     AnnualCounter as CounterValue,
 )
@@ -316,6 +316,8 @@ def decide_access(*, acting_user: Any, request_id: int, decision: str, comment: 
         Agreement.objects.create(
             access_request=request, jurisdiction_id=request.jurisdiction_id, provider_id=request.provider_id,
             grantee=request.requester, starts_on=today, expires_on=today + dt.timedelta(days=request.duration_days))
+        # The daily expiry reminders run in a worker; make sure the chain of daily runs is going.
+        transaction.on_commit(tasks.ensure_daily_schedule)
     notify(recipient=request.requester, verb=f"datahub.access.{decision}",
            title=_("数据使用申请已批准") if decision == "approve" else _("数据使用申请被驳回"),
            body=comment, link=f"/data/access/{request.pk}/")
@@ -430,6 +432,23 @@ def report_incident(*, acting_user: Any, organisation_id: int, title: str, disco
         serious=serious, discovered_at=discovered_at,
         report_due_at=discovered_at + dt.timedelta(hours=int(version.value)), citation=version.citation.as_dict())
     audit.record(actor=acting_user, action="datahub.incident_recorded", instance=incident)
+    return incident
+
+
+@transaction.atomic
+def mark_incident_reported(*, acting_user: Any, incident_id: int, reported_at: dt.datetime | None = None) -> Incident:
+    """Record that the incident was reported to the authority: its 24-hour clock stops (met or late)."""
+    incident = _for_change(Incident, acting_user, incident_id)
+    if incident.reported_at is not None:
+        raise ServiceError("already_reported", _("该事件已报告。"), "reported_at")
+    when = reported_at or timezone.now()
+    if when < incident.discovered_at:
+        raise ServiceError("before_discovery", _("报告时间不能早于发现时间。"), "reported_at")
+    before = audit.snapshot(incident)
+    incident.reported_at = when
+    incident.save(update_fields=["reported_at", "updated_at"])
+    audit.record(actor=acting_user, action="datahub.incident_reported", instance=incident, before=before,
+                 message="late" if when > incident.report_due_at else "in time")
     return incident
 
 

@@ -1,13 +1,49 @@
-"""Background tasks of the datahub."""
+"""Background tasks of the datahub.
+
+The expiry reminders run every day by themselves: `notify_expiring_agreements_task` schedules its own next run
+(the next day at `DAILY_RUN_AT`, local time) before it finishes, and `ensure_daily_schedule()` starts the chain
+when the first agreement is granted (and from `manage.py notify_expiring_grants --schedule`). At most one run is
+kept waiting in the queue; a duplicate (two approvals at the same moment) only sends nothing, because each
+agreement is reminded once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.tasks import task
+from django.utils import timezone
+
+DAILY_RUN_AT = dt.time(8, 0)
+
+
+def next_run_at(now: dt.datetime | None = None) -> dt.datetime:
+    """The next DAILY_RUN_AT (local time) strictly after `now`."""
+    now = timezone.localtime(now or timezone.now())
+    candidate = now.replace(hour=DAILY_RUN_AT.hour, minute=DAILY_RUN_AT.minute, second=0, microsecond=0)
+    return candidate if candidate > now else candidate + dt.timedelta(days=1)
+
+
+def ensure_daily_schedule(now: dt.datetime | None = None) -> bool:
+    """Queue the next daily run unless one is already waiting; True when a run was queued."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(task_path=notify_expiring_agreements_task.module_path,
+                                          status=TaskResultStatus.READY)
+    if waiting.exists():
+        return False
+    notify_expiring_agreements_task.using(run_after=next_run_at(now)).enqueue()
+    return True
 
 
 @task()
 def notify_expiring_agreements_task() -> int:
-    """Remind grantees of agreements expiring within `datahub.access.expiry_notice_days` (enqueue daily)."""
+    """Remind grantees of agreements expiring within `datahub.access.expiry_notice_days`, then queue tomorrow's
+    run."""
     from aiplus.datahub import services
 
-    return services.notify_expiring_agreements(acting_user=None)
+    try:
+        return services.notify_expiring_agreements(acting_user=None)
+    finally:
+        ensure_daily_schedule()

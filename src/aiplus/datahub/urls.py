@@ -10,6 +10,7 @@ app_name = "datahub"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("catalogue.jsonld", views.catalogue_dcat, name="catalogue_dcat"),
+    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
     path("datasets/<int:dataset_id>/", views.dataset_detail, name="dataset"),
     path("datasets/<int:dataset_id>/dcat.jsonld", views.dataset_dcat, name="dataset_dcat"),
     path("datasets/<int:dataset_id>/request/", views.access_request_create, name="access_request_create"),

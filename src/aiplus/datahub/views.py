@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
@@ -22,10 +24,12 @@ from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.pathway import assess_transfer
 from aiplus.datahub.crossborder.payload import KIND_TRANSFER, decision_json, validation_errors
-from aiplus.datahub.models import AccessStatus, Modality, OpenAttribute
+from aiplus.datahub.models import AssetLevel, Grade, Modality, OpenAttribute
 from aiplus.regulation.runtime import parameters
 
 PAGE_SIZE = 25
+FACET_LABELS = {"sector": _("所属行业"), "open_attribute": _("开放属性"), "modality": _("模态"),
+                "format": _("资源格式")}
 
 # The guided assessment's questions, keyed by the engine's field paths (its `missing` facts use the same paths).
 BASE_QUESTIONS = ("transfer.recipient", "transfer.country_or_region", "transfer.data_categories",
@@ -140,7 +144,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                                      open_attribute=filters["open_attribute"], modality=filters["modality"],
                                      format=filters["format"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "facets": selectors.facets(rows),
+    facet_groups = []
+    for name, values in selectors.facets(rows).items():
+        items = []
+        for item in values:
+            chosen = filters[name] == str(item["value"])
+            # A facet link narrows the current search by this value, or (when chosen) removes it.
+            link = {k: v for k, v in filters.items() if v and k != name}
+            if not chosen:
+                link[name] = str(item["value"])
+            items.append({**item, "chosen": chosen, "query": urlencode(link)})
+        facet_groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
+    context = {"page": page, "filters": filters, "facets": facet_groups,
+               "query": urlencode({k: v for k, v in filters.items() if v}),
                "open_labels": dict(OpenAttribute.choices), "modality_labels": dict(Modality.choices)}
     template = "datahub/partials/catalogue_results.html" if getattr(request, "htmx", False) \
         else "datahub/catalogue.html"
@@ -168,10 +184,33 @@ def dataset_dcat(request: HttpRequest, dataset_id: int) -> HttpResponse:
 
 
 def catalogue_dcat(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(json.dumps(selectors.catalogue_document(request.user), ensure_ascii=False, indent=2),
+    response = HttpResponse(dcat.serialise(selectors.catalogue_document(request.user)),
                             content_type="application/ld+json")
     response["Content-Disposition"] = 'attachment; filename="catalogue.jsonld"'
     return response
+
+
+@login_required
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    """Upload a DCAT-AP JSON-LD catalogue: every entry is created or updated, or nothing is (one transaction)."""
+    error: dict[str, str] | None = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ServiceError("required", _("请选择 JSON-LD 文件。"), "file")
+            try:
+                document = json.loads(upload.read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ServiceError("invalid_json", _("文件不是有效的 JSON：%(e)s") % {"e": exc}, "file") from exc
+            counts = services.import_catalogue(acting_user=request.user, document=document)
+        except ServiceError as exc:
+            error = {"message": str(exc.message), "field": exc.field or ""}
+        else:
+            messages.success(request, _("已导入 %(d)s 个数据集、%(s)s 个数据服务。") % {
+                "d": counts["datasets"], "s": counts["services"]})
+            return redirect("datahub:catalogue")
+    return render(request, "datahub/catalogue_import.html", {"error": error}, status=400 if error else 200)
 
 
 @login_required
@@ -242,10 +281,92 @@ def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
     return render(request, "datahub/receipt.html", {"filing": filing})
 
 
+DUTY_LABELS = {"security_officer": _("明确网络数据安全负责人和管理机构"),
+               "annual_risk_assessment": _("每年度开展数据安全风险评估并报送"),
+               "incident_report": _("严重数据安全事件24小时内报告")}
+STATUS_LABELS = {"official": _("正式规定"), "local-setting": _("本地设定（待确认）")}
+
+
+def _int_or_none(raw: str, field: str) -> int | None:
+    if not raw.strip():
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ServiceError("invalid", _("字段“%(f)s”须为整数。") % {"f": field}, field) from None
+
+
+def _date_or_none(raw: str, field: str) -> dt.date | None:
+    if not raw.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ServiceError("invalid", _("字段“%(f)s”须为日期。") % {"f": field}, field) from None
+
+
+def _assets_post(request: HttpRequest) -> None:
+    post = request.POST
+    action = post.get("action", "")
+    organisation_id = _int_or_none(post.get("organisation", ""), "organisation") or 0
+    if action == "register":
+        services.register_asset(
+            acting_user=request.user, organisation_id=organisation_id, name=post.get("name", "").strip(),
+            category=post.get("category", "").strip(), grade=post.get("grade", ""), level=post.get("level", "table"),
+            internal_level=_int_or_none(post.get("internal_level", ""), "internal_level"),
+            legal_basis=post.get("legal_basis", "").strip(),
+            pi_people=_int_or_none(post.get("pi_people", ""), "pi_people") or 0)
+        messages.success(request, _("数据资产已登记。"))
+    elif action == "declare":
+        services.declare_important_data(acting_user=request.user,
+                                        asset_id=_int_or_none(post.get("asset", ""), "asset") or 0)
+        messages.success(request, _("已列入重要数据目录。"))
+    elif action == "profile":
+        services.update_security_profile(
+            acting_user=request.user, organisation_id=organisation_id,
+            security_officer=post.get("security_officer", ""),
+            last_risk_assessment_on=_date_or_none(post.get("last_risk_assessment_on", ""),
+                                                  "last_risk_assessment_on"))
+        messages.success(request, _("数据安全义务信息已保存。"))
+    elif action == "incident":
+        raw = post.get("discovered_at", "").strip()
+        try:
+            discovered = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise ServiceError("invalid", _("字段“%(f)s”须为日期时间。") % {"f": "discovered_at"},
+                               "discovered_at") from None
+        if timezone.is_naive(discovered):
+            discovered = timezone.make_aware(discovered)
+        services.report_incident(acting_user=request.user, organisation_id=organisation_id,
+                                 title=post.get("title", ""), discovered_at=discovered)
+        messages.success(request, _("事件已登记，报告时限已开始计算。"))
+    elif action == "incident_reported":
+        services.mark_incident_reported(acting_user=request.user,
+                                        incident_id=_int_or_none(post.get("incident", ""), "incident") or 0)
+        messages.success(request, _("已记录报告时间。"))
+    else:
+        raise ServiceError("invalid_action", _("未知操作。"), "action")
+
+
 @login_required
 def assets(request: HttpRequest) -> HttpResponse:
-    organisation_ids = sorted(permissions.user_organisation_ids(request.user))
-    duties = selectors.duties(request.user, organisation_ids[0]) if organisation_ids else []
+    """Classification and grading (GB/T 43697-2024), the important-data catalogue and the processor's duties with
+    their clocks; enterprises register and declare here, officials see their jurisdiction."""
+    if request.method == "POST":
+        try:
+            _assets_post(request)
+        except ServiceError as error:
+            messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        return redirect(f"{request.path}?organisation={request.POST.get('organisation', '')}")
+    organisations = selectors.duty_organisations(request.user)
+    chosen = next((o for o in organisations if str(o.pk) == request.GET.get("organisation", "")),
+                  organisations[0] if organisations else None)
+    duties = selectors.duties(request.user, chosen.pk) if chosen else []
+    own = set(permissions.user_organisation_ids(request.user, "add"))
     return render(request, "datahub/assets.html", {
         "assets": selectors.assets(request.user)[:200], "important": selectors.important_catalogue(request.user),
-        "duties": duties, "statuses": AccessStatus})
+        "organisations": organisations, "chosen": chosen, "own_organisations": [o for o in organisations
+                                                                                if o.pk in own],
+        "duties": [{"duty": d, "label": DUTY_LABELS.get(d.code, d.code), "status_label": STATUS_LABELS.get(
+            d.status, d.status)} for d in duties],
+        "own_ids": own, "grades": Grade.choices, "levels": AssetLevel.choices})

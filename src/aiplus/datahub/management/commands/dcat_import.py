@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from aiplus.core.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = ("Import a DCAT-AP 3 JSON-LD catalogue (as written by dcat_export or /data/catalogue.jsonld): datasets, "
+            "distributions and data services are created or updated by identifier, in one transaction, audited as "
+            "the user given by --user. Nothing is written when any entry is invalid.")
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", help="path to a JSON-LD file, or - for standard input")
+        parser.add_argument("--user", required=True, help="the acting user (username); needs the right to publish "
+                                                          "for every publisher in the file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from aiplus.datahub import services
+
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"--user: no user named {options['user']!r}")
+        source = options["file"]
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            document = json.loads(text)
+        except (OSError, json.JSONDecodeError) as error:
+            raise CommandError(f"cannot read {source}: {error}") from error
+        try:
+            counts = services.import_catalogue(acting_user=user, document=document)
+        except ServiceError as error:
+            raise CommandError(f"{error.field or '(document)'}: {error.message}") from error
+        self.stdout.write(f"imported {counts['datasets']} datasets, {counts['services']} data services")

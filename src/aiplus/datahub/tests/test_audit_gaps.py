@@ -1,0 +1,321 @@
+"""Issue 5 must-shows not covered elsewhere: byte-identical DCAT round trip of every field through the commands
+and the import page, facets on the page and the API, the self-scheduling expiry reminders, the duties with their
+parameters, the important-data catalogue page, official-calendar deadlines on recorded transfers, GBA refusals."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from aiplus.core.calendar import add_working_days
+from aiplus.core.errors import ServiceError
+from aiplus.core.models import AuditEvent
+from aiplus.datahub import dcat, selectors, services, tasks
+from aiplus.datahub.models import DataAsset, DataService, Dataset, Distribution, GbaFiling, Incident
+
+pytestmark = pytest.mark.django_db
+
+EVERY_DATASET_FIELD = {
+    "title": "苏州市工业质检图像标注集", "description": "产线缺陷图像，人工标注，用于视觉大模型训练",
+    "keywords": ["工业质检", "缺陷检测", "图像"], "sector": "制造业", "theme": "工业经济", "update_frequency": "4",
+    "open_attribute": "conditional", "record_count": 250_000, "spatial_coverage": "苏州工业园区",
+    "temporal_start": dt.date(2023, 1, 1), "temporal_end": dt.date(2025, 6, 30), "licence": "CC-BY-4.0",
+    "issued": dt.date(2024, 3, 1), "modified": dt.date(2025, 7, 1), "high_quality": True,
+    "annotation_method": "人工标注 + 双人复核", "annotation_quality": "一致率 98.5%", "modality": "image",
+    "language": "zh", "size_bytes": 987_654_321, "lineage": "产线相机采集 → 脱敏 → 标注 → 抽检",
+    "grade": "important", "is_published": True,
+}
+EVERY_DISTRIBUTION_FIELD = {
+    "identifier": "qc-images-zip", "title": "图像压缩包", "format": "ZIP", "media_type": "application/zip",
+    "access_url": "https://data.example.org/qc", "download_url": "https://data.example.org/qc.zip",
+    "byte_size": 987_654_321, "licence": "CC-BY-4.0",
+}
+
+
+def build_catalogue(world):
+    provider_user = world.user("provider")
+    provider_id = world.orgs["suzhou:provider"].pk
+    full = services.create_dataset(acting_user=provider_user, provider_id=provider_id, identifier="qc-images",
+                                   distributions=[EVERY_DISTRIBUTION_FIELD,
+                                                  {**EVERY_DISTRIBUTION_FIELD, "identifier": "qc-labels",
+                                                   "format": "JSON", "media_type": "application/json"}],
+                                   **EVERY_DATASET_FIELD)
+    services.create_dataset(acting_user=provider_user, provider_id=provider_id, identifier="bare",
+                            title="最少字段的数据集")
+    service = DataService.objects.create(
+        identifier="qc-api", title="质检图像接口", description="按批次查询标注结果",
+        endpoint_url="https://api.example.org/qc", endpoint_description="https://api.example.org/qc/openapi.json",
+        provider=full.provider, jurisdiction=full.jurisdiction, is_published=True)
+    service.serves.add(full)
+    return full
+
+
+def export_text(tmp_path, name, username):
+    path = tmp_path / name
+    call_command("dcat_export", "--user", username, "--output", str(path))
+    return path.read_bytes()
+
+
+def test_dcat_round_trip_is_byte_identical_with_every_field(world, tmp_path):
+    build_catalogue(world)
+    admin = world.admin.username
+    first = export_text(tmp_path, "first.jsonld", admin)
+    document = json.loads(first)
+    node = next(d for d in document["dcat:dataset"] if d["dct:identifier"] == "qc-images")
+    # Every field of the dataset is in the export, including the AI fields.
+    for key, expected in (("aiplus:highQualityTrainingSet", True), ("aiplus:annotationMethod", "人工标注 + 双人复核"),
+                          ("aiplus:annotationQuality", "一致率 98.5%"), ("aiplus:modality", "image"),
+                          ("dct:language", "zh"), ("aiplus:sizeBytes", 987_654_321),
+                          ("dct:provenance", "产线相机采集 → 脱敏 → 标注 → 抽检"), ("aiplus:recordCount", 250_000),
+                          ("aiplus:sector", "制造业"), ("dcat:theme", "工业经济"), ("aiplus:grade", "important"),
+                          ("dct:license", "CC-BY-4.0"), ("dct:spatial", "苏州工业园区")):
+        assert node[key] == expected, key
+    assert node["dct:accrualPeriodicity"]["@id"].endswith("/MONTHLY")
+    assert node["dct:accessRights"]["@id"].endswith("/RESTRICTED")
+    assert node["dct:temporal"]["dcat:endDate"]["@value"] == "2025-06-30"
+    assert {d["dct:identifier"] for d in node["dcat:distribution"]} == {"qc-images-zip", "qc-labels"}
+    assert document["dcat:service"][0]["dcat:endpointDescription"] == "https://api.example.org/qc/openapi.json"
+    assert document["dcat:service"][0]["dcat:servesDataset"] == [{"@id": "urn:aiplus:dataset:qc-images"}]
+    # Into an empty catalogue, then out again: the same bytes.
+    DataService.objects.all().delete()
+    Dataset.objects.all().delete()
+    assert not Distribution.objects.exists()
+    call_command("dcat_import", str(tmp_path / "first.jsonld"), "--user", admin)
+    assert Dataset.objects.count() == 2 and Distribution.objects.count() == 2 and DataService.objects.count() == 1
+    assert export_text(tmp_path, "second.jsonld", admin) == first
+    # Importing the same file again updates in place and still round-trips.
+    call_command("dcat_import", str(tmp_path / "first.jsonld"), "--user", admin)
+    assert Dataset.objects.count() == 2
+    assert export_text(tmp_path, "third.jsonld", admin) == first
+
+
+def test_dcat_page_download_equals_command_export(world, client, tmp_path):
+    build_catalogue(world)
+    client.force_login(world.admin)
+    assert client.get("/data/catalogue.jsonld").content == export_text(tmp_path, "c.jsonld", world.admin.username)
+
+
+def test_dcat_import_command_errors_name_the_field_and_write_nothing(world, tmp_path):
+    build_catalogue(world)
+    document = json.loads(export_text(tmp_path, "a.jsonld", world.admin.username))
+    document["dcat:dataset"][1]["aiplus:sizeBytes"] = -4
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    Dataset.objects.all().delete()
+    before = AuditEvent.objects.count()
+    with pytest.raises(CommandError, match="size_bytes"):
+        call_command("dcat_import", str(bad), "--user", world.admin.username)
+    assert not Dataset.objects.exists() and AuditEvent.objects.count() == before
+    with pytest.raises(CommandError, match="--user"):
+        call_command("dcat_import", str(bad), "--user", "nobody")
+
+
+def test_import_page_uploads_and_refuses_what_it_cannot_place(world, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    build_catalogue(world)
+    text = export_text(tmp_path, "a.jsonld", world.admin.username)
+    Dataset.objects.all().delete()
+    DataService.objects.all().delete()
+    # A Shenzhen provider may not publish for the Suzhou provider: refused, nothing written.
+    client.force_login(world.user("provider", "shenzhen"))
+    response = client.post("/data/catalogue/import/", {"file": SimpleUploadedFile("a.jsonld", text)})
+    assert response.status_code == 400 and not Dataset.objects.exists()
+    assert 'data-testid="import-error"' in response.content.decode()
+    response = client.post("/data/catalogue/import/", {"file": SimpleUploadedFile("a.jsonld", b"{not json")})
+    assert response.status_code == 400 and 'data-field="file"' in response.content.decode()
+    client.force_login(world.user("provider", "suzhou"))
+    assert client.get("/data/catalogue/import/").status_code == 200
+    response = client.post("/data/catalogue/import/", {"file": SimpleUploadedFile("a.jsonld", text)})
+    assert response.status_code == 302
+    assert Dataset.objects.count() == 2 and DataService.objects.count() == 1
+    assert AuditEvent.objects.filter(action="datahub.catalogue_imported").count() == 1
+
+
+def test_chinese_search_facets_on_the_page_and_the_api(world, client):
+    build_catalogue(world)
+    services.create_dataset(acting_user=world.user("provider"), provider_id=world.orgs["suzhou:provider"].pk,
+                            identifier="traffic", title="交通卡口视频", description="路口视频", sector="交通",
+                            modality="video", is_published=True, distributions=[{"format": "MP4"}])
+    page = client.get("/data/", {"q": "缺陷检测"}).content.decode()
+    assert "苏州市工业质检图像标注集" in page and "交通卡口视频" not in page
+    assert 'data-facet="modality"' in page and 'data-testid="facet-modality-image"' in page
+    assert "所属行业" in page  # facet headings are labels, not field names
+    # Clicking the video facet narrows the search.
+    narrowed = client.get("/data/", {"modality": "video"}).content.decode()
+    assert "交通卡口视频" in narrowed and "苏州市工业质检图像标注集" not in narrowed
+    assert 'aria-current="true"' in narrowed
+    body = client.get("/api/v1/data/datasets", {"q": "工业质检"}).json()
+    assert body["count"] == 1 and body["results"][0]["identifier"] == "qc-images"
+    assert body["facets"]["modality"] == [{"value": "image", "label": "图像", "count": 1}]
+    assert {f["value"] for f in body["facets"]["format"]} == {"ZIP", "JSON"}
+    assert client.get("/api/v1/data/datasets", {"format": "mp4"}).json()["count"] == 1
+
+
+# --- expiry reminders run by themselves ------------------------------------------------------------------------
+
+def _waiting():
+    return DBTaskResult.objects.filter(task_path=tasks.notify_expiring_agreements_task.module_path,
+                                       status=TaskResultStatus.READY)
+
+
+def test_granting_access_starts_the_daily_reminder_run(world, django_capture_on_commit_callbacks):
+    dataset = build_catalogue(world)
+    assert not _waiting().exists()
+    for _ in range(2):
+        request = services.request_access(acting_user=world.user("enterprise_member", "shenzhen"),
+                                          dataset_id=dataset.pk, purpose="训练", usage_scope="研发",
+                                          security_measures="脱敏", duration_days=10)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.decide_access(acting_user=world.user("provider"), request_id=request.pk, decision="approve")
+    waiting = list(_waiting())
+    assert len(waiting) == 1  # two grants, one daily run queued
+    assert waiting[0].run_after == tasks.next_run_at(waiting[0].enqueued_at)
+    # A rejected request queues nothing new; the run itself reminds and queues the next day's run.
+    waiting[0].delete()
+    count = tasks.notify_expiring_agreements_task.call()
+    assert count == 2  # both 10-day agreements fall within the 14-day notice window
+    assert _waiting().count() == 1
+
+
+def test_next_run_is_the_next_morning():
+    from django.utils import timezone
+
+    morning = timezone.make_aware(dt.datetime(2025, 6, 2, 7, 59))
+    assert tasks.next_run_at(morning) == timezone.make_aware(dt.datetime(2025, 6, 2, 8, 0))
+    assert tasks.next_run_at(timezone.make_aware(dt.datetime(2025, 6, 2, 8, 0))) == \
+        timezone.make_aware(dt.datetime(2025, 6, 3, 8, 0))
+
+
+def test_schedule_command_queues_once(world, capsys):
+    call_command("notify_expiring_grants", "--schedule")
+    call_command("notify_expiring_grants", "--schedule")
+    assert _waiting().count() == 1
+    assert "already queued" in capsys.readouterr().out
+
+
+# --- classification, important data, duties --------------------------------------------------------------------
+
+def test_duties_carry_parameter_citation_status_and_due_dates(world):
+    member = world.user("enterprise_member")
+    organisation = world.orgs["suzhou:enterprise"]
+    assert [d.applies for d in selectors.duties(member, organisation.pk)] == [False, False]
+    services.register_asset(acting_user=member, organisation_id=organisation.pk, name="核心工艺参数",
+                            category="工业数据", grade="core")
+    duties = {d.code: d for d in selectors.duties(member, organisation.pk, today=dt.date(2025, 6, 2))}
+    officer, assessment = duties["security_officer"], duties["annual_risk_assessment"]
+    assert officer.applies and officer.overdue  # no officer named yet
+    assert officer.parameter == "datasec.important_data.security_officer_required" and officer.status == "official"
+    assert officer.citation_label == "《网络数据安全管理条例》第30条"
+    assert assessment.due_on == dt.date(2025, 6, 2) and assessment.citation["article"] == "33"
+    assert assessment.value == 12
+    services.update_security_profile(acting_user=member, organisation_id=organisation.pk, security_officer="李四",
+                                     last_risk_assessment_on=dt.date(2025, 2, 28))
+    duties = {d.code: d for d in selectors.duties(member, organisation.pk, today=dt.date(2025, 6, 2))}
+    assert not duties["security_officer"].overdue
+    assert duties["annual_risk_assessment"].due_on == dt.date(2026, 2, 28)
+    assert not duties["annual_risk_assessment"].overdue
+
+
+def test_incident_clock_stops_when_reported(world):
+    member = world.user("enterprise_member")
+    organisation = world.orgs["suzhou:enterprise"]
+    found = dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC)
+    incident = services.report_incident(acting_user=member, organisation_id=organisation.pk, title="数据泄露",
+                                        discovered_at=found)
+    duty = next(d for d in selectors.duties(member, organisation.pk) if d.code == "incident_report")
+    assert duty.due_on == found + dt.timedelta(hours=24) and duty.status == "official"
+    with pytest.raises(ServiceError) as error:
+        services.mark_incident_reported(acting_user=member, incident_id=incident.pk,
+                                        reported_at=found - dt.timedelta(hours=1))
+    assert error.value.field == "reported_at"
+    with pytest.raises(ServiceError):
+        services.mark_incident_reported(acting_user=world.user("enterprise_member", "shenzhen"),
+                                        incident_id=incident.pk)
+    services.mark_incident_reported(acting_user=member, incident_id=incident.pk,
+                                    reported_at=found + dt.timedelta(hours=30))
+    assert Incident.objects.get(pk=incident.pk).reported_at is not None
+    assert AuditEvent.objects.get(action="datahub.incident_reported").message == "late"
+    assert not [d for d in selectors.duties(member, organisation.pk) if d.code == "incident_report"]
+
+
+def test_assets_page_registers_declares_and_lists_the_important_catalogue(world, client):
+    member = world.user("enterprise_member")
+    organisation = world.orgs["suzhou:enterprise"]
+    client.force_login(member)
+    response = client.post("/data/assets/", {"action": "register", "organisation": organisation.pk,
+                                             "name": "客户名单", "category": "个人信息", "grade": "important",
+                                             "level": "table", "internal_level": "", "pi_people": "2000"})
+    assert response.status_code == 302
+    asset = DataAsset.objects.get(name="客户名单")
+    client.post("/data/assets/", {"action": "declare", "asset": asset.pk, "organisation": organisation.pk})
+    page = client.get("/data/assets/").content.decode()
+    important = page.split('data-testid="important-rows"')[1].split("</table>")[0]
+    assert "客户名单" in important
+    assert 'data-duty="annual_risk_assessment"' in page and "《网络数据安全管理条例》第33条" in page
+    assert "正式规定" in page  # the parameter's status
+    # Bad input on the page: an internal level outside 1–5 names the field and writes nothing.
+    before = DataAsset.objects.count(), AuditEvent.objects.count()
+    response = client.post("/data/assets/", {"action": "register", "organisation": organisation.pk,
+                                             "name": "x", "category": "x", "grade": "general",
+                                             "internal_level": "9"}, follow=True)
+    assert "internal_level" in response.content.decode()
+    assert (DataAsset.objects.count(), AuditEvent.objects.count()) == before
+    # Officials of Suzhou see the catalogue; Shenzhen's do not.
+    client.force_login(world.user("official", "suzhou"))
+    assert "客户名单" in client.get("/data/assets/").content.decode()
+    client.force_login(world.user("official", "shenzhen"))
+    assert "客户名单" not in client.get("/data/assets/").content.decode()
+
+
+# --- cross-border on the official calendar ---------------------------------------------------------------------
+
+def test_recorded_transfer_deadlines_follow_the_official_calendar(world):
+    member = world.user("enterprise_member")
+    processor = services.register_processor(acting_user=member, organisation_id=world.orgs["suzhou:enterprise"].pk)
+    record = services.record_transfer(
+        acting_user=member, processor_id=processor.pk,
+        transfer={"recipient": "Example GmbH", "country_or_region": "DE", "data_categories": ["personal"],
+                  "important_data_designated": False, "pi_people": 150_000, "sensitive_pi_people": 0,
+                  "transfer_on": "2025-09-20"},
+        milestones={"contract_effective_on": "2025-09-26"})
+    deadlines = {d["kind"]: d for d in record.decision.decision["data"]["deadlines"]}
+    filing = next(d for kind, d in deadlines.items() if "filing" in kind)
+    # 10 working days from Friday 26 September 2025 cross the National Day holiday and its make-up Saturdays.
+    assert filing["due_on"] == "2025-10-16" == add_working_days(dt.date(2025, 9, 26), 10).isoformat()
+    assert filing["working_days"] == 10 and filing["citation"]
+    assert record.decision.next_due_on == dt.date(2025, 10, 16)
+
+
+def test_openapi_publishes_the_engine_input_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    transfer = components["TransferCase"]["properties"]
+    assert {"processor", "transfer", "cumulative", "exemptions_claimed", "milestones"} <= set(transfer)
+    assert "Cumulative" in components and "GbaContractCase" in components
+    assess = schema["paths"]["/api/v1/data/assess"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert assess["$ref"].endswith("/TransferCase")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"recipient": {"name": "US Inc", "location": "US"}}, "recipient.location"),
+    ({"data_categories": ["personal", "important"], "important_data_designated": True}, "data_categories"),
+])
+def test_gba_filing_other_refusals_name_the_field(world, change, field):
+    case = {"processor": {"name": "深圳甲公司", "location": "shenzhen-nanshan"},
+            "recipient": {"name": "HK Ltd", "location": "HK"}, "data_categories": ["personal"],
+            "effective_on": "2025-06-02", "contract_effective_on": "2025-06-03", **change}
+    before = GbaFiling.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ServiceError) as error:
+        services.create_gba_filing(acting_user=world.user("enterprise_member", "shenzhen"),
+                                   organisation_id=world.orgs["shenzhen:enterprise"].pk, case=case)
+    assert error.value.field == field
+    assert (GbaFiling.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_dcat_serialise_is_the_one_byte_form():
+    assert dcat.serialise({"a": "中"}) == '{\n  "a": "中"\n}\n'
