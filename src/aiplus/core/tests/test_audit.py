@@ -127,3 +127,17 @@ def test_audit_events_are_append_only(world):
 def test_audit_record_refuses_to_run_outside_a_transaction(transactional_db):
     with pytest.raises(RuntimeError, match="inside the service"):
         audit.record(actor=None, action="x", object_type="y")
+
+
+def test_the_database_itself_refuses_to_rewrite_audit_rows(world):
+    """Raw SQL bypasses the ORM guard; the trigger (PostgreSQL: UPDATE and DELETE, SQLite: UPDATE) still refuses."""
+    from django.db import DatabaseError, connection, transaction
+
+    event = AuditEvent.objects.first()
+    table = AuditEvent._meta.db_table
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET action = %s WHERE id = %s", ["forged", event.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == event.action
