@@ -50,6 +50,12 @@ class NeedOut(Schema):
     responsible_department: str
     scenario_list: str | None = Field(None, alias="scenario_list.title")
     replicated_from_id: int | None
+    required_qualifications: list[str] = []
+    co_publishers: list[str] = []
+
+    @staticmethod
+    def resolve_co_publishers(obj: Any) -> list[str]:
+        return [j.code for j in obj.co_publishers.all()]
 
 
 class NeedIn(Schema):
@@ -59,12 +65,31 @@ class NeedIn(Schema):
     domain: str = ""
     problem: str = ""
     data_offered: str = ""
+    required_qualifications: list[str] = []
     budget_min_cny: Decimal | str | None = None
     budget_max_cny: Decimal | str | None = None
     first_purchase: bool = False
     deadline: dt.date | None = None
     visibility: str = "public"
     kpis: list[KpiIO] = []
+
+
+class CoPublishIn(Schema):
+    jurisdictions: list[str]
+
+
+class TaxonomyItemOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    parent: str | None = None
+    maps_to: list[str] = []
+    citation: str = ""
+
+
+class TaxonomyOut(Schema):
+    domains: list[TaxonomyItemOut]
+    gd_categories: list[TaxonomyItemOut]
 
 
 class TransitionIn(Schema):
@@ -94,6 +119,8 @@ class ProfileIn(Schema):
     description: str = ""
     domains: list[str] = []
     technologies: list[str] = []
+    models_used: list[str] = []
+    reference_cases: str = ""
     qualifications: list[str] = []
     regions_served: list[str] = []
     price_min_cny: Decimal | str | None = None
@@ -108,6 +135,9 @@ class ProfileOut(Schema):
     description: str
     domains: list[str]
     technologies: list[str]
+    models_used: list[str]
+    reference_cases: str
+    qualifications: list[str]
     regions_served: list[str]
     price_min_cny: Decimal | None
     price_max_cny: Decimal | None
@@ -246,18 +276,58 @@ class ReplicateIn(Schema):
     jurisdiction: str
 
 
+class TermOut(Schema):
+    term: str
+    share: float
+    need_forms: list[str]
+    candidate_forms: list[str]
+
+
+class FieldFitOut(Schema):
+    name: str
+    label: str
+    value: float
+    detail: str
+
+
+class ExclusionOut(Schema):
+    constraint: str
+    label: str
+    missing: list[str]
+    detail: str
+
+
 class MatchOut(Schema):
     id: int
     name: str
+    rank: int | None = None
     score: float
     strong: bool
+    excluded: bool = False
+    text_score: float
+    terms: list[TermOut]
+    fields: list[FieldFitOut]
+    exclusions: list[ExclusionOut]
     explanation: list[str]
+
+
+def _match_rows(ranked: list[dict[str, Any]], excluded: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    rows = []
+    for is_excluded, group in ((False, ranked), (True, excluded)):
+        for m in group:
+            exp = m["explanation"]
+            rows.append({"id": m[key].pk, "name": str(m[key]), "rank": m.get("rank"), "score": m["score"],
+                         "strong": m["strong"], "excluded": is_excluded, "text_score": exp["text_score"],
+                         "terms": exp["terms"], "fields": exp["fields"], "exclusions": exp["exclusions"],
+                         "explanation": exp["lines"]})
+    return rows
 
 
 @router.get("/needs", response=list[NeedOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_needs(request: HttpRequest, q: str = "", domain: str = "", status: str = "", jurisdiction: str = "") -> Any:
-    return selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction)
+    return selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction
+                           ).prefetch_related("co_publishers")
 
 
 @router.post("/needs", response={201: NeedOut}, auth=AUTHENTICATED)
@@ -281,9 +351,24 @@ def need_transition(request: HttpRequest, need_id: int, payload: TransitionIn) -
 
 @router.get("/needs/{need_id}/suppliers", response=list[MatchOut])
 def need_suppliers(request: HttpRequest, need_id: int) -> Any:
+    """Ranked suppliers for a published need, then the near candidates a hard constraint excluded."""
     need = selectors.need(_user(request), need_id)
-    return [{"id": m["profile"].pk, "name": str(m["profile"]), "score": m["score"], "strong": m["strong"],
-             "explanation": m["explanation"]} for m in matching_index.suppliers_for(need)]
+    if need.status != "published":
+        return []
+    ranked, excluded = matching_index.suppliers_for(need, with_excluded=True)
+    return _match_rows(ranked, excluded, "profile")
+
+
+@router.post("/needs/{need_id}/co-publishers", response=NeedOut, auth=AUTHENTICATED)
+def co_publish(request: HttpRequest, need_id: int, payload: CoPublishIn) -> Any:
+    services.co_publish_need(acting_user=_me(request), need_id=need_id, jurisdictions=payload.jurisdictions)
+    return selectors.need(_me(request), need_id)
+
+
+@router.get("/taxonomy", response=TaxonomyOut)
+def taxonomy(request: HttpRequest) -> Any:
+    """The six domains with their sub-scenarios, Guangdong's categories and their mapping onto the domains."""
+    return selectors.taxonomy()
 
 
 @router.get("/lists", response=list[ListOut])
@@ -314,8 +399,13 @@ def profile_needs(request: HttpRequest, profile_id: int) -> Any:
     profile = selectors.profiles(_user(request)).filter(pk=profile_id).first()
     if profile is None:
         raise NotFoundError()
-    return [{"id": m["need"].pk, "name": str(m["need"]), "score": m["score"], "strong": m["strong"],
-             "explanation": m["explanation"]} for m in matching_index.needs_for(profile)]
+    ranked, excluded = matching_index.needs_for(profile, with_excluded=True)
+    return _match_rows(ranked, excluded, "need")
+
+
+@router.put("/profiles/{profile_id}", response=ProfileOut, auth=AUTHENTICATED)
+def update_profile(request: HttpRequest, profile_id: int, payload: ProfileIn) -> Any:
+    return services.save_profile(acting_user=_me(request), profile_id=profile_id, **payload.dict())
 
 
 @router.get("/pool", response=list[PoolOut])

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.models import RoleAssignment
 from aiplus.core.services import notify
 from aiplus.scenarios import matching as engine_mod
+from aiplus.scenarios import rules
 from aiplus.scenarios.models import CapabilityProfile, MatchingState, Need, NeedStatus
 
 _lock = threading.Lock()
@@ -21,7 +23,8 @@ _cache: dict[str, Any] = {"version": None, "engine": None}
 def as_need(need: Need) -> engine_mod.Need:
     return engine_mod.Need(
         id=str(need.pk), title=need.title, description=f"{need.problem}\n{need.data_offered}",
-        domains=(need.domain,), regions=(need.jurisdiction.code,), budget_min_cny=need.budget_min_cny,
+        domains=(need.domain,), regions=(need.jurisdiction.code,),
+        required_qualifications=tuple(need.required_qualifications or ()), budget_min_cny=need.budget_min_cny,
         budget_max_cny=need.budget_max_cny, kpis="；".join(str(k) for k in need.kpis.all()))
 
 
@@ -29,6 +32,7 @@ def as_profile(profile: CapabilityProfile) -> engine_mod.CapabilityProfile:
     return engine_mod.CapabilityProfile(
         id=str(profile.pk), org_name=profile.organisation.name, description=profile.description,
         products=profile.products, domains=tuple(profile.domains), technologies=tuple(profile.technologies),
+        models_used=tuple(profile.models_used or ()),
         qualifications=tuple(profile.qualifications), regions_served=tuple(profile.regions_served),
         price_min_cny=profile.price_min_cny, price_max_cny=profile.price_max_cny)
 
@@ -55,23 +59,62 @@ def engine() -> engine_mod.MatchingEngine:
         return _cache["engine"]
 
 
-def suppliers_for(need: Need, k: int = 10) -> list[dict[str, Any]]:
-    eng = engine()
-    result = eng.suppliers_for(as_need(need), k=k)
-    profiles = CapabilityProfile.objects.select_related("organisation").in_bulk(
-        [int(m.candidate_id) for m in result.matches])
-    return [{"profile": profiles[int(m.candidate_id)], "score": round(m.score, 3),
-             "explanation": m.explanation.lines(), "strong": engine_mod.StrongMatchPolicy().accepts(m)}
-            for m in result.matches if int(m.candidate_id) in profiles]
+def policy(jurisdiction: Any) -> engine_mod.StrongMatchPolicy:
+    """The strong-match threshold of the pack that governs `jurisdiction` (local-setting parameters)."""
+    return engine_mod.StrongMatchPolicy(
+        min_score=float(rules.param(jurisdiction, "scenarios", "strong_match_min_score")),
+        min_text=float(rules.param(jurisdiction, "scenarios", "strong_match_min_text_score")))
 
 
-def needs_for(profile: CapabilityProfile, k: int = 10) -> list[dict[str, Any]]:
-    eng = engine()
-    result = eng.needs_for(as_profile(profile), k=k)
-    needs = Need.objects.select_related("owner", "jurisdiction").in_bulk([int(m.candidate_id) for m in result.matches])
-    return [{"need": needs[int(m.candidate_id)], "score": round(m.score, 3),
-             "explanation": m.explanation.lines(), "strong": engine_mod.StrongMatchPolicy().accepts(m)}
-            for m in result.matches if int(m.candidate_id) in needs]
+FIELD_LABELS = {"domain": _("领域"), "region": _("地区"), "budget": _("预算")}
+CONSTRAINT_LABELS = {"qualification": _("缺少必备资质"), "region": _("不服务该地区")}
+
+
+def explain(match: engine_mod.Match) -> dict[str, Any]:
+    """The engine's explanation as data a template or an API client can show: the terms that matched (with
+    their share of the text score and the surface forms on each side), the structured fits, and the constraint
+    that excluded a candidate."""
+    exp = match.explanation
+    return {
+        "text_score": round(exp.text_score, 3),
+        "terms": [{"term": t.term, "share": round(t.share, 3), "need_forms": list(t.query_forms),
+                   "candidate_forms": list(t.candidate_forms)} for t in exp.terms],
+        "fields": [{"name": f.name, "label": str(FIELD_LABELS.get(f.name, f.name)), "value": round(f.value, 3),
+                    "detail": f.detail} for f in exp.fields],
+        "exclusions": [{"constraint": e.constraint.value,
+                        "label": str(CONSTRAINT_LABELS.get(e.constraint.value, e.constraint.value)),
+                        "missing": list(e.missing), "detail": e.detail} for e in exp.exclusions],
+        "lines": exp.lines(),
+    }
+
+
+def _rows(result: engine_mod.MatchResult, objects: dict[int, Any], key: str, pol: engine_mod.StrongMatchPolicy
+          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ranked = [{key: objects[int(m.candidate_id)], "rank": i, "score": round(m.score, 3), "strong": pol.accepts(m),
+               "explanation": explain(m)}
+              for i, m in enumerate((m for m in result.matches if int(m.candidate_id) in objects), start=1)]
+    excluded = [{key: objects[int(m.candidate_id)], "score": round(m.score, 3), "strong": False,
+                 "explanation": explain(m)}
+                for m in result.excluded if int(m.candidate_id) in objects]
+    return ranked, excluded
+
+
+def suppliers_for(need: Need, k: int = 10, *, with_excluded: bool = False) -> Any:
+    """Ranked suppliers for a need; with `with_excluded`, also the near candidates a hard constraint excluded."""
+    result = engine().suppliers_for(as_need(need), k=k)
+    ids = [int(m.candidate_id) for m in (*result.matches, *result.excluded)]
+    profiles = CapabilityProfile.objects.select_related("organisation").in_bulk(ids)
+    ranked, excluded = _rows(result, profiles, "profile", policy(need.jurisdiction))
+    return (ranked, excluded) if with_excluded else ranked
+
+
+def needs_for(profile: CapabilityProfile, k: int = 10, *, with_excluded: bool = False) -> Any:
+    """Ranked needs for a supplier's profile, with the same explanations."""
+    result = engine().needs_for(as_profile(profile), k=k)
+    ids = [int(m.candidate_id) for m in (*result.matches, *result.excluded)]
+    needs = Need.objects.select_related("owner", "jurisdiction").in_bulk(ids)
+    ranked, excluded = _rows(result, needs, "need", policy(profile.jurisdiction))
+    return (ranked, excluded) if with_excluded else ranked
 
 
 def _members(organisation_id: int) -> list[Any]:
@@ -92,7 +135,7 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
         need = Need.objects.select_related("jurisdiction", "owner").filter(pk=pk, status=NeedStatus.PUBLISHED).first()
         if need is not None:
             result = eng.suppliers_for(as_need(need), k=20)
-            for match in engine_mod.strong_matches(result):
+            for match in engine_mod.strong_matches(result, policy(need.jurisdiction)):
                 profile = CapabilityProfile.objects.filter(pk=int(match.candidate_id)).first()
                 if profile is None:
                     continue
@@ -101,10 +144,11 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                            body="; ".join(match.explanation.lines()), link=f"/scenarios/needs/{need.pk}/")
                     sent += 1
     elif kind == "profile":
-        profile = CapabilityProfile.objects.select_related("organisation").filter(pk=pk, is_published=True).first()
+        profile = CapabilityProfile.objects.select_related("organisation", "jurisdiction").filter(
+            pk=pk, is_published=True).first()
         if profile is not None:
             result = eng.needs_for(as_profile(profile), k=20)
-            for match in engine_mod.strong_matches(result):
+            for match in engine_mod.strong_matches(result, policy(profile.jurisdiction)):
                 need = Need.objects.filter(pk=int(match.candidate_id)).first()
                 if need is None:
                     continue

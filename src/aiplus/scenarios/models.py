@@ -61,6 +61,7 @@ class Need(DomainModel):
     domain = models.CharField(_("场景领域"), max_length=60)
     problem = models.TextField(_("问题描述"))
     data_offered = models.TextField(_("可开放数据"), blank=True)
+    required_qualifications = models.JSONField(_("供给方须具备的资质"), default=list, blank=True)
     budget_min_cny = models.DecimalField(_("预算下限（元）"), max_digits=16, decimal_places=2)
     budget_max_cny = models.DecimalField(_("预算上限（元）"), max_digits=16, decimal_places=2)
     first_purchase = models.BooleanField(_("首购承诺"), default=False)
@@ -73,6 +74,8 @@ class Need(DomainModel):
                                       related_name="needs", verbose_name=_("场景清单"))
     replicated_from = models.ForeignKey("scenarios.Case", null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="replications", verbose_name=_("复制自案例"))
+    co_publishers = models.ManyToManyField("core.Jurisdiction", blank=True, related_name="+",
+                                           verbose_name=_("联合发布辖区"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     is_published = models.BooleanField(default=False, editable=False)
 
@@ -124,6 +127,8 @@ class CapabilityProfile(DomainModel):
     description = models.TextField(_("能力描述"))
     domains = models.JSONField(_("场景领域"), default=list)
     technologies = models.JSONField(_("技术"), default=list, blank=True)
+    models_used = models.JSONField(_("所用模型"), default=list, blank=True)
+    reference_cases = models.TextField(_("应用案例"), blank=True)
     qualifications = models.JSONField(_("资质"), default=list, blank=True)
     regions_served = models.JSONField(_("服务地区"), default=list, blank=True)
     price_min_cny = models.DecimalField(_("报价下限（元）"), null=True, blank=True, max_digits=16, decimal_places=2)

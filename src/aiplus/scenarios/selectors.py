@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
 from aiplus.scenarios.models import (
     Application,
@@ -22,12 +23,54 @@ from aiplus.scenarios.models import (
 )
 
 
+def search_q(search: str, fields: tuple[str, ...]) -> Q:
+    """Chinese search: the query is segmented with the matching engine's analyzer (rjieba + the domain
+    dictionary), each term must appear in one of `fields`, and a term also matches its synonyms
+    (e.g. 质检 finds 质量检测). A query the analyzer keeps nothing of is matched as one substring."""
+    from aiplus.scenarios.matching import default_analyzer
+
+    analyzer = _analyzer(default_analyzer)
+    query = Q()
+    groups: list[set[str]] = []
+    for word in search.split():
+        tokens = analyzer.tokens(word)
+        if not tokens:
+            groups.append({word})
+        for token in tokens:
+            groups.append({token.surface} | {f for f in analyzer.synonyms_of(token.term) if len(f) > 1})
+    for forms in groups:
+        any_field = Q()
+        for form in sorted(forms):
+            for name in fields:
+                any_field |= Q(**{f"{name}__icontains": form})
+        query &= any_field
+    return query
+
+
+_ANALYZER: dict[str, Any] = {}
+
+
+def _analyzer(factory: Any) -> Any:
+    if "a" not in _ANALYZER:
+        _ANALYZER["a"] = factory()
+    return _ANALYZER["a"]
+
+
+NEED_SEARCH_FIELDS = ("title", "problem", "data_offered", "owner__name")
+
+
 def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", jurisdiction: str = ""
           ) -> QuerySet[Need]:
-    qs = Need.objects.restrict(user, "view").select_related("owner", "jurisdiction", "scenario_list")
+    qs = Need.objects.restrict(user, "view")
+    place_ids = permissions.user_jurisdiction_ids(user, "view") if getattr(user, "is_authenticated", False) else set()
+    if place_ids and not getattr(user, "is_superuser", False):
+        # officials of a co-publishing jurisdiction (Suzhou art. 6, Guangdong art. 24) see the need as well
+        co_published = Need.co_publishers.through.objects.filter(jurisdiction_id__in=place_ids).values("need_id")
+        qs = Need.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=co_published))
+    qs = qs.select_related("owner", "jurisdiction", "scenario_list")
     search = search.strip()
     if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(problem__icontains=search) | Q(owner__name__icontains=search))
+        qs = qs.filter(search_q(search, NEED_SEARCH_FIELDS))
     if domain:
         qs = qs.filter(Q(domain=domain) | Q(domain__startswith=f"{domain}."))
     if status:
@@ -37,17 +80,20 @@ def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", ju
     return qs
 
 
-def facets(qs: QuerySet[Need]) -> dict[str, list[tuple[str, int]]]:
+def facets(qs: QuerySet[Need]) -> dict[str, list[tuple[Any, ...]]]:
+    """Counts of the listed needs for the facet links: by status and by domain (code, count), by jurisdiction
+    (code, name, count)."""
     return {
         "status": list(qs.order_by().values_list("status").annotate(n=Count("id")).order_by("status")),
         "domain": list(qs.order_by().values_list("domain").annotate(n=Count("id")).order_by("domain")),
-        "jurisdiction": list(qs.order_by().values_list("jurisdiction__code").annotate(n=Count("id"))
+        "jurisdiction": list(qs.order_by().values_list("jurisdiction__code", "jurisdiction__name_zh")
+                             .annotate(n=Count("id"))
                              .order_by("jurisdiction__code")),
     }
 
 
 def need(user: Any, need_id: int) -> Need:
-    found = needs(user).prefetch_related("kpis").filter(pk=need_id).first()
+    found = needs(user).prefetch_related("kpis", "co_publishers").filter(pk=need_id).first()
     if found is None:
         raise NotFoundError()
     return found
@@ -69,7 +115,7 @@ def profiles(user: Any, *, search: str = "") -> QuerySet[CapabilityProfile]:
     qs = CapabilityProfile.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
     if search.strip():
         s = search.strip()
-        qs = qs.filter(Q(products__icontains=s) | Q(description__icontains=s) | Q(organisation__name__icontains=s))
+        qs = qs.filter(search_q(s, ("products", "description", "reference_cases", "organisation__name")))
     return qs
 
 
@@ -113,7 +159,7 @@ def cases(user: Any, *, search: str = "") -> QuerySet[Case]:
     qs = (Case.objects.restrict(user, "view").select_related("jurisdiction", "pilot__need__owner", "pilot__supplier")
           .annotate(replication_count=Count("replications", filter=~Q(replications__status="withdrawn"))))
     if search.strip():
-        qs = qs.filter(Q(title__icontains=search.strip()) | Q(summary__icontains=search.strip()))
+        qs = qs.filter(search_q(search.strip(), ("title", "summary")))
     return qs
 
 
@@ -147,3 +193,26 @@ def dashboard(user: Any) -> dict[str, Any]:
             PilotStatus, pilots(user).order_by().values_list("status").annotate(n=Count("id"))),
         "cases": cases(user).count(),
     }
+
+
+def taxonomy() -> dict[str, Any]:
+    """The six "AI+" domains with their sub-scenarios (Suzhou arts. 11–30) and Guangdong's scenario categories
+    (arts. 16–21, 24) with the domains each maps onto, as loaded from the active packs."""
+    from aiplus.regulation.runtime import active_packs
+
+    packs = active_packs()
+
+    def rows(code: str) -> list[dict[str, Any]]:
+        try:
+            tax = packs.taxonomy(code)
+        except KeyError:
+            return []
+        out = []
+        for item in tax.flatten():
+            cite = item.citation or tax.citation
+            out.append({"code": item.code, "name_zh": item.name_zh, "name_en": item.name_en, "parent": item.parent,
+                        "maps_to": [target.split(":", 1)[-1] for target in item.maps_to],
+                        "citation": cite.label() if cite else ""})
+        return out
+
+    return {"domains": rows("scenario_domains"), "gd_categories": rows("gd_scenario_categories")}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core import audit, permissions
 from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from aiplus.core.models import Jurisdiction, Organisation, User
+from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
 from aiplus.regulation.coverage import implements
 from aiplus.scenarios import rules
@@ -150,6 +150,7 @@ def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, 
     out["domain"] = rules.normalise_domain(data.get("domain", ""))
     out["problem"] = _text(data.get("problem"), "problem")
     out["data_offered"] = str(data.get("data_offered") or "").strip()
+    out["required_qualifications"] = _codes(data.get("required_qualifications"))
     low = _money(data.get("budget_min_cny"), "budget_min_cny")
     high = _money(data.get("budget_max_cny"), "budget_max_cny")
     _check_budget(low, high)
@@ -198,8 +199,9 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
     if need.status != NeedStatus.DRAFT:
         raise ServiceError("not_draft", _("只有草稿状态的场景需求可以修改。"), "status")
     before = audit.snapshot(need)
-    merged = {f: getattr(need, f) for f in ("title", "domain", "problem", "data_offered", "budget_min_cny",
-                                             "budget_max_cny", "first_purchase", "deadline", "visibility")}
+    merged = {f: getattr(need, f) for f in ("title", "domain", "problem", "data_offered", "required_qualifications",
+                                             "budget_min_cny", "budget_max_cny", "first_purchase", "deadline",
+                                             "visibility")}
     merged.update(data)
     for key, value in _need_fields(need.jurisdiction, merged).items():
         setattr(need, key, value)
@@ -263,9 +265,57 @@ def publish_list(*, acting_user: User, jurisdiction: str | int, need_ids: list[i
     for need in needs:
         Need.objects.filter(pk=need.pk).update(scenario_list=batch)
         need.scenario_list = batch
+        need.co_publishers.add(*partners)
         rules.need_workflow(need).apply(need, "publish", acting_user=acting_user, comment=batch.title)
         _queue_matching("need", need.pk)
     return batch
+
+
+@implements("scenarios.co_publication", title_zh="场景需求多地联合发布（长三角协同、大湾区联合开发）",
+            title_en="Co-publication of a scenario need by several jurisdictions",
+            articles=[("suzhou", 6), ("guangdong", 24)], url_name="scenarios:needs")
+@transaction.atomic
+def co_publish_need(*, acting_user: User, need_id: int, jurisdictions: list[str]) -> Need:
+    """Add partner jurisdictions that co-publish a reviewed or published need; their officials then see it.
+
+    Only officials of the need's own jurisdiction decide; Guangdong sets how many jurisdictions a joint scenario
+    needs at least (a pack parameter)."""
+    need = Need.objects.select_related("jurisdiction__parent__parent").filter(pk=need_id).first()
+    if need is None or not (
+            Need.objects.restrict(acting_user, "view").filter(pk=need_id).exists()
+            or need.co_publishers.filter(pk__in=permissions.user_jurisdiction_ids(acting_user, "view")).exists()):
+        raise NotFoundError()
+    if not acting_user.is_superuser and \
+            need.jurisdiction_id not in permissions.user_jurisdiction_ids(acting_user, "change"):
+        raise PermissionDeniedError(_("只有场景所在辖区的主管部门可以联合发布。"))
+    if need.status not in (NeedStatus.REVIEWED, NeedStatus.PUBLISHED):
+        raise ServiceError("not_reviewed", _("只有已审核或已发布的场景需求可以联合发布。"), "status")
+    codes = _codes(jurisdictions)
+    if not codes:
+        raise ServiceError("required", _("请至少选择一个联合发布辖区。"), "jurisdictions")
+    partners = [_jurisdiction(code, "jurisdictions") for code in codes]
+    if any(p.pk == need.jurisdiction_id for p in partners):
+        raise ServiceError("co_publisher_self", _("联合发布辖区不能是发布辖区本身。"), "jurisdictions")
+    if len({p.pk for p in partners}) != len(partners):
+        raise ServiceError("duplicate", _("联合发布辖区重复。"), "jurisdictions")
+    existing = set(need.co_publishers.values_list("pk", flat=True))
+    if any(p.pk in existing for p in partners):
+        raise ServiceError("already_co_publisher", _("该辖区已是联合发布辖区。"), "jurisdictions")
+    minimum = int(rules.param(need.jurisdiction, "scenarios", "joint_scenario_min_jurisdictions")) \
+        if rules.pack_of(need.jurisdiction) == "guangdong" else 2
+    if 1 + len(existing) + len(partners) < minimum:
+        raise ServiceError("too_few_jurisdictions", _("联合开发场景至少需要%(n)s个地区参与。") % {"n": minimum},
+                           "jurisdictions")
+    need.co_publishers.add(*partners)
+    officials = RoleAssignment.objects.select_related("user").filter(
+        role=permissions.OFFICIAL, active=True, jurisdiction__in=partners)
+    for assignment in officials:
+        notify(recipient=assignment.user, verb="scenarios.co_published", title=f"联合发布场景需求：{need.title}",
+               body=need.jurisdiction.name_zh, link=f"/scenarios/needs/{need.pk}/")
+    audit.record(actor=acting_user, action="scenarios.need_co_published", instance=need,
+                 before={"co_publishers": sorted(existing)},
+                 after={"co_publishers": sorted(existing | {p.pk for p in partners})})
+    return need
 
 
 # -- capability profiles and the provider pool ----------------------------------------------------------------------
@@ -296,10 +346,14 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
         _jurisdiction(code, "regions_served")
     values = {"products": products, "description": description, "domains": domains,
               "technologies": _codes(data.get("technologies")), "qualifications": _codes(data.get("qualifications")),
+              "models_used": _codes(data.get("models_used")),
+              "reference_cases": str(data.get("reference_cases") or "").strip(),
               "regions_served": regions, "price_min_cny": low, "price_max_cny": high,
               "is_published": bool(data.get("is_published", True))}
     if profile_id:
         profile = _get(CapabilityProfile, acting_user, profile_id, "change")
+        if profile.organisation_id != organisation.pk:
+            raise ServiceError("organisation_mismatch", _("能力清单不属于所选组织。"), "organisation")
         before = audit.snapshot(profile)
         for key, value in values.items():
             setattr(profile, key, value)

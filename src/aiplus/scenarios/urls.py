@@ -13,12 +13,17 @@ urlpatterns = [
     path("needs/import/", views.import_needs, name="import"),
     path("needs/<int:need_id>/", views.need_detail, name="need"),
     path("needs/<int:need_id>/transition/", views.need_transition, name="need_transition"),
+    path("needs/<int:need_id>/co-publish/", views.need_co_publish, name="need_co_publish"),
+    path("taxonomy/", views.taxonomy, name="taxonomy"),
     path("lists/", views.lists, name="lists"),
     path("lists/publish/", views.list_publish, name="list_publish"),
     path("lists/<int:list_id>/", views.list_detail, name="list"),
     path("lists/<int:list_id>/export.xlsx", views.list_export, name="list_export"),
     path("profiles/", views.profiles, name="profiles"),
+    path("profiles/new/", views.profile_form, name="profile_create"),
     path("profiles/<int:profile_id>/", views.profile_detail, name="profile"),
+    path("profiles/<int:profile_id>/edit/", views.profile_form, name="profile_edit"),
+    path("pool/", views.pool, name="pool"),
     path("calls/", views.calls, name="calls"),
     path("calls/new/", views.call_create, name="call_create"),
     path("calls/<int:call_id>/", views.call_detail, name="call"),
@@ -37,6 +42,9 @@ navigation.register("scenarios:profiles", _("能力清单"), roles=None, order=2
 navigation.register("scenarios:pilots", _("场景试点"), roles={"official", "auditor", "enterprise_member", "provider"},
                     order=24)
 navigation.register("scenarios:dashboard", _("场景看板"), roles={"official", "auditor"}, order=25)
+navigation.register("scenarios:pool", _("服务商资源池"), roles={"official", "auditor", "enterprise_member", "provider"},
+                    order=26)
+navigation.register("scenarios:taxonomy", _("场景分类"), roles=None, order=27)
 
 declare("scenarios.matching", module="scenarios", title_zh="场景供需智能匹配（双向排序与解释、强匹配通知）",
         title_en="Two-way scenario matching with explanations and strong-match notices",
@@ -44,3 +52,8 @@ declare("scenarios.matching", module="scenarios", title_zh="场景供需智能�
 declare("scenarios.dashboard", module="scenarios", title_zh="场景工作看板（领域、区县、状态）",
         title_en="Scenario dashboard by domain, district and status",
         articles=[("suzhou", range(11, 31)), ("guangdong", [11])], url_name="scenarios:dashboard")
+declare("scenarios.taxonomy", module="scenarios",
+        title_zh="应用场景分类：六大领域及子场景、广东场景类别与对照",
+        title_en="Scenario taxonomy: six domains and sub-scenarios, Guangdong categories and their mapping",
+        articles=[("suzhou", range(11, 31)), ("guangdong", [16, 17, 18, 19, 20, 21, 24])],
+        url_name="scenarios:taxonomy")

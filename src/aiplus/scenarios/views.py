@@ -65,8 +65,13 @@ def needs(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     is_official = bool(permissions.user_jurisdiction_ids(request.user, "change")) if request.user.is_authenticated \
         else False
+    raw = selectors.facets(qs)
+    status_names = dict(NeedStatus.choices)
+    facets = {"status": [(c, status_names.get(c, c), n) for c, n in raw["status"]],
+              "domain": [(c, rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+              "jurisdiction": list(raw["jurisdiction"])}
     return render(request, "scenarios/needs.html", {
-        "page": page, "facets": selectors.facets(qs), "q": request.GET.get("q", ""),
+        "page": page, "facets": facets, "q": request.GET.get("q", ""),
         "domains": rules.domain_choices(_lang()), "statuses": NeedStatus.choices, "is_official": is_official,
         "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
     })
@@ -81,6 +86,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
                     organisation_id=post.get("organisation"),
                     jurisdiction=post.get("jurisdiction", ""), kpis=_kpis(post), title=post.get("title"),
                     domain=post.get("domain"), problem=post.get("problem"), data_offered=post.get("data_offered"),
+                    required_qualifications=post.get("required_qualifications", ""),
                     budget_min_cny=post.get("budget_min_cny"), budget_max_cny=post.get("budget_max_cny"),
                     first_purchase=post.get("first_purchase") == "on", deadline=post.get("deadline") or None,
                     visibility=post.get("visibility") or "public")
@@ -99,13 +105,26 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     available = [t for t in workflow.available(need, request.user) if t.name != "publish"] \
         if request.user.is_authenticated else []
     matches: list[Any] = []
+    excluded: list[Any] = []
     if need.status == NeedStatus.PUBLISHED:
         from aiplus.scenarios import matching_index
 
-        matches = matching_index.suppliers_for(need)
+        matches, excluded = matching_index.suppliers_for(need, with_excluded=True)
+    can_co_publish = need.status in (NeedStatus.REVIEWED, NeedStatus.PUBLISHED) and request.user.is_authenticated \
+        and (request.user.is_superuser or need.jurisdiction_id in permissions.user_jurisdiction_ids(request.user,
+                                                                                                    "change"))
     return render(request, "scenarios/need_detail.html", {
         "need": need, "available": available, "history": workflow.history(need).select_related("actor"),
-        "matches": matches, "domain_name": rules.domain_name(need.domain, _lang())})
+        "matches": matches, "excluded": excluded, "domain_name": rules.domain_name(need.domain, _lang()),
+        "can_co_publish": can_co_publish})
+
+
+@require_POST
+@login_required
+def need_co_publish(request: HttpRequest, need_id: int) -> HttpResponse:
+    _run(request, services.co_publish_need, _("已添加联合发布辖区。"), need_id=need_id,
+         jurisdictions=[c for c in request.POST.get("jurisdictions", "").replace("，", ",").split(",") if c.strip()])
+    return redirect("scenarios:need", need_id=need_id)
 
 
 @require_POST
@@ -156,29 +175,67 @@ def import_needs(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/import.html", {"orgs": _member_orgs(request.user)})
 
 
+def _is_official(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or permissions.user_jurisdiction_ids(user, "change")))
+
+
 def profiles(request: HttpRequest) -> HttpResponse:
-    orgs = _member_orgs(request.user) if request.user.is_authenticated else []
-    if request.method == "POST" and request.user.is_authenticated:
-        post = request.POST
-        if post.get("action") == "pool":
-            _run(request, services.apply_to_pool, _("已申请入库。"), organisation_id=post.get("organisation"),
-                 jurisdiction=post.get("jurisdiction", ""))
-        elif post.get("action") == "decide":
-            _run(request, services.decide_pool, _("已作出入库决定。"), membership_id=int(post.get("membership", 0)),
-                 admit=post.get("admit") == "1", note=post.get("note", ""))
-        else:
-            _run(request, services.save_profile, _("能力清单已保存。"), organisation_id=post.get("organisation"),
-                 products=post.get("products"), description=post.get("description"), domains=post.getlist("domains"),
-                 technologies=post.get("technologies", ""), qualifications=post.get("qualifications", ""),
-                 regions_served=post.get("regions_served", ""), price_min_cny=post.get("price_min_cny"),
-                 price_max_cny=post.get("price_max_cny"))
-        return redirect("scenarios:profiles")
+    """Capability profiles, searchable in Chinese, with a domain facet; members see links to add or edit theirs."""
     qs = selectors.profiles(request.user, search=request.GET.get("q", ""))
+    domain = request.GET.get("domain", "")
+    rows = list(qs)
+    counts: dict[str, int] = {}
+    for profile in rows:
+        for code in {rules.top_domain(d) for d in profile.domains}:
+            counts[code] = counts.get(code, 0) + 1
+    if domain:
+        rows = [p for p in rows if any(d == domain or d.startswith(f"{domain}.") for d in p.domains)]
+    orgs = _member_orgs(request.user) if request.user.is_authenticated else []
     return render(request, "scenarios/profiles.html", {
-        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "pool": selectors.pool(request.user),
-        "orgs": orgs, "domains": rules.domain_choices(_lang()), "q": request.GET.get("q", ""),
-        "is_official": request.user.is_superuser or (
-            request.user.is_authenticated and bool(permissions.user_jurisdiction_ids(request.user, "change")))})
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), "orgs": orgs,
+        "q": request.GET.get("q", ""), "domain": domain,
+        "facets": [(code, rules.domain_name(code, _lang()), n) for code, n in sorted(counts.items())],
+        "own_ids": {p.pk for p in rows if p.organisation_id in {o.pk for o in orgs}},
+        "is_official": _is_official(request.user)})
+
+
+@login_required
+def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpResponse:
+    """Create or edit a capability profile (能力清单) of one of the user's organisations."""
+    orgs = _member_orgs(request.user)
+    profile = None
+    if profile_id is not None:
+        profile = selectors.profiles(request.user).filter(
+            pk=profile_id, organisation_id__in=[o.pk for o in orgs]).first()
+        if profile is None and not request.user.is_superuser:
+            raise Http404
+    if request.method == "POST":
+        post = request.POST
+        saved = _run(request, services.save_profile, _("能力清单已保存。"),
+                     organisation_id=post.get("organisation"), profile_id=profile_id,
+                     products=post.get("products"), description=post.get("description"),
+                     domains=post.getlist("domains"), technologies=post.get("technologies", ""),
+                     models_used=post.get("models_used", ""), reference_cases=post.get("reference_cases", ""),
+                     qualifications=post.get("qualifications", ""), regions_served=post.get("regions_served", ""),
+                     price_min_cny=post.get("price_min_cny"), price_max_cny=post.get("price_max_cny"),
+                     is_published=post.get("is_published") == "on")
+        if saved is not None:
+            return redirect("scenarios:profile", profile_id=saved.pk)
+        values: Any = post
+        chosen = post.getlist("domains")
+    elif profile is not None:
+        values = {"organisation": profile.organisation_id, "products": profile.products,
+                  "description": profile.description, "technologies": "，".join(profile.technologies),
+                  "models_used": "，".join(profile.models_used), "reference_cases": profile.reference_cases,
+                  "qualifications": "，".join(profile.qualifications),
+                  "regions_served": "，".join(profile.regions_served), "price_min_cny": profile.price_min_cny or "",
+                  "price_max_cny": profile.price_max_cny or "", "is_published": profile.is_published}
+        chosen = profile.domains
+    else:
+        values, chosen = {"is_published": True}, []
+    return render(request, "scenarios/profile_form.html", {
+        "profile": profile, "orgs": orgs, "values": values, "chosen": chosen,
+        "domains": rules.domain_choices(_lang())})
 
 
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
@@ -187,8 +244,46 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
     profile = selectors.profiles(request.user).filter(pk=profile_id).first()
     if profile is None:
         raise Http404
+    matches, excluded = matching_index.needs_for(profile, with_excluded=True)
+    can_edit = request.user.is_authenticated and profile.organisation_id in {o.pk for o in
+                                                                             _member_orgs(request.user)}
     return render(request, "scenarios/profile_detail.html", {
-        "profile": profile, "matches": matching_index.needs_for(profile)})
+        "profile": profile, "matches": matches, "excluded": excluded, "can_edit": can_edit,
+        "domain_names": [rules.domain_name(d, _lang()) for d in profile.domains]})
+
+
+def pool(request: HttpRequest) -> HttpResponse:
+    """The application service-provider pool: members apply, officials of the jurisdiction admit or refuse."""
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect("login")
+        post = request.POST
+        if post.get("action") == "apply":
+            _run(request, services.apply_to_pool, _("已申请入库。"), organisation_id=post.get("organisation"),
+                 jurisdiction=post.get("jurisdiction", ""))
+        else:
+            membership = post.get("membership", "")
+            _run(request, services.decide_pool, _("已作出入库决定。"),
+                 membership_id=int(membership) if membership.isdigit() else 0,
+                 admit=post.get("admit") == "1", note=post.get("note", ""))
+        return redirect("scenarios:pool")
+    from aiplus.core.models import Jurisdiction
+
+    return render(request, "scenarios/pool.html", {
+        "pool": selectors.pool(request.user), "is_official": _is_official(request.user),
+        "orgs": _member_orgs(request.user) if request.user.is_authenticated else [],
+        "jurisdictions": Jurisdiction.objects.filter(level__in=["province", "city", "district"]).order_by("code")})
+
+
+def taxonomy(request: HttpRequest) -> HttpResponse:
+    data = selectors.taxonomy()
+    names = {d["code"]: (d["name_zh"] if _lang().startswith("zh") else d["name_en"]) for d in data["domains"]}
+    for item in data["gd_categories"]:
+        item["maps_to_names"] = [names.get(code, code) for code in item["maps_to"]]
+    for item in data["domains"]:
+        item["gd"] = [g["name_zh"] if _lang().startswith("zh") else g["name_en"]
+                      for g in data["gd_categories"] if item["code"] in g["maps_to"]]
+    return render(request, "scenarios/taxonomy.html", data)
 
 
 def calls(request: HttpRequest) -> HttpResponse:

@@ -137,7 +137,10 @@ def test_matching_ranks_explains_and_notifies_strong_matches(world, make_org):
     result = refresh_matching.call("need", need.pk)
     ranked = matching_index.suppliers_for(need)
     assert ranked[0]["profile"].organisation == supplier
-    assert any("domain" in line for line in ranked[0]["explanation"])
+    explanation = ranked[0]["explanation"]
+    assert any("domain" in line for line in explanation["lines"])
+    assert explanation["terms"] and {f["name"] for f in explanation["fields"]} == {"domain", "region", "budget"}
+    assert ranked[0]["strong"] is True and ranked[0]["rank"] == 1
     assert result["notified"] >= 1
     assert Notification.objects.filter(recipient=user, verb="scenarios.strong_match").exists()
     profile = ranked[0]["profile"]

@@ -1,0 +1,297 @@
+"""Co-publication by several jurisdictions, the taxonomy, capability-profile and pool pages, the matches view with
+exclusions, pack-set strong-match thresholds, Chinese search with facets, and pages for every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiplus.core.errors import PermissionDeniedError, ServiceError
+from aiplus.core.models import AuditEvent, Notification
+from aiplus.scenarios import matching_index, rules, selectors, services
+from aiplus.scenarios.models import CapabilityProfile, Need, PoolMembership
+from aiplus.scenarios.tasks import refresh_matching
+from aiplus.scenarios.testing import need_data, published_need
+
+pytestmark = pytest.mark.django_db
+
+
+def _reviewed(world, place="suzhou", **kw):
+    member, official = world.user("enterprise_member", place), world.user("official", place)
+    need = services.create_need(acting_user=member, organisation_id=world.orgs[f"{place}:enterprise"].pk,
+                                jurisdiction=place, **need_data(**kw))
+    services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    services.transition_need(acting_user=official, need_id=need.pk, transition="review")
+    return need
+
+
+def _refused(code, field, fn, **kw):
+    before = (AuditEvent.objects.count(), Need.co_publishers.through.objects.count(),
+              CapabilityProfile.objects.count(), PoolMembership.objects.count())
+    with pytest.raises(ServiceError) as info:
+        fn(**kw)
+    assert (info.value.code, info.value.field) == (code, field), info.value.as_dict()
+    assert str(info.value.message)
+    assert before == (AuditEvent.objects.count(), Need.co_publishers.through.objects.count(),
+                      CapabilityProfile.objects.count(), PoolMembership.objects.count())
+    return info.value
+
+
+# -- co-publication (Suzhou art. 6, Guangdong art. 24) ---------------------------------------------------------------
+
+def test_co_published_need_is_visible_to_the_partner_officials(world, client):
+    need = _reviewed(world)  # reviewed, not yet published: only Suzhou's officials and the owner see it
+    sz_official, sh_official = world.user("official"), world.user("official", "shenzhen")
+    assert not selectors.needs(sh_official).filter(pk=need.pk).exists()
+    events = AuditEvent.objects.count()
+    services.co_publish_need(acting_user=sz_official, need_id=need.pk, jurisdictions=["shenzhen"])
+    assert AuditEvent.objects.filter(action="scenarios.need_co_published").count() == 1
+    assert AuditEvent.objects.count() == events + 1
+    assert [j.code for j in need.co_publishers.all()] == ["shenzhen"]
+    assert selectors.needs(sh_official).filter(pk=need.pk).exists()
+    assert Notification.objects.filter(recipient=sh_official, verb="scenarios.co_published").exists()
+    # the partner sees it in the API and on the page, but may not change it
+    client.force_login(sh_official)
+    body = client.get(f"/api/v1/scenarios/needs/{need.pk}").json()
+    assert body["co_publishers"] == ["shenzhen"]
+    assert client.get(f"/scenarios/needs/{need.pk}/").status_code == 200
+    with pytest.raises(PermissionDeniedError):
+        services.co_publish_need(acting_user=sh_official, need_id=need.pk, jurisdictions=["beijing"])
+    # others still do not see the unpublished need
+    assert not selectors.needs(world.user("public")).filter(pk=need.pk).exists()
+    assert not selectors.needs(world.user("enterprise_member", "shenzhen")).filter(pk=need.pk).exists()
+
+
+def test_co_publication_bad_input_changes_nothing(world):
+    official = world.user("official")
+    need = _reviewed(world)
+    _refused("co_publisher_self", "jurisdictions", services.co_publish_need, acting_user=official,
+             need_id=need.pk, jurisdictions=["suzhou"])
+    _refused("unknown_jurisdiction", "jurisdictions", services.co_publish_need, acting_user=official,
+             need_id=need.pk, jurisdictions=["atlantis"])
+    _refused("required", "jurisdictions", services.co_publish_need, acting_user=official, need_id=need.pk,
+             jurisdictions=[])
+    _refused("duplicate", "jurisdictions", services.co_publish_need, acting_user=official, need_id=need.pk,
+             jurisdictions=["shenzhen", "shenzhen"])
+    services.co_publish_need(acting_user=official, need_id=need.pk, jurisdictions="shenzhen")
+    _refused("already_co_publisher", "jurisdictions", services.co_publish_need, acting_user=official,
+             need_id=need.pk, jurisdictions=["shenzhen"])
+    draft = services.create_need(acting_user=world.user("enterprise_member"),
+                                 organisation_id=world.orgs["suzhou:enterprise"].pk, jurisdiction="suzhou",
+                                 **need_data(title="草稿"))
+    _refused("not_reviewed", "status", services.co_publish_need, acting_user=official, need_id=draft.pk,
+             jurisdictions=["shenzhen"])
+    with pytest.raises(PermissionDeniedError):  # the owner cannot co-publish, only its department
+        services.co_publish_need(acting_user=world.user("enterprise_member"), need_id=need.pk,
+                                 jurisdictions=["shenzhen"])
+
+
+def test_guangdong_joint_scenario_minimum_is_a_pack_parameter(world, monkeypatch):
+    assert rules.param(world.orgs["shenzhen:enterprise"].jurisdiction, "scenarios",
+                       "joint_scenario_min_jurisdictions") == 2
+    real = rules.param
+
+    def three(jurisdiction, module, name, on=None):
+        return 3 if name == "joint_scenario_min_jurisdictions" else real(jurisdiction, module, name, on)
+
+    monkeypatch.setattr(rules, "param", three)
+    need = _reviewed(world, "shenzhen", title="大湾区联合开发场景")
+    error = _refused("too_few_jurisdictions", "jurisdictions", services.co_publish_need,
+                     acting_user=world.user("official", "shenzhen"), need_id=need.pk, jurisdictions=["suzhou"])
+    assert "3" in str(error.message)
+
+
+def test_list_co_publishers_reach_the_needs_of_the_batch(world):
+    need = _reviewed(world, visibility="registered")  # published, but not to the public
+    services.publish_list(acting_user=world.user("official"), jurisdiction="suzhou", need_ids=[need.pk],
+                          co_publishers=["shenzhen"])
+    assert selectors.needs(world.user("official", "shenzhen")).filter(pk=need.pk).exists()
+
+
+def test_co_publish_page_and_api(world, client):
+    need = _reviewed(world)
+    client.force_login(world.user("official"))
+    page = client.get(f"/scenarios/needs/{need.pk}/").content.decode()
+    assert 'data-testid="co-publish"' in page
+    response = client.post(f"/api/v1/scenarios/needs/{need.pk}/co-publishers", {"jurisdictions": ["suzhou"]},
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "jurisdictions"
+    client.post(f"/scenarios/needs/{need.pk}/co-publish/", {"jurisdictions": "shenzhen"})
+    assert [j.code for j in need.co_publishers.all()] == ["shenzhen"]
+    assert "data-testid=\"co-publishers\"" in client.get(f"/scenarios/needs/{need.pk}/").content.decode()
+
+
+# -- taxonomy --------------------------------------------------------------------------------------------------------
+
+def test_taxonomy_api_and_page_show_domains_and_the_guangdong_mapping(client):
+    body = client.get("/api/v1/scenarios/taxonomy").json()
+    tops = [d["code"] for d in body["domains"] if d["parent"] is None]
+    assert tops == ["science", "industry", "consumption", "livelihood", "governance", "international"]
+    assert any(d["parent"] == "industry" for d in body["domains"])
+    gd = {g["code"]: g["maps_to"] for g in body["gd_categories"]}
+    assert gd["economy"] == ["industry", "consumption"] and gd["gba_joint"] == ["international"]
+    page = client.get("/scenarios/taxonomy/").content.decode()
+    assert "科学技术" in page and "社会治理" in page and "粤港澳大湾区联合开发场景" in page
+
+
+# -- capability profiles and the pool: pages -----------------------------------------------------------------------
+
+def test_profile_create_and_edit_pages(world, client):
+    provider, org = world.user("provider"), world.orgs["suzhou:provider"]
+    client.force_login(provider)
+    assert client.get("/scenarios/profiles/new/").status_code == 200
+    form = {"organisation": org.pk, "products": "工业质检一体机", "description": "表面缺陷检测",
+            "domains": ["industry.manufacturing"], "technologies": "计算机视觉，深度学习",
+            "models_used": "YOLOv8, 通义千问", "reference_cases": "某汽车零部件厂质检改造",
+            "qualifications": "ISO9001", "regions_served": "suzhou", "price_min_cny": "100000",
+            "price_max_cny": "500000", "is_published": "on"}
+    response = client.post("/scenarios/profiles/new/", form)
+    profile = CapabilityProfile.objects.get(organisation=org)
+    assert response.status_code == 302 and response["Location"] == f"/scenarios/profiles/{profile.pk}/"
+    assert profile.models_used == ["YOLOv8", "通义千问"] and profile.technologies == ["计算机视觉", "深度学习"]
+    assert profile.reference_cases == "某汽车零部件厂质检改造"
+    detail = client.get(f"/scenarios/profiles/{profile.pk}/").content.decode()
+    assert "通义千问" in detail and 'data-testid="edit-profile"' in detail
+    assert "通义千问" in client.get(f"/scenarios/profiles/{profile.pk}/edit/").content.decode()
+    # a bad edit shows the message and changes nothing
+    events = AuditEvent.objects.count()
+    bad = dict(form, price_min_cny="900000")
+    page = client.post(f"/scenarios/profiles/{profile.pk}/edit/", bad).content.decode()
+    assert "报价下限不能高于报价上限" in page
+    profile.refresh_from_db()
+    assert profile.price_min_cny == 100000 and AuditEvent.objects.count() == events
+    client.post(f"/scenarios/profiles/{profile.pk}/edit/", dict(form, products="工业质检一体机二代"))
+    profile.refresh_from_db()
+    assert profile.products == "工业质检一体机二代" and CapabilityProfile.objects.count() == 1
+    # another organisation's member cannot open the edit page
+    client.force_login(world.user("provider", "shenzhen"))
+    assert client.get(f"/scenarios/profiles/{profile.pk}/edit/").status_code == 404
+
+
+def test_profile_update_api_refuses_another_organisation(world, client):
+    provider, org = world.user("provider"), world.orgs["suzhou:provider"]
+    profile = services.save_profile(acting_user=provider, organisation_id=org.pk, products="质检", description="视觉",
+                                    domains=["industry.manufacturing"])
+    client.force_login(world.user("provider", "shenzhen"))
+    body = {"organisation_id": world.orgs["shenzhen:provider"].pk, "products": "x", "description": "y",
+            "domains": ["industry"]}
+    assert client.put(f"/api/v1/scenarios/profiles/{profile.pk}", body,
+                      content_type="application/json").status_code in (403, 404)
+    client.force_login(provider)
+    body = {"organisation_id": org.pk, "products": "质检二代", "description": "视觉", "domains": ["industry"],
+            "models_used": ["Qwen"]}
+    response = client.put(f"/api/v1/scenarios/profiles/{profile.pk}", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["models_used"] == ["Qwen"]
+
+
+def test_pool_page_apply_and_official_admission(world, client):
+    provider, org = world.user("provider"), world.orgs["suzhou:provider"]
+    services.save_profile(acting_user=provider, organisation_id=org.pk, products="质检", description="视觉",
+                          domains=["industry.manufacturing"])
+    client.force_login(provider)
+    client.post("/scenarios/pool/", {"action": "apply", "organisation": org.pk, "jurisdiction": "suzhou"})
+    membership = PoolMembership.objects.get(organisation=org)
+    assert 'data-testid="admit-' not in client.get("/scenarios/pool/").content.decode()
+    client.force_login(world.user("official", "shenzhen"))
+    client.post("/scenarios/pool/", {"action": "decide", "membership": membership.pk, "admit": "1"})
+    membership.refresh_from_db()
+    assert membership.status == "pending"
+    client.force_login(world.user("official"))
+    page = client.get("/scenarios/pool/").content.decode()
+    assert f'data-testid="admit-{membership.pk}"' in page
+    client.post("/scenarios/pool/", {"action": "decide", "membership": membership.pk, "admit": "0", "note": ""})
+    membership.refresh_from_db()
+    assert membership.status == "pending"  # refusal needs a reason
+    client.post("/scenarios/pool/", {"action": "decide", "membership": membership.pk, "admit": "1"})
+    membership.refresh_from_db()
+    assert membership.is_admitted
+
+
+# -- matches view -------------------------------------------------------------------------------------------------
+
+def _suppliers(world, make_org):
+    from aiplus.core import services as core
+
+    out = []
+    for name, quals in (("苏州合规视觉有限公司", ["等保三级"]), ("苏州无证视觉有限公司", [])):
+        org = make_org("suzhou-sip", "enterprise", name=name)
+        user = core.create_user(acting_user=world.admin, username=f"u{len(out)}", password="x-password-123")
+        core.assign_role(acting_user=world.admin, user=user, role="provider", organisation_id=org.pk)
+        services.save_profile(acting_user=user, organisation_id=org.pk, products="汽车零部件表面缺陷检测一体机",
+                              description="冲压件外观缺陷检测，工业视觉，支持私有化部署",
+                              domains=["industry.manufacturing"], qualifications=quals,
+                              regions_served=["suzhou"], price_min_cny="200000", price_max_cny="700000")
+        out.append((org, user))
+    return out
+
+
+def test_matches_show_terms_fields_and_the_excluding_constraint(world, make_org, client):
+    (good, _), (lacking, _) = _suppliers(world, make_org)
+    need = published_need(world, required_qualifications=["等保三级"])
+    refresh_matching.call("need", need.pk)
+    ranked, excluded = matching_index.suppliers_for(need, with_excluded=True)
+    assert [m["profile"].organisation for m in ranked][:1] == [good]
+    assert all(m["profile"].organisation != lacking for m in ranked)
+    (out,) = [m for m in excluded if m["profile"].organisation == lacking]
+    (reason,) = out["explanation"]["exclusions"]
+    assert reason["constraint"] == "qualification" and reason["missing"] == ["等保三级"]
+    body = client.get(f"/api/v1/scenarios/needs/{need.pk}/suppliers").json()
+    assert body[0]["rank"] == 1 and not body[0]["excluded"] and body[0]["terms"]
+    assert any(r["excluded"] and r["exclusions"][0]["missing"] == ["等保三级"] for r in body)
+    page = client.get(f"/scenarios/needs/{need.pk}/").content.decode()
+    assert "缺少必备资质" in page and "等保三级" in page and "文本相关度" in page
+    # and the other direction: a supplier's ranked needs
+    profile = CapabilityProfile.objects.get(organisation=good)
+    rows = client.get(f"/api/v1/scenarios/profiles/{profile.pk}/needs").json()
+    assert rows[0]["id"] == need.pk and rows[0]["fields"][0]["name"] == "domain"
+    assert need.title in client.get(f"/scenarios/profiles/{profile.pk}/").content.decode()
+
+
+def test_strong_match_threshold_is_the_pack_parameter(world, make_org, monkeypatch):
+    _suppliers(world, make_org)
+    need = published_need(world)
+    key = rules.param_key(need.jurisdiction, "scenarios", "strong_match_min_score")
+    assert key == "scenarios.suzhou.strong_match_min_score"
+    assert matching_index.policy(need.jurisdiction).min_score == 0.6
+    real = rules.param
+
+    def strict(jurisdiction, module, name, on=None):
+        return 1.01 if name == "strong_match_min_score" else real(jurisdiction, module, name, on)
+
+    monkeypatch.setattr(rules, "param", strict)
+    assert refresh_matching.call("need", need.pk)["notified"] == 0  # no score reaches 1.01
+    monkeypatch.setattr(rules, "param", real)
+    assert refresh_matching.call("need", need.pk)["notified"] >= 1
+
+
+# -- Chinese search with facets -------------------------------------------------------------------------------------
+
+def test_chinese_search_segments_folds_synonyms_and_shows_facets(world, client):
+    published_need(world, title="冲压件质量检测", problem="需要机器视觉完成外观检验")
+    published_need(world, title="智慧养老服务", problem="独居老人跌倒监测", domain="livelihood")
+    titles = lambda q: {n.title for n in selectors.needs(world.user("public"), search=q)}  # noqa: E731
+    assert titles("质检") == {"冲压件质量检测"}  # synonym of 质量检测
+    assert titles("工业视觉质检") == {"冲压件质量检测"}  # segmented: 工业视觉 (~机器视觉) + 质检
+    assert titles("质检 养老") == set()  # every term must match
+    assert titles("养老") == {"智慧养老服务"}
+    page = client.get("/scenarios/?q=养老").content.decode()
+    assert 'data-testid="need-facets"' in page and "民生福祉" in page and "苏州" in page
+    assert "智慧养老服务" in page and "冲压件质量检测" not in page
+    profiles_page = client.get("/scenarios/profiles/").content.decode()
+    assert 'data-testid="profile-facets"' in profiles_page
+
+
+# -- pages for every role -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("enterprise_member", ["/scenarios/", "/scenarios/profiles/", "/scenarios/pilots/", "/scenarios/pool/"]),
+    ("provider", ["/scenarios/calls/", "/scenarios/profiles/", "/scenarios/pool/"]),
+    ("official", ["/scenarios/", "/scenarios/dashboard/", "/scenarios/pool/", "/experts/draws/"]),
+    ("expert", ["/experts/me/", "/experts/consultations/", "/scenarios/calls/"]),
+    ("public", ["/scenarios/", "/scenarios/calls/", "/scenarios/cases/", "/scenarios/taxonomy/"]),
+])
+def test_every_role_reaches_its_pages_from_the_navigation(world, client, role, expected):
+    client.force_login(world.user(role))
+    home = client.get("/").content.decode()
+    for url in expected:
+        assert f'href="{url}"' in home, (role, url)
+        assert client.get(url).status_code == 200, (role, url)
