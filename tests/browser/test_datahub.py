@@ -48,8 +48,22 @@ def test_guided_assessment_end_to_end(live_server, page, member, artifacts):
     assert result.get_attribute("data-outcome") == "standard_contract_or_certification"
     assert "促进和规范数据跨境流动规定" in result.inner_text()
 
+    # Once the pathway is known, the form offers the date that starts its clock (optional): the filing deadline is
+    # counted in working days on the official calendar (National Day holiday and make-up days of 2025).
+    page.fill("#milestones-contract_effective_on", "2025-09-26")
+    page.get_by_test_id("assess-next").click()
+    page.wait_for_selector("[data-deadline=standard_contract_filing]:has-text('2025-10-16')")
+
     page.get_by_test_id("assess-print").click()
     page.wait_for_selector("[data-testid=decision-page]")
     assert "订立标准合同或通过个人信息保护认证" in page.get_by_test_id("decision-outcome").inner_text()
+    decision = page.get_by_test_id("decision-page").inner_text()
+    assert "《促进和规范数据跨境流动规定》" in decision and "2025-10-16" in decision
     page.screenshot(path=str(artifacts / "datahub-assessment.png"), full_page=True)
     assert (artifacts / "datahub-assessment.png").stat().st_size > 10_000
+    # Print it: the print stylesheet, as a PDF.
+    page.emulate_media(media="print")
+    page.pdf(path=str(artifacts / "datahub-decision.pdf"))
+    pdf = (artifacts / "datahub-decision.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    print(decision)

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
+from aiplus.api.pagination import PageNumberPagination
 from aiplus.core.calendar import add_working_days
 from aiplus.datahub import selectors, services
 from aiplus.datahub.crossborder import GbaContractCase, TransferCase

@@ -47,7 +47,13 @@ QUESTIONS: dict[str, tuple[str, Any]] = {
     "transfer.sensitive_pi_people": ("int", _("本次出境的敏感个人信息涉及人数")),
     "cumulative.pi_people": ("int", _("今年1月1日以来已出境的个人信息（不含敏感）累计人数")),
     "cumulative.sensitive_pi_people": ("int", _("今年1月1日以来已出境的敏感个人信息累计人数")),
+    "milestones.contract_effective_on": ("date", _("标准合同生效日期（可选，用于计算备案期限）")),
+    "milestones.assessment_accepted_on": ("date", _("安全评估申报受理日期（可选，用于计算决定期限）")),
+    "milestones.assessment_issued_on": ("date", _("安全评估结果出具日期（可选，用于计算有效期和续期提醒）")),
 }
+# Optional dates that start the legal clocks of a pathway: offered once the pathway is known, never required.
+CLOCK_QUESTIONS = {"standard_contract_or_certification": ("milestones.contract_effective_on",),
+                   "security_assessment": ("milestones.assessment_accepted_on", "milestones.assessment_issued_on")}
 CATEGORY_LABELS = {"personal": _("个人信息"), "sensitive_personal": _("敏感个人信息"),
                    "important": _("重要数据"), "general": _("一般数据")}
 EXEMPTION_LABELS = {e.value: e.value for e in Exemption}
@@ -105,7 +111,8 @@ def _assess(post: Any) -> dict[str, Any]:
     context["result"] = result
     context["outcome_label"] = OUTCOME_LABELS.get(result["outcome"], result["outcome"])
     context["missing"] = result["missing"]
-    context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *result["missing"]]))
+    clocks = CLOCK_QUESTIONS.get(result["outcome"], ()) if not result["missing"] else ()
+    context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *result["missing"], *clocks]))
     return context
 
 
@@ -263,13 +270,60 @@ def access_request_act(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("datahub:access_request", request_id=request_id)
 
 
+DOCUMENT_LABELS = {"legal_representative_id_copy": _("法定代表人身份证件复印件"), "undertaking": _("承诺书"),
+                   "signed_contract": _("已签署的标准合同")}
+
+
+def _filings_post(request: HttpRequest) -> None:
+    post = request.POST
+    if post.get("action") == "file":
+        services.file_gba_filing(acting_user=request.user,
+                                 filing_id=_int_or_none(post.get("filing", ""), "filing") or 0,
+                                 documents_provided=post.getlist("documents_provided"))
+        messages.success(request, _("已备案，回执已生成。"))
+        return
+    designated = post.get("important_data_designated", "")
+    case = {
+        "processor": {"name": post.get("processor_name", "").strip(), "kind": post.get("processor_kind",
+                                                                                         "organisation"),
+                      "location": post.get("processor_location", "").strip() or None},
+        "recipient": {"name": post.get("recipient_name", "").strip(), "kind": post.get("recipient_kind",
+                                                                                         "organisation"),
+                      "location": post.get("recipient_location", "").strip() or None},
+        "data_categories": post.getlist("data_categories"),
+        "important_data_designated": {"true": True, "false": False}.get(designated),
+        "effective_on": post.get("contract_effective_on", "") or timezone.localdate().isoformat(),
+        "contract_effective_on": post.get("contract_effective_on", "") or None,
+        "documents_provided": post.getlist("documents_provided"),
+    }
+    services.create_gba_filing(acting_user=request.user,
+                               organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
+                               case=case)
+    messages.success(request, _("已登记大湾区标准合同，备案时限已开始计算。"))
+
+
 @login_required
 def filings(request: HttpRequest) -> HttpResponse:
+    """Officials see the filings and open deadlines of their jurisdiction; enterprises register and file theirs."""
+    if request.method == "POST":
+        try:
+            _filings_post(request)
+        except ServiceError as error:
+            messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        return redirect("datahub:filings")
     rows = list(selectors.filings(request.user)[:200])
     timers = selectors.filing_timers([f.pk for f in rows])
+    own = set(permissions.user_organisation_ids(request.user, "add"))
+    from aiplus.core.models import Organisation
+
+    kinds = {"gba_filing": _("大湾区标准合同备案"), **OUTCOME_LABELS}
+    deadlines = [{**d, "label": kinds.get(d["kind"], d["kind"])} for d in selectors.open_deadlines(request.user)]
+    transfers = [(t, OUTCOME_LABELS.get(t.outcome, t.outcome)) for t in selectors.transfers(request.user)[:50]]
     return render(request, "datahub/filings.html", {
-        "rows": [(f, timers.get(f.pk)) for f in rows], "deadlines": selectors.open_deadlines(request.user),
-        "transfers": selectors.transfers(request.user)[:50], "today": dt.date.today()})
+        "rows": [(f, timers.get(f.pk)) for f in rows], "deadlines": deadlines,
+        "transfers": transfers, "today": timezone.localdate(),
+        "own_ids": own, "own_organisations": list(Organisation.objects.filter(pk__in=own).order_by("name")),
+        "documents": list(DOCUMENT_LABELS.items()), "categories": list(CATEGORY_LABELS.items())})
 
 
 @login_required
@@ -278,7 +332,11 @@ def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
         filing = selectors.filing(request.user, filing_id)
     except ServiceError:
         return render(request, "portal/not_found.html", status=404)
-    return render(request, "datahub/receipt.html", {"filing": filing})
+    deadlines = filing.decision.get("data", {}).get("deadlines", []) if isinstance(filing.decision, dict) else []
+    return render(request, "datahub/receipt.html", {
+        "filing": filing, "deadlines": deadlines,
+        "documents": [DOCUMENT_LABELS.get(code, code) for code in filing.documents_provided],
+        "on_time": bool(filing.filed_on and filing.filing_due_on and filing.filed_on <= filing.filing_due_on)})
 
 
 DUTY_LABELS = {"security_officer": _("明确网络数据安全负责人和管理机构"),

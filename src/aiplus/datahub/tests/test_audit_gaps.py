@@ -319,3 +319,57 @@ def test_gba_filing_other_refusals_name_the_field(world, change, field):
 
 def test_dcat_serialise_is_the_one_byte_form():
     assert dcat.serialise({"a": "中"}) == '{\n  "a": "中"\n}\n'
+
+
+# --- GBA filings on the page, officials' view ------------------------------------------------------------------
+
+GBA_FORM = {"action": "create", "processor_name": "深圳甲公司", "processor_location": "shenzhen-nanshan",
+            "processor_kind": "organisation", "recipient_name": "HK Ltd", "recipient_location": "HK",
+            "recipient_kind": "organisation", "data_categories": ["personal"], "important_data_designated": "false",
+            "contract_effective_on": "2025-09-26", "documents_provided": ["signed_contract"]}
+
+
+def test_filings_page_registers_files_and_shows_officials_the_clock(world, client):
+    member = world.user("enterprise_member", "shenzhen")
+    client.force_login(member)
+    form = {**GBA_FORM, "organisation": world.orgs["shenzhen:enterprise"].pk}
+    before = GbaFiling.objects.count(), AuditEvent.objects.count()
+    page = client.post("/data/filings/", {**form, "processor_location": "suzhou"}, follow=True).content.decode()
+    assert "processor.location" in page
+    assert (GbaFiling.objects.count(), AuditEvent.objects.count()) == before
+    client.post("/data/filings/", form)
+    filing = GbaFiling.objects.get()
+    assert filing.filing_due_on == dt.date(2025, 10, 16)  # 10 working days on the official calendar
+    page = client.get("/data/filings/").content.decode()
+    assert f'data-testid="file-{filing.pk}"' in page and "大湾区标准合同备案" in page
+    # Filing without every required document is refused, naming the field.
+    page = client.post("/data/filings/", {"action": "file", "filing": filing.pk,
+                                          "documents_provided": ["signed_contract"]}, follow=True).content.decode()
+    assert "documents_provided" in page
+    assert GbaFiling.objects.get(pk=filing.pk).status == "awaiting"
+    client.post("/data/filings/", {"action": "file", "filing": filing.pk, "documents_provided": [
+        "legal_representative_id_copy", "undertaking", "signed_contract"]})
+    filing.refresh_from_db()
+    assert filing.status == "filed" and filing.receipt_number.startswith("GBA-")
+    client.force_login(world.user("official", "shenzhen"))
+    page = client.get("/data/filings/").content.decode()
+    assert "深圳甲公司" in page and f'data-testid="receipt-{filing.pk}"' in page
+    receipt = client.get(f"/data/filings/{filing.pk}/receipt/").content.decode()
+    assert filing.receipt_number in receipt and "2025-10-16" in receipt and "承诺书" in receipt
+    client.force_login(world.user("official", "suzhou"))
+    assert "深圳甲公司" not in client.get("/data/filings/").content.decode()
+
+
+def test_coverage_declares_suzhou_32_and_guangdong_8_and_23(capsys):
+    call_command("coverage", "--format", "json")
+    packs = json.loads(capsys.readouterr().out)["packs"]
+
+    def features(pack, number):
+        return {f["code"] for a in packs[pack]["articles"] if str(a["number"]) == str(number)
+                for f in a["features"]}
+
+    assert {"datahub.catalogue", "datahub.conditional_access", "datahub.classification", "datahub.crossborder",
+            "datahub.assessment_page"} <= features("suzhou", 32)
+    assert {"datahub.catalogue", "datahub.conditional_access", "datahub.classification"} <= features("guangdong", 8)
+    assert {"datahub.gba_filing", "datahub.crossborder", "rule:crossborder.gba_standard_contract"} <= \
+        features("guangdong", 23)
