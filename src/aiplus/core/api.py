@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED
+from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors, services
 from aiplus.core.models import ChainLayer, OrganisationKind
 

@@ -8,9 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED
+from aiplus.api.pagination import PageNumberPagination
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import User
 from aiplus.experts import selectors, services

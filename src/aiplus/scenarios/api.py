@@ -9,9 +9,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED
+from aiplus.api.pagination import PageNumberPagination
 from aiplus.scenarios import matching_index, selectors, services
 
 router = Router(tags=["scenarios"])
@@ -72,6 +73,20 @@ class NeedIn(Schema):
     deadline: dt.date | None = None
     visibility: str = "public"
     kpis: list[KpiIO] = []
+
+
+class NeedUpdateIn(Schema):
+    title: str | None = None
+    domain: str | None = None
+    problem: str | None = None
+    data_offered: str | None = None
+    required_qualifications: list[str] | None = None
+    budget_min_cny: Decimal | str | None = None
+    budget_max_cny: Decimal | str | None = None
+    first_purchase: bool | None = None
+    deadline: dt.date | None = None
+    visibility: str | None = None
+    kpis: list[KpiIO] | None = None
 
 
 class CoPublishIn(Schema):
@@ -340,6 +355,14 @@ def create_need(request: HttpRequest, payload: NeedIn) -> Any:
 @router.get("/needs/{need_id}", response=NeedOut)
 def get_need(request: HttpRequest, need_id: int) -> Any:
     return selectors.need(_user(request), need_id)
+
+
+@router.put("/needs/{need_id}", response=NeedOut, auth=AUTHENTICATED)
+def update_need(request: HttpRequest, need_id: int, payload: NeedUpdateIn) -> Any:
+    """Change a draft need; only the fields sent are changed (`kpis`, when sent, replaces the list)."""
+    data = payload.dict(exclude_unset=True)
+    services.update_need(acting_user=_me(request), need_id=need_id, **data)
+    return selectors.need(_me(request), need_id)
 
 
 @router.post("/needs/{need_id}/transitions", response=NeedOut, auth=AUTHENTICATED)

@@ -110,3 +110,10 @@ def test_token_page_creates_shows_once_and_revokes(client, world):
     client.post("/account/tokens/", {"revoke": token.pk})
     assert bearer.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
     assert client.post("/account/tokens/", {"name": " "}).status_code == 400
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=99999999999999999999", "page_size=0", "page_size=100000", "page=x"])
+def test_out_of_range_pages_are_a_clean_error(official_client, query):
+    response = official_client.get(f"/api/v1/organisations?{query}")
+    assert response.status_code == 422
+    assert response.json()["field"] in {"page", "page_size"}
