@@ -42,3 +42,65 @@ class JobRequestForm(forms.Form):
 
 class UsageCsvForm(forms.Form):
     file = forms.FileField(label=_("用量 CSV 文件"))
+
+
+def voucher_prefixes() -> list[tuple[str, str]]:
+    """Programmes the active packs define (a rate and an annual cap), e.g. vouchers.suzhou_compute."""
+    from aiplus.regulation.runtime import parameters
+
+    registry = parameters()
+    keys = set(registry.keys())
+    found = sorted(k.removesuffix(".rate") for k in keys
+                   if k.startswith("vouchers.") and k.endswith(".rate") and k.count(".") == 2)
+    return [(p, p) for p in found if f"{p}.annual_cap_cny" in keys]
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    jurisdiction = forms.ChoiceField(label=_("辖区"))
+    parameter_prefix = forms.ChoiceField(label=_("适用参数（规则包）"))
+    budget_cny = forms.CharField(label=_("预算（元）"))
+    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    eligible_provider_ids = forms.MultipleChoiceField(label=_("可兑付服务商"), required=False,
+                                                      widget=forms.CheckboxSelectMultiple)
+    is_published = forms.BooleanField(label=_("公开"), required=False, initial=True)
+
+    def __init__(self, *args: Any, jurisdictions: list[Any] = (), providers: list[Any] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["jurisdiction"].choices = [(j.code, j.name_zh) for j in jurisdictions]
+        fields["parameter_prefix"].choices = voucher_prefixes()
+        fields["eligible_provider_ids"].choices = [(str(o.pk), o.name) for o in providers]
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["eligible_provider_ids"] = [int(v) for v in data.get("eligible_provider_ids") or []]
+        return data
+
+
+class QuotaForm(forms.Form):
+    programme_id = forms.TypedChoiceField(label=_("算力券项目"), coerce=int)
+    organisation_id = forms.TypedChoiceField(label=_("持券单位"), coerce=int)
+    amount_cny = forms.CharField(label=_("额度（元）"))
+    is_startup = forms.BooleanField(label=_("初创企业"), required=False)
+
+    def __init__(self, *args: Any, programmes: list[Any] = (), organisations: list[Any] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["programme_id"].choices = [(p.pk, p.name) for p in programmes]
+        fields["organisation_id"].choices = [(o.pk, o.name) for o in organisations]
+
+
+class SavingsForm(forms.Form):
+    region = forms.ChoiceField(label=_("地区"))
+    days = forms.CharField(label=_("轨迹窗口（天）"), initial="3")
+    max_jobs = forms.CharField(label=_("最多作业数"), initial="1500")
+    target_load = forms.CharField(label=_("目标负载（占区域容量）"), initial="0.85")
+
+    def __init__(self, *args: Any, jurisdictions: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["region"]
+        field.choices = [(j.code, j.name_zh) for j in jurisdictions]

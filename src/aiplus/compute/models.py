@@ -52,6 +52,8 @@ class ComputeCentre(DomainModel):
     green_power_share = models.DecimalField(_("绿电占比"), max_digits=4, decimal_places=3)
     grid_carbon_kg_per_kwh = models.DecimalField(_("电网碳排放因子（kg/kWh）"), max_digits=5, decimal_places=3)
     certifications = models.JSONField(_("认证"), default=list, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=8, decimal_places=5, null=True, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="operator", public=True)
 
@@ -221,9 +223,36 @@ class Placement(DomainModel):
     carbon_kg = models.DecimalField(_("碳排放（kg）"), max_digits=14, decimal_places=2)
     latency_ms = models.DecimalField(_("时延（毫秒）"), max_digits=9, decimal_places=2)
     reason = models.CharField(_("说明"), max_length=300, blank=True)
+    # The voucher rule's decision behind subsidy_cny (reasons and citations), empty without a voucher.
+    subsidy_decision = models.JSONField(_("算力券判定"), default=dict, blank=True)
 
     scope = Scope(jurisdiction="request__jurisdiction", organisation="request__organisation",
                   owner="request__submitted_by")
+
+
+class SavingsStudy(DomainModel):
+    """A trace-driven simulation of a region's registered centres: what brokering saves against local-only."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("地区"), on_delete=models.PROTECT,
+                                     related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    trace = models.CharField(_("轨迹"), max_length=120)
+    parameters = models.JSONField(_("参数"), default=dict)
+    job = models.ForeignKey("core.JobProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RUNNING)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+
+    scope = Scope(jurisdiction="jurisdiction", owner="started_by")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("调度收益模拟")
 
 
 class UsageRecord(DomainModel):

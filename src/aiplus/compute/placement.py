@@ -83,10 +83,11 @@ def solve_request(request_id: int, progress: Callable[[int, str], Any] | None = 
         return {"code": first.code.value, "message": first.message}
     placed = result.placements[0]
     pool = next(p for p in pool_rows if str(p.pk) == placed.pool_id)
-    subsidy = Decimal("0.00")
+    subsidy, decision = Decimal("0.00"), dict[str, Any]()
     if quota is not None:
-        subsidy, _decision = estimate_subsidy(quota, spend_cny=placed.cost_cny, domestic=pool.domestic,
+        subsidy, decision = estimate_subsidy(quota, spend_cny=placed.cost_cny, domestic=pool.domestic,
                                               provider_id=pool.centre.operator_id, on=timezone.localdate())
     return {"pool_id": pool.pk, "cost_cny": placed.cost_cny, "subsidy_cny": subsidy,
             "paid_cny": placed.cost_cny - subsidy, "carbon_kg": Decimal(str(round(placed.carbon_kg, 2))),
-            "latency_ms": Decimal(str(round(placed.latency_ms, 2))), "reason": placed.reason[:300]}
+            "latency_ms": Decimal(str(round(placed.latency_ms, 2))), "reason": placed.reason[:300],
+            "subsidy_decision": decision}

@@ -14,6 +14,7 @@ from aiplus.compute.models import (
     LedgerEntry,
     Redemption,
     ResourcePool,
+    SavingsStudy,
     UsageRecord,
     VoucherProgramme,
     VoucherQuota,
@@ -106,3 +107,61 @@ def redemptions_for(user: Any) -> QuerySet[Redemption]:
     return (Redemption.objects.restrict(user, "view")
             .select_related("quota__organisation", "quota__programme", "usage", "usage__pool")
             .prefetch_related("flags"))
+
+
+def spend_by_organisation(user: Any) -> list[dict[str, Any]]:
+    """Voucher spend per programme and holder organisation (redeemed, net of clawbacks)."""
+    rows = (Redemption.objects.restrict(user, "view").filter(status=Redemption.Status.REDEEMED)
+            .values("quota__programme__name", "quota__organisation__name")
+            .annotate(spend=Sum("spend_cny"), amount=Sum("amount_cny"), n=Count("id"))
+            .order_by("quota__programme__name", "-amount"))
+    return [{"programme": r["quota__programme__name"], "organisation": r["quota__organisation__name"],
+             "spend": ledger.cents(r["spend"]), "amount": ledger.cents(r["amount"]), "count": r["n"]} for r in rows]
+
+
+def studies_for(user: Any) -> QuerySet[SavingsStudy]:
+    return SavingsStudy.objects.restrict(user, "view").select_related("jurisdiction", "job", "started_by")
+
+
+def study(user: Any, study_id: int) -> SavingsStudy | None:
+    return studies_for(user).filter(pk=study_id).first()
+
+
+def jurisdiction_scope(user: Any) -> Any:
+    """Ids of the jurisdictions where the user may create records (all for a superuser)."""
+    from aiplus.core.models import Jurisdiction
+
+    if getattr(user, "is_superuser", False):
+        return Jurisdiction.objects.values_list("pk", flat=True)
+    return permissions.user_jurisdiction_ids(user, "add")
+
+
+def official_jurisdictions(user: Any) -> list[Any]:
+    """Jurisdictions where the user may create records (an official's own and those below)."""
+    from aiplus.core.models import Jurisdiction
+
+    rows = Jurisdiction.objects.exclude(level="district").order_by("level", "code")
+    if not getattr(user, "is_superuser", False):
+        rows = rows.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+    return list(rows)
+
+
+def map_points(user: Any, region: str | None = None,
+               rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """One point per centre: [longitude, latitude, cards, used], given or from its city (approximate)."""
+    from aiplus.compute.geo import approximate
+
+    by_centre = {r["id"]: r for r in (capacity_by_centre(user, region) if rows is None else rows)}
+    points = []
+    for centre in centres(user, region).filter(pk__in=by_centre):
+        row = by_centre[centre.pk]
+        if centre.latitude is not None and centre.longitude is not None:
+            lon, lat, exact = float(centre.longitude), float(centre.latitude), True
+        else:
+            found = approximate(centre.jurisdiction.code, centre.city_code)
+            if found is None:
+                continue
+            (lon, lat), exact = found, False
+        points.append({"name": centre.name, "value": [lon, lat, row["cards"], row["used"]],
+                       "utilisation_pct": row["utilisation_pct"], "exact": exact})
+    return points

@@ -27,6 +27,7 @@ from aiplus.compute.models import (
     Placement,
     Redemption,
     ResourcePool,
+    SavingsStudy,
     UsageRecord,
     VoucherProgramme,
     VoucherQuota,
@@ -131,7 +132,8 @@ def _changeable[M](model: type[M], user: Any, pk: Any, field: str) -> M:
 @transaction.atomic
 def register_centre(*, acting_user: Any, operator_id: int, name: str, jurisdiction: str, location: str = "",
                     pue: Any, green_power_share: Any, grid_carbon_kg_per_kwh: Any,
-                    certifications: list[str] | None = None) -> ComputeCentre:
+                    certifications: list[str] | None = None, latitude: Any = None,
+                    longitude: Any = None) -> ComputeCentre:
     place = _jurisdiction(jurisdiction, "jurisdiction")
     operator = Organisation.objects.filter(pk=operator_id).first()
     if operator is None or operator.kind != OrganisationKind.COMPUTE_PROVIDER:
@@ -143,7 +145,14 @@ def register_centre(*, acting_user: Any, operator_id: int, name: str, jurisdicti
     regions = _ancestors(place)
     if not regions["city"]:
         raise ServiceError("jurisdiction_level", _("算力中心须位于某个城市或其下辖区。"), "jurisdiction")
-    centre = ComputeCentre.objects.create(
+    if (latitude in (None, "")) != (longitude in (None, "")):
+        raise ServiceError("coordinates_incomplete", _("经度与纬度须同时填写。"),
+                           "longitude" if longitude in (None, "") else "latitude")
+    lat = None if latitude in (None, "") else _decimal(latitude, "latitude", minimum=Decimal("-90"),
+                                                       maximum=Decimal("90"))
+    lon = None if longitude in (None, "") else _decimal(longitude, "longitude", minimum=Decimal("-180"),
+                                                        maximum=Decimal("180"))
+    centre = ComputeCentre.objects.create(latitude=lat, longitude=lon,
         name=str(name).strip(), operator=operator, jurisdiction=place, location=location,
         city_code=regions["city"], province_code=regions["province"], country_code=regions["country"],
         pue=_decimal(pue, "pue", minimum=Decimal("1"), maximum=Decimal("3")),
@@ -318,8 +327,11 @@ def apply_placement(*, acting_user: Any, request_id: int, result: dict[str, Any]
         else:
             pool.available_cards -= request.cards
             pool.save(update_fields=["available_cards", "updated_at"])
-            Placement.objects.create(request=request, pool=pool, **{k: result[k] for k in (
-                "cost_cny", "subsidy_cny", "paid_cny", "carbon_kg", "latency_ms", "reason")})
+            Placement.objects.create(request=request, pool=pool,
+                                     subsidy_decision=result.get("subsidy_decision") or {},
+                                     **{k: result[k] for k in (
+                                         "cost_cny", "subsidy_cny", "paid_cny", "carbon_kg", "latency_ms",
+                                         "reason")})
             request.status = JobRequest.Status.PLACED
     else:
         request.status = JobRequest.Status.UNPLACED
@@ -415,6 +427,17 @@ def record_usage(*, acting_user: Any, record_id: str, pool_id: int, card_hours: 
     return usage, created
 
 
+class CsvImportError(ServiceError):
+    """Rows of a usage CSV that were refused, each with its line, field and message; nothing was imported."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        text = "; ".join(_("第 %(line)s 行（%(field)s）：%(message)s") % {
+            "line": r["line"], "field": r["field"] or "-", "message": r["message"]} for r in rows[:20])
+        message = _("%(n)s 行有误，未导入任何记录：%(rows)s") % {"n": len(rows), "rows": text}
+        super().__init__("csv_rows", message, rows[0]["field"] or "file")
+        self.rows = rows
+
+
 CSV_COLUMNS = ("record_id", "pool_id", "organisation_id", "request_id", "card_hours", "amount_cny",
                "period_end", "invoice_number")
 
@@ -428,6 +451,7 @@ def import_usage_csv(*, acting_user: Any, text: str) -> dict[str, int]:
     if missing:
         raise ServiceError("csv_columns", _("CSV 缺少列：%(cols)s。") % {"cols": ", ".join(missing)}, "file")
     created = duplicates = 0
+    problems: list[dict[str, Any]] = []
     for line, row in enumerate(reader, start=2):
         try:
             _usage, new = _record_usage(
@@ -436,10 +460,14 @@ def import_usage_csv(*, acting_user: Any, text: str) -> dict[str, int]:
                 organisation_id=row.get("organisation_id") or None, request_id=row.get("request_id") or None,
                 invoice_number=row.get("invoice_number") or "")
         except ServiceError as problem:
-            raise ServiceError(problem.code, _("第 %(line)s 行：%(message)s") % {
-                "line": line, "message": problem.message}, problem.field) from None
+            problems.append({"line": line, "field": problem.field, "code": problem.code,
+                             "message": str(problem.message)})
+            continue
         created += new
         duplicates += not new
+    if problems:
+        # Nothing is kept: the transaction rolls back every row, and every bad row is named.
+        raise CsvImportError(problems)
     if created:
         audit.record(actor=acting_user, action="compute.usage.imported", object_type="compute.usagerecord",
                      object_id="csv", object_repr=f"{created} usage records",
@@ -628,3 +656,79 @@ def run_post_audit(*, acting_user: Any, programme_id: int) -> list[AuditFlag]:
     audit.record(actor=acting_user, action="compute.vouchers.post_audit", instance=programme,
                  after={"new_flags": [(f.redemption_id, f.code) for f in new]})
     return new
+
+
+# ------------------------------------------------------------------------------------- savings study (officials)
+
+TRACES = {"philly": "philly/philly.csv"}
+
+
+def traces_dir() -> Any:
+    """Where the shipped traces are read from (never copied into the repository): AIPLUS_TRACES_DIR or
+    ../shared/data/traces beside the project."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(os.environ.get("AIPLUS_TRACES_DIR") or Path(settings.PROJECT_DIR).parent / "shared" / "data"
+                / "traces")
+
+
+def region_centres(region: Jurisdiction) -> list[ComputeCentre]:
+    """The registered centres of a region (city, province or country code, or the centre's own district)."""
+    return list(ComputeCentre.objects.filter(Q(city_code=region.code) | Q(province_code=region.code)
+                                             | Q(country_code=region.code) | Q(jurisdiction=region))
+                .filter(pools__cards__gt=0).distinct().prefetch_related("pools"))
+
+
+@implements("compute.savings", title_zh="跨中心调度收益模拟（对比各自为战）",
+            title_en="What brokering saves against local-only (trace-driven simulation)",
+            articles=[("suzhou", 34), ("guangdong", 7)], url_name="compute:savings")
+@transaction.atomic
+def start_savings_study(*, acting_user: Any, region: str, trace: str = "philly", days: Any = 3,
+                        max_jobs: Any = 1500, target_load: Any = "0.85") -> SavingsStudy:
+    """Simulate the region's registered centres on a shipped trace in the background, every dispatch policy."""
+    place = _jurisdiction(region, "region")
+    if not acting_user.is_superuser and place.pk not in permissions.user_jurisdiction_ids(acting_user, "add"):
+        raise PermissionDeniedError()
+    if trace not in TRACES:
+        raise ServiceError("unknown_trace", _("未知的轨迹“%(t)s”。") % {"t": trace}, "trace")
+    if not (traces_dir() / TRACES[trace]).is_file():
+        raise ServiceError("trace_missing", _("找不到轨迹文件 %(p)s（可用 AIPLUS_TRACES_DIR 指定目录）。") % {
+            "p": traces_dir() / TRACES[trace]}, "trace")
+    options = {"days": float(_decimal(days, "days", strict=True, maximum=Decimal("60"))),
+               "max_jobs": _integer(max_jobs, "max_jobs", minimum=10),
+               "target_load": float(_decimal(target_load, "target_load", strict=True, maximum=Decimal("2")))}
+    if options["max_jobs"] > 20000:
+        raise ServiceError("out_of_range", _("“%(field)s”不能大于 %(max)s。") % {"field": "max_jobs", "max": 20000},
+                           "max_jobs")
+    if not region_centres(place):
+        raise ServiceError("no_centres", _("该地区没有登记资源池的算力中心。"), "region")
+    study = SavingsStudy.objects.create(jurisdiction=place, started_by=acting_user, trace=trace,
+                                        parameters=options)
+    audit.record(actor=acting_user, action="compute.savings.started", instance=study)
+    from aiplus.compute.tasks import run_savings_study
+    from aiplus.core.jobs import start_job
+
+    job = start_job(acting_user=acting_user, name=f"compute savings study #{study.pk}", task=run_savings_study,
+                    total=6, study_id=study.pk)
+    SavingsStudy.objects.filter(pk=study.pk).update(job=job)
+    study.job = job
+    return study
+
+
+@transaction.atomic
+def finish_savings_study(*, acting_user: Any, study_id: int, result: dict[str, Any] | None = None,
+                         message: str = "") -> SavingsStudy:
+    """Store a study's outcome (run by the task; `acting_user` None is the system)."""
+    study = SavingsStudy.objects.select_for_update().get(pk=study_id)
+    before = audit.snapshot(study)
+    if study.status != SavingsStudy.Status.RUNNING:
+        raise ServiceError("already_finished", _("该模拟已结束。"), "study")
+    study.status = SavingsStudy.Status.DONE if result is not None else SavingsStudy.Status.FAILED
+    study.result = result or {}
+    study.message = message[:300]
+    study.save(update_fields=["status", "result", "message", "updated_at"])
+    audit.record(actor=acting_user, action="compute.savings.finished", instance=study, before=before)
+    return study

@@ -23,6 +23,49 @@ def place_request(job_id: int, request_id: int) -> dict[str, Any]:
         jobs.finish(job_id, failed=True, message=str(problem))
         raise
     jobs.advance(job_id, done=3, message="stored")
-    summary = {k: str(v) for k, v in outcome.items()}
+    summary = {k: str(v) for k, v in outcome.items() if k != "subsidy_decision"}
     jobs.finish(job_id, result={"request_id": request_id, **summary}, message="done")
+    return summary
+
+
+def centre_specs(centres: list[Any]) -> list[Any]:
+    """Simulator centres from registered ones: cards summed over pools, prices and power card-weighted."""
+    from aiplus.compute.simulator import CentreSpec
+
+    specs = []
+    for centre in centres:
+        pools = [p for p in centre.pools.all() if p.cards > 0]
+        cards = sum(p.cards for p in pools)
+        price = sum(float(p.price_cny_per_card_hour) * p.cards for p in pools) / cards
+        power = sum(float(p.power_kw_per_card) * p.cards for p in pools) / cards
+        specs.append(CentreSpec(str(centre.name), cards, round(price, 4), float(centre.pue),
+                                float(centre.green_power_share), float(centre.grid_carbon_kg_per_kwh), power,
+                                city=centre.city_code, province=centre.province_code))
+    return specs
+
+
+@task()
+def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
+    from aiplus.compute import services
+    from aiplus.compute.models import SavingsStudy
+    from aiplus.compute.simulator import StudyOptions, compare_dispatch, load_philly
+
+    study = SavingsStudy.objects.select_related("jurisdiction").get(pk=study_id)
+    jobs.begin(job_id, total=6, message="loading the trace")
+    try:
+        specs = centre_specs(services.region_centres(study.jurisdiction))
+        trace = load_philly(services.traces_dir() / services.TRACES[study.trace])
+        options = StudyOptions(days=float(study.parameters.get("days", 3)),
+                               max_jobs=int(study.parameters.get("max_jobs", 1500)),
+                               target_load=float(study.parameters.get("target_load", 0.85)))
+        result = compare_dispatch(specs, trace, options, progress=lambda done, msg: jobs.advance(
+            job_id, done=done, message=msg))
+    except Exception as problem:  # the study must not stay "running" forever
+        services.finish_savings_study(acting_user=None, study_id=study_id, message=str(problem))
+        jobs.finish(job_id, failed=True, message=str(problem))
+        raise
+    services.finish_savings_study(acting_user=None, study_id=study_id, result=result)
+    summary = {"study_id": study_id, "saving_pct": result["saving_pct"]}
+    jobs.advance(job_id, done=6, message="stored")
+    jobs.finish(job_id, result=summary, message="done")
     return summary

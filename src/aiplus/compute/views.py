@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aiplus.compute import selectors, services
-from aiplus.compute.forms import JobRequestForm, UsageCsvForm
+from aiplus.compute.forms import JobRequestForm, ProgrammeForm, QuotaForm, SavingsForm, UsageCsvForm
 from aiplus.core.errors import ServiceError
 from aiplus.regulation.coverage import declare
 
@@ -28,6 +30,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
              "available": [r["available"] for r in rows]}
     totals = {"cards": sum(r["cards"] for r in rows), "used": sum(r["used"] for r in rows)}
     totals["pct"] = round(100 * totals["used"] / totals["cards"], 1) if totals["cards"] else 0.0
+    chart["points"] = selectors.map_points(request.user, region or None, rows)
     return render(request, "compute/capacity.html", {"rows": rows, "pools": pools, "chart": chart,
                                                      "region": region, "totals": totals})
 
@@ -56,8 +59,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         return render(request, "portal/not_found.html", status=404)
     placement = getattr(found, "placement", None)
     redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
+    job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
     return render(request, "compute/request_detail.html", {"req": found, "placement": placement,
-                                                           "redemptions": redemptions})
+                                                           "redemptions": redemptions, "job": job})
 
 
 @login_required
@@ -103,14 +107,111 @@ def _provider_error(request: HttpRequest, problem: ServiceError) -> HttpResponse
                                                      "error": problem}, status=problem.status)
 
 
-@login_required
-def vouchers(request: HttpRequest) -> HttpResponse:
+def _voucher_context(request: HttpRequest) -> dict[str, Any]:
+    from aiplus.core.models import Organisation, OrganisationKind
+
     quotas = list(selectors.quotas_for(request.user))
     balances = selectors.quota_balances(quotas)
     for quota in quotas:
         quota.balance_cny = balances[quota.pk]  # type: ignore[attr-defined]
-    return render(request, "compute/vouchers.html", {
-        "programmes": selectors.programme_spend(request.user), "quotas": quotas,
+    programmes = selectors.programme_spend(request.user)
+    jurisdictions = selectors.official_jurisdictions(request.user)
+    context: dict[str, Any] = {
+        "programmes": programmes, "quotas": quotas, "by_organisation": selectors.spend_by_organisation(request.user),
         "redemptions": selectors.redemptions_for(request.user)[:100],
-        "utilisation": selectors.capacity_by_centre(request.user),
-    })
+        "utilisation": selectors.capacity_by_centre(request.user), "can_manage": bool(jurisdictions),
+    }
+    if jurisdictions:
+        providers = list(Organisation.objects.filter(kind=OrganisationKind.COMPUTE_PROVIDER).order_by("name"))
+        holders = list(Organisation.objects.exclude(kind=OrganisationKind.COMPUTE_PROVIDER)
+                       .filter(jurisdiction__in=selectors.jurisdiction_scope(request.user)).order_by("name")[:500])
+        context["programme_form"] = ProgrammeForm(jurisdictions=jurisdictions, providers=providers)
+        context["quota_form"] = QuotaForm(programmes=[r["programme"] for r in programmes], organisations=holders)
+        context["_choices"] = {"jurisdictions": jurisdictions, "providers": providers, "holders": holders}
+    return context
+
+
+@login_required
+def vouchers(request: HttpRequest) -> HttpResponse:
+    context = _voucher_context(request)
+    context.pop("_choices", None)
+    return render(request, "compute/vouchers.html", context)
+
+
+@login_required
+@require_POST
+def create_programme(request: HttpRequest) -> HttpResponse:
+    context = _voucher_context(request)
+    choices = context.pop("_choices", None)
+    if choices is None:
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST, jurisdictions=choices["jurisdictions"], providers=choices["providers"])
+    if form.is_valid():
+        try:
+            services.create_programme(acting_user=request.user, **form.arguments())
+            return redirect(reverse("compute:vouchers") + "?created=programme")
+        except ServiceError as problem:
+            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+    context["programme_form"] = form
+    return render(request, "compute/vouchers.html", context, status=400)
+
+
+@login_required
+@require_POST
+def issue_quota(request: HttpRequest) -> HttpResponse:
+    context = _voucher_context(request)
+    choices = context.pop("_choices", None)
+    if choices is None:
+        raise PermissionDenied
+    form = QuotaForm(request.POST, programmes=[r["programme"] for r in context["programmes"]],
+                     organisations=choices["holders"])
+    if form.is_valid():
+        try:
+            services.issue_quota(acting_user=request.user, **form.cleaned_data)
+            return redirect(reverse("compute:vouchers") + "?created=quota")
+        except ServiceError as problem:
+            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+    context["quota_form"] = form
+    return render(request, "compute/vouchers.html", context, status=400)
+
+
+@login_required
+def savings(request: HttpRequest) -> HttpResponse:
+    jurisdictions = selectors.official_jurisdictions(request.user)
+    form = SavingsForm(request.POST or None, jurisdictions=jurisdictions)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                study = services.start_savings_study(acting_user=request.user, **form.cleaned_data)
+                return redirect("compute:study", study_id=study.pk)
+            except ServiceError as problem:
+                form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+        status = 400
+    return render(request, "compute/savings.html", {
+        "form": form if jurisdictions else None, "studies": selectors.studies_for(request.user)[:50]}, status=status)
+
+
+SAVINGS_METRICS = (("avg_jct_s", _("平均作业完成时间（秒）")), ("p99_queue_s", _("P99 排队时间（秒）")),
+                   ("utilisation_pct", _("利用率（%）")), ("cost_cny", _("费用（元）")),
+                   ("carbon_kg", _("碳排放（kg）")))
+POLICY_LABELS = {"local-only": _("各自为战（仅本地）"), "replicate-first-fit": _("复制到各中心、先到先得"),
+                 "cheapest": _("最便宜可行"), "least-loaded": _("负载最低"), "broker": _("平台调度（aiplus）")}
+
+
+@login_required
+def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
+    found = selectors.study(request.user, study_id)
+    if found is None:
+        return render(request, "portal/not_found.html", status=404)
+    table = []
+    result = found.result or {}
+    if result.get("policies"):
+        for metric, label in SAVINGS_METRICS:
+            table.append({"label": label, "metric": metric,
+                          "values": [result["policies"][p][metric] for p in POLICY_LABELS],
+                          "bound": result.get("bound", {}).get(metric),
+                          "saving": result["saving"][metric], "saving_pct": result["saving_pct"][metric]})
+    own_job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
+    return render(request, "compute/study.html", {"study": found, "table": table, "job": own_job,
+                                                  "policies": list(POLICY_LABELS.values())})

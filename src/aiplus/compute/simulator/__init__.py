@@ -22,6 +22,7 @@ from .loaders import (
     load_philly,
 )
 from .placement import POLICIES, allocation_curve
+from .study import StudyOptions, compare_dispatch
 
 __all__ = [
     "DISPATCH_POLICIES",
@@ -32,9 +33,11 @@ __all__ = [
     "OpenbPod",
     "SimResult",
     "Simulation",
+    "StudyOptions",
     "TraceJob",
     "allocation_curve",
     "bounds",
+    "compare_dispatch",
     "load_acme",
     "load_helios",
     "load_openb_nodes",

@@ -10,7 +10,7 @@ from aiplus.compute import services
 from aiplus.compute.models import JobRequest, UsageRecord
 from aiplus.core.models import AuditEvent
 
-BUDGETS = {"/compute/": 8, "/compute/requests/": 8, "/compute/vouchers/": 15, "/compute/provider/": 8}
+BUDGETS = {"/compute/": 8, "/compute/requests/": 8, "/compute/vouchers/": 20, "/compute/provider/": 8}
 
 
 def body(net, **changes):
