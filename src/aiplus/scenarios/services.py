@@ -196,6 +196,8 @@ def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | 
 @transaction.atomic
 def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] | None = None, **data: Any) -> Need:
     need = _get(Need, acting_user, need_id, "change")
+    if not acting_user.is_superuser and need.owner_id not in permissions.user_organisation_ids(acting_user, "change"):
+        raise PermissionDeniedError(_("只有场景提出单位可以修改场景需求。"))
     if need.status != NeedStatus.DRAFT:
         raise ServiceError("not_draft", _("只有草稿状态的场景需求可以修改。"), "status")
     before = audit.snapshot(need)
@@ -756,7 +758,8 @@ def decide_acceptance(*, acting_user: User, pilot_id: int, accept: bool, note: s
 
 
 @implements("scenarios.cases", title_zh="典型案例库与复制推广", title_en="Case library and replication",
-            articles=[SZ_SCENARIOS, ("guangdong", 20), ("guangdong", 24)], url_name="scenarios:cases")
+            articles=[("suzhou", 6), ("suzhou", 10), SZ_SCENARIOS, ("guangdong", 20), ("guangdong", 24)],
+            url_name="scenarios:cases")
 @transaction.atomic
 def publish_case(*, acting_user: User, pilot_id: int, title: str, summary: str) -> Case:
     pilot = Pilot.objects.select_related("need").filter(pk=pilot_id).first()

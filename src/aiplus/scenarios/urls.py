@@ -12,6 +12,7 @@ urlpatterns = [
     path("needs/new/", views.need_create, name="need_create"),
     path("needs/import/", views.import_needs, name="import"),
     path("needs/<int:need_id>/", views.need_detail, name="need"),
+    path("needs/<int:need_id>/edit/", views.need_edit, name="need_edit"),
     path("needs/<int:need_id>/transition/", views.need_transition, name="need_transition"),
     path("needs/<int:need_id>/co-publish/", views.need_co_publish, name="need_co_publish"),
     path("taxonomy/", views.taxonomy, name="taxonomy"),

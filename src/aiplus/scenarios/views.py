@@ -77,26 +77,64 @@ def needs(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _need_values(post: Any) -> dict[str, Any]:
+    return {"kpis": _kpis(post), "title": post.get("title"), "domain": post.get("domain"),
+            "problem": post.get("problem"), "data_offered": post.get("data_offered"),
+            "required_qualifications": post.get("required_qualifications", ""),
+            "budget_min_cny": post.get("budget_min_cny"), "budget_max_cny": post.get("budget_max_cny"),
+            "first_purchase": post.get("first_purchase") == "on", "deadline": post.get("deadline") or None,
+            "visibility": post.get("visibility") or "public"}
+
+
+def _kpi_rows(post: Any) -> list[dict[str, str]]:
+    rows = [{"name": n, "target": t, "unit": u, "direction": d} for n, t, u, d in zip(
+        post.getlist("kpi_name"), post.getlist("kpi_target"), post.getlist("kpi_unit"),
+        post.getlist("kpi_direction"), strict=False)]
+    return rows + [{"name": "", "target": "", "unit": "", "direction": "ge"}] * max(1, 2 - len(rows))
+
+
+def _need_form(request: HttpRequest, *, need: Any, post: Any, kpi_rows: list[dict[str, str]]) -> HttpResponse:
+    from aiplus.core.models import Jurisdiction
+    from aiplus.scenarios.models import Visibility
+
+    return render(request, "scenarios/need_form.html", {
+        "need": need, "orgs": _member_orgs(request.user), "domains": rules.domain_choices(_lang()), "post": post,
+        "kpi_rows": kpi_rows, "visibilities": Visibility.choices,
+        "jurisdictions": Jurisdiction.objects.filter(level__in=["city", "district"]).order_by("code")})
+
+
 @login_required
 def need_create(request: HttpRequest) -> HttpResponse:
-    orgs = _member_orgs(request.user)
     if request.method == "POST":
         post = request.POST
         need = _run(request, services.create_need, _("场景需求已保存为草稿。"),
-                    organisation_id=post.get("organisation"),
-                    jurisdiction=post.get("jurisdiction", ""), kpis=_kpis(post), title=post.get("title"),
-                    domain=post.get("domain"), problem=post.get("problem"), data_offered=post.get("data_offered"),
-                    required_qualifications=post.get("required_qualifications", ""),
-                    budget_min_cny=post.get("budget_min_cny"), budget_max_cny=post.get("budget_max_cny"),
-                    first_purchase=post.get("first_purchase") == "on", deadline=post.get("deadline") or None,
-                    visibility=post.get("visibility") or "public")
+                    organisation_id=post.get("organisation"), jurisdiction=post.get("jurisdiction", ""),
+                    **_need_values(post))
         if need is not None:
             return redirect("scenarios:need", need_id=need.pk)
-    from aiplus.core.models import Jurisdiction
+        return _need_form(request, need=None, post=post, kpi_rows=_kpi_rows(post))
+    return _need_form(request, need=None, post={}, kpi_rows=_kpi_rows(request.POST))
 
-    return render(request, "scenarios/need_form.html", {
-        "orgs": orgs, "domains": rules.domain_choices(_lang()), "post": request.POST,
-        "jurisdictions": Jurisdiction.objects.filter(level__in=["city", "district"]).order_by("code")})
+
+@login_required
+def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
+    """Edit a draft need (its owner's members); a submitted need is returned to draft by the department first."""
+    need = _get(selectors.need, request.user, need_id)
+    if request.method == "POST":
+        saved = _run(request, services.update_need, _("场景需求已保存。"), need_id=need_id,
+                     **_need_values(request.POST))
+        if saved is not None:
+            return redirect("scenarios:need", need_id=need_id)
+        return _need_form(request, need=need, post=request.POST, kpi_rows=_kpi_rows(request.POST))
+    values = {"title": need.title, "domain": need.domain, "problem": need.problem, "data_offered": need.data_offered,
+              "required_qualifications": "，".join(need.required_qualifications),
+              "budget_min_cny": need.budget_min_cny, "budget_max_cny": need.budget_max_cny,
+              "first_purchase": need.first_purchase, "deadline": need.deadline.isoformat() if need.deadline else "",
+              "visibility": need.visibility}
+    rows = [{"name": k.name, "target": k.target_value.normalize(), "unit": k.unit,
+             "direction": "ge" if k.higher_is_better else "le"} for k in need.kpis.all()]
+    return _need_form(request, need=need, post=values,
+                      kpi_rows=[*rows, {"name": "", "target": "", "unit": "", "direction": "ge"}])
 
 
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
@@ -116,7 +154,9 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(request, "scenarios/need_detail.html", {
         "need": need, "available": available, "history": workflow.history(need).select_related("actor"),
         "matches": matches, "excluded": excluded, "domain_name": rules.domain_name(need.domain, _lang()),
-        "can_co_publish": can_co_publish})
+        "can_co_publish": can_co_publish,
+        "can_edit": need.status == NeedStatus.DRAFT and request.user.is_authenticated
+        and need.owner_id in permissions.user_organisation_ids(request.user, "change")})
 
 
 @require_POST

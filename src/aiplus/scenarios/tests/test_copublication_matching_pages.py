@@ -295,3 +295,77 @@ def test_every_role_reaches_its_pages_from_the_navigation(world, client, role, e
     for url in expected:
         assert f'href="{url}"' in home, (role, url)
         assert client.get(url).status_code == 200, (role, url)
+
+
+# -- coverage declarations -----------------------------------------------------------------------------------------
+
+def test_features_cite_the_articles_of_the_issue():
+    from django.urls import reverse
+
+    # importing the modules registers their features
+    import aiplus.experts.services
+    import aiplus.experts.urls
+    import aiplus.scenarios.urls  # noqa: F401
+    from aiplus.regulation.coverage import features
+
+    by_code = {f.code: f for f in features()}
+    expected = {
+        "scenarios.co_publication": [("suzhou", 6), ("guangdong", 24)],
+        "scenarios.taxonomy": [("suzhou", 11), ("suzhou", 30), ("guangdong", 16), ("guangdong", 24)],
+        "scenarios.needs": [("suzhou", 11), ("guangdong", 16)],
+        "scenarios.need_workflow": [("suzhou", 11), ("guangdong", 20)],
+        "scenarios.lists": [("suzhou", 6), ("guangdong", 24)],
+        "scenarios.capabilities": [("guangdong", 21)],
+        "scenarios.provider_pool": [("guangdong", 21)],
+        "scenarios.matching": [("suzhou", 11), ("guangdong", 16)],
+        "scenarios.open_calls": [("suzhou", 6), ("guangdong", 20)],
+        "scenarios.pilots": [("suzhou", 11)],
+        "scenarios.cases": [("suzhou", 6), ("suzhou", 10), ("suzhou", 11), ("guangdong", 24)],
+        "experts.pool": [("suzhou", 8)],
+        "experts.conflicts": [("suzhou", 8)],
+        "experts.draws": [("suzhou", 8), ("suzhou", 20)],
+        "experts.consultations": [("suzhou", 8)],
+    }
+    for code, articles in expected.items():
+        feature = by_code[code]
+        for article in articles:
+            assert article in feature.articles, (code, article)
+        assert feature.url_name and reverse(feature.url_name)
+
+
+# -- editing a draft need ------------------------------------------------------------------------------------------
+
+def test_draft_need_edit_page_and_api(world, client):
+    member = world.user("enterprise_member")
+    need = services.create_need(acting_user=member, organisation_id=world.orgs["suzhou:enterprise"].pk,
+                                jurisdiction="suzhou", **need_data())
+    client.force_login(member)
+    assert 'data-testid="edit-need"' in client.get(f"/scenarios/needs/{need.pk}/").content.decode()
+    form = client.get(f"/scenarios/needs/{need.pk}/edit/").content.decode()
+    assert "缺陷检出率" in form and "300000" in form
+    post = {"title": "汽车零部件缺陷检测（二期）", "domain": "industry.manufacturing", "problem": "外观缺陷检测",
+            "budget_min_cny": "900000", "budget_max_cny": "800000", "visibility": "public",
+            "kpi_name": ["缺陷检出率"], "kpi_target": ["99.5"], "kpi_unit": ["%"], "kpi_direction": ["ge"]}
+    events = AuditEvent.objects.count()
+    page = client.post(f"/scenarios/needs/{need.pk}/edit/", post).content.decode()
+    assert "预算下限不能高于预算上限" in page and "汽车零部件缺陷检测（二期）" in page  # input kept
+    need.refresh_from_db()
+    assert need.title == "汽车零部件表面缺陷检测" and AuditEvent.objects.count() == events
+    client.post(f"/scenarios/needs/{need.pk}/edit/", dict(post, budget_min_cny="500000"))
+    need.refresh_from_db()
+    assert need.title == "汽车零部件缺陷检测（二期）" and need.budget_min_cny == 500000
+    assert [str(k) for k in need.kpis.all()] == ["缺陷检出率 ≥ 99.5 %"]
+    assert AuditEvent.objects.filter(action="scenarios.need_updated").count() == 1
+    # API: partial change; a missing unit is refused naming the field
+    response = client.put(f"/api/v1/scenarios/needs/{need.pk}", {"kpis": [{"name": "耗时", "target_value": 2}]},
+                          content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "kpis[0].unit"
+    response = client.put(f"/api/v1/scenarios/needs/{need.pk}", {"required_qualifications": ["等保三级"]},
+                          content_type="application/json")
+    assert response.status_code == 200 and response.json()["required_qualifications"] == ["等保三级"]
+    assert response.json()["title"] == "汽车零部件缺陷检测（二期）"
+    # the department reviews, it does not rewrite the owner's need; a submitted need is no longer editable
+    with pytest.raises(PermissionDeniedError):
+        services.update_need(acting_user=world.user("official"), need_id=need.pk, title="改写")
+    services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    _refused("not_draft", "status", services.update_need, acting_user=member, need_id=need.pk, title="再改")
