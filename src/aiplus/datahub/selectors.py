@@ -12,9 +12,11 @@ from django.utils import timezone
 from aiplus.core.errors import NotFoundError
 from aiplus.core.models import TimerStatus, WorkflowTimer
 from aiplus.datahub import dcat
+from aiplus.datahub.crossborder.counters import registry_period_start
 from aiplus.datahub.crossborder.deadlines import add_months
 from aiplus.datahub.models import (
     AccessRequest,
+    AnnualCounter,
     DataAsset,
     DataService,
     Dataset,
@@ -24,6 +26,7 @@ from aiplus.datahub.models import (
     Modality,
     OpenAttribute,
     PathDecision,
+    Processor,
     SecurityProfile,
 )
 from aiplus.datahub.search import query_filter
@@ -166,6 +169,29 @@ def duties(user: Any, organisation_id: int, today: dt.date | None = None) -> lis
         result.append(_duty("incident_report", incident_hours, applies=True, due_on=incident.report_due_at,
                             overdue=incident.report_due_at < now, detail=incident.title, object_id=incident.pk))
     return result
+
+
+def processors(user: Any) -> QuerySet[Processor]:
+    return Processor.objects.restrict(user, "view").select_related("organisation", "jurisdiction").order_by("id")
+
+
+@dataclass(frozen=True)
+class CounterRow:
+    processor: Any
+    period_start: dt.date
+    pi_people: int
+    sensitive_pi_people: int
+
+
+def current_counters(user: Any, today: dt.date | None = None) -> list[CounterRow]:
+    """Each visible processor's people sent abroad in the counting period that contains `today` (zero after the
+    1 January reset until the first transfer of the new period is recorded)."""
+    today = today or timezone.localdate()
+    start = registry_period_start(parameters(), today)
+    rows = list(processors(user))
+    stored = {c.processor_id: c for c in AnnualCounter.objects.filter(processor__in=rows, period_start=start)}
+    return [CounterRow(p, start, stored[p.pk].pi_people if p.pk in stored else 0,
+                       stored[p.pk].sensitive_pi_people if p.pk in stored else 0) for p in rows]
 
 
 def transfers(user: Any) -> QuerySet[PathDecision]:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("access/<int:request_id>/act/", views.access_request_act, name="access_request_act"),
     path("assess/", views.assess, name="assess"),
     path("assess/decision/", views.assess_decision, name="assess_decision"),
+    path("assess/record/", views.assess_record, name="assess_record"),
     path("filings/", views.filings, name="filings"),
     path("filings/<int:filing_id>/receipt/", views.filing_receipt, name="filing_receipt"),
     path("assets/", views.assets, name="assets"),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.pathway import assess_transfer
 from aiplus.datahub.crossborder.payload import KIND_TRANSFER, decision_json, validation_errors
-from aiplus.datahub.models import AssetLevel, Grade, Modality, OpenAttribute
+from aiplus.datahub.models import AssetLevel, Grade, Modality, OpenAttribute, Processor
 from aiplus.regulation.runtime import parameters
 
 PAGE_SIZE = 25
@@ -132,9 +133,41 @@ def assess(request: HttpRequest) -> HttpResponse:
     else:
         context = {"questions": list(BASE_QUESTIONS), "values": {}, "checked": [], "claims": [], "answered": []}
     context.update(rows=_question_rows(context), categories=list(CATEGORY_LABELS.items()),
-                   exemptions=[e.value for e in Exemption])
+                   exemptions=[e.value for e in Exemption], record_processors=_own_processors(request.user))
     template = "datahub/partials/assessment.html" if getattr(request, "htmx", False) else "datahub/assess.html"
     return render(request, template, context)
+
+
+def _own_processors(user: Any) -> list[Any]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Processor.objects.restrict(user, "change").select_related("organisation").order_by("id"))
+
+
+@login_required
+@require_POST
+def assess_record(request: HttpRequest) -> HttpResponse:
+    """Record the assessed transfer for one of the user's processors: decided again on the processor's stored
+    facts and annual counter, then added to that counter (the form's own processor and cumulative answers are
+    not used)."""
+    payload, _answered = _payload(request.POST)
+    try:
+        record = services.record_transfer(
+            acting_user=request.user, processor_id=_int_or_none(request.POST.get("processor", ""), "processor") or 0,
+            transfer=payload.get("transfer", {}), exemptions_claimed=payload.get("exemptions_claimed", []),
+            milestones=payload.get("milestones", {}))
+    except ServiceError as error:
+        messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+    else:
+        outcome = record.decision.outcome
+        messages.success(request, _("已记录本次数据出境并计入年度累计：%(o)s") % {
+            "o": OUTCOME_LABELS.get(outcome, outcome)})
+    target = reverse("datahub:filings")
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @require_POST
@@ -276,6 +309,13 @@ DOCUMENT_LABELS = {"legal_representative_id_copy": _("法定代表人身份证�
 
 def _filings_post(request: HttpRequest) -> None:
     post = request.POST
+    if post.get("action") == "processor":
+        services.register_processor(
+            acting_user=request.user, organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
+            is_ciio=post.get("is_ciio") == "true", in_ftz=post.get("in_ftz") == "true",
+            ftz_code=post.get("ftz_code", "").strip())
+        messages.success(request, _("数据处理者信息已保存。"))
+        return
     if post.get("action") == "file":
         services.file_gba_filing(acting_user=request.user,
                                  filing_id=_int_or_none(post.get("filing", ""), "filing") or 0,
@@ -323,7 +363,8 @@ def filings(request: HttpRequest) -> HttpResponse:
         "rows": [(f, timers.get(f.pk)) for f in rows], "deadlines": deadlines,
         "transfers": transfers, "today": timezone.localdate(),
         "own_ids": own, "own_organisations": list(Organisation.objects.filter(pk__in=own).order_by("name")),
-        "documents": list(DOCUMENT_LABELS.items()), "categories": list(CATEGORY_LABELS.items())})
+        "documents": list(DOCUMENT_LABELS.items()), "categories": list(CATEGORY_LABELS.items()),
+        "counters": selectors.current_counters(request.user)})
 
 
 @login_required

@@ -373,3 +373,47 @@ def test_coverage_declares_suzhou_32_and_guangdong_8_and_23(capsys):
     assert {"datahub.catalogue", "datahub.conditional_access", "datahub.classification"} <= features("guangdong", 8)
     assert {"datahub.gba_filing", "datahub.crossborder", "rule:crossborder.gba_standard_contract"} <= \
         features("guangdong", 23)
+
+
+# --- processors, recorded transfers and their annual counters on the pages -------------------------------------
+
+ASSESSED = {"transfer.recipient": "Example GmbH", "transfer.country_or_region": "DE",
+            "transfer.data_categories": ["personal"], "transfer.transfer_on": "2025-06-02",
+            "transfer.important_data_designated": "false", "processor.is_ciio": "false",
+            "transfer.pi_people": "60000", "cumulative.pi_people": "0"}
+
+
+def test_processor_page_and_recording_assessed_transfers_update_the_counter(world, client):
+    member = world.user("enterprise_member")
+    organisation = world.orgs["suzhou:enterprise"]
+    client.force_login(member)
+    client.post("/data/filings/", {"action": "processor", "organisation": organisation.pk, "is_ciio": "false",
+                                   "in_ftz": "false"})
+    processor = selectors.processors(member).get()
+    assessed = client.post("/data/assess/", ASSESSED, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="assess-record"' in assessed
+    first = client.post("/data/assess/record/", {**ASSESSED, "processor": processor.pk})
+    assert first.status_code == 302
+    # The second 60,000 crosses 100,000 on the stored counter, whatever the form said about the cumulative count.
+    client.post("/data/assess/record/", {**ASSESSED, "processor": processor.pk,
+                                         "milestones.contract_effective_on": "2025-06-03"})
+    outcomes = [d.outcome for d in selectors.transfers(member).order_by("id")]
+    assert outcomes == ["exempt", "standard_contract_or_certification"]
+    counters = selectors.current_counters(member, today=dt.date(2025, 12, 31))
+    assert [(c.period_start, c.pi_people) for c in counters] == [(dt.date(2025, 1, 1), 120_000)]
+    assert [(c.period_start, c.pi_people) for c in selectors.current_counters(member, today=dt.date(2026, 1, 1))] \
+        == [(dt.date(2026, 1, 1), 0)]
+    # Bad input names the field and writes nothing.
+    before = AuditEvent.objects.count()
+    page = client.post("/data/assess/record/", {**ASSESSED, "processor": processor.pk, "transfer.pi_people": "-5"},
+                       follow=True).content.decode()
+    assert "transfer.pi_people" in page and AuditEvent.objects.count() == before
+    # Another region's enterprise cannot record for this processor.
+    client.force_login(world.user("enterprise_member", "shenzhen"))
+    client.post("/data/assess/record/", {**ASSESSED, "processor": processor.pk})
+    assert AuditEvent.objects.count() == before
+    # Officials of Suzhou see the processor's counter and the pending filing deadline.
+    client.force_login(world.user("official", "suzhou"))
+    page = client.get("/data/filings/").content.decode()
+    assert f'data-processor="{processor.pk}"' in page
+    assert "订立标准合同或通过个人信息保护认证" in page
