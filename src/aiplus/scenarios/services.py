@@ -227,7 +227,10 @@ def transition_need(*, acting_user: User, need_id: int, transition: str, comment
         raise ServiceError("publish_by_list", _("场景需求须通过场景清单批次发布。"), "transition")
     if transition == "submit" and not need.kpis.exists():
         raise ServiceError("kpis_required", _("至少填写一项可量化的验收指标。"), "kpis")
+    was_published = need.status == NeedStatus.PUBLISHED
     result = rules.need_workflow(need).apply(need, transition, acting_user=acting_user, comment=comment)
+    if was_published:  # a closed or withdrawn need leaves the matching index (in the background)
+        _queue_matching("need", need.pk)
     return result  # type: ignore[return-value]
 
 

@@ -369,3 +369,41 @@ def test_draft_need_edit_page_and_api(world, client):
         services.update_need(acting_user=world.user("official"), need_id=need.pk, title="改写")
     services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
     _refused("not_draft", "status", services.update_need, acting_user=member, need_id=need.pk, title="再改")
+
+
+def test_closing_a_published_need_takes_it_out_of_the_index_in_the_background(
+        world, make_org, django_capture_on_commit_callbacks):
+    (good, _), _lacking = _suppliers(world, make_org)
+    need = published_need(world)
+    refresh_matching.call("need", need.pk)
+    profile = CapabilityProfile.objects.get(organisation=good)
+    assert need in [m["need"] for m in matching_index.needs_for(profile)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.transition_need(acting_user=world.user("official"), need_id=need.pk, transition="close")
+    assert len(callbacks) == 1  # the refresh is queued, not run in the request
+    refresh_matching.call("need", need.pk)
+    assert need not in [m["need"] for m in matching_index.needs_for(profile)]
+
+
+# -- working-day timers --------------------------------------------------------------------------------------------
+
+def test_notice_and_objection_deadlines_count_official_working_days(call_world, monkeypatch):
+    import datetime as dt
+
+    from aiplus.experts.selectors import drawn_users
+    from aiplus.scenarios.testing import score_all
+
+    world, _need, call, _pool, _suppliers = call_world
+    official = world.user("official")
+    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
+    call = services.draw_reviewers(acting_user=official, call_id=call.pk, seed=7)
+    score_all(call, drawn_users(call.draw_id))
+    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 9, 30))  # the day before National Day
+    call = services.start_notice(acting_user=official, call_id=call.pk)
+    call.refresh_from_db()
+    # 7 working days (scenarios.suzhou.public_notice_days) skip the National Day holiday: 15 October, not 7 October
+    assert rules.param(call.jurisdiction, "scenarios", "public_notice_days") == 7
+    assert (call.notice_starts_on, call.notice_ends_on) == (dt.date(2026, 9, 30), dt.date(2026, 10, 15))
+    objection = services.file_objection(acting_user=world.user("public"), call_id=call.pk, text="评分依据不清")
+    # 10 working days (scenarios.suzhou.objection_answer_working_days) from 30 September
+    assert objection.answer_due_on == dt.date(2026, 10, 20)
