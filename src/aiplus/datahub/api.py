@@ -131,6 +131,29 @@ class TransferOut(Schema):
     next_due_on: dt.date | None = Field(None, alias="decision.next_due_on")
 
 
+class ProcessorIn(Schema):
+    organisation_id: int
+    is_ciio: bool = False
+    in_ftz: bool = False
+    ftz_code: str = ""
+
+
+class ProcessorOut(Schema):
+    id: int
+    organisation: str = Field(..., alias="processor.organisation.name")
+    organisation_id: int = Field(..., alias="processor.organisation_id")
+    is_ciio: bool = Field(..., alias="processor.is_ciio")
+    in_ftz: bool = Field(..., alias="processor.in_ftz")
+    ftz_code: str = Field(..., alias="processor.ftz_code")
+    period_start: dt.date
+    pi_people: int
+    sensitive_pi_people: int
+
+    @staticmethod
+    def resolve_id(obj: Any) -> int:
+        return int(obj.processor.pk)
+
+
 class FilingIn(Schema):
     organisation_id: int
     case: GbaContractCase
@@ -244,6 +267,19 @@ def assess(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
 def assess_gba(request: HttpRequest, case: GbaContractCase) -> dict[str, Any]:
     """May the parties use the GBA personal-information standard contract?"""
     return decision_json(assess_gba_contract(parameters(), case, add_working_days), KIND_GBA)
+
+
+@router.get("/processors", response=list[ProcessorOut], auth=AUTHENTICATED)
+def processors(request: HttpRequest, on: dt.date | None = None) -> Any:
+    """Each visible processor with its people sent abroad since the start of the counting period containing `on`
+    (default today; the counters restart every 1 January)."""
+    return selectors.current_counters(request.user, today=on)
+
+
+@router.post("/processors", response={201: ProcessorOut}, auth=AUTHENTICATED)
+def register_processor(request: HttpRequest, payload: ProcessorIn) -> tuple[int, Any]:
+    processor = services.register_processor(acting_user=request.user, **payload.dict())
+    return 201, next(c for c in selectors.current_counters(request.user) if c.processor.pk == processor.pk)
 
 
 @router.post("/transfers", response={201: TransferOut}, auth=AUTHENTICATED)

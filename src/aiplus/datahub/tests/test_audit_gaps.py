@@ -417,3 +417,30 @@ def test_processor_page_and_recording_assessed_transfers_update_the_counter(worl
     page = client.get("/data/filings/").content.decode()
     assert f'data-processor="{processor.pk}"' in page
     assert "订立标准合同或通过个人信息保护认证" in page
+
+
+def test_api_processors_and_counters(world, client):
+    client.force_login(world.user("enterprise_member"))
+    organisation = world.orgs["suzhou:enterprise"]
+    created = client.post("/api/v1/data/processors", json.dumps({"organisation_id": organisation.pk}),
+                          content_type="application/json")
+    assert created.status_code == 201 and created.json()["pi_people"] == 0
+    processor_id = created.json()["id"]
+    transfer = {"recipient": "Example GmbH", "country_or_region": "DE", "data_categories": ["personal"],
+                "important_data_designated": False, "pi_people": 70_000, "sensitive_pi_people": 0,
+                "transfer_on": "2025-06-02"}
+    for _ in range(2):
+        client.post("/api/v1/data/transfers", json.dumps({"processor_id": processor_id, "transfer": transfer}),
+                    content_type="application/json")
+    rows = client.get("/api/v1/data/processors", {"on": "2025-07-01"}).json()
+    assert rows == [{"id": processor_id, "organisation": organisation.name, "organisation_id": organisation.pk,
+                     "is_ciio": False, "in_ftz": False, "ftz_code": "", "period_start": "2025-01-01",
+                     "pi_people": 140_000, "sensitive_pi_people": 0}]
+    assert client.get("/api/v1/data/processors", {"on": "2026-01-01"}).json()[0]["pi_people"] == 0
+    client.force_login(world.user("enterprise_member", "shenzhen"))
+    assert client.get("/api/v1/data/processors").json() == []
+    response = client.post("/api/v1/data/processors", json.dumps({"organisation_id": organisation.pk}),
+                           content_type="application/json")
+    assert response.status_code in (400, 403)
+    assert response.json()["code"] in ("unknown_organisation", "permission_denied")
+    assert not selectors.processors(world.admin).exclude(pk=processor_id).exists()
