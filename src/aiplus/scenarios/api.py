@@ -89,6 +89,18 @@ class NeedUpdateIn(Schema):
     kpis: list[KpiIO] | None = None
 
 
+class FacetOut(Schema):
+    code: str
+    name: str = ""
+    count: int
+
+
+class FacetsOut(Schema):
+    status: list[FacetOut]
+    domain: list[FacetOut]
+    jurisdiction: list[FacetOut]
+
+
 class CoPublishIn(Schema):
     jurisdictions: list[str]
 
@@ -343,6 +355,16 @@ def _match_rows(ranked: list[dict[str, Any]], excluded: list[dict[str, Any]], ke
 def list_needs(request: HttpRequest, q: str = "", domain: str = "", status: str = "", jurisdiction: str = "") -> Any:
     return selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction
                            ).prefetch_related("co_publishers")
+
+
+@router.get("/needs/facets", response=FacetsOut)
+def need_facets(request: HttpRequest, q: str = "", domain: str = "", status: str = "", jurisdiction: str = "") -> Any:
+    """Counts of the needs matching the same filters as /needs, by status, domain and jurisdiction."""
+    qs = selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction)
+    raw = selectors.facets(qs)
+    return {"status": [{"code": c, "count": n} for c, n in raw["status"]],
+            "domain": [{"code": c, "count": n} for c, n in raw["domain"]],
+            "jurisdiction": [{"code": c, "name": name, "count": n} for c, name, n in raw["jurisdiction"]]}
 
 
 @router.post("/needs", response={201: NeedOut}, auth=AUTHENTICATED)

@@ -125,7 +125,7 @@ def _members(organisation_id: int) -> list[Any]:
 @transaction.atomic
 def refresh(kind: str, pk: int) -> dict[str, Any]:
     """Bump the index version (every process rebuilds on its next read) and notify strong matches of the record."""
-    state, _ = MatchingState.objects.get_or_create(pk=1)
+    state, _created = MatchingState.objects.get_or_create(pk=1)
     MatchingState.objects.filter(pk=state.pk).update(version=F("version") + 1)
     eng = build()
     with _lock:
@@ -140,7 +140,7 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                 if profile is None:
                     continue
                 for user in _members(profile.organisation_id):
-                    notify(recipient=user, verb="scenarios.strong_match", title=f"新的强匹配场景需求：{need.title}",
+                    notify(recipient=user, verb="scenarios.strong_match", title=str(_("新的强匹配场景需求：%(t)s") % {"t": need.title}),
                            body="; ".join(match.explanation.lines()), link=f"/scenarios/needs/{need.pk}/")
                     sent += 1
     elif kind == "profile":
@@ -154,7 +154,7 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                     continue
                 for user in _members(need.owner_id):
                     notify(recipient=user, verb="scenarios.strong_match",
-                           title=f"新的强匹配供给方：{profile.organisation.name}",
+                           title=str(_("新的强匹配供给方：%(o)s") % {"o": profile.organisation.name}),
                            body="; ".join(match.explanation.lines()), link=f"/scenarios/needs/{need.pk}/")
                     sent += 1
     return {"kind": kind, "id": pk, "notified": sent}

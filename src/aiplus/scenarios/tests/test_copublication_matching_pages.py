@@ -276,6 +276,11 @@ def test_chinese_search_segments_folds_synonyms_and_shows_facets(world, client):
     page = client.get("/scenarios/?q=养老").content.decode()
     assert 'data-testid="need-facets"' in page and "民生福祉" in page and "苏州" in page
     assert "智慧养老服务" in page and "冲压件质量检测" not in page
+    facets = client.get("/api/v1/scenarios/needs/facets", {"q": "养老"}).json()
+    assert facets["domain"] == [{"code": "livelihood", "name": "", "count": 1}]
+    assert facets["jurisdiction"][0]["code"] == "suzhou" and facets["jurisdiction"][0]["count"] == 1
+    assert [n["title"] for n in client.get("/api/v1/scenarios/needs", {"q": "质检"}).json()["items"]] == \
+        ["冲压件质量检测"]
     profiles_page = client.get("/scenarios/profiles/").content.decode()
     assert 'data-testid="profile-facets"' in profiles_page
 
