@@ -140,7 +140,8 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                 if profile is None:
                     continue
                 for user in _members(profile.organisation_id):
-                    notify(recipient=user, verb="scenarios.strong_match", title=str(_("新的强匹配场景需求：%(t)s") % {"t": need.title}),
+                    notify(recipient=user, verb="scenarios.strong_match",
+                           title=str(_("新的强匹配场景需求：%(t)s") % {"t": need.title}),
                            body="; ".join(match.explanation.lines()), link=f"/scenarios/needs/{need.pk}/")
                     sent += 1
     elif kind == "profile":

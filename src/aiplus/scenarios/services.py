@@ -315,7 +315,8 @@ def co_publish_need(*, acting_user: User, need_id: int, jurisdictions: list[str]
     officials = RoleAssignment.objects.select_related("user").filter(
         role=permissions.OFFICIAL, active=True, jurisdiction__in=partners)
     for assignment in officials:
-        notify(recipient=assignment.user, verb="scenarios.co_published", title=str(_("联合发布场景需求：%(t)s") % {"t": need.title}),
+        notify(recipient=assignment.user, verb="scenarios.co_published",
+               title=str(_("联合发布场景需求：%(t)s") % {"t": need.title}),
                body=need.jurisdiction.name_zh, link=f"/scenarios/needs/{need.pk}/")
     audit.record(actor=acting_user, action="scenarios.need_co_published", instance=need,
                  before={"co_publishers": sorted(existing)},
