@@ -179,6 +179,18 @@ def update_dataset(*, acting_user: Any, dataset_id: int, distributions: list[dic
     return dataset
 
 
+def _existing[T](model: type[T], user: Any, identifier: str, where: str) -> T | None:
+    """The row an imported entry would update: only one the user may change (an import never takes over
+    another provider's dataset or service)."""
+    found = model.objects.filter(identifier=identifier).first()  # type: ignore[attr-defined]
+    if found is not None and not model.objects.restrict(user, "change").filter(  # type: ignore[attr-defined]
+            pk=found.pk).exists():
+        error = PermissionDeniedError(_("标识符 %(i)s 已被其他提供方使用，不能导入覆盖。") % {"i": identifier})
+        error.field = f"{where}.dct:identifier"
+        raise error
+    return found  # type: ignore[no-any-return]
+
+
 @transaction.atomic
 def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str, int]:
     """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue."""
@@ -219,7 +231,7 @@ def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str,
         jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
         distributions = values.pop("distributions")
         identifier = values.pop("identifier")
-        dataset = Dataset.objects.filter(identifier=identifier).first() or Dataset(identifier=identifier)
+        dataset = _existing(Dataset, acting_user, identifier, where) or Dataset(identifier=identifier)
         for name, value in values.items():
             setattr(dataset, name, value)
         dataset.provider, dataset.jurisdiction_id = provider, jurisdiction_id
@@ -238,13 +250,13 @@ def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str,
         jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
         serves = values.pop("serves")
         identifier = values.pop("identifier")
-        service = DataService.objects.filter(identifier=identifier).first() or DataService(identifier=identifier)
+        service = _existing(DataService, acting_user, identifier, where) or DataService(identifier=identifier)
         for name, value in values.items():
             setattr(service, name, value)
         service.provider, service.jurisdiction_id = provider, jurisdiction_id
         _full_clean(service)
         service.save()
-        service.serves.set(Dataset.objects.filter(identifier__in=serves))
+        service.serves.set(Dataset.objects.restrict(acting_user, "view").filter(identifier__in=serves))
         counts["services"] += 1
     audit.record(actor=acting_user, action="datahub.catalogue_imported", object_type="datahub.catalogue",
                  object_id="dcat", object_repr="DCAT-AP", after=counts,

@@ -444,3 +444,20 @@ def test_api_processors_and_counters(world, client):
     assert response.status_code in (400, 403)
     assert response.json()["code"] in ("unknown_organisation", "permission_denied")
     assert not selectors.processors(world.admin).exclude(pk=processor_id).exists()
+
+
+def test_import_cannot_take_over_another_providers_dataset(world, tmp_path):
+    from aiplus.core.errors import PermissionDeniedError
+
+    build_catalogue(world)
+    document = json.loads(export_text(tmp_path, "a.jsonld", world.admin.username))
+    shenzhen = world.orgs["shenzhen:provider"]
+    for node in document["dcat:dataset"]:
+        node["dct:publisher"]["dct:identifier"] = shenzhen.credit_code
+        node["aiplus:jurisdiction"] = "shenzhen"
+    document["dcat:service"] = []
+    before = export_text(tmp_path, "before.jsonld", world.admin.username), AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError) as error:
+        services.import_catalogue(acting_user=world.user("provider", "shenzhen"), document=document)
+    assert error.value.field == "dcat:dataset[0].dct:identifier"
+    assert (export_text(tmp_path, "after.jsonld", world.admin.username), AuditEvent.objects.count()) == before
