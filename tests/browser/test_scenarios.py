@@ -198,3 +198,61 @@ def test_need_to_call_to_pilot_to_case_to_replication(live_server, page, cast, a
     page.goto(case_url)
     assert page.get_by_test_id("replications").inner_text() == "1"
     page.screenshot(path=str(artifacts / "scenarios-5-replicated.png"), full_page=True)
+
+
+def test_supplier_profile_matches_and_co_publication(live_server, page, cast, artifacts):
+    """A supplier fills its capability profile in the form and sees the need it matches, with the explanation;
+    the official co-publishes the need with Shenzhen; the taxonomy is reachable from the navigation."""
+    from aiplus.scenarios import services
+    from aiplus.scenarios.models import CapabilityProfile
+    from aiplus.scenarios.tasks import refresh_matching
+    from aiplus.scenarios.testing import need_data
+
+    base = live_server.url
+    owner, official = cast["owner"], cast["official"]
+    need = services.create_need(acting_user=owner, organisation_id=cast["orgs"]["owner"].pk, jurisdiction="suzhou",
+                                **need_data(required_qualifications=["ISO9001"]))
+    services.transition_need(acting_user=owner, need_id=need.pk, transition="submit")
+    services.transition_need(acting_user=official, need_id=need.pk, transition="review")
+    services.publish_list(acting_user=official, jurisdiction="suzhou", need_ids=[need.pk])
+
+    # 1. the second supplier fills its profile through the form
+    login(page, base, "supplier1")
+    page.goto(base + "/scenarios/profiles/")
+    page.get_by_test_id("new-profile").click()
+    form = page.get_by_test_id("profile-form")
+    form.get_by_label("产品与服务").fill("冲压件视觉缺陷检测系统")
+    form.get_by_label("能力描述").fill("汽车零部件外观缺陷检测，工业视觉，私有化部署")
+    form.get_by_label("场景领域").select_option("industry.manufacturing")
+    form.get_by_label("所用模型（逗号分隔）").fill("YOLOv8")
+    form.get_by_label("资质（逗号分隔）").fill("ISO9001")
+    form.get_by_label("服务地区代码（逗号分隔，如 suzhou）").fill("suzhou")
+    form.get_by_label("报价下限（元）").fill("200000")
+    form.get_by_label("报价上限（元）").fill("600000")
+    submit(page, page.get_by_test_id("save-profile"))
+    profile = CapabilityProfile.objects.get(organisation=cast["orgs"]["suppliers"][1])
+    assert page.url.endswith(f"/scenarios/profiles/{profile.pk}/") and profile.models_used == ["YOLOv8"]
+
+    # 2. the background worker refreshes the index; the supplier sees the need, ranked and explained
+    refresh_matching.call("profile", profile.pk)
+    page.reload()
+    matches = page.get_by_test_id("matches").inner_text()
+    assert need.title in matches and "文本相关度" in matches
+    page.screenshot(path=str(artifacts / "scenarios-6-profile-matches.png"), full_page=True)
+
+    # 3. the owner's view: the supplier without ISO9001 is listed as excluded, with the constraint
+    login(page, base, "owner")
+    page.goto(f"{base}/scenarios/needs/{need.pk}/")
+    assert "冲压件视觉缺陷检测系统" in page.get_by_test_id("matches").inner_text()
+    assert "ISO9001" in page.get_by_test_id("excluded").inner_text()
+
+    # 4. the official co-publishes the need with Shenzhen
+    login(page, base, "official")
+    page.goto(f"{base}/scenarios/needs/{need.pk}/")
+    page.get_by_test_id("co-publish-input").fill("shenzhen")
+    submit(page, page.get_by_test_id("co-publish"))
+    assert "深圳" in page.get_by_test_id("co-publishers").inner_text()
+    page.get_by_role("link", name="场景分类").first.click()
+    page.wait_for_url("**/scenarios/taxonomy/")
+    assert "民生福祉" in page.get_by_test_id("gd-table").inner_text()
+    page.screenshot(path=str(artifacts / "scenarios-7-taxonomy.png"), full_page=True)
