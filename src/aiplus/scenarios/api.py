@@ -428,8 +428,8 @@ def publish_list(request: HttpRequest, payload: ListIn) -> Any:
 
 @router.get("/profiles", response=list[ProfileOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_profiles(request: HttpRequest, q: str = "") -> Any:
-    return selectors.profiles(_user(request), search=q)
+def list_profiles(request: HttpRequest, q: str = "", domain: str = "") -> Any:
+    return selectors.profiles(_user(request), search=q, domain=domain)
 
 
 @router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)

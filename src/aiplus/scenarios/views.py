@@ -221,21 +221,18 @@ def _is_official(user: Any) -> bool:
 
 def profiles(request: HttpRequest) -> HttpResponse:
     """Capability profiles, searchable in Chinese, with a domain facet; members see links to add or edit theirs."""
-    qs = selectors.profiles(request.user, search=request.GET.get("q", ""))
     domain = request.GET.get("domain", "")
-    rows = list(qs)
-    counts: dict[str, int] = {}
-    for profile in rows:
-        for code in {rules.top_domain(d) for d in profile.domains}:
-            counts[code] = counts.get(code, 0) + 1
-    if domain:
-        rows = [p for p in rows if any(d == domain or d.startswith(f"{domain}.") for d in p.domains)]
+    search = request.GET.get("q", "")
+    tops = [code for code, _name in rules.domain_choices(_lang()) if "." not in code]
+    counts = selectors.profile_facets(selectors.profiles(request.user, search=search), tops)
+    page = Paginator(selectors.profiles(request.user, search=search, domain=domain), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     orgs = _member_orgs(request.user) if request.user.is_authenticated else []
+    org_ids = {o.pk for o in orgs}
     return render(request, "scenarios/profiles.html", {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), "orgs": orgs,
-        "q": request.GET.get("q", ""), "domain": domain,
-        "facets": [(code, rules.domain_name(code, _lang()), n) for code, n in sorted(counts.items())],
-        "own_ids": {p.pk for p in rows if p.organisation_id in {o.pk for o in orgs}},
+        "page": page, "orgs": orgs, "q": search, "domain": domain,
+        "facets": [(code, rules.domain_name(code, _lang()), counts[code]) for code in tops if counts[code]],
+        "own_ids": {p.pk for p in page if p.organisation_id in org_ids},
         "is_official": _is_official(request.user)})
 
 

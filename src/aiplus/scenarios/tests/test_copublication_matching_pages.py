@@ -281,8 +281,18 @@ def test_chinese_search_segments_folds_synonyms_and_shows_facets(world, client):
     assert facets["jurisdiction"][0]["code"] == "suzhou" and facets["jurisdiction"][0]["count"] == 1
     assert [n["title"] for n in client.get("/api/v1/scenarios/needs", {"q": "质检"}).json()["items"]] == \
         ["冲压件质量检测"]
+    provider = world.user("provider")
+    for products, domains in (("工业质检一体机", ["industry.manufacturing"]), ("养老陪护机器人", ["livelihood"])):
+        services.save_profile(acting_user=provider, organisation_id=world.orgs["suzhou:provider"].pk,
+                              products=products, description=products, domains=domains)
     profiles_page = client.get("/scenarios/profiles/").content.decode()
     assert 'data-testid="profile-facets"' in profiles_page
+    assert "产业发展 (1)" in profiles_page and "民生福祉 (1)" in profiles_page
+    filtered = client.get("/scenarios/profiles/", {"domain": "industry"}).content.decode()
+    assert "工业质检一体机" in filtered and "养老陪护机器人" not in filtered
+    assert [p["products"] for p in client.get("/api/v1/scenarios/profiles", {"domain": "livelihood"}).json()[
+        "items"]] == ["养老陪护机器人"]
+    assert "养老陪护机器人" in client.get("/scenarios/profiles/", {"q": "陪护"}).content.decode()
 
 
 # -- pages for every role -------------------------------------------------------------------------------------------
