@@ -45,3 +45,47 @@ def test_member_submits_a_request_and_sees_its_placement(live_server, page, netw
     page.get_by_test_id("job-link").click()
     page.wait_for_url("**/jobs/*/")
     assert "100" in page.content()
+
+
+def test_official_uses_the_map_voucher_forms_and_savings_simulation(live_server, page, network, artifacts,
+                                                                   tmp_path, monkeypatch):
+    from aiplus.compute.tests.test_officials import tiny_trace
+
+    monkeypatch.setenv("AIPLUS_TRACES_DIR", str(tiny_trace(tmp_path)))
+    page.goto(live_server.url + "/")
+    page.get_by_test_id("login-link").click()
+    page.fill("#id_username", "suzhou-official")
+    page.fill("#id_password", "x-password-123")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url("**/dashboard/")
+
+    page.goto(live_server.url + "/compute/")
+    page.wait_for_selector("[data-testid=capacity-map] canvas")
+    page.screenshot(path=str(artifacts / "compute-capacity-map.png"), full_page=True)
+
+    page.goto(live_server.url + "/compute/vouchers/")
+    page.fill("#id_name", "园区算力券（测试）")
+    page.select_option("#id_jurisdiction", "suzhou")
+    page.select_option("#id_parameter_prefix", "vouchers.suzhou_compute")
+    page.fill("#id_budget_cny", "100000")
+    page.fill("#id_valid_from", "2026-01-01")
+    page.fill("#id_valid_until", "2026-12-31")
+    page.get_by_test_id("programme-submit").click()
+    page.wait_for_selector("[data-testid=created]")
+    assert "园区算力券（测试）" in page.get_by_test_id("programmes").inner_text()
+    page.select_option("#id_programme_id", label="园区算力券（测试）")
+    page.fill("#id_amount_cny", "2000")
+    page.get_by_test_id("quota-submit").click()
+    page.wait_for_selector("[data-testid=created]")
+    assert "2000" in page.get_by_test_id("quotas").inner_text()
+
+    page.goto(live_server.url + "/compute/savings/")
+    page.select_option("#id_region", "suzhou")
+    page.fill("#id_max_jobs", "200")
+    page.get_by_test_id("savings-submit").click()
+    page.wait_for_url("**/compute/savings/*/")
+    assert page.get_by_test_id("study-status").inner_text() == "已完成"
+    table = page.get_by_test_id("study-table").inner_text()
+    assert "平台调度" in table and "费用" in table
+    page.wait_for_selector("#study-chart canvas")
+    page.screenshot(path=str(artifacts / "compute-savings.png"), full_page=True)

@@ -215,9 +215,10 @@ def solve(
         assign = greedy_assign(prob, rows, prob.capacity.copy(), prob.voucher_limit.copy())
         status = "heuristic"
         solve_seconds = time.perf_counter() - t0
-        tb = time.perf_counter()
-        bound, bound_method = _bound(prob, rows, npairs, opts, _objective(prob, rows, assign))
-        bound_seconds = time.perf_counter() - tb
+        if opts.compute_bound:
+            tb = time.perf_counter()
+            bound, bound_method = _bound(prob, rows, npairs, opts, _objective(prob, rows, assign))
+            bound_seconds = time.perf_counter() - tb
     elif (uncoupled := _uncoupled(prob, rows)) is not None:
         # Every job's best pool fits with all the others': that assignment is optimal, no search needed.
         assign, status, used_method = uncoupled, "optimal", "uncoupled"
