@@ -567,8 +567,8 @@ def case_from_pilot(request: HttpRequest, pilot_id: int, payload: CaseIn) -> Any
 
 
 @router.get("/cases", response=list[CaseOut])
-def list_cases(request: HttpRequest, q: str = "") -> Any:
-    return selectors.cases(_user(request), search=q)
+def list_cases(request: HttpRequest, q: str = "", domain: str = "", jurisdiction: str = "") -> Any:
+    return selectors.cases(_user(request), search=q, domain=domain, jurisdiction=jurisdiction)
 
 
 @router.post("/cases/{case_id}/replications", response={201: NeedOut}, auth=AUTHENTICATED)

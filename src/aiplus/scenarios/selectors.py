@@ -165,11 +165,26 @@ def pilot(user: Any, pilot_id: int) -> Pilot:
     return found
 
 
-def cases(user: Any, *, search: str = "") -> QuerySet[Case]:
+def case_facets(qs: QuerySet[Case]) -> dict[str, list[tuple[Any, ...]]]:
+    """Counts of the listed cases by top-level domain (code, count) and by jurisdiction (code, name, count)."""
+    by_domain: dict[str, int] = {}
+    for code, n in qs.order_by().values_list("domain").annotate(n=Count("id", distinct=True)):
+        top = code.split(".")[0]
+        by_domain[top] = by_domain.get(top, 0) + n
+    return {"domain": sorted(by_domain.items()),
+            "jurisdiction": list(qs.order_by().values_list("jurisdiction__code", "jurisdiction__name_zh")
+                                 .annotate(n=Count("id", distinct=True)).order_by("jurisdiction__code"))}
+
+
+def cases(user: Any, *, search: str = "", domain: str = "", jurisdiction: str = "") -> QuerySet[Case]:
     qs = (Case.objects.restrict(user, "view").select_related("jurisdiction", "pilot__need__owner", "pilot__supplier")
           .annotate(replication_count=Count("replications", filter=~Q(replications__status="withdrawn"))))
     if search.strip():
         qs = qs.filter(search_q(search.strip(), ("title", "summary")))
+    if domain:
+        qs = qs.filter(Q(domain=domain) | Q(domain__startswith=f"{domain}."))
+    if jurisdiction:
+        qs = qs.filter(jurisdiction__code=jurisdiction)
     return qs
 
 

@@ -422,8 +422,14 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 
 def cases(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/cases.html", {"cases": selectors.cases(request.user,
-                                                                             search=request.GET.get("q", ""))})
+    search = request.GET.get("q", "")
+    qs = selectors.cases(request.user, search=search, domain=request.GET.get("domain", ""),
+                         jurisdiction=request.GET.get("jurisdiction", ""))
+    raw = selectors.case_facets(selectors.cases(request.user, search=search))
+    return render(request, "scenarios/cases.html", {
+        "cases": qs, "q": search,
+        "facets": {"domain": [(c, rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+                   "jurisdiction": raw["jurisdiction"]}})
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:

@@ -260,6 +260,16 @@ def test_full_call_scoring_notice_objection_award_pilot_case_replication(call_wo
     assert copy.replicated_from == case and copy.status == "draft" and copy.kpis.count() == len(KPIS)
     assert services.replication_counts()[case.pk] == 1
     assert AuditEvent.objects.filter(action="scenarios.need_replicated", object_id=str(copy.pk)).count() == 1
+    # the case list: Chinese search (质检 finds 质量检测 too) and facets by domain and place
+    from aiplus.scenarios import selectors
+
+    public = world.user("public")
+    assert list(selectors.cases(public, search="质检")) == [case]
+    assert list(selectors.cases(public, search="养老")) == []
+    assert selectors.cases(public, domain="industry").get() == case
+    assert not selectors.cases(public, domain="livelihood").exists()
+    facets = selectors.case_facets(selectors.cases(public))
+    assert facets["domain"] == [("industry", 1)] and facets["jurisdiction"][0][0] == case.jurisdiction.code
 
 
 def test_aggregation_rule():
