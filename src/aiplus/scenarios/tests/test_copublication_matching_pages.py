@@ -422,3 +422,18 @@ def test_notice_and_objection_deadlines_count_official_working_days(call_world, 
     objection = services.file_objection(acting_user=world.user("public"), call_id=call.pk, text="评分依据不清")
     # 10 working days (scenarios.suzhou.objection_answer_working_days) from 30 September
     assert objection.answer_due_on == dt.date(2026, 10, 20)
+
+
+def test_a_new_profile_that_strongly_matches_notifies_the_need_owner(world, make_org,
+                                                                       django_capture_on_commit_callbacks):
+    need = published_need(world)
+    refresh_matching.call("need", need.pk)
+    owner = world.user("enterprise_member")
+    assert not Notification.objects.filter(recipient=owner, verb="scenarios.strong_match").exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        (good, _), _lacking = _suppliers(world, make_org)
+    assert len(callbacks) == 2  # one background refresh per saved profile
+    profile = CapabilityProfile.objects.get(organisation=good)
+    assert refresh_matching.call("profile", profile.pk)["notified"] >= 1
+    notice = Notification.objects.filter(recipient=owner, verb="scenarios.strong_match").get()
+    assert good.name in str(notice.title) and notice.link == f"/scenarios/needs/{need.pk}/"
