@@ -11,9 +11,9 @@ exemption, missing facts) is checked against the one-at-a-time engine, which is 
 
 `naive-orm`: one-at-a-time through the Django database layer in a temporary SQLite database the script creates
 (DATABASE_URL at a temp file, `migrate`): per transfer, read the processor's counter row, decide, write the
-counter, transfer and decision rows (1,500 transfers with --quick, 5,000 without). `search_p95_ms`: the catalogue
-search selector (rjieba tokens matched as whole tokens, an open-attribute facet on a third of the queries) over
-100,000 datasets in the same database, first page plus count.
+counter, transfer and decision rows (800 transfers with --quick, 5,000 without). `search_p95_ms`: the catalogue
+search selector (rjieba tokens matched as whole tokens through the SQLite FTS5 index, an open-attribute facet on a
+third of the queries) over 100,000 datasets in the same database, first page plus count.
 
     python bench/crossborder.py [--quick] [--json PATH]
 """
@@ -153,7 +153,7 @@ def bench_scalar(
     return time.perf_counter() - start, decisions
 
 
-NAIVE_FULL, NAIVE_QUICK = 5_000, 1_500
+NAIVE_FULL, NAIVE_QUICK = 5_000, 800
 SEARCH_DATASETS = 100_000
 SEARCH_QUERIES_FULL, SEARCH_QUERIES_QUICK = 200, 60
 PROCESSORS = 50
@@ -250,7 +250,7 @@ KINDS = ("数据集", "训练语料", "统计数据", "接口数据", "标注数
 
 
 def search_p95(report: Report, quick: bool) -> None:
-    """p95 latency of the catalogue search (rjieba tokens, whole-token match, facets filter) over 100,000
+    """p95 latency of the catalogue search (rjieba tokens, whole-token FTS5 match, facets filter) over 100,000
     datasets in SQLite: the selector's query plus the first page and the count, as the list page runs them."""
     ready = setup_django()
     import random
@@ -295,7 +295,17 @@ def search_p95(report: Report, quick: bool) -> None:
     sql = (f"INSERT INTO {Dataset._meta.db_table} ({', '.join(names)}) "
            f"VALUES ({', '.join(['%s'] * len(names))})")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "sqlite":
+            # A bulk load: the full-text index is rebuilt once instead of row by row through its trigger.
+            import importlib
+
+            index = importlib.import_module("aiplus.datahub.migrations.0002_search_index")
+            cursor.execute("DROP TRIGGER datahub_dataset_fts_ai")
+            cursor.executemany(sql, rows)
+            cursor.execute(index.SQLITE_UP[-1])  # 'rebuild'
+            cursor.execute(index.SQLITE_UP[1])  # the insert trigger again
+        else:
+            cursor.executemany(sql, rows)
     print(f"search: {SEARCH_DATASETS:,} datasets indexed and inserted in {time.perf_counter() - started:.1f} s")
     queries = [rng.choice(SUBJECTS) for _ in range(SEARCH_QUERIES_QUICK if quick else SEARCH_QUERIES_FULL)]
     queries[::4] = [f"{rng.choice(SECTORS)} {rng.choice(SUBJECTS)}" for _ in queries[::4]]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from aiplus.core.errors import NotFoundError
 from aiplus.core.models import TimerStatus, WorkflowTimer
-from aiplus.datahub import dcat
+from aiplus.datahub import dcat, search
 from aiplus.datahub.crossborder.counters import registry_period_start
 from aiplus.datahub.crossborder.deadlines import add_months
 from aiplus.datahub.models import (
@@ -29,7 +29,6 @@ from aiplus.datahub.models import (
     Processor,
     SecurityProfile,
 )
-from aiplus.datahub.search import query_filter
 from aiplus.regulation.runtime import parameters
 
 FACETS = ("sector", "open_attribute", "modality", "format")
@@ -42,9 +41,8 @@ def datasets(user: Any) -> QuerySet[Dataset]:
 def search_datasets(user: Any, *, q: str = "", sector: str = "", open_attribute: str = "", modality: str = "",
                     format: str = "", high_quality: bool | None = None) -> QuerySet[Dataset]:
     rows = datasets(user)
-    condition = query_filter(q) if q else None
-    if condition is not None:
-        rows = rows.filter(condition)
+    if q.strip():
+        rows = search.apply(rows, q)
     if sector:
         rows = rows.filter(sector=sector)
     if open_attribute:

@@ -461,3 +461,23 @@ def test_import_cannot_take_over_another_providers_dataset(world, tmp_path):
         services.import_catalogue(acting_user=world.user("provider", "shenzhen"), document=document)
     assert error.value.field == "dcat:dataset[0].dct:identifier"
     assert (export_text(tmp_path, "after.jsonld", world.admin.username), AuditEvent.objects.count()) == before
+
+
+def test_search_goes_through_the_full_text_index_and_follows_edits(world):
+    from django.db import connection
+
+    dataset = build_catalogue(world)
+    public = world.user("public")
+    hits = selectors.search_datasets(public, q="缺陷检测")
+    sql = str(hits.query)
+    assert ("datahub_dataset_fts" in sql) if connection.vendor == "sqlite" else ("to_tsvector" in sql)
+    assert [d.identifier for d in hits] == ["qc-images"]
+    services.update_dataset(acting_user=world.user("provider"), dataset_id=dataset.pk, title="港口集装箱图像",
+                            description="码头监控", keywords=["集装箱"])
+    assert not selectors.search_datasets(public, q="缺陷检测").exists()
+    assert [d.identifier for d in selectors.search_datasets(public, q="集装箱")] == ["qc-images"]
+    # Query syntax of the index is never interpreted: quotes, operators and stars are plain text.
+    for odd in ('"', 'AI* OR "x', "NOT 集装箱", "a - b", "(", "NEAR(集装箱)"):
+        list(selectors.search_datasets(public, q=odd))
+    Dataset.objects.filter(pk=dataset.pk).delete()
+    assert not selectors.search_datasets(public, q="集装箱").exists()
