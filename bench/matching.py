@@ -40,6 +40,7 @@ from bench._common import Report, parse_args  # noqa: E402
 
 K = 10
 QUICK_PROFILES = 15_000
+QUICK_TIMED = 400  # needs (and profiles) timed one by one in --quick mode
 
 
 # -- labels --
@@ -284,9 +285,13 @@ def main(argv: list[str] | None = None) -> int:
 
     rec, nd, lat = evaluate(aiplus, labelled, labels)
     add("aiplus", build_s, rec, nd, lat)
-    _, _, lat_all = evaluate(aiplus, needs, {})
+    # --quick times a spread sample of the needs (and of the profiles, the other way) to stay under 40 s on a
+    # shared machine; the index still holds all of them, so the per-query work is the same.
+    n_timed = QUICK_TIMED if args.quick else len(needs)
+    timed_needs = list(needs[:: max(1, len(needs) // n_timed)][:n_timed])
+    _, _, lat_all = evaluate(aiplus, timed_needs, {})
     rev_lat = []
-    for p in profiles[:: max(1, len(profiles) // 1000)][:1000]:
+    for p in profiles[:: max(1, len(profiles) // n_timed)][:n_timed]:
         t0 = time.perf_counter()
         engine.needs_for(p, k=K)
         rev_lat.append((time.perf_counter() - t0) * 1000)
@@ -312,18 +317,19 @@ def main(argv: list[str] | None = None) -> int:
     rec, nd, lat = evaluate(sql.search, labelled, labels)
     add("sql-like", build_q, rec, nd, lat)
 
-    all_case = f"{case}-all-{len(needs)}-needs"
+    all_case = f"{case}-all-{len(needs)}-needs" if len(timed_needs) == len(needs) \
+        else f"{case}-{len(timed_needs)}-of-{len(needs)}-needs"
     report.add(all_case, "aiplus", "p50_ms", round(pct(lat_all, 0.5), 3), "ms")
     report.add(all_case, "aiplus", "p95_ms", round(pct(lat_all, 0.95), 3), "ms")
-    rev_case = f"{len(needs)}-needs-supplier-to-needs"
+    rev_case = f"{len(needs)}-needs-supplier-to-needs" + ("" if len(rev_lat) >= 1000 else f"-{len(rev_lat)}-profiles")
     report.add(rev_case, "aiplus", "p50_ms", round(pct(rev_lat, 0.5), 3), "ms")
     report.add(rev_case, "aiplus", "p95_ms", round(pct(rev_lat, 0.95), 3), "ms")
 
     print()
     print(report.table(["aiplus", "aiplus-text-only", "bigram-bm25", "sql-like"], digits=3))
     print(
-        f"\nlatency over {len(labelled)} labelled needs per system, one query at a time; aiplus p95 over all "
-        f"{len(needs)} needs {pct(lat_all, 0.95):.2f} ms (target < 50 ms at 100,000 profiles)"
+        f"\nlatency over {len(labelled)} labelled needs per system, one query at a time; aiplus p95 over "
+        f"{len(timed_needs)} of {len(needs)} needs {pct(lat_all, 0.95):.2f} ms (target < 50 ms at 100,000 profiles)"
     )
     print(f"held-out paraphrase share of the generator's keyword forms: {gen.Vocab().held_out_share():.0%}")
     print(f"total wall time {time.perf_counter() - t_start:.1f}s")
