@@ -193,9 +193,13 @@ def _existing[T](model: type[T], user: Any, identifier: str, where: str) -> T | 
 
 @transaction.atomic
 def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str, int]:
-    """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue."""
+    """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
+    dataset's document, as /data/datasets/<id>/dcat.jsonld writes it)."""
+    if isinstance(document, dict) and document.get("@type") == "dcat:Dataset":
+        node = {k: v for k, v in document.items() if k != "@context"}
+        document = {"@context": document.get("@context"), "@type": "dcat:Catalog", "dcat:dataset": [node]}
     if not isinstance(document, dict) or document.get("@type") != "dcat:Catalog":
-        raise ServiceError("invalid_dcat", _("文档必须是 dcat:Catalog。"), "@type")
+        raise ServiceError("invalid_dcat", _("文档必须是 dcat:Catalog 或 dcat:Dataset。"), "@type")
     counts = {"datasets": 0, "services": 0}
     by_code: dict[str, Organisation] = {}
 

@@ -481,3 +481,18 @@ def test_search_goes_through_the_full_text_index_and_follows_edits(world):
         list(selectors.search_datasets(public, q=odd))
     Dataset.objects.filter(pk=dataset.pk).delete()
     assert not selectors.search_datasets(public, q="集装箱").exists()
+
+
+def test_one_dataset_document_round_trips_too(world, client):
+    dataset = build_catalogue(world)
+    client.force_login(world.admin)
+    first = client.get(f"/data/datasets/{dataset.pk}/dcat.jsonld").content
+    DataService.objects.all().delete()
+    Dataset.objects.filter(pk=dataset.pk).delete()
+    counts = services.import_catalogue(acting_user=world.admin, document=json.loads(first))
+    assert counts == {"datasets": 1, "services": 0}
+    again = Dataset.objects.get(identifier="qc-images")
+    assert client.get(f"/data/datasets/{again.pk}/dcat.jsonld").content == first
+    with pytest.raises(ServiceError) as error:
+        services.import_catalogue(acting_user=world.admin, document={"@type": "dcat:Distribution"})
+    assert error.value.field == "@type"
