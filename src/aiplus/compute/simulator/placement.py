@@ -236,7 +236,9 @@ class Placer:
     def _place_frag(self, c: PodClass, mask: BoolArray) -> int:
         assert self.frag is not None
         cl = self.cl
-        cache = self.caches.setdefault(c, _FgdCache(cl.n))
+        cache = self.caches.get(c)
+        if cache is None:
+            cache = self.caches[c] = _FgdCache(cl.n)
         stale = np.flatnonzero(cache.seen != cl.version)
         if len(stale):
             self._refresh(c, mask, cache, stale)
