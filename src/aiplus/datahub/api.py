@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
@@ -196,10 +196,11 @@ class AssetOut(Schema):
 
 @router.get("/datasets", response=SearchOut, auth=OPTIONAL)
 def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_attribute: str = "",
-                    modality: str = "", format: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+                    modality: str = "", format: str = "", high_quality: bool | None = None,
+                    limit: int = Query(50, ge=1, le=200),
+                    offset: int = Query(0, ge=0, le=10**9)) -> dict[str, Any]:
     rows = selectors.search_datasets(request.user, q=q, sector=sector, open_attribute=open_attribute,
-                                     modality=modality, format=format)
-    limit = max(1, min(limit, 200))
+                                     modality=modality, format=format, high_quality=high_quality)
     return {"count": rows.count(), "results": list(rows[offset:offset + limit]), "facets": selectors.facets(rows)}
 
 

@@ -179,10 +179,11 @@ def assess_decision(request: HttpRequest) -> HttpResponse:
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "").strip() for name in ("q", "sector", "open_attribute", "modality",
-                                                                     "format")}
+                                                                     "format", "high_quality")}
     rows = selectors.search_datasets(request.user, q=filters["q"], sector=filters["sector"],
                                      open_attribute=filters["open_attribute"], modality=filters["modality"],
-                                     format=filters["format"])
+                                     format=filters["format"],
+                                     high_quality={"1": True, "0": False}.get(filters["high_quality"]))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     facet_groups = []
     for name, values in selectors.facets(rows).items():

@@ -154,6 +154,10 @@ def test_chinese_search_facets_on_the_page_and_the_api(world, client):
     assert body["facets"]["modality"] == [{"value": "image", "label": "图像", "count": 1}]
     assert {f["value"] for f in body["facets"]["format"]} == {"ZIP", "JSON"}
     assert client.get("/api/v1/data/datasets", {"format": "mp4"}).json()["count"] == 1
+    assert [r["identifier"] for r in client.get("/api/v1/data/datasets", {"high_quality": "true"}).json()[
+        "results"]] == ["qc-images"]
+    page = client.get("/data/", {"high_quality": "1"}).content.decode()
+    assert "苏州市工业质检图像标注集" in page and "交通卡口视频" not in page
 
 
 # --- expiry reminders run by themselves ------------------------------------------------------------------------
