@@ -59,13 +59,25 @@ def _analyzer(factory: Any) -> Any:
 NEED_SEARCH_FIELDS = ("title", "problem", "data_offered", "owner__name")
 
 
+def _co_published_need_ids(user: Any) -> QuerySet[Any] | None:
+    """A subquery of the needs co-published with a jurisdiction the user oversees (Suzhou art. 6, Guangdong
+    art. 24), or None when there are none to add (anonymous users, organisation roles, superusers who see all).
+
+    Officials of a partner jurisdiction may view such a need and the open calls and pilots that come from it;
+    they may not change them: services check "change" through `restrict`, which this does not widen."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_superuser", False):
+        return None
+    place_ids = permissions.user_jurisdiction_ids(user, "view")
+    if not place_ids:
+        return None
+    return Need.co_publishers.through.objects.filter(jurisdiction_id__in=place_ids).values("need_id")
+
+
 def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", jurisdiction: str = ""
           ) -> QuerySet[Need]:
     qs = Need.objects.restrict(user, "view")
-    place_ids = permissions.user_jurisdiction_ids(user, "view") if getattr(user, "is_authenticated", False) else set()
-    if place_ids and not getattr(user, "is_superuser", False):
-        # officials of a co-publishing jurisdiction (Suzhou art. 6, Guangdong art. 24) see the need as well
-        co_published = Need.co_publishers.through.objects.filter(jurisdiction_id__in=place_ids).values("need_id")
+    co_published = _co_published_need_ids(user)
+    if co_published is not None:
         qs = Need.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=co_published))
     qs = qs.select_related("owner", "jurisdiction", "scenario_list")
     search = search.strip()
@@ -133,13 +145,22 @@ def pool(user: Any) -> QuerySet[PoolMembership]:
     return PoolMembership.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
 
 
+def _visible_calls(user: Any) -> QuerySet[OpenCall]:
+    qs = OpenCall.objects.restrict(user, "view")
+    co_published = _co_published_need_ids(user)
+    if co_published is not None:
+        from_co_published = OpenCall.needs.through.objects.filter(need_id__in=co_published).values("opencall_id")
+        qs = OpenCall.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=from_co_published))
+    return qs
+
+
 def calls(user: Any) -> QuerySet[OpenCall]:
-    return OpenCall.objects.restrict(user, "view").select_related("jurisdiction").annotate(
+    return _visible_calls(user).select_related("jurisdiction").annotate(
         application_count=Count("applications", distinct=True), need_count=Count("needs", distinct=True))
 
 
 def call(user: Any, call_id: int) -> OpenCall:
-    found = OpenCall.objects.restrict(user, "view").select_related("jurisdiction").filter(pk=call_id).first()
+    found = _visible_calls(user).select_related("jurisdiction").filter(pk=call_id).first()
     if found is None:
         raise NotFoundError()
     return found
@@ -151,10 +172,11 @@ def applications(user: Any, call_obj: OpenCall) -> QuerySet[Application]:
 
 
 def pilots(user: Any) -> QuerySet[Pilot]:
-    from aiplus.core import permissions
-
     own = permissions.user_organisation_ids(user, "view") if getattr(user, "is_authenticated", False) else set()
     qs = Pilot.objects.restrict(user, "view") | Pilot.objects.filter(supplier_id__in=own)
+    co_published = _co_published_need_ids(user)
+    if co_published is not None:
+        qs = qs | Pilot.objects.filter(need_id__in=co_published)
     return qs.select_related("need", "supplier", "jurisdiction").distinct()
 
 

@@ -21,7 +21,7 @@ from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceErro
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
 from aiplus.regulation.coverage import implements
-from aiplus.scenarios import rules
+from aiplus.scenarios import rules, selectors
 from aiplus.scenarios.models import (
     Application,
     ApplicationStatus,
@@ -465,7 +465,8 @@ def create_call(*, acting_user: User, jurisdiction: str | int, title: str, need_
 
 def transition_call(*, acting_user: User, call_id: int, transition: str, comment: str = "") -> OpenCall:
     call = OpenCall.objects.select_related("jurisdiction__parent__parent").filter(pk=call_id).first()
-    if call is None or not OpenCall.objects.restrict(acting_user, "view").filter(pk=call_id).exists():
+    # seen but not changeable (e.g. by a co-publishing partner's official) -> the workflow refuses with 403
+    if call is None or not selectors.calls(acting_user).filter(pk=call_id).exists():
         raise NotFoundError()
     if transition in ("start_notice", "award"):
         raise ServiceError("use_service", _("请使用相应的公示或揭榜操作。"), "transition")
