@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
 from aiplus.core import credit_code, services
@@ -45,6 +48,40 @@ def make_credit_code(rng: random.Random, division_code: str, kind: str) -> str:
     prefix = {"government_department": "11", "industry_association": "51", "university": "12",
               "research_institute": "12"}.get(kind, "91")
     return credit_code.make(prefix + division_code + _organisation_code(rng))
+
+
+@dataclass
+class DemoContext:
+    """What the kernel's demo hands to each app's `demo.seed(context)`: the same random source and the cast."""
+
+    rng: random.Random
+    admin: User
+    people: dict[str, User]
+    organisations: dict[str, list[Organisation]]
+    password: str = DEMO_PASSWORD
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def _seed_apps(context: DemoContext) -> None:
+    """Each installed app may ship `demo.py` with `seed(context)`; found by name, so the kernel imports no domain
+    module. Every row those seeds write is then labelled as demo data, whatever model it lands in."""
+    demo_models = [m for m in apps.get_models() if any(f.name == "is_demo" for f in m._meta.get_fields())]
+    high_water = {m: (m._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) for m in demo_models}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("aiplus.") or config.name == "aiplus.portal":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        module.seed(context)
+    for model in demo_models:
+        model._base_manager.filter(pk__gt=high_water[model]).update(is_demo=True)
 
 
 def demo_exists() -> bool:
@@ -116,4 +153,7 @@ def seed(seed: int = 2026) -> dict[str, Any]:
     for code, title, title_en in notices:
         publish_notice(acting_user=admin, jurisdiction=code, title=f"【演示】{title}",
                        title_en=f"[Demo] {title_en}", body="演示数据 / demo data")
-    return {"organisations": len(organisations), "users": len(people) + 1, "password": DEMO_PASSWORD}
+    context = DemoContext(rng=rng, admin=admin, people={u.username: u for u in people}, organisations=by_kind)
+    _seed_apps(context)
+    return {"organisations": len(organisations), "users": User.objects.filter(is_demo=True).count(),
+            "password": DEMO_PASSWORD, "created": context.created}

@@ -21,3 +21,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"demo seeded: {result['organisations']} organisations, {result['users']} users "
             f"(password for every demo account: {result['password']})"))
+        for what, n in result["created"].items():
+            self.stdout.write(f"  {what}: {n}")
