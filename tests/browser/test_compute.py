@@ -89,3 +89,35 @@ def test_official_uses_the_map_voucher_forms_and_savings_simulation(live_server,
     assert "平台调度" in table and "费用" in table
     page.wait_for_selector("#study-chart canvas")
     page.screenshot(path=str(artifacts / "compute-savings.png"), full_page=True)
+
+
+def test_provider_registers_a_centre_and_adds_a_pool_through_the_page(live_server, page, network, artifacts):
+    page.goto(live_server.url + "/")
+    page.get_by_test_id("login-link").click()
+    page.fill("#id_username", "suzhou-provider")
+    page.fill("#id_password", "x-password-123")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url("**/dashboard/")
+
+    page.goto(live_server.url + "/compute/provider/")
+    page.fill("#id_centre-name", "相城智算中心")
+    page.select_option("#id_centre-jurisdiction", "suzhou")
+    page.fill("#id_centre-pue", "0.9")
+    page.fill("#id_centre-green_power_share", "0.5")
+    page.fill("#id_centre-grid_carbon_kg_per_kwh", "0.58")
+    page.get_by_test_id("centre-submit").click()
+    assert page.locator("[data-field=pue]").is_visible()  # PUE below 1 is refused beside the field
+    page.fill("#id_centre-pue", "1.2")
+    page.get_by_test_id("centre-submit").click()
+    page.wait_for_selector("[data-testid=registered]")
+    assert "相城智算中心" in page.get_by_test_id("own-centres").inner_text()
+
+    page.select_option("#id_pool-centre", label="相城智算中心")
+    page.select_option("#id_pool-accelerator_model", "ascend-910c")
+    page.fill("#id_pool-cards", "16")
+    page.fill("#id_pool-memory_gb", "64")
+    page.fill("#id_pool-price_cny_per_card_hour", "7.5")
+    page.get_by_test_id("pool-submit").click()
+    page.wait_for_selector("[data-testid=registered]")
+    assert "相城智算中心" in page.locator("table").first.inner_text()
+    page.screenshot(path=str(artifacts / "compute-provider-forms.png"), full_page=True)

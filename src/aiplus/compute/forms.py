@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -37,6 +38,66 @@ class JobRequestForm(forms.Form):
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["residency_region"] = data.get("residency_region") or None
+        return data
+
+
+def _select(choices: list[tuple[Any, Any]]) -> forms.Select:
+    return forms.Select(choices=[("", "---------"), *choices])
+
+
+class CentreForm(forms.Form):
+    """Register a compute centre. Choices are shown as lists, but the service checks every value."""
+
+    operator = forms.CharField(label=_("运营单位"))
+    name = forms.CharField(label=_("名称"), max_length=200)
+    jurisdiction = forms.CharField(label=_("所在辖区（城市或区县）"))
+    location = forms.CharField(label=_("地址"), max_length=300, required=False)
+    pue = forms.CharField(label=_("PUE（不小于 1）"))
+    green_power_share = forms.CharField(label=_("绿电占比（0–1，如 0.4 表示 40%）"))
+    grid_carbon_kg_per_kwh = forms.CharField(label=_("电网碳排放因子（kg CO₂/kWh）"))
+    certifications = forms.CharField(label=_("认证（以逗号分隔）"), required=False)
+    latitude = forms.CharField(label=_("纬度（可选）"), required=False)
+    longitude = forms.CharField(label=_("经度（可选）"), required=False)
+
+    def __init__(self, *args: Any, operators: list[Any] = (), jurisdictions: list[Any] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "centre")
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].widget = _select([(o.pk, o.name) for o in operators])
+        if len(operators) == 1:
+            self.fields["operator"].initial = operators[0].pk
+        self.fields["jurisdiction"].widget = _select([(j.code, j.name_zh) for j in jurisdictions])
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["operator_id"] = int(data.pop("operator"))
+        raw = str(data.get("certifications") or "")
+        data["certifications"] = [c.strip() for c in re.split(r"[,，;；、]", raw) if c.strip()]
+        for key in ("latitude", "longitude"):
+            data[key] = data.get(key) or None
+        return data
+
+
+class PoolForm(forms.Form):
+    """Add a resource pool to one of the provider's centres; the service validates every value."""
+
+    centre = forms.CharField(label=_("算力中心"))
+    accelerator_model = forms.CharField(label=_("加速卡型号"), widget=_select(AcceleratorModel.choices))
+    cards = forms.CharField(label=_("卡数"))
+    memory_gb = forms.CharField(label=_("单卡显存（GB）"))
+    interconnect = forms.CharField(label=_("互联（如 NVLink、RoCE 400G）"), max_length=80, required=False)
+    price_cny_per_card_hour = forms.CharField(label=_("价格（元/卡时）"))
+    available_cards = forms.CharField(label=_("当前可用卡数（留空则为全部）"), required=False)
+
+    def __init__(self, *args: Any, centres: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        kwargs.setdefault("prefix", "pool")
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].widget = _select([(c.pk, c.name) for c in centres])
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["centre_id"] = data.pop("centre")
+        data["available_cards"] = data.get("available_cards") or None
         return data
 
 

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aiplus.compute import selectors, services
-from aiplus.compute.forms import JobRequestForm, ProgrammeForm, QuotaForm, SavingsForm, UsageCsvForm
+from aiplus.compute.forms import (
+    CentreForm,
+    JobRequestForm,
+    PoolForm,
+    ProgrammeForm,
+    QuotaForm,
+    SavingsForm,
+    UsageCsvForm,
+)
 from aiplus.core.errors import ServiceError
 from aiplus.regulation.coverage import declare
 
@@ -64,14 +72,77 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                                                            "redemptions": redemptions, "job": job})
 
 
-@login_required
-def provider(request: HttpRequest) -> HttpResponse:
+def _provider_choices(user: Any) -> dict[str, list[Any]]:
+    """Provider organisations the user may act for (member or provider of it), their centres, and places."""
+    from aiplus.core import permissions
+    from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
+
+    operators = list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add"),
+                                                 kind=OrganisationKind.COMPUTE_PROVIDER).order_by("name"))
+    centres = list(selectors.centres(user).filter(operator__in=operators).order_by("name")) if operators else []
+    places = (list(Jurisdiction.objects.filter(level__in=("city", "district")).order_by("level", "code"))
+              if operators else [])
+    return {"operators": operators, "centres": centres, "jurisdictions": places}
+
+
+def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     pools = list(selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model"))
     usage = selectors.usage_for(request.user).filter(provider__in={p.centre.operator_id for p in pools})[:100]
-    context: dict[str, Any] = {"pools": pools, "usage": usage, "csv_form": UsageCsvForm(),
-                               "created": request.GET.get("created"),
-                               "duplicates": request.GET.get("duplicates"), "error": None}
+    choices = _provider_choices(request.user)
+    context: dict[str, Any] = {
+        "pools": pools, "usage": usage, "csv_form": UsageCsvForm(), "error": None,
+        "created": request.GET.get("created"), "duplicates": request.GET.get("duplicates"),
+        "registered": request.GET.get("registered"), "centres": choices["centres"],
+        "centre_form": CentreForm(operators=choices["operators"], jurisdictions=choices["jurisdictions"])
+        if choices["operators"] else None,
+        "pool_form": PoolForm(centres=choices["centres"]) if choices["centres"] else None,
+        "_choices": choices,
+    }
+    context.update(overrides)
+    return context
+
+
+@login_required
+def provider(request: HttpRequest) -> HttpResponse:
+    context = _provider_context(request)
+    context.pop("_choices")
     return render(request, "compute/provider.html", context)
+
+
+@login_required
+@require_POST
+def register_centre(request: HttpRequest) -> HttpResponse:
+    context = _provider_context(request)
+    choices = context.pop("_choices")
+    if str(request.POST.get("centre-operator", "")) not in {str(o.pk) for o in choices["operators"]}:
+        raise PermissionDenied  # only a member or provider of the operating organisation registers its centre
+    form = CentreForm(request.POST, operators=choices["operators"], jurisdictions=choices["jurisdictions"])
+    if form.is_valid():
+        try:
+            services.register_centre(acting_user=request.user, **form.arguments())
+            return redirect(reverse("compute:provider") + "?registered=centre")
+        except ServiceError as problem:
+            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+    context["centre_form"] = form
+    return render(request, "compute/provider.html", context, status=400)
+
+
+@login_required
+@require_POST
+def add_pool(request: HttpRequest) -> HttpResponse:
+    context = _provider_context(request)
+    choices = context.pop("_choices")
+    if str(request.POST.get("pool-centre", "")) not in {str(c.pk) for c in choices["centres"]}:
+        raise PermissionDenied  # the centre belongs to another organisation (or does not exist)
+    form = PoolForm(request.POST, centres=choices["centres"])
+    if form.is_valid():
+        try:
+            services.add_pool(acting_user=request.user, **form.arguments())
+            return redirect(reverse("compute:provider") + "?registered=pool")
+        except ServiceError as problem:
+            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+    context["pool_form"] = form
+    return render(request, "compute/provider.html", context, status=400)
 
 
 @login_required
@@ -101,10 +172,9 @@ def import_usage(request: HttpRequest) -> HttpResponse:
 
 
 def _provider_error(request: HttpRequest, problem: ServiceError) -> HttpResponse:
-    pools = list(selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model"))
-    usage = selectors.usage_for(request.user).filter(provider__in={p.centre.operator_id for p in pools})[:100]
-    return render(request, "compute/provider.html", {"pools": pools, "usage": usage, "csv_form": UsageCsvForm(),
-                                                     "error": problem}, status=problem.status)
+    context = _provider_context(request, error=problem, created=None, registered=None)
+    context.pop("_choices")
+    return render(request, "compute/provider.html", context, status=problem.status)
 
 
 def _voucher_context(request: HttpRequest) -> dict[str, Any]:
