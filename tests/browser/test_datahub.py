@@ -67,3 +67,68 @@ def test_guided_assessment_end_to_end(live_server, page, member, artifacts):
     pdf = (artifacts / "datahub-decision.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     print(decision)
+
+
+def _login(page, live_server, username, password):
+    page.goto(live_server.url + "/")
+    page.get_by_test_id("login-link").click()
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url("**/dashboard/")
+
+
+def test_provider_publishes_and_edits_a_dataset_through_the_page(live_server, page, world):
+    from aiplus.datahub.models import Dataset
+
+    _login(page, live_server, "suzhou-provider", "x-password-123")
+    page.goto(live_server.url + "/data/")
+    page.get_by_test_id("dataset-create").click()
+    page.wait_for_selector("[data-testid=dataset-form]")
+    page.fill("#f-identifier", "browser-ocr")
+    page.fill("#f-title", "浏览器登记的票据训练集")
+    page.fill("#f-theme", "人工智能")
+    page.select_option("#f-open_attribute", "conditional")
+    page.select_option("#f-modality", "image")
+    page.check("#f-high_quality")
+    page.fill("#f-annotation_method", "人工转写")
+    page.fill("#f-record_count", "-5")
+    page.fill("#f-temporal_start", "2025-06-30")
+    page.fill("#f-temporal_end", "2024-01-01")
+    page.fill("#dist-0-format", "ZIP")
+    page.get_by_test_id("dataset-save").click()
+    # The first problem is shown beside its field; nothing is written.
+    error = page.get_by_test_id("error-record_count")
+    error.wait_for()
+    assert error.inner_text()
+    assert not Dataset.objects.filter(identifier="browser-ocr").exists()
+    assert page.input_value("#f-title") == "浏览器登记的票据训练集"
+    page.fill("#f-record_count", "120000")
+    page.get_by_test_id("dataset-save").click()
+    page.get_by_test_id("error-temporal_end").wait_for()
+    assert "时间范围止" in page.get_by_test_id("error-temporal_end").inner_text()
+    assert not Dataset.objects.filter(identifier="browser-ocr").exists()
+    page.fill("#f-temporal_end", "2025-12-31")
+    page.get_by_test_id("dataset-save").click()
+    page.get_by_test_id("dataset-edit").wait_for()
+    dataset = Dataset.objects.get(identifier="browser-ocr")
+    assert (dataset.record_count, dataset.high_quality, dataset.modality, dataset.open_attribute) == (
+        120_000, True, "image", "conditional")
+    assert list(dataset.distributions.values_list("format", flat=True)) == ["ZIP"]
+
+    page.get_by_test_id("dataset-edit").click()
+    page.wait_for_selector("[data-testid=dataset-form]")
+    assert page.input_value("#dist-0-format") == "ZIP"
+    page.fill("#f-title", "票据训练集（第二版）")
+    page.fill("#dist-1-format", "JSONL")
+    page.get_by_test_id("dataset-save").click()
+    page.get_by_test_id("dataset-edit").wait_for()
+    dataset.refresh_from_db()
+    assert dataset.title == "票据训练集（第二版）"
+    assert sorted(dataset.distributions.values_list("format", flat=True)) == ["JSONL", "ZIP"]
+
+    # A member of another organisation cannot open the edit page.
+    page.context.clear_cookies()
+    _login(page, live_server, "suzhou-enterprise_member", "x-password-123")
+    response = page.goto(live_server.url + f"/data/datasets/{dataset.pk}/edit/")
+    assert response.status in (403, 404)

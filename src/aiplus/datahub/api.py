@@ -89,6 +89,42 @@ class DatasetIn(Schema):
     distributions: list[DistributionSchema] = []
 
 
+class ServiceIn(Schema):
+    provider_id: int
+    identifier: str = Field(..., min_length=1, max_length=120)
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    endpoint_url: str
+    endpoint_description: str = ""
+    is_published: bool = False
+    serves: list[int] = []
+
+
+class ServicePatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    endpoint_url: str | None = None
+    endpoint_description: str | None = None
+    is_published: bool | None = None
+    serves: list[int] | None = None
+
+
+class ServiceOut(Schema):
+    id: int
+    identifier: str
+    title: str
+    description: str
+    endpoint_url: str
+    endpoint_description: str
+    provider: str = Field(..., alias="provider.name")
+    is_published: bool
+    serves: list[int]
+
+    @staticmethod
+    def resolve_serves(obj: Any) -> list[int]:
+        return sorted(d.pk for d in obj.serves.all())
+
+
 class SearchOut(Schema):
     count: int
     results: list[DatasetOut]
@@ -196,11 +232,12 @@ class AssetOut(Schema):
 
 @router.get("/datasets", response=SearchOut, auth=OPTIONAL)
 def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_attribute: str = "",
-                    modality: str = "", format: str = "", high_quality: bool | None = None,
+                    modality: str = "", format: str = "", high_quality: bool | None = None, theme: str = "",
                     limit: int = Query(50, ge=1, le=200),
                     offset: int = Query(0, ge=0, le=10**9)) -> dict[str, Any]:
     rows = selectors.search_datasets(request.user, q=q, sector=sector, open_attribute=open_attribute,
-                                     modality=modality, format=format, high_quality=high_quality)
+                                     modality=modality, format=format, high_quality=high_quality,
+                                     theme=theme)
     return {"count": rows.count(), "results": list(rows[offset:offset + limit]), "facets": selectors.facets(rows)}
 
 
@@ -209,6 +246,23 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, Any]:
     data = payload.dict()
     distributions = data.pop("distributions")
     return 201, services.create_dataset(acting_user=request.user, distributions=distributions, **data)
+
+
+@router.get("/services", response=list[ServiceOut], auth=OPTIONAL)
+@paginate(PageNumberPagination, page_size=50)
+def data_services(request: HttpRequest) -> Any:
+    return selectors.data_services(request.user)
+
+
+@router.post("/services", response={201: ServiceOut}, auth=AUTHENTICATED)
+def create_data_service(request: HttpRequest, payload: ServiceIn) -> tuple[int, Any]:
+    return 201, services.create_data_service(acting_user=request.user, **payload.dict())
+
+
+@router.patch("/services/{service_id}", response=ServiceOut, auth=AUTHENTICATED)
+def update_data_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
+    return services.update_data_service(acting_user=request.user, service_id=service_id,
+                                        **payload.dict(exclude_unset=True))
 
 
 @router.get("/datasets/{dataset_id}", response=DatasetOut, auth=OPTIONAL)

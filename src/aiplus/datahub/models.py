@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,10 @@ class Dataset(DomainModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.temporal_start and self.temporal_end and self.temporal_end < self.temporal_start:
+            raise ValidationError({"temporal_end": _("时间范围止不能早于时间范围起。")})
 
 
 class Distribution(DomainModel):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.errors import NotFoundError
 from aiplus.core.models import TimerStatus, WorkflowTimer
@@ -31,7 +32,8 @@ from aiplus.datahub.models import (
 )
 from aiplus.regulation.runtime import parameters
 
-FACETS = ("sector", "open_attribute", "modality", "format")
+DATASET_FACETS = ("sector", "theme", "open_attribute", "modality", "high_quality")
+FACETS = (*DATASET_FACETS, "format")
 
 
 def datasets(user: Any) -> QuerySet[Dataset]:
@@ -39,7 +41,7 @@ def datasets(user: Any) -> QuerySet[Dataset]:
 
 
 def search_datasets(user: Any, *, q: str = "", sector: str = "", open_attribute: str = "", modality: str = "",
-                    format: str = "", high_quality: bool | None = None) -> QuerySet[Dataset]:
+                    format: str = "", high_quality: bool | None = None, theme: str = "") -> QuerySet[Dataset]:
     rows = datasets(user)
     if q.strip():
         rows = search.apply(rows, q)
@@ -53,23 +55,39 @@ def search_datasets(user: Any, *, q: str = "", sector: str = "", open_attribute:
         rows = rows.filter(distributions__format__iexact=format).distinct()
     if high_quality is not None:
         rows = rows.filter(high_quality=high_quality)
+    if theme:
+        rows = rows.filter(theme=theme)
     return rows
 
 
 def facets(rows: QuerySet[Dataset]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per facet value over the (already filtered) rows: one grouped query per facet."""
-    labels = {"open_attribute": dict(OpenAttribute.choices), "modality": dict(Modality.choices)}
+    """Counts per facet value over the (already filtered) rows. The dataset's own facets come from one grouped
+    query over their combinations (each dataset is in exactly one), the distribution format from a second."""
+    labels: dict[str, dict[Any, Any]] = {"open_attribute": dict(OpenAttribute.choices),
+                                         "modality": dict(Modality.choices),
+                                         "high_quality": {"1": _("是"), "0": _("否")}}
     base = rows.order_by()
+    counts: dict[str, dict[Any, int]] = {name: {} for name in DATASET_FACETS}
+    for row in base.values(*DATASET_FACETS).annotate(n=Count("pk", distinct=True)).order_by():
+        for name in DATASET_FACETS:
+            value = row[name]
+            if name == "high_quality":
+                value = "1" if value else "0"
+            counts[name][value] = counts[name].get(value, 0) + row["n"]
     result: dict[str, list[dict[str, Any]]] = {}
-    for name in ("sector", "open_attribute", "modality"):
-        counted = base.values(name).annotate(n=Count("pk", distinct=True)).order_by("-n", name)
-        result[name] = [{"value": r[name], "label": str(labels.get(name, {}).get(r[name], r[name])), "count": r["n"]}
-                        for r in counted if r[name]]
+    for name in DATASET_FACETS:
+        ordered = sorted(((v, n) for v, n in counts[name].items() if v), key=lambda item: (-item[1], item[0]))
+        result[name] = [{"value": v, "label": str(labels.get(name, {}).get(v, v)), "count": n} for v, n in ordered]
     formats = (base.filter(distributions__isnull=False).values("distributions__format")
                .annotate(n=Count("pk", distinct=True)).order_by("-n", "distributions__format"))
     result["format"] = [{"value": r["distributions__format"], "label": r["distributions__format"], "count": r["n"]}
                         for r in formats]
     return result
+
+
+def data_services(user: Any) -> QuerySet[DataService]:
+    return (DataService.objects.restrict(user, "view").select_related("provider")
+            .prefetch_related("serves").order_by("id"))
 
 
 def dataset(user: Any, dataset_id: int) -> Dataset:

@@ -134,7 +134,9 @@ def _set_distributions(dataset: Dataset, distributions: list[dict[str, Any]]) ->
         try:
             distribution.full_clean(exclude=["dataset"])
         except ValidationError as error:
-            raise from_validation_error(error) from error
+            problem = from_validation_error(error)
+            problem.field = f"distributions[{index}].{problem.field}" if problem.field else f"distributions[{index}]"
+            raise problem from error
         distribution.save()
 
 
@@ -267,6 +269,55 @@ def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str,
                  message=f"{counts['datasets']} datasets, {counts['services']} services")
     return counts
 
+
+
+SERVICE_FIELDS = ("title", "description", "endpoint_url", "endpoint_description", "is_published")
+
+
+def _served(user: Any, serves: list[int]) -> list[Dataset]:
+    """The datasets a service serves: each one the user may see, else the field is named."""
+    found = {d.pk: d for d in Dataset.objects.restrict(user, "view").filter(pk__in=serves)}
+    for index, pk in enumerate(serves):
+        if pk not in found:
+            raise ServiceError("unknown_dataset", _("数据集不存在或您无权查看：%(i)s") % {"i": pk},
+                               f"serves[{index}]")
+    return [found[pk] for pk in serves]
+
+
+@transaction.atomic
+def create_data_service(*, acting_user: Any, provider_id: int, identifier: str, serves: list[int] | None = None,
+                        **fields: Any) -> DataService:
+    """Register a data service (dcat:DataService, e.g. an API) of the provider's organisation."""
+    _unknown(fields, SERVICE_FIELDS)
+    provider = _organisation(acting_user, provider_id, "add")
+    if not permissions.can_create_in(acting_user, jurisdiction_id=provider.jurisdiction_id,
+                                     organisation_id=provider.pk):
+        raise PermissionDeniedError(_("您不能为该组织登记数据服务。"))
+    service = DataService(identifier=identifier, provider=provider, jurisdiction_id=provider.jurisdiction_id,
+                          **fields)
+    _full_clean(service)
+    datasets = _served(acting_user, serves or [])
+    service.save()
+    service.serves.set(datasets)
+    audit.record(actor=acting_user, action="datahub.service_created", instance=service)
+    return service
+
+
+@transaction.atomic
+def update_data_service(*, acting_user: Any, service_id: int, serves: list[int] | None = None,
+                        **changes: Any) -> DataService:
+    _unknown(changes, SERVICE_FIELDS)
+    service = _for_change(DataService, acting_user, service_id)
+    before = audit.snapshot(service)
+    for name, value in changes.items():
+        setattr(service, name, value)
+    _full_clean(service)
+    datasets = _served(acting_user, serves) if serves is not None else None
+    service.save()
+    if datasets is not None:
+        service.serves.set(datasets)
+    audit.record(actor=acting_user, action="datahub.service_updated", instance=service, before=before)
+    return service
 
 # --- conditional access ----------------------------------------------------------------------------------------
 

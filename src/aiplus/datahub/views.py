@@ -25,12 +25,12 @@ from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.pathway import assess_transfer
 from aiplus.datahub.crossborder.payload import KIND_TRANSFER, decision_json, validation_errors
-from aiplus.datahub.models import AssetLevel, Grade, Modality, OpenAttribute, Processor
+from aiplus.datahub.models import AssetLevel, Dataset, Grade, Modality, OpenAttribute, Processor, UpdateFrequency
 from aiplus.regulation.runtime import parameters
 
 PAGE_SIZE = 25
-FACET_LABELS = {"sector": _("所属行业"), "open_attribute": _("开放属性"), "modality": _("模态"),
-                "format": _("资源格式")}
+FACET_LABELS = {"sector": _("所属行业"), "theme": _("主题分类"), "open_attribute": _("开放属性"), "modality": _("模态"),
+                "high_quality": _("高质量训练数据集"), "format": _("资源格式")}
 
 # The guided assessment's questions, keyed by the engine's field paths (its `missing` facts use the same paths).
 BASE_QUESTIONS = ("transfer.recipient", "transfer.country_or_region", "transfer.data_categories",
@@ -178,12 +178,13 @@ def assess_decision(request: HttpRequest) -> HttpResponse:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    filters = {name: request.GET.get(name, "").strip() for name in ("q", "sector", "open_attribute", "modality",
-                                                                     "format", "high_quality")}
+    filters = {name: request.GET.get(name, "").strip() for name in ("q", "sector", "theme", "open_attribute",
+                                                                     "modality", "format", "high_quality")}
     rows = selectors.search_datasets(request.user, q=filters["q"], sector=filters["sector"],
                                      open_attribute=filters["open_attribute"], modality=filters["modality"],
                                      format=filters["format"],
-                                     high_quality={"1": True, "0": False}.get(filters["high_quality"]))
+                                     high_quality={"1": True, "0": False}.get(filters["high_quality"]),
+                                     theme=filters["theme"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     facet_groups = []
     for name, values in selectors.facets(rows).items():
@@ -196,7 +197,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 link[name] = str(item["value"])
             items.append({**item, "chosen": chosen, "query": urlencode(link)})
         facet_groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
-    context = {"page": page, "filters": filters, "facets": facet_groups,
+    publisher = bool(getattr(request.user, "is_authenticated", False)
+                     and permissions.user_organisation_ids(request.user, "add"))
+    context = {"page": page, "filters": filters, "facets": facet_groups, "publisher": publisher,
                "query": urlencode({k: v for k, v in filters.items() if v}),
                "open_labels": dict(OpenAttribute.choices), "modality_labels": dict(Modality.choices)}
     template = "datahub/partials/catalogue_results.html" if getattr(request, "htmx", False) \
@@ -209,8 +212,11 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         dataset = selectors.dataset(request.user, dataset_id)
     except ServiceError:
         return render(request, "portal/not_found.html", status=404)
+    editable = bool(getattr(request.user, "is_authenticated", False)
+                    and dataset.provider_id in permissions.user_organisation_ids(request.user, "change"))
     return render(request, "datahub/dataset_detail.html", {
-        "dataset": dataset, "conditional": dataset.open_attribute == OpenAttribute.CONDITIONAL})
+        "dataset": dataset, "conditional": dataset.open_attribute == OpenAttribute.CONDITIONAL,
+        "editable": editable})
 
 
 def dataset_dcat(request: HttpRequest, dataset_id: int) -> HttpResponse:
@@ -470,3 +476,216 @@ def assets(request: HttpRequest) -> HttpResponse:
         "duties": [{"duty": d, "label": DUTY_LABELS.get(d.code, d.code), "status_label": STATUS_LABELS.get(
             d.status, d.status)} for d in duties],
         "own_ids": own, "grades": Grade.choices, "levels": AssetLevel.choices})
+
+
+# --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
+
+DATASET_FORM = (
+    ("title", "text", _("数据集名称")), ("description", "textarea", _("摘要")),
+    ("keywords", "keywords", _("数据标签（以逗号分隔）")), ("sector", "text", _("所属行业")),
+    ("theme", "text", _("主题分类")), ("update_frequency", "choice", _("更新频率")),
+    ("open_attribute", "choice", _("开放属性")), ("record_count", "int", _("数据量（条）")),
+    ("spatial_coverage", "text", _("空间范围")), ("temporal_start", "date", _("时间范围起")),
+    ("temporal_end", "date", _("时间范围止")), ("licence", "text", _("许可")),
+    ("issued", "date", _("首次发布日期")), ("modified", "date", _("更新日期")),
+    ("high_quality", "bool", _("高质量训练数据集")), ("annotation_method", "text", _("标注方式")),
+    ("annotation_quality", "text", _("标注质量")), ("modality", "choice", _("模态")),
+    ("language", "text", _("语言")), ("size_bytes", "int", _("大小（字节）")),
+    ("lineage", "textarea", _("来源与加工过程")), ("grade", "choice", _("数据分级")),
+    ("is_published", "bool", _("发布到目录")),
+)
+DATASET_CHOICES = {"update_frequency": UpdateFrequency.choices, "open_attribute": OpenAttribute.choices,
+                   "modality": Modality.choices, "grade": Grade.choices}
+DISTRIBUTION_FORM = (
+    ("identifier", "text", _("标识符")), ("title", "text", _("名称")), ("format", "text", _("资源格式")),
+    ("media_type", "text", _("媒体类型")), ("access_url", "text", _("访问地址")),
+    ("download_url", "text", _("下载地址")), ("byte_size", "int", _("大小（字节）")), ("licence", "text", _("许可")),
+)
+BLANK_DISTRIBUTIONS = 2
+
+
+def _form_value(kind: str, raw: str, field: str) -> Any:
+    raw = raw.strip()
+    if kind == "int":
+        return _int_or_none(raw, field)
+    if kind == "date":
+        return _date_or_none(raw, field)
+    if kind == "keywords":
+        return [k.strip() for k in raw.replace("，", ",").split(",") if k.strip()]
+    return raw
+
+
+def _dataset_post(post: Any) -> tuple[dict[str, Any], list[dict[str, Any]], list[int]]:
+    """The service's arguments from the form; blank distribution rows are left out (their row numbers kept so an
+    error lands beside the right row)."""
+    fields: dict[str, Any] = {}
+    for name, kind, _label in DATASET_FORM:
+        if kind == "bool":
+            fields[name] = post.get(name) == "on"
+        else:
+            fields[name] = _form_value(kind, post.get(name, ""), name)
+    distributions: list[dict[str, Any]] = []
+    rows: list[int] = []
+    count = _int_or_none(post.get("distribution_rows", "0"), "distribution_rows") or 0
+    for row in range(min(count, 50)):
+        raw = {name: post.get(f"dist-{row}-{name}", "") for name, _kind, _label in DISTRIBUTION_FORM}
+        if not any(v.strip() for v in raw.values()):
+            continue
+        values = {name: _form_value(kind, raw[name], f"dist-{row}-{name}") for name, kind, _label in DISTRIBUTION_FORM}
+        if not values["identifier"]:
+            values.pop("identifier")
+        distributions.append(values)
+        rows.append(row)
+    return fields, distributions, rows
+
+
+def _error_key(field: str, rows: list[int]) -> str:
+    """`distributions[2].byte_size` (the service's name) → the form input `dist-<row>-byte_size`."""
+    if field.startswith("distributions["):
+        index, _sep, rest = field[len("distributions["):].partition("]")
+        if index.isdigit() and int(index) < len(rows):
+            return f"dist-{rows[int(index)]}-{rest.lstrip('.')}"
+    return field
+
+
+def _editable_dataset(user: Any, dataset_id: int) -> Dataset | HttpResponse:
+    """Only members of the providing organisation edit a dataset by hand: others get 403 (they may see it) or 404."""
+    dataset = Dataset.objects.restrict(user, "change").select_related("provider").filter(pk=dataset_id).first()
+    if dataset is not None and dataset.provider_id in permissions.user_organisation_ids(user, "change"):
+        return dataset
+    if Dataset.objects.restrict(user, "view").filter(pk=dataset_id).exists():
+        return HttpResponse(_("只有数据提供方的成员可以编辑该数据集。"), status=403)
+    return HttpResponse(_("数据集不存在。"), status=404)
+
+
+def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, str],
+                          providers: list[Any]) -> dict[str, Any]:
+    if post is not None:
+        values = {name: post.get(name, "") for name, _kind, _label in DATASET_FORM}
+        for name, kind, _label in DATASET_FORM:
+            if kind == "bool":
+                values[name] = post.get(name) == "on"
+        count = _int_or_none(post.get("distribution_rows", "0"), "distribution_rows") or 0
+        dist_values = [{name: post.get(f"dist-{row}-{name}", "") for name, _k, _l in DISTRIBUTION_FORM}
+                       for row in range(min(count, 50))]
+    else:
+        source = dataset or Dataset()
+        values = {}
+        for name, kind, _label in DATASET_FORM:
+            value = getattr(source, name)
+            if kind == "keywords":
+                value = ", ".join(value or [])
+            elif kind in ("int", "date"):
+                value = "" if value is None else str(value)
+            values[name] = value
+        existing = list(dataset.distributions.all()) if dataset is not None else []
+        dist_values = [{name: "" if getattr(d, name) is None else str(getattr(d, name))
+                        for name, _k, _l in DISTRIBUTION_FORM} for d in existing]
+        dist_values += [{name: "" for name, _k, _l in DISTRIBUTION_FORM} for _i in range(BLANK_DISTRIBUTIONS)]
+    fields = [{"name": name, "kind": kind, "label": label, "value": values[name], "error": errors.get(name, ""),
+               "choices": DATASET_CHOICES.get(name, ())} for name, kind, label in DATASET_FORM]
+    distributions = [[{"name": f"dist-{row}-{name}", "label": label, "kind": kind, "value": row_values[name],
+                       "error": errors.get(f"dist-{row}-{name}", "")} for name, kind, label in DISTRIBUTION_FORM]
+                     for row, row_values in enumerate(dist_values)]
+    known = {f["name"] for f in fields} | {c["name"] for row in distributions for c in row} | {"identifier",
+                                                                                                "provider"}
+    return {"dataset": dataset, "fields": fields, "distributions": distributions,
+            "distribution_rows": len(distributions), "errors": errors,
+            "other_errors": [m for k, m in errors.items() if k not in known],
+            "identifier": (post.get("identifier", "") if post is not None else ""),
+            "identifier_error": errors.get("identifier", ""), "provider_error": errors.get("provider", ""),
+            "providers": providers,
+            "provider_id": (post.get("provider", "") if post is not None else "")}
+
+
+def _providers(user: Any) -> list[Any]:
+    from aiplus.core.models import Organisation
+
+    return list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")).order_by("name"))
+
+
+@login_required
+def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpResponse:
+    """A provider registers (or edits) a catalogue dataset with its distributions; errors appear beside their field
+    and nothing is written."""
+    dataset: Dataset | None = None
+    if dataset_id is not None:
+        found = _editable_dataset(request.user, dataset_id)
+        if isinstance(found, HttpResponse):
+            return found
+        dataset = found
+    providers = _providers(request.user) if dataset is None else []
+    if dataset is None and not providers:
+        return HttpResponse(_("只有数据提供方组织的成员可以登记数据集。"), status=403)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        rows: list[int] = []
+        try:
+            fields, distributions, rows = _dataset_post(request.POST)
+            if dataset is None:
+                provider_id = _int_or_none(request.POST.get("provider", ""), "provider")
+                if provider_id is None:
+                    raise ServiceError("required", _("请选择数据提供方。"), "provider")
+                saved = services.create_dataset(acting_user=request.user, provider_id=provider_id,
+                                                identifier=request.POST.get("identifier", "").strip(),
+                                                distributions=distributions, **fields)
+                messages.success(request, _("数据集已登记。"))
+            else:
+                saved = services.update_dataset(acting_user=request.user, dataset_id=dataset.pk,
+                                                distributions=distributions, **fields)
+                messages.success(request, _("数据集已保存。"))
+        except ServiceError as error:
+            if error.status == 403:
+                return HttpResponse(str(error.message), status=403)
+            key = _error_key(error.field or "", rows) or "__all__"
+            errors["provider" if key == "organisation" else key] = str(error.message)
+        else:
+            return redirect("datahub:dataset", dataset_id=saved.pk)
+    context = _dataset_form_context(request.POST if request.method == "POST" else None, dataset, errors, providers)
+    return render(request, "datahub/dataset_form.html", context, status=400 if errors else 200)
+
+
+SERVICE_FORM = (("title", "text", _("名称")), ("description", "textarea", _("描述")),
+                ("endpoint_url", "text", _("接口地址")), ("endpoint_description", "text", _("接口说明")),
+                ("is_published", "bool", _("发布到目录")))
+
+
+@login_required
+def service_create(request: HttpRequest) -> HttpResponse:
+    """A provider registers a data service (an API serving some of its datasets)."""
+    providers = _providers(request.user)
+    if not providers:
+        return HttpResponse(_("只有数据提供方组织的成员可以登记数据服务。"), status=403)
+    own = permissions.user_organisation_ids(request.user, "change")
+    datasets = list(Dataset.objects.restrict(request.user, "change").filter(provider_id__in=own)
+                    .order_by("title").only("pk", "title"))
+    errors: dict[str, str] = {}
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        try:
+            fields = {name: (post.get(name) == "on" if kind == "bool" else post.get(name, "").strip())
+                      for name, kind, _label in SERVICE_FORM}
+            serves = [_int_or_none(raw, "serves") or 0 for raw in post.getlist("serves")]
+            provider_id = _int_or_none(post.get("provider", ""), "provider")
+            if provider_id is None:
+                raise ServiceError("required", _("请选择数据提供方。"), "provider")
+            services.create_data_service(acting_user=request.user, provider_id=provider_id,
+                                         identifier=post.get("identifier", "").strip(), serves=serves, **fields)
+        except ServiceError as error:
+            if error.status == 403:
+                return HttpResponse(str(error.message), status=403)
+            field = (error.field or "__all__").split("[")[0]
+            errors["provider" if field == "organisation" else field] = str(error.message)
+        else:
+            messages.success(request, _("数据服务已登记。"))
+            return redirect("datahub:catalogue")
+    rows = [{"name": name, "kind": kind, "label": label, "error": errors.get(name, ""),
+               "value": (post.get(name) == "on" if kind == "bool" else post.get(name, "")) if post is not None
+               else (kind != "bool" and "")} for name, kind, label in SERVICE_FORM]
+    known = {name for name, _k, _l in SERVICE_FORM} | {"identifier", "provider", "serves"}
+    return render(request, "datahub/service_form.html", {
+        "fields": rows, "errors": errors, "other_errors": [m for k, m in errors.items() if k not in known],
+        "providers": providers, "datasets": datasets,
+        "chosen": post.getlist("serves") if post is not None else [],
+        "identifier": post.get("identifier", "") if post is not None else "",
+        "provider_id": post.get("provider", "") if post is not None else ""}, status=400 if errors else 200)

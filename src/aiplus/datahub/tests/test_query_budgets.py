@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from aiplus.datahub import services
+from aiplus.datahub.models import Dataset
 
 BUDGETS = json.loads((Path(__file__).with_name("query_budgets.json")).read_text(encoding="utf-8"))
 
@@ -20,11 +21,18 @@ def busy_world(world):
         dataset = services.create_dataset(
             acting_user=provider, provider_id=world.orgs["suzhou:provider"].pk, identifier=f"busy-{index}",
             title=f"数据集{index}", sector="交通" if index % 2 else "医疗", is_published=True,
+            theme=("城市治理", "人工智能", "")[index % 3], high_quality=index % 4 == 0,
             open_attribute="conditional", distributions=[{"format": "CSV"}, {"format": "JSON"}])
         request = services.request_access(acting_user=requester, dataset_id=dataset.pk, purpose="p",
                                           usage_scope="s", security_measures="m", duration_days=30)
         if index % 2:
             services.decide_access(acting_user=provider, request_id=request.pk, decision="approve")
+    served = list(Dataset.objects.order_by("id").values_list("pk", flat=True)[:10])
+    for index in range(5):
+        services.create_data_service(acting_user=provider, provider_id=world.orgs["suzhou:provider"].pk,
+                                     identifier=f"busy-service-{index}", title=f"接口{index}", is_published=True,
+                                     endpoint_url=f"https://api.example.org/{index}",
+                                     serves=served[2 * index:2 * index + 2])
     member = world.user("enterprise_member")
     organisation = world.orgs["suzhou:enterprise"].pk
     processor = services.register_processor(acting_user=member, organisation_id=organisation)
