@@ -237,14 +237,14 @@ def test_supplier_profile_matches_and_co_publication(live_server, page, cast, ar
     refresh_matching.call("profile", profile.pk)
     page.reload()
     matches = page.get_by_test_id("matches").inner_text()
-    assert need.title in matches and "文本相关度" in matches
+    assert need.title in matches and "文本相关度" in matches and "领域匹配：" in matches
     page.screenshot(path=str(artifacts / "scenarios-6-profile-matches.png"), full_page=True)
 
     # 3. the owner's view: the supplier without ISO9001 is listed as excluded, with the constraint
     login(page, base, "owner")
     page.goto(f"{base}/scenarios/needs/{need.pk}/")
     assert "冲压件视觉缺陷检测系统" in page.get_by_test_id("matches").inner_text()
-    assert "ISO9001" in page.get_by_test_id("excluded").inner_text()
+    assert "缺少必备资质：ISO9001" in page.get_by_test_id("excluded").inner_text()
 
     # 4. the official co-publishes the need with Shenzhen
     login(page, base, "official")

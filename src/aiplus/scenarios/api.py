@@ -314,14 +314,25 @@ class FieldFitOut(Schema):
     name: str
     label: str
     value: float
+    code: str
     detail: str
 
 
 class ExclusionOut(Schema):
     constraint: str
+    code: str
     label: str
     missing: list[str]
     detail: str
+
+
+class ExplanationItemOut(Schema):
+    """One reason: a stable code, its parameters (codes and figures, not prose) and the text in the request's
+    language."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
 
 
 class MatchOut(Schema):
@@ -335,6 +346,7 @@ class MatchOut(Schema):
     terms: list[TermOut]
     fields: list[FieldFitOut]
     exclusions: list[ExclusionOut]
+    items: list[ExplanationItemOut]
     explanation: list[str]
 
 
@@ -346,7 +358,7 @@ def _match_rows(ranked: list[dict[str, Any]], excluded: list[dict[str, Any]], ke
             rows.append({"id": m[key].pk, "name": str(m[key]), "rank": m.get("rank"), "score": m["score"],
                          "strong": m["strong"], "excluded": is_excluded, "text_score": exp["text_score"],
                          "terms": exp["terms"], "fields": exp["fields"], "exclusions": exp["exclusions"],
-                         "explanation": exp["lines"]})
+                         "items": exp["items"], "explanation": exp["lines"]})
     return rows
 
 

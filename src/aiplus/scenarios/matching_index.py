@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.models import RoleAssignment
 from aiplus.core.services import notify
+from aiplus.scenarios import explain as explain_mod
 from aiplus.scenarios import matching as engine_mod
 from aiplus.scenarios import rules
 from aiplus.scenarios.models import CapabilityProfile, MatchingState, Need, NeedStatus
@@ -70,31 +72,35 @@ FIELD_LABELS = {"domain": _("领域"), "region": _("地区"), "budget": _("预�
 CONSTRAINT_LABELS = {"qualification": _("缺少必备资质"), "region": _("不服务该地区")}
 
 
-def explain(match: engine_mod.Match) -> dict[str, Any]:
-    """The engine's explanation as data a template or an API client can show: the terms that matched (with
-    their share of the text score and the surface forms on each side), the structured fits, and the constraint
-    that excluded a candidate."""
+def explain(match: engine_mod.Match, renderer: explain_mod.Renderer | None = None) -> dict[str, Any]:
+    """The engine's explanation as data a template or an API client can show, in the active language: the terms
+    that matched (with their share of the text score and the surface forms on each side), the structured fits,
+    the constraint that excluded a candidate, the structured `items` (code, parameters, rendered text) and the
+    rendered `lines`."""
     exp = match.explanation
+    r = renderer or explain_mod.renderer_for([exp])
     return {
         "text_score": round(exp.text_score, 3),
         "terms": [{"term": t.term, "share": round(t.share, 3), "need_forms": list(t.query_forms),
                    "candidate_forms": list(t.candidate_forms)} for t in exp.terms],
         "fields": [{"name": f.name, "label": str(FIELD_LABELS.get(f.name, f.name)), "value": round(f.value, 3),
-                    "detail": f.detail} for f in exp.fields],
-        "exclusions": [{"constraint": e.constraint.value,
+                    "code": f.code, "detail": r.text(f.item())} for f in exp.fields],
+        "exclusions": [{"constraint": e.constraint.value, "code": e.code,
                         "label": str(CONSTRAINT_LABELS.get(e.constraint.value, e.constraint.value)),
-                        "missing": list(e.missing), "detail": e.detail} for e in exp.exclusions],
-        "lines": exp.lines(),
+                        "missing": list(e.missing), "detail": r.text(e.item())} for e in exp.exclusions],
+        "items": r.items(exp),
+        "lines": [r.text(i) for i in exp.items()],
     }
 
 
 def _rows(result: engine_mod.MatchResult, objects: dict[int, Any], key: str, pol: engine_mod.StrongMatchPolicy
           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    r = explain_mod.renderer_for(m.explanation for m in (*result.matches, *result.excluded))
     ranked = [{key: objects[int(m.candidate_id)], "rank": i, "score": round(m.score, 3), "strong": pol.accepts(m),
-               "explanation": explain(m)}
+               "explanation": explain(m, r)}
               for i, m in enumerate((m for m in result.matches if int(m.candidate_id) in objects), start=1)]
     excluded = [{key: objects[int(m.candidate_id)], "score": round(m.score, 3), "strong": False,
-                 "explanation": explain(m)}
+                 "explanation": explain(m, r)}
                 for m in result.excluded if int(m.candidate_id) in objects]
     return ranked, excluded
 
@@ -122,6 +128,16 @@ def _members(organisation_id: int) -> list[Any]:
         organisation_id=organisation_id, active=True, role__in=("enterprise_member", "provider"))]
 
 
+def _language(user: Any) -> str:
+    """The recipient's chosen interface language; Chinese, the platform's authoritative language, by default."""
+    return getattr(user, "language", "") or "zh-hans"
+
+
+def _body(match: engine_mod.Match) -> str:
+    """The explanation of a strong match as sentences in the active language, one reason a line."""
+    return "\n".join(explain_mod.lines(match.explanation))
+
+
 @transaction.atomic
 def refresh(kind: str, pk: int) -> dict[str, Any]:
     """Bump the index version (every process rebuilds on its next read) and notify strong matches of the record."""
@@ -140,9 +156,10 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                 if profile is None:
                     continue
                 for user in _members(profile.organisation_id):
-                    notify(recipient=user, verb="scenarios.strong_match",
-                           title=str(_("新的强匹配场景需求：%(t)s") % {"t": need.title}),
-                           body="; ".join(match.explanation.lines()), link=f"/scenarios/needs/{need.pk}/")
+                    with translation.override(_language(user)):
+                        notify(recipient=user, verb="scenarios.strong_match",
+                               title=str(_("新的强匹配场景需求：%(t)s") % {"t": need.title}),
+                               body=_body(match), link=f"/scenarios/needs/{need.pk}/")
                     sent += 1
     elif kind == "profile":
         profile = CapabilityProfile.objects.select_related("organisation", "jurisdiction").filter(
@@ -154,8 +171,9 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                 if need is None:
                     continue
                 for user in _members(need.owner_id):
-                    notify(recipient=user, verb="scenarios.strong_match",
-                           title=str(_("新的强匹配供给方：%(o)s") % {"o": profile.organisation.name}),
-                           body="; ".join(match.explanation.lines()), link=f"/scenarios/needs/{need.pk}/")
+                    with translation.override(_language(user)):
+                        notify(recipient=user, verb="scenarios.strong_match",
+                               title=str(_("新的强匹配供给方：%(o)s") % {"o": profile.organisation.name}),
+                               body=_body(match), link=f"/scenarios/needs/{need.pk}/")
                     sent += 1
     return {"kind": kind, "id": pk, "notified": sent}

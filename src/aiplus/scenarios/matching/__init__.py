@@ -2,7 +2,8 @@
 
 Needs (场景需求) and supplier capability profiles (能力清单) are matched in both directions by BM25 over
 Chinese terms (rjieba + a reviewed domain dictionary + synonym folding) combined with structured fit (domain,
-region, budget) and hard constraints (required qualifications). Every result carries a readable explanation.
+region, budget) and hard constraints (required qualifications). Every result carries an explanation as
+structured items (a code and its parameters) that the caller renders in the reader's language.
 """
 
 from .engine import MatchingEngine
@@ -11,6 +12,7 @@ from .model import (
     Constraint,
     Exclusion,
     Explanation,
+    ExplanationItem,
     FieldFit,
     IndexStats,
     Match,
@@ -29,6 +31,7 @@ __all__ = [
     "Constraint",
     "Exclusion",
     "Explanation",
+    "ExplanationItem",
     "FieldFit",
     "IndexStats",
     "Match",

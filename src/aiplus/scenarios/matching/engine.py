@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -321,9 +322,9 @@ class MatchingEngine:
             for term, v in parts
         )
         fields = (
-            FieldFit("domain", dom, self._domain_detail(query_doc, cand, dom)),
-            FieldFit("region", reg, self._region_detail(query_doc, cand, reg)),
-            FieldFit("budget", bud, self._budget_detail(query_doc, cand, bud)),
+            FieldFit("domain", dom, *self._domain_reason(query_doc, cand)),
+            FieldFit("region", reg, *self._region_reason(query_doc, cand, reg)),
+            FieldFit("budget", bud, *self._budget_reason(query_doc, cand, bud)),
         )
         exclusions: tuple[Exclusion, ...] = ()
         if excluded:
@@ -338,35 +339,37 @@ class MatchingEngine:
         assert isinstance(b, Need)
         return b, a
 
-    def _domain_detail(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile, v: float) -> str:
+    def _domain_reason(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile
+                       ) -> tuple[str, dict[str, Any]]:
         need, prof = self._pair(a, b)
         shared = sorted(set(need.domains) & set(prof.domains))
         if shared:
-            return "same sub-domain " + ", ".join(shared)
+            return "domain_match", {"domains": shared}
         tops = sorted({d.split(".")[0] for d in need.domains} & {d.split(".")[0] for d in prof.domains})
         if tops:
-            return "same domain " + ", ".join(tops)
+            return "domain_top_match", {"domains": tops}
         if not need.domains:
-            return "need names no domain"
-        return f"need {', '.join(need.domains)} vs supplier {', '.join(prof.domains) or '-'}"
+            return "domain_unspecified", {}
+        return "domain_mismatch", {"need_domains": list(need.domains), "supplier_domains": list(prof.domains)}
 
-    def _region_detail(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile, v: float) -> str:
+    def _region_reason(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile, v: float
+                       ) -> tuple[str, dict[str, Any]]:
         need, prof = self._pair(a, b)
         if not need.regions:
-            return "need names no region"
-        served = ", ".join(prof.regions_served) or "-"
-        verdict = "serves" if v >= 1.0 else "serves part of" if v > 0 else "does not serve"
-        return f"supplier {verdict} {', '.join(need.regions)} (serves {served})"
+            return "region_unspecified", {}
+        code = "region_served" if v >= 1.0 else "region_partial" if v > 0 else "region_not_served"
+        return code, {"regions": list(need.regions), "served": list(prof.regions_served)}
 
-    def _budget_detail(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile, v: float) -> str:
+    def _budget_reason(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile, v: float
+                       ) -> tuple[str, dict[str, Any]]:
         need, prof = self._pair(a, b)
 
-        def fmt(lo: object, hi: object) -> str:
-            return f"{lo if lo is not None else '?'}–{hi if hi is not None else '?'} CNY"
+        def num(x: object) -> str | None:
+            return None if x is None else str(x)
 
-        rel = "overlaps" if v >= 1.0 else "unknown against" if v == 0.5 else "misses"
-        return (f"price {fmt(prof.price_min_cny, prof.price_max_cny)} {rel} "
-                f"budget {fmt(need.budget_min_cny, need.budget_max_cny)}")
+        code = "budget_within" if v >= 1.0 else "budget_unknown" if v == 0.5 else "budget_outside"
+        return code, {"price_min": num(prof.price_min_cny), "price_max": num(prof.price_max_cny),
+                      "budget_min": num(need.budget_min_cny), "budget_max": num(need.budget_max_cny)}
 
     def _exclusions(self, a: Need | CapabilityProfile, b: Need | CapabilityProfile, reg: float,
                     region_is_hard: bool) -> tuple[Exclusion, ...]:
@@ -374,8 +377,8 @@ class MatchingEngine:
         out: list[Exclusion] = []
         missing = tuple(q for q in need.required_qualifications if q not in set(prof.qualifications))
         if missing:
-            detail = "lacks required qualification " + ", ".join(missing)
-            out.append(Exclusion(Constraint.QUALIFICATION, detail, missing))
+            out.append(Exclusion(Constraint.QUALIFICATION, "qualification_missing", {"missing": list(missing)},
+                                 missing))
         if region_is_hard and reg <= 0.0:
-            out.append(Exclusion(Constraint.REGION, "does not serve " + ", ".join(need.regions)))
+            out.append(Exclusion(Constraint.REGION, "region_excluded", {"regions": list(need.regions)}))
         return tuple(out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +67,31 @@ class Constraint(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ExplanationItem:
+    """One reason in an explanation: a stable code and its parameters (codes, numbers, the matched terms), never
+    a finished sentence, so the caller can render it in the reader's language.
+
+    Codes: "terms" / "terms_none" (the text score; `terms` lists term, share and surface forms), "domain_match"
+    (same sub-domain), "domain_top_match" (same top-level domain), "domain_mismatch", "domain_unspecified",
+    "region_served", "region_partial", "region_not_served", "region_unspecified", "budget_within",
+    "budget_unknown", "budget_outside", and for exclusions "qualification_missing" and "region_excluded".
+    """
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Exclusion:
     """Why a candidate may not be recommended at all, whatever its score."""
 
     constraint: Constraint
-    detail: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+
+    def item(self) -> ExplanationItem:
+        return ExplanationItem(self.code, self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +107,15 @@ class TermMatch:
 
 @dataclass(frozen=True, slots=True)
 class FieldFit:
+    """One structured fit (name "domain", "region" or "budget"), its value in [0, 1] and why, as a code."""
+
     name: str
     value: float
-    detail: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def item(self) -> ExplanationItem:
+        return ExplanationItem(self.code, {"value": round(self.value, 3), **self.params})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,24 +125,25 @@ class Explanation:
     fields: tuple[FieldFit, ...]
     exclusions: tuple[Exclusion, ...] = ()
 
-    def lines(self) -> list[str]:
-        """A short, human-readable account of the score, e.g. for an official reviewing a recommendation."""
-        out: list[str] = []
-        if self.exclusions:
-            out.extend(f"excluded by {e.constraint.value}: {e.detail}" for e in self.exclusions)
+    def items(self) -> list[ExplanationItem]:
+        """The reasons in reading order: exclusions first, then the text score with its terms, then the fits."""
+        out = [e.item() for e in self.exclusions]
+        score = round(self.text_score, 3)
         if self.terms:
-            parts = []
-            for t in self.terms:
-                shown = t.term
-                others = sorted((set(t.query_forms) | set(t.candidate_forms)) - {t.term})
-                if others:
-                    shown += "(" + "/".join(others) + ")"
-                parts.append(f"{shown} {t.share:.0%}")
-            out.append(f"text {self.text_score:.2f}: " + ", ".join(parts))
+            out.append(ExplanationItem("terms", {
+                "text_score": score,
+                "terms": [{"term": t.term, "share": round(t.share, 3),
+                           "forms": sorted((set(t.query_forms) | set(t.candidate_forms)) - {t.term})}
+                          for t in self.terms]}))
         else:
-            out.append("text 0.00: no query term found")
-        out.extend(f"{f.name} {f.value:.2f}: {f.detail}" for f in self.fields)
+            out.append(ExplanationItem("terms_none", {"text_score": score}))
+        out.extend(f.item() for f in self.fields)
         return out
+
+    def lines(self) -> list[str]:
+        """A compact, language-neutral trace of the items (code and parameters) for logs and the benchmark; user
+        interfaces render the items themselves."""
+        return [f"{i.code} " + " ".join(f"{k}={v}" for k, v in i.params.items()) for i in self.items()]
 
     def __str__(self) -> str:
         return "; ".join(self.lines())

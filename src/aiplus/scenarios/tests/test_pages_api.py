@@ -138,7 +138,8 @@ def test_matching_ranks_explains_and_notifies_strong_matches(world, make_org):
     ranked = matching_index.suppliers_for(need)
     assert ranked[0]["profile"].organisation == supplier
     explanation = ranked[0]["explanation"]
-    assert any("domain" in line for line in explanation["lines"])
+    assert [i["code"] for i in explanation["items"]][1:2] == ["domain_match"]
+    assert any(line.startswith("领域匹配：") for line in explanation["lines"])
     assert explanation["terms"] and {f["name"] for f in explanation["fields"]} == {"domain", "region", "budget"}
     assert ranked[0]["strong"] is True and ranked[0]["rank"] == 1
     assert result["notified"] >= 1
