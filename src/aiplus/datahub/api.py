@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
@@ -242,10 +242,10 @@ def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_at
 
 
 @router.post("/datasets", response={201: DatasetOut}, auth=AUTHENTICATED)
-def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, Any]:
+def create_dataset(request: HttpRequest, payload: DatasetIn) -> Any:
     data = payload.dict()
     distributions = data.pop("distributions")
-    return 201, services.create_dataset(acting_user=request.user, distributions=distributions, **data)
+    return Status(201, services.create_dataset(acting_user=request.user, distributions=distributions, **data))
 
 
 @router.get("/services", response=list[ServiceOut], auth=OPTIONAL)
@@ -255,8 +255,8 @@ def data_services(request: HttpRequest) -> Any:
 
 
 @router.post("/services", response={201: ServiceOut}, auth=AUTHENTICATED)
-def create_data_service(request: HttpRequest, payload: ServiceIn) -> tuple[int, Any]:
-    return 201, services.create_data_service(acting_user=request.user, **payload.dict())
+def create_data_service(request: HttpRequest, payload: ServiceIn) -> Any:
+    return Status(201, services.create_data_service(acting_user=request.user, **payload.dict()))
 
 
 @router.patch("/services/{service_id}", response=ServiceOut, auth=AUTHENTICATED)
@@ -296,8 +296,8 @@ def access_requests(request: HttpRequest) -> Any:
 
 
 @router.post("/access-requests", response={201: AccessOut}, auth=AUTHENTICATED)
-def request_access(request: HttpRequest, payload: AccessIn) -> tuple[int, Any]:
-    return 201, services.request_access(acting_user=request.user, **payload.dict())
+def request_access(request: HttpRequest, payload: AccessIn) -> Any:
+    return Status(201, services.request_access(acting_user=request.user, **payload.dict()))
 
 
 @router.post("/access-requests/{request_id}/decision", response=AccessOut, auth=AUTHENTICATED)
@@ -332,14 +332,14 @@ def processors(request: HttpRequest, on: dt.date | None = None) -> Any:
 
 
 @router.post("/processors", response={201: ProcessorOut}, auth=AUTHENTICATED)
-def register_processor(request: HttpRequest, payload: ProcessorIn) -> tuple[int, Any]:
+def register_processor(request: HttpRequest, payload: ProcessorIn) -> Any:
     processor = services.register_processor(acting_user=request.user, **payload.dict())
-    return 201, next(c for c in selectors.current_counters(request.user) if c.processor.pk == processor.pk)
+    return Status(201, next(c for c in selectors.current_counters(request.user) if c.processor.pk == processor.pk))
 
 
 @router.post("/transfers", response={201: TransferOut}, auth=AUTHENTICATED)
-def record_transfer(request: HttpRequest, payload: TransferIn) -> tuple[int, Any]:
-    return 201, services.record_transfer(acting_user=request.user, **payload.dict())
+def record_transfer(request: HttpRequest, payload: TransferIn) -> Any:
+    return Status(201, services.record_transfer(acting_user=request.user, **payload.dict()))
 
 
 @router.get("/gba-filings", response=list[FilingOut], auth=AUTHENTICATED)
@@ -349,9 +349,9 @@ def gba_filings(request: HttpRequest) -> Any:
 
 
 @router.post("/gba-filings", response={201: FilingOut}, auth=AUTHENTICATED)
-def create_gba_filing(request: HttpRequest, payload: FilingIn) -> tuple[int, Any]:
-    return 201, services.create_gba_filing(acting_user=request.user, organisation_id=payload.organisation_id,
-                                           case=payload.case.model_dump(mode="json"))
+def create_gba_filing(request: HttpRequest, payload: FilingIn) -> Any:
+    return Status(201, services.create_gba_filing(acting_user=request.user, organisation_id=payload.organisation_id,
+                                                  case=payload.case.model_dump(mode="json")))
 
 
 @router.post("/gba-filings/{filing_id}/file", response=FilingOut, auth=AUTHENTICATED)
@@ -361,8 +361,8 @@ def file_gba_filing(request: HttpRequest, filing_id: int, payload: FileIn) -> An
 
 
 @router.post("/assets", response={201: AssetOut}, auth=AUTHENTICATED)
-def register_asset(request: HttpRequest, payload: AssetIn) -> tuple[int, Any]:
-    return 201, services.register_asset(acting_user=request.user, **payload.dict())
+def register_asset(request: HttpRequest, payload: AssetIn) -> Any:
+    return Status(201, services.register_asset(acting_user=request.user, **payload.dict()))
 
 
 @router.get("/important-data", response=list[AssetOut], auth=AUTHENTICATED)
