@@ -30,7 +30,7 @@ from aiplus.datahub.models import (
     Processor,
     SecurityProfile,
 )
-from aiplus.regulation.runtime import parameters
+from aiplus.regulation.runtime import cite, parameters
 
 DATASET_FACETS = ("sector", "theme", "open_attribute", "modality", "high_quality")
 FACETS = (*DATASET_FACETS, "format")
@@ -143,7 +143,7 @@ def _duty(code: str, version: Any, *, applies: bool, due_on: Any, overdue: bool,
           object_id: int | None = None) -> Duty:
     return Duty(code, applies, due_on, overdue, detail, version.citation.as_dict(), parameter=version.key,
                 value=version.value, status=str(getattr(version.status, "value", version.status)),
-                citation_label=version.citation.label(), object_id=object_id)
+                citation_label=cite(version.citation), object_id=object_id)
 
 
 def duty_organisations(user: Any) -> list[Any]:

@@ -261,6 +261,8 @@ class Pack:
     level: str | None = None
     regulation_title_zh: str = ""
     regulation_title_en: str = ""
+    regulation_short_zh: str = ""
+    regulation_short_en: str = ""
     regulation_status: str | None = None
     instruments: tuple[Instrument, ...] = ()
     parameter_info: dict[str, ParameterInfo] = field(default_factory=dict)
@@ -591,6 +593,8 @@ class _PackBuilder:
             level=meta.level,
             regulation_title_zh=regulation.title.zh if regulation else "",
             regulation_title_en=regulation.title.en if regulation else "",
+            regulation_short_zh=regulation.short_title.zh if regulation else "",
+            regulation_short_en=regulation.short_title.en if regulation else "",
             regulation_status=regulation.status if regulation else None,
             instruments=instruments,
             parameter_info=info,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from aiplus.regulation.coverage import coverage_report
-from aiplus.regulation.runtime import active_packs
+from aiplus.regulation.runtime import active_packs, cite
 
 
 def packs() -> list[dict[str, Any]]:
@@ -41,7 +41,7 @@ def parameters(on: dt.date, prefix: str = "") -> list[dict[str, Any]]:
         value = str(version.value) if isinstance(version.value, Decimal) else version.value
         rows.append({"key": version.key, "value": value, "unit": version.unit, "status": version.status.value,
                      "effective_from": version.effective_from, "effective_to": version.effective_to,
-                     "citation": version.citation.as_dict(), "citation_label": version.citation.label(),
+                     "citation": version.citation.as_dict(), "citation_label": cite(version.citation),
                      "pack": version.pack})
     return rows
 

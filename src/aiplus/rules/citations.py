@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -23,12 +24,15 @@ class Citation:
         if not self.pack and not self.instrument:
             raise ValueError("a citation names a pack or an external instrument")
 
-    def label(self, language: str = "zh-hans") -> str:
-        """A short human-readable label, e.g. 《苏州条例》第34条 / Suzhou art. 34."""
+    def label(self, language: str = "zh-hans", pack_names: Mapping[str, str] | None = None) -> str:
+        """A short human-readable label, e.g. 《苏州条例》第34条 / Suzhou Regulation art. 34.
+
+        `pack_names` gives each pack's short title in `language` (the caller knows the loaded packs; this module
+        does not); without it the pack code stands in."""
         chinese = language.startswith("zh")
-        source = self.instrument or self.pack or ""
-        if self.instrument and chinese:
-            source = f"《{self.instrument}》"
+        source = self.instrument or (pack_names or {}).get(self.pack or "", self.pack or "")
+        if chinese and (self.instrument or (pack_names and self.pack in pack_names)):
+            source = f"《{source}》"
         parts = [source]
         if self.article:
             parts.append(f"第{self.article}条" if chinese else f"art. {self.article}")

@@ -246,6 +246,7 @@ def taxonomy() -> dict[str, Any]:
     """The six "AI+" domains with their sub-scenarios (Suzhou arts. 11–30) and Guangdong's scenario categories
     (arts. 16–21, 24) with the domains each maps onto, as loaded from the active packs."""
     from aiplus.regulation.runtime import active_packs
+    from aiplus.regulation.runtime import cite as runtime_cite
 
     packs = active_packs()
 
@@ -259,7 +260,7 @@ def taxonomy() -> dict[str, Any]:
             cite = item.citation or tax.citation
             out.append({"code": item.code, "name_zh": item.name_zh, "name_en": item.name_en, "parent": item.parent,
                         "maps_to": [target.split(":", 1)[-1] for target in item.maps_to],
-                        "citation": cite.label() if cite else ""})
+                        "citation": runtime_cite(cite)})
         return out
 
     return {"domains": rows("scenario_domains"), "gd_categories": rows("gd_scenario_categories")}

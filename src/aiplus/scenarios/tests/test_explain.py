@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from aiplus.core import services as core
 from aiplus.core.models import Notification
@@ -18,47 +17,6 @@ from aiplus.scenarios.testing import published_need
 pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-# English for the explanation messages, used only where the English catalogue does not have them (yet): the catalogue
-# owner translates new msgids with `make messages`; entries it has are used as they are, so the assertions below
-# check the parameters (names, figures, separators), not the exact English wording.
-PROVISIONAL_EN = {
-    "文本相关度 %(score)s：%(terms)s": "Text relevance %(score)s: %(terms)s",
-    "文本相关度 %(score)s：无共同词语": "Text relevance %(score)s: no term in common",
-    "领域匹配：%(domains)s": "Domain match: %(domains)s",
-    "同属一个大类领域：%(domains)s": "Same top-level domain: %(domains)s",
-    "领域不同：需求为%(need)s，供给方为%(supplier)s": "Different domains: need %(need)s, supplier %(supplier)s",
-    "场景需求未指定领域": "The need names no domain",
-    "服务地区覆盖%(regions)s": "Serves %(regions)s",
-    "服务地区部分覆盖%(regions)s（服务：%(served)s）": "Serves part of %(regions)s (serves: %(served)s)",
-    "服务地区不含%(regions)s（服务：%(served)s）": "Does not serve %(regions)s (serves: %(served)s)",
-    "场景需求未指定地区": "The need names no region",
-    "报价%(price)s在预算%(budget)s之内": "Price %(price)s within the budget %(budget)s",
-    "报价%(price)s或预算%(budget)s不明，无法比较": "Price %(price)s or budget %(budget)s unknown",
-    "报价%(price)s不在预算%(budget)s之内": "Price %(price)s outside the budget %(budget)s",
-    "缺少必备资质：%(missing)s": "Lacks required qualification: %(missing)s",
-    "不服务所需地区：%(regions)s": "Does not serve the required region: %(regions)s",
-    "、": ", ",
-    "%(term)s %(share)s%%": "%(term)s %(share)s%%",
-    "%(term)s（%(forms)s）%(share)s%%": "%(term)s (%(forms)s) %(share)s%%",
-    "%(low)s–%(high)s元": "CNY %(low)s–%(high)s",
-    "未知": "unknown",
-    "无": "none",
-    "新的强匹配场景需求：%(t)s": "New strongly matching need: %(t)s",
-    "新的强匹配供给方：%(o)s": "New strongly matching supplier: %(o)s",
-}
-
-
-@pytest.fixture
-def english_catalogue():
-    catalog = trans_real.translation("en")._catalog
-    added = [key for key in PROVISIONAL_EN if key not in catalog]
-    for key in added:
-        catalog[key] = PROVISIONAL_EN[key]
-    yield
-    for key in added:
-        del catalog._catalogs[0][key]
-
 
 def _supplier(world, make_org, name, qualifications=(), language="zh-hans"):
     org = make_org("suzhou-sip", "enterprise", name=name)
@@ -88,7 +46,7 @@ def test_need_page_explains_matches_in_chinese(world, make_org, client):
     assert "domain_match" not in re.sub(r'data-code="[^"]*"', "", page)  # codes are data, not text
 
 
-def test_api_returns_items_and_text_in_the_request_language(world, make_org, client, english_catalogue):
+def test_api_returns_items_and_text_in_the_request_language(world, make_org, client):
     _supplier(world, make_org, "苏州合规视觉有限公司", ["ISO9001"])
     _supplier(world, make_org, "苏州无证视觉有限公司")
     need = published_need(world, required_qualifications=["ISO9001"])
@@ -126,7 +84,7 @@ def test_api_returns_items_and_text_in_the_request_language(world, make_org, cli
     assert next(r for r in zh if r["excluded"])["items"][0]["text"] == "缺少必备资质：ISO9001"
 
 
-def test_strong_match_notification_reads_in_the_recipients_language(world, make_org, english_catalogue):
+def test_strong_match_notification_reads_in_the_recipients_language(world, make_org):
     _org, zh_user = _supplier(world, make_org, "苏州中文视觉有限公司")
     _org, en_user = _supplier(world, make_org, "苏州英文视觉有限公司", language="en")
     need = published_need(world)
