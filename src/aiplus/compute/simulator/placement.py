@@ -1,14 +1,19 @@
 """Node-level placement of GPU pods (including fractional GPUs and GPU-model restrictions), openb style.
 
-Reproduces the protocol of the FGD paper's simulator (hkust-adsl/kubernetes-scheduler-simulator): the pod list
-is inflated by resampling until the requested GPUs reach the target load, shuffled, and scheduled one by one
-with no departures; a pod that fits nowhere fails.  The GPU allocation ratio is read when the arrived demand
-crosses each load level.
+Reproduces the protocol of the FGD paper's simulator (hkust-adsl/kubernetes-scheduler-simulator): the trace's
+pods in random order, then pods resampled from the trace until the requested GPUs reach the target load, placed
+one by one with no departures; a pod that fits nowhere fails.  The GPU allocation ratio is read when the arrived
+demand crosses each load level.
 
-Policies: Random, BestFit (the simulator's CPU/GPU-weighted leftover score, integer-quantised as there, ties
-broken at random) and a fragmentation-aware policy after FGD (Weng et al., ATC'23): place the pod where the
-expected GPU fragmentation, measured against the workload's own distribution of pod shapes, grows the least
-(FGD's integer sigmoid score of that growth), ties going to the tightest fit.
+Policies, the first three as that simulator runs them (score plugins, integer scores, a tie going to the node
+whose name sorts first):
+- Random: a feasible node and, for a GPU share, a fitting GPU, uniformly at random;
+- BestFit: the least CPU/GPU leftover, weighted 0.5/0.5 against the largest node spec;
+- FGD (Weng et al., ATC'23): the least growth of expected GPU fragmentation, measured against the "typical
+  pods" (the most frequent shapes covering 95 % of the pods), scored int(100 * sigmoid(-growth / 1000));
+- aiplus: FGD's fragmentation measured against every GPU pod shape, minimised exactly rather than through
+  the integer score, plus a small BestFit packing term (PACKING_MILLI), so that between nodes that fragment
+  alike the tighter fit wins and large nodes stay whole for the pods still to come.
 """
 
 from __future__ import annotations
@@ -29,11 +34,16 @@ MILLI = 1000
 MAX_SPEC_CPU = 128_000
 MAX_SPEC_GPU = 8_000
 
+# aiplus: weight of the packing term against fragmentation growth (milli-GPUs for a whole BestFit leftover).
+# Measured with bench/placement.py (openb GPU nodes, five traces x seeds 42-51): 30-50 form a plateau, 40 its
+# middle; 70-1000 lose 0.1-0.5 points, 0 (fragmentation alone, ties to the lowest index) loses more.
+PACKING_MILLI = 40.0
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-POLICIES = ("Random", "BestFit", "aiplus")
+POLICIES = ("Random", "BestFit", "FGD", "aiplus")
 
 
 @dataclass(frozen=True)
@@ -102,30 +112,59 @@ def _apply(cl: Cluster, node: int, c: PodClass, gpu_index: int) -> None:
 
 
 class Fragmentation:
-    """Expected GPU fragmentation of a node against the workload's distribution of GPU pod shapes.
+    """Expected GPU fragmentation of a node against the workload's distribution of pod shapes.
 
     A node's idle GPU capacity counts as fragmented for a pod shape when that shape cannot run there (wrong
     model, too little CPU, too few GPUs with enough free share); when it can, only the GPUs whose free share
-    is below the shape's per-GPU request count.  CPU-only shapes are left out: placing any pod changes their
-    term by the same amount on every node, so they never change the choice.
+    is below the shape's per-GPU request count.  A CPU-only shape counts all idle GPU capacity as fragmented
+    wherever it lands (it cannot use GPUs), so its weight adds the same term to every node's fragmentation.
+
+    The distribution is FGD's "typical pods": shapes (CPU, GPU count, GPU share, GPU models; memory is not
+    part of a shape) ranked by frequency, the most frequent kept until they cover `popularity` of all pods,
+    frequencies renormalised over the kept ones.  `include_cpu_pods` keeps CPU-only pods in the distribution.
     """
 
-    def __init__(self, classes: Sequence[PodClass], weights: Sequence[float], cl: Cluster) -> None:
-        gpu_classes = [(c, w) for c, w in zip(classes, weights, strict=True) if c.num_gpu > 0]
-        total = sum(w for _, w in gpu_classes) or 1.0
-        self.milli = np.array([c.gpu_milli for c, _ in gpu_classes], dtype=np.int64)
-        self.num = np.array([c.num_gpu for c, _ in gpu_classes], dtype=np.int64)
-        self.cpu = np.array([c.cpu for c, _ in gpu_classes], dtype=np.int64)
-        self.freq = np.array([w / total for _, w in gpu_classes], dtype=np.float64)
-        # access[class, model + 1]; column 0 stands for CPU-only nodes (model id -1).
-        access = np.zeros((len(gpu_classes), len(cl.models) + 1), dtype=np.bool_)
-        for k, (c, _) in enumerate(gpu_classes):
-            access[k, 1:] = [not c.spec or m in c.spec for m in cl.models]
+    def __init__(
+        self,
+        classes: Sequence[PodClass],
+        weights: Sequence[float],
+        cl: Cluster,
+        popularity: float = 1.0,
+        include_cpu_pods: bool = False,
+    ) -> None:
+        counts: dict[tuple[int, int, int, frozenset[str]], float] = {}
+        for c, w in zip(classes, weights, strict=True):
+            if c.num_gpu == 0 and not include_cpu_pods:
+                continue
+            key = (c.cpu, c.num_gpu, c.gpu_milli, c.spec)
+            counts[key] = counts.get(key, 0.0) + w
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1], kv[0][2], sorted(kv[0][3])))
+        total = sum(counts.values()) or 1.0
+        kept: list[tuple[tuple[int, int, int, frozenset[str]], float]] = []
+        covered = 0.0
+        for key, w in ranked:
+            if covered >= popularity * total - 1e-9:
+                break
+            kept.append((key, w))
+            covered += w
+        covered = covered or 1.0
+        gpu_shapes = [(k, w / covered) for k, w in kept if k[1] > 0]
+        self.cpu_only_freq = sum(w / covered for k, w in kept if k[1] == 0)
+        self.milli = np.array([k[2] for k, _ in gpu_shapes], dtype=np.int64)
+        self.num = np.array([k[1] for k, _ in gpu_shapes], dtype=np.int64)
+        self.cpu = np.array([k[0] for k, _ in gpu_shapes], dtype=np.int64)
+        self.freq = np.array([f for _, f in gpu_shapes], dtype=np.float64)
+        # access[shape, model + 1]; column 0 stands for CPU-only nodes (model id -1).
+        access = np.zeros((len(gpu_shapes), len(cl.models) + 1), dtype=np.bool_)
+        for i, (k, _) in enumerate(gpu_shapes):
+            access[i, 1:] = [not k[3] or m in k[3] for m in cl.models]
         self.access = access
 
     def amount(self, model: IntArray, cpu: IntArray, gpu: IntArray) -> FloatArray:
-        if len(model) == 0 or len(self.freq) == 0:
-            return np.zeros(len(model))
+        if len(model) == 0:
+            return np.zeros(0)
+        if len(self.freq) == 0:
+            return np.asarray(self.cpu_only_freq * gpu.sum(axis=1), dtype=np.float64)
         if len(model) <= SMALL:
             return self._amount(model, cpu, gpu)
         # Identical node states are common (a fresh cluster has a handful of node types): evaluate each once.
@@ -144,7 +183,12 @@ class Fragmentation:
         partial = (ug[:, None, :] * ~ge).sum(axis=2)
         total = ug.sum(axis=1)
         frag = np.where(can, partial, total[:, None]).astype(np.float64)
-        return np.asarray(frag @ self.freq, dtype=np.float64)
+        return np.asarray(frag @ self.freq + self.cpu_only_freq * total, dtype=np.float64)
+
+
+def _fgd_score(delta: FloatArray) -> IntArray:
+    """FGD's node score: int(100 * sigmoid(-delta / 1000)), delta the fragmentation growth in milli-GPUs."""
+    return np.asarray((100.0 / (1.0 + np.exp(delta / 1000.0))).astype(np.int64))
 
 
 class _FgdCache:
@@ -172,19 +216,16 @@ class Placer:
         self.policy = policy
         self.rng = rng
         self.spec_masks: dict[frozenset[str], BoolArray] = {}
-        self.frag = Fragmentation(classes, weights, cl) if policy == "aiplus" else None
+        self.frag: Fragmentation | None = None
+        if policy == "FGD":
+            # The paper's simulator: typical pods covering 95 % of all pods, CPU-only pods included.
+            self.frag = Fragmentation(classes, weights, cl, popularity=0.95, include_cpu_pods=True)
+        elif policy == "aiplus":
+            self.frag = Fragmentation(classes, weights, cl)
         self.frag_now = (
             self.frag.amount(cl.model, cl.cpu, cl.gpu) if self.frag is not None else np.zeros(cl.n)
         )
         self.caches: dict[PodClass, _FgdCache] = {}
-        # FGD scores a node as int(100 * sigmoid(-delta / 1000)) (delta in milli-GPUs), so nodes whose
-        # fragmentation growth differs by a few tens of milli-GPUs tie; among the tied nodes we pack tighter
-        # (the BestFit score) where FGD picks at random, which keeps more nodes whole for the large pods still to
-        # come.  Measured on openb (seeds 42-43): the quantised score with best-fit ties beats both the exact
-        # minimum (0.6-1.0 points lower) and random ties.
-        self.tie_break_best_fit = True
-        self.quantise = True
-        self.quantise_scale = 1000.0
 
     def _mask(self, spec: frozenset[str]) -> BoolArray:
         if spec not in self.spec_masks:
@@ -194,7 +235,7 @@ class Placer:
     def place(self, c: PodClass) -> int:
         """Places one pod; returns the node index or -1 when it fits nowhere."""
         mask = self._mask(c.spec)
-        if self.policy == "aiplus":
+        if self.frag is not None:
             return self._place_frag(c, mask)
         ok = feasible(self.cl, c, mask)
         cand = np.flatnonzero(ok)
@@ -228,10 +269,10 @@ class Placer:
             0.5 * (cl.cpu[cand] - c.cpu) / MAX_SPEC_CPU
             + 0.5 * (cl.gpu[cand].sum(axis=1) - gpu_req) / MAX_SPEC_GPU
         )
-        # The simulator scores integers 0..100 and the scheduler breaks ties at random; keep both.
+        # The simulator scores integers 0..100 and, for reproducibility, its scheduler gives a tie to the node
+        # whose name sorts first; openb's names are zero-padded, so that is the lowest index.
         score = ((1.0 - left) * 100).astype(np.int64)
-        best = cand[score == score.max()]
-        return int(self.rng.choice(best))
+        return int(cand[int(np.argmax(score))])
 
     def _place_frag(self, c: PodClass, mask: BoolArray) -> int:
         assert self.frag is not None
@@ -242,16 +283,20 @@ class Placer:
         stale = np.flatnonzero(cache.seen != cl.version)
         if len(stale):
             self._refresh(c, mask, cache, stale)
-        best = cache.delta.min()
-        if not np.isfinite(best):
+        ok = np.flatnonzero(np.isfinite(cache.delta))
+        if len(ok) == 0:
             return -1
-        if self.quantise:
-            ok = np.flatnonzero(np.isfinite(cache.delta))
-            score = (100.0 / (1.0 + np.exp(cache.delta[ok] / self.quantise_scale))).astype(np.int64)
-            ties = ok[score == score.max()]
+        if self.policy == "FGD":
+            # FGD's integer score; the simulator's scheduler gives a tie to the node whose name sorts first.
+            node = int(ok[int(np.argmax(_fgd_score(cache.delta[ok])))])
         else:
-            ties = np.flatnonzero(cache.delta <= best + 1e-9)
-        node = self._best_fit(ties, c) if self.tie_break_best_fit else int(self.rng.choice(ties))
+            # Fragmentation growth plus a small packing term: the BestFit leftover (0..1) in units of
+            # PACKING_MILLI milli-GPUs, so between nodes that fragment alike the tighter fit wins.
+            left = (
+                0.5 * (cl.cpu[ok] - c.cpu) / MAX_SPEC_CPU
+                + 0.5 * (cl.gpu[ok].sum(axis=1) - c.num_gpu * c.gpu_milli) / MAX_SPEC_GPU
+            )
+            node = int(ok[int(np.argmin(cache.delta[ok] + PACKING_MILLI * left))])
         _apply(cl, node, c, int(cache.gpu_index[node]))
         self.frag_now[node] = cache.after[node]
         return node
@@ -289,8 +334,15 @@ class Placer:
         np.minimum.at(best, var_node, delta)
         is_best = delta <= best[var_node] + 1e-9
         chosen = np.zeros(len(nodes), dtype=np.int64)
-        # Among equally good GPUs on a node, the tightest share keeps whole GPUs free.
-        order = np.lexsort((gpu[var_node, np.maximum(var_gpu, 0)], ~is_best))
+        if self.policy == "FGD":
+            # FGD takes the first GPU with the best integer score.
+            score = _fgd_score(delta)
+            top = np.full(len(nodes), -1, dtype=np.int64)
+            np.maximum.at(top, var_node, score)
+            order = np.lexsort((var_gpu, score != top[var_node]))
+        else:
+            # Among equally good GPUs on a node, the tightest share keeps whole GPUs free.
+            order = np.lexsort((gpu[var_node, np.maximum(var_gpu, 0)], ~is_best))
         seen = np.zeros(len(nodes), dtype=np.bool_)
         for v in order:
             if not seen[var_node[v]]:
@@ -308,23 +360,27 @@ class Placer:
 def inflate(
     pods: Sequence[OpenbPod], capacity_milli: int, load: float, rng: np.random.Generator
 ) -> list[OpenbPod]:
-    """The simulator's workload tuning: resample pods until GPU demand reaches `load` x capacity; shuffle."""
-    out = list(pods)
+    """The simulator's workload tuning: the trace's pods in random order, then pods resampled from the trace
+    (with replacement) appended until GPU demand reaches `load` x capacity; when the trace alone exceeds it,
+    random pods are dropped instead.
+
+    As in the FGD paper's simulator, the trace itself comes first (shuffled) and the resampled pods after it,
+    and the resampling stops at the first pod whose per-GPU share would cross the target.
+    """
+    out = [pods[i] for i in rng.permutation(len(pods))]
     total = sum(p.num_gpu * p.gpu_milli for p in out)
     target = load * capacity_milli
     if total > target:
         while out and total > target:
             victim = out.pop(int(rng.integers(len(out))))
             total -= victim.num_gpu * victim.gpu_milli
-    else:
-        while True:
-            p = pods[int(rng.integers(len(pods)))]
-            if total + p.num_gpu * p.gpu_milli > target:
-                break
-            out.append(p)
-            total += p.num_gpu * p.gpu_milli
-    order = rng.permutation(len(out))
-    return [out[i] for i in order]
+        return out
+    while True:
+        p = pods[int(rng.integers(len(pods)))]
+        if total + p.gpu_milli > target:
+            return out
+        out.append(p)
+        total += p.num_gpu * p.gpu_milli
 
 
 def allocation_curve(

@@ -21,7 +21,16 @@ from aiplus.compute.simulator import (
     load_philly,
     simulate,
 )
-from aiplus.compute.simulator.placement import Cluster, Placer, allocation_curve, pod_class
+from aiplus.compute.simulator.placement import (
+    POLICIES,
+    Cluster,
+    Fragmentation,
+    Placer,
+    PodClass,
+    allocation_curve,
+    inflate,
+    pod_class,
+)
 
 CENTRES = (CentreSpec("a", 8, 10.0, 1.3, 0.2), CentreSpec("b", 4, 6.0, 1.1, 0.6))
 
@@ -85,7 +94,7 @@ def test_placement_never_overallocates() -> None:
         )
         for i in range(60)
     ]
-    for policy in ("Random", "BestFit", "aiplus"):
+    for policy in POLICIES:
         cl = Cluster(nodes)
         placer = Placer(cl, policy, np.random.default_rng(0), [pod_class(p) for p in pods], [1.0] * len(pods))
         for p in pods:
@@ -95,6 +104,49 @@ def test_placement_never_overallocates() -> None:
         assert (cl.gpu >= 0).all() and (cl.cpu >= 0).all() and (cl.mem >= 0).all()
         curve = allocation_curve(nodes, pods, policy, seed=1)
         assert 0.0 <= curve[100] <= curve[130] <= 100.0
+
+
+def _pod(name: str, cpu: int, num_gpu: int, milli: int) -> OpenbPod:
+    return OpenbPod(name, cpu, 1024, num_gpu, milli, frozenset())
+
+
+def test_typical_pods_keep_the_most_frequent_shapes_and_count_cpu_pods() -> None:
+    cl = Cluster([OpenbNode("n0", 16000, 65536, 2, "T4")])
+    shapes = [PodClass(4000, 1024, 1, 500, frozenset()), PodClass(2000, 1024, 0, 0, frozenset()),
+              PodClass(4000, 2048, 1, 500, frozenset()), PodClass(8000, 1024, 2, 1000, frozenset())]
+    # 60 half-GPU pods (two memory sizes: one shape), 35 CPU-only pods, 5 two-GPU pods.
+    weights = [30.0, 35.0, 30.0, 5.0]
+    fgd = Fragmentation(shapes, weights, cl, popularity=0.95, include_cpu_pods=True)
+    assert list(fgd.milli) == [500] and fgd.freq[0] == 60 / 95 and fgd.cpu_only_freq == 35 / 95
+    every = Fragmentation(shapes, weights, cl)
+    assert sorted(every.num.tolist()) == [1, 2] and every.cpu_only_freq == 0.0
+    # A node with 600 and 1000 free milli-GPUs: for the half-GPU shape nothing is fragmented, for the two-GPU
+    # shape everything is (it cannot run); CPU-only pods can never use the 1600 idle milli-GPUs.
+    model, cpu, gpu = np.array([0]), np.array([16000]), np.array([[600, 1000, 0, 0, 0, 0, 0, 0]])
+    assert np.isclose(fgd.amount(model, cpu, gpu)[0], 35 / 95 * 1600)
+    assert np.isclose(every.amount(model, cpu, gpu)[0], 5 / 65 * 1600)
+
+
+def test_inflate_keeps_the_trace_then_appends_resampled_pods() -> None:
+    pods = [_pod(f"p{i}", 1000, 1, 1000) for i in range(10)]
+    out = inflate(pods, capacity_milli=8000, load=1.3, rng=np.random.default_rng(3))
+    assert sorted(p.name for p in out[:10]) == sorted(p.name for p in pods)
+    assert sum(p.num_gpu * p.gpu_milli for p in out) == 10_000  # 10.4 GPUs wanted: no room for an 11th
+    down = inflate(pods, capacity_milli=4000, load=1.3, rng=np.random.default_rng(3))
+    assert len(down) == 5 and len({p.name for p in down}) == 5
+    up = inflate(pods, capacity_milli=10_000, load=1.3, rng=np.random.default_rng(3))
+    assert sorted(p.name for p in up[:10]) == sorted(p.name for p in pods) and len(up) == 13
+
+
+def test_fgd_and_aiplus_prefer_the_gpu_that_a_share_fits_tightly() -> None:
+    nodes = [OpenbNode("n0", 64000, 262144, 2, "T4"), OpenbNode("n1", 64000, 262144, 2, "T4")]
+    shapes = [PodClass(1000, 1024, 1, 500, frozenset()), PodClass(1000, 1024, 1, 1000, frozenset())]
+    for policy in ("FGD", "aiplus"):
+        cl = Cluster(nodes)
+        cl.gpu[0, 0] = 500  # n0 already holds one half-GPU pod
+        placer = Placer(cl, policy, np.random.default_rng(0), shapes, [1.0, 1.0])
+        assert placer.place(shapes[0]) == 0
+        assert cl.gpu[0, 0] == 0 and cl.gpu[0, 1] == 1000  # the partly used GPU, leaving whole GPUs whole
 
 
 def test_loaders_parse_tiny_files(tmp_path: Path) -> None:
