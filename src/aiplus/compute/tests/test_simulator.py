@@ -197,3 +197,31 @@ def test_broker_dispatch_runs_and_counts_solves() -> None:
     res = sim.run()
     assert res.broker_solves > 0
     assert (res.centre >= 0).all()
+
+
+def test_allocation_bound_counts_share_waste_and_cpu() -> None:
+    from aiplus.compute.simulator.placement_bound import allocation_bound
+
+    one_gpu = [OpenbNode("n0", 16000, 65536, 1, "T4")]
+    # Two 810-milli shares cannot share a GPU: at most 81 % of it; 600 + 400 fill it.
+    assert abs(allocation_bound(one_gpu, [_pod("a", 1000, 1, 810), _pod("b", 1000, 1, 810)]) - 81.0) < 1e-6
+    assert abs(allocation_bound(one_gpu, [_pod("a", 1000, 1, 600), _pod("b", 1000, 1, 400)]) - 100.0) < 1e-6
+    # Two whole-GPU pods of 12 cores on two GPUs with 16 cores in all: CPU admits only 16/24 of the demand.
+    two = [OpenbNode("n0", 16000, 65536, 2, "T4")]
+    assert abs(allocation_bound(two, [_pod("a", 12000, 1, 1000), _pod("b", 12000, 1, 1000)]) - 100 * 16 / 24) < 1e-6
+    assert allocation_bound(two, [_pod("c", 4000, 0, 0)]) == 0.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from([1, 2]), st.sampled_from([200, 350, 500, 810, 1000])),
+                min_size=1, max_size=40), st.sampled_from(POLICIES))
+def test_no_policy_beats_the_allocation_bound(raw, policy) -> None:  # type: ignore[no-untyped-def]
+    from aiplus.compute.simulator.placement_bound import allocation_bounds
+
+    nodes = [OpenbNode(f"n{i}", 16000 + 8000 * (i % 2), 65536, 2 + 2 * (i % 2), "T4") for i in range(4)]
+    pods = [_pod(f"p{i}", cores * 1000, n if milli == 1000 else 1, milli) for i, (cores, n, milli) in enumerate(raw)]
+    for seed in (1, 2):
+        curve = allocation_curve(nodes, pods, policy, seed)
+        bound = allocation_bounds(nodes, pods, seed)
+        for load in (100, 130):
+            assert curve[load] <= bound[load] + 1e-6
