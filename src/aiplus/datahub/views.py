@@ -112,6 +112,8 @@ def _assess(post: Any) -> dict[str, Any]:
     context["result"] = result
     context["outcome_label"] = OUTCOME_LABELS.get(result["outcome"], result["outcome"])
     context["missing"] = result["missing"]
+    # the facts still needed, named by their questions in the page's language (the engine names them by path)
+    context["missing_labels"] = [QUESTIONS.get(path, ("text", path))[1] for path in result["missing"]]
     clocks = CLOCK_QUESTIONS.get(result["outcome"], ()) if not result["missing"] else ()
     context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *result["missing"], *clocks]))
     return context

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import get_language
@@ -26,14 +28,27 @@ def reload() -> PackSet:
     return active_packs()
 
 
-def cite(citation: Citation | None) -> str:
-    """A citation's label in the active language, packs named by their regulation's short title
-    (《苏州条例》第34条 / Suzhou Regulation art. 34)."""
-    if citation is None:
+def cite(citation: Citation | Mapping[str, Any] | None) -> str:
+    """A citation's label in the active language, packs named by their regulation's short title and external
+    instruments by their title in that language (《苏州条例》第34条 / Suzhou Regulation art. 34). Takes a `Citation`
+    or the dict its `as_dict()` wrote (as stored with a decision); "" for None, "" or a dict that names nothing."""
+    if not citation:
         return ""
+    if isinstance(citation, Mapping):
+        try:
+            citation = Citation.from_dict(citation)
+        except ValueError:
+            return ""
     language = get_language() or settings.LANGUAGE_CODE
     english = not language.startswith("zh")
+    packs = active_packs()
     names = {code: (pack.regulation_short_en if english else pack.regulation_short_zh) or
              (pack.name_en if english else pack.name_zh)
-             for code, pack in active_packs().packs.items()}
-    return citation.label(language, names)
+             for code, pack in packs.packs.items()}
+    instruments: dict[str, str] = {}
+    if english and citation.instrument:  # a pack's own regulation may be cited as an instrument by its title
+        instruments = {pack.regulation_title_zh: pack.regulation_title_en for pack in packs.packs.values()
+                       if pack.regulation_title_zh and pack.regulation_title_en}
+        instruments.update({name: instrument.title_en for instrument in packs.instruments() if instrument.title_en
+                            for name in instrument.names()})
+    return citation.label(language, names, instruments)

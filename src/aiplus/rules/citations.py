@@ -24,13 +24,18 @@ class Citation:
         if not self.pack and not self.instrument:
             raise ValueError("a citation names a pack or an external instrument")
 
-    def label(self, language: str = "zh-hans", pack_names: Mapping[str, str] | None = None) -> str:
+    def label(self, language: str = "zh-hans", pack_names: Mapping[str, str] | None = None,
+              instrument_names: Mapping[str, str] | None = None) -> str:
         """A short human-readable label, e.g. 《苏州条例》第34条 / Suzhou Regulation art. 34.
 
-        `pack_names` gives each pack's short title in `language` (the caller knows the loaded packs; this module
-        does not); without it the pack code stands in."""
+        `pack_names` gives each pack's short title in `language` and `instrument_names` each external instrument's
+        title in `language`, keyed by the name a citation uses (the caller knows the loaded packs; this module does
+        not); without them the pack code and the instrument as cited stand in."""
         chinese = language.startswith("zh")
-        source = self.instrument or (pack_names or {}).get(self.pack or "", self.pack or "")
+        if self.instrument:
+            source = (instrument_names or {}).get(self.instrument) or self.instrument
+        else:
+            source = (pack_names or {}).get(self.pack or "", self.pack or "")
         if chinese and (self.instrument or (pack_names and self.pack in pack_names)):
             source = f"《{source}》"
         parts = [source]
@@ -39,6 +44,12 @@ class Citation:
         if self.clause:
             parts.append(f"第{self.clause}款" if chinese else f"para. {self.clause}")
         return ("" if chinese else " ").join(parts)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Citation:
+        """The citation `as_dict()` wrote (unknown keys are ignored); ValueError when it names nothing."""
+        fields = ("pack", "article", "instrument", "clause", "url")
+        return cls(**{k: str(data[k]) for k in fields if data.get(k) not in (None, "")})
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in (
