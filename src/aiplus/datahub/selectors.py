@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +88,14 @@ def facets(rows: QuerySet[Dataset]) -> dict[str, list[dict[str, Any]]]:
 def data_services(user: Any) -> QuerySet[DataService]:
     return (DataService.objects.restrict(user, "view").select_related("provider")
             .prefetch_related("serves").order_by("id"))
+
+
+def service_list(user: Any) -> QuerySet[DataService]:
+    """The data services the user may see, each with the served datasets the user may see (`visible_serves`)."""
+    return (DataService.objects.restrict(user, "view").select_related("provider")
+            .prefetch_related(Prefetch("serves", queryset=Dataset.objects.restrict(user, "view").order_by("title")
+                                       .only("pk", "title"), to_attr="visible_serves"))
+            .order_by("title", "id"))
 
 
 def dataset(user: Any, dataset_id: int) -> Dataset:

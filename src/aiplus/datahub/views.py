@@ -25,8 +25,19 @@ from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.pathway import assess_transfer
 from aiplus.datahub.crossborder.payload import KIND_TRANSFER, decision_json, validation_errors
-from aiplus.datahub.models import AssetLevel, Dataset, Grade, Modality, OpenAttribute, Processor, UpdateFrequency
-from aiplus.regulation.runtime import parameters
+from aiplus.datahub.models import (
+    AssetLevel,
+    DataService,
+    Dataset,
+    Grade,
+    Modality,
+    OpenAttribute,
+    Processor,
+    UpdateFrequency,
+)
+from aiplus.regulation.coverage import features
+from aiplus.regulation.runtime import active_packs, cite, parameters
+from aiplus.rules.citations import Citation
 
 PAGE_SIZE = 25
 FACET_LABELS = {"sector": _("所属行业"), "theme": _("主题分类"), "open_attribute": _("开放属性"), "modality": _("模态"),
@@ -482,6 +493,18 @@ def assets(request: HttpRequest) -> HttpResponse:
 
 # --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
 
+CATALOGUE_FEATURE = "datahub.catalogue"
+
+
+def _feature_citations(code: str) -> list[str]:
+    """The articles a feature implements (its `@implements` declaration), each cited in the page's language
+    (《苏州条例》第32条 / Suzhou Regulation art. 32); articles of packs this deployment does not load are left out."""
+    loaded = active_packs().packs
+    feature = next((f for f in features() if f.code == code), None)
+    return [cite(Citation(pack=pack, article=str(number))) for pack, number in (feature.articles if feature else ())
+            if pack in loaded]
+
+
 DATASET_FORM = (
     ("title", "text", _("数据集名称")), ("description", "textarea", _("摘要")),
     ("keywords", "keywords", _("数据标签（以逗号分隔）")), ("sector", "text", _("所属行业")),
@@ -597,7 +620,8 @@ def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, 
             "identifier": (post.get("identifier", "") if post is not None else ""),
             "identifier_error": errors.get("identifier", ""), "provider_error": errors.get("provider", ""),
             "providers": providers,
-            "provider_id": (post.get("provider", "") if post is not None else "")}
+            "provider_id": (post.get("provider", "") if post is not None else ""),
+            "citations": _feature_citations(CATALOGUE_FEATURE)}
 
 
 def _providers(user: Any) -> list[Any]:
@@ -652,15 +676,41 @@ SERVICE_FORM = (("title", "text", _("名称")), ("description", "textarea", _("�
                 ("is_published", "bool", _("发布到目录")))
 
 
+def _editable_service(user: Any, service_id: int) -> DataService | HttpResponse:
+    """Only members of the providing organisation edit a data service by hand: others get 403 (they may see it) or
+    404."""
+    service = DataService.objects.restrict(user, "change").select_related("provider").filter(pk=service_id).first()
+    if service is not None and service.provider_id in permissions.user_organisation_ids(user, "change"):
+        return service
+    if DataService.objects.restrict(user, "view").filter(pk=service_id).exists():
+        return HttpResponse(_("只有数据提供方的成员可以编辑该数据服务。"), status=403)
+    return HttpResponse(_("数据服务不存在。"), status=404)
+
+
 @login_required
-def service_create(request: HttpRequest) -> HttpResponse:
-    """A provider registers a data service (an API serving some of its datasets)."""
-    providers = _providers(request.user)
-    if not providers:
+def service_form(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+    """A provider registers (or edits) a data service (an API serving some of its datasets); errors appear beside
+    their field and nothing is written."""
+    service: DataService | None = None
+    if service_id is not None:
+        found = _editable_service(request.user, service_id)
+        if isinstance(found, HttpResponse):
+            return found
+        service = found
+    providers = _providers(request.user) if service is None else []
+    if service is None and not providers:
         return HttpResponse(_("只有数据提供方组织的成员可以登记数据服务。"), status=403)
     own = permissions.user_organisation_ids(request.user, "change")
     datasets = list(Dataset.objects.restrict(request.user, "change").filter(provider_id__in=own)
                     .order_by("title").only("pk", "title"))
+    served: list[str] = []
+    if service is not None:
+        # What it serves now stays on offer (a published dataset of another provider, say), so saving keeps it.
+        now = list(Dataset.objects.restrict(request.user, "view").filter(services=service).order_by("title")
+                   .only("pk", "title"))
+        listed = {d.pk for d in datasets}
+        datasets += [d for d in now if d.pk not in listed]
+        served = [str(d.pk) for d in now]
     errors: dict[str, str] = {}
     post = request.POST if request.method == "POST" else None
     if post is not None:
@@ -668,26 +718,49 @@ def service_create(request: HttpRequest) -> HttpResponse:
             fields = {name: (post.get(name) == "on" if kind == "bool" else post.get(name, "").strip())
                       for name, kind, _label in SERVICE_FORM}
             serves = [_int_or_none(raw, "serves") or 0 for raw in post.getlist("serves")]
-            provider_id = _int_or_none(post.get("provider", ""), "provider")
-            if provider_id is None:
-                raise ServiceError("required", _("请选择数据提供方。"), "provider")
-            services.create_data_service(acting_user=request.user, provider_id=provider_id,
-                                         identifier=post.get("identifier", "").strip(), serves=serves, **fields)
+            if service is None:
+                provider_id = _int_or_none(post.get("provider", ""), "provider")
+                if provider_id is None:
+                    raise ServiceError("required", _("请选择数据提供方。"), "provider")
+                services.create_data_service(acting_user=request.user, provider_id=provider_id,
+                                             identifier=post.get("identifier", "").strip(), serves=serves, **fields)
+                messages.success(request, _("数据服务已登记。"))
+            else:
+                services.update_data_service(acting_user=request.user, service_id=service.pk, serves=serves,
+                                             **fields)
+                messages.success(request, _("数据服务已保存。"))
         except ServiceError as error:
             if error.status == 403:
                 return HttpResponse(str(error.message), status=403)
             field = (error.field or "__all__").split("[")[0]
             errors["provider" if field == "organisation" else field] = str(error.message)
         else:
-            messages.success(request, _("数据服务已登记。"))
-            return redirect("datahub:catalogue")
-    rows = [{"name": name, "kind": kind, "label": label, "error": errors.get(name, ""),
-               "value": (post.get(name) == "on" if kind == "bool" else post.get(name, "")) if post is not None
-               else (kind != "bool" and "")} for name, kind, label in SERVICE_FORM]
+            return redirect("datahub:services")
+    if post is not None:
+        values = {name: (post.get(name) == "on" if kind == "bool" else post.get(name, ""))
+                  for name, kind, _label in SERVICE_FORM}
+    else:
+        values = {name: (getattr(service, name) if service is not None else kind != "bool" and "")
+                  for name, kind, _label in SERVICE_FORM}
+    rows = [{"name": name, "kind": kind, "label": label, "error": errors.get(name, ""), "value": values[name]}
+            for name, kind, label in SERVICE_FORM]
     known = {name for name, _k, _l in SERVICE_FORM} | {"identifier", "provider", "serves"}
     return render(request, "datahub/service_form.html", {
-        "fields": rows, "errors": errors, "other_errors": [m for k, m in errors.items() if k not in known],
+        "service": service, "fields": rows, "errors": errors,
+        "other_errors": [m for k, m in errors.items() if k not in known],
         "providers": providers, "datasets": datasets,
-        "chosen": post.getlist("serves") if post is not None else [],
+        "chosen": post.getlist("serves") if post is not None else served,
         "identifier": post.get("identifier", "") if post is not None else "",
-        "provider_id": post.get("provider", "") if post is not None else ""}, status=400 if errors else 200)
+        "provider_id": post.get("provider", "") if post is not None else "",
+        "citations": _feature_citations(CATALOGUE_FEATURE)}, status=400 if errors else 200)
+
+
+def data_services(request: HttpRequest) -> HttpResponse:
+    """The catalogue's data services (dcat:DataService) the user may see; members of the providing organisation
+    find the edit link of each of theirs here."""
+    rows = selectors.service_list(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    signed_in = bool(getattr(request.user, "is_authenticated", False))
+    return render(request, "datahub/services.html", {
+        "page": page, "own": permissions.user_organisation_ids(request.user, "change") if signed_in else set(),
+        "publisher": signed_in and bool(permissions.user_organisation_ids(request.user, "add"))})

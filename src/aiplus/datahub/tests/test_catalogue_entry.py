@@ -1,10 +1,11 @@
-"""Publishing by hand: a provider registers and edits a dataset with its distributions on a page, and registers a
-data service (page and API); bad input is shown beside its field and nothing is written; only members of the
+"""Publishing by hand: a provider registers and edits a dataset with its distributions on a page, and registers and
+edits a data service (page and API); bad input is shown beside its field and nothing is written; only members of the
 providing organisation may edit."""
 
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from aiplus.core.models import AuditEvent
 from aiplus.datahub import services
@@ -224,3 +225,121 @@ def test_theme_and_high_quality_are_facets_on_page_and_api(world, client):
     assert "2 个数据集" in page and "集2" not in page
     page = client.get("/data/", {"high_quality": "1", "theme": "医疗"}).content.decode()
     assert "1 个数据集" in page and "集2" in page
+
+
+SERVICE_FORM = {"title": "票据识别接口（第二版）", "description": "REST v2", "endpoint_url": "https://api.example.org/ocr/v2",
+                "endpoint_description": "https://api.example.org/ocr/v2/openapi.json", "is_published": "on"}
+
+
+def _service(world, **changes):
+    provider = world.user("provider")
+    org = world.orgs["suzhou:provider"].pk
+    first = services.create_dataset(acting_user=provider, provider_id=org, identifier="svc-ds-1", title="票据图像",
+                                    is_published=True)
+    second = services.create_dataset(acting_user=provider, provider_id=org, identifier="svc-ds-2", title="转写标注")
+    values = {"title": "票据识别接口", "endpoint_url": "https://api.example.org/ocr", **changes}
+    service = services.create_data_service(acting_user=provider, provider_id=org, identifier="svc-edit",
+                                           serves=[first.pk], **values)
+    return service, first, second
+
+
+def _service_state(service):
+    service.refresh_from_db()
+    return (service.title, service.description, service.endpoint_url, service.endpoint_description,
+            service.is_published, sorted(service.serves.values_list("pk", flat=True)))
+
+
+def test_provider_edits_a_data_service_through_the_page(world, client):
+    service, first, second = _service(world)
+    client.force_login(world.user("provider"))
+    listing = client.get("/data/services/").content.decode()
+    assert f'href="/data/services/{service.pk}/edit/"' in listing and "票据识别接口" in listing
+    assert 'data-testid="services-list"' in client.get("/data/").content.decode()
+    page = client.get(f"/data/services/{service.pk}/edit/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'value="票据识别接口"' in body and 'data-testid="service-identifier">svc-edit<' in body
+    assert f'<option value="{first.pk}" selected>' in body and f'<option value="{second.pk}" >' in body
+    # The page cites the articles the catalogue implements (Suzhou art. 32, Guangdong art. 8).
+    assert 'data-testid="citations"' in body and "第32条" in body and "第8条" in body
+    before = AuditEvent.objects.count()
+    response = client.post(f"/data/services/{service.pk}/edit/",
+                           {**SERVICE_FORM, "identifier": "ignored", "serves": [second.pk, first.pk]})
+    assert response.status_code == 302 and response["Location"] == "/data/services/"
+    assert _service_state(service) == ("票据识别接口（第二版）", "REST v2", "https://api.example.org/ocr/v2",
+                                       "https://api.example.org/ocr/v2/openapi.json", True,
+                                       sorted([first.pk, second.pk]))
+    assert service.identifier == "svc-edit"
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.object_id) == ("datahub.service_updated", str(service.pk))
+    # Unticking every dataset and the published box is an edit too.
+    client.post(f"/data/services/{service.pk}/edit/", {**SERVICE_FORM, "is_published": ""})
+    assert _service_state(service)[4:] == (False, [])
+
+
+def test_the_service_edit_page_reads_in_english(world, client):
+    service, _first, _second = _service(world)
+    client.force_login(world.user("provider"))
+    with translation.override("en"):
+        body = client.get(f"/data/services/{service.pk}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Suzhou Regulation art. 32" in body and "Edit data service" in body
+
+
+@pytest.mark.parametrize(("changes", "testid"), [
+    ({"endpoint_url": "ftp//nope"}, "error-endpoint_url"),
+    ({"endpoint_description": "not a url"}, "error-endpoint_description"),
+    ({"title": ""}, "error-title"),
+    ({"serves": ["999999"]}, "error-serves"),
+    ({"serves": ["many"]}, "error-serves"),
+])
+def test_bad_service_input_is_shown_beside_its_field_and_changes_nothing(world, client, changes, testid):
+    service, _first, _second = _service(world)
+    client.force_login(world.user("provider"))
+    state, events = _service_state(service), AuditEvent.objects.count()
+    response = client.post(f"/data/services/{service.pk}/edit/", {**SERVICE_FORM, **changes})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'data-testid="{testid}"' in body
+    # The form keeps what was typed.
+    assert 'value="https://api.example.org/ocr/v2/openapi.json"' in body or testid == "error-endpoint_description"
+    assert _service_state(service) == state and AuditEvent.objects.count() == events
+
+
+def test_only_members_of_the_providing_organisation_edit_a_service(world, client):
+    service, _first, _second = _service(world, is_published=True)
+    hidden = services.create_data_service(acting_user=world.user("provider"),
+                                          provider_id=world.orgs["suzhou:provider"].pk, identifier="svc-hidden",
+                                          title="未发布接口", endpoint_url="https://api.example.org/hidden")
+    state = _service_state(service)
+    for user in (world.user("enterprise_member"), world.user("provider", "shenzhen"), world.user("official")):
+        client.force_login(user)
+        events = AuditEvent.objects.count()
+        assert client.get(f"/data/services/{service.pk}/edit/").status_code == 403
+        assert client.post(f"/data/services/{service.pk}/edit/", SERVICE_FORM).status_code == 403
+        listing = client.get("/data/services/").content.decode()
+        assert "票据识别接口" in listing and f"/data/services/{service.pk}/edit/" not in listing
+        assert AuditEvent.objects.count() == events
+    assert _service_state(service) == state
+    client.force_login(world.user("provider", "shenzhen"))
+    assert client.get(f"/data/services/{hidden.pk}/edit/").status_code == 404
+    assert "未发布接口" not in client.get("/data/services/").content.decode()
+    client.logout()
+    assert client.get(f"/data/services/{service.pk}/edit/").status_code == 302  # to the login page
+    assert client.get("/data/services/").status_code == 200
+
+
+def test_api_patch_of_a_service_writes_its_audit_row_and_names_bad_fields(world, client):
+    service, _first, second = _service(world)
+    client.force_login(world.user("provider"))
+    events = AuditEvent.objects.count()
+    response = client.patch(f"/api/v1/data/services/{service.pk}", {"serves": [second.pk], "is_published": True},
+                            content_type="application/json")
+    assert response.status_code == 200 and response.json()["serves"] == [second.pk]
+    assert AuditEvent.objects.count() == events + 1
+    assert AuditEvent.objects.latest("id").action == "datahub.service_updated"
+    state, events = _service_state(service), AuditEvent.objects.count()
+    response = client.patch(f"/api/v1/data/services/{service.pk}", {"endpoint_url": "nope"},
+                            content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "endpoint_url"
+    assert _service_state(service) == state and AuditEvent.objects.count() == events
