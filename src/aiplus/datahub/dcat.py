@@ -1,19 +1,39 @@
 """DCAT-AP 3 JSON-LD: the catalogue's datasets, distributions and data services, out and back in without loss.
 
 Standard DCAT / DCT / FOAF terms carry what they can (title, description, keyword, theme, publisher, spatial,
-temporal, accrualPeriodicity with the EU frequency vocabulary, accessRights with the EU access-right vocabulary,
-licence, language, provenance, distributions, data services). Fields of Chinese portals and of AI training sets
-that DCAT-AP has no term for go under the `aiplus:` namespace. Empty values are omitted and read back as empty.
+temporal, provenance, distributions, data services). Where DCAT-AP 3 expects a controlled vocabulary, the value is
+written as `{"@id": IRI}` of that vocabulary, mapped through one table, `VOCABULARIES`:
+
+| model field | property | vocabulary (IRI prefix) |
+|---|---|---|
+| `licence` (dataset, distribution) | `dct:license` | EU licence authority table `…/authority/licence/` |
+| `language` | `dct:language` | EU language table `…/authority/language/` (comma-separated: one IRI each) |
+| `update_frequency` | `dct:accrualPeriodicity` | EU frequency table `…/authority/frequency/` |
+| `open_attribute` | `dct:accessRights` | EU access-right table `…/authority/access-right/` |
+| `format` | `dct:format` | EU file-type table `…/authority/file-type/` |
+| `media_type` | `dcat:mediaType` | IANA media-type register `https://www.iana.org/assignments/media-types/` |
+
+Nothing is lost: the Chinese portal's own value goes under an `aiplus:` property beside the IRI whenever the IRI
+alone would not give it back: always for the open attribute (`aiplus:openAttribute`: 无条件开放 / 有条件开放 /
+不予开放) and the Suzhou update-frequency code (`aiplus:updateFrequency`: 1–9); for the other fields when the value
+is not in the table (the DCAT property is then left out and only the `aiplus:` literal is written) or is spelt
+otherwise than the table's local value. A licence that is itself an http(s) IRI is written as that IRI. On import
+the `aiplus:` value, when present, is the value (the DCAT property must agree with it); otherwise the IRI is mapped
+back, and the literal form of older exports (`"dct:license": "CC-BY-4.0"`) is read as the value itself. Fields that
+DCAT-AP has no term for go under the `aiplus:` namespace. Empty values are omitted and read back as empty. The
+mapping, with examples, is described in `src/aiplus/datahub/README.md`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
-EU_FREQ = "http://publications.europa.eu/resource/authority/frequency/"
-EU_ACCESS = "http://publications.europa.eu/resource/authority/access-right/"
+EU = "http://publications.europa.eu/resource/authority/"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 AIPLUS_NS = "https://aiplus.example.org/ns/datahub#"
 
 CONTEXT = {
@@ -23,13 +43,233 @@ CONTEXT = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "aiplus": AIPLUS_NS,
 }
-FREQUENCY_TO_EU = {"1": "UPDATE_CONT", "2": "DAILY", "3": "WEEKLY", "4": "MONTHLY", "5": "QUARTERLY",
-                   "6": "BIANNUAL", "7": "ANNUAL", "8": "IRREG", "9": "OTHER"}
-EU_TO_FREQUENCY = {v: k for k, v in FREQUENCY_TO_EU.items()}
-ACCESS_TO_EU = {"unconditional": "PUBLIC", "conditional": "RESTRICTED", "closed": "NON_PUBLIC"}
-EU_TO_ACCESS = {v: k for k, v in ACCESS_TO_EU.items()}
 
-# Model field -> (JSON-LD key, kind). kind: text | int | bool | date | list
+
+class DcatError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _key(spelling: str) -> str:
+    """How a spelling is looked up: case, spaces and punctuation do not count (CC-BY-4.0 = cc by 4.0 = CC_BY_4_0)."""
+    return "".join(ch for ch in spelling.casefold() if ch.isalnum())
+
+
+def _is_iri(value: str) -> bool:
+    return bool(re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One row of a vocabulary table: the local value, its code in the authority table (the first of `codes` is
+    written, all are read: codes of older exports), a Chinese label, and other spellings accepted on import."""
+
+    local: str
+    codes: tuple[str, ...]
+    label: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+def _t(local: str, *codes: str, label: str = "", aliases: tuple[str, ...] = ()) -> Term:
+    return Term(local, codes, label, aliases)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How one model field is written as a controlled-vocabulary IRI and read back."""
+
+    name: str
+    property: str                  # the DCAT-AP property
+    local_property: str            # the aiplus: property that keeps the local value when the IRI cannot
+    base: str                      # IRI prefix of the authority table
+    terms: tuple[Term, ...] = ()
+    closed: bool = False           # a model choice: only the table's values exist; anything else is an error
+    keep_local: bool = False       # always write the local value beside the IRI (the Chinese portal's own code)
+    write_label: bool = False      # … as the term's Chinese label (开放属性) rather than the local code
+    several: bool = False          # a comma-separated local value stands for several IRIs (languages)
+    other_iris: bool = False       # an http(s) IRI outside the table is a value in its own right (licence documents)
+    pattern: str = ""              # no table: values of this form are IRIs `base + value` (IANA media types)
+    also_bases: tuple[str, ...] = ()  # other prefixes read as `base`
+    default: str = ""              # the local value when a document has neither property
+    by_code: dict[str, Term] = field(init=False, repr=False, compare=False)
+    by_spelling: dict[str, Term] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_code: dict[str, Term] = {}
+        by_spelling: dict[str, Term] = {}
+        for term in self.terms:
+            for index, spelling in [(by_code, code) for code in term.codes] + [
+                    (by_spelling, _key(s)) for s in (term.local, term.label, *term.aliases, *term.codes) if s]:
+                if index.setdefault(spelling, term) is not term:
+                    raise ValueError(f"vocabulary {self.name}: {spelling!r} names two terms")
+        object.__setattr__(self, "by_code", by_code)
+        object.__setattr__(self, "by_spelling", by_spelling)
+
+    def term(self, spelling: str) -> Term | None:
+        return self.by_spelling.get(_key(spelling))
+
+    def _iri(self, value: str) -> str | None:
+        term = self.term(value)
+        if term is not None:
+            return self.base + term.codes[0]
+        if self.pattern and re.fullmatch(self.pattern, value, re.IGNORECASE):
+            return self.base + value.lower()
+        if self.other_iris and _is_iri(value):
+            return value
+        return None
+
+    def encode(self, local: str) -> Any:
+        """`{"@id": IRI}` (a list of them for several values), or None when nothing maps."""
+        parts = [p.strip() for p in re.split(r"[,，;；、]", local)] if self.several else [local]
+        nodes = [{"@id": iri} for iri in (self._iri(p) for p in parts if p) if iri]
+        if not nodes:
+            return None
+        return nodes[0] if len(nodes) == 1 else nodes
+
+    def decode(self, raw: Any) -> str:
+        """The local value of the DCAT property's value: IRIs of the table (or of the pattern, or any IRI where
+        `other_iris`), or a literal (older exports; for a closed vocabulary any spelling of a term)."""
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or (len(items) > 1 and not self.several):
+            raise DcatError(self.property, f"{self.property}: expected one value, got {raw!r}")
+        return ",".join(self._one(item) for item in items)
+
+    def _one(self, item: Any) -> str:
+        if isinstance(item, dict) and "@id" in item:
+            return self._from_iri(item["@id"])
+        if isinstance(item, dict) and "@value" in item:
+            item = item["@value"]
+        if isinstance(item, str):
+            if not self.closed:
+                return item
+            term = self.term(item)
+            if term is None:
+                raise DcatError(self.property, f"{self.property}: unknown {self.name} {item!r}")
+            return term.local
+        raise DcatError(self.property, f'{self.property}: expected {{"@id": IRI}} or a literal, got {item!r}')
+
+    def _from_iri(self, iri: Any) -> str:
+        if not isinstance(iri, str) or not _is_iri(iri):
+            raise DcatError(self.property, f"{self.property}: {iri!r} is not an absolute http(s) IRI")
+        for base in (self.base, *self.also_bases):
+            if iri.startswith(base):
+                code = iri[len(base):]
+                if code in self.by_code:
+                    return self.by_code[code].local
+                if self.pattern and re.fullmatch(self.pattern, code, re.IGNORECASE):
+                    return code
+                break
+        if self.other_iris:
+            return iri
+        raise DcatError(self.property, f"{self.property}: unknown {self.name} {iri}")
+
+    def _local(self, raw: Any) -> str:
+        text = raw.get("@value") if isinstance(raw, dict) else raw
+        if isinstance(text, int) and not isinstance(text, bool):
+            text = str(text)
+        if not isinstance(text, str):
+            raise DcatError(self.local_property, f"{self.local_property}: expected a literal, got {raw!r}")
+        if not self.closed:
+            return text
+        term = self.term(text)
+        if term is None:
+            raise DcatError(self.local_property, f"{self.local_property}: unknown {self.name} {text!r}")
+        return term.local
+
+    def write(self, local: str, node: dict[str, Any]) -> None:
+        """Add the property (and, where the IRI alone would not give `local` back, the aiplus: one) to `node`."""
+        value = self.encode(local) if local else None
+        if value is not None:
+            node[self.property] = value
+        if local and (self.keep_local or (self.decode(value) if value is not None else "") != local):
+            term = self.term(local) if self.write_label else None
+            node[self.local_property] = term.label if term is not None and term.label else local
+
+    def read(self, node: dict[str, Any]) -> str:
+        """The local value of `node`: the aiplus: value when present (the DCAT property must then agree with it),
+        else the DCAT property's, else the default."""
+        raw, kept = node.get(self.property), node.get(self.local_property)
+        if kept is None:
+            return self.default if raw is None else self.decode(raw)
+        local = self._local(kept)
+        if raw is not None:
+            expected = self.encode(local)
+            if self.decode(raw) != (self.decode(expected) if expected is not None else ""):
+                raise DcatError(self.property, f"{self.property} {raw!r} does not agree with "
+                                               f"{self.local_property} {kept!r}")
+        return local
+
+
+# The one table of controlled vocabularies (EU Publications Office authority tables, IANA media types).
+VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
+    Vocabulary(
+        name="licence", property="dct:license", local_property="aiplus:licence", base=EU + "licence/",
+        other_iris=True, terms=(
+            # local value: the SPDX identifier (what providers type); code: the EU licence table's
+            _t("CC-BY-4.0", "CC_BY_4_0"), _t("CC-BY-SA-4.0", "CC_BYSA_4_0"), _t("CC-BY-NC-4.0", "CC_BYNC_4_0"),
+            _t("CC-BY-ND-4.0", "CC_BYND_4_0"), _t("CC-BY-NC-SA-4.0", "CC_BYNCSA_4_0"),
+            _t("CC-BY-NC-ND-4.0", "CC_BYNCND_4_0"), _t("CC-BY-3.0", "CC_BY_3_0"), _t("CC0-1.0", "CC0"),
+            _t("CC-PDM-1.0", "CC_PDM_1_0"), _t("ODC-By-1.0", "ODC_BY"), _t("ODbL-1.0", "ODC_BL", aliases=("ODbL",)),
+            _t("PDDL-1.0", "ODC_PDDL"), _t("OGL-UK-3.0", "OGL_3_0"), _t("Apache-2.0", "APACHE_2_0"),
+            _t("MIT", "MIT"), _t("BSD-3-Clause", "BSD_3_CLAUSE"), _t("EUPL-1.2", "EUPL_1_2"),
+            _t("GPL-3.0-only", "GPL_3_0", aliases=("GPL-3.0",)), _t("GPL-3.0-or-later", "GPL_3_0_OR_LATER"),
+        )),
+    Vocabulary(
+        name="language", property="dct:language", local_property="aiplus:language", base=EU + "language/",
+        several=True, terms=(
+            # local value: ISO 639-1; code: the EU language table's (ISO 639-3 based)
+            _t("zh", "ZHO", label="中文", aliases=("汉语", "zho", "chi", "Chinese")),
+            _t("en", "ENG", label="英文", aliases=("英语", "eng", "English")),
+            _t("ja", "JPN", label="日文", aliases=("日语",)), _t("ko", "KOR", label="韩文", aliases=("韩语",)),
+            _t("fr", "FRA", label="法文", aliases=("法语",)), _t("de", "DEU", label="德文", aliases=("德语",)),
+            _t("ru", "RUS", label="俄文", aliases=("俄语",)),
+            _t("es", "SPA", label="西班牙文", aliases=("西班牙语",)),
+            _t("pt", "POR", label="葡萄牙文", aliases=("葡萄牙语",)),
+            _t("it", "ITA", label="意大利文", aliases=("意大利语",)),
+            _t("ar", "ARA", label="阿拉伯文", aliases=("阿拉伯语",)),
+            _t("vi", "VIE", label="越南文", aliases=("越南语",)), _t("th", "THA", label="泰文", aliases=("泰语",)),
+        )),
+    Vocabulary(
+        name="frequency", property="dct:accrualPeriodicity", local_property="aiplus:updateFrequency",
+        base=EU + "frequency/", closed=True, keep_local=True, default="8", terms=(
+            # local value: the Suzhou portal's update-frequency code (models.UpdateFrequency)
+            _t("1", "UPDATE_CONT", "CONT", label="实时"), _t("2", "DAILY", label="每日"),
+            _t("3", "WEEKLY", label="每周"), _t("4", "MONTHLY", label="每月"), _t("5", "QUARTERLY", label="每季度"),
+            _t("6", "ANNUAL_2", "BIANNUAL", label="每半年"), _t("7", "ANNUAL", label="每年"),
+            _t("8", "IRREG", label="不定时"), _t("9", "OTHER", label="其它"),
+        )),
+    Vocabulary(
+        name="access right", property="dct:accessRights", local_property="aiplus:openAttribute",
+        base=EU + "access-right/", closed=True, keep_local=True, write_label=True, default="unconditional", terms=(
+            # local value: models.OpenAttribute; written under aiplus:openAttribute as the portal's 开放属性
+            _t("unconditional", "PUBLIC", label="无条件开放"), _t("conditional", "RESTRICTED", label="有条件开放"),
+            _t("closed", "NON_PUBLIC", label="不予开放"),
+        )),
+    Vocabulary(
+        name="file type", property="dct:format", local_property="aiplus:format", base=EU + "file-type/", terms=(
+            # local value: the format as providers write it (upper case); code: the EU file-type table's
+            _t("CSV", "CSV"), _t("TSV", "TSV"), _t("JSON", "JSON"), _t("JSON-LD", "JSON_LD"), _t("XML", "XML"),
+            _t("XLSX", "XLSX"), _t("XLS", "XLS"), _t("ODS", "ODS"), _t("PDF", "PDF"), _t("TXT", "TXT"),
+            _t("HTML", "HTML"), _t("DOCX", "DOCX"), _t("DOC", "DOC"), _t("MARKDOWN", "MARKDOWN", aliases=("MD",)),
+            _t("YAML", "YAML", aliases=("YML",)), _t("SQL", "SQL"), _t("PARQUET", "PARQUET"),
+            _t("NETCDF", "NETCDF"), _t("HDF", "HDF", aliases=("HDF5",)), _t("RDF", "RDF"),
+            _t("RDF/XML", "RDF_XML"), _t("TTL", "RDF_TURTLE", aliases=("Turtle",)), _t("GEOJSON", "GEOJSON"),
+            _t("SHP", "SHP"), _t("KML", "KML"), _t("ZIP", "ZIP"), _t("GZIP", "GZIP", aliases=("GZ",)),
+            _t("TAR", "TAR"), _t("TAR.GZ", "TAR_GZ", aliases=("TGZ",)), _t("7Z", "7Z"), _t("RAR", "RAR"),
+            _t("JPEG", "JPEG", aliases=("JPG",)), _t("PNG", "PNG"), _t("TIFF", "TIFF", aliases=("TIF",)),
+            _t("GIF", "GIF"), _t("SVG", "SVG"), _t("WEBP", "WEBP"), _t("BMP", "BMP"),
+            _t("MP4", "MPEG4"), _t("MOV", "MOV"), _t("MP3", "MP3"), _t("WAV", "WAV"), _t("AAC", "AAC"),
+            _t("BIN", "BIN"),
+        )),
+    Vocabulary(
+        name="media type", property="dcat:mediaType", local_property="aiplus:mediaType", base=IANA_MEDIA_TYPES,
+        also_bases=("http://www.iana.org/assignments/media-types/",),
+        pattern=r"(application|audio|font|image|message|model|multipart|text|video)"
+                r"/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}"),
+)}
+
+# Model field -> (JSON-LD key, kind). kind: text | int | bool | date | list | vocab:<name of a VOCABULARIES entry>
 DATASET_FIELDS: list[tuple[str, str, str]] = [
     ("identifier", "dct:identifier", "text"),
     ("title", "dct:title", "text"),
@@ -37,8 +277,8 @@ DATASET_FIELDS: list[tuple[str, str, str]] = [
     ("keywords", "dcat:keyword", "list"),
     ("theme", "dcat:theme", "text"),
     ("spatial_coverage", "dct:spatial", "text"),
-    ("licence", "dct:license", "text"),
-    ("language", "dct:language", "text"),
+    ("licence", "dct:license", "vocab:licence"),
+    ("language", "dct:language", "vocab:language"),
     ("lineage", "dct:provenance", "text"),
     ("issued", "dct:issued", "date"),
     ("modified", "dct:modified", "date"),
@@ -51,16 +291,18 @@ DATASET_FIELDS: list[tuple[str, str, str]] = [
     ("size_bytes", "aiplus:sizeBytes", "int"),
     ("grade", "aiplus:grade", "text"),
     ("is_published", "aiplus:isPublished", "bool"),
+    ("update_frequency", "dct:accrualPeriodicity", "vocab:frequency"),
+    ("open_attribute", "dct:accessRights", "vocab:access right"),
 ]
 DISTRIBUTION_FIELDS: list[tuple[str, str, str]] = [
     ("identifier", "dct:identifier", "text"),
     ("title", "dct:title", "text"),
-    ("format", "dct:format", "text"),
-    ("media_type", "dcat:mediaType", "text"),
+    ("format", "dct:format", "vocab:file type"),
+    ("media_type", "dcat:mediaType", "vocab:media type"),
     ("access_url", "dcat:accessURL", "text"),
     ("download_url", "dcat:downloadURL", "text"),
     ("byte_size", "dcat:byteSize", "int"),
-    ("licence", "dct:license", "text"),
+    ("licence", "dct:license", "vocab:licence"),
 ]
 SERVICE_FIELDS: list[tuple[str, str, str]] = [
     ("identifier", "dct:identifier", "text"),
@@ -80,7 +322,9 @@ def _out(obj: Any, fields: list[tuple[str, str, str]]) -> dict[str, Any]:
     node: dict[str, Any] = {}
     for name, key, kind in fields:
         value = getattr(obj, name)
-        if kind == "bool":
+        if kind.startswith("vocab:"):
+            VOCABULARIES[kind.removeprefix("vocab:")].write(value or "", node)
+        elif kind == "bool":
             node[key] = bool(value)
         elif value in (None, "", []):
             continue
@@ -95,7 +339,9 @@ def _in(node: dict[str, Any], fields: list[tuple[str, str, str]]) -> dict[str, A
     values: dict[str, Any] = {}
     for name, key, kind in fields:
         raw = node.get(key)
-        if kind == "bool":
+        if kind.startswith("vocab:"):
+            values[name] = VOCABULARIES[kind.removeprefix("vocab:")].read(node)
+        elif kind == "bool":
             values[name] = bool(raw)
         elif raw is None:
             values[name] = None if kind in ("int", "date") else ([] if kind == "list" else "")
@@ -120,8 +366,6 @@ def dataset_node(dataset: Any) -> dict[str, Any]:
     node.update(_out(dataset, DATASET_FIELDS))
     node["dct:publisher"] = publisher(dataset.provider)
     node["aiplus:jurisdiction"] = dataset.jurisdiction.code
-    node["dct:accrualPeriodicity"] = {"@id": EU_FREQ + FREQUENCY_TO_EU[dataset.update_frequency]}
-    node["dct:accessRights"] = {"@id": EU_ACCESS + ACCESS_TO_EU[dataset.open_attribute]}
     if dataset.temporal_start or dataset.temporal_end:
         period: dict[str, Any] = {"@type": "dct:PeriodOfTime"}
         if dataset.temporal_start:
@@ -166,12 +410,6 @@ def serialise(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-class DcatError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def parse_dataset(node: dict[str, Any]) -> dict[str, Any]:
     """A dataset node as model values plus `publisher` (credit code), `jurisdiction` and `distributions`."""
     if node.get("@type") != "dcat:Dataset":
@@ -179,22 +417,17 @@ def parse_dataset(node: dict[str, Any]) -> dict[str, Any]:
     values = _in(node, DATASET_FIELDS)
     if not values["identifier"]:
         raise DcatError("dct:identifier", "dct:identifier is required")
-    frequency = str((node.get("dct:accrualPeriodicity") or {}).get("@id", EU_FREQ + "IRREG"))
-    access = str((node.get("dct:accessRights") or {}).get("@id", EU_ACCESS + "PUBLIC"))
-    try:
-        values["update_frequency"] = EU_TO_FREQUENCY[frequency.removeprefix(EU_FREQ)]
-    except KeyError:
-        raise DcatError("dct:accrualPeriodicity", f"unknown frequency {frequency}") from None
-    try:
-        values["open_attribute"] = EU_TO_ACCESS[access.removeprefix(EU_ACCESS)]
-    except KeyError:
-        raise DcatError("dct:accessRights", f"unknown access right {access}") from None
     period = node.get("dct:temporal") or {}
     values["temporal_start"] = _in(period, [("d", "dcat:startDate", "date")])["d"]
     values["temporal_end"] = _in(period, [("d", "dcat:endDate", "date")])["d"]
     values["publisher"] = str((node.get("dct:publisher") or {}).get("dct:identifier", ""))
     values["jurisdiction"] = str(node.get("aiplus:jurisdiction", ""))
-    values["distributions"] = [_in(d, DISTRIBUTION_FIELDS) for d in node.get("dcat:distribution", [])]
+    values["distributions"] = []
+    for index, distribution in enumerate(node.get("dcat:distribution", [])):
+        try:
+            values["distributions"].append(_in(distribution, DISTRIBUTION_FIELDS))
+        except DcatError as error:
+            raise DcatError(f"dcat:distribution[{index}].{error.field}", str(error)) from None
     return values
 
 

@@ -251,7 +251,8 @@ def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str,
         try:
             values = dcat.parse_service(node)
         except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
-            raise ServiceError("invalid_dcat", str(error), where) from error
+            field = error.field if isinstance(error, dcat.DcatError) else ""
+            raise ServiceError("invalid_dcat", str(error), f"{where}.{field}".rstrip(".")) from error
         provider = organisation_of(values.pop("publisher"), where)
         jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
         serves = values.pop("serves")

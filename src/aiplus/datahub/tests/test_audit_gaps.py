@@ -60,8 +60,26 @@ def export_text(tmp_path, name, username):
     return path.read_bytes()
 
 
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def add_vocabulary_edges(world):
+    """A dataset whose vocabulary-mapped values are the awkward ones: a licence with no entry in the EU table, two
+    languages, other spellings, a licence given as its own IRI, a format and a media type with no IRI."""
+    return services.create_dataset(
+        acting_user=world.user("provider"), provider_id=world.orgs["suzhou:provider"].pk, identifier="vocab-edges",
+        title="词表边界", licence="苏州市公共数据开放许可（试行）", language="zh,en", update_frequency="6",
+        open_attribute="closed", is_published=True, distributions=[
+            {"identifier": "edge-video", "format": "mp4", "media_type": "Video/MP4", "licence": "CC BY-SA 4.0"},
+            {"identifier": "edge-lines", "format": "JSONL", "media_type": "text/csv; charset=utf-8",
+             "licence": "https://creativecommons.org/licenses/by/4.0/"},
+        ])
+
+
 def test_dcat_round_trip_is_byte_identical_with_every_field(world, tmp_path):
     build_catalogue(world)
+    add_vocabulary_edges(world)
     admin = world.admin.username
     first = export_text(tmp_path, "first.jsonld", admin)
     document = json.loads(first)
@@ -69,15 +87,44 @@ def test_dcat_round_trip_is_byte_identical_with_every_field(world, tmp_path):
     # Every field of the dataset is in the export, including the AI fields.
     for key, expected in (("aiplus:highQualityTrainingSet", True), ("aiplus:annotationMethod", "人工标注 + 双人复核"),
                           ("aiplus:annotationQuality", "一致率 98.5%"), ("aiplus:modality", "image"),
-                          ("dct:language", "zh"), ("aiplus:sizeBytes", 987_654_321),
+                          ("aiplus:sizeBytes", 987_654_321),
                           ("dct:provenance", "产线相机采集 → 脱敏 → 标注 → 抽检"), ("aiplus:recordCount", 250_000),
                           ("aiplus:sector", "制造业"), ("dcat:theme", "工业经济"), ("aiplus:grade", "important"),
-                          ("dct:license", "CC-BY-4.0"), ("dct:spatial", "苏州工业园区")):
+                          ("dct:spatial", "苏州工业园区")):
         assert node[key] == expected, key
-    assert node["dct:accrualPeriodicity"]["@id"].endswith("/MONTHLY")
-    assert node["dct:accessRights"]["@id"].endswith("/RESTRICTED")
-    assert node["dct:temporal"]["dcat:endDate"]["@value"] == "2025-06-30"
-    assert {d["dct:identifier"] for d in node["dcat:distribution"]} == {"qc-images-zip", "qc-labels"}
+    # Vocabulary-mapped fields are the IRIs DCAT-AP 3 expects; the portal's own codes are kept beside them.
+    assert node["dct:license"] == {"@id": EU + "licence/CC_BY_4_0"}
+    assert node["dct:language"] == {"@id": EU + "language/ZHO"}
+    assert node["dct:accrualPeriodicity"] == {"@id": EU + "frequency/MONTHLY"}
+    assert node["aiplus:updateFrequency"] == "4"
+    assert node["dct:accessRights"] == {"@id": EU + "access-right/RESTRICTED"}
+    assert node["aiplus:openAttribute"] == "有条件开放"
+    assert not {"aiplus:licence", "aiplus:language"} & set(node)
+    zip_node = next(d for d in node["dcat:distribution"] if d["dct:identifier"] == "qc-images-zip")
+    assert zip_node["dct:format"] == {"@id": EU + "file-type/ZIP"}
+    assert zip_node["dcat:mediaType"] == {"@id": IANA + "application/zip"}
+    assert zip_node["dct:license"] == {"@id": EU + "licence/CC_BY_4_0"}
+    bare = next(d for d in document["dcat:dataset"] if d["dct:identifier"] == "bare")
+    assert (bare["dct:accrualPeriodicity"], bare["aiplus:updateFrequency"]) == ({"@id": EU + "frequency/IRREG"}, "8")
+    assert (bare["dct:accessRights"], bare["aiplus:openAttribute"]) == ({"@id": EU + "access-right/PUBLIC"},
+                                                                        "无条件开放")
+    assert "dct:license" not in bare and "dct:language" not in bare
+    edges = next(d for d in document["dcat:dataset"] if d["dct:identifier"] == "vocab-edges")
+    # An unmapped licence falls back to the aiplus: literal, with no dct:license (see datahub/README.md).
+    assert edges["aiplus:licence"] == "苏州市公共数据开放许可（试行）" and "dct:license" not in edges
+    assert edges["dct:language"] == [{"@id": EU + "language/ZHO"}, {"@id": EU + "language/ENG"}]
+    assert (edges["dct:accrualPeriodicity"], edges["aiplus:updateFrequency"]) == (
+        {"@id": EU + "frequency/ANNUAL_2"}, "6")
+    assert (edges["dct:accessRights"], edges["aiplus:openAttribute"]) == ({"@id": EU + "access-right/NON_PUBLIC"},
+                                                                          "不予开放")
+    video, lines = sorted(edges["dcat:distribution"], key=lambda d: d["dct:identifier"] != "edge-video")
+    assert (video["dct:format"], video["aiplus:format"]) == ({"@id": EU + "file-type/MPEG4"}, "mp4")
+    assert (video["dcat:mediaType"], video["aiplus:mediaType"]) == ({"@id": IANA + "video/mp4"}, "Video/MP4")
+    assert (video["dct:license"], video["aiplus:licence"]) == ({"@id": EU + "licence/CC_BYSA_4_0"}, "CC BY-SA 4.0")
+    assert lines["aiplus:format"] == "JSONL" and "dct:format" not in lines
+    assert lines["aiplus:mediaType"] == "text/csv; charset=utf-8" and "dcat:mediaType" not in lines
+    assert lines["dct:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+    assert "aiplus:licence" not in lines
     assert document["dcat:service"][0]["dcat:endpointDescription"] == "https://api.example.org/qc/openapi.json"
     assert document["dcat:service"][0]["dcat:servesDataset"] == [{"@id": "urn:aiplus:dataset:qc-images"}]
     # Into an empty catalogue, then out again: the same bytes.
@@ -85,11 +132,18 @@ def test_dcat_round_trip_is_byte_identical_with_every_field(world, tmp_path):
     Dataset.objects.all().delete()
     assert not Distribution.objects.exists()
     call_command("dcat_import", str(tmp_path / "first.jsonld"), "--user", admin)
-    assert Dataset.objects.count() == 2 and Distribution.objects.count() == 2 and DataService.objects.count() == 1
+    assert Dataset.objects.count() == 3 and Distribution.objects.count() == 4 and DataService.objects.count() == 1
     assert export_text(tmp_path, "second.jsonld", admin) == first
+    # Every local value came back as it was typed, not only its IRI.
+    again = Dataset.objects.get(identifier="vocab-edges")
+    assert (again.licence, again.language, again.update_frequency, again.open_attribute) == (
+        "苏州市公共数据开放许可（试行）", "zh,en", "6", "closed")
+    assert sorted(again.distributions.values_list("format", "media_type", "licence")) == [
+        ("JSONL", "text/csv; charset=utf-8", "https://creativecommons.org/licenses/by/4.0/"),
+        ("mp4", "Video/MP4", "CC BY-SA 4.0")]
     # Importing the same file again updates in place and still round-trips.
     call_command("dcat_import", str(tmp_path / "first.jsonld"), "--user", admin)
-    assert Dataset.objects.count() == 2
+    assert Dataset.objects.count() == 3
     assert export_text(tmp_path, "third.jsonld", admin) == first
 
 
