@@ -188,12 +188,30 @@ class PoolOut(Schema):
     note: str
 
 
+class RubricItem(Schema):
+    code: str = Field(..., description="a-z, digits and _, unique within the call")
+    name: str = Field(..., description="Chinese name of the criterion")
+    name_en: str = ""
+    weight: float = Field(..., description="relative weight, > 0 (the total is the weighted mean of 0-100 scores)")
+
+
 class CallIn(Schema):
     jurisdiction: str
     title: str
     need_ids: list[int]
     closes_on: dt.date
     reviewers: int | None = None
+    rubric: list[RubricItem] | None = None
+
+
+class CallPatch(Schema):
+    """Any subset of a draft call's fields; what is left out keeps its value."""
+
+    title: str | None = None
+    need_ids: list[int] | None = None
+    closes_on: dt.date | None = None
+    reviewers: int | None = None
+    rubric: list[RubricItem] | None = None
 
 
 class CallOut(Schema):
@@ -489,6 +507,19 @@ def list_calls(request: HttpRequest) -> Any:
 @router.post("/calls", response={201: CallOut}, auth=AUTHENTICATED)
 def create_call(request: HttpRequest, payload: CallIn) -> Any:
     return Status(201, services.create_call(acting_user=_me(request), **payload.dict()))
+
+
+@router.patch("/calls/{call_id}", response=CallOut, auth=AUTHENTICATED)
+def update_call(request: HttpRequest, call_id: int, payload: CallPatch) -> Any:
+    call = selectors.call(_user(request), call_id)
+    given = payload.dict(exclude_unset=True)
+    title: str = given["title"] if given.get("title") is not None else call.title
+    need_ids: list[int] = given["need_ids"] if given.get("need_ids") is not None else [
+        n.pk for n in call.needs.all()]
+    return services.update_call(
+        acting_user=_me(request), call_id=call_id, title=title, need_ids=need_ids,
+        closes_on=given.get("closes_on") or call.closes_on, reviewers=given.get("reviewers") or call.reviewers,
+        rubric=given.get("rubric") or call.rubric)
 
 
 @router.get("/calls/{call_id}", response=CallOut)

@@ -19,10 +19,10 @@ OFFICIAL = frozenset({"official"})
 MEMBER = frozenset({"enterprise_member", "provider"})
 
 DEFAULT_RUBRIC: list[dict[str, Any]] = [
-    {"code": "technical", "name": "技术方案先进性", "weight": 40},
-    {"code": "feasibility", "name": "实施可行性", "weight": 30},
-    {"code": "kpi", "name": "验收指标达成能力", "weight": 20},
-    {"code": "cost", "name": "成本效益", "weight": 10},
+    {"code": "technical", "name": "技术方案先进性", "name_en": "Technical merit", "weight": 40},
+    {"code": "feasibility", "name": "实施可行性", "name_en": "Feasibility", "weight": 30},
+    {"code": "kpi", "name": "验收指标达成能力", "name_en": "Ability to meet the acceptance indicators", "weight": 20},
+    {"code": "cost", "name": "成本效益", "name_en": "Cost-effectiveness", "weight": 10},
 ]
 
 NEED_STATES = {"draft": _("草稿"), "submitted": _("已提交"), "reviewed": _("已审核"), "published": _("已发布"),

@@ -7,6 +7,7 @@ writes the history row and the audit event itself.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -422,6 +423,30 @@ def create_call(*, acting_user: User, jurisdiction: str | int, title: str, need_
     place = _jurisdiction(jurisdiction)
     if not permissions.can_create_in(acting_user, jurisdiction_id=place.pk):
         raise PermissionDeniedError(_("只有本辖区主管部门可以发布揭榜挂帅榜单。"))
+    title, closes_on, needs, rubric, size = _call_fields(acting_user, place, title, closes_on, need_ids, rubric,
+                                                         reviewers)
+    keys = {name: rules.param_key(place, "opencalls", name) for name in (
+        "max_applications_per_applicant", "max_selected_per_need", "max_successful_per_need",
+        "trim_extremes", "trim_extremes_min_reviewers")}
+    call = OpenCall.objects.create(
+        title=title, jurisdiction=place, closes_on=closes_on, created_by=acting_user, rubric=rubric,
+        require_independent_legal_person=True,
+        max_applications_per_applicant=int(rules.param(place, "opencalls", "max_applications_per_applicant")),
+        max_selected_per_need=int(rules.param(place, "opencalls", "max_selected_per_need")),
+        max_successful_per_need=int(rules.param(place, "opencalls", "max_successful_per_need")),
+        trim_extremes=bool(rules.param(place, "opencalls", "trim_extremes")),
+        trim_min_reviewers=int(rules.param(place, "opencalls", "trim_extremes_min_reviewers")),
+        reviewers=size, rules={"parameters": keys, "pack": rules.pack_of(place)},
+    )
+    call.needs.set(needs)
+    audit.record(actor=acting_user, action="scenarios.call_created", instance=call, before=None)
+    return call
+
+
+def _call_fields(acting_user: User, place: Jurisdiction, title: str, closes_on: dt.date | str,
+                 need_ids: list[int], rubric: list[dict[str, Any]] | None, reviewers: int | str | None
+                 ) -> tuple[str, dt.date, list[Need], list[dict[str, Any]], int]:
+    """The fields an official sets on a call, checked the same way on creation and on every edit."""
     title = _text(title, "title", 200)
     if isinstance(closes_on, str):
         try:
@@ -436,30 +461,65 @@ def create_call(*, acting_user: User, jurisdiction: str | int, title: str, need_
     for need in needs:
         if need.status != NeedStatus.PUBLISHED:
             raise ServiceError("not_published", _("“%(t)s”尚未发布，不能列入榜单。") % {"t": need.title}, "need_ids")
-    rubric = rubric or rules.DEFAULT_RUBRIC
-    for item in rubric:
-        if not item.get("code") or Decimal(str(item.get("weight", 0))) <= 0:
-            raise ServiceError("rubric_invalid", _("评分细则每项须有代码和正权重。"), "rubric")
-    keys = {name: rules.param_key(place, "opencalls", name) for name in (
-        "max_applications_per_applicant", "max_selected_per_need", "max_successful_per_need",
-        "trim_extremes", "trim_extremes_min_reviewers")}
+    rubric = _rubric(rubric or rules.DEFAULT_RUBRIC)
     min_reviewers = int(rules.param(place, "experts", "min_reviewers")) \
         if rules.param_key(place, "experts", "min_reviewers") in rules.parameters() else 5
-    size = reviewers or min_reviewers
+    if reviewers in (None, ""):
+        size = min_reviewers
+    else:
+        try:
+            size = int(str(reviewers))
+        except ValueError:
+            raise ServiceError("invalid_number", _("评审专家人数须为整数。"), "reviewers") from None
     if size < min_reviewers:
         raise ServiceError("too_few_reviewers", _("评审专家不得少于%(n)s人。") % {"n": min_reviewers}, "reviewers")
-    call = OpenCall.objects.create(
-        title=title, jurisdiction=place, closes_on=closes_on, created_by=acting_user, rubric=rubric,
-        require_independent_legal_person=True,
-        max_applications_per_applicant=int(rules.param(place, "opencalls", "max_applications_per_applicant")),
-        max_selected_per_need=int(rules.param(place, "opencalls", "max_selected_per_need")),
-        max_successful_per_need=int(rules.param(place, "opencalls", "max_successful_per_need")),
-        trim_extremes=bool(rules.param(place, "opencalls", "trim_extremes")),
-        trim_min_reviewers=int(rules.param(place, "opencalls", "trim_extremes_min_reviewers")),
-        reviewers=size, rules={"parameters": keys, "pack": rules.pack_of(place)},
-    )
+    return title, closes_on, needs, rubric, size
+
+
+def _rubric(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A weighted scoring rubric: each criterion has a unique code, a Chinese name (English optional) and a
+    positive weight; weights are relative (the aggregate divides by their sum)."""
+    clean: list[dict[str, Any]] = []
+    for item in items:
+        code = str(item.get("code") or "").strip()
+        try:
+            weight = Decimal(str(item.get("weight", 0)))
+        except ArithmeticError:
+            weight = Decimal(0)
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code) or not weight.is_finite() or weight <= 0:
+            raise ServiceError("rubric_invalid", _("评分细则每项须有代码和正权重。"), "rubric")
+        if any(c["code"] == code for c in clean):
+            raise ServiceError("rubric_duplicate", _("评分细则的代码“%(c)s”重复。") % {"c": code}, "rubric")
+        name = str(item.get("name") or "").strip()[:100]
+        if not name:
+            raise ServiceError("rubric_unnamed", _("评分细则“%(c)s”须有名称。") % {"c": code}, "rubric")
+        entry: dict[str, Any] = {"code": code, "name": name,
+                                 "weight": int(weight) if weight == weight.to_integral() else float(weight)}
+        if str(item.get("name_en") or "").strip():
+            entry["name_en"] = str(item["name_en"]).strip()[:100]
+        clean.append(entry)
+    if not clean:
+        raise ServiceError("rubric_invalid", _("评分细则每项须有代码和正权重。"), "rubric")
+    return clean
+
+
+@transaction.atomic
+def update_call(*, acting_user: User, call_id: int, title: str, need_ids: list[int], closes_on: dt.date | str,
+                rubric: list[dict[str, Any]] | None = None, reviewers: int | str | None = None) -> OpenCall:
+    """Change a call while it is a draft; once open, applicants rely on its rules and it can no longer change."""
+    call = OpenCall.objects.select_for_update().filter(pk=call_id).first()
+    if call is None or not selectors.calls(acting_user).filter(pk=call_id).exists():
+        raise NotFoundError()
+    if not permissions.can(acting_user, "change", call):
+        raise PermissionDeniedError(_("只有本辖区主管部门可以修改揭榜挂帅榜单。"))
+    if call.status != CallStatus.DRAFT:
+        raise ServiceError("not_draft", _("榜单发布后不能再修改。"), "status")
+    before = audit.snapshot(call)
+    call.title, call.closes_on, needs, call.rubric, call.reviewers = _call_fields(
+        acting_user, call.jurisdiction, title, closes_on, need_ids, rubric, reviewers)
+    call.save()
     call.needs.set(needs)
-    audit.record(actor=acting_user, action="scenarios.call_created", instance=call, before=None)
+    audit.record(actor=acting_user, action="scenarios.call_updated", instance=call, before=before)
     return call
 
 

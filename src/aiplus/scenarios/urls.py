@@ -29,6 +29,7 @@ urlpatterns = [
     path("calls/new/", views.call_create, name="call_create"),
     path("calls/<int:call_id>/", views.call_detail, name="call"),
     path("calls/<int:call_id>/action/", views.call_action, name="call_action"),
+    path("calls/<int:call_id>/edit/", views.call_edit, name="call_edit"),
     path("pilots/", views.pilots, name="pilots"),
     path("pilots/<int:pilot_id>/", views.pilot_detail, name="pilot"),
     path("cases/", views.cases, name="cases"),

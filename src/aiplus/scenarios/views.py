@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -334,6 +335,49 @@ def call_create(request: HttpRequest) -> HttpResponse:
                 title=request.POST.get("title", ""), closes_on=request.POST.get("closes_on", ""),
                 need_ids=[int(i) for i in request.POST.getlist("need_ids") if i.isdigit()])
     return redirect("scenarios:call", call_id=call.pk) if call else redirect("scenarios:needs")
+
+
+def _rubric_rows(post: Any) -> list[dict[str, str]]:
+    rows = []
+    for code, name, name_en, weight in zip(post.getlist("rubric_code"), post.getlist("rubric_name"),
+                                           post.getlist("rubric_name_en"), post.getlist("rubric_weight"),
+                                           strict=False):
+        if code.strip() or name.strip() or name_en.strip() or weight.strip():
+            rows.append({"code": code.strip(), "name": name, "name_en": name_en, "weight": weight.strip()})
+    return rows
+
+
+@login_required
+def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Edit a draft call (title, deadline, needs, reviewers, the weighted rubric); an open call is fixed."""
+    from aiplus.scenarios.models import Need
+
+    call = _get(selectors.call, request.user, call_id)
+    if not permissions.can(request.user, "change", call):
+        raise PermissionDenied
+    if request.method == "POST":
+        post = request.POST
+        rubric = _rubric_rows(post)
+        saved = _run(request, services.update_call, _("榜单已保存。"), call_id=call_id,
+                     title=post.get("title", ""), closes_on=post.get("closes_on", ""),
+                     need_ids=[int(i) for i in post.getlist("need_ids") if i.isdigit()],
+                     rubric=rubric, reviewers=post.get("reviewers", ""))
+        if saved is not None:
+            return redirect("scenarios:call", call_id=call_id)
+        values: dict[str, Any] = {"title": post.get("title", ""), "closes_on": post.get("closes_on", ""),
+                                  "reviewers": post.get("reviewers", ""),
+                                  "need_ids": [int(i) for i in post.getlist("need_ids") if i.isdigit()]}
+    else:
+        rubric = [{"code": r["code"], "name": r.get("name", ""), "name_en": r.get("name_en", ""),
+                   "weight": str(r["weight"])} for r in call.rubric]
+        values = {"title": call.title, "closes_on": call.closes_on.isoformat(), "reviewers": call.reviewers,
+                  "need_ids": [n.pk for n in call.needs.all()]}
+    needs = Need.objects.restrict(request.user, "change").filter(
+        status=NeedStatus.PUBLISHED).order_by("-pk").select_related("owner")[:200]
+    blank = {"code": "", "name": "", "name_en": "", "weight": ""}
+    return render(request, "scenarios/call_form.html", {
+        "call": call, "post": values, "needs": needs, "rubric_rows": [*rubric, blank, dict(blank)],
+        "is_draft": call.status == CallStatus.DRAFT})
 
 
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
