@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
-from aiplus.compute import selectors, services
+from aiplus.compute import explain, selectors, services
 from aiplus.core.errors import NotFoundError
 
 router = Router(tags=["compute"])
@@ -104,6 +104,14 @@ class PlacementOut(Schema):
     carbon_kg: Decimal
     latency_ms: Decimal
     reason: str
+    # The broker's reason as facts ({"code", "params"}; empty for placements stored before facts existed) and
+    # rendered in the request's language (the stored `reason` when there are no facts).
+    reason_facts: dict[str, Any]
+    reason_text: str
+
+    @staticmethod
+    def resolve_reason_text(obj: Any) -> str:
+        return explain.placement_text(obj)
 
 
 class RequestOut(Schema):
@@ -119,7 +127,15 @@ class RequestOut(Schema):
     job_id: int | None
     unplaced_code: str
     unplaced_message: str
+    # Why the request was not placed, as facts ({"code", "params"}; empty for rows stored before facts existed)
+    # and rendered in the request's language (the stored `unplaced_message` when there are no facts).
+    unplaced_facts: dict[str, Any]
+    unplaced_text: str
     placement: PlacementOut | None = None
+
+    @staticmethod
+    def resolve_unplaced_text(obj: Any) -> str:
+        return explain.unplaced_text(obj)
 
     @staticmethod
     def resolve_placement(obj: Any) -> Any:

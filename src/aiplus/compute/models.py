@@ -203,6 +203,9 @@ class JobRequest(DomainModel):
     job = models.ForeignKey("core.JobProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     unplaced_code = models.CharField(_("未分配原因代码"), max_length=40, blank=True)
     unplaced_message = models.CharField(_("未分配原因"), max_length=300, blank=True)
+    # The broker's reason as facts ({"code", "params"}, see broker.Explanation), rendered in the reader's language
+    # by compute.explain; empty on rows stored before it existed (unplaced_message is shown then).
+    unplaced_facts = models.JSONField(_("未分配原因（结构化）"), default=dict, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", owner="submitted_by")
 
@@ -223,6 +226,9 @@ class Placement(DomainModel):
     carbon_kg = models.DecimalField(_("碳排放（kg）"), max_digits=14, decimal_places=2)
     latency_ms = models.DecimalField(_("时延（毫秒）"), max_digits=9, decimal_places=2)
     reason = models.CharField(_("说明"), max_length=300, blank=True)
+    # The same reason as facts ({"code", "params"}, see broker.Explanation), rendered in the reader's language by
+    # compute.explain; empty on rows stored before it existed (the English `reason` is shown then).
+    reason_facts = models.JSONField(_("说明（结构化）"), default=dict, blank=True)
     # The voucher rule's decision behind subsidy_cny (reasons and citations), empty without a voucher.
     subsidy_decision = models.JSONField(_("算力券判定"), default=dict, blank=True)
 

@@ -80,7 +80,7 @@ def solve_request(request_id: int, progress: Callable[[int, str], Any] | None = 
         progress(2, "explaining")
     if not result.placements:
         first = result.unplaced[0]
-        return {"code": first.code.value, "message": first.message}
+        return {"code": first.code.value, "message": first.message, "facts": first.explanation.as_dict()}
     placed = result.placements[0]
     pool = next(p for p in pool_rows if str(p.pk) == placed.pool_id)
     subsidy, decision = Decimal("0.00"), dict[str, Any]()
@@ -90,4 +90,4 @@ def solve_request(request_id: int, progress: Callable[[int, str], Any] | None = 
     return {"pool_id": pool.pk, "cost_cny": placed.cost_cny, "subsidy_cny": subsidy,
             "paid_cny": placed.cost_cny - subsidy, "carbon_kg": Decimal(str(round(placed.carbon_kg, 2))),
             "latency_ms": Decimal(str(round(placed.latency_ms, 2))), "reason": placed.reason[:300],
-            "subsidy_decision": decision}
+            "reason_facts": placed.explanation.as_dict(), "subsidy_decision": decision}

@@ -59,7 +59,8 @@ def provider_pools(user: Any) -> QuerySet[ResourcePool]:
 def requests_for(user: Any) -> QuerySet[JobRequest]:
     return (JobRequest.objects.restrict(user, "view")
             .select_related("organisation", "quota", "quota__programme", "placement", "placement__pool",
-                            "placement__pool__centre", "residency_region", "job"))
+                            "placement__pool__centre", "placement__pool__centre__jurisdiction", "residency_region",
+                            "job"))
 
 
 def request(user: Any, request_id: int) -> JobRequest | None:

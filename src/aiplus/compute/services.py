@@ -323,12 +323,17 @@ def apply_placement(*, acting_user: Any, request_id: int, result: dict[str, Any]
         if pool.available_cards < request.cards:
             request.status = JobRequest.Status.UNPLACED
             request.unplaced_code = "capacity_exhausted"
-            request.unplaced_message = str(_("调度期间资源池可用卡数已不足。"))
+            request.unplaced_message = (f"pool {pool.pk} ran out of free cards during placement: "
+                                        f"needs {request.cards} cards, {pool.available_cards} left")
+            request.unplaced_facts = {"code": "capacity_exhausted", "params": {
+                "during_placement": True, "pool_id": str(pool.pk), "cards": request.cards,
+                "most_free_cards": pool.available_cards}}
         else:
             pool.available_cards -= request.cards
             pool.save(update_fields=["available_cards", "updated_at"])
             Placement.objects.create(request=request, pool=pool,
                                      subsidy_decision=result.get("subsidy_decision") or {},
+                                     reason_facts=result.get("reason_facts") or {},
                                      **{k: result[k] for k in (
                                          "cost_cny", "subsidy_cny", "paid_cny", "carbon_kg", "latency_ms",
                                          "reason")})
@@ -337,7 +342,8 @@ def apply_placement(*, acting_user: Any, request_id: int, result: dict[str, Any]
         request.status = JobRequest.Status.UNPLACED
         request.unplaced_code = str(result.get("code", ""))[:40]
         request.unplaced_message = str(result.get("message", ""))[:300]
-    request.save(update_fields=["status", "unplaced_code", "unplaced_message", "updated_at"])
+        request.unplaced_facts = result.get("facts") or {}
+    request.save(update_fields=["status", "unplaced_code", "unplaced_message", "unplaced_facts", "updated_at"])
     audit.record(actor=acting_user, action="compute.request.placed", instance=request, before=before)
     return request
 

@@ -23,7 +23,7 @@ def place_request(job_id: int, request_id: int) -> dict[str, Any]:
         jobs.finish(job_id, failed=True, message=str(problem))
         raise
     jobs.advance(job_id, done=3, message="stored")
-    summary = {k: str(v) for k, v in outcome.items() if k != "subsidy_decision"}
+    summary = {k: str(v) for k, v in outcome.items() if k not in {"subsidy_decision", "reason_facts", "facts"}}
     jobs.finish(job_id, result={"request_id": request_id, **summary}, message="done")
     return summary
 

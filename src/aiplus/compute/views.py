@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aiplus.compute import selectors, services
+from aiplus.compute import explain, selectors, services
 from aiplus.compute.forms import (
     CentreForm,
     JobRequestForm,
@@ -68,8 +68,12 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     placement = getattr(found, "placement", None)
     redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
     job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
-    return render(request, "compute/request_detail.html", {"req": found, "placement": placement,
-                                                           "redemptions": redemptions, "job": job})
+    # The broker's reason in the page's language (the stored English sentence for rows without facts).
+    renderer = explain.Renderer.for_requests([found])
+    return render(request, "compute/request_detail.html", {
+        "req": found, "placement": placement, "redemptions": redemptions, "job": job,
+        "reason_text": renderer.placement(placement) if placement is not None else "",
+        "unplaced_text": renderer.unplaced(found)})
 
 
 def _provider_choices(user: Any) -> dict[str, list[Any]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import Centre, Job, Pool, RegionLevel, UnplacedCode, VoucherPool
+from .model import Centre, Job, Pool, RegionLevel, UnplacedCode, VoucherPool, to_cny
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -39,8 +40,9 @@ class Compiled:
     voucher_index: IntArray
     voucher_limit: FloatArray
     penalty: FloatArray
-    # Set only for jobs with no eligible pool at all: which filter emptied the candidate set, and why.
-    ineligible: dict[int, tuple[UnplacedCode, str]]
+    # Set only for jobs with no eligible pool at all: which filter emptied the candidate set, why (an English
+    # sentence) and the facts behind it (parameters, see `model.Explanation`).
+    ineligible: dict[int, tuple[UnplacedCode, str, dict[str, Any]]]
 
     @property
     def placeable(self) -> BoolArray:
@@ -134,12 +136,13 @@ def compile_problem(
         (UnplacedCode.DEADLINE, deadline_ok),
     ]
     eligible = np.ones((n, m), dtype=np.bool_)
-    ineligible: dict[int, tuple[UnplacedCode, str]] = {}
+    ineligible: dict[int, tuple[UnplacedCode, str, dict[str, Any]]] = {}
     for iv in np.flatnonzero(unknown_voucher):
         i = int(iv)
         ineligible[i] = (
             UnplacedCode.UNKNOWN_VOUCHER,
             f"voucher pool {jobs[i].voucher_pool!r} is unknown",
+            {"voucher_pool": jobs[i].voucher_pool},
         )
     eligible[unknown_voucher] = False
     for code, ok in stages:
@@ -151,7 +154,7 @@ def compile_problem(
             row = previous[i]
             paid = np.where(row, cost[i] - subsidy[i], np.inf)
             waits = np.where(row, wait, np.inf)
-            ineligible[int(i)] = (code, _ineligible_message(code, jobs[int(i)], pools, paid, waits))
+            ineligible[i] = (code, *_ineligible_message(code, jobs[i], pools, row, paid, waits))
 
     weights = np.array(
         [(j.preferences.cost, j.preferences.carbon, j.preferences.latency, j.preferences.wait) for j in jobs],
@@ -193,34 +196,56 @@ def compile_problem(
 
 
 def _ineligible_message(
-    code: UnplacedCode, job: Job, pools: Sequence[Pool], paid: FloatArray, wait: FloatArray
-) -> str:
+    code: UnplacedCode, job: Job, pools: Sequence[Pool], row: BoolArray, paid: FloatArray, wait: FloatArray
+) -> tuple[str, dict[str, Any]]:
+    """The English sentence and the facts for a job whose candidate set the `code` filter emptied; `row` marks
+    the pools that were still candidates before it."""
     if code is UnplacedCode.NO_MODEL:
         models = ", ".join(sorted(job.accepted_models)) or "any"
-        return f"no pool offers an accepted accelerator model ({models})"
+        return (
+            f"no pool offers an accepted accelerator model ({models})",
+            {"models": sorted(job.accepted_models)},
+        )
     if code is UnplacedCode.RESIDENCY:
+        params: dict[str, Any] = {
+            "level": None if job.residency is None else job.residency.level.value,
+            "region": None if job.residency is None else job.residency.region,
+            "home_country": job.home_country,
+            "cross_border_allowed": job.cross_border_allowed,
+        }
         if job.residency is not None:
             return (
                 f"no pool with an accepted model lies in {job.residency.level.value} {job.residency.region}"
-                + ("" if job.cross_border_allowed else f" inside {job.home_country}")
+                + ("" if job.cross_border_allowed else f" inside {job.home_country}"),
+                params,
             )
         return (
             f"no pool with an accepted model lies inside {job.home_country} "
-            "and cross-border use is not allowed"
+            "and cross-border use is not allowed",
+            params,
         )
     if code is UnplacedCode.TOO_LARGE:
-        biggest = max((p.cards for p in pools), default=0)
-        return f"job needs {job.cards} cards; the largest compatible pool has at most {biggest}"
+        biggest = max((p.cards for p, ok in zip(pools, row, strict=True) if ok), default=0)
+        return (
+            f"job needs {job.cards} cards; the largest compatible pool has at most {biggest}",
+            {"cards": job.cards, "largest_cards": biggest},
+        )
     if code is UnplacedCode.OVER_BUDGET:
         finite = paid[np.isfinite(paid)]
         cheapest = float(finite.min()) if finite.size else float("nan")
         return (
             f"cheapest remaining pool costs {cheapest:.2f} CNY after subsidy, "
-            f"above the budget {job.budget_cny} CNY"
+            f"above the budget {job.budget_cny} CNY",
+            {
+                "cheapest_paid_cny": str(to_cny(cheapest)) if finite.size else None,
+                "budget_cny": None if job.budget_cny is None else str(to_cny(job.budget_cny)),
+            },
         )
     finite_wait = wait[np.isfinite(wait)]
     shortest = float(finite_wait.min()) if finite_wait.size else 0.0
     return (
         f"queue wait {shortest:.2f} h + run {job.hours:.2f} h exceeds the deadline {job.deadline_hours} h "
-        "in every remaining pool"
+        "in every remaining pool",
+        {"shortest_wait_hours": round(shortest, 2), "hours": round(job.hours, 2),
+         "deadline_hours": job.deadline_hours},
     )

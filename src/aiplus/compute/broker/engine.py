@@ -29,8 +29,10 @@ from .greedy import greedy_assign
 from .model import (
     BrokerResult,
     Centre,
+    Explanation,
     Job,
     Placement,
+    PlacementCode,
     Pool,
     SolveStats,
     Unplaced,
@@ -433,17 +435,43 @@ def _explain(prob: Compiled, assign: IntArray, stats: SolveStats) -> BrokerResul
         cost = to_cny(prob.cost[i, p])
         subsidy = to_cny(prob.subsidy[i, p])
         elig = prob.eligible[i]
+        eligible_pools = int(elig.sum())
         cheapest = float(prob.cost[i][elig].min())
         greenest = float(prob.carbon[i][elig].min())
         nearest = float(prob.latency[i][elig].min())
         prefs = job.preferences
+        weights = f"cost {prefs.cost:g}, carbon {prefs.carbon:g}, latency {prefs.latency:g}, wait {prefs.wait:g}"
+        among = f"among {eligible_pools} eligible pools"
+        if eligible_pools == 1:
+            code, why = PlacementCode.ONLY_ELIGIBLE, "the only eligible pool"
+        elif prob.score[i, p] <= float(prob.score[i][elig].min()) + 1e-9:
+            code, why = PlacementCode.BEST_SCORE, f"best weighted score ({weights}) {among}"
+        else:
+            code, why = PlacementCode.BEST_FOR_BATCH, f"best total weighted score ({weights}) for the batch {among}"
+        card_hours = job.cards * job.hours
         reason = (
             f"{pool.id} ({pool.accelerator_model} at {pool.centre_id}): cost {cost} CNY for "
-            f"{job.cards * job.hours:.1f} card-h at {pool.price_cny_per_card_hour} CNY/card-h "
+            f"{card_hours:.1f} card-h at {pool.price_cny_per_card_hour} CNY/card-h "
             f"(cheapest eligible {cheapest:.2f}), carbon {prob.carbon[i, p]:.1f} kg (lowest {greenest:.1f}), "
-            f"latency {prob.latency[i, p]:.0f} ms (lowest {nearest:.0f}); best weighted score "
-            f"(cost {prefs.cost:g}, carbon {prefs.carbon:g}, latency {prefs.latency:g}, wait {prefs.wait:g}) "
-            f"among {int(elig.sum())} eligible pools"
+            f"latency {prob.latency[i, p]:.0f} ms (lowest {nearest:.0f}); {why}"
+        )
+        facts = Explanation(
+            code.value,
+            {
+                "pool_id": pool.id,
+                "accelerator_model": pool.accelerator_model,
+                "centre_id": pool.centre_id,
+                "cost_cny": str(cost),
+                "card_hours": round(float(card_hours), 4),
+                "price_cny_per_card_hour": str(to_cny(pool.price_cny_per_card_hour)),
+                "cheapest_cny": str(to_cny(cheapest)),
+                "carbon_kg": round(float(prob.carbon[i, p]), 3),
+                "lowest_carbon_kg": round(greenest, 3),
+                "latency_ms": round(float(prob.latency[i, p]), 2),
+                "lowest_latency_ms": round(nearest, 2),
+                "weights": {"cost": prefs.cost, "carbon": prefs.carbon, "latency": prefs.latency, "wait": prefs.wait},
+                "eligible_pools": eligible_pools,
+            },
         )
         placements.append(
             Placement(
@@ -456,6 +484,7 @@ def _explain(prob: Compiled, assign: IntArray, stats: SolveStats) -> BrokerResul
                 carbon_kg=float(prob.carbon[i, p]),
                 latency_ms=float(prob.latency[i, p]),
                 reason=reason,
+                explanation=facts,
             )
         )
     return BrokerResult(tuple(placements), tuple(unplaced), stats)
@@ -464,8 +493,8 @@ def _explain(prob: Compiled, assign: IntArray, stats: SolveStats) -> BrokerResul
 def _unplaced(prob: Compiled, i: int, used: FloatArray, spent: FloatArray) -> Unplaced:
     job = prob.jobs[i]
     if i in prob.ineligible:
-        code, msg = prob.ineligible[i]
-        return Unplaced(job.id, code, msg)
+        code, msg, params = prob.ineligible[i]
+        return Unplaced(job.id, code, msg, params)
     elig: BoolArray = prob.eligible[i]
     free = prob.capacity - used
     fits = elig & (free >= prob.cards[i])
@@ -479,6 +508,7 @@ def _unplaced(prob: Compiled, i: int, used: FloatArray, spent: FloatArray) -> Un
                 UnplacedCode.VOUCHER,
                 f"voucher pool {job.voucher_pool} has {left:.2f} CNY left; the smallest subsidy this job "
                 f"needs in a pool with free cards is {need:.2f} CNY",
+                {"voucher_pool": job.voucher_pool, "left_cny": str(to_cny(left)), "needed_cny": str(to_cny(need))},
             )
     most = float(free[elig].max()) if elig.any() else 0.0
     return Unplaced(
@@ -487,4 +517,5 @@ def _unplaced(prob: Compiled, i: int, used: FloatArray, spent: FloatArray) -> Un
         f"all {int(elig.sum())} eligible pools are taken by other jobs of the batch: "
         f"needs {job.cards} cards, "
         f"at most {most:.0f} left in any eligible pool",
+        {"eligible_pools": int(elig.sum()), "cards": job.cards, "most_free_cards": max(int(most), 0)},
     )

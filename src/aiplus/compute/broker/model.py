@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 CENTS = Decimal("0.01")
 
@@ -120,6 +121,47 @@ class UnplacedCode(StrEnum):
     UNKNOWN_VOUCHER = "unknown_voucher_pool"
 
 
+class PlacementCode(StrEnum):
+    """Why the broker chose a placement's pool."""
+
+    # The job had a single eligible pool.
+    ONLY_ELIGIBLE = "only_eligible_pool"
+    # The pool has the job's best weighted score among all its eligible pools.
+    BEST_SCORE = "best_weighted_score"
+    # Not the job's own best-scoring pool: the batch's total weighted score is best with this assignment (the
+    # job's better pools serve other jobs of the batch).
+    BEST_FOR_BATCH = "best_for_batch"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A placement's or an unplaced job's reason as facts: a stable code and its parameters, never a sentence,
+    so the caller can render it in the reader's language.
+
+    Parameters are JSON values (str, int, float, bool, None, lists and dicts of them); money is a string of CNY
+    with two decimals.  Placements (codes in `PlacementCode`): `pool_id`, `accelerator_model`, `centre_id`,
+    `cost_cny`, `card_hours`, `price_cny_per_card_hour`, `cheapest_cny` (cheapest eligible cost), `carbon_kg`,
+    `lowest_carbon_kg`, `latency_ms`, `lowest_latency_ms`, `weights` ({cost, carbon, latency, wait}),
+    `eligible_pools`.  Unplaced jobs (codes in `UnplacedCode`):
+
+    - no_pool_with_model: `models` (the accepted models, sorted; empty: any)
+    - residency_unsatisfiable: `level` and `region` (None without residency), `home_country`,
+      `cross_border_allowed`
+    - job_larger_than_any_pool: `cards`, `largest_cards` (largest pool with an accepted model in the allowed places)
+    - over_budget: `cheapest_paid_cny` (after subsidy), `budget_cny`
+    - deadline: `shortest_wait_hours`, `hours`, `deadline_hours`
+    - capacity_exhausted: `eligible_pools`, `cards`, `most_free_cards`
+    - voucher_pool_exhausted: `voucher_pool`, `left_cny`, `needed_cny`
+    - unknown_voucher_pool: `voucher_pool`
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params)}
+
+
 @dataclass(frozen=True)
 class Placement:
     job_id: str
@@ -130,14 +172,22 @@ class Placement:
     paid_cny: Decimal
     carbon_kg: float
     latency_ms: float
+    # One English sentence (logs, benchmarks); `explanation` holds the same reason as facts.
     reason: str
+    explanation: Explanation
 
 
 @dataclass(frozen=True)
 class Unplaced:
     job_id: str
     code: UnplacedCode
+    # One English sentence; `params` holds its figures (see `Explanation`).
     message: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def explanation(self) -> Explanation:
+        return Explanation(self.code.value, self.params)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from aiplus.compute.broker import (
     BrokerOptions,
     Centre,
     Job,
+    PlacementCode,
     Pool,
     RegionLevel,
     Residency,
@@ -77,6 +79,9 @@ def test_capacity_and_unplaced_reason() -> None:
     check_feasible(r, jobs, pools)
     assert len(r.placements) == 2
     assert r.unplaced[0].code is UnplacedCode.CAPACITY
+    assert r.unplaced[0].params == {"eligible_pools": 1, "cards": 4, "most_free_cards": 0}
+    assert r.unplaced[0].explanation.as_dict() == {"code": "capacity_exhausted", "params": r.unplaced[0].params}
+    assert {p.explanation.code for p in r.placements} == {PlacementCode.ONLY_ELIGIBLE}
 
 
 def test_border_never_crossed_without_permission() -> None:
@@ -86,8 +91,12 @@ def test_border_never_crossed_without_permission() -> None:
     r = solve([stay, go], pools, CENTRES)
     where = {p.job_id: p.pool_id for p in r.placements}
     assert where == {"stay": "dear-gz", "go": "cheap-sg"}
+    codes = {p.job_id: p.explanation.code for p in r.placements}
+    assert codes == {"stay": PlacementCode.ONLY_ELIGIBLE, "go": PlacementCode.BEST_SCORE}
     only_abroad = solve([job("x")], [pool("cheap-sg", "sg")], CENTRES)
     assert only_abroad.unplaced[0].code is UnplacedCode.RESIDENCY
+    assert only_abroad.unplaced[0].params == {
+        "level": None, "region": None, "home_country": "CN", "cross_border_allowed": False}
 
 
 def test_residency_model_budget_deadline_reasons() -> None:
@@ -111,6 +120,51 @@ def test_residency_model_budget_deadline_reasons() -> None:
     placed = r.placements[0]
     assert placed.cost_cny == Decimal("80.00") and placed.cost_cny.as_tuple().exponent == -2
     assert "cost 80.00 CNY" in placed.reason
+    params = {u.job_id: dict(u.params) for u in r.unplaced}
+    assert params == {
+        "city": {"level": "city", "region": "suzhou", "home_country": "CN", "cross_border_allowed": False},
+        "model": {"models": ["Ascend910B"]},
+        "budget": {"cheapest_paid_cny": "80.00", "budget_cny": "10.00"},
+        "deadline": {"shortest_wait_hours": 5.0, "hours": 2.0, "deadline_hours": 4.0},
+    }
+    # The facts behind the English sentence: the figures a reader needs, JSON values only.
+    assert placed.explanation.code == PlacementCode.ONLY_ELIGIBLE
+    carbon = placed.explanation.params["carbon_kg"]
+    assert placed.explanation.params == {
+        "pool_id": "a", "accelerator_model": "A100", "centre_id": "gz", "cost_cny": "80.00", "card_hours": 8.0,
+        "price_cny_per_card_hour": "10.00", "cheapest_cny": "80.00", "carbon_kg": carbon,
+        "lowest_carbon_kg": carbon, "latency_ms": 0.0, "lowest_latency_ms": 0.0,
+        "weights": {"cost": 1.0, "carbon": 0.0, "latency": 0.0, "wait": 0.0}, "eligible_pools": 1,
+    }
+    assert placed.explanation.params["carbon_kg"] == round(placed.carbon_kg, 3) > 0
+    assert json.loads(json.dumps(placed.explanation.as_dict())) == placed.explanation.as_dict()
+
+
+def test_placement_facts_name_why_the_pool_was_chosen() -> None:
+    # "flex" could take the cheap H100 pool too, but only there can "tied" run: the batch optimum sends flex to
+    # its second-best pool, and its facts say so.
+    pools = [pool("cheap", "sz", model="H100", free=4, price="1"), pool("dear", "gz", free=4, price="2")]
+    jobs = [job("flex", accepted_models=frozenset({"A100", "H100"})),
+            job("tied", accepted_models=frozenset({"H100"}))]
+    r = solve(jobs, pools, CENTRES)
+    facts = {p.job_id: p.explanation for p in r.placements}
+    assert facts["tied"].code == PlacementCode.ONLY_ELIGIBLE and facts["tied"].params["pool_id"] == "cheap"
+    assert facts["flex"].code == PlacementCode.BEST_FOR_BATCH and facts["flex"].params["pool_id"] == "dear"
+    assert facts["flex"].params["cheapest_cny"] == "8.00" and facts["flex"].params["cost_cny"] == "16.00"
+    assert facts["flex"].params["eligible_pools"] == 2
+    alone = solve([job("flex", accepted_models=frozenset({"A100", "H100"}))], pools, CENTRES).placements[0]
+    assert alone.explanation.code == PlacementCode.BEST_SCORE and alone.explanation.params["pool_id"] == "cheap"
+    assert "best weighted score" in alone.reason and "for the batch" in r.placements[0].reason
+
+
+def test_unplaced_facts_for_size_and_unknown_voucher() -> None:
+    pools = [pool("a", "sz"), Pool("big", "gz", "H100", False, 64, 80, Decimal("10"), 64)]
+    r = solve([job("huge", cards=32), job("lost", voucher_pool="nope")], pools, CENTRES)
+    params = {u.job_id: (u.code, dict(u.params)) for u in r.unplaced}
+    # The largest pool with an accepted model, not the largest pool of the register.
+    assert params["huge"] == (UnplacedCode.TOO_LARGE, {"cards": 32, "largest_cards": 16})
+    assert "at most 16" in next(u.message for u in r.unplaced if u.job_id == "huge")
+    assert params["lost"] == (UnplacedCode.UNKNOWN_VOUCHER, {"voucher_pool": "nope"})
 
 
 def test_voucher_limit() -> None:
@@ -121,6 +175,8 @@ def test_voucher_limit() -> None:
     check_feasible(r, jobs, pools, [v])
     assert len(r.placements) == 1
     assert {u.code for u in r.unplaced} == {UnplacedCode.VOUCHER}
+    left = {"voucher_pool": "v", "left_cny": "4.00", "needed_cny": "16.00"}
+    assert [dict(u.params) for u in r.unplaced] == [left, left]
 
 
 @pytest.mark.parametrize("method", ["milp", "greedy"])
@@ -141,6 +197,9 @@ def test_random_batch_feasible_and_bounded(method: str) -> None:
     assert all(n <= by_pool[k].available_cards for k, n in used.items())
     assert len(r.placements) + len(r.unplaced) == len(inst.jobs)
     assert all(u.code and u.message for u in r.unplaced)
+    facts = [x.explanation.as_dict() for x in (*r.placements, *r.unplaced)]
+    assert json.loads(json.dumps(facts)) == facts  # storable as JSON as they are
+    assert {f["code"] for f in facts} <= {*PlacementCode, *UnplacedCode}
     s = r.stats
     assert s.bound <= s.objective + 1e-9
     assert s.gap_pct >= 0
