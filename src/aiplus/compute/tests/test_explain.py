@@ -226,3 +226,15 @@ def test_a_pool_emptied_during_placement_is_explained_too(net, reference):
     assert explain.unplaced_text(request, "zh-hans") == "调度期间资源池的空闲卡数已不足：作业需要 8 张卡，只剩 3 张。"
     assert explain.unplaced_text(request, "en") == ("The pool ran out of free cards during placement: the job needs "
                                                     "8 cards and 3 are left.")
+
+
+def test_a_failed_placement_says_so_in_the_page_language_and_keeps_the_detail(requests, client):
+    services.fail_placement(acting_user=None, request_id=requests.unplaced.pk,
+                            message="RuntimeError: solver crashed")
+    client.force_login(requests.unplaced.submitted_by)
+    (zh,) = _pages(client, [requests.unplaced.pk], None)
+    failed = _section(zh, "failed")
+    assert "分配过程中出现内部错误" in failed and "RuntimeError: solver crashed" in failed
+    (en,) = _pages(client, [requests.unplaced.pk], "en")
+    failed = _section(en, "failed")
+    assert "internal error" in failed and not CJK.search(failed)
