@@ -74,8 +74,12 @@ def _money(value: Any) -> str:
     return str(UNKNOWN) if value is None else f"{Decimal(str(value)):,.2f}"
 
 
-def _model(value: str) -> str:
+def model_label(value: str) -> str:
+    """An accelerator model's name in the active language (the code itself when the register does not know it)."""
     return str(AcceleratorModel(value).label) if value in AcceleratorModel.values else value
+
+
+_model = model_label
 
 
 def _join(values: Iterable[str]) -> str:

@@ -73,7 +73,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "compute/request_detail.html", {
         "req": found, "placement": placement, "redemptions": redemptions, "job": job,
         "reason_text": renderer.placement(placement) if placement is not None else "",
-        "unplaced_text": renderer.unplaced(found)})
+        "unplaced_text": renderer.unplaced(found),
+        "accepted_models": [explain.model_label(m) for m in found.accepted_models]})
 
 
 def _provider_choices(user: Any) -> dict[str, list[Any]]:

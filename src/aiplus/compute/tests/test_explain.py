@@ -173,6 +173,7 @@ def test_request_pages_explain_in_chinese(requests, client):
 def test_request_pages_explain_in_english(requests, client):
     client.force_login(requests.placed.submitted_by)
     placed, unplaced = _pages(client, [requests.placed.pk, requests.unplaced.pk], "en")
+    assert _section(placed, "accepted-models") == "NVIDIA A800, Huawei Ascend 910B"
     reason = _section(placed, "placement-reason")
     assert not CJK.search(reason), CJK.findall(reason)
     assert reason.startswith("Chose the Huawei Ascend 910B pool in Suzhou Industrial Park: 80 card-hours × 8.00 CNY")
