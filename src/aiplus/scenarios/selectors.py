@@ -123,21 +123,24 @@ def scenario_list(user: Any, list_id: int) -> ScenarioList:
     return found
 
 
+def _serves(code: str) -> Q:
+    """Profiles whose JSON list of domain codes holds `code` itself or one of its sub-scenarios ("code.x")."""
+    return Q(domains__icontains=f'"{code}"') | Q(domains__icontains=f'"{code}.')
+
+
 def profiles(user: Any, *, search: str = "", domain: str = "") -> QuerySet[CapabilityProfile]:
     qs = CapabilityProfile.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
     if search.strip():
         s = search.strip()
         qs = qs.filter(search_q(s, ("products", "description", "reference_cases", "organisation__name")))
     if domain:
-        # domain codes are stored as a JSON list: '"industry' matches "industry" and "industry.manufacturing"
-        qs = qs.filter(domains__icontains=f'"{domain}')
+        qs = qs.filter(_serves(domain))
     return qs
 
 
 def profile_facets(qs: QuerySet[CapabilityProfile], codes: list[str]) -> dict[str, int]:
-    """How many of the listed profiles serve each top-level domain, in one query."""
-    counts = qs.order_by().aggregate(**{f"d{i}": Count("id", filter=Q(domains__icontains=f'"{code}'))
-                                        for i, code in enumerate(codes)})
+    """How many of the listed profiles serve each domain (a top-level one counting its sub-scenarios), in one query."""
+    counts = qs.order_by().aggregate(**{f"d{i}": Count("id", filter=_serves(code)) for i, code in enumerate(codes)})
     return {code: counts[f"d{i}"] for i, code in enumerate(codes)}
 
 

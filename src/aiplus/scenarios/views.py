@@ -221,18 +221,26 @@ def _is_official(user: Any) -> bool:
 
 
 def profiles(request: HttpRequest) -> HttpResponse:
-    """Capability profiles, searchable in Chinese, with a domain facet; members see links to add or edit theirs."""
+    """Capability profiles, searchable in Chinese, with domain facets that drill down from the six domains to their
+    sub-scenarios; members see links to add or edit theirs."""
     domain = request.GET.get("domain", "")
     search = request.GET.get("q", "")
-    tops = [code for code, _name in rules.domain_choices(_lang()) if "." not in code]
-    counts = selectors.profile_facets(selectors.profiles(request.user, search=search), tops)
+    lang = _lang()
+    codes = [code for code, _name in rules.domain_choices(lang)]
+    tops = [code for code in codes if "." not in code]
+    top = domain.split(".", 1)[0] if domain else ""
+    subs = [code for code in codes if top and code.startswith(f"{top}.")]
+    counts = selectors.profile_facets(selectors.profiles(request.user, search=search), tops + subs)
     page = Paginator(selectors.profiles(request.user, search=search, domain=domain), PAGE_SIZE).get_page(
         request.GET.get("page"))
     orgs = _member_orgs(request.user) if request.user.is_authenticated else []
     org_ids = {o.pk for o in orgs}
+    for profile in page:
+        profile.domain_names = [rules.domain_name(code, lang) for code in profile.domains]  # type: ignore[attr-defined]
     return render(request, "scenarios/profiles.html", {
-        "page": page, "orgs": orgs, "q": search, "domain": domain,
-        "facets": [(code, rules.domain_name(code, _lang()), counts[code]) for code in tops if counts[code]],
+        "page": page, "orgs": orgs, "q": search, "domain": domain, "top": top,
+        "facets": [(code, rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
+        "sub_facets": [(code, rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]],
         "own_ids": {p.pk for p in page if p.organisation_id in org_ids},
         "is_official": _is_official(request.user)})
 

@@ -3,6 +3,8 @@ exclusions, pack-set strong-match thresholds, Chinese search with facets, and pa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from aiplus.core.errors import PermissionDeniedError, ServiceError
@@ -293,6 +295,15 @@ def test_chinese_search_segments_folds_synonyms_and_shows_facets(world, client):
     assert [p["products"] for p in client.get("/api/v1/scenarios/profiles", {"domain": "livelihood"}).json()[
         "items"]] == ["养老陪护机器人"]
     assert "养老陪护机器人" in client.get("/scenarios/profiles/", {"q": "陪护"}).content.decode()
+    # Drill-down: a top-level domain shows its sub-scenarios with counts; the table names domains, not codes.
+    services.save_profile(acting_user=provider, organisation_id=world.orgs["suzhou:provider"].pk,
+                          products="农业无人机巡检", description="农田巡检", domains=["industry.agriculture"])
+    industry = client.get("/scenarios/profiles/", {"domain": "industry"}).content.decode()
+    sub = re.search(r'data-testid="profile-sub-facets">(.*?)</p>', industry, re.S).group(1)
+    assert "制造业 (1)" in sub and "农业 (1)" in sub and "新兴产业" not in sub
+    assert "产业发展 (2)" in industry and "industry.manufacturing" not in industry.split("profiles-table")[1]
+    only = client.get("/scenarios/profiles/", {"domain": "industry.agriculture"}).content.decode()
+    assert "农业无人机巡检" in only and "工业质检一体机" not in only and 'aria-current="true">农业 (1)' in only
 
 
 # -- pages for every role -------------------------------------------------------------------------------------------
