@@ -68,7 +68,18 @@ CLOCK_QUESTIONS = {"standard_contract_or_certification": ("milestones.contract_e
                    "security_assessment": ("milestones.assessment_accepted_on", "milestones.assessment_issued_on")}
 CATEGORY_LABELS = {"personal": _("个人信息"), "sensitive_personal": _("敏感个人信息"),
                    "important": _("重要数据"), "general": _("一般数据")}
-EXEMPTION_LABELS = {e.value: e.value for e in Exemption}
+# The exemptions a processor may claim, named as CAC Order No. 16 (《促进和规范数据跨境流动规定》) words them.
+EXEMPTION_LABELS: dict[str, Any] = {
+    Exemption.TRADE_ACADEMIC_NO_PI.value: _(
+        "国际贸易、跨境运输、学术合作、跨国生产制造和市场营销等活动中收集和产生的数据，不含个人信息或重要数据（第三条）"),
+    Exemption.ABROAD_COLLECTED_RETURNED.value: _(
+        "境外收集和产生的个人信息传输至境内处理后向境外提供，处理过程中未引入境内个人信息或重要数据（第四条）"),
+    Exemption.CONTRACT_WITH_INDIVIDUAL.value: _("为订立、履行个人作为一方当事人的合同所必需（第五条第一项）"),
+    Exemption.CROSS_BORDER_HR.value: _(
+        "按照依法制定的劳动规章制度和依法签订的集体合同实施跨境人力资源管理所必需（第五条第二项）"),
+    Exemption.EMERGENCY.value: _("紧急情况下为保护自然人的生命健康和财产安全所必需（第五条第三项）"),
+    Exemption.FTZ_NEGATIVE_LIST.value: _("自由贸易试验区内的数据处理者向境外提供负面清单外的数据（第六条）"),
+}
 OUTCOME_LABELS = {"outside_rules": _("不属于数据出境监管范围"), "exempt": _("免予申报"),
                   "standard_contract_or_certification": _("订立标准合同或通过个人信息保护认证"),
                   "security_assessment": _("申报数据出境安全评估"), "incomplete": _("尚需补充信息")}
@@ -146,7 +157,8 @@ def assess(request: HttpRequest) -> HttpResponse:
     else:
         context = {"questions": list(BASE_QUESTIONS), "values": {}, "checked": [], "claims": [], "answered": []}
     context.update(rows=_question_rows(context), categories=list(CATEGORY_LABELS.items()),
-                   exemptions=[e.value for e in Exemption], record_processors=_own_processors(request.user))
+                   exemptions=[(e.value, EXEMPTION_LABELS.get(e.value, e.value)) for e in Exemption],
+                   record_processors=_own_processors(request.user))
     template = "datahub/partials/assessment.html" if getattr(request, "htmx", False) else "datahub/assess.html"
     return render(request, template, context)
 

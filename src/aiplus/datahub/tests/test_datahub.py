@@ -376,3 +376,23 @@ def test_pages_render(world, client):
     assert client.get("/data/assets/").status_code == 200
     assert json.loads(client.get(f"/data/datasets/{dataset.pk}/dcat.jsonld").content)["@type"] == "dcat:Dataset"
     assert client.get("/data/catalogue.jsonld").status_code == 200
+
+
+def test_assessment_names_the_exemptions_in_the_page_language(client):
+    import re
+
+    from django.utils import translation
+
+    from aiplus.datahub.crossborder import Exemption
+
+    with translation.override(translation.get_language()):
+        zh = client.get("/data/assess/").content.decode()
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        en = client.get("/data/assess/").content.decode()
+    for page, word in ((zh, "第六条"), (en, "art. 6")):
+        labels = dict(re.findall(r'<label data-exemption="([a-z_]+)">.*?> (.*?)</label>', page, re.S))
+        assert set(labels) == {e.value for e in Exemption}
+        assert all(code not in text for code, text in labels.items())  # a name, not the code
+        assert word in labels["ftz_negative_list"]
+    assert "free trade zone" in dict(re.findall(r'data-exemption="([a-z_]+)">.*?> (.*?)</label>', en, re.S))[
+        "ftz_negative_list"]
