@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aiplus.core import jobs as job_service
@@ -46,6 +48,42 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+# What each workflow clock watches, by the TimerSpec name the workflows give it.
+TIMER_LABELS = {"review": _("部门审核"), "public_notice": _("公示期"), "filing": _("备案")}
+# Where an official opens the object a clock runs on (object type -> URL name and its argument).
+TIMER_PAGES = {"scenarios.need": ("scenarios:need", "need_id"), "scenarios.opencall": ("scenarios:call", "call_id"),
+               "datahub.gbafiling": ("datahub:filing_receipt", "filing_id")}
+
+
+def _timer_rows(timers: list[Any]) -> list[dict[str, Any]]:
+    """Open workflow clocks as an official reads them: the object by its name (one query per object type), what
+    the clock watches, the due date, its length in working days and the rule that sets it."""
+    from django.apps import apps
+
+    from aiplus.regulation.runtime import cite
+
+    wanted: dict[str, set[str]] = {}
+    for t in timers:
+        wanted.setdefault(t.object_type, set()).add(t.object_id)
+    objects: dict[tuple[str, str], Any] = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            objects[(label, str(obj.pk))] = obj
+    rows = []
+    for t in timers:
+        obj = objects.get((t.object_type, t.object_id))
+        page = TIMER_PAGES.get(t.object_type)
+        url = reverse(page[0], kwargs={page[1]: obj.pk}) if obj is not None and page else ""
+        rows.append({"object": str(obj) if obj is not None else f"{t.object_type} #{t.object_id}", "url": url,
+                     "what": TIMER_LABELS.get(t.name, t.name), "due_on": t.due_on, "working_days": t.working_days,
+                     "basis": cite(t.citation) if t.citation else "", "parameter": t.parameter})
+    return rows
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = permissions.user_roles(request.user)
@@ -57,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         timers = WorkflowTimer.objects.filter(status="open").order_by("due_on")
         if not request.user.is_superuser:
             timers = timers.filter(jurisdiction_id__in=scope)
-        context["timers"] = timers[:10]
+        context["timers"] = _timer_rows(list(timers[:10]))
         context["organisation_count"] = selectors.organisations(request.user).count()
     if roles & {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.EXPERT}:
         context["my_organisations"] = selectors.organisations(request.user).filter(

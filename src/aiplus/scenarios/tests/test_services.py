@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -283,3 +284,23 @@ def test_aggregation_rule():
 def test_scenario_list_numbering_is_per_jurisdiction(world):
     published_need(world)
     assert ScenarioList.objects.get().number == 1
+
+
+def test_dashboard_lists_open_clocks_by_object_name_with_their_rule(world, client):
+    from django.utils import translation
+
+    member, official = world.user("enterprise_member"), world.user("official")
+    need = services.create_need(acting_user=member, organisation_id=world.orgs["suzhou:enterprise"].pk,
+                                jurisdiction="suzhou", **need_data())
+    services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    client.force_login(official)
+    with translation.override(translation.get_language()):
+        zh = client.get("/dashboard/").content.decode()
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        en = client.get("/dashboard/").content.decode()
+    row = zh.split('data-testid="timer"')[1].split("</tr>")[0]
+    assert f'href="/scenarios/needs/{need.pk}/"' in row and need.title in row and "部门审核" in row
+    assert "10 个工作日" in row and "《" in row and "scenario_need" not in row
+    row = en.split('data-testid="timer"')[1].split("</tr>")[0]
+    text = re.sub(r"<[^>]+>", " ", row)  # the parameter key stays in a title attribute, not in the text
+    assert "Department review" in text and "10 working days" in text and "scenarios.suzhou" not in text
