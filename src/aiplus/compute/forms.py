@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.compute.models import AcceleratorModel, JobRequest
+from aiplus.portal.templatetags.localized import localized_value
 
 
 class JobRequestForm(forms.Form):
@@ -66,7 +68,7 @@ class CentreForm(forms.Form):
         self.fields["operator"].widget = _select([(o.pk, o.name) for o in operators])
         if len(operators) == 1:
             self.fields["operator"].initial = operators[0].pk
-        self.fields["jurisdiction"].widget = _select([(j.code, j.name_zh) for j in jurisdictions])
+        self.fields["jurisdiction"].widget = _select([(j.code, localized_value(j, "name")) for j in jurisdictions])
 
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -106,14 +108,27 @@ class UsageCsvForm(forms.Form):
 
 
 def voucher_prefixes() -> list[tuple[str, str]]:
-    """Programmes the active packs define (a rate and an annual cap), e.g. vouchers.suzhou_compute."""
-    from aiplus.regulation.runtime import parameters
+    """Programmes the active packs define (a rate and an annual cap), e.g. vouchers.suzhou_compute, each named by
+    its rate parameter's title in the active language."""
+
+    from aiplus.regulation.runtime import active_packs, parameters
 
     registry = parameters()
     keys = set(registry.keys())
     found = sorted(k.removesuffix(".rate") for k in keys
                    if k.startswith("vouchers.") and k.endswith(".rate") and k.count(".") == 2)
-    return [(p, p) for p in found if f"{p}.annual_cap_cny" in keys]
+    english = (get_language() or "").startswith("en")
+    choices = []
+    for prefix in found:
+        if f"{prefix}.annual_cap_cny" not in keys:
+            continue
+        try:
+            info = active_packs().parameter_info(f"{prefix}.rate")
+            label = (info.title_en if english else info.title_zh) or prefix
+        except KeyError:
+            label = prefix
+        choices.append((prefix, label))
+    return choices
 
 
 class ProgrammeForm(forms.Form):
@@ -131,7 +146,7 @@ class ProgrammeForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["jurisdiction"].choices = [(j.code, j.name_zh) for j in jurisdictions]
+        fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]
         fields["parameter_prefix"].choices = voucher_prefixes()
         fields["eligible_provider_ids"].choices = [(str(o.pk), o.name) for o in providers]
 
@@ -164,4 +179,4 @@ class SavingsForm(forms.Form):
     def __init__(self, *args: Any, jurisdictions: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         field: Any = self.fields["region"]
-        field.choices = [(j.code, j.name_zh) for j in jurisdictions]
+        field.choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.experts.models import Relationship
+from aiplus.portal.templatetags.localized import localized_value
 
 
 def _split(value: str) -> list[str]:
@@ -29,7 +30,7 @@ class RegisterForm(_FieldsMixin):
 
     def __init__(self, *args: Any, jurisdictions: Any = (), field_choices: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(j.code, j.name_zh) for j in jurisdictions]  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
         self.set_field_choices(list(field_choices))
 
     def technologies_list(self) -> list[str]:
@@ -69,7 +70,7 @@ class DrawForm(_FieldsMixin):
 
     def __init__(self, *args: Any, jurisdictions: Any = (), field_choices: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(j.code, j.name_zh) for j in jurisdictions]  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
         self.set_field_choices(list(field_choices))
 
     def clean_conflicted(self) -> list[int]:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.models import ChainLayer, OrganisationKind
+from aiplus.portal.templatetags.localized import localized_value
 
 
 class OrganisationForm(forms.Form):
@@ -15,7 +16,7 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args, jurisdictions=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(j.code, j.name_zh) for j in jurisdictions]  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
 
 
 class AuditFilterForm(forms.Form):

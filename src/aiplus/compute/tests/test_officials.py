@@ -153,6 +153,8 @@ def test_official_creates_a_programme_and_issues_a_quota_through_the_forms(net, 
     client.force_login(net.world.user("official"))
     page = client.get("/compute/vouchers/").content.decode()
     assert 'data-testid="programme-form"' in page and "vouchers.shanghai_compute" in page
+    # Each pack programme is offered by its name (the rate parameter's title), its key being the value.
+    assert '<option value="vouchers.shanghai_compute">上海算力券（租用智能算力）市级补贴比例</option>' in page
     bad = client.post("/compute/vouchers/programmes/", {
         "name": "园区算力券", "jurisdiction": "suzhou", "parameter_prefix": "vouchers.suzhou_compute",
         "budget_cny": "-5", "valid_from": "2026-01-01", "valid_until": "2026-12-31"})
