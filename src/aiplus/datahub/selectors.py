@@ -145,13 +145,36 @@ class Duty:
     status: str = ""
     citation_label: str = ""
     object_id: int | None = None
+    parameter_title: str = ""
+    unit: str = ""
+
+
+# Units the packs give in English, as the page shows them.
+UNIT_LABELS = {"months": _("个月"), "hours": _("小时"), "persons": _("人"), "days": _("日"),
+               "working days": _("个工作日")}
+
+
+def _parameter_title(key: str) -> str:
+    """A parameter's title in the active language (its key when no pack gives it one)."""
+    from django.utils.translation import get_language
+
+    from aiplus.regulation.runtime import active_packs
+
+    try:
+        info = active_packs().parameter_info(key)
+    except KeyError:
+        return key
+    english = (get_language() or "").startswith("en")
+    return (info.title_en if english else info.title_zh) or info.title_zh or key
 
 
 def _duty(code: str, version: Any, *, applies: bool, due_on: Any, overdue: bool, detail: str,
           object_id: int | None = None) -> Duty:
     return Duty(code, applies, due_on, overdue, detail, version.citation.as_dict(), parameter=version.key,
                 value=version.value, status=str(getattr(version.status, "value", version.status)),
-                citation_label=cite(version.citation), object_id=object_id)
+                citation_label=cite(version.citation), object_id=object_id,
+                parameter_title=_parameter_title(version.key),
+                unit=str(UNIT_LABELS.get(getattr(version, "unit", "") or "", getattr(version, "unit", "") or "")))
 
 
 def duty_organisations(user: Any) -> list[Any]:

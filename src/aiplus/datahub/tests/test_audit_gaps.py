@@ -316,6 +316,12 @@ def test_assets_page_registers_declares_and_lists_the_important_catalogue(world,
     assert "客户名单" in important
     assert 'data-duty="annual_risk_assessment"' in page and "《网络数据安全管理条例》第33条" in page
     assert "正式规定" in page  # the parameter's status
+    # The rule behind each duty reads as its title and value; the key stays in a title attribute.
+    row = page.split('data-duty="security_officer"')[1].split("</tr>")[0]
+    assert "重要数据处理者须明确网络数据安全负责人和管理机构：是" in row
+    assert ">datasec." not in row and "= True" not in row
+    row = page.split('data-duty="annual_risk_assessment"')[1].split("</tr>")[0]
+    assert "重要数据处理者风险评估周期：12 个月" in row
     # Bad input on the page: an internal level outside 1–5 names the field and writes nothing.
     before = DataAsset.objects.count(), AuditEvent.objects.count()
     response = client.post("/data/assets/", {"action": "register", "organisation": organisation.pk,
