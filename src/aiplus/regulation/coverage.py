@@ -87,7 +87,7 @@ def _rule_features() -> list[Feature]:
         cited = tuple((c.pack, int(c.article)) for c in spec.citations
                       if c.pack and c.article and c.article.isdigit())
         if cited:
-            found.append(Feature(f"rule:{spec.name}", spec.summary, spec.summary, "rules", cited))
+            found.append(Feature(f"rule:{spec.name}", spec.summary_zh or spec.summary, spec.summary, "rules", cited))
     return found
 
 

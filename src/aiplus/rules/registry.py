@@ -16,19 +16,22 @@ class RuleSpec:
     name: str
     function: Callable[..., Any]
     citations: tuple[Citation, ...]
-    summary: str
+    summary: str  # English
+    summary_zh: str = ""
 
 
 _RULES: dict[str, RuleSpec] = {}
 
 
-def rule(name: str, *, citations: tuple[Citation, ...], summary: str = "") -> Callable[[F], F]:
-    """Register a rule function under a stable name, with the provisions it applies."""
+def rule(name: str, *, citations: tuple[Citation, ...], summary: str = "", summary_zh: str = ""
+         ) -> Callable[[F], F]:
+    """Register a rule function under a stable name, with the provisions it applies and what it decides (in
+    English and Chinese, for the coverage page)."""
 
     def register(function: F) -> F:
         if name in _RULES and _RULES[name].function is not function:
             raise ValueError(f"rule {name} is registered twice")
-        _RULES[name] = RuleSpec(name, function, citations, summary or (function.__doc__ or "").strip())
+        _RULES[name] = RuleSpec(name, function, citations, summary or (function.__doc__ or "").strip(), summary_zh)
         return function
 
     return register

@@ -278,6 +278,7 @@ def _basis(party: GbaParty) -> tuple[str, str]:
     RULE_NAME,
     citations=(GUANGDONG_23, Citation(instrument=GUIDELINE_HK), Citation(instrument=GUIDELINE_MO)),
     summary="Eligibility for the GBA personal-information standard contract, its documents and filing clock.",
+    summary_zh="粤港澳大湾区个人信息跨境流动标准合同的适用条件、所需材料和备案时限。",
 )
 def gba_standard_contract(
     registry: ParameterRegistry,

@@ -611,6 +611,8 @@ def _model(value: Any, model: type[Any]) -> Any:
     citations=(order16("7"), order16("8"), order16("5"), SUZHOU_32, GUANGDONG_8, GUANGDONG_23),
     summary="Cross-border transfer pathway (Order No. 16): outside the rules, exempt, standard contract or "
     "certification, or security assessment, with the facts still missing and the legal clocks.",
+    summary_zh="数据出境路径判定（网信办令第16号）：不属于监管范围、免予申报、标准合同或认证、安全评估，"
+    "并列出尚缺的事实和法定时限。",
 )
 def crossborder_pathway(
     registry: ParameterRegistry,

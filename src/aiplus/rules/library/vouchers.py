@@ -24,6 +24,7 @@ GUANGDONG_7 = Citation(pack="guangdong", article="7")
     "vouchers.redemption",
     citations=(SUZHOU_34, GUANGDONG_7),
     summary="Voucher amount for metered compute spend: min(rate × eligible spend, annual cap left, budget left).",
+    summary_zh="按计量算力费用据实结算的算力券金额：min(比例 × 符合条件的费用, 年度剩余上限, 剩余预算)。",
 )
 def voucher_redemption(
     registry: ParameterRegistry,

@@ -57,3 +57,4 @@ def test_citation_labels_in_both_languages():
     assert label == "《促进和规范数据跨境流动规定》第8条"
     with pytest.raises(ValueError):
         Citation()
+
