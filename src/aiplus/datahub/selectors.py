@@ -31,6 +31,7 @@ from aiplus.datahub.models import (
     SecurityProfile,
 )
 from aiplus.regulation.runtime import cite, parameters
+from aiplus.regulation.units import unit_label
 
 DATASET_FACETS = ("sector", "theme", "open_attribute", "modality", "high_quality")
 FACETS = (*DATASET_FACETS, "format")
@@ -149,11 +150,6 @@ class Duty:
     unit: str = ""
 
 
-# Units the packs give in English, as the page shows them.
-UNIT_LABELS = {"months": _("个月"), "hours": _("小时"), "persons": _("人"), "days": _("日"),
-               "working days": _("个工作日")}
-
-
 def _parameter_title(key: str) -> str:
     """A parameter's title in the active language (its key when no pack gives it one)."""
     from django.utils.translation import get_language
@@ -174,7 +170,7 @@ def _duty(code: str, version: Any, *, applies: bool, due_on: Any, overdue: bool,
                 value=version.value, status=str(getattr(version.status, "value", version.status)),
                 citation_label=cite(version.citation), object_id=object_id,
                 parameter_title=_parameter_title(version.key),
-                unit=str(UNIT_LABELS.get(getattr(version, "unit", "") or "", getattr(version, "unit", "") or "")))
+                unit=unit_label(getattr(version, "unit", "") or ""))
 
 
 def duty_organisations(user: Any) -> list[Any]:

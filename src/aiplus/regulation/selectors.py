@@ -8,6 +8,7 @@ from typing import Any
 
 from aiplus.regulation.coverage import coverage_report
 from aiplus.regulation.runtime import active_packs, cite
+from aiplus.regulation.units import unit_label
 
 
 def packs() -> list[dict[str, Any]]:
@@ -39,7 +40,8 @@ def parameters(on: dt.date, prefix: str = "") -> list[dict[str, Any]]:
         if not version.in_force_on(on):
             continue
         value = str(version.value) if isinstance(version.value, Decimal) else version.value
-        rows.append({"key": version.key, "value": value, "unit": version.unit, "status": version.status.value,
+        rows.append({"key": version.key, "value": value, "unit": version.unit,
+                     "unit_label": unit_label(version.unit), "status": version.status.value,
                      "effective_from": version.effective_from, "effective_to": version.effective_to,
                      "citation": version.citation.as_dict(), "citation_label": cite(version.citation),
                      "pack": version.pack})
