@@ -396,3 +396,23 @@ def test_assessment_names_the_exemptions_in_the_page_language(client):
         assert word in labels["ftz_negative_list"]
     assert "free trade zone" in dict(re.findall(r'data-exemption="([a-z_]+)">.*?> (.*?)</label>', en, re.S))[
         "ftz_negative_list"]
+
+
+def test_api_assess_cites_in_the_request_language(client):
+    import re
+
+    case = {"processor": {"is_ciio": False}, "transfer": {**TRANSFER, "pi_people": 150_000},
+            "cumulative": {"pi_people": 0, "sensitive_pi_people": 0}}
+    from django.utils import translation
+
+    with translation.override(translation.get_language()):  # the client leaves the language it activated
+        zh = client.post("/api/v1/data/assess", json.dumps(case), content_type="application/json").json()
+        en = client.post("/api/v1/data/assess", json.dumps(case), content_type="application/json",
+                         HTTP_ACCEPT_LANGUAGE="en").json()
+    assert zh["outcome"] == en["outcome"]
+    zh_labels = [r["citation_label"] for r in zh["reasons"] if r.get("citation_label")]
+    en_labels = [r["citation_label"] for r in en["reasons"] if r.get("citation_label")]
+    assert zh_labels and len(zh_labels) == len(en_labels)
+    assert all("《" in label for label in zh_labels)
+    assert not any(re.search(r"[\u4e00-\u9fff]", label) for label in en_labels), en_labels
+    assert [r["citation"] for r in zh["reasons"]] == [r["citation"] for r in en["reasons"]]

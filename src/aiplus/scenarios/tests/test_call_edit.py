@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import AuditEvent
@@ -113,7 +114,8 @@ def test_edit_page_saves_shows_errors_and_refuses_outsiders(draft, client):
     response = client.post(f"/scenarios/calls/{call.pk}/edit/", bad)
     assert response.status_code == 200 and "rubric" in response.content.decode()
     assert _state(call.pk) == before
-    english = client.get(f"/scenarios/calls/{call.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override(translation.get_language()):  # the client leaves the language it activated
+        english = client.get(f"/scenarios/calls/{call.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Quality · weight 70" in english and "价格" in english  # no English name given: the Chinese one
     client.force_login(world.user("enterprise_member"))
     assert client.get(f"/scenarios/calls/{call.pk}/edit/").status_code in (403, 404)
