@@ -79,8 +79,6 @@ def model_label(value: str) -> str:
     return str(AcceleratorModel(value).label) if value in AcceleratorModel.values else value
 
 
-_model = model_label
-
 
 def _join(values: Iterable[str]) -> str:
     return str(LIST_SEPARATOR).join(values)
@@ -151,7 +149,7 @@ class Renderer:
         shown = [str(WEIGHTS[name]) % {"value": f"{float(weights.get(name, 0)):g}"}
                  for name in ("cost", "carbon", "latency", "wait") if name != "wait" or weights.get("wait")]
         values = {
-            "place": self._centre_place(p["centre_id"]), "model": _model(str(p["accelerator_model"])),
+            "place": self._centre_place(p["centre_id"]), "model": model_label(str(p["accelerator_model"])),
             "card_hours": _num(p["card_hours"]), "price": _money(p["price_cny_per_card_hour"]),
             "cost": _money(p["cost_cny"]), "cheapest": _money(p.get("cheapest_cny")),
             "carbon": _num(p["carbon_kg"], 1), "lowest_carbon": _num(p.get("lowest_carbon_kg"), 1),
@@ -162,7 +160,7 @@ class Renderer:
 
     def _unplaced(self, code: str, p: Mapping[str, Any]) -> str:
         if code == UnplacedCode.NO_MODEL:
-            models = _join(_model(str(m)) for m in p.get("models") or ()) or str(ANY_MODEL)
+            models = _join(model_label(str(m)) for m in p.get("models") or ()) or str(ANY_MODEL)
             return str(UNPLACED_MESSAGES[code]) % {"models": models}
         if code == UnplacedCode.RESIDENCY:
             country = self._place(p.get("home_country"))

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.compute.models import AcceleratorModel, JobRequest
@@ -110,25 +109,12 @@ class UsageCsvForm(forms.Form):
 def voucher_prefixes() -> list[tuple[str, str]]:
     """Programmes the active packs define (a rate and an annual cap), e.g. vouchers.suzhou_compute, each named by
     its rate parameter's title in the active language."""
+    from aiplus.regulation.runtime import parameter_title, parameters
 
-    from aiplus.regulation.runtime import active_packs, parameters
-
-    registry = parameters()
-    keys = set(registry.keys())
+    keys = set(parameters().keys())
     found = sorted(k.removesuffix(".rate") for k in keys
                    if k.startswith("vouchers.") and k.endswith(".rate") and k.count(".") == 2)
-    english = (get_language() or "").startswith("en")
-    choices = []
-    for prefix in found:
-        if f"{prefix}.annual_cap_cny" not in keys:
-            continue
-        try:
-            info = active_packs().parameter_info(f"{prefix}.rate")
-            label = (info.title_en if english else info.title_zh) or prefix
-        except KeyError:
-            label = prefix
-        choices.append((prefix, label))
-    return choices
+    return [(prefix, parameter_title(f"{prefix}.rate")) for prefix in found if f"{prefix}.annual_cap_cny" in keys]
 
 
 class ProgrammeForm(forms.Form):

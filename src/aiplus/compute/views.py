@@ -54,7 +54,7 @@ def requests(request: HttpRequest) -> HttpResponse:
                 created = services.submit_request(acting_user=request.user, **form.arguments())
                 return redirect("compute:request", request_id=created.pk)
             except ServiceError as problem:
-                form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+                problem.add_to_form(form)
         status = 400
     rows = selectors.requests_for(request.user)[:100]
     return render(request, "compute/requests.html", {"form": form, "rows": rows}, status=status)
@@ -127,7 +127,7 @@ def register_centre(request: HttpRequest) -> HttpResponse:
             services.register_centre(acting_user=request.user, **form.arguments())
             return redirect(reverse("compute:provider") + "?registered=centre")
         except ServiceError as problem:
-            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+            problem.add_to_form(form)
     context["centre_form"] = form
     return render(request, "compute/provider.html", context, status=400)
 
@@ -145,7 +145,7 @@ def add_pool(request: HttpRequest) -> HttpResponse:
             services.add_pool(acting_user=request.user, **form.arguments())
             return redirect(reverse("compute:provider") + "?registered=pool")
         except ServiceError as problem:
-            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+            problem.add_to_form(form)
     context["pool_form"] = form
     return render(request, "compute/provider.html", context, status=400)
 
@@ -226,7 +226,7 @@ def create_programme(request: HttpRequest) -> HttpResponse:
             services.create_programme(acting_user=request.user, **form.arguments())
             return redirect(reverse("compute:vouchers") + "?created=programme")
         except ServiceError as problem:
-            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+            problem.add_to_form(form)
     context["programme_form"] = form
     return render(request, "compute/vouchers.html", context, status=400)
 
@@ -245,7 +245,7 @@ def issue_quota(request: HttpRequest) -> HttpResponse:
             services.issue_quota(acting_user=request.user, **form.cleaned_data)
             return redirect(reverse("compute:vouchers") + "?created=quota")
         except ServiceError as problem:
-            form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+            problem.add_to_form(form)
     context["quota_form"] = form
     return render(request, "compute/vouchers.html", context, status=400)
 
@@ -261,7 +261,7 @@ def savings(request: HttpRequest) -> HttpResponse:
                 study = services.start_savings_study(acting_user=request.user, **form.cleaned_data)
                 return redirect("compute:study", study_id=study.pk)
             except ServiceError as problem:
-                form.add_error(problem.field if problem.field in form.fields else None, str(problem.message))
+                problem.add_to_form(form)
         status = 400
     return render(request, "compute/savings.html", {
         "form": form if jurisdictions else None, "studies": selectors.studies_for(request.user)[:50]}, status=status)

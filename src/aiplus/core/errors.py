@@ -26,6 +26,12 @@ class ServiceError(Exception):
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": str(self.message), "field": self.field}
 
+    def add_to_form(self, form: Any, field: str | None = None) -> None:
+        """Put the message beside `field` (default: the error's own field) on a Django form, or above the form
+        when the form has no such field."""
+        name = field if field is not None else self.field
+        form.add_error(name if name in form.fields else None, str(self.message))
+
 
 class PermissionDeniedError(ServiceError):
     status = 403

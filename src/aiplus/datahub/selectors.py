@@ -30,7 +30,7 @@ from aiplus.datahub.models import (
     Processor,
     SecurityProfile,
 )
-from aiplus.regulation.runtime import cite, parameters
+from aiplus.regulation.runtime import cite, parameter_title, parameters
 from aiplus.regulation.units import unit_label
 
 DATASET_FACETS = ("sector", "theme", "open_attribute", "modality", "high_quality")
@@ -150,26 +150,12 @@ class Duty:
     unit: str = ""
 
 
-def _parameter_title(key: str) -> str:
-    """A parameter's title in the active language (its key when no pack gives it one)."""
-    from django.utils.translation import get_language
-
-    from aiplus.regulation.runtime import active_packs
-
-    try:
-        info = active_packs().parameter_info(key)
-    except KeyError:
-        return key
-    english = (get_language() or "").startswith("en")
-    return (info.title_en if english else info.title_zh) or info.title_zh or key
-
-
 def _duty(code: str, version: Any, *, applies: bool, due_on: Any, overdue: bool, detail: str,
           object_id: int | None = None) -> Duty:
     return Duty(code, applies, due_on, overdue, detail, version.citation.as_dict(), parameter=version.key,
                 value=version.value, status=str(getattr(version.status, "value", version.status)),
                 citation_label=cite(version.citation), object_id=object_id,
-                parameter_title=_parameter_title(version.key),
+                parameter_title=parameter_title(version.key),
                 unit=unit_label(getattr(version, "unit", "") or ""))
 
 

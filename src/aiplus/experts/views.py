@@ -55,8 +55,7 @@ def _field_names() -> dict[str, str]:
 
 
 def _error(form: forms.Form, error: ServiceError, mapping: dict[str, str] | None = None) -> None:
-    field = ({"fields": "domains"} | (mapping or {})).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    error.add_to_form(form, ({"fields": "domains"} | (mapping or {})).get(error.field or "", error.field))
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

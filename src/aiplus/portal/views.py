@@ -55,9 +55,10 @@ TIMER_PAGES = {"scenarios.need": ("scenarios:need", "need_id"), "scenarios.openc
                "datahub.gbafiling": ("datahub:filing_receipt", "filing_id")}
 
 
-def _timer_rows(timers: list[Any]) -> list[dict[str, Any]]:
-    """Open workflow clocks as an official reads them: the object by its name (one query per object type), what
-    the clock watches, the due date, its length in working days and the rule that sets it."""
+def _timer_rows(user: Any, timers: list[Any]) -> list[dict[str, Any]]:
+    """Open workflow clocks as an official reads them: the object by its name (one query per object type, only the
+    objects the user may view), what the clock watches, the due date, its length in working days and the rule that
+    sets it."""
     from django.apps import apps
 
     from aiplus.regulation.runtime import cite
@@ -71,7 +72,9 @@ def _timer_rows(timers: list[Any]) -> list[dict[str, Any]]:
             model = apps.get_model(label)
         except (LookupError, ValueError):
             continue
-        for obj in model._default_manager.filter(pk__in=ids):
+        manager: Any = model._default_manager
+        visible = manager.restrict(user, "view") if hasattr(manager, "restrict") else manager.none()
+        for obj in visible.filter(pk__in=ids):
             objects[(label, str(obj.pk))] = obj
     rows = []
     for t in timers:
@@ -95,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         timers = WorkflowTimer.objects.filter(status="open").order_by("due_on")
         if not request.user.is_superuser:
             timers = timers.filter(jurisdiction_id__in=scope)
-        context["timers"] = _timer_rows(list(timers[:10]))
+        context["timers"] = _timer_rows(request.user, list(timers[:10]))
         context["organisation_count"] = selectors.organisations(request.user).count()
     if roles & {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.EXPERT}:
         context["my_organisations"] = selectors.organisations(request.user).filter(
@@ -176,7 +179,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             organisation = core_services.create_organisation(
                 acting_user=request.user, jurisdiction=data.pop("jurisdiction"), **data)  # type: ignore[arg-type]
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            error.add_to_form(form)
         else:
             return redirect("portal:organisation_detail", organisation_id=organisation.pk)
     return render(request, "portal/organisation_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -28,6 +28,18 @@ def reload() -> PackSet:
     return active_packs()
 
 
+def parameter_title(key: str) -> str:
+    """A pack parameter's title in the active language (the other language's when that one is empty, the key when
+    no active pack titles it)."""
+    try:
+        info = active_packs().parameter_info(key)
+    except KeyError:
+        return key
+    english = not (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+    first, second = (info.title_en, info.title_zh) if english else (info.title_zh, info.title_en)
+    return first or second or key
+
+
 def cite(citation: Citation | Mapping[str, Any] | None) -> str:
     """A citation's label in the active language, packs named by their regulation's short title and external
     instruments by their title in that language (《苏州条例》第34条 / Suzhou Regulation art. 34). Takes a `Citation`

@@ -383,6 +383,22 @@ def inflate(
         total += p.num_gpu * p.gpu_milli
 
 
+def level_crossings(workload: Sequence[OpenbPod], capacity_milli: int, loads_pct: Sequence[int]
+                    ) -> dict[int, int]:
+    """For each load level, how many pods of `workload` have arrived when their GPU demand first reaches it (all of
+    them for a level never reached)."""
+    out: dict[int, int] = {}
+    levels = sorted(loads_pct)
+    arrived = 0
+    for i, p in enumerate(workload):
+        arrived += p.num_gpu * p.gpu_milli
+        while levels and arrived >= levels[0] / 100.0 * capacity_milli:
+            out[levels.pop(0)] = i + 1
+    for level in levels:
+        out[level] = len(workload)
+    return out
+
+
 def allocation_curve(
     nodes: Sequence[OpenbNode],
     pods: Sequence[OpenbPod],
@@ -399,14 +415,12 @@ def allocation_curve(
         k = pod_class(p)
         counts[k] = counts.get(k, 0.0) + 1.0
     placer = Placer(cl, policy, rng, list(counts), list(counts.values()))
+    readings = sorted((n, level) for level, n in level_crossings(workload, cl.total_gpu_milli, loads_pct).items())
     out: dict[int, float] = {}
-    levels = sorted(loads_pct)
-    arrived = 0
-    for p in workload:
-        arrived += p.num_gpu * p.gpu_milli
-        placer.place(pod_class(p))
-        while levels and arrived >= levels[0] / 100.0 * cl.total_gpu_milli:
-            out[levels.pop(0)] = 100.0 * cl.allocated_milli() / cl.total_gpu_milli
-    for level in levels:
+    placed = 0
+    for n, level in readings:
+        for p in workload[placed:n]:
+            placer.place(pod_class(p))
+        placed = max(placed, n)
         out[level] = 100.0 * cl.allocated_milli() / cl.total_gpu_milli
     return out

@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from .loaders import OpenbNode, OpenbPod
-from .placement import inflate
+from .placement import inflate, level_crossings
 
 MILLI = 1000
 
@@ -100,13 +100,5 @@ def allocation_bounds(
     """The bound at each load level of `allocation_curve` for the same seed (the same arrived pods)."""
     capacity = MILLI * sum(n.gpus for n in nodes)
     workload = inflate(pods, capacity, max(loads_pct) / 100.0, np.random.default_rng(seed))
-    out: dict[int, float] = {}
-    levels = sorted(loads_pct)
-    arrived = 0
-    for i, p in enumerate(workload):
-        arrived += p.num_gpu * p.gpu_milli
-        while levels and arrived >= levels[0] / 100.0 * capacity:
-            out[levels.pop(0)] = allocation_bound(nodes, workload[: i + 1])
-    for level in levels:
-        out[level] = allocation_bound(nodes, workload)
-    return out
+    return {level: allocation_bound(nodes, workload[:n])
+            for level, n in level_crossings(workload, capacity, loads_pct).items()}
