@@ -84,3 +84,14 @@ def world(make_org: Any) -> World:
                                  organisation_id=organisation.pk if organisation and role != "expert" else None)
             result.users[(place, role)] = user
     return result
+
+
+@pytest.fixture
+def english(client: Any) -> Any:
+    """The test client after the visitor chose English; the test's own active language is restored afterwards
+    (the client leaves the language of its last request active)."""
+    from django.utils import translation
+
+    with translation.override(translation.get_language()):
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        yield client

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.utils import translation
 from django.utils.html import escape
 
 from aiplus.compute import services
 from aiplus.compute.models import Placement
+from aiplus.core.testing import CJK, section
 
 pytestmark = pytest.mark.django_db
-
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def section(html: str, testid: str) -> str:
-    match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
-    assert match, f"no {testid} in the page"
-    return match.group(2)
 
 
 @pytest.fixture

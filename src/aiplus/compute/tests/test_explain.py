@@ -17,10 +17,10 @@ from aiplus.compute.broker import PlacementCode, RegionLevel, Residency, Unplace
 from aiplus.compute.models import JobRequest, Placement, ResourcePool
 from aiplus.compute.tests.test_broker import CENTRES, job, pool
 from aiplus.core.models import Jurisdiction
+from aiplus.core.testing import CJK, section
 
 pytestmark = pytest.mark.django_db
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # English words of the broker's sentences that must not reach a Chinese reader.
 ENGLISH = re.compile(r"\b(?:cost|CNY|card-h|carbon|latency|eligible|pool|needs|cards|budget|deadline|voucher|"
                      r"queue|lies|inside|accepted|cheapest|remaining|unknown|left)\b", re.I)
@@ -133,12 +133,6 @@ def requests(net, immediate_tasks, django_capture_on_commit_callbacks):
     return SimpleNamespace(placed=placed, unplaced=unplaced, placement=Placement.objects.get(request=placed))
 
 
-def _section(html: str, testid: str) -> str:
-    match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
-    assert match, f"no {testid} in the page"
-    return match.group(2)
-
-
 def _pages(client, request_ids, language: str | None) -> list[str]:
     with translation.override(translation.get_language()):  # the test client leaves the language it activated
         if language:
@@ -160,11 +154,11 @@ def test_rows_store_the_facts(requests):
 def test_request_pages_explain_in_chinese(requests, client):
     client.force_login(requests.placed.submitted_by)
     placed, unplaced = _pages(client, [requests.placed.pk, requests.unplaced.pk], None)
-    reason = _section(placed, "placement-reason")
+    reason = section(placed, "placement-reason")
     assert reason.startswith("选定位于苏州工业园区的华为昇腾 910B 资源池：80 卡时 × 8.00 元/卡时，费用 640.00 元")
     assert "综合得分最优" in reason and not ENGLISH.search(reason)
     assert escape(requests.placement.reason) not in placed
-    why = _section(unplaced, "unplaced-reason")
+    why = section(unplaced, "unplaced-reason")
     assert why == "作业需要 100 张卡，而符合型号与地域要求的资源池最多只有 64 张卡。"
     assert escape(requests.unplaced.unplaced_message) not in unplaced
     assert "job_larger_than_any_pool" not in re.sub(r'data-code="[^"]*"', "", unplaced)  # codes are data
@@ -173,12 +167,12 @@ def test_request_pages_explain_in_chinese(requests, client):
 def test_request_pages_explain_in_english(requests, client):
     client.force_login(requests.placed.submitted_by)
     placed, unplaced = _pages(client, [requests.placed.pk, requests.unplaced.pk], "en")
-    assert _section(placed, "accepted-models") == "NVIDIA A800, Huawei Ascend 910B"
-    reason = _section(placed, "placement-reason")
+    assert section(placed, "accepted-models") == "NVIDIA A800, Huawei Ascend 910B"
+    reason = section(placed, "placement-reason")
     assert not CJK.search(reason), CJK.findall(reason)
     assert reason.startswith("Chose the Huawei Ascend 910B pool in Suzhou Industrial Park: 80 card-hours × 8.00 CNY")
     assert "cost 640.00 CNY" in reason
-    why = _section(unplaced, "unplaced-reason")
+    why = section(unplaced, "unplaced-reason")
     assert not CJK.search(why)
     assert why == "The job needs 100 cards, but the largest pool with an accepted model in the allowed places has 64."
 
@@ -188,8 +182,8 @@ def test_rows_without_facts_show_the_stored_sentence(requests, client):
     JobRequest.objects.filter(pk=requests.unplaced.pk).update(unplaced_facts={})
     client.force_login(requests.placed.submitted_by)
     placed, unplaced = _pages(client, [requests.placed.pk, requests.unplaced.pk], None)
-    assert _section(placed, "placement-reason") == escape(requests.placement.reason)
-    assert _section(unplaced, "unplaced-reason") == escape(requests.unplaced.unplaced_message)
+    assert section(placed, "placement-reason") == escape(requests.placement.reason)
+    assert section(unplaced, "unplaced-reason") == escape(requests.unplaced.unplaced_message)
 
 
 def test_api_returns_facts_and_text_in_the_request_language(requests, client):
@@ -234,8 +228,8 @@ def test_a_failed_placement_says_so_in_the_page_language_and_keeps_the_detail(re
                             message="RuntimeError: solver crashed")
     client.force_login(requests.unplaced.submitted_by)
     (zh,) = _pages(client, [requests.unplaced.pk], None)
-    failed = _section(zh, "failed")
+    failed = section(zh, "failed")
     assert "分配过程中出现内部错误" in failed and "RuntimeError: solver crashed" in failed
     (en,) = _pages(client, [requests.unplaced.pk], "en")
-    failed = _section(en, "failed")
+    failed = section(en, "failed")
     assert "internal error" in failed and not CJK.search(failed)

@@ -6,33 +6,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import translation
 from django.utils.html import escape
 
+from aiplus.core.testing import CJK, section
 from aiplus.datahub import services
 
 pytestmark = pytest.mark.django_db
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 CONTRACT = {"transfer.recipient": "Example GmbH", "transfer.country_or_region": "DE",
             "transfer.data_categories": ["personal"], "transfer.transfer_on": "2025-06-02",
             "processor.is_ciio": "false", "transfer.pi_people": "200000", "cumulative.pi_people": "0",
             "milestones.contract_effective_on": "2025-06-03"}
 ORDER_16_EN = "Provisions on Promoting and Regulating Cross-border Data Flows art. 8"
-
-
-@pytest.fixture
-def english(client):
-    """The client after the visitor chose English; the test's own active language is restored afterwards."""
-    with translation.override(translation.get_language()):
-        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-        yield client
-
-
-def section(html: str, testid: str) -> str:
-    match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
-    assert match, f"no {testid} in the page"
-    return match.group(2)
 
 
 def english_reasons(html: str) -> list[str]:

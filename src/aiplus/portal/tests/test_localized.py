@@ -11,9 +11,9 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.html import escape
 
+from aiplus.core.testing import CJK, section
 from aiplus.portal.templatetags.localized import localized, localized_value
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 REASON = {"code": "x", "text_zh": "处理者不是关键信息基础设施运营者", "text_en": "The processor is not a CIIO",
           "citation": {"pack": "suzhou", "article": "8"}}
 
@@ -56,21 +56,6 @@ def test_the_filter_renders_escaped_in_a_template():
     with translation.override("en"):
         html = template.render(Context({"r": {"text_zh": "中", "text_en": "a < b"}}))
     assert html == "a &lt; b"
-
-
-@pytest.fixture
-def english(client):
-    """The client after the visitor chose English (the language switch sets the cookie); the test's own active
-    language is restored afterwards."""
-    with translation.override(translation.get_language()):
-        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-        yield client
-
-
-def section(html: str, testid: str) -> str:
-    match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
-    assert match, f"no {testid} in the page"
-    return match.group(2)
 
 
 @pytest.mark.django_db

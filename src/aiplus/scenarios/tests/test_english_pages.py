@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.utils import translation
 
 from aiplus.core.models import Jurisdiction
+from aiplus.core.testing import CJK, section
 from aiplus.scenarios.testing import published_need
 
 pytestmark = pytest.mark.django_db
-
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-@pytest.fixture
-def english(client):
-    """The client after the visitor chose English; the test's own active language is restored afterwards."""
-    with translation.override(translation.get_language()):
-        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-        yield client
-
-
-def section(html: str, testid: str) -> str:
-    match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
-    assert match, f"no {testid} in the page"
-    return match.group(2)
 
 
 def test_the_taxonomy_names_domains_and_citations_in_english(english):

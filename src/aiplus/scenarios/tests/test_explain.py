@@ -10,13 +10,13 @@ from django.utils import translation
 
 from aiplus.core import services as core
 from aiplus.core.models import Notification
+from aiplus.core.testing import CJK
 from aiplus.scenarios import explain, matching_index, rules, services
 from aiplus.scenarios.tasks import refresh_matching
 from aiplus.scenarios.testing import published_need
 
 pytestmark = pytest.mark.django_db
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 def _supplier(world, make_org, name, qualifications=(), language="zh-hans"):
     org = make_org("suzhou-sip", "enterprise", name=name)
