@@ -54,6 +54,12 @@ def param_key(jurisdiction: Any, module: str, name: str) -> str:
     return f"{module}.{pack_of(jurisdiction)}.{name}"
 
 
+def param_or_default_key(jurisdiction: Any, module: str, name: str) -> str:
+    """The jurisdiction's pack parameter when its pack sets one, else the national default `module.name`."""
+    key = param_key(jurisdiction, module, name)
+    return key if key in parameters() else f"{module}.{name}"
+
+
 @cache
 def _domain_codes() -> tuple[str, ...]:
     return active_packs().taxonomy("scenario_domains").codes()

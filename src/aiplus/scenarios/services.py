@@ -462,8 +462,8 @@ def _call_fields(acting_user: User, place: Jurisdiction, title: str, closes_on: 
         if need.status != NeedStatus.PUBLISHED:
             raise ServiceError("not_published", _("“%(t)s”尚未发布，不能列入榜单。") % {"t": need.title}, "need_ids")
     rubric = _rubric(rubric or rules.DEFAULT_RUBRIC)
-    min_reviewers = int(rules.param(place, "experts", "min_reviewers")) \
-        if rules.param_key(place, "experts", "min_reviewers") in rules.parameters() else 5
+    min_reviewers = int(rules.parameters().value(rules.param_or_default_key(place, "experts", "min_reviewers"),
+                                                 _today()))
     if reviewers in (None, ""):
         size = min_reviewers
     else:

@@ -137,3 +137,13 @@ def test_api_patch_changes_only_what_is_given(draft, client):
     client.force_login(world.user("official", "shenzhen"))
     assert client.patch(f"/api/v1/scenarios/calls/{call.pk}", {"title": "越权"},
                         content_type="application/json").status_code == 404
+
+
+def test_the_reviewer_minimum_comes_from_a_pack_parameter_everywhere(world):
+    from aiplus.core.models import Jurisdiction
+    from aiplus.scenarios import rules
+
+    # Suzhou's pack sets its own minimum; Guangdong's does not, so Shenzhen falls back to the national default.
+    suzhou, shenzhen = Jurisdiction.objects.get(code="suzhou"), Jurisdiction.objects.get(code="shenzhen")
+    assert rules.param_or_default_key(suzhou, "experts", "min_reviewers") == "experts.suzhou.min_reviewers"
+    assert rules.param_or_default_key(shenzhen, "experts", "min_reviewers") == "experts.min_reviewers"
