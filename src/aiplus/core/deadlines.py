@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core import audit, permissions
 from aiplus.core.models import RoleAssignment, TimerStatus, WorkflowTimer
 from aiplus.core.services import notify
+from aiplus.regulation.runtime import citation_of, cite, parameter_status
 
 
 @transaction.atomic
@@ -35,7 +36,11 @@ def report_overdue_timers(*, acting_user: Any = None, today: dt.date) -> int:
                    title=_("流程时限已过：%(name)s（%(due)s 到期）") % {"name": timer.name, "due": timer.due_on},
                    body=_("%(type)s #%(id)s 的“%(name)s”时限（%(days)s 个工作日，依据 %(param)s）已过期。") % {
                        "type": timer.object_type, "id": timer.object_id, "name": timer.name,
-                       "days": timer.working_days, "param": timer.parameter})
+                       "days": timer.working_days,
+                       # the rule's citation, or "platform setting" for an operator's value, never a bare key
+                       "param": cite(citation_of({"citation": timer.citation,
+                                                  "status": parameter_status(timer.parameter, timer.due_on)}))
+                       or timer.parameter})
         timer.overdue_notified_on = today
         timer.save(update_fields=["overdue_notified_on"])
     audit.record(actor=acting_user, action="deadlines.overdue_reported", object_type="core.workflowtimer",

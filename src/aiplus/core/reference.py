@@ -42,7 +42,8 @@ def sync_jurisdictions(*, acting_user: Any = None) -> int:
 
 @transaction.atomic
 def sync_departments(*, packset: Any, acting_user: Any = None) -> int:
-    """Create or update the departments every active pack names, with their duties and citations."""
+    """Create or update the departments every active pack names, with their duties, who assigns each (an official
+    source or the platform) and their citations."""
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     count = 0
     for code, pack in packset.packs.items():
@@ -58,7 +59,9 @@ def sync_departments(*, packset: Any, acting_user: Any = None) -> int:
             department.duties.all().delete()
             DepartmentDuty.objects.bulk_create(
                 DepartmentDuty(department=department, position=i, text_zh=duty.text_zh, text_en=duty.text_en,
-                               citation=duty.citation.as_dict(), citation_label=duty.citation.label())
+                               source_kind=duty.source.kind,
+                               citation=duty.citation.as_dict() if duty.citation else {},
+                               citation_label=duty.citation.label() if duty.citation else "")
                 for i, duty in enumerate(position_dept.duties)
             )
             count += 1

@@ -61,7 +61,7 @@ def _timer_rows(user: Any, timers: list[Any]) -> list[dict[str, Any]]:
     sets it."""
     from django.apps import apps
 
-    from aiplus.regulation.runtime import cite
+    from aiplus.regulation.runtime import citation_of, parameter_status
 
     wanted: dict[str, set[str]] = {}
     for t in timers:
@@ -83,7 +83,8 @@ def _timer_rows(user: Any, timers: list[Any]) -> list[dict[str, Any]]:
         url = reverse(page[0], kwargs={page[1]: obj.pk}) if obj is not None and page else ""
         rows.append({"object": str(obj) if obj is not None else f"{t.object_type} #{t.object_id}", "url": url,
                      "what": TIMER_LABELS.get(t.name, t.name), "due_on": t.due_on, "working_days": t.working_days,
-                     "basis": cite(t.citation) if t.citation else "", "parameter": t.parameter})
+                     "basis": citation_of({"citation": t.citation, "status": parameter_status(t.parameter)}),
+                     "parameter": t.parameter})
     return rows
 
 

@@ -33,7 +33,7 @@ class ParameterOut(Schema):
     status: str
     effective_from: dt.date
     effective_to: dt.date | None
-    citation: dict[str, str]
+    citation: dict[str, Any]
     citation_label: str
     pack: str
 

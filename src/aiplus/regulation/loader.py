@@ -109,6 +109,24 @@ class Article:
         return Citation(pack=self.pack, article=str(self.number))
 
 
+# Source kinds that are the platform's own choice (schema.ContentSource.PLATFORM): never shown as law.
+PLATFORM_SOURCE_KINDS = frozenset({"working-definition", "platform-assignment", "working-classification"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a glossary definition, a department's duty or a taxonomy item comes from: its kind (schema
+    `GlossarySource`, `DutySource`, `TaxonomySource`) and the instrument or article it names, if any. For a platform
+    kind the citation, when there is one, is an instrument the platform follows, never a pack article."""
+
+    kind: str
+    citation: Citation | None = None
+
+    @property
+    def is_platform(self) -> bool:
+        return self.kind in PLATFORM_SOURCE_KINDS
+
+
 @dataclass(frozen=True, slots=True)
 class GlossaryTerm:
     code: str
@@ -116,15 +134,22 @@ class GlossaryTerm:
     term_en: str
     definition_zh: str
     definition_en: str
-    citation: Citation
-    definition_source: str = "working-definition"
+    source: Source
+    related: Citation | None = None  # the article or instrument whose topic the term serves; not its source
 
 
 @dataclass(frozen=True, slots=True)
 class Duty:
     text_zh: str
     text_en: str
-    citation: Citation
+    source: Source
+    related: Citation | None = None  # the articles the duty serves; not the source of the assignment
+
+    @property
+    def citation(self) -> Citation | None:
+        """What a page cites beside the duty: its official source, or (a platform assignment) the articles it
+        serves, which the page labels as such."""
+        return self.related if self.source.is_platform else self.source.citation
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +168,13 @@ class TaxonomyItem:
     code: str
     name_zh: str
     name_en: str
-    source: str
+    source: Source
     keywords: tuple[str, ...]
     children: tuple[TaxonomyItem, ...]
     maps_to: tuple[str, ...]
     parent: str | None = None
     description_zh: str = ""
     description_en: str = ""
-    citation: Citation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +263,14 @@ class MappingRef:
     display: str
 
 
+# How a citation names a regulation that is still a draft: its stage, in Chinese and English.
+DRAFT_STAGES: dict[str, tuple[str, str]] = {
+    "draft": ("草案", "draft"),
+    "consultation": ("征求意见稿", "consultation draft"),
+    "submitted": ("送审稿", "submitted draft"),
+}
+
+
 @dataclass(frozen=True)
 class Pack:
     code: str
@@ -268,6 +300,18 @@ class Pack:
     parameter_info: dict[str, ParameterInfo] = field(default_factory=dict)
     citation_refs: tuple[CitationRef, ...] = field(default=(), repr=False, compare=False)
     mapping_refs: tuple[MappingRef, ...] = field(default=(), repr=False, compare=False)
+
+    def regulation_citation_name(self, english: bool) -> str:
+        """The name a citation of this pack's regulation uses: the short title with the draft's status, which a
+        short form may never drop (苏州条例（送审稿） / Suzhou Regulation (submitted draft))."""
+        short = (self.regulation_short_en if english else self.regulation_short_zh) or \
+            (self.name_en if english else self.name_zh)
+        stage = DRAFT_STAGES.get(self.regulation_status or "")
+        if not stage:
+            return short
+        label = stage[1] if english else stage[0]
+        already = label.lower() in short.lower()
+        return short if already else (f"{short} ({label})" if english else f"{short}（{label}）")
 
     def article(self, number: int) -> Article:
         for article in self.articles:
@@ -544,6 +588,10 @@ class _PackBuilder:
             self.refs.append(CitationRef(citation, doc.file, doc.line((*loc, "article")), doc.display))
         return citation
 
+    def source(self, doc: _Doc, loc: Loc, model: schema.ContentSource) -> Source:
+        cited = model.citation()
+        return Source(model.kind, self.ref(doc, loc, cited) if cited else None)
+
     def build(self) -> Pack | None:
         errors_before = len(self.errors)
         path = self.path
@@ -764,8 +812,8 @@ class _PackBuilder:
                 t.term.en,
                 t.definition.zh,
                 t.definition.en,
-                self.ref(doc, ("terms", i, "citation"), t.citation),
-                t.definition_source,
+                self.source(doc, ("terms", i, "source"), t.source),
+                self.ref(doc, ("terms", i, "related"), t.related) if t.related else None,
             )
             for i, t in enumerate(model.terms)
         )
@@ -789,7 +837,8 @@ class _PackBuilder:
                     Duty(
                         u.text.zh,
                         u.text.en,
-                        self.ref(doc, ("departments", i, "duties", j, "citation"), u.citation),
+                        self.source(doc, ("departments", i, "duties", j, "source"), u.source),
+                        self.ref(doc, ("departments", i, "duties", j, "related"), u.related) if u.related else None,
                     )
                     for j, u in enumerate(d.duties)
                 ),
@@ -841,14 +890,13 @@ class _PackBuilder:
                     m.code,
                     m.name.zh,
                     m.name.en,
-                    m.source,
+                    self.source(doc, (*loc, "source"), m.source),
                     tuple(m.keywords),
                     tuple(item(c, (*loc, "children", j), m.code) for j, c in enumerate(m.children)),
                     tuple(m.maps_to),
                     parent,
                     m.description.zh if m.description else "",
                     m.description.en if m.description else "",
-                    self.ref(doc, (*loc, "citation"), m.citation) if m.citation else None,
                 )
 
             found[model.taxonomy] = Taxonomy(
@@ -892,7 +940,8 @@ class _PackBuilder:
                         value=v.value,
                         effective_from=v.effective_from,
                         effective_to=v.effective_to,
-                        citation=self.ref(doc, (*loc, "citation"), v.citation),
+                        citation=(self.ref(doc, (*loc, "citation"), v.citation) if v.citation
+                                  else Citation(setting=True)),
                         status=ParameterStatus(v.status),
                         unit=parameter.unit,
                         pack=code,

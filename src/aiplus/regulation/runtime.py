@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +42,41 @@ def parameter_title(key: str) -> str:
     return first or second or key
 
 
+def parameter_status(key: str, on: dt.date | None = None) -> str | None:
+    """'official' or 'local-setting' for a parameter in force on a day (today by default); None when unknown."""
+    if not key:
+        return None
+    try:
+        return active_packs().parameters.version(key, on or dt.date.today()).status.value
+    except LookupError:
+        return None
+
+
+def citation_of(source: Any) -> Citation | None:
+    """The citation behind what a page or an API shows: a `Citation`, its stored dict, or anything carrying one (a
+    parameter version or use, a stored parameter, reason or deadline dict, a model with a `citation` field). A stored
+    parameter dict that says `status: local-setting` yields a platform-setting citation even when it was stored
+    before citations carried that mark."""
+    if source is None or source == "":
+        return None
+    if isinstance(source, Citation):
+        return source
+    status = source.get("status") if isinstance(source, Mapping) else getattr(source, "status", None)
+    inner = source.get("citation", source) if isinstance(source, Mapping) else getattr(source, "citation", None)
+    if isinstance(inner, Citation):
+        citation: Citation | None = inner
+    elif isinstance(inner, Mapping):
+        try:
+            citation = Citation.from_dict(inner)
+        except ValueError:
+            citation = None
+    else:
+        citation = None
+    if str(getattr(status, "value", status)) == "local-setting":
+        citation = replace(citation, setting=True) if citation else Citation(setting=True)
+    return citation
+
+
 def cite(citation: Citation | Mapping[str, Any] | None) -> str:
     """A citation's label in the active language, packs named by their regulation's short title and external
     instruments by their title in that language (《苏州条例》第34条 / Suzhou Regulation art. 34). Takes a `Citation`
@@ -54,9 +91,7 @@ def cite(citation: Citation | Mapping[str, Any] | None) -> str:
     language = get_language() or settings.LANGUAGE_CODE
     english = not language.startswith("zh")
     packs = active_packs()
-    names = {code: (pack.regulation_short_en if english else pack.regulation_short_zh) or
-             (pack.name_en if english else pack.name_zh)
-             for code, pack in packs.packs.items()}
+    names = {code: pack.regulation_citation_name(english) for code, pack in packs.packs.items()}
     instruments: dict[str, str] = {}
     if english and citation.instrument:  # a pack's own regulation may be cited as an instrument by its title
         instruments = {pack.regulation_title_zh: pack.regulation_title_en for pack in packs.packs.values()

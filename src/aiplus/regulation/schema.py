@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -66,9 +67,10 @@ Module = Literal[
     "portal",
 ]
 TitleSource = Literal["inferred-from-explanation", "official", "stated-in-explanation"]
-DefinitionSource = Literal[
-    "inferred-from-explanation", "official", "stated-in-explanation", "working-definition"
-]
+# Where a piece of pack content (a glossary definition, a department's duty, a taxonomy item) comes from.
+GlossarySourceKind = Literal["official", "other-regulation", "working-definition"]
+DutySourceKind = Literal["official", "platform-assignment"]
+TaxonomySourceKind = Literal["official", "stated-in-explanation", "other-instrument", "working-classification"]
 ParameterStatusName = Literal["official", "local-setting"]
 PackStatus = Literal["draft", "consultation", "submitted", "official", "repealed", "reference"]
 Level = Literal["national", "regional", "provincial", "municipal", "district", "cross-border"]
@@ -120,13 +122,119 @@ class CitationModel(Strict):
         return self
 
 
+def _kind_only(value: Any) -> Any:
+    """`source: working-definition` is short for `source: {kind: working-definition}`."""
+    return {"kind": value} if isinstance(value, str) else value
+
+
+class ContentSource(Strict):
+    """Where a piece of pack content comes from: its `kind`, and the instrument or pack article it names.
+
+    Kinds in `NAMES_SOURCE` name their source (an instrument, or a pack and article); kinds in `INSTRUMENT_ONLY` name
+    an instrument other than the pack's regulation. Kinds in `PLATFORM` are the platform's own choice: they may name an
+    instrument they follow, never a pack article, so a working definition or a platform assignment is never shown as
+    an article's text (the article it serves goes under the owner's `related`)."""
+
+    NAMES_SOURCE: ClassVar[frozenset[str]] = frozenset()
+    INSTRUMENT_ONLY: ClassVar[frozenset[str]] = frozenset()
+    PLATFORM: ClassVar[frozenset[str]] = frozenset()
+
+    kind: str
+    pack: str | None = None
+    article: IntStr | None = None
+    instrument: str | None = None
+    clause: IntStr | None = None
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ContentSource:
+        if self.pack and not self.article:
+            raise ValueError("a source in a pack names an article")
+        if self.article and not ARTICLE_REF.match(self.article):
+            raise ValueError(f"article {self.article!r} is not a number, a range (11-30) or a list (5, 7)")
+        if (self.article or self.clause) and not (self.pack or self.instrument):
+            raise ValueError("an article or clause belongs to a pack or an instrument")
+        if self.kind in self.INSTRUMENT_ONLY and not self.instrument:
+            raise ValueError(f"a source of kind {self.kind!r} names the instrument (instrument: …)")
+        if self.kind in self.NAMES_SOURCE and not (self.pack or self.instrument):
+            raise ValueError(f"a source of kind {self.kind!r} names it: an instrument, or a pack and article")
+        if self.kind in self.PLATFORM and self.pack:
+            raise ValueError(
+                f"a source of kind {self.kind!r} is the platform's own: it may name an instrument it follows, not "
+                f"an article of a pack (put the article it serves under 'related')"
+            )
+        return self
+
+    def citation(self) -> CitationModel | None:
+        """The instrument or article the source names, as a citation (None when it names none)."""
+        if not self.pack and not self.instrument:
+            return None
+        return CitationModel(
+            pack=self.pack, article=self.article, instrument=self.instrument, clause=self.clause, url=self.url
+        )
+
+
+class GlossarySource(ContentSource):
+    """official: the text of the regulation or another official instrument (named); other-regulation: the
+    definition of another regulation (named, e.g. the Shenzhen 2022 regulation); working-definition: the platform's
+    working wording, no legal force (it may name the instrument it paraphrases)."""
+
+    NAMES_SOURCE = frozenset({"official", "other-regulation"})
+    INSTRUMENT_ONLY = frozenset({"other-regulation"})
+    PLATFORM = frozenset({"working-definition"})
+
+    kind: GlossarySourceKind
+
+
+class DutySource(ContentSource):
+    """official: an instrument (or the official text of the pack's regulation) assigns the duty, cited;
+    platform-assignment: the platform's assignment, which the operator configures."""
+
+    NAMES_SOURCE = frozenset({"official"})
+    PLATFORM = frozenset({"platform-assignment"})
+
+    kind: DutySourceKind
+
+
+class TaxonomySource(ContentSource):
+    """official: an official instrument (or the official text) sets the item, cited; stated-in-explanation: the
+    drafting explanation names it; other-instrument: another instrument (a policy, a standard) names it;
+    working-classification: the platform's working classification (it may name the instrument it follows)."""
+
+    NAMES_SOURCE = frozenset({"official", "other-instrument"})
+    INSTRUMENT_ONLY = frozenset({"other-instrument"})
+    PLATFORM = frozenset({"working-classification"})
+
+    kind: TaxonomySourceKind
+
+
+def _relative_file(value: str | None) -> str | None:
+    """A pack names a source file by its name or a path relative to the seeds folder, never by a machine's path."""
+    if value is None:
+        return value
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or PureWindowsPath(value).drive \
+            or value.startswith("~"):
+        raise ValueError(
+            f"{value!r} is an absolute path: name the file, or give a path relative to the seeds folder "
+            f"(e.g. 000_8d9b4afe2491dc13.txt)"
+        )
+    return value
+
+
 class SourceDocument(Strict):
     title: str = Field(min_length=1)
-    file: str | None = None  # e.g. the drafting explanation under /work/shared/seeds
+    # The file's name, or a path relative to the seeds folder (shared/seeds), e.g. 000_8d9b4afe2491dc13.txt or
+    # ../reference/mechanisms.md; never an absolute path (packs are deployed on other machines).
+    file: str | None = None
     url: str | None = None
     issuer: str | None = None
     date: dt.date | None = None
     note: Text | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _file_is_relative(cls, value: str | None) -> str | None:
+        return _relative_file(value)
 
 
 # --- pack.yaml ----------------------------------------------------------------------------------------------
@@ -225,8 +333,10 @@ class TermModel(Strict):
     code: str = Field(pattern=CODE.pattern)
     term: Text
     definition: Text
-    definition_source: DefinitionSource = "working-definition"
-    citation: CitationModel
+    # Where the definition comes from (required): official / other-regulation / working-definition.
+    source: Annotated[GlossarySource, BeforeValidator(_kind_only)]
+    # The article (or instrument) whose topic the term serves: shown as related, never as the definition's source.
+    related: CitationModel | None = None
 
 
 class GlossaryFile(Strict):
@@ -238,7 +348,10 @@ class GlossaryFile(Strict):
 
 class DutyModel(Strict):
     text: Text
-    citation: CitationModel
+    # Who assigns the duty (required): official (cited) or platform-assignment (configurable by the operator).
+    source: Annotated[DutySource, BeforeValidator(_kind_only)]
+    # The articles (or instruments) the duty serves: shown as related, never as the source of the assignment.
+    related: CitationModel | None = None
 
 
 class DepartmentModel(Strict):
@@ -259,14 +372,15 @@ class DepartmentsFile(Strict):
 class TaxonomyItemModel(Strict):
     code: str = Field(pattern=CODE.pattern)
     name: Text
-    source: str = ""  # explanation | local-setting | official | an instrument name
+    # Where the item comes from (required): official / stated-in-explanation / other-instrument /
+    # working-classification, with the instrument or article it names.
+    source: Annotated[TaxonomySource, BeforeValidator(_kind_only)]
     description: Text | None = None
     keywords: list[str] = Field(default_factory=list)
     children: list[TaxonomyItemModel] = Field(default_factory=list)
     maps_to: list[str] = Field(
         default_factory=list
     )  # "<taxonomy>:<item code>", e.g. "scenario_domains:science"
-    citation: CitationModel | None = None
 
     @field_validator("maps_to")
     @classmethod
@@ -301,13 +415,17 @@ class VersionModel(Strict):
     effective_from: dt.date
     effective_to: dt.date | None = None  # inclusive
     status: ParameterStatusName
-    citation: CitationModel
+    # An official value cites the rule that sets it. A local-setting value may cite the instrument it follows or the
+    # article whose mechanism it serves, or nothing: a platform default that no instrument sets cites none.
+    citation: CitationModel | None = None
     note: Text | None = None
 
     @model_validator(mode="after")
     def _period(self) -> VersionModel:
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
+        if self.status == "official" and self.citation is None:
+            raise ValueError("an official value cites the rule that sets it (citation)")
         return self
 
 

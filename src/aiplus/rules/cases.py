@@ -51,7 +51,8 @@ def load_cases(path: Path) -> list[LegalCase]:
         ParameterVersion(
             key=p["key"], value=p["value"], effective_from=_as_date(p["effective_from"]),
             effective_to=_as_date(p["effective_to"]) if p.get("effective_to") else None,
-            citation=Citation(**p["citation"]), status=ParameterStatus(p["status"]), source=str(path),
+            citation=Citation(**p["citation"]) if p.get("citation") else Citation(setting=True),
+            status=ParameterStatus(p["status"]), source=str(path),
         )
         for p in document.get("parameters", [])
     )

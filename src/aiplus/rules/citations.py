@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +13,11 @@ class Citation:
 
     Either `pack` + `article` (an article of a loaded pack) or `instrument` (an external rule such as
     "促进和规范数据跨境流动规定") with an optional article/clause. `url` points at the published text when known.
+
+    `setting` marks a value the platform's operator chose (a `local-setting` parameter), not one the law sets. Such a
+    citation is never shown as law: it reads 平台设置 / "Platform setting", followed by the instrument it follows
+    where it borrows from one (another city's policy, a standard); a pack article it serves stays in the data for
+    traceability but is not shown, since showing it would present the operator's number as the article's.
     """
 
     pack: str | None = None
@@ -19,9 +25,10 @@ class Citation:
     instrument: str | None = None
     clause: str | None = None
     url: str | None = None
+    setting: bool = False
 
     def __post_init__(self) -> None:
-        if not self.pack and not self.instrument:
+        if not self.pack and not self.instrument and not self.setting:
             raise ValueError("a citation names a pack or an external instrument")
 
     def label(self, language: str = "zh-hans", pack_names: Mapping[str, str] | None = None,
@@ -32,6 +39,12 @@ class Citation:
         title in `language`, keyed by the name a citation uses (the caller knows the loaded packs; this module does
         not); without them the pack code and the instrument as cited stand in."""
         chinese = language.startswith("zh")
+        if self.setting:
+            if not self.instrument:
+                return "平台设置" if chinese else "Platform setting"
+            followed = Citation(instrument=self.instrument, article=self.article, clause=self.clause)
+            source = followed.label(language, pack_names, instrument_names)
+            return f"平台设置（参照{source}）" if chinese else f"Platform setting (following {source})"
         if self.instrument:
             source = (instrument_names or {}).get(self.instrument) or self.instrument
         else:
@@ -49,10 +62,19 @@ class Citation:
     def from_dict(cls, data: Mapping[str, object]) -> Citation:
         """The citation `as_dict()` wrote (unknown keys are ignored); ValueError when it names nothing."""
         fields = ("pack", "article", "instrument", "clause", "url")
-        return cls(**{k: str(data[k]) for k in fields if data.get(k) not in (None, "")})
+        found: dict[str, Any] = {k: str(data[k]) for k in fields if data.get(k) not in (None, "")}
+        return cls(**found, setting=data.get("setting") is True)
 
-    def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (
+    @property
+    def is_law(self) -> bool:
+        """True when the citation presents its value as set by the cited rule (not an operator's setting)."""
+        return not self.setting
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {k: v for k, v in (
             ("pack", self.pack), ("article", self.article), ("instrument", self.instrument),
             ("clause", self.clause), ("url", self.url),
         ) if v}
+        if self.setting:
+            found["setting"] = True
+        return found

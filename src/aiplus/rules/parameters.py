@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
@@ -35,6 +35,12 @@ class ParameterVersion:
     unit: str = ""
     pack: str = ""
     source: str = ""  # file:line it was loaded from, for error messages and the UI
+
+    def __post_init__(self) -> None:
+        # An operator's value is never cited as law, wherever its citation travels (reasons, deadlines, stored
+        # decisions): the citation itself says it is a platform setting.
+        if self.status is ParameterStatus.LOCAL_SETTING and not self.citation.setting:
+            object.__setattr__(self, "citation", replace(self.citation, setting=True))
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)

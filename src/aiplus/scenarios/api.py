@@ -111,6 +111,11 @@ class TaxonomyItemOut(Schema):
     name_en: str
     parent: str | None = None
     maps_to: list[str] = []
+    # official | stated-in-explanation | other-instrument | working-classification, and that in the request's language
+    source_kind: str = ""
+    source: str = ""
+    source_citation: dict[str, Any] = {}
+    # the label of the instrument or article the item's source names; empty for the platform's own classification
     citation: str = ""
 
 

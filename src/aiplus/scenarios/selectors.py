@@ -247,7 +247,13 @@ def dashboard(user: Any) -> dict[str, Any]:
 
 def taxonomy() -> dict[str, Any]:
     """The six "AI+" domains with their sub-scenarios (Suzhou arts. 11–30) and Guangdong's scenario categories
-    (arts. 16–21, 24) with the domains each maps onto, as loaded from the active packs."""
+    (arts. 16–21, 24) with the domains each maps onto, as loaded from the active packs.
+
+    Each item says where it comes from: `source_kind` (official, stated-in-explanation, other-instrument or
+    working-classification), `source` (that, in the active language), `source_citation` (what it names, as a dict)
+    and `citation` (its label; empty for the platform's own classification, which is never shown beside an
+    article)."""
+    from aiplus.regulation.provenance import describe, effective_source
     from aiplus.regulation.runtime import active_packs
     from aiplus.regulation.runtime import cite as runtime_cite
 
@@ -260,10 +266,13 @@ def taxonomy() -> dict[str, Any]:
             return []
         out = []
         for item in tax.flatten():
-            cite = item.citation or tax.citation
+            source = effective_source(item.source, tax.citation)
+            named = source.citation if source.citation is not None and not source.is_platform else None
             out.append({"code": item.code, "name_zh": item.name_zh, "name_en": item.name_en, "parent": item.parent,
                         "maps_to": [target.split(":", 1)[-1] for target in item.maps_to],
-                        "citation": runtime_cite(cite)})
+                        "source_kind": source.kind, "source": describe(source),
+                        "source_citation": source.citation.as_dict() if source.citation else {},
+                        "citation": runtime_cite(named) if named else ""})
         return out
 
     return {"domains": rows("scenario_domains"), "gd_categories": rows("gd_scenario_categories")}

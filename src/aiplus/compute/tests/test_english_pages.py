@@ -36,7 +36,8 @@ def test_the_subsidy_reasons_read_in_english(net, placed, client):
     assert escape(first["text_en"]) in reasons and escape(first["text_zh"]) not in reasons
     assert CJK.search(first["citation_label"]) and first["citation_label"] not in reasons  # stored label: Chinese
     assert not CJK.search(reasons), CJK.findall(reasons)
-    assert "Suzhou Regulation art. 34" in reasons
+    # the Suzhou voucher rate is the operator's (local-setting): a platform setting, never "art. 34"
+    assert 'data-basis="setting">Platform setting' in reasons and "art. 34" not in reasons
     assert "Jiangsu" in html  # the residency region by its English name
 
 

@@ -1,5 +1,5 @@
 from aiplus.core.models.audit import AuditEvent
-from aiplus.core.models.departments import Department, DepartmentDuty
+from aiplus.core.models.departments import Department, DepartmentDuty, DutySourceKind
 from aiplus.core.models.jobs import JobProgress
 from aiplus.core.models.jurisdictions import Jurisdiction, JurisdictionLevel
 from aiplus.core.models.notifications import Notification
@@ -13,6 +13,7 @@ __all__ = [
     "ChainLayer",
     "Department",
     "DepartmentDuty",
+    "DutySourceKind",
     "JobProgress",
     "Jurisdiction",
     "JurisdictionLevel",

@@ -30,11 +30,24 @@ class Department(DomainModel):
         return self.name_zh
 
 
+class DutySourceKind(models.TextChoices):
+    """Who assigns a duty to a department (packs/*/departments.yaml, `source.kind`)."""
+
+    OFFICIAL = "official", _("官方来源")
+    PLATFORM_ASSIGNMENT = "platform-assignment", _("平台分工")
+
+
 class DepartmentDuty(models.Model):
+    """One duty of a department. An official duty's `citation` is the rule that assigns it; a platform assignment's
+    `citation` is the article or instrument the duty serves (or empty), which pages show as related, never as the
+    source of the assignment."""
+
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="duties")
     position = models.PositiveSmallIntegerField()
     text_zh = models.TextField()
     text_en = models.TextField()
+    source_kind = models.CharField(_("职责来源"), max_length=24, choices=DutySourceKind.choices,
+                                   default=DutySourceKind.PLATFORM_ASSIGNMENT)
     citation = models.JSONField()
     citation_label = models.CharField(max_length=120)
 

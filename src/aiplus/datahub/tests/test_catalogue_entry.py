@@ -283,7 +283,7 @@ def test_the_service_edit_page_reads_in_english(world, client):
     client.force_login(world.user("provider"))
     with translation.override("en"):
         body = client.get(f"/data/services/{service.pk}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Suzhou Regulation art. 32" in body and "Edit data service" in body
+    assert "Suzhou Regulation (submitted draft) art. 32" in body and "Edit data service" in body
 
 
 @pytest.mark.parametrize(("changes", "testid"), [

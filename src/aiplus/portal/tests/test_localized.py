@@ -70,7 +70,7 @@ def test_the_departments_page_reads_in_english(reference, english):
     html = english.get("/departments/").content.decode()
     duties = section(html, f"department-{duty.department.pk}")
     assert escape(duty.text_en) in duties and escape(duty.department.name_en) in duties
-    assert "Suzhou Regulation art." in duties
+    assert re.search(r"Suzhou Regulation( \([a-z ]+\))? art\.", duties)  # the draft's status may follow its name
     assert not CJK.search(duties), CJK.findall(duties)
     assert escape(duty.text_zh) not in html and duty.citation_label not in html
 

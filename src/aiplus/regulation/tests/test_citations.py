@@ -1,4 +1,5 @@
-"""Citation labels read in the page's language, packs named by their regulation's short title."""
+"""Citation labels read in the page's language, packs named by their regulation's short title with the draft's
+status; an operator's value (local-setting) reads as a platform setting, never as law."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from aiplus.rules.citations import Citation
 def test_a_pack_article_is_labelled_in_the_active_language():
     citation = Citation(pack="suzhou", article="8")
     with translation.override("zh-hans"):
-        assert cite(citation) == "《苏州条例》第8条"
+        assert cite(citation) == "《苏州条例（送审稿）》第8条"
     with translation.override("en"):
-        assert cite(citation) == "Suzhou Regulation art. 8"
+        assert cite(citation) == "Suzhou Regulation (submitted draft) art. 8"
     assert cite(None) == ""
 
 
@@ -44,7 +45,7 @@ def test_a_stored_citation_dict_is_labelled_like_the_citation():
     stored = Citation(pack="suzhou", article="8", clause="2").as_dict()
     assert Citation.from_dict({**stored, "label": "ignored"}) == Citation(pack="suzhou", article="8", clause="2")
     with translation.override("en"):
-        assert cite(stored) == "Suzhou Regulation art. 8 para. 2"
+        assert cite(stored) == "Suzhou Regulation (submitted draft) art. 8 para. 2"
         assert cite({}) == cite("") == cite({"article": "8"}) == ""  # nothing cited, or nothing it could name
 
 
@@ -52,4 +53,42 @@ def test_a_stored_citation_dict_is_labelled_like_the_citation():
 def test_the_parameters_page_cites_in_english_after_switching(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get("/parameters/").content.decode()
-    assert "Suzhou Regulation art." in body and "suzhou第" not in body
+    assert "Platform setting" in body and "平台设置" not in body and "suzhou第" not in body
+    assert "Provisions on Promoting and Regulating Cross-border Data Flows art. 7" in body  # an official value
+
+
+def test_both_drafts_are_cited_with_their_status():
+    with translation.override("zh-hans"):
+        assert cite(Citation(pack="guangdong", article="7")) == "《广东条例（征求意见稿）》第7条"
+    with translation.override("en"):
+        assert cite(Citation(pack="guangdong", article="7")) == "Guangdong Regulation (consultation draft) art. 7"
+
+
+def test_a_platform_setting_never_reads_as_the_article_it_serves():
+    serving = Citation(pack="suzhou", article="11-30", setting=True)
+    following = Citation(instrument="科技伦理审查办法（试行）", setting=True)
+    with translation.override("zh-hans"):
+        assert cite(serving) == "平台设置"
+        assert cite(following) == "平台设置（参照《科技伦理审查办法（试行）》）"
+        assert cite(Citation(setting=True)) == "平台设置"
+    with translation.override("en"):
+        assert cite(serving) == "Platform setting"
+        assert cite(following).startswith("Platform setting (following Measures for Science and Technology Ethics")
+    # stored and read back, the mark survives; a stored parameter dict that says local-setting is marked too
+    assert Citation.from_dict(serving.as_dict()) == serving
+    from aiplus.regulation.runtime import citation_of
+    assert citation_of({"citation": {"pack": "suzhou", "article": "34"}, "status": "local-setting"}).setting
+    assert not citation_of({"citation": {"pack": "suzhou", "article": "34"}, "status": "official"}).setting
+
+
+def test_every_local_setting_parameter_cites_itself_as_a_platform_setting():
+    from aiplus.regulation.runtime import active_packs
+    versions = active_packs().parameters
+    local = [v for v in versions if v.status.value == "local-setting"]
+    assert local
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for version in local:
+                label = cite(version.citation)
+                assert label.startswith(("平台设置", "Platform setting")), (version.key, label)
+                assert "第" not in label.split("参照")[0] and " art. " not in label.split("following")[0]

@@ -300,7 +300,10 @@ def test_dashboard_lists_open_clocks_by_object_name_with_their_rule(world, clien
         en = client.get("/dashboard/").content.decode()
     row = zh.split('data-testid="timer"')[1].split("</tr>")[0]
     assert f'href="/scenarios/needs/{need.pk}/"' in row and need.title in row and "部门审核" in row
-    assert "10 个工作日" in row and "《" in row and "scenario_need" not in row
+    # the review period is the operator's (local-setting): it reads as a platform setting, never as an article
+    assert "10 个工作日" in row and 'data-basis="setting">平台设置' in row and "第11-30条" not in row
+    assert "scenario_need" not in row
     row = en.split('data-testid="timer"')[1].split("</tr>")[0]
     text = re.sub(r"<[^>]+>", " ", row)  # the parameter key stays in a title attribute, not in the text
     assert "Department review" in text and "10 working days" in text and "scenarios.suzhou" not in text
+    assert "Platform setting" in text and "art." not in text

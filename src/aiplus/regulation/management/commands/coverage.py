@@ -19,6 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"]):
             report = coverage(options["language"])
+            # an article title read off the drafting explanation is never shown as the regulation's own
+            inferred = translation.gettext("（据起草说明推断）")
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
@@ -30,4 +32,7 @@ class Command(BaseCommand):
             for article in pack["articles"]:
                 mark = "✓" if article["features"] else ("·" if article["declarative"] else " ")
                 features = ", ".join(f["code"] for f in article["features"])
-                self.stdout.write(f"  {mark} {article['number']:>3} {article['title']}  {features}")
+                title = article["title"]
+                if article.get("title_source") == "inferred-from-explanation":
+                    title = f"{title}{inferred}"
+                self.stdout.write(f"  {mark} {article['number']:>3} {title}  {features}")
