@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.compute import explain, selectors, services
 from aiplus.core.errors import NotFoundError
+from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["compute"])
 
@@ -108,10 +109,17 @@ class PlacementOut(Schema):
     # rendered in the request's language (the stored `reason` when there are no facts).
     reason_facts: dict[str, Any]
     reason_text: str
+    # The voucher rule's decision behind subsidy_cny (reasons with citations in the request's language; an
+    # operator's value reads as a platform setting); empty without a voucher.
+    subsidy_decision: dict[str, Any]
 
     @staticmethod
     def resolve_reason_text(obj: Any) -> str:
         return explain.placement_text(obj)
+
+    @staticmethod
+    def resolve_subsidy_decision(obj: Any) -> dict[str, Any]:
+        return cited_in_active_language(obj.subsidy_decision or {})
 
 
 class RequestOut(Schema):
@@ -192,7 +200,12 @@ class RedemptionOut(Schema):
     spend_cny: Decimal
     amount_cny: Decimal
     status: str
+    # the voucher rule's decision, citations in the request's language (an operator's value: a platform setting)
     decision: dict[str, Any]
+
+    @staticmethod
+    def resolve_decision(obj: Any) -> dict[str, Any]:
+        return cited_in_active_language(obj.decision or {})
 
 
 class ClawbackIn(Schema):

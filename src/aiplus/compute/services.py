@@ -35,10 +35,7 @@ from aiplus.compute.models import (
 from aiplus.core import audit, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
-from aiplus.regulation.coverage import implements
 
-ARTICLES_REGISTER: list[tuple[str, int | list[int]]] = [("suzhou", 34), ("guangdong", 7)]
-ARTICLES_VOUCHERS: list[tuple[str, int | list[int]]] = [("suzhou", [34, 35]), ("guangdong", 7)]
 Kind = ledger.Kind
 
 
@@ -127,8 +124,6 @@ def _changeable[M](model: type[M], user: Any, pk: Any, field: str) -> M:
 
 # -------------------------------------------------------------------------------------------------- register
 
-@implements("compute.register", title_zh="算力资源登记与发布", title_en="Compute resource register",
-            articles=ARTICLES_REGISTER, url_name="compute:capacity")
 @transaction.atomic
 def register_centre(*, acting_user: Any, operator_id: int, name: str, jurisdiction: str, location: str = "",
                     pue: Any, green_power_share: Any, grid_carbon_kg_per_kwh: Any,
@@ -248,8 +243,6 @@ def residency_satisfiable(level: str, region: Jurisdiction | None, models: list[
     return pools.exists()
 
 
-@implements("compute.requests", title_zh="算力需求与调度分配", title_en="Compute job requests and placement",
-            articles=ARTICLES_REGISTER, url_name="compute:requests")
 @transaction.atomic
 def submit_request(*, acting_user: Any, title: str, accepted_models: list[str], cards: Any, hours: Any,
                    organisation_id: int | None = None, deadline_hours: Any = None, budget_cny: Any = None,
@@ -417,8 +410,6 @@ def _record_usage(acting_user: Any, *, record_id: str, pool_id: Any, card_hours:
     return usage, True
 
 
-@implements("compute.metering", title_zh="算力用量计量与对账", title_en="Metered compute usage and reconciliation",
-            articles=ARTICLES_VOUCHERS, url_name="compute:provider")
 @transaction.atomic
 def record_usage(*, acting_user: Any, record_id: str, pool_id: int, card_hours: Any, amount_cny: Any,
                  period_end: Any, organisation_id: int | None = None, request_id: int | None = None,
@@ -484,9 +475,6 @@ def import_usage_csv(*, acting_user: Any, text: str) -> dict[str, int]:
 
 # --------------------------------------------------------------------------------------------------- vouchers
 
-@implements("compute.vouchers", title_zh="算力券发放、兑付与追回",
-            title_en="Compute vouchers: quotas, redemption, clawback", articles=ARTICLES_VOUCHERS,
-            url_name="compute:vouchers")
 @transaction.atomic
 def create_programme(*, acting_user: Any, name: str, jurisdiction: str, parameter_prefix: str, budget_cny: Any,
                      valid_from: dt.date, valid_until: dt.date, eligible_provider_ids: list[int] | None = None,
@@ -688,9 +676,6 @@ def region_centres(region: Jurisdiction) -> list[ComputeCentre]:
                 .filter(pools__cards__gt=0).distinct().prefetch_related("pools"))
 
 
-@implements("compute.savings", title_zh="跨中心调度收益模拟（对比各自为战）",
-            title_en="What brokering saves against local-only (trace-driven simulation)",
-            articles=[("suzhou", 34), ("guangdong", 7)], url_name="compute:savings")
 @transaction.atomic
 def start_savings_study(*, acting_user: Any, region: str, trace: str = "philly", days: Any = 3,
                         max_jobs: Any = 1500, target_load: Any = "0.85") -> SavingsStudy:

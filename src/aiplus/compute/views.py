@@ -23,11 +23,6 @@ from aiplus.compute.forms import (
     UsageCsvForm,
 )
 from aiplus.core.errors import ServiceError
-from aiplus.regulation.coverage import declare
-
-declare("compute.pages.capacity", module="aiplus.compute", title_zh="区域算力容量与利用率",
-        title_en="Regional compute capacity and utilisation", articles=[("suzhou", [34, 35]), ("guangdong", 7)],
-        url_name="compute:capacity")
 
 
 def capacity(request: HttpRequest) -> HttpResponse:

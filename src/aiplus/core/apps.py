@@ -6,6 +6,3 @@ class CoreConfig(AppConfig):
     name = "aiplus.core"
     label = "core"
     verbose_name = _("平台内核")
-
-    def ready(self) -> None:
-        from aiplus.core import features  # noqa: F401  (registers the kernel coverage declarations)

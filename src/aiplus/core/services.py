@@ -24,7 +24,6 @@ from aiplus.core.models import (
     RoleAssignment,
     User,
 )
-from aiplus.regulation.coverage import implements
 
 ORGANISATION_FIELDS = ("name", "name_en", "kind", "credit_code", "chain_layer", "address",
                        "is_independent_legal_person")
@@ -45,14 +44,6 @@ def _jurisdiction(code_or_id: str | int, field: str = "jurisdiction") -> Jurisdi
         raise ServiceError("unknown_jurisdiction", _("辖区不存在：%(v)s") % {"v": code_or_id}, field) from None
 
 
-@implements(
-    "core.organisations",
-    title_zh="组织登记（企业、OPC、科研机构、行业协会、园区、服务商等）",
-    title_en="Register of organisations (enterprises, OPCs, institutes, associations, parks, providers…)",
-    articles=[("suzhou", 7), ("suzhou", 9), ("suzhou", 41), ("suzhou", 42), ("guangdong", 4), ("guangdong", 12),
-              ("guangdong", 27)],
-    url_name="portal:organisations",
-)
 @transaction.atomic
 def create_organisation(*, acting_user: User, jurisdiction: str | int, **fields: Any) -> Organisation:
     unknown = set(fields) - set(ORGANISATION_FIELDS)
@@ -129,11 +120,6 @@ def assign_role(
     return assignment
 
 
-@implements(
-    "core.notifications",
-    title_zh="站内通知与邮件提醒", title_en="In-app notifications and e-mail",
-    articles=[("suzhou", 10)],
-)
 def notify(*, recipient: User, verb: str, title: Any, body: Any = "", link: str = "",
            email: bool = False) -> Notification:
     """Queue a notification in the recipient's language. Part of the caller's transaction, not audited alone.

@@ -19,7 +19,7 @@ from aiplus.datahub.crossborder.gba import assess_gba_contract
 from aiplus.datahub.crossborder.pathway import assess_transfer
 from aiplus.datahub.crossborder.payload import KIND_GBA, KIND_TRANSFER, decision_json
 from aiplus.datahub.models import Modality, OpenAttribute, UpdateFrequency
-from aiplus.regulation.runtime import cite, parameters
+from aiplus.regulation.runtime import cited_in_active_language, parameters
 
 router = Router(tags=["datahub"])
 
@@ -312,31 +312,18 @@ def revoke_access(request: HttpRequest, request_id: int, payload: DecisionIn) ->
     return selectors.access_request(request.user, request_id)
 
 
-def _cited_in_request_language(value: Any) -> Any:
-    """Every `citation_label` beside a `citation` re-read in the request's language (Accept-Language): the pure
-    engine labels in Chinese, as the command line prints them."""
-    if isinstance(value, dict):
-        out = {k: _cited_in_request_language(v) for k, v in value.items()}
-        if isinstance(value.get("citation"), dict) and "citation_label" in value:
-            out["citation_label"] = cite(value["citation"])
-        return out
-    if isinstance(value, list):
-        return [_cited_in_request_language(v) for v in value]
-    return value
-
-
 @router.post("/assess", auth=OPTIONAL)
 def assess(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
     """Which mechanism a transfer needs (CAC Order No. 16); `missing` lists the facts still needed. Reasons and
     deadlines carry `text_zh` and `text_en`; `citation_label` is in the request's language."""
-    return _cited_in_request_language(decision_json(assess_transfer(parameters(), case, add_working_days),
+    return cited_in_active_language(decision_json(assess_transfer(parameters(), case, add_working_days),
                                                     KIND_TRANSFER))
 
 
 @router.post("/assess/gba", auth=OPTIONAL)
 def assess_gba(request: HttpRequest, case: GbaContractCase) -> dict[str, Any]:
     """May the parties use the GBA personal-information standard contract? (Citations as in `/assess`.)"""
-    return _cited_in_request_language(decision_json(assess_gba_contract(parameters(), case, add_working_days),
+    return cited_in_active_language(decision_json(assess_gba_contract(parameters(), case, add_working_days),
                                                     KIND_GBA))
 
 

@@ -54,7 +54,6 @@ from aiplus.datahub.models import (
     TransferRecord,
 )
 from aiplus.datahub.search import tokens_for
-from aiplus.regulation.coverage import implements
 from aiplus.regulation.runtime import parameters
 
 DATASET_FIELDS = ("title", "description", "keywords", "sector", "theme", "update_frequency", "open_attribute",
@@ -140,13 +139,6 @@ def _set_distributions(dataset: Dataset, distributions: list[dict[str, Any]]) ->
         distribution.save()
 
 
-@implements(
-    "datahub.catalogue",
-    title_zh="公共数据与训练数据目录（开放属性、高质量数据集、DCAT-AP 交换）",
-    title_en="Public and training data catalogue (open attribute, high-quality sets, DCAT-AP exchange)",
-    articles=[("suzhou", 32), ("guangdong", 8)],
-    url_name="datahub:catalogue",
-)
 @transaction.atomic
 def create_dataset(*, acting_user: Any, provider_id: int, identifier: str,
                    distributions: list[dict[str, Any]] | None = None, **fields: Any) -> Dataset:
@@ -333,13 +325,6 @@ ACCESS_WORKFLOW = Workflow(
 )
 
 
-@implements(
-    "datahub.conditional_access",
-    title_zh="有条件开放数据的申请、审核、协议与撤销",
-    title_en="Requests, review, agreements and revocation for conditionally open data",
-    articles=[("suzhou", 32), ("guangdong", 8)],
-    url_name="datahub:access_requests",
-)
 @transaction.atomic
 def request_access(*, acting_user: Any, dataset_id: int, purpose: str, usage_scope: str, security_measures: str,
                    duration_days: int) -> AccessRequest:
@@ -433,13 +418,6 @@ def notify_expiring_agreements(*, acting_user: Any = None, today: dt.date | None
 # --- classification and grading --------------------------------------------------------------------------------
 
 
-@implements(
-    "datahub.classification",
-    title_zh="数据分类分级、重要数据目录与数据处理者义务时钟",
-    title_en="Data classification and grading, important-data catalogue and processors' duty clocks",
-    articles=[("suzhou", 32), ("guangdong", 8)],
-    url_name="datahub:assets",
-)
 @transaction.atomic
 def register_asset(*, acting_user: Any, organisation_id: int, name: str, category: str, grade: str,
                    level: str = "table", internal_level: int | None = None, legal_basis: str = "",
@@ -543,13 +521,6 @@ def counter_of(processor: Processor, on: dt.date, *, lock: bool = False) -> Annu
     return (rows.select_for_update() if lock else rows).first()
 
 
-@implements(
-    "datahub.crossborder",
-    title_zh="数据出境路径判定、年度累计人数与法定时限",
-    title_en="Cross-border transfer pathway decisions, annual counters and legal deadlines",
-    articles=[("suzhou", 32), ("guangdong", 23)],
-    url_name="datahub:assess",
-)
 @transaction.atomic
 def record_transfer(*, acting_user: Any, processor_id: int, transfer: dict[str, Any],
                     exemptions_claimed: list[str] | None = None,
@@ -617,13 +588,6 @@ GBA_WORKFLOW = Workflow(
 GBA_TIMER = TimerSpec("filing", parameter=GBA_FILING_KEY)
 
 
-@implements(
-    "datahub.gba_filing",
-    title_zh="粤港澳大湾区个人信息跨境标准合同备案（10个工作日时限、回执）",
-    title_en="GBA personal-information standard-contract filings (10-working-day clock, receipt)",
-    articles=[("guangdong", 23)],
-    url_name="datahub:filings",
-)
 @transaction.atomic
 def create_gba_filing(*, acting_user: Any, organisation_id: int, case: dict[str, Any]) -> GbaFiling:
     organisation = _organisation(acting_user, organisation_id, "add")

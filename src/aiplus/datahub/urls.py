@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import navigation
 from aiplus.datahub import views
-from aiplus.regulation.coverage import declare
 
 app_name = "datahub"
 
@@ -39,6 +38,3 @@ navigation.register("datahub:filings", _("出境备案与时限"), roles={"offic
 navigation.register("datahub:assets", _("数据分类分级"), roles={"enterprise_member", "provider", "official"},
                     order=44)
 
-declare("datahub.assessment_page", module="datahub", title_zh="数据出境引导式自评与可打印决定",
-        title_en="Guided cross-border self-assessment with a printable decision",
-        articles=[("suzhou", 32), ("guangdong", 23)], url_name="datahub:assess")

@@ -35,8 +35,8 @@ from aiplus.datahub.models import (
     Processor,
     UpdateFrequency,
 )
-from aiplus.regulation.coverage import features
-from aiplus.regulation.runtime import active_packs, cite, parameters
+from aiplus.regulation.coverage import feature as coverage_feature
+from aiplus.regulation.runtime import active_packs, parameters
 from aiplus.rules.citations import Citation
 
 PAGE_SIZE = 25
@@ -508,12 +508,13 @@ def assets(request: HttpRequest) -> HttpResponse:
 CATALOGUE_FEATURE = "datahub.catalogue"
 
 
-def _feature_citations(code: str) -> list[str]:
-    """The articles a feature implements (its `@implements` declaration), each cited in the page's language
-    (《苏州条例》第32条 / Suzhou Regulation art. 32); articles of packs this deployment does not load are left out."""
+def _feature_citations(code: str) -> list[Citation]:
+    """The articles a feature implements (its declaration in features.py), each cited in the page's language
+    (《苏州条例（送审稿）》第32条 / Suzhou Regulation (submitted draft) art. 32); articles of packs this deployment
+    does not load are left out."""
     loaded = active_packs().packs
-    feature = next((f for f in features() if f.code == code), None)
-    return [cite(Citation(pack=pack, article=str(number))) for pack, number in (feature.articles if feature else ())
+    feature = coverage_feature(code)
+    return [Citation(pack=pack, article=str(number)) for pack, number in (feature.articles if feature else ())
             if pack in loaded]
 
 

@@ -25,33 +25,10 @@ from aiplus.experts.models import (
     Opinion,
     Relationship,
 )
-from aiplus.regulation.coverage import implements
 from aiplus.regulation.runtime import active_packs
 
 TAXONOMY = "scenario_domains"
 MAX_SEED = 2**draws.SEED_BITS
-
-FEATURE = {
-    "title_zh": "专家库：专家档案、专业领域与可用状态",
-    "title_en": "Expert pool: profiles, fields and availability",
-    "articles": [("suzhou", 8)],
-}
-CONFLICTS = {
-    "title_zh": "专家利益冲突申报与回避",
-    "title_en": "Expert conflict-of-interest declarations and recusal",
-    "articles": [("suzhou", 8)],
-}
-DRAWS = {  # drawn panels review scenario needs and open calls (Suzhou arts. 11-30)
-    "title_zh": "专家随机抽取（可复现的种子、候选名单与回避理由）",
-    "title_en": "Reproducible random expert draws (seed, candidate list, exclusions)",
-    "articles": [("suzhou", 8), ("suzhou", range(11, 31))],
-}
-CONSULTATIONS = {
-    "title_zh": "专家咨询与书面意见",
-    "title_en": "Expert consultations with written opinions",
-    "articles": [("suzhou", 8)],
-}
-
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
@@ -161,7 +138,6 @@ def _pool(place_ids: set[int]) -> list[draws.Pooled]:
 
 # -- services ----------------------------------------------------------------------------------------------------
 
-@implements("experts.pool", url_name="experts:pool", **FEATURE)  # type: ignore[arg-type]
 @transaction.atomic
 def register_expert(
     *,
@@ -195,7 +171,6 @@ def register_expert(
     return profile
 
 
-@implements("experts.pool", url_name="experts:pool", **FEATURE)  # type: ignore[arg-type]
 @transaction.atomic
 def update_expert(
     *,
@@ -232,7 +207,6 @@ def update_expert(
     return profile
 
 
-@implements("experts.conflicts", url_name="experts:me", **CONFLICTS)  # type: ignore[arg-type]
 @transaction.atomic
 def declare_conflict(
     *, acting_user: Any, expert_id: int, organisation_id: int, relationship: str, note: str = "",
@@ -257,7 +231,6 @@ def declare_conflict(
     return declaration
 
 
-@implements("experts.draws", url_name="experts:draws", **DRAWS)  # type: ignore[arg-type]
 @transaction.atomic
 def draw_panel(
     *,
@@ -345,7 +318,6 @@ def _check_consultation(title: str, question: str, deadline: dt.date) -> tuple[s
     return title, question
 
 
-@implements("experts.consultations", url_name="experts:consultations", **CONSULTATIONS)  # type: ignore[arg-type]
 @transaction.atomic
 def ask_panel(*, acting_user: Any, title: str, question: str, draw_id: int, deadline: dt.date) -> Consultation:
     """Put a question to a drawn panel; each drawn expert is notified."""
@@ -365,7 +337,6 @@ def ask_panel(*, acting_user: Any, title: str, question: str, draw_id: int, dead
     return consultation
 
 
-@implements("experts.consultations", url_name="experts:consultations", **CONSULTATIONS)  # type: ignore[arg-type]
 @transaction.atomic
 def ask_experts(
     *, acting_user: Any, title: str, question: str, jurisdiction: str, expert_ids: list[int], deadline: dt.date,
@@ -401,7 +372,6 @@ def panel_profiles(consultation: Consultation) -> list[ExpertProfile]:
     return list(consultation.experts.select_related("user").order_by("id"))
 
 
-@implements("experts.consultations", url_name="experts:consultations", **CONSULTATIONS)  # type: ignore[arg-type]
 @transaction.atomic
 def submit_opinion(*, acting_user: Any, consultation_id: int, text: str) -> Opinion:
     """A panel member's opinion; submitting again before the deadline replaces the text."""

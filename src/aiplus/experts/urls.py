@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import navigation, permissions
 from aiplus.experts import views
-from aiplus.regulation.coverage import declare
 
 app_name = "experts"
 
@@ -25,7 +24,3 @@ navigation.register("experts:draws", _("专家抽取"), roles=_OFFICIALS, order=
 navigation.register("experts:me", _("我的专家档案"), roles={permissions.EXPERT}, order=42)
 navigation.register("experts:consultations", _("专家咨询"), roles=_OFFICIALS | {permissions.EXPERT}, order=43)
 
-declare("experts.draw_record", module="aiplus.experts",
-        title_zh="专家随机抽取记录与复核（种子、候选、回避理由、结果）",
-        title_en="Expert draw record and verification (seed, candidates, exclusions, selection)",
-        articles=[("suzhou", 8)], url_name="experts:draws")

@@ -10,11 +10,8 @@ from aiplus.core import audit, permissions
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction
 from aiplus.portal.models import Notice
-from aiplus.regulation.coverage import implements
 
 
-@implements("portal.notices", title_zh="通知公告发布", title_en="Public notices",
-            articles=[("suzhou", 10), ("guangdong", 30)], url_name="portal:home")
 @transaction.atomic
 def publish_notice(*, acting_user: Any, jurisdiction: str, title: str, body: str = "",
                    title_en: str = "") -> Notice:

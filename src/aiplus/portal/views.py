@@ -39,14 +39,19 @@ def home(request: HttpRequest) -> HttpResponse:
     notices = Notice.objects.restrict(request.user, "view").select_related("jurisdiction")[:6]
     chart = {
         "packs": [p["name"] for p in report["packs"].values()],
-        "implemented": [p["summary"]["implemented"] for p in report["packs"].values()],
-        "declarative": [p["summary"]["declarative_only"] for p in report["packs"].values()],
-        "open": [p["summary"]["open"] for p in report["packs"].values()],
+        "levels": report["levels"],
+        "counts": {level: [p["summary"][level] for p in report["packs"].values()] for level in report["levels"]},
     }
     return render(request, "portal/home.html", {
         "packs": regulation.packs(), "coverage": report, "notices": notices, "chart": chart,
+        # what the platform does, said from the features whose evidence is complete, never written by hand
+        "working": regulation.implemented_features(_language()),
     })
 
+
+# How each coverage level reads (aiplus.regulation.coverage computes the level from evidence).
+LEVEL_LABELS = {"implemented": _("已实现"), "partial": _("部分实现"), "declarative": _("宣示性"),
+                "not_yet": _("尚未实现")}
 
 # What each workflow clock watches, by the TimerSpec name the workflows give it.
 TIMER_LABELS = {"review": _("部门审核"), "public_notice": _("公示期"), "filing": _("备案")}
@@ -111,13 +116,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def coverage(request: HttpRequest) -> HttpResponse:
     report = regulation.coverage(_language())
     pack = request.GET.get("pack", "")
-    only_open = request.GET.get("open") == "1"
+    pack = pack if pack in report["packs"] else ""
+    level = request.GET.get("level", "")
+    level = level if level in report["levels"] else ""
     packs = {code: data for code, data in report["packs"].items() if not pack or code == pack}
-    if only_open:
-        packs = {code: {**data, "articles": [a for a in data["articles"]
-                                             if not a["features"] and not a["declarative"]]}
+    if level:
+        packs = {code: {**data, "articles": [a for a in data["articles"] if a["level"] == level],
+                        "chapters": [c for c in data["chapters"] if c["level"] == level]}
                  for code, data in packs.items()}
-    context = {"report": report, "packs": packs, "selected_pack": pack, "only_open": only_open}
+    context = {"report": report, "packs": packs, "selected_pack": pack, "selected_level": level,
+               "level_labels": LEVEL_LABELS}
     template = "portal/partials/coverage_table.html" if request.htmx else "portal/coverage.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

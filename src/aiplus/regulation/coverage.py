@@ -1,40 +1,105 @@
-"""Which features implement which articles: declared in code, where each feature is defined.
+"""Which features implement which articles, and the evidence that they do.
 
-    @implements("core.organisations", title_zh="组织登记", title_en="Organisation register",
-                articles=[("suzhou", 9), ("guangdong", 12)])
-    def create_organisation(...): ...
+Each app declares its features in its own `features.py` (discovered when Django starts), naming the evidence a
+reader can check: the pages through which the user who needs the feature does the thing (URL names), the API
+operations that do it (OpenAPI operation ids) and the tests that drive it end to end (pytest node ids):
 
-The coverage page and `manage.py coverage` join these declarations with the articles of the active packs, so the
-list of what is implemented cannot drift from the code. Rule functions of the rules engine count too: a rule that
-cites a pack article implements it.
+    declare("compute.requests", title_zh="算力需求与调度分配", title_en="Compute job requests and placement",
+            articles=[("suzhou", 34), ("guangdong", 7)],
+            pages=["compute:requests", "compute:request"],
+            api=["aiplus_compute_api_submit_request"],
+            tests=["tests/browser/test_compute.py::test_member_submits_a_request_and_sees_its_placement"])
+
+An article's level is computed from that evidence, never typed by hand:
+- `implemented`: at least one feature with a page, an API operation and an end-to-end test;
+- `partial`: some evidence (a feature lacking one of the three, or a rule of the rules engine citing it), with
+  what is missing said in words;
+- `declarative`: a purpose or principle article (pack: `declarative: true`) that nothing implements; shown only;
+- `not_yet`: nothing.
+Where a pack marks a chapter `chapter_level` (its topics are known only for the chapter as a whole), features attach
+to the chapter and its articles take the chapter's level with `scope: chapter` instead of repeating its features.
+
+`manage.py coverage --verify` checks that every named page, operation and test exists. A static page, an enum, a
+model without a workflow, or infrastructure every module shares (audit log, notifications, the organisation
+register) is not a feature of an article and is not declared here.
+
+This module is pure: the caller passes the packs and, for links, a function that resolves a URL name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-F = TypeVar("F")
+LEVELS = ("implemented", "partial", "declarative", "not_yet")
+
+# Words of the report, in both languages (the report is built for one language at a time).
+_WORDS = {
+    "page": ("页面", "a page"),
+    "api": ("API 接口", "an API operation"),
+    "test": ("端到端测试", "an end-to-end test"),
+    "lacks": ("{feature}：缺少{what}", "{feature}: lacks {what}"),
+    "join": ("、", ", "),
+    "rule_only": ("仅有规则引擎中的规则（{rules}），尚无用户可用的页面、API 与端到端测试",
+                  "only rules of the rules engine ({rules}); no page, API operation and end-to-end test yet"),
+    "nothing": ("平台尚无实现此条的功能", "nothing on the platform implements this article yet"),
+    "declarative": ("宣示性条款：说明目的或原则，无需单独的功能", "declarative: it states a purpose or principle"),
+}
+
+
+def _word(key: str, english: bool) -> str:
+    return _WORDS[key][1 if english else 0]
 
 
 @dataclass(frozen=True, slots=True)
 class Feature:
+    """Something a user can do on the platform, the articles (or chapters) it serves and the evidence it works."""
+
     code: str
     title_zh: str
     title_en: str
     module: str
-    articles: tuple[tuple[str, int], ...]
-    url_name: str | None = None
+    articles: tuple[tuple[str, int], ...] = ()
+    chapters: tuple[tuple[str, int], ...] = ()
+    pages: tuple[str, ...] = ()
+    api: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()
+    # What is known to be missing although the three kinds of evidence exist (e.g. one step is API-only), in words.
+    gaps: tuple[tuple[str, str], ...] = ()
 
     def title(self, language: str) -> str:
         return self.title_zh if language.startswith("zh") else self.title_en
 
+    @property
+    def complete(self) -> bool:
+        return bool(self.pages and self.api and self.tests)
 
-_FEATURES: dict[str, Feature] = {}
+    def lacking(self) -> list[str]:
+        return [kind for kind, evidence in (("page", self.pages), ("api", self.api), ("test", self.tests))
+                if not evidence]
+
+    def missing(self, language: str) -> list[str]:
+        english = not language.startswith("zh")
+        words = []
+        lacking = self.lacking()
+        if lacking:
+            what = _word("join", english).join(_word(kind, english) for kind in lacking)
+            words.append(_word("lacks", english).format(feature=self.title(language), what=what))
+        words.extend(f"{self.title(language)}{'：' if not english else ': '}{gap[1 if english else 0]}"
+                     for gap in self.gaps)
+        return words
 
 
-def _expand(articles: Iterable[tuple[str, int | range | Iterable[int]]]) -> tuple[tuple[str, int], ...]:
+@dataclass(slots=True)
+class _Registry:
+    features: dict[str, Feature] = field(default_factory=dict)
+
+
+_REGISTRY = _Registry()
+
+
+def _expand(articles: Iterable[tuple[str, int | Iterable[int]]]) -> tuple[tuple[str, int], ...]:
     expanded: list[tuple[str, int]] = []
     for pack, numbers in articles:
         if isinstance(numbers, int):
@@ -44,86 +109,169 @@ def _expand(articles: Iterable[tuple[str, int | range | Iterable[int]]]) -> tupl
     return tuple(expanded)
 
 
-def implements(
+def declare(
     code: str,
     *,
     title_zh: str,
     title_en: str,
-    articles: Iterable[tuple[str, int | range | Iterable[int]]],
-    url_name: str | None = None,
+    articles: Iterable[tuple[str, int | Iterable[int]]] = (),
+    chapters: Iterable[tuple[str, int]] = (),
+    pages: Sequence[str] = (),
+    api: Sequence[str] = (),
+    tests: Sequence[str] = (),
+    gaps: Sequence[tuple[str, str]] = (),
     module: str | None = None,
-) -> Callable[[F], F]:
-    """Declare a feature and the articles it implements. Usable as a decorator or called on its own."""
-    feature_articles = _expand(articles)
-
-    def register(target: F) -> F:
-        owner = module or getattr(target, "__module__", "") or ""
-        feature = Feature(code, title_zh, title_en, owner.removeprefix("aiplus.").split(".")[0],
-                          feature_articles, url_name)
-        existing = _FEATURES.get(code)
-        if existing and existing.articles != feature.articles:
-            raise ValueError(f"feature {code} is declared twice with different articles")
-        _FEATURES[code] = feature
-        return target
-
-    return register
-
-
-def declare(code: str, *, module: str, **kwargs: Any) -> Feature:
-    """Declare a feature that has no single function to decorate (a page, a model)."""
-    implements(code, module=module, **kwargs)(None)
-    return _FEATURES[code]
+) -> Feature:
+    """Declare a feature (in the app's `features.py`). The module defaults to the code's first part."""
+    feature = Feature(code, title_zh, title_en, module or code.split(".")[0], _expand(articles),
+                      tuple(chapters), tuple(pages), tuple(api), tuple(tests), tuple(gaps))
+    if not (feature.articles or feature.chapters):
+        raise ValueError(f"feature {code} serves no article or chapter")
+    existing = _REGISTRY.features.get(code)
+    if existing and existing != feature:
+        raise ValueError(f"feature {code} is declared twice, differently")
+    _REGISTRY.features[code] = feature
+    return feature
 
 
 def features() -> list[Feature]:
-    return [_FEATURES[code] for code in sorted(_FEATURES)]
+    return [_REGISTRY.features[code] for code in sorted(_REGISTRY.features)]
 
 
-def _rule_features() -> list[Feature]:
+def feature(code: str) -> Feature | None:
+    return _REGISTRY.features.get(code)
+
+
+def _rules_citing() -> dict[tuple[str, int], list[tuple[str, str, str]]]:
+    """Rules of the rules engine by the pack articles they cite: (name, summary_zh, summary)."""
     from aiplus.rules import rules
 
-    found = []
+    found: dict[tuple[str, int], list[tuple[str, str, str]]] = {}
     for spec in rules():
-        cited = tuple((c.pack, int(c.article)) for c in spec.citations
-                      if c.pack and c.article and c.article.isdigit())
-        if cited:
-            found.append(Feature(f"rule:{spec.name}", spec.summary_zh or spec.summary, spec.summary, "rules", cited))
+        for c in spec.citations:
+            if c.pack and c.article and c.article.isdigit():
+                found.setdefault((c.pack, int(c.article)), []).append(
+                    (spec.name, spec.summary_zh or spec.summary, spec.summary))
     return found
 
 
-def coverage_report(packset: Any, language: str = "zh-hans") -> dict[str, Any]:
-    """Per active pack with articles: every article with its declarative flag and implementing features."""
+def _feature_row(f: Feature, language: str, url_of: Callable[[str], str | None]) -> dict[str, Any]:
+    return {
+        "code": f.code, "title": f.title(language), "module": f.module,
+        "pages": [{"name": name, "url": url_of(name)} for name in f.pages],
+        "api": list(f.api), "tests": list(f.tests),
+        "complete": f.complete, "missing": f.missing(language),
+    }
+
+
+def _level(declared: list[Feature], rules: list[tuple[str, str, str]], declarative: bool,
+           language: str) -> tuple[str, list[str]]:
+    english = not language.startswith("zh")
+    missing = [words for f in declared for words in f.missing(language)]
+    if any(f.complete for f in declared):
+        return "implemented", missing
+    if declared:
+        return "partial", missing
+    if rules:
+        names = _word("join", english).join(r[2 if english else 1] for r in rules)
+        return "partial", [_word("rule_only", english).format(rules=names)]
+    if declarative:
+        return "declarative", [_word("declarative", english)]
+    return "not_yet", [_word("nothing", english)]
+
+
+def coverage_report(packset: Any, language: str = "zh-hans",
+                    url_of: Callable[[str], str | None] = lambda name: None) -> dict[str, Any]:
+    """Per active pack with articles: every chapter and article with its level, features, evidence and what is
+    missing; and the pack's counts by level. `url_of` turns a URL name into a link (None where it takes
+    arguments)."""
+    english = not language.startswith("zh")
     by_article: dict[tuple[str, int], list[Feature]] = {}
-    for feature in [*features(), *_rule_features()]:
-        for key in feature.articles:
-            by_article.setdefault(key, []).append(feature)
-    report: dict[str, Any] = {"packs": {}}
+    by_chapter: dict[tuple[str, int], list[Feature]] = {}
+    for f in features():
+        for key in f.articles:
+            by_article.setdefault(key, []).append(f)
+        for key in f.chapters:
+            by_chapter.setdefault(key, []).append(f)
+    rules_by_article = _rules_citing()
+    report: dict[str, Any] = {"levels": list(LEVELS), "packs": {}}
     for code, pack in packset.packs.items():
         if not pack.articles:
             continue
+        chapter_rows: dict[int, dict[str, Any]] = {}
+        for chapter in pack.chapters:
+            if not chapter.chapter_level:
+                continue
+            declared = by_chapter.get((code, chapter.number), [])
+            level, missing = _level(declared, [], False, language)
+            chapter_rows[chapter.number] = {
+                "number": chapter.number, "title": chapter.title_en if english else chapter.title_zh,
+                "first_article": chapter.first_article, "last_article": chapter.last_article,
+                "level": level, "missing": missing,
+                "features": [_feature_row(f, language, url_of) for f in declared],
+            }
         rows = []
         for article in pack.articles:
-            implemented_by = by_article.get((code, article.number), [])
+            chapter_row = chapter_rows.get(article.chapter)
+            declared = by_article.get((code, article.number), [])
+            rules = rules_by_article.get((code, article.number), [])
+            if chapter_row is not None:
+                level, missing, scope = chapter_row["level"], chapter_row["missing"], "chapter"
+            else:
+                level, missing = _level(declared, rules, article.declarative, language)
+                scope = "article"
             rows.append({
                 "number": article.number,
                 "chapter": article.chapter,
-                "title": article.title_zh if language.startswith("zh") else article.title_en,
+                "title": article.title_en if english else article.title_zh,
                 "title_zh": article.title_zh,
                 "title_en": article.title_en,
                 "title_source": article.title_source,
                 "declarative": article.declarative,
-                "modules": list(article.modules),
-                "features": [
-                    {"code": f.code, "title": f.title(language), "module": f.module, "url_name": f.url_name}
-                    for f in implemented_by
-                ],
+                "scope": scope,
+                "level": level,
+                "features": [_feature_row(f, language, url_of) for f in declared],
+                "rules": [{"name": r[0], "summary": r[2] if english else r[1]} for r in rules],
+                "missing": missing,
             })
-        implemented = sum(1 for r in rows if r["features"])
-        declarative = sum(1 for r in rows if r["declarative"] and not r["features"])
+        counts = {level: sum(1 for r in rows if r["level"] == level) for level in LEVELS}
         report["packs"][code] = {
-            "name": pack.name_zh if language.startswith("zh") else pack.name_en,
+            "name": pack.name_en if english else pack.name_zh,
+            "chapters": list(chapter_rows.values()),
             "articles": rows,
-            "summary": {"articles": len(rows), "implemented": implemented, "declarative_only": declarative,
-                        "open": len(rows) - implemented - declarative},
+            "summary": {"articles": len(rows), **counts,
+                        "chapter_level": sum(1 for r in rows if r["scope"] == "chapter"),
+                        "chapter_level_implemented": sum(1 for r in rows
+                                                         if r["scope"] == "chapter" and r["level"] == "implemented")},
         }
     return report
+
+
+def declaration_errors(packset: Any) -> list[str]:
+    """Declarations that do not fit the packs: an unknown pack, article or chapter, an article claimed inside a
+    chapter whose articles are known only as a whole, a chapter claimed that is not chapter-level."""
+    errors = []
+    for f in features():
+        for pack_code, number in f.articles:
+            pack = packset.packs.get(pack_code)
+            if pack is None:
+                continue  # a pack this deployment does not activate
+            try:
+                article = pack.article(number)
+            except KeyError:
+                errors.append(f"{f.code}: pack {pack_code} has no article {number}")
+                continue
+            chapter = next((c for c in pack.chapters if c.number == article.chapter), None)
+            if chapter is not None and chapter.chapter_level:
+                errors.append(f"{f.code}: {pack_code} art. {number} is in chapter {chapter.number}, whose articles "
+                              f"are known only as a whole: declare chapters=[('{pack_code}', {chapter.number})]")
+        for pack_code, number in f.chapters:
+            pack = packset.packs.get(pack_code)
+            if pack is None:
+                continue
+            chapter = next((c for c in pack.chapters if c.number == number), None)
+            if chapter is None:
+                errors.append(f"{f.code}: pack {pack_code} has no chapter {number}")
+            elif not chapter.chapter_level:
+                errors.append(f"{f.code}: {pack_code} chapter {number} has articles of their own: name them")
+    return errors

@@ -85,6 +85,7 @@ class Chapter:
     title_en: str
     first_article: int
     last_article: int
+    chapter_level: bool = False
 
     @property
     def articles(self) -> range:
@@ -692,7 +693,8 @@ class _PackBuilder:
         if model is None or doc is None:
             return (), (), None
         chapters = tuple(
-            Chapter(c.number, c.title.zh, c.title.en, c.first_article, c.last_article) for c in model.chapters
+            Chapter(c.number, c.title.zh, c.title.en, c.first_article, c.last_article, c.chapter_level)
+            for c in model.chapters
         )
         articles = tuple(
             Article(

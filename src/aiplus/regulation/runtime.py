@@ -77,6 +77,20 @@ def citation_of(source: Any) -> Citation | None:
     return citation
 
 
+def cited_in_active_language(value: Any) -> Any:
+    """A stored decision (or any JSON) with every `citation_label` beside a `citation` re-read in the active language
+    (an API answers in the request's): engines label in Chinese, as the command line prints them, and an operator's
+    value reads as a platform setting, whatever its label said when it was stored."""
+    if isinstance(value, Mapping):
+        out = {k: cited_in_active_language(v) for k, v in value.items()}
+        if isinstance(value.get("citation"), Mapping) and "citation_label" in value:
+            out["citation_label"] = cite(citation_of(value))
+        return out
+    if isinstance(value, list):
+        return [cited_in_active_language(v) for v in value]
+    return value
+
+
 def cite(citation: Citation | Mapping[str, Any] | None) -> str:
     """A citation's label in the active language, packs named by their regulation's short title and external
     instruments by their title in that language (《苏州条例》第34条 / Suzhou Regulation art. 34). Takes a `Citation`

@@ -264,6 +264,9 @@ class ChapterModel(Strict):
     title: Text
     first_article: int = Field(ge=1)
     last_article: int = Field(ge=1)
+    # True where the source gives topics only for the chapter as a whole: features attach to the chapter, and its
+    # articles are reported as covered at chapter level rather than each claiming the same features.
+    chapter_level: bool = False
 
     @model_validator(mode="after")
     def _ordered(self) -> ChapterModel:

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from aiplus.regulation.coverage import coverage_report
+from aiplus.regulation.coverage import coverage_report, features
 from aiplus.regulation.runtime import active_packs, cite
 from aiplus.regulation.units import unit_label
 
@@ -49,4 +49,14 @@ def parameters(on: dt.date, prefix: str = "") -> list[dict[str, Any]]:
 
 
 def coverage(language: str) -> dict[str, Any]:
-    return coverage_report(active_packs(), language)
+    """Every article of the active packs with its level, the features that implement it, their evidence (pages
+    linked where they take no arguments) and what is missing, in `language`."""
+    from aiplus.regulation.evidence import url_of
+
+    return coverage_report(active_packs(), language, url_of)
+
+
+def implemented_features(language: str) -> list[str]:
+    """Titles of the features whose evidence is complete (a page, an API operation and an end-to-end test), for the
+    sentence on the home page that says what the platform does."""
+    return [f.title(language) for f in features() if f.complete]

@@ -21,7 +21,6 @@ from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
-from aiplus.regulation.coverage import implements
 from aiplus.scenarios import rules, selectors
 from aiplus.scenarios.models import (
     Application,
@@ -44,9 +43,6 @@ from aiplus.scenarios.models import (
     Score,
     Visibility,
 )
-
-SZ_SCENARIOS = ("suzhou", range(11, 31))
-GD_SCENARIOS = ("guangdong", [11, 16, 17, 18, 19, 20, 21])
 
 
 def _today() -> dt.date:
@@ -173,9 +169,6 @@ def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, 
     return out
 
 
-@implements("scenarios.needs", title_zh="场景需求征集（问题、验收指标、可开放数据、预算、首购承诺）",
-            title_en="Scenario needs (problem, acceptance KPIs, data offered, budget, first purchase)",
-            articles=[SZ_SCENARIOS, GD_SCENARIOS], url_name="scenarios:needs")
 @transaction.atomic
 def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | int | Jurisdiction,
                 kpis: list[dict[str, Any]],
@@ -217,9 +210,6 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
     return need
 
 
-@implements("scenarios.need_workflow", title_zh="场景需求提交、部门审核与发布流程（工作日时限）",
-            title_en="Submission, departmental review and publication of needs (working-day timers)",
-            articles=[SZ_SCENARIOS, ("guangdong", 20)], url_name="scenarios:needs")
 def transition_need(*, acting_user: User, need_id: int, transition: str, comment: str = "") -> Need:
     need = Need.objects.select_related("jurisdiction__parent__parent").filter(pk=need_id).first()
     if need is None or not Need.objects.restrict(acting_user, "view").filter(pk=need_id).exists():
@@ -235,10 +225,6 @@ def transition_need(*, acting_user: User, need_id: int, transition: str, comment
     return result  # type: ignore[return-value]
 
 
-@implements("scenarios.lists", title_zh="场景清单分批发布与多地联合发布",
-            title_en="Numbered scenario-list batches and co-publication by several jurisdictions",
-            articles=[("suzhou", 6), SZ_SCENARIOS, ("guangdong", 20), ("guangdong", 24)],
-            url_name="scenarios:lists")
 @transaction.atomic
 def publish_list(*, acting_user: User, jurisdiction: str | int, need_ids: list[int],
                  co_publishers: list[str] | None = None) -> ScenarioList:
@@ -277,9 +263,6 @@ def publish_list(*, acting_user: User, jurisdiction: str | int, need_ids: list[i
     return batch
 
 
-@implements("scenarios.co_publication", title_zh="场景需求多地联合发布（长三角协同、大湾区联合开发）",
-            title_en="Co-publication of a scenario need by several jurisdictions",
-            articles=[("suzhou", 6), ("guangdong", 24)], url_name="scenarios:needs")
 @transaction.atomic
 def co_publish_need(*, acting_user: User, need_id: int, jurisdictions: list[str]) -> Need:
     """Add partner jurisdictions that co-publish a reviewed or published need; their officials then see it.
@@ -333,8 +316,6 @@ def _codes(values: Any) -> list[str]:
     return [str(v).strip() for v in (values or []) if str(v).strip()]
 
 
-@implements("scenarios.capabilities", title_zh="供给方能力清单", title_en="Supplier capability lists",
-            articles=[SZ_SCENARIOS, ("guangdong", 21)], url_name="scenarios:profiles")
 @transaction.atomic
 def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | None = None, **data: Any
                  ) -> CapabilityProfile:
@@ -374,9 +355,6 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
     return profile
 
 
-@implements("scenarios.provider_pool", title_zh="应用服务商资源池（申请与部门准入）",
-            title_en="Application service-provider pool (application and admission)",
-            articles=[("suzhou", 29), ("guangdong", 21)], url_name="scenarios:profiles")
 @transaction.atomic
 def apply_to_pool(*, acting_user: User, organisation_id: int, jurisdiction: str | int) -> PoolMembership:
     organisation = _organisation_for(acting_user, organisation_id)
@@ -413,9 +391,6 @@ def decide_pool(*, acting_user: User, membership_id: int, admit: bool, note: str
 
 # -- open calls ----------------------------------------------------------------------------------------------------
 
-@implements("scenarios.open_calls", title_zh="揭榜挂帅：榜单、申报规则、专家抽取评审、公示、异议与揭榜",
-            title_en="Open calls: rules, drawn expert review, weighted scoring, public notice, objections, award",
-            articles=[("suzhou", 6), SZ_SCENARIOS, ("guangdong", 20)], url_name="scenarios:calls")
 @transaction.atomic
 def create_call(*, acting_user: User, jurisdiction: str | int, title: str, need_ids: list[int],
                 closes_on: dt.date | str, rubric: list[dict[str, Any]] | None = None,
@@ -742,9 +717,6 @@ def _pilot_for_change(user: User, pilot_id: int) -> Pilot:
     return pilot
 
 
-@implements("scenarios.pilots", title_zh="揭榜项目试点、里程碑与验收指标测量、双方验收",
-            title_en="Pilots with milestones, KPI measurements and acceptance by owner and department",
-            articles=[SZ_SCENARIOS, ("guangdong", 20)], url_name="scenarios:pilots")
 @transaction.atomic
 def add_milestone(*, acting_user: User, pilot_id: int, title: str, due_on: dt.date | str) -> Milestone:
     pilot = _pilot_for_change(acting_user, pilot_id)
@@ -822,9 +794,6 @@ def decide_acceptance(*, acting_user: User, pilot_id: int, accept: bool, note: s
     return pilot
 
 
-@implements("scenarios.cases", title_zh="典型案例库与复制推广", title_en="Case library and replication",
-            articles=[("suzhou", 6), ("suzhou", 10), SZ_SCENARIOS, ("guangdong", 20), ("guangdong", 24)],
-            url_name="scenarios:cases")
 @transaction.atomic
 def publish_case(*, acting_user: User, pilot_id: int, title: str, summary: str) -> Case:
     pilot = Pilot.objects.select_related("need").filter(pk=pilot_id).first()

@@ -2,7 +2,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import navigation
-from aiplus.regulation.coverage import declare
 from aiplus.scenarios import views
 
 app_name = "scenarios"
@@ -48,14 +47,3 @@ navigation.register("scenarios:pool", _("服务商资源池"), roles={"official"
                     order=26)
 navigation.register("scenarios:taxonomy", _("场景分类"), roles=None, order=27)
 
-declare("scenarios.matching", module="scenarios", title_zh="场景供需智能匹配（双向排序与解释、强匹配通知）",
-        title_en="Two-way scenario matching with explanations and strong-match notices",
-        articles=[("suzhou", range(11, 31)), ("guangdong", [16, 17, 18, 19, 20, 21])], url_name="scenarios:needs")
-declare("scenarios.dashboard", module="scenarios", title_zh="场景工作看板（领域、区县、状态）",
-        title_en="Scenario dashboard by domain, district and status",
-        articles=[("suzhou", range(11, 31)), ("guangdong", [11])], url_name="scenarios:dashboard")
-declare("scenarios.taxonomy", module="scenarios",
-        title_zh="应用场景分类：六大领域及子场景、广东场景类别与对照",
-        title_en="Scenario taxonomy: six domains and sub-scenarios, Guangdong categories and their mapping",
-        articles=[("suzhou", range(11, 31)), ("guangdong", [16, 17, 18, 19, 20, 21, 24])],
-        url_name="scenarios:taxonomy")

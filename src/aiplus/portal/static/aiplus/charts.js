@@ -5,15 +5,16 @@ function aiplusCoverageChart(elementId, data, labels) {
   var chart = echarts.init(element);
   chart.setOption({
     tooltip: {trigger: "axis"},
-    legend: {data: [labels.implemented, labels.declarative, labels.open]},
+    legend: {data: data.levels.map(function (level) { return labels[level]; })},
     grid: {left: 120, right: 20, top: 40, bottom: 20},
     xAxis: {type: "value"},
     yAxis: {type: "category", data: data.packs},
-    series: [
-      {name: labels.implemented, type: "bar", stack: "a", data: data.implemented, itemStyle: {color: "#2f7d4f"}},
-      {name: labels.declarative, type: "bar", stack: "a", data: data.declarative, itemStyle: {color: "#8c8c8c"}},
-      {name: labels.open, type: "bar", stack: "a", data: data.open, itemStyle: {color: "#c98a1a"}}
-    ]
+    // one stacked bar per level, in the order the coverage report gives them
+    series: data.levels.map(function (level) {
+      return {name: labels[level], type: "bar", stack: "a", data: data.counts[level],
+              itemStyle: {color: {implemented: "#2f7d4f", partial: "#5b8db8", declarative: "#8c8c8c",
+                                  not_yet: "#c98a1a"}[level]}};
+    })
   });
   window.addEventListener("resize", function () { chart.resize(); });
 }
