@@ -100,6 +100,46 @@ def jurisdiction_ids_in_scope(jurisdiction_id: int) -> set[int]:
     return seen
 
 
+def _path_value(obj: Model, path: str | None) -> Any:
+    """The id at the end of a Scope field path on a saved object (`need__owner` → the need's owner's id)."""
+    if not path:
+        return None
+    *hops, last = path.split("__")
+    current: Any = obj
+    for hop in hops:
+        current = getattr(current, hop, None)
+        if current is None:
+            return None
+    return getattr(current, f"{last}_id", None) if hasattr(current, f"{last}_id") else getattr(current, last, None)
+
+
+def user_roles_for(user: Any, obj: Model) -> set[str]:
+    """The roles `user` holds for this object: roles held everywhere (assigned with no jurisdiction and no
+    organisation), roles held in the object's organisation, and roles held in a jurisdiction that covers the
+    object's. A provider of one organisation is no provider for another's records; a Shenzhen official none for
+    Suzhou's."""
+    if not getattr(user, "is_authenticated", False):
+        return {PUBLIC}
+    scope: Scope = getattr(type(obj), "scope", None) or Scope()
+    organisation_id = _path_value(obj, scope.organisation)
+    jurisdiction_id = _path_value(obj, scope.jurisdiction)
+    cache = _cache(user)
+    roles: set[str] = set()
+    for assignment in cache["assignments"]:
+        at_jurisdiction, at_organisation = assignment["jurisdiction_id"], assignment["organisation_id"]
+        if not at_jurisdiction and not at_organisation:
+            roles.add(assignment["role"])
+        elif at_organisation:
+            if at_organisation == organisation_id:
+                roles.add(assignment["role"])
+        elif jurisdiction_id is not None:
+            if at_jurisdiction not in cache["jurisdictions"]:
+                cache["jurisdictions"][at_jurisdiction] = jurisdiction_ids_in_scope(at_jurisdiction)
+            if jurisdiction_id in cache["jurisdictions"][at_jurisdiction]:
+                roles.add(assignment["role"])
+    return roles or {PUBLIC}
+
+
 def user_jurisdiction_ids(user: Any, action: str = "view") -> set[int]:
     cache = _cache(user)
     ids: set[int] = set()

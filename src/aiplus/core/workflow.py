@@ -49,10 +49,22 @@ class Transition:
     target: str
     label: Any
     action: str = "change"
+    # Roles that may take the transition, held for the object (its organisation or a jurisdiction covering it; see
+    # permissions.user_roles_for), not merely somewhere.
     roles: frozenset[str] | None = None
+    # The object's user field (e.g. "requester") whose holder may not take this transition: nobody decides their own
+    # request.
+    not_by: str | None = None
     # Returns None when the transition may proceed, or the translated reason it may not.
     guard: Callable[[Any], Any] | None = None
     timer: TimerSpec | None = None
+
+
+class Denied(str):
+    """A refusal because of who the user is (no right, wrong role for this object, their own request): a 403, not a
+    400 about the record's state."""
+
+    __slots__ = ()
 
 
 @dataclass(slots=True)
@@ -85,10 +97,12 @@ class Workflow:
         if state not in transition.sources:
             return _("当前状态“%(s)s”下不能执行“%(t)s”。") % {"s": self.states[state], "t": transition.label}
         if not permissions.can(user, transition.action, obj):
-            return _("您没有执行此操作的权限。")
+            return Denied(_("您没有执行此操作的权限。"))
+        if transition.not_by and getattr(obj, f"{transition.not_by}_id", None) == getattr(user, "pk", None):
+            return Denied(_("不能由申请人本人决定自己的申请。"))
         if transition.roles is not None and not getattr(user, "is_superuser", False) \
-                and not (permissions.user_roles(user) & transition.roles):
-            return _("您的角色不能执行“%(t)s”。") % {"t": transition.label}
+                and not (permissions.user_roles_for(user, obj) & transition.roles):
+            return Denied(_("您的角色不能对此对象执行“%(t)s”。") % {"t": transition.label})
         if transition.guard is not None:
             return transition.guard(obj)
         return None
@@ -104,8 +118,8 @@ class Workflow:
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         refusal = self.refusal(locked, transition, acting_user)
         if refusal is not None:
-            if str(refusal) == str(_("您没有执行此操作的权限。")):
-                raise PermissionDeniedError(refusal)
+            if isinstance(refusal, Denied):
+                raise PermissionDeniedError(str(refusal))
             raise ServiceError("transition_refused", refusal, self.state_field)
         before = audit.snapshot(locked)
         source = self.state_of(locked)

@@ -318,9 +318,13 @@ ACCESS_WORKFLOW = Workflow(
     name="datahub.access",
     states={s.value: s.label for s in AccessStatus},
     transitions=[
-        Transition("approve", sources=("submitted",), target="approved", label=_("批准"), roles=PROVIDER_ROLES),
-        Transition("reject", sources=("submitted",), target="rejected", label=_("驳回"), roles=PROVIDER_ROLES),
-        Transition("revoke", sources=("approved",), target="revoked", label=_("撤销"), roles=PROVIDER_ROLES),
+        # the dataset's provider (or an official over its jurisdiction) decides; never the requester
+        Transition("approve", sources=("submitted",), target="approved", label=_("批准"), roles=PROVIDER_ROLES,
+                   not_by="requester"),
+        Transition("reject", sources=("submitted",), target="rejected", label=_("驳回"), roles=PROVIDER_ROLES,
+                   not_by="requester"),
+        Transition("revoke", sources=("approved",), target="revoked", label=_("撤销"), roles=PROVIDER_ROLES,
+                   not_by="requester"),
     ],
 )
 

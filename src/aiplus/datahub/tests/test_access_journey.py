@@ -94,10 +94,9 @@ def test_access_is_requested_approved_and_revoked_through_the_api(world):
     events = AuditEvent.objects.count()
     refused = requester_api.post(decision, {"decision": "approve", "comment": "自己批准"},
                                  content_type="application/json")
-    # Refused, though as a 400 (the role check of the workflow) rather than a 403: the requester owns the request,
-    # and owning a row gives every action on it, so only "your role cannot approve" stops them.
-    assert refused.status_code == 400, refused.content
-    assert set(refused.json()) == ERROR_KEYS and refused.json()["code"] == "transition_refused"
+    # Refused as who they are (403): nobody decides their own request.
+    assert refused.status_code == 403, refused.content
+    assert set(refused.json()) == ERROR_KEYS and refused.json()["code"] == "permission_denied"
     assert set(refused.json()) == ERROR_KEYS
     request.refresh_from_db()
     assert request.status == "submitted" and not Agreement.objects.exists()
@@ -138,8 +137,8 @@ def test_access_is_requested_approved_and_revoked_through_the_api(world):
     # Nor may the grantee revoke (or otherwise move) the agreement themself.
     self_revoke = requester_api.post(revoke, {"decision": "revoke", "comment": "不用了"},
                                      content_type="application/json")
-    assert self_revoke.status_code == 400 and set(self_revoke.json()) == ERROR_KEYS
-    assert self_revoke.json()["code"] == "transition_refused"
+    assert self_revoke.status_code == 403 and set(self_revoke.json()) == ERROR_KEYS
+    assert self_revoke.json()["code"] == "permission_denied"
     assert AccessRequest.objects.get(pk=request.pk).status == "approved"
     response = provider_api.post(revoke, {"decision": "revoke", "comment": "超范围使用"},
                                  content_type="application/json")
@@ -217,11 +216,8 @@ def test_access_is_requested_and_approved_through_the_pages(world, client):
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "APP BUG: the requester owns the AccessRequest (Scope owner='requester') and core.permissions.restrict_queryset "
-    "gives an owner every action, 'change' included; ACCESS_WORKFLOW's approve transition then only checks that the "
-    "user holds *some* provider/official role, not one for the dataset's provider. So a requester who is also a "
-    "provider of any other organisation approves their own request and gets an agreement."))
+# Separation of duties: the requester owns the request (Scope owner) and may be a provider somewhere; the workflow
+# checks the role against the dataset's provider and refuses the requester outright.
 def test_a_requester_who_is_a_provider_elsewhere_cannot_approve_their_own_request(world):
     dataset = conditional_dataset(world)
     requester = world.user("enterprise_member")
@@ -235,4 +231,12 @@ def test_a_requester_who_is_a_provider_elsewhere_cannot_approve_their_own_reques
     response = api.post(operation("aiplus_datahub_api_decide_access", request_id=asked.json()["id"]),
                         {"decision": "approve"}, content_type="application/json")
     assert response.status_code in (403, 404), response.content
+    assert AccessRequest.objects.get().status == "submitted" and not Agreement.objects.exists()
+
+    # even a provider of the dataset's own organisation does not decide a request they made themselves
+    core_services.assign_role(acting_user=world.admin, user=requester, role="provider",
+                              organisation_id=dataset.provider_id)
+    response = api.post(operation("aiplus_datahub_api_decide_access", request_id=asked.json()["id"]),
+                        {"decision": "approve"}, content_type="application/json")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied", response.content
     assert AccessRequest.objects.get().status == "submitted" and not Agreement.objects.exists()
