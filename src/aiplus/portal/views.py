@@ -45,9 +45,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {
         "packs": regulation.packs(), "coverage": report, "notices": notices, "chart": chart,
         # what the platform does, said from the features whose evidence is complete, never written by hand
-        "working": regulation.implemented_features(_language()),
+        "working": [(MODULE_LABELS.get(module, module), titles)
+                    for module, titles in regulation.implemented_features(_language()).items()],
     })
 
+
+# The platform's modules as the home page names them.
+MODULE_LABELS = {"scenarios": _("应用场景"), "experts": _("专家咨询"), "compute": _("算力"), "datahub": _("数据"),
+                 "portal": _("公众门户")}
 
 # How each coverage level reads (aiplus.regulation.coverage computes the level from evidence).
 LEVEL_LABELS = {"implemented": _("已实现"), "partial": _("部分实现"), "declarative": _("宣示性"),

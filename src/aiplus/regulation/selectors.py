@@ -56,7 +56,11 @@ def coverage(language: str) -> dict[str, Any]:
     return coverage_report(active_packs(), language, url_of)
 
 
-def implemented_features(language: str) -> list[str]:
-    """Titles of the features whose evidence is complete (a page, an API operation and an end-to-end test), for the
-    sentence on the home page that says what the platform does."""
-    return [f.title(language) for f in features() if f.complete]
+def implemented_features(language: str) -> dict[str, list[str]]:
+    """Titles of the features whose evidence is complete (a page, an API operation and an end-to-end test), by
+    module, for the home page's account of what the platform does."""
+    found: dict[str, list[str]] = {}
+    for f in features():
+        if f.complete:
+            found.setdefault(f.module, []).append(f.title(language))
+    return found

@@ -136,7 +136,7 @@ def test_the_home_page_counts_what_the_coverage_report_counts(client):
         assert f'data-pack="{code}" data-implemented="{implemented}"' in html
         assert f"已实现 {implemented} 条" in html
     # the sentence about what the platform does lists the features whose evidence is complete
-    working = html.split('data-testid="working"')[1].split("</p>")[0]
+    working = html.split('data-testid="working"')[1].split("</ul>")[0]
     complete = [f for f in coverage.features() if f.complete]
     assert complete and all(f.title_zh in working for f in complete)
     assert all(f.title_zh not in working for f in coverage.features() if not f.complete)
