@@ -29,11 +29,13 @@ def capacity(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "").strip()
     rows = selectors.capacity_by_centre(request.user, region or None)
     pools = list(selectors.pools(request.user, region or None).order_by("centre__name", "accelerator_model"))
-    chart = {"centres": [r["name"] for r in rows], "used": [r["used"] for r in rows],
-             "available": [r["available"] for r in rows]}
+    chart: dict[str, Any] = {"centres": [r["name"] for r in rows], "used": [r["used"] for r in rows],
+                             "available": [r["available"] for r in rows]}
     totals = {"cards": sum(r["cards"] for r in rows), "used": sum(r["used"] for r in rows)}
     totals["pct"] = round(100 * totals["used"] / totals["cards"], 1) if totals["cards"] else 0.0
     chart["points"] = selectors.map_points(request.user, region or None, rows)
+    chart["labels"] = {"cards": _("卡"), "used": _("使用中"), "available": _("可用"), "longitude": _("经度"),
+                       "latitude": _("纬度")}
     return render(request, "compute/capacity.html", {"rows": rows, "pools": pools, "chart": chart,
                                                      "region": region, "totals": totals})
 

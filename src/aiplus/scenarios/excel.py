@@ -1,4 +1,6 @@
-"""Excel import and export of scenario lists (openpyxl)."""
+"""Excel import and export of scenario lists (openpyxl). Every exported cell goes through
+`aiplus.core.exports.safe_row`, so a title like ``=1+1`` is text, never a formula; the import reads such a cell back
+with `restore_cell`, so export → import gives back what was written."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from aiplus.core import audit
 from aiplus.core.errors import ServiceError
+from aiplus.core.exports import restore_cell, safe_row
 from aiplus.scenarios import services
 
 HEADERS = ["场景名称", "场景领域", "问题描述", "可开放数据", "预算下限（元）", "预算上限（元）", "首购承诺", "截止日期",
@@ -23,11 +26,12 @@ def export_needs(needs: Any) -> bytes:
     ws.title = "场景清单"
     ws.append(HEADERS)
     for n in needs:
-        ws.append([n.title, n.domain, n.problem, n.data_offered, float(n.budget_min_cny), float(n.budget_max_cny),
-                   "是" if n.first_purchase else "否", n.deadline.isoformat() if n.deadline else "",
-                   "；".join(f"{k.name}:{k.target_value.normalize()}:{k.unit}" for k in n.kpis.all()),
-                   n.get_status_display(), n.scenario_list.title if n.scenario_list else "", n.owner.name,
-                   n.jurisdiction.name_zh])
+        ws.append(safe_row([
+            n.title, n.domain, n.problem, n.data_offered, float(n.budget_min_cny), float(n.budget_max_cny),
+            "是" if n.first_purchase else "否", n.deadline.isoformat() if n.deadline else "",
+            "；".join(f"{k.name}:{k.target_value.normalize()}:{k.unit}" for k in n.kpis.all()),
+            n.get_status_display(), n.scenario_list.title if n.scenario_list else "", n.owner.name,
+            n.jurisdiction.name_zh]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -55,7 +59,7 @@ def import_needs(*, acting_user: Any, file: Any, organisation_id: Any, jurisdict
     for number, row in enumerate(rows, start=2):
         if not row or not row[0]:
             continue
-        cells = list(row) + [None] * (len(HEADERS) - len(row))
+        cells = [restore_cell(cell) for cell in row] + [None] * (len(HEADERS) - len(row))
         try:
             created.append(services.create_need(
                 acting_user=acting_user, organisation_id=organisation_id, jurisdiction=jurisdiction,

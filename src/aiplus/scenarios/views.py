@@ -504,4 +504,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tables = [(_("需求（按领域）"), data["needs_by_domain"]), (_("需求（按地区）"), data["needs_by_district"]),
               (_("需求（按状态）"), data["needs_by_status"]), (_("揭榜挂帅（按状态）"), data["calls_by_status"]),
               (_("试点（按状态）"), data["pilots_by_status"])]
-    return render(request, "scenarios/dashboard.html", {"data": data, "tables": tables})
+    labels = {"by_domain": _("按领域"), "by_district": _("按地区"), "by_status": _("按状态"), "needs": _("需求"),
+              "calls": _("揭榜"), "pilots": _("试点")}
+    return render(request, "scenarios/dashboard.html", {"data": data, "tables": tables, "labels": labels})
