@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
@@ -91,6 +92,8 @@ class DrawOut(Schema):
     fields: list[str]
     size: int
     seed: int
+    # The public inputs the seed was derived from (aiplus.experts.draws): anyone can recompute the seed from them.
+    seed_inputs: dict[str, Any]
     conflicted_organisation_ids: list[int]
     candidates: list[dict[str, Any]]
     excluded: list[dict[str, Any]]
@@ -99,6 +102,11 @@ class DrawOut(Schema):
 
 
 class DrawIn(Schema):
+    """What an official asks for. There is no seed: it is derived from the draw's recorded public inputs, and an
+    unknown field (a `seed` included) is refused with 422 naming it rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
     purpose: str = Field(..., max_length=300)
     subject_type: str = Field("", max_length=80)
     subject_id: str = Field("", max_length=64)
@@ -106,15 +114,21 @@ class DrawIn(Schema):
     fields: list[str]
     size: int
     conflicted_organisation_ids: list[int] = []
-    seed: int | None = None
 
 
 class VerifyOut(Schema):
     draw_id: int
-    seed: int
-    recorded: list[int]
-    recomputed: list[int]
-    matches: bool
+    seed: int  # as recorded
+    recomputed_seed: int | None  # from the recorded inputs (None: no inputs recorded, or malformed)
+    seed_matches: bool
+    recorded: list[int]  # the recorded selection
+    recomputed: list[int] | None  # the sample re-run with the recomputed seed
+    selection_matches: bool
+    inputs_match: bool  # the recorded inputs are the draw's own candidates, exclusions, fields, size...
+    inputs_disagreeing: list[str]
+    matches: bool  # all three
+    seed_inputs: dict[str, Any]
+    canonical_json: str  # the exact text hashed with SHA-256
 
 
 class ConsultationOut(Schema):
@@ -222,10 +236,7 @@ def get_draw(request: HttpRequest, draw_id: int) -> Any:
 
 @router.get("/draws/{draw_id}/verify", response=VerifyOut, auth=AUTHENTICATED)
 def verify_draw(request: HttpRequest, draw_id: int) -> dict[str, Any]:
-    draw = selectors.draw(_user(request), draw_id)
-    recomputed = services.redraw(draw)
-    return {"draw_id": draw.pk, "seed": draw.seed, "recorded": draw.selected, "recomputed": recomputed,
-            "matches": recomputed == draw.selected}
+    return services.verify_draw(selectors.draw(_user(request), draw_id))
 
 
 # -- consultations and opinions --------------------------------------------------------------------------------

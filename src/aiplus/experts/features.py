@@ -23,8 +23,9 @@ declare(
            "src/aiplus/experts/tests/test_pages_and_api.py::test_api_round_trip"],
 )
 declare(
-    "experts.draws", title_zh="可复现的专家随机抽取（种子公开、可核验、回避排除）",
-    title_en="Reproducible random expert draws (published seed, verifiable, recusals excluded)",
+    "experts.draws", title_zh="可复现的专家随机抽取（种子由记录的公开输入计算、无人可指定、可核验、回避排除）",
+    title_en="Reproducible random expert draws (seed derived from recorded public inputs, chosen by nobody, "
+             "verifiable, recusals excluded)",
     articles=EXPERTS,
     pages=["experts:draw_create", "experts:draw", "experts:draw_verify"],
     api=["aiplus_experts_api_draw_panel", "aiplus_experts_api_get_draw", "aiplus_experts_api_verify_draw"],

@@ -1,7 +1,8 @@
 """Persistence of the experts module: the expert pool, conflict declarations, random draws and consultations.
 
-Suzhou art. 8 (专家咨询机制). A draw records everything needed to re-run it: the seed, the candidate list it
-sampled from (in the order it was sampled from), the exclusions with their reasons and the selection.
+Suzhou art. 8 (专家咨询机制). A draw records everything needed to re-check it: the public inputs its seed is
+derived from (`seed_inputs`, see aiplus.experts.draws), the seed, the candidate list it sampled from, the
+exclusions with their reasons and the selection. Nobody chooses a seed.
 """
 
 from __future__ import annotations
@@ -92,7 +93,11 @@ class ConflictDeclaration(DomainModel):
 
 
 class Draw(DomainModel):
-    """A seeded random draw of an expert panel (随机抽取), recorded so anyone may re-run it."""
+    """A seeded random draw of an expert panel (随机抽取), recorded so anyone may re-check it.
+
+    `seed` is derived from `seed_inputs` (`draws.derive_seed`), never given by a person; `seed_inputs` is exactly the
+    dict that was hashed (candidates, exclusions, time of the draw and the server's nonce included).
+    """
 
     purpose = models.CharField(_("用途"), max_length=300)
     subject_type = models.CharField(_("事项类型"), max_length=80, blank=True)
@@ -102,6 +107,8 @@ class Draw(DomainModel):
     fields = models.JSONField(_("所需领域"), default=list)
     size = models.PositiveSmallIntegerField(_("抽取人数"))
     seed = models.BigIntegerField(_("随机种子"))
+    # Exactly the dict the seed was derived from (draws.seed_inputs); {} for draws recorded before seeds were derived.
+    seed_inputs = models.JSONField(_("种子输入"), default=dict, blank=True)
     conflicted_organisation_ids = models.JSONField(_("回避单位"), default=list, blank=True)
     # [{"expert_id", "name", "organisation_id", "jurisdiction", "fields"}], sorted by expert_id.
     candidates = models.JSONField(_("候选名单"), default=list, blank=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +27,6 @@ from aiplus.experts.models import (
 from aiplus.regulation.runtime import active_packs
 
 TAXONOMY = "scenario_domains"
-MAX_SEED = 2**draws.SEED_BITS
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
@@ -242,9 +240,12 @@ def draw_panel(
     fields: list[str],
     size: int,
     conflicted_organisation_ids: list[int],
-    seed: int | None = None,
 ) -> Draw:
-    """Draw `size` experts at random from the eligible candidates, recording seed, candidates and exclusions."""
+    """Draw `size` experts at random from the eligible candidates, recording seed, candidates and exclusions.
+
+    Nobody chooses the seed: it is derived from the draw's recorded public inputs (candidates, exclusions, time of
+    the draw and a nonce the server generates now; see aiplus.experts.draws), stored as `seed_inputs`.
+    """
     place = _jurisdiction(jurisdiction)
     if not permissions.can_create_in(acting_user, jurisdiction_id=place.pk):
         raise PermissionDeniedError(_("您不能在该辖区组织专家抽取。"))
@@ -254,8 +255,6 @@ def draw_panel(
         raise ServiceError("invalid_size", _("抽取人数至少为1。"), "size")
     if size > 1000:
         raise ServiceError("invalid_size", _("抽取人数不能超过1000。"), "size")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < MAX_SEED):
-        raise ServiceError("invalid_seed", _("随机种子应为0至2^63-1之间的整数。"), "seed")
     conflicted = sorted({int(i) for i in conflicted_organisation_ids or []})
     known = set(Organisation.objects.filter(pk__in=conflicted).values_list("pk", flat=True))
     missing = [i for i in conflicted if i not in known]
@@ -273,14 +272,21 @@ def draw_panel(
             _("符合条件且无利益冲突的专家只有%(n)s名，少于抽取人数%(size)s。") % {"n": len(result.candidate_ids),
                                                                          "size": size},
             "size")
-    seed = secrets.randbits(draws.SEED_BITS) if seed is None else seed
+    subject_type = (subject_type or "").strip()[:80]
+    subject_id = str(subject_id or "").strip()[:64]
+    inputs = draws.seed_inputs(
+        purpose=purpose, subject_type=subject_type, subject_id=subject_id, jurisdiction=place.code, fields=requested,
+        size=size, candidate_ids=result.candidate_ids, excluded_ids=[e for e, _r in result.excluded],
+        conflicted_organisation_ids=conflicted, drawn_at=timezone.now(), nonce=draws.new_nonce())
+    seed = draws.derive_seed(inputs)
     selected = draws.sample(result.candidate_ids, size, seed)
 
     profiles = {p.pk: p for p in ExpertProfile.objects.select_related("user", "jurisdiction").filter(
         pk__in=[*result.candidate_ids, *(e for e, _r in result.excluded)])}
     draw = Draw(
-        purpose=purpose, subject_type=(subject_type or "").strip()[:80], subject_id=str(subject_id or "").strip()[:64],
-        jurisdiction=place, fields=requested, size=size, seed=seed, conflicted_organisation_ids=conflicted,
+        purpose=purpose, subject_type=subject_type, subject_id=subject_id,
+        jurisdiction=place, fields=requested, size=size, seed=seed, seed_inputs=inputs,
+        conflicted_organisation_ids=conflicted,
         candidates=[{"expert_id": i, "name": str(profiles[i]), "organisation_id": profiles[i].organisation_id,
                      "jurisdiction": profiles[i].jurisdiction.code, "fields": list(profiles[i].fields)}
                     for i in result.candidate_ids],
@@ -297,8 +303,55 @@ def draw_panel(
 
 
 def redraw(draw: Draw) -> list[int]:
-    """Re-run a recorded draw from its seed and candidate list (pure; must equal `draw.selected`)."""
+    """Re-run a recorded draw from its recorded seed and candidate list (pure; must equal `draw.selected`)."""
     return draws.sample(draw.candidate_ids(), draw.size, draw.seed)
+
+
+def _record_disagrees(draw: Draw) -> list[str]:
+    """The recorded inputs that differ from what the draw shows (its own columns); [] when they all agree."""
+    inputs = draw.seed_inputs or {}
+    shown: dict[str, Any] = {
+        "purpose": lambda: draw.purpose, "subject_type": lambda: draw.subject_type,
+        "subject_id": lambda: draw.subject_id, "jurisdiction": lambda: draw.jurisdiction.code,
+        "fields": lambda: list(draw.fields), "size": lambda: draw.size,
+        "candidate_ids": lambda: sorted(draw.candidate_ids()),
+        "excluded_ids": lambda: sorted(int(e["expert_id"]) for e in draw.excluded),
+        "conflicted_organisation_ids": lambda: sorted(int(i) for i in draw.conflicted_organisation_ids),
+    }
+    disagreeing = []
+    for key, value in shown.items():
+        try:
+            if inputs.get(key) != value():
+                disagreeing.append(key)
+        except (KeyError, TypeError, ValueError):  # a column changed into something malformed
+            disagreeing.append(key)
+    return disagreeing
+
+
+def verify_draw(draw: Draw) -> dict[str, Any]:
+    """Re-check a recorded draw: recompute the seed from its recorded inputs and re-run the sample with that seed.
+
+    Also checks that the recorded inputs are the ones the draw shows (its candidates, exclusions, fields, size...).
+    Pure apart from reading the row (and its jurisdiction); writes nothing.
+    """
+    result = draws.verify(draw.seed_inputs, seed=draw.seed, selected=draw.selected)
+    disagreeing = _record_disagrees(draw) if draw.seed_inputs else []
+    inputs_match = bool(draw.seed_inputs) and not disagreeing
+    return {
+        "draw_id": draw.pk,
+        "seed": draw.seed,
+        "recomputed_seed": result.recomputed_seed,
+        "seed_matches": result.seed_matches,
+        "recorded": list(result.recorded_selection),
+        "recomputed": list(result.recomputed_selection) if result.recomputed_selection is not None else None,
+        "selection_matches": result.selection_matches,
+        "inputs_match": inputs_match,
+        "inputs_disagreeing": disagreeing,
+        "has_inputs": bool(draw.seed_inputs),
+        "matches": result.seed_matches and result.selection_matches and inputs_match,
+        "seed_inputs": draw.seed_inputs,
+        "canonical_json": draws.canonical_json(draw.seed_inputs) if draw.seed_inputs else "",
+    }
 
 
 def _notify_panel(consultation: Consultation, users: list[User]) -> None:

@@ -17,7 +17,7 @@ from aiplus.core import permissions
 from aiplus.core import selectors as core_selectors
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import User
-from aiplus.experts import selectors, services
+from aiplus.experts import draws, selectors, services
 from aiplus.experts.forms import (
     ConflictForm,
     ConsultationForm,
@@ -176,9 +176,9 @@ def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> Htt
     names = {c["expert_id"]: c["name"] for c in draw.candidates}
     verification = None
     if verify:
-        recomputed = services.redraw(draw)
-        verification = {"recomputed": [(i, names.get(i, i)) for i in recomputed],
-                        "matches": recomputed == draw.selected}
+        verification = services.verify_draw(draw)
+        recomputed = verification["recomputed"]
+        verification["recomputed_named"] = [(i, names.get(i, i)) for i in recomputed or []]
     form = ConsultationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -192,6 +192,7 @@ def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> Htt
         status = 400
     return render(request, "experts/draw.html", {
         "draw": draw, "selected": [(i, names.get(i, i)) for i in draw.selected], "verification": verification,
+        "canonical_inputs": draws.canonical_json(draw.seed_inputs) if draw.seed_inputs else "",
         "field_names": _field_names(), "form": form, "can_ask": permissions.can(request.user, "change", draw),
         "consultations": draw.consultations.order_by("-created_at"),
     }, status=status)

@@ -547,8 +547,11 @@ def _conflicted(call: OpenCall) -> list[int]:
 
 
 @transaction.atomic
-def draw_reviewers(*, acting_user: User, call_id: int, seed: int | None = None) -> OpenCall:
-    """Draw the review panel from the expert pool; the applicants' and owners' organisations are conflicted."""
+def draw_reviewers(*, acting_user: User, call_id: int) -> OpenCall:
+    """Draw the review panel from the expert pool; the applicants' and owners' organisations are conflicted.
+
+    Nobody chooses the seed: the experts service derives it from the draw's recorded public inputs.
+    """
     from aiplus.experts import services as experts
 
     call = _get(OpenCall, acting_user, call_id, "change")
@@ -563,7 +566,7 @@ def draw_reviewers(*, acting_user: User, call_id: int, seed: int | None = None) 
     draw = experts.draw_panel(acting_user=acting_user, purpose="scenarios.open_call",
                               subject_type="scenarios.opencall", subject_id=str(call.pk),
                               jurisdiction=call.jurisdiction.code, fields=fields, size=call.reviewers,
-                              conflicted_organisation_ids=_conflicted(call), seed=seed)
+                              conflicted_organisation_ids=_conflicted(call))
     call.draw_id = draw.pk
     call.save(update_fields=["draw_id", "updated_at"])
     audit.record(actor=acting_user, action="scenarios.reviewers_drawn", instance=call, before=before)

@@ -1,8 +1,13 @@
-"""Property tests: a draw is reproducible from its recorded seed and never includes a conflicted expert."""
+"""Property tests: a draw's seed is derived from its recorded inputs (same inputs, same seed and panel; any change,
+another seed), the draw is reproducible, and it never includes a conflicted expert."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import random
+import re
 from typing import Any
 
 import pytest
@@ -69,6 +74,83 @@ def test_draw_is_reproducible_and_never_includes_a_conflicted_expert(pool, confl
     assert not any(_conflicted_with(by_id[i], conflicted) for i in selected)
 
 
+texts = st.text(max_size=30)
+ids = st.lists(st.integers(1, 10**9), max_size=20, unique=True)
+
+
+@st.composite
+def recorded_inputs(draw: Any) -> dict[str, object]:
+    candidates = draw(st.lists(st.integers(1, 10**6), min_size=1, max_size=30, unique=True))
+    return draws.seed_inputs(
+        purpose=draw(texts), subject_type=draw(texts), subject_id=draw(texts),
+        jurisdiction=draw(st.sampled_from(["suzhou", "shenzhen", "cn", "广东"])),
+        fields=draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True)),
+        size=draw(st.integers(0, len(candidates))),
+        candidate_ids=draw(st.permutations(candidates)), excluded_ids=draw(ids), conflicted_organisation_ids=draw(ids),
+        drawn_at=draw(st.datetimes(timezones=st.just(dt.UTC))),
+        nonce=draw(st.binary(min_size=16, max_size=16)).hex(),
+    )
+
+
+def _changed(value: object, data: Any) -> object:
+    """Another value of the same kind as `value` (a recorded input after someone changed it)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + data.draw(st.integers(1, 1000))
+    if isinstance(value, str):
+        return data.draw(st.text(max_size=40).filter(lambda v: v != value))
+    assert isinstance(value, list)
+    if value and data.draw(st.booleans()):
+        index = data.draw(st.integers(0, len(value) - 1))
+        return value[:index] + value[index + 1:]  # one left out
+    extra = data.draw(st.integers(1, 10**9) if not value or isinstance(value[0], int) else st.sampled_from(CODES))
+    return [*value, extra] if extra not in value else [*value, extra, extra]  # one added
+
+
+@given(inputs=recorded_inputs(), data=st.data())
+def test_same_inputs_give_the_same_seed_and_panel_and_any_change_another_seed(inputs, data):
+    seed = draws.derive_seed(inputs)
+    assert 0 <= seed < 2**draws.SEED_BITS
+    same = json.loads(json.dumps(inputs))  # the row's JSON, read back: the same inputs
+    assert draws.derive_seed(dict(reversed(list(same.items())))) == seed  # key order does not matter
+    candidates, size = inputs["candidate_ids"], inputs["size"]
+    panel = draws.sample(candidates, size, seed)
+    assert draws.sample(list(reversed(candidates)), size, draws.derive_seed(same)) == panel
+    checked = draws.verify(same, seed=seed, selected=panel)
+    assert checked.seed_matches and checked.selection_matches
+    # The builder sorts the id lists: the order in which ids come in is not an input.
+    rebuilt = draws.seed_inputs(**{**inputs, "candidate_ids": reversed(candidates),
+                                   "excluded_ids": reversed(inputs["excluded_ids"])})
+    assert draws.derive_seed(rebuilt) == seed
+
+    key = data.draw(st.sampled_from(draws.INPUT_KEYS))
+    tampered = {**inputs, key: _changed(inputs[key], data)}
+    assert draws.derive_seed(tampered) != seed
+    assert not draws.verify(tampered, seed=seed, selected=panel).seed_matches
+
+
+def test_the_seed_is_the_first_63_bits_of_sha256_of_the_canonical_json():
+    inputs = draws.seed_inputs(purpose="评审", subject_type="t", subject_id="1", jurisdiction="suzhou",
+                               fields=["industry"], size=2, candidate_ids=[3, 1, 2], excluded_ids=[9],
+                               conflicted_organisation_ids=[5, 4, 5], drawn_at="2026-11-23T10:00:00+00:00",
+                               nonce="00" * 16)
+    text = draws.canonical_json(inputs)
+    assert text == ('{"candidate_ids":[1,2,3],"conflicted_organisation_ids":[4,5],"drawn_at":"2026-11-23T10:00:00'
+                    '+00:00","excluded_ids":[9],"fields":["industry"],"jurisdiction":"suzhou","nonce":"'
+                    + "0" * 32 + '","purpose":"评审","size":2,"subject_id":"1","subject_type":"t"}')
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    assert draws.derive_seed(inputs) == int.from_bytes(digest, "big") >> (256 - 63)
+    assert re.fullmatch(r"[0-9a-f]{32}", draws.new_nonce()) and draws.new_nonce() != draws.new_nonce()
+
+
+def test_verify_never_raises_on_malformed_inputs():
+    for inputs in (None, {}, {"nonce": "x"}, {k: None for k in draws.INPUT_KEYS},
+                   {**{k: "" for k in draws.INPUT_KEYS}, "candidate_ids": ["a"], "size": 1}):
+        checked = draws.verify(inputs, seed=1, selected=[1])
+        assert not checked.selection_matches
+
+
 def test_fields_match_parent_and_child_but_not_siblings():
     assert draws.fields_match(["industry.manufacturing"], ["industry"], PARENTS)
     assert draws.fields_match(["industry"], ["industry.agriculture"], PARENTS)
@@ -99,13 +181,14 @@ def test_recorded_draws_replay_and_exclude_conflicts(world, make_expert, data):
                 core_services.assign_role(acting_user=world.admin, user=expert.user, role="enterprise_member",
                                           organisation_id=orgs[2].pk)
     conflicted = data.draw(st.lists(st.sampled_from([o.pk for o in orgs]), unique=True))
-    seed = data.draw(st.none() | st.integers(0, 2**63 - 1))
     draw = services.draw_panel(acting_user=world.user("official"), purpose="评审", subject_type="t", subject_id="1",
                                jurisdiction="suzhou", fields=["industry.manufacturing"], size=1,
-                               conflicted_organisation_ids=conflicted, seed=seed)
+                               conflicted_organisation_ids=conflicted)
     assert services.redraw(draw) == draw.selected
-    if seed is not None:
-        assert draw.seed == seed
+    assert draw.seed == draws.derive_seed(draw.seed_inputs)
+    assert draw.seed_inputs["candidate_ids"] == draw.candidate_ids()
+    assert draw.seed_inputs["conflicted_organisation_ids"] == sorted(conflicted)
+    assert services.verify_draw(draw)["matches"] is True
     for expert in ExpertProfile.objects.filter(pk__in=draw.selected).prefetch_related("conflicts"):
         assert expert.organisation_id not in conflicted
         assert not {c.organisation_id for c in expert.conflicts.all()} & set(conflicted)

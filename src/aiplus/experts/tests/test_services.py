@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import random
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +14,7 @@ from django.utils import timezone
 
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent
-from aiplus.experts import selectors, services
+from aiplus.experts import draws, selectors, services
 from aiplus.experts.models import ConflictDeclaration, Consultation, Draw, DrawMember, ExpertProfile, Opinion
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +140,7 @@ def test_draw_excludes_conflicts_with_reasons_and_is_reproducible(world, make_ex
     services.update_expert(acting_user=unavailable.user, expert_id=unavailable.pk, available=False)
 
     before = AuditEvent.objects.count()
-    draw = _draw(world, size=4, conflicted_organisation_ids=[applicant.pk], seed=12345)
+    draw = _draw(world, size=4, conflicted_organisation_ids=[applicant.pk])
     assert AuditEvent.objects.count() == before + 1
     assert AuditEvent.objects.latest("id").action == "experts.panel_drawn"
 
@@ -156,12 +160,59 @@ def test_draw_excludes_conflicts_with_reasons_and_is_reproducible(world, make_ex
     assert not selectors.is_drawn(draw.pk, same_org.user)
 
 
-def test_draw_without_seed_records_a_63_bit_seed(world, make_expert):
+def test_the_seed_is_derived_from_the_recorded_public_inputs(world, make_expert):
+    experts = [make_expert() for _ in range(3)]
+    conflicted = make_expert(organisation=world.orgs["suzhou:enterprise"])
+    before = timezone.now()
+    draw = _draw(world, size=2, conflicted_organisation_ids=[world.orgs["suzhou:enterprise"].pk])
+    inputs = draw.seed_inputs
+    assert tuple(sorted(inputs)) == tuple(sorted(draws.INPUT_KEYS))
+    assert inputs == {
+        "purpose": "场景揭榜评审", "subject_type": "scenarios.application", "subject_id": "17",
+        "jurisdiction": "suzhou", "fields": ["industry.manufacturing"], "size": 2,
+        "candidate_ids": sorted(e.pk for e in experts), "excluded_ids": [conflicted.pk],
+        "conflicted_organisation_ids": [world.orgs["suzhou:enterprise"].pk],
+        "drawn_at": inputs["drawn_at"], "nonce": inputs["nonce"],
+    }
+    assert re.fullmatch(r"[0-9a-f]{32}", inputs["nonce"])  # 128 bits from `secrets`
+    assert before <= dt.datetime.fromisoformat(inputs["drawn_at"]) <= timezone.now()
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert draw.seed == int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:8], "big") >> 1
+    assert 0 <= draw.seed < 2**63
+    assert draw.selected == random.Random(draw.seed).sample(sorted(inputs["candidate_ids"]), 2)
+    assert services.redraw(draw) == draw.selected
+    assert services.verify_draw(draw)["matches"] is True
+
+
+def test_nobody_can_pass_a_seed(world, make_expert):
+    from aiplus.scenarios import services as scenario_services
+
     for _ in range(3):
         make_expert()
-    draw = _draw(world, size=2)
-    assert 0 <= draw.seed < 2**63
-    assert services.redraw(draw) == draw.selected
+    counts = _counts()
+    with pytest.raises(TypeError):
+        _draw(world, size=2, seed=7)
+    with pytest.raises(TypeError):
+        scenario_services.draw_reviewers(acting_user=world.user("official"), call_id=1, seed=7)  # type: ignore[call-arg]
+    assert _counts() == counts
+
+
+def test_same_recorded_inputs_give_the_same_seed_and_panel(world, make_expert, monkeypatch):
+    """Nothing but the recorded inputs decides a panel: with the nonce and the clock fixed, a draw repeats."""
+    for _ in range(6):
+        make_expert()
+    monkeypatch.setattr(draws, "new_nonce", lambda: "0123456789abcdef0123456789abcdef")
+    fixed = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(services.timezone, "now", lambda: fixed)
+    first, second = _draw(world, size=3), _draw(world, size=3)
+    assert first.pk != second.pk and first.seed_inputs == second.seed_inputs
+    assert first.seed_inputs["nonce"] == "0123456789abcdef0123456789abcdef"
+    assert first.seed_inputs["drawn_at"] == "2026-11-23T10:00:00+00:00"
+    assert (first.seed, first.selected) == (second.seed, second.selected)
+    # Another server nonce (or any other recorded input) gives another seed.
+    monkeypatch.setattr(draws, "new_nonce", lambda: "f" * 32)
+    assert _draw(world, size=3).seed != first.seed
+    assert _draw(world, size=3, purpose="另一用途").seed != first.seed
 
 
 @pytest.mark.parametrize(("changes", "field"), [
@@ -170,7 +221,6 @@ def test_draw_without_seed_records_a_63_bit_seed(world, make_expert):
     ({"fields": ["industry.unknown"]}, "fields"),
     ({"fields": []}, "fields"),
     ({"purpose": " "}, "purpose"),
-    ({"seed": -1}, "seed"),
     ({"jurisdiction": "atlantis"}, "jurisdiction"),
     ({"conflicted_organisation_ids": [999999]}, "conflicted_organisation_ids"),
 ])
@@ -216,7 +266,7 @@ def test_draws_are_isolated_by_jurisdiction(world, make_expert):
 
 def test_consultation_and_opinions(world, make_expert):
     pool = [make_expert() for _ in range(4)]
-    draw = _draw(world, size=2, seed=7)
+    draw = _draw(world, size=2)
     before = AuditEvent.objects.count()
     deadline = timezone.localdate() + dt.timedelta(days=10)
     consultation = services.ask_panel(acting_user=world.user("official"), title="算力券评审口径",

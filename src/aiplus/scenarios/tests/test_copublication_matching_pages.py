@@ -423,7 +423,7 @@ def test_notice_and_objection_deadlines_count_official_working_days(call_world, 
     world, _need, call, _pool, _suppliers = call_world
     official = world.user("official")
     services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
-    call = services.draw_reviewers(acting_user=official, call_id=call.pk, seed=7)
+    call = services.draw_reviewers(acting_user=official, call_id=call.pk)
     score_all(call, drawn_users(call.draw_id))
     monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 9, 30))  # the day before National Day
     call = services.start_notice(acting_user=official, call_id=call.pk)

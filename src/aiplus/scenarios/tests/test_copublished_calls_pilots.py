@@ -25,7 +25,7 @@ def _official(world, place):
 def _pilot(world, need, call, drawn_pool):
     official = world.user("official")
     services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
-    call = services.draw_reviewers(acting_user=official, call_id=call.pk, seed=42)
+    call = services.draw_reviewers(acting_user=official, call_id=call.pk)
     from aiplus.experts.selectors import drawn_users
 
     score_all(call, drawn_users(call.draw_id))
