@@ -1,4 +1,5 @@
-# aiplus: `make run` serves the platform on the embedded SQLite database with demo data and a background worker;
+# aiplus: `make run` serves the platform on the embedded SQLite database with demo data and a background worker
+# (production-grade server, DEBUG off; `make dev`: Django's autoreloading server, DEBUG on);
 # `make test` runs every check and the whole suite (again on PostgreSQL when DATABASE_URL points at one).
 SHELL := /bin/bash
 .ONESHELL:
@@ -12,7 +13,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run test lint test-sqlite test-postgres bench messages clean
+.PHONY: install browser prepare run dev test lint test-sqlite test-postgres bench messages clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -28,11 +29,20 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-run: install
+# The database, reference data and demo data both servers need (the secret key, data/secret_key, is made on first use).
+prepare: install
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) sync_reference
 	@$(MANAGE) seed_demo --seed 2026
-	@AIPLUS_DEMO=1 HOST=$(HOST) PORT=$(PORT) UV="$(UV)" bash scripts/run.sh
+
+# Served as in production: gunicorn, DEBUG off, static files collected into staticfiles/ and served by WhiteNoise.
+run: prepare
+	@$(MANAGE) collectstatic --noinput -v 0
+	@AIPLUS_DEMO=1 MODE=run HOST=$(HOST) PORT=$(PORT) UV="$(UV)" bash scripts/run.sh
+
+# Django's autoreloading development server with DEBUG on, and the worker.
+dev: prepare
+	@AIPLUS_DEBUG=1 AIPLUS_DEMO=1 MODE=dev HOST=$(HOST) PORT=$(PORT) UV="$(UV)" bash scripts/run.sh
 
 lint: install
 	$(UV) run --frozen ruff check src tests bench

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,37 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Officials and auditors must set up TOTP before reaching a page in production; the suite's officials are
+    # signed in with force_login or a password and test what they may do, not the second factor, which the tests
+    # of aiplus.portal.tests.test_signin turn back on.
+    settings.AIPLUS_REQUIRE_2FA = False
+    # `make run` serves the static files collected into STATIC_ROOT under content-hashed names; the suite does not
+    # run collectstatic, so its pages name the files as they are and WhiteNoise finds them in the apps (as under
+    # `make dev`). tests/test_serving.py collects them with the production storage once.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_flush_may_empty_the_audit_log() -> Iterator[None]:
+    """After each transactional test (`transaction=True`, `live_server`) Django empties the database with `flush`;
+    the database refuses to empty the audit table anywhere else (core migration 0009 says why and how)."""
+    from django.test import TransactionTestCase
+
+    from aiplus.core.testing import audit_purge_allowed
+
+    original = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self: Any) -> None:
+        with ExitStack() as stack:
+            for alias in self._databases_names(include_mirrors=False):
+                stack.enter_context(audit_purge_allowed(alias))
+            original(self)
+
+    TransactionTestCase._fixture_teardown = fixture_teardown  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
 
 
 @dataclass

@@ -4,7 +4,10 @@ Everything an operator changes comes from the environment (12-factor), so the sa
 embedded SQLite default and in production on PostgreSQL behind a load balancer:
 
 - DATABASE_URL     database (default: SQLite file in the project's data/ folder)
-- AIPLUS_SECRET_KEY, AIPLUS_DEBUG, AIPLUS_ALLOWED_HOSTS
+- AIPLUS_SECRET_KEY (default: a strong key generated on first use, kept in data/secret_key), AIPLUS_DEBUG (off
+  unless "1"), AIPLUS_ALLOWED_HOSTS
+- AIPLUS_BEHIND_TLS_PROXY "1" behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-Proto, HTTPS-only
+  cookies, HSTS, redirect to HTTPS (AIPLUS_HSTS_SECONDS, AIPLUS_HSTS_INCLUDE_SUBDOMAINS)
 - AIPLUS_PACKS     comma-separated active packs (default: national,suzhou,guangdong,gba)
 - AIPLUS_PACKS_DIR where the packs live (default: the repository's packs/)
 - AIPLUS_DEMO      "1" labels the site as a demo (set by `make run`)
@@ -16,6 +19,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent  # src/aiplus
@@ -28,15 +33,64 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_flag("AIPLUS_DEBUG", default=True)
-SECRET_KEY = os.environ.get("AIPLUS_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-if not DEBUG:
-    # Production refuses to start on the development key, and keeps cookies on HTTPS only.
-    if SECRET_KEY.startswith("dev-only"):
-        raise RuntimeError("set AIPLUS_SECRET_KEY when AIPLUS_DEBUG is off")
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# Production by default: DEBUG shows settings, URL patterns and tracebacks, so only `make dev` (AIPLUS_DEBUG=1) has it.
+DEBUG = _env_flag("AIPLUS_DEBUG")
+
+
+def _weak_secret_key(key: str) -> bool:
+    # Django's own test (check security.W009) and the development default of earlier versions.
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith(("django-insecure", "dev-only"))
+
+
+def _generated_secret_key(path: Path) -> str:
+    """The key in `path`, made the first time any process needs it: 86 random URL-safe characters, mode 0600.
+    Written to a private temporary file and linked into place, so that two processes starting together (the web
+    server and the worker) both end up with the one that got there first."""
+    if not path.exists():
+        import secrets
+
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(64) + "\n")
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+            finally:
+                temporary.unlink()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"cannot create the secret key file {path} ({error}): set AIPLUS_SECRET_KEY") from error
+    key = path.read_text().strip()
+    if _weak_secret_key(key):
+        raise ImproperlyConfigured(f"the secret key in {path} is too weak: delete the file to have a new one made")
+    return key
+
+
+SECRET_KEY = os.environ.get("AIPLUS_SECRET_KEY", "")
+if not SECRET_KEY:
+    SECRET_KEY = _generated_secret_key(DATA_DIR / "secret_key")
+elif not DEBUG and _weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "AIPLUS_SECRET_KEY is too weak (fewer than 50 characters, fewer than 5 different ones, or a development "
+        "default): set a long random one, or unset it to use the generated data/secret_key")
+
+# Plain http://127.0.0.1 works out of the box. An operator who puts the platform behind a reverse proxy that
+# terminates HTTPS sets AIPLUS_BEHIND_TLS_PROXY=1: only then is the proxy's X-Forwarded-Proto believed (a client
+# could send it itself otherwise), cookies are sent over HTTPS only, plain HTTP is redirected, and browsers are told
+# to use HTTPS from then on (HSTS; a year by default). The proxy must set X-Forwarded-Proto and drop a client's own.
+if _env_flag("AIPLUS_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("AIPLUS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("AIPLUS_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Joining the browsers' HSTS preload list is an operator's decision for the whole domain, made outside the platform
+# (and hard to undo), so SECURE_HSTS_PRELOAD stays off and its deployment check is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 ALLOWED_HOSTS = os.environ.get("AIPLUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -51,6 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # the API docs page then uses ninja's bundled Swagger UI (static files, no inline script), not a CDN
     "aiplus.core",
     "aiplus.regulation",
     "aiplus.experts",
@@ -62,12 +117,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that reads a session
     "aiplus.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "aiplus.portal.middleware.TwoFactorRequiredMiddleware",  # officials and auditors: TOTP set up first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,8 +176,26 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (aiplus.core.signin): after MAX_FAILURES failed sign-ins for one username, or
+# MAX_FAILURES_PER_IP from one address, within WINDOW_SECONDS, further attempts are refused until the window has
+# passed. Counters live in the database, so every web process shares them. Behind N reverse proxies, set
+# AIPLUS_TRUSTED_PROXY_COUNT=N so that the client address is read from X-Forwarded-For (the N-th from the right).
+AIPLUS_SIGNIN_MAX_FAILURES = int(os.environ.get("AIPLUS_SIGNIN_MAX_FAILURES", "5"))
+AIPLUS_SIGNIN_MAX_FAILURES_PER_IP = int(os.environ.get("AIPLUS_SIGNIN_MAX_FAILURES_PER_IP", "20"))
+AIPLUS_SIGNIN_WINDOW_SECONDS = int(os.environ.get("AIPLUS_SIGNIN_WINDOW_SECONDS", str(15 * 60)))
+AIPLUS_TRUSTED_PROXY_COUNT = int(os.environ.get("AIPLUS_TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor sign-in (TOTP, aiplus.core.totp): holders of these roles must set up an authenticator before they
+# reach any page. On by default; off by default for the demo (AIPLUS_DEMO=1), and AIPLUS_REQUIRE_2FA=0/1 decides
+# either way. Users who have set one up are always asked for a code, required or not.
+AIPLUS_REQUIRE_2FA = _env_flag("AIPLUS_REQUIRE_2FA", default=not _env_flag("AIPLUS_DEMO"))
+AIPLUS_REQUIRE_2FA_ROLES = {"official", "auditor"}
+AIPLUS_TOTP_ISSUER = os.environ.get("AIPLUS_TOTP_ISSUER", "aiplus")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -129,7 +205,27 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# `make run` collects the static files here (gitignored) and WhiteNoise serves them from the web server itself:
+# compressed, with content-hashed names cached for a year. With DEBUG on (`make dev`) they come from the apps.
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Content security policy (django.middleware.csp): scripts and styles only from the platform's own static files,
+# never inline (templates pass data to scripts with json_script or data- attributes; CONTRIBUTING.md), nothing
+# embeds the platform in a frame, and forms post only to it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 TASKS = {
     "default": {

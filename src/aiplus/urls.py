@@ -13,3 +13,9 @@ urlpatterns = [
     path("data/", include("aiplus.datahub.urls")),
     path("", include("aiplus.portal.urls")),
 ]
+
+# Error pages in the visitor's language (templates 403.html, 404.html, 500.html), JSON under /api/.
+handler400 = "aiplus.portal.errors.bad_request"
+handler403 = "aiplus.portal.errors.permission_denied"
+handler404 = "aiplus.portal.errors.page_not_found"
+handler500 = "aiplus.portal.errors.server_error"

@@ -1,11 +1,15 @@
-"""One error format everywhere: {"code", "message", "field"}, the message in the request's language."""
+"""One error format everywhere: {"code", "message", "field"}, the message in the request's language; a fault of
+ours is {"code": "server_error"} with no traceback. Paths under /api/ that match no operation get the same format
+from aiplus.portal.errors (the project's handler404/500)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core import signals
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -56,3 +60,15 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return reply(request, exc.status_code, "http_error", str(exc), None)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Anything else is a fault of ours: the client gets the one format, never a traceback (ninja's own handler
+        # would send one as text with DEBUG on, and leave the rest to Django's HTML page). The traceback goes to the
+        # django.request log as Django logs an unhandled exception, and got_request_exception is sent as Django
+        # sends it (the test client re-raises the exception from it).
+        signals.got_request_exception.send(sender=None, request=request)
+        response = reply(request, 500, "server_error", _("服务器内部错误，已记录。请稍后再试。"), None)
+        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request,
+                     exception=exc)
+        return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -34,6 +35,16 @@ def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise from_validation_error(error) from error
+
+
+def validate_password(password: str, user: User | None = None) -> None:
+    """The platform's password rules (settings.AUTH_PASSWORD_VALIDATORS: not like the user's name or e-mail, at least
+    10 characters, not a common password, not only digits), every problem in one ServiceError naming `password`."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        codes = [e.code for e in error.error_list if e.code]
+        raise ServiceError(codes[0] if codes else "invalid_password", " ".join(error.messages), "password") from None
 
 
 def _jurisdiction(code_or_id: str | int, field: str = "jurisdiction") -> Jurisdiction:
@@ -171,6 +182,7 @@ def create_user(*, acting_user: Any, username: str, password: str, display_name:
         raise PermissionDeniedError()
     user = User(username=username, display_name=display_name, email=email, language=language,
                 is_superuser=is_superuser, is_staff=is_superuser, is_demo=is_demo)
+    validate_password(password, user)
     user.set_password(password)
     _full_clean(user, exclude=["password"])
     user.save()

@@ -1,8 +1,13 @@
-"""Helpers the page tests of every app share: reading one marked section of a page and spotting Chinese in it."""
+"""Helpers the tests of every app share: reading one marked section of a page, spotting Chinese in it, and letting
+the test runner empty the audit table between transactional tests."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connections
 
 # CJK characters and full-width punctuation: none may appear in English text the UI writes.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -13,3 +18,29 @@ def section(html: str, testid: str) -> str:
     match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
     assert match, f"no {testid} in the page"
     return match.group(2)
+
+
+@contextmanager
+def audit_purge_allowed(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Let the test runner's flush empty the audit table on this connection while the block runs (root conftest.py;
+    why, in core migration 0009). Nothing else may use it.
+
+    PostgreSQL: sets `aiplus.allow_audit_purge` for the session, which the TRUNCATE trigger honours only in a test
+    database (`test_…`). SQLite: turns on the answer of `aiplus_audit_purge_allowed()` for this connection.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('aiplus.allow_audit_purge', 'on', false)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('aiplus.allow_audit_purge', 'off', false)")
+    else:
+        # The flag `aiplus.core.apps.register_sqlite_functions` reads.
+        setattr(connection, "aiplus_audit_purge_allowed", True)  # noqa: B010
+        try:
+            yield
+        finally:
+            setattr(connection, "aiplus_audit_purge_allowed", False)  # noqa: B010

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,9 @@ from django.db import transaction
 from aiplus.core import credit_code, services
 from aiplus.core.models import Jurisdiction, Organisation, User
 
+# The shared password of the demo's accounts without administrative rights (officials, members, experts…). The
+# superuser `admin` gets a random password instead, generated when the demo is seeded and returned once (seed_demo
+# prints it); only its hash is stored.
 DEMO_PASSWORD = "aiplus-demo-2026"
 
 # (prefix, suffix) pairs that read like real Chinese company names; combined at random with the seed.
@@ -91,7 +95,8 @@ def demo_exists() -> bool:
 @transaction.atomic
 def seed(seed: int = 2026) -> dict[str, Any]:
     rng = random.Random(seed)
-    admin = services.create_user(acting_user=None, username="admin", password=DEMO_PASSWORD,
+    admin_password = secrets.token_urlsafe(12)  # not from `rng`: the same seed must not give the same password
+    admin = services.create_user(acting_user=None, username="admin", password=admin_password,
                                  display_name="平台管理员", is_superuser=True, is_demo=True)
     places = {j.code: j for j in Jurisdiction.objects.all()}
     organisations: list[Organisation] = []
@@ -156,4 +161,4 @@ def seed(seed: int = 2026) -> dict[str, Any]:
     context = DemoContext(rng=rng, admin=admin, people={u.username: u for u in people}, organisations=by_kind)
     _seed_apps(context)
     return {"organisations": len(organisations), "users": User.objects.filter(is_demo=True).count(),
-            "password": DEMO_PASSWORD, "created": context.created}
+            "password": DEMO_PASSWORD, "admin_password": admin_password, "created": context.created}

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import signin
 from aiplus.core.models import ChainLayer, OrganisationKind
 from aiplus.portal.templatetags.localized import localized_value
 
@@ -27,3 +31,34 @@ class AuditFilterForm(forms.Form):
     request_id = forms.CharField(label=_("请求编号"), required=False)
     since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, throttled (aiplus.core.signin): while a lock is in force for the username or the
+    address, no password is checked and the form says until when; every other failure is counted."""
+
+    throttled = False
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        ip = signin.client_ip(self.request)
+        lock = signin.lock(username, ip)
+        if lock is not None:
+            self.throttled = True
+            raise forms.ValidationError(lock.message, code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if not (username and self.cleaned_data.get("password")):
+                raise
+            started = signin.record_failure(username, ip, reason=getattr(error, "code", None) or "password")
+            if started is None:
+                raise
+            self.throttled = True
+            raise forms.ValidationError(f"{error.messages[0]} {started.message}", code="throttled") from error
+
+
+class TotpCodeForm(forms.Form):
+    code = forms.CharField(label=_("验证码"), max_length=10, strip=True,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                         "pattern": "[0-9 ]*", "autofocus": True}))

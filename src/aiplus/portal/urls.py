@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from aiplus.portal import views
+from aiplus.portal import account, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("login/", account.SignInView.as_view(), name="login"),
+    path("login/code/", account.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("coverage/", views.coverage, name="coverage"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("notifications/", views.notifications, name="notifications"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path("account/two-factor/", account.two_factor, name="two_factor"),
     path("jobs/self-check/", views.start_self_check, name="start_self_check"),
     path("jobs/<int:job_id>/", views.job, name="job"),
 ]

@@ -4,6 +4,7 @@ from aiplus.core.models.jobs import JobProgress
 from aiplus.core.models.jurisdictions import Jurisdiction, JurisdictionLevel
 from aiplus.core.models.notifications import Notification
 from aiplus.core.models.organisations import ChainLayer, Organisation, OrganisationKind
+from aiplus.core.models.signin import SignInFailure, TotpDevice
 from aiplus.core.models.users import ApiToken, ObjectPermission, Role, RoleAssignment, User
 from aiplus.core.models.workflow import TimerStatus, TransitionRecord, WorkflowTimer
 
@@ -23,7 +24,9 @@ __all__ = [
     "OrganisationKind",
     "Role",
     "RoleAssignment",
+    "SignInFailure",
     "TimerStatus",
+    "TotpDevice",
     "TransitionRecord",
     "User",
     "WorkflowTimer",

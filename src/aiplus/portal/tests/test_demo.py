@@ -65,3 +65,35 @@ def test_demo_pages_show_the_demo_content_to_the_suzhou_official(seeded):
         response = client.get(path)
         assert response.status_code == 200, path
         assert shown in response.content.decode(), path
+
+
+def test_the_superuser_gets_a_random_password_printed_once_and_stored_only_as_a_hash(reference):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from aiplus.core.models import AuditEvent, User
+    from aiplus.core.reference import sync_departments
+    from aiplus.portal import demo
+    from aiplus.regulation.runtime import active_packs
+
+    sync_departments(packset=active_packs())
+    first, second = io.StringIO(), io.StringIO()
+    call_command("seed_demo", "--seed", "2026", stdout=first)
+    call_command("seed_demo", "--seed", "2026", stdout=second)
+    printed = [line.rsplit(": ", 1)[1] for line in first.getvalue().splitlines() if "superuser admin" in line]
+    assert len(printed) == 1
+    password = printed[0]
+    assert password != demo.DEMO_PASSWORD and len(password) >= 16
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(password)
+    assert not admin.check_password(demo.DEMO_PASSWORD)
+    assert password not in admin.password
+    assert first.getvalue().count(password) == 1
+    assert password not in second.getvalue() and "already present" in second.getvalue()
+    # the roles without administrative rights keep the shared demo password
+    assert User.objects.get(username="official-suzhou").check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="expert-1").check_password(demo.DEMO_PASSWORD)
+    logged = json.dumps(list(AuditEvent.objects.values("before", "after", "message")), default=str)
+    assert password not in logged
