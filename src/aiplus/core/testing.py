@@ -1,13 +1,16 @@
-"""Helpers the tests of every app share: reading one marked section of a page, spotting Chinese in it, and letting
-the test runner empty the audit table between transactional tests."""
+"""Helpers the tests of every app share: reading one marked section of a page, spotting Chinese in it, calling the
+API as a script would (by operation id, with a bearer token), and letting the test runner empty the audit table
+between transactional tests."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
 
 # CJK characters and full-width punctuation: none may appear in English text the UI writes.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -18,6 +21,25 @@ def section(html: str, testid: str) -> str:
     match = re.search(rf'<(\w+)[^>]*data-testid="{testid}"[^>]*>(.*?)</\1>', html, re.S)
     assert match, f"no {testid} in the page"
     return match.group(2)
+
+
+# The keys of every API error: {"code", "message", "field"}.
+ERROR_KEYS = {"code", "message", "field"}
+
+
+def operation(operation_id: str, **params: Any) -> str:
+    """The path the published OpenAPI document gives an operation, with its path parameters filled in."""
+    from aiplus.regulation.evidence import operation_paths
+
+    return operation_paths()[operation_id].format(**params)
+
+
+def bearer(user: Any) -> Client:
+    """A client with no session: only the user's API token speaks for it."""
+    from aiplus.core import services
+
+    _token, key = services.create_api_token(acting_user=user, name="e2e")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 @contextmanager

@@ -42,14 +42,19 @@ def url_of(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def operation_ids() -> frozenset[str]:
-    # The OpenAPI document as the API serves it (through its URL, so the kernel imports no domain app's API).
+def operation_paths() -> dict[str, str]:
+    """Every API operation id with its path template, read from the OpenAPI document as the API serves it (through
+    its URL, so the kernel imports no domain app's API)."""
     path = reverse("api:openapi-json")
     match = resolve(path)
     response = match.func(RequestFactory().get(path), *match.args, **match.kwargs)
     schema = json.loads(response.content)
-    return frozenset(operation["operationId"] for methods in schema["paths"].values()
-                     for operation in methods.values() if isinstance(operation, dict) and "operationId" in operation)
+    return {operation["operationId"]: route for route, methods in schema["paths"].items()
+            for operation in methods.values() if isinstance(operation, dict) and "operationId" in operation}
+
+
+def operation_ids() -> frozenset[str]:
+    return frozenset(operation_paths())
 
 
 def collected_tests() -> frozenset[str]:

@@ -5,7 +5,6 @@ the enterprise itself cannot claw back."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 from typing import Any
 
@@ -14,33 +13,11 @@ from django.test import Client
 
 from aiplus.compute import ledger, services
 from aiplus.compute.models import LedgerEntry, Redemption
-from aiplus.core import services as core_services
 from aiplus.core.models import AuditEvent
-from aiplus.core.testing import section
+from aiplus.core.testing import ERROR_KEYS, bearer, operation, section
 
 pytestmark = pytest.mark.django_db
 
-ERROR_KEYS = {"code", "message", "field"}
-
-
-@functools.cache
-def _operations() -> dict[str, str]:
-    from aiplus.api.root import api
-
-    schema = api.get_openapi_schema()
-    return {operation["operationId"]: path for path, methods in schema["paths"].items()
-            for operation in methods.values()}
-
-
-def operation(operation_id: str, **params: Any) -> str:
-    """The path the published OpenAPI schema gives an operation, with its path parameters filled in."""
-    return _operations()[operation_id].format(**params)
-
-
-def bearer(user: Any) -> Client:
-    """A client with no session: only the user's API token speaks for it."""
-    _token, key = core_services.create_api_token(acting_user=user, name="e2e")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 def quotas_seen_by(api: Client) -> dict[int, dict[str, Any]]:

@@ -5,7 +5,6 @@ pages. The requester can never decide their own request."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 import pytest
@@ -15,35 +14,14 @@ from django.utils import formats, timezone, translation
 
 from aiplus.core import services as core_services
 from aiplus.core.models import AuditEvent, Notification, TransitionRecord
-from aiplus.core.testing import section
+from aiplus.core.testing import ERROR_KEYS, bearer, operation, section
 from aiplus.datahub import services
 from aiplus.datahub.models import AccessRequest, Agreement
 
 pytestmark = pytest.mark.django_db
 
-ERROR_KEYS = {"code", "message", "field"}
 ASK = {"purpose": "训练企业风险识别模型", "usage_scope": "仅限本单位内部研发",
        "security_measures": "脱敏、访问控制、日志审计", "duration_days": 90}
-
-
-@functools.cache
-def _operations() -> dict[str, str]:
-    from aiplus.api.root import api
-
-    schema = api.get_openapi_schema()
-    return {operation["operationId"]: path for path, methods in schema["paths"].items()
-            for operation in methods.values()}
-
-
-def operation(operation_id: str, **params: Any) -> str:
-    """The path the published OpenAPI schema gives an operation, with its path parameters filled in."""
-    return _operations()[operation_id].format(**params)
-
-
-def bearer(user: Any) -> Client:
-    """A client with no session: only the user's API token speaks for it."""
-    _token, key = core_services.create_api_token(acting_user=user, name="e2e")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 def conditional_dataset(world: Any) -> Any:

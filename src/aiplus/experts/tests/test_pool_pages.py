@@ -4,9 +4,7 @@ profile and availability up to date on "my profile" and through the API, and the
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,31 +13,11 @@ from django.utils import timezone
 
 from aiplus.core import services as core_services
 from aiplus.core.models import AuditEvent, RoleAssignment
+from aiplus.core.testing import ERROR_KEYS, bearer, operation
 from aiplus.experts.models import ExpertProfile
 
 pytestmark = pytest.mark.django_db
 
-ERROR_KEYS = {"code", "message", "field"}
-
-
-@functools.cache
-def _operations() -> dict[str, str]:
-    from aiplus.api.root import api
-
-    schema = api.get_openapi_schema()
-    return {operation["operationId"]: path for path, methods in schema["paths"].items()
-            for operation in methods.values()}
-
-
-def operation(operation_id: str, **params: Any) -> str:
-    """The path the published OpenAPI schema gives an operation, with its path parameters filled in."""
-    return _operations()[operation_id].format(**params)
-
-
-def bearer(user: Any) -> Client:
-    """A client with no session: only the user's API token speaks for it."""
-    _token, key = core_services.create_api_token(acting_user=user, name="e2e")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 def pool_row(client: Client, name: str) -> str:
