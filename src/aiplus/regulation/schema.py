@@ -115,11 +115,17 @@ class CitationModel(Strict):
     def _names_a_source(self) -> CitationModel:
         if not self.pack and not self.instrument:
             raise ValueError("a citation names a pack (and article) or an instrument")
-        if self.pack and not self.article:
-            raise ValueError("a citation of a pack names an article")
-        if self.pack and self.article and not ARTICLE_REF.match(self.article):
-            raise ValueError(f"article {self.article!r} is not a number, a range (11-30) or a list (5, 7)")
+        _check_pack_article(self.pack, self.article if self.pack else None)  # an instrument's articles are free-form
         return self
+
+
+def _check_pack_article(pack: str | None, article: str | None) -> None:
+    """A pack is cited by article, and an article reference is a number, a range or a list (one rule for citations
+    and content sources)."""
+    if pack and not article:
+        raise ValueError("a citation of a pack names an article")
+    if article and not ARTICLE_REF.match(article):
+        raise ValueError(f"article {article!r} is not a number, a range (11-30) or a list (5, 7)")
 
 
 def _kind_only(value: Any) -> Any:
@@ -148,10 +154,7 @@ class ContentSource(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ContentSource:
-        if self.pack and not self.article:
-            raise ValueError("a source in a pack names an article")
-        if self.article and not ARTICLE_REF.match(self.article):
-            raise ValueError(f"article {self.article!r} is not a number, a range (11-30) or a list (5, 7)")
+        _check_pack_article(self.pack, self.article)
         if (self.article or self.clause) and not (self.pack or self.instrument):
             raise ValueError("an article or clause belongs to a pack or an instrument")
         if self.kind in self.INSTRUMENT_ONLY and not self.instrument:
