@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.steps import add_pool
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
@@ -112,12 +114,6 @@ def test_provider_registers_a_centre_and_adds_a_pool_through_the_page(live_serve
     page.wait_for_selector("[data-testid=registered]")
     assert "相城智算中心" in page.get_by_test_id("own-centres").inner_text()
 
-    page.select_option("#id_pool-centre", label="相城智算中心")
-    page.select_option("#id_pool-accelerator_model", "ascend-910c")
-    page.fill("#id_pool-cards", "16")
-    page.fill("#id_pool-memory_gb", "64")
-    page.fill("#id_pool-price_cny_per_card_hour", "7.5")
-    page.get_by_test_id("pool-submit").click()
-    page.wait_for_selector("[data-testid=registered]")
+    add_pool(page, "相城智算中心")
     assert "相城智算中心" in page.locator("table").first.inner_text()
     page.screenshot(path=str(artifacts / "compute-provider-forms.png"), full_page=True)

@@ -13,6 +13,8 @@ import io
 
 import pytest
 
+from tests.browser.steps import add_pool, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
@@ -60,15 +62,6 @@ def hostile(world, settings, tmp_path, monkeypatch):
     return net, need
 
 
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "x-password-123")
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url("**/dashboard/")
-
-
 def tooltips(page):
     """Every tooltip on the page, after giving a payload the time an image error takes to fire."""
     page.wait_for_selector("[_echarts_instance_] canvas")
@@ -89,7 +82,7 @@ def test_hostile_names_on_charts_are_text_and_exports_are_not_formulas(live_serv
     page.on("dialog", lambda dialog: dialog.dismiss())  # an alert() would otherwise stall the page
 
     # the provider registers a centre through the page, with a name that is an image tag, and gives it a pool
-    login(page, base, "suzhou-provider")
+    sign_in(page, base, "suzhou-provider")
     page.goto(base + "/compute/provider/")
     page.fill("#id_centre-name", IMG)
     page.select_option("#id_centre-jurisdiction", "suzhou")
@@ -99,13 +92,7 @@ def test_hostile_names_on_charts_are_text_and_exports_are_not_formulas(live_serv
     page.get_by_test_id("centre-submit").click()
     page.wait_for_selector("[data-testid=registered]")
     assert IMG in page.get_by_test_id("own-centres").inner_text()
-    page.select_option("#id_pool-centre", label=IMG)
-    page.select_option("#id_pool-accelerator_model", "ascend-910c")
-    page.fill("#id_pool-cards", "16")
-    page.fill("#id_pool-memory_gb", "64")
-    page.fill("#id_pool-price_cny_per_card_hour", "7.5")
-    page.get_by_test_id("pool-submit").click()
-    page.wait_for_selector("[data-testid=registered]")
+    add_pool(page, IMG)
 
     # the public capacity page: map and bar chart name both hostile centres, as text
     page.context.clear_cookies()
@@ -118,7 +105,7 @@ def test_hostile_names_on_charts_are_text_and_exports_are_not_formulas(live_serv
     # the home page's coverage chart and, for the official, the scenario dashboard and a savings study
     page.goto(base + "/")
     tooltips(page)
-    login(page, base, "suzhou-official")
+    sign_in(page, base, "suzhou-official")
     page.goto(base + "/scenarios/dashboard/")
     tooltips(page)
     page.goto(base + "/compute/savings/")
