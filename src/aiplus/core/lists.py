@@ -1,0 +1,177 @@
+"""The one list mechanism: a `Listing` ties a selector, a filter set and a table, and serves both the page and the API.
+
+NetBox's FilterSet + Table + ObjectListView, on django-filter and django-tables2:
+
+- the **selector** (`queryset(user)`) decides which rows the user may see; nothing here widens or narrows that;
+- the **filter set** (a `FilterSet`) is the one definition of the filters: the page reads them from its query
+  string, the API from the same names (documented in the OpenAPI document by `Listing.query_schema()`), and a bad
+  value is a 4xx naming the field in both;
+- the **table** (a `Table`) says the columns, which sort, and how each cell reads; the page pages it, and exports it
+  as CSV or Excel (cells through `core.exports.safe_cell`, so nothing a user wrote becomes a formula).
+
+Because both sides call `Listing.rows(user, params)`, the page and the API return the same rows for the same user
+and filter; `tests/test_list_parity.py` checks it for every registered listing.
+
+    POOLS = Listing(
+        name="compute.pools", queryset=selectors.pools, filterset=PoolFilter, table=PoolTable,
+        page="compute:pools", api="aiplus_compute_api_list_pools",
+        title=_("算力资源池"), empty=_("还没有资源池。"), next_step=("compute:provider", _("登记资源池")),
+    )
+    urlpatterns = [path("pools/", ListPage.as_view(listing=POOLS), name="pools")]          # the page
+    @router.get("/pools", response=list[PoolOut])                                           # the API
+    @paginate(PageNumberPagination)
+    def list_pools(request, filters: Query[POOLS_QUERY]):  # POOLS_QUERY = POOLS.query_schema()
+        return POOLS.rows(request.auth, filters)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from pydantic import BaseModel, create_model
+from pydantic import Field as PydanticField
+
+from aiplus.core.errors import ServiceError
+from aiplus.core.exports import safe_row
+
+PAGE_SIZE = 25
+MAX_FILTER_LENGTH = 200  # no filter value the platform understands is longer; anything longer is refused (422)
+EXPORT_ROW_LIMIT = 10_000  # an export is a download, not a dump of the database
+
+
+class FilterSet(django_filters.FilterSet):
+    """A django-filter FilterSet whose invalid input is a `ServiceError` naming the first bad field."""
+
+    def rows(self) -> QuerySet[Any]:
+        for name, value in self.data.items():
+            if isinstance(value, str) and len(value) > MAX_FILTER_LENGTH:
+                raise ServiceError("too_long", _("筛选条件过长。"), name)
+        if not self.is_valid():
+            name, problems = next(iter(self.errors.items()))
+            raise ServiceError("invalid_filter", _("筛选条件“%(field)s”无效：%(problem)s")
+                               % {"field": name, "problem": problems[0]}, name)
+        return self.qs
+
+
+class Table(tables.Table):
+    """A django-tables2 table in the platform's look: each row carries `data-pk` (the parity test and the browser
+    tests find rows by it), and an empty table says what to do next (the `Listing`'s `next_step`)."""
+
+    class Meta:
+        template_name = "core/table.html"
+        attrs = {"class": "data"}
+        row_attrs = {"data-pk": lambda record: record.pk}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list of the platform: the same rows on its page and in its API."""
+
+    name: str  # "<app>.<rows>", the registry key
+    queryset: Callable[[Any], QuerySet[Any]]  # the selector: what this user may see
+    filterset: type[FilterSet]
+    table: type[Table]
+    page: str  # URL name of the page
+    api: str  # OpenAPI operation id of the API list
+    title: Any
+    empty: Any = _("没有符合条件的记录。")
+    next_step: tuple[str, Any] | None = None  # (URL name, label): what to do when the list is empty
+    export_name: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)  # template context every render of the page gets
+
+    def rows(self, user: Any, params: Mapping[str, Any] | BaseModel | None = None) -> QuerySet[Any]:
+        """The rows `user` may see that match the filter `params` (a query dict, a mapping, or the API's schema)."""
+        if isinstance(params, BaseModel):
+            params = params.model_dump(exclude_none=True)
+        data = params if isinstance(params, QueryDict) else {k: v for k, v in (params or {}).items()
+                                                            if v not in (None, "")}
+        return self.filterset(data, queryset=self.queryset(user)).rows()
+
+    def query_schema(self) -> type[BaseModel]:
+        """The API's query parameters, made from the filter set (so the two cannot drift apart)."""
+        fields: dict[str, Any] = {}
+        for name, definition in self.filterset.base_filters.items():
+            fields[name] = (str | None, PydanticField(None, max_length=MAX_FILTER_LENGTH,
+                                                      description=str(definition.label or name)))
+        return create_model(f"{self.name.replace('.', '_').title().replace('_', '')}Filters", **fields)
+
+
+REGISTRY: dict[str, Listing] = {}
+
+
+def register(listing: Listing) -> Listing:
+    if listing.name in REGISTRY and REGISTRY[listing.name] is not listing:
+        raise ValueError(f"listing {listing.name!r} registered twice")
+    REGISTRY[listing.name] = listing
+    return listing
+
+
+class ListPage(View):
+    """The generic list page: filters, a sortable and paged table, CSV/Excel export, and an empty state with the
+    next step. `template_name` may extend `core/list.html` to add a header or actions; htmx requests get the
+    table alone (`core/table.html`)."""
+
+    listing: Listing | None = None
+    template_name = "core/list.html"
+    extra_context: Callable[[HttpRequest], dict[str, Any]] | None = None
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        assert self.listing is not None
+        listing = self.listing
+        filters = listing.filterset(request.GET or None, queryset=listing.queryset(request.user))
+        try:
+            rows = listing.rows(request.user, request.GET)
+        except ServiceError as problem:
+            context = self._context(request, listing, filters, None)
+            context["filter_error"] = problem
+            return render(request, self.template_name, context, status=400)
+        export = request.GET.get("export", "")
+        if export in ("csv", "xlsx"):
+            return export_table(listing, listing.table(rows[:EXPORT_ROW_LIMIT], request=request), export)
+        table = listing.table(rows, request=request)
+        tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        template = "core/table.html" if getattr(request, "htmx", False) else self.template_name
+        return render(request, template, self._context(request, listing, filters, table))
+
+    def _context(self, request: HttpRequest, listing: Listing, filters: Any, table: Any) -> dict[str, Any]:
+        context: dict[str, Any] = {"listing": listing, "filter": filters, "table": table, **listing.extra}
+        if listing.next_step is not None:
+            context["next_step"] = {"url": reverse(listing.next_step[0]), "label": listing.next_step[1]}
+        if self.extra_context is not None:
+            context.update(self.extra_context(request))
+        return context
+
+
+def export_table(listing: Listing, table: Table, kind: str) -> HttpResponse:
+    """The table's columns and rows as CSV or Excel, every text cell made safe from formula injection."""
+    values = [safe_row(row) for row in table.as_values()]
+    name = listing.export_name or listing.name.replace(".", "-")
+    if kind == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(values)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(title=str(listing.title)[:31])
+        for row in values:
+            sheet.append([str(v) if v is not None and not isinstance(v, int | float) else v for v in row])
+        buffer_bytes = io.BytesIO()
+        book.save(buffer_bytes)
+        response = HttpResponse(buffer_bytes.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
