@@ -128,3 +128,19 @@ def english(client: Any) -> Any:
     with translation.override(translation.get_language()):
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
         yield client
+
+
+@pytest.fixture
+def demo(reference: None, django_capture_on_commit_callbacks: Any) -> None:
+    """The demo data of `make run` (seed 2026), with its background jobs run as a worker would."""
+    from django.test import override_settings
+
+    from aiplus.core.reference import sync_departments
+    from aiplus.portal import demo as demo_data
+    from aiplus.regulation.runtime import active_packs
+
+    sync_departments(packset=active_packs())
+    # the demo's compute request is placed by a background job: run it here, as a worker would
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}), \
+            django_capture_on_commit_callbacks(execute=True):
+        demo_data.seed(2026)

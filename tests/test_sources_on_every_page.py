@@ -134,21 +134,6 @@ def _crawl(client: Client) -> Iterator[tuple[str, str]]:
             queue.append(parts.path + (f"?{parts.query}" if parts.query and "page=" not in parts.query else ""))
 
 
-@pytest.fixture
-def demo(reference, django_capture_on_commit_callbacks) -> None:
-    from django.test import override_settings
-
-    from aiplus.core.reference import sync_departments
-    from aiplus.portal import demo as demo_data
-    from aiplus.regulation.runtime import active_packs
-
-    sync_departments(packset=active_packs())
-    # the demo's compute request is placed by a background job: run it here, as a worker would
-    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}), \
-            django_capture_on_commit_callbacks(execute=True):
-        demo_data.seed(2026)
-
-
 def _check_every_page(users: list[str], languages: tuple[str, ...]) -> tuple[int, int]:
     from aiplus.core.models import User
 

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "django_filters",  # the one filter definition of each list, shared by its page and its API (core.lists)
+    "django_tables2",  # tables with sortable columns, paging and export (core.lists)
     "ninja",  # the API docs page then uses ninja's bundled Swagger UI (static files, no inline script), not a CDN
     "aiplus.core",
     "aiplus.regulation",

@@ -124,9 +124,9 @@ def test_main_pages_run_under_the_content_security_policy(live_server, page, see
 
     # HTMX search on the organisations list
     page.goto(base + "/organisations/")
-    rows = page.locator("#organisation-rows tr").count()
-    page.fill("#q", "苏州")
+    rows = page.locator("#list-rows tr").count()
+    page.fill("#id_q", "苏州")
     page.wait_for_timeout(600)
     page.wait_for_load_state("networkidle")
-    assert 0 < page.locator("#organisation-rows tr").count() <= rows
+    assert 0 < page.locator("#list-rows tr").count() <= rows
     watch.check("/organisations/ (HTMX)")

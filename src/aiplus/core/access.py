@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from aiplus.core import permissions
@@ -26,13 +27,12 @@ def get_for[M: Model](user: Any, action: str, source: type[M] | QuerySet[M], **l
     PermissionDeniedError (403) if they can see it but not `action` it."""
     if action not in permissions.ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    visible = source if isinstance(source, QuerySet) else source._default_manager.restrict(user, "view")  # type: ignore[attr-defined]
+    visible: QuerySet[M] = (source if isinstance(source, QuerySet)
+                            else permissions.restrict_queryset(source._default_manager.all(), user, "view"))
     try:
         found = visible.get(**lookup)
-    except (visible.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError, TypeError, OverflowError):
         # A malformed or out-of-range id is a row that does not exist, never a server error.
-        raise NotFoundError() from None
-    except visible.model.MultipleObjectsReturned:
         raise NotFoundError() from None
     if action != "view" and not permissions.can(user, action, found):
         raise PermissionDeniedError()

@@ -3,12 +3,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors, services
+from aiplus.core.listings import ORGANISATIONS, ORGANISATIONS_QUERY
 from aiplus.core.models import ChainLayer, OrganisationKind
 
 router = Router(tags=["core"])
@@ -121,9 +122,8 @@ def list_jurisdictions(request: HttpRequest) -> Any:
 
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(PageNumberPagination)
-def list_organisations(request: HttpRequest, search: str = "", kind: str = "", jurisdiction: str = "") -> Any:
-    return selectors.organisations(request.auth, search=search, kind=kind,  # type: ignore[attr-defined]
-                                   jurisdiction=jurisdiction)
+def list_organisations(request: HttpRequest, filters: Query[ORGANISATIONS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return ORGANISATIONS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)

@@ -30,6 +30,7 @@ import csv
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -49,6 +50,7 @@ from aiplus.core.exports import safe_row
 PAGE_SIZE = 25
 MAX_FILTER_LENGTH = 200  # no filter value the platform understands is longer; anything longer is refused (422)
 EXPORT_ROW_LIMIT = 10_000  # an export is a download, not a dump of the database
+NO_ROWS = _("没有符合条件的记录。")
 
 
 class FilterSet(django_filters.FilterSet):
@@ -63,6 +65,15 @@ class FilterSet(django_filters.FilterSet):
             raise ServiceError("invalid_filter", _("筛选条件“%(field)s”无效：%(problem)s")
                                % {"field": name, "problem": problems[0]}, name)
         return self.qs
+
+
+class PickerFilter(django_filters.ModelChoiceFilter):
+    """A filter on a related row chosen with the one picker (`core.pickers`): by name, pinyin or code, on the page
+    and in the API alike (`?jurisdiction=suzhou`, `?jurisdiction=苏州市`)."""
+
+    def __init__(self, *args: Any, picker: type[Any], **kwargs: Any) -> None:
+        self.field_class = picker
+        super().__init__(*args, **kwargs)
 
 
 class Table(tables.Table):
@@ -86,7 +97,7 @@ class Listing:
     page: str  # URL name of the page
     api: str  # OpenAPI operation id of the API list
     title: Any
-    empty: Any = _("没有符合条件的记录。")
+    empty: Any = NO_ROWS
     next_step: tuple[str, Any] | None = None  # (URL name, label): what to do when the list is empty
     export_name: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)  # template context every render of the page gets
@@ -139,7 +150,9 @@ class ListPage(View):
             return render(request, self.template_name, context, status=400)
         export = request.GET.get("export", "")
         if export in ("csv", "xlsx"):
-            return export_table(listing, listing.table(rows[:EXPORT_ROW_LIMIT], request=request), export)
+            table = listing.table(rows, request=request)
+            tables.RequestConfig(request, paginate={"per_page": EXPORT_ROW_LIMIT, "page": 1}).configure(table)
+            return export_table(listing, table, export)
         table = listing.table(rows, request=request)
         tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
         template = "core/table.html" if getattr(request, "htmx", False) else self.template_name
@@ -155,8 +168,11 @@ class ListPage(View):
 
 
 def export_table(listing: Listing, table: Table, kind: str) -> HttpResponse:
-    """The table's columns and rows as CSV or Excel, every text cell made safe from formula injection."""
-    values = [safe_row(row) for row in table.as_values()]
+    """The table's columns and (first `EXPORT_ROW_LIMIT`, in the page's order) rows as CSV or Excel, every text
+    cell made safe from formula injection."""
+    columns = [column for column in table.columns if not column.column.exclude_from_export]
+    values = [safe_row(str(column.header) for column in columns)]
+    values += [safe_row(row.get_cell_value(column.name) for column in columns) for row in table.paginated_rows]
     name = listing.export_name or listing.name.replace(".", "-")
     if kind == "csv":
         buffer = io.StringIO()
@@ -168,7 +184,7 @@ def export_table(listing: Listing, table: Table, kind: str) -> HttpResponse:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title=str(listing.title)[:31])
         for row in values:
-            sheet.append([str(v) if v is not None and not isinstance(v, int | float) else v for v in row])
+            sheet.append([v if v is None or isinstance(v, int | float | Decimal) else str(v) for v in row])
         buffer_bytes = io.BytesIO()
         book.save(buffer_bytes)
         response = HttpResponse(buffer_bytes.getvalue(),

@@ -20,6 +20,8 @@ from aiplus.core import jobs as job_service
 from aiplus.core import permissions, selectors
 from aiplus.core import services as core_services
 from aiplus.core.errors import ServiceError
+from aiplus.core.listings import ORGANISATIONS
+from aiplus.core.lists import ListPage
 from aiplus.core.models import Department, Role, WorkflowTimer
 from aiplus.core.tasks import platform_self_check
 from aiplus.portal.forms import AuditFilterForm, OrganisationForm
@@ -157,15 +159,14 @@ def jurisdictions(request: HttpRequest) -> HttpResponse:
                   {"jurisdictions": selectors.jurisdictions().prefetch_related("members")})
 
 
-@login_required
-def organisations(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    rows = selectors.organisations(request.user, search=search, kind=request.GET.get("kind", ""))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "portal/partials/organisation_rows.html" if request.htmx else "portal/organisations.html"  # type: ignore[attr-defined]
-    return render(request, template, {"page": page, "search": search,
-                                      "can_create": bool(permissions.user_jurisdiction_ids(request.user, "add"))
-                                      or request.user.is_superuser})
+def _organisation_next_step(request: HttpRequest) -> dict[str, Any]:
+    # Only an official (or the superuser) registers organisations; others see the list without the button.
+    may_add = bool(permissions.user_jurisdiction_ids(request.user, "add")) or request.user.is_superuser
+    return {} if may_add else {"next_step": None}
+
+
+organisations = login_required(ListPage.as_view(listing=ORGANISATIONS, template_name="portal/organisations.html",
+                                                extra_context=_organisation_next_step))
 
 
 @login_required

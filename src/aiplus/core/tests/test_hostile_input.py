@@ -22,7 +22,7 @@ def test_markup_in_a_name_is_escaped_everywhere_it_is_shown(world, client):
 def test_search_text_is_data_not_sql(world, client, search):
     client.force_login(world.user("official"))
     assert client.get("/organisations/", {"q": search}).status_code == 200
-    response = client.get("/api/v1/organisations", {"search": search})
+    response = client.get("/api/v1/organisations", {"q": search})
     assert response.status_code == 200 and response.json()["count"] == 0
     assert Organisation.objects.count() >= 4
 

@@ -3,6 +3,8 @@
 // portal/base.html, gives them their behaviour (by delegation, so content HTMX swaps in works too):
 //   <select data-autosubmit>  submits its form when another option is chosen (the language switch, filters)
 //   <button data-print>       prints the page (receipts, decisions)
+//   <select data-picker>      gets a search box that narrows its options by name, pinyin or initials (the one
+//                             picker of core.pickers: each option carries its search keys in data-keys)
 (function () {
   "use strict";
 
@@ -20,4 +22,34 @@
       window.print();
     }
   });
+
+  // The picker: a search box before each <select data-picker>; typing narrows the options to those whose
+  // data-keys (names, pinyin, initials, code) contain what was typed, and selects the first one left.
+  function enhancePickers(root) {
+    root.querySelectorAll("select[data-picker]:not([data-picker-ready])").forEach(function (select) {
+      select.setAttribute("data-picker-ready", "");
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "picker-search";
+      box.setAttribute("aria-label", select.getAttribute("data-picker-label") || (document.documentElement.lang === "en" ? "Search" : "搜索"));
+      box.setAttribute("data-testid", "picker-" + (select.name || ""));
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var typed = box.value.trim().toLowerCase();
+        var first = null;
+        Array.prototype.forEach.call(select.options, function (option) {
+          var keys = (option.getAttribute("data-keys") || "") + " " + option.text.toLowerCase();
+          var shown = !typed || !option.value || keys.indexOf(typed) !== -1;
+          option.hidden = !shown;
+          if (shown && option.value && first === null) { first = option; }
+        });
+        if (typed && first !== null && (select.selectedOptions.length === 0 || select.selectedOptions[0].hidden)) {
+          first.selected = true;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhancePickers(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { enhancePickers(event.target); });
 })();

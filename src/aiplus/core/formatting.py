@@ -1,0 +1,140 @@
+"""The one formatter: how money, figures, ranges, percentages, durations, dates and statuses read, on pages (through
+the `fmt` template filters), in explanations and in exports. Every function returns text in the active language and
+never a raw code, `object (N)` or a Python literal (`None`, `True`, `Decimal('…')`).
+
+    money(Decimal("1234.5"))        → "1,234.50 元"        money(Decimal("3500000"))  → "350.00 万元"
+    figure(12.3456, 2)              → "12.35"               percent(0.256)             → "25.6%"
+    span(10, 20, money)             → "10.00 元 – 20.00 元"  duration(93_600)           → "1 天 2 小时"
+    day(date(2026, 12, 5))          → "2026-12-05"          label(need, "status")      → "已发布"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+DASH = "—"  # what an absent value reads as
+TEN_THOUSAND = Decimal(10_000)
+YUAN_LIMIT = Decimal(1_000_000)  # from this amount on, money reads in 万元 (officials' unit for budgets)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def figure(value: Any, places: int = 2) -> str:
+    """A number with at most `places` decimals (trailing zeros dropped) and thousands grouped."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(value: Any, unit: str = "auto") -> str:
+    """An amount in yuan: "1,234.50 元" below a million, "350.00 万元" from a million on (`unit` "yuan" or
+    "wan" forces one)."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    if unit == "wan" or (unit == "auto" and abs(number) >= YUAN_LIMIT):
+        return _("%(amount)s 万元") % {"amount": f"{number / TEN_THOUSAND:,.2f}"}
+    return _("%(amount)s 元") % {"amount": f"{number:,.2f}"}
+
+
+def percent(value: Any, places: int = 1, *, ratio: bool = True) -> str:
+    """A share: `ratio` True reads 0.256 as 25.6%; False reads 25.6 as 25.6%."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    return f"{figure(number * 100 if ratio else number, places)}%"
+
+
+def span(low: Any, high: Any, each: Callable[[Any], str] = figure) -> str:
+    """A range: both ends, one end with 起/至, or a dash when neither is known."""
+    if low in (None, "") and high in (None, ""):
+        return DASH
+    if high in (None, ""):
+        return _("%(low)s 起") % {"low": each(low)}
+    if low in (None, ""):
+        return _("至 %(high)s") % {"high": each(high)}
+    return f"{each(low)} – {each(high)}"
+
+
+def duration(seconds: Any) -> str:
+    """A length of time in its two largest units: "1 天 2 小时", "3 小时 5 分钟", "45 秒"."""
+    number = _decimal(seconds)
+    if number is None:
+        return DASH
+    total = int(number)
+    units = ((86_400, gettext_lazy("%(n)d 天")), (3_600, gettext_lazy("%(n)d 小时")),
+             (60, gettext_lazy("%(n)d 分钟")), (1, gettext_lazy("%(n)d 秒")))
+    parts: list[str] = []
+    for size, text in units:
+        count, total = divmod(total, size)
+        if count and len(parts) < 2:
+            parts.append(str(text) % {"n": count})
+    return " ".join(parts) or str(gettext_lazy("%(n)d 秒")) % {"n": 0}
+
+
+def day(value: Any) -> str:
+    """A date (or a moment, in the platform's time zone) as YYYY-MM-DD."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def moment(value: Any) -> str:
+    """A moment in the platform's time zone, to the minute."""
+    if not isinstance(value, dt.datetime):
+        return day(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def label(obj: Any, field: str) -> str:
+    """The display label of a choice field (`status`, `kind`, …) in the active language, never the stored code;
+    a code the choices do not know reads as itself."""
+    getter = getattr(obj, f"get_{field}_display", None)
+    if callable(getter):
+        return str(getter())
+    value = getattr(obj, field, None)
+    return DASH if value in (None, "") else str(value)
+
+
+def yes_no(value: Any) -> str:
+    if value is None:
+        return DASH
+    return _("是") if value else _("否")
+
+
+def text(value: Any) -> str:
+    """Any value as a person reads it: the formatter for its type, a dash for nothing."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, Decimal | float):
+        return figure(value)
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return _("、").join(text(v) for v in value) or DASH
+    return str(value)

@@ -1,0 +1,200 @@
+"""The one picker: choose a jurisdiction, an organisation, a country or region, or a person by what a person calls
+it — its Chinese name, its pinyin or pinyin initials, its English name or its code — never by an internal id.
+
+Every form that asks for one of these uses a field from here:
+
+    jurisdiction = JurisdictionField(queryset=selectors.jurisdictions())
+    organisation = OrganisationField(queryset=allowed_organisations)
+    country = CountryField()                    # ISO 3166-1 alpha-2 codes, names from CLDR (Babel)
+    reviewer = PersonField(queryset=users)
+
+The widget is a `<select>` whose options carry their search keys (`data-keys`); `static/aiplus/picker.js` adds a
+search box above it that narrows the options as the user types (苏州, suzhou, szs). Without JavaScript the select
+still works, and the field also accepts a typed value: a name, a code or unique pinyin initials resolve to the one
+row they name (so "苏州市" and "suzhou" both mean the Suzhou jurisdiction), and an ambiguous or unknown value is an
+error beside the field that says so.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+
+@functools.lru_cache(maxsize=4096)
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """Full pinyin without spaces and pinyin initials of the Chinese characters of `text` ("苏州市" → ("suzhoushi",
+    "szs")); other characters are kept as they are, lower-cased."""
+    if not text:
+        return ("", "")
+    full = "".join(lazy_pinyin(text, errors="default")).lower().replace(" ", "")
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower().replace(" ", "")
+    return (full, initials)
+
+
+def search_keys(*names: str) -> str:
+    """Everything a person may type to find a row: each name, its pinyin and its initials, lower-cased."""
+    keys: list[str] = []
+    for name in names:
+        if not name:
+            continue
+        keys.append(name.lower())
+        keys.extend(k for k in pinyin_keys(name) if k)
+    return " ".join(dict.fromkeys(keys))
+
+
+def _matches(keys: str, typed: str) -> bool:
+    return typed in keys.split(" ")
+
+
+class PickerSelect(forms.Select):
+    """A select whose options carry their search keys; picker.js adds the search box."""
+
+    def __init__(self, *args: Any, kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attrs.setdefault("data-picker", kind or "item")
+        self.keys: dict[str, str] = {}
+
+    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int,
+                      subindex: int | None = None, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = self.keys.get(str(getattr(value, "value", value)))
+        if key:
+            option["attrs"]["data-keys"] = key
+        return option
+
+
+class _ResolvesTypedNames:
+    """Shared by the model and the country pickers: a typed name, code or pinyin key resolves to its one choice."""
+
+    kind = "item"
+
+    def names_of(self, choice: Any) -> Iterable[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def resolve(self, typed: str, candidates: Iterable[Any]) -> Any:
+        wanted = typed.strip().lower()
+        exact = [c for c in candidates if wanted in {n.lower() for n in self.names_of(c) if n}]
+        if len(exact) == 1:
+            return exact[0]
+        by_keys = exact or [c for c in candidates if _matches(search_keys(*self.names_of(c)), wanted)]
+        if len(by_keys) == 1:
+            return by_keys[0]
+        if by_keys:
+            raise ValidationError(_("“%(value)s”对应多个选项，请从列表中选择。"), code="ambiguous",
+                                  params={"value": typed[:50]})
+        raise ValidationError(_("找不到“%(value)s”，请从列表中选择。"), code="invalid_choice",
+                              params={"value": typed[:50]})
+
+
+class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
+    """A ModelChoiceField that shows and searches rows by their names, and accepts a typed name or code."""
+
+    name_fields: tuple[str, ...] = ("name",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", PickerSelect(kind=self.kind))
+        super().__init__(*args, **kwargs)
+
+    def names_of(self, choice: Any) -> Iterable[str]:
+        return [str(getattr(choice, f, "") or "") for f in self.name_fields]
+
+    def label_from_instance(self, obj: Model) -> str:
+        language = (get_language() or "zh-hans").lower()
+        display = getattr(obj, "display_name", None)
+        if callable(display):
+            return str(display(language))
+        return str(obj)
+
+    def _set_queryset(self, queryset: Any) -> None:  # keep the widget's keys in step with the choices
+        super()._set_queryset(queryset)  # type: ignore[misc]
+        self._keys_ready = False
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def get_bound_field(self, form: Any, field_name: str) -> Any:
+        if not getattr(self, "_keys_ready", False) and isinstance(self.widget, PickerSelect):
+            self.widget.keys = {str(row.pk): search_keys(*self.names_of(row)) for row in self.queryset}
+            self._keys_ready = True
+        return super().get_bound_field(form, field_name)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if len(text) > 200:
+            raise ValidationError(_("输入过长。"), code="max_length")
+        if text.isdigit() and len(text) < 19:
+            found = self.queryset.filter(pk=int(text)).first()
+            if found is not None:
+                return found
+        return self.resolve(text, list(self.queryset))
+
+
+class JurisdictionField(ModelPickerField):
+    kind = "jurisdiction"
+    name_fields = ("name_zh", "name_en", "code")
+
+
+class OrganisationField(ModelPickerField):
+    kind = "organisation"
+    name_fields = ("name", "name_en", "credit_code")
+
+
+class PersonField(ModelPickerField):
+    kind = "person"
+    name_fields = ("display_name", "username")
+
+
+@functools.lru_cache(maxsize=4)
+def country_names(language: str) -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → name in `language`, from CLDR through Babel (regions such as 419 left out)."""
+    from babel import Locale
+
+    locale = Locale.parse("zh_Hans_CN" if language.startswith("zh") else "en")
+    return {code: name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()
+            and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"}}
+
+
+class CountryField(_ResolvesTypedNames, forms.ChoiceField):
+    """A country or region, stored as its ISO 3166-1 alpha-2 code, chosen or typed by its Chinese or English name."""
+
+    kind = "country"
+
+    def __init__(self, *args: Any, exclude: Iterable[str] = ("CN",), **kwargs: Any) -> None:
+        self.excluded = frozenset(exclude)
+        kwargs.setdefault("widget", PickerSelect(kind=self.kind))
+        super().__init__(*args, choices=self._choices_now, **kwargs)
+
+    def _choices_now(self) -> list[tuple[str, str]]:
+        language = (get_language() or "zh-hans").lower()
+        names = country_names(language)
+        choices = sorted(((c, n) for c, n in names.items() if c not in self.excluded),
+                         key=lambda item: pinyin_keys(item[1])[0] if language.startswith("zh") else item[1])
+        if isinstance(self.widget, PickerSelect):
+            self.widget.keys = {c: search_keys(c, country_names("zh-hans").get(c, ""), country_names("en").get(c, ""))
+                                for c, _n in choices}
+        return [("", "---------"), *choices]
+
+    def names_of(self, choice: Any) -> Iterable[str]:
+        return [choice, country_names("zh-hans").get(choice, ""), country_names("en").get(choice, "")]
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        if len(text) > 100:
+            raise ValidationError(_("输入过长。"), code="max_length")
+        codes = [c for c in country_names("en") if c not in self.excluded]
+        return str(self.resolve(text, codes))
+
+    def valid_value(self, value: Any) -> bool:
+        return value in country_names("en") and value not in self.excluded

@@ -1,0 +1,69 @@
+"""Template filters of the one formatter (`aiplus.core.formatting`): `{% load fmt %}`, then
+`{{ amount|money }}`, `{{ share|percent }}`, `{{ seconds|duration }}`, `{{ when|day }}`, `{{ when|moment }}`,
+`{{ obj|label:"status" }}`, `{{ flag|yes_no }}`, `{{ value|text }}`, `{{ low|span:high }}`, `{{ value|figure:1 }}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from aiplus.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any, unit: str = "auto") -> str:
+    return formatting.money(value, unit)
+
+
+@register.filter
+def figure(value: Any, places: int = 2) -> str:
+    return formatting.figure(value, int(places))
+
+
+@register.filter
+def percent(value: Any, places: int = 1) -> str:
+    return formatting.percent(value, int(places))
+
+
+@register.filter
+def percent_points(value: Any, places: int = 1) -> str:
+    """A value already in percent (25.6 → 25.6%)."""
+    return formatting.percent(value, int(places), ratio=False)
+
+
+@register.filter
+def span(low: Any, high: Any) -> str:
+    return formatting.span(low, high)
+
+
+@register.filter
+def duration(value: Any) -> str:
+    return formatting.duration(value)
+
+
+@register.filter
+def day(value: Any) -> str:
+    return formatting.day(value)
+
+
+@register.filter
+def moment(value: Any) -> str:
+    return formatting.moment(value)
+
+
+@register.filter
+def label(obj: Any, field: str) -> str:
+    return formatting.label(obj, field)
+
+
+@register.filter
+def yes_no(value: Any) -> str:
+    return formatting.yes_no(value)
+
+
+@register.filter
+def text(value: Any) -> str:
+    return formatting.text(value)

@@ -1,0 +1,86 @@
+"""The one list mechanism, through the organisation register (its worked example): filters shared by page and API,
+bad filters named, sorting, export without formulas, and the empty state's next step."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.test import Client
+
+from aiplus.core.testing import bearer
+
+
+@pytest.fixture
+def official(world):
+    client = Client()
+    client.force_login(world.user("official"))
+    return client
+
+
+@pytest.mark.django_db
+def test_a_jurisdiction_filter_reads_a_name_a_code_or_pinyin_alike_on_page_and_api(world, official) -> None:
+    api = bearer(world.user("official"))
+    expected = {world.orgs["suzhou:enterprise"].pk, world.orgs["suzhou:provider"].pk}
+    for typed in ("苏州市", "suzhou", "suzhoushi", "Suzhou"):
+        page = official.get("/organisations/", {"jurisdiction": typed})
+        assert page.status_code == 200
+        shown = {int(pk) for pk in re.findall(r'data-pk="(\d+)"', page.content.decode())}
+        assert expected <= shown
+        listed = api.get("/api/v1/organisations", {"jurisdiction": typed}).json()["items"]
+        assert {item["id"] for item in listed} == shown
+
+
+@pytest.mark.django_db
+def test_ambiguous_initials_ask_the_user_to_choose(world, official) -> None:
+    page = official.get("/organisations/", {"jurisdiction": "szs"})  # 苏州市 and 深圳市 alike
+    assert page.status_code == 400 and "对应多个选项" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params, field", [({"jurisdiction": "nowhere"}, "jurisdiction"),
+                                           ({"kind": "<script>"}, "kind"),
+                                           ({"q": "x" * 500}, "q")])
+def test_a_bad_filter_is_a_4xx_naming_the_field_on_page_and_api(world, official, params, field) -> None:
+    page = official.get("/organisations/", params)
+    assert page.status_code == 400
+    assert f'data-field="{field}"' in page.content.decode()
+    assert "<script>" not in page.content.decode().split('data-testid="list-filters"')[0][-200:]
+    api = bearer(world.user("official")).get("/api/v1/organisations", params)
+    assert 400 <= api.status_code < 500
+    assert api.json()["field"] == field
+
+
+@pytest.mark.django_db
+def test_columns_sort_and_the_export_never_writes_a_formula(world, make_org, official) -> None:
+    make_org("suzhou", name='=HYPERLINK("http://evil.example","点我")')
+    ascending = official.get("/organisations/", {"sort": "name"}).content.decode()
+    descending = official.get("/organisations/", {"sort": "-name"}).content.decode()
+    assert ascending != descending
+    exported = official.get("/organisations/", {"export": "csv", "sort": "name"})
+    assert exported.status_code == 200 and exported["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "名称"
+    names = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"点我\")" in names
+    assert not any(name.startswith("=") for name in names)
+    workbook = official.get("/organisations/", {"export": "xlsx"})
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_an_empty_list_says_what_to_do_next_only_to_whom_may_do_it(world, official) -> None:
+    empty = official.get("/organisations/", {"q": "不存在的组织名"}).content.decode()
+    assert 'data-testid="list-empty"' in empty and "/organisations/new/" in empty
+    member = Client()
+    member.force_login(world.user("enterprise_member"))
+    page = member.get("/organisations/", {"q": "不存在的组织名"}).content.decode()
+    assert 'data-testid="list-empty"' in page and "/organisations/new/" not in page
+
+
+@pytest.mark.django_db
+def test_htmx_gets_the_table_alone(world, official) -> None:
+    fragment = official.get("/organisations/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and 'data-testid="list-table"' in fragment
