@@ -16,11 +16,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 DASH = "—"  # what an absent value reads as
 TEN_THOUSAND = Decimal(10_000)
+MILLION = Decimal(1_000_000)
 YUAN_LIMIT = Decimal(1_000_000)  # from this amount on, money reads in 万元 (officials' unit for budgets)
 
 
@@ -50,6 +52,8 @@ def money(value: Any, unit: str = "auto") -> str:
     if number is None:
         return DASH
     if unit == "wan" or (unit == "auto" and abs(number) >= YUAN_LIMIT):
+        if (get_language() or "").startswith("en"):  # English readers count in millions, not in 万
+            return f"CNY {number / MILLION:,.2f} million"
         return _("%(amount)s 万元") % {"amount": f"{number / TEN_THOUSAND:,.2f}"}
     return _("%(amount)s 元") % {"amount": f"{number:,.2f}"}
 

@@ -99,4 +99,6 @@ def test_the_formatter_never_shows_a_raw_value() -> None:
         assert formatting.day(dt.date(2026, 12, 5)) == "2026-12-05"
         assert formatting.text(True) == "是" and formatting.text(None) == formatting.DASH
     with translation.override("en"):
-        assert formatting.duration(3_900) in ("1 hour 5 minutes", "1 小时 5 分钟")
+        assert formatting.duration(3_900) == "1 h 5 min"
+        assert formatting.money(Decimal("3500000")) == "CNY 3.50 million"
+        assert formatting.money(Decimal("12.5")) == "CNY 12.50"
