@@ -16,9 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 DASH = "—"  # what an absent value reads as
 TEN_THOUSAND = Decimal(10_000)
