@@ -11,11 +11,11 @@ from aiplus.core import jobs
 
 @task()
 def place_request(job_id: int, request_id: int) -> dict[str, Any]:
-    from aiplus.compute import placement, services
+    from aiplus.compute import request_broker, services
 
     jobs.begin(job_id, total=3, message="loading the register")
     try:
-        outcome = placement.solve_request(request_id, progress=lambda done, msg: jobs.advance(
+        outcome = request_broker.solve_request(request_id, progress=lambda done, msg: jobs.advance(
             job_id, done=done, message=msg))
         services.apply_placement(acting_user=None, request_id=request_id, result=outcome)
     except Exception as problem:  # the request must not stay "placing" forever

@@ -1,4 +1,6 @@
-"""Turn a job request and the register into broker inputs, solve, and explain the answer."""
+"""One job request through the broker: the register turned into broker inputs, solved, and the answer explained.
+
+Not `compute.simulator.placement`, which places GPU pods on nodes in the trace simulator."""
 
 from __future__ import annotations
 
