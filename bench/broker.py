@@ -1,6 +1,6 @@
 """Broker MILP: solve time and gap to the LP-relaxation bound at 1,000 / 5,000 / 20,000 jobs over 100 pools.
 
-Batches are generated deterministically (aiplus.compute.broker.synthetic): five accelerator models (two
+Batches are generated deterministically (bench/_broker_gen.py): five accelerator models (two
 domestic), twenty sites (two abroad), residency, border, budget, deadline and three voucher pools, with card
 demand at 80 % of the free cards.  The greedy heuristic (the solver's time-out fallback) runs on the same
 batch
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiplus.compute.broker import BrokerOptions, solve
-from aiplus.compute.broker.synthetic import generate
+from bench._broker_gen import generate
 from bench._common import Report, parse_args
 
 POOLS = 100

@@ -11,12 +11,12 @@ from aiplus.core import jobs
 
 @task()
 def place_request(job_id: int, request_id: int) -> dict[str, Any]:
-    from aiplus.compute import placement, services
+    from aiplus.compute import request_broker, services
 
-    jobs.begin(job_id, total=3, message="loading the register")
+    jobs.begin(job_id, total=3, message="loading_register")
     try:
-        outcome = placement.solve_request(request_id, progress=lambda done, msg: jobs.advance(
-            job_id, done=done, message=msg))
+        outcome = request_broker.solve_request(request_id, progress=lambda done, step: jobs.advance(
+            job_id, done=done, message=step))
         services.apply_placement(acting_user=None, request_id=request_id, result=outcome)
     except Exception as problem:  # the request must not stay "placing" forever
         services.fail_placement(acting_user=None, request_id=request_id, message=str(problem))
@@ -24,7 +24,7 @@ def place_request(job_id: int, request_id: int) -> dict[str, Any]:
         raise
     jobs.advance(job_id, done=3, message="stored")
     summary = {k: str(v) for k, v in outcome.items() if k not in {"subsidy_decision", "reason_facts", "facts"}}
-    jobs.finish(job_id, result={"request_id": request_id, **summary}, message="done")
+    jobs.finish(job_id, result={"request_id": request_id, **summary})  # the status says it is done
     return summary
 
 
@@ -51,15 +51,15 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
     from aiplus.compute.simulator import StudyOptions, compare_dispatch, load_philly
 
     study = SavingsStudy.objects.select_related("jurisdiction").get(pk=study_id)
-    jobs.begin(job_id, total=6, message="loading the trace")
+    jobs.begin(job_id, total=6, message="loading_trace")
     try:
         specs = centre_specs(services.region_centres(study.jurisdiction))
         trace = load_philly(services.traces_dir() / services.TRACES[study.trace])
         options = StudyOptions(days=float(study.parameters.get("days", 3)),
                                max_jobs=int(study.parameters.get("max_jobs", 1500)),
                                target_load=float(study.parameters.get("target_load", 0.85)))
-        result = compare_dispatch(specs, trace, options, progress=lambda done, msg: jobs.advance(
-            job_id, done=done, message=msg))
+        result = compare_dispatch(specs, trace, options, progress=lambda done, policy: jobs.advance(
+            job_id, done=done, message="simulating", params={"policy": policy}))
     except Exception as problem:  # the study must not stay "running" forever
         services.finish_savings_study(acting_user=None, study_id=study_id, message=str(problem))
         jobs.finish(job_id, failed=True, message=str(problem))
@@ -67,5 +67,5 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
     services.finish_savings_study(acting_user=None, study_id=study_id, result=result)
     summary = {"study_id": study_id, "saving_pct": result["saving_pct"]}
     jobs.advance(job_id, done=6, message="stored")
-    jobs.finish(job_id, result=summary, message="done")
+    jobs.finish(job_id, result=summary)
     return summary

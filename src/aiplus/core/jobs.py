@@ -31,18 +31,24 @@ def start_job(*, acting_user: Any, name: str, task: Any, total: int = 0, **task_
     return job
 
 
-def begin(job_id: int, *, total: int | None = None, message: str = "") -> None:
+# `message` is a step code of aiplus.core.models.jobs.PROGRESS_STEPS (with its `params`), rendered in the reader's
+# language at display time; only an error's own text is stored as it is.
+
+
+def begin(job_id: int, *, total: int | None = None, message: str = "", params: dict[str, Any] | None = None) -> None:
     updates: dict[str, Any] = {"status": JobProgress.Status.RUNNING, "executions": F("executions") + 1,
-                               "message": message}
+                               "message": message, "message_params": params or {}}
     if total is not None:
         updates["total"] = total
     JobProgress.objects.filter(pk=job_id).update(**updates)
 
 
-def advance(job_id: int, *, done: int, message: str = "") -> None:
-    JobProgress.objects.filter(pk=job_id).update(done=done, message=message[:300])
+def advance(job_id: int, *, done: int, message: str = "", params: dict[str, Any] | None = None) -> None:
+    JobProgress.objects.filter(pk=job_id).update(done=done, message=message[:300], message_params=params or {})
 
 
-def finish(job_id: int, *, result: Any = None, failed: bool = False, message: str = "") -> None:
+def finish(job_id: int, *, result: Any = None, failed: bool = False, message: str = "",
+           params: dict[str, Any] | None = None) -> None:
     status = JobProgress.Status.FAILED if failed else JobProgress.Status.DONE
-    JobProgress.objects.filter(pk=job_id).update(status=status, result=result, message=message[:300])
+    JobProgress.objects.filter(pk=job_id).update(status=status, result=result, message=message[:300],
+                                                 message_params=params or {})

@@ -17,13 +17,13 @@ def platform_self_check(job_id: int) -> dict[str, Any]:
     from aiplus.regulation.runtime import reload
 
     models = [m for m in apps.get_models() if m._meta.app_label in {"core"}]
-    jobs.begin(job_id, total=len(models) + 1, message="packs")
+    jobs.begin(job_id, total=len(models) + 1, message="checking_packs")
     packset = reload()
     counts: dict[str, int] = {"packs": len(packset.packs), "parameters": len(packset.parameters.keys())}
-    jobs.advance(job_id, done=1, message="packs")
+    jobs.advance(job_id, done=1, message="checking_packs")
     for index, model in enumerate(models, start=2):
         counts[model._meta.label_lower] = model._default_manager.count()
-        jobs.advance(job_id, done=index, message=model._meta.label_lower)
+        jobs.advance(job_id, done=index, message="counting", params={"model": model._meta.label_lower})
     jobs.finish(job_id, result=counts)
     return counts
 

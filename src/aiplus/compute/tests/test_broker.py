@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from bench._broker_gen import generate
 
 from aiplus.compute.broker import (
     BrokerOptions,
@@ -19,7 +20,6 @@ from aiplus.compute.broker import (
     VoucherPool,
     solve,
 )
-from aiplus.compute.broker.synthetic import generate
 
 CENTRES = (
     Centre("sz", "suzhou", "jiangsu", "CN", 1.3, 0.2, 0.58, {"suzhou": 2.0}),

@@ -1,11 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.models.base import RestrictedQuerySet
 from aiplus.core.permissions import Scope
+
+# A job stores the code of the step it is at (and the step's parameters), not a sentence: the page renders it in
+# the reader's language when it is drawn, whatever language the worker ran in. A message that is not a code
+# (the text of an error) is shown as it was stored.
+PROGRESS_STEPS: dict[str, Any] = {
+    "loading_register": _("正在读取算力资源登记"),
+    "solving": _("正在求解分配方案"),
+    "explaining": _("正在生成分配说明"),
+    "loading_trace": _("正在读取作业轨迹"),
+    "simulating": _("正在模拟调度策略：{policy}"),
+    "checking_packs": _("正在校验规则包"),
+    "counting": _("正在统计记录：{model}"),
+    "stored": _("结果已保存"),
+}
 
 
 class JobProgress(models.Model):
@@ -23,7 +39,8 @@ class JobProgress(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True)
+    message = models.CharField(max_length=300, blank=True)  # a PROGRESS_STEPS code, or an error's text
+    message_params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(null=True, blank=True)
     # How many times a worker started it: the exactly-once test reads this.
     executions = models.PositiveIntegerField(default=0)
@@ -38,6 +55,14 @@ class JobProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status})"
+
+    @property
+    def message_text(self) -> str:
+        """The step in the active language; any other message as stored."""
+        step = PROGRESS_STEPS.get(self.message)
+        if step is None:
+            return self.message
+        return str(step).format(**(self.message_params or {}))
 
     @property
     def percent(self) -> int:

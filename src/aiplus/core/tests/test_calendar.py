@@ -25,6 +25,12 @@ def test_a_plain_week_skips_the_weekend():
     assert working_days_between(dt.date(2026, 3, 6), dt.date(2026, 3, 13)) == 5
 
 
+@pytest.mark.official_calendar
 def test_an_unknown_year_is_an_error_not_a_guess():
     with pytest.raises(CalendarUnavailable):
         add_working_days(dt.date(2099, 12, 30), 5)
+
+
+def test_the_suite_counts_weekdays_after_its_pinned_year():
+    # conftest.py pins the calendar: no test depends on whether the installed release knows next year.
+    assert add_working_days(dt.date(2099, 12, 31), 2) == dt.date(2100, 1, 4)  # Thursday, Friday 1 January, Monday

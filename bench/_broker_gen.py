@@ -1,4 +1,4 @@
-"""Deterministic synthetic broker batches for benchmarks and tests.
+"""Deterministic synthetic broker batches for bench/broker.py and the broker tests.
 
 Prices are not real quotes, only plausible orders of magnitude.
 """
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from .model import Centre, Job, Pool, Preferences, RegionLevel, Residency, VoucherPool
+from aiplus.compute.broker.model import Centre, Job, Pool, Preferences, RegionLevel, Residency, VoucherPool
 
 # (model, domestic, memory GB, indicative CNY per card-hour)
 MODELS: tuple[tuple[str, bool, int, float], ...] = (

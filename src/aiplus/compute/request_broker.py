@@ -1,4 +1,6 @@
-"""Turn a job request and the register into broker inputs, solve, and explain the answer."""
+"""One job request through the broker: the register turned into broker inputs, solved, and the answer explained.
+
+Not `compute.simulator.placement`, which places GPU pods on nodes in the trace simulator."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def _centre(centre: Any, latencies: dict[int, dict[str, float]]) -> broker.Centr
 
 
 def solve_request(request_id: int, progress: Callable[[int, str], Any] | None = None) -> dict[str, Any]:
+    """`progress(done, step)` is told each step by its code in aiplus.core.models.jobs.PROGRESS_STEPS."""
     from aiplus.compute.services import estimate_subsidy
     from aiplus.regulation.runtime import parameters
 
