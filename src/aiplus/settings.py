@@ -236,9 +236,22 @@ TASKS = {
     }
 }
 
-MAILERS = {
-    "default": {"BACKEND": os.environ.get("AIPLUS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
-}
+# Mail: printed to the console unless an operator names an SMTP server (AIPLUS_SMTP_HOST), then sent through it;
+# the port, account and TLS mode come from the environment too, never from the repository.
+_SMTP_HOST = os.environ.get("AIPLUS_SMTP_HOST", "")
+if _SMTP_HOST:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": _SMTP_HOST,
+        "port": int(os.environ.get("AIPLUS_SMTP_PORT", "587")),
+        "username": os.environ.get("AIPLUS_SMTP_USER", ""),
+        "password": os.environ.get("AIPLUS_SMTP_PASSWORD", ""),
+        "use_tls": os.environ.get("AIPLUS_SMTP_SECURITY", "starttls") == "starttls",
+        "use_ssl": os.environ.get("AIPLUS_SMTP_SECURITY", "starttls") == "ssl",
+        "timeout": 10,
+    }}}
+else:
+    MAILERS = {"default": {
+        "BACKEND": os.environ.get("AIPLUS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = os.environ.get("AIPLUS_FROM_EMAIL", "aiplus@localhost")
 
 AIPLUS_PACKS = [p for p in os.environ.get("AIPLUS_PACKS", "national,suzhou,guangdong,gba").split(",") if p]

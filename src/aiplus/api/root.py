@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from aiplus.api import errors
 from aiplus.api.auth import OPTIONAL
+from aiplus.api.parser import BoundedJsonParser
 from aiplus.compute.api import router as compute_router
 from aiplus.core.api import router as core_router
 from aiplus.datahub.api import router as datahub_router
@@ -18,6 +19,7 @@ api = NinjaAPI(
     "Errors always have the form {\"code\", \"message\", \"field\"}; messages follow Accept-Language.",
     auth=OPTIONAL,
     urls_namespace="api",
+    parser=BoundedJsonParser(),
 )
 errors.install(api)
 api.add_router("/", core_router)
