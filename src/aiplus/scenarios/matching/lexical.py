@@ -19,6 +19,7 @@ its own weight and the delta rows can be added into the same score vector.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -94,6 +95,17 @@ class LexicalIndex:
         self._indices = np.asarray(bm.scores["indices"], dtype=np.int32)
         self._indptr = np.asarray(bm.scores["indptr"], dtype=np.int64)
         self._df_main = np.diff(self._indptr)
+
+    def copy(self) -> LexicalIndex:
+        """An independent copy for copy-on-write updates: the main arrays, which only `build()` replaces, are
+        shared; the vocabulary and the delta, which `add()` and `remove()` change in place, are copied."""
+        other = copy.copy(self)
+        other.vocab = dict(self.vocab)
+        other._terms = list(self._terms)
+        other._delta = dict(self._delta)
+        other._postings = {tid: dict(rows) for tid, rows in self._postings.items()}
+        other._delta_df = Counter(self._delta_df)
+        return other
 
     # -- incremental --
 
