@@ -21,7 +21,6 @@ from django.db import connection, migrations
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-
 Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
