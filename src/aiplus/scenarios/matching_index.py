@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 _writing = threading.Lock()
 # The process's index and the last change it has applied; replaced together, never changed in place.
 _current: dict[str, Any] = {"engine": None, "seq": 0, "applied": set()}
+# What a request answers from while its process builds its first index.
+_EMPTY = engine_mod.MatchingEngine()
 # Changes may commit out of id order (two workers); the recent ones are read again and the applied ones skipped.
 REPLAY_WINDOW = 50
 
@@ -75,6 +78,14 @@ def _latest() -> int:
     return MatchingChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+def _log_state(seq: int) -> tuple[int, int]:
+    """The last change's id, and how many changes the replay window after `seq - REPLAY_WINDOW` holds (one query):
+    more than this process applied there means a change committed late, behind a later one."""
+    found = MatchingChange.objects.aggregate(latest=Max("id"),
+                                             recent=Count("id", filter=Q(id__gt=seq - REPLAY_WINDOW)))
+    return found["latest"] or 0, found["recent"]
+
+
 def _apply(engine: engine_mod.MatchingEngine, changes: Iterable[tuple[str, int]]) -> None:
     """Bring one document per change up to date: replaced if its row is matchable now, removed otherwise."""
     latest: dict[tuple[str, int], None] = {}
@@ -101,7 +112,8 @@ def _load() -> None:
     """Build this process's index (called with `_writing` held). The last change is read before the rows, so a
     change that commits during the build is replayed afterwards rather than lost."""
     seq = _latest()
-    _current.update(engine=build(), seq=seq, applied=set())
+    recent = set(MatchingChange.objects.filter(id__gt=seq - REPLAY_WINDOW, id__lte=seq).values_list("id", flat=True))
+    _current.update(engine=build(), seq=seq, applied=recent)
 
 
 def _catch_up(latest: int) -> None:
@@ -126,16 +138,22 @@ def _catch_up(latest: int) -> None:
 def engine(*, wait: bool = False) -> engine_mod.MatchingEngine:
     """This process's index, with the changes other processes recorded applied.
 
-    A request never waits for another thread's update (`wait=False`): it answers from the index as it is, and the
-    thread already updating brings it current. Only a process's very first read, which has no index to answer
-    from, waits for the one build (at start-up `warm` has normally done it)."""
+    A request never waits for another thread (`wait=False`): it answers from the index as it is, and the thread
+    already updating brings it current. A process's first read builds the index if `warm` has not (once); a request
+    that arrives while that build runs answers from an empty index rather than wait. The worker waits (`wait=True`):
+    it must apply its own change before it looks for strong matches."""
     if _current["engine"] is None:
-        with _writing:
+        if not _writing.acquire(blocking=wait):
+            return _EMPTY
+        try:
             if _current["engine"] is None:
                 _load()
+        finally:
+            _writing.release()
     else:
-        latest = _latest()
-        if latest != _current["seq"] and _writing.acquire(blocking=wait):
+        latest, recent = _log_state(_current["seq"])
+        behind = latest != _current["seq"] or recent != len(_current["applied"])
+        if behind and _writing.acquire(blocking=wait):
             try:
                 _catch_up(latest)
             finally:

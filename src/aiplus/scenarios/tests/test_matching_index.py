@@ -89,30 +89,46 @@ def test_writes_update_the_index_incrementally_and_rank_as_a_full_rebuild(world,
     assert replayed is not started and _ids(_rankings(replayed)) == _ids(rebuilt)
 
 
+class _Writer:
+    """Another thread of the process holding the writer's lock (building or updating the index) until released."""
+
+    def __init__(self) -> None:
+        self.holding, self.done = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self) -> None:
+        with matching_index._writing:
+            self.holding.set()
+            self.done.wait(5)
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        self.holding.wait(5)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 def test_a_request_never_waits_for_an_update_in_progress(world):
     profile = _save(world, *PROFILES[0])
     need = published_need(world)
     before = matching_index.engine()
     MatchingChange.objects.create(kind="profile", object_id=profile.pk)  # recorded by a worker elsewhere
-    holder = threading.Event()
-    release = threading.Event()
-
-    def update_in_progress() -> None:
-        with matching_index._writing:
-            holder.set()
-            release.wait(5)
-
-    thread = threading.Thread(target=update_in_progress)
-    thread.start()
-    holder.wait(5)
-    try:
-        # Another thread holds the writer's lock: the request answers from the index it has, at once.
+    with _Writer():
+        # The request answers at once from the index it has.
         assert matching_index.engine() is before
         assert [m["profile"] for m in matching_index.suppliers_for(need)] == [profile]
-    finally:
-        release.set()
-        thread.join()
     assert matching_index.engine() is not before  # the next read brings it current
+
+
+def test_a_request_during_the_first_build_answers_from_an_empty_index(world):
+    _save(world, *PROFILES[0])
+    need = published_need(world)
+    with _Writer():
+        assert matching_index.suppliers_for(need) == []
+    assert len(matching_index.suppliers_for(need)) == 1
 
 
 def test_the_first_read_builds_once_and_a_rewound_log_starts_afresh(world):
@@ -124,3 +140,15 @@ def test_the_first_read_builds_once_and_a_rewound_log_starts_afresh(world):
     assert matching_index._current["seq"] == MatchingChange.objects.get().pk
     MatchingChange.objects.all().delete()  # e.g. a database restored from before the change
     assert matching_index.engine() is not built
+
+
+def test_a_change_that_commits_behind_a_later_one_is_still_applied(world):
+    first, late = _save(world, *PROFILES[0]), _save(world, *PROFILES[1])
+    published_need(world)
+    MatchingChange.objects.create(id=100, kind="profile", object_id=first.pk)
+    built = matching_index.engine()
+    assert str(late.pk) in built.profiles.rows
+    CapabilityProfile.objects.filter(pk=late.pk).update(is_published=False)
+    MatchingChange.objects.create(id=90, kind="profile", object_id=late.pk)  # another worker's, committed late
+    assert str(late.pk) not in matching_index.engine().profiles.rows
+    assert matching_index.engine() is matching_index.engine()  # applied once: nothing left to replay
