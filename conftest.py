@@ -31,6 +31,15 @@ def pytest_configure(config: Any) -> None:
     settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_matching_index() -> None:
+    """A process keeps its matching index between requests; each test has its own database, so none inherits the
+    index of the test before it."""
+    from aiplus.scenarios import matching_index
+
+    matching_index.forget()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_flush_may_empty_the_audit_log() -> Iterator[None]:
     """After each transactional test (`transaction=True`, `live_server`) Django empties the database with `flush`;

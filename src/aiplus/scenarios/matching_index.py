@@ -1,13 +1,23 @@
-"""The Django side of matching: rows -> engine value objects, a per-process engine rebuilt when the index version
-(bumped by the background task) changes, and notifications of strong new matches."""
+"""The Django side of matching: rows -> engine value objects, one engine per process kept current one document at
+a time, and notifications of strong new matches.
+
+A write never touches an index: its service enqueues `refresh_matching` after the commit. The worker records the
+change (`MatchingChange`), applies it to its own index (add, replace or remove one document) and notifies strong
+matches. Every other process replays the changes it has not seen yet on its next read, on a copy of its index that
+it swaps in when done (copy-on-write): readers keep answering from the index they hold, no reader waits for a
+writer, and no request rebuilds. A process builds its index once, at start-up (`warm`, called by the WSGI module) or
+on its first read; the delta the incremental updates leave is folded into the main index once the engine says it
+is worth it (`needs_rebuild`)."""
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +26,18 @@ from aiplus.core.services import notify
 from aiplus.scenarios import explain as explain_mod
 from aiplus.scenarios import matching as engine_mod
 from aiplus.scenarios import rules
-from aiplus.scenarios.models import CapabilityProfile, MatchingState, Need, NeedStatus
+from aiplus.scenarios.models import CapabilityProfile, MatchingChange, Need, NeedStatus
 
-_lock = threading.Lock()
-_cache: dict[str, Any] = {"version": None, "engine": None}
+logger = logging.getLogger(__name__)
+
+# Held by the one thread of a process that builds or updates its index; readers never take it.
+_writing = threading.Lock()
+# The process's index and the last change it has applied; replaced together, never changed in place.
+_current: dict[str, Any] = {"engine": None, "seq": 0, "applied": set()}
+# What a request answers from while its process builds its first index.
+_EMPTY = engine_mod.MatchingEngine()
+# Changes may commit out of id order (two workers); the recent ones are read again and the applied ones skipped.
+REPLAY_WINDOW = 50
 
 
 def as_need(need: Need) -> engine_mod.Need:
@@ -39,26 +57,124 @@ def as_profile(profile: CapabilityProfile) -> engine_mod.CapabilityProfile:
         price_min_cny=profile.price_min_cny, price_max_cny=profile.price_max_cny)
 
 
-def _version() -> int:
-    state = MatchingState.objects.first()
-    return state.version if state else 0
+def _needs() -> Any:
+    return Need.objects.filter(status=NeedStatus.PUBLISHED).select_related("jurisdiction").prefetch_related("kpis")
+
+
+def _profiles() -> Any:
+    return CapabilityProfile.objects.filter(is_published=True).select_related("organisation")
 
 
 def build() -> engine_mod.MatchingEngine:
+    """A full build from the database. Rows go in the order they last changed, the order in which incremental
+    updates append them, so ties between equal scores fall the same way after a rebuild as before it."""
     engine = engine_mod.MatchingEngine()
-    needs = Need.objects.filter(status=NeedStatus.PUBLISHED).select_related("jurisdiction").prefetch_related("kpis")
-    profiles = CapabilityProfile.objects.filter(is_published=True).select_related("organisation")
-    engine.load(profiles=[as_profile(p) for p in profiles], needs=[as_need(n) for n in needs])
+    engine.load(profiles=[as_profile(p) for p in _profiles().order_by("updated_at", "id")],
+                needs=[as_need(n) for n in _needs().order_by("updated_at", "id")])
     return engine
 
 
-def engine() -> engine_mod.MatchingEngine:
-    """This process's engine, rebuilt when another process bumped the index version."""
-    version = _version()
-    with _lock:
-        if _cache["engine"] is None or _cache["version"] != version:
-            _cache["engine"], _cache["version"] = build(), version
-        return _cache["engine"]
+def _latest() -> int:
+    return MatchingChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _log_state(seq: int) -> tuple[int, int]:
+    """The last change's id, and how many changes the replay window after `seq - REPLAY_WINDOW` holds (one query):
+    more than this process applied there means a change committed late, behind a later one."""
+    found = MatchingChange.objects.aggregate(latest=Max("id"),
+                                             recent=Count("id", filter=Q(id__gt=seq - REPLAY_WINDOW)))
+    return found["latest"] or 0, found["recent"]
+
+
+def _apply(engine: engine_mod.MatchingEngine, changes: Iterable[tuple[str, int]]) -> None:
+    """Bring one document per change up to date: replaced if its row is matchable now, removed otherwise."""
+    latest: dict[tuple[str, int], None] = {}
+    for change in changes:  # a row changed twice is applied once, in the place of its last change
+        latest.pop(change, None)
+        latest[change] = None
+    need_ids = [pk for kind, pk in latest if kind == "need"]
+    profile_ids = [pk for kind, pk in latest if kind == "profile"]
+    needs = _needs().in_bulk(need_ids) if need_ids else {}
+    profiles = _profiles().in_bulk(profile_ids) if profile_ids else {}
+    for kind, pk in latest:
+        if kind == "need":
+            if pk in needs:
+                engine.upsert_need(as_need(needs[pk]))
+            else:
+                engine.remove_need(str(pk))
+        elif pk in profiles:
+            engine.upsert_profile(as_profile(profiles[pk]))
+        else:
+            engine.remove_profile(str(pk))
+
+
+def _load() -> None:
+    """Build this process's index (called with `_writing` held). The last change is read before the rows, so a
+    change that commits during the build is replayed afterwards rather than lost."""
+    seq = _latest()
+    recent = set(MatchingChange.objects.filter(id__gt=seq - REPLAY_WINDOW, id__lte=seq).values_list("id", flat=True))
+    _current.update(engine=build(), seq=seq, applied=recent)
+
+
+def _catch_up(latest: int) -> None:
+    """Apply the changes this process has not seen, on a copy, and swap the copy in (`_writing` held)."""
+    seq, applied = _current["seq"], _current["applied"]
+    if latest < seq:  # the change log went back (a restored database, a test rolled back): start afresh
+        _load()
+        return
+    changes = list(MatchingChange.objects.filter(id__gt=seq - REPLAY_WINDOW).exclude(id__in=applied)
+                   .values_list("id", "kind", "object_id"))
+    if not changes:
+        return
+    engine = _current["engine"].copy()
+    _apply(engine, [(kind, pk) for _id, kind, pk in changes])
+    if engine.needs_rebuild:
+        engine.rebuild()
+    top = max(seq, *(i for i, _kind, _pk in changes))
+    applied = {i for i in applied | {i for i, _kind, _pk in changes} if i > top - REPLAY_WINDOW}
+    _current.update(engine=engine, seq=top, applied=applied)
+
+
+def engine(*, wait: bool = False) -> engine_mod.MatchingEngine:
+    """This process's index, with the changes other processes recorded applied.
+
+    A request never waits for another thread (`wait=False`): it answers from the index as it is, and the thread
+    already updating brings it current. A process's first read builds the index if `warm` has not (once); a request
+    that arrives while that build runs answers from an empty index rather than wait. The worker waits (`wait=True`):
+    it must apply its own change before it looks for strong matches."""
+    if _current["engine"] is None:
+        if not _writing.acquire(blocking=wait):
+            return _EMPTY
+        try:
+            if _current["engine"] is None:
+                _load()
+        finally:
+            _writing.release()
+    else:
+        latest, recent = _log_state(_current["seq"])
+        behind = latest != _current["seq"] or recent != len(_current["applied"])
+        if behind and _writing.acquire(blocking=wait):
+            try:
+                _catch_up(latest)
+            finally:
+                _writing.release()
+    current: engine_mod.MatchingEngine = _current["engine"]
+    return current
+
+
+def warm() -> None:
+    """Build the index at process start-up, so that no request has to. A database that is not ready yet (before
+    the first `migrate`) leaves it to the first read."""
+    try:
+        engine()
+    except DatabaseError:
+        logger.warning("matching index not built at start-up: the database is not ready", exc_info=True)
+
+
+def forget() -> None:
+    """Drop this process's index (tests: each test starts from its own database)."""
+    with _writing:
+        _current.update(engine=None, seq=0, applied=set())
 
 
 def policy(jurisdiction: Any) -> engine_mod.StrongMatchPolicy:
@@ -140,12 +256,10 @@ def _body(match: engine_mod.Match) -> str:
 
 @transaction.atomic
 def refresh(kind: str, pk: int) -> dict[str, Any]:
-    """Bump the index version (every process rebuilds on its next read) and notify strong matches of the record."""
-    state, _created = MatchingState.objects.get_or_create(pk=1)
-    MatchingState.objects.filter(pk=state.pk).update(version=F("version") + 1)
-    eng = build()
-    with _lock:
-        _cache["engine"], _cache["version"] = eng, _version()
+    """Record that a need or profile changed, apply it to this process's index (the others replay it on their next
+    read) and notify strong matches of the record."""
+    MatchingChange.objects.create(kind=kind, object_id=pk)
+    eng = engine(wait=True)
     sent = 0
     if kind == "need":
         need = Need.objects.select_related("jurisdiction", "owner").filter(pk=pk, status=NeedStatus.PUBLISHED).first()

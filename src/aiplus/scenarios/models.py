@@ -78,8 +78,11 @@ class Need(DomainModel):
                                            verbose_name=_("联合发布辖区"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     is_published = models.BooleanField(default=False, editable=False)
+    # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
+    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="owner", public="is_published")
+    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -134,8 +137,11 @@ class CapabilityProfile(DomainModel):
     price_min_cny = models.DecimalField(_("报价下限（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
     price_max_cny = models.DecimalField(_("报价上限（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
     is_published = models.BooleanField(_("公开"), default=True)
+    # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
+    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", public="is_published")
+    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -351,8 +357,11 @@ class Case(DomainModel):
     summary = models.TextField(_("案例简介"))
     domain = models.CharField(_("场景领域"), max_length=60)
     is_published = models.BooleanField(default=True)
+    # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
+    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="pilot__need__owner", public="is_published")
+    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -362,11 +371,18 @@ class Case(DomainModel):
         return self.title
 
 
-class MatchingState(models.Model):
-    """One row: the version of the matching index; bumped by the background task so every process rebuilds."""
+class MatchingChange(models.Model):
+    """One need or profile whose matching document changed, in the order the worker applied it.
 
-    version = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    The worker applies each change to its own index; every other process replays the changes it has not seen
+    yet, one document at a time, instead of rebuilding (aiplus.scenarios.matching_index)."""
+
+    kind = models.CharField(max_length=10)  # "need" or "profile"
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"matching index v{self.version}"
+        return f"{self.kind} {self.object_id}"

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
+from aiplus.scenarios import search as scenario_search
 from aiplus.scenarios.models import (
     Application,
     CallStatus,
@@ -21,42 +22,6 @@ from aiplus.scenarios.models import (
     PoolMembership,
     ScenarioList,
 )
-
-
-def search_q(search: str, fields: tuple[str, ...]) -> Q:
-    """Chinese search: the query is segmented with the matching engine's analyzer (rjieba + the domain
-    dictionary), each term must appear in one of `fields`, and a term also matches its synonyms
-    (e.g. 质检 finds 质量检测). A query the analyzer keeps nothing of is matched as one substring."""
-    from aiplus.scenarios.matching import default_analyzer
-
-    analyzer = _analyzer(default_analyzer)
-    query = Q()
-    groups: list[set[str]] = []
-    for word in search.split():
-        tokens = analyzer.tokens(word)
-        if not tokens:
-            groups.append({word})
-        for token in tokens:
-            groups.append({token.surface} | {f for f in analyzer.synonyms_of(token.term) if len(f) > 1})
-    for forms in groups:
-        any_field = Q()
-        for form in sorted(forms):
-            for name in fields:
-                any_field |= Q(**{f"{name}__icontains": form})
-        query &= any_field
-    return query
-
-
-_ANALYZER: dict[str, Any] = {}
-
-
-def _analyzer(factory: Any) -> Any:
-    if "a" not in _ANALYZER:
-        _ANALYZER["a"] = factory()
-    return _ANALYZER["a"]
-
-
-NEED_SEARCH_FIELDS = ("title", "problem", "data_offered", "owner__name")
 
 
 def _co_published_need_ids(user: Any) -> QuerySet[Any] | None:
@@ -82,7 +47,7 @@ def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", ju
     qs = qs.select_related("owner", "jurisdiction", "scenario_list")
     search = search.strip()
     if search:
-        qs = qs.filter(search_q(search, NEED_SEARCH_FIELDS))
+        qs = scenario_search.NEEDS.apply(qs, search)
     if domain:
         qs = qs.filter(Q(domain=domain) | Q(domain__startswith=f"{domain}."))
     if status:
@@ -131,8 +96,7 @@ def _serves(code: str) -> Q:
 def profiles(user: Any, *, search: str = "", domain: str = "") -> QuerySet[CapabilityProfile]:
     qs = CapabilityProfile.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
     if search.strip():
-        s = search.strip()
-        qs = qs.filter(search_q(s, ("products", "description", "reference_cases", "organisation__name")))
+        qs = scenario_search.PROFILES.apply(qs, search)
     if domain:
         qs = qs.filter(_serves(domain))
     return qs
@@ -205,7 +169,7 @@ def cases(user: Any, *, search: str = "", domain: str = "", jurisdiction: str = 
     qs = (Case.objects.restrict(user, "view").select_related("jurisdiction", "pilot__need__owner", "pilot__supplier")
           .annotate(replication_count=Count("replications", filter=~Q(replications__status="withdrawn"))))
     if search.strip():
-        qs = qs.filter(search_q(search.strip(), ("title", "summary")))
+        qs = scenario_search.CASES.apply(qs, search)
     if domain:
         qs = qs.filter(Q(domain=domain) | Q(domain__startswith=f"{domain}."))
     if jurisdiction:

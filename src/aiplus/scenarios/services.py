@@ -21,7 +21,7 @@ from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
-from aiplus.scenarios import rules, selectors
+from aiplus.scenarios import rules, search, selectors
 from aiplus.scenarios.models import (
     Application,
     ApplicationStatus,
@@ -177,9 +177,10 @@ def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | 
     organisation = _organisation_for(acting_user, organisation_id)
     fields = _need_fields(place, data)
     clean_kpis = _clean_kpis(kpis)
-    need = Need.objects.create(owner=organisation, jurisdiction=place, created_by=acting_user,
-                               responsible_department=rules.responsible_department(place),
-                               replicated_from=replicated_from, **fields)
+    need = Need(owner=organisation, jurisdiction=place, created_by=acting_user,
+                responsible_department=rules.responsible_department(place), replicated_from=replicated_from, **fields)
+    need.search_tokens = search.need_tokens(need)
+    need.save(force_insert=True)
     Kpi.objects.bulk_create([Kpi(need=need, **k) for k in clean_kpis])
     if audit_event:  # an Excel import records one event for all its rows
         action = "scenarios.need_replicated" if replicated_from else "scenarios.need_created"
@@ -205,6 +206,7 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
         clean = _clean_kpis(kpis)
         need.kpis.all().delete()
         Kpi.objects.bulk_create([Kpi(need=need, **k) for k in clean])
+    need.search_tokens = search.need_tokens(need)
     need.save()
     audit.record(actor=acting_user, action="scenarios.need_updated", instance=need, before=before)
     return need
@@ -345,11 +347,13 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
         before = audit.snapshot(profile)
         for key, value in values.items():
             setattr(profile, key, value)
+        profile.search_tokens = search.profile_tokens(profile)
         profile.save()
     else:
         before = None
-        profile = CapabilityProfile.objects.create(organisation=organisation,
-                                                   jurisdiction_id=organisation.jurisdiction_id, **values)
+        profile = CapabilityProfile(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, **values)
+        profile.search_tokens = search.profile_tokens(profile)
+        profile.save(force_insert=True)
     audit.record(actor=acting_user, action="scenarios.profile_saved", instance=profile, before=before)
     _queue_matching("profile", profile.pk)
     return profile
@@ -809,8 +813,10 @@ def publish_case(*, acting_user: User, pilot_id: int, title: str, summary: str) 
         raise ServiceError("not_accepted", _("只有通过验收的试点可以作为典型案例。"), "pilot")
     if Case.objects.filter(pilot=pilot).exists():
         raise ServiceError("already_published", _("该试点已发布为典型案例。"), "pilot")
-    case = Case.objects.create(pilot=pilot, jurisdiction_id=pilot.jurisdiction_id, title=_text(title, "title", 200),
-                               summary=_text(summary, "summary"), domain=pilot.need.domain)
+    case = Case(pilot=pilot, jurisdiction_id=pilot.jurisdiction_id, title=_text(title, "title", 200),
+                summary=_text(summary, "summary"), domain=pilot.need.domain)
+    case.search_tokens = search.case_tokens(case)
+    case.save(force_insert=True)
     audit.record(actor=acting_user, action="scenarios.case_published", instance=case, before=None)
     return case
 

@@ -125,6 +125,12 @@ class _Side:
     def rebuild(self) -> None:
         self.build([d for d in self.docs if d is not None])
 
+    def copy(self) -> _Side:
+        other = _Side(self.analyzer, self.is_need)
+        other.lex, other.st = self.lex.copy(), self.st.copy()
+        other.rows, other.docs = dict(self.rows), list(self.docs)
+        return other
+
     def stats(self) -> IndexStats:
         deleted = sum(1 for r in range(self.lex.n_main) if self.docs[r] is None)
         return IndexStats(self.lex.n_main, self.lex.delta_size, deleted, len(self.lex.vocab))
@@ -173,6 +179,13 @@ class MatchingEngine:
     def rebuild(self) -> None:
         self.profiles.rebuild()
         self.needs.rebuild()
+
+    def copy(self) -> MatchingEngine:
+        """An independent copy that can be updated while readers keep searching this one (copy-on-write): it
+        shares only what no write changes in place, so it costs a fraction of a rebuild."""
+        other = MatchingEngine(self.analyzer, self.weights, self.rebuild_at_delta)
+        other.profiles, other.needs = self.profiles.copy(), self.needs.copy()
+        return other
 
     def stats(self) -> dict[str, IndexStats]:
         return {"profiles": self.profiles.stats(), "needs": self.needs.stats()}

@@ -11,6 +11,7 @@ region code `national` (全国) is an ancestor of every region.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from decimal import Decimal
@@ -59,6 +60,12 @@ class CodeMasks:
                     out = np.concatenate([out, np.zeros(self.m.shape[1] - out.shape[0], dtype=np.uint64)])
                 out[b // 64] |= np.uint64(1) << np.uint64(b % 64)
         return out
+
+    def copy(self) -> CodeMasks:
+        other = CodeMasks(0)
+        other.bits = dict(self.bits)
+        other.m = self.m.copy()
+        return other
 
     def set_row(self, row: int, codes: Iterable[str]) -> None:
         self.m[row] = self.mask(codes, grow=True)
@@ -126,6 +133,15 @@ class StructStore:
         self.hi: F64 = np.full(capacity, np.inf, dtype=np.float64)
         self.has_domain: B = np.zeros(capacity, dtype=np.bool_)
         self.has_region: B = np.zeros(capacity, dtype=np.bool_)
+
+    def copy(self) -> StructStore:
+        """An independent copy (every array is written in place by `put` and `kill`)."""
+        other = copy.copy(self)
+        for name in ("sub", "top", "regions", "region_cover", "region_desc", "quals"):
+            setattr(other, name, getattr(self, name).copy())
+        for name in ("live", "lo", "hi", "has_domain", "has_region"):
+            setattr(other, name, getattr(self, name).copy())
+        return other
 
     def _masks(self) -> list[CodeMasks]:
         return [self.sub, self.top, self.regions, self.region_cover, self.region_desc, self.quals]

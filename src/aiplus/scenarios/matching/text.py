@@ -75,22 +75,34 @@ class Analyzer:
     def display(self, term: str) -> str:
         return self._display.get(term, term)
 
+    def _token(self, raw: str) -> Token | None:
+        tok = raw.strip()
+        if len(tok) < self._min_len and not (tok.isascii() and tok.isalpha() and len(tok) >= 2):
+            return None
+        if tok in self._stop or _NOISE.match(tok):
+            return None
+        term = self._canon.get(tok, tok)
+        if term in self._stop:
+            return None
+        return Token(tok, term)
+
     def tokens(self, text: str) -> list[Token]:
-        out: list[Token] = []
-        for raw in self._jieba.cut(normalise(text)):
-            tok = raw.strip()
-            if len(tok) < self._min_len and not (tok.isascii() and tok.isalpha() and len(tok) >= 2):
-                continue
-            if tok in self._stop or _NOISE.match(tok):
-                continue
-            term = self._canon.get(tok, tok)
-            if term in self._stop:
-                continue
-            out.append(Token(tok, term))
-        return out
+        return [t for t in map(self._token, self._jieba.cut(normalise(text))) if t is not None]
 
     def terms(self, text: str) -> list[str]:
         return [t.term for t in self.tokens(text)]
+
+    def search_terms(self, text: str) -> list[str]:
+        """`terms`, each followed by the terms of the shorter words inside it (jieba's search mode: 智慧养老 also
+        gives 智慧, 养老), for a full-text index, so that a query for a part of a compound finds it. Matching does
+        not use this: the parts would count a word twice in BM25."""
+        out: list[str] = []
+        for token in self.tokens(text):
+            out.append(token.term)
+            if len(token.surface) > self._min_len:
+                out.extend(t.term for t in map(self._token, self._jieba.cut_for_search(token.surface))
+                           if t is not None and t.term != token.term)
+        return out
 
     def keeps_whole(self, word: str) -> bool:
         """True if `word` comes out of the segmenter as a single token (used by tests and dictionary
