@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors, services
-from aiplus.core.models import ChainLayer, OrganisationKind
+from aiplus.core.models import ChainLayer, Notification, OrganisationKind
 
 router = Router(tags=["core"])
 
@@ -80,6 +80,14 @@ class NotificationOut(Schema):
     link: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.rendered_title()
+
+    @staticmethod
+    def resolve_body(obj: Notification) -> str:
+        return obj.rendered_body()
 
 
 class MarkRead(Schema):

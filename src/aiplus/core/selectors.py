@@ -64,7 +64,8 @@ def audit_events(
 
 
 def notifications(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
-    queryset = Notification.objects.restrict(user, "view")
+    # the recipient's language decides how each one reads
+    queryset = Notification.objects.restrict(user, "view").select_related("recipient")
     return queryset.filter(read_at__isnull=True) if unread_only else queryset
 
 

@@ -377,7 +377,7 @@ def decide_access(*, acting_user: Any, request_id: int, decision: str, comment: 
         transaction.on_commit(tasks.ensure_daily_schedule)
     notify(recipient=request.requester, verb=f"datahub.access.{decision}",
            title=_("数据使用申请已批准") if decision == "approve" else _("数据使用申请被驳回"),
-           body=comment, link=f"/data/access/{request.pk}/")
+           body=comment, link=f"/data/access/{request.pk}/", target=request)
     return request
 
 
@@ -393,7 +393,7 @@ def revoke_access(*, acting_user: Any, request_id: int, comment: str, on: dt.dat
     Agreement.objects.filter(access_request=request).update(revoked_on=today)
     request.refresh_from_db()
     notify(recipient=request.requester, verb="datahub.access.revoke", title=_("数据使用协议已撤销"), body=comment,
-           link=f"/data/access/{request.pk}/")
+           link=f"/data/access/{request.pk}/", target=request)
     return request
 
 
@@ -409,9 +409,9 @@ def notify_expiring_agreements(*, acting_user: Any = None, today: dt.date | None
         return 0
     for agreement in due:
         notify(recipient=agreement.grantee, verb="datahub.access.expiring",
-               title=_("数据使用协议即将到期：%(t)s") % {"t": agreement.access_request.dataset.title},
-               body=_("到期日期：%(d)s") % {"d": agreement.expires_on.isoformat()},
-               link=f"/data/access/{agreement.access_request_id}/")
+               title=_("数据使用协议即将到期：%(t)s"), body=_("到期日期：%(d)s"),
+               params={"t": agreement.access_request.dataset.title, "d": agreement.expires_on},
+               link=f"/data/access/{agreement.access_request_id}/", target=agreement)
     Agreement.objects.filter(pk__in=[a.pk for a in due]).update(expiry_notified_on=today)
     audit.record(actor=acting_user, action="datahub.expiry_notices_sent", object_type="datahub.agreement",
                  object_id="", object_repr="expiry notices", after={"count": len(due), "days": days},

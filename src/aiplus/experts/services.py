@@ -356,9 +356,9 @@ def verify_draw(draw: Draw) -> dict[str, Any]:
 
 def _notify_panel(consultation: Consultation, users: list[User]) -> None:
     for user in users:
-        notify(recipient=user, verb="experts.consultation", title=_("专家咨询：%(t)s") % {"t": consultation.title},
-               body=_("请于%(d)s前提交意见。") % {"d": consultation.deadline.isoformat()},
-               link=f"/experts/consultations/{consultation.pk}/")
+        notify(recipient=user, verb="experts.consultation", title=_("专家咨询：%(t)s"),
+               body=_("请于%(d)s前提交意见。"), params={"t": consultation.title, "d": consultation.deadline},
+               link=f"/experts/consultations/{consultation.pk}/", target=consultation)
 
 
 def _check_consultation(title: str, question: str, deadline: dt.date) -> tuple[str, str]:

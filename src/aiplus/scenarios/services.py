@@ -300,8 +300,10 @@ def co_publish_need(*, acting_user: User, need_id: int, jurisdictions: list[str]
         role=permissions.OFFICIAL, active=True, jurisdiction__in=partners)
     for assignment in officials:
         notify(recipient=assignment.user, verb="scenarios.co_published",
-               title=str(_("联合发布场景需求：%(t)s") % {"t": need.title}),
-               body=need.jurisdiction.name_zh, link=f"/scenarios/needs/{need.pk}/")
+               title=_("联合发布场景需求：%(t)s"), body=_("发起辖区：%(place)s"),
+               params={"t": need.title, "place": {"zh-hans": need.jurisdiction.name_zh,
+                                                  "en": need.jurisdiction.name_en or need.jurisdiction.name_zh}},
+               link=f"/scenarios/needs/{need.pk}/", target=need)
     audit.record(actor=acting_user, action="scenarios.need_co_published", instance=need,
                  before={"co_publishers": sorted(existing)},
                  after={"co_publishers": sorted(existing | {p.pk for p in partners})})
@@ -681,7 +683,7 @@ def answer_objection(*, acting_user: User, objection_id: int, answer: str) -> Ob
     objection.answer, objection.answered_by, objection.answered_on = answer, acting_user, _today()
     objection.save()
     notify(recipient=objection.filed_by, verb="scenarios.objection_answered", title=_("您的异议已答复"),
-           body=answer[:200], link=f"/scenarios/calls/{objection.call_id}/")
+           body=answer[:200], link=f"/scenarios/calls/{objection.call_id}/", target=objection)
     audit.record(actor=acting_user, action="scenarios.objection_answered", instance=objection, before=before,
                  jurisdiction_id=objection.call.jurisdiction_id)
     return objection

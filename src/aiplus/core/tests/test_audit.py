@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from aiplus.core import audit, credit_code, jobs, services
 from aiplus.core.errors import ServiceError
@@ -58,8 +59,8 @@ def test_every_service_write_leaves_exactly_one_audit_event(world, action):
 def test_notifications_read_is_audited_once(world):
     user = world.user("enterprise_member")
     with transaction.atomic():
-        services.notify(recipient=user, verb="test", title="一", body="")
-        services.notify(recipient=user, verb="test", title="二", body="")
+        services.notify(recipient=user, verb="test", title=gettext_lazy("通知"))
+        services.notify(recipient=user, verb="test", title=gettext_lazy("通知"))
     before = _ids()
     assert services.mark_notifications_read(acting_user=user) == 2
     _one_event("notifications.read", before)
