@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit, permissions
-from aiplus.core.models import RoleAssignment, TimerStatus, WorkflowTimer
+from aiplus.core.models import RoleAssignment, TimerStatus, User, WorkflowTimer
 from aiplus.core.services import in_each_language, notify
 from aiplus.regulation.runtime import citation_of, cite, parameter_status
 
 
 @transaction.atomic
-def report_overdue_timers(*, acting_user: Any = None, today: dt.date) -> int:
+def report_overdue_timers(*, acting_user: User | None = None, today: dt.date) -> int:
     overdue = list(WorkflowTimer.objects.select_for_update()
                    .filter(status=TimerStatus.OPEN, due_on__lt=today, overdue_notified_on__isnull=True))
     if not overdue:
@@ -42,6 +42,6 @@ def report_overdue_timers(*, acting_user: Any = None, today: dt.date) -> int:
                            "due": timer.due_on, "days": timer.working_days, "param": source}, target=timer)
         timer.overdue_notified_on = today
         timer.save(update_fields=["overdue_notified_on"])
-    audit.record(actor=acting_user, action="deadlines.overdue_reported", object_type="core.workflowtimer",
+    audit.record(actor=acting_user, action="core.overdue_timers.reported", object_type="core.workflowtimer",
                  after={"timers": [t.pk for t in overdue], "on": today.isoformat()}, object_repr=f"{len(overdue)}")
     return len(overdue)

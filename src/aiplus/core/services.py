@@ -78,7 +78,7 @@ def create_organisation(*, acting_user: User, jurisdiction: str | int, **fields:
     organisation = Organisation(jurisdiction=place, **fields)
     _full_clean(organisation)
     organisation.save()
-    audit.record(actor=acting_user, action="organisation.created", instance=organisation)
+    audit.record(actor=acting_user, action="core.organisation.created", instance=organisation)
     return organisation
 
 
@@ -104,7 +104,7 @@ def update_organisation(*, acting_user: User, organisation_id: int, **changes: A
         setattr(organisation, name, value.strip().upper() if name == "credit_code" else value)
     _full_clean(organisation)
     organisation.save()
-    audit.record(actor=acting_user, action="organisation.updated", instance=organisation, before=before)
+    audit.record(actor=acting_user, action="core.organisation.updated", instance=organisation, before=before)
     return organisation
 
 
@@ -135,7 +135,7 @@ def assign_role(
         user=user, role=role, jurisdiction=place, organisation_id=organisation_id,
     )
     permissions.forget(user)
-    audit.record(actor=acting_user, action="role.assigned", instance=assignment,
+    audit.record(actor=acting_user, action="core.role.assigned", instance=assignment,
                  jurisdiction_id=place.pk if place else None, organisation_id=organisation_id)
     return assignment
 
@@ -213,7 +213,7 @@ def mark_notifications_read(*, acting_user: User, ids: list[int] | None = None) 
         queryset = queryset.filter(pk__in=ids)
     count = queryset.update(read_at=timezone.now())
     if count:
-        audit.record(actor=acting_user, action="notifications.read", after={"count": count},
+        audit.record(actor=acting_user, action="core.notifications.read", after={"count": count},
                      object_type="core.notification", object_repr=f"{count}")
     return count
 
@@ -226,13 +226,13 @@ def create_api_token(*, acting_user: User, name: str) -> tuple[ApiToken, str]:
     key = ApiToken.generate()
     token = ApiToken.objects.create(user=acting_user, name=name.strip()[:100], key_hash=ApiToken.hash(key),
                                     prefix=key[4:12])
-    audit.record(actor=acting_user, action="api_token.created", instance=token,
+    audit.record(actor=acting_user, action="core.api_token.created", instance=token,
                  after={"name": token.name, "prefix": token.prefix})
     return token, key
 
 
 @transaction.atomic
-def create_user(*, acting_user: Any, username: str, password: str, display_name: str = "", email: str = "",
+def create_user(*, acting_user: User | None, username: str, password: str, display_name: str = "", email: str = "",
                 language: str = "zh-hans", is_superuser: bool = False, is_demo: bool = False) -> User:
     if not username.strip():
         raise ServiceError("required", _("请填写用户名。"), "username")
@@ -246,7 +246,7 @@ def create_user(*, acting_user: Any, username: str, password: str, display_name:
     user.set_password(password)
     _full_clean(user, exclude=["password"])
     user.save()
-    audit.record(actor=acting_user, action="user.created", instance=user,
+    audit.record(actor=acting_user, action="core.user.created", instance=user,
                  after={"username": username, "is_superuser": is_superuser})
     return user
 
@@ -258,5 +258,5 @@ def revoke_api_token(*, acting_user: User, token_id: int) -> None:
         raise NotFoundError()
     before = {"name": token.name, "prefix": token.prefix}
     token.delete()
-    audit.record(actor=acting_user, action="api_token.revoked", object_type="core.apitoken",
+    audit.record(actor=acting_user, action="core.api_token.revoked", object_type="core.apitoken",
                  object_id=str(token_id), object_repr=before["name"], before=before, after=None)
