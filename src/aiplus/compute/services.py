@@ -34,7 +34,7 @@ from aiplus.compute.models import (
 )
 from aiplus.core import audit, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
+from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind, User
 
 Kind = ledger.Kind
 
@@ -125,7 +125,7 @@ def _changeable[M](model: type[M], user: Any, pk: Any, field: str) -> M:
 # -------------------------------------------------------------------------------------------------- register
 
 @transaction.atomic
-def register_centre(*, acting_user: Any, operator_id: int, name: str, jurisdiction: str, location: str = "",
+def register_centre(*, acting_user: User, operator_id: int, name: str, jurisdiction: str, location: str = "",
                     pue: Any, green_power_share: Any, grid_carbon_kg_per_kwh: Any,
                     certifications: list[str] | None = None, latitude: Any = None,
                     longitude: Any = None) -> ComputeCentre:
@@ -159,7 +159,7 @@ def register_centre(*, acting_user: Any, operator_id: int, name: str, jurisdicti
 
 
 @transaction.atomic
-def add_pool(*, acting_user: Any, centre_id: int, accelerator_model: str, cards: Any, memory_gb: Any,
+def add_pool(*, acting_user: User, centre_id: int, accelerator_model: str, cards: Any, memory_gb: Any,
              price_cny_per_card_hour: Any, interconnect: str = "", available_cards: Any = None,
              power_kw_per_card: Any = "0.4") -> ResourcePool:
     centre = _changeable(ComputeCentre, acting_user, centre_id, "centre")
@@ -180,7 +180,7 @@ def add_pool(*, acting_user: Any, centre_id: int, accelerator_model: str, cards:
 
 
 @transaction.atomic
-def report_availability(*, acting_user: Any, pool_id: int, available_cards: Any) -> ResourcePool:
+def report_availability(*, acting_user: User, pool_id: int, available_cards: Any) -> ResourcePool:
     pool = _changeable(ResourcePool, acting_user, pool_id, "pool")
     pool = ResourcePool.objects.select_for_update().select_related("centre").get(pk=pool.pk)
     before = audit.snapshot(pool)
@@ -191,13 +191,13 @@ def report_availability(*, acting_user: Any, pool_id: int, available_cards: Any)
     pool.availability_updated_at = timezone.now()
     pool.save(update_fields=["available_cards", "availability_updated_at", "updated_at"])
     AvailabilityReport.objects.create(pool=pool, available_cards=available)
-    audit.record(actor=acting_user, action="compute.pool.availability", instance=pool, before=before,
+    audit.record(actor=acting_user, action="compute.pool.availability_reported", instance=pool, before=before,
                  jurisdiction_id=pool.centre.jurisdiction_id, organisation_id=pool.centre.operator_id)
     return pool
 
 
 @transaction.atomic
-def set_latency(*, acting_user: Any, centre_id: int, region: str, latency_ms: Any) -> NetworkLatency:
+def set_latency(*, acting_user: User, centre_id: int, region: str, latency_ms: Any) -> NetworkLatency:
     centre = _changeable(ComputeCentre, acting_user, centre_id, "centre")
     place = _jurisdiction(region, "region")
     row, _created = NetworkLatency.objects.update_or_create(
@@ -208,7 +208,7 @@ def set_latency(*, acting_user: Any, centre_id: int, region: str, latency_ms: An
 
 
 @transaction.atomic
-def declare_affiliation(*, acting_user: Any, organisation_id: int, affiliate_id: int, note: str = "") -> Affiliation:
+def declare_affiliation(*, acting_user: User, organisation_id: int, affiliate_id: int, note: str = "") -> Affiliation:
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     affiliate = Organisation.objects.filter(pk=affiliate_id).first()
     if organisation is None:
@@ -244,7 +244,7 @@ def residency_satisfiable(level: str, region: Jurisdiction | None, models: list[
 
 
 @transaction.atomic
-def submit_request(*, acting_user: Any, title: str, accepted_models: list[str], cards: Any, hours: Any,
+def submit_request(*, acting_user: User, title: str, accepted_models: list[str], cards: Any, hours: Any,
                    organisation_id: int | None = None, deadline_hours: Any = None, budget_cny: Any = None,
                    residency_level: str = "", residency_region: str | None = None,
                    cross_border_allowed: bool = False, cross_border_reference: str = "",
@@ -305,7 +305,7 @@ def submit_request(*, acting_user: Any, title: str, accepted_models: list[str], 
 
 
 @transaction.atomic
-def apply_placement(*, acting_user: Any, request_id: int, result: dict[str, Any]) -> JobRequest:
+def apply_placement(*, acting_user: User | None, request_id: int, result: dict[str, Any]) -> JobRequest:
     """Store the broker's answer for a request (run by the placement task; `acting_user` None is the system)."""
     request = JobRequest.objects.select_for_update().get(pk=request_id)
     before = audit.snapshot(request)
@@ -342,7 +342,7 @@ def apply_placement(*, acting_user: Any, request_id: int, result: dict[str, Any]
 
 
 @transaction.atomic
-def fail_placement(*, acting_user: Any, request_id: int, message: str) -> None:
+def fail_placement(*, acting_user: User | None, request_id: int, message: str) -> None:
     request = JobRequest.objects.select_for_update().get(pk=request_id)
     before = audit.snapshot(request)
     request.status = JobRequest.Status.FAILED
@@ -353,7 +353,7 @@ def fail_placement(*, acting_user: Any, request_id: int, message: str) -> None:
 
 # -------------------------------------------------------------------------------------------------- metering
 
-def _record_usage(acting_user: Any, *, record_id: str, pool_id: Any, card_hours: Any, amount_cny: Any,
+def _record_usage(acting_user: User, *, record_id: str, pool_id: Any, card_hours: Any, amount_cny: Any,
                   period_end: Any, organisation_id: Any = None, request_id: Any = None,
                   invoice_number: str = "") -> tuple[UsageRecord, bool]:
     record_id = str(record_id or "").strip()
@@ -411,7 +411,7 @@ def _record_usage(acting_user: Any, *, record_id: str, pool_id: Any, card_hours:
 
 
 @transaction.atomic
-def record_usage(*, acting_user: Any, record_id: str, pool_id: int, card_hours: Any, amount_cny: Any,
+def record_usage(*, acting_user: User, record_id: str, pool_id: int, card_hours: Any, amount_cny: Any,
                  period_end: Any, organisation_id: int | None = None, request_id: int | None = None,
                  invoice_number: str = "") -> tuple[UsageRecord, bool]:
     """Record one metered usage record. The same (provider, record id) again changes nothing."""
@@ -440,7 +440,7 @@ CSV_COLUMNS = ("record_id", "pool_id", "organisation_id", "request_id", "card_ho
 
 
 @transaction.atomic
-def import_usage_csv(*, acting_user: Any, text: str) -> dict[str, int]:
+def import_usage_csv(*, acting_user: User, text: str) -> dict[str, int]:
     """Import usage from CSV (header: CSV_COLUMNS). All rows or none; an error names the row and field."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("record_id", "pool_id", "card_hours", "amount_cny", "period_end")
@@ -476,7 +476,7 @@ def import_usage_csv(*, acting_user: Any, text: str) -> dict[str, int]:
 # --------------------------------------------------------------------------------------------------- vouchers
 
 @transaction.atomic
-def create_programme(*, acting_user: Any, name: str, jurisdiction: str, parameter_prefix: str, budget_cny: Any,
+def create_programme(*, acting_user: User, name: str, jurisdiction: str, parameter_prefix: str, budget_cny: Any,
                      valid_from: dt.date, valid_until: dt.date, eligible_provider_ids: list[int] | None = None,
                      is_published: bool = True) -> VoucherProgramme:
     from aiplus.regulation.runtime import parameters
@@ -508,7 +508,7 @@ def create_programme(*, acting_user: Any, name: str, jurisdiction: str, paramete
 
 
 @transaction.atomic
-def issue_quota(*, acting_user: Any, programme_id: int, organisation_id: int, amount_cny: Any,
+def issue_quota(*, acting_user: User, programme_id: int, organisation_id: int, amount_cny: Any,
                 is_startup: bool = False) -> VoucherQuota:
     programme = _changeable(VoucherProgramme, acting_user, programme_id, "programme")
     programme = VoucherProgramme.objects.select_for_update().get(pk=programme.pk)
@@ -563,7 +563,7 @@ def estimate_subsidy(quota: VoucherQuota, *, spend_cny: Decimal, domestic: bool,
 
 
 @transaction.atomic
-def redeem(*, acting_user: Any, usage_id: int, quota_id: int) -> Redemption:
+def redeem(*, acting_user: User, usage_id: int, quota_id: int) -> Redemption:
     """Redeem a voucher quota against one metered usage record (据实结算)."""
     from aiplus.compute.selectors import usage_for
 
@@ -601,7 +601,7 @@ def redeem(*, acting_user: Any, usage_id: int, quota_id: int) -> Redemption:
 
 
 @transaction.atomic
-def claw_back(*, acting_user: Any, redemption_id: int, reason: str) -> Redemption:
+def claw_back(*, acting_user: User, redemption_id: int, reason: str) -> Redemption:
     found = Redemption.objects.filter(pk=redemption_id).values_list("quota__programme_id", flat=True).first()
     if found is None or found not in VoucherProgramme.objects.restrict(acting_user, "change").values_list(
             "pk", flat=True):
@@ -627,7 +627,7 @@ def claw_back(*, acting_user: Any, redemption_id: int, reason: str) -> Redemptio
 
 
 @transaction.atomic
-def run_post_audit(*, acting_user: Any, programme_id: int) -> list[AuditFlag]:
+def run_post_audit(*, acting_user: User, programme_id: int) -> list[AuditFlag]:
     """Flag related-party suppliers and invoice numbers claimed twice across the programme."""
     programme = _changeable(VoucherProgramme, acting_user, programme_id, "programme")
     redemptions = list(Redemption.objects.filter(quota__programme=programme).select_related("usage", "quota"))
@@ -647,7 +647,7 @@ def run_post_audit(*, acting_user: Any, programme_id: int) -> list[AuditFlag]:
             flag, created = AuditFlag.objects.get_or_create(redemption=row, code=code, defaults={"message": message})
             if created:
                 new.append(flag)
-    audit.record(actor=acting_user, action="compute.vouchers.post_audit", instance=programme,
+    audit.record(actor=acting_user, action="compute.vouchers.post_audited", instance=programme,
                  after={"new_flags": [(f.redemption_id, f.code) for f in new]})
     return new
 
@@ -677,7 +677,7 @@ def region_centres(region: Jurisdiction) -> list[ComputeCentre]:
 
 
 @transaction.atomic
-def start_savings_study(*, acting_user: Any, region: str, trace: str = "philly", days: Any = 3,
+def start_savings_study(*, acting_user: User, region: str, trace: str = "philly", days: Any = 3,
                         max_jobs: Any = 1500, target_load: Any = "0.85") -> SavingsStudy:
     """Simulate the region's registered centres on a shipped trace in the background, every dispatch policy."""
     place = _jurisdiction(region, "region")
@@ -710,7 +710,7 @@ def start_savings_study(*, acting_user: Any, region: str, trace: str = "philly",
 
 
 @transaction.atomic
-def finish_savings_study(*, acting_user: Any, study_id: int, result: dict[str, Any] | None = None,
+def finish_savings_study(*, acting_user: User | None, study_id: int, result: dict[str, Any] | None = None,
                          message: str = "") -> SavingsStudy:
     """Store a study's outcome (run by the task; `acting_user` None is the system)."""
     study = SavingsStudy.objects.select_for_update().get(pk=study_id)

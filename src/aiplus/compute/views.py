@@ -22,6 +22,7 @@ from aiplus.compute.forms import (
     SavingsForm,
     UsageCsvForm,
 )
+from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 
 
@@ -48,7 +49,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                created = services.submit_request(acting_user=request.user, **form.arguments())
+                created = services.submit_request(acting_user=acting_user(request), **form.arguments())
                 return redirect("compute:request", request_id=created.pk)
             except ServiceError as problem:
                 problem.add_to_form(form)
@@ -121,7 +122,7 @@ def register_centre(request: HttpRequest) -> HttpResponse:
     form = CentreForm(request.POST, operators=choices["operators"], jurisdictions=choices["jurisdictions"])
     if form.is_valid():
         try:
-            services.register_centre(acting_user=request.user, **form.arguments())
+            services.register_centre(acting_user=acting_user(request), **form.arguments())
             return redirect(reverse("compute:provider") + "?registered=centre")
         except ServiceError as problem:
             problem.add_to_form(form)
@@ -139,7 +140,7 @@ def add_pool(request: HttpRequest) -> HttpResponse:
     form = PoolForm(request.POST, centres=choices["centres"])
     if form.is_valid():
         try:
-            services.add_pool(acting_user=request.user, **form.arguments())
+            services.add_pool(acting_user=acting_user(request), **form.arguments())
             return redirect(reverse("compute:provider") + "?registered=pool")
         except ServiceError as problem:
             problem.add_to_form(form)
@@ -151,7 +152,7 @@ def add_pool(request: HttpRequest) -> HttpResponse:
 @require_POST
 def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
     try:
-        services.report_availability(acting_user=request.user, pool_id=pool_id,
+        services.report_availability(acting_user=acting_user(request), pool_id=pool_id,
                                      available_cards=request.POST.get("available_cards"))
     except ServiceError as problem:
         return _provider_error(request, problem)
@@ -166,7 +167,7 @@ def import_usage(request: HttpRequest) -> HttpResponse:
         return _provider_error(request, ServiceError("required", form.errors.as_text(), "file"))
     try:
         text = form.cleaned_data["file"].read().decode("utf-8-sig")
-        result = services.import_usage_csv(acting_user=request.user, text=text)
+        result = services.import_usage_csv(acting_user=acting_user(request), text=text)
     except (ServiceError, UnicodeDecodeError) as problem:
         error = problem if isinstance(problem, ServiceError) else ServiceError("encoding", "UTF-8", "file")
         return _provider_error(request, error)
@@ -220,7 +221,7 @@ def create_programme(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST, jurisdictions=choices["jurisdictions"], providers=choices["providers"])
     if form.is_valid():
         try:
-            services.create_programme(acting_user=request.user, **form.arguments())
+            services.create_programme(acting_user=acting_user(request), **form.arguments())
             return redirect(reverse("compute:vouchers") + "?created=programme")
         except ServiceError as problem:
             problem.add_to_form(form)
@@ -239,7 +240,7 @@ def issue_quota(request: HttpRequest) -> HttpResponse:
                      organisations=choices["holders"])
     if form.is_valid():
         try:
-            services.issue_quota(acting_user=request.user, **form.cleaned_data)
+            services.issue_quota(acting_user=acting_user(request), **form.cleaned_data)
             return redirect(reverse("compute:vouchers") + "?created=quota")
         except ServiceError as problem:
             problem.add_to_form(form)
@@ -255,7 +256,7 @@ def savings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                study = services.start_savings_study(acting_user=request.user, **form.cleaned_data)
+                study = services.start_savings_study(acting_user=acting_user(request), **form.cleaned_data)
                 return redirect("compute:study", study_id=study.pk)
             except ServiceError as problem:
                 problem.add_to_form(form)

@@ -10,7 +10,7 @@ from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors, services
 from aiplus.core.listings import ORGANISATIONS, ORGANISATIONS_QUERY
-from aiplus.core.models import ChainLayer, OrganisationKind
+from aiplus.core.models import ChainLayer, Notification, OrganisationKind
 
 router = Router(tags=["core"])
 
@@ -81,6 +81,14 @@ class NotificationOut(Schema):
     link: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.rendered_title()
+
+    @staticmethod
+    def resolve_body(obj: Notification) -> str:
+        return obj.rendered_body()
 
 
 class MarkRead(Schema):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
+from aiplus.core import audit_actions
 from aiplus.core.auditchain import CHAINED_FIELDS, GENESIS, event_hash
 from aiplus.core.context import current_request_id
 from aiplus.core.models import AuditEvent
@@ -65,6 +66,8 @@ def record(
     """Append one audit event. Must run inside the write's transaction (it refuses to run outside one)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    if not audit_actions.is_registered(action):
+        raise ValueError(f"audit action {action!r} is not registered in aiplus.core.audit_actions (app.noun.verb)")
     if after is True:
         after = snapshot(instance)
     actor_obj = actor if getattr(actor, "pk", None) else None

@@ -13,15 +13,15 @@ from django.db import transaction
 from django.db.models import F
 
 from aiplus.core import audit
-from aiplus.core.models import JobProgress
+from aiplus.core.models import JobProgress, User
 
 
 @transaction.atomic
-def start_job(*, acting_user: Any, name: str, task: Any, total: int = 0, **task_kwargs: Any) -> JobProgress:
+def start_job(*, acting_user: User, name: str, task: Any, total: int = 0, **task_kwargs: Any) -> JobProgress:
     """Record a job and enqueue its task once the transaction commits (a rolled-back start queues nothing)."""
     job = JobProgress.objects.create(name=name, owner=acting_user if getattr(acting_user, "pk", None) else None,
                                      total=total)
-    audit.record(actor=acting_user, action="job.started", instance=job, after={"name": name})
+    audit.record(actor=acting_user, action="core.job.started", instance=job, after={"name": name})
 
     def enqueue() -> None:
         result = task.enqueue(job_id=job.pk, **task_kwargs)

@@ -9,13 +9,13 @@ import yaml
 from django.db import transaction
 
 from aiplus.core import audit
-from aiplus.core.models import Department, DepartmentDuty, Jurisdiction
+from aiplus.core.models import Department, DepartmentDuty, Jurisdiction, User
 
 JURISDICTIONS_FILE = Path(__file__).resolve().parent / "data" / "jurisdictions.yaml"
 
 
 @transaction.atomic
-def sync_jurisdictions(*, acting_user: Any = None) -> int:
+def sync_jurisdictions(*, acting_user: User | None = None) -> int:
     rows = yaml.safe_load(JURISDICTIONS_FILE.read_text(encoding="utf-8"))
     by_code = {j.code: j for j in Jurisdiction.objects.all()}
     changed = 0
@@ -35,13 +35,13 @@ def sync_jurisdictions(*, acting_user: Any = None) -> int:
         if row.get("members"):
             current.members.set([by_code[code] for code in row["members"]])
     if changed:
-        audit.record(actor=acting_user, action="reference.jurisdictions_synced", object_type="core.jurisdiction",
+        audit.record(actor=acting_user, action="core.jurisdictions.synced", object_type="core.jurisdiction",
                      after={"changed": changed}, object_repr=f"{changed}")
     return changed
 
 
 @transaction.atomic
-def sync_departments(*, packset: Any, acting_user: Any = None) -> int:
+def sync_departments(*, packset: Any, acting_user: User | None = None) -> int:
     """Create or update the departments every active pack names, with their duties, who assigns each (an official
     source or the platform) and their citations."""
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
@@ -65,6 +65,6 @@ def sync_departments(*, packset: Any, acting_user: Any = None) -> int:
                 for i, duty in enumerate(position_dept.duties)
             )
             count += 1
-    audit.record(actor=acting_user, action="reference.departments_synced", object_type="core.department",
+    audit.record(actor=acting_user, action="core.departments.synced", object_type="core.department",
                  after={"departments": count}, object_repr=f"{count}")
     return count

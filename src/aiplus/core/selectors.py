@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from aiplus.core import audit_actions
 from aiplus.core.errors import NotFoundError
 from aiplus.core.models import AuditEvent, JobProgress, Jurisdiction, Notification, Organisation
 
@@ -47,7 +48,8 @@ def audit_events(
 ) -> QuerySet[AuditEvent]:
     queryset = AuditEvent.objects.restrict(user, "view").select_related("jurisdiction")
     if action:
-        queryset = queryset.filter(action__startswith=action)
+        # events stored under an old code (kept as written: the chain forbids rewriting) are found by the new one
+        queryset = queryset.filter(Q(action__startswith=action) | Q(action__in=audit_actions.stored_codes(action)))
     if object_type:
         queryset = queryset.filter(object_type=object_type)
     if actor:
@@ -64,7 +66,8 @@ def audit_events(
 
 
 def notifications(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
-    queryset = Notification.objects.restrict(user, "view")
+    # the recipient's language decides how each one reads
+    queryset = Notification.objects.restrict(user, "view").select_related("recipient")
     return queryset.filter(read_at__isnull=True) if unread_only else queryset
 
 

@@ -6,13 +6,18 @@ before anything is written, bad input raised as ServiceError naming the field an
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit, permissions
@@ -25,6 +30,10 @@ from aiplus.core.models import (
     RoleAssignment,
     User,
 )
+from aiplus.core.models.notifications import render_message
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ORGANISATION_FIELDS = ("name", "name_en", "kind", "credit_code", "chain_layer", "address",
                        "is_independent_legal_person")
@@ -69,7 +78,7 @@ def create_organisation(*, acting_user: User, jurisdiction: str | int, **fields:
     organisation = Organisation(jurisdiction=place, **fields)
     _full_clean(organisation)
     organisation.save()
-    audit.record(actor=acting_user, action="organisation.created", instance=organisation)
+    audit.record(actor=acting_user, action="core.organisation.created", instance=organisation)
     return organisation
 
 
@@ -95,7 +104,7 @@ def update_organisation(*, acting_user: User, organisation_id: int, **changes: A
         setattr(organisation, name, value.strip().upper() if name == "credit_code" else value)
     _full_clean(organisation)
     organisation.save()
-    audit.record(actor=acting_user, action="organisation.updated", instance=organisation, before=before)
+    audit.record(actor=acting_user, action="core.organisation.updated", instance=organisation, before=before)
     return organisation
 
 
@@ -126,20 +135,71 @@ def assign_role(
         user=user, role=role, jurisdiction=place, organisation_id=organisation_id,
     )
     permissions.forget(user)
-    audit.record(actor=acting_user, action="role.assigned", instance=assignment,
+    audit.record(actor=acting_user, action="core.role.assigned", instance=assignment,
                  jurisdiction_id=place.pk if place else None, organisation_id=organisation_id)
     return assignment
 
 
-def notify(*, recipient: User, verb: str, title: Any, body: Any = "", link: str = "",
-           email: bool = False) -> Notification:
-    """Queue a notification in the recipient's language. Part of the caller's transaction, not audited alone.
+def in_each_language(render: Callable[[], Any]) -> dict[str, str]:
+    """A notification parameter that reads differently per language (a citation, a place, reasons): `render` run
+    once in each platform language, so the notification can be shown in whichever its recipient reads."""
+    values = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values[code] = str(render())
+    return values
 
-    The e-mail, if any, is sent only after the caller's transaction commits, so a rolled-back write never mails.
+
+def _message_id(message: StrPromise) -> str:
+    # With no language active, gettext returns the msgid itself: the untranslated Chinese that the catalogue keys on.
+    with translation.override(None):
+        return str(message)
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return in_each_language(lambda: value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def notify(*, recipient: User, verb: str, title: StrPromise, body: StrPromise | str = "",
+           params: Mapping[str, Any] | None = None, link: str = "", target: Model | None = None,
+           email: bool = False) -> Notification:
+    """Queue a notification, shown in the recipient's language. Part of the caller's transaction, not audited alone.
+
+    `title` (and `body`, unless it is the sender's own words such as a comment) is a lazy translatable string
+    (`gettext_lazy`) with `%(name)s` placeholders filled from `params`; the msgid and the parameters are stored and
+    translated when shown. A lazy parameter, or one from `in_each_language`, reads in the recipient's language too.
+    An unread notification of the same recipient, verb, link and `target` is brought up to date and to the top
+    instead of repeated. The e-mail, if any, is sent only after the caller's transaction commits.
     """
-    with translation.override(recipient.language or "zh-hans"):
-        notification = Notification.objects.create(
-            recipient=recipient, verb=verb, title=str(title), body=str(body), link=link, emailed=email)
+    if not isinstance(title, Promise):
+        raise TypeError("notify() takes a lazy translatable title (gettext_lazy) and its params, not formatted text")
+    stored_params = {name: _param(value) for name, value in (params or {}).items()}
+    title_msgid = _message_id(title)
+    body_msgid = _message_id(body) if isinstance(body, Promise) else ""
+    language = recipient.language or settings.LANGUAGE_CODE
+    fields = {
+        "title_msgid": title_msgid, "body_msgid": body_msgid, "params": stored_params,
+        "title": render_message(title_msgid, stored_params, language),
+        "body": render_message(body_msgid, stored_params, language) if body_msgid else str(body),
+    }
+    same = {"recipient": recipient, "verb": verb, "link": link,
+            "object_type": target._meta.label_lower if target is not None else "",
+            "object_id": str(target.pk) if target is not None else ""}
+    notification = None
+    if link or target is not None:
+        notification = Notification.objects.select_for_update().filter(read_at__isnull=True, **same).first()
+    if notification is None:
+        notification = Notification.objects.create(**same, **fields, emailed=email)
+    else:
+        for name, value in fields.items():
+            setattr(notification, name, value)
+        notification.created_at = timezone.now()
+        notification.emailed = notification.emailed or email
+        notification.save()
     if email and recipient.email:
         subject, message, address = notification.title, notification.body, recipient.email
         transaction.on_commit(lambda: send_mail(subject, message, None, [address], fail_silently=True))
@@ -153,7 +213,7 @@ def mark_notifications_read(*, acting_user: User, ids: list[int] | None = None) 
         queryset = queryset.filter(pk__in=ids)
     count = queryset.update(read_at=timezone.now())
     if count:
-        audit.record(actor=acting_user, action="notifications.read", after={"count": count},
+        audit.record(actor=acting_user, action="core.notifications.read", after={"count": count},
                      object_type="core.notification", object_repr=f"{count}")
     return count
 
@@ -166,13 +226,13 @@ def create_api_token(*, acting_user: User, name: str) -> tuple[ApiToken, str]:
     key = ApiToken.generate()
     token = ApiToken.objects.create(user=acting_user, name=name.strip()[:100], key_hash=ApiToken.hash(key),
                                     prefix=key[4:12])
-    audit.record(actor=acting_user, action="api_token.created", instance=token,
+    audit.record(actor=acting_user, action="core.api_token.created", instance=token,
                  after={"name": token.name, "prefix": token.prefix})
     return token, key
 
 
 @transaction.atomic
-def create_user(*, acting_user: Any, username: str, password: str, display_name: str = "", email: str = "",
+def create_user(*, acting_user: User | None, username: str, password: str, display_name: str = "", email: str = "",
                 language: str = "zh-hans", is_superuser: bool = False, is_demo: bool = False) -> User:
     if not username.strip():
         raise ServiceError("required", _("请填写用户名。"), "username")
@@ -186,7 +246,7 @@ def create_user(*, acting_user: Any, username: str, password: str, display_name:
     user.set_password(password)
     _full_clean(user, exclude=["password"])
     user.save()
-    audit.record(actor=acting_user, action="user.created", instance=user,
+    audit.record(actor=acting_user, action="core.user.created", instance=user,
                  after={"username": username, "is_superuser": is_superuser})
     return user
 
@@ -198,5 +258,5 @@ def revoke_api_token(*, acting_user: User, token_id: int) -> None:
         raise NotFoundError()
     before = {"name": token.name, "prefix": token.prefix}
     token.delete()
-    audit.record(actor=acting_user, action="api_token.revoked", object_type="core.apitoken",
+    audit.record(actor=acting_user, action="core.api_token.revoked", object_type="core.apitoken",
                  object_id=str(token_id), object_repr=before["name"], before=before, after=None)

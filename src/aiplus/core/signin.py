@@ -6,7 +6,7 @@ is refused while the username has had `AIPLUS_SIGNIN_MAX_FAILURES` failures, or 
 `AIPLUS_SIGNIN_MAX_FAILURES_PER_IP`, within the last `AIPLUS_SIGNIN_WINDOW_SECONDS`. A refused attempt checks no
 password and counts as nothing, so the lock ends when the window has passed over the failures that set it. A
 successful sign-in clears its username's failures (not its address's). The failure that starts a lock writes one
-audit event, `auth.locked_out`.
+audit event, `core.account.locked_out`.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def record_failure(username: str | None, ip: str | None, reason: str) -> Lock | 
     if started is not None:
         target = User.objects.filter(username__iexact=name).first() if name else None
         audit.record(
-            actor=None, action="auth.locked_out", object_type="core.user",
+            actor=None, action="core.account.locked_out", object_type="core.user",
             object_id=str(target.pk) if target else "", object_repr=name or (ip or ""),
             after={"username": name, "ip": ip, "scopes": list(started.scopes), "reason": reason,
                    "until": started.until.isoformat(),

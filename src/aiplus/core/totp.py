@@ -7,8 +7,8 @@ otpauth:// URI). pyotp does the arithmetic; this module keeps the rules:
   the last step it accepted, and only a later step passes;
 - holders of `AIPLUS_REQUIRE_2FA_ROLES` must have one when `AIPLUS_REQUIRE_2FA` is on.
 
-Each write is one transaction with its audit event (`auth.totp_setup_started`, `auth.totp_enabled`,
-`auth.totp_setup_failed`, `auth.totp_failed`); the secret is never written to the audit log.
+Each write is one transaction with its audit event (`core.totp.setup_started`, `core.totp.enabled`,
+`core.totp.setup_failed`, `core.totp.failed`); the secret is never written to the audit log.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def start_setup(*, acting_user: User) -> TotpDevice:
         raise ServiceError("already_enabled", _("两步验证已经启用。"), "code")
     TotpDevice.objects.filter(user=acting_user, confirmed_at__isnull=True).delete()
     device = TotpDevice.objects.create(user=acting_user, secret=pyotp.random_base32())
-    audit.record(actor=acting_user, action="auth.totp_setup_started", instance=device,
+    audit.record(actor=acting_user, action="core.totp.setup_started", instance=device,
                  after={"user": acting_user.username})
     return device
 
@@ -96,12 +96,12 @@ def confirm_setup(*, acting_user: User, code: str) -> TotpDevice:
             device.confirmed_at = timezone.now()
             device.last_used_step = step
             device.save(update_fields=["confirmed_at", "last_used_step"])
-            audit.record(actor=acting_user, action="auth.totp_enabled", instance=device,
+            audit.record(actor=acting_user, action="core.totp.enabled", instance=device,
                          after={"user": acting_user.username, "confirmed_at": device.confirmed_at.isoformat()})
             return device
     # outside the transaction above, so that nothing rolls the audit event back when the error is raised
     with transaction.atomic():
-        audit.record(actor=acting_user, action="auth.totp_setup_failed", instance=device,
+        audit.record(actor=acting_user, action="core.totp.setup_failed", instance=device,
                      after={"user": acting_user.username})
     raise ServiceError("invalid_code", _("验证码不正确，请输入验证器当前显示的 6 位数字。"), "code")
 
@@ -120,7 +120,7 @@ def verify(*, user: User, code: str) -> str | None:
             device.save(update_fields=["last_used_step"])
             return None
         problem = "invalid" if step is None else "reused"
-        audit.record(actor=user, action="auth.totp_failed", instance=device,
+        audit.record(actor=user, action="core.totp.failed", instance=device,
                      after={"user": user.username, "reason": problem})
     return problem
 
@@ -133,7 +133,7 @@ FAILURE_MESSAGES = {
 
 
 @transaction.atomic
-def reset(*, acting_user: Any, user: User) -> bool:
+def reset(*, acting_user: User | None, user: User) -> bool:
     """Remove a user's authenticator (a lost phone); they set up a new one at their next sign-in if their role
     requires it. Only a superuser (or a management command, acting_user None) may."""
     if acting_user is not None and not getattr(acting_user, "is_superuser", False):
@@ -143,7 +143,7 @@ def reset(*, acting_user: Any, user: User) -> bool:
         return False
     before = audit.snapshot(device)
     device.delete()
-    audit.record(actor=acting_user, action="auth.totp_reset", object_type="core.totpdevice",
+    audit.record(actor=acting_user, action="core.totp.reset", object_type="core.totpdevice",
                  object_id=str(before["id"]) if before else "", object_repr=f"TOTP · {user}", before=before,
                  after=None)
     return True

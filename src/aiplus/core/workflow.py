@@ -30,10 +30,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, audit_actions, permissions
 from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import PermissionDeniedError, ServiceError
-from aiplus.core.models import TimerStatus, TransitionRecord, WorkflowTimer
+from aiplus.core.models import TimerStatus, TransitionRecord, User, WorkflowTimer
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +73,22 @@ class Workflow:
     states: dict[str, Any]
     transitions: list[Transition]
     state_field: str = "status"
+    # The audit code of a transition is `<action_prefix>.<transition name>` (registered in core.audit_actions);
+    # by default the name. The name itself stays what history rows and timers were stored under.
+    action_prefix: str = ""
     _by_name: dict[str, Transition] = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for transition in self.transitions:
+            if not audit_actions.is_registered(self.action(transition)):
+                raise ValueError(f"workflow {self.name}: audit action {self.action(transition)} is not registered")
             unknown = {transition.target, *transition.sources} - set(self.states)
             if unknown:
                 raise ValueError(f"workflow {self.name}: transition {transition.name} uses unknown states {unknown}")
             self._by_name[transition.name] = transition
+
+    def action(self, transition: Transition) -> str:
+        return f"{self.action_prefix or self.name}.{transition.name}"
 
     def state_of(self, obj: models.Model) -> str:
         return str(getattr(obj, self.state_field))
@@ -111,7 +119,7 @@ class Workflow:
         return [t for t in self.transitions if self.refusal(obj, t, user) is None]
 
     @transaction.atomic
-    def apply(self, obj: models.Model, name: str, *, acting_user: Any, comment: str = "",
+    def apply(self, obj: models.Model, name: str, *, acting_user: User, comment: str = "",
               on: dt.date | None = None) -> models.Model:
         transition = self.transition(name)
         # Re-read under a row lock so two officials cannot move the same record at once.
@@ -140,7 +148,7 @@ class Workflow:
             source=source, target=transition.target, actor=acting_user if acting_user.pk else None,
             comment=comment,
         )
-        audit.record(actor=acting_user, action=f"{self.name}.{transition.name}", instance=locked, before=before,
+        audit.record(actor=acting_user, action=self.action(transition), instance=locked, before=before,
                      message=comment)
         obj.refresh_from_db()
         return locked

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core.calendar import add_working_days
+from aiplus.core.context import acting_user
 from aiplus.datahub import selectors, services
 from aiplus.datahub.crossborder import GbaContractCase, TransferCase
 from aiplus.datahub.crossborder.gba import assess_gba_contract
@@ -245,7 +246,7 @@ def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_at
 def create_dataset(request: HttpRequest, payload: DatasetIn) -> Any:
     data = payload.dict()
     distributions = data.pop("distributions")
-    return Status(201, services.create_dataset(acting_user=request.user, distributions=distributions, **data))
+    return Status(201, services.create_dataset(acting_user=acting_user(request), distributions=distributions, **data))
 
 
 @router.get("/services", response=list[ServiceOut], auth=OPTIONAL)
@@ -256,12 +257,12 @@ def data_services(request: HttpRequest) -> Any:
 
 @router.post("/services", response={201: ServiceOut}, auth=AUTHENTICATED)
 def create_data_service(request: HttpRequest, payload: ServiceIn) -> Any:
-    return Status(201, services.create_data_service(acting_user=request.user, **payload.dict()))
+    return Status(201, services.create_data_service(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.patch("/services/{service_id}", response=ServiceOut, auth=AUTHENTICATED)
 def update_data_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
-    return services.update_data_service(acting_user=request.user, service_id=service_id,
+    return services.update_data_service(acting_user=acting_user(request), service_id=service_id,
                                         **payload.dict(exclude_unset=True))
 
 
@@ -286,7 +287,7 @@ def catalogue(request: HttpRequest) -> JsonResponse:
 
 @router.post("/catalogue/import", auth=AUTHENTICATED)
 def import_catalogue(request: HttpRequest, document: dict[str, Any]) -> dict[str, int]:
-    return services.import_catalogue(acting_user=request.user, document=document)
+    return services.import_catalogue(acting_user=acting_user(request), document=document)
 
 
 @router.get("/access-requests", response=list[AccessOut], auth=AUTHENTICATED)
@@ -297,18 +298,18 @@ def access_requests(request: HttpRequest) -> Any:
 
 @router.post("/access-requests", response={201: AccessOut}, auth=AUTHENTICATED)
 def request_access(request: HttpRequest, payload: AccessIn) -> Any:
-    return Status(201, services.request_access(acting_user=request.user, **payload.dict()))
+    return Status(201, services.request_access(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.post("/access-requests/{request_id}/decision", response=AccessOut, auth=AUTHENTICATED)
 def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
-    services.decide_access(acting_user=request.user, request_id=request_id, **payload.dict())
+    services.decide_access(acting_user=acting_user(request), request_id=request_id, **payload.dict())
     return selectors.access_request(request.user, request_id)
 
 
 @router.post("/access-requests/{request_id}/revoke", response=AccessOut, auth=AUTHENTICATED)
 def revoke_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
-    services.revoke_access(acting_user=request.user, request_id=request_id, comment=payload.comment)
+    services.revoke_access(acting_user=acting_user(request), request_id=request_id, comment=payload.comment)
     return selectors.access_request(request.user, request_id)
 
 
@@ -336,13 +337,13 @@ def processors(request: HttpRequest, on: dt.date | None = None) -> Any:
 
 @router.post("/processors", response={201: ProcessorOut}, auth=AUTHENTICATED)
 def register_processor(request: HttpRequest, payload: ProcessorIn) -> Any:
-    processor = services.register_processor(acting_user=request.user, **payload.dict())
+    processor = services.register_processor(acting_user=acting_user(request), **payload.dict())
     return Status(201, next(c for c in selectors.current_counters(request.user) if c.processor.pk == processor.pk))
 
 
 @router.post("/transfers", response={201: TransferOut}, auth=AUTHENTICATED)
 def record_transfer(request: HttpRequest, payload: TransferIn) -> Any:
-    return Status(201, services.record_transfer(acting_user=request.user, **payload.dict()))
+    return Status(201, services.record_transfer(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.get("/gba-filings", response=list[FilingOut], auth=AUTHENTICATED)
@@ -353,19 +354,20 @@ def gba_filings(request: HttpRequest) -> Any:
 
 @router.post("/gba-filings", response={201: FilingOut}, auth=AUTHENTICATED)
 def create_gba_filing(request: HttpRequest, payload: FilingIn) -> Any:
-    return Status(201, services.create_gba_filing(acting_user=request.user, organisation_id=payload.organisation_id,
+    return Status(201, services.create_gba_filing(acting_user=acting_user(request),
+                                                  organisation_id=payload.organisation_id,
                                                   case=payload.case.model_dump(mode="json")))
 
 
 @router.post("/gba-filings/{filing_id}/file", response=FilingOut, auth=AUTHENTICATED)
 def file_gba_filing(request: HttpRequest, filing_id: int, payload: FileIn) -> Any:
-    return services.file_gba_filing(acting_user=request.user, filing_id=filing_id,
+    return services.file_gba_filing(acting_user=acting_user(request), filing_id=filing_id,
                                     documents_provided=payload.documents_provided)
 
 
 @router.post("/assets", response={201: AssetOut}, auth=AUTHENTICATED)
 def register_asset(request: HttpRequest, payload: AssetIn) -> Any:
-    return Status(201, services.register_asset(acting_user=request.user, **payload.dict()))
+    return Status(201, services.register_asset(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.get("/important-data", response=list[AssetOut], auth=AUTHENTICATED)

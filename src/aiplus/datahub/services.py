@@ -19,7 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from aiplus.core import audit, permissions
 from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
-from aiplus.core.models import Jurisdiction, Organisation
+from aiplus.core.models import Jurisdiction, Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
 from aiplus.datahub import dcat, tasks
@@ -140,7 +140,7 @@ def _set_distributions(dataset: Dataset, distributions: list[dict[str, Any]]) ->
 
 
 @transaction.atomic
-def create_dataset(*, acting_user: Any, provider_id: int, identifier: str,
+def create_dataset(*, acting_user: User, provider_id: int, identifier: str,
                    distributions: list[dict[str, Any]] | None = None, **fields: Any) -> Dataset:
     _unknown(fields, DATASET_FIELDS)
     provider = _organisation(acting_user, provider_id, "add")
@@ -152,12 +152,12 @@ def create_dataset(*, acting_user: Any, provider_id: int, identifier: str,
     _index(dataset)
     dataset.save()
     _set_distributions(dataset, distributions or [])
-    audit.record(actor=acting_user, action="datahub.dataset_created", instance=dataset)
+    audit.record(actor=acting_user, action="datahub.dataset.created", instance=dataset)
     return dataset
 
 
 @transaction.atomic
-def update_dataset(*, acting_user: Any, dataset_id: int, distributions: list[dict[str, Any]] | None = None,
+def update_dataset(*, acting_user: User, dataset_id: int, distributions: list[dict[str, Any]] | None = None,
                    **changes: Any) -> Dataset:
     _unknown(changes, DATASET_FIELDS)
     dataset = _for_change(Dataset, acting_user, dataset_id)
@@ -169,7 +169,7 @@ def update_dataset(*, acting_user: Any, dataset_id: int, distributions: list[dic
     dataset.save()
     if distributions is not None:
         _set_distributions(dataset, distributions)
-    audit.record(actor=acting_user, action="datahub.dataset_updated", instance=dataset, before=before)
+    audit.record(actor=acting_user, action="datahub.dataset.updated", instance=dataset, before=before)
     return dataset
 
 
@@ -186,7 +186,7 @@ def _existing[T](model: type[T], user: Any, identifier: str, where: str) -> T | 
 
 
 @transaction.atomic
-def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str, int]:
+def import_catalogue(*, acting_user: User, document: dict[str, Any]) -> dict[str, int]:
     """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
     dataset's document, as /data/datasets/<id>/dcat.jsonld writes it)."""
     if isinstance(document, dict) and document.get("@type") == "dcat:Dataset":
@@ -257,7 +257,7 @@ def import_catalogue(*, acting_user: Any, document: dict[str, Any]) -> dict[str,
         service.save()
         service.serves.set(Dataset.objects.restrict(acting_user, "view").filter(identifier__in=serves))
         counts["services"] += 1
-    audit.record(actor=acting_user, action="datahub.catalogue_imported", object_type="datahub.catalogue",
+    audit.record(actor=acting_user, action="datahub.catalogue.imported", object_type="datahub.catalogue",
                  object_id="dcat", object_repr="DCAT-AP", after=counts,
                  message=f"{counts['datasets']} datasets, {counts['services']} services")
     return counts
@@ -278,7 +278,7 @@ def _served(user: Any, serves: list[int]) -> list[Dataset]:
 
 
 @transaction.atomic
-def create_data_service(*, acting_user: Any, provider_id: int, identifier: str, serves: list[int] | None = None,
+def create_data_service(*, acting_user: User, provider_id: int, identifier: str, serves: list[int] | None = None,
                         **fields: Any) -> DataService:
     """Register a data service (dcat:DataService, e.g. an API) of the provider's organisation."""
     _unknown(fields, SERVICE_FIELDS)
@@ -292,12 +292,12 @@ def create_data_service(*, acting_user: Any, provider_id: int, identifier: str, 
     datasets = _served(acting_user, serves or [])
     service.save()
     service.serves.set(datasets)
-    audit.record(actor=acting_user, action="datahub.service_created", instance=service)
+    audit.record(actor=acting_user, action="datahub.service.created", instance=service)
     return service
 
 
 @transaction.atomic
-def update_data_service(*, acting_user: Any, service_id: int, serves: list[int] | None = None,
+def update_data_service(*, acting_user: User, service_id: int, serves: list[int] | None = None,
                         **changes: Any) -> DataService:
     _unknown(changes, SERVICE_FIELDS)
     service = _for_change(DataService, acting_user, service_id)
@@ -309,7 +309,7 @@ def update_data_service(*, acting_user: Any, service_id: int, serves: list[int] 
     service.save()
     if datasets is not None:
         service.serves.set(datasets)
-    audit.record(actor=acting_user, action="datahub.service_updated", instance=service, before=before)
+    audit.record(actor=acting_user, action="datahub.service.updated", instance=service, before=before)
     return service
 
 # --- conditional access ----------------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ ACCESS_WORKFLOW = Workflow(
 
 
 @transaction.atomic
-def request_access(*, acting_user: Any, dataset_id: int, purpose: str, usage_scope: str, security_measures: str,
+def request_access(*, acting_user: User, dataset_id: int, purpose: str, usage_scope: str, security_measures: str,
                    duration_days: int) -> AccessRequest:
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDeniedError(_("请先登录。"))
@@ -351,12 +351,12 @@ def request_access(*, acting_user: Any, dataset_id: int, purpose: str, usage_sco
         requester=acting_user, requester_organisation_id=min(organisations) if organisations else None,
         purpose=purpose.strip(), usage_scope=usage_scope.strip(), security_measures=security_measures.strip(),
         duration_days=duration_days)
-    audit.record(actor=acting_user, action="datahub.access_requested", instance=request)
+    audit.record(actor=acting_user, action="datahub.access.requested", instance=request)
     return request
 
 
 @transaction.atomic
-def decide_access(*, acting_user: Any, request_id: int, decision: str, comment: str = "",
+def decide_access(*, acting_user: User, request_id: int, decision: str, comment: str = "",
                   on: dt.date | None = None) -> AccessRequest:
     """The provider approves (an agreement with an expiry date follows) or rejects a request."""
     if decision not in ("approve", "reject"):
@@ -377,12 +377,12 @@ def decide_access(*, acting_user: Any, request_id: int, decision: str, comment: 
         transaction.on_commit(tasks.ensure_daily_schedule)
     notify(recipient=request.requester, verb=f"datahub.access.{decision}",
            title=_("数据使用申请已批准") if decision == "approve" else _("数据使用申请被驳回"),
-           body=comment, link=f"/data/access/{request.pk}/")
+           body=comment, link=f"/data/access/{request.pk}/", target=request)
     return request
 
 
 @transaction.atomic
-def revoke_access(*, acting_user: Any, request_id: int, comment: str, on: dt.date | None = None) -> AccessRequest:
+def revoke_access(*, acting_user: User, request_id: int, comment: str, on: dt.date | None = None) -> AccessRequest:
     request = AccessRequest.objects.restrict(acting_user, "view").filter(pk=request_id).first()
     if request is None:
         raise NotFoundError()
@@ -393,12 +393,12 @@ def revoke_access(*, acting_user: Any, request_id: int, comment: str, on: dt.dat
     Agreement.objects.filter(access_request=request).update(revoked_on=today)
     request.refresh_from_db()
     notify(recipient=request.requester, verb="datahub.access.revoke", title=_("数据使用协议已撤销"), body=comment,
-           link=f"/data/access/{request.pk}/")
+           link=f"/data/access/{request.pk}/", target=request)
     return request
 
 
 @transaction.atomic
-def notify_expiring_agreements(*, acting_user: Any = None, today: dt.date | None = None) -> int:
+def notify_expiring_agreements(*, acting_user: User | None = None, today: dt.date | None = None) -> int:
     """Remind grantees whose agreements expire within N days (N = pack parameter); each agreement once."""
     today = _today(today)
     days = int(parameters().value(EXPIRY_NOTICE_KEY, today))
@@ -409,11 +409,11 @@ def notify_expiring_agreements(*, acting_user: Any = None, today: dt.date | None
         return 0
     for agreement in due:
         notify(recipient=agreement.grantee, verb="datahub.access.expiring",
-               title=_("数据使用协议即将到期：%(t)s") % {"t": agreement.access_request.dataset.title},
-               body=_("到期日期：%(d)s") % {"d": agreement.expires_on.isoformat()},
-               link=f"/data/access/{agreement.access_request_id}/")
+               title=_("数据使用协议即将到期：%(t)s"), body=_("到期日期：%(d)s"),
+               params={"t": agreement.access_request.dataset.title, "d": agreement.expires_on},
+               link=f"/data/access/{agreement.access_request_id}/", target=agreement)
     Agreement.objects.filter(pk__in=[a.pk for a in due]).update(expiry_notified_on=today)
-    audit.record(actor=acting_user, action="datahub.expiry_notices_sent", object_type="datahub.agreement",
+    audit.record(actor=acting_user, action="datahub.expiry_notices.sent", object_type="datahub.agreement",
                  object_id="", object_repr="expiry notices", after={"count": len(due), "days": days},
                  message=f"{len(due)} grantees reminded ({days} days)")
     return len(due)
@@ -423,7 +423,7 @@ def notify_expiring_agreements(*, acting_user: Any = None, today: dt.date | None
 
 
 @transaction.atomic
-def register_asset(*, acting_user: Any, organisation_id: int, name: str, category: str, grade: str,
+def register_asset(*, acting_user: User, organisation_id: int, name: str, category: str, grade: str,
                    level: str = "table", internal_level: int | None = None, legal_basis: str = "",
                    pi_people: int = 0, dataset_id: int | None = None) -> DataAsset:
     organisation = _organisation(acting_user, organisation_id, "add")
@@ -436,12 +436,12 @@ def register_asset(*, acting_user: Any, organisation_id: int, name: str, categor
                       legal_basis=legal_basis, pi_people=pi_people, dataset_id=dataset_id)
     _full_clean(asset)
     asset.save()
-    audit.record(actor=acting_user, action="datahub.asset_registered", instance=asset)
+    audit.record(actor=acting_user, action="datahub.asset.registered", instance=asset)
     return asset
 
 
 @transaction.atomic
-def declare_important_data(*, acting_user: Any, asset_id: int, on: dt.date | None = None) -> DataAsset:
+def declare_important_data(*, acting_user: User, asset_id: int, on: dt.date | None = None) -> DataAsset:
     """Identify and declare (识别申报) an important or core asset: it enters the important-data catalogue."""
     asset = _for_change(DataAsset, acting_user, asset_id)
     if asset.grade == Grade.GENERAL:
@@ -449,12 +449,12 @@ def declare_important_data(*, acting_user: Any, asset_id: int, on: dt.date | Non
     before = audit.snapshot(asset)
     asset.in_important_catalogue, asset.declared_on = True, _today(on)
     asset.save()
-    audit.record(actor=acting_user, action="datahub.important_data_declared", instance=asset, before=before)
+    audit.record(actor=acting_user, action="datahub.important_data.declared", instance=asset, before=before)
     return asset
 
 
 @transaction.atomic
-def update_security_profile(*, acting_user: Any, organisation_id: int, security_officer: str = "",
+def update_security_profile(*, acting_user: User, organisation_id: int, security_officer: str = "",
                             last_risk_assessment_on: dt.date | None = None) -> SecurityProfile:
     organisation = _organisation(acting_user, organisation_id, "change")
     profile, _created = SecurityProfile.objects.select_for_update().get_or_create(
@@ -466,12 +466,12 @@ def update_security_profile(*, acting_user: Any, organisation_id: int, security_
     profile.last_risk_assessment_on = last_risk_assessment_on
     _full_clean(profile)
     profile.save()
-    audit.record(actor=acting_user, action="datahub.security_profile_updated", instance=profile, before=before)
+    audit.record(actor=acting_user, action="datahub.security_profile.updated", instance=profile, before=before)
     return profile
 
 
 @transaction.atomic
-def report_incident(*, acting_user: Any, organisation_id: int, title: str, discovered_at: dt.datetime,
+def report_incident(*, acting_user: User, organisation_id: int, title: str, discovered_at: dt.datetime,
                     serious: bool = True) -> Incident:
     organisation = _organisation(acting_user, organisation_id, "add")
     if not title.strip():
@@ -481,12 +481,12 @@ def report_incident(*, acting_user: Any, organisation_id: int, title: str, disco
         organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, title=title.strip(),
         serious=serious, discovered_at=discovered_at,
         report_due_at=discovered_at + dt.timedelta(hours=int(version.value)), citation=version.citation.as_dict())
-    audit.record(actor=acting_user, action="datahub.incident_recorded", instance=incident)
+    audit.record(actor=acting_user, action="datahub.incident.recorded", instance=incident)
     return incident
 
 
 @transaction.atomic
-def mark_incident_reported(*, acting_user: Any, incident_id: int, reported_at: dt.datetime | None = None) -> Incident:
+def mark_incident_reported(*, acting_user: User, incident_id: int, reported_at: dt.datetime | None = None) -> Incident:
     """Record that the incident was reported to the authority: its 24-hour clock stops (met or late)."""
     incident = _for_change(Incident, acting_user, incident_id)
     if incident.reported_at is not None:
@@ -497,7 +497,7 @@ def mark_incident_reported(*, acting_user: Any, incident_id: int, reported_at: d
     before = audit.snapshot(incident)
     incident.reported_at = when
     incident.save(update_fields=["reported_at", "updated_at"])
-    audit.record(actor=acting_user, action="datahub.incident_reported", instance=incident, before=before,
+    audit.record(actor=acting_user, action="datahub.incident.reported", instance=incident, before=before,
                  message="late" if when > incident.report_due_at else "in time")
     return incident
 
@@ -506,7 +506,7 @@ def mark_incident_reported(*, acting_user: Any, incident_id: int, reported_at: d
 
 
 @transaction.atomic
-def register_processor(*, acting_user: Any, organisation_id: int, is_ciio: bool = False, in_ftz: bool = False,
+def register_processor(*, acting_user: User, organisation_id: int, is_ciio: bool = False, in_ftz: bool = False,
                        ftz_code: str = "") -> Processor:
     organisation = _organisation(acting_user, organisation_id, "add")
     processor = Processor.objects.filter(organisation=organisation).first()
@@ -515,7 +515,7 @@ def register_processor(*, acting_user: Any, organisation_id: int, is_ciio: bool 
     processor.is_ciio, processor.in_ftz, processor.ftz_code = is_ciio, in_ftz, ftz_code
     _full_clean(processor)
     processor.save()
-    audit.record(actor=acting_user, action="datahub.processor_registered", instance=processor, before=before)
+    audit.record(actor=acting_user, action="datahub.processor.registered", instance=processor, before=before)
     return processor
 
 
@@ -526,7 +526,7 @@ def counter_of(processor: Processor, on: dt.date, *, lock: bool = False) -> Annu
 
 
 @transaction.atomic
-def record_transfer(*, acting_user: Any, processor_id: int, transfer: dict[str, Any],
+def record_transfer(*, acting_user: User, processor_id: int, transfer: dict[str, Any],
                     exemptions_claimed: list[str] | None = None,
                     milestones: dict[str, Any] | None = None) -> TransferRecord:
     """Decide a transfer on the processor's stored counter, then record it and add it to the counter."""
@@ -574,7 +574,7 @@ def record_transfer(*, acting_user: Any, processor_id: int, transfer: dict[str, 
     PathDecision.objects.create(transfer=record, jurisdiction_id=record.jurisdiction_id,
                                 organisation_id=record.organisation_id, outcome=decision.outcome, decision=body,
                                 next_due_on=dt.date.fromisoformat(dues[0]) if dues else None)
-    audit.record(actor=acting_user, action="datahub.transfer_recorded", instance=record,
+    audit.record(actor=acting_user, action="datahub.transfer.recorded", instance=record,
                  message=f"{decision.outcome}")
     return record
 
@@ -593,7 +593,7 @@ GBA_TIMER = TimerSpec("filing", parameter=GBA_FILING_KEY)
 
 
 @transaction.atomic
-def create_gba_filing(*, acting_user: Any, organisation_id: int, case: dict[str, Any]) -> GbaFiling:
+def create_gba_filing(*, acting_user: User, organisation_id: int, case: dict[str, Any]) -> GbaFiling:
     organisation = _organisation(acting_user, organisation_id, "add")
     try:
         contract = GbaContractCase.model_validate(case)
@@ -625,12 +625,12 @@ def create_gba_filing(*, acting_user: Any, organisation_id: int, case: dict[str,
     if filing.filing_due_on is None:
         filing.filing_due_on = timer.due_on
         filing.save(update_fields=["filing_due_on"])
-    audit.record(actor=acting_user, action="datahub.gba_filing_created", instance=filing)
+    audit.record(actor=acting_user, action="datahub.gba_filing.created", instance=filing)
     return filing
 
 
 @transaction.atomic
-def file_gba_filing(*, acting_user: Any, filing_id: int, documents_provided: list[str] | None = None,
+def file_gba_filing(*, acting_user: User, filing_id: int, documents_provided: list[str] | None = None,
                     on: dt.date | None = None) -> GbaFiling:
     """File the contract: every required document present; a receipt number is issued."""
     filing = _for_change(GbaFiling, acting_user, filing_id)

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from aiplus.core import permissions
 from aiplus.core.calendar import add_working_days
+from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
@@ -178,7 +179,8 @@ def assess_record(request: HttpRequest) -> HttpResponse:
     payload, _answered = _payload(request.POST)
     try:
         record = services.record_transfer(
-            acting_user=request.user, processor_id=_int_or_none(request.POST.get("processor", ""), "processor") or 0,
+            acting_user=acting_user(request),
+            processor_id=_int_or_none(request.POST.get("processor", ""), "processor") or 0,
             transfer=payload.get("transfer", {}), exemptions_claimed=payload.get("exemptions_claimed", []),
             milestones=payload.get("milestones", {}))
     except ServiceError as error:
@@ -275,7 +277,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
                 document = json.loads(upload.read().decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise ServiceError("invalid_json", _("文件不是有效的 JSON：%(e)s") % {"e": exc}, "file") from exc
-            counts = services.import_catalogue(acting_user=request.user, document=document)
+            counts = services.import_catalogue(acting_user=acting_user(request), document=document)
         except ServiceError as exc:
             error = {"message": str(exc.message), "field": exc.field or ""}
         else:
@@ -308,7 +310,7 @@ def access_request_detail(request: HttpRequest, request_id: int) -> HttpResponse
 def access_request_create(request: HttpRequest, dataset_id: int) -> HttpResponse:
     try:
         duration = int(request.POST.get("duration_days", "0") or 0)
-        item = services.request_access(acting_user=request.user, dataset_id=dataset_id,
+        item = services.request_access(acting_user=acting_user(request), dataset_id=dataset_id,
                                        purpose=request.POST.get("purpose", ""),
                                        usage_scope=request.POST.get("usage_scope", ""),
                                        security_measures=request.POST.get("security_measures", ""),
@@ -326,9 +328,9 @@ def access_request_act(request: HttpRequest, request_id: int) -> HttpResponse:
     comment = request.POST.get("comment", "")
     try:
         if action == "revoke":
-            services.revoke_access(acting_user=request.user, request_id=request_id, comment=comment)
+            services.revoke_access(acting_user=acting_user(request), request_id=request_id, comment=comment)
         else:
-            services.decide_access(acting_user=request.user, request_id=request_id, decision=action,
+            services.decide_access(acting_user=acting_user(request), request_id=request_id, decision=action,
                                    comment=comment)
     except ServiceError as error:
         messages.error(request, str(error.message))
@@ -343,13 +345,14 @@ def _filings_post(request: HttpRequest) -> None:
     post = request.POST
     if post.get("action") == "processor":
         services.register_processor(
-            acting_user=request.user, organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
+            acting_user=acting_user(request),
+            organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
             is_ciio=post.get("is_ciio") == "true", in_ftz=post.get("in_ftz") == "true",
             ftz_code=post.get("ftz_code", "").strip())
         messages.success(request, _("数据处理者信息已保存。"))
         return
     if post.get("action") == "file":
-        services.file_gba_filing(acting_user=request.user,
+        services.file_gba_filing(acting_user=acting_user(request),
                                  filing_id=_int_or_none(post.get("filing", ""), "filing") or 0,
                                  documents_provided=post.getlist("documents_provided"))
         messages.success(request, _("已备案，回执已生成。"))
@@ -368,7 +371,7 @@ def _filings_post(request: HttpRequest) -> None:
         "contract_effective_on": post.get("contract_effective_on", "") or None,
         "documents_provided": post.getlist("documents_provided"),
     }
-    services.create_gba_filing(acting_user=request.user,
+    services.create_gba_filing(acting_user=acting_user(request),
                                organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
                                case=case)
     messages.success(request, _("已登记大湾区标准合同，备案时限已开始计算。"))
@@ -442,19 +445,19 @@ def _assets_post(request: HttpRequest) -> None:
     organisation_id = _int_or_none(post.get("organisation", ""), "organisation") or 0
     if action == "register":
         services.register_asset(
-            acting_user=request.user, organisation_id=organisation_id, name=post.get("name", "").strip(),
+            acting_user=acting_user(request), organisation_id=organisation_id, name=post.get("name", "").strip(),
             category=post.get("category", "").strip(), grade=post.get("grade", ""), level=post.get("level", "table"),
             internal_level=_int_or_none(post.get("internal_level", ""), "internal_level"),
             legal_basis=post.get("legal_basis", "").strip(),
             pi_people=_int_or_none(post.get("pi_people", ""), "pi_people") or 0)
         messages.success(request, _("数据资产已登记。"))
     elif action == "declare":
-        services.declare_important_data(acting_user=request.user,
+        services.declare_important_data(acting_user=acting_user(request),
                                         asset_id=_int_or_none(post.get("asset", ""), "asset") or 0)
         messages.success(request, _("已列入重要数据目录。"))
     elif action == "profile":
         services.update_security_profile(
-            acting_user=request.user, organisation_id=organisation_id,
+            acting_user=acting_user(request), organisation_id=organisation_id,
             security_officer=post.get("security_officer", ""),
             last_risk_assessment_on=_date_or_none(post.get("last_risk_assessment_on", ""),
                                                   "last_risk_assessment_on"))
@@ -468,11 +471,11 @@ def _assets_post(request: HttpRequest) -> None:
                                "discovered_at") from None
         if timezone.is_naive(discovered):
             discovered = timezone.make_aware(discovered)
-        services.report_incident(acting_user=request.user, organisation_id=organisation_id,
+        services.report_incident(acting_user=acting_user(request), organisation_id=organisation_id,
                                  title=post.get("title", ""), discovered_at=discovered)
         messages.success(request, _("事件已登记，报告时限已开始计算。"))
     elif action == "incident_reported":
-        services.mark_incident_reported(acting_user=request.user,
+        services.mark_incident_reported(acting_user=acting_user(request),
                                         incident_id=_int_or_none(post.get("incident", ""), "incident") or 0)
         messages.success(request, _("已记录报告时间。"))
     else:
@@ -665,12 +668,12 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
                 provider_id = _int_or_none(request.POST.get("provider", ""), "provider")
                 if provider_id is None:
                     raise ServiceError("required", _("请选择数据提供方。"), "provider")
-                saved = services.create_dataset(acting_user=request.user, provider_id=provider_id,
+                saved = services.create_dataset(acting_user=acting_user(request), provider_id=provider_id,
                                                 identifier=request.POST.get("identifier", "").strip(),
                                                 distributions=distributions, **fields)
                 messages.success(request, _("数据集已登记。"))
             else:
-                saved = services.update_dataset(acting_user=request.user, dataset_id=dataset.pk,
+                saved = services.update_dataset(acting_user=acting_user(request), dataset_id=dataset.pk,
                                                 distributions=distributions, **fields)
                 messages.success(request, _("数据集已保存。"))
         except ServiceError as error:
@@ -735,11 +738,11 @@ def service_form(request: HttpRequest, service_id: int | None = None) -> HttpRes
                 provider_id = _int_or_none(post.get("provider", ""), "provider")
                 if provider_id is None:
                     raise ServiceError("required", _("请选择数据提供方。"), "provider")
-                services.create_data_service(acting_user=request.user, provider_id=provider_id,
+                services.create_data_service(acting_user=acting_user(request), provider_id=provider_id,
                                              identifier=post.get("identifier", "").strip(), serves=serves, **fields)
                 messages.success(request, _("数据服务已登记。"))
             else:
-                services.update_data_service(acting_user=request.user, service_id=service.pk, serves=serves,
+                services.update_data_service(acting_user=acting_user(request), service_id=service.pk, serves=serves,
                                              **fields)
                 messages.success(request, _("数据服务已保存。"))
         except ServiceError as error:

@@ -100,7 +100,7 @@ def related_jurisdiction_ids(place: Jurisdiction) -> set[int]:
     return ids
 
 
-def _manageable_profile(acting_user: Any, expert_id: int) -> ExpertProfile:
+def _manageable_profile(acting_user: User, expert_id: int) -> ExpertProfile:
     profile = ExpertProfile.objects.select_related("user").filter(pk=expert_id).first()
     if profile is None or not ExpertProfile.objects.restrict(acting_user, "view").filter(pk=expert_id).exists():
         raise NotFoundError()
@@ -139,7 +139,7 @@ def _pool(place_ids: set[int]) -> list[draws.Pooled]:
 @transaction.atomic
 def register_expert(
     *,
-    acting_user: Any,
+    acting_user: User,
     user: User,
     organisation_id: int | None,
     fields: list[str],
@@ -165,14 +165,14 @@ def register_expert(
     if not RoleAssignment.objects.filter(user=user, role=permissions.EXPERT, active=True).exists():
         RoleAssignment.objects.create(user=user, role=permissions.EXPERT)
         permissions.forget(user)
-    audit.record(actor=acting_user, action="experts.registered", instance=profile)
+    audit.record(actor=acting_user, action="experts.profile.registered", instance=profile)
     return profile
 
 
 @transaction.atomic
 def update_expert(
     *,
-    acting_user: Any,
+    acting_user: User,
     expert_id: int,
     fields: list[str] | None = None,
     technologies: list[str] | None = None,
@@ -201,13 +201,13 @@ def update_expert(
         profile.is_active = is_active
     _full_clean(profile, exclude=["user"])
     profile.save()
-    audit.record(actor=acting_user, action="experts.updated", instance=profile, before=before)
+    audit.record(actor=acting_user, action="experts.profile.updated", instance=profile, before=before)
     return profile
 
 
 @transaction.atomic
 def declare_conflict(
-    *, acting_user: Any, expert_id: int, organisation_id: int, relationship: str, note: str = "",
+    *, acting_user: User, expert_id: int, organisation_id: int, relationship: str, note: str = "",
 ) -> ConflictDeclaration:
     """Record an expert's relationship with an organisation; draws then exclude the expert from its matters."""
     profile = _manageable_profile(acting_user, expert_id)
@@ -222,7 +222,7 @@ def declare_conflict(
     _full_clean(declaration)
     declaration.save()
     # Attached to the expert's jurisdiction and organisation, not to the declared one: its members need not see it.
-    audit.record(actor=acting_user, action="experts.conflict_declared", instance=None,
+    audit.record(actor=acting_user, action="experts.conflict.declared", instance=None,
                  after=audit.snapshot(declaration), object_type=declaration._meta.label_lower,
                  object_id=str(declaration.pk), object_repr=str(declaration),
                  jurisdiction_id=profile.jurisdiction_id, organisation_id=profile.organisation_id)
@@ -232,7 +232,7 @@ def declare_conflict(
 @transaction.atomic
 def draw_panel(
     *,
-    acting_user: Any,
+    acting_user: User,
     purpose: str,
     subject_type: str,
     subject_id: str,
@@ -298,7 +298,7 @@ def draw_panel(
     draw.save()
     DrawMember.objects.bulk_create(
         [DrawMember(draw=draw, expert_id=expert_id, position=index) for index, expert_id in enumerate(selected, 1)])
-    audit.record(actor=acting_user, action="experts.panel_drawn", instance=draw)
+    audit.record(actor=acting_user, action="experts.panel.drawn", instance=draw)
     return draw
 
 
@@ -356,9 +356,9 @@ def verify_draw(draw: Draw) -> dict[str, Any]:
 
 def _notify_panel(consultation: Consultation, users: list[User]) -> None:
     for user in users:
-        notify(recipient=user, verb="experts.consultation", title=_("专家咨询：%(t)s") % {"t": consultation.title},
-               body=_("请于%(d)s前提交意见。") % {"d": consultation.deadline.isoformat()},
-               link=f"/experts/consultations/{consultation.pk}/")
+        notify(recipient=user, verb="experts.consultation", title=_("专家咨询：%(t)s"),
+               body=_("请于%(d)s前提交意见。"), params={"t": consultation.title, "d": consultation.deadline},
+               link=f"/experts/consultations/{consultation.pk}/", target=consultation)
 
 
 def _check_consultation(title: str, question: str, deadline: dt.date) -> tuple[str, str]:
@@ -372,7 +372,7 @@ def _check_consultation(title: str, question: str, deadline: dt.date) -> tuple[s
 
 
 @transaction.atomic
-def ask_panel(*, acting_user: Any, title: str, question: str, draw_id: int, deadline: dt.date) -> Consultation:
+def ask_panel(*, acting_user: User, title: str, question: str, draw_id: int, deadline: dt.date) -> Consultation:
     """Put a question to a drawn panel; each drawn expert is notified."""
     draw = Draw.objects.restrict(acting_user, "view").filter(pk=draw_id).first()
     if draw is None:
@@ -386,13 +386,13 @@ def ask_panel(*, acting_user: Any, title: str, question: str, draw_id: int, dead
     from aiplus.experts import selectors
 
     _notify_panel(consultation, selectors.drawn_users(draw.pk))
-    audit.record(actor=acting_user, action="experts.consultation_asked", instance=consultation)
+    audit.record(actor=acting_user, action="experts.consultation.asked", instance=consultation)
     return consultation
 
 
 @transaction.atomic
 def ask_experts(
-    *, acting_user: Any, title: str, question: str, jurisdiction: str, expert_ids: list[int], deadline: dt.date,
+    *, acting_user: User, title: str, question: str, jurisdiction: str, expert_ids: list[int], deadline: dt.date,
 ) -> Consultation:
     """Put a question to hand-picked experts of the pool (no draw)."""
     place = _jurisdiction(jurisdiction)
@@ -413,7 +413,7 @@ def ask_experts(
         created_by=acting_user if getattr(acting_user, "pk", None) else None)
     consultation.experts.set(profiles)
     _notify_panel(consultation, [p.user for p in profiles])
-    audit.record(actor=acting_user, action="experts.consultation_asked", instance=consultation,
+    audit.record(actor=acting_user, action="experts.consultation.asked", instance=consultation,
                  after={**(audit.snapshot(consultation) or {}), "expert_ids": wanted})
     return consultation
 
@@ -426,7 +426,7 @@ def panel_profiles(consultation: Consultation) -> list[ExpertProfile]:
 
 
 @transaction.atomic
-def submit_opinion(*, acting_user: Any, consultation_id: int, text: str) -> Opinion:
+def submit_opinion(*, acting_user: User, consultation_id: int, text: str) -> Opinion:
     """A panel member's opinion; submitting again before the deadline replaces the text."""
     consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
     if consultation is None:
@@ -447,6 +447,6 @@ def submit_opinion(*, acting_user: Any, consultation_id: int, text: str) -> Opin
         opinion.text = text
         opinion.submitted_at = timezone.now()
         opinion.save()
-    audit.record(actor=acting_user, action="experts.opinion_submitted", instance=opinion, before=before,
+    audit.record(actor=acting_user, action="experts.opinion.submitted", instance=opinion, before=before,
                  jurisdiction_id=consultation.jurisdiction_id)
     return opinion

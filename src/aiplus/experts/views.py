@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core import selectors as core_selectors
+from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import User
 from aiplus.experts import draws, selectors, services
@@ -89,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 services.register_expert(
-                    acting_user=request.user, user=user, organisation_id=data["organisation_id"],
+                    acting_user=acting_user(request), user=user, organisation_id=data["organisation_id"],
                     fields=data["domains"], technologies=form.technologies_list(), title=data["title"],
                     jurisdiction=data["jurisdiction"])
             except ServiceError as error:
@@ -116,14 +117,15 @@ def me(request: HttpRequest) -> HttpResponse:
             if request.POST.get("form") == "conflict":
                 conflict_form = ConflictForm(request.POST)
                 if conflict_form.is_valid():
-                    services.declare_conflict(acting_user=request.user, expert_id=profile.pk,
+                    services.declare_conflict(acting_user=acting_user(request), expert_id=profile.pk,
                                               **conflict_form.cleaned_data)
                     return redirect("experts:me")
             else:
                 profile_form = ProfileForm(request.POST, field_choices=field_choices())
                 if profile_form.is_valid():
                     data = profile_form.cleaned_data
-                    services.update_expert(acting_user=request.user, expert_id=profile.pk, fields=data["domains"],
+                    services.update_expert(acting_user=acting_user(request), expert_id=profile.pk,
+                                           fields=data["domains"],
                                            technologies=profile_form.technologies_list(), title=data["title"],
                                            available=data["available"],
                                            unavailable_until=data["unavailable_until"])
@@ -156,7 +158,7 @@ def draw_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             draw = services.draw_panel(
-                acting_user=request.user, purpose=data["purpose"], subject_type=data["subject_type"],
+                acting_user=acting_user(request), purpose=data["purpose"], subject_type=data["subject_type"],
                 subject_id=data["subject_id"], jurisdiction=data["jurisdiction"], fields=data["domains"],
                 size=data["size"], conflicted_organisation_ids=data["conflicted"])
         except ServiceError as error:
@@ -184,7 +186,8 @@ def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> Htt
     if request.method == "POST":
         if form.is_valid():
             try:
-                consultation = services.ask_panel(acting_user=request.user, draw_id=draw.pk, **form.cleaned_data)
+                consultation = services.ask_panel(acting_user=acting_user(request), draw_id=draw.pk,
+                                                  **form.cleaned_data)
             except ServiceError as error:
                 _error(form, error)
             else:
@@ -225,7 +228,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.submit_opinion(acting_user=request.user, consultation_id=consultation.pk,
+                services.submit_opinion(acting_user=acting_user(request), consultation_id=consultation.pk,
                                         text=form.cleaned_data["text"])
             except ServiceError as error:
                 if error.status == 403:

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit, permissions
 from aiplus.core.errors import PermissionDeniedError, ServiceError
-from aiplus.core.models import Jurisdiction
+from aiplus.core.models import Jurisdiction, User
 from aiplus.portal.models import Notice
 
 
 @transaction.atomic
-def publish_notice(*, acting_user: Any, jurisdiction: str, title: str, body: str = "",
+def publish_notice(*, acting_user: User, jurisdiction: str, title: str, body: str = "",
                    title_en: str = "") -> Notice:
     place = Jurisdiction.objects.filter(code=jurisdiction).first()
     if place is None:
@@ -25,5 +23,5 @@ def publish_notice(*, acting_user: Any, jurisdiction: str, title: str, body: str
     notice = Notice.objects.create(jurisdiction=place, title=title.strip(), title_en=title_en.strip(), body=body,
                                    is_published=True, published_at=timezone.now(),
                                    is_demo=getattr(acting_user, "is_demo", False))
-    audit.record(actor=acting_user, action="notice.published", instance=notice)
+    audit.record(actor=acting_user, action="portal.notice.published", instance=notice)
     return notice

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from aiplus.core import jobs as job_service
 from aiplus.core import permissions, selectors
 from aiplus.core import services as core_services
+from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.listings import ORGANISATIONS
 from aiplus.core.lists import ListPage
@@ -244,7 +245,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start_self_check(request: HttpRequest) -> HttpResponse:
-    job = job_service.start_job(acting_user=request.user, name="platform_self_check", task=platform_self_check)
+    job = job_service.start_job(acting_user=acting_user(request), name="platform_self_check", task=platform_self_check)
     return redirect("portal:job", job_id=job.pk)
 
 

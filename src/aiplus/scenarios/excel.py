@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from aiplus.core import audit
 from aiplus.core.errors import ServiceError
 from aiplus.core.exports import restore_cell, safe_row
+from aiplus.core.models import User
 from aiplus.scenarios import services
 
 HEADERS = ["场景名称", "场景领域", "问题描述", "可开放数据", "预算下限（元）", "预算上限（元）", "首购承诺", "截止日期",
@@ -48,7 +49,7 @@ def _parse_kpis(text: str) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def import_needs(*, acting_user: Any, file: Any, organisation_id: Any, jurisdiction: Any) -> list[Any]:
+def import_needs(*, acting_user: User, file: Any, organisation_id: Any, jurisdiction: Any) -> list[Any]:
     """Create draft needs from a sheet laid out as the export; all rows or none. One audit event for the import."""
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
@@ -72,7 +73,7 @@ def import_needs(*, acting_user: Any, file: Any, organisation_id: Any, jurisdict
                                f"row{number}.{error.field}") from None
     if not created:
         raise ServiceError("empty_file", _("文件中没有场景需求。"), "file")
-    audit.record(actor=acting_user, action="scenarios.needs_imported", instance=None, after={
+    audit.record(actor=acting_user, action="scenarios.needs.imported", instance=None, after={
         "ids": [n.pk for n in created]}, object_type="scenarios.need", object_repr=f"{len(created)}",
         jurisdiction_id=created[0].jurisdiction_id)
     return created

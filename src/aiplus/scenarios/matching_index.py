@@ -18,11 +18,10 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.models import RoleAssignment
-from aiplus.core.services import notify
+from aiplus.core.services import in_each_language, notify
 from aiplus.scenarios import explain as explain_mod
 from aiplus.scenarios import matching as engine_mod
 from aiplus.scenarios import rules
@@ -244,14 +243,12 @@ def _members(organisation_id: int) -> list[Any]:
         organisation_id=organisation_id, active=True, role__in=("enterprise_member", "provider"))]
 
 
-def _language(user: Any) -> str:
-    """The recipient's chosen interface language; Chinese, the platform's authoritative language, by default."""
-    return getattr(user, "language", "") or "zh-hans"
+# The explanation of a strong match, one reason a line, rendered in each language when the match is found.
+REASONS = _("%(reasons)s")
 
 
-def _body(match: engine_mod.Match) -> str:
-    """The explanation of a strong match as sentences in the active language, one reason a line."""
-    return "\n".join(explain_mod.lines(match.explanation))
+def _reasons(match: engine_mod.Match) -> dict[str, str]:
+    return in_each_language(lambda: "\n".join(explain_mod.lines(match.explanation)))
 
 
 @transaction.atomic
@@ -269,11 +266,11 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                 profile = CapabilityProfile.objects.filter(pk=int(match.candidate_id)).first()
                 if profile is None:
                     continue
+                reasons = _reasons(match)
                 for user in _members(profile.organisation_id):
-                    with translation.override(_language(user)):
-                        notify(recipient=user, verb="scenarios.strong_match",
-                               title=str(_("新的强匹配场景需求：%(t)s") % {"t": need.title}),
-                               body=_body(match), link=f"/scenarios/needs/{need.pk}/")
+                    notify(recipient=user, verb="scenarios.strong_match", title=_("新的强匹配场景需求：%(t)s"),
+                           body=REASONS, params={"t": need.title, "reasons": reasons},
+                           link=f"/scenarios/needs/{need.pk}/", target=need)
                     sent += 1
     elif kind == "profile":
         profile = CapabilityProfile.objects.select_related("organisation", "jurisdiction").filter(
@@ -284,10 +281,10 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
                 need = Need.objects.filter(pk=int(match.candidate_id)).first()
                 if need is None:
                     continue
+                reasons = _reasons(match)
                 for user in _members(need.owner_id):
-                    with translation.override(_language(user)):
-                        notify(recipient=user, verb="scenarios.strong_match",
-                               title=str(_("新的强匹配供给方：%(o)s") % {"o": profile.organisation.name}),
-                               body=_body(match), link=f"/scenarios/needs/{need.pk}/")
+                    notify(recipient=user, verb="scenarios.strong_match", title=_("新的强匹配供给方：%(o)s"),
+                           body=REASONS, params={"o": profile.organisation.name, "reasons": reasons},
+                           link=f"/scenarios/needs/{need.pk}/", target=profile)
                     sent += 1
     return {"kind": kind, "id": pk, "notified": sent}

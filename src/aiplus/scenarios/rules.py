@@ -111,7 +111,7 @@ def responsible_department(jurisdiction: Any) -> str:
 
 def _need_workflow(pack: str) -> Workflow:
     return Workflow(
-        name="scenario_need",
+        name="scenario_need", action_prefix="scenarios.need",
         states=NEED_STATES,
         transitions=[
             Transition("submit", ("draft",), "submitted", _("提交审核"), roles=MEMBER,
@@ -129,7 +129,7 @@ def _need_workflow(pack: str) -> Workflow:
 
 def _call_workflow(pack: str) -> Workflow:
     return Workflow(
-        name="open_call",
+        name="open_call", action_prefix="scenarios.call",
         states=CALL_STATES,
         transitions=[
             Transition("open", ("draft",), "open", _("发布榜单"), roles=OFFICIAL),

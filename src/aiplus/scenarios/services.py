@@ -183,7 +183,7 @@ def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | 
     need.save(force_insert=True)
     Kpi.objects.bulk_create([Kpi(need=need, **k) for k in clean_kpis])
     if audit_event:  # an Excel import records one event for all its rows
-        action = "scenarios.need_replicated" if replicated_from else "scenarios.need_created"
+        action = "scenarios.need.replicated" if replicated_from else "scenarios.need.created"
         audit.record(actor=acting_user, action=action, instance=need, before=None)
     return need
 
@@ -208,7 +208,7 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
         Kpi.objects.bulk_create([Kpi(need=need, **k) for k in clean])
     need.search_tokens = search.need_tokens(need)
     need.save()
-    audit.record(actor=acting_user, action="scenarios.need_updated", instance=need, before=before)
+    audit.record(actor=acting_user, action="scenarios.need.updated", instance=need, before=before)
     return need
 
 
@@ -255,7 +255,7 @@ def publish_list(*, acting_user: User, jurisdiction: str | int, need_ids: list[i
         jurisdiction=place, year=today.year, number=number, published_on=today,
         title=f"{place.name_zh}{today.year}年第{number}批", department=rules.responsible_department(place))
     batch.co_publishers.set(partners)
-    audit.record(actor=acting_user, action="scenarios.list_published", instance=batch, before=None)
+    audit.record(actor=acting_user, action="scenarios.list.published", instance=batch, before=None)
     for need in needs:
         Need.objects.filter(pk=need.pk).update(scenario_list=batch)
         need.scenario_list = batch
@@ -302,9 +302,11 @@ def co_publish_need(*, acting_user: User, need_id: int, jurisdictions: list[str]
         role=permissions.OFFICIAL, active=True, jurisdiction__in=partners)
     for assignment in officials:
         notify(recipient=assignment.user, verb="scenarios.co_published",
-               title=str(_("联合发布场景需求：%(t)s") % {"t": need.title}),
-               body=need.jurisdiction.name_zh, link=f"/scenarios/needs/{need.pk}/")
-    audit.record(actor=acting_user, action="scenarios.need_co_published", instance=need,
+               title=_("联合发布场景需求：%(t)s"), body=_("发起辖区：%(place)s"),
+               params={"t": need.title, "place": {"zh-hans": need.jurisdiction.name_zh,
+                                                  "en": need.jurisdiction.name_en or need.jurisdiction.name_zh}},
+               link=f"/scenarios/needs/{need.pk}/", target=need)
+    audit.record(actor=acting_user, action="scenarios.need.co_published", instance=need,
                  before={"co_publishers": sorted(existing)},
                  after={"co_publishers": sorted(existing | {p.pk for p in partners})})
     return need
@@ -354,7 +356,7 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
         profile = CapabilityProfile(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, **values)
         profile.search_tokens = search.profile_tokens(profile)
         profile.save(force_insert=True)
-    audit.record(actor=acting_user, action="scenarios.profile_saved", instance=profile, before=before)
+    audit.record(actor=acting_user, action="scenarios.profile.saved", instance=profile, before=before)
     _queue_matching("profile", profile.pk)
     return profile
 
@@ -368,7 +370,7 @@ def apply_to_pool(*, acting_user: User, organisation_id: int, jurisdiction: str 
     if PoolMembership.objects.filter(organisation=organisation, jurisdiction=place).exists():
         raise ServiceError("already_applied", _("已申请该辖区的服务商资源池。"), "jurisdiction")
     membership = PoolMembership.objects.create(organisation=organisation, jurisdiction=place)
-    audit.record(actor=acting_user, action="scenarios.pool_applied", instance=membership, before=None)
+    audit.record(actor=acting_user, action="scenarios.pool.applied", instance=membership, before=None)
     return membership
 
 
@@ -389,7 +391,7 @@ def decide_pool(*, acting_user: User, membership_id: int, admit: bool, note: str
     membership.note = note.strip()[:300]
     membership.decided_by = acting_user
     membership.save()
-    audit.record(actor=acting_user, action="scenarios.pool_decided", instance=membership, before=before)
+    audit.record(actor=acting_user, action="scenarios.pool.decided", instance=membership, before=before)
     return membership
 
 
@@ -418,7 +420,7 @@ def create_call(*, acting_user: User, jurisdiction: str | int, title: str, need_
         reviewers=size, rules={"parameters": keys, "pack": rules.pack_of(place)},
     )
     call.needs.set(needs)
-    audit.record(actor=acting_user, action="scenarios.call_created", instance=call, before=None)
+    audit.record(actor=acting_user, action="scenarios.call.created", instance=call, before=None)
     return call
 
 
@@ -498,7 +500,7 @@ def update_call(*, acting_user: User, call_id: int, title: str, need_ids: list[i
         acting_user, call.jurisdiction, title, closes_on, need_ids, rubric, reviewers)
     call.save()
     call.needs.set(needs)
-    audit.record(actor=acting_user, action="scenarios.call_updated", instance=call, before=before)
+    audit.record(actor=acting_user, action="scenarios.call.updated", instance=call, before=before)
     return call
 
 
@@ -539,7 +541,7 @@ def apply_to_call(*, acting_user: User, call_id: int, need_id: int, organisation
                               "k": call.rules.get("parameters", {}).get("max_applications_per_applicant", "")},
                            "applicant")
     application = Application.objects.create(call=call, need_id=need_id, applicant=organisation, proposal=proposal)
-    audit.record(actor=acting_user, action="scenarios.applied", instance=application, before=None,
+    audit.record(actor=acting_user, action="scenarios.application.submitted", instance=application, before=None,
                  jurisdiction_id=call.jurisdiction_id)
     return application
 
@@ -573,7 +575,7 @@ def draw_reviewers(*, acting_user: User, call_id: int) -> OpenCall:
                               conflicted_organisation_ids=_conflicted(call))
     call.draw_id = draw.pk
     call.save(update_fields=["draw_id", "updated_at"])
-    audit.record(actor=acting_user, action="scenarios.reviewers_drawn", instance=call, before=before)
+    audit.record(actor=acting_user, action="scenarios.reviewers.drawn", instance=call, before=before)
     return call
 
 
@@ -599,7 +601,7 @@ def submit_score(*, acting_user: User, application_id: int, criteria: dict[str, 
     else:
         score = Score.objects.create(application=application, expert=acting_user, criteria=clean, total=total,
                                      comment=comment)
-    audit.record(actor=acting_user, action="scenarios.scored", instance=score, before=before,
+    audit.record(actor=acting_user, action="scenarios.application.scored", instance=score, before=before,
                  jurisdiction_id=call.jurisdiction_id)
     return score
 
@@ -666,7 +668,7 @@ def file_objection(*, acting_user: User, call_id: int, text: str, application_id
     days = int(rules.param(call.jurisdiction, "scenarios", "objection_answer_working_days", today))
     objection = Objection.objects.create(call=call, application_id=application_id, filed_by=acting_user, text=text,
                                          answer_due_on=add_working_days(today, days))
-    audit.record(actor=acting_user, action="scenarios.objection_filed", instance=objection, before=None,
+    audit.record(actor=acting_user, action="scenarios.objection.filed", instance=objection, before=None,
                  jurisdiction_id=call.jurisdiction_id)
     return objection
 
@@ -685,8 +687,8 @@ def answer_objection(*, acting_user: User, objection_id: int, answer: str) -> Ob
     objection.answer, objection.answered_by, objection.answered_on = answer, acting_user, _today()
     objection.save()
     notify(recipient=objection.filed_by, verb="scenarios.objection_answered", title=_("您的异议已答复"),
-           body=answer[:200], link=f"/scenarios/calls/{objection.call_id}/")
-    audit.record(actor=acting_user, action="scenarios.objection_answered", instance=objection, before=before,
+           body=answer[:200], link=f"/scenarios/calls/{objection.call_id}/", target=objection)
+    audit.record(actor=acting_user, action="scenarios.objection.answered", instance=objection, before=before,
                  jurisdiction_id=objection.call.jurisdiction_id)
     return objection
 
@@ -734,7 +736,7 @@ def add_milestone(*, acting_user: User, pilot_id: int, title: str, due_on: dt.da
         except ValueError:
             raise ServiceError("invalid_date", _("日期格式应为 YYYY-MM-DD。"), "due_on") from None
     milestone = Milestone.objects.create(pilot=pilot, title=title, due_on=due_on)
-    audit.record(actor=acting_user, action="scenarios.milestone_added", instance=pilot, before=None,
+    audit.record(actor=acting_user, action="scenarios.milestone.added", instance=pilot, before=None,
                  message=title, jurisdiction_id=pilot.jurisdiction_id)
     return milestone
 
@@ -756,7 +758,7 @@ def record_measurement(*, acting_user: User, pilot_id: int, kpi_id: int, value: 
         raise ServiceError("invalid_value", _("实测值须为数字。"), "value") from None
     measurement = Measurement.objects.create(pilot=pilot, kpi=kpi, value=amount, measured_on=measured_on or _today(),
                                              met=kpi.met_by(amount))
-    audit.record(actor=acting_user, action="scenarios.kpi_measured", instance=pilot, before=None,
+    audit.record(actor=acting_user, action="scenarios.kpi.measured", instance=pilot, before=None,
                  message=f"{kpi.name}={amount} {kpi.unit}", jurisdiction_id=pilot.jurisdiction_id)
     return measurement
 
@@ -797,7 +799,7 @@ def decide_acceptance(*, acting_user: User, pilot_id: int, accept: bool, note: s
     elif pilot.owner_decision == pilot.department_decision == "accepted":
         pilot.status = PilotStatus.ACCEPTED
     pilot.save()
-    audit.record(actor=acting_user, action=f"scenarios.acceptance_{side}", instance=pilot, before=before)
+    audit.record(actor=acting_user, action=f"scenarios.pilot.{side}_decided", instance=pilot, before=before)
     return pilot
 
 
@@ -817,7 +819,7 @@ def publish_case(*, acting_user: User, pilot_id: int, title: str, summary: str) 
                 summary=_text(summary, "summary"), domain=pilot.need.domain)
     case.search_tokens = search.case_tokens(case)
     case.save(force_insert=True)
-    audit.record(actor=acting_user, action="scenarios.case_published", instance=case, before=None)
+    audit.record(actor=acting_user, action="scenarios.case.published", instance=case, before=None)
     return case
 
 

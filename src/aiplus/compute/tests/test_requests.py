@@ -128,7 +128,7 @@ def test_availability_push_records_history_and_one_audit_event(net):
     pool = services.report_availability(acting_user=net.world.user("provider"), pool_id=net.sz_pool.pk,
                                         available_cards=10)
     assert pool.available_cards == 10 and pool.reports.count() == 1
-    assert AuditEvent.objects.filter(action="compute.pool.availability").count() == 1
+    assert AuditEvent.objects.filter(action="compute.pool.availability_reported").count() == 1
 
 
 def test_duplicate_usage_record_changes_nothing(net):

@@ -9,6 +9,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import audit_actions
 from aiplus.core.auditchain import CHAINED_FIELDS, GENESIS, event_hash
 from aiplus.core.permissions import Scope
 
@@ -94,6 +95,12 @@ class AuditEvent(models.Model):
         with transaction.atomic(using=using, savepoint=False):
             self._join_chain(using)
             super().save(*args, **kwargs)
+
+    @property
+    def current_action(self) -> str:
+        """The action's code today: an event stored before the codes were unified keeps its old code (the chain
+        forbids rewriting it) and is shown under the new one."""
+        return audit_actions.current(self.action)
 
     def _join_chain(self, using: str) -> None:
         """Take the chain lock, then link this event after the last one and compute its hash.

@@ -24,7 +24,8 @@ def test_create_organisation_through_the_api(official_client):
     response = official_client.post("/api/v1/organisations", payload(), content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["credit_code"] == GOOD
-    assert AuditEvent.objects.filter(action="organisation.created", object_id=str(response.json()["id"])).count() == 1
+    assert AuditEvent.objects.filter(action="core.organisation.created",
+                                     object_id=str(response.json()["id"])).count() == 1
 
 
 @pytest.mark.parametrize(("language", "fragment"), [("zh-hans", "校验位"), ("en", "check character")])

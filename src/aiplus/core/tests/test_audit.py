@@ -2,8 +2,9 @@
 
 import pytest
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
-from aiplus.core import audit, credit_code, jobs, services
+from aiplus.core import audit, audit_actions, credit_code, jobs, services
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import AuditEvent, Organisation, RoleAssignment, TransitionRecord
 from aiplus.core.models.audit import AuditAppendOnly
@@ -26,20 +27,21 @@ def _ids():
 
 
 SERVICE_CALLS = {
-    "organisation.created": lambda w: services.create_organisation(
+    "core.organisation.created": lambda w: services.create_organisation(
         acting_user=w.user("official"), jurisdiction="suzhou-sip", kind="opc", name="审计测试一人公司",
         credit_code=VALID_CODE),
-    "organisation.updated": lambda w: services.update_organisation(
+    "core.organisation.updated": lambda w: services.update_organisation(
         acting_user=w.user("enterprise_member"), organisation_id=w.orgs["suzhou:enterprise"].pk, address="新地址1号"),
-    "role.assigned": lambda w: services.assign_role(
+    "core.role.assigned": lambda w: services.assign_role(
         acting_user=w.user("official"), user=w.user("public"), role="official", jurisdiction="suzhou-wujiang"),
-    "user.created": lambda w: services.create_user(acting_user=w.admin, username="new-user", password="x-pass-123"),
-    "api_token.created": lambda w: services.create_api_token(acting_user=w.user("official"), name="ci"),
-    "notice.published": lambda w: portal_services.publish_notice(
+    "core.user.created": lambda w: services.create_user(acting_user=w.admin, username="new-user",
+                                                        password="x-pass-123"),
+    "core.api_token.created": lambda w: services.create_api_token(acting_user=w.user("official"), name="ci"),
+    "portal.notice.published": lambda w: portal_services.publish_notice(
         acting_user=w.user("official"), jurisdiction="suzhou", title="测试通知"),
-    "api_token.revoked": lambda w: services.revoke_api_token(
+    "core.api_token.revoked": lambda w: services.revoke_api_token(
         acting_user=w.admin, token_id=services.create_api_token(acting_user=w.admin, name="t")[0].pk),
-    "job.started": lambda w: jobs.start_job(acting_user=w.user("official"), name="t", task=count_execution),
+    "core.job.started": lambda w: jobs.start_job(acting_user=w.user("official"), name="t", task=count_execution),
 }
 
 
@@ -47,9 +49,9 @@ SERVICE_CALLS = {
 def test_every_service_write_leaves_exactly_one_audit_event(world, action):
     before = _ids()
     SERVICE_CALLS[action](world)
-    if action == "api_token.revoked":
+    if action == "core.api_token.revoked":
         # Its set-up creates a token first, which is a write of its own.
-        before |= set(AuditEvent.objects.filter(action="api_token.created").values_list("pk", flat=True))
+        before |= set(AuditEvent.objects.filter(action="core.api_token.created").values_list("pk", flat=True))
     event = _one_event(action, before)
     assert event.actor_name
     assert event.after is not None or event.before is not None
@@ -58,11 +60,11 @@ def test_every_service_write_leaves_exactly_one_audit_event(world, action):
 def test_notifications_read_is_audited_once(world):
     user = world.user("enterprise_member")
     with transaction.atomic():
-        services.notify(recipient=user, verb="test", title="一", body="")
-        services.notify(recipient=user, verb="test", title="二", body="")
+        services.notify(recipient=user, verb="test", title=gettext_lazy("通知"))
+        services.notify(recipient=user, verb="test", title=gettext_lazy("通知"))
     before = _ids()
     assert services.mark_notifications_read(acting_user=user) == 2
-    _one_event("notifications.read", before)
+    _one_event("core.notifications.read", before)
 
 
 def test_update_records_before_and_after(world):
@@ -70,7 +72,7 @@ def test_update_records_before_and_after(world):
     before = _ids()
     services.update_organisation(acting_user=world.user("official"), organisation_id=organisation.pk,
                                  address="苏州市工业园区星湖街328号")
-    event = _one_event("organisation.updated", before)
+    event = _one_event("core.organisation.updated", before)
     assert event.before["address"] != event.after["address"] == "苏州市工业园区星湖街328号"
     assert event.jurisdiction_id == organisation.jurisdiction_id
 
@@ -83,7 +85,7 @@ def test_a_write_that_fails_after_its_row_is_saved_leaves_no_rows_and_no_event(w
     monkeypatch.setattr(services.audit, "record", explode)
     counts = (Organisation.objects.count(), AuditEvent.objects.count())
     with pytest.raises(RuntimeError):
-        SERVICE_CALLS["organisation.created"](world)
+        SERVICE_CALLS["core.organisation.created"](world)
     assert (Organisation.objects.count(), AuditEvent.objects.count()) == counts
 
 
@@ -97,8 +99,9 @@ def test_role_assignment_refused_halfway_leaves_nothing(world):
 
 
 def test_workflow_transition_that_fails_on_its_timer_rolls_back_state_history_and_audit(world):
+    audit_actions.register("test.flow.convert", "测试流程", "test flow")
     flow = Workflow(
-        name="test_flow", state_field="kind",
+        name="test_flow", action_prefix="test.flow", state_field="kind",
         states={"enterprise": "企业", "opc": "一人公司"},
         transitions=[Transition("convert", sources=("enterprise",), target="opc", label="转换",
                                 timer=TimerSpec("review", parameter="no.such.parameter"))],

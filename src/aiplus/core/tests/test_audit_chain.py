@@ -18,11 +18,15 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, models, transaction
 from django.test import RequestFactory
 
-from aiplus.core import audit, services
+from aiplus.core import audit, audit_actions, services
 from aiplus.core.auditchain import CHAINED_FIELDS, GENESIS, event_hash, rechain
 from aiplus.core.models import AuditEvent, Organisation
 from aiplus.core.models.audit import AuditAppendOnly
 from aiplus.core.testing import audit_purge_allowed
+
+# test-only audit codes of the events these tests write directly
+for _name in ("json", "later", "latest", "concurrent"):
+    audit_actions.register(f"test.event.{_name}", "测试事件", "test event")
 
 TABLE = AuditEvent._meta.db_table
 
@@ -97,7 +101,8 @@ def test_service_writes_link_into_one_chain(written: list[AuditEvent]) -> None:
     for event in written:
         assert event.hash == event_hash(fields(event.pk))
     assert len({event.hash for event in written}) == len(written)
-    assert [event.action for event in written[-3:]] == ["organisation.updated", "role.assigned", "api_token.created"]
+    assert [event.action for event in written[-3:]] == [
+        "core.organisation.updated", "core.role.assigned", "core.api_token.created"]
     assert written[-1].occurred_at >= written[0].occurred_at
 
 
@@ -117,7 +122,7 @@ def test_json_survives_the_database_round_trip_and_verifies(db: Any) -> None:
                "text": '苏州 "引号" \u2028 \\ /', "nested": [{"b": 2, "a": [1.5, None, True, False]}], 7: "int key",
                "empty": {}, "list": []}
     with transaction.atomic():
-        event = audit.record(actor=None, action="test.json", object_type="test", object_id="1",
+        event = audit.record(actor=None, action="test.event.json", object_type="test", object_id="1",
                              before=awkward, after={"value": 12345678901234567890.5})
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.hash == event.hash == event_hash(fields(event.pk))
@@ -164,12 +169,12 @@ def test_deleting_the_first_events_is_a_gap_at_the_start(written: list[AuditEven
 def test_an_anchor_catches_events_deleted_from_the_end(written: list[AuditEvent]) -> None:
     early_head = re.search(r"head (#\d+:[0-9a-f]{64})", verify()).group(1)
     with transaction.atomic():
-        audit.record(actor=None, action="test.later", object_type="test")
-        audit.record(actor=None, action="test.latest", object_type="test")
+        audit.record(actor=None, action="test.event.later", object_type="test")
+        audit.record(actor=None, action="test.event.latest", object_type="test")
     late_head = re.search(r"head (#\d+:[0-9a-f]{64})", verify()).group(1)
     assert "OK" in verify("--anchor", early_head)
     with behind_the_apps_back() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE action IN ('test.later', 'test.latest')")
+        cursor.execute(f"DELETE FROM {TABLE} WHERE action IN ('test.event.later', 'test.event.latest')")
     # The shortened chain is still a valid chain: only a head kept outside the database shows what is gone.
     assert "OK" in verify()
     assert f"anchor #{len(written) + 2} is not in the log, which ends at #{len(written)}" in broken(
@@ -275,7 +280,7 @@ def test_concurrent_appends_never_fork_the_chain() -> None:
             barrier.wait()
             for index in range(appends):
                 with transaction.atomic():
-                    audit.record(actor=None, action="test.concurrent", object_type="test",
+                    audit.record(actor=None, action="test.event.concurrent", object_type="test",
                                  object_id=f"{number}-{index}")
                     time.sleep(0.005)  # hold the transaction open: a second appender must wait, not fork
         except BaseException as problem:

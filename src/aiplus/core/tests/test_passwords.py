@@ -40,7 +40,7 @@ def test_create_user_refuses_a_weak_password_naming_the_field(username, password
     assert error.code == code
     assert (zh if language == "zh-hans" else en) in str(error.message)
     assert not User.objects.filter(username=username).exists()
-    assert not AuditEvent.objects.filter(action="user.created").exists()
+    assert not AuditEvent.objects.filter(action="core.user.created").exists()
 
 
 def test_every_problem_is_said_at_once():
@@ -54,4 +54,4 @@ def test_a_strong_password_is_accepted_and_only_its_hash_stored():
     user = services.create_user(acting_user=None, username="li-na", password="Qing-he-river-2026")
     assert user.check_password("Qing-he-river-2026")
     assert "Qing-he-river-2026" not in user.password
-    assert AuditEvent.objects.filter(action="user.created", object_id=str(user.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="core.user.created", object_id=str(user.pk)).count() == 1

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from aiplus.core import audit_actions
 from aiplus.core.deadlines import report_overdue_timers
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent, Notification, TimerStatus, WorkflowTimer
@@ -13,8 +14,12 @@ from aiplus.regulation.runtime import parameters
 # Any working-day parameter of the packs will do: the helper reads the number and its citation from it.
 DAYS_KEY = next(key for key in parameters().keys() if key.endswith("working_days"))  # noqa: SIM118 (iter yields versions)
 
+# test-only audit codes of the test workflow's transitions
+for _transition in ("to_opc", "to_park"):
+    audit_actions.register(f"test.kind_flow.{_transition}", "测试流程", "test flow")
+
 FLOW = Workflow(
-    name="kind_flow", state_field="kind",
+    name="kind_flow", action_prefix="test.kind_flow", state_field="kind",
     states={"enterprise": "企业", "opc": "一人公司", "park": "园区"},
     transitions=[
         Transition("to_opc", sources=("enterprise",), target="opc", label="转为OPC",

@@ -63,7 +63,7 @@ def test_access_is_requested_approved_and_revoked_through_the_api(world):
     assert (request.requester_id, request.requester_organisation_id, request.provider_id) == (
         requester.pk, enterprise.pk, dataset.provider_id)
     assert request.status == "submitted" and not Agreement.objects.exists()
-    assert AuditEvent.objects.filter(action="datahub.access_requested", object_id=str(request.pk),
+    assert AuditEvent.objects.filter(action="datahub.access.requested", object_id=str(request.pk),
                                      actor=requester).count() == 1
     assert listed(provider_api)[request.pk]["status"] == "submitted"  # the provider sees it to decide
 
@@ -154,7 +154,7 @@ def test_access_is_requested_and_approved_through_the_pages(world, client):
     assert response["Location"] == detail_url
     assert (request.requester_id, request.status, request.duration_days) == (requester.pk, "submitted", 30)
     assert request.usage_scope == ASK["usage_scope"]
-    assert AuditEvent.objects.filter(action="datahub.access_requested", object_id=str(request.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="datahub.access.requested", object_id=str(request.pk)).count() == 1
     mine = client.get(detail_url).content.decode()
     assert section(mine, "access-status") == "待审核" and dataset.title in mine
     assert act_url not in mine  # no decision buttons for the requester

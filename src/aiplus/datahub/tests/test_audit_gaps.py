@@ -187,7 +187,7 @@ def test_import_page_uploads_and_refuses_what_it_cannot_place(world, client, tmp
     response = client.post("/data/catalogue/import/", {"file": SimpleUploadedFile("a.jsonld", text)})
     assert response.status_code == 302
     assert Dataset.objects.count() == 2 and DataService.objects.count() == 1
-    assert AuditEvent.objects.filter(action="datahub.catalogue_imported").count() == 1
+    assert AuditEvent.objects.filter(action="datahub.catalogue.imported").count() == 1
 
 
 def test_chinese_search_facets_on_the_page_and_the_api(world, client):
@@ -297,7 +297,7 @@ def test_incident_clock_stops_when_reported(world):
     services.mark_incident_reported(acting_user=member, incident_id=incident.pk,
                                     reported_at=found + dt.timedelta(hours=30))
     assert Incident.objects.get(pk=incident.pk).reported_at is not None
-    assert AuditEvent.objects.get(action="datahub.incident_reported").message == "late"
+    assert AuditEvent.objects.get(action="datahub.incident.reported").message == "late"
     assert not [d for d in selectors.duties(member, organisation.pk) if d.code == "incident_report"]
 
 

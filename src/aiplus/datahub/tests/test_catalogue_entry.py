@@ -56,7 +56,7 @@ def test_provider_creates_a_dataset_with_distributions_through_the_page(world, c
     assert [(d.identifier, d.format, d.byte_size) for d in dataset.distributions.order_by("id")] == [
         ("sz-ocr-2025-1", "ZIP", 4_900_000_000), ("ocr-labels", "JSONL", None)]
     assert list(AuditEvent.objects.filter(pk__gt=0).order_by("-id").values_list("action", flat=True)[:1]) == [
-        "datahub.dataset_created"]
+        "datahub.dataset.created"]
     assert AuditEvent.objects.count() == before + 1
     detail = client.get(f"/data/datasets/{dataset.pk}/").content.decode()
     assert f'href="/data/datasets/{dataset.pk}/edit/"' in detail
@@ -77,7 +77,7 @@ def test_provider_edits_a_dataset_and_replaces_its_distributions(world, client):
     assert (dataset.identifier, dataset.title, dataset.record_count) == ("edit-me", "新名称", 120_000)
     assert sorted(dataset.distributions.values_list("format", flat=True)) == ["JSONL", "ZIP"]
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.latest("id").action == "datahub.dataset_updated"
+    assert AuditEvent.objects.latest("id").action == "datahub.dataset.updated"
 
 
 @pytest.mark.parametrize(("changes", "field", "testid"), [
@@ -167,7 +167,7 @@ def test_provider_registers_a_data_service_through_page_and_api(world, client):
     service = DataService.objects.get(identifier="svc-1")
     assert list(service.serves.all()) == [dataset] and service.is_published
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.latest("id").action == "datahub.service_created"
+    assert AuditEvent.objects.latest("id").action == "datahub.service.created"
     # Bad endpoint: named beside the field, nothing written.
     before = (DataService.objects.count(), AuditEvent.objects.count())
     response = client.post("/data/services/new/", {"provider": org, "identifier": "svc-2", "title": "坏",
@@ -272,7 +272,7 @@ def test_provider_edits_a_data_service_through_the_page(world, client):
     assert service.identifier == "svc-edit"
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("id")
-    assert (event.action, event.object_id) == ("datahub.service_updated", str(service.pk))
+    assert (event.action, event.object_id) == ("datahub.service.updated", str(service.pk))
     # Unticking every dataset and the published box is an edit too.
     client.post(f"/data/services/{service.pk}/edit/", {**SERVICE_FORM, "is_published": ""})
     assert _service_state(service)[4:] == (False, [])
@@ -337,7 +337,7 @@ def test_api_patch_of_a_service_writes_its_audit_row_and_names_bad_fields(world,
                             content_type="application/json")
     assert response.status_code == 200 and response.json()["serves"] == [second.pk]
     assert AuditEvent.objects.count() == events + 1
-    assert AuditEvent.objects.latest("id").action == "datahub.service_updated"
+    assert AuditEvent.objects.latest("id").action == "datahub.service.updated"
     state, events = _service_state(service), AuditEvent.objects.count()
     response = client.patch(f"/api/v1/data/services/{service.pk}", {"endpoint_url": "nope"},
                             content_type="application/json")

@@ -208,7 +208,7 @@ def test_assets_important_catalogue_and_duties(world):
     assert duties["annual_risk_assessment"].due_on == dt.date(2025, 3, 1)
     assert duties["annual_risk_assessment"].overdue
     assert duties["incident_report"].citation["article"] == "10"
-    assert events("datahub.asset_registered") == 2
+    assert events("datahub.asset.registered") == 2
 
 
 # --- cross-border ----------------------------------------------------------------------------------------------

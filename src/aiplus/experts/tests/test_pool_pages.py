@@ -58,7 +58,7 @@ def test_an_official_registers_an_expert_and_the_expert_updates_their_profile(wo
     assert profile.technologies == ["机器视觉", "工业质检"] and profile.title == "高级工程师"
     assert profile.available and profile.unavailable_until is None and profile.is_active
     assert RoleAssignment.objects.filter(user=person, role="expert", active=True).count() == 1
-    assert AuditEvent.objects.filter(action="experts.registered", object_id=str(profile.pk),
+    assert AuditEvent.objects.filter(action="experts.profile.registered", object_id=str(profile.pk),
                                      actor=official).count() == 1
     row = pool_row(client, "李明")
     assert "高级工程师" in row and enterprise.name in row and "制造业" in row and "科学技术应用" in row
@@ -85,7 +85,7 @@ def test_an_official_registers_an_expert_and_the_expert_updates_their_profile(wo
     assert profile.fields == ["industry.ai_native", "livelihood.health"]
     assert profile.technologies == ["大模型", "医学影像"] and profile.title == "教授级高级工程师"
     assert profile.available is False and profile.unavailable_until == away_until
-    updated = AuditEvent.objects.filter(action="experts.updated", object_id=str(profile.pk), actor=person)
+    updated = AuditEvent.objects.filter(action="experts.profile.updated", object_id=str(profile.pk), actor=person)
     assert updated.count() == 1
     assert updated.get().before["available"] is True
     # An unknown field code from a hand-made form is refused beside the field and changes nothing.
@@ -112,7 +112,8 @@ def test_an_official_registers_an_expert_and_the_expert_updates_their_profile(wo
     profile.refresh_from_db()
     assert (profile.available, profile.unavailable_until, profile.title) == (True, None, "首席科学家")
     assert profile.technologies == ["大模型", "具身智能"]
-    assert AuditEvent.objects.filter(action="experts.updated", object_id=str(profile.pk), actor=person).count() == 2
+    assert AuditEvent.objects.filter(action="experts.profile.updated", object_id=str(profile.pk),
+                                     actor=person).count() == 2
     # Bad input comes back in the one error format, naming the field, and changes nothing.
     bad = api.patch(path, {"fields": ["nope"]}, content_type="application/json")
     assert bad.status_code == 400 and set(bad.json()) == ERROR_KEYS and bad.json()["field"] == "fields"
@@ -127,7 +128,7 @@ def test_an_official_registers_an_expert_and_the_expert_updates_their_profile(wo
     profile.refresh_from_db()
     assert profile.is_active and profile.title == "首席科学家" and profile.fields == ["industry.ai_native",
                                                                                  "livelihood.health"]
-    assert AuditEvent.objects.filter(action="experts.updated", object_id=str(profile.pk)).count() == 2
+    assert AuditEvent.objects.filter(action="experts.profile.updated", object_id=str(profile.pk)).count() == 2
 
     # ---- what the official's pool page shows now
     row = pool_row(client, "李明")

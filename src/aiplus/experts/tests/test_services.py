@@ -47,7 +47,7 @@ def test_register_expert_creates_profile_role_and_one_audit_event(world, make_ex
     assert profile.fields == ["industry.manufacturing", "science"]
     assert profile.fields_index == ",industry.manufacturing,science,"
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.latest("id").action == "experts.registered"
+    assert AuditEvent.objects.latest("id").action == "experts.profile.registered"
     assert user.role_assignments.filter(role="expert").exists()
 
 
@@ -93,7 +93,7 @@ def test_declare_conflict_by_the_expert_and_one_audit_event(world, make_expert):
     assert declaration.relationship == "shareholding"
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("id")
-    assert event.action == "experts.conflict_declared"
+    assert event.action == "experts.conflict.declared"
     # Not attached to the declared organisation: its members do not see who declared a relationship with it.
     assert event.organisation_id is None
 
@@ -142,7 +142,7 @@ def test_draw_excludes_conflicts_with_reasons_and_is_reproducible(world, make_ex
     before = AuditEvent.objects.count()
     draw = _draw(world, size=4, conflicted_organisation_ids=[applicant.pk])
     assert AuditEvent.objects.count() == before + 1
-    assert AuditEvent.objects.latest("id").action == "experts.panel_drawn"
+    assert AuditEvent.objects.latest("id").action == "experts.panel.drawn"
 
     candidate_ids = draw.candidate_ids()
     assert candidate_ids == sorted([domain.pk, national.pk, *(o.pk for o in others)])

@@ -47,7 +47,7 @@ def test_five_failures_for_a_username_lock_it_until_the_window_passes(client, pe
     for _ in range(4):
         response = sign_in(client, "zhang-san", "wrong-password-1")
         assert response.status_code == 200 and not signed_in(client)
-    assert not AuditEvent.objects.filter(action="auth.locked_out").exists()
+    assert not AuditEvent.objects.filter(action="core.account.locked_out").exists()
 
     fifth = sign_in(client, "zhang-san", "wrong-password-1")
     assert fifth.status_code == 429
@@ -59,7 +59,7 @@ def test_five_failures_for_a_username_lock_it_until_the_window_passes(client, pe
     assert "登录失败次数过多" in refused.content.decode()
     assert SignInFailure.objects.filter(username="zhang-san").count() == 5  # refusals count as nothing
 
-    events = AuditEvent.objects.filter(action="auth.locked_out")
+    events = AuditEvent.objects.filter(action="core.account.locked_out")
     assert events.count() == 1
     assert events[0].after["scopes"] == ["username"] and events[0].after["username"] == "zhang-san"
     assert events[0].object_id == str(person.pk)
@@ -91,7 +91,7 @@ def test_failures_from_one_address_lock_the_address(client, person, settings):
     settings.AIPLUS_SIGNIN_MAX_FAILURES_PER_IP = 3
     for name in ("li-si", "wang-wu", "zhao-liu"):
         sign_in(client, name, "wrong-password-1", ip="10.0.0.9")
-    events = AuditEvent.objects.filter(action="auth.locked_out")
+    events = AuditEvent.objects.filter(action="core.account.locked_out")
     assert events.count() == 1 and events[0].after["scopes"] == ["ip"] and events[0].after["ip"] == "10.0.0.9"
 
     refused = sign_in(client, "zhang-san", PASSWORD, ip="10.0.0.9")
@@ -156,13 +156,13 @@ def test_an_official_sets_up_totp_and_signs_in_with_a_real_code(client, world):
     device = TotpDevice.objects.get(user=official)
     refused = client.post("/account/two-factor/", {"action": "confirm", "code": wrong_code(device.secret)})
     assert refused.status_code == 400 and "验证码不正确" in refused.content.decode()
-    assert AuditEvent.objects.filter(action="auth.totp_setup_failed", actor=official).count() == 1
+    assert AuditEvent.objects.filter(action="core.totp.setup_failed", actor=official).count() == 1
     client.logout()
 
     device = set_up_totp(client, official)
     assert device.confirmed and device.last_used_step is not None
-    enabled = AuditEvent.objects.get(action="auth.totp_enabled", actor=official)
-    assert AuditEvent.objects.filter(action="auth.totp_setup_started", actor=official).count() == 2
+    enabled = AuditEvent.objects.get(action="core.totp.enabled", actor=official)
+    assert AuditEvent.objects.filter(action="core.totp.setup_started", actor=official).count() == 2
     logged = json.dumps([list(AuditEvent.objects.filter(actor=official).values("before", "after"))], default=str)
     assert device.secret not in logged and enabled.after["user"] == official.username
 
@@ -186,7 +186,7 @@ def test_a_wrong_code_is_refused_counted_and_audited(client, world):
     response = client.post("/login/code/", {"code": wrong_code(device.secret)})
     assert response.status_code == 400 and "验证码不正确" in response.content.decode()
     assert not signed_in(client)
-    event = AuditEvent.objects.get(action="auth.totp_failed", actor=official)
+    event = AuditEvent.objects.get(action="core.totp.failed", actor=official)
     assert event.after["reason"] == "invalid"
     assert SignInFailure.objects.filter(username=official.username, reason="totp_invalid").count() == 1
 
@@ -203,7 +203,7 @@ def test_a_code_is_never_accepted_twice(client, world):
     response = client.post("/login/code/", {"code": code})
     assert response.status_code == 400 and "已经用过" in response.content.decode()
     assert not signed_in(client)
-    assert AuditEvent.objects.get(action="auth.totp_failed", actor=official).after["reason"] == "reused"
+    assert AuditEvent.objects.get(action="core.totp.failed", actor=official).after["reason"] == "reused"
     # the setup code cannot sign in either
     assert client.post("/login/code/", {"code": code_for(device.secret)}).status_code == 400
 
@@ -218,7 +218,7 @@ def test_wrong_codes_count_towards_the_lock(client, world, settings):
     assert locked.status_code == 429 and "登录失败次数过多" in locked.content.decode()
     assert client.post("/login/code/", {"code": code_for(device.secret, 1)}).status_code == 429
     assert not signed_in(client)
-    assert AuditEvent.objects.filter(action="auth.locked_out").count() == 1
+    assert AuditEvent.objects.filter(action="core.account.locked_out").count() == 1
 
 
 def test_the_code_step_expires(client, world):
@@ -278,6 +278,6 @@ def test_a_lost_authenticator_is_reset_by_command(client, world):
     set_up_totp(client, official)
     call_command("reset_two_factor", official.username, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not TotpDevice.objects.filter(user=official).exists()
-    assert AuditEvent.objects.filter(action="auth.totp_reset").count() == 1
+    assert AuditEvent.objects.filter(action="core.totp.reset").count() == 1
     response = sign_in(client, official.username, "x-password-123")
     assert response.status_code == 302 and response["Location"] == "/dashboard/" and signed_in(client)

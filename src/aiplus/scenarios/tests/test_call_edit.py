@@ -46,7 +46,7 @@ def test_official_edits_a_draft_call_with_its_rubric_and_it_is_audited(draft):
                            {"code": "price", "name": "报价", "weight": 40}]
     assert sorted(n.pk for n in call.needs.all()) == sorted([need.pk, second.pk])
     event = AuditEvent.objects.order_by("-pk").first()
-    assert AuditEvent.objects.count() == events + 1 and event.action == "scenarios.call_updated"
+    assert AuditEvent.objects.count() == events + 1 and event.action == "scenarios.call.updated"
     assert event.before["title"] == "草稿榜单"
 
 

@@ -46,7 +46,7 @@ def test_co_published_need_is_visible_to_the_partner_officials(world, client):
     assert not selectors.needs(sh_official).filter(pk=need.pk).exists()
     events = AuditEvent.objects.count()
     services.co_publish_need(acting_user=sz_official, need_id=need.pk, jurisdictions=["shenzhen"])
-    assert AuditEvent.objects.filter(action="scenarios.need_co_published").count() == 1
+    assert AuditEvent.objects.filter(action="scenarios.need.co_published").count() == 1
     assert AuditEvent.objects.count() == events + 1
     assert [j.code for j in need.co_publishers.all()] == ["shenzhen"]
     assert selectors.needs(sh_official).filter(pk=need.pk).exists()
@@ -382,7 +382,7 @@ def test_draft_need_edit_page_and_api(world, client):
     need.refresh_from_db()
     assert need.title == "汽车零部件缺陷检测（二期）" and need.budget_min_cny == 500000
     assert [str(k) for k in need.kpis.all()] == ["缺陷检出率 ≥ 99.5 %"]
-    assert AuditEvent.objects.filter(action="scenarios.need_updated").count() == 1
+    assert AuditEvent.objects.filter(action="scenarios.need.updated").count() == 1
     # API: partial change; a missing unit is refused naming the field
     response = client.put(f"/api/v1/scenarios/needs/{need.pk}", {"kpis": [{"name": "耗时", "target_value": 2}]},
                           content_type="application/json")

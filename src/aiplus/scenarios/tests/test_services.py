@@ -260,7 +260,7 @@ def test_full_call_scoring_notice_objection_award_pilot_case_replication(call_wo
                                    organisation_id=world.orgs["shenzhen:enterprise"].pk, jurisdiction="shenzhen")
     assert copy.replicated_from == case and copy.status == "draft" and copy.kpis.count() == len(KPIS)
     assert services.replication_counts()[case.pk] == 1
-    assert AuditEvent.objects.filter(action="scenarios.need_replicated", object_id=str(copy.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="scenarios.need.replicated", object_id=str(copy.pk)).count() == 1
     # the case list: Chinese search (质检 finds 质量检测 too) and facets by domain and place
     from aiplus.scenarios import selectors
 

@@ -1,0 +1,240 @@
+"""Every audit action of the platform, in one registry: a code `app.noun.verb` with a Chinese and an English label
+(the audit page shows an event as a sentence from them). `aiplus.core.audit.record` refuses a code that is not here.
+
+The codes of every app are listed here as plain strings, so core imports no domain app. A workflow's transitions
+are `<action prefix>.<transition name>` (`Workflow(action_prefix=…)`, by default its name).
+
+Events written before the codes were unified keep their old code: audit rows are hash-chained and the database
+refuses to change them (core 0007–0009), so `LEGACY` maps an old code to the current one for display and filtering.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+CODE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    code: str
+    label_zh: str
+    label_en: str
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (Chinese unless English is active)."""
+        return self.label_en if (get_language() or "").startswith("en") else self.label_zh
+
+
+REGISTRY: dict[str, AuditAction] = {}
+
+
+def register(code: str, label_zh: str, label_en: str) -> AuditAction:
+    if not CODE.match(code):
+        raise ValueError(f"audit action {code!r} is not app.noun.verb")
+    action = AuditAction(code, label_zh, label_en)
+    if REGISTRY.get(code, action) != action:
+        raise ValueError(f"audit action {code!r} is registered twice with different labels")
+    REGISTRY[code] = action
+    return action
+
+
+def is_registered(code: str) -> bool:
+    return code in REGISTRY
+
+
+def current(code: str) -> str:
+    """The code an event's action has today (an old event's code mapped to its new name)."""
+    return LEGACY.get(code, code)
+
+
+def get(code: str) -> AuditAction | None:
+    return REGISTRY.get(current(code))
+
+
+def stored_codes(prefix: str) -> list[str]:
+    """The old codes whose current code starts with `prefix`, so that filtering by a new code finds old events."""
+    return sorted(old for old, new in LEGACY.items() if new.startswith(prefix))
+
+
+def _register_all(actions: Iterable[tuple[str, str, str]]) -> None:
+    for code, label_zh, label_en in actions:
+        register(code, label_zh, label_en)
+
+
+_register_all([
+    # core: organisations, people, sign-in, reference data, jobs, deadlines, notifications
+    ("core.organisation.created", "登记组织", "registered an organisation"),
+    ("core.organisation.updated", "修改组织信息", "updated an organisation"),
+    ("core.role.assigned", "授予角色", "assigned a role"),
+    ("core.user.created", "创建用户", "created a user"),
+    ("core.api_token.created", "创建 API 令牌", "created an API token"),
+    ("core.api_token.revoked", "撤销 API 令牌", "revoked an API token"),
+    ("core.account.locked_out", "多次登录失败，账号暂时锁定", "locked an account after failed sign-ins"),
+    ("core.totp.setup_started", "开始设置双因素认证", "started setting up two-factor authentication"),
+    ("core.totp.setup_failed", "双因素认证设置验证码错误", "entered a wrong code while setting up two-factor "
+                                                          "authentication"),
+    ("core.totp.enabled", "启用双因素认证", "enabled two-factor authentication"),
+    ("core.totp.failed", "双因素认证验证码错误", "entered a wrong two-factor code"),
+    ("core.totp.reset", "重置双因素认证", "reset two-factor authentication"),
+    ("core.jurisdictions.synced", "同步辖区参考数据", "synchronised the jurisdictions"),
+    ("core.departments.synced", "同步部门参考数据", "synchronised the departments"),
+    ("core.job.started", "启动后台任务", "started a background job"),
+    ("core.overdue_timers.reported", "通报已过期的流程时限", "reported overdue workflow deadlines"),
+    ("core.notifications.read", "将通知标为已读", "marked notifications as read"),
+    # portal
+    ("portal.notice.published", "发布通知公告", "published a notice"),
+    # compute
+    ("compute.programme.created", "创建算力券项目", "created a voucher programme"),
+    ("compute.centre.registered", "登记算力中心", "registered a computing centre"),
+    ("compute.pool.added", "添加算力资源池", "added a resource pool"),
+    ("compute.pool.availability_reported", "报告资源池可用卡数", "reported a pool's available cards"),
+    ("compute.latency.set", "设置网络时延", "set a network latency"),
+    ("compute.affiliation.declared", "声明关联关系", "declared an affiliation"),
+    ("compute.quota.issued", "发放算力券额度", "issued a voucher quota"),
+    ("compute.request.submitted", "提交算力需求", "submitted a compute request"),
+    ("compute.request.placed", "分配算力需求", "placed a compute request"),
+    ("compute.request.failed", "算力需求分配失败", "failed to place a compute request"),
+    ("compute.usage.recorded", "记录算力用量", "recorded compute usage"),
+    ("compute.usage.imported", "导入算力用量", "imported compute usage"),
+    ("compute.voucher.redeemed", "兑付算力券", "redeemed a voucher"),
+    ("compute.voucher.clawed_back", "追回算力券", "clawed back a voucher"),
+    ("compute.vouchers.post_audited", "算力券事后核查", "post-audited vouchers"),
+    ("compute.savings.started", "开始计算节约成本", "started computing savings"),
+    ("compute.savings.finished", "完成计算节约成本", "finished computing savings"),
+    # datahub
+    ("datahub.dataset.created", "登记数据集", "registered a dataset"),
+    ("datahub.dataset.updated", "修改数据集", "updated a dataset"),
+    ("datahub.catalogue.imported", "导入数据目录", "imported a data catalogue"),
+    ("datahub.service.created", "登记数据服务", "registered a data service"),
+    ("datahub.service.updated", "修改数据服务", "updated a data service"),
+    ("datahub.access.requested", "申请使用数据", "requested data access"),
+    ("datahub.access.approve", "批准数据使用申请", "approved a data access request"),
+    ("datahub.access.reject", "驳回数据使用申请", "rejected a data access request"),
+    ("datahub.access.revoke", "撤销数据使用协议", "revoked a data use agreement"),
+    ("datahub.expiry_notices.sent", "发送数据使用协议到期提醒", "sent agreement expiry reminders"),
+    ("datahub.asset.registered", "登记数据资产", "registered a data asset"),
+    ("datahub.security_profile.updated", "修改数据安全档案", "updated a data security profile"),
+    ("datahub.important_data.declared", "申报重要数据", "declared important data"),
+    ("datahub.processor.registered", "登记数据处理者", "registered a data processor"),
+    ("datahub.incident.recorded", "记录数据安全事件", "recorded a data security incident"),
+    ("datahub.incident.reported", "报告数据安全事件", "reported a data security incident"),
+    ("datahub.transfer.recorded", "记录数据出境", "recorded a cross-border transfer"),
+    ("datahub.gba_filing.created", "创建大湾区数据合同备案", "created a Greater Bay Area contract filing"),
+    ("datahub.gba_filing.file", "提交大湾区数据合同备案", "filed a Greater Bay Area contract"),
+    ("datahub.gba_filing.withdraw", "撤回大湾区数据合同备案", "withdrew a Greater Bay Area contract filing"),
+    # experts
+    ("experts.profile.registered", "登记专家", "registered an expert"),
+    ("experts.profile.updated", "修改专家信息", "updated an expert"),
+    ("experts.conflict.declared", "申报利益冲突", "declared a conflict of interest"),
+    ("experts.panel.drawn", "抽取专家", "drew an expert panel"),
+    ("experts.consultation.asked", "发起专家咨询", "asked for an expert consultation"),
+    ("experts.opinion.submitted", "提交专家意见", "submitted an expert opinion"),
+    # scenarios: needs (workflow `scenarios.need`), lists, calls (workflow `scenarios.call`), pilots, cases
+    ("scenarios.need.created", "创建场景需求", "created a scenario need"),
+    ("scenarios.need.replicated", "复制场景需求", "replicated a scenario need"),
+    ("scenarios.need.updated", "修改场景需求", "updated a scenario need"),
+    ("scenarios.need.co_published", "联合发布场景需求", "co-published a scenario need"),
+    ("scenarios.need.submit", "提交场景需求审核", "submitted a scenario need for review"),
+    ("scenarios.need.review", "审核通过场景需求", "approved a scenario need"),
+    ("scenarios.need.return", "退回场景需求", "returned a scenario need"),
+    ("scenarios.need.publish", "发布场景需求", "published a scenario need"),
+    ("scenarios.need.close", "关闭场景需求", "closed a scenario need"),
+    ("scenarios.need.withdraw", "撤回场景需求", "withdrew a scenario need"),
+    ("scenarios.needs.imported", "导入场景需求", "imported scenario needs"),
+    ("scenarios.list.published", "发布场景清单", "published a scenario list"),
+    ("scenarios.profile.saved", "保存能力档案", "saved a capability profile"),
+    ("scenarios.pool.applied", "申请入库", "applied to the supplier pool"),
+    ("scenarios.pool.decided", "决定入库申请", "decided on a supplier pool application"),
+    ("scenarios.call.created", "创建揭榜挂帅榜单", "created an open call"),
+    ("scenarios.call.updated", "修改揭榜挂帅榜单", "updated an open call"),
+    ("scenarios.call.open", "发布榜单", "opened a call"),
+    ("scenarios.call.close_applications", "截止申报并评审", "closed a call's applications"),
+    ("scenarios.call.start_notice", "公示评审结果", "published a call's review results"),
+    ("scenarios.call.award", "确认揭榜", "awarded a call"),
+    ("scenarios.application.submitted", "提交揭榜申报", "applied to a call"),
+    ("scenarios.application.scored", "评审打分", "scored an application"),
+    ("scenarios.reviewers.drawn", "抽取评审专家", "drew the reviewers"),
+    ("scenarios.objection.filed", "提出异议", "filed an objection"),
+    ("scenarios.objection.answered", "答复异议", "answered an objection"),
+    ("scenarios.milestone.added", "添加试点里程碑", "added a pilot milestone"),
+    ("scenarios.kpi.measured", "记录指标实测值", "measured a KPI"),
+    ("scenarios.pilot.owner_decided", "需求方作出验收决定", "recorded the owner's acceptance decision"),
+    ("scenarios.pilot.department_decided", "主管部门作出验收决定", "recorded the department's acceptance decision"),
+    ("scenarios.case.published", "发布典型案例", "published a case"),
+])
+
+# Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
+LEGACY: dict[str, str] = {
+    "organisation.created": "core.organisation.created",
+    "organisation.updated": "core.organisation.updated",
+    "role.assigned": "core.role.assigned",
+    "user.created": "core.user.created",
+    "api_token.created": "core.api_token.created",
+    "api_token.revoked": "core.api_token.revoked",
+    "auth.locked_out": "core.account.locked_out",
+    "auth.totp_setup_started": "core.totp.setup_started",
+    "auth.totp_setup_failed": "core.totp.setup_failed",
+    "auth.totp_enabled": "core.totp.enabled",
+    "auth.totp_failed": "core.totp.failed",
+    "auth.totp_reset": "core.totp.reset",
+    "reference.jurisdictions_synced": "core.jurisdictions.synced",
+    "reference.departments_synced": "core.departments.synced",
+    "job.started": "core.job.started",
+    "deadlines.overdue_reported": "core.overdue_timers.reported",
+    "notifications.read": "core.notifications.read",
+    "notice.published": "portal.notice.published",
+    "compute.pool.availability": "compute.pool.availability_reported",
+    "compute.vouchers.post_audit": "compute.vouchers.post_audited",
+    "datahub.dataset_created": "datahub.dataset.created",
+    "datahub.dataset_updated": "datahub.dataset.updated",
+    "datahub.catalogue_imported": "datahub.catalogue.imported",
+    "datahub.service_created": "datahub.service.created",
+    "datahub.service_updated": "datahub.service.updated",
+    "datahub.access_requested": "datahub.access.requested",
+    "datahub.expiry_notices_sent": "datahub.expiry_notices.sent",
+    "datahub.asset_registered": "datahub.asset.registered",
+    "datahub.security_profile_updated": "datahub.security_profile.updated",
+    "datahub.important_data_declared": "datahub.important_data.declared",
+    "datahub.processor_registered": "datahub.processor.registered",
+    "datahub.incident_recorded": "datahub.incident.recorded",
+    "datahub.incident_reported": "datahub.incident.reported",
+    "datahub.transfer_recorded": "datahub.transfer.recorded",
+    "datahub.gba_filing_created": "datahub.gba_filing.created",
+    "experts.registered": "experts.profile.registered",
+    "experts.updated": "experts.profile.updated",
+    "experts.conflict_declared": "experts.conflict.declared",
+    "experts.panel_drawn": "experts.panel.drawn",
+    "experts.consultation_asked": "experts.consultation.asked",
+    "experts.opinion_submitted": "experts.opinion.submitted",
+    "scenarios.need_created": "scenarios.need.created",
+    "scenarios.need_replicated": "scenarios.need.replicated",
+    "scenarios.need_updated": "scenarios.need.updated",
+    "scenarios.need_co_published": "scenarios.need.co_published",
+    "scenarios.needs_imported": "scenarios.needs.imported",
+    "scenarios.list_published": "scenarios.list.published",
+    "scenarios.profile_saved": "scenarios.profile.saved",
+    "scenarios.pool_applied": "scenarios.pool.applied",
+    "scenarios.pool_decided": "scenarios.pool.decided",
+    "scenarios.call_created": "scenarios.call.created",
+    "scenarios.call_updated": "scenarios.call.updated",
+    "scenarios.applied": "scenarios.application.submitted",
+    "scenarios.scored": "scenarios.application.scored",
+    "scenarios.reviewers_drawn": "scenarios.reviewers.drawn",
+    "scenarios.objection_filed": "scenarios.objection.filed",
+    "scenarios.objection_answered": "scenarios.objection.answered",
+    "scenarios.milestone_added": "scenarios.milestone.added",
+    "scenarios.kpi_measured": "scenarios.kpi.measured",
+    "scenarios.acceptance_owner": "scenarios.pilot.owner_decided",
+    "scenarios.acceptance_department": "scenarios.pilot.department_decided",
+    "scenarios.case_published": "scenarios.case.published",
+    # workflows renamed through their action prefix (the workflow names in transition records are unchanged)
+    **{f"scenario_need.{t}": f"scenarios.need.{t}"
+       for t in ("submit", "review", "return", "publish", "close", "withdraw")},
+    **{f"open_call.{t}": f"scenarios.call.{t}" for t in ("open", "close_applications", "start_notice", "award")},
+}
