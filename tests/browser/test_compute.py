@@ -79,7 +79,7 @@ def test_official_uses_the_map_voucher_forms_and_savings_simulation(live_server,
     page.fill("#id_amount_cny", "2000")
     page.get_by_test_id("quota-submit").click()
     page.wait_for_selector("[data-testid=created]")
-    assert "2000" in page.get_by_test_id("quotas").inner_text()
+    assert "2,000.00 元" in page.get_by_test_id("quotas").inner_text()
 
     page.goto(live_server.url + "/compute/savings/")
     page.select_option("#id_region", "suzhou")
