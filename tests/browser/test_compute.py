@@ -32,15 +32,15 @@ def test_member_submits_a_request_and_sees_its_placement(live_server, page, netw
     page.fill("#id_cards", "8")
     page.fill("#id_hours", "10")
     page.select_option("#id_residency_level", "province")
-    page.fill("#id_residency_region", "jiangsu")
+    page.select_option("#id_residency_region", "jiangsu")
     page.select_option("#id_quota_id", str(network.quota.pk))
     page.get_by_test_id("request-submit").click()
     page.wait_for_url("**/compute/requests/*/")
 
     assert page.get_by_test_id("request-status").inner_text() == "已分配"
     assert page.get_by_test_id("placement-centre").inner_text() == "苏州智算中心"
-    assert page.get_by_test_id("placement-cost").inner_text() == "640.00"
-    assert page.get_by_test_id("placement-subsidy").inner_text() == "160.00"
+    assert page.get_by_test_id("placement-cost").inner_text() == "640.00 元"
+    assert page.get_by_test_id("placement-subsidy").inner_text() == "160.00 元"
     page.screenshot(path=str(artifacts / "compute-placement.png"), full_page=True)
     assert (artifacts / "compute-placement.png").stat().st_size > 10_000
 
@@ -79,7 +79,7 @@ def test_official_uses_the_map_voucher_forms_and_savings_simulation(live_server,
     page.fill("#id_amount_cny", "2000")
     page.get_by_test_id("quota-submit").click()
     page.wait_for_selector("[data-testid=created]")
-    assert "2000" in page.get_by_test_id("quotas").inner_text()
+    assert "2,000.00 元" in page.get_by_test_id("quotas").inner_text()
 
     page.goto(live_server.url + "/compute/savings/")
     page.select_option("#id_region", "suzhou")

@@ -1,17 +1,34 @@
-"""Compute API: the register (providers push availability), job requests, metering, vouchers."""
+"""Compute API: the register (providers push availability), job requests, metering, vouchers.
 
-from __future__ import annotations
+No `from __future__ import annotations`: ninja reads the list filters' `Query[...]` annotations at import time."""
+
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
-from aiplus.compute import explain, selectors, services
-from aiplus.core.errors import NotFoundError
+from aiplus.api.pagination import PageNumberPagination
+from aiplus.compute import explain, ledger, selectors, services
+from aiplus.compute.listings import (
+    POOLS,
+    POOLS_QUERY,
+    QUOTAS,
+    QUOTAS_QUERY,
+    REDEMPTIONS,
+    REDEMPTIONS_QUERY,
+    REQUESTS,
+    REQUESTS_QUERY,
+    STUDIES,
+    STUDIES_QUERY,
+    USAGE,
+    USAGE_QUERY,
+)
+from aiplus.core.access import get_for
 from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["compute"])
@@ -187,6 +204,10 @@ class QuotaOut(Schema):
     amount_cny: Decimal
     balance_cny: Decimal | None = None
 
+    @staticmethod
+    def resolve_balance_cny(obj: Any) -> Decimal:
+        return ledger.cents(obj.balance_cny)  # the annotated sum comes back unscaled on SQLite
+
 
 class RedeemIn(Schema):
     usage_id: int
@@ -208,6 +229,16 @@ class RedemptionOut(Schema):
         return cited_in_active_language(obj.decision or {})
 
 
+class StudyOut(Schema):
+    id: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    trace: str
+    status: str
+    parameters: dict[str, Any]
+    message: str
+    created_at: dt.datetime
+
+
 class ClawbackIn(Schema):
     reason: str
 
@@ -223,8 +254,9 @@ def register_centre(request: HttpRequest, payload: CentreIn) -> Any:
 
 
 @router.get("/pools", response=list[PoolOut], auth=OPTIONAL)
-def list_pools(request: HttpRequest, region: str = "") -> Any:
-    return selectors.pools(_user(request), region or None)
+@paginate(PageNumberPagination)
+def list_pools(request: HttpRequest, filters: Query[POOLS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return POOLS.rows(_user(request), filters)
 
 
 @router.post("/centres/{centre_id}/pools", response={201: PoolOut}, auth=AUTHENTICATED)
@@ -249,8 +281,9 @@ def capacity(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
 
 
 @router.get("/requests", response=list[RequestOut], auth=AUTHENTICATED)
-def list_requests(request: HttpRequest) -> Any:
-    return selectors.requests_for(_user(request))[:200]
+@paginate(PageNumberPagination)
+def list_requests(request: HttpRequest, filters: Query[REQUESTS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return REQUESTS.rows(_user(request), filters)
 
 
 @router.post("/requests", response={201: RequestOut}, auth=AUTHENTICATED)
@@ -260,10 +293,7 @@ def submit_request(request: HttpRequest, payload: RequestIn) -> Any:
 
 @router.get("/requests/{request_id}", response=RequestOut, auth=AUTHENTICATED)
 def get_request(request: HttpRequest, request_id: int) -> Any:
-    found = selectors.request(_user(request), request_id)
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_for(_user(request), "view", selectors.requests_for(_user(request)), pk=request_id)
 
 
 @router.post("/usage", response={200: UsageOut, 201: UsageOut}, auth=AUTHENTICATED)
@@ -279,17 +309,27 @@ def import_usage(request: HttpRequest, payload: CsvIn) -> dict[str, int]:
 
 
 @router.get("/usage", response=list[UsageOut], auth=AUTHENTICATED)
-def list_usage(request: HttpRequest) -> Any:
-    return selectors.usage_for(_user(request))[:500]
+@paginate(PageNumberPagination)
+def list_usage(request: HttpRequest, filters: Query[USAGE_QUERY]) -> Any:  # type: ignore[valid-type]
+    return USAGE.rows(_user(request), filters)
 
 
 @router.get("/quotas", response=list[QuotaOut], auth=AUTHENTICATED)
-def list_quotas(request: HttpRequest) -> Any:
-    rows = list(selectors.quotas_for(_user(request)))
-    balances = selectors.quota_balances(rows)
-    for row in rows:
-        row.balance_cny = balances[row.pk]  # type: ignore[attr-defined]
-    return rows
+@paginate(PageNumberPagination)
+def list_quotas(request: HttpRequest, filters: Query[QUOTAS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return QUOTAS.rows(_user(request), filters)
+
+
+@router.get("/redemptions", response=list[RedemptionOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_redemptions(request: HttpRequest, filters: Query[REDEMPTIONS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return REDEMPTIONS.rows(_user(request), filters)
+
+
+@router.get("/studies", response=list[StudyOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination)
+def list_studies(request: HttpRequest, filters: Query[STUDIES_QUERY]) -> Any:  # type: ignore[valid-type]
+    return STUDIES.rows(_user(request), filters)
 
 
 @router.post("/redemptions", response={201: RedemptionOut}, auth=AUTHENTICATED)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.compute.broker import PlacementCode, UnplacedCode
 from aiplus.compute.models import AcceleratorModel
+from aiplus.core import formatting
 
 PLACEMENT_MESSAGES: dict[str, Any] = {
     PlacementCode.ONLY_ELIGIBLE: _(
@@ -64,13 +65,11 @@ UNKNOWN = _("未知")
 
 def _num(value: Any, places: int = 2) -> str:
     """A figure with at most `places` decimals, trailing zeros dropped, thousands grouped."""
-    if value is None:
-        return str(UNKNOWN)
-    text = f"{Decimal(str(value)):,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(UNKNOWN) if value is None else formatting.figure(value, places)
 
 
 def _money(value: Any) -> str:
+    # The sentences say 元 themselves, so the amount alone: the formatter's grouping, always two places.
     return str(UNKNOWN) if value is None else f"{Decimal(str(value)):,.2f}"
 
 

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.compute.models import AcceleratorModel, JobRequest
-from aiplus.portal.templatetags.localized import localized_value
+from aiplus.core import pickers
+from aiplus.core import selectors as core_selectors
 
 
 class JobRequestForm(forms.Form):
@@ -22,7 +23,8 @@ class JobRequestForm(forms.Form):
     budget_cny = forms.CharField(label=_("预算（元）"), required=False)
     residency_level = forms.ChoiceField(label=_("数据驻留"), choices=JobRequest.ResidencyLevel.choices,
                                         required=False)
-    residency_region = forms.CharField(label=_("驻留地区代码（如 suzhou、jiangsu、cn）"), required=False)
+    residency_region = pickers.JurisdictionField(label=_("驻留地区"), required=False, to_field_name="code",
+                                                 queryset=core_selectors.jurisdictions())
     cross_border_allowed = forms.BooleanField(label=_("已有数据出境路径，允许境外算力"), required=False)
     cross_border_reference = forms.CharField(label=_("出境路径备案号"), required=False)
     pref_cost = forms.CharField(label=_("成本权重"), initial="1")
@@ -38,7 +40,8 @@ class JobRequestForm(forms.Form):
 
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["residency_region"] = data.get("residency_region") or None
+        region = data.get("residency_region")
+        data["residency_region"] = region.code if region is not None else None
         return data
 
 
@@ -47,11 +50,11 @@ def _select(choices: list[tuple[Any, Any]]) -> forms.Select:
 
 
 class CentreForm(forms.Form):
-    """Register a compute centre. Choices are shown as lists, but the service checks every value."""
+    """Register a compute centre. The operator can only be one the user acts for; the service checks every value."""
 
-    operator = forms.CharField(label=_("运营单位"))
+    operator = pickers.OrganisationField(label=_("运营单位"), queryset=None)
     name = forms.CharField(label=_("名称"), max_length=200)
-    jurisdiction = forms.CharField(label=_("所在辖区（城市或区县）"))
+    jurisdiction = pickers.JurisdictionField(label=_("所在辖区（城市或区县）"), queryset=None, to_field_name="code")
     location = forms.CharField(label=_("地址"), max_length=300, required=False)
     pue = forms.CharField(label=_("PUE（不小于 1）"))
     green_power_share = forms.CharField(label=_("绿电占比（0–1，如 0.4 表示 40%）"))
@@ -60,18 +63,19 @@ class CentreForm(forms.Form):
     latitude = forms.CharField(label=_("纬度（可选）"), required=False)
     longitude = forms.CharField(label=_("经度（可选）"), required=False)
 
-    def __init__(self, *args: Any, operators: list[Any] = (), jurisdictions: list[Any] = (),  # type: ignore[assignment]
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, operators: Any, jurisdictions: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "centre")
         super().__init__(*args, **kwargs)
-        self.fields["operator"].widget = _select([(o.pk, o.name) for o in operators])
+        fields: Any = self.fields
+        fields["operator"].queryset = operators
         if len(operators) == 1:
-            self.fields["operator"].initial = operators[0].pk
-        self.fields["jurisdiction"].widget = _select([(j.code, localized_value(j, "name")) for j in jurisdictions])
+            fields["operator"].initial = operators[0].pk
+        fields["jurisdiction"].queryset = jurisdictions
 
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["operator_id"] = int(data.pop("operator"))
+        data["operator_id"] = data.pop("operator").pk
+        data["jurisdiction"] = data["jurisdiction"].code
         raw = str(data.get("certifications") or "")
         data["certifications"] = [c.strip() for c in re.split(r"[,，;；、]", raw) if c.strip()]
         for key in ("latitude", "longitude"):
@@ -82,7 +86,7 @@ class CentreForm(forms.Form):
 class PoolForm(forms.Form):
     """Add a resource pool to one of the provider's centres; the service validates every value."""
 
-    centre = forms.CharField(label=_("算力中心"))
+    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("算力中心"), queryset=None)
     accelerator_model = forms.CharField(label=_("加速卡型号"), widget=_select(AcceleratorModel.choices))
     cards = forms.CharField(label=_("卡数"))
     memory_gb = forms.CharField(label=_("单卡显存（GB）"))
@@ -90,14 +94,16 @@ class PoolForm(forms.Form):
     price_cny_per_card_hour = forms.CharField(label=_("价格（元/卡时）"))
     available_cards = forms.CharField(label=_("当前可用卡数（留空则为全部）"), required=False)
 
-    def __init__(self, *args: Any, centres: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "pool")
         super().__init__(*args, **kwargs)
-        self.fields["centre"].widget = _select([(c.pk, c.name) for c in centres])
+        field: Any = self.fields["centre"]
+        field.queryset = centres
+        field.label_from_instance = lambda centre: centre.name
 
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["centre_id"] = data.pop("centre")
+        data["centre_id"] = data.pop("centre").pk
         data["available_cards"] = data.get("available_cards") or None
         return data
 
@@ -119,7 +125,7 @@ def voucher_prefixes() -> list[tuple[str, str]]:
 
 class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("项目名称"), max_length=200)
-    jurisdiction = forms.ChoiceField(label=_("辖区"))
+    jurisdiction = pickers.JurisdictionField(label=_("辖区"), queryset=None, to_field_name="code")
     parameter_prefix = forms.ChoiceField(label=_("适用参数（规则包）"))
     budget_cny = forms.CharField(label=_("预算（元）"))
     valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -128,41 +134,58 @@ class ProgrammeForm(forms.Form):
                                                       widget=forms.CheckboxSelectMultiple)
     is_published = forms.BooleanField(label=_("公开"), required=False, initial=True)
 
-    def __init__(self, *args: Any, jurisdictions: list[Any] = (), providers: list[Any] = (),  # type: ignore[assignment]
+    def __init__(self, *args: Any, jurisdictions: Any, providers: list[Any] = (),  # type: ignore[assignment]
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]
+        fields["jurisdiction"].queryset = jurisdictions
         fields["parameter_prefix"].choices = voucher_prefixes()
         fields["eligible_provider_ids"].choices = [(str(o.pk), o.name) for o in providers]
 
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["eligible_provider_ids"] = [int(v) for v in data.get("eligible_provider_ids") or []]
+        data["jurisdiction"] = data["jurisdiction"].code
         return data
 
 
 class QuotaForm(forms.Form):
     programme_id = forms.TypedChoiceField(label=_("算力券项目"), coerce=int)
-    organisation_id = forms.TypedChoiceField(label=_("持券单位"), coerce=int)
+    organisation_id = pickers.OrganisationField(label=_("持券单位"), queryset=None, empty_label=None)
     amount_cny = forms.CharField(label=_("额度（元）"))
     is_startup = forms.BooleanField(label=_("初创企业"), required=False)
 
-    def __init__(self, *args: Any, programmes: list[Any] = (), organisations: list[Any] = (),  # type: ignore[assignment]
+    def __init__(self, *args: Any, programmes: list[Any] = (), organisations: Any,  # type: ignore[assignment]
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["programme_id"].choices = [(p.pk, p.name) for p in programmes]
-        fields["organisation_id"].choices = [(o.pk, o.name) for o in organisations]
+        fields["organisation_id"].queryset = organisations
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["organisation_id"] = data["organisation_id"].pk
+        return data
 
 
 class SavingsForm(forms.Form):
-    region = forms.ChoiceField(label=_("地区"))
+    region = pickers.JurisdictionField(label=_("地区"), queryset=None, to_field_name="code")
     days = forms.CharField(label=_("轨迹窗口（天）"), initial="3")
     max_jobs = forms.CharField(label=_("最多作业数"), initial="1500")
     target_load = forms.CharField(label=_("目标负载（占区域容量）"), initial="0.85")
 
-    def __init__(self, *args: Any, jurisdictions: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["region"]
-        field.choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]
+        field.queryset = jurisdictions
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["region"] = data["region"].code
+        return data
+
+
+class AvailabilityForm(forms.Form):
+    """A provider's report of how many cards of a pool are free now; the service validates the number."""
+
+    available_cards = forms.CharField(label=_("可用卡数"))

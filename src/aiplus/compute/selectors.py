@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import CharField, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from aiplus.compute import ledger
 from aiplus.compute.models import (
@@ -20,6 +21,7 @@ from aiplus.compute.models import (
     VoucherQuota,
 )
 from aiplus.core import permissions
+from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
 
 
 def centres(user: Any, region: str | None = None) -> QuerySet[ComputeCentre]:
@@ -32,10 +34,15 @@ def centres(user: Any, region: str | None = None) -> QuerySet[ComputeCentre]:
 
 def pools(user: Any, region: str | None = None) -> QuerySet[ResourcePool]:
     rows = ResourcePool.objects.restrict(user, "view").select_related("centre", "centre__operator")
-    if region:
-        rows = rows.filter(Q(centre__city_code=region) | Q(centre__province_code=region)
-                           | Q(centre__country_code=region) | Q(centre__jurisdiction__code=region))
-    return rows
+    return pools_in_region(rows, region) if region else rows
+
+
+def pools_in_region(rows: QuerySet[ResourcePool], region: str) -> QuerySet[ResourcePool]:
+    """Pools whose centre lies in the city, province, country or jurisdiction with code `region`."""
+    if not region:
+        return rows
+    return rows.filter(Q(centre__city_code=region) | Q(centre__province_code=region)
+                       | Q(centre__country_code=region) | Q(centre__jurisdiction__code=region))
 
 
 def capacity_by_centre(user: Any, region: str | None = None) -> list[dict[str, Any]]:
@@ -54,6 +61,35 @@ def capacity_by_centre(user: Any, region: str | None = None) -> list[dict[str, A
 
 def provider_pools(user: Any) -> QuerySet[ResourcePool]:
     return ResourcePool.objects.restrict(user, "change").select_related("centre")
+
+
+def provider_usage(user: Any) -> QuerySet[UsageRecord]:
+    """Usage the provider reported on the pools it may change (its own console's table)."""
+    operators = provider_pools(user).values("centre__operator_id")
+    return usage_for(user).filter(provider__in=operators)
+
+
+def provider_operators(user: Any) -> QuerySet[Organisation]:
+    """Compute-provider organisations the user may act for (a member or provider of it)."""
+    return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add"),
+                                       kind=OrganisationKind.COMPUTE_PROVIDER).order_by("name")
+
+
+def centre_places() -> QuerySet[Jurisdiction]:
+    """The jurisdictions a centre is registered in: cities and districts."""
+    return Jurisdiction.objects.filter(level__in=("city", "district")).order_by("level", "code")
+
+
+def compute_providers() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.COMPUTE_PROVIDER).order_by("name")
+
+
+def quota_holders(user: Any) -> QuerySet[Organisation]:
+    """Organisations in the official's jurisdictions that may hold a quota (anything but a compute provider)."""
+    return (Organisation.objects.exclude(kind=OrganisationKind.COMPUTE_PROVIDER)
+            .filter(jurisdiction__in=jurisdiction_scope(user)).order_by("name"))
+
+
 
 
 def requests_for(user: Any) -> QuerySet[JobRequest]:
@@ -77,15 +113,15 @@ def usage_for(user: Any) -> QuerySet[UsageRecord]:
 
 
 def quotas_for(user: Any) -> QuerySet[VoucherQuota]:
-    return VoucherQuota.objects.restrict(user, "view").select_related("programme", "organisation")
-
-
-def quota_balances(quotas: list[VoucherQuota]) -> dict[int, Decimal]:
-    accounts = {ledger.quota_account(q): q.pk for q in quotas}
-    rows = (LedgerEntry.objects.filter(account__in=accounts).values("account")
-            .annotate(s=Sum("amount_cny")))
-    found = {accounts[r["account"]]: ledger.cents(r["s"]) for r in rows}
-    return {q.pk: found.get(q.pk, Decimal("0.00")) for q in quotas}
+    """The quotas the user may see, each with its unspent balance (`balance_cny`, from the ledger) annotated."""
+    account = Concat(Value("quota:"), Cast(OuterRef("pk"), CharField()))
+    balance = (LedgerEntry.objects.filter(account=account).order_by().values("account")
+               .annotate(s=Sum("amount_cny")).values("s"))
+    return (VoucherQuota.objects.restrict(user, "view").select_related("programme", "organisation")
+            .annotate(balance_cny=Coalesce(Subquery(balance, output_field=DecimalField(max_digits=16,
+                                                                                       decimal_places=2)),
+                                           Value(Decimal("0.00")), output_field=DecimalField(max_digits=16,
+                                                                                             decimal_places=2))))
 
 
 def programmes_for(user: Any) -> QuerySet[VoucherProgramme]:
@@ -130,21 +166,17 @@ def study(user: Any, study_id: int) -> SavingsStudy | None:
 
 def jurisdiction_scope(user: Any) -> Any:
     """Ids of the jurisdictions where the user may create records (all for a superuser)."""
-    from aiplus.core.models import Jurisdiction
-
     if getattr(user, "is_superuser", False):
         return Jurisdiction.objects.values_list("pk", flat=True)
     return permissions.user_jurisdiction_ids(user, "add")
 
 
-def official_jurisdictions(user: Any) -> list[Any]:
+def official_jurisdictions(user: Any) -> QuerySet[Jurisdiction]:
     """Jurisdictions where the user may create records (an official's own and those below)."""
-    from aiplus.core.models import Jurisdiction
-
     rows = Jurisdiction.objects.exclude(level="district").order_by("level", "code")
     if not getattr(user, "is_superuser", False):
         rows = rows.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
-    return list(rows)
+    return rows
 
 
 def map_points(user: Any, region: str | None = None,

@@ -33,6 +33,7 @@ from aiplus.compute.models import (
     VoucherQuota,
 )
 from aiplus.core import audit, permissions
+from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind, User
 
@@ -112,16 +113,6 @@ def _user_organisation(user: Any, organisation_id: int | None, field: str = "org
     return organisation
 
 
-def _changeable[M](model: type[M], user: Any, pk: Any, field: str) -> M:
-    base = model._default_manager.filter(pk=pk)  # type: ignore[attr-defined]
-    obj = base.restrict(user, "change").first()
-    if obj is None:
-        if base.restrict(user, "view").exists():
-            raise PermissionDeniedError()
-        raise ServiceError("not_found", _("记录不存在或您无权查看。"), field, status=404)
-    return obj  # type: ignore[no-any-return]
-
-
 # -------------------------------------------------------------------------------------------------- register
 
 @transaction.atomic
@@ -162,7 +153,7 @@ def register_centre(*, acting_user: User, operator_id: int, name: str, jurisdict
 def add_pool(*, acting_user: User, centre_id: int, accelerator_model: str, cards: Any, memory_gb: Any,
              price_cny_per_card_hour: Any, interconnect: str = "", available_cards: Any = None,
              power_kw_per_card: Any = "0.4") -> ResourcePool:
-    centre = _changeable(ComputeCentre, acting_user, centre_id, "centre")
+    centre = get_for(acting_user, "change", ComputeCentre, pk=centre_id)
     model = _accelerator(accelerator_model)
     total = _integer(cards, "cards", minimum=1)
     available = total if available_cards is None else _integer(available_cards, "available_cards")
@@ -181,7 +172,7 @@ def add_pool(*, acting_user: User, centre_id: int, accelerator_model: str, cards
 
 @transaction.atomic
 def report_availability(*, acting_user: User, pool_id: int, available_cards: Any) -> ResourcePool:
-    pool = _changeable(ResourcePool, acting_user, pool_id, "pool")
+    pool = get_for(acting_user, "change", ResourcePool, pk=pool_id)
     pool = ResourcePool.objects.select_for_update().select_related("centre").get(pk=pool.pk)
     before = audit.snapshot(pool)
     available = _integer(available_cards, "available_cards")
@@ -198,7 +189,7 @@ def report_availability(*, acting_user: User, pool_id: int, available_cards: Any
 
 @transaction.atomic
 def set_latency(*, acting_user: User, centre_id: int, region: str, latency_ms: Any) -> NetworkLatency:
-    centre = _changeable(ComputeCentre, acting_user, centre_id, "centre")
+    centre = get_for(acting_user, "change", ComputeCentre, pk=centre_id)
     place = _jurisdiction(region, "region")
     row, _created = NetworkLatency.objects.update_or_create(
         centre=centre, region=place, defaults={"latency_ms": _decimal(latency_ms, "latency_ms")})
@@ -360,9 +351,9 @@ def _record_usage(acting_user: User, *, record_id: str, pool_id: Any, card_hours
     if not record_id:
         raise ServiceError("required", _("请填写记录编号。"), "record_id")
     try:
-        pool = _changeable(ResourcePool, acting_user, int(pool_id), "pool")
-    except (TypeError, ValueError):
-        raise ServiceError("not_found", _("记录不存在或您无权查看。"), "pool") from None
+        pool = get_for(acting_user, "change", ResourcePool, pk=int(pool_id))
+    except (TypeError, ValueError, NotFoundError):
+        raise ServiceError("not_found", _("记录不存在或您无权查看。"), "pool", status=404) from None
     provider_id = pool.centre.operator_id
     existing = UsageRecord.objects.filter(provider_id=provider_id, record_id=record_id).first()
     if existing is not None:
@@ -510,7 +501,7 @@ def create_programme(*, acting_user: User, name: str, jurisdiction: str, paramet
 @transaction.atomic
 def issue_quota(*, acting_user: User, programme_id: int, organisation_id: int, amount_cny: Any,
                 is_startup: bool = False) -> VoucherQuota:
-    programme = _changeable(VoucherProgramme, acting_user, programme_id, "programme")
+    programme = get_for(acting_user, "change", VoucherProgramme, pk=programme_id)
     programme = VoucherProgramme.objects.select_for_update().get(pk=programme.pk)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
@@ -629,7 +620,7 @@ def claw_back(*, acting_user: User, redemption_id: int, reason: str) -> Redempti
 @transaction.atomic
 def run_post_audit(*, acting_user: User, programme_id: int) -> list[AuditFlag]:
     """Flag related-party suppliers and invoice numbers claimed twice across the programme."""
-    programme = _changeable(VoucherProgramme, acting_user, programme_id, "programme")
+    programme = get_for(acting_user, "change", VoucherProgramme, pk=programme_id)
     redemptions = list(Redemption.objects.filter(quota__programme=programme).select_related("usage", "quota"))
     by_invoice: dict[str, list[Redemption]] = {}
     for row in redemptions:

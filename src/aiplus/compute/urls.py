@@ -15,9 +15,11 @@ urlpatterns = [
     path("provider/pools/", views.add_pool, name="add_pool"),
     path("provider/pools/<int:pool_id>/availability/", views.availability, name="availability"),
     path("provider/usage/", views.import_usage, name="import_usage"),
+    path("usage/", views.usage, name="usage"),
     path("vouchers/", views.vouchers, name="vouchers"),
     path("vouchers/programmes/", views.create_programme, name="create_programme"),
     path("vouchers/quotas/", views.issue_quota, name="issue_quota"),
+    path("vouchers/redemptions/", views.redemptions, name="redemptions"),
     path("savings/", views.savings, name="savings"),
     path("savings/<int:study_id>/", views.study_detail, name="study"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_tables2 as tables
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from aiplus.compute import explain, selectors, services
 from aiplus.compute.forms import (
+    AvailabilityForm,
     CentreForm,
     JobRequestForm,
     PoolForm,
@@ -22,14 +25,17 @@ from aiplus.compute.forms import (
     SavingsForm,
     UsageCsvForm,
 )
+from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
-from aiplus.core.errors import ServiceError
+from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.core.lists import PAGE_SIZE, ListPage
 
 
-def capacity(request: HttpRequest) -> HttpResponse:
-    region = request.GET.get("region", "").strip()
+def _capacity_context(request: HttpRequest) -> dict[str, Any]:
+    """The capacity page's summary and charts above the pool table (per centre, in the same region)."""
+    region = str(request.GET.get("region", "")).strip()
     rows = selectors.capacity_by_centre(request.user, region or None)
-    pools = list(selectors.pools(request.user, region or None).order_by("centre__name", "accelerator_model"))
     chart: dict[str, Any] = {"centres": [r["name"] for r in rows], "used": [r["used"] for r in rows],
                              "available": [r["available"] for r in rows]}
     totals = {"cards": sum(r["cards"] for r in rows), "used": sum(r["used"] for r in rows)}
@@ -37,31 +43,54 @@ def capacity(request: HttpRequest) -> HttpResponse:
     chart["points"] = selectors.map_points(request.user, region or None, rows)
     chart["labels"] = {"cards": _("卡"), "used": _("使用中"), "available": _("可用"), "longitude": _("经度"),
                        "latitude": _("纬度")}
-    return render(request, "compute/capacity.html", {"rows": rows, "pools": pools, "chart": chart,
-                                                     "region": region, "totals": totals})
+    return {"rows": rows, "chart": chart, "region": region, "totals": totals}
 
 
-@login_required
-def requests(request: HttpRequest) -> HttpResponse:
-    quotas = list(selectors.quotas_for(request.user))
-    form = JobRequestForm(request.POST or None, quotas=quotas)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
+capacity = ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context)
+
+
+class _ListWithForm(ListPage):
+    """A list page with a form above its table: a GET shows both; a POST that fails shows them again, with the
+    form's errors and status 400."""
+
+    form: Any = None
+
+    def form_context(self, request: HttpRequest) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def extra_context(self, request: HttpRequest) -> dict[str, Any]:  # type: ignore[override]
+        return self.form_context(request)
+
+    def invalid(self, request: HttpRequest) -> HttpResponse:
+        response = self.get(request)
+        response.status_code = 400
+        return response
+
+
+class RequestsPage(_ListWithForm):
+    def form_context(self, request: HttpRequest) -> dict[str, Any]:
+        form = self.form or JobRequestForm(quotas=list(selectors.quotas_for(request.user)))
+        return {"form": form}
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)))
+        if self.form.is_valid():
             try:
-                created = services.submit_request(acting_user=acting_user(request), **form.arguments())
+                created = services.submit_request(acting_user=acting_user(request), **self.form.arguments())
                 return redirect("compute:request", request_id=created.pk)
             except ServiceError as problem:
-                problem.add_to_form(form)
-        status = 400
-    rows = selectors.requests_for(request.user)[:100]
-    return render(request, "compute/requests.html", {"form": form, "rows": rows}, status=status)
+                problem.add_to_form(self.form)
+        return self.invalid(request)
+
+
+requests = login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html"))
 
 
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    found = selectors.request(request.user, request_id)
-    if found is None:
+    try:
+        found = get_for(request.user, "view", selectors.requests_for(request.user), pk=request_id)
+    except NotFoundError:
         return render(request, "portal/not_found.html", status=404)
     placement = getattr(found, "placement", None)
     redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
@@ -75,30 +104,27 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "accepted_models": [explain.model_label(m) for m in found.accepted_models]})
 
 
-def _provider_choices(user: Any) -> dict[str, list[Any]]:
+def _provider_choices(user: Any) -> dict[str, Any]:
     """Provider organisations the user may act for (member or provider of it), their centres, and places."""
-    from aiplus.core import permissions
-    from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
-
-    operators = list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add"),
-                                                 kind=OrganisationKind.COMPUTE_PROVIDER).order_by("name"))
-    centres = list(selectors.centres(user).filter(operator__in=operators).order_by("name")) if operators else []
-    places = (list(Jurisdiction.objects.filter(level__in=("city", "district")).order_by("level", "code"))
-              if operators else [])
-    return {"operators": operators, "centres": centres, "jurisdictions": places}
+    operators = selectors.provider_operators(user)
+    centres = selectors.centres(user).filter(operator__in=operators).order_by("name")
+    return {"operators": operators, "centres": centres, "jurisdictions": selectors.centre_places()}
 
 
 def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
-    pools = list(selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model"))
-    usage = selectors.usage_for(request.user).filter(provider__in={p.centre.operator_id for p in pools})[:100]
+    pools = selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model")
+    usage = USAGE.table(selectors.provider_usage(request.user), request=request, prefix="usage-")
+    tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(usage)
     choices = _provider_choices(request.user)
+    has_operators = choices["operators"].exists()
+    centres = list(choices["centres"])
     context: dict[str, Any] = {
-        "pools": pools, "usage": usage, "csv_form": UsageCsvForm(), "error": None,
+        "pools": pools, "usage": usage, "usage_listing": USAGE, "csv_form": UsageCsvForm(), "error": None,
         "created": request.GET.get("created"), "duplicates": request.GET.get("duplicates"),
-        "registered": request.GET.get("registered"), "centres": choices["centres"],
+        "registered": request.GET.get("registered"), "centres": centres,
         "centre_form": CentreForm(operators=choices["operators"], jurisdictions=choices["jurisdictions"])
-        if choices["operators"] else None,
-        "pool_form": PoolForm(centres=choices["centres"]) if choices["centres"] else None,
+        if has_operators else None,
+        "pool_form": PoolForm(centres=choices["centres"]) if centres else None,
         "_choices": choices,
     }
     context.update(overrides)
@@ -112,14 +138,19 @@ def provider(request: HttpRequest) -> HttpResponse:
     return render(request, "compute/provider.html", context)
 
 
+def _refused_choice(form: forms.Form, field: str) -> bool:
+    """Whether the form names a `field` row the user may not act for (another organisation's, or none)."""
+    return any(error.code == "invalid_choice" for error in form.errors.as_data().get(field, []))
+
+
 @login_required
 @require_POST
 def register_centre(request: HttpRequest) -> HttpResponse:
     context = _provider_context(request)
     choices = context.pop("_choices")
-    if str(request.POST.get("centre-operator", "")) not in {str(o.pk) for o in choices["operators"]}:
-        raise PermissionDenied  # only a member or provider of the operating organisation registers its centre
     form = CentreForm(request.POST, operators=choices["operators"], jurisdictions=choices["jurisdictions"])
+    if context["centre_form"] is None or (not form.is_valid() and _refused_choice(form, "operator")):
+        raise PermissionDenied  # only a member or provider of the operating organisation registers its centre
     if form.is_valid():
         try:
             services.register_centre(acting_user=acting_user(request), **form.arguments())
@@ -135,9 +166,9 @@ def register_centre(request: HttpRequest) -> HttpResponse:
 def add_pool(request: HttpRequest) -> HttpResponse:
     context = _provider_context(request)
     choices = context.pop("_choices")
-    if str(request.POST.get("pool-centre", "")) not in {str(c.pk) for c in choices["centres"]}:
-        raise PermissionDenied  # the centre belongs to another organisation (or does not exist)
     form = PoolForm(request.POST, centres=choices["centres"])
+    if context["pool_form"] is None or (not form.is_valid() and _refused_choice(form, "centre")):
+        raise PermissionDenied  # the centre belongs to another organisation (or does not exist)
     if form.is_valid():
         try:
             services.add_pool(acting_user=acting_user(request), **form.arguments())
@@ -151,9 +182,12 @@ def add_pool(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
+    form = AvailabilityForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ServiceError("required", form.errors.as_text(), "available_cards")
         services.report_availability(acting_user=acting_user(request), pool_id=pool_id,
-                                     available_cards=request.POST.get("available_cards"))
+                                     available_cards=form.cleaned_data["available_cards"])
     except ServiceError as problem:
         return _provider_error(request, problem)
     return redirect("compute:provider")
@@ -181,88 +215,104 @@ def _provider_error(request: HttpRequest, problem: ServiceError) -> HttpResponse
 
 
 def _voucher_context(request: HttpRequest) -> dict[str, Any]:
-    from aiplus.core.models import Organisation, OrganisationKind
-
-    quotas = list(selectors.quotas_for(request.user))
-    balances = selectors.quota_balances(quotas)
-    for quota in quotas:
-        quota.balance_cny = balances[quota.pk]  # type: ignore[attr-defined]
+    """Everything on the vouchers page besides its quota table: programme budgets, spend, the latest redemptions
+    (the redemptions list's table, embedded) and, for officials, the forms."""
     programmes = selectors.programme_spend(request.user)
     jurisdictions = selectors.official_jurisdictions(request.user)
+    redemptions = REDEMPTIONS.table(selectors.redemptions_for(request.user), request=request,
+                                    prefix="redemptions-", row_attrs={"data-redemption": lambda record: record.pk})
+    tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(redemptions)
+    can_manage = jurisdictions.exists()
     context: dict[str, Any] = {
-        "programmes": programmes, "quotas": quotas, "by_organisation": selectors.spend_by_organisation(request.user),
-        "redemptions": selectors.redemptions_for(request.user)[:100],
-        "utilisation": selectors.capacity_by_centre(request.user), "can_manage": bool(jurisdictions),
+        "programmes": programmes, "by_organisation": selectors.spend_by_organisation(request.user),
+        "redemptions": redemptions, "redemption_listing": REDEMPTIONS,
+        "utilisation": selectors.capacity_by_centre(request.user), "can_manage": can_manage,
     }
-    if jurisdictions:
-        providers = list(Organisation.objects.filter(kind=OrganisationKind.COMPUTE_PROVIDER).order_by("name"))
-        holders = list(Organisation.objects.exclude(kind=OrganisationKind.COMPUTE_PROVIDER)
-                       .filter(jurisdiction__in=selectors.jurisdiction_scope(request.user)).order_by("name")[:500])
-        context["programme_form"] = ProgrammeForm(jurisdictions=jurisdictions, providers=providers)
+    if can_manage:
+        holders = selectors.quota_holders(request.user)
+        context["programme_form"] = ProgrammeForm(jurisdictions=jurisdictions,
+                                                  providers=list(selectors.compute_providers()))
         context["quota_form"] = QuotaForm(programmes=[r["programme"] for r in programmes], organisations=holders)
-        context["_choices"] = {"jurisdictions": jurisdictions, "providers": providers, "holders": holders}
+        context["_choices"] = {"jurisdictions": jurisdictions, "holders": holders}
     return context
 
 
-@login_required
-def vouchers(request: HttpRequest) -> HttpResponse:
-    context = _voucher_context(request)
-    context.pop("_choices", None)
-    return render(request, "compute/vouchers.html", context)
+class VouchersPage(ListPage):
+    overrides: dict[str, Any] = {}  # replaced (never changed in place) by a form that did not validate
+
+    def extra_context(self, request: HttpRequest) -> dict[str, Any]:  # type: ignore[override]
+        context = _voucher_context(request)
+        context.pop("_choices", None)
+        context.update(self.overrides)
+        return context
+
+
+vouchers = login_required(VouchersPage.as_view(listing=QUOTAS, template_name="compute/vouchers.html"))
+redemptions = login_required(ListPage.as_view(listing=REDEMPTIONS))
+usage = login_required(ListPage.as_view(listing=USAGE))
+
+
+def _vouchers_with(request: HttpRequest, **overrides: Any) -> HttpResponse:
+    """The vouchers page again, with a form that did not validate (status 400)."""
+    page = VouchersPage(listing=QUOTAS, template_name="compute/vouchers.html")
+    page.overrides = overrides
+    page.setup(request)
+    response = page.get(request)
+    response.status_code = 400
+    return response
 
 
 @login_required
 @require_POST
 def create_programme(request: HttpRequest) -> HttpResponse:
-    context = _voucher_context(request)
-    choices = context.pop("_choices", None)
-    if choices is None:
+    jurisdictions = selectors.official_jurisdictions(request.user)
+    if not jurisdictions.exists():
         raise PermissionDenied
-    form = ProgrammeForm(request.POST, jurisdictions=choices["jurisdictions"], providers=choices["providers"])
+    form = ProgrammeForm(request.POST, jurisdictions=jurisdictions, providers=list(selectors.compute_providers()))
     if form.is_valid():
         try:
             services.create_programme(acting_user=acting_user(request), **form.arguments())
             return redirect(reverse("compute:vouchers") + "?created=programme")
         except ServiceError as problem:
             problem.add_to_form(form)
-    context["programme_form"] = form
-    return render(request, "compute/vouchers.html", context, status=400)
+    return _vouchers_with(request, programme_form=form)
 
 
 @login_required
 @require_POST
 def issue_quota(request: HttpRequest) -> HttpResponse:
-    context = _voucher_context(request)
-    choices = context.pop("_choices", None)
-    if choices is None:
+    if not selectors.official_jurisdictions(request.user).exists():
         raise PermissionDenied
-    form = QuotaForm(request.POST, programmes=[r["programme"] for r in context["programmes"]],
-                     organisations=choices["holders"])
+    form = QuotaForm(request.POST, programmes=[r["programme"] for r in selectors.programme_spend(request.user)],
+                     organisations=selectors.quota_holders(request.user))
     if form.is_valid():
         try:
-            services.issue_quota(acting_user=acting_user(request), **form.cleaned_data)
+            services.issue_quota(acting_user=acting_user(request), **form.arguments())
             return redirect(reverse("compute:vouchers") + "?created=quota")
         except ServiceError as problem:
             problem.add_to_form(form)
-    context["quota_form"] = form
-    return render(request, "compute/vouchers.html", context, status=400)
+    return _vouchers_with(request, quota_form=form)
 
 
-@login_required
-def savings(request: HttpRequest) -> HttpResponse:
-    jurisdictions = selectors.official_jurisdictions(request.user)
-    form = SavingsForm(request.POST or None, jurisdictions=jurisdictions)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
+class SavingsPage(_ListWithForm):
+    def form_context(self, request: HttpRequest) -> dict[str, Any]:
+        jurisdictions = selectors.official_jurisdictions(request.user)
+        if not jurisdictions.exists():
+            return {"form": None}
+        return {"form": self.form or SavingsForm(jurisdictions=jurisdictions)}
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self.form = SavingsForm(request.POST, jurisdictions=selectors.official_jurisdictions(request.user))
+        if self.form.is_valid():
             try:
-                study = services.start_savings_study(acting_user=acting_user(request), **form.cleaned_data)
+                study = services.start_savings_study(acting_user=acting_user(request), **self.form.arguments())
                 return redirect("compute:study", study_id=study.pk)
             except ServiceError as problem:
-                problem.add_to_form(form)
-        status = 400
-    return render(request, "compute/savings.html", {
-        "form": form if jurisdictions else None, "studies": selectors.studies_for(request.user)[:50]}, status=status)
+                problem.add_to_form(self.form)
+        return self.invalid(request)
+
+
+savings = login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html"))
 
 
 SAVINGS_METRICS = (("avg_jct_s", _("平均作业完成时间（秒）")), ("p99_queue_s", _("P99 排队时间（秒）")),
@@ -274,8 +324,9 @@ POLICY_LABELS = {"local-only": _("各自为战（仅本地）"), "replicate-firs
 
 @login_required
 def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
-    found = selectors.study(request.user, study_id)
-    if found is None:
+    try:
+        found = get_for(request.user, "view", selectors.studies_for(request.user), pk=study_id)
+    except NotFoundError:
         return render(request, "portal/not_found.html", status=404)
     table = []
     result = found.result or {}

@@ -122,7 +122,8 @@ class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
 
     def get_bound_field(self, form: Any, field_name: str) -> Any:
         if not getattr(self, "_keys_ready", False) and isinstance(self.widget, PickerSelect):
-            self.widget.keys = {str(row.pk): search_keys(*self.names_of(row)) for row in self.queryset}
+            self.widget.keys = {str(getattr(row, self.to_field_name or "pk")): search_keys(*self.names_of(row))
+                                for row in self.queryset}
             self._keys_ready = True
         return super().get_bound_field(form, field_name)
 

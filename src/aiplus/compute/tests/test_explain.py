@@ -189,8 +189,8 @@ def test_rows_without_facts_show_the_stored_sentence(requests, client):
 def test_api_returns_facts_and_text_in_the_request_language(requests, client):
     client.force_login(requests.placed.submitted_by)
     with translation.override(translation.get_language()):
-        zh = {r["id"]: r for r in client.get("/api/v1/compute/requests").json()}
-        en = {r["id"]: r for r in client.get("/api/v1/compute/requests", HTTP_ACCEPT_LANGUAGE="en").json()}
+        zh = {r["id"]: r for r in client.get("/api/v1/compute/requests").json()["items"]}
+        en = {r["id"]: r for r in client.get("/api/v1/compute/requests", HTTP_ACCEPT_LANGUAGE="en").json()["items"]}
         one = client.get(f"/api/v1/compute/requests/{requests.unplaced.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
     placed_zh, placed_en = zh[requests.placed.pk]["placement"], en[requests.placed.pk]["placement"]
     # the language changes the words, never the facts or the stored fields

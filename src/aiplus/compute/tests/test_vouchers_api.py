@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def quotas_seen_by(api: Client) -> dict[int, dict[str, Any]]:
     response = api.get(operation("aiplus_compute_api_list_quotas"))
     assert response.status_code == 200, response.content
-    return {row["id"]: row for row in response.json()}
+    return {row["id"]: row for row in response.json()["items"]}
 
 
 def test_a_quota_is_redeemed_and_clawed_back_through_the_api(net, client):
@@ -138,5 +138,5 @@ def test_a_quota_is_redeemed_and_clawed_back_through_the_api(net, client):
     assert page.status_code == 200
     html = page.content.decode()
     quotas = section(html, "quotas")
-    assert "苏州算力券2026" in quotas and enterprise.name in quotas and "50000.00" in quotas
+    assert "苏州算力券2026" in quotas and enterprise.name in quotas and "50,000.00 元" in quotas
     assert "e2e-june" in html and "已追回" in html
