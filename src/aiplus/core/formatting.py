@@ -138,3 +138,17 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return _("、").join(text(v) for v in value) or DASH
     return str(value)
+
+
+# What an audit action code reads as. The action registry (`app.noun.verb` codes with their labels) is meant to
+# fill this in; until it does, a code reads as itself. Pages and exports ask here only, so the swap is one place.
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def audit_action(code: str) -> str:
+    """An audit event's action as a person reads it: its registered label, else the code itself."""
+    if not code:
+        return DASH
+    found = ACTION_LABELS.get(code)
+    return str(found) if found is not None else code
+
