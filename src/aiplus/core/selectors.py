@@ -120,3 +120,8 @@ def active_users() -> QuerySet[Any]:
     from django.contrib.auth import get_user_model
 
     return get_user_model()._default_manager.filter(is_active=True).order_by("username")
+
+
+def all_organisations() -> QuerySet[Organisation]:
+    """Every registered organisation, for pickers where any of them may be named (a conflict of interest)."""
+    return Organisation.objects.select_related("jurisdiction").order_by("name")
