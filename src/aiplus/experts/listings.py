@@ -149,7 +149,6 @@ DRAWS = lists.register(lists.Listing(
     title=_("专家抽取"), empty=_("尚无抽取记录。"), next_step=("experts:draw_create", _("随机抽取专家")),
     export_name="expert-draws",
 ))
-DRAWS_QUERY = DRAWS.query_schema()
 
 
 # -- consultations ---------------------------------------------------------------------------------------------
@@ -193,4 +192,3 @@ CONSULTATIONS = lists.register(lists.Listing(
     table=ConsultationTable, page="experts:consultations", api="aiplus_experts_api_list_consultations",
     title=_("专家咨询"), empty=_("暂无专家咨询。"), export_name="expert-consultations",
 ))
-CONSULTATIONS_QUERY = CONSULTATIONS.query_schema()
