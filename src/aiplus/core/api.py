@@ -9,13 +9,23 @@ from ninja.pagination import paginate
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors, services
-from aiplus.core.listings import ORGANISATIONS, ORGANISATIONS_QUERY
+from aiplus.core.listings import (
+    AUDIT_EVENTS,
+    AUDIT_EVENTS_QUERY,
+    JURISDICTIONS,
+    JURISDICTIONS_QUERY,
+    NOTIFICATIONS,
+    NOTIFICATIONS_QUERY,
+    ORGANISATIONS,
+    ORGANISATIONS_QUERY,
+)
 from aiplus.core.models import ChainLayer, Notification, OrganisationKind
 
 router = Router(tags=["core"])
 
 
 class JurisdictionOut(Schema):
+    id: int
     code: str
     name_zh: str
     name_en: str
@@ -124,8 +134,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/jurisdictions", response=list[JurisdictionOut])
-def list_jurisdictions(request: HttpRequest) -> Any:
-    return selectors.jurisdictions()
+def list_jurisdictions(request: HttpRequest, filters: Query[JURISDICTIONS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return JURISDICTIONS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.get("/organisations", response=list[OrganisationOut])
@@ -158,18 +168,14 @@ def update_organisation(request: HttpRequest, organisation_id: int, payload: Org
 
 @router.get("/audit-events", response=list[AuditEventOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination)
-def list_audit_events(request: HttpRequest, action: str = "", object_type: str = "", actor: str = "",
-                      jurisdiction: str = "", request_id: str = "", since: dt.date | None = None,
-                      until: dt.date | None = None) -> Any:
-    return selectors.audit_events(request.auth, action=action, object_type=object_type,  # type: ignore[attr-defined]
-                                  actor=actor, jurisdiction=jurisdiction, request_id=request_id,
-                                  since=since, until=until)
+def list_audit_events(request: HttpRequest, filters: Query[AUDIT_EVENTS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return AUDIT_EVENTS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.get("/notifications", response=list[NotificationOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination)
-def list_notifications(request: HttpRequest, unread_only: bool = False) -> Any:
-    return selectors.notifications(request.auth, unread_only=unread_only)  # type: ignore[attr-defined]
+def list_notifications(request: HttpRequest, filters: Query[NOTIFICATIONS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return NOTIFICATIONS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.post("/notifications/read", auth=AUTHENTICATED)

@@ -141,3 +141,17 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return _("、").join(text(v) for v in value) or DASH
     return str(value)
+
+
+# What an audit action code reads as. The action registry (`app.noun.verb` codes with their labels) is meant to
+# fill this in; until it does, a code reads as itself. Pages and exports ask here only, so the swap is one place.
+def audit_action(code: str) -> str:
+    """An audit event's action as a person reads it: its label in the one registry (`core.audit_actions`; an old
+    event's code is read under its current name), else the code itself."""
+    from aiplus.core import audit_actions
+
+    if not code:
+        return DASH
+    found = audit_actions.get(code)
+    return found.label if found is not None else code
+

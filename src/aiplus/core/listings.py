@@ -1,4 +1,5 @@
-"""The kernel's lists, on the one list mechanism (`aiplus.core.lists`): the organisation register.
+"""The kernel's lists, on the one list mechanism (`aiplus.core.lists`): the organisation register, the audit log,
+the user's notifications and the jurisdictions.
 
 This module is the worked example CONTRIBUTING.md points at: a filter set (the one definition of the filters, used
 by the page and the API), a table (columns, sorting, cell text), and the `Listing` that ties them to the selector.
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import lists, pickers, selectors
-from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind
+from aiplus.core import formatting, lists, permissions, pickers, selectors
+from aiplus.core.models import AuditEvent, Jurisdiction, JurisdictionLevel, Notification, Organisation, OrganisationKind
 
 
 class OrganisationFilter(lists.FilterSet):
@@ -67,3 +68,187 @@ ORGANISATIONS = lists.register(lists.Listing(
     title=_("组织"), empty=_("没有可查看的组织。"), next_step=("portal:organisation_create", _("登记组织")),
 ))
 ORGANISATIONS_QUERY = ORGANISATIONS.query_schema()
+
+
+def _jurisdiction_name(table: lists.Table, value: Jurisdiction | None) -> str:
+    if value is None:
+        return formatting.DASH
+    return value.display_name(table.request.LANGUAGE_CODE if table.request else "zh-hans")  # type: ignore[attr-defined]
+
+
+# -- the audit log ---------------------------------------------------------------------------------------------
+
+class AuditEventFilter(lists.FilterSet):
+    """The audit log's filters, the same on the page and in the API (`/api/v1/audit-events`)."""
+
+    action = django_filters.CharFilter(label=_("事件"), lookup_expr="startswith")
+    actor = django_filters.CharFilter(label=_("操作人"), field_name="actor_name", lookup_expr="icontains")
+    object_type = django_filters.CharFilter(label=_("对象类型"))
+    jurisdiction = lists.PickerFilter(label=_("辖区"), queryset=Jurisdiction.objects.order_by("level", "code"),
+                                      picker=pickers.JurisdictionField)
+    request_id = django_filters.CharFilter(label=_("请求编号"))
+    since = django_filters.DateFilter(label=_("起始日期"), field_name="occurred_at", lookup_expr="date__gte",
+                                      widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(label=_("截止日期"), field_name="occurred_at", lookup_expr="date__lte",
+                                      widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "actor", "object_type", "jurisdiction", "request_id", "since", "until"]
+
+
+class AuditEventTable(lists.Table):
+    occurred_at = tables.Column(verbose_name=_("时间"))
+    actor_name = tables.Column(verbose_name=_("操作人"))
+    action = tables.Column(verbose_name=_("事件"))
+    object_repr = tables.Column(verbose_name=_("对象"))
+    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",), default=formatting.DASH)
+    request_id = tables.Column(verbose_name=_("请求编号"))
+
+    class Meta(lists.Table.Meta):
+        model = AuditEvent
+        fields = ("occurred_at", "actor_name", "action", "object_repr", "jurisdiction", "request_id")
+        order_by = ("-occurred_at",)
+
+    def render_occurred_at(self, value: object) -> str:
+        return formatting.moment(value)
+
+    def render_action(self, value: str) -> str:
+        return formatting.audit_action(value)
+
+    def render_jurisdiction(self, value: Jurisdiction | None) -> str:
+        return _jurisdiction_name(self, value)
+
+    def render_request_id(self, value: str) -> str:
+        return format_html("<code>{}</code>", value[:8])
+
+    def value_request_id(self, value: str) -> str:
+        return value
+
+
+def reads_the_audit_log(user: object) -> bool:
+    """Officials and auditors read the audit log (of their jurisdictions), and the superuser."""
+    return bool(getattr(user, "is_superuser", False)
+                or permissions.user_roles(user) & {permissions.OFFICIAL, permissions.AUDITOR})
+
+
+AUDIT_EVENTS = lists.register(lists.Listing(
+    name="core.audit_events", queryset=selectors.audit_events, filterset=AuditEventFilter, table=AuditEventTable,
+    page="portal:audit", api="aiplus_core_api_list_audit_events", audience=reads_the_audit_log,
+    title=_("审计日志"), empty=_("没有记录。"), export_name="audit-log",
+))
+AUDIT_EVENTS_QUERY = AUDIT_EVENTS.query_schema()
+
+
+# -- notifications ---------------------------------------------------------------------------------------------
+
+class NotificationFilter(lists.FilterSet):
+    unread_only = django_filters.BooleanFilter(label=_("仅未读"), method="unread")
+
+    class Meta:
+        model = Notification
+        fields = ["unread_only"]
+
+    def unread(self, queryset: QuerySet[Notification], name: str, value: bool | None) -> QuerySet[Notification]:
+        return queryset.filter(read_at__isnull=True) if value else queryset
+
+
+class NotificationTable(lists.Table):
+    title = tables.Column(verbose_name=_("标题"))
+    body = tables.Column(verbose_name=_("内容"), orderable=False)
+    created_at = tables.Column(verbose_name=_("时间"))
+    read_at = tables.Column(verbose_name=_("已读"), default=formatting.DASH)
+
+    class Meta(lists.Table.Meta):
+        model = Notification
+        fields = ("title", "body", "created_at", "read_at")
+        order_by = ("-created_at",)
+        row_attrs = {**lists.Table.Meta.row_attrs,
+                     "class": lambda record: "" if record.read_at else "unread"}
+
+    # composed in the recipient's language (the notification's own rendering), whatever the page's language
+    def render_title(self, record: Notification) -> str:
+        if record.link:
+            return format_html('<a href="{}">{}</a>', record.link, record.rendered_title())
+        return record.rendered_title()
+
+    def value_title(self, record: Notification) -> str:
+        return record.rendered_title()
+
+    def render_body(self, record: Notification) -> str:
+        return record.rendered_body()
+
+    def value_body(self, record: Notification) -> str:
+        return record.rendered_body()
+
+    def render_created_at(self, value: object) -> str:
+        return formatting.moment(value)
+
+    def render_read_at(self, value: object) -> str:
+        return formatting.moment(value)
+
+
+NOTIFICATIONS = lists.register(lists.Listing(
+    name="core.notifications", queryset=selectors.notifications, filterset=NotificationFilter,
+    table=NotificationTable, page="portal:notifications", api="aiplus_core_api_list_notifications",
+    title=_("通知"), empty=_("暂无通知。"), export_name="notifications",
+))
+NOTIFICATIONS_QUERY = NOTIFICATIONS.query_schema()
+
+
+# -- jurisdictions ---------------------------------------------------------------------------------------------
+
+class JurisdictionFilter(lists.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或代码"), method="search",
+                                  widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=JurisdictionLevel.choices)
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["q", "level"]
+
+    def search(self, queryset: QuerySet[Jurisdiction], name: str, value: str) -> QuerySet[Jurisdiction]:
+        text = value.strip()
+        return queryset.filter(Q(name_zh__icontains=text) | Q(name_en__icontains=text)
+                               | Q(code__iexact=text)) if text else queryset
+
+
+class JurisdictionTable(lists.Table):
+    code = tables.Column(verbose_name=_("代码"))
+    name_zh = tables.Column(verbose_name=_("名称"))
+    level = tables.Column(verbose_name=_("层级"))
+    parent = tables.Column(verbose_name=_("上级"), order_by=("parent__code",), default=formatting.DASH)
+    members = tables.Column(verbose_name=_("成员"), orderable=False, empty_values=())
+
+    class Meta(lists.Table.Meta):
+        model = Jurisdiction
+        fields = ("code", "name_zh", "level", "parent", "members")
+        order_by = ("level", "code")
+
+    def render_code(self, value: str) -> str:
+        return format_html("<code>{}</code>", value)
+
+    def value_code(self, value: str) -> str:
+        return value
+
+    def render_name_zh(self, record: Jurisdiction) -> str:
+        return _jurisdiction_name(self, record)
+
+    def render_parent(self, value: Jurisdiction | None) -> str:
+        return _jurisdiction_name(self, value)
+
+    def render_members(self, record: Jurisdiction) -> str:
+        return str(_("、")).join(_jurisdiction_name(self, m) for m in record.members.all()) or formatting.DASH
+
+
+def _jurisdictions(user: object) -> QuerySet[Jurisdiction]:
+    # Reference data, public to everyone; the members are shown for the regions.
+    return selectors.jurisdictions().prefetch_related("members")
+
+
+JURISDICTIONS = lists.register(lists.Listing(
+    name="core.jurisdictions", queryset=_jurisdictions, filterset=JurisdictionFilter, table=JurisdictionTable,
+    page="portal:jurisdictions", api="aiplus_core_api_list_jurisdictions",
+    title=_("辖区"), export_name="jurisdictions",
+))
+JURISDICTIONS_QUERY = JURISDICTIONS.query_schema()

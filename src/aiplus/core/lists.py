@@ -35,6 +35,7 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -44,7 +45,7 @@ from django.views import View
 from pydantic import BaseModel, create_model
 from pydantic import Field as PydanticField
 
-from aiplus.core.errors import ServiceError
+from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.exports import safe_row
 
 PAGE_SIZE = 25
@@ -101,9 +102,17 @@ class Listing:
     next_step: tuple[str, Any] | None = None  # (URL name, label): what to do when the list is empty
     export_name: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)  # template context every render of the page gets
+    # Who may open the list at all (None: every signed-in user). Others are refused (403) on the page and in the
+    # API alike, rather than shown an empty list the menu never offered them.
+    audience: Callable[[Any], bool] | None = None
+
+    def admits(self, user: Any) -> bool:
+        return self.audience is None or bool(self.audience(user))
 
     def rows(self, user: Any, params: Mapping[str, Any] | BaseModel | None = None) -> QuerySet[Any]:
         """The rows `user` may see that match the filter `params` (a query dict, a mapping, or the API's schema)."""
+        if not self.admits(user):
+            raise PermissionDeniedError()
         if isinstance(params, BaseModel):
             params = params.model_dump(exclude_none=True)
         data = params if isinstance(params, QueryDict) else {k: v for k, v in (params or {}).items()
@@ -141,6 +150,8 @@ class ListPage(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         assert self.listing is not None
         listing = self.listing
+        if not listing.admits(request.user):
+            raise PermissionDenied
         filters = listing.filterset(request.GET or None, queryset=listing.queryset(request.user))
         try:
             rows = listing.rows(request.user, request.GET)

@@ -7,9 +7,18 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from aiplus.core import audit_actions
+from aiplus.core import audit_actions, permissions
 from aiplus.core.errors import NotFoundError
-from aiplus.core.models import AuditEvent, JobProgress, Jurisdiction, Notification, Organisation
+from aiplus.core.models import (
+    ApiToken,
+    AuditEvent,
+    Department,
+    JobProgress,
+    Jurisdiction,
+    Notification,
+    Organisation,
+    WorkflowTimer,
+)
 
 
 def jurisdictions() -> QuerySet[Jurisdiction]:
@@ -76,3 +85,45 @@ def job(user: Any, job_id: int) -> JobProgress:
     if found is None:
         raise NotFoundError()
     return found
+
+
+def departments() -> QuerySet[Department]:
+    """The departments the packs name, with their duties (public reference data)."""
+    return Department.objects.select_related("jurisdiction").prefetch_related("duties")
+
+
+def open_timers(user: Any) -> QuerySet[WorkflowTimer]:
+    """Running workflow clocks of the user's jurisdictions (all of them for the superuser), soonest first."""
+    timers = WorkflowTimer.objects.filter(status="open").order_by("due_on")
+    if getattr(user, "is_superuser", False):
+        return timers
+    return timers.filter(jurisdiction_id__in=permissions.user_jurisdiction_ids(user))
+
+
+def api_tokens(user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first."""
+    if not getattr(user, "pk", None):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at")
+
+
+def active_user(*, pk: Any = None, username: str | None = None) -> Any:
+    """The active user with this id or username, or None (signing in, choosing a person by a name they gave)."""
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model()._default_manager.filter(is_active=True)
+    if pk is not None:
+        return people.filter(pk=pk).first()
+    return people.filter(username=username).first() if username else None
+
+
+def active_users() -> QuerySet[Any]:
+    """Everyone who can be chosen for a role (the person picker's choices)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.filter(is_active=True).order_by("username")
+
+
+def all_organisations() -> QuerySet[Organisation]:
+    """Every registered organisation, for pickers where any of them may be named (a conflict of interest)."""
+    return Organisation.objects.select_related("jurisdiction").order_by("name")

@@ -1,59 +1,53 @@
-from django.contrib import admin
-from django.http import HttpRequest
+"""The experts records in the admin site: to read, never to change.
 
+Every change to the pool, conflict declarations, draws, consultations and opinions goes through a service that
+checks permissions and writes exactly one audit event; the admin's own forms would do neither, so these admins are
+list-and-view only (`core.admin.ReadOnlyAdmin`)."""
+
+from django.contrib import admin
+
+from aiplus.core.admin import ReadOnlyAdmin
 from aiplus.experts.models import ConflictDeclaration, Consultation, Draw, DrawMember, ExpertProfile, Opinion
 
 
 @admin.register(ExpertProfile)
-class ExpertProfileAdmin(admin.ModelAdmin):
+class ExpertProfileAdmin(ReadOnlyAdmin):
     list_display = ("user", "title", "organisation", "jurisdiction", "available", "is_active")
     list_filter = ("is_active", "available", "jurisdiction")
-    raw_id_fields = ("user", "organisation")
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
     list_display = ("expert", "organisation", "relationship", "declared_at")
-    raw_id_fields = ("expert", "organisation")
 
 
 class DrawMemberInline(admin.TabularInline):
     model = DrawMember
     extra = 0
-    raw_id_fields = ("expert",)
     readonly_fields = ("expert", "position")
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
 
 
 @admin.register(Draw)
-class DrawAdmin(admin.ModelAdmin):
+class DrawAdmin(ReadOnlyAdmin):
+    # A draw is a record: it is never made or edited by hand (its seed comes from its recorded inputs).
     list_display = ("id", "purpose", "jurisdiction", "size", "seed", "created_at")
     inlines = [DrawMemberInline]
-    # A draw is a record: it is never made or edited by hand (its seed comes from its recorded inputs).
-    readonly_fields = ("purpose", "subject_type", "subject_id", "jurisdiction", "fields", "size", "seed",
-                       "seed_inputs", "conflicted_organisation_ids", "candidates", "excluded", "selected",
-                       "created_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Draw | None = None) -> bool:
-        return False
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ReadOnlyAdmin):
     list_display = ("title", "jurisdiction", "draw", "deadline")
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(ReadOnlyAdmin):
     list_display = ("consultation", "expert", "submitted_at")

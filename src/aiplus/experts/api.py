@@ -1,21 +1,26 @@
 """The experts API under /api/v1/experts/: profiles, conflict declarations, draws, consultations, opinions."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
+from aiplus.core import selectors as core_selectors
 from aiplus.core.errors import ServiceError
-from aiplus.core.models import User
 from aiplus.experts import selectors, services
+from aiplus.experts.listings import (
+    CONSULTATIONS,
+    DRAWS,
+    EXPERTS,
+    EXPERTS_QUERY,
+)
 from aiplus.experts.models import Relationship
 
 router = Router(tags=["experts"])
@@ -172,8 +177,8 @@ class OpinionIn(Schema):
 
 @router.get("/profiles", response=list[ProfileOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination)
-def list_profiles(request: HttpRequest, search: str = "", field: str = "") -> Any:
-    return selectors.experts(_user(request), search=search, field=field)
+def list_profiles(request: HttpRequest, filters: Query[EXPERTS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return EXPERTS.rows(_user(request), filters)
 
 
 @router.get("/profiles/{expert_id}", response=ProfileOut, auth=AUTHENTICATED)
@@ -183,7 +188,7 @@ def get_profile(request: HttpRequest, expert_id: int) -> Any:
 
 @router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
 def register_expert(request: HttpRequest, payload: ProfileIn) -> Any:
-    user = User.objects.filter(pk=payload.user_id, is_active=True).first()
+    user = core_selectors.active_user(pk=payload.user_id)
     if user is None:
         raise ServiceError("unknown_user", _("用户不存在：%(v)s") % {"v": payload.user_id}, "user_id")
     profile = services.register_expert(
@@ -220,7 +225,7 @@ def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Any:
 @router.get("/draws", response=list[DrawOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination)
 def list_draws(request: HttpRequest) -> Any:
-    return selectors.draws(_user(request))
+    return DRAWS.rows(_user(request))  # the listing has no filters yet (an empty Query schema is refused)
 
 
 @router.post("/draws", response={201: DrawOut}, auth=AUTHENTICATED)
@@ -244,7 +249,7 @@ def verify_draw(request: HttpRequest, draw_id: int) -> dict[str, Any]:
 @router.get("/consultations", response=list[ConsultationOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination)
 def list_consultations(request: HttpRequest) -> Any:
-    return selectors.consultations(_user(request))
+    return CONSULTATIONS.rows(_user(request))  # no filters yet, as for the draws
 
 
 @router.post("/consultations", response={201: ConsultationOut}, auth=AUTHENTICATED)

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import pickers
+from aiplus.core import selectors as core_selectors
 from aiplus.experts.models import Relationship
-from aiplus.portal.templatetags.localized import localized_value
 
 
 def _split(value: str) -> list[str]:
@@ -21,16 +22,19 @@ class _FieldsMixin(forms.Form):
 
 
 class RegisterForm(_FieldsMixin):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    jurisdiction = forms.ChoiceField(label=_("所属辖区"))
-    organisation_id = forms.IntegerField(label=_("所在单位编号"), required=False)
+    # The person and the organisation are chosen by name (or username / credit code), never by a typed id.
+    username = pickers.PersonField(label=_("专家（用户）"), queryset=None)
+    jurisdiction = pickers.JurisdictionField(label=_("所属辖区"), queryset=None)
+    organisation = pickers.OrganisationField(label=_("所在单位"), queryset=None, required=False)
     domains = forms.MultipleChoiceField(label=_("专业领域"), widget=forms.CheckboxSelectMultiple)
     technologies = forms.CharField(label=_("技术方向（逗号分隔）"), required=False)
     title = forms.CharField(label=_("职称"), max_length=100, required=False)
 
     def __init__(self, *args: Any, jurisdictions: Any = (), field_choices: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
+        self.fields["username"].queryset = core_selectors.active_users()  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = core_selectors.all_organisations()  # type: ignore[attr-defined]
         self.set_field_choices(list(field_choices))
 
     def technologies_list(self) -> list[str]:
@@ -53,31 +57,48 @@ class ProfileForm(_FieldsMixin):
         return _split(self.cleaned_data.get("technologies", ""))
 
 
+class WhichForm(forms.Form):
+    """Which of the two forms of "my profile" was sent (its hidden `form` input)."""
+
+    form = forms.ChoiceField(choices=[("profile", "profile"), ("conflict", "conflict")], required=False)
+
+    def is_conflict(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("form") == "conflict"
+
+
 class ConflictForm(forms.Form):
-    organisation_id = forms.IntegerField(label=_("关联组织编号"))
+    organisation = pickers.OrganisationField(label=_("关联组织"), queryset=None)
     relationship = forms.ChoiceField(label=_("关系类型"), choices=Relationship.choices)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class _Organisations(forms.ModelMultipleChoiceField):
+    """Several organisations chosen from a list; an empty entry (a cleared select) is no choice, not an error."""
+
+    def clean(self, value: Any) -> Any:
+        return super().clean([v for v in (value or []) if v not in ("", None)])
 
 
 class DrawForm(_FieldsMixin):
     purpose = forms.CharField(label=_("用途"), max_length=300)
     subject_type = forms.CharField(label=_("事项类型"), max_length=80, required=False)
     subject_id = forms.CharField(label=_("事项编号"), max_length=64, required=False)
-    jurisdiction = forms.ChoiceField(label=_("辖区"))
+    jurisdiction = pickers.JurisdictionField(label=_("辖区"), queryset=None)
     domains = forms.MultipleChoiceField(label=_("所需领域"), widget=forms.CheckboxSelectMultiple)
     size = forms.IntegerField(label=_("抽取人数"), min_value=1, initial=5)
-    conflicted = forms.CharField(label=_("回避单位编号（申请单位，逗号分隔）"), required=False)
+    # The applicants whose staff and declared relations are excluded, chosen by name (several may be chosen).
+    conflicted = _Organisations(label=_("回避单位（申请单位）"), queryset=None, required=False)
 
-    def __init__(self, *args: Any, jurisdictions: Any = (), field_choices: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, jurisdictions: Any = (), field_choices: Any = (), organisations: Any = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
+        self.fields["conflicted"].queryset = organisations  # type: ignore[attr-defined]
         self.set_field_choices(list(field_choices))
-
-    def clean_conflicted(self) -> list[int]:
-        try:
-            return [int(part) for part in _split(self.cleaned_data.get("conflicted", ""))]
-        except ValueError:
-            raise forms.ValidationError(_("请填写组织编号（整数），以逗号分隔。")) from None
 
 
 class ConsultationForm(forms.Form):

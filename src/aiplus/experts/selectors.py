@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from aiplus.core.errors import NotFoundError
+from aiplus.core.access import get_for
 from aiplus.core.models import User
 from aiplus.experts.models import ConflictDeclaration, Consultation, Draw, DrawMember, ExpertProfile, Opinion
 
@@ -15,26 +15,32 @@ def experts(user: Any, *, search: str = "", field: str = "") -> QuerySet[ExpertP
     """The pool as the user may see it (officials: their jurisdictions; an expert: their own profile)."""
     queryset = (ExpertProfile.objects.restrict(user, "view")
                 .select_related("user", "organisation", "jurisdiction").order_by("id"))
+    return in_field(search_experts(queryset, search), field)
+
+
+def search_experts(queryset: QuerySet[ExpertProfile], search: str) -> QuerySet[ExpertProfile]:
+    """Experts whose name, title, technologies or organisation contain `search`."""
     search = search.strip()
-    if search:
-        queryset = queryset.filter(Q(user__display_name__icontains=search) | Q(user__username__icontains=search)
-                                   | Q(title__icontains=search) | Q(technologies_index__icontains=search)
-                                   | Q(organisation__name__icontains=search))
+    if not search:
+        return queryset
+    return queryset.filter(Q(user__display_name__icontains=search) | Q(user__username__icontains=search)
+                           | Q(title__icontains=search) | Q(technologies_index__icontains=search)
+                           | Q(organisation__name__icontains=search))
+
+
+def in_field(queryset: QuerySet[ExpertProfile], field: str) -> QuerySet[ExpertProfile]:
+    """Experts of the field itself, its sub-fields, and (for a sub-field) experts of its whole domain."""
     field = field.strip()
-    if field:
-        # The field itself, its sub-fields, and (for a sub-field) experts of its whole domain.
-        match = Q(fields_index__contains=f",{field},") | Q(fields_index__contains=f",{field}.")
-        if "." in field:
-            match |= Q(fields_index__contains=f",{field.rsplit('.', 1)[0]},")
-        queryset = queryset.filter(match)
-    return queryset
+    if not field:
+        return queryset
+    match = Q(fields_index__contains=f",{field},") | Q(fields_index__contains=f",{field}.")
+    if "." in field:
+        match |= Q(fields_index__contains=f",{field.rsplit('.', 1)[0]},")
+    return queryset.filter(match)
 
 
 def expert(user: Any, expert_id: int) -> ExpertProfile:
-    found = experts(user).filter(pk=expert_id).first()
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_for(user, "view", experts(user), pk=expert_id)
 
 
 def my_profile(user: Any) -> ExpertProfile | None:
@@ -56,10 +62,7 @@ def draws(user: Any) -> QuerySet[Draw]:
 
 
 def draw(user: Any, draw_id: int) -> Draw:
-    found = draws(user).filter(pk=draw_id).first()
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_for(user, "view", draws(user), pk=draw_id)
 
 
 def is_drawn(draw_id: int, user: Any) -> bool:
@@ -86,13 +89,39 @@ def consultations(user: Any) -> QuerySet[Consultation]:
 
 
 def consultation(user: Any, consultation_id: int) -> Consultation:
-    found = consultations(user).filter(pk=consultation_id).first()
-    if found is None:
-        raise NotFoundError()
-    return found
+    return get_for(user, "view", consultations(user), pk=consultation_id)
 
 
 def opinions(user: Any, consultation: Consultation) -> QuerySet[Opinion]:
     """Officials of the consultation see every opinion; a panel member sees their own."""
     return (Opinion.objects.restrict(user, "view").filter(consultation=consultation)
             .select_related("expert__user"))
+
+
+def draw_memberships(profile: ExpertProfile) -> QuerySet[DrawMember]:
+    """The panels the expert was drawn onto, newest first."""
+    return profile.draw_memberships.select_related("draw").order_by("-draw__created_at")
+
+
+def consultations_of_draw(draw: Draw) -> QuerySet[Consultation]:
+    return draw.consultations.order_by("-created_at")
+
+
+def field_choices() -> list[tuple[str, str]]:
+    """The expertise fields (the packs' scenario-domain taxonomy) as (code, label), sub-fields marked with a dash."""
+    from django.utils.translation import get_language
+
+    from aiplus.experts.services import TAXONOMY
+    from aiplus.regulation.runtime import active_packs
+
+    zh = (get_language() or "zh-hans").startswith("zh")
+    try:
+        taxonomy = active_packs().taxonomy(TAXONOMY)
+    except KeyError:
+        return []
+    return [(item.code, ("— " if item.parent else "") + (item.name_zh if zh else item.name_en))
+            for item in taxonomy.flatten()]
+
+
+def field_names() -> dict[str, str]:
+    return {code: label.removeprefix("— ") for code, label in field_choices()}

@@ -7,17 +7,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core import selectors as core_selectors
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
-from aiplus.core.models import User
+from aiplus.core.lists import ListPage
 from aiplus.experts import draws, selectors, services
 from aiplus.experts.forms import (
     ConflictForm,
@@ -26,14 +23,9 @@ from aiplus.experts.forms import (
     OpinionForm,
     ProfileForm,
     RegisterForm,
+    WhichForm,
 )
-from aiplus.regulation.runtime import active_packs
-
-PAGE_SIZE = 25
-
-
-def _is_official(user: Any) -> bool:
-    return bool(user.is_superuser or permissions.user_roles(user) & {permissions.OFFICIAL, permissions.AUDITOR})
+from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
 
 
 def _places(user: Any) -> Any:
@@ -41,18 +33,16 @@ def _places(user: Any) -> Any:
     return places if user.is_superuser else places.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
 
 
-def field_choices() -> list[tuple[str, str]]:
-    zh = (get_language() or "zh-hans").startswith("zh")
-    try:
-        taxonomy = active_packs().taxonomy(services.TAXONOMY)
-    except KeyError:
-        return []
-    return [(item.code, ("— " if item.parent else "") + (item.name_zh if zh else item.name_en))
-            for item in taxonomy.flatten()]
+field_choices = selectors.field_choices
 
 
 def _field_names() -> dict[str, str]:
-    return {code: label.removeprefix("— ") for code, label in field_choices()}
+    return selectors.field_names()
+
+
+def _organisations() -> Any:
+    # Conflicts are declared with any registered organisation (as the service accepts), chosen by name or code.
+    return core_selectors.all_organisations()
 
 
 def _error(form: forms.Form, error: ServiceError, mapping: dict[str, str] | None = None) -> None:
@@ -63,17 +53,14 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/not_found.html", status=404)
 
 
-@login_required
-def pool(request: HttpRequest) -> HttpResponse:
-    if not _is_official(request.user):
-        raise PermissionDenied
-    search, field = request.GET.get("q", "").strip(), request.GET.get("field", "").strip()
-    rows = selectors.experts(request.user, search=search, field=field)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "experts/pool.html", {
-        "page": page, "search": search, "field": field, "field_choices": field_choices(),
-        "field_names": _field_names(), "can_register": _places(request.user).exists(),
-    })
+def _pool_actions(request: HttpRequest) -> dict[str, Any]:
+    # Only an official who may add in some jurisdiction registers experts or draws panels.
+    may_add = _places(request.user).exists()
+    return {"can_register": may_add} if may_add else {"can_register": False, "next_step": None}
+
+
+pool = login_required(ListPage.as_view(listing=EXPERTS, template_name="experts/pool.html",
+                                       extra_context=_pool_actions))
 
 
 @login_required
@@ -84,19 +71,17 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None, jurisdictions=places, field_choices=field_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = User.objects.filter(username=data["username"], is_active=True).first()
-        if user is None:
-            form.add_error("username", _("用户不存在。"))
+        organisation = data["organisation"]
+        try:
+            services.register_expert(
+                acting_user=acting_user(request), user=data["username"],
+                organisation_id=organisation.pk if organisation is not None else None,
+                fields=data["domains"], technologies=form.technologies_list(), title=data["title"],
+                jurisdiction=data["jurisdiction"].code)
+        except ServiceError as error:
+            _error(form, error, {"user": "username", "organisation_id": "organisation"})
         else:
-            try:
-                services.register_expert(
-                    acting_user=acting_user(request), user=user, organisation_id=data["organisation_id"],
-                    fields=data["domains"], technologies=form.technologies_list(), title=data["title"],
-                    jurisdiction=data["jurisdiction"])
-            except ServiceError as error:
-                _error(form, error, {"user": "username"})
-            else:
-                return redirect("experts:pool")
+            return redirect("experts:pool")
     return render(request, "experts/form.html", {"form": form, "heading": "register"},
                   status=400 if form.errors else 200)
 
@@ -110,15 +95,17 @@ def me(request: HttpRequest) -> HttpResponse:
         "domains": profile.fields, "technologies": ", ".join(profile.technologies), "title": profile.title,
         "available": profile.available, "unavailable_until": profile.unavailable_until,
     }, field_choices=field_choices())
-    conflict_form = ConflictForm()
+    conflict_form = ConflictForm(organisations=_organisations())
     status = 200
+    which = WhichForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "conflict":
-                conflict_form = ConflictForm(request.POST)
+            if which.is_conflict():
+                conflict_form = ConflictForm(request.POST, organisations=_organisations())
                 if conflict_form.is_valid():
+                    data = dict(conflict_form.cleaned_data)
                     services.declare_conflict(acting_user=acting_user(request), expert_id=profile.pk,
-                                              **conflict_form.cleaned_data)
+                                              organisation_id=data.pop("organisation").pk, **data)
                     return redirect("experts:me")
             else:
                 profile_form = ProfileForm(request.POST, field_choices=field_choices())
@@ -131,21 +118,22 @@ def me(request: HttpRequest) -> HttpResponse:
                                            unavailable_until=data["unavailable_until"])
                     return redirect("experts:me")
         except ServiceError as error:
-            _error(conflict_form if request.POST.get("form") == "conflict" else profile_form, error)
+            _error(conflict_form if which.is_conflict() else profile_form, error,
+                   {"organisation_id": "organisation"})
         status = 400
     return render(request, "experts/me.html", {
         "profile": profile, "profile_form": profile_form, "conflict_form": conflict_form,
         "conflicts": selectors.conflicts(request.user, expert_id=profile.pk), "field_names": _field_names(),
-        "draws": profile.draw_memberships.select_related("draw").order_by("-draw__created_at")[:20],
+        "draws": selectors.draw_memberships(profile)[:20],
     }, status=status)
 
 
-@login_required
-def draw_list(request: HttpRequest) -> HttpResponse:
-    if not _is_official(request.user):
-        raise PermissionDenied
-    page = Paginator(selectors.draws(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "experts/draws.html", {"page": page, "can_draw": _places(request.user).exists()})
+def _draw_actions(request: HttpRequest) -> dict[str, Any]:
+    return {} if _places(request.user).exists() else {"next_step": None}
+
+
+draw_list = login_required(ListPage.as_view(listing=DRAWS, template_name="experts/draws.html",
+                                            extra_context=_draw_actions))
 
 
 @login_required
@@ -153,14 +141,15 @@ def draw_create(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
     if not places.exists():
         raise PermissionDenied
-    form = DrawForm(request.POST or None, jurisdictions=places, field_choices=field_choices())
+    form = DrawForm(request.POST or None, jurisdictions=places, field_choices=field_choices(),
+                    organisations=_organisations())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             draw = services.draw_panel(
                 acting_user=acting_user(request), purpose=data["purpose"], subject_type=data["subject_type"],
-                subject_id=data["subject_id"], jurisdiction=data["jurisdiction"], fields=data["domains"],
-                size=data["size"], conflicted_organisation_ids=data["conflicted"])
+                subject_id=data["subject_id"], jurisdiction=data["jurisdiction"].code, fields=data["domains"],
+                size=data["size"], conflicted_organisation_ids=[o.pk for o in data["conflicted"]])
         except ServiceError as error:
             _error(form, error, {"conflicted_organisation_ids": "conflicted"})
         else:
@@ -197,7 +186,7 @@ def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> Htt
         "draw": draw, "selected": [(i, names.get(i, i)) for i in draw.selected], "verification": verification,
         "canonical_inputs": draws.canonical_json(draw.seed_inputs) if draw.seed_inputs else "",
         "field_names": _field_names(), "form": form, "can_ask": permissions.can(request.user, "change", draw),
-        "consultations": draw.consultations.order_by("-created_at"),
+        "consultations": selectors.consultations_of_draw(draw),
     }, status=status)
 
 
@@ -206,10 +195,7 @@ def draw_verify(request: HttpRequest, draw_id: int) -> HttpResponse:
     return draw_detail(request, draw_id, verify=True)
 
 
-@login_required
-def consultation_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.consultations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "experts/consultations.html", {"page": page})
+consultation_list = login_required(ListPage.as_view(listing=CONSULTATIONS, template_name="core/list.html"))
 
 
 @login_required

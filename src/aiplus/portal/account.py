@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -28,9 +27,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from aiplus.core import signin, totp
+from aiplus.core import selectors, signin, totp
 from aiplus.core.errors import ServiceError
-from aiplus.portal.forms import SignInForm, TotpCodeForm
+from aiplus.portal.forms import SignInForm, TotpCodeForm, TwoFactorStepForm
 
 PENDING = "aiplus_2fa_pending"
 VERIFIED = "aiplus_2fa_verified"
@@ -76,7 +75,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING, None)
         messages.info(request, _("请重新输入用户名和密码。"))
         return redirect("portal:login")
-    user = get_user_model()._default_manager.filter(pk=pending["user"], is_active=True).first()
+    user = selectors.active_user(pk=pending["user"])
     if user is None:
         request.session.pop(PENDING, None)
         return redirect("portal:login")
@@ -113,12 +112,14 @@ def login_code(request: HttpRequest) -> HttpResponse:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """The account's two-factor page: start a setup (a new secret), confirm it with a code, or see that it is on."""
     user: Any = request.user
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    form = TotpCodeForm(request.POST if request.POST.get("action") == "confirm" else None)
+    posted = TwoFactorStepForm(request.POST if request.method == "POST" else None)
+    step = posted.step()
+    next_url = posted.next_url() or TwoFactorStepForm(request.GET).next_url()
+    form = TotpCodeForm(request.POST if step == "confirm" else None)
     status = 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "start":
+            if step == "start":
                 totp.start_setup(acting_user=user)
                 return redirect(f"{request.path}?{urlencode({'next': next_url})}" if next_url else request.path)
             if form.is_valid():

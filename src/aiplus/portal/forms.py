@@ -23,14 +23,31 @@ class OrganisationForm(forms.Form):
         self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
 
 
-class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("事件"), required=False)
-    actor = forms.CharField(label=_("操作人"), required=False)
-    object_type = forms.CharField(label=_("对象类型"), required=False)
-    jurisdiction = forms.CharField(label=_("辖区代码"), required=False)
-    request_id = forms.CharField(label=_("请求编号"), required=False)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("令牌名称"), max_length=100, required=False)
+
+
+class RevokeTokenForm(forms.Form):
+    """Which of the user's own tokens to revoke (any other id is not a choice)."""
+
+    revoke: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args: Any, tokens: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = tokens  # type: ignore[attr-defined]
+
+
+class TwoFactorStepForm(forms.Form):
+    """What the two-factor page was asked to do: start a setup or confirm it, and where to go afterwards."""
+
+    action = forms.ChoiceField(choices=[("start", "start"), ("confirm", "confirm")], required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def step(self) -> str:
+        return self.cleaned_data.get("action", "") if self.is_valid() else ""
+
+    def next_url(self) -> str:
+        return self.cleaned_data.get("next", "") if self.is_valid() else ""
 
 
 class SignInForm(AuthenticationForm):

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,17 +19,15 @@ from aiplus.core import jobs as job_service
 from aiplus.core import permissions, selectors
 from aiplus.core import services as core_services
 from aiplus.core.context import acting_user
-from aiplus.core.errors import ServiceError
-from aiplus.core.listings import ORGANISATIONS
+from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.core.listings import AUDIT_EVENTS, JURISDICTIONS, NOTIFICATIONS, ORGANISATIONS
 from aiplus.core.lists import ListPage
-from aiplus.core.models import Department, Role, WorkflowTimer
+from aiplus.core.models import Role
 from aiplus.core.tasks import platform_self_check
-from aiplus.portal.forms import AuditFilterForm, OrganisationForm
-from aiplus.portal.models import Notice
+from aiplus.portal import selectors as portal_selectors
+from aiplus.portal.forms import ApiTokenForm, OrganisationForm, RevokeTokenForm
 from aiplus.regulation import selectors as regulation
 from aiplus.regulation.runtime import active_packs
-
-PAGE_SIZE = 25
 
 
 def _language() -> str:
@@ -39,7 +36,7 @@ def _language() -> str:
 
 def home(request: HttpRequest) -> HttpResponse:
     report = regulation.coverage(_language())
-    notices = Notice.objects.restrict(request.user, "view").select_related("jurisdiction")[:6]
+    notices = portal_selectors.notices(request.user)[:6]
     chart = {
         "packs": [p["name"] for p in report["packs"].values()],
         "levels": report["levels"],
@@ -107,12 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"roles": roles,
                                "role_labels": [Role(role).label for role in sorted(roles) if role in Role.values]}
     if roles & {permissions.OFFICIAL, permissions.AUDITOR} or request.user.is_superuser:
-        scope = permissions.user_jurisdiction_ids(request.user)
         context["recent_events"] = selectors.audit_events(request.user)[:8]
-        timers = WorkflowTimer.objects.filter(status="open").order_by("due_on")
-        if not request.user.is_superuser:
-            timers = timers.filter(jurisdiction_id__in=scope)
-        context["timers"] = _timer_rows(request.user, list(timers[:10]))
+        context["timers"] = _timer_rows(request.user, list(selectors.open_timers(request.user)[:10]))
         context["organisation_count"] = selectors.organisations(request.user).count()
     if roles & {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.EXPERT}:
         context["my_organisations"] = selectors.organisations(request.user).filter(
@@ -146,8 +139,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
 
 
 def departments(request: HttpRequest) -> HttpResponse:
-    rows = Department.objects.select_related("jurisdiction").prefetch_related("duties")
-    return render(request, "portal/departments.html", {"departments": rows})
+    return render(request, "portal/departments.html", {"departments": selectors.departments()})
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
@@ -155,9 +147,8 @@ def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/glossary.html", {"terms": terms})
 
 
-def jurisdictions(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/jurisdictions.html",
-                  {"jurisdictions": selectors.jurisdictions().prefetch_related("members")})
+# Reference data: open to everyone, signed in or not.
+jurisdictions = ListPage.as_view(listing=JURISDICTIONS, template_name="portal/jurisdictions.html")
 
 
 def _organisation_next_step(request: HttpRequest) -> dict[str, Any]:
@@ -193,7 +184,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             organisation = core_services.create_organisation(
-                acting_user=request.user, jurisdiction=data.pop("jurisdiction"), **data)  # type: ignore[arg-type]
+                acting_user=acting_user(request), jurisdiction=data.pop("jurisdiction"), **data)  # type: ignore[arg-type]
         except ServiceError as error:
             error.add_to_form(form)
         else:
@@ -201,43 +192,40 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/organisation_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-def audit(request: HttpRequest) -> HttpResponse:
-    roles = permissions.user_roles(request.user)
-    if not (roles & {permissions.OFFICIAL, permissions.AUDITOR} or request.user.is_superuser):
-        raise PermissionDenied
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.audit_events(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "portal/partials/audit_rows.html" if request.htmx else "portal/audit.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "page": page})
+# Officials and auditors only (the listing's audience): the same refusal as the API's.
+audit = login_required(ListPage.as_view(listing=AUDIT_EVENTS, template_name="portal/audit.html"))
+
+_notification_list = ListPage.as_view(listing=NOTIFICATIONS, template_name="portal/notifications.html")
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        core_services.mark_notifications_read(acting_user=request.user)  # type: ignore[arg-type]
+def notifications(request: HttpRequest) -> HttpResponseBase:
+    if request.method == "POST":  # "mark all as read": the button carries no input besides the CSRF token
+        core_services.mark_notifications_read(acting_user=acting_user(request))  # type: ignore[arg-type]
         return redirect("portal:notifications")
-    page = Paginator(selectors.notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/notifications.html", {"page": page})
+    return _notification_list(request)
 
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """Personal API tokens: the clear key is shown once, right after it is created."""
     new_key, error = None, None
+    tokens = selectors.api_tokens(request.user)
     if request.method == "POST":
+        revoke = RevokeTokenForm(request.POST, tokens=tokens)
         try:
-            if "revoke" in request.POST:
-                core_services.revoke_api_token(acting_user=request.user,  # type: ignore[arg-type]
-                                               token_id=int(request.POST["revoke"]))
+            if "revoke" in revoke.data:
+                if not revoke.is_valid():
+                    raise NotFoundError()
+                core_services.revoke_api_token(acting_user=acting_user(request),  # type: ignore[arg-type]
+                                               token_id=revoke.cleaned_data["revoke"].pk)
             else:
-                _token, new_key = core_services.create_api_token(acting_user=request.user,  # type: ignore[arg-type]
-                                                                 name=request.POST.get("name", ""))
-        except (ServiceError, ValueError) as problem:
-            error = getattr(problem, "message", problem)
-    tokens = request.user.api_tokens.order_by("-created_at")  # type: ignore[union-attr]
+                create = ApiTokenForm(request.POST)
+                name = create.cleaned_data["name"] if create.is_valid() else ""
+                _token, new_key = core_services.create_api_token(acting_user=acting_user(request),  # type: ignore[arg-type]
+                                                                 name=name)
+        except ServiceError as problem:
+            error = problem.message
     return render(request, "portal/api_tokens.html", {"tokens": tokens, "new_key": new_key, "error": error},
                   status=400 if error else 200)
 

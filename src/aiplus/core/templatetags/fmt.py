@@ -67,3 +67,9 @@ def yes_no(value: Any) -> str:
 @register.filter
 def text(value: Any) -> str:
     return formatting.text(value)
+
+
+@register.filter
+def audit_action(value: Any) -> str:
+    """An audit event's action as a person reads it (`{{ event.action|audit_action }}`)."""
+    return formatting.audit_action(str(value or ""))

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from aiplus.core.testing import bearer
 
@@ -84,3 +85,27 @@ def test_an_empty_list_says_what_to_do_next_only_to_whom_may_do_it(world, offici
 def test_htmx_gets_the_table_alone(world, official) -> None:
     fragment = official.get("/organisations/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and 'data-testid="list-table"' in fragment
+
+
+@pytest.mark.django_db
+def test_the_audit_log_filters_are_one_filter_set_on_page_and_api(world, make_org, official) -> None:
+    """Action, actor, jurisdiction (by name or code) and dates narrow the page and the API alike; a bad date is
+    named; the log is refused to those who do not read it, on both sides."""
+    make_org(name="审计测试单位")
+    api = bearer(world.user("official"))
+    today = timezone.localdate().isoformat()
+    for params in ({"action": "core."}, {"jurisdiction": "苏州市", "since": today, "until": today},
+                   {"jurisdiction": "suzhou", "actor": "a"}):
+        page = official.get("/audit/", params)
+        assert page.status_code == 200, params
+        page_ids = {int(pk) for pk in re.findall(r'data-pk="(\d+)"', page.content.decode())}
+        body = api.get("/api/v1/audit-events", {**params, "page_size": 100}).json()
+        assert page_ids == {item["id"] for item in body["items"]}, params
+    assert official.get("/audit/", {"since": "not-a-date"}).status_code == 400
+    bad = api.get("/api/v1/audit-events", {"since": "not-a-date"})
+    assert bad.status_code in (400, 422) and bad.json()["field"] == "since"
+    member = world.user("enterprise_member")
+    outsider = Client()
+    outsider.force_login(member)
+    assert outsider.get("/audit/").status_code == 403
+    assert bearer(member).get("/api/v1/audit-events").status_code == 403

@@ -107,14 +107,14 @@ def test_expert_profile_page_declares_conflicts(world, make_expert, client):
     expert = make_expert()
     client.force_login(expert.user)
     assert client.get("/experts/me/").status_code == 200
-    response = client.post("/experts/me/", {"form": "conflict", "organisation_id": world.orgs["suzhou:provider"].pk,
+    response = client.post("/experts/me/", {"form": "conflict", "organisation": world.orgs["suzhou:provider"].name,
                                             "relationship": "employment", "note": "兼职"})
     assert response.status_code == 302
     assert ConflictDeclaration.objects.filter(expert=expert, relationship="employment").exists()
-    response = client.post("/experts/me/", {"form": "conflict", "organisation_id": 999999,
+    response = client.post("/experts/me/", {"form": "conflict", "organisation": "999999",
                                             "relationship": "employment"})
     assert response.status_code == 400
-    assert 'data-field="organisation_id"' in response.content.decode()
+    assert 'data-field="organisation"' in response.content.decode()
 
 
 def test_consultation_pages_for_panel_members_only(world, make_expert, client):

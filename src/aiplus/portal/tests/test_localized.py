@@ -81,7 +81,7 @@ def test_the_glossary_jurisdictions_and_home_pages_read_in_english(reference, en
 
     glossary = section(english.get("/glossary/").content.decode(), "glossary")
     assert not CJK.search(glossary), CJK.findall(glossary)
-    rows = section(english.get("/jurisdictions/").content.decode(), "jurisdictions")
+    rows = section(english.get("/jurisdictions/").content.decode(), "list-table")
     suzhou = Jurisdiction.objects.get(code="suzhou")
     assert suzhou.name_en in rows and suzhou.name_zh not in rows
     assert not CJK.search(rows), CJK.findall(rows)
