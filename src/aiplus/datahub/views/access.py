@@ -1,0 +1,65 @@
+"""Conditional access to a dataset: requests, the provider's decision, revocation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from aiplus.core.errors import ServiceError
+from aiplus.datahub import selectors, services
+
+PAGE_SIZE = 25
+
+
+@login_required
+def access_requests(request: HttpRequest) -> HttpResponse:
+    rows = selectors.access_requests(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "datahub/access_requests.html", {"page": page})
+
+
+@login_required
+def access_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        item = selectors.access_request(request.user, request_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
+    return render(request, "datahub/access_request.html", {"item": item, "actions": actions,
+                                                           "history": services.ACCESS_WORKFLOW.history(item)})
+
+
+@login_required
+@require_POST
+def access_request_create(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    try:
+        duration = int(request.POST.get("duration_days", "0") or 0)
+        item = services.request_access(acting_user=request.user, dataset_id=dataset_id,
+                                       purpose=request.POST.get("purpose", ""),
+                                       usage_scope=request.POST.get("usage_scope", ""),
+                                       security_measures=request.POST.get("security_measures", ""),
+                                       duration_days=duration)
+    except (ServiceError, ValueError) as error:
+        messages.error(request, str(getattr(error, "message", error)))
+        return redirect("datahub:dataset", dataset_id=dataset_id)
+    return redirect("datahub:access_request", request_id=item.pk)
+
+
+@login_required
+@require_POST
+def access_request_act(request: HttpRequest, request_id: int) -> HttpResponse:
+    action = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "revoke":
+            services.revoke_access(acting_user=request.user, request_id=request_id, comment=comment)
+        else:
+            services.decide_access(acting_user=request.user, request_id=request_id, decision=action,
+                                   comment=comment)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect("datahub:access_request", request_id=request_id)

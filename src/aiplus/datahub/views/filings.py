@@ -1,0 +1,92 @@
+"""GBA standard-contract filings, processors and their annual counters, recorded transfers and deadlines."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import permissions
+from aiplus.core.errors import ServiceError
+from aiplus.datahub import selectors, services
+from aiplus.datahub.views.assessment import CATEGORY_LABELS, OUTCOME_LABELS
+from aiplus.datahub.views.parsing import _int_or_none
+
+DOCUMENT_LABELS = {"legal_representative_id_copy": _("法定代表人身份证件复印件"), "undertaking": _("承诺书"),
+                   "signed_contract": _("已签署的标准合同")}
+
+
+def _filings_post(request: HttpRequest) -> None:
+    post = request.POST
+    if post.get("action") == "processor":
+        services.register_processor(
+            acting_user=request.user, organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
+            is_ciio=post.get("is_ciio") == "true", in_ftz=post.get("in_ftz") == "true",
+            ftz_code=post.get("ftz_code", "").strip())
+        messages.success(request, _("数据处理者信息已保存。"))
+        return
+    if post.get("action") == "file":
+        services.file_gba_filing(acting_user=request.user,
+                                 filing_id=_int_or_none(post.get("filing", ""), "filing") or 0,
+                                 documents_provided=post.getlist("documents_provided"))
+        messages.success(request, _("已备案，回执已生成。"))
+        return
+    designated = post.get("important_data_designated", "")
+    case = {
+        "processor": {"name": post.get("processor_name", "").strip(), "kind": post.get("processor_kind",
+                                                                                         "organisation"),
+                      "location": post.get("processor_location", "").strip() or None},
+        "recipient": {"name": post.get("recipient_name", "").strip(), "kind": post.get("recipient_kind",
+                                                                                         "organisation"),
+                      "location": post.get("recipient_location", "").strip() or None},
+        "data_categories": post.getlist("data_categories"),
+        "important_data_designated": {"true": True, "false": False}.get(designated),
+        "effective_on": post.get("contract_effective_on", "") or timezone.localdate().isoformat(),
+        "contract_effective_on": post.get("contract_effective_on", "") or None,
+        "documents_provided": post.getlist("documents_provided"),
+    }
+    services.create_gba_filing(acting_user=request.user,
+                               organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
+                               case=case)
+    messages.success(request, _("已登记大湾区标准合同，备案时限已开始计算。"))
+
+
+@login_required
+def filings(request: HttpRequest) -> HttpResponse:
+    """Officials see the filings and open deadlines of their jurisdiction; enterprises register and file theirs."""
+    if request.method == "POST":
+        try:
+            _filings_post(request)
+        except ServiceError as error:
+            messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        return redirect("datahub:filings")
+    rows = list(selectors.filings(request.user)[:200])
+    timers = selectors.filing_timers([f.pk for f in rows])
+    own = set(permissions.user_organisation_ids(request.user, "add"))
+    from aiplus.core.models import Organisation
+
+    kinds = {"gba_filing": _("大湾区标准合同备案"), **OUTCOME_LABELS}
+    deadlines = [{**d, "label": kinds.get(d["kind"], d["kind"])} for d in selectors.open_deadlines(request.user)]
+    transfers = [(t, OUTCOME_LABELS.get(t.outcome, t.outcome)) for t in selectors.transfers(request.user)[:50]]
+    return render(request, "datahub/filings.html", {
+        "rows": [(f, timers.get(f.pk)) for f in rows], "deadlines": deadlines,
+        "transfers": transfers, "today": timezone.localdate(),
+        "own_ids": own, "own_organisations": list(Organisation.objects.filter(pk__in=own).order_by("name")),
+        "documents": list(DOCUMENT_LABELS.items()), "categories": list(CATEGORY_LABELS.items()),
+        "counters": selectors.current_counters(request.user)})
+
+
+@login_required
+def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
+    try:
+        filing = selectors.filing(request.user, filing_id)
+    except ServiceError:
+        return render(request, "portal/not_found.html", status=404)
+    deadlines = filing.decision.get("data", {}).get("deadlines", []) if isinstance(filing.decision, dict) else []
+    return render(request, "datahub/receipt.html", {
+        "filing": filing, "deadlines": deadlines,
+        "documents": [DOCUMENT_LABELS.get(code, code) for code in filing.documents_provided],
+        "on_time": bool(filing.filed_on and filing.filing_due_on and filing.filed_on <= filing.filing_due_on)})
