@@ -12,14 +12,10 @@ from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.api.pagination import PageNumberPagination
-from aiplus.core.calendar import add_working_days
-from aiplus.datahub import selectors, services
+from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import GbaContractCase, TransferCase
-from aiplus.datahub.crossborder.gba import assess_gba_contract
-from aiplus.datahub.crossborder.pathway import assess_transfer
-from aiplus.datahub.crossborder.payload import KIND_GBA, KIND_TRANSFER, decision_json
 from aiplus.datahub.models import Modality, OpenAttribute, UpdateFrequency
-from aiplus.regulation.runtime import cited_in_active_language, parameters
+from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["datahub"])
 
@@ -316,15 +312,13 @@ def revoke_access(request: HttpRequest, request_id: int, payload: DecisionIn) ->
 def assess(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
     """Which mechanism a transfer needs (CAC Order No. 16); `missing` lists the facts still needed. Reasons and
     deadlines carry `text_zh` and `text_en`; `citation_label` is in the request's language."""
-    return cited_in_active_language(decision_json(assess_transfer(parameters(), case, add_working_days),
-                                                    KIND_TRANSFER))
+    return cited_in_active_language(assessments.transfer_json(case))
 
 
 @router.post("/assess/gba", auth=OPTIONAL)
 def assess_gba(request: HttpRequest, case: GbaContractCase) -> dict[str, Any]:
     """May the parties use the GBA personal-information standard contract? (Citations as in `/assess`.)"""
-    return cited_in_active_language(decision_json(assess_gba_contract(parameters(), case, add_working_days),
-                                                    KIND_GBA))
+    return cited_in_active_language(assessments.gba_json(case))
 
 
 @router.get("/processors", response=list[ProcessorOut], auth=AUTHENTICATED)

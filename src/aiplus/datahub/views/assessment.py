@@ -13,17 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import ServiceError
-from aiplus.datahub import services
+from aiplus.datahub import assessments, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
-from aiplus.datahub.crossborder.pathway import assess_transfer
-from aiplus.datahub.crossborder.payload import KIND_TRANSFER, decision_json, validation_errors
+from aiplus.datahub.crossborder.payload import validation_errors
 from aiplus.datahub.models import (
     Processor,
 )
 from aiplus.datahub.views.parsing import _int_or_none
-from aiplus.regulation.runtime import parameters
 
 PAGE_SIZE = 25
 
@@ -114,7 +111,7 @@ def _assess(post: Any) -> dict[str, Any]:
         asked = [e["field"] for e in errors if e["field"] in QUESTIONS]
         context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *asked]))
         return context
-    result = decision_json(assess_transfer(parameters(), case, add_working_days), KIND_TRANSFER)
+    result = assessments.transfer_json(case)
     context["result"] = result
     context["outcome_label"] = OUTCOME_LABELS.get(result["outcome"], result["outcome"])
     context["missing"] = result["missing"]
