@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from aiplus.core.errors import ServiceError
+from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.listings import ACCESS_REQUESTS
 
 PAGE_SIZE = 25
 
 
-@login_required
-def access_requests(request: HttpRequest) -> HttpResponse:
-    rows = selectors.access_requests(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "datahub/access_requests.html", {"page": page})
+access_requests = login_required(ListPage.as_view(listing=ACCESS_REQUESTS))
 
 
 @login_required

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core.errors import ServiceError
+from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.listings import ASSETS
 from aiplus.datahub.models import (
     AssetLevel,
     Grade,
@@ -69,25 +72,31 @@ def _assets_post(request: HttpRequest) -> None:
         raise ServiceError("invalid_action", _("未知操作。"), "action")
 
 
-@login_required
-def assets(request: HttpRequest) -> HttpResponse:
-    """Classification and grading (GB/T 43697-2024), the important-data catalogue and the processor's duties with
-    their clocks; enterprises register and declare here, officials see their jurisdiction."""
-    if request.method == "POST":
-        try:
-            _assets_post(request)
-        except ServiceError as error:
-            messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
-        return redirect(f"{request.path}?organisation={request.POST.get('organisation', '')}")
+def _assets_context(request: HttpRequest) -> dict[str, Any]:
     organisations = selectors.duty_organisations(request.user)
     chosen = next((o for o in organisations if str(o.pk) == request.GET.get("organisation", "")),
                   organisations[0] if organisations else None)
     duties = selectors.duties(request.user, chosen.pk) if chosen else []
     own = set(permissions.user_organisation_ids(request.user, "add"))
-    return render(request, "datahub/assets.html", {
-        "assets": selectors.assets(request.user)[:200], "important": selectors.important_catalogue(request.user),
-        "organisations": organisations, "chosen": chosen, "own_organisations": [o for o in organisations
-                                                                                if o.pk in own],
-        "duties": [{"duty": d, "label": DUTY_LABELS.get(d.code, d.code), "status_label": STATUS_LABELS.get(
-            d.status, d.status)} for d in duties],
-        "own_ids": own, "grades": Grade.choices, "levels": AssetLevel.choices})
+    return {"important": selectors.important_catalogue(request.user),
+            "organisations": organisations, "chosen": chosen,
+            "own_organisations": [o for o in organisations if o.pk in own],
+            "duties": [{"duty": d, "label": DUTY_LABELS.get(d.code, d.code),
+                        "status_label": STATUS_LABELS.get(d.status, d.status)} for d in duties],
+            "grades": Grade.choices, "levels": AssetLevel.choices}
+
+
+class AssetsPage(ListPage):
+    """Classification and grading (GB/T 43697-2024), the important-data catalogue and the processor's duties with
+    their clocks; enterprises register and declare here, officials see their jurisdiction."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            _assets_post(request)
+        except ServiceError as error:
+            messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        return redirect(f"{request.path}?organisation={request.POST.get('organisation', '')}")
+
+
+assets = login_required(AssetsPage.as_view(listing=ASSETS, template_name="datahub/assets.html",
+                                           extra_context=_assets_context))

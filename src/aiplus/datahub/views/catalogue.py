@@ -8,14 +8,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core.errors import ServiceError
+from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
+from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import (
     Dataset,
     Grade,
@@ -28,41 +29,35 @@ from aiplus.regulation.coverage import feature as coverage_feature
 from aiplus.regulation.runtime import active_packs
 from aiplus.rules.citations import Citation
 
-PAGE_SIZE = 25
 FACET_LABELS = {"sector": _("所属行业"), "theme": _("主题分类"), "open_attribute": _("开放属性"), "modality": _("模态"),
                 "high_quality": _("高质量训练数据集"), "format": _("资源格式")}
 
-# The guided assessment's questions, keyed by the engine's field paths (its `missing` facts use the same paths).
 
 
-def catalogue(request: HttpRequest) -> HttpResponse:
-    filters = {name: request.GET.get(name, "").strip() for name in ("q", "sector", "theme", "open_attribute",
-                                                                     "modality", "format", "high_quality")}
-    rows = selectors.search_datasets(request.user, q=filters["q"], sector=filters["sector"],
-                                     open_attribute=filters["open_attribute"], modality=filters["modality"],
-                                     format=filters["format"],
-                                     high_quality={"1": True, "0": False}.get(filters["high_quality"]),
-                                     theme=filters["theme"])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def _catalogue_context(request: HttpRequest) -> dict[str, Any]:
+    """The facets of the current search (each link narrows it by one value, or removes it when chosen) and the
+    publisher's links."""
+    filters = {name: request.GET.get(name, "").strip() for name in ("q", *FACET_LABELS)}
     facet_groups = []
-    for name, values in selectors.facets(rows).items():
+    try:
+        rows = CATALOGUE.rows(request.user, request.GET)
+    except ServiceError:
+        rows = None  # the page says which filter is wrong; no facets for a search that did not run
+    for name, values in (selectors.facets(rows).items() if rows is not None else ()):
         items = []
         for item in values:
             chosen = filters[name] == str(item["value"])
-            # A facet link narrows the current search by this value, or (when chosen) removes it.
             link = {k: v for k, v in filters.items() if v and k != name}
             if not chosen:
                 link[name] = str(item["value"])
             items.append({**item, "chosen": chosen, "query": urlencode(link)})
         facet_groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
-    publisher = bool(getattr(request.user, "is_authenticated", False)
-                     and permissions.user_organisation_ids(request.user, "add"))
-    context = {"page": page, "filters": filters, "facets": facet_groups, "publisher": publisher,
-               "query": urlencode({k: v for k, v in filters.items() if v}),
-               "open_labels": dict(OpenAttribute.choices), "modality_labels": dict(Modality.choices)}
-    template = "datahub/partials/catalogue_results.html" if getattr(request, "htmx", False) \
-        else "datahub/catalogue.html"
-    return render(request, template, context)
+    return {"facets": facet_groups, "dataset_count": rows.count() if rows is not None else 0,
+            "publisher": selectors.organisations_acting_for(request.user, "add").exists()}
+
+
+catalogue = ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue.html",
+                             extra_context=_catalogue_context)
 
 
 def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:

@@ -6,14 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core.errors import ServiceError
+from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.listings import SERVICES
 from aiplus.datahub.models import (
     DataService,
     Dataset,
@@ -108,12 +109,12 @@ def service_form(request: HttpRequest, service_id: int | None = None) -> HttpRes
         "citations": _feature_citations(CATALOGUE_FEATURE)}, status=400 if errors else 200)
 
 
-def data_services(request: HttpRequest) -> HttpResponse:
-    """The catalogue's data services (dcat:DataService) the user may see; members of the providing organisation
-    find the edit link of each of theirs here."""
-    rows = selectors.service_list(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    signed_in = bool(getattr(request.user, "is_authenticated", False))
-    return render(request, "datahub/services.html", {
-        "page": page, "own": permissions.user_organisation_ids(request.user, "change") if signed_in else set(),
-        "publisher": signed_in and bool(permissions.user_organisation_ids(request.user, "add"))})
+def _services_context(request: HttpRequest) -> dict[str, Any]:
+    publisher = selectors.organisations_acting_for(request.user, "add").exists()
+    return {"publisher": publisher}
+
+
+# The catalogue's data services (dcat:DataService) the user may see; members of the providing organisation find
+# the edit link of each of theirs here.
+data_services = ListPage.as_view(listing=SERVICES, template_name="datahub/services.html",
+                                 extra_context=_services_context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,14 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import permissions
 from aiplus.core.errors import ServiceError
+from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.listings import DOCUMENT_LABELS, FILINGS
 from aiplus.datahub.views.assessment import CATEGORY_LABELS, OUTCOME_LABELS
 from aiplus.datahub.views.parsing import _int_or_none
-
-DOCUMENT_LABELS = {"legal_representative_id_copy": _("法定代表人身份证件复印件"), "undertaking": _("承诺书"),
-                   "signed_contract": _("已签署的标准合同")}
 
 
 def _filings_post(request: HttpRequest) -> None:
@@ -54,29 +54,29 @@ def _filings_post(request: HttpRequest) -> None:
     messages.success(request, _("已登记大湾区标准合同，备案时限已开始计算。"))
 
 
-@login_required
-def filings(request: HttpRequest) -> HttpResponse:
+def _filings_context(request: HttpRequest) -> dict[str, Any]:
+    kinds = {"gba_filing": _("大湾区标准合同备案"), **OUTCOME_LABELS}
+    deadlines = [{**d, "label": kinds.get(d["kind"], d["kind"])} for d in selectors.open_deadlines(request.user)]
+    transfers = [(t, OUTCOME_LABELS.get(t.outcome, t.outcome)) for t in selectors.transfers(request.user)[:50]]
+    return {"deadlines": deadlines, "transfers": transfers, "today": timezone.localdate(),
+            "own_organisations": list(selectors.organisations_acting_for(request.user, "add")),
+            "documents": list(DOCUMENT_LABELS.items()), "categories": list(CATEGORY_LABELS.items()),
+            "counters": selectors.current_counters(request.user)}
+
+
+class FilingsPage(ListPage):
     """Officials see the filings and open deadlines of their jurisdiction; enterprises register and file theirs."""
-    if request.method == "POST":
+
+    def post(self, request: HttpRequest) -> HttpResponse:
         try:
             _filings_post(request)
         except ServiceError as error:
             messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
         return redirect("datahub:filings")
-    rows = list(selectors.filings(request.user)[:200])
-    timers = selectors.filing_timers([f.pk for f in rows])
-    own = set(permissions.user_organisation_ids(request.user, "add"))
-    from aiplus.core.models import Organisation
 
-    kinds = {"gba_filing": _("大湾区标准合同备案"), **OUTCOME_LABELS}
-    deadlines = [{**d, "label": kinds.get(d["kind"], d["kind"])} for d in selectors.open_deadlines(request.user)]
-    transfers = [(t, OUTCOME_LABELS.get(t.outcome, t.outcome)) for t in selectors.transfers(request.user)[:50]]
-    return render(request, "datahub/filings.html", {
-        "rows": [(f, timers.get(f.pk)) for f in rows], "deadlines": deadlines,
-        "transfers": transfers, "today": timezone.localdate(),
-        "own_ids": own, "own_organisations": list(Organisation.objects.filter(pk__in=own).order_by("name")),
-        "documents": list(DOCUMENT_LABELS.items()), "categories": list(CATEGORY_LABELS.items()),
-        "counters": selectors.current_counters(request.user)})
+
+filings = login_required(FilingsPage.as_view(listing=FILINGS, template_name="datahub/filings.html",
+                                             extra_context=_filings_context))
 
 
 @login_required
