@@ -19,10 +19,9 @@ RAW_POST = re.compile(r"\bPOST\s*(\.get\b|\[|\.getlist\b)")
 ALLOWED: dict[str, tuple[int, int]] = {
     "compute/views.py": (4, 3),
     "datahub/views/access.py": (0, 6),
-    "datahub/views/assessment.py": (1, 1),
+    "datahub/views/assessment.py": (0, 1),
     "datahub/views/assets.py": (0, 1),
-    "datahub/views/catalogue.py": (3, 2),
-    "datahub/views/data_services.py": (4, 0),
+    "datahub/views/catalogue.py": (0, 2),
     "experts/api.py": (1, 0),
     "experts/views.py": (1, 2),
     "portal/views.py": (3, 2),

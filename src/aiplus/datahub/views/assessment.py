@@ -14,12 +14,9 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from aiplus.core.errors import ServiceError
-from aiplus.datahub import assessments, services
+from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.payload import validation_errors
-from aiplus.datahub.models import (
-    Processor,
-)
 from aiplus.datahub.views.parsing import _int_or_none
 
 PAGE_SIZE = 25
@@ -145,9 +142,7 @@ def assess(request: HttpRequest) -> HttpResponse:
 
 
 def _own_processors(user: Any) -> list[Any]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(Processor.objects.restrict(user, "change").select_related("organisation").order_by("id"))
+    return selectors.own_processors(user)
 
 
 @login_required

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
-from aiplus.core.errors import ServiceError
+from aiplus.core.access import get_for
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.listings import CATALOGUE
@@ -198,12 +199,16 @@ def _error_key(field: str, rows: list[int]) -> str:
 
 def _editable_dataset(user: Any, dataset_id: int) -> Dataset | HttpResponse:
     """Only members of the providing organisation edit a dataset by hand: others get 403 (they may see it) or 404."""
-    dataset = Dataset.objects.restrict(user, "change").select_related("provider").filter(pk=dataset_id).first()
-    if dataset is not None and dataset.provider_id in permissions.user_organisation_ids(user, "change"):
-        return dataset
-    if Dataset.objects.restrict(user, "view").filter(pk=dataset_id).exists():
+    try:
+        dataset = get_for(user, "change", selectors.datasets(user), pk=dataset_id)
+    except NotFoundError:
+        return HttpResponse(_("数据集不存在。"), status=404)
+    except PermissionDeniedError:
+        dataset = None
+    # An official may change rows of their jurisdiction, but the entry by hand is the provider's own.
+    if dataset is None or dataset.provider_id not in permissions.user_organisation_ids(user, "change"):
         return HttpResponse(_("只有数据提供方的成员可以编辑该数据集。"), status=403)
-    return HttpResponse(_("数据集不存在。"), status=404)
+    return dataset
 
 
 def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, str],
@@ -248,9 +253,8 @@ def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, 
 
 
 def _providers(user: Any) -> list[Any]:
-    from aiplus.core.models import Organisation
 
-    return list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")).order_by("name"))
+    return list(selectors.organisations_acting_for(user, "add"))
 
 
 @login_required

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
-from aiplus.core.errors import ServiceError
+from aiplus.core.access import get_for
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.listings import SERVICES
 from aiplus.datahub.models import (
     DataService,
-    Dataset,
 )
 from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _feature_citations, _providers
 from aiplus.datahub.views.parsing import _int_or_none
@@ -33,12 +33,16 @@ SERVICE_FORM = (("title", "text", _("名称")), ("description", "textarea", _("�
 def _editable_service(user: Any, service_id: int) -> DataService | HttpResponse:
     """Only members of the providing organisation edit a data service by hand: others get 403 (they may see it) or
     404."""
-    service = DataService.objects.restrict(user, "change").select_related("provider").filter(pk=service_id).first()
-    if service is not None and service.provider_id in permissions.user_organisation_ids(user, "change"):
-        return service
-    if DataService.objects.restrict(user, "view").filter(pk=service_id).exists():
+    try:
+        service = get_for(user, "change", selectors.data_services(user), pk=service_id)
+    except NotFoundError:
+        return HttpResponse(_("数据服务不存在。"), status=404)
+    except PermissionDeniedError:
+        service = None
+    # An official may change rows of their jurisdiction, but the entry by hand is the provider's own.
+    if service is None or service.provider_id not in permissions.user_organisation_ids(user, "change"):
         return HttpResponse(_("只有数据提供方的成员可以编辑该数据服务。"), status=403)
-    return HttpResponse(_("数据服务不存在。"), status=404)
+    return service
 
 
 @login_required
@@ -54,14 +58,11 @@ def service_form(request: HttpRequest, service_id: int | None = None) -> HttpRes
     providers = _providers(request.user) if service is None else []
     if service is None and not providers:
         return HttpResponse(_("只有数据提供方组织的成员可以登记数据服务。"), status=403)
-    own = permissions.user_organisation_ids(request.user, "change")
-    datasets = list(Dataset.objects.restrict(request.user, "change").filter(provider_id__in=own)
-                    .order_by("title").only("pk", "title"))
+    datasets = list(selectors.editable_datasets(request.user))
     served: list[str] = []
     if service is not None:
         # What it serves now stays on offer (a published dataset of another provider, say), so saving keeps it.
-        now = list(Dataset.objects.restrict(request.user, "view").filter(services=service).order_by("title")
-                   .only("pk", "title"))
+        now = selectors.datasets_served_by(request.user, service)
         listed = {d.pk for d in datasets}
         datasets += [d for d in now if d.pk not in listed]
         served = [str(d.pk) for d in now]
