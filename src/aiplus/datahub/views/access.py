@@ -11,10 +11,8 @@ from django.views.decorators.http import require_POST
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.forms import AccessDecisionForm, AccessRequestForm, first_error
 from aiplus.datahub.listings import ACCESS_REQUESTS
-
-PAGE_SIZE = 25
-
 
 access_requests = login_required(ListPage.as_view(listing=ACCESS_REQUESTS))
 
@@ -33,15 +31,14 @@ def access_request_detail(request: HttpRequest, request_id: int) -> HttpResponse
 @login_required
 @require_POST
 def access_request_create(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    form = AccessRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("datahub:dataset", dataset_id=dataset_id)
     try:
-        duration = int(request.POST.get("duration_days", "0") or 0)
-        item = services.request_access(acting_user=request.user, dataset_id=dataset_id,
-                                       purpose=request.POST.get("purpose", ""),
-                                       usage_scope=request.POST.get("usage_scope", ""),
-                                       security_measures=request.POST.get("security_measures", ""),
-                                       duration_days=duration)
-    except (ServiceError, ValueError) as error:
-        messages.error(request, str(getattr(error, "message", error)))
+        item = services.request_access(acting_user=request.user, dataset_id=dataset_id, **form.cleaned_data)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
         return redirect("datahub:dataset", dataset_id=dataset_id)
     return redirect("datahub:access_request", request_id=item.pk)
 
@@ -49,8 +46,11 @@ def access_request_create(request: HttpRequest, dataset_id: int) -> HttpResponse
 @login_required
 @require_POST
 def access_request_act(request: HttpRequest, request_id: int) -> HttpResponse:
-    action = request.POST.get("action", "")
-    comment = request.POST.get("comment", "")
+    form = AccessDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("datahub:access_request", request_id=request_id)
+    action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     try:
         if action == "revoke":
             services.revoke_access(acting_user=request.user, request_id=request_id, comment=comment)
