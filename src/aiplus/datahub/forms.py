@@ -3,9 +3,14 @@ keep what was typed when the service refuses it."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.pickers import CountryField
+from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.models import AccessRequest
 
 
@@ -34,3 +39,67 @@ def first_error(form: forms.BaseForm) -> str:
     return f"{label}：{problems[0]}" if label else str(problems[0])
 
 
+
+
+COUNTRY_QUESTION = "transfer.country_or_region"
+
+
+class AssessmentForm(forms.Form):
+    """The guided assessment's answers, one optional field per question (named by the engine's field path, so the
+    engine's `missing` facts and its errors name the same fields). Blank means not known yet."""
+
+    exemptions_claimed = forms.MultipleChoiceField(required=False, choices=[(e.value, e.value) for e in Exemption])
+    processor = forms.IntegerField(required=False)  # which of the user's processors a recorded transfer is for
+
+    def __init__(self, *args: Any, questions: dict[str, tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for path, (kind, label) in questions.items():
+            self.fields[path] = _question_field(path, kind, label)
+
+    def payload(self) -> tuple[dict[str, Any], list[str]]:
+        """The engine's input from the answers that are valid and given, and the paths answered."""
+        data = getattr(self, "cleaned_data", {})
+        payload: dict[str, Any] = {}
+        answered: list[str] = []
+        for path in self.questions:
+            value = data.get(path)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            section, name = path.split(".", 1)
+            payload.setdefault(section, {})[name] = value
+            answered.append(path)
+        payload.setdefault("transfer", {})
+        if data.get("exemptions_claimed"):
+            payload["exemptions_claimed"] = list(data["exemptions_claimed"])
+        if "cumulative" in payload:
+            on = str(payload["transfer"].get("transfer_on", ""))
+            payload["cumulative"]["year"] = int(on[:4]) if on[:4].isdigit() else None
+        return payload, answered
+
+    def problems(self) -> list[dict[str, str]]:
+        """The form's own errors as the page lists them (`field` is the question's path)."""
+        return [{"field": name, "message": str(message)} for name, messages in self.errors.items()
+                for message in messages]
+
+
+def _question_field(path: str, kind: str, label: Any) -> forms.Field:
+    widget_id = {"id": path.replace(".", "-")}
+    if path == COUNTRY_QUESTION:
+        # 德国, Germany and DE all mean DE; a value that names no country is an error beside the field.
+        field: forms.Field = CountryField(label=label, required=False)
+        field.widget.attrs.update(widget_id)
+        return field
+    if kind == "categories":
+        return forms.MultipleChoiceField(label=label, required=False,
+                                         choices=[(c.value, c.value) for c in DataCategory])
+    if kind == "bool":
+        return forms.TypedChoiceField(label=label, required=False, choices=(("true", _("是")), ("false", _("否"))),
+                                      coerce=lambda value: value == "true", empty_value=None)
+    if kind == "int":
+        return forms.IntegerField(label=label, required=False, widget=forms.NumberInput(attrs=widget_id))
+    if kind == "date":
+        return forms.DateField(label=label, required=False)
+    return forms.CharField(label=label, required=False, max_length=300)

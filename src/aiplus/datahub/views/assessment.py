@@ -17,7 +17,7 @@ from aiplus.core.errors import ServiceError
 from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.payload import validation_errors
-from aiplus.datahub.views.parsing import _int_or_none
+from aiplus.datahub.forms import COUNTRY_QUESTION, AssessmentForm
 
 PAGE_SIZE = 25
 
@@ -63,49 +63,28 @@ OUTCOME_LABELS = {"outside_rules": _("不属于数据出境监管范围"), "exem
                   "security_assessment": _("申报数据出境安全评估"), "incomplete": _("尚需补充信息")}
 
 
-def _payload(post: Any) -> tuple[dict[str, Any], list[str]]:
-    """The engine's input from the form: only answered fields; blank = unknown."""
-    payload: dict[str, Any] = {}
-    answered: list[str] = []
-    for path, (kind, _label) in QUESTIONS.items():
-        if kind == "categories":
-            raw: Any = post.getlist(path)
-        else:
-            raw = post.get(path, "").strip()
-        if raw in ("", []):
-            continue
-        value: Any = raw
-        if kind == "bool":
-            value = raw == "true"
-        elif kind == "int":
-            try:
-                value = int(raw)
-            except ValueError:
-                value = raw  # the engine names the field
-        section, name = path.split(".", 1)
-        payload.setdefault(section, {})[name] = value
-        answered.append(path)
-    payload.setdefault("transfer", {})
-    claims = post.getlist("exemptions_claimed")
-    if claims:
-        payload["exemptions_claimed"] = claims
-    if "cumulative" in payload:
-        on = payload["transfer"].get("transfer_on", "")
-        payload["cumulative"]["year"] = int(on[:4]) if on[:4].isdigit() else None
-    return payload, answered
+def _form(post: Any) -> AssessmentForm:
+    form = AssessmentForm(post, questions=QUESTIONS)
+    form.is_valid()  # the valid answers are used; the invalid ones are shown beside their question
+    return form
 
 
-def _assess(post: Any) -> dict[str, Any]:
-    payload, answered = _payload(post)
-    context: dict[str, Any] = {"answered": answered, "values": {k: post.get(k, "") for k in QUESTIONS},
-                               "checked": post.getlist("transfer.data_categories"),
-                               "claims": post.getlist("exemptions_claimed")}
-    try:
-        case = TransferCase.model_validate(payload)
-    except ValidationError as error:
-        errors = validation_errors(error)
-        context["errors"] = errors
-        asked = [e["field"] for e in errors if e["field"] in QUESTIONS]
+def _assess(form: AssessmentForm) -> dict[str, Any]:
+    payload, answered = form.payload()
+    context: dict[str, Any] = {"answered": answered, "form": form,
+                               "values": {k: form[k].value() or "" for k in QUESTIONS},
+                               "checked": form["transfer.data_categories"].value() or [],
+                               "claims": form["exemptions_claimed"].value() or []}
+    problems = form.problems()
+    if not problems:
+        try:
+            case = TransferCase.model_validate(payload)
+        except ValidationError as error:
+            problems = validation_errors(error)
+    if problems:
+        context["errors"] = problems
+        context["field_errors"] = {e["field"]: e["message"] for e in problems}
+        asked = [e["field"] for e in problems if e["field"] in QUESTIONS]
         context["questions"] = list(dict.fromkeys([*BASE_QUESTIONS, *answered, *asked]))
         return context
     result = assessments.transfer_json(case)
@@ -123,7 +102,9 @@ def _question_rows(context: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for path in context["questions"]:
         kind, label = QUESTIONS.get(path, ("text", path))
-        rows.append({"path": path, "kind": kind, "label": label, "value": context["values"].get(path, ""),
+        rows.append({"path": path, "kind": "country" if path == COUNTRY_QUESTION else kind, "label": label,
+                     "value": context["values"].get(path, ""), "field": context["form"][path],
+                     "error": context.get("field_errors", {}).get(path, ""),
                      "new": path in context.get("missing", []), "testid": path.replace(".", "-")})
     return rows
 
@@ -131,9 +112,10 @@ def _question_rows(context: dict[str, Any]) -> list[dict[str, Any]]:
 def assess(request: HttpRequest) -> HttpResponse:
     """Guided assessment: the engine's `missing` facts become the next questions (HTMX swaps the form)."""
     if request.method == "POST":
-        context = _assess(request.POST)
+        context = _assess(_form(request.POST))
     else:
-        context = {"questions": list(BASE_QUESTIONS), "values": {}, "checked": [], "claims": [], "answered": []}
+        context = {"questions": list(BASE_QUESTIONS), "values": {}, "checked": [], "claims": [], "answered": [],
+                   "form": AssessmentForm(questions=QUESTIONS)}
     context.update(rows=_question_rows(context), categories=list(CATEGORY_LABELS.items()),
                    exemptions=[(e.value, EXEMPTION_LABELS.get(e.value, e.value)) for e in Exemption],
                    record_processors=_own_processors(request.user))
@@ -151,10 +133,11 @@ def assess_record(request: HttpRequest) -> HttpResponse:
     """Record the assessed transfer for one of the user's processors: decided again on the processor's stored
     facts and annual counter, then added to that counter (the form's own processor and cumulative answers are
     not used)."""
-    payload, _answered = _payload(request.POST)
+    form = _form(request.POST)
+    payload, _answered = form.payload()
     try:
         record = services.record_transfer(
-            acting_user=request.user, processor_id=_int_or_none(request.POST.get("processor", ""), "processor") or 0,
+            acting_user=request.user, processor_id=form.cleaned_data.get("processor") or 0,
             transfer=payload.get("transfer", {}), exemptions_claimed=payload.get("exemptions_claimed", []),
             milestones=payload.get("milestones", {}))
     except ServiceError as error:
@@ -174,5 +157,5 @@ def assess_record(request: HttpRequest) -> HttpResponse:
 @require_POST
 def assess_decision(request: HttpRequest) -> HttpResponse:
     """The printable decision with its reasons, citations, parameters and deadlines."""
-    context = _assess(request.POST)
+    context = _assess(_form(request.POST))
     return render(request, "datahub/decision.html", context)
