@@ -7,10 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core.pickers import CountryField
+from aiplus.core.pickers import CountryField, OrganisationField
+from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
+from aiplus.datahub.listings import DOCUMENT_LABELS
 from aiplus.datahub.models import AccessRequest
 
 
@@ -103,3 +106,71 @@ def _question_field(path: str, kind: str, label: Any) -> forms.Field:
     if kind == "date":
         return forms.DateField(label=label, required=False)
     return forms.CharField(label=label, required=False, max_length=300)
+
+
+YES_NO = (("false", _("否")), ("true", _("是")))
+
+
+def _yes_no(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=lambda value: value == "true",
+                                  empty_value=None, required=False)
+
+
+class ActionForm(forms.Form):
+    """Which of a page's forms was posted (pages with several forms post to one address)."""
+
+    action = forms.CharField(required=False, max_length=40)
+
+
+class _ForOrganisation(forms.Form):
+    """A form that acts for one of the user's own organisations, chosen with the one picker."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationField(
+            label=_("组织"), queryset=selectors.organisations_acting_for(user, "add"))
+
+
+class ProcessorForm(_ForOrganisation):
+    is_ciio = _yes_no(_("关键信息基础设施运营者"))
+    in_ftz = _yes_no(_("位于自由贸易试验区"))
+    ftz_code = forms.CharField(label=_("自贸区代码"), required=False, max_length=40)
+
+
+class FileFilingForm(forms.Form):
+    filing = forms.IntegerField(label=_("备案"))
+    documents_provided = forms.MultipleChoiceField(label=_("已备齐的材料"), required=False,
+                                                   choices=list(DOCUMENT_LABELS.items()))
+
+
+class GbaFilingForm(_ForOrganisation):
+    KINDS = (("organisation", _("组织")), ("individual", _("个人")))
+
+    processor_name = forms.CharField(label=_("个人信息处理者"), max_length=200)
+    processor_kind = forms.ChoiceField(label=_("类型"), choices=KINDS, required=False)
+    processor_location = forms.CharField(label=_("注册地或所在地"), required=False, max_length=60)
+    recipient_name = forms.CharField(label=_("接收方"), max_length=200)
+    recipient_kind = forms.ChoiceField(label=_("类型"), choices=KINDS, required=False)
+    recipient_location = forms.CharField(label=_("注册地或所在地"), required=False, max_length=60)
+    data_categories = forms.MultipleChoiceField(label=_("数据类别"), required=False,
+                                                choices=[(c.value, c.value) for c in DataCategory])
+    important_data_designated = _yes_no(_("是否涉及已被告知或公开发布的重要数据？"))
+    contract_effective_on = forms.DateField(label=_("合同生效日期"), required=False)
+    documents_provided = forms.MultipleChoiceField(label=_("已备齐的材料"), required=False,
+                                                   choices=list(DOCUMENT_LABELS.items()))
+
+    def case(self) -> dict[str, Any]:
+        """The engine's GBA contract case from the answers."""
+        data = self.cleaned_data
+        effective = data["contract_effective_on"]
+        return {
+            "processor": {"name": data["processor_name"].strip(), "kind": data["processor_kind"] or "organisation",
+                          "location": data["processor_location"].strip() or None},
+            "recipient": {"name": data["recipient_name"].strip(), "kind": data["recipient_kind"] or "organisation",
+                          "location": data["recipient_location"].strip() or None},
+            "data_categories": list(data["data_categories"]),
+            "important_data_designated": data["important_data_designated"],
+            "effective_on": (effective or timezone.localdate()).isoformat(),
+            "contract_effective_on": effective.isoformat() if effective else None,
+            "documents_provided": list(data["documents_provided"]),
+        }

@@ -14,43 +14,36 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.forms import ActionForm, FileFilingForm, GbaFilingForm, ProcessorForm, first_error
 from aiplus.datahub.listings import DOCUMENT_LABELS, FILINGS
 from aiplus.datahub.views.assessment import CATEGORY_LABELS, OUTCOME_LABELS
-from aiplus.datahub.views.parsing import _int_or_none
 
 
 def _filings_post(request: HttpRequest) -> None:
-    post = request.POST
-    if post.get("action") == "processor":
-        services.register_processor(
-            acting_user=request.user, organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
-            is_ciio=post.get("is_ciio") == "true", in_ftz=post.get("in_ftz") == "true",
-            ftz_code=post.get("ftz_code", "").strip())
-        messages.success(request, _("数据处理者信息已保存。"))
-        return
-    if post.get("action") == "file":
-        services.file_gba_filing(acting_user=request.user,
-                                 filing_id=_int_or_none(post.get("filing", ""), "filing") or 0,
-                                 documents_provided=post.getlist("documents_provided"))
+    action = ActionForm(request.POST)
+    action.is_valid()
+    chosen = action.cleaned_data.get("action", "")
+    if chosen == "file":
+        filing = FileFilingForm(request.POST)
+        if not filing.is_valid():
+            raise ServiceError("invalid", first_error(filing))
+        services.file_gba_filing(acting_user=request.user, filing_id=filing.cleaned_data["filing"],
+                                 documents_provided=filing.cleaned_data["documents_provided"])
         messages.success(request, _("已备案，回执已生成。"))
         return
-    designated = post.get("important_data_designated", "")
-    case = {
-        "processor": {"name": post.get("processor_name", "").strip(), "kind": post.get("processor_kind",
-                                                                                         "organisation"),
-                      "location": post.get("processor_location", "").strip() or None},
-        "recipient": {"name": post.get("recipient_name", "").strip(), "kind": post.get("recipient_kind",
-                                                                                         "organisation"),
-                      "location": post.get("recipient_location", "").strip() or None},
-        "data_categories": post.getlist("data_categories"),
-        "important_data_designated": {"true": True, "false": False}.get(designated),
-        "effective_on": post.get("contract_effective_on", "") or timezone.localdate().isoformat(),
-        "contract_effective_on": post.get("contract_effective_on", "") or None,
-        "documents_provided": post.getlist("documents_provided"),
-    }
-    services.create_gba_filing(acting_user=request.user,
-                               organisation_id=_int_or_none(post.get("organisation", ""), "organisation") or 0,
-                               case=case)
+    form: ProcessorForm | GbaFilingForm = (ProcessorForm if chosen == "processor" else GbaFilingForm)(
+        request.POST, user=request.user)
+    if not form.is_valid():
+        raise ServiceError("invalid", first_error(form), next(iter(form.errors)))
+    organisation_id = form.cleaned_data["organisation"].pk
+    if isinstance(form, ProcessorForm):
+        services.register_processor(
+            acting_user=request.user, organisation_id=organisation_id,
+            is_ciio=bool(form.cleaned_data["is_ciio"]), in_ftz=bool(form.cleaned_data["in_ftz"]),
+            ftz_code=form.cleaned_data["ftz_code"].strip())
+        messages.success(request, _("数据处理者信息已保存。"))
+        return
+    services.create_gba_filing(acting_user=request.user, organisation_id=organisation_id, case=form.case())
     messages.success(request, _("已登记大湾区标准合同，备案时限已开始计算。"))
 
 
