@@ -14,7 +14,7 @@ from aiplus.core.pickers import CountryField, OrganisationField
 from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
-from aiplus.datahub.models import AccessRequest
+from aiplus.datahub.models import AccessRequest, AssetLevel, Grade
 
 
 class AccessRequestForm(forms.ModelForm):
@@ -120,6 +120,7 @@ class ActionForm(forms.Form):
     """Which of a page's forms was posted (pages with several forms post to one address)."""
 
     action = forms.CharField(required=False, max_length=40)
+    organisation = forms.CharField(required=False, max_length=40)  # where the page returns to after the post
 
 
 class _ForOrganisation(forms.Form):
@@ -174,3 +175,33 @@ class GbaFilingForm(_ForOrganisation):
             "contract_effective_on": effective.isoformat() if effective else None,
             "documents_provided": list(data["documents_provided"]),
         }
+
+
+class AssetForm(_ForOrganisation):
+    """A graded data asset; the service checks the grade's rules (internal level 1–5, people not negative)."""
+
+    name = forms.CharField(label=_("名称"), max_length=200)
+    category = forms.CharField(label=_("数据类别"), max_length=120)
+    grade = forms.ChoiceField(label=_("数据分级"), choices=Grade.choices)
+    level = forms.ChoiceField(label=_("粒度"), choices=AssetLevel.choices, required=False)
+    internal_level = forms.IntegerField(label=_("内部级别"), required=False)
+    legal_basis = forms.CharField(label=_("依据"), required=False, max_length=300)
+    pi_people = forms.IntegerField(label=_("涉及个人信息人数"), required=False)
+
+
+class DeclareAssetForm(forms.Form):
+    asset = forms.IntegerField(label=_("数据资产"))
+
+
+class SecurityProfileForm(_ForOrganisation):
+    security_officer = forms.CharField(label=_("网络数据安全负责人"), required=False, max_length=120)
+    last_risk_assessment_on = forms.DateField(label=_("最近一次风险评估"), required=False)
+
+
+class IncidentForm(_ForOrganisation):
+    title = forms.CharField(label=_("事件"), max_length=200)
+    discovered_at = forms.DateTimeField(label=_("发现时间"))
+
+
+class IncidentReportedForm(forms.Form):
+    incident = forms.IntegerField(label=_("事件"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,12 +16,20 @@ from aiplus.core import permissions
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
+from aiplus.datahub.forms import (
+    ActionForm,
+    AssetForm,
+    DeclareAssetForm,
+    IncidentForm,
+    IncidentReportedForm,
+    SecurityProfileForm,
+    first_error,
+)
 from aiplus.datahub.listings import ASSETS
 from aiplus.datahub.models import (
     AssetLevel,
     Grade,
 )
-from aiplus.datahub.views.parsing import _date_or_none, _int_or_none
 
 DUTY_LABELS = {"security_officer": _("明确网络数据安全负责人和管理机构"),
                "annual_risk_assessment": _("每年度开展数据安全风险评估并报送"),
@@ -29,44 +37,43 @@ DUTY_LABELS = {"security_officer": _("明确网络数据安全负责人和管理
 STATUS_LABELS = {"official": _("正式规定"), "local-setting": _("本地设定（待确认）")}
 
 
-def _assets_post(request: HttpRequest) -> None:
-    post = request.POST
-    action = post.get("action", "")
-    organisation_id = _int_or_none(post.get("organisation", ""), "organisation") or 0
+def _valid(form: Any) -> Any:
+    if not form.is_valid():
+        raise ServiceError("invalid", first_error(form), next(iter(form.errors)))
+    return form.cleaned_data
+
+
+def _assets_post(request: HttpRequest, action: str) -> None:
+    user = request.user
     if action == "register":
+        data = _valid(AssetForm(request.POST, user=user))
         services.register_asset(
-            acting_user=request.user, organisation_id=organisation_id, name=post.get("name", "").strip(),
-            category=post.get("category", "").strip(), grade=post.get("grade", ""), level=post.get("level", "table"),
-            internal_level=_int_or_none(post.get("internal_level", ""), "internal_level"),
-            legal_basis=post.get("legal_basis", "").strip(),
-            pi_people=_int_or_none(post.get("pi_people", ""), "pi_people") or 0)
+            acting_user=user, organisation_id=data["organisation"].pk, name=data["name"].strip(),
+            category=data["category"].strip(), grade=data["grade"], level=data["level"] or "table",
+            internal_level=data["internal_level"], legal_basis=data["legal_basis"].strip(),
+            pi_people=data["pi_people"] or 0)
         messages.success(request, _("数据资产已登记。"))
     elif action == "declare":
-        services.declare_important_data(acting_user=request.user,
-                                        asset_id=_int_or_none(post.get("asset", ""), "asset") or 0)
+        data = _valid(DeclareAssetForm(request.POST))
+        services.declare_important_data(acting_user=user, asset_id=data["asset"])
         messages.success(request, _("已列入重要数据目录。"))
     elif action == "profile":
-        services.update_security_profile(
-            acting_user=request.user, organisation_id=organisation_id,
-            security_officer=post.get("security_officer", ""),
-            last_risk_assessment_on=_date_or_none(post.get("last_risk_assessment_on", ""),
-                                                  "last_risk_assessment_on"))
+        data = _valid(SecurityProfileForm(request.POST, user=user))
+        services.update_security_profile(acting_user=user, organisation_id=data["organisation"].pk,
+                                         security_officer=data["security_officer"],
+                                         last_risk_assessment_on=data["last_risk_assessment_on"])
         messages.success(request, _("数据安全义务信息已保存。"))
     elif action == "incident":
-        raw = post.get("discovered_at", "").strip()
-        try:
-            discovered = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            raise ServiceError("invalid", _("字段“%(f)s”须为日期时间。") % {"f": "discovered_at"},
-                               "discovered_at") from None
+        data = _valid(IncidentForm(request.POST, user=user))
+        discovered = data["discovered_at"]
         if timezone.is_naive(discovered):
             discovered = timezone.make_aware(discovered)
-        services.report_incident(acting_user=request.user, organisation_id=organisation_id,
-                                 title=post.get("title", ""), discovered_at=discovered)
+        services.report_incident(acting_user=user, organisation_id=data["organisation"].pk, title=data["title"],
+                                 discovered_at=discovered)
         messages.success(request, _("事件已登记，报告时限已开始计算。"))
     elif action == "incident_reported":
-        services.mark_incident_reported(acting_user=request.user,
-                                        incident_id=_int_or_none(post.get("incident", ""), "incident") or 0)
+        data = _valid(IncidentReportedForm(request.POST))
+        services.mark_incident_reported(acting_user=user, incident_id=data["incident"])
         messages.success(request, _("已记录报告时间。"))
     else:
         raise ServiceError("invalid_action", _("未知操作。"), "action")
@@ -91,11 +98,13 @@ class AssetsPage(ListPage):
     their clocks; enterprises register and declare here, officials see their jurisdiction."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        posted = ActionForm(request.POST)
+        posted.is_valid()
         try:
-            _assets_post(request)
+            _assets_post(request, posted.cleaned_data.get("action", ""))
         except ServiceError as error:
             messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
-        return redirect(f"{request.path}?organisation={request.POST.get('organisation', '')}")
+        return redirect(f"{request.path}?{urlencode({'organisation': posted.cleaned_data.get('organisation', '')})}")
 
 
 assets = login_required(AssetsPage.as_view(listing=ASSETS, template_name="datahub/assets.html",
