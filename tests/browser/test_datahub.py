@@ -31,7 +31,7 @@ def test_guided_assessment_end_to_end(live_server, page, member, artifacts):
     assert page.get_by_test_id("assess-title").inner_text() == "数据出境自评"
     assert page.get_by_test_id("question-processor-is_ciio").count() == 0
     page.fill("#transfer-recipient", "Example GmbH")
-    page.fill("#transfer-country_or_region", "DE")
+    page.select_option("#transfer-country_or_region", "DE")
     page.check("input[name='transfer.data_categories'][value='personal']")
     page.fill("#transfer-transfer_on", "2025-06-02")
     page.get_by_test_id("assess-next").click()

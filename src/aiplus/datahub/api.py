@@ -1,7 +1,6 @@
 """The datahub API: catalogue with search and facets, DCAT-AP, access requests, cross-border decisions and records,
 GBA filings, classification. The engine's pydantic models are the body types, so OpenAPI publishes its schema."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
@@ -12,15 +11,23 @@ from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.api.pagination import PageNumberPagination
-from aiplus.core.calendar import add_working_days
 from aiplus.core.context import acting_user
-from aiplus.datahub import selectors, services
+from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import GbaContractCase, TransferCase
-from aiplus.datahub.crossborder.gba import assess_gba_contract
-from aiplus.datahub.crossborder.pathway import assess_transfer
-from aiplus.datahub.crossborder.payload import KIND_GBA, KIND_TRANSFER, decision_json
+from aiplus.datahub.listings import (
+    ACCESS_REQUESTS,
+    ACCESS_REQUESTS_QUERY,
+    ASSETS,
+    ASSETS_QUERY,
+    CATALOGUE,
+    CATALOGUE_QUERY,
+    FILINGS,
+    FILINGS_QUERY,
+    SERVICES,
+    SERVICES_QUERY,
+)
 from aiplus.datahub.models import Modality, OpenAttribute, UpdateFrequency
-from aiplus.regulation.runtime import cited_in_active_language, parameters
+from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["datahub"])
 
@@ -123,7 +130,9 @@ class ServiceOut(Schema):
 
     @staticmethod
     def resolve_serves(obj: Any) -> list[int]:
-        return sorted(d.pk for d in obj.serves.all())
+        # the list's rows carry the served datasets the user may see (one prefetch); a single row, all of them
+        served = getattr(obj, "visible_serves", None)
+        return sorted(d.pk for d in (served if served is not None else obj.serves.all()))
 
 
 class SearchOut(Schema):
@@ -242,6 +251,13 @@ def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_at
     return {"count": rows.count(), "results": list(rows[offset:offset + limit]), "facets": selectors.facets(rows)}
 
 
+@router.get("/catalogue", response=list[DatasetOut], auth=OPTIONAL)
+@paginate(PageNumberPagination, page_size=50)
+def list_datasets(request: HttpRequest, filters: Query[CATALOGUE_QUERY]) -> Any:  # type: ignore[valid-type]
+    """The catalogue page's rows, paged: the same filters (`q` searches the stored Chinese tokens)."""
+    return CATALOGUE.rows(request.auth, filters)  # type: ignore[attr-defined]
+
+
 @router.post("/datasets", response={201: DatasetOut}, auth=AUTHENTICATED)
 def create_dataset(request: HttpRequest, payload: DatasetIn) -> Any:
     data = payload.dict()
@@ -251,8 +267,8 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> Any:
 
 @router.get("/services", response=list[ServiceOut], auth=OPTIONAL)
 @paginate(PageNumberPagination, page_size=50)
-def data_services(request: HttpRequest) -> Any:
-    return selectors.data_services(request.user)
+def data_services(request: HttpRequest, filters: Query[SERVICES_QUERY]) -> Any:  # type: ignore[valid-type]
+    return SERVICES.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.post("/services", response={201: ServiceOut}, auth=AUTHENTICATED)
@@ -292,8 +308,8 @@ def import_catalogue(request: HttpRequest, document: dict[str, Any]) -> dict[str
 
 @router.get("/access-requests", response=list[AccessOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination, page_size=50)
-def access_requests(request: HttpRequest) -> Any:
-    return selectors.access_requests(request.user)
+def access_requests(request: HttpRequest, filters: Query[ACCESS_REQUESTS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return ACCESS_REQUESTS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.post("/access-requests", response={201: AccessOut}, auth=AUTHENTICATED)
@@ -317,15 +333,13 @@ def revoke_access(request: HttpRequest, request_id: int, payload: DecisionIn) ->
 def assess(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
     """Which mechanism a transfer needs (CAC Order No. 16); `missing` lists the facts still needed. Reasons and
     deadlines carry `text_zh` and `text_en`; `citation_label` is in the request's language."""
-    return cited_in_active_language(decision_json(assess_transfer(parameters(), case, add_working_days),
-                                                    KIND_TRANSFER))
+    return cited_in_active_language(assessments.transfer_json(case))
 
 
 @router.post("/assess/gba", auth=OPTIONAL)
 def assess_gba(request: HttpRequest, case: GbaContractCase) -> dict[str, Any]:
     """May the parties use the GBA personal-information standard contract? (Citations as in `/assess`.)"""
-    return cited_in_active_language(decision_json(assess_gba_contract(parameters(), case, add_working_days),
-                                                    KIND_GBA))
+    return cited_in_active_language(assessments.gba_json(case))
 
 
 @router.get("/processors", response=list[ProcessorOut], auth=AUTHENTICATED)
@@ -348,8 +362,8 @@ def record_transfer(request: HttpRequest, payload: TransferIn) -> Any:
 
 @router.get("/gba-filings", response=list[FilingOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination, page_size=50)
-def gba_filings(request: HttpRequest) -> Any:
-    return selectors.filings(request.user)
+def gba_filings(request: HttpRequest, filters: Query[FILINGS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return FILINGS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.post("/gba-filings", response={201: FilingOut}, auth=AUTHENTICATED)
@@ -363,6 +377,12 @@ def create_gba_filing(request: HttpRequest, payload: FilingIn) -> Any:
 def file_gba_filing(request: HttpRequest, filing_id: int, payload: FileIn) -> Any:
     return services.file_gba_filing(acting_user=acting_user(request), filing_id=filing_id,
                                     documents_provided=payload.documents_provided)
+
+
+@router.get("/assets", response=list[AssetOut], auth=AUTHENTICATED)
+@paginate(PageNumberPagination, page_size=50)
+def list_assets(request: HttpRequest, filters: Query[ASSETS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return ASSETS.rows(request.auth, filters)  # type: ignore[attr-defined]
 
 
 @router.post("/assets", response={201: AssetOut}, auth=AUTHENTICATED)

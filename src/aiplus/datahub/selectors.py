@@ -10,9 +10,10 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
 from aiplus.core.models import TimerStatus, WorkflowTimer
-from aiplus.datahub import dcat, search
+from aiplus.datahub import dcat
 from aiplus.datahub.crossborder.counters import registry_period_start
 from aiplus.datahub.crossborder.deadlines import add_months
 from aiplus.datahub.models import (
@@ -41,24 +42,19 @@ def datasets(user: Any) -> QuerySet[Dataset]:
     return Dataset.objects.restrict(user, "view").select_related("provider", "jurisdiction")
 
 
+def catalogue(user: Any) -> QuerySet[Dataset]:
+    """The catalogue's rows (the list page and the API list), in a stable order."""
+    return datasets(user).order_by("title", "id")
+
+
 def search_datasets(user: Any, *, q: str = "", sector: str = "", open_attribute: str = "", modality: str = "",
                     format: str = "", high_quality: bool | None = None, theme: str = "") -> QuerySet[Dataset]:
-    rows = datasets(user)
-    if q.strip():
-        rows = search.apply(rows, q)
-    if sector:
-        rows = rows.filter(sector=sector)
-    if open_attribute:
-        rows = rows.filter(open_attribute=open_attribute)
-    if modality:
-        rows = rows.filter(modality=modality)
-    if format:
-        rows = rows.filter(distributions__format__iexact=format).distinct()
-    if high_quality is not None:
-        rows = rows.filter(high_quality=high_quality)
-    if theme:
-        rows = rows.filter(theme=theme)
-    return rows
+    """The catalogue searched and narrowed with the catalogue list's own filters (`listings.CATALOGUE`)."""
+    from aiplus.datahub.listings import CATALOGUE
+
+    return CATALOGUE.rows(user, {"q": q, "sector": sector, "open_attribute": open_attribute, "modality": modality,
+                                 "format": format, "theme": theme,
+                                 "high_quality": None if high_quality is None else ("1" if high_quality else "0")})
 
 
 def facets(rows: QuerySet[Dataset]) -> dict[str, list[dict[str, Any]]]:
@@ -115,7 +111,7 @@ def catalogue_document(user: Any) -> dict[str, Any]:
 
 def access_requests(user: Any) -> QuerySet[AccessRequest]:
     return (AccessRequest.objects.restrict(user, "view")
-            .select_related("dataset", "requester", "provider", "jurisdiction", "agreement"))
+            .select_related("dataset", "requester", "provider", "jurisdiction", "agreement").order_by("-id"))
 
 
 def access_request(user: Any, request_id: int) -> AccessRequest:
@@ -127,6 +123,10 @@ def access_request(user: Any, request_id: int) -> AccessRequest:
 
 def assets(user: Any) -> QuerySet[DataAsset]:
     return DataAsset.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
+
+
+def asset_list(user: Any) -> QuerySet[DataAsset]:
+    return assets(user).order_by("name", "id")
 
 
 def important_catalogue(user: Any) -> QuerySet[DataAsset]:
@@ -232,6 +232,10 @@ def filings(user: Any) -> QuerySet[GbaFiling]:
     return GbaFiling.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
 
 
+def filing_list(user: Any) -> QuerySet[GbaFiling]:
+    return filings(user).order_by("-id")
+
+
 def filing(user: Any, filing_id: int) -> GbaFiling:
     found = filings(user).filter(pk=filing_id).first()
     if found is None:
@@ -256,3 +260,29 @@ def open_deadlines(user: Any) -> list[dict[str, Any]]:
         rows.append({"kind": decision.outcome, "object_id": decision.transfer_id, "due_on": decision.next_due_on,
                      "parameter": ""})
     return sorted(rows, key=lambda r: r["due_on"])
+
+
+def organisations_acting_for(user: Any, action: str = "add") -> QuerySet[Any]:
+    """The organisations the user acts for (registers or changes rows of), by name."""
+    from aiplus.core.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, action)).order_by("name")
+
+
+def own_processors(user: Any) -> list[Processor]:
+    """The processors the user may record transfers for."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Processor.objects.restrict(user, "change").select_related("organisation").order_by("id"))
+
+
+def editable_datasets(user: Any) -> QuerySet[Dataset]:
+    """Datasets of the user's own providing organisations (those a data service of theirs may serve)."""
+    own = permissions.user_organisation_ids(user, "change")
+    return Dataset.objects.restrict(user, "change").filter(provider_id__in=own).order_by("title").only("pk", "title")
+
+
+def datasets_served_by(user: Any, service: DataService) -> list[Dataset]:
+    return list(Dataset.objects.restrict(user, "view").filter(services=service).order_by("title").only("pk", "title"))

@@ -12,17 +12,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
 
 from aiplus.core import audit, permissions
-from aiplus.core.calendar import add_working_days
-from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
+from aiplus.core.access import get_for
+from aiplus.core.errors import PermissionDeniedError, ServiceError, from_validation_error
 from aiplus.core.models import Jurisdiction, Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
-from aiplus.datahub import dcat, tasks
+from aiplus.datahub import assessments, dcat, tasks
 from aiplus.datahub.crossborder import (
     AnnualCounter as CounterValue,
 )
@@ -30,8 +31,6 @@ from aiplus.datahub.crossborder import (
     GbaContractCase,
     TransferCase,
     apply_transfer,
-    assess_gba_contract,
-    assess_transfer,
 )
 from aiplus.datahub.crossborder.counters import PERIOD_START_KEY, parse_month_day, period_start
 from aiplus.datahub.models import (
@@ -102,13 +101,10 @@ def _organisation(user: Any, organisation_id: int, action: str = "change") -> Or
     return organisation
 
 
-def _for_change[T](model: type[T], user: Any, pk: int) -> T:
-    obj = model.objects.restrict(user, "change").select_for_update().filter(pk=pk).first()  # type: ignore[attr-defined]
-    if obj is None:
-        if model.objects.restrict(user, "view").filter(pk=pk).exists():  # type: ignore[attr-defined]
-            raise PermissionDeniedError()
-        raise NotFoundError()
-    return obj  # type: ignore[no-any-return]
+def _for_change[M: Model](model: type[M], user: Any, pk: int) -> M:
+    """The row locked for the change: 404 if the user cannot see it, 403 if they may not change it."""
+    return get_for(user, "change", model.objects.restrict(user, "view").select_for_update(),  # type: ignore[attr-defined]
+                   pk=pk)
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -334,9 +330,7 @@ def request_access(*, acting_user: User, dataset_id: int, purpose: str, usage_sc
                    duration_days: int) -> AccessRequest:
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDeniedError(_("请先登录。"))
-    dataset = Dataset.objects.restrict(acting_user, "view").filter(pk=dataset_id).first()
-    if dataset is None:
-        raise NotFoundError()
+    dataset = get_for(acting_user, "view", Dataset, pk=dataset_id)
     if dataset.open_attribute != OpenAttribute.CONDITIONAL:
         raise ServiceError("not_conditional", _("只有“有条件开放”的数据集需要申请。"), "dataset")
     for name, value in (("purpose", purpose), ("usage_scope", usage_scope),
@@ -361,9 +355,7 @@ def decide_access(*, acting_user: User, request_id: int, decision: str, comment:
     """The provider approves (an agreement with an expiry date follows) or rejects a request."""
     if decision not in ("approve", "reject"):
         raise ServiceError("invalid_decision", _("决定须为 approve 或 reject。"), "decision")
-    request = AccessRequest.objects.restrict(acting_user, "view").filter(pk=request_id).first()
-    if request is None:
-        raise NotFoundError()
+    request = get_for(acting_user, "view", AccessRequest, pk=request_id)
     if decision == "reject" and not comment.strip():
         raise ServiceError("required", _("驳回须说明理由。"), "comment")
     today = _today(on)
@@ -383,9 +375,7 @@ def decide_access(*, acting_user: User, request_id: int, decision: str, comment:
 
 @transaction.atomic
 def revoke_access(*, acting_user: User, request_id: int, comment: str, on: dt.date | None = None) -> AccessRequest:
-    request = AccessRequest.objects.restrict(acting_user, "view").filter(pk=request_id).first()
-    if request is None:
-        raise NotFoundError()
+    request = get_for(acting_user, "view", AccessRequest, pk=request_id)
     if not comment.strip():
         raise ServiceError("required", _("撤销须说明理由。"), "comment")
     today = _today(on)
@@ -555,7 +545,7 @@ def record_transfer(*, acting_user: User, processor_id: int, transfer: dict[str,
     except PydanticValidationError as error:
         raise _pydantic_error(error) from error
     registry = parameters()
-    decision = assess_transfer(registry, case, add_working_days)
+    decision = assessments.transfer_decision(case, registry)
     month_day = parse_month_day(registry.value(PERIOD_START_KEY, on))
     current = CounterValue(stored.period_start, stored.pi_people, stored.sensitive_pi_people) if stored else None
     updated = apply_transfer(current, on=on, pi_people=case.transfer.pi_people or 0,
@@ -601,7 +591,7 @@ def create_gba_filing(*, acting_user: User, organisation_id: int, case: dict[str
         raise _pydantic_error(error) from error
     if contract.contract_effective_on is None:
         raise ServiceError("required", _("请填写合同生效日期。"), "contract_effective_on")
-    decision = assess_gba_contract(parameters(), contract, add_working_days)
+    decision = assessments.gba_decision(contract)
     if decision.outcome == "incomplete":
         raise ServiceError("gba_incomplete", _("尚缺以下事实：%(m)s") % {"m": "、".join(decision.missing)},
                            decision.missing[0])

@@ -416,3 +416,18 @@ def test_api_assess_cites_in_the_request_language(client):
     assert all("《" in label for label in zh_labels)
     assert not any(re.search(r"[\u4e00-\u9fff]", label) for label in en_labels), en_labels
     assert [r["citation"] for r in zh["reasons"]] == [r["citation"] for r in en["reasons"]]
+
+
+@pytest.mark.parametrize("typed", ["DE", "德国", "Germany"])
+def test_assessment_country_is_picked_by_code_or_name(client, typed):
+    answers = {"transfer.recipient": "Example GmbH", "transfer.country_or_region": typed,
+               "transfer.data_categories": ["personal"], "transfer.transfer_on": "2025-06-02",
+               "processor.is_ciio": "false", "transfer.pi_people": "500", "cumulative.pi_people": "0"}
+    page = client.post("/data/assess/", answers, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-outcome="exempt"' in page
+
+
+def test_an_unknown_country_is_a_translated_error_beside_its_field(client):
+    page = client.post("/data/assess/", {"transfer.country_or_region": "Atlantis"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="error-transfer-country_or_region"' in page and "找不到“Atlantis”" in page

@@ -1,0 +1,207 @@
+"""The datahub's page forms: Django forms read and check what a page posts (never `request.POST` by hand), and
+keep what was typed when the service refuses it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core.pickers import CountryField, OrganisationField
+from aiplus.datahub import selectors
+from aiplus.datahub.crossborder import DataCategory, Exemption
+from aiplus.datahub.listings import DOCUMENT_LABELS
+from aiplus.datahub.models import AccessRequest, AssetLevel, Grade
+
+
+class AccessRequestForm(forms.ModelForm):
+    """A request for a conditional dataset (the service checks the rest: conditional, the duration's range)."""
+
+    class Meta:
+        model = AccessRequest
+        fields = ("purpose", "usage_scope", "security_measures", "duration_days")
+
+    def _post_clean(self) -> None:
+        # The service builds and checks the row (dataset, provider, requester); the form only reads the fields.
+        pass
+
+
+class AccessDecisionForm(forms.Form):
+    action = forms.ChoiceField(label=_("操作"), choices=(("approve", _("批准")), ("reject", _("驳回")),
+                                                          ("revoke", _("撤销"))))
+    comment = forms.CharField(label=_("意见"), required=False)
+
+
+def first_error(form: forms.BaseForm) -> str:
+    """The first problem of an invalid form, named by its field's label, for a page that redirects."""
+    name, problems = next(iter(form.errors.items()))
+    label = form.fields[name].label if name in form.fields else ""
+    return f"{label}：{problems[0]}" if label else str(problems[0])
+
+
+
+
+COUNTRY_QUESTION = "transfer.country_or_region"
+
+
+class AssessmentForm(forms.Form):
+    """The guided assessment's answers, one optional field per question (named by the engine's field path, so the
+    engine's `missing` facts and its errors name the same fields). Blank means not known yet."""
+
+    exemptions_claimed = forms.MultipleChoiceField(required=False, choices=[(e.value, e.value) for e in Exemption])
+    processor = forms.IntegerField(required=False)  # which of the user's processors a recorded transfer is for
+
+    def __init__(self, *args: Any, questions: dict[str, tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for path, (kind, label) in questions.items():
+            self.fields[path] = _question_field(path, kind, label)
+
+    def payload(self) -> tuple[dict[str, Any], list[str]]:
+        """The engine's input from the answers that are valid and given, and the paths answered."""
+        data = getattr(self, "cleaned_data", {})
+        payload: dict[str, Any] = {}
+        answered: list[str] = []
+        for path in self.questions:
+            value = data.get(path)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            section, name = path.split(".", 1)
+            payload.setdefault(section, {})[name] = value
+            answered.append(path)
+        payload.setdefault("transfer", {})
+        if data.get("exemptions_claimed"):
+            payload["exemptions_claimed"] = list(data["exemptions_claimed"])
+        if "cumulative" in payload:
+            on = str(payload["transfer"].get("transfer_on", ""))
+            payload["cumulative"]["year"] = int(on[:4]) if on[:4].isdigit() else None
+        return payload, answered
+
+    def problems(self) -> list[dict[str, str]]:
+        """The form's own errors as the page lists them (`field` is the question's path)."""
+        return [{"field": name, "message": str(message)} for name, messages in self.errors.items()
+                for message in messages]
+
+
+def _question_field(path: str, kind: str, label: Any) -> forms.Field:
+    widget_id = {"id": path.replace(".", "-")}
+    if path == COUNTRY_QUESTION:
+        # 德国, Germany and DE all mean DE; a value that names no country is an error beside the field.
+        field: forms.Field = CountryField(label=label, required=False)
+        field.widget.attrs.update(widget_id)
+        return field
+    if kind == "categories":
+        return forms.MultipleChoiceField(label=label, required=False,
+                                         choices=[(c.value, c.value) for c in DataCategory])
+    if kind == "bool":
+        return forms.TypedChoiceField(label=label, required=False, choices=(("true", _("是")), ("false", _("否"))),
+                                      coerce=lambda value: value == "true", empty_value=None)
+    if kind == "int":
+        return forms.IntegerField(label=label, required=False, widget=forms.NumberInput(attrs=widget_id))
+    if kind == "date":
+        return forms.DateField(label=label, required=False)
+    return forms.CharField(label=label, required=False, max_length=300)
+
+
+YES_NO = (("false", _("否")), ("true", _("是")))
+
+
+def _yes_no(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=lambda value: value == "true",
+                                  empty_value=None, required=False)
+
+
+class ActionForm(forms.Form):
+    """Which of a page's forms was posted (pages with several forms post to one address)."""
+
+    action = forms.CharField(required=False, max_length=40)
+    organisation = forms.CharField(required=False, max_length=40)  # where the page returns to after the post
+
+
+class _ForOrganisation(forms.Form):
+    """A form that acts for one of the user's own organisations, chosen with the one picker."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationField(
+            label=_("组织"), queryset=selectors.organisations_acting_for(user, "add"))
+
+
+class ProcessorForm(_ForOrganisation):
+    is_ciio = _yes_no(_("关键信息基础设施运营者"))
+    in_ftz = _yes_no(_("位于自由贸易试验区"))
+    ftz_code = forms.CharField(label=_("自贸区代码"), required=False, max_length=40)
+
+
+class FileFilingForm(forms.Form):
+    filing = forms.IntegerField(label=_("备案"))
+    documents_provided = forms.MultipleChoiceField(label=_("已备齐的材料"), required=False,
+                                                   choices=list(DOCUMENT_LABELS.items()))
+
+
+class GbaFilingForm(_ForOrganisation):
+    KINDS = (("organisation", _("组织")), ("individual", _("个人")))
+
+    processor_name = forms.CharField(label=_("个人信息处理者"), max_length=200)
+    processor_kind = forms.ChoiceField(label=_("类型"), choices=KINDS, required=False)
+    processor_location = forms.CharField(label=_("注册地或所在地"), required=False, max_length=60)
+    recipient_name = forms.CharField(label=_("接收方"), max_length=200)
+    recipient_kind = forms.ChoiceField(label=_("类型"), choices=KINDS, required=False)
+    recipient_location = forms.CharField(label=_("注册地或所在地"), required=False, max_length=60)
+    data_categories = forms.MultipleChoiceField(label=_("数据类别"), required=False,
+                                                choices=[(c.value, c.value) for c in DataCategory])
+    important_data_designated = _yes_no(_("是否涉及已被告知或公开发布的重要数据？"))
+    contract_effective_on = forms.DateField(label=_("合同生效日期"), required=False)
+    documents_provided = forms.MultipleChoiceField(label=_("已备齐的材料"), required=False,
+                                                   choices=list(DOCUMENT_LABELS.items()))
+
+    def case(self) -> dict[str, Any]:
+        """The engine's GBA contract case from the answers."""
+        data = self.cleaned_data
+        effective = data["contract_effective_on"]
+        return {
+            "processor": {"name": data["processor_name"].strip(), "kind": data["processor_kind"] or "organisation",
+                          "location": data["processor_location"].strip() or None},
+            "recipient": {"name": data["recipient_name"].strip(), "kind": data["recipient_kind"] or "organisation",
+                          "location": data["recipient_location"].strip() or None},
+            "data_categories": list(data["data_categories"]),
+            "important_data_designated": data["important_data_designated"],
+            "effective_on": (effective or timezone.localdate()).isoformat(),
+            "contract_effective_on": effective.isoformat() if effective else None,
+            "documents_provided": list(data["documents_provided"]),
+        }
+
+
+class AssetForm(_ForOrganisation):
+    """A graded data asset; the service checks the grade's rules (internal level 1–5, people not negative)."""
+
+    name = forms.CharField(label=_("名称"), max_length=200)
+    category = forms.CharField(label=_("数据类别"), max_length=120)
+    grade = forms.ChoiceField(label=_("数据分级"), choices=Grade.choices)
+    level = forms.ChoiceField(label=_("粒度"), choices=AssetLevel.choices, required=False)
+    internal_level = forms.IntegerField(label=_("内部级别"), required=False)
+    legal_basis = forms.CharField(label=_("依据"), required=False, max_length=300)
+    pi_people = forms.IntegerField(label=_("涉及个人信息人数"), required=False)
+
+
+class DeclareAssetForm(forms.Form):
+    asset = forms.IntegerField(label=_("数据资产"))
+
+
+class SecurityProfileForm(_ForOrganisation):
+    security_officer = forms.CharField(label=_("网络数据安全负责人"), required=False, max_length=120)
+    last_risk_assessment_on = forms.DateField(label=_("最近一次风险评估"), required=False)
+
+
+class IncidentForm(_ForOrganisation):
+    title = forms.CharField(label=_("事件"), max_length=200)
+    discovered_at = forms.DateTimeField(label=_("发现时间"))
+
+
+class IncidentReportedForm(forms.Form):
+    incident = forms.IntegerField(label=_("事件"))

@@ -1,0 +1,1 @@
+"""Pages of the datahub, one module per sub-domain (urls.py imports each)."""
