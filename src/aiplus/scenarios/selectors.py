@@ -170,8 +170,22 @@ def call(user: Any, call_id: int) -> OpenCall:
 
 
 def applications(user: Any, call_obj: OpenCall) -> QuerySet[Application]:
-    return (Application.objects.restrict(user, "view").filter(call=call_obj)
-            .select_related("need", "applicant").prefetch_related("scores"))
+    """The call's applications the user may see; an expert drawn onto the call's review panel sees every one of
+    them (they must score them all), on the page and in the API alike."""
+    if call_obj.draw_id and is_drawn_reviewer(user, call_obj):
+        qs = Application.objects.filter(call=call_obj)
+    else:
+        qs = Application.objects.restrict(user, "view").filter(call=call_obj)
+    return qs.select_related("need", "applicant").prefetch_related("scores")
+
+
+def is_drawn_reviewer(user: Any, call_obj: OpenCall) -> bool:
+    """Was the user drawn onto the call's review panel?"""
+    if not call_obj.draw_id or not getattr(user, "is_authenticated", False):
+        return False
+    from aiplus.experts import selectors as expert_selectors
+
+    return expert_selectors.is_drawn(call_obj.draw_id, user)
 
 
 def pilots(user: Any) -> QuerySet[Pilot]:

@@ -398,11 +398,6 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         drawn = expert_selectors.drawn_users(call.draw_id)
         is_drawn = request.user.is_authenticated and any(u.pk == request.user.pk for u in drawn)
     applications = list(selectors.applications(request.user, call))
-    if is_drawn:
-        from aiplus.scenarios.models import Application
-
-        applications = list(Application.objects.filter(call=call).select_related("need", "applicant")
-                            .prefetch_related("scores"))
     for application in applications:
         mine = next((s for s in application.scores.all() if s.expert_id == request.user.pk), None)
         application.my_score = mine  # type: ignore[attr-defined]

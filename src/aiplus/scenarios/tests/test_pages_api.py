@@ -195,3 +195,23 @@ def test_dashboard_renders_charts_for_officials(world, client):
     client.force_login(world.user("official"))
     body = client.get("/scenarios/dashboard/").content.decode()
     assert "vendor/echarts/echarts.min.js" in body and "needs_by_domain" in body and "产业发展" in body
+
+
+def test_a_drawn_expert_sees_the_same_applications_on_the_page_and_in_the_api(call_world, client):
+    """The rule "a drawn expert sees every application" lives in the selector, so the page and the API agree."""
+    import re
+
+    from aiplus.experts.selectors import drawn_users
+
+    world, _need, call, _pool, _suppliers = call_world
+    official = world.user("official")
+    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
+    services.draw_reviewers(acting_user=official, call_id=call.pk)
+    call.refresh_from_db()
+    expert = drawn_users(call.draw_id)[0]
+    client.force_login(expert)
+    api_ids = {row["id"] for row in client.get(f"/api/v1/scenarios/calls/{call.pk}/applications").json()}
+    page = client.get(f"/scenarios/calls/{call.pk}/").content.decode()
+    page_ids = {int(pk) for pk in re.findall(r'name="application" value="(\d+)"', page)}
+    assert api_ids == page_ids == set(call.applications.values_list("pk", flat=True))
+    assert len(api_ids) == 2
