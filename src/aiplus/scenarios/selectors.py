@@ -240,12 +240,12 @@ def _labelled(choices: Any, rows: Any) -> dict[str, int]:
 
 
 def dashboard(user: Any) -> dict[str, Any]:
-    from aiplus.scenarios import rules
+    from aiplus.scenarios import pack_rules
 
     nq = needs(user)
     by_domain: dict[str, int] = {}
     for code, n in nq.order_by().values_list("domain").annotate(n=Count("id")):
-        top = rules.domain_name(rules.top_domain(code))
+        top = pack_rules.domain_name(pack_rules.top_domain(code))
         by_domain[top] = by_domain.get(top, 0) + n
     return {
         "needs_by_domain": by_domain,

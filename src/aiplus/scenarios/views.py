@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.scenarios import excel, rules, selectors, services
+from aiplus.scenarios import excel, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
 
 PAGE_SIZE = 25
@@ -69,11 +69,11 @@ def needs(request: HttpRequest) -> HttpResponse:
     raw = selectors.facets(qs)
     status_names = dict(NeedStatus.choices)
     facets = {"status": [(c, status_names.get(c, c), n) for c, n in raw["status"]],
-              "domain": [(c, rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+              "domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
               "jurisdiction": list(raw["jurisdiction"])}
     return render(request, "scenarios/needs.html", {
         "page": page, "facets": facets, "q": request.GET.get("q", ""),
-        "domains": rules.domain_choices(_lang()), "statuses": NeedStatus.choices, "is_official": is_official,
+        "domains": pack_rules.domain_choices(_lang()), "statuses": NeedStatus.choices, "is_official": is_official,
         "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
     })
 
@@ -99,7 +99,7 @@ def _need_form(request: HttpRequest, *, need: Any, post: Any, kpi_rows: list[dic
     from aiplus.scenarios.models import Visibility
 
     return render(request, "scenarios/need_form.html", {
-        "need": need, "orgs": _member_orgs(request.user), "domains": rules.domain_choices(_lang()), "post": post,
+        "need": need, "orgs": _member_orgs(request.user), "domains": pack_rules.domain_choices(_lang()), "post": post,
         "kpi_rows": kpi_rows, "visibilities": Visibility.choices,
         "jurisdictions": Jurisdiction.objects.filter(level__in=["city", "district"]).order_by("code")})
 
@@ -140,7 +140,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
 
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = _get(selectors.need, request.user, need_id)
-    workflow = rules.need_workflow(need)
+    workflow = pack_rules.need_workflow(need)
     available = [t for t in workflow.available(need, request.user) if t.name != "publish"] \
         if request.user.is_authenticated else []
     matches: list[Any] = []
@@ -154,7 +154,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
                                                                                                     "change"))
     return render(request, "scenarios/need_detail.html", {
         "need": need, "available": available, "history": workflow.history(need).select_related("actor"),
-        "matches": matches, "excluded": excluded, "domain_name": rules.domain_name(need.domain, _lang()),
+        "matches": matches, "excluded": excluded, "domain_name": pack_rules.domain_name(need.domain, _lang()),
         "can_co_publish": can_co_publish,
         "can_edit": need.status == NeedStatus.DRAFT and request.user.is_authenticated
         and need.owner_id in permissions.user_organisation_ids(request.user, "change")})
@@ -226,7 +226,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
     domain = request.GET.get("domain", "")
     search = request.GET.get("q", "")
     lang = _lang()
-    codes = [code for code, _name in rules.domain_choices(lang)]
+    codes = [code for code, _name in pack_rules.domain_choices(lang)]
     tops = [code for code in codes if "." not in code]
     top = domain.split(".", 1)[0] if domain else ""
     subs = [code for code in codes if top and code.startswith(f"{top}.")]
@@ -236,11 +236,11 @@ def profiles(request: HttpRequest) -> HttpResponse:
     orgs = _member_orgs(request.user) if request.user.is_authenticated else []
     org_ids = {o.pk for o in orgs}
     for profile in page:
-        profile.domain_names = [rules.domain_name(code, lang) for code in profile.domains]  # type: ignore[attr-defined]
+        profile.domain_names = [pack_rules.domain_name(code, lang) for code in profile.domains]  # type: ignore[attr-defined]
     return render(request, "scenarios/profiles.html", {
         "page": page, "orgs": orgs, "q": search, "domain": domain, "top": top,
-        "facets": [(code, rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
-        "sub_facets": [(code, rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]],
+        "facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
+        "sub_facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]],
         "own_ids": {p.pk for p in page if p.organisation_id in org_ids},
         "is_official": _is_official(request.user)})
 
@@ -281,7 +281,7 @@ def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpRes
         values, chosen = {"is_published": True}, []
     return render(request, "scenarios/profile_form.html", {
         "profile": profile, "orgs": orgs, "values": values, "chosen": chosen,
-        "domains": rules.domain_choices(_lang())})
+        "domains": pack_rules.domain_choices(_lang())})
 
 
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
@@ -295,7 +295,7 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
                                                                              _member_orgs(request.user)}
     return render(request, "scenarios/profile_detail.html", {
         "profile": profile, "matches": matches, "excluded": excluded, "can_edit": can_edit,
-        "domain_names": [rules.domain_name(d, _lang()) for d in profile.domains]})
+        "domain_names": [pack_rules.domain_name(d, _lang()) for d in profile.domains]})
 
 
 def pool(request: HttpRequest) -> HttpResponse:
@@ -406,7 +406,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "call": call, "needs": call.needs.select_related("owner"), "applications": applications, "drawn": drawn,
         "is_drawn": is_drawn, "can_manage": can_manage, "orgs": _member_orgs(request.user) if
         request.user.is_authenticated else [], "objections": call.objections.select_related("filed_by"),
-        "available": rules.call_workflow(call).available(call, request.user) if can_manage else [],
+        "available": pack_rules.call_workflow(call).available(call, request.user) if can_manage else [],
         "CallStatus": CallStatus})
 
 
@@ -475,7 +475,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     raw = selectors.case_facets(selectors.cases(request.user, search=search))
     return render(request, "scenarios/cases.html", {
         "cases": qs, "q": search,
-        "facets": {"domain": [(c, rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+        "facets": {"domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
                    "jurisdiction": raw["jurisdiction"]}})
 
 
