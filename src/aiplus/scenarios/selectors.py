@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
+from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.scenarios.models import (
     Application,
     CallStatus,
@@ -92,6 +93,12 @@ def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", ju
     return qs
 
 
+def needs_for_a_call(user: Any, limit: int = 200) -> QuerySet[Need]:
+    """The published needs the user may put into an open call (their jurisdiction's), newest first."""
+    return (Need.objects.restrict(user, "change").filter(status=NeedStatus.PUBLISHED).order_by("-pk")
+            .select_related("owner")[:limit])
+
+
 def facets(qs: QuerySet[Need]) -> dict[str, list[tuple[Any, ...]]]:
     """Counts of the listed needs for the facet links: by status and by domain (code, count), by jurisdiction
     (code, name, count)."""
@@ -142,6 +149,18 @@ def profile_facets(qs: QuerySet[CapabilityProfile], codes: list[str]) -> dict[st
     """How many of the listed profiles serve each domain (a top-level one counting its sub-scenarios), in one query."""
     counts = qs.order_by().aggregate(**{f"d{i}": Count("id", filter=_serves(code)) for i, code in enumerate(codes)})
     return {code: counts[f"d{i}"] for i, code in enumerate(codes)}
+
+
+def member_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations the user may act for (add needs, profiles, applications on their behalf)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")).order_by("name")
+
+
+def jurisdictions(levels: tuple[str, ...]) -> QuerySet[Jurisdiction]:
+    """Jurisdictions of the given levels (reference data everyone may see), by code."""
+    return Jurisdiction.objects.filter(level__in=levels).order_by("code")
 
 
 def pool(user: Any) -> QuerySet[PoolMembership]:
@@ -290,3 +309,29 @@ def taxonomy() -> dict[str, Any]:
         return out
 
     return {"domains": rows("scenario_domains"), "gd_categories": rows("gd_scenario_categories")}
+
+
+# -- filters of the lists (scenarios/listings.py): each narrows a selector's queryset, never widens it ----------------
+
+def search_needs(qs: QuerySet[Need], text: str) -> QuerySet[Need]:
+    """The needs matching a Chinese search (the same search as `needs(search=…)`)."""
+    text = text.strip()
+    return qs.filter(search_q(text, NEED_SEARCH_FIELDS)) if text else qs
+
+
+def search_profiles(qs: QuerySet[CapabilityProfile], text: str) -> QuerySet[CapabilityProfile]:
+    """The profiles matching a Chinese search (the same search as `profiles(search=…)`)."""
+    text = text.strip()
+    return qs.filter(search_q(text, ("products", "description", "reference_cases", "organisation__name"))) \
+        if text else qs
+
+
+def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The cases matching a Chinese search (the same search as `cases(search=…)`)."""
+    text = text.strip()
+    return qs.filter(search_q(text, ("title", "summary"))) if text else qs
+
+
+def profiles_serving(qs: QuerySet[CapabilityProfile], domain: str) -> QuerySet[CapabilityProfile]:
+    """The profiles serving a domain or one of its sub-scenarios."""
+    return qs.filter(_serves(domain)) if domain else qs

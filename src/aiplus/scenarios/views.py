@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -17,10 +16,9 @@ from django.views.decorators.http import require_POST
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.scenarios import excel, pack_rules, selectors, services
+from aiplus.core.lists import ListPage
+from aiplus.scenarios import excel, listings, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
-
-PAGE_SIZE = 25
 
 
 def _lang() -> str:
@@ -55,27 +53,31 @@ def _kpis(post: Any) -> list[dict[str, Any]]:
 
 
 def _member_orgs(user: Any) -> list[Any]:
-    from aiplus.core.models import Organisation
-
-    return list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")))
+    return list(selectors.member_organisations(user))
 
 
-def needs(request: HttpRequest) -> HttpResponse:
-    qs = selectors.needs(request.user, search=request.GET.get("q", ""), domain=request.GET.get("domain", ""),
-                         status=request.GET.get("status", ""), jurisdiction=request.GET.get("jurisdiction", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    is_official = bool(permissions.user_jurisdiction_ids(request.user, "change")) if request.user.is_authenticated \
-        else False
-    raw = selectors.facets(qs)
+def _is_official(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or permissions.user_jurisdiction_ids(user, "change")))
+
+
+def _facet_rows(request: HttpRequest) -> Any:
+    try:
+        return listings.NEEDS.rows(request.user, request.GET)
+    except ServiceError:  # the page shows the bad filter; the facets count nothing
+        return listings.NEEDS.rows(request.user, {}).none()
+
+
+def _needs_context(request: HttpRequest) -> dict[str, Any]:
+    raw = selectors.facets(_facet_rows(request))
     status_names = dict(NeedStatus.choices)
     facets = {"status": [(c, status_names.get(c, c), n) for c, n in raw["status"]],
               "domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
               "jurisdiction": list(raw["jurisdiction"])}
-    return render(request, "scenarios/needs.html", {
-        "page": page, "facets": facets, "q": request.GET.get("q", ""),
-        "domains": pack_rules.domain_choices(_lang()), "statuses": NeedStatus.choices, "is_official": is_official,
-        "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
-    })
+    return {"facets": facets, "q": request.GET.get("q", ""), "is_official": _is_official(request.user),
+            "can_create": bool(request.user.is_authenticated and _member_orgs(request.user))}
+
+
+needs = ListPage.as_view(listing=listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context)
 
 
 def _need_values(post: Any) -> dict[str, Any]:
@@ -95,13 +97,12 @@ def _kpi_rows(post: Any) -> list[dict[str, str]]:
 
 
 def _need_form(request: HttpRequest, *, need: Any, post: Any, kpi_rows: list[dict[str, str]]) -> HttpResponse:
-    from aiplus.core.models import Jurisdiction
     from aiplus.scenarios.models import Visibility
 
     return render(request, "scenarios/need_form.html", {
         "need": need, "orgs": _member_orgs(request.user), "domains": pack_rules.domain_choices(_lang()), "post": post,
         "kpi_rows": kpi_rows, "visibilities": Visibility.choices,
-        "jurisdictions": Jurisdiction.objects.filter(level__in=["city", "district"]).order_by("code")})
+        "jurisdictions": selectors.jurisdictions(("city", "district"))})
 
 
 @login_required
@@ -188,8 +189,7 @@ def list_publish(request: HttpRequest) -> HttpResponse:
     return redirect("scenarios:needs")
 
 
-def lists(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/lists.html", {"lists": selectors.lists(request.user)})
+lists = ListPage.as_view(listing=listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
 
 
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
@@ -216,13 +216,8 @@ def import_needs(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/import.html", {"orgs": _member_orgs(request.user)})
 
 
-def _is_official(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or permissions.user_jurisdiction_ids(user, "change")))
-
-
-def profiles(request: HttpRequest) -> HttpResponse:
-    """Capability profiles, searchable in Chinese, with domain facets that drill down from the six domains to their
-    sub-scenarios; members see links to add or edit theirs."""
+def _profiles_context(request: HttpRequest) -> dict[str, Any]:
+    """Domain facets that drill down from the six domains to their sub-scenarios, counted over the search."""
     domain = request.GET.get("domain", "")
     search = request.GET.get("q", "")
     lang = _lang()
@@ -230,19 +225,20 @@ def profiles(request: HttpRequest) -> HttpResponse:
     tops = [code for code in codes if "." not in code]
     top = domain.split(".", 1)[0] if domain else ""
     subs = [code for code in codes if top and code.startswith(f"{top}.")]
-    counts = selectors.profile_facets(selectors.profiles(request.user, search=search), tops + subs)
-    page = Paginator(selectors.profiles(request.user, search=search, domain=domain), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    orgs = _member_orgs(request.user) if request.user.is_authenticated else []
-    org_ids = {o.pk for o in orgs}
-    for profile in page:
-        profile.domain_names = [pack_rules.domain_name(code, lang) for code in profile.domains]  # type: ignore[attr-defined]
-    return render(request, "scenarios/profiles.html", {
-        "page": page, "orgs": orgs, "q": search, "domain": domain, "top": top,
-        "facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
-        "sub_facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]],
-        "own_ids": {p.pk for p in page if p.organisation_id in org_ids},
-        "is_official": _is_official(request.user)})
+    try:
+        searched = listings.PROFILES.rows(request.user, {"q": search})
+    except ServiceError:
+        searched = listings.PROFILES.rows(request.user, {}).none()
+    counts = selectors.profile_facets(searched, tops + subs)
+    return {"q": search, "domain": domain, "top": top,
+            "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
+            "facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
+            "sub_facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]]}
+
+
+# Capability profiles, searchable in Chinese; members see links to add or edit theirs.
+profiles = ListPage.as_view(listing=listings.PROFILES, template_name="scenarios/profiles.html",
+                            extra_context=_profiles_context)
 
 
 @login_required
@@ -313,12 +309,10 @@ def pool(request: HttpRequest) -> HttpResponse:
                  membership_id=int(membership) if membership.isdigit() else 0,
                  admit=post.get("admit") == "1", note=post.get("note", ""))
         return redirect("scenarios:pool")
-    from aiplus.core.models import Jurisdiction
-
     return render(request, "scenarios/pool.html", {
         "pool": selectors.pool(request.user), "is_official": _is_official(request.user),
         "orgs": _member_orgs(request.user) if request.user.is_authenticated else [],
-        "jurisdictions": Jurisdiction.objects.filter(level__in=["province", "city", "district"]).order_by("code")})
+        "jurisdictions": selectors.jurisdictions(("province", "city", "district"))})
 
 
 def taxonomy(request: HttpRequest) -> HttpResponse:
@@ -332,8 +326,7 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/taxonomy.html", data)
 
 
-def calls(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/calls.html", {"calls": selectors.calls(request.user)})
+calls = ListPage.as_view(listing=listings.CALLS, template_name="scenarios/calls.html")
 
 
 @require_POST
@@ -358,8 +351,6 @@ def _rubric_rows(post: Any) -> list[dict[str, str]]:
 @login_required
 def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     """Edit a draft call (title, deadline, needs, reviewers, the weighted rubric); an open call is fixed."""
-    from aiplus.scenarios.models import Need
-
     call = _get(selectors.call, request.user, call_id)
     if not permissions.can(request.user, "change", call):
         raise PermissionDenied
@@ -380,8 +371,7 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
                    "weight": str(r["weight"])} for r in call.rubric]
         values = {"title": call.title, "closes_on": call.closes_on.isoformat(), "reviewers": call.reviewers,
                   "need_ids": [n.pk for n in call.needs.all()]}
-    needs = Need.objects.restrict(request.user, "change").filter(
-        status=NeedStatus.PUBLISHED).order_by("-pk").select_related("owner")[:200]
+    needs = selectors.needs_for_a_call(request.user)
     blank = {"code": "", "name": "", "name_en": "", "weight": ""}
     return render(request, "scenarios/call_form.html", {
         "call": call, "post": values, "needs": needs, "rubric_rows": [*rubric, blank, dict(blank)],
@@ -439,9 +429,7 @@ def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("scenarios:call", call_id=call_id)
 
 
-@login_required
-def pilots(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/pilots.html", {"pilots": selectors.pilots(request.user)})
+pilots = login_required(ListPage.as_view(listing=listings.PILOTS, template_name="scenarios/pilots.html"))
 
 
 @login_required
@@ -468,15 +456,18 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     return render(request, "scenarios/pilot_detail.html", {"pilot": pilot, "PilotStatus": PilotStatus})
 
 
-def cases(request: HttpRequest) -> HttpResponse:
+def _cases_context(request: HttpRequest) -> dict[str, Any]:
     search = request.GET.get("q", "")
-    qs = selectors.cases(request.user, search=search, domain=request.GET.get("domain", ""),
-                         jurisdiction=request.GET.get("jurisdiction", ""))
-    raw = selectors.case_facets(selectors.cases(request.user, search=search))
-    return render(request, "scenarios/cases.html", {
-        "cases": qs, "q": search,
-        "facets": {"domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
-                   "jurisdiction": raw["jurisdiction"]}})
+    try:
+        searched = listings.CASES.rows(request.user, {"q": search})
+    except ServiceError:
+        searched = listings.CASES.rows(request.user, {}).none()
+    raw = selectors.case_facets(searched)
+    return {"q": search, "facets": {"domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+                                    "jurisdiction": raw["jurisdiction"]}}
+
+
+cases = ListPage.as_view(listing=listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context)
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
