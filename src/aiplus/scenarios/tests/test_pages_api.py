@@ -215,3 +215,29 @@ def test_a_drawn_expert_sees_the_same_applications_on_the_page_and_in_the_api(ca
     page_ids = {int(pk) for pk in re.findall(r'name="application" value="(\d+)"', page)}
     assert api_ids == page_ids == set(call.applications.values_list("pk", flat=True))
     assert len(api_ids) == 2
+
+
+def test_page_forms_take_places_by_name_and_keep_input_beside_the_error(world, client):
+    """A list is published for "苏州市" typed by name; a bad budget is shown beside its field with the input kept."""
+    from aiplus.scenarios.models import ScenarioList
+
+    member, official = world.user("enterprise_member"), world.user("official")
+    need = _draft(world)
+    services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    services.transition_need(acting_user=official, need_id=need.pk, transition="review")
+    client.force_login(official)
+    response = client.post("/scenarios/lists/publish/", {"jurisdiction": "苏州市", "need_ids": [str(need.pk)]})
+    batch = ScenarioList.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/scenarios/lists/{batch.pk}/"
+    assert batch.jurisdiction.code == "suzhou"
+    client.force_login(member)
+    post = {"organisation": str(world.orgs["suzhou:enterprise"].pk), "jurisdiction": "苏州市", "title": "保留的标题",
+            "domain": "industry.manufacturing", "problem": "问题", "budget_min_cny": "9", "budget_max_cny": "1",
+            "kpi_name": ["检出率"], "kpi_target": ["99"], "kpi_unit": ["%"], "kpi_direction": ["ge"]}
+    before = Need.objects.count()
+    response = client.post("/scenarios/needs/new/", post)
+    page = response.content.decode()
+    assert response.status_code == 400 and Need.objects.count() == before
+    assert 'value="保留的标题"' in page
+    beside = page.split('name="budget_min_cny"', 1)[1].split("</p>", 1)[0]
+    assert "预算下限不能高于预算上限" in beside
