@@ -226,7 +226,7 @@ def test_supplier_profile_matches_and_co_publication(live_server, page, cast, ar
     form.get_by_label("场景领域").select_option("industry.manufacturing")
     form.get_by_label("所用模型（逗号分隔）").fill("YOLOv8")
     form.get_by_label("资质（逗号分隔）").fill("ISO9001")
-    form.get_by_label("服务地区代码（逗号分隔，如 suzhou）").fill("suzhou")
+    form.get_by_label("服务地区（逗号分隔，如 苏州市、suzhou）").fill("suzhou")
     form.get_by_label("报价下限（元）").fill("200000")
     form.get_by_label("报价上限（元）").fill("600000")
     submit(page, page.get_by_test_id("save-profile"))

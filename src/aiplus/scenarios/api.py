@@ -1,19 +1,32 @@
 """The scenarios API: needs, scenario lists, capability profiles, the provider pool, open calls, pilots, cases,
 matching. Every write calls the same service as the UI; errors are {"code", "message", "field"}."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.scenarios import matching_index, selectors, services
+from aiplus.scenarios.listings import (
+    CALLS,
+    CALLS_QUERY,
+    CASES,
+    CASES_QUERY,
+    NEEDS,
+    NEEDS_QUERY,
+    PILOTS,
+    PILOTS_QUERY,
+    PROFILES,
+    PROFILES_QUERY,
+    SCENARIO_LISTS,
+    SCENARIO_LISTS_QUERY,
+)
 
 router = Router(tags=["scenarios"])
 
@@ -387,16 +400,14 @@ def _match_rows(ranked: list[dict[str, Any]], excluded: list[dict[str, Any]], ke
 
 @router.get("/needs", response=list[NeedOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_needs(request: HttpRequest, q: str = "", domain: str = "", status: str = "", jurisdiction: str = "") -> Any:
-    return selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction
-                           ).prefetch_related("co_publishers")
+def list_needs(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return NEEDS.rows(_user(request), filters).prefetch_related("co_publishers")
 
 
 @router.get("/needs/facets", response=FacetsOut)
-def need_facets(request: HttpRequest, q: str = "", domain: str = "", status: str = "", jurisdiction: str = "") -> Any:
+def need_facets(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # type: ignore[valid-type]
     """Counts of the needs matching the same filters as /needs, by status, domain and jurisdiction."""
-    qs = selectors.needs(_user(request), search=q, domain=domain, status=status, jurisdiction=jurisdiction)
-    raw = selectors.facets(qs)
+    raw = selectors.facets(NEEDS.rows(_user(request), filters))
     return {"status": [{"code": c, "count": n} for c, n in raw["status"]],
             "domain": [{"code": c, "count": n} for c, n in raw["domain"]],
             "jurisdiction": [{"code": c, "name": name, "count": n} for c, name, n in raw["jurisdiction"]]}
@@ -452,8 +463,8 @@ def taxonomy(request: HttpRequest) -> Any:
 
 
 @router.get("/lists", response=list[ListOut])
-def list_lists(request: HttpRequest) -> Any:
-    return selectors.lists(_user(request))
+def list_lists(request: HttpRequest, filters: Query[SCENARIO_LISTS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return SCENARIO_LISTS.rows(_user(request), filters)
 
 
 @router.post("/lists", response={201: ListOut}, auth=AUTHENTICATED)
@@ -463,8 +474,8 @@ def publish_list(request: HttpRequest, payload: ListIn) -> Any:
 
 @router.get("/profiles", response=list[ProfileOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_profiles(request: HttpRequest, q: str = "", domain: str = "") -> Any:
-    return selectors.profiles(_user(request), search=q, domain=domain)
+def list_profiles(request: HttpRequest, filters: Query[PROFILES_QUERY]) -> Any:  # type: ignore[valid-type]
+    return PROFILES.rows(_user(request), filters)
 
 
 @router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
@@ -505,8 +516,8 @@ def decide_pool(request: HttpRequest, membership_id: int, payload: PoolDecisionI
 
 
 @router.get("/calls", response=list[CallOut])
-def list_calls(request: HttpRequest) -> Any:
-    return selectors.calls(_user(request))
+def list_calls(request: HttpRequest, filters: Query[CALLS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return CALLS.rows(_user(request), filters)
 
 
 @router.post("/calls", response={201: CallOut}, auth=AUTHENTICATED)
@@ -584,8 +595,8 @@ def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Any:
 
 
 @router.get("/pilots", response=list[PilotOut], auth=AUTHENTICATED)
-def list_pilots(request: HttpRequest) -> Any:
-    return selectors.pilots(_me(request))
+def list_pilots(request: HttpRequest, filters: Query[PILOTS_QUERY]) -> Any:  # type: ignore[valid-type]
+    return PILOTS.rows(_me(request), filters)
 
 
 @router.post("/pilots/{pilot_id}/milestones", response={201: dict}, auth=AUTHENTICATED)
@@ -615,8 +626,8 @@ def case_from_pilot(request: HttpRequest, pilot_id: int, payload: CaseIn) -> Any
 
 
 @router.get("/cases", response=list[CaseOut])
-def list_cases(request: HttpRequest, q: str = "", domain: str = "", jurisdiction: str = "") -> Any:
-    return selectors.cases(_user(request), search=q, domain=domain, jurisdiction=jurisdiction)
+def list_cases(request: HttpRequest, filters: Query[CASES_QUERY]) -> Any:  # type: ignore[valid-type]
+    return CASES.rows(_user(request), filters)
 
 
 @router.post("/cases/{case_id}/replications", response={201: NeedOut}, auth=AUTHENTICATED)

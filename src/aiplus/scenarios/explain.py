@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.scenarios import matching as engine_mod
-from aiplus.scenarios import rules
+from aiplus.scenarios import pack_rules
 
 MESSAGES: dict[str, Any] = {
     "terms": _("文本相关度 %(score)s：%(terms)s"),
@@ -80,7 +80,7 @@ class Renderer:
 
     @staticmethod
     def _domain(code: str) -> str:
-        return rules.domain_name(code, translation.get_language() or "zh-hans")
+        return pack_rules.domain_name(code, translation.get_language() or "zh-hans")
 
     def text(self, item: engine_mod.ExplanationItem) -> str:
         p: Mapping[str, Any] = item.params

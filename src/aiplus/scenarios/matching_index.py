@@ -24,7 +24,7 @@ from aiplus.core.models import RoleAssignment
 from aiplus.core.services import in_each_language, notify
 from aiplus.scenarios import explain as explain_mod
 from aiplus.scenarios import matching as engine_mod
-from aiplus.scenarios import rules
+from aiplus.scenarios import pack_rules
 from aiplus.scenarios.models import CapabilityProfile, MatchingChange, Need, NeedStatus
 
 logger = logging.getLogger(__name__)
@@ -179,8 +179,8 @@ def forget() -> None:
 def policy(jurisdiction: Any) -> engine_mod.StrongMatchPolicy:
     """The strong-match threshold of the pack that governs `jurisdiction` (local-setting parameters)."""
     return engine_mod.StrongMatchPolicy(
-        min_score=float(rules.param(jurisdiction, "scenarios", "strong_match_min_score")),
-        min_text=float(rules.param(jurisdiction, "scenarios", "strong_match_min_text_score")))
+        min_score=float(pack_rules.param(jurisdiction, "scenarios", "strong_match_min_score")),
+        min_text=float(pack_rules.param(jurisdiction, "scenarios", "strong_match_min_text_score")))
 
 
 FIELD_LABELS = {"domain": _("领域"), "region": _("地区"), "budget": _("预算")}

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
+from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.scenarios import search as scenario_search
 from aiplus.scenarios.models import (
     Application,
@@ -55,6 +56,12 @@ def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", ju
     if jurisdiction:
         qs = qs.filter(Q(jurisdiction__code=jurisdiction) | Q(jurisdiction__parent__code=jurisdiction))
     return qs
+
+
+def needs_for_a_call(user: Any, limit: int = 200) -> QuerySet[Need]:
+    """The published needs the user may put into an open call (their jurisdiction's), newest first."""
+    return (Need.objects.restrict(user, "change").filter(status=NeedStatus.PUBLISHED).order_by("-pk")
+            .select_related("owner")[:limit])
 
 
 def facets(qs: QuerySet[Need]) -> dict[str, list[tuple[Any, ...]]]:
@@ -108,6 +115,18 @@ def profile_facets(qs: QuerySet[CapabilityProfile], codes: list[str]) -> dict[st
     return {code: counts[f"d{i}"] for i, code in enumerate(codes)}
 
 
+def member_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations the user may act for (add needs, profiles, applications on their behalf)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")).order_by("name")
+
+
+def jurisdictions(levels: tuple[str, ...]) -> QuerySet[Jurisdiction]:
+    """Jurisdictions of the given levels (reference data everyone may see), by code."""
+    return Jurisdiction.objects.filter(level__in=levels).order_by("code")
+
+
 def pool(user: Any) -> QuerySet[PoolMembership]:
     return PoolMembership.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
 
@@ -134,8 +153,22 @@ def call(user: Any, call_id: int) -> OpenCall:
 
 
 def applications(user: Any, call_obj: OpenCall) -> QuerySet[Application]:
-    return (Application.objects.restrict(user, "view").filter(call=call_obj)
-            .select_related("need", "applicant").prefetch_related("scores"))
+    """The call's applications the user may see; an expert drawn onto the call's review panel sees every one of
+    them (they must score them all), on the page and in the API alike."""
+    if call_obj.draw_id and is_drawn_reviewer(user, call_obj):
+        qs = Application.objects.filter(call=call_obj)
+    else:
+        qs = Application.objects.restrict(user, "view").filter(call=call_obj)
+    return qs.select_related("need", "applicant").prefetch_related("scores")
+
+
+def is_drawn_reviewer(user: Any, call_obj: OpenCall) -> bool:
+    """Was the user drawn onto the call's review panel?"""
+    if not call_obj.draw_id or not getattr(user, "is_authenticated", False):
+        return False
+    from aiplus.experts import selectors as expert_selectors
+
+    return expert_selectors.is_drawn(call_obj.draw_id, user)
 
 
 def pilots(user: Any) -> QuerySet[Pilot]:
@@ -190,12 +223,12 @@ def _labelled(choices: Any, rows: Any) -> dict[str, int]:
 
 
 def dashboard(user: Any) -> dict[str, Any]:
-    from aiplus.scenarios import rules
+    from aiplus.scenarios import pack_rules
 
     nq = needs(user)
     by_domain: dict[str, int] = {}
     for code, n in nq.order_by().values_list("domain").annotate(n=Count("id")):
-        top = rules.domain_name(rules.top_domain(code))
+        top = pack_rules.domain_name(pack_rules.top_domain(code))
         by_domain[top] = by_domain.get(top, 0) + n
     return {
         "needs_by_domain": by_domain,
@@ -240,3 +273,25 @@ def taxonomy() -> dict[str, Any]:
         return out
 
     return {"domains": rows("scenario_domains"), "gd_categories": rows("gd_scenario_categories")}
+
+
+# -- filters of the lists (scenarios/listings.py): each narrows a selector's queryset, never widens it ----------------
+
+def search_needs(qs: QuerySet[Need], text: str) -> QuerySet[Need]:
+    """The needs matching a Chinese search (the same search as `needs(search=…)`)."""
+    return scenario_search.NEEDS.apply(qs, text) if text.strip() else qs
+
+
+def search_profiles(qs: QuerySet[CapabilityProfile], text: str) -> QuerySet[CapabilityProfile]:
+    """The profiles matching a Chinese search (the same search as `profiles(search=…)`)."""
+    return scenario_search.PROFILES.apply(qs, text) if text.strip() else qs
+
+
+def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The cases matching a Chinese search (the same search as `cases(search=…)`)."""
+    return scenario_search.CASES.apply(qs, text) if text.strip() else qs
+
+
+def profiles_serving(qs: QuerySet[CapabilityProfile], domain: str) -> QuerySet[CapabilityProfile]:
+    """The profiles serving a domain or one of its sub-scenarios."""
+    return qs.filter(_serves(domain)) if domain else qs

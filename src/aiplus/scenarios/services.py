@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit, permissions
+from aiplus.core.access import get_for
 from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
-from aiplus.scenarios import rules, search, selectors
+from aiplus.scenarios import pack_rules, search, selectors
 from aiplus.scenarios.models import (
     Application,
     ApplicationStatus,
@@ -124,15 +125,6 @@ def _organisation_for(user: User, organisation_id: Any, field: str = "organisati
     return organisation
 
 
-def _get(model: Any, user: User, pk: Any, action: str = "view") -> Any:
-    obj = model.objects.restrict(user, action).filter(pk=pk).first()
-    if obj is None:
-        if action != "view" and model.objects.restrict(user, "view").filter(pk=pk).exists():
-            raise PermissionDeniedError()
-        raise NotFoundError()
-    return obj
-
-
 def _queue_matching(kind: str, pk: int) -> None:
     from aiplus.scenarios.tasks import refresh_matching
 
@@ -144,7 +136,7 @@ def _queue_matching(kind: str, pk: int) -> None:
 def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["title"] = _text(data.get("title"), "title", 200)
-    out["domain"] = rules.normalise_domain(data.get("domain", ""))
+    out["domain"] = pack_rules.normalise_domain(data.get("domain", ""))
     out["problem"] = _text(data.get("problem"), "problem")
     out["data_offered"] = str(data.get("data_offered") or "").strip()
     out["required_qualifications"] = _codes(data.get("required_qualifications"))
@@ -178,7 +170,8 @@ def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | 
     fields = _need_fields(place, data)
     clean_kpis = _clean_kpis(kpis)
     need = Need(owner=organisation, jurisdiction=place, created_by=acting_user,
-                responsible_department=rules.responsible_department(place), replicated_from=replicated_from, **fields)
+                responsible_department=pack_rules.responsible_department(place), replicated_from=replicated_from,
+                **fields)
     need.search_tokens = search.need_tokens(need)
     need.save(force_insert=True)
     Kpi.objects.bulk_create([Kpi(need=need, **k) for k in clean_kpis])
@@ -190,7 +183,7 @@ def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | 
 
 @transaction.atomic
 def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] | None = None, **data: Any) -> Need:
-    need = _get(Need, acting_user, need_id, "change")
+    need = get_for(acting_user, "change", Need, pk=need_id)
     if not acting_user.is_superuser and need.owner_id not in permissions.user_organisation_ids(acting_user, "change"):
         raise PermissionDeniedError(_("只有场景提出单位可以修改场景需求。"))
     if need.status != NeedStatus.DRAFT:
@@ -213,15 +206,13 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
 
 
 def transition_need(*, acting_user: User, need_id: int, transition: str, comment: str = "") -> Need:
-    need = Need.objects.select_related("jurisdiction__parent__parent").filter(pk=need_id).first()
-    if need is None or not Need.objects.restrict(acting_user, "view").filter(pk=need_id).exists():
-        raise NotFoundError()
+    need = get_for(acting_user, "view", Need, pk=need_id)
     if transition == "publish":
         raise ServiceError("publish_by_list", _("场景需求须通过场景清单批次发布。"), "transition")
     if transition == "submit" and not need.kpis.exists():
         raise ServiceError("kpis_required", _("至少填写一项可量化的验收指标。"), "kpis")
     was_published = need.status == NeedStatus.PUBLISHED
-    result = rules.need_workflow(need).apply(need, transition, acting_user=acting_user, comment=comment)
+    result = pack_rules.need_workflow(need).apply(need, transition, acting_user=acting_user, comment=comment)
     if was_published:  # a closed or withdrawn need leaves the matching index (in the background)
         _queue_matching("need", need.pk)
     return result  # type: ignore[return-value]
@@ -253,14 +244,14 @@ def publish_list(*, acting_user: User, jurisdiction: str | int, need_ids: list[i
               .values_list("number", flat=True).first() or 0) + 1
     batch = ScenarioList.objects.create(
         jurisdiction=place, year=today.year, number=number, published_on=today,
-        title=f"{place.name_zh}{today.year}年第{number}批", department=rules.responsible_department(place))
+        title=f"{place.name_zh}{today.year}年第{number}批", department=pack_rules.responsible_department(place))
     batch.co_publishers.set(partners)
     audit.record(actor=acting_user, action="scenarios.list.published", instance=batch, before=None)
     for need in needs:
         Need.objects.filter(pk=need.pk).update(scenario_list=batch)
         need.scenario_list = batch
         need.co_publishers.add(*partners)
-        rules.need_workflow(need).apply(need, "publish", acting_user=acting_user, comment=batch.title)
+        pack_rules.need_workflow(need).apply(need, "publish", acting_user=acting_user, comment=batch.title)
         _queue_matching("need", need.pk)
     return batch
 
@@ -292,8 +283,8 @@ def co_publish_need(*, acting_user: User, need_id: int, jurisdictions: list[str]
     existing = set(need.co_publishers.values_list("pk", flat=True))
     if any(p.pk in existing for p in partners):
         raise ServiceError("already_co_publisher", _("该辖区已是联合发布辖区。"), "jurisdictions")
-    minimum = int(rules.param(need.jurisdiction, "scenarios", "joint_scenario_min_jurisdictions")) \
-        if rules.pack_of(need.jurisdiction) == "guangdong" else 2
+    minimum = int(pack_rules.param(need.jurisdiction, "scenarios", "joint_scenario_min_jurisdictions")) \
+        if pack_rules.pack_of(need.jurisdiction) == "guangdong" else 2
     if 1 + len(existing) + len(partners) < minimum:
         raise ServiceError("too_few_jurisdictions", _("联合开发场景至少需要%(n)s个地区参与。") % {"n": minimum},
                            "jurisdictions")
@@ -326,7 +317,7 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
     organisation = _organisation_for(acting_user, organisation_id)
     products = _text(data.get("products"), "products", 200)
     description = _text(data.get("description"), "description")
-    domains = [rules.normalise_domain(d) for d in _codes(data.get("domains"))]
+    domains = [pack_rules.normalise_domain(d) for d in _codes(data.get("domains"))]
     if not domains:
         raise ServiceError("required", _("至少选择一个场景领域。"), "domains")
     low = _money(data.get("price_min_cny"), "price_min_cny", required=False)
@@ -343,7 +334,7 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
               "regions_served": regions, "price_min_cny": low, "price_max_cny": high,
               "is_published": bool(data.get("is_published", True))}
     if profile_id:
-        profile = _get(CapabilityProfile, acting_user, profile_id, "change")
+        profile = get_for(acting_user, "change", CapabilityProfile, pk=profile_id)
         if profile.organisation_id != organisation.pk:
             raise ServiceError("organisation_mismatch", _("能力清单不属于所选组织。"), "organisation")
         before = audit.snapshot(profile)
@@ -406,18 +397,18 @@ def create_call(*, acting_user: User, jurisdiction: str | int, title: str, need_
         raise PermissionDeniedError(_("只有本辖区主管部门可以发布揭榜挂帅榜单。"))
     title, closes_on, needs, rubric, size = _call_fields(acting_user, place, title, closes_on, need_ids, rubric,
                                                          reviewers)
-    keys = {name: rules.param_key(place, "opencalls", name) for name in (
+    keys = {name: pack_rules.param_key(place, "opencalls", name) for name in (
         "max_applications_per_applicant", "max_selected_per_need", "max_successful_per_need",
         "trim_extremes", "trim_extremes_min_reviewers")}
     call = OpenCall.objects.create(
         title=title, jurisdiction=place, closes_on=closes_on, created_by=acting_user, rubric=rubric,
         require_independent_legal_person=True,
-        max_applications_per_applicant=int(rules.param(place, "opencalls", "max_applications_per_applicant")),
-        max_selected_per_need=int(rules.param(place, "opencalls", "max_selected_per_need")),
-        max_successful_per_need=int(rules.param(place, "opencalls", "max_successful_per_need")),
-        trim_extremes=bool(rules.param(place, "opencalls", "trim_extremes")),
-        trim_min_reviewers=int(rules.param(place, "opencalls", "trim_extremes_min_reviewers")),
-        reviewers=size, rules={"parameters": keys, "pack": rules.pack_of(place)},
+        max_applications_per_applicant=int(pack_rules.param(place, "opencalls", "max_applications_per_applicant")),
+        max_selected_per_need=int(pack_rules.param(place, "opencalls", "max_selected_per_need")),
+        max_successful_per_need=int(pack_rules.param(place, "opencalls", "max_successful_per_need")),
+        trim_extremes=bool(pack_rules.param(place, "opencalls", "trim_extremes")),
+        trim_min_reviewers=int(pack_rules.param(place, "opencalls", "trim_extremes_min_reviewers")),
+        reviewers=size, rules={"parameters": keys, "pack": pack_rules.pack_of(place)},
     )
     call.needs.set(needs)
     audit.record(actor=acting_user, action="scenarios.call.created", instance=call, before=None)
@@ -442,9 +433,9 @@ def _call_fields(acting_user: User, place: Jurisdiction, title: str, closes_on: 
     for need in needs:
         if need.status != NeedStatus.PUBLISHED:
             raise ServiceError("not_published", _("“%(t)s”尚未发布，不能列入榜单。") % {"t": need.title}, "need_ids")
-    rubric = _rubric(rubric or rules.DEFAULT_RUBRIC)
-    min_reviewers = int(rules.parameters().value(rules.param_or_default_key(place, "experts", "min_reviewers"),
-                                                 _today()))
+    rubric = _rubric(rubric or pack_rules.DEFAULT_RUBRIC)
+    min_reviewers = int(pack_rules.parameters().value(
+        pack_rules.param_or_default_key(place, "experts", "min_reviewers"), _today()))
     if reviewers in (None, ""):
         size = min_reviewers
     else:
@@ -511,7 +502,7 @@ def transition_call(*, acting_user: User, call_id: int, transition: str, comment
         raise NotFoundError()
     if transition in ("start_notice", "award"):
         raise ServiceError("use_service", _("请使用相应的公示或揭榜操作。"), "transition")
-    return rules.call_workflow(call).apply(call, transition, acting_user=acting_user,  # type: ignore[return-value]
+    return pack_rules.call_workflow(call).apply(call, transition, acting_user=acting_user,  # type: ignore[return-value]
                                            comment=comment)
 
 
@@ -560,7 +551,7 @@ def draw_reviewers(*, acting_user: User, call_id: int) -> OpenCall:
     """
     from aiplus.experts import services as experts
 
-    call = _get(OpenCall, acting_user, call_id, "change")
+    call = get_for(acting_user, "change", OpenCall, pk=call_id)
     if call.status != CallStatus.REVIEWING:
         raise ServiceError("not_reviewing", _("须在申报截止后抽取评审专家。"), "status")
     if call.draw_id:
@@ -591,7 +582,7 @@ def submit_score(*, acting_user: User, application_id: int, criteria: dict[str, 
         raise ServiceError("not_drawn", _("您不是本榜单抽取的评审专家，不能评分。"), "expert", status=403)
     if call.status != CallStatus.REVIEWING:
         raise ServiceError("not_reviewing", _("该榜单不在评审阶段。"), "status")
-    clean, total = rules.weighted_total(call.rubric, dict(criteria or {}))
+    clean, total = pack_rules.weighted_total(call.rubric, dict(criteria or {}))
     existing = Score.objects.filter(application=application, expert=acting_user).first()
     before = audit.snapshot(existing)
     if existing:
@@ -611,9 +602,7 @@ def start_notice(*, acting_user: User, call_id: int) -> OpenCall:
     """Aggregate the scores, rank the applicants of each need and open the public notice (公示)."""
     from aiplus.experts import selectors as expert_selectors
 
-    call = OpenCall.objects.select_related("jurisdiction__parent__parent").filter(pk=call_id).first()
-    if call is None or not OpenCall.objects.restrict(acting_user, "change").filter(pk=call_id).exists():
-        raise NotFoundError() if call is None else PermissionDeniedError()
+    call = get_for(acting_user, "change", OpenCall, pk=call_id)
     if call.status != CallStatus.REVIEWING or not call.draw_id:
         raise ServiceError("not_reviewing", _("须先抽取评审专家并完成评分。"), "status")
     reviewers = len(expert_selectors.drawn_users(call.draw_id))
@@ -625,7 +614,7 @@ def start_notice(*, acting_user: User, call_id: int) -> OpenCall:
                                "scores")
     by_need: dict[int, list[Application]] = {}
     for application in applications:
-        score, detail = rules.aggregate([s.total for s in application.scores.all()], trim=call.trim_extremes,
+        score, detail = pack_rules.aggregate([s.total for s in application.scores.all()], trim=call.trim_extremes,
                                         min_reviewers=call.trim_min_reviewers)
         application.score, application.aggregation = score, detail
         by_need.setdefault(application.need_id, []).append(application)
@@ -642,9 +631,9 @@ def start_notice(*, acting_user: User, call_id: int) -> OpenCall:
             application.is_announced = application.status != ApplicationStatus.NOT_SELECTED
             application.save()
     today = _today()
-    days = int(rules.param(call.jurisdiction, "scenarios", "public_notice_days", today))
+    days = int(pack_rules.param(call.jurisdiction, "scenarios", "public_notice_days", today))
     OpenCall.objects.filter(pk=call.pk).update(notice_starts_on=today, notice_ends_on=add_working_days(today, days))
-    return rules.call_workflow(call).apply(call, "start_notice", acting_user=acting_user,  # type: ignore[return-value]
+    return pack_rules.call_workflow(call).apply(call, "start_notice", acting_user=acting_user,  # type: ignore[return-value]
                                            comment=_("公示%(n)s个工作日") % {"n": days})
 
 
@@ -665,7 +654,7 @@ def file_objection(*, acting_user: User, call_id: int, text: str, application_id
                            "notice_ends_on")
     if application_id is not None and not call.applications.filter(pk=application_id, is_announced=True).exists():
         raise ServiceError("unknown_application", _("异议所针对的公示对象不存在。"), "application")
-    days = int(rules.param(call.jurisdiction, "scenarios", "objection_answer_working_days", today))
+    days = int(pack_rules.param(call.jurisdiction, "scenarios", "objection_answer_working_days", today))
     objection = Objection.objects.create(call=call, application_id=application_id, filed_by=acting_user, text=text,
                                          answer_due_on=add_working_days(today, days))
     audit.record(actor=acting_user, action="scenarios.objection.filed", instance=objection, before=None,
@@ -696,9 +685,7 @@ def answer_objection(*, acting_user: User, objection_id: int, answer: str) -> Ob
 @transaction.atomic
 def award_call(*, acting_user: User, call_id: int) -> OpenCall:
     """After the notice period, with every objection answered: the proposed applicants succeed and pilots start."""
-    call = OpenCall.objects.select_related("jurisdiction__parent__parent").filter(pk=call_id).first()
-    if call is None or not OpenCall.objects.restrict(acting_user, "change").filter(pk=call_id).exists():
-        raise NotFoundError() if call is None else PermissionDeniedError()
+    call = get_for(acting_user, "change", OpenCall, pk=call_id)
     if call.status != CallStatus.NOTICE:
         raise ServiceError("not_in_notice", _("须在公示结束后确认揭榜。"), "status")
     if call.notice_ends_on and _today() <= call.notice_ends_on:
@@ -711,16 +698,15 @@ def award_call(*, acting_user: User, call_id: int) -> OpenCall:
         application.save(update_fields=["status", "updated_at"])
         Pilot.objects.create(need=application.need, application=application, supplier_id=application.applicant_id,
                              jurisdiction_id=application.need.jurisdiction_id)
-    return rules.call_workflow(call).apply(call, "award", acting_user=acting_user)  # type: ignore[return-value]
+    return pack_rules.call_workflow(call).apply(call, "award", acting_user=acting_user)  # type: ignore[return-value]
 
 
 # -- pilots, acceptance, cases ------------------------------------------------------------------------------------
 
 def _pilot_for_change(user: User, pilot_id: int) -> Pilot:
-    pilot = Pilot.objects.select_related("need", "jurisdiction").filter(pk=pilot_id).first()
-    if pilot is None:
-        raise NotFoundError()
-    if not Pilot.objects.restrict(user, "change").filter(pk=pilot_id).exists() \
+    # The supplier runs the pilot too (milestones, measurements), which the model's scope alone does not say.
+    pilot = get_for(user, "view", selectors.pilots(user), pk=pilot_id)
+    if not permissions.can(user, "change", pilot) \
             and pilot.supplier_id not in permissions.user_organisation_ids(user, "change"):
         raise PermissionDeniedError()
     return pilot
@@ -826,9 +812,8 @@ def publish_case(*, acting_user: User, pilot_id: int, title: str, summary: str) 
 def replicate_case(*, acting_user: User, case_id: int, organisation_id: int, jurisdiction: str | int,
                    budget_min_cny: Any = None, budget_max_cny: Any = None, title: str = "") -> Need:
     """Another organisation or jurisdiction takes up a case: a new draft need linked back to it."""
-    case = Case.objects.restrict(acting_user, "view").select_related("pilot__need").filter(pk=case_id).first()
-    if case is None:
-        raise NotFoundError()
+    case = get_for(acting_user, "view", Case.objects.restrict(acting_user, "view").select_related("pilot__need"),
+                   pk=case_id)
     source = case.pilot.need
     place = _jurisdiction(jurisdiction)
     if int(organisation_id) == source.owner_id and place.pk == source.jurisdiction_id:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -16,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aiplus.core import permissions
+from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.scenarios import excel, rules, selectors, services
+from aiplus.core.lists import ListPage
+from aiplus.scenarios import excel, forms, listings, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
-
-PAGE_SIZE = 25
 
 
 def _lang() -> str:
@@ -37,7 +36,7 @@ def _get(fn: Callable[..., Any], *args: Any) -> Any:
 def _run(request: HttpRequest, fn: Callable[..., Any], done: Any, **kwargs: Any) -> Any:
     """Call a service; on refusal show its message (with the field) and return None."""
     try:
-        result = fn(acting_user=request.user, **kwargs)
+        result = fn(acting_user=acting_user(request), **kwargs)
     except ServiceError as error:
         messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
         return None
@@ -45,76 +44,83 @@ def _run(request: HttpRequest, fn: Callable[..., Any], done: Any, **kwargs: Any)
     return result
 
 
-def _kpis(post: Any) -> list[dict[str, Any]]:
-    rows = []
-    for name, target, unit, direction in zip(post.getlist("kpi_name"), post.getlist("kpi_target"),
-                                             post.getlist("kpi_unit"), post.getlist("kpi_direction"), strict=False):
-        if name.strip() or target.strip() or unit.strip():
-            rows.append({"name": name, "target_value": target, "unit": unit, "higher_is_better": direction != "le"})
-    return rows
+def _submit(request: HttpRequest, form: forms.ServiceForm, fn: Callable[..., Any], done: Any,
+            **kwargs: Any) -> Any:
+    """Call a service with a valid form's values; a bad value or a refusal is shown beside its field (and in the
+    messages, for the forms that redirect), and None returned."""
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return None
+    try:
+        result = fn(acting_user=acting_user(request), **kwargs)
+    except ServiceError as error:
+        form.refused(error)
+        messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        return None
+    messages.success(request, done)
+    return result
+
+
+def _call(request: HttpRequest, form: forms.ServiceForm, fn: Callable[..., Any], done: Any,
+          values: Callable[[], dict[str, Any]]) -> Any:
+    """`_submit` whose service arguments are read from the form once it is valid."""
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return None
+    return _submit(request, form, fn, done, **values())
 
 
 def _member_orgs(user: Any) -> list[Any]:
-    from aiplus.core.models import Organisation
-
-    return list(Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")))
+    return list(selectors.member_organisations(user))
 
 
-def needs(request: HttpRequest) -> HttpResponse:
-    qs = selectors.needs(request.user, search=request.GET.get("q", ""), domain=request.GET.get("domain", ""),
-                         status=request.GET.get("status", ""), jurisdiction=request.GET.get("jurisdiction", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    is_official = bool(permissions.user_jurisdiction_ids(request.user, "change")) if request.user.is_authenticated \
-        else False
-    raw = selectors.facets(qs)
+def _is_official(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or permissions.user_jurisdiction_ids(user, "change")))
+
+
+def _facet_rows(request: HttpRequest) -> Any:
+    try:
+        return listings.NEEDS.rows(request.user, request.GET)
+    except ServiceError:  # the page shows the bad filter; the facets count nothing
+        return listings.NEEDS.rows(request.user, {}).none()
+
+
+def _needs_context(request: HttpRequest) -> dict[str, Any]:
+    raw = selectors.facets(_facet_rows(request))
     status_names = dict(NeedStatus.choices)
     facets = {"status": [(c, status_names.get(c, c), n) for c, n in raw["status"]],
-              "domain": [(c, rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+              "domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
               "jurisdiction": list(raw["jurisdiction"])}
-    return render(request, "scenarios/needs.html", {
-        "page": page, "facets": facets, "q": request.GET.get("q", ""),
-        "domains": rules.domain_choices(_lang()), "statuses": NeedStatus.choices, "is_official": is_official,
-        "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
-    })
+    return {"facets": facets, "q": request.GET.get("q", ""), "is_official": _is_official(request.user),
+            "can_create": bool(request.user.is_authenticated and _member_orgs(request.user))}
 
 
-def _need_values(post: Any) -> dict[str, Any]:
-    return {"kpis": _kpis(post), "title": post.get("title"), "domain": post.get("domain"),
-            "problem": post.get("problem"), "data_offered": post.get("data_offered"),
-            "required_qualifications": post.get("required_qualifications", ""),
-            "budget_min_cny": post.get("budget_min_cny"), "budget_max_cny": post.get("budget_max_cny"),
-            "first_purchase": post.get("first_purchase") == "on", "deadline": post.get("deadline") or None,
-            "visibility": post.get("visibility") or "public"}
+needs = ListPage.as_view(listing=listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context)
 
 
-def _kpi_rows(post: Any) -> list[dict[str, str]]:
-    rows = [{"name": n, "target": t, "unit": u, "direction": d} for n, t, u, d in zip(
-        post.getlist("kpi_name"), post.getlist("kpi_target"), post.getlist("kpi_unit"),
-        post.getlist("kpi_direction"), strict=False)]
-    return rows + [{"name": "", "target": "", "unit": "", "direction": "ge"}] * max(1, 2 - len(rows))
-
-
-def _need_form(request: HttpRequest, *, need: Any, post: Any, kpi_rows: list[dict[str, str]]) -> HttpResponse:
-    from aiplus.core.models import Jurisdiction
+def _need_form(request: HttpRequest, *, need: Any, form: forms.NeedForm, post: Any,
+               kpi_rows: list[dict[str, str]]) -> HttpResponse:
     from aiplus.scenarios.models import Visibility
 
     return render(request, "scenarios/need_form.html", {
-        "need": need, "orgs": _member_orgs(request.user), "domains": rules.domain_choices(_lang()), "post": post,
-        "kpi_rows": kpi_rows, "visibilities": Visibility.choices,
-        "jurisdictions": Jurisdiction.objects.filter(level__in=["city", "district"]).order_by("code")})
+        "need": need, "form": form, "orgs": _member_orgs(request.user), "domains": pack_rules.domain_choices(_lang()),
+        "post": post, "kpi_rows": kpi_rows, "visibilities": Visibility.choices,
+        "jurisdictions": selectors.jurisdictions(("city", "district"))}, status=400 if form.errors else 200)
+
+
+def _blank_kpis(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return rows + [{"name": "", "target": "", "unit": "", "direction": "ge"}] * max(1, 2 - len(rows))
 
 
 @login_required
 def need_create(request: HttpRequest) -> HttpResponse:
+    form = forms.NeedForm(request.POST or None, organisations=selectors.member_organisations(request.user))
     if request.method == "POST":
-        post = request.POST
-        need = _run(request, services.create_need, _("场景需求已保存为草稿。"),
-                    organisation_id=post.get("organisation"), jurisdiction=post.get("jurisdiction", ""),
-                    **_need_values(post))
+        need = _call(request, form, services.create_need, _("场景需求已保存为草稿。"), form.values)
         if need is not None:
             return redirect("scenarios:need", need_id=need.pk)
-        return _need_form(request, need=None, post=post, kpi_rows=_kpi_rows(post))
-    return _need_form(request, need=None, post={}, kpi_rows=_kpi_rows(request.POST))
+        return _need_form(request, need=None, form=form, post=form.data, kpi_rows=_blank_kpis(form.kpi_rows()))
+    return _need_form(request, need=None, form=form, post={}, kpi_rows=_blank_kpis([]))
 
 
 @login_required
@@ -122,11 +128,12 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
     """Edit a draft need (its owner's members); a submitted need is returned to draft by the department first."""
     need = _get(selectors.need, request.user, need_id)
     if request.method == "POST":
-        saved = _run(request, services.update_need, _("场景需求已保存。"), need_id=need_id,
-                     **_need_values(request.POST))
+        form = forms.NeedForm(request.POST, creating=False)
+        saved = _call(request, form, services.update_need, _("场景需求已保存。"),
+                      lambda: {"need_id": need_id, **form.values()})
         if saved is not None:
             return redirect("scenarios:need", need_id=need_id)
-        return _need_form(request, need=need, post=request.POST, kpi_rows=_kpi_rows(request.POST))
+        return _need_form(request, need=need, form=form, post=form.data, kpi_rows=_blank_kpis(form.kpi_rows()))
     values = {"title": need.title, "domain": need.domain, "problem": need.problem, "data_offered": need.data_offered,
               "required_qualifications": "，".join(need.required_qualifications),
               "budget_min_cny": need.budget_min_cny, "budget_max_cny": need.budget_max_cny,
@@ -134,13 +141,13 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
               "visibility": need.visibility}
     rows = [{"name": k.name, "target": k.target_value.normalize(), "unit": k.unit,
              "direction": "ge" if k.higher_is_better else "le"} for k in need.kpis.all()]
-    return _need_form(request, need=need, post=values,
+    return _need_form(request, need=need, form=forms.NeedForm(creating=False), post=values,
                       kpi_rows=[*rows, {"name": "", "target": "", "unit": "", "direction": "ge"}])
 
 
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = _get(selectors.need, request.user, need_id)
-    workflow = rules.need_workflow(need)
+    workflow = pack_rules.need_workflow(need)
     available = [t for t in workflow.available(need, request.user) if t.name != "publish"] \
         if request.user.is_authenticated else []
     matches: list[Any] = []
@@ -154,7 +161,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
                                                                                                     "change"))
     return render(request, "scenarios/need_detail.html", {
         "need": need, "available": available, "history": workflow.history(need).select_related("actor"),
-        "matches": matches, "excluded": excluded, "domain_name": rules.domain_name(need.domain, _lang()),
+        "matches": matches, "excluded": excluded, "domain_name": pack_rules.domain_name(need.domain, _lang()),
         "can_co_publish": can_co_publish,
         "can_edit": need.status == NeedStatus.DRAFT and request.user.is_authenticated
         and need.owner_id in permissions.user_organisation_ids(request.user, "change")})
@@ -163,33 +170,34 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def need_co_publish(request: HttpRequest, need_id: int) -> HttpResponse:
-    _run(request, services.co_publish_need, _("已添加联合发布辖区。"), need_id=need_id,
-         jurisdictions=[c for c in request.POST.get("jurisdictions", "").replace("，", ",").split(",") if c.strip()])
+    form = forms.CoPublishForm(request.POST)
+    _call(request, form, services.co_publish_need, _("已添加联合发布辖区。"),
+          lambda: {"need_id": need_id, "jurisdictions": form.cleaned_data["jurisdictions"]})
     return redirect("scenarios:need", need_id=need_id)
 
 
 @require_POST
 @login_required
 def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
-    _run(request, services.transition_need, _("已完成操作。"), need_id=need_id,
-         transition=request.POST.get("transition", ""), comment=request.POST.get("comment", ""))
+    form = forms.TransitionForm(request.POST)
+    _call(request, form, services.transition_need, _("已完成操作。"), lambda: {"need_id": need_id, **form.cleaned_data})
     return redirect("scenarios:need", need_id=need_id)
 
 
 @require_POST
 @login_required
 def list_publish(request: HttpRequest) -> HttpResponse:
-    batch = _run(request, services.publish_list, _("场景清单已发布。"),
-                 jurisdiction=request.POST.get("jurisdiction", ""),
-                 need_ids=[int(i) for i in request.POST.getlist("need_ids") if i.isdigit()],
-                 co_publishers=[c for c in request.POST.get("co_publishers", "").split(",") if c.strip()])
+    form = forms.ListPublishForm(request.POST)
+    batch = _call(request, form, services.publish_list, _("场景清单已发布。"),
+                  lambda: {"jurisdiction": form.cleaned_data["jurisdiction"].code,
+                           "need_ids": form.cleaned_data["need_ids"],
+                           "co_publishers": form.cleaned_data["co_publishers"]})
     if batch is not None:
         return redirect("scenarios:list", list_id=batch.pk)
     return redirect("scenarios:needs")
 
 
-def lists(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/lists.html", {"lists": selectors.lists(request.user)})
+lists = ListPage.as_view(listing=listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
 
 
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
@@ -208,41 +216,41 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 def import_needs(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.FILES.get("file"):
-        created = _run(request, excel.import_needs, _("已导入场景需求。"), file=request.FILES["file"],
-                       organisation_id=request.POST.get("organisation"), jurisdiction=request.POST.get("jurisdiction"))
+    orgs = selectors.member_organisations(request.user)
+    form = forms.ImportForm(request.POST or None, request.FILES or None, organisations=orgs)
+    if request.method == "POST":
+        created = _call(request, form, excel.import_needs, _("已导入场景需求。"),
+                        lambda: {"file": form.cleaned_data["file"], "organisation_id": form.cleaned_data[
+                            "organisation"].pk, "jurisdiction": getattr(form.cleaned_data["jurisdiction"], "code",
+                                                                        None)})
         if created is not None:
             return redirect("scenarios:needs")
-    return render(request, "scenarios/import.html", {"orgs": _member_orgs(request.user)})
+    return render(request, "scenarios/import.html", {"orgs": list(orgs), "form": form})
 
 
-def _is_official(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or permissions.user_jurisdiction_ids(user, "change")))
-
-
-def profiles(request: HttpRequest) -> HttpResponse:
-    """Capability profiles, searchable in Chinese, with domain facets that drill down from the six domains to their
-    sub-scenarios; members see links to add or edit theirs."""
+def _profiles_context(request: HttpRequest) -> dict[str, Any]:
+    """Domain facets that drill down from the six domains to their sub-scenarios, counted over the search."""
     domain = request.GET.get("domain", "")
     search = request.GET.get("q", "")
     lang = _lang()
-    codes = [code for code, _name in rules.domain_choices(lang)]
+    codes = [code for code, _name in pack_rules.domain_choices(lang)]
     tops = [code for code in codes if "." not in code]
     top = domain.split(".", 1)[0] if domain else ""
     subs = [code for code in codes if top and code.startswith(f"{top}.")]
-    counts = selectors.profile_facets(selectors.profiles(request.user, search=search), tops + subs)
-    page = Paginator(selectors.profiles(request.user, search=search, domain=domain), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    orgs = _member_orgs(request.user) if request.user.is_authenticated else []
-    org_ids = {o.pk for o in orgs}
-    for profile in page:
-        profile.domain_names = [rules.domain_name(code, lang) for code in profile.domains]  # type: ignore[attr-defined]
-    return render(request, "scenarios/profiles.html", {
-        "page": page, "orgs": orgs, "q": search, "domain": domain, "top": top,
-        "facets": [(code, rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
-        "sub_facets": [(code, rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]],
-        "own_ids": {p.pk for p in page if p.organisation_id in org_ids},
-        "is_official": _is_official(request.user)})
+    try:
+        searched = listings.PROFILES.rows(request.user, {"q": search})
+    except ServiceError:
+        searched = listings.PROFILES.rows(request.user, {}).none()
+    counts = selectors.profile_facets(searched, tops + subs)
+    return {"q": search, "domain": domain, "top": top,
+            "can_create": bool(request.user.is_authenticated and _member_orgs(request.user)),
+            "facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in tops if counts[code]],
+            "sub_facets": [(code, pack_rules.domain_name(code, lang), counts[code]) for code in subs if counts[code]]}
+
+
+# Capability profiles, searchable in Chinese; members see links to add or edit theirs.
+profiles = ListPage.as_view(listing=listings.PROFILES, template_name="scenarios/profiles.html",
+                            extra_context=_profiles_context)
 
 
 @login_required
@@ -255,20 +263,14 @@ def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpRes
             pk=profile_id, organisation_id__in=[o.pk for o in orgs]).first()
         if profile is None and not request.user.is_superuser:
             raise Http404
+    form = forms.ProfileForm(request.POST or None, organisations=selectors.member_organisations(request.user))
     if request.method == "POST":
-        post = request.POST
-        saved = _run(request, services.save_profile, _("能力清单已保存。"),
-                     organisation_id=post.get("organisation"), profile_id=profile_id,
-                     products=post.get("products"), description=post.get("description"),
-                     domains=post.getlist("domains"), technologies=post.get("technologies", ""),
-                     models_used=post.get("models_used", ""), reference_cases=post.get("reference_cases", ""),
-                     qualifications=post.get("qualifications", ""), regions_served=post.get("regions_served", ""),
-                     price_min_cny=post.get("price_min_cny"), price_max_cny=post.get("price_max_cny"),
-                     is_published=post.get("is_published") == "on")
+        saved = _call(request, form, services.save_profile, _("能力清单已保存。"),
+                      lambda: {"profile_id": profile_id, **form.values()})
         if saved is not None:
             return redirect("scenarios:profile", profile_id=saved.pk)
-        values: Any = post
-        chosen = post.getlist("domains")
+        values: Any = form.data
+        chosen = form.sent("domains")
     elif profile is not None:
         values = {"organisation": profile.organisation_id, "products": profile.products,
                   "description": profile.description, "technologies": "，".join(profile.technologies),
@@ -280,8 +282,8 @@ def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpRes
     else:
         values, chosen = {"is_published": True}, []
     return render(request, "scenarios/profile_form.html", {
-        "profile": profile, "orgs": orgs, "values": values, "chosen": chosen,
-        "domains": rules.domain_choices(_lang())})
+        "profile": profile, "orgs": orgs, "values": values, "chosen": chosen, "form": form,
+        "domains": pack_rules.domain_choices(_lang())}, status=400 if form.errors else 200)
 
 
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
@@ -295,7 +297,7 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
                                                                              _member_orgs(request.user)}
     return render(request, "scenarios/profile_detail.html", {
         "profile": profile, "matches": matches, "excluded": excluded, "can_edit": can_edit,
-        "domain_names": [rules.domain_name(d, _lang()) for d in profile.domains]})
+        "domain_names": [pack_rules.domain_name(d, _lang()) for d in profile.domains]})
 
 
 def pool(request: HttpRequest) -> HttpResponse:
@@ -303,22 +305,21 @@ def pool(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect("login")
-        post = request.POST
-        if post.get("action") == "apply":
-            _run(request, services.apply_to_pool, _("已申请入库。"), organisation_id=post.get("organisation"),
-                 jurisdiction=post.get("jurisdiction", ""))
+        if forms.action_of(request.POST) == "apply":
+            applied = forms.PoolApplyForm(request.POST, organisations=selectors.member_organisations(request.user))
+            _call(request, applied, services.apply_to_pool, _("已申请入库。"),
+                  lambda: {"organisation_id": applied.cleaned_data["organisation"].pk,
+                           "jurisdiction": applied.cleaned_data["jurisdiction"].code})
         else:
-            membership = post.get("membership", "")
-            _run(request, services.decide_pool, _("已作出入库决定。"),
-                 membership_id=int(membership) if membership.isdigit() else 0,
-                 admit=post.get("admit") == "1", note=post.get("note", ""))
+            decided = forms.PoolDecisionForm(request.POST)
+            _call(request, decided, services.decide_pool, _("已作出入库决定。"),
+                  lambda: {"membership_id": decided.cleaned_data["membership"], "admit": decided.cleaned_data["admit"],
+                           "note": decided.cleaned_data["note"]})
         return redirect("scenarios:pool")
-    from aiplus.core.models import Jurisdiction
-
     return render(request, "scenarios/pool.html", {
         "pool": selectors.pool(request.user), "is_official": _is_official(request.user),
         "orgs": _member_orgs(request.user) if request.user.is_authenticated else [],
-        "jurisdictions": Jurisdiction.objects.filter(level__in=["province", "city", "district"]).order_by("code")})
+        "jurisdictions": selectors.jurisdictions(("province", "city", "district"))})
 
 
 def taxonomy(request: HttpRequest) -> HttpResponse:
@@ -332,56 +333,39 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/taxonomy.html", data)
 
 
-def calls(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/calls.html", {"calls": selectors.calls(request.user)})
+calls = ListPage.as_view(listing=listings.CALLS, template_name="scenarios/calls.html")
 
 
 @require_POST
 @login_required
 def call_create(request: HttpRequest) -> HttpResponse:
-    call = _run(request, services.create_call, _("榜单已创建。"), jurisdiction=request.POST.get("jurisdiction", ""),
-                title=request.POST.get("title", ""), closes_on=request.POST.get("closes_on", ""),
-                need_ids=[int(i) for i in request.POST.getlist("need_ids") if i.isdigit()])
+    form = forms.CallCreateForm(request.POST)
+    call = _call(request, form, services.create_call, _("榜单已创建。"),
+                 lambda: {**form.cleaned_data, "jurisdiction": form.cleaned_data["jurisdiction"].code})
     return redirect("scenarios:call", call_id=call.pk) if call else redirect("scenarios:needs")
-
-
-def _rubric_rows(post: Any) -> list[dict[str, str]]:
-    rows = []
-    for code, name, name_en, weight in zip(post.getlist("rubric_code"), post.getlist("rubric_name"),
-                                           post.getlist("rubric_name_en"), post.getlist("rubric_weight"),
-                                           strict=False):
-        if code.strip() or name.strip() or name_en.strip() or weight.strip():
-            rows.append({"code": code.strip(), "name": name, "name_en": name_en, "weight": weight.strip()})
-    return rows
 
 
 @login_required
 def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     """Edit a draft call (title, deadline, needs, reviewers, the weighted rubric); an open call is fixed."""
-    from aiplus.scenarios.models import Need
-
     call = _get(selectors.call, request.user, call_id)
     if not permissions.can(request.user, "change", call):
         raise PermissionDenied
     if request.method == "POST":
-        post = request.POST
-        rubric = _rubric_rows(post)
-        saved = _run(request, services.update_call, _("榜单已保存。"), call_id=call_id,
-                     title=post.get("title", ""), closes_on=post.get("closes_on", ""),
-                     need_ids=[int(i) for i in post.getlist("need_ids") if i.isdigit()],
-                     rubric=rubric, reviewers=post.get("reviewers", ""))
+        form = forms.CallEditForm(request.POST)
+        rubric = form.rubric()
+        saved = _call(request, form, services.update_call, _("榜单已保存。"),
+                      lambda: {"call_id": call_id, **form.cleaned_data, "rubric": rubric})
         if saved is not None:
             return redirect("scenarios:call", call_id=call_id)
-        values: dict[str, Any] = {"title": post.get("title", ""), "closes_on": post.get("closes_on", ""),
-                                  "reviewers": post.get("reviewers", ""),
-                                  "need_ids": [int(i) for i in post.getlist("need_ids") if i.isdigit()]}
+        values: dict[str, Any] = {**{name: form.data.get(name, "") for name in ("title", "closes_on", "reviewers")},
+                                  "need_ids": [int(i) for i in form.sent("need_ids") if i.isdigit()]}
     else:
         rubric = [{"code": r["code"], "name": r.get("name", ""), "name_en": r.get("name_en", ""),
                    "weight": str(r["weight"])} for r in call.rubric]
         values = {"title": call.title, "closes_on": call.closes_on.isoformat(), "reviewers": call.reviewers,
                   "need_ids": [n.pk for n in call.needs.all()]}
-    needs = Need.objects.restrict(request.user, "change").filter(
-        status=NeedStatus.PUBLISHED).order_by("-pk").select_related("owner")[:200]
+    needs = selectors.needs_for_a_call(request.user)
     blank = {"code": "", "name": "", "name_en": "", "weight": ""}
     return render(request, "scenarios/call_form.html", {
         "call": call, "post": values, "needs": needs, "rubric_rows": [*rubric, blank, dict(blank)],
@@ -398,11 +382,6 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         drawn = expert_selectors.drawn_users(call.draw_id)
         is_drawn = request.user.is_authenticated and any(u.pk == request.user.pk for u in drawn)
     applications = list(selectors.applications(request.user, call))
-    if is_drawn:
-        from aiplus.scenarios.models import Application
-
-        applications = list(Application.objects.filter(call=call).select_related("need", "applicant")
-                            .prefetch_related("scores"))
     for application in applications:
         mine = next((s for s in application.scores.all() if s.expert_id == request.user.pk), None)
         application.my_score = mine  # type: ignore[attr-defined]
@@ -411,32 +390,43 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "call": call, "needs": call.needs.select_related("owner"), "applications": applications, "drawn": drawn,
         "is_drawn": is_drawn, "can_manage": can_manage, "orgs": _member_orgs(request.user) if
         request.user.is_authenticated else [], "objections": call.objections.select_related("filed_by"),
-        "available": rules.call_workflow(call).available(call, request.user) if can_manage else [],
+        "available": pack_rules.call_workflow(call).available(call, request.user) if can_manage else [],
         "CallStatus": CallStatus})
+
+
+def _score_form(request: HttpRequest, call_id: int) -> forms.ScoreForm:
+    call = _get(selectors.call, request.user, call_id)
+    return forms.ScoreForm(request.POST, rubric=call.rubric)
 
 
 @require_POST
 @login_required
 def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
-    post = request.POST
-    action = post.get("action", "")
+    action = forms.action_of(request.POST)
     if action == "apply":
-        _run(request, services.apply_to_call, _("已提交揭榜申报。"), call_id=call_id, need_id=int(post.get("need", 0)),
-             organisation_id=post.get("organisation"), proposal=post.get("proposal", ""))
+        applied = forms.ApplyForm(request.POST, organisations=selectors.member_organisations(request.user))
+        _call(request, applied, services.apply_to_call, _("已提交揭榜申报。"),
+              lambda: {"call_id": call_id, "need_id": applied.cleaned_data["need"],
+                       "organisation_id": applied.cleaned_data["organisation"].pk,
+                       "proposal": applied.cleaned_data["proposal"]})
     elif action == "draw":
         _run(request, services.draw_reviewers, _("已抽取评审专家。"), call_id=call_id)
     elif action == "score":
-        criteria = {k.removeprefix("c_"): v for k, v in post.items() if k.startswith("c_")}
-        _run(request, services.submit_score, _("评分已提交。"), application_id=int(post.get("application", 0)),
-             criteria=criteria, comment=post.get("comment", ""))
+        scored = _score_form(request, call_id)
+        _call(request, scored, services.submit_score, _("评分已提交。"),
+              lambda: {"application_id": scored.cleaned_data["application"], "criteria": scored.criteria(),
+                       "comment": scored.cleaned_data["comment"]})
     elif action == "notice":
         _run(request, services.start_notice, _("评审结果已公示。"), call_id=call_id)
     elif action == "object":
-        _run(request, services.file_objection, _("异议已提交。"), call_id=call_id, text=post.get("text", ""),
-             application_id=int(post["application"]) if post.get("application") else None)
+        objected = forms.ObjectionForm(request.POST)
+        _call(request, objected, services.file_objection, _("异议已提交。"),
+              lambda: {"call_id": call_id, "text": objected.cleaned_data["text"],
+                       "application_id": objected.cleaned_data["application"]})
     elif action == "answer":
-        _run(request, services.answer_objection, _("异议已答复。"), objection_id=int(post.get("objection", 0)),
-             answer=post.get("answer", ""))
+        answered = forms.AnswerForm(request.POST)
+        _call(request, answered, services.answer_objection, _("异议已答复。"),
+              lambda: {"objection_id": answered.cleaned_data["objection"], "answer": answered.cleaned_data["answer"]})
     elif action == "award":
         _run(request, services.award_call, _("已确认揭榜，试点已建立。"), call_id=call_id)
     else:
@@ -444,51 +434,58 @@ def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("scenarios:call", call_id=call_id)
 
 
-@login_required
-def pilots(request: HttpRequest) -> HttpResponse:
-    return render(request, "scenarios/pilots.html", {"pilots": selectors.pilots(request.user)})
+pilots = login_required(ListPage.as_view(listing=listings.PILOTS, template_name="scenarios/pilots.html"))
 
 
 @login_required
 def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     pilot = _get(selectors.pilot, request.user, pilot_id)
     if request.method == "POST":
-        post = request.POST
-        action = post.get("action")
+        action = forms.action_of(request.POST)
         if action == "milestone":
-            _run(request, services.add_milestone, _("已添加里程碑。"), pilot_id=pilot_id, title=post.get("title", ""),
-                 due_on=post.get("due_on", ""))
+            milestone = forms.MilestoneForm(request.POST)
+            _call(request, milestone, services.add_milestone, _("已添加里程碑。"),
+                  lambda: {"pilot_id": pilot_id, **milestone.cleaned_data})
         elif action == "measure":
-            _run(request, services.record_measurement, _("已记录实测值。"), pilot_id=pilot_id,
-                 kpi_id=int(post.get("kpi", 0)), value=post.get("value", ""))
+            measured = forms.MeasurementForm(request.POST)
+            _call(request, measured, services.record_measurement, _("已记录实测值。"),
+                  lambda: {"pilot_id": pilot_id, "kpi_id": measured.cleaned_data["kpi"],
+                           "value": measured.cleaned_data["value"]})
         elif action == "decide":
-            _run(request, services.decide_acceptance, _("已提交验收意见。"), pilot_id=pilot_id,
-                 accept=post.get("accept") == "1", note=post.get("note", ""))
+            decided = forms.AcceptanceForm(request.POST)
+            _call(request, decided, services.decide_acceptance, _("已提交验收意见。"),
+                  lambda: {"pilot_id": pilot_id, **decided.cleaned_data})
         elif action == "case":
-            case = _run(request, services.publish_case, _("典型案例已发布。"), pilot_id=pilot_id,
-                        title=post.get("title", ""), summary=post.get("summary", ""))
+            written = forms.CaseForm(request.POST)
+            case = _call(request, written, services.publish_case, _("典型案例已发布。"),
+                         lambda: {"pilot_id": pilot_id, **written.cleaned_data})
             if case is not None:
                 return redirect("scenarios:case", case_id=case.pk)
         return redirect("scenarios:pilot", pilot_id=pilot_id)
     return render(request, "scenarios/pilot_detail.html", {"pilot": pilot, "PilotStatus": PilotStatus})
 
 
-def cases(request: HttpRequest) -> HttpResponse:
+def _cases_context(request: HttpRequest) -> dict[str, Any]:
     search = request.GET.get("q", "")
-    qs = selectors.cases(request.user, search=search, domain=request.GET.get("domain", ""),
-                         jurisdiction=request.GET.get("jurisdiction", ""))
-    raw = selectors.case_facets(selectors.cases(request.user, search=search))
-    return render(request, "scenarios/cases.html", {
-        "cases": qs, "q": search,
-        "facets": {"domain": [(c, rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
-                   "jurisdiction": raw["jurisdiction"]}})
+    try:
+        searched = listings.CASES.rows(request.user, {"q": search})
+    except ServiceError:
+        searched = listings.CASES.rows(request.user, {}).none()
+    raw = selectors.case_facets(searched)
+    return {"q": search, "facets": {"domain": [(c, pack_rules.domain_name(c, _lang()), n) for c, n in raw["domain"]],
+                                    "jurisdiction": raw["jurisdiction"]}}
+
+
+cases = ListPage.as_view(listing=listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context)
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get(selectors.case, request.user, case_id)
     if request.method == "POST" and request.user.is_authenticated:
-        need = _run(request, services.replicate_case, _("已创建复制推广需求。"), case_id=case_id,
-                    organisation_id=request.POST.get("organisation"), jurisdiction=request.POST.get("jurisdiction", ""))
+        form = forms.ReplicateForm(request.POST, organisations=selectors.member_organisations(request.user))
+        need = _call(request, form, services.replicate_case, _("已创建复制推广需求。"),
+                     lambda: {"case_id": case_id, "organisation_id": form.cleaned_data["organisation"].pk,
+                              "jurisdiction": form.cleaned_data["jurisdiction"].code})
         if need is not None:
             return redirect("scenarios:need", need_id=need.pk)
         return redirect("scenarios:case", case_id=case_id)

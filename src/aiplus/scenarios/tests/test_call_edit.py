@@ -141,9 +141,9 @@ def test_api_patch_changes_only_what_is_given(draft, client):
 
 def test_the_reviewer_minimum_comes_from_a_pack_parameter_everywhere(world):
     from aiplus.core.models import Jurisdiction
-    from aiplus.scenarios import rules
+    from aiplus.scenarios import pack_rules
 
     # Suzhou's pack sets its own minimum; Guangdong's does not, so Shenzhen falls back to the national default.
     suzhou, shenzhen = Jurisdiction.objects.get(code="suzhou"), Jurisdiction.objects.get(code="shenzhen")
-    assert rules.param_or_default_key(suzhou, "experts", "min_reviewers") == "experts.suzhou.min_reviewers"
-    assert rules.param_or_default_key(shenzhen, "experts", "min_reviewers") == "experts.min_reviewers"
+    assert pack_rules.param_or_default_key(suzhou, "experts", "min_reviewers") == "experts.suzhou.min_reviewers"
+    assert pack_rules.param_or_default_key(shenzhen, "experts", "min_reviewers") == "experts.min_reviewers"

@@ -11,7 +11,7 @@ from django.utils import translation
 from aiplus.core import services as core
 from aiplus.core.models import Notification
 from aiplus.core.testing import CJK
-from aiplus.scenarios import explain, matching_index, rules, services
+from aiplus.scenarios import explain, matching_index, pack_rules, services
 from aiplus.scenarios.tasks import refresh_matching
 from aiplus.scenarios.testing import published_need
 
@@ -38,7 +38,7 @@ def test_need_page_explains_matches_in_chinese(world, make_org, client):
     refresh_matching.call("need", need.pk)
     client.force_login(world.user("enterprise_member"))
     page = client.get(f"/scenarios/needs/{need.pk}/").content.decode()
-    domain = rules.domain_name("industry.manufacturing", "zh")
+    domain = pack_rules.domain_name("industry.manufacturing", "zh")
     assert f"领域匹配：{domain}" in page
     assert "服务地区覆盖苏州市" in page
     assert "报价200,000–700,000元在预算300,000–800,000元之内" in page
@@ -66,7 +66,7 @@ def test_api_returns_items_and_text_in_the_request_language(world, make_org, cli
     assert lacking["items"][0]["code"] == "qualification_missing"
     assert lacking["items"][0]["params"] == {"missing": ["ISO9001"]}
     assert "ISO9001" in lacking["items"][0]["text"]
-    english_domain = rules.domain_name("industry.manufacturing", "en")
+    english_domain = pack_rules.domain_name("industry.manufacturing", "en")
     assert english_domain in best["items"][1]["text"]
     assert "Suzhou" in best["items"][2]["text"]
     assert "200,000" in best["items"][3]["text"] and "800,000" in best["items"][3]["text"]
@@ -80,7 +80,7 @@ def test_api_returns_items_and_text_in_the_request_language(world, make_org, cli
         assert row["explanation"] == [i["text"] for i in row["items"]]
     assert f"{best['items'][0]['params']['text_score']:.2f}" in best["items"][0]["text"]
     # and Chinese by default, with the same codes
-    assert zh[0]["items"][1]["text"] == f"领域匹配：{rules.domain_name('industry.manufacturing', 'zh')}"
+    assert zh[0]["items"][1]["text"] == f"领域匹配：{pack_rules.domain_name('industry.manufacturing', 'zh')}"
     assert next(r for r in zh if r["excluded"])["items"][0]["text"] == "缺少必备资质：ISO9001"
 
 

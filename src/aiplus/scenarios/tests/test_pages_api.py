@@ -195,3 +195,49 @@ def test_dashboard_renders_charts_for_officials(world, client):
     client.force_login(world.user("official"))
     body = client.get("/scenarios/dashboard/").content.decode()
     assert "vendor/echarts/echarts.min.js" in body and "needs_by_domain" in body and "产业发展" in body
+
+
+def test_a_drawn_expert_sees_the_same_applications_on_the_page_and_in_the_api(call_world, client):
+    """The rule "a drawn expert sees every application" lives in the selector, so the page and the API agree."""
+    import re
+
+    from aiplus.experts.selectors import drawn_users
+
+    world, _need, call, _pool, _suppliers = call_world
+    official = world.user("official")
+    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
+    services.draw_reviewers(acting_user=official, call_id=call.pk)
+    call.refresh_from_db()
+    expert = drawn_users(call.draw_id)[0]
+    client.force_login(expert)
+    api_ids = {row["id"] for row in client.get(f"/api/v1/scenarios/calls/{call.pk}/applications").json()}
+    page = client.get(f"/scenarios/calls/{call.pk}/").content.decode()
+    page_ids = {int(pk) for pk in re.findall(r'name="application" value="(\d+)"', page)}
+    assert api_ids == page_ids == set(call.applications.values_list("pk", flat=True))
+    assert len(api_ids) == 2
+
+
+def test_page_forms_take_places_by_name_and_keep_input_beside_the_error(world, client):
+    """A list is published for "苏州市" typed by name; a bad budget is shown beside its field with the input kept."""
+    from aiplus.scenarios.models import ScenarioList
+
+    member, official = world.user("enterprise_member"), world.user("official")
+    need = _draft(world)
+    services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    services.transition_need(acting_user=official, need_id=need.pk, transition="review")
+    client.force_login(official)
+    response = client.post("/scenarios/lists/publish/", {"jurisdiction": "苏州市", "need_ids": [str(need.pk)]})
+    batch = ScenarioList.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/scenarios/lists/{batch.pk}/"
+    assert batch.jurisdiction.code == "suzhou"
+    client.force_login(member)
+    post = {"organisation": str(world.orgs["suzhou:enterprise"].pk), "jurisdiction": "苏州市", "title": "保留的标题",
+            "domain": "industry.manufacturing", "problem": "问题", "budget_min_cny": "9", "budget_max_cny": "1",
+            "kpi_name": ["检出率"], "kpi_target": ["99"], "kpi_unit": ["%"], "kpi_direction": ["ge"]}
+    before = Need.objects.count()
+    response = client.post("/scenarios/needs/new/", post)
+    page = response.content.decode()
+    assert response.status_code == 400 and Need.objects.count() == before
+    assert 'value="保留的标题"' in page
+    beside = page.split('name="budget_min_cny"', 1)[1].split("</p>", 1)[0]
+    assert "预算下限不能高于预算上限" in beside

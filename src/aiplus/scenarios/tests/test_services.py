@@ -10,7 +10,7 @@ import pytest
 
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent, TransitionRecord, WorkflowTimer
-from aiplus.scenarios import rules, services
+from aiplus.scenarios import pack_rules, services
 from aiplus.scenarios.models import (
     Application,
     Case,
@@ -83,7 +83,7 @@ def test_guangdong_category_maps_onto_scenario_domains(world):
                                 **need_data(domain="social_governance"))
     assert need.domain == "governance"
     assert need.responsible_department == "广东省发展和改革委员会"
-    assert rules.pack_of(need.jurisdiction) == "guangdong"
+    assert pack_rules.pack_of(need.jurisdiction) == "guangdong"
 
 
 @pytest.mark.parametrize(("change", "code", "field"), [
@@ -275,9 +275,9 @@ def test_full_call_scoring_notice_objection_award_pilot_case_replication(call_wo
 
 def test_aggregation_rule():
     values = [Decimal(v) for v in ("60", "70", "80", "90", "100")]
-    assert rules.aggregate(values, trim=True, min_reviewers=5)[0] == Decimal("80.000")
-    assert rules.aggregate(values[:4], trim=True, min_reviewers=5)[0] == Decimal("75.000")
-    assert rules.aggregate([Decimal(1), Decimal(2), Decimal(9), Decimal(9), Decimal(9)], trim=False,
+    assert pack_rules.aggregate(values, trim=True, min_reviewers=5)[0] == Decimal("80.000")
+    assert pack_rules.aggregate(values[:4], trim=True, min_reviewers=5)[0] == Decimal("75.000")
+    assert pack_rules.aggregate([Decimal(1), Decimal(2), Decimal(9), Decimal(9), Decimal(9)], trim=False,
                            min_reviewers=5)[0] == Decimal("6.000")
 
 

@@ -1,5 +1,9 @@
-"""Pack-driven rules of the scenarios module: which pack governs a jurisdiction, its parameters, the taxonomy,
-the responsible department, the workflows of needs and open calls, and score aggregation."""
+"""The scenarios module's rules that come from the regulation packs: which pack governs a jurisdiction, its
+parameters, the taxonomy, the responsible department, the workflows of needs and open calls, and score aggregation.
+
+(Named for what it holds, so it is not mistaken for the pure rule engine `aiplus.rules`.) Which packs set a local
+scenario process is data: an active pack that sets `scenarios.<pack>.review_working_days` governs its jurisdiction
+and, through `extends`, the packs built on it (the GBA on Guangdong)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from aiplus.core.errors import ServiceError
 from aiplus.core.workflow import TimerSpec, Transition, Workflow
 from aiplus.regulation.runtime import active_packs, parameters
 
-PACKS = ("suzhou", "guangdong")
+SCENARIO_PROCESS_PARAMETER = "scenarios.{pack}.review_working_days"  # a pack that sets it runs its own process
 OFFICIAL = frozenset({"official"})
 MEMBER = frozenset({"enterprise_member", "provider"})
 
@@ -31,18 +35,53 @@ CALL_STATES = {"draft": _("草稿"), "open": _("申报中"), "reviewing": _("评
                "awarded": _("已揭榜")}
 
 
+def scenario_packs() -> tuple[str, ...]:
+    """The active packs that set a local scenario process, in load order (ancestors first)."""
+    packs = active_packs()
+    return tuple(code for code in packs.packs
+                 if SCENARIO_PROCESS_PARAMETER.format(pack=code) in packs.parameters)
+
+
+_GOVERNING: dict[int, dict[str, str]] = {}  # id of the loaded PackSet → its map (a reload of the packs starts anew)
+
+
+def _governing_packs() -> dict[str, str]:
+    """Jurisdiction code → the scenario pack that governs it: a pack's own, else the first it extends that has one."""
+    loaded = active_packs()
+    if id(loaded) not in _GOVERNING:
+        _GOVERNING.clear()
+        _GOVERNING[id(loaded)] = _governing_map(loaded)
+    return _GOVERNING[id(loaded)]
+
+
+def _governing_map(loaded: Any) -> dict[str, str]:
+    packs = loaded.packs
+    local = {code for code in packs if SCENARIO_PROCESS_PARAMETER.format(pack=code) in loaded.parameters}
+
+    def governing(code: str, depth: int = 0) -> str | None:
+        if code in local:
+            return code
+        for parent in packs[code].extends if code in packs and depth < 8 else ():
+            found = governing(parent, depth + 1)
+            if found:
+                return found
+        return None
+
+    return {pack.jurisdiction: found for code, pack in packs.items() if (found := governing(code))}
+
+
 def pack_of(jurisdiction: Any) -> str:
-    """The local pack that governs a jurisdiction: Suzhou below Suzhou, Guangdong below Guangdong or the GBA."""
+    """The local pack that governs a jurisdiction: Suzhou below Suzhou, Guangdong below Guangdong or the GBA (read
+    from the active packs); the first scenario pack where none does."""
+    governing = _governing_packs()
     node = jurisdiction
     seen = 0
     while node is not None and seen < 8:
-        if node.code in PACKS:
-            return str(node.code)
-        if node.code == "gba":
-            return "guangdong"
+        if node.code in governing:
+            return governing[node.code]
         node = node.parent
         seen += 1
-    return "suzhou"
+    return scenario_packs()[0]
 
 
 def param(jurisdiction: Any, module: str, name: str, on: dt.date | None = None) -> Any:
@@ -109,6 +148,7 @@ def responsible_department(jurisdiction: Any) -> str:
     return ""
 
 
+@cache
 def _need_workflow(pack: str) -> Workflow:
     return Workflow(
         name="scenario_need", action_prefix="scenarios.need",
@@ -127,6 +167,7 @@ def _need_workflow(pack: str) -> Workflow:
     )
 
 
+@cache
 def _call_workflow(pack: str) -> Workflow:
     return Workflow(
         name="open_call", action_prefix="scenarios.call",
@@ -141,16 +182,12 @@ def _call_workflow(pack: str) -> Workflow:
     )
 
 
-NEED_WORKFLOWS = {pack: _need_workflow(pack) for pack in PACKS}
-CALL_WORKFLOWS = {pack: _call_workflow(pack) for pack in PACKS}
-
-
 def need_workflow(need: Any) -> Workflow:
-    return NEED_WORKFLOWS[pack_of(need.jurisdiction)]
+    return _need_workflow(pack_of(need.jurisdiction))
 
 
 def call_workflow(call: Any) -> Workflow:
-    return CALL_WORKFLOWS[pack_of(call.jurisdiction)]
+    return _call_workflow(pack_of(call.jurisdiction))
 
 
 def weighted_total(rubric: list[dict[str, Any]], criteria: dict[str, Any]) -> tuple[dict[str, str], Decimal]:
