@@ -4,9 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import signin
-from aiplus.core.models import ChainLayer, OrganisationKind
-from aiplus.portal.templatetags.localized import localized_value
+from aiplus.core import pickers, signin
+from aiplus.core.models import ChainLayer, Jurisdiction, OrganisationKind
 
 
 class OrganisationForm(forms.Form):
@@ -15,12 +14,13 @@ class OrganisationForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=OrganisationKind.choices)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40)
     chain_layer = forms.ChoiceField(label=_("产业链层级"), choices=[("", "—"), *ChainLayer.choices], required=False)
-    jurisdiction = forms.ChoiceField(label=_("所属辖区"))
+    jurisdiction = pickers.JurisdictionField(label=_("所属辖区"), queryset=Jurisdiction.objects.none(),
+                                             to_field_name="code")
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
 
-    def __init__(self, *args, jurisdictions=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = [(j.code, localized_value(j, "name")) for j in jurisdictions]  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
 
 
 class ApiTokenForm(forms.Form):

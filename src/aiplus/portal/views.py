@@ -184,7 +184,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             organisation = core_services.create_organisation(
-                acting_user=acting_user(request), jurisdiction=data.pop("jurisdiction"), **data)  # type: ignore[arg-type]
+                acting_user=acting_user(request), jurisdiction=data.pop("jurisdiction").code, **data)
         except ServiceError as error:
             error.add_to_form(form)
         else:

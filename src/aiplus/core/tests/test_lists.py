@@ -109,3 +109,23 @@ def test_the_audit_log_filters_are_one_filter_set_on_page_and_api(world, make_or
     outsider.force_login(member)
     assert outsider.get("/audit/").status_code == 403
     assert bearer(member).get("/api/v1/audit-events").status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_official_registers_an_organisation_naming_its_place_as_people_do(world, official) -> None:
+    import random
+
+    from aiplus.core.models import Jurisdiction, Organisation
+    from aiplus.portal.demo import make_credit_code
+
+    code = make_credit_code(random.Random(3), Jurisdiction.objects.get(code="suzhou").division_code, "enterprise")
+    form = official.get("/organisations/new/").content.decode()
+    assert 'data-picker="jurisdiction"' in form
+    response = official.post("/organisations/new/", {"name": "姑苏测试科技有限公司", "kind": "enterprise",
+                                                      "credit_code": code, "jurisdiction": "苏州市"})
+    assert response.status_code == 302
+    assert Organisation.objects.get(credit_code=code).jurisdiction.code == "suzhou"
+    refused = official.post("/organisations/new/", {"name": "某公司", "kind": "enterprise",
+                                                     "credit_code": code, "jurisdiction": "深圳市"})
+    assert refused.status_code == 400  # Shenzhen is outside a Suzhou official's jurisdictions
+    assert "某公司" in refused.content.decode()  # the input is kept
