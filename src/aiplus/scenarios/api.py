@@ -490,7 +490,7 @@ def profile_needs(request: HttpRequest, profile_id: int) -> Any:
     profile = selectors.profiles(_user(request)).filter(pk=profile_id).first()
     if profile is None:
         raise NotFoundError()
-    ranked, excluded = matching_index.needs_for(profile, with_excluded=True)
+    ranked, excluded = matching_index.needs_for(profile, _user(request), with_excluded=True)
     return _match_rows(ranked, excluded, "need")
 
 

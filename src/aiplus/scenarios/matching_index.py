@@ -229,11 +229,14 @@ def suppliers_for(need: Need, k: int = 10, *, with_excluded: bool = False) -> An
     return (ranked, excluded) if with_excluded else ranked
 
 
-def needs_for(profile: CapabilityProfile, k: int = 10, *, with_excluded: bool = False) -> Any:
-    """Ranked needs for a supplier's profile, with the same explanations."""
+def needs_for(profile: CapabilityProfile, viewer: Any, k: int = 10, *, with_excluded: bool = False) -> Any:
+    """Ranked needs for a supplier's profile, with the same explanations: only the needs `viewer` may see (the
+    index holds every published need; a registered-only one is not shown to an anonymous visitor)."""
+    from aiplus.scenarios import selectors
+
     result = engine().needs_for(as_profile(profile), k=k)
     ids = [int(m.candidate_id) for m in (*result.matches, *result.excluded)]
-    needs = Need.objects.select_related("owner", "jurisdiction").in_bulk(ids)
+    needs = selectors.needs(viewer).in_bulk(ids)
     ranked, excluded = _rows(result, needs, "need", policy(profile.jurisdiction))
     return (ranked, excluded) if with_excluded else ranked
 

@@ -22,6 +22,7 @@ from aiplus.scenarios.models import (
     PilotStatus,
     PoolMembership,
     ScenarioList,
+    Visibility,
 )
 
 
@@ -41,11 +42,15 @@ def _co_published_need_ids(user: Any) -> QuerySet[Any] | None:
 
 def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", jurisdiction: str = ""
           ) -> QuerySet[Need]:
-    qs = Need.objects.restrict(user, "view")
+    visible = Q(pk__in=Need.objects.restrict(user, "view").values("pk"))
     co_published = _co_published_need_ids(user)
     if co_published is not None:
-        qs = Need.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=co_published))
-    qs = qs.select_related("owner", "jurisdiction", "scenario_list")
+        visible |= Q(pk__in=co_published)
+    if getattr(user, "is_authenticated", False):
+        # "仅注册用户": a published need any signed-in user may read, and nobody anonymous (the Scope's public flag
+        # covers public needs only)
+        visible |= Q(visibility=Visibility.REGISTERED, status__in=(NeedStatus.PUBLISHED, NeedStatus.CLOSED))
+    qs = Need.objects.filter(visible).select_related("owner", "jurisdiction", "scenario_list")
     search = search.strip()
     if search:
         qs = scenario_search.NEEDS.apply(qs, search)

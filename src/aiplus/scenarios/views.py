@@ -292,7 +292,7 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
     profile = selectors.profiles(request.user).filter(pk=profile_id).first()
     if profile is None:
         raise Http404
-    matches, excluded = matching_index.needs_for(profile, with_excluded=True)
+    matches, excluded = matching_index.needs_for(profile, request.user, with_excluded=True)
     can_edit = request.user.is_authenticated and profile.organisation_id in {o.pk for o in
                                                                              _member_orgs(request.user)}
     return render(request, "scenarios/profile_detail.html", {

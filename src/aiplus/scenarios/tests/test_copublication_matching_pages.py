@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent, Notification
@@ -405,12 +406,12 @@ def test_closing_a_published_need_takes_it_out_of_the_index_in_the_background(
     need = published_need(world)
     refresh_matching.call("need", need.pk)
     profile = CapabilityProfile.objects.get(organisation=good)
-    assert need in [m["need"] for m in matching_index.needs_for(profile)]
+    assert need in [m["need"] for m in matching_index.needs_for(profile, world.user("official"))]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.transition_need(acting_user=world.user("official"), need_id=need.pk, transition="close")
     assert len(callbacks) == 1  # the refresh is queued, not run in the request
     refresh_matching.call("need", need.pk)
-    assert need not in [m["need"] for m in matching_index.needs_for(profile)]
+    assert need not in [m["need"] for m in matching_index.needs_for(profile, world.user("official"))]
 
 
 # -- working-day timers --------------------------------------------------------------------------------------------
@@ -450,3 +451,27 @@ def test_a_new_profile_that_strongly_matches_notifies_the_need_owner(world, make
     assert refresh_matching.call("profile", profile.pk)["notified"] >= 1
     notice = Notification.objects.filter(recipient=owner, verb="scenarios.strong_match").get()
     assert good.name in str(notice.title) and notice.link == f"/scenarios/needs/{need.pk}/"
+
+
+def test_a_registered_only_need_is_shown_to_signed_in_users_and_never_to_anonymous_visitors(world, make_org):
+    """Regression (hardening issue): a registered-only need leaked to anonymous visitors through the profile's
+    matches, and was hidden from other signed-in users."""
+    from django.test import Client
+
+    (good, _), _lacking = _suppliers(world, make_org)
+    need = published_need(world, visibility="registered")
+    assert not need.is_published
+    refresh_matching.call("need", need.pk)
+    profile = CapabilityProfile.objects.get(organisation=good)
+    other = world.user("enterprise_member", "shenzhen")  # signed in, of another place and organisation
+    assert need in [m["need"] for m in matching_index.needs_for(profile, other)]
+    assert need not in [m["need"] for m in matching_index.needs_for(profile, AnonymousUser())]
+    anonymous = Client()
+    listed = anonymous.get(f"/api/v1/scenarios/profiles/{profile.pk}/needs").json()
+    assert need.pk not in [row["id"] for row in listed]
+    assert f"/scenarios/needs/{need.pk}/" not in anonymous.get(f"/scenarios/profiles/{profile.pk}/").content.decode()
+    assert anonymous.get(f"/api/v1/scenarios/needs/{need.pk}").status_code == 404
+    signed_in = Client()
+    signed_in.force_login(other)
+    assert need.pk in [row["id"] for row in signed_in.get(f"/api/v1/scenarios/profiles/{profile.pk}/needs").json()]
+    assert need.pk in [row["id"] for row in signed_in.get("/api/v1/scenarios/needs").json()["items"]]

@@ -145,7 +145,7 @@ def test_matching_ranks_explains_and_notifies_strong_matches(world, make_org):
     assert result["notified"] >= 1
     assert Notification.objects.filter(recipient=user, verb="scenarios.strong_match").exists()
     profile = ranked[0]["profile"]
-    assert matching_index.needs_for(profile)[0]["need"] == need
+    assert matching_index.needs_for(profile, world.user("official"))[0]["need"] == need
 
 
 def test_api_scoring_by_an_expert_not_drawn_and_late_objection(call_world, client):
