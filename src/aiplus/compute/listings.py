@@ -20,7 +20,7 @@ from aiplus.core import formatting, lists
 def _search(*fields: str) -> Any:
     """A filter method matching the typed text in any of `fields`."""
 
-    def method(self: Any, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+    def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         text = value.strip()
         if not text:
             return queryset
