@@ -161,12 +161,26 @@ def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, 
     return out
 
 
+def _check_place_of(organisation: Organisation, place: Jurisdiction, acting_user: User) -> None:
+    """A need is located where its owner is: the organisation's jurisdiction, a place below it, or a place above it
+    (a district company's city-wide scenario); elsewhere only an official of that place may put it (hardening:
+    records were created in jurisdictions the actor does not belong to)."""
+    own = organisation.jurisdiction_id
+    if place.pk in permissions.jurisdiction_ids_in_scope(own) or own in permissions.jurisdiction_ids_in_scope(place.pk):
+        return
+    if acting_user.is_superuser or place.pk in permissions.user_jurisdiction_ids(acting_user, "add"):
+        return
+    raise ServiceError("outside_jurisdiction", _("场景所在地须为本单位所在辖区或其上下级辖区。"), "jurisdiction",
+                       status=403)
+
+
 @transaction.atomic
 def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | int | Jurisdiction,
                 kpis: list[dict[str, Any]],
                 replicated_from: Case | None = None, audit_event: bool = True, **data: Any) -> Need:
     place = _jurisdiction(jurisdiction)
     organisation = _organisation_for(acting_user, organisation_id)
+    _check_place_of(organisation, place, acting_user)
     fields = _need_fields(place, data)
     clean_kpis = _clean_kpis(kpis)
     need = Need(owner=organisation, jurisdiction=place, created_by=acting_user,

@@ -307,3 +307,16 @@ def test_dashboard_lists_open_clocks_by_object_name_with_their_rule(world, clien
     text = re.sub(r"<[^>]+>", " ", row)  # the parameter key stays in a title attribute, not in the text
     assert "Department review" in text and "10 working days" in text and "scenarios.suzhou" not in text
     assert "Platform setting" in text and "art." not in text
+
+
+@pytest.mark.django_db
+def test_a_need_is_located_where_its_owner_may_act(world):
+    """Regression (hardening issue): a Suzhou enterprise put a need into Shenzhen's review queue."""
+    member = world.user("enterprise_member", "suzhou")
+    org = world.orgs["suzhou:enterprise"]
+    with pytest.raises(ServiceError) as refused:
+        services.create_need(acting_user=member, organisation_id=org.pk, jurisdiction="shenzhen", **need_data())
+    assert refused.value.field == "jurisdiction" and refused.value.status == 403
+    assert not Need.objects.filter(jurisdiction__code="shenzhen").exists()
+    below = services.create_need(acting_user=member, organisation_id=org.pk, jurisdiction="suzhou-sip", **need_data())
+    assert below.jurisdiction.code == "suzhou-sip"
