@@ -3,8 +3,9 @@ keep what was typed when the service refuses it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -14,7 +15,7 @@ from aiplus.core.pickers import CountryField, OrganisationField
 from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
-from aiplus.datahub.models import AccessRequest, AssetLevel, Grade
+from aiplus.datahub.models import AccessRequest, AssetLevel, DataService, Dataset, Distribution, Grade
 
 
 class AccessRequestForm(forms.ModelForm):
@@ -205,3 +206,143 @@ class IncidentForm(_ForOrganisation):
 
 class IncidentReportedForm(forms.Form):
     incident = forms.IntegerField(label=_("事件"))
+
+
+# --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _check_a_copy(kwargs: dict[str, Any]) -> None:
+    # The model's checks run on the form's instance with what was typed; the page's heading keeps the saved row.
+    if kwargs.get("instance") is not None:
+        kwargs["instance"] = copy.copy(kwargs["instance"])
+
+
+class KeywordsField(forms.CharField):
+    """The dataset's tags typed as one line, separated by Chinese or Western commas; stored as a list."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def clean(self, value: Any) -> list[str]:
+        text = super().clean(value) or ""
+        return [k.strip() for k in text.replace("，", ",").split(",") if k.strip()]
+
+
+class DatasetForm(forms.ModelForm):
+    """A catalogue dataset entered by hand. A new one also names its providing organisation (one the user acts for)
+    and its identifier; an edit keeps both. The model's own checks (choices, ranges, the time span) run here too, so
+    every problem shows beside its field at once."""
+
+    keywords = KeywordsField(label=_("数据标签（以逗号分隔）"), required=False)
+
+    class Meta:
+        model = Dataset
+        fields = ("provider", "identifier", "title", "description", "keywords", "sector", "theme",
+                  "update_frequency", "open_attribute", "record_count", "spatial_coverage", "temporal_start",
+                  "temporal_end", "licence", "issued", "modified", "high_quality", "annotation_method",
+                  "annotation_quality", "modality", "language", "size_bytes", "lineage", "grade", "is_published")
+        labels = {"is_published": _("发布到目录")}
+        widgets = {"temporal_start": DATE_INPUT, "temporal_end": DATE_INPUT, "issued": DATE_INPUT,
+                   "modified": DATE_INPUT}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "f-%s")
+        _check_a_copy(kwargs)
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # No blank choice: the first organisation is preselected, as most providers act for one.
+            self.fields["provider"] = OrganisationField(
+                label=_("数据提供方"), queryset=selectors.organisations_acting_for(user, "add"), empty_label=None)
+        else:
+            del self.fields["identifier"], self.fields["provider"]
+
+    def changes(self) -> dict[str, Any]:
+        """The service's keyword arguments for the dataset's catalogue fields (identifier and provider apart)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in {"identifier", "provider"}}
+
+
+class DistributionForm(forms.ModelForm):
+    """One row of the distributions table; a blank identifier is given one by the service (`<dataset>-<n>`)."""
+
+    class Meta:
+        model = Distribution
+        fields = ("identifier", "title", "format", "media_type", "access_url", "download_url", "byte_size",
+                  "licence")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["identifier"].required = False
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
+
+    def values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        if not values.get("identifier"):
+            values.pop("identifier", None)
+        return values
+
+
+class BaseDistributionFormSet(forms.BaseFormSet):
+    """The table of a dataset's distributions. Saving replaces them by the table (the service does), so every row
+    is a new one: a row left blank, an emptied existing row included, is not saved and is never an error."""
+
+    def initial_form_count(self) -> int:
+        return 0
+
+    def total_form_count(self) -> int:
+        if self.is_bound:
+            return int(super().total_form_count())
+        return len(self.initial or ()) + self.extra
+
+    def filled(self) -> list[DistributionForm]:
+        """The rows the user filled in, in page order (after `is_valid()`)."""
+        return [form for form in self.forms if form.has_changed()]
+
+
+MAX_DISTRIBUTIONS = 50
+DistributionFormSet = forms.formset_factory(DistributionForm, formset=BaseDistributionFormSet, extra=2,
+                                            max_num=MAX_DISTRIBUTIONS, absolute_max=MAX_DISTRIBUTIONS)
+
+
+def distribution_formset(data: Any = None, *, dataset: Dataset | None = None) -> BaseDistributionFormSet:
+    """The distributions table: posted rows, or the dataset's distributions and two blank rows to add more."""
+    initial = None
+    if data is None and dataset is not None:
+        initial = [{name: getattr(d, name) for name in DistributionForm.Meta.fields}
+                   for d in dataset.distributions.all()]
+    return cast(BaseDistributionFormSet, DistributionFormSet(data, initial=initial, prefix="dist", auto_id="%s"))
+
+
+class DataServiceForm(forms.ModelForm):
+    """A data service (dcat:DataService) entered by hand: a new one names its providing organisation (one the user
+    acts for) and its identifier. It serves datasets the user may see, offered from the user's own and those it
+    serves now."""
+
+    class Meta:
+        model = DataService
+        fields = ("provider", "identifier", "title", "description", "endpoint_url", "endpoint_description",
+                  "is_published", "serves")
+        labels = {"is_published": _("发布到目录"), "serves": _("提供的数据集")}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "s-%s")
+        _check_a_copy(kwargs)
+        super().__init__(*args, **kwargs)
+        service = self.instance if self.instance.pk is not None else None
+        self.fields["serves"] = forms.ModelMultipleChoiceField(
+            label=_("提供的数据集"), required=False, queryset=selectors.service_dataset_choices(user, service))
+        if service is None:
+            self.fields["provider"] = OrganisationField(
+                label=_("数据提供方"), queryset=selectors.organisations_acting_for(user, "add"), empty_label=None)
+        else:
+            del self.fields["identifier"], self.fields["provider"]
+
+    def changes(self) -> dict[str, Any]:
+        """The service's keyword arguments (identifier and provider apart); `serves` as ids."""
+        values = {name: value for name, value in self.cleaned_data.items() if name not in {"identifier", "provider"}}
+        values["serves"] = [d.pk for d in values.get("serves", [])]
+        return values

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -278,11 +278,11 @@ def own_processors(user: Any) -> list[Processor]:
     return list(Processor.objects.restrict(user, "change").select_related("organisation").order_by("id"))
 
 
-def editable_datasets(user: Any) -> QuerySet[Dataset]:
-    """Datasets of the user's own providing organisations (those a data service of theirs may serve)."""
-    own = permissions.user_organisation_ids(user, "change")
-    return Dataset.objects.restrict(user, "change").filter(provider_id__in=own).order_by("title").only("pk", "title")
-
-
-def datasets_served_by(user: Any, service: DataService) -> list[Dataset]:
-    return list(Dataset.objects.restrict(user, "view").filter(services=service).order_by("title").only("pk", "title"))
+def service_dataset_choices(user: Any, service: DataService | None = None) -> QuerySet[Dataset]:
+    """The datasets a data service of the user's may be set to serve, each one the user may see: those of the
+    user's own providing organisations, and those the service serves now (a published dataset of another provider,
+    say, so that saving keeps it)."""
+    offered = Q(provider_id__in=permissions.user_organisation_ids(user, "change"))
+    if service is not None:
+        offered |= Q(pk__in=service.serves.values("pk"))
+    return Dataset.objects.restrict(user, "view").filter(offered).order_by("title", "id").only("pk", "title")

@@ -21,7 +21,7 @@ FORM = {
     "issued": "2025-07-01", "modified": "2025-08-01", "high_quality": "on", "annotation_method": "人工转写",
     "annotation_quality": "字符准确率 99.2%", "modality": "image", "language": "zh", "size_bytes": "5000000000",
     "lineage": "扫描 → 脱敏 → 转写 → 抽检", "grade": "general", "is_published": "on",
-    "distribution_rows": "3",
+    "dist-TOTAL_FORMS": "3", "dist-INITIAL_FORMS": "0",
     "dist-0-format": "ZIP", "dist-0-title": "图像包", "dist-0-download_url": "https://data.example.org/ocr.zip",
     "dist-0-byte_size": "4900000000", "dist-0-media_type": "application/zip",
     "dist-1-format": "JSONL", "dist-1-identifier": "ocr-labels", "dist-1-title": "转写标注",
@@ -259,7 +259,7 @@ def test_provider_edits_a_data_service_through_the_page(world, client):
     assert page.status_code == 200
     body = page.content.decode()
     assert 'value="票据识别接口"' in body and 'data-testid="service-identifier">svc-edit<' in body
-    assert f'<option value="{first.pk}" selected>' in body and f'<option value="{second.pk}" >' in body
+    assert f'<option value="{first.pk}" selected>' in body and f'<option value="{second.pk}">' in body
     # The page cites the articles the catalogue implements (Suzhou art. 32, Guangdong art. 8).
     assert 'data-testid="citations"' in body and "第32条" in body and "第8条" in body
     before = AuditEvent.objects.count()
@@ -343,3 +343,48 @@ def test_api_patch_of_a_service_writes_its_audit_row_and_names_bad_fields(world,
                             content_type="application/json")
     assert response.status_code == 400 and response.json()["field"] == "endpoint_url"
     assert _service_state(service) == state and AuditEvent.objects.count() == events
+
+
+def test_an_emptied_row_is_dropped_and_blank_rows_are_not_saved(world, client):
+    provider = world.user("provider")
+    dataset = services.create_dataset(acting_user=provider, provider_id=world.orgs["suzhou:provider"].pk,
+                                      identifier="rows", title="行", distributions=[{"format": "CSV"},
+                                                                                   {"format": "XLSX"}])
+    client.force_login(provider)
+    page = client.get(f"/data/datasets/{dataset.pk}/edit/").content.decode()
+    # the two rows it has and two blank ones, every one posted as a new row
+    assert 'name="dist-TOTAL_FORMS" value="4"' in page and 'name="dist-INITIAL_FORMS" value="0"' in page
+    form = {k: v for k, v in _form(title="行").items() if not k.startswith("dist-")}
+    form |= {"dist-TOTAL_FORMS": "4", "dist-INITIAL_FORMS": "0", "dist-0-identifier": "", "dist-0-format": "",
+             "dist-1-format": "XLSX", "dist-1-identifier": "rows-2"}
+    response = client.post(f"/data/datasets/{dataset.pk}/edit/", form)
+    assert response.status_code == 302
+    assert list(dataset.distributions.values_list("identifier", "format")) == [("rows-2", "XLSX")]
+
+
+def test_a_service_refusal_is_put_beside_its_field(world, client, monkeypatch):
+    from aiplus.core.errors import ServiceError
+
+    def refuse(field):
+        def service(**kwargs):
+            raise ServiceError("invalid", "服务拒绝", field)
+        return service
+
+    client.force_login(world.user("provider"))
+    org = world.orgs["suzhou:provider"].pk
+    # the second filled row is the table's third (the blank second row is not counted)
+    monkeypatch.setattr(services, "create_dataset", refuse("distributions[1].byte_size"))
+    response = client.post("/data/datasets/new/", _form(provider=org, **{"dist-1-format": "", "dist-1-identifier": "",
+                                                                         "dist-1-title": "", "dist-2-format": "CSV"}))
+    body = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-dist-2-byte_size">服务拒绝<' in body
+    assert 'value="苏州市政务票据 OCR 训练集"' in body
+    monkeypatch.setattr(services, "create_dataset", refuse("organisation"))
+    response = client.post("/data/datasets/new/", _form(provider=org))
+    assert response.status_code == 400 and 'data-testid="error-provider">服务拒绝<' in response.content.decode()
+    monkeypatch.setattr(services, "create_data_service", refuse("serves[0]"))
+    response = client.post("/data/services/new/", {**SERVICE_FORM, "provider": org, "identifier": "svc-x"})
+    assert response.status_code == 400 and 'data-testid="error-serves">服务拒绝<' in response.content.decode()
+    monkeypatch.setattr(services, "create_data_service", refuse("somewhere"))
+    response = client.post("/data/services/new/", {**SERVICE_FORM, "provider": org, "identifier": "svc-x"})
+    assert response.status_code == 400 and 'data-testid="form-errors"' in response.content.decode()

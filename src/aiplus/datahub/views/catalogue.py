@@ -18,15 +18,9 @@ from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
+from aiplus.datahub.forms import BaseDistributionFormSet, DatasetForm, distribution_formset
 from aiplus.datahub.listings import CATALOGUE
-from aiplus.datahub.models import (
-    Dataset,
-    Grade,
-    Modality,
-    OpenAttribute,
-    UpdateFrequency,
-)
-from aiplus.datahub.views.parsing import _date_or_none, _int_or_none
+from aiplus.datahub.models import Dataset, OpenAttribute
 from aiplus.regulation.coverage import feature as coverage_feature
 from aiplus.regulation.runtime import active_packs
 from aiplus.rules.citations import Citation
@@ -130,74 +124,6 @@ def _feature_citations(code: str) -> list[Citation]:
             if pack in loaded]
 
 
-DATASET_FORM = (
-    ("title", "text", _("数据集名称")), ("description", "textarea", _("摘要")),
-    ("keywords", "keywords", _("数据标签（以逗号分隔）")), ("sector", "text", _("所属行业")),
-    ("theme", "text", _("主题分类")), ("update_frequency", "choice", _("更新频率")),
-    ("open_attribute", "choice", _("开放属性")), ("record_count", "int", _("数据量（条）")),
-    ("spatial_coverage", "text", _("空间范围")), ("temporal_start", "date", _("时间范围起")),
-    ("temporal_end", "date", _("时间范围止")), ("licence", "text", _("许可")),
-    ("issued", "date", _("首次发布日期")), ("modified", "date", _("更新日期")),
-    ("high_quality", "bool", _("高质量训练数据集")), ("annotation_method", "text", _("标注方式")),
-    ("annotation_quality", "text", _("标注质量")), ("modality", "choice", _("模态")),
-    ("language", "text", _("语言")), ("size_bytes", "int", _("大小（字节）")),
-    ("lineage", "textarea", _("来源与加工过程")), ("grade", "choice", _("数据分级")),
-    ("is_published", "bool", _("发布到目录")),
-)
-DATASET_CHOICES = {"update_frequency": UpdateFrequency.choices, "open_attribute": OpenAttribute.choices,
-                   "modality": Modality.choices, "grade": Grade.choices}
-DISTRIBUTION_FORM = (
-    ("identifier", "text", _("标识符")), ("title", "text", _("名称")), ("format", "text", _("资源格式")),
-    ("media_type", "text", _("媒体类型")), ("access_url", "text", _("访问地址")),
-    ("download_url", "text", _("下载地址")), ("byte_size", "int", _("大小（字节）")), ("licence", "text", _("许可")),
-)
-BLANK_DISTRIBUTIONS = 2
-
-
-def _form_value(kind: str, raw: str, field: str) -> Any:
-    raw = raw.strip()
-    if kind == "int":
-        return _int_or_none(raw, field)
-    if kind == "date":
-        return _date_or_none(raw, field)
-    if kind == "keywords":
-        return [k.strip() for k in raw.replace("，", ",").split(",") if k.strip()]
-    return raw
-
-
-def _dataset_post(post: Any) -> tuple[dict[str, Any], list[dict[str, Any]], list[int]]:
-    """The service's arguments from the form; blank distribution rows are left out (their row numbers kept so an
-    error lands beside the right row)."""
-    fields: dict[str, Any] = {}
-    for name, kind, _label in DATASET_FORM:
-        if kind == "bool":
-            fields[name] = post.get(name) == "on"
-        else:
-            fields[name] = _form_value(kind, post.get(name, ""), name)
-    distributions: list[dict[str, Any]] = []
-    rows: list[int] = []
-    count = _int_or_none(post.get("distribution_rows", "0"), "distribution_rows") or 0
-    for row in range(min(count, 50)):
-        raw = {name: post.get(f"dist-{row}-{name}", "") for name, _kind, _label in DISTRIBUTION_FORM}
-        if not any(v.strip() for v in raw.values()):
-            continue
-        values = {name: _form_value(kind, raw[name], f"dist-{row}-{name}") for name, kind, _label in DISTRIBUTION_FORM}
-        if not values["identifier"]:
-            values.pop("identifier")
-        distributions.append(values)
-        rows.append(row)
-    return fields, distributions, rows
-
-
-def _error_key(field: str, rows: list[int]) -> str:
-    """`distributions[2].byte_size` (the service's name) → the form input `dist-<row>-byte_size`."""
-    if field.startswith("distributions["):
-        index, _sep, rest = field[len("distributions["):].partition("]")
-        if index.isdigit() and int(index) < len(rows):
-            return f"dist-{rows[int(index)]}-{rest.lstrip('.')}"
-    return field
-
-
 def _editable_dataset(user: Any, dataset_id: int) -> Dataset | HttpResponse:
     """Only members of the providing organisation edit a dataset by hand: others get 403 (they may see it) or 404."""
     try:
@@ -212,50 +138,18 @@ def _editable_dataset(user: Any, dataset_id: int) -> Dataset | HttpResponse:
     return dataset
 
 
-def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, str],
-                          providers: list[Any]) -> dict[str, Any]:
-    if post is not None:
-        values = {name: post.get(name, "") for name, _kind, _label in DATASET_FORM}
-        for name, kind, _label in DATASET_FORM:
-            if kind == "bool":
-                values[name] = post.get(name) == "on"
-        count = _int_or_none(post.get("distribution_rows", "0"), "distribution_rows") or 0
-        dist_values = [{name: post.get(f"dist-{row}-{name}", "") for name, _k, _l in DISTRIBUTION_FORM}
-                       for row in range(min(count, 50))]
-    else:
-        source = dataset or Dataset()
-        values = {}
-        for name, kind, _label in DATASET_FORM:
-            value = getattr(source, name)
-            if kind == "keywords":
-                value = ", ".join(value or [])
-            elif kind in ("int", "date"):
-                value = "" if value is None else str(value)
-            values[name] = value
-        existing = list(dataset.distributions.all()) if dataset is not None else []
-        dist_values = [{name: "" if getattr(d, name) is None else str(getattr(d, name))
-                        for name, _k, _l in DISTRIBUTION_FORM} for d in existing]
-        dist_values += [{name: "" for name, _k, _l in DISTRIBUTION_FORM} for _i in range(BLANK_DISTRIBUTIONS)]
-    fields = [{"name": name, "kind": kind, "label": label, "value": values[name], "error": errors.get(name, ""),
-               "choices": DATASET_CHOICES.get(name, ())} for name, kind, label in DATASET_FORM]
-    distributions = [[{"name": f"dist-{row}-{name}", "label": label, "kind": kind, "value": row_values[name],
-                       "error": errors.get(f"dist-{row}-{name}", "")} for name, kind, label in DISTRIBUTION_FORM]
-                     for row, row_values in enumerate(dist_values)]
-    known = {f["name"] for f in fields} | {c["name"] for row in distributions for c in row} | {"identifier",
-                                                                                                "provider"}
-    return {"dataset": dataset, "fields": fields, "distributions": distributions,
-            "distribution_rows": len(distributions), "errors": errors,
-            "other_errors": [m for k, m in errors.items() if k not in known],
-            "identifier": (post.get("identifier", "") if post is not None else ""),
-            "identifier_error": errors.get("identifier", ""), "provider_error": errors.get("provider", ""),
-            "providers": providers,
-            "provider_id": (post.get("provider", "") if post is not None else ""),
-            "citations": _feature_citations(CATALOGUE_FEATURE)}
-
-
-def _providers(user: Any) -> list[Any]:
-
-    return list(selectors.organisations_acting_for(user, "add"))
+def _put_beside_its_field(problem: ServiceError, form: DatasetForm,
+                          distributions: BaseDistributionFormSet) -> None:
+    """The service's refusal beside the field it names: `distributions[2].byte_size` is the third filled row's
+    size, `organisation` the provider picker."""
+    field = problem.field or ""
+    if field.startswith("distributions["):
+        index, _sep, rest = field[len("distributions["):].partition("]")
+        rows = distributions.filled()
+        if index.isdigit() and int(index) < len(rows):
+            problem.add_to_form(rows[int(index)], rest.lstrip(".") or None)
+            return
+    problem.add_to_form(form, "provider" if field == "organisation" else None)
 
 
 @login_required
@@ -268,32 +162,31 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
         if isinstance(found, HttpResponse):
             return found
         dataset = found
-    providers = _providers(request.user) if dataset is None else []
-    if dataset is None and not providers:
+    elif not selectors.organisations_acting_for(request.user, "add").exists():
         return HttpResponse(_("只有数据提供方组织的成员可以登记数据集。"), status=403)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        rows: list[int] = []
-        try:
-            fields, distributions, rows = _dataset_post(request.POST)
-            if dataset is None:
-                provider_id = _int_or_none(request.POST.get("provider", ""), "provider")
-                if provider_id is None:
-                    raise ServiceError("required", _("请选择数据提供方。"), "provider")
-                saved = services.create_dataset(acting_user=acting_user(request), provider_id=provider_id,
-                                                identifier=request.POST.get("identifier", "").strip(),
-                                                distributions=distributions, **fields)
-                messages.success(request, _("数据集已登记。"))
+    data = request.POST if request.method == "POST" else None
+    form = DatasetForm(data, instance=dataset, user=request.user)
+    distributions = distribution_formset(data, dataset=dataset)
+    if data is not None:
+        valid = form.is_valid()
+        if distributions.is_valid() and valid:
+            rows = [row.values() for row in distributions.filled()]
+            try:
+                if dataset is None:
+                    saved = services.create_dataset(
+                        acting_user=acting_user(request), provider_id=form.cleaned_data["provider"].pk,
+                        identifier=form.cleaned_data["identifier"].strip(), distributions=rows, **form.changes())
+                    messages.success(request, _("数据集已登记。"))
+                else:
+                    saved = services.update_dataset(acting_user=acting_user(request), dataset_id=dataset.pk,
+                                                    distributions=rows, **form.changes())
+                    messages.success(request, _("数据集已保存。"))
+            except ServiceError as problem:
+                if problem.status == 403:
+                    return HttpResponse(str(problem.message), status=403)
+                _put_beside_its_field(problem, form, distributions)
             else:
-                saved = services.update_dataset(acting_user=acting_user(request), dataset_id=dataset.pk,
-                                                distributions=distributions, **fields)
-                messages.success(request, _("数据集已保存。"))
-        except ServiceError as error:
-            if error.status == 403:
-                return HttpResponse(str(error.message), status=403)
-            key = _error_key(error.field or "", rows) or "__all__"
-            errors["provider" if key == "organisation" else key] = str(error.message)
-        else:
-            return redirect("datahub:dataset", dataset_id=saved.pk)
-    context = _dataset_form_context(request.POST if request.method == "POST" else None, dataset, errors, providers)
-    return render(request, "datahub/dataset_form.html", context, status=400 if errors else 200)
+                return redirect("datahub:dataset", dataset_id=saved.pk)
+    return render(request, "datahub/dataset_form.html", {
+        "dataset": dataset, "form": form, "distributions": distributions,
+        "citations": _feature_citations(CATALOGUE_FEATURE)}, status=400 if data is not None else 200)
