@@ -18,10 +18,7 @@ and filter; `tests/test_list_parity.py` checks it for every registered listing.
         title=_("算力资源池"), empty=_("还没有资源池。"), next_step=("compute:provider", _("登记资源池")),
     )
     urlpatterns = [path("pools/", ListPage.as_view(listing=POOLS), name="pools")]          # the page
-    @router.get("/pools", response=list[PoolOut])                                           # the API
-    @paginate(PageNumberPagination)
-    def list_pools(request, filters: Query[POOLS_QUERY]):  # POOLS_QUERY = POOLS.query_schema()
-        return POOLS.rows(request.auth, filters)
+    api.lists.add_operation(router, "/pools", POOLS, PoolOut)                               # the API
 """
 
 from __future__ import annotations
