@@ -4,6 +4,7 @@ from aiplus.portal.errors (the project's handler404/500)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core import signals
@@ -83,6 +84,18 @@ def describe(kind: str, context: dict[str, Any]) -> str:
         return str(INVALID)
 
 
+# Errors whose reply says the same whatever the exception carries: (exception, status, code, message).
+FIXED_REPLIES: list[tuple[type[Exception], int, str, Any]] = [
+    (AuthenticationError, 401, "unauthenticated", gettext_lazy("请先登录或提供有效的接口令牌。")),
+    (PermissionDenied, 403, "permission_denied", gettext_lazy("您没有执行此操作的权限。")),
+    (Http404, 404, "not_found", gettext_lazy("记录不存在或您无权查看。")),
+    (RequestDataTooBig, 413, "too_large", gettext_lazy("请求体过大。")),
+    # a number (a path or query parameter) beyond what the database holds: bad input, not a fault of ours
+    (OverflowError, 422, "out_of_range", gettext_lazy("数值超出允许范围。")),
+    # the database refused a value (out of range, too long): the transaction was rolled back, nothing written
+    (DataError, 422, "invalid_value", gettext_lazy("数值超出允许范围或格式无效。")),
+]
+
 def install(api: NinjaAPI) -> None:
     def reply(request: HttpRequest, status: int, code: str, message: str, field: str | None) -> HttpResponse:
         return api.create_response(request, {"code": code, "message": message, "field": field}, status=status)
@@ -103,17 +116,14 @@ def install(api: NinjaAPI) -> None:
         message = _("字段“%(field)s”无效：%(detail)s") % {"field": field or "-", "detail": detail}
         return reply(request, 422, kind, message, field)
 
-    @api.exception_handler(AuthenticationError)
-    def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return reply(request, 401, "unauthenticated", _("请先登录或提供有效的接口令牌。"), None)
+    def fixed_reply(status: int, code: str, message: Any) -> Callable[[HttpRequest, Any], HttpResponse]:
+        def handler(request: HttpRequest, exc: Any) -> HttpResponse:
+            return reply(request, status, code, str(message), None)
 
-    @api.exception_handler(PermissionDenied)
-    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return reply(request, 403, "permission_denied", _("您没有执行此操作的权限。"), None)
+        return handler
 
-    @api.exception_handler(Http404)
-    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return reply(request, 404, "not_found", _("记录不存在或您无权查看。"), None)
+    for exception, status, code, message in FIXED_REPLIES:
+        api.add_exception_handler(exception, fixed_reply(status, code, message))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -122,20 +132,6 @@ def install(api: NinjaAPI) -> None:
         if exc.status_code == 400 and exc.__cause__ is not None:  # a body that is not JSON, or nested too deep
             return reply(request, 400, "json_invalid", _("请求体不是有效的 JSON。"), None)
         return reply(request, exc.status_code, "http_error", str(exc), None)
-
-    @api.exception_handler(RequestDataTooBig)
-    def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return reply(request, 413, "too_large", _("请求体过大。"), None)
-
-    @api.exception_handler(OverflowError)
-    def overflow(request: HttpRequest, exc: Exception) -> HttpResponse:
-        # a number (a path or query parameter) beyond what the database holds: bad input, not a fault of ours
-        return reply(request, 422, "out_of_range", _("数值超出允许范围。"), None)
-
-    @api.exception_handler(DataError)
-    def data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-        # the database refused a value (out of range, too long): the transaction was rolled back, nothing written
-        return reply(request, 422, "invalid_value", _("数值超出允许范围或格式无效。"), None)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

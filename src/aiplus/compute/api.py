@@ -8,34 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema, Status
 
+from aiplus.api import lists
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
-from aiplus.api.pagination import PageNumberPagination
 from aiplus.compute import explain, ledger, selectors, services
-from aiplus.compute.listings import (
-    POOLS,
-    POOLS_QUERY,
-    QUOTAS,
-    QUOTAS_QUERY,
-    REDEMPTIONS,
-    REDEMPTIONS_QUERY,
-    REQUESTS,
-    REQUESTS_QUERY,
-    STUDIES,
-    STUDIES_QUERY,
-    USAGE,
-    USAGE_QUERY,
-)
+from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.core.access import get_for
+from aiplus.core.context import acting_user
 from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["compute"])
 
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class CentreIn(Schema):
@@ -245,98 +229,80 @@ class ClawbackIn(Schema):
 
 @router.get("/centres", response=list[CentreOut], auth=OPTIONAL)
 def list_centres(request: HttpRequest, region: str = "") -> Any:
-    return selectors.centres(_user(request), region or None)
+    return selectors.centres(acting_user(request), region or None)
 
 
 @router.post("/centres", response={201: CentreOut}, auth=AUTHENTICATED)
 def register_centre(request: HttpRequest, payload: CentreIn) -> Any:
-    return Status(201, services.register_centre(acting_user=_user(request), **payload.dict()))
+    return Status(201, services.register_centre(acting_user=acting_user(request), **payload.dict()))
 
 
-@router.get("/pools", response=list[PoolOut], auth=OPTIONAL)
-@paginate(PageNumberPagination)
-def list_pools(request: HttpRequest, filters: Query[POOLS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return POOLS.rows(_user(request), filters)
+lists.add_operation(router, "/pools", POOLS, PoolOut, auth=OPTIONAL)
 
 
 @router.post("/centres/{centre_id}/pools", response={201: PoolOut}, auth=AUTHENTICATED)
 def add_pool(request: HttpRequest, centre_id: int, payload: PoolIn) -> Any:
-    return Status(201, services.add_pool(acting_user=_user(request), centre_id=centre_id, **payload.dict()))
+    return Status(201, services.add_pool(acting_user=acting_user(request), centre_id=centre_id, **payload.dict()))
 
 
 @router.post("/centres/{centre_id}/latency", auth=AUTHENTICATED)
 def set_latency(request: HttpRequest, centre_id: int, payload: LatencyIn) -> dict[str, Any]:
-    row = services.set_latency(acting_user=_user(request), centre_id=centre_id, **payload.dict())
+    row = services.set_latency(acting_user=acting_user(request), centre_id=centre_id, **payload.dict())
     return {"id": row.pk, "latency_ms": str(row.latency_ms)}
 
 
 @router.put("/pools/{pool_id}/availability", response=PoolOut, auth=AUTHENTICATED)
 def report_availability(request: HttpRequest, pool_id: int, payload: AvailabilityIn) -> Any:
-    return services.report_availability(acting_user=_user(request), pool_id=pool_id, **payload.dict())
+    return services.report_availability(acting_user=acting_user(request), pool_id=pool_id, **payload.dict())
 
 
 @router.get("/capacity", auth=OPTIONAL)
 def capacity(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
-    return selectors.capacity_by_centre(_user(request), region or None)
+    return selectors.capacity_by_centre(acting_user(request), region or None)
 
 
-@router.get("/requests", response=list[RequestOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_requests(request: HttpRequest, filters: Query[REQUESTS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return REQUESTS.rows(_user(request), filters)
+lists.add_operation(router, "/requests", REQUESTS, RequestOut, auth=AUTHENTICATED)
 
 
 @router.post("/requests", response={201: RequestOut}, auth=AUTHENTICATED)
 def submit_request(request: HttpRequest, payload: RequestIn) -> Any:
-    return Status(201, services.submit_request(acting_user=_user(request), **payload.dict()))
+    return Status(201, services.submit_request(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.get("/requests/{request_id}", response=RequestOut, auth=AUTHENTICATED)
 def get_request(request: HttpRequest, request_id: int) -> Any:
-    return get_for(_user(request), "view", selectors.requests_for(_user(request)), pk=request_id)
+    return get_for(acting_user(request), "view", selectors.requests_for(acting_user(request)), pk=request_id)
 
 
 @router.post("/usage", response={200: UsageOut, 201: UsageOut}, auth=AUTHENTICATED)
 def record_usage(request: HttpRequest, payload: UsageIn) -> Any:
-    usage, created = services.record_usage(acting_user=_user(request), **payload.dict())
+    usage, created = services.record_usage(acting_user=acting_user(request), **payload.dict())
     usage.created = created  # type: ignore[attr-defined]
     return Status(201 if created else 200, usage)
 
 
 @router.post("/usage/csv", auth=AUTHENTICATED)
 def import_usage(request: HttpRequest, payload: CsvIn) -> dict[str, int]:
-    return services.import_usage_csv(acting_user=_user(request), text=payload.text)
+    return services.import_usage_csv(acting_user=acting_user(request), text=payload.text)
 
 
-@router.get("/usage", response=list[UsageOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_usage(request: HttpRequest, filters: Query[USAGE_QUERY]) -> Any:  # type: ignore[valid-type]
-    return USAGE.rows(_user(request), filters)
+lists.add_operation(router, "/usage", USAGE, UsageOut, auth=AUTHENTICATED)
 
 
-@router.get("/quotas", response=list[QuotaOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_quotas(request: HttpRequest, filters: Query[QUOTAS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return QUOTAS.rows(_user(request), filters)
+lists.add_operation(router, "/quotas", QUOTAS, QuotaOut, auth=AUTHENTICATED)
 
 
-@router.get("/redemptions", response=list[RedemptionOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_redemptions(request: HttpRequest, filters: Query[REDEMPTIONS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return REDEMPTIONS.rows(_user(request), filters)
+lists.add_operation(router, "/redemptions", REDEMPTIONS, RedemptionOut, auth=AUTHENTICATED)
 
 
-@router.get("/studies", response=list[StudyOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_studies(request: HttpRequest, filters: Query[STUDIES_QUERY]) -> Any:  # type: ignore[valid-type]
-    return STUDIES.rows(_user(request), filters)
+lists.add_operation(router, "/studies", STUDIES, StudyOut, auth=AUTHENTICATED)
 
 
 @router.post("/redemptions", response={201: RedemptionOut}, auth=AUTHENTICATED)
 def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
-    return Status(201, services.redeem(acting_user=_user(request), **payload.dict()))
+    return Status(201, services.redeem(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.post("/redemptions/{redemption_id}/clawback", response=RedemptionOut, auth=AUTHENTICATED)
 def claw_back(request: HttpRequest, redemption_id: int, payload: ClawbackIn) -> Any:
-    return services.claw_back(acting_user=_user(request), redemption_id=redemption_id, reason=payload.reason)
+    return services.claw_back(acting_user=acting_user(request), redemption_id=redemption_id, reason=payload.reason)

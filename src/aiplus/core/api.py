@@ -3,22 +3,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema, Status
 
+from aiplus.api import lists
 from aiplus.api.auth import AUTHENTICATED
-from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors, services
-from aiplus.core.listings import (
-    AUDIT_EVENTS,
-    AUDIT_EVENTS_QUERY,
-    JURISDICTIONS,
-    JURISDICTIONS_QUERY,
-    NOTIFICATIONS,
-    NOTIFICATIONS_QUERY,
-    ORGANISATIONS,
-    ORGANISATIONS_QUERY,
-)
+from aiplus.core.listings import AUDIT_EVENTS, JURISDICTIONS, NOTIFICATIONS, ORGANISATIONS
 from aiplus.core.models import ChainLayer, Notification, OrganisationKind
 
 router = Router(tags=["core"])
@@ -133,15 +123,10 @@ def me(request: HttpRequest) -> dict[str, Any]:
             "roles": sorted(user_roles(user)), "is_superuser": user.is_superuser}
 
 
-@router.get("/jurisdictions", response=list[JurisdictionOut])
-def list_jurisdictions(request: HttpRequest, filters: Query[JURISDICTIONS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return JURISDICTIONS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/jurisdictions", JURISDICTIONS, JurisdictionOut, paged=False)
 
 
-@router.get("/organisations", response=list[OrganisationOut])
-@paginate(PageNumberPagination)
-def list_organisations(request: HttpRequest, filters: Query[ORGANISATIONS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return ORGANISATIONS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/organisations", ORGANISATIONS, OrganisationOut)
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
@@ -166,16 +151,10 @@ def update_organisation(request: HttpRequest, organisation_id: int, payload: Org
                                         organisation_id=organisation_id, **changes)
 
 
-@router.get("/audit-events", response=list[AuditEventOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_audit_events(request: HttpRequest, filters: Query[AUDIT_EVENTS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return AUDIT_EVENTS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/audit-events", AUDIT_EVENTS, AuditEventOut, auth=AUTHENTICATED)
 
 
-@router.get("/notifications", response=list[NotificationOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_notifications(request: HttpRequest, filters: Query[NOTIFICATIONS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return NOTIFICATIONS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/notifications", NOTIFICATIONS, NotificationOut, auth=AUTHENTICATED)
 
 
 @router.post("/notifications/read", auth=AUTHENTICATED)

@@ -9,30 +9,20 @@ from __future__ import annotations
 
 import django_filters
 import django_tables2 as tables
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import formatting, lists, permissions, pickers, selectors
-from aiplus.core.models import AuditEvent, Jurisdiction, JurisdictionLevel, Notification, Organisation, OrganisationKind
+from aiplus.core import formatting, lists, selectors
+from aiplus.core.models import Jurisdiction, JurisdictionLevel, Notification, Organisation, OrganisationKind
 
 
 class OrganisationFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("名称或信用代码"), method="search",
-                                  widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
+    q = lists.SearchFilter(label=_("名称或信用代码"),
+                           method=lists.search_in("name__icontains", "name_en__icontains", "credit_code__iexact"))
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=OrganisationKind.choices)
-    jurisdiction = lists.PickerFilter(label=_("辖区"), queryset=Jurisdiction.objects.order_by("level", "code"),
-                                      picker=pickers.JurisdictionField)
-
-    class Meta:
-        model = Organisation
-        fields = ["q", "kind", "jurisdiction"]
-
-    def search(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:
-        text = value.strip()
-        return queryset.filter(Q(name__icontains=text) | Q(name_en__icontains=text)
-                               | Q(credit_code__iexact=text)) if text else queryset
+    jurisdiction = lists.JurisdictionFilter()
 
 
 class OrganisationTable(lists.Table):
@@ -40,11 +30,9 @@ class OrganisationTable(lists.Table):
     kind = tables.Column(verbose_name=_("类型"))
     credit_code = tables.Column(verbose_name=_("统一社会信用代码"))
     chain_layer = tables.Column(verbose_name=_("产业链层级"))
-    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",))
+    jurisdiction = lists.JurisdictionColumn()
 
     class Meta(lists.Table.Meta):
-        model = Organisation
-        fields = ("name", "kind", "credit_code", "chain_layer", "jurisdiction")
         order_by = ("name",)
 
     def render_name(self, record: Organisation) -> str:
@@ -55,25 +43,12 @@ class OrganisationTable(lists.Table):
     def value_name(self, record: Organisation) -> str:
         return record.name
 
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return value.display_name(self.request.LANGUAGE_CODE if self.request else "zh-hans")  # type: ignore[attr-defined]
-
-    def value_jurisdiction(self, value: Jurisdiction) -> str:
-        return self.render_jurisdiction(value)
-
 
 ORGANISATIONS = lists.register(lists.Listing(
     name="core.organisations", queryset=selectors.organisations, filterset=OrganisationFilter, table=OrganisationTable,
     page="portal:organisations", api="aiplus_core_api_list_organisations",
     title=_("组织"), empty=_("没有可查看的组织。"), next_step=("portal:organisation_create", _("登记组织")),
 ))
-ORGANISATIONS_QUERY = ORGANISATIONS.query_schema()
-
-
-def _jurisdiction_name(table: lists.Table, value: Jurisdiction | None) -> str:
-    if value is None:
-        return formatting.DASH
-    return value.display_name(table.request.LANGUAGE_CODE if table.request else "zh-hans")  # type: ignore[attr-defined]
 
 
 # -- the audit log ---------------------------------------------------------------------------------------------
@@ -84,40 +59,27 @@ class AuditEventFilter(lists.FilterSet):
     action = django_filters.CharFilter(label=_("事件"), lookup_expr="startswith")
     actor = django_filters.CharFilter(label=_("操作人"), field_name="actor_name", lookup_expr="icontains")
     object_type = django_filters.CharFilter(label=_("对象类型"))
-    jurisdiction = lists.PickerFilter(label=_("辖区"), queryset=Jurisdiction.objects.order_by("level", "code"),
-                                      picker=pickers.JurisdictionField)
+    jurisdiction = lists.JurisdictionFilter()
     request_id = django_filters.CharFilter(label=_("请求编号"))
     since = django_filters.DateFilter(label=_("起始日期"), field_name="occurred_at", lookup_expr="date__gte",
                                       widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     until = django_filters.DateFilter(label=_("截止日期"), field_name="occurred_at", lookup_expr="date__lte",
                                       widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
 
-    class Meta:
-        model = AuditEvent
-        fields = ["action", "actor", "object_type", "jurisdiction", "request_id", "since", "until"]
-
 
 class AuditEventTable(lists.Table):
-    occurred_at = tables.Column(verbose_name=_("时间"))
+    occurred_at = lists.MomentColumn(verbose_name=_("时间"))
     actor_name = tables.Column(verbose_name=_("操作人"))
     action = tables.Column(verbose_name=_("事件"))
     object_repr = tables.Column(verbose_name=_("对象"))
-    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",), default=formatting.DASH)
+    jurisdiction = lists.JurisdictionColumn(default=formatting.DASH)
     request_id = tables.Column(verbose_name=_("请求编号"))
 
     class Meta(lists.Table.Meta):
-        model = AuditEvent
-        fields = ("occurred_at", "actor_name", "action", "object_repr", "jurisdiction", "request_id")
         order_by = ("-occurred_at",)
-
-    def render_occurred_at(self, value: object) -> str:
-        return formatting.moment(value)
 
     def render_action(self, value: str) -> str:
         return formatting.audit_action(value)
-
-    def render_jurisdiction(self, value: Jurisdiction | None) -> str:
-        return _jurisdiction_name(self, value)
 
     def render_request_id(self, value: str) -> str:
         return format_html("<code>{}</code>", value[:8])
@@ -126,28 +88,17 @@ class AuditEventTable(lists.Table):
         return value
 
 
-def reads_the_audit_log(user: object) -> bool:
-    """Officials and auditors read the audit log (of their jurisdictions), and the superuser."""
-    return bool(getattr(user, "is_superuser", False)
-                or permissions.user_roles(user) & {permissions.OFFICIAL, permissions.AUDITOR})
-
-
 AUDIT_EVENTS = lists.register(lists.Listing(
     name="core.audit_events", queryset=selectors.audit_events, filterset=AuditEventFilter, table=AuditEventTable,
-    page="portal:audit", api="aiplus_core_api_list_audit_events", audience=reads_the_audit_log,
+    page="portal:audit", api="aiplus_core_api_list_audit_events", audience=lists.for_officials_and_auditors,
     title=_("审计日志"), empty=_("没有记录。"), export_name="audit-log",
 ))
-AUDIT_EVENTS_QUERY = AUDIT_EVENTS.query_schema()
 
 
 # -- notifications ---------------------------------------------------------------------------------------------
 
 class NotificationFilter(lists.FilterSet):
     unread_only = django_filters.BooleanFilter(label=_("仅未读"), method="unread")
-
-    class Meta:
-        model = Notification
-        fields = ["unread_only"]
 
     def unread(self, queryset: QuerySet[Notification], name: str, value: bool | None) -> QuerySet[Notification]:
         return queryset.filter(read_at__isnull=True) if value else queryset
@@ -156,12 +107,10 @@ class NotificationFilter(lists.FilterSet):
 class NotificationTable(lists.Table):
     title = tables.Column(verbose_name=_("标题"))
     body = tables.Column(verbose_name=_("内容"), orderable=False)
-    created_at = tables.Column(verbose_name=_("时间"))
-    read_at = tables.Column(verbose_name=_("已读"), default=formatting.DASH)
+    created_at = lists.MomentColumn(verbose_name=_("时间"))
+    read_at = lists.MomentColumn(verbose_name=_("已读"), default=formatting.DASH)
 
     class Meta(lists.Table.Meta):
-        model = Notification
-        fields = ("title", "body", "created_at", "read_at")
         order_by = ("-created_at",)
         row_attrs = {**lists.Table.Meta.row_attrs,
                      "class": lambda record: "" if record.read_at else "unread"}
@@ -181,48 +130,30 @@ class NotificationTable(lists.Table):
     def value_body(self, record: Notification) -> str:
         return record.rendered_body()
 
-    def render_created_at(self, value: object) -> str:
-        return formatting.moment(value)
-
-    def render_read_at(self, value: object) -> str:
-        return formatting.moment(value)
-
 
 NOTIFICATIONS = lists.register(lists.Listing(
     name="core.notifications", queryset=selectors.notifications, filterset=NotificationFilter,
     table=NotificationTable, page="portal:notifications", api="aiplus_core_api_list_notifications",
     title=_("通知"), empty=_("暂无通知。"), export_name="notifications",
 ))
-NOTIFICATIONS_QUERY = NOTIFICATIONS.query_schema()
 
 
 # -- jurisdictions ---------------------------------------------------------------------------------------------
 
 class JurisdictionFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("名称或代码"), method="search",
-                                  widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
+    q = lists.SearchFilter(label=_("名称或代码"),
+                           method=lists.search_in("name_zh__icontains", "name_en__icontains", "code__iexact"))
     level = django_filters.ChoiceFilter(label=_("层级"), choices=JurisdictionLevel.choices)
-
-    class Meta:
-        model = Jurisdiction
-        fields = ["q", "level"]
-
-    def search(self, queryset: QuerySet[Jurisdiction], name: str, value: str) -> QuerySet[Jurisdiction]:
-        text = value.strip()
-        return queryset.filter(Q(name_zh__icontains=text) | Q(name_en__icontains=text)
-                               | Q(code__iexact=text)) if text else queryset
 
 
 class JurisdictionTable(lists.Table):
     code = tables.Column(verbose_name=_("代码"))
     name_zh = tables.Column(verbose_name=_("名称"))
     level = tables.Column(verbose_name=_("层级"))
-    parent = tables.Column(verbose_name=_("上级"), order_by=("parent__code",), default=formatting.DASH)
+    parent = lists.JurisdictionColumn(verbose_name=_("上级"), order_by=("parent__code",), default=formatting.DASH)
     members = tables.Column(verbose_name=_("成员"), orderable=False, empty_values=())
 
     class Meta(lists.Table.Meta):
-        model = Jurisdiction
-        fields = ("code", "name_zh", "level", "parent", "members")
         order_by = ("level", "code")
 
     def render_code(self, value: str) -> str:
@@ -232,13 +163,10 @@ class JurisdictionTable(lists.Table):
         return value
 
     def render_name_zh(self, record: Jurisdiction) -> str:
-        return _jurisdiction_name(self, record)
-
-    def render_parent(self, value: Jurisdiction | None) -> str:
-        return _jurisdiction_name(self, value)
+        return lists.jurisdiction_name(self, record)
 
     def render_members(self, record: Jurisdiction) -> str:
-        return str(_("、")).join(_jurisdiction_name(self, m) for m in record.members.all()) or formatting.DASH
+        return str(_("、")).join(lists.jurisdiction_name(self, m) for m in record.members.all()) or formatting.DASH
 
 
 def _jurisdictions(user: object) -> QuerySet[Jurisdiction]:
@@ -251,4 +179,3 @@ JURISDICTIONS = lists.register(lists.Listing(
     page="portal:jurisdictions", api="aiplus_core_api_list_jurisdictions",
     title=_("辖区"), export_name="jurisdictions",
 ))
-JURISDICTIONS_QUERY = JURISDICTIONS.query_schema()

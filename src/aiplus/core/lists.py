@@ -18,10 +18,7 @@ and filter; `tests/test_list_parity.py` checks it for every registered listing.
         title=_("算力资源池"), empty=_("还没有资源池。"), next_step=("compute:provider", _("登记资源池")),
     )
     urlpatterns = [path("pools/", ListPage.as_view(listing=POOLS), name="pools")]          # the page
-    @router.get("/pools", response=list[PoolOut])                                           # the API
-    @paginate(PageNumberPagination)
-    def list_pools(request, filters: Query[POOLS_QUERY]):  # POOLS_QUERY = POOLS.query_schema()
-        return POOLS.rows(request.auth, filters)
+    api.lists.add_operation(router, "/pools", POOLS, PoolOut)                               # the API
 """
 
 from __future__ import annotations
@@ -36,15 +33,18 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from pydantic import BaseModel, create_model
 from pydantic import Field as PydanticField
 
+from aiplus.core import formatting, permissions
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.exports import safe_row
 
@@ -77,6 +77,49 @@ class PickerFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class SearchFilter(django_filters.CharFilter):
+    """The list's free-text box (`?q=`), shown as a search field; `method` says what the text matches
+    (`search_in(...)`, or a selector's search)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
+        super().__init__(*args, **kwargs)
+
+
+def search_in(*lookups: str) -> Callable[[QuerySet[Any], str, str], QuerySet[Any]]:
+    """A filter method: the rows where any of `lookups` ("title__icontains", "code__iexact") matches the typed
+    text; an empty text filters nothing."""
+
+    def search(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        text = value.strip()
+        if not text:
+            return queryset
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{lookup: text})
+        return queryset.filter(condition)
+
+    return search
+
+
+class JurisdictionFilter(PickerFilter):
+    """A jurisdiction chosen with the jurisdiction picker, by name, pinyin or code (`?jurisdiction=suzhou`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from aiplus.core import pickers
+        from aiplus.core.models import Jurisdiction
+
+        kwargs.setdefault("label", _("辖区"))
+        kwargs.setdefault("queryset", Jurisdiction.objects.order_by("level", "code"))
+        super().__init__(*args, picker=pickers.JurisdictionField, **kwargs)
+
+
+def for_officials_and_auditors(user: Any) -> bool:
+    """A `Listing.audience`: officials and auditors (of their jurisdictions), and the superuser."""
+    return bool(getattr(user, "is_superuser", False)
+                or permissions.user_roles(user) & {permissions.OFFICIAL, permissions.AUDITOR})
+
+
 class Table(tables.Table):
     """A django-tables2 table in the platform's look: each row carries `data-pk` (the parity test and the browser
     tests find rows by it), and an empty table says what to do next (the `Listing`'s `next_step`)."""
@@ -85,6 +128,86 @@ class Table(tables.Table):
         template_name = "core/table.html"
         attrs = {"class": "data"}
         row_attrs = {"data-pk": lambda record: record.pk}
+
+
+def table_language(table: tables.Table) -> str:
+    """The language the table's page is shown in."""
+    request = getattr(table, "request", None)
+    return getattr(request, "LANGUAGE_CODE", None) or get_language() or "zh-hans"
+
+
+def jurisdiction_name(table: tables.Table, value: Any) -> str:
+    """A jurisdiction's name in the page's language (a dash for none)."""
+    return value.display_name(table_language(table)) if value is not None else formatting.DASH
+
+
+class DetailColumn(tables.Column):
+    """The cell's text as a link to the row's detail page (`url`, a URL name taking the row's pk); the export
+    keeps the text."""
+
+    def __init__(self, *args: Any, url: str, **kwargs: Any) -> None:
+        self.url = url
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any, record: Any) -> Any:
+        return format_html('<a href="{}">{}</a>', reverse(self.url, args=[record.pk]), value)
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class ChoiceColumn(tables.Column):
+    """A choice field by its label in the active language, never its code (django-tables2 reads a choice field
+    through `get_FOO_display`)."""
+
+    def render(self, value: Any) -> str:
+        return str(value)
+
+
+class JurisdictionColumn(tables.Column):
+    """A jurisdiction by its name in the page's language, sorted by its code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("verbose_name", _("辖区"))
+        kwargs.setdefault("order_by", ("jurisdiction__code",))
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any, table: tables.Table) -> str:
+        return jurisdiction_name(table, value)
+
+
+class FormattedColumn(tables.Column):
+    """A cell read through the one formatter (`core.formatting`); the export keeps the number (`keep_value`) or
+    the formatted text."""
+
+    formatter: Callable[[Any], str] = staticmethod(formatting.text)
+    keep_value = False
+
+    def render(self, value: Any) -> str:
+        return self.formatter(value)
+
+    def value(self, value: Any) -> Any:
+        return value if self.keep_value else self.render(value)
+
+
+class MoneyColumn(FormattedColumn):
+    """An amount in yuan."""
+
+    formatter = staticmethod(formatting.money)
+    keep_value = True
+
+
+class FigureColumn(FormattedColumn):
+    formatter = staticmethod(formatting.figure)
+    keep_value = True
+
+
+class DayColumn(FormattedColumn):
+    formatter = staticmethod(formatting.day)
+
+
+class MomentColumn(FormattedColumn):
+    formatter = staticmethod(formatting.moment)
 
 
 @dataclass(frozen=True)

@@ -7,25 +7,13 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
+from aiplus.api import lists
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
-from aiplus.api.pagination import PageNumberPagination
 from aiplus.core.context import acting_user
 from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import GbaContractCase, TransferCase
-from aiplus.datahub.listings import (
-    ACCESS_REQUESTS,
-    ACCESS_REQUESTS_QUERY,
-    ASSETS,
-    ASSETS_QUERY,
-    CATALOGUE,
-    CATALOGUE_QUERY,
-    FILINGS,
-    FILINGS_QUERY,
-    SERVICES,
-    SERVICES_QUERY,
-)
+from aiplus.datahub.listings import ACCESS_REQUESTS, ASSETS, CATALOGUE, FILINGS, SERVICES
 from aiplus.datahub.models import Modality, OpenAttribute, UpdateFrequency
 from aiplus.regulation.runtime import cited_in_active_language
 
@@ -251,11 +239,9 @@ def search_datasets(request: HttpRequest, q: str = "", sector: str = "", open_at
     return {"count": rows.count(), "results": list(rows[offset:offset + limit]), "facets": selectors.facets(rows)}
 
 
-@router.get("/catalogue", response=list[DatasetOut], auth=OPTIONAL)
-@paginate(PageNumberPagination, page_size=50)
-def list_datasets(request: HttpRequest, filters: Query[CATALOGUE_QUERY]) -> Any:  # type: ignore[valid-type]
-    """The catalogue page's rows, paged: the same filters (`q` searches the stored Chinese tokens)."""
-    return CATALOGUE.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/catalogue", CATALOGUE, DatasetOut, auth=OPTIONAL, page_size=50,
+                    description="The catalogue page's rows, paged: the same filters (`q` searches the stored Chinese "
+                                "tokens).")
 
 
 @router.post("/datasets", response={201: DatasetOut}, auth=AUTHENTICATED)
@@ -265,10 +251,7 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> Any:
     return Status(201, services.create_dataset(acting_user=acting_user(request), distributions=distributions, **data))
 
 
-@router.get("/services", response=list[ServiceOut], auth=OPTIONAL)
-@paginate(PageNumberPagination, page_size=50)
-def data_services(request: HttpRequest, filters: Query[SERVICES_QUERY]) -> Any:  # type: ignore[valid-type]
-    return SERVICES.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/services", SERVICES, ServiceOut, auth=OPTIONAL, page_size=50)
 
 
 @router.post("/services", response={201: ServiceOut}, auth=AUTHENTICATED)
@@ -306,10 +289,7 @@ def import_catalogue(request: HttpRequest, document: dict[str, Any]) -> dict[str
     return services.import_catalogue(acting_user=acting_user(request), document=document)
 
 
-@router.get("/access-requests", response=list[AccessOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination, page_size=50)
-def access_requests(request: HttpRequest, filters: Query[ACCESS_REQUESTS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return ACCESS_REQUESTS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/access-requests", ACCESS_REQUESTS, AccessOut, auth=AUTHENTICATED, page_size=50)
 
 
 @router.post("/access-requests", response={201: AccessOut}, auth=AUTHENTICATED)
@@ -360,10 +340,7 @@ def record_transfer(request: HttpRequest, payload: TransferIn) -> Any:
     return Status(201, services.record_transfer(acting_user=acting_user(request), **payload.dict()))
 
 
-@router.get("/gba-filings", response=list[FilingOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination, page_size=50)
-def gba_filings(request: HttpRequest, filters: Query[FILINGS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return FILINGS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/gba-filings", FILINGS, FilingOut, auth=AUTHENTICATED, page_size=50)
 
 
 @router.post("/gba-filings", response={201: FilingOut}, auth=AUTHENTICATED)
@@ -379,10 +356,7 @@ def file_gba_filing(request: HttpRequest, filing_id: int, payload: FileIn) -> An
                                     documents_provided=payload.documents_provided)
 
 
-@router.get("/assets", response=list[AssetOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination, page_size=50)
-def list_assets(request: HttpRequest, filters: Query[ASSETS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return ASSETS.rows(request.auth, filters)  # type: ignore[attr-defined]
+lists.add_operation(router, "/assets", ASSETS, AssetOut, auth=AUTHENTICATED, page_size=50)
 
 
 @router.post("/assets", response={201: AssetOut}, auth=AUTHENTICATED)

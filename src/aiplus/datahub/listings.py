@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core import lists, permissions
 from aiplus.datahub import search, selectors
 from aiplus.datahub.models import (
-    AccessRequest,
     AccessStatus,
     DataAsset,
     DataService,
@@ -50,8 +49,7 @@ def _own_organisations(table: lists.Table, action: str) -> set[int]:
 # --- the catalogue ----------------------------------------------------------------------------------------------
 
 class DatasetFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="words",
-                                  widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
+    q = lists.SearchFilter(label=_("搜索"), method="words")
     open_attribute = django_filters.ChoiceFilter(label=_("开放属性"), choices=OpenAttribute.choices)
     modality = django_filters.ChoiceFilter(label=_("模态"), choices=Modality.choices)
     high_quality = django_filters.ChoiceFilter(label=_("高质量训练数据集"), choices=(("1", _("是")), ("0", _("否"))),
@@ -59,10 +57,6 @@ class DatasetFilter(lists.FilterSet):
     sector = django_filters.CharFilter(label=_("行业"))
     theme = django_filters.CharFilter(label=_("主题"))
     format = django_filters.CharFilter(label=_("格式"), method="distribution_format")
-
-    class Meta:
-        model = Dataset
-        fields = ["q", "open_attribute", "modality", "high_quality", "sector", "theme", "format"]
 
     def words(self, queryset: QuerySet[Dataset], name: str, value: str) -> QuerySet[Dataset]:
         return search_catalogue(queryset, value) if value.strip() else queryset
@@ -75,7 +69,7 @@ class DatasetFilter(lists.FilterSet):
 
 
 class DatasetTable(lists.Table):
-    title = tables.Column(verbose_name=_("数据集名称"))
+    title = lists.DetailColumn(verbose_name=_("数据集名称"), url="datahub:dataset")
     provider = tables.Column(verbose_name=_("数据提供方"), accessor="provider__name", order_by=("provider__name",))
     sector = tables.Column(verbose_name=_("行业"))
     open_attribute = tables.Column(verbose_name=_("开放属性"))
@@ -83,15 +77,7 @@ class DatasetTable(lists.Table):
     high_quality = tables.BooleanColumn(verbose_name=_("高质量"), yesno=("✓", ""))
 
     class Meta(lists.Table.Meta):
-        model = Dataset
-        fields = ("title", "provider", "sector", "open_attribute", "modality", "high_quality")
         order_by = ("title",)
-
-    def render_title(self, record: Dataset) -> SafeString:
-        return format_html('<a href="{}">{}</a>', reverse("datahub:dataset", args=[record.pk]), record.title)
-
-    def value_title(self, record: Dataset) -> str:
-        return record.title
 
 
 CATALOGUE = lists.register(lists.Listing(
@@ -99,22 +85,12 @@ CATALOGUE = lists.register(lists.Listing(
     page="datahub:catalogue", api="aiplus_datahub_api_list_datasets",
     title=_("数据目录"), empty=_("没有符合条件的数据集。"), export_name="datasets",
 ))
-CATALOGUE_QUERY = CATALOGUE.query_schema()
 
 
 # --- data services ----------------------------------------------------------------------------------------------
 
 class ServiceFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("名称或标识符"), method="words",
-                                  widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
-
-    class Meta:
-        model = DataService
-        fields = ["q"]
-
-    def words(self, queryset: QuerySet[DataService], name: str, value: str) -> QuerySet[DataService]:
-        text = value.strip()
-        return queryset.filter(Q(title__icontains=text) | Q(identifier__iexact=text)) if text else queryset
+    q = lists.SearchFilter(label=_("名称或标识符"), method=lists.search_in("title__icontains", "identifier__iexact"))
 
 
 class ServiceTable(lists.Table):
@@ -126,8 +102,6 @@ class ServiceTable(lists.Table):
     edit = tables.Column(verbose_name="", accessor="pk", orderable=False, empty_values=(), exclude_from_export=True)
 
     class Meta(lists.Table.Meta):
-        model = DataService
-        fields = ("title", "provider", "endpoint_url", "serves", "is_published", "edit")
         order_by = ("title",)
         row_attrs = {**lists.Table.Meta.row_attrs, "data-testid": lambda record: f"service-{record.identifier}"}
 
@@ -160,7 +134,6 @@ SERVICES = lists.register(lists.Listing(
     title=_("数据服务"), empty=_("暂无数据服务。"), next_step=("datahub:service_create", _("登记数据服务")),
     export_name="data-services",
 ))
-SERVICES_QUERY = SERVICES.query_schema()
 
 
 # --- access requests --------------------------------------------------------------------------------------------
@@ -168,13 +141,9 @@ SERVICES_QUERY = SERVICES.query_schema()
 class AccessRequestFilter(lists.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AccessStatus.choices)
 
-    class Meta:
-        model = AccessRequest
-        fields = ["status"]
-
 
 class AccessRequestTable(lists.Table):
-    number = tables.Column(verbose_name="#", accessor="pk", order_by=("id",))
+    number = lists.DetailColumn(verbose_name="#", accessor="pk", order_by=("id",), url="datahub:access_request")
     dataset = tables.Column(verbose_name=_("数据集"), accessor="dataset__title", order_by=("dataset__title",))
     requester = tables.Column(verbose_name=_("申请人"), order_by=("requester__username",))
     status = tables.Column(verbose_name=_("状态"))
@@ -182,15 +151,7 @@ class AccessRequestTable(lists.Table):
                                order_by=("agreement__expires_on",))
 
     class Meta(lists.Table.Meta):
-        model = AccessRequest
-        fields = ("number", "dataset", "requester", "status", "expires_on")
         order_by = ("-number",)
-
-    def render_number(self, record: AccessRequest) -> SafeString:
-        return format_html('<a href="{}">{}</a>', reverse("datahub:access_request", args=[record.pk]), record.pk)
-
-    def value_number(self, record: AccessRequest) -> int:
-        return int(record.pk)
 
 
 ACCESS_REQUESTS = lists.register(lists.Listing(
@@ -199,7 +160,6 @@ ACCESS_REQUESTS = lists.register(lists.Listing(
     title=_("数据使用申请"), empty=_("暂无申请。"), next_step=("datahub:catalogue", _("在数据目录中查找数据集")),
     export_name="access-requests",
 ))
-ACCESS_REQUESTS_QUERY = ACCESS_REQUESTS.query_schema()
 
 
 DOCUMENT_LABELS = {"legal_representative_id_copy": _("法定代表人身份证件复印件"), "undertaking": _("承诺书"),
@@ -210,10 +170,6 @@ DOCUMENT_LABELS = {"legal_representative_id_copy": _("法定代表人身份证�
 
 class FilingFilter(lists.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=FilingStatus.choices)
-
-    class Meta:
-        model = GbaFiling
-        fields = ["status"]
 
 
 class FilingTable(lists.Table):
@@ -227,9 +183,6 @@ class FilingTable(lists.Table):
     act = tables.Column(verbose_name="", accessor="pk", orderable=False, empty_values=(), exclude_from_export=True)
 
     class Meta(lists.Table.Meta):
-        model = GbaFiling
-        fields = ("number", "processor_name", "recipient_name", "contract_effective_on", "filing_due_on", "status",
-                  "timer", "act")
         order_by = ("-number",)
         row_attrs = {**lists.Table.Meta.row_attrs, "data-filing": lambda record: record.pk}
 
@@ -268,17 +221,12 @@ FILINGS = lists.register(lists.Listing(
     page="datahub:filings", api="aiplus_datahub_api_gba_filings",
     title=_("出境备案与时限"), empty=_("暂无备案。"), export_name="gba-filings",
 ))
-FILINGS_QUERY = FILINGS.query_schema()
 
 
 # --- graded data assets -----------------------------------------------------------------------------------------
 
 class AssetFilter(lists.FilterSet):
     grade = django_filters.ChoiceFilter(label=_("数据分级"), choices=Grade.choices)
-
-    class Meta:
-        model = DataAsset
-        fields = ["grade"]
 
 
 class AssetTable(lists.Table):
@@ -294,9 +242,6 @@ class AssetTable(lists.Table):
                               order_by=("-in_important_catalogue", "declared_on"))
 
     class Meta(lists.Table.Meta):
-        model = DataAsset
-        fields = ("name", "organisation", "level", "category", "grade", "internal_level", "legal_basis",
-                  "catalogue")
         order_by = ("name",)
 
     def render_catalogue(self, record: DataAsset) -> str:
@@ -315,4 +260,3 @@ ASSETS = lists.register(lists.Listing(
     page="datahub:assets", api="aiplus_datahub_api_list_assets",
     title=_("数据分类分级"), empty=_("暂无数据资产。"), export_name="data-assets",
 ))
-ASSETS_QUERY = ASSETS.query_schema()

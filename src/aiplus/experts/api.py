@@ -6,28 +6,22 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from aiplus.api import lists
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors as core_selectors
+from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.experts import selectors, services
-from aiplus.experts.listings import (
-    CONSULTATIONS,
-    DRAWS,
-    EXPERTS,
-    EXPERTS_QUERY,
-)
+from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
 from aiplus.experts.models import Relationship
 
 router = Router(tags=["experts"])
 
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class ProfileOut(Schema):
@@ -175,15 +169,12 @@ class OpinionIn(Schema):
 
 # -- profiles --------------------------------------------------------------------------------------------------
 
-@router.get("/profiles", response=list[ProfileOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_profiles(request: HttpRequest, filters: Query[EXPERTS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return EXPERTS.rows(_user(request), filters)
+lists.add_operation(router, "/profiles", EXPERTS, ProfileOut, auth=AUTHENTICATED)
 
 
 @router.get("/profiles/{expert_id}", response=ProfileOut, auth=AUTHENTICATED)
 def get_profile(request: HttpRequest, expert_id: int) -> Any:
-    return selectors.expert(_user(request), expert_id)
+    return selectors.expert(acting_user(request), expert_id)
 
 
 @router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
@@ -192,16 +183,16 @@ def register_expert(request: HttpRequest, payload: ProfileIn) -> Any:
     if user is None:
         raise ServiceError("unknown_user", _("用户不存在：%(v)s") % {"v": payload.user_id}, "user_id")
     profile = services.register_expert(
-        acting_user=_user(request), user=user, organisation_id=payload.organisation_id, fields=payload.fields,
+        acting_user=acting_user(request), user=user, organisation_id=payload.organisation_id, fields=payload.fields,
         technologies=payload.technologies, title=payload.title, jurisdiction=payload.jurisdiction)
-    return Status(201, selectors.experts(_user(request)).get(pk=profile.pk))
+    return Status(201, selectors.experts(acting_user(request)).get(pk=profile.pk))
 
 
 @router.patch("/profiles/{expert_id}", response=ProfileOut, auth=AUTHENTICATED)
 def update_expert(request: HttpRequest, expert_id: int, payload: ProfilePatch) -> Any:
-    profile = services.update_expert(acting_user=_user(request), expert_id=expert_id,
+    profile = services.update_expert(acting_user=acting_user(request), expert_id=expert_id,
                                      **payload.dict(exclude_unset=True))
-    return selectors.experts(_user(request)).get(pk=profile.pk)
+    return selectors.experts(acting_user(request)).get(pk=profile.pk)
 
 
 # -- conflicts -------------------------------------------------------------------------------------------------
@@ -209,59 +200,53 @@ def update_expert(request: HttpRequest, expert_id: int, payload: ProfilePatch) -
 @router.get("/conflicts", response=list[ConflictOut], auth=AUTHENTICATED)
 @paginate(PageNumberPagination)
 def list_conflicts(request: HttpRequest, expert_id: int | None = None) -> Any:
-    return selectors.conflicts(_user(request), expert_id=expert_id)
+    return selectors.conflicts(acting_user(request), expert_id=expert_id)
 
 
 @router.post("/conflicts", response={201: ConflictOut}, auth=AUTHENTICATED)
 def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Any:
     declaration = services.declare_conflict(
-        acting_user=_user(request), expert_id=payload.expert_id, organisation_id=payload.organisation_id,
+        acting_user=acting_user(request), expert_id=payload.expert_id, organisation_id=payload.organisation_id,
         relationship=str(payload.relationship), note=payload.note)
     return Status(201, declaration)
 
 
 # -- draws -----------------------------------------------------------------------------------------------------
 
-@router.get("/draws", response=list[DrawOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_draws(request: HttpRequest) -> Any:
-    return DRAWS.rows(_user(request))  # the listing has no filters yet (an empty Query schema is refused)
+lists.add_operation(router, "/draws", DRAWS, DrawOut, auth=AUTHENTICATED)
 
 
 @router.post("/draws", response={201: DrawOut}, auth=AUTHENTICATED)
 def draw_panel(request: HttpRequest, payload: DrawIn) -> Any:
-    draw = services.draw_panel(acting_user=_user(request), **payload.dict())
+    draw = services.draw_panel(acting_user=acting_user(request), **payload.dict())
     return Status(201, draw)
 
 
 @router.get("/draws/{draw_id}", response=DrawOut, auth=AUTHENTICATED)
 def get_draw(request: HttpRequest, draw_id: int) -> Any:
-    return selectors.draw(_user(request), draw_id)
+    return selectors.draw(acting_user(request), draw_id)
 
 
 @router.get("/draws/{draw_id}/verify", response=VerifyOut, auth=AUTHENTICATED)
 def verify_draw(request: HttpRequest, draw_id: int) -> dict[str, Any]:
-    return services.verify_draw(selectors.draw(_user(request), draw_id))
+    return services.verify_draw(selectors.draw(acting_user(request), draw_id))
 
 
 # -- consultations and opinions --------------------------------------------------------------------------------
 
-@router.get("/consultations", response=list[ConsultationOut], auth=AUTHENTICATED)
-@paginate(PageNumberPagination)
-def list_consultations(request: HttpRequest) -> Any:
-    return CONSULTATIONS.rows(_user(request))  # no filters yet, as for the draws
+lists.add_operation(router, "/consultations", CONSULTATIONS, ConsultationOut, auth=AUTHENTICATED)
 
 
 @router.post("/consultations", response={201: ConsultationOut}, auth=AUTHENTICATED)
 def ask(request: HttpRequest, payload: ConsultationIn) -> Any:
     if payload.draw_id is not None:
-        consultation = services.ask_panel(acting_user=_user(request), title=payload.title,
+        consultation = services.ask_panel(acting_user=acting_user(request), title=payload.title,
                                           question=payload.question, draw_id=payload.draw_id,
                                           deadline=payload.deadline)
     else:
         if not payload.jurisdiction:
             raise ServiceError("required", _("请指定抽取记录或辖区与专家。"), "draw_id")
-        consultation = services.ask_experts(acting_user=_user(request), title=payload.title,
+        consultation = services.ask_experts(acting_user=acting_user(request), title=payload.title,
                                             question=payload.question, jurisdiction=payload.jurisdiction,
                                             expert_ids=payload.expert_ids or [], deadline=payload.deadline)
     return Status(201, consultation)
@@ -269,17 +254,17 @@ def ask(request: HttpRequest, payload: ConsultationIn) -> Any:
 
 @router.get("/consultations/{consultation_id}", response=ConsultationOut, auth=AUTHENTICATED)
 def get_consultation(request: HttpRequest, consultation_id: int) -> Any:
-    return selectors.consultation(_user(request), consultation_id)
+    return selectors.consultation(acting_user(request), consultation_id)
 
 
 @router.get("/consultations/{consultation_id}/opinions", response=list[OpinionOut], auth=AUTHENTICATED)
 def list_opinions(request: HttpRequest, consultation_id: int) -> Any:
-    consultation = selectors.consultation(_user(request), consultation_id)
-    return list(selectors.opinions(_user(request), consultation))
+    consultation = selectors.consultation(acting_user(request), consultation_id)
+    return list(selectors.opinions(acting_user(request), consultation))
 
 
 @router.post("/consultations/{consultation_id}/opinions", response={201: OpinionOut}, auth=AUTHENTICATED)
 def submit_opinion(request: HttpRequest, consultation_id: int, payload: OpinionIn) -> Any:
-    opinion = services.submit_opinion(acting_user=_user(request), consultation_id=consultation_id,
+    opinion = services.submit_opinion(acting_user=acting_user(request), consultation_id=consultation_id,
                                       text=payload.text)
     return Status(201, opinion)

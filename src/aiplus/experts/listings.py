@@ -6,38 +6,18 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import formatting, lists, permissions
-from aiplus.core.models import Jurisdiction
+from aiplus.core import formatting, lists
 from aiplus.experts import selectors
 from aiplus.experts.models import Consultation, Draw, ExpertProfile
-
-
-def is_official(user: object) -> bool:
-    """The pool and the draws are the officials' and auditors' (and the superuser's)."""
-    return bool(getattr(user, "is_superuser", False)
-                or permissions.user_roles(user) & {permissions.OFFICIAL, permissions.AUDITOR})
-
-
-def _place(table: lists.Table, value: Jurisdiction | None) -> str:
-    if value is None:
-        return formatting.DASH
-    return value.display_name(table.request.LANGUAGE_CODE if table.request else "zh-hans")  # type: ignore[attr-defined]
-
 
 # -- the pool --------------------------------------------------------------------------------------------------
 
 class ExpertFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索姓名、职称、技术方向或单位"), method="search",
-                                  widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}))
+    q = lists.SearchFilter(label=_("搜索姓名、职称、技术方向或单位"), method="search")
     field = django_filters.ChoiceFilter(label=_("专业领域"), choices=selectors.field_choices, method="in_field")
-
-    class Meta:
-        model = ExpertProfile
-        fields = ["q", "field"]
 
     def search(self, queryset: QuerySet[ExpertProfile], name: str, value: str) -> QuerySet[ExpertProfile]:
         return selectors.search_experts(queryset, value)
@@ -53,12 +33,11 @@ class ExpertTable(lists.Table):
                                  default=formatting.DASH)
     fields = tables.Column(verbose_name=_("专业领域"), orderable=False, empty_values=())
     technologies = tables.Column(verbose_name=_("技术方向"), orderable=False, empty_values=())
-    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",))
+    jurisdiction = lists.JurisdictionColumn()
     status = tables.Column(verbose_name=_("状态"), orderable=False, empty_values=(), accessor="pk")
 
     class Meta(lists.Table.Meta):
-        model = ExpertProfile
-        fields = ("user", "title", "organisation", "fields", "technologies", "jurisdiction", "status")
+        """The platform's table look, in the order the selector gives."""
 
     def render_user(self, record: ExpertProfile) -> str:
         demo = format_html(' <span class="tag muted">{}</span>', _("演示")) if record.is_demo else ""
@@ -83,9 +62,6 @@ class ExpertTable(lists.Table):
     def render_technologies(self, record: ExpertProfile) -> str:
         return str(_("、")).join(record.technologies) or formatting.DASH
 
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
     def render_status(self, record: ExpertProfile) -> str:
         if not record.is_active:
             return str(_("已出库"))
@@ -98,54 +74,33 @@ class ExpertTable(lists.Table):
 
 EXPERTS = lists.register(lists.Listing(
     name="experts.pool", queryset=selectors.experts, filterset=ExpertFilter, table=ExpertTable,
-    page="experts:pool", api="aiplus_experts_api_list_profiles", audience=is_official,
+    page="experts:pool", api="aiplus_experts_api_list_profiles", audience=lists.for_officials_and_auditors,
     title=_("专家库"), empty=_("没有可查看的专家。"), next_step=("experts:register", _("登记专家")),
     export_name="experts",
 ))
-EXPERTS_QUERY = EXPERTS.query_schema()
 
 
 # -- draws -----------------------------------------------------------------------------------------------------
 
-class DrawFilter(lists.FilterSet):
-    class Meta:
-        model = Draw
-        fields: list[str] = []
-
-
 class DrawTable(lists.Table):
-    id = tables.Column(verbose_name="#")
+    id = lists.DetailColumn(verbose_name="#", url="experts:draw")
     purpose = tables.Column(verbose_name=_("用途"))
     subject = tables.Column(verbose_name=_("事项"), orderable=False, empty_values=(), accessor="subject_id")
-    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",))
+    jurisdiction = lists.JurisdictionColumn()
     size = tables.Column(verbose_name=_("抽取人数"))
-    created_at = tables.Column(verbose_name=_("时间"))
+    created_at = lists.MomentColumn(verbose_name=_("时间"))
     created_by = tables.Column(verbose_name=_("抽取人"), orderable=False, default=formatting.DASH)
 
     class Meta(lists.Table.Meta):
-        model = Draw
-        fields = ("id", "purpose", "subject", "jurisdiction", "size", "created_at", "created_by")
         order_by = ("-created_at",)
-
-    def render_id(self, record: Draw) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("experts:draw", args=[record.pk]), record.pk)
-
-    def value_id(self, record: Draw) -> int:
-        return record.pk
 
     def render_subject(self, record: Draw) -> str:
         return f"{record.subject_type} {record.subject_id}".strip() or formatting.DASH
 
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def render_created_at(self, value: object) -> str:
-        return formatting.moment(value)
-
 
 DRAWS = lists.register(lists.Listing(
-    name="experts.draws", queryset=selectors.draws, filterset=DrawFilter, table=DrawTable,
-    page="experts:draws", api="aiplus_experts_api_list_draws", audience=is_official,
+    name="experts.draws", queryset=selectors.draws, filterset=lists.FilterSet, table=DrawTable,
+    page="experts:draws", api="aiplus_experts_api_list_draws", audience=lists.for_officials_and_auditors,
     title=_("专家抽取"), empty=_("尚无抽取记录。"), next_step=("experts:draw_create", _("随机抽取专家")),
     export_name="expert-draws",
 ))
@@ -153,42 +108,23 @@ DRAWS = lists.register(lists.Listing(
 
 # -- consultations ---------------------------------------------------------------------------------------------
 
-class ConsultationFilter(lists.FilterSet):
-    class Meta:
-        model = Consultation
-        fields: list[str] = []
-
-
 class ConsultationTable(lists.Table):
-    title = tables.Column(verbose_name=_("标题"))
-    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",))
+    title = lists.DetailColumn(verbose_name=_("标题"), url="experts:consultation")
+    jurisdiction = lists.JurisdictionColumn()
     panel = tables.Column(verbose_name=_("专家组"), orderable=False, empty_values=(), accessor="draw_id")
-    deadline = tables.Column(verbose_name=_("截止日期"))
+    deadline = lists.DayColumn(verbose_name=_("截止日期"))
 
     class Meta(lists.Table.Meta):
-        model = Consultation
-        fields = ("title", "jurisdiction", "panel", "deadline")
-
-    def render_title(self, record: Consultation) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("experts:consultation", args=[record.pk]), record.title)
-
-    def value_title(self, record: Consultation) -> str:
-        return record.title
-
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
+        """The platform's table look, in the order the selector gives."""
 
     def render_panel(self, record: Consultation) -> str:
         if record.draw_id:
             return f"{_('随机抽取')} #{record.draw_id}"
         return str(_("指定专家"))
 
-    def render_deadline(self, value: object) -> str:
-        return formatting.day(value)
-
 
 CONSULTATIONS = lists.register(lists.Listing(
-    name="experts.consultations", queryset=selectors.consultations, filterset=ConsultationFilter,
+    name="experts.consultations", queryset=selectors.consultations, filterset=lists.FilterSet,
     table=ConsultationTable, page="experts:consultations", api="aiplus_experts_api_list_consultations",
     title=_("专家咨询"), empty=_("暂无专家咨询。"), export_name="expert-consultations",
 ))

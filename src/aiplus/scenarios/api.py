@@ -8,35 +8,17 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
+from aiplus.api import lists
 from aiplus.api.auth import AUTHENTICATED
-from aiplus.api.pagination import PageNumberPagination
+from aiplus.core.access import get_for
+from aiplus.core.context import acting_user
 from aiplus.scenarios import matching_index, selectors, services
-from aiplus.scenarios.listings import (
-    CALLS,
-    CALLS_QUERY,
-    CASES,
-    CASES_QUERY,
-    NEEDS,
-    NEEDS_QUERY,
-    PILOTS,
-    PILOTS_QUERY,
-    PROFILES,
-    PROFILES_QUERY,
-    SCENARIO_LISTS,
-    SCENARIO_LISTS_QUERY,
-)
+from aiplus.scenarios.listings import CALLS, CASES, NEEDS, PILOTS, PROFILES, SCENARIO_LISTS
 
 router = Router(tags=["scenarios"])
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
-
-
-def _me(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class KpiIO(Schema):
@@ -398,16 +380,16 @@ def _match_rows(ranked: list[dict[str, Any]], excluded: list[dict[str, Any]], ke
     return rows
 
 
-@router.get("/needs", response=list[NeedOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_needs(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return NEEDS.rows(_user(request), filters).prefetch_related("co_publishers")
+lists.add_operation(router, "/needs", NEEDS, NeedOut, page_size=50, prefetch=("co_publishers",))
+
+
+NEEDS_QUERY = NEEDS.query_schema()  # the facets count the needs that match the filters of /needs
 
 
 @router.get("/needs/facets", response=FacetsOut)
 def need_facets(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # type: ignore[valid-type]
     """Counts of the needs matching the same filters as /needs, by status, domain and jurisdiction."""
-    raw = selectors.facets(NEEDS.rows(_user(request), filters))
+    raw = selectors.facets(NEEDS.rows(acting_user(request), filters))
     return {"status": [{"code": c, "count": n} for c, n in raw["status"]],
             "domain": [{"code": c, "count": n} for c, n in raw["domain"]],
             "jurisdiction": [{"code": c, "name": name, "count": n} for c, name, n in raw["jurisdiction"]]}
@@ -417,33 +399,33 @@ def need_facets(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # ty
 def create_need(request: HttpRequest, payload: NeedIn) -> Any:
     data = payload.dict()
     data["kpis"] = [k for k in data["kpis"]]
-    return Status(201, services.create_need(acting_user=_me(request), **data))
+    return Status(201, services.create_need(acting_user=acting_user(request), **data))
 
 
 @router.get("/needs/{need_id}", response=NeedOut)
 def get_need(request: HttpRequest, need_id: int) -> Any:
-    return selectors.need(_user(request), need_id)
+    return selectors.need(acting_user(request), need_id)
 
 
 @router.put("/needs/{need_id}", response=NeedOut, auth=AUTHENTICATED)
 def update_need(request: HttpRequest, need_id: int, payload: NeedUpdateIn) -> Any:
     """Change a draft need; only the fields sent are changed (`kpis`, when sent, replaces the list)."""
     data = payload.dict(exclude_unset=True)
-    services.update_need(acting_user=_me(request), need_id=need_id, **data)
-    return selectors.need(_me(request), need_id)
+    services.update_need(acting_user=acting_user(request), need_id=need_id, **data)
+    return selectors.need(acting_user(request), need_id)
 
 
 @router.post("/needs/{need_id}/transitions", response=NeedOut, auth=AUTHENTICATED)
 def need_transition(request: HttpRequest, need_id: int, payload: TransitionIn) -> Any:
-    services.transition_need(acting_user=_me(request), need_id=need_id,
+    services.transition_need(acting_user=acting_user(request), need_id=need_id,
                              transition=payload.transition, comment=payload.comment)
-    return selectors.need(_me(request), need_id)
+    return selectors.need(acting_user(request), need_id)
 
 
 @router.get("/needs/{need_id}/suppliers", response=list[MatchOut])
 def need_suppliers(request: HttpRequest, need_id: int) -> Any:
     """Ranked suppliers for a published need, then the near candidates a hard constraint excluded."""
-    need = selectors.need(_user(request), need_id)
+    need = selectors.need(acting_user(request), need_id)
     if need.status != "published":
         return []
     ranked, excluded = matching_index.suppliers_for(need, with_excluded=True)
@@ -452,8 +434,8 @@ def need_suppliers(request: HttpRequest, need_id: int) -> Any:
 
 @router.post("/needs/{need_id}/co-publishers", response=NeedOut, auth=AUTHENTICATED)
 def co_publish(request: HttpRequest, need_id: int, payload: CoPublishIn) -> Any:
-    services.co_publish_need(acting_user=_me(request), need_id=need_id, jurisdictions=payload.jurisdictions)
-    return selectors.need(_me(request), need_id)
+    services.co_publish_need(acting_user=acting_user(request), need_id=need_id, jurisdictions=payload.jurisdictions)
+    return selectors.need(acting_user(request), need_id)
 
 
 @router.get("/taxonomy", response=TaxonomyOut)
@@ -462,175 +444,161 @@ def taxonomy(request: HttpRequest) -> Any:
     return selectors.taxonomy()
 
 
-@router.get("/lists", response=list[ListOut])
-def list_lists(request: HttpRequest, filters: Query[SCENARIO_LISTS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return SCENARIO_LISTS.rows(_user(request), filters)
+lists.add_operation(router, "/lists", SCENARIO_LISTS, ListOut, paged=False)
 
 
 @router.post("/lists", response={201: ListOut}, auth=AUTHENTICATED)
 def publish_list(request: HttpRequest, payload: ListIn) -> Any:
-    return Status(201, services.publish_list(acting_user=_me(request), **payload.dict()))
+    return Status(201, services.publish_list(acting_user=acting_user(request), **payload.dict()))
 
 
-@router.get("/profiles", response=list[ProfileOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_profiles(request: HttpRequest, filters: Query[PROFILES_QUERY]) -> Any:  # type: ignore[valid-type]
-    return PROFILES.rows(_user(request), filters)
+lists.add_operation(router, "/profiles", PROFILES, ProfileOut, page_size=50)
 
 
 @router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
 def save_profile(request: HttpRequest, payload: ProfileIn) -> Any:
-    return Status(201, services.save_profile(acting_user=_me(request), **payload.dict()))
+    return Status(201, services.save_profile(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.get("/profiles/{profile_id}/needs", response=list[MatchOut])
 def profile_needs(request: HttpRequest, profile_id: int) -> Any:
-    from aiplus.core.errors import NotFoundError
-
-    profile = selectors.profiles(_user(request)).filter(pk=profile_id).first()
-    if profile is None:
-        raise NotFoundError()
-    ranked, excluded = matching_index.needs_for(profile, _user(request), with_excluded=True)
+    viewer = acting_user(request)
+    profile = get_for(viewer, "view", selectors.profiles(viewer), pk=profile_id)
+    ranked, excluded = matching_index.needs_for(profile, viewer, with_excluded=True)
     return _match_rows(ranked, excluded, "need")
 
 
 @router.put("/profiles/{profile_id}", response=ProfileOut, auth=AUTHENTICATED)
 def update_profile(request: HttpRequest, profile_id: int, payload: ProfileIn) -> Any:
-    return services.save_profile(acting_user=_me(request), profile_id=profile_id, **payload.dict())
+    return services.save_profile(acting_user=acting_user(request), profile_id=profile_id, **payload.dict())
 
 
 @router.get("/pool", response=list[PoolOut])
 def list_pool(request: HttpRequest) -> Any:
-    return selectors.pool(_user(request))
+    return selectors.pool(acting_user(request))
 
 
 @router.post("/pool", response={201: PoolOut}, auth=AUTHENTICATED)
 def apply_to_pool(request: HttpRequest, payload: PoolIn) -> Any:
-    return Status(201, services.apply_to_pool(acting_user=_me(request), **payload.dict()))
+    return Status(201, services.apply_to_pool(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.post("/pool/{membership_id}/decision", response=PoolOut, auth=AUTHENTICATED)
 def decide_pool(request: HttpRequest, membership_id: int, payload: PoolDecisionIn) -> Any:
-    return services.decide_pool(acting_user=_me(request), membership_id=membership_id,
+    return services.decide_pool(acting_user=acting_user(request), membership_id=membership_id,
                                 **payload.dict())
 
 
-@router.get("/calls", response=list[CallOut])
-def list_calls(request: HttpRequest, filters: Query[CALLS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return CALLS.rows(_user(request), filters)
+lists.add_operation(router, "/calls", CALLS, CallOut, paged=False)
 
 
 @router.post("/calls", response={201: CallOut}, auth=AUTHENTICATED)
 def create_call(request: HttpRequest, payload: CallIn) -> Any:
-    return Status(201, services.create_call(acting_user=_me(request), **payload.dict()))
+    return Status(201, services.create_call(acting_user=acting_user(request), **payload.dict()))
 
 
 @router.patch("/calls/{call_id}", response=CallOut, auth=AUTHENTICATED)
 def update_call(request: HttpRequest, call_id: int, payload: CallPatch) -> Any:
-    call = selectors.call(_user(request), call_id)
+    call = selectors.call(acting_user(request), call_id)
     given = payload.dict(exclude_unset=True)
     title: str = given["title"] if given.get("title") is not None else call.title
     need_ids: list[int] = given["need_ids"] if given.get("need_ids") is not None else [
         n.pk for n in call.needs.all()]
     return services.update_call(
-        acting_user=_me(request), call_id=call_id, title=title, need_ids=need_ids,
+        acting_user=acting_user(request), call_id=call_id, title=title, need_ids=need_ids,
         closes_on=given.get("closes_on") or call.closes_on, reviewers=given.get("reviewers") or call.reviewers,
         rubric=given.get("rubric") or call.rubric)
 
 
 @router.get("/calls/{call_id}", response=CallOut)
 def get_call(request: HttpRequest, call_id: int) -> Any:
-    return selectors.call(_user(request), call_id)
+    return selectors.call(acting_user(request), call_id)
 
 
 @router.post("/calls/{call_id}/transitions", response=CallOut, auth=AUTHENTICATED)
 def call_transition(request: HttpRequest, call_id: int, payload: TransitionIn) -> Any:
-    return services.transition_call(acting_user=_me(request), call_id=call_id,
+    return services.transition_call(acting_user=acting_user(request), call_id=call_id,
                                     transition=payload.transition, comment=payload.comment)
 
 
 @router.post("/calls/{call_id}/draw", response=CallOut, auth=AUTHENTICATED)
 def draw(request: HttpRequest, call_id: int) -> Any:
-    return services.draw_reviewers(acting_user=_me(request), call_id=call_id)
+    return services.draw_reviewers(acting_user=acting_user(request), call_id=call_id)
 
 
 @router.post("/calls/{call_id}/notice", response=CallOut, auth=AUTHENTICATED)
 def notice(request: HttpRequest, call_id: int) -> Any:
-    return services.start_notice(acting_user=_me(request), call_id=call_id)
+    return services.start_notice(acting_user=acting_user(request), call_id=call_id)
 
 
 @router.post("/calls/{call_id}/award", response=CallOut, auth=AUTHENTICATED)
 def award(request: HttpRequest, call_id: int) -> Any:
-    return services.award_call(acting_user=_me(request), call_id=call_id)
+    return services.award_call(acting_user=acting_user(request), call_id=call_id)
 
 
 @router.get("/calls/{call_id}/applications", response=list[ApplicationOut])
 def call_applications(request: HttpRequest, call_id: int) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     return selectors.applications(user, selectors.call(user, call_id))
 
 
 @router.post("/calls/{call_id}/applications", response={201: ApplicationOut}, auth=AUTHENTICATED)
 def apply(request: HttpRequest, call_id: int, payload: ApplicationIn) -> Any:
-    return Status(201, services.apply_to_call(acting_user=_me(request), call_id=call_id,
+    return Status(201, services.apply_to_call(acting_user=acting_user(request), call_id=call_id,
                                        **payload.dict()))
 
 
 @router.post("/applications/{application_id}/scores", response={201: ScoreOut}, auth=AUTHENTICATED)
 def score(request: HttpRequest, application_id: int, payload: ScoreIn) -> Any:
-    return Status(201, services.submit_score(acting_user=_me(request),
+    return Status(201, services.submit_score(acting_user=acting_user(request),
                                       application_id=application_id, **payload.dict()))
 
 
 @router.post("/calls/{call_id}/objections", response={201: ObjectionOut}, auth=AUTHENTICATED)
 def object_(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Any:
-    return Status(201, services.file_objection(acting_user=_me(request), call_id=call_id,
+    return Status(201, services.file_objection(acting_user=acting_user(request), call_id=call_id,
                                         **payload.dict()))
 
 
 @router.post("/objections/{objection_id}/answer", response=ObjectionOut, auth=AUTHENTICATED)
 def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Any:
-    return services.answer_objection(acting_user=_me(request), objection_id=objection_id,
+    return services.answer_objection(acting_user=acting_user(request), objection_id=objection_id,
                                      answer=payload.answer)
 
 
-@router.get("/pilots", response=list[PilotOut], auth=AUTHENTICATED)
-def list_pilots(request: HttpRequest, filters: Query[PILOTS_QUERY]) -> Any:  # type: ignore[valid-type]
-    return PILOTS.rows(_me(request), filters)
+lists.add_operation(router, "/pilots", PILOTS, PilotOut, auth=AUTHENTICATED, paged=False)
 
 
 @router.post("/pilots/{pilot_id}/milestones", response={201: dict}, auth=AUTHENTICATED)
 def milestone(request: HttpRequest, pilot_id: int, payload: MilestoneIn) -> Any:
-    m = services.add_milestone(acting_user=_me(request), pilot_id=pilot_id,
+    m = services.add_milestone(acting_user=acting_user(request), pilot_id=pilot_id,
                                **payload.dict())
     return Status(201, {"id": m.pk, "title": m.title, "due_on": m.due_on.isoformat()})
 
 
 @router.post("/pilots/{pilot_id}/measurements", response={201: dict}, auth=AUTHENTICATED)
 def measurement(request: HttpRequest, pilot_id: int, payload: MeasurementIn) -> Any:
-    m = services.record_measurement(acting_user=_me(request), pilot_id=pilot_id,
+    m = services.record_measurement(acting_user=acting_user(request), pilot_id=pilot_id,
                                     kpi_id=payload.kpi_id, value=payload.value)
     return Status(201, {"id": m.pk, "kpi_id": m.kpi_id, "value": str(m.value), "met": m.met})
 
 
 @router.post("/pilots/{pilot_id}/acceptance", response=PilotOut, auth=AUTHENTICATED)
 def acceptance(request: HttpRequest, pilot_id: int, payload: DecisionIn) -> Any:
-    return services.decide_acceptance(acting_user=_me(request), pilot_id=pilot_id,
+    return services.decide_acceptance(acting_user=acting_user(request), pilot_id=pilot_id,
                                       **payload.dict())
 
 
 @router.post("/pilots/{pilot_id}/case", response={201: CaseOut}, auth=AUTHENTICATED)
 def case_from_pilot(request: HttpRequest, pilot_id: int, payload: CaseIn) -> Any:
-    return Status(201, services.publish_case(acting_user=_me(request), pilot_id=pilot_id,
+    return Status(201, services.publish_case(acting_user=acting_user(request), pilot_id=pilot_id,
                                       **payload.dict()))
 
 
-@router.get("/cases", response=list[CaseOut])
-def list_cases(request: HttpRequest, filters: Query[CASES_QUERY]) -> Any:  # type: ignore[valid-type]
-    return CASES.rows(_user(request), filters)
+lists.add_operation(router, "/cases", CASES, CaseOut, paged=False)
 
 
 @router.post("/cases/{case_id}/replications", response={201: NeedOut}, auth=AUTHENTICATED)
 def replicate(request: HttpRequest, case_id: int, payload: ReplicateIn) -> Any:
-    return Status(201, services.replicate_case(acting_user=_me(request), case_id=case_id,
+    return Status(201, services.replicate_case(acting_user=acting_user(request), case_id=case_id,
                                         **payload.dict()))

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import lists, permissions, pickers
+from aiplus.core import lists, permissions
 from aiplus.core.models import Jurisdiction
 from aiplus.scenarios import pack_rules, selectors
 from aiplus.scenarios.models import (
@@ -23,30 +23,13 @@ from aiplus.scenarios.models import (
     Case,
     Need,
     NeedStatus,
-    OpenCall,
-    Pilot,
     PilotStatus,
     ScenarioList,
 )
 
-SEARCH = django_filters.widgets.forms.TextInput(attrs={"type": "search"})
-
-
-def _language(table: tables.Table) -> str:
-    request = getattr(table, "request", None)
-    return getattr(request, "LANGUAGE_CODE", None) or get_language() or "zh-hans"
-
 
 def _domain_choices() -> list[tuple[str, str]]:
     return pack_rules.domain_choices(get_language() or "zh-hans")
-
-
-def _jurisdictions() -> QuerySet[Jurisdiction]:
-    return Jurisdiction.objects.order_by("level", "code")
-
-
-def _place(table: tables.Table, value: Jurisdiction | None) -> str:
-    return value.display_name(_language(table)) if value is not None else ""
 
 
 def _in_domain(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
@@ -62,15 +45,10 @@ def _in_place(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) ->
 # -- needs ---------------------------------------------------------------------------------------------------------
 
 class NeedFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search", widget=SEARCH)
+    q = lists.SearchFilter(label=_("搜索"), method="search")
     domain = django_filters.ChoiceFilter(label=_("领域"), choices=_domain_choices, method=_in_domain)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=NeedStatus.choices)
-    jurisdiction = lists.PickerFilter(label=_("地区"), queryset=_jurisdictions(), picker=pickers.JurisdictionField,
-                                      method=_in_place)
-
-    class Meta:
-        model = Need
-        fields = ["q", "domain", "status", "jurisdiction"]
+    jurisdiction = lists.JurisdictionFilter(label=_("地区"), method=_in_place)
 
     def search(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
         return selectors.search_needs(queryset, value)
@@ -82,16 +60,14 @@ class NeedTable(lists.Table):
                          accessor="pk")
     title = tables.Column(verbose_name=_("场景名称"))
     owner = tables.Column(verbose_name=_("提出单位"), order_by=("owner__name",))
-    jurisdiction = tables.Column(verbose_name=_("地区"), order_by=("jurisdiction__code",))
+    jurisdiction = lists.JurisdictionColumn(verbose_name=_("地区"))
     domain = tables.Column(verbose_name=_("领域"))
     budget = tables.Column(verbose_name=_("预算（元）"), empty_values=(), order_by=("budget_min_cny",),
                            accessor="budget_min_cny")
-    status = tables.Column(verbose_name=_("状态"))
+    status = lists.ChoiceColumn(verbose_name=_("状态"))
     scenario_list = tables.Column(verbose_name=_("场景清单"), order_by=("scenario_list__year", "scenario_list__number"))
 
     class Meta(lists.Table.Meta):
-        model = Need
-        fields = ("pick", "title", "owner", "jurisdiction", "domain", "budget", "status", "scenario_list")
         order_by = ("-created_at",)
 
     def before_render(self, request: Any) -> None:
@@ -111,20 +87,11 @@ class NeedTable(lists.Table):
     def value_title(self, record: Need) -> str:
         return record.title
 
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def value_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
     def render_domain(self, value: str) -> str:
-        return pack_rules.domain_name(value, _language(self))
+        return pack_rules.domain_name(value, lists.table_language(self))
 
     def render_budget(self, record: Need) -> str:
         return f"{record.budget_min_cny}–{record.budget_max_cny}"
-
-    def render_status(self, record: Need) -> str:
-        return str(record.get_status_display())
 
 
 def _is_official(user: Any) -> bool:
@@ -137,40 +104,27 @@ NEEDS = lists.register(lists.Listing(
     page="scenarios:needs", api="aiplus_scenarios_api_list_needs",
     title=_("场景需求"), empty=_("暂无场景需求。"),
 ))
-NEEDS_QUERY = NEEDS.query_schema()
 
 
 # -- scenario lists (场景清单) ----------------------------------------------------------------------------------------
 
 class ScenarioListFilter(lists.FilterSet):
-    jurisdiction = lists.PickerFilter(label=_("辖区"), queryset=_jurisdictions(), picker=pickers.JurisdictionField)
+    jurisdiction = lists.JurisdictionFilter()
     year = django_filters.NumberFilter(label=_("年度"))
-
-    class Meta:
-        model = ScenarioList
-        fields = ["jurisdiction", "year"]
 
 
 class ScenarioListTable(lists.Table):
-    title = tables.Column(verbose_name=_("名称"), order_by=("year", "number"))
+    title = lists.DetailColumn(verbose_name=_("名称"), order_by=("year", "number"), url="scenarios:list")
     department = tables.Column(verbose_name=_("发布部门"))
     co_publishers = tables.Column(verbose_name=_("联合发布"), empty_values=(), orderable=False)
     need_count = tables.Column(verbose_name=_("需求数"))
     published_on = tables.Column(verbose_name=_("发布日期"))
 
     class Meta(lists.Table.Meta):
-        model = ScenarioList
-        fields = ("title", "department", "co_publishers", "need_count", "published_on")
         order_by = ("-published_on",)
 
-    def render_title(self, record: ScenarioList) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("scenarios:list", args=[record.pk]), record.title)
-
-    def value_title(self, record: ScenarioList) -> str:
-        return record.title
-
     def render_co_publishers(self, record: ScenarioList) -> str:
-        return " ".join(_place(self, j) for j in record.co_publishers.all())
+        return " ".join(lists.jurisdiction_name(self, j) for j in record.co_publishers.all())
 
 
 SCENARIO_LISTS = lists.register(lists.Listing(
@@ -178,18 +132,13 @@ SCENARIO_LISTS = lists.register(lists.Listing(
     page="scenarios:lists", api="aiplus_scenarios_api_list_lists",
     title=_("场景清单"), empty=_("暂无场景清单。"), next_step=("scenarios:needs", _("查看场景需求")),
 ))
-SCENARIO_LISTS_QUERY = SCENARIO_LISTS.query_schema()
 
 
 # -- capability profiles ---------------------------------------------------------------------------------------------
 
 class ProfileFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search", widget=SEARCH)
+    q = lists.SearchFilter(label=_("搜索"), method="search")
     domain = django_filters.ChoiceFilter(label=_("领域"), choices=_domain_choices, method="serving")
-
-    class Meta:
-        model = CapabilityProfile
-        fields = ["q", "domain"]
 
     def search(self, queryset: QuerySet[CapabilityProfile], name: str, value: str) -> QuerySet[CapabilityProfile]:
         return selectors.search_profiles(queryset, value)
@@ -200,15 +149,13 @@ class ProfileFilter(lists.FilterSet):
 
 class ProfileTable(lists.Table):
     organisation = tables.Column(verbose_name=_("供给方"), order_by=("organisation__name",))
-    products = tables.Column(verbose_name=_("产品与服务"))
+    products = lists.DetailColumn(verbose_name=_("产品与服务"), url="scenarios:profile")
     domains = tables.Column(verbose_name=_("领域"), orderable=False)
     price = tables.Column(verbose_name=_("报价（元）"), empty_values=(), accessor="price_min_cny",
                           order_by=("price_min_cny",))
     edit = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, accessor="pk")
 
     class Meta(lists.Table.Meta):
-        model = CapabilityProfile
-        fields = ("organisation", "products", "domains", "price", "edit")
         order_by = ("-updated_at",)
 
     def before_render(self, request: Any) -> None:
@@ -216,14 +163,8 @@ class ProfileTable(lists.Table):
         self.own_organisations = (permissions.user_organisation_ids(user, "add")
                                   if getattr(user, "is_authenticated", False) else set())
 
-    def render_products(self, record: CapabilityProfile) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("scenarios:profile", args=[record.pk]), record.products)
-
-    def value_products(self, record: CapabilityProfile) -> str:
-        return record.products
-
     def render_domains(self, value: list[str]) -> str:
-        return str(_("、")).join(pack_rules.domain_name(code, _language(self)) for code in value)
+        return str(_("、")).join(pack_rules.domain_name(code, lists.table_language(self)) for code in value)
 
     def render_price(self, record: CapabilityProfile) -> str:
         return f"{record.price_min_cny or ''}–{record.price_max_cny or ''}"
@@ -239,47 +180,25 @@ PROFILES = lists.register(lists.Listing(
     page="scenarios:profiles", api="aiplus_scenarios_api_list_profiles",
     title=_("供给方能力清单"), empty=_("暂无能力清单。"),
 ))
-PROFILES_QUERY = PROFILES.query_schema()
 
 
 # -- open calls (揭榜挂帅) --------------------------------------------------------------------------------------------
 
 class CallFilter(lists.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CallStatus.choices)
-    jurisdiction = lists.PickerFilter(label=_("辖区"), queryset=_jurisdictions(), picker=pickers.JurisdictionField)
-
-    class Meta:
-        model = OpenCall
-        fields = ["status", "jurisdiction"]
+    jurisdiction = lists.JurisdictionFilter()
 
 
 class CallTable(lists.Table):
-    title = tables.Column(verbose_name=_("名称"))
-    jurisdiction = tables.Column(verbose_name=_("辖区"), order_by=("jurisdiction__code",))
+    title = lists.DetailColumn(verbose_name=_("名称"), url="scenarios:call")
+    jurisdiction = lists.JurisdictionColumn()
     need_count = tables.Column(verbose_name=_("榜单数"))
     application_count = tables.Column(verbose_name=_("申报数"))
-    status = tables.Column(verbose_name=_("状态"))
+    status = lists.ChoiceColumn(verbose_name=_("状态"))
     closes_on = tables.Column(verbose_name=_("申报截止"))
 
     class Meta(lists.Table.Meta):
-        model = OpenCall
-        fields = ("title", "jurisdiction", "need_count", "application_count", "status", "closes_on")
         order_by = ("-closes_on",)
-
-    def render_title(self, record: OpenCall) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("scenarios:call", args=[record.pk]), record.title)
-
-    def value_title(self, record: OpenCall) -> str:
-        return record.title
-
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def value_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def render_status(self, record: OpenCall) -> str:
-        return str(record.get_status_display())
 
 
 CALLS = lists.register(lists.Listing(
@@ -287,7 +206,6 @@ CALLS = lists.register(lists.Listing(
     page="scenarios:calls", api="aiplus_scenarios_api_list_calls",
     title=_("揭榜挂帅"), empty=_("暂无揭榜挂帅榜单。"),
 ))
-CALLS_QUERY = CALLS.query_schema()
 
 
 # -- pilots ------------------------------------------------------------------------------------------------------------
@@ -295,36 +213,16 @@ CALLS_QUERY = CALLS.query_schema()
 class PilotFilter(lists.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PilotStatus.choices)
 
-    class Meta:
-        model = Pilot
-        fields = ["status"]
-
 
 class PilotTable(lists.Table):
-    need = tables.Column(verbose_name=_("场景需求"), order_by=("need__title",))
+    need = lists.DetailColumn(verbose_name=_("场景需求"), accessor="need__title", order_by=("need__title",),
+                              url="scenarios:pilot")
     supplier = tables.Column(verbose_name=_("供给方"), order_by=("supplier__name",))
-    jurisdiction = tables.Column(verbose_name=_("地区"), order_by=("jurisdiction__code",))
-    status = tables.Column(verbose_name=_("状态"))
+    jurisdiction = lists.JurisdictionColumn(verbose_name=_("地区"))
+    status = lists.ChoiceColumn(verbose_name=_("状态"))
 
     class Meta(lists.Table.Meta):
-        model = Pilot
-        fields = ("need", "supplier", "jurisdiction", "status")
         order_by = ("-created_at",)
-
-    def render_need(self, record: Pilot) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("scenarios:pilot", args=[record.pk]), record.need.title)
-
-    def value_need(self, record: Pilot) -> str:
-        return record.need.title
-
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def value_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def render_status(self, record: Pilot) -> str:
-        return str(record.get_status_display())
 
 
 PILOTS = lists.register(lists.Listing(
@@ -332,46 +230,27 @@ PILOTS = lists.register(lists.Listing(
     page="scenarios:pilots", api="aiplus_scenarios_api_list_pilots",
     title=_("场景试点"), empty=_("暂无场景试点。"), next_step=("scenarios:calls", _("查看揭榜挂帅")),
 ))
-PILOTS_QUERY = PILOTS.query_schema()
 
 
 # -- cases -------------------------------------------------------------------------------------------------------------
 
 class CaseFilter(lists.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search", widget=SEARCH)
+    q = lists.SearchFilter(label=_("搜索"), method="search")
     domain = django_filters.ChoiceFilter(label=_("领域"), choices=_domain_choices, method=_in_domain)
-    jurisdiction = lists.PickerFilter(label=_("地区"), queryset=_jurisdictions(), picker=pickers.JurisdictionField)
-
-    class Meta:
-        model = Case
-        fields = ["q", "domain", "jurisdiction"]
+    jurisdiction = lists.JurisdictionFilter(label=_("地区"))
 
     def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         return selectors.search_cases(queryset, value)
 
 
 class CaseTable(lists.Table):
-    title = tables.Column(verbose_name=_("案例名称"))
-    jurisdiction = tables.Column(verbose_name=_("地区"), order_by=("jurisdiction__code",))
+    title = lists.DetailColumn(verbose_name=_("案例名称"), url="scenarios:case")
+    jurisdiction = lists.JurisdictionColumn(verbose_name=_("地区"))
     supplier = tables.Column(verbose_name=_("供给方"), accessor="pilot__supplier", order_by=("pilot__supplier__name",))
     replication_count = tables.Column(verbose_name=_("复制推广次数"))
 
     class Meta(lists.Table.Meta):
-        model = Case
-        fields = ("title", "jurisdiction", "supplier", "replication_count")
         order_by = ("-created_at",)
-
-    def render_title(self, record: Case) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("scenarios:case", args=[record.pk]), record.title)
-
-    def value_title(self, record: Case) -> str:
-        return record.title
-
-    def render_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
-
-    def value_jurisdiction(self, value: Jurisdiction) -> str:
-        return _place(self, value)
 
 
 CASES = lists.register(lists.Listing(
@@ -379,4 +258,3 @@ CASES = lists.register(lists.Listing(
     page="scenarios:cases", api="aiplus_scenarios_api_list_cases",
     title=_("典型案例"), empty=_("暂无典型案例。"),
 ))
-CASES_QUERY = CASES.query_schema()
