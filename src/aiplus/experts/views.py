@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from aiplus.core import permissions
 from aiplus.core import selectors as core_selectors
+from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
@@ -26,6 +27,7 @@ from aiplus.experts.forms import (
     WhichForm,
 )
 from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
+from aiplus.experts.models import Consultation, Draw
 
 
 def _places(user: Any) -> Any:
@@ -47,10 +49,6 @@ def _organisations() -> Any:
 
 def _error(form: forms.Form, error: ServiceError, mapping: dict[str, str] | None = None) -> None:
     error.add_to_form(form, ({"fields": "domains"} | (mapping or {})).get(error.field or "", error.field))
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/not_found.html", status=404)
 
 
 def _pool_actions(request: HttpRequest) -> dict[str, Any]:
@@ -159,11 +157,8 @@ def draw_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> HttpResponse:
-    try:
-        draw = selectors.draw(request.user, draw_id)
-    except ServiceError:
-        return _not_found(request)
+@record_page(selectors.draw, "draw_id")
+def draw_detail(request: HttpRequest, draw: Draw, verify: bool = False) -> HttpResponse:
     names = {c["expert_id"]: c["name"] for c in draw.candidates}
     verification = None
     if verify:
@@ -192,18 +187,15 @@ def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> Htt
 
 @login_required
 def draw_verify(request: HttpRequest, draw_id: int) -> HttpResponse:
-    return draw_detail(request, draw_id, verify=True)
+    return draw_detail(request, draw_id=draw_id, verify=True)
 
 
 consultation_list = login_required(ListPage.as_view(listing=CONSULTATIONS, template_name="core/list.html"))
 
 
 @login_required
-def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    try:
-        consultation = selectors.consultation(request.user, consultation_id)
-    except ServiceError:
-        return _not_found(request)
+@record_page(selectors.consultation, "consultation_id")
+def consultation_detail(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     panel = services.panel_profiles(consultation)
     profile = selectors.my_profile(request.user)
     is_member = profile is not None and profile.pk in {p.pk for p in panel}

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
-from aiplus.core.access import get_for
+from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
@@ -62,11 +62,8 @@ catalogue = ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue
                              extra_context=_catalogue_context)
 
 
-def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    try:
-        dataset = selectors.dataset(request.user, dataset_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.dataset, "dataset_id")
+def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     editable = bool(getattr(request.user, "is_authenticated", False)
                     and dataset.provider_id in permissions.user_organisation_ids(request.user, "change"))
     return render(request, "datahub/dataset_detail.html", {
@@ -74,11 +71,8 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         "editable": editable})
 
 
-def dataset_dcat(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    try:
-        dataset = selectors.dataset(request.user, dataset_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.dataset, "dataset_id")
+def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     response = JsonResponse(dcat.dataset_document(dataset), content_type="application/ld+json",
                             json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{dataset.identifier}.jsonld"'
