@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiplus.rules import Citation
+from aiplus.rules import Citation, Decision, ParameterRegistry
 
 WorkingDayCalendar = Callable[[dt.date, int], dt.date]
 
@@ -118,4 +118,34 @@ def working_day_clock(
         extendable=extendable,
         text_zh=text_zh,
         text_en=text_en,
+    )
+
+
+def parameter_clock(
+    decision: Decision,
+    registry: ParameterRegistry,
+    key: str,
+    *,
+    kind: str,
+    starts_with: str,
+    start_on: dt.date | None,
+    calendar: WorkingDayCalendar | None,
+    text_zh: str,
+    text_en: str,
+    extendable: bool = False,
+) -> Deadline:
+    """The working-day clock whose length is the pack parameter `key` on the decision's date (the decision records
+    that it used it), cited as the parameter is; `{days}` in the texts is that length."""
+    days = int(decision.use(registry, key))
+    return working_day_clock(
+        kind=kind,
+        days=days,
+        parameter=key,
+        citation=registry.version(key, decision.effective_on).citation,
+        starts_with=starts_with,
+        start_on=start_on,
+        calendar=calendar,
+        text_zh=text_zh.format(days=days),
+        text_en=text_en.format(days=days),
+        extendable=extendable,
     )

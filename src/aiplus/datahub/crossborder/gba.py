@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aiplus.datahub.crossborder.deadlines import WorkingDayCalendar, working_day_clock
+from aiplus.datahub.crossborder.deadlines import WorkingDayCalendar, parameter_clock
 from aiplus.datahub.crossborder.pathway import GUANGDONG_23
 from aiplus.datahub.crossborder.schema import DataCategory, GbaContractCase, GbaParty
 from aiplus.rules import Citation, Decision, ParameterError, ParameterRegistry, rule
@@ -231,17 +231,16 @@ def assess_gba_contract(
     provided = set(case.documents_provided)
     bodies = {str(item["side"]): str(item["body"]) for item in decision.use(registry, KEY_BODIES)}
     filing_side = "mainland" if processor_side == MAINLAND_GBA else processor_side
-    days = int(decision.use(registry, KEY_FILING))
-    filing = working_day_clock(
+    filing = parameter_clock(
+        decision,
+        registry,
+        KEY_FILING,
         kind="gba_standard_contract_filing",
-        days=days,
-        parameter=KEY_FILING,
-        citation=registry.version(KEY_FILING, case.effective_on).citation,
         starts_with="contract_effective",
         start_on=case.contract_effective_on,
         calendar=calendar,
-        text_zh=f"标准合同生效之日起 {days} 个工作日内备案。",
-        text_en=f"File within {days} working days of the contract taking effect.",
+        text_zh="标准合同生效之日起 {days} 个工作日内备案。",
+        text_en="File within {days} working days of the contract taking effect.",
     )
     decision.because("filing", filing.text_zh, filing.text_en, filing.citation)
     decision.data.update(

@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
@@ -20,6 +22,7 @@ from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import (
+    DataService,
     Dataset,
     Grade,
     Modality,
@@ -192,18 +195,21 @@ def _error_key(field: str, rows: list[int]) -> str:
     return field
 
 
-def _editable_dataset(user: Any, dataset_id: int) -> Dataset | HttpResponse:
-    """Only members of the providing organisation edit a dataset by hand: others get 403 (they may see it) or 404."""
+def _editable_by_provider[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int, *,
+                                                     missing: str | Promise, refused: str | Promise,
+                                                     ) -> M | HttpResponse:
+    """Only members of the providing organisation edit a catalogue entry (a dataset, a data service) by hand: others
+    get 403 with `refused` (they may see it) or 404 with `missing`."""
     try:
-        dataset = get_for(user, "change", selectors.datasets(user), pk=dataset_id)
+        entry: M | None = get_for(user, "change", visible, pk=pk)
     except NotFoundError:
-        return HttpResponse(_("数据集不存在。"), status=404)
+        return HttpResponse(missing, status=404)
     except PermissionDeniedError:
-        dataset = None
+        entry = None
     # An official may change rows of their jurisdiction, but the entry by hand is the provider's own.
-    if dataset is None or dataset.provider_id not in permissions.user_organisation_ids(user, "change"):
-        return HttpResponse(_("只有数据提供方的成员可以编辑该数据集。"), status=403)
-    return dataset
+    if entry is None or entry.provider_id not in permissions.user_organisation_ids(user, "change"):
+        return HttpResponse(refused, status=403)
+    return entry
 
 
 def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, str],
@@ -258,7 +264,8 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
     and nothing is written."""
     dataset: Dataset | None = None
     if dataset_id is not None:
-        found = _editable_dataset(request.user, dataset_id)
+        found = _editable_by_provider(request.user, selectors.datasets(request.user), dataset_id,
+                                      missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"))
         if isinstance(found, HttpResponse):
             return found
         dataset = found
