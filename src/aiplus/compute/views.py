@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_tables2 as tables
@@ -143,40 +144,42 @@ def _refused_choice(form: forms.Form, field: str) -> bool:
     return any(error.code == "invalid_choice" for error in form.errors.as_data().get(field, []))
 
 
+def _provider_registration(request: HttpRequest, *, slot: str, make_form: Callable[[Any, dict[str, Any]], Any],
+                           chooser: str, write: Callable[..., Any], registered: str) -> HttpResponse:
+    """A registration form posted from the provider page (its `slot` there): refused (403) when the page offers the
+    user no such form or the form names a `chooser` row they may not act for; written by `write` and back to the
+    page, or the page again with the errors beside their fields (400)."""
+    context = _provider_context(request)
+    form = make_form(request.POST, context.pop("_choices"))
+    if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            write(acting_user=acting_user(request), **form.arguments())
+            return redirect(reverse("compute:provider") + f"?registered={registered}")
+        except ServiceError as problem:
+            problem.add_to_form(form)
+    context[slot] = form
+    return render(request, "compute/provider.html", context, status=400)
+
+
 @login_required
 @require_POST
 def register_centre(request: HttpRequest) -> HttpResponse:
-    context = _provider_context(request)
-    choices = context.pop("_choices")
-    form = CentreForm(request.POST, operators=choices["operators"], jurisdictions=choices["jurisdictions"])
-    if context["centre_form"] is None or (not form.is_valid() and _refused_choice(form, "operator")):
-        raise PermissionDenied  # only a member or provider of the operating organisation registers its centre
-    if form.is_valid():
-        try:
-            services.register_centre(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:provider") + "?registered=centre")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    context["centre_form"] = form
-    return render(request, "compute/provider.html", context, status=400)
+    # Only a member or provider of the operating organisation registers its centre.
+    return _provider_registration(
+        request, slot="centre_form", chooser="operator", write=services.register_centre, registered="centre",
+        make_form=lambda data, choices: CentreForm(data, operators=choices["operators"],
+                                                   jurisdictions=choices["jurisdictions"]))
 
 
 @login_required
 @require_POST
 def add_pool(request: HttpRequest) -> HttpResponse:
-    context = _provider_context(request)
-    choices = context.pop("_choices")
-    form = PoolForm(request.POST, centres=choices["centres"])
-    if context["pool_form"] is None or (not form.is_valid() and _refused_choice(form, "centre")):
-        raise PermissionDenied  # the centre belongs to another organisation (or does not exist)
-    if form.is_valid():
-        try:
-            services.add_pool(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:provider") + "?registered=pool")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    context["pool_form"] = form
-    return render(request, "compute/provider.html", context, status=400)
+    # Refused when the centre belongs to another organisation (or does not exist).
+    return _provider_registration(
+        request, slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
+        make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
 
 
 @login_required

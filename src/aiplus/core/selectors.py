@@ -25,6 +25,13 @@ def jurisdictions() -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.select_related("parent").order_by("level", "code")
 
 
+def jurisdictions_to_add_in(user: Any) -> QuerySet[Jurisdiction]:
+    """The jurisdictions where the user may create records: an official's own and those below (all for a
+    superuser); none for anyone else."""
+    places = jurisdictions()
+    return places if user.is_superuser else places.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+
+
 def organisations(user: Any, *, search: str = "", kind: str = "", jurisdiction: str = "") -> QuerySet[Organisation]:
     queryset = Organisation.objects.restrict(user, "view").select_related("jurisdiction")
     if search:

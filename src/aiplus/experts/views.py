@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -16,6 +17,7 @@ from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
+from aiplus.core.models import Jurisdiction
 from aiplus.experts import draws, selectors, services
 from aiplus.experts.forms import (
     ConflictForm,
@@ -30,9 +32,12 @@ from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
 from aiplus.experts.models import Consultation, Draw
 
 
-def _places(user: Any) -> Any:
-    places = core_selectors.jurisdictions()
-    return places if user.is_superuser else places.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+def _places(user: Any) -> QuerySet[Jurisdiction]:
+    """Where the official registers experts or draws panels; refused (403) when there is nowhere."""
+    places = core_selectors.jurisdictions_to_add_in(user)
+    if not places.exists():
+        raise PermissionDenied
+    return places
 
 
 field_choices = selectors.field_choices
@@ -53,7 +58,7 @@ def _error(form: forms.Form, error: ServiceError, mapping: dict[str, str] | None
 
 def _pool_actions(request: HttpRequest) -> dict[str, Any]:
     # Only an official who may add in some jurisdiction registers experts or draws panels.
-    may_add = _places(request.user).exists()
+    may_add = core_selectors.jurisdictions_to_add_in(request.user).exists()
     return {"can_register": may_add} if may_add else {"can_register": False, "next_step": None}
 
 
@@ -64,8 +69,6 @@ pool = login_required(ListPage.as_view(listing=EXPERTS, template_name="experts/p
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
-    if not places.exists():
-        raise PermissionDenied
     form = RegisterForm(request.POST or None, jurisdictions=places, field_choices=field_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,7 +130,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def _draw_actions(request: HttpRequest) -> dict[str, Any]:
-    return {} if _places(request.user).exists() else {"next_step": None}
+    return {} if core_selectors.jurisdictions_to_add_in(request.user).exists() else {"next_step": None}
 
 
 draw_list = login_required(ListPage.as_view(listing=DRAWS, template_name="experts/draws.html",
@@ -137,8 +140,6 @@ draw_list = login_required(ListPage.as_view(listing=DRAWS, template_name="expert
 @login_required
 def draw_create(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
-    if not places.exists():
-        raise PermissionDenied
     form = DrawForm(request.POST or None, jurisdictions=places, field_choices=field_choices(),
                     organisations=_organisations())
     if request.method == "POST" and form.is_valid():

@@ -172,10 +172,8 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    scope = permissions.user_jurisdiction_ids(request.user, "add")
-    places = selectors.jurisdictions() if request.user.is_superuser else selectors.jurisdictions().filter(
-        pk__in=scope)
-    if not request.user.is_superuser and not scope:
+    places = selectors.jurisdictions_to_add_in(request.user)
+    if not places.exists():
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, jurisdictions=places)
     if request.method == "POST" and form.is_valid():
