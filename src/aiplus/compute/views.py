@@ -50,6 +50,18 @@ def _capacity_context(request: HttpRequest) -> dict[str, Any]:
 capacity = ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context)
 
 
+def _written(request: HttpRequest, form: Any, write: Callable[..., Any],
+             done: Callable[[Any], HttpResponse]) -> HttpResponse | None:
+    """A posted form's write: `write` (a service) with the valid form's arguments, then `done` with what it
+    returns (a redirect); None when the form or the write failed, their errors now beside the form's fields."""
+    if form.is_valid():
+        try:
+            return done(write(acting_user=acting_user(request), **form.arguments()))
+        except ServiceError as problem:
+            problem.add_to_form(form)
+    return None
+
+
 class _ListWithForm(ListPage):
     """A list page with a form above its table: a GET shows both; a POST that fails shows them again, with the
     form's errors and status 400."""
@@ -75,13 +87,8 @@ class RequestsPage(_ListWithForm):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)))
-        if self.form.is_valid():
-            try:
-                created = services.submit_request(acting_user=acting_user(request), **self.form.arguments())
-                return redirect("compute:request", request_id=created.pk)
-            except ServiceError as problem:
-                problem.add_to_form(self.form)
-        return self.invalid(request)
+        return _written(request, self.form, services.submit_request,
+                        lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
 
 requests = login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html"))
@@ -153,14 +160,10 @@ def _provider_registration(request: HttpRequest, *, slot: str, make_form: Callab
     form = make_form(request.POST, context.pop("_choices"))
     if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
         raise PermissionDenied
-    if form.is_valid():
-        try:
-            write(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:provider") + f"?registered={registered}")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    context[slot] = form
-    return render(request, "compute/provider.html", context, status=400)
+    context[slot] = form  # shown again only when the write fails
+    return (_written(request, form, write,
+                     lambda _row: redirect(reverse("compute:provider") + f"?registered={registered}"))
+            or render(request, "compute/provider.html", context, status=400))
 
 
 @login_required
@@ -272,13 +275,9 @@ def create_programme(request: HttpRequest) -> HttpResponse:
     if not jurisdictions.exists():
         raise PermissionDenied
     form = ProgrammeForm(request.POST, jurisdictions=jurisdictions, providers=list(selectors.compute_providers()))
-    if form.is_valid():
-        try:
-            services.create_programme(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:vouchers") + "?created=programme")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    return _vouchers_with(request, programme_form=form)
+    return (_written(request, form, services.create_programme,
+                     lambda _programme: redirect(reverse("compute:vouchers") + "?created=programme"))
+            or _vouchers_with(request, programme_form=form))
 
 
 @login_required
@@ -288,13 +287,9 @@ def issue_quota(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = QuotaForm(request.POST, programmes=[r["programme"] for r in selectors.programme_spend(request.user)],
                      organisations=selectors.quota_holders(request.user))
-    if form.is_valid():
-        try:
-            services.issue_quota(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:vouchers") + "?created=quota")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    return _vouchers_with(request, quota_form=form)
+    return (_written(request, form, services.issue_quota,
+                     lambda _quota: redirect(reverse("compute:vouchers") + "?created=quota"))
+            or _vouchers_with(request, quota_form=form))
 
 
 class SavingsPage(_ListWithForm):
@@ -306,13 +301,8 @@ class SavingsPage(_ListWithForm):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self.form = SavingsForm(request.POST, jurisdictions=selectors.official_jurisdictions(request.user))
-        if self.form.is_valid():
-            try:
-                study = services.start_savings_study(acting_user=acting_user(request), **self.form.arguments())
-                return redirect("compute:study", study_id=study.pk)
-            except ServiceError as problem:
-                problem.add_to_form(self.form)
-        return self.invalid(request)
+        return _written(request, self.form, services.start_savings_study,
+                        lambda study: redirect("compute:study", study_id=study.pk)) or self.invalid(request)
 
 
 savings = login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html"))

@@ -91,36 +91,6 @@ class Deadline:
         return result
 
 
-def working_day_clock(
-    *,
-    kind: str,
-    days: int,
-    parameter: str,
-    citation: Citation,
-    starts_with: str,
-    start_on: dt.date | None,
-    calendar: WorkingDayCalendar | None,
-    text_zh: str,
-    text_en: str,
-    extendable: bool = False,
-) -> Deadline:
-    due = None
-    if calendar is not None and start_on is not None:
-        due = calendar_date(calendar, start_on, days)
-    return Deadline(
-        kind=kind,
-        citation=citation,
-        parameter=parameter,
-        starts_with=starts_with,
-        working_days=days,
-        start_on=start_on,
-        due_on=due,
-        extendable=extendable,
-        text_zh=text_zh,
-        text_en=text_en,
-    )
-
-
 def parameter_clock(
     decision: Decision,
     registry: ParameterRegistry,
@@ -137,15 +107,15 @@ def parameter_clock(
     """The working-day clock whose length is the pack parameter `key` on the decision's date (the decision records
     that it used it), cited as the parameter is; `{days}` in the texts is that length."""
     days = int(decision.use(registry, key))
-    return working_day_clock(
+    return Deadline(
         kind=kind,
-        days=days,
-        parameter=key,
         citation=registry.version(key, decision.effective_on).citation,
+        parameter=key,
         starts_with=starts_with,
+        working_days=days,
         start_on=start_on,
-        calendar=calendar,
+        due_on=calendar_date(calendar, start_on, days) if calendar is not None and start_on is not None else None,
+        extendable=extendable,
         text_zh=text_zh.format(days=days),
         text_en=text_en.format(days=days),
-        extendable=extendable,
     )

@@ -195,11 +195,15 @@ def _error_key(field: str, rows: list[int]) -> str:
     return field
 
 
-def _editable_by_provider[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int, *,
-                                                     missing: str | Promise, refused: str | Promise,
-                                                     ) -> M | HttpResponse:
-    """Only members of the providing organisation edit a catalogue entry (a dataset, a data service) by hand: others
-    get 403 with `refused` (they may see it) or 404 with `missing`."""
+def _entry_form_subject[M: Dataset | DataService](
+        user: Any, visible: QuerySet[M], pk: int | None, *, missing: str | Promise, refused: str | Promise,
+        no_provider: str | Promise) -> tuple[M | None, list[Any]] | HttpResponse:
+    """What a catalogue entry's form (a dataset's, a data service's) works on: the entry `pk` to edit (None: a new
+    one) and the organisations a new one may be registered for; or the refusal: 404 `missing`, 403 `refused` (only
+    members of the providing organisation edit an entry by hand), 403 `no_provider` (nobody to register for)."""
+    if pk is None:
+        providers = _providers(user)
+        return (None, providers) if providers else HttpResponse(no_provider, status=403)
     try:
         entry: M | None = get_for(user, "change", visible, pk=pk)
     except NotFoundError:
@@ -209,7 +213,7 @@ def _editable_by_provider[M: Dataset | DataService](user: Any, visible: QuerySet
     # An official may change rows of their jurisdiction, but the entry by hand is the provider's own.
     if entry is None or entry.provider_id not in permissions.user_organisation_ids(user, "change"):
         return HttpResponse(refused, status=403)
-    return entry
+    return entry, []
 
 
 def _dataset_form_context(post: Any, dataset: Dataset | None, errors: dict[str, str],
@@ -262,16 +266,12 @@ def _providers(user: Any) -> list[Any]:
 def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a catalogue dataset with its distributions; errors appear beside their field
     and nothing is written."""
-    dataset: Dataset | None = None
-    if dataset_id is not None:
-        found = _editable_by_provider(request.user, selectors.datasets(request.user), dataset_id,
-                                      missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"))
-        if isinstance(found, HttpResponse):
-            return found
-        dataset = found
-    providers = _providers(request.user) if dataset is None else []
-    if dataset is None and not providers:
-        return HttpResponse(_("只有数据提供方组织的成员可以登记数据集。"), status=403)
+    subject = _entry_form_subject(request.user, selectors.datasets(request.user), dataset_id,
+                                  missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"),
+                                  no_provider=_("只有数据提供方组织的成员可以登记数据集。"))
+    if isinstance(subject, HttpResponse):
+        return subject
+    dataset, providers = subject
     errors: dict[str, str] = {}
     if request.method == "POST":
         rows: list[int] = []

@@ -15,10 +15,7 @@ from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.listings import SERVICES
-from aiplus.datahub.models import (
-    DataService,
-)
-from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _editable_by_provider, _feature_citations, _providers
+from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _entry_form_subject, _feature_citations
 from aiplus.datahub.views.parsing import _int_or_none
 
 PAGE_SIZE = 25
@@ -33,17 +30,12 @@ SERVICE_FORM = (("title", "text", _("名称")), ("description", "textarea", _("�
 def service_form(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a data service (an API serving some of its datasets); errors appear beside
     their field and nothing is written."""
-    service: DataService | None = None
-    if service_id is not None:
-        found = _editable_by_provider(request.user, selectors.data_services(request.user), service_id,
-                                      missing=_("数据服务不存在。"),
-                                      refused=_("只有数据提供方的成员可以编辑该数据服务。"))
-        if isinstance(found, HttpResponse):
-            return found
-        service = found
-    providers = _providers(request.user) if service is None else []
-    if service is None and not providers:
-        return HttpResponse(_("只有数据提供方组织的成员可以登记数据服务。"), status=403)
+    subject = _entry_form_subject(request.user, selectors.data_services(request.user), service_id,
+                                  missing=_("数据服务不存在。"), refused=_("只有数据提供方的成员可以编辑该数据服务。"),
+                                  no_provider=_("只有数据提供方组织的成员可以登记数据服务。"))
+    if isinstance(subject, HttpResponse):
+        return subject
+    service, providers = subject
     datasets = list(selectors.editable_datasets(request.user))
     served: list[str] = []
     if service is not None:
