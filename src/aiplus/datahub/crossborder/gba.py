@@ -85,6 +85,17 @@ def resolve_location(location: str | None, cities: Sequence[str], divisions: Seq
     return MAINLAND_OTHER  # another jurisdiction code of the platform (e.g. suzhou, shaoguan)
 
 
+def _ended(decision: Decision, outcome: str, eligible: bool | None,
+           reasons: Sequence[tuple[str, str, str, Citation]]) -> Decision:
+    """The decision ends before any contract clock: its outcome, whether the case is eligible (None: not known
+    yet), and why."""
+    decision.outcome = outcome
+    decision.data.update(eligible=eligible, deadlines=[])
+    for code, zh, en, citation in reasons:
+        decision.because(code, zh, en, citation)
+    return decision
+
+
 def assess_gba_contract(
     registry: ParameterRegistry, case: GbaContractCase, calendar: WorkingDayCalendar | None = None
 ) -> Decision:
@@ -95,15 +106,12 @@ def assess_gba_contract(
     except ParameterError:
         history = registry.history(KEY_PARTNERS)
         citation = history[0].citation if history else Citation(instrument=GUIDELINE_HK)
-        decision.outcome = INELIGIBLE
-        decision.data.update(eligible=False, deadlines=[])
-        decision.because(
+        return _ended(decision, INELIGIBLE, False, [(
             "not_in_force",
             f"{case.effective_on.isoformat()} 大湾区个人信息跨境流动标准合同尚未施行。",
             f"No GBA personal-information standard contract was in force on {case.effective_on.isoformat()}.",
             citation,
-        )
-        return decision
+        )])
     partners_citation = registry.version(KEY_PARTNERS, case.effective_on).citation
     cities = [str(code).lower() for code in decision.use(registry, KEY_CITIES)]
     divisions = [str(code) for code in decision.use(registry, KEY_DIVISIONS)]
@@ -180,22 +188,15 @@ def assess_gba_contract(
         missing.append("important_data_designated")
 
     if problems:
-        decision.outcome = INELIGIBLE
-        decision.data.update(eligible=False, deadlines=[])
-        for code, zh, en, citation in problems:
-            decision.because(code, zh, en, citation)
-        return decision
+        return _ended(decision, INELIGIBLE, False, problems)
     if missing:
-        decision.outcome = INCOMPLETE
         decision.missing = missing
-        decision.data.update(eligible=None, deadlines=[])
-        decision.because(
+        return _ended(decision, INCOMPLETE, None, [(
             "facts_missing",
             f"尚缺以下事实：{'、'.join(missing)}。",
             f"These facts are still needed: {', '.join(missing)}.",
             cities_citation,
-        )
-        return decision
+        )])
 
     processor_side, recipient_side = sides["processor"], sides["recipient"]
     partner = recipient_side if processor_side == MAINLAND_GBA else processor_side
