@@ -286,13 +286,20 @@ def submit_request(*, acting_user: User, title: str, accepted_models: list[str],
     audit.record(actor=acting_user, action="compute.request.submitted", instance=request)
     if start:
         from aiplus.compute.tasks import place_request
-        from aiplus.core.jobs import start_job
 
-        job = start_job(acting_user=acting_user, name=f"compute placement #{request.pk}", task=place_request,
-                        total=3, request_id=request.pk)
-        JobRequest.objects.filter(pk=request.pk).update(job=job)
-        request.job = job
+        _start_job_on(request, acting_user=acting_user, name=f"compute placement #{request.pk}", task=place_request,
+                      total=3, request_id=request.pk)
     return request
+
+
+def _start_job_on(row: JobRequest | SavingsStudy, *, acting_user: User, name: str, task: Any, total: int,
+                  **arguments: Any) -> None:
+    """Start the background job that works on `row` and link it to the row, whose page follows its progress."""
+    from aiplus.core.jobs import start_job
+
+    job = start_job(acting_user=acting_user, name=name, task=task, total=total, **arguments)
+    type(row).objects.filter(pk=row.pk).update(job=job)
+    row.job = job
 
 
 @transaction.atomic
@@ -691,12 +698,9 @@ def start_savings_study(*, acting_user: User, region: str, trace: str = "philly"
                                         parameters=options)
     audit.record(actor=acting_user, action="compute.savings.started", instance=study)
     from aiplus.compute.tasks import run_savings_study
-    from aiplus.core.jobs import start_job
 
-    job = start_job(acting_user=acting_user, name=f"compute savings study #{study.pk}", task=run_savings_study,
-                    total=6, study_id=study.pk)
-    SavingsStudy.objects.filter(pk=study.pk).update(job=job)
-    study.job = job
+    _start_job_on(study, acting_user=acting_user, name=f"compute savings study #{study.pk}", task=run_savings_study,
+                  total=6, study_id=study.pk)
     return study
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_tables2 as tables
@@ -49,6 +50,18 @@ def _capacity_context(request: HttpRequest) -> dict[str, Any]:
 capacity = ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context)
 
 
+def _written(request: HttpRequest, form: Any, write: Callable[..., Any],
+             done: Callable[[Any], HttpResponse]) -> HttpResponse | None:
+    """A posted form's write: `write` (a service) with the valid form's arguments, then `done` with what it
+    returns (a redirect); None when the form or the write failed, their errors now beside the form's fields."""
+    if form.is_valid():
+        try:
+            return done(write(acting_user=acting_user(request), **form.arguments()))
+        except ServiceError as problem:
+            problem.add_to_form(form)
+    return None
+
+
 class _ListWithForm(ListPage):
     """A list page with a form above its table: a GET shows both; a POST that fails shows them again, with the
     form's errors and status 400."""
@@ -74,13 +87,8 @@ class RequestsPage(_ListWithForm):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)))
-        if self.form.is_valid():
-            try:
-                created = services.submit_request(acting_user=acting_user(request), **self.form.arguments())
-                return redirect("compute:request", request_id=created.pk)
-            except ServiceError as problem:
-                problem.add_to_form(self.form)
-        return self.invalid(request)
+        return _written(request, self.form, services.submit_request,
+                        lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
 
 requests = login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html"))
@@ -143,40 +151,38 @@ def _refused_choice(form: forms.Form, field: str) -> bool:
     return any(error.code == "invalid_choice" for error in form.errors.as_data().get(field, []))
 
 
+def _provider_registration(request: HttpRequest, *, slot: str, make_form: Callable[[Any, dict[str, Any]], Any],
+                           chooser: str, write: Callable[..., Any], registered: str) -> HttpResponse:
+    """A registration form posted from the provider page (its `slot` there): refused (403) when the page offers the
+    user no such form or the form names a `chooser` row they may not act for; written by `write` and back to the
+    page, or the page again with the errors beside their fields (400)."""
+    context = _provider_context(request)
+    form = make_form(request.POST, context.pop("_choices"))
+    if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
+        raise PermissionDenied
+    context[slot] = form  # shown again only when the write fails
+    return (_written(request, form, write,
+                     lambda _row: redirect(reverse("compute:provider") + f"?registered={registered}"))
+            or render(request, "compute/provider.html", context, status=400))
+
+
 @login_required
 @require_POST
 def register_centre(request: HttpRequest) -> HttpResponse:
-    context = _provider_context(request)
-    choices = context.pop("_choices")
-    form = CentreForm(request.POST, operators=choices["operators"], jurisdictions=choices["jurisdictions"])
-    if context["centre_form"] is None or (not form.is_valid() and _refused_choice(form, "operator")):
-        raise PermissionDenied  # only a member or provider of the operating organisation registers its centre
-    if form.is_valid():
-        try:
-            services.register_centre(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:provider") + "?registered=centre")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    context["centre_form"] = form
-    return render(request, "compute/provider.html", context, status=400)
+    # Only a member or provider of the operating organisation registers its centre.
+    return _provider_registration(
+        request, slot="centre_form", chooser="operator", write=services.register_centre, registered="centre",
+        make_form=lambda data, choices: CentreForm(data, operators=choices["operators"],
+                                                   jurisdictions=choices["jurisdictions"]))
 
 
 @login_required
 @require_POST
 def add_pool(request: HttpRequest) -> HttpResponse:
-    context = _provider_context(request)
-    choices = context.pop("_choices")
-    form = PoolForm(request.POST, centres=choices["centres"])
-    if context["pool_form"] is None or (not form.is_valid() and _refused_choice(form, "centre")):
-        raise PermissionDenied  # the centre belongs to another organisation (or does not exist)
-    if form.is_valid():
-        try:
-            services.add_pool(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:provider") + "?registered=pool")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    context["pool_form"] = form
-    return render(request, "compute/provider.html", context, status=400)
+    # Refused when the centre belongs to another organisation (or does not exist).
+    return _provider_registration(
+        request, slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
+        make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
 
 
 @login_required
@@ -269,13 +275,9 @@ def create_programme(request: HttpRequest) -> HttpResponse:
     if not jurisdictions.exists():
         raise PermissionDenied
     form = ProgrammeForm(request.POST, jurisdictions=jurisdictions, providers=list(selectors.compute_providers()))
-    if form.is_valid():
-        try:
-            services.create_programme(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:vouchers") + "?created=programme")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    return _vouchers_with(request, programme_form=form)
+    return (_written(request, form, services.create_programme,
+                     lambda _programme: redirect(reverse("compute:vouchers") + "?created=programme"))
+            or _vouchers_with(request, programme_form=form))
 
 
 @login_required
@@ -285,13 +287,9 @@ def issue_quota(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = QuotaForm(request.POST, programmes=[r["programme"] for r in selectors.programme_spend(request.user)],
                      organisations=selectors.quota_holders(request.user))
-    if form.is_valid():
-        try:
-            services.issue_quota(acting_user=acting_user(request), **form.arguments())
-            return redirect(reverse("compute:vouchers") + "?created=quota")
-        except ServiceError as problem:
-            problem.add_to_form(form)
-    return _vouchers_with(request, quota_form=form)
+    return (_written(request, form, services.issue_quota,
+                     lambda _quota: redirect(reverse("compute:vouchers") + "?created=quota"))
+            or _vouchers_with(request, quota_form=form))
 
 
 class SavingsPage(_ListWithForm):
@@ -303,13 +301,8 @@ class SavingsPage(_ListWithForm):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self.form = SavingsForm(request.POST, jurisdictions=selectors.official_jurisdictions(request.user))
-        if self.form.is_valid():
-            try:
-                study = services.start_savings_study(acting_user=acting_user(request), **self.form.arguments())
-                return redirect("compute:study", study_id=study.pk)
-            except ServiceError as problem:
-                problem.add_to_form(self.form)
-        return self.invalid(request)
+        return _written(request, self.form, services.start_savings_study,
+                        lambda study: redirect("compute:study", study_id=study.pk)) or self.invalid(request)
 
 
 savings = login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html"))

@@ -13,13 +13,17 @@ with `permissions.can` on the row found.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from aiplus.core import permissions
-from aiplus.core.errors import NotFoundError, PermissionDeniedError
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 
 
 def get_for[M: Model](user: Any, action: str, source: type[M] | QuerySet[M], **lookup: Any) -> M:
@@ -37,3 +41,27 @@ def get_for[M: Model](user: Any, action: str, source: type[M] | QuerySet[M], **l
     if action != "view" and not permissions.can(user, action, found):
         raise PermissionDeniedError()
     return found
+
+
+def record_page(selector: Callable[[Any, Any], Any], id_name: str) -> Callable[[Callable[..., HttpResponse]],
+                                                                           Callable[..., HttpResponse]]:
+    """A view decorator for the page of one record: `selector(user, <URL argument id_name>)` fetches it and the view
+    receives it in place of the id; a record the selector refuses is the "no such record" page (404), which says
+    nothing about whether it exists.
+
+        @record_page(selectors.filing, "filing_id")
+        def filing_receipt(request, filing): ...
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                record = selector(request.user, kwargs.pop(id_name))
+            except ServiceError:
+                return render(request, "portal/not_found.html", status=404)
+            return view(request, record, *args, **kwargs)
+
+        return page
+
+    return decorate

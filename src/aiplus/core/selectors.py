@@ -25,6 +25,13 @@ def jurisdictions() -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.select_related("parent").order_by("level", "code")
 
 
+def jurisdictions_to_add_in(user: Any) -> QuerySet[Jurisdiction]:
+    """The jurisdictions where the user may create records: an official's own and those below (all for a
+    superuser); none for anyone else."""
+    places = jurisdictions()
+    return places if user.is_superuser else places.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+
+
 def organisations(user: Any, *, search: str = "", kind: str = "", jurisdiction: str = "") -> QuerySet[Organisation]:
     queryset = Organisation.objects.restrict(user, "view").select_related("jurisdiction")
     if search:
@@ -59,19 +66,10 @@ def audit_events(
     if action:
         # events stored under an old code (kept as written: the chain forbids rewriting) are found by the new one
         queryset = queryset.filter(Q(action__startswith=action) | Q(action__in=audit_actions.stored_codes(action)))
-    if object_type:
-        queryset = queryset.filter(object_type=object_type)
-    if actor:
-        queryset = queryset.filter(actor_name__icontains=actor)
-    if jurisdiction:
-        queryset = queryset.filter(jurisdiction__code=jurisdiction)
-    if request_id:
-        queryset = queryset.filter(request_id=request_id)
-    if since:
-        queryset = queryset.filter(occurred_at__date__gte=since)
-    if until:
-        queryset = queryset.filter(occurred_at__date__lte=until)
-    return queryset
+    lookups = {"object_type": object_type, "actor_name__icontains": actor, "jurisdiction__code": jurisdiction,
+               "request_id": request_id, "occurred_at__date__gte": since, "occurred_at__date__lte": until}
+    # An empty criterion does not narrow the list.
+    return queryset.filter(**{lookup: value for lookup, value in lookups.items() if value})
 
 
 def notifications(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -1,12 +1,14 @@
 """Helpers the tests of every app share: reading one marked section of a page, spotting Chinese in it, calling the
-API as a script would (by operation id, with a bearer token), and letting the test runner empty the audit table
-between transactional tests."""
+API as a script would (by operation id, with a bearer token), holding a page to its query budget, and letting the
+test runner empty the audit table between transactional tests."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -40,6 +42,21 @@ def bearer(user: Any) -> Client:
 
     _token, key = services.create_api_token(acting_user=user, name="e2e")
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def query_budgets(test_module: str) -> dict[str, int]:
+    """The query budgets (`query_budgets.json` beside the test module, given as `__file__`): page → most queries."""
+    return json.loads(Path(test_module).with_name("query_budgets.json").read_text(encoding="utf-8"))
+
+
+def assert_within_query_budget(client: Client, user: Any, page: str, budget: int,
+                               max_num_queries: Callable[[int], AbstractContextManager[Any]]) -> None:
+    """The user's GET of the page answers 200 within `budget` queries (`max_num_queries` is pytest-django's
+    `django_assert_max_num_queries` fixture), so a list's query count cannot grow with its rows."""
+    client.force_login(user)
+    with max_num_queries(budget):
+        response = client.get(page)
+    assert response.status_code == 200
 
 
 @contextmanager

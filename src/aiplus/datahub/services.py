@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -214,41 +215,35 @@ def import_catalogue(*, acting_user: User, document: dict[str, Any]) -> dict[str
                                f"{where}.aiplus:jurisdiction")
         return int(place)
 
-    for index, node in enumerate(document.get("dcat:dataset", [])):
-        where = f"dcat:dataset[{index}]"
+    def entry_of[M: (Dataset, DataService)](model: type[M], parse: Callable[[Any], dict[str, Any]], node: Any,
+                                            where: str, links: str) -> tuple[M, Any]:
+        """The row a catalogue entry creates or updates, with the entry's fields set (not yet saved), and its
+        links (a dataset's distributions, the datasets a service serves) to set once the row is saved."""
         try:
-            values = dcat.parse_dataset(node)
+            values = parse(node)
         except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
             field = error.field if isinstance(error, dcat.DcatError) else ""
             raise ServiceError("invalid_dcat", str(error), f"{where}.{field}".rstrip(".")) from error
         provider = organisation_of(values.pop("publisher"), where)
         jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
-        distributions = values.pop("distributions")
+        linked = values.pop(links)
         identifier = values.pop("identifier")
-        dataset = _existing(Dataset, acting_user, identifier, where) or Dataset(identifier=identifier)
+        row = _existing(model, acting_user, identifier, where) or model(identifier=identifier)
         for name, value in values.items():
-            setattr(dataset, name, value)
-        dataset.provider, dataset.jurisdiction_id = provider, jurisdiction_id
+            setattr(row, name, value)
+        row.provider, row.jurisdiction_id = provider, jurisdiction_id
+        return row, linked
+
+    for index, node in enumerate(document.get("dcat:dataset", [])):
+        dataset, distributions = entry_of(Dataset, dcat.parse_dataset, node, f"dcat:dataset[{index}]",
+                                          "distributions")
         _full_clean(dataset, exclude=["search_tokens"])
         _index(dataset)
         dataset.save()
         _set_distributions(dataset, distributions)
         counts["datasets"] += 1
     for index, node in enumerate(document.get("dcat:service", [])):
-        where = f"dcat:service[{index}]"
-        try:
-            values = dcat.parse_service(node)
-        except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
-            field = error.field if isinstance(error, dcat.DcatError) else ""
-            raise ServiceError("invalid_dcat", str(error), f"{where}.{field}".rstrip(".")) from error
-        provider = organisation_of(values.pop("publisher"), where)
-        jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
-        serves = values.pop("serves")
-        identifier = values.pop("identifier")
-        service = _existing(DataService, acting_user, identifier, where) or DataService(identifier=identifier)
-        for name, value in values.items():
-            setattr(service, name, value)
-        service.provider, service.jurisdiction_id = provider, jurisdiction_id
+        service, serves = entry_of(DataService, dcat.parse_service, node, f"dcat:service[{index}]", "serves")
         _full_clean(service)
         service.save()
         service.serves.set(Dataset.objects.restrict(acting_user, "view").filter(identifier__in=serves))

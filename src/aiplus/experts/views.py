@@ -7,14 +7,17 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aiplus.core import permissions
 from aiplus.core import selectors as core_selectors
+from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
+from aiplus.core.models import Jurisdiction
 from aiplus.experts import draws, selectors, services
 from aiplus.experts.forms import (
     ConflictForm,
@@ -26,11 +29,15 @@ from aiplus.experts.forms import (
     WhichForm,
 )
 from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
+from aiplus.experts.models import Consultation, Draw
 
 
-def _places(user: Any) -> Any:
-    places = core_selectors.jurisdictions()
-    return places if user.is_superuser else places.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+def _places(user: Any) -> QuerySet[Jurisdiction]:
+    """Where the official registers experts or draws panels; refused (403) when there is nowhere."""
+    places = core_selectors.jurisdictions_to_add_in(user)
+    if not places.exists():
+        raise PermissionDenied
+    return places
 
 
 field_choices = selectors.field_choices
@@ -49,13 +56,9 @@ def _error(form: forms.Form, error: ServiceError, mapping: dict[str, str] | None
     error.add_to_form(form, ({"fields": "domains"} | (mapping or {})).get(error.field or "", error.field))
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/not_found.html", status=404)
-
-
 def _pool_actions(request: HttpRequest) -> dict[str, Any]:
     # Only an official who may add in some jurisdiction registers experts or draws panels.
-    may_add = _places(request.user).exists()
+    may_add = core_selectors.jurisdictions_to_add_in(request.user).exists()
     return {"can_register": may_add} if may_add else {"can_register": False, "next_step": None}
 
 
@@ -66,8 +69,6 @@ pool = login_required(ListPage.as_view(listing=EXPERTS, template_name="experts/p
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
-    if not places.exists():
-        raise PermissionDenied
     form = RegisterForm(request.POST or None, jurisdictions=places, field_choices=field_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -129,7 +130,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def _draw_actions(request: HttpRequest) -> dict[str, Any]:
-    return {} if _places(request.user).exists() else {"next_step": None}
+    return {} if core_selectors.jurisdictions_to_add_in(request.user).exists() else {"next_step": None}
 
 
 draw_list = login_required(ListPage.as_view(listing=DRAWS, template_name="experts/draws.html",
@@ -139,8 +140,6 @@ draw_list = login_required(ListPage.as_view(listing=DRAWS, template_name="expert
 @login_required
 def draw_create(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
-    if not places.exists():
-        raise PermissionDenied
     form = DrawForm(request.POST or None, jurisdictions=places, field_choices=field_choices(),
                     organisations=_organisations())
     if request.method == "POST" and form.is_valid():
@@ -159,11 +158,8 @@ def draw_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> HttpResponse:
-    try:
-        draw = selectors.draw(request.user, draw_id)
-    except ServiceError:
-        return _not_found(request)
+@record_page(selectors.draw, "draw_id")
+def draw_detail(request: HttpRequest, draw: Draw, verify: bool = False) -> HttpResponse:
     names = {c["expert_id"]: c["name"] for c in draw.candidates}
     verification = None
     if verify:
@@ -192,18 +188,15 @@ def draw_detail(request: HttpRequest, draw_id: int, verify: bool = False) -> Htt
 
 @login_required
 def draw_verify(request: HttpRequest, draw_id: int) -> HttpResponse:
-    return draw_detail(request, draw_id, verify=True)
+    return draw_detail(request, draw_id=draw_id, verify=True)
 
 
 consultation_list = login_required(ListPage.as_view(listing=CONSULTATIONS, template_name="core/list.html"))
 
 
 @login_required
-def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    try:
-        consultation = selectors.consultation(request.user, consultation_id)
-    except ServiceError:
-        return _not_found(request)
+@record_page(selectors.consultation, "consultation_id")
+def consultation_detail(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     panel = services.panel_profiles(consultation)
     profile = selectors.my_profile(request.user)
     is_member = profile is not None and profile.pk in {p.pk for p in panel}

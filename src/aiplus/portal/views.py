@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from aiplus.core import jobs as job_service
 from aiplus.core import permissions, selectors
 from aiplus.core import services as core_services
+from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.listings import AUDIT_EVENTS, JURISDICTIONS, NOTIFICATIONS, ORGANISATIONS
 from aiplus.core.lists import ListPage
-from aiplus.core.models import Role
+from aiplus.core.models import JobProgress, Organisation, Role
 from aiplus.core.tasks import platform_self_check
 from aiplus.portal import selectors as portal_selectors
 from aiplus.portal.forms import ApiTokenForm, OrganisationForm, RevokeTokenForm
@@ -162,11 +163,8 @@ organisations = login_required(ListPage.as_view(listing=ORGANISATIONS, template_
 
 
 @login_required
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    try:
-        organisation = selectors.organisation(request.user, organisation_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.organisation, "organisation_id")
+def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     events = selectors.audit_events(request.user, object_type="core.organisation").filter(
         object_id=str(organisation.pk))[:20]
     return render(request, "portal/organisation_detail.html", {"organisation": organisation, "events": events})
@@ -174,10 +172,8 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    scope = permissions.user_jurisdiction_ids(request.user, "add")
-    places = selectors.jurisdictions() if request.user.is_superuser else selectors.jurisdictions().filter(
-        pk__in=scope)
-    if not request.user.is_superuser and not scope:
+    places = selectors.jurisdictions_to_add_in(request.user)
+    if not places.exists():
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, jurisdictions=places)
     if request.method == "POST" and form.is_valid():
@@ -238,11 +234,8 @@ def start_self_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job(request: HttpRequest, job_id: int) -> HttpResponse:
-    try:
-        record = selectors.job(request.user, job_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.job, "job_id")
+def job(request: HttpRequest, record: JobProgress) -> HttpResponse:
     template = "portal/partials/job_progress.html" if request.htmx else "portal/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": record, "result_json": json.dumps(record.result, ensure_ascii=False,
                                                                                 indent=2)})

@@ -576,6 +576,17 @@ class _PackBuilder:
         self.refs: list[CitationRef] = []
         self.mappings: list[MappingRef] = []
 
+    def load[M: BaseModel](self, file: Path, model: type[M]) -> tuple[_Doc, M] | None:
+        """A pack file read and checked against its schema; None when it is absent or invalid (the errors are
+        recorded)."""
+        if not file.is_file():
+            return None
+        doc = self.read(file)
+        found = _validate(model, doc, self.errors) if doc else None
+        if found is None or doc is None:
+            return None
+        return doc, found
+
     def read(self, file: Path) -> _Doc | None:
         try:
             return _read_yaml(file, self.root)
@@ -685,13 +696,10 @@ class _PackBuilder:
     def _regulation(
         self, code: str
     ) -> tuple[tuple[Chapter, ...], tuple[Article, ...], schema.RegulationFile | None]:
-        file = self.path / "regulation.yaml"
-        if not file.is_file():
+        loaded = self.load(self.path / "regulation.yaml", schema.RegulationFile)
+        if loaded is None:
             return (), (), None
-        doc = self.read(file)
-        model = _validate(schema.RegulationFile, doc, self.errors) if doc else None
-        if model is None or doc is None:
-            return (), (), None
+        doc, model = loaded
         chapters = tuple(
             Chapter(c.number, c.title.zh, c.title.en, c.first_article, c.last_article, c.chapter_level)
             for c in model.chapters
@@ -768,13 +776,10 @@ class _PackBuilder:
         return chapters, articles, model
 
     def _instruments(self) -> tuple[Instrument, ...]:
-        file = self.path / "instruments.yaml"
-        if not file.is_file():
+        loaded = self.load(self.path / "instruments.yaml", schema.InstrumentsFile)
+        if loaded is None:
             return ()
-        doc = self.read(file)
-        model = _validate(schema.InstrumentsFile, doc, self.errors) if doc else None
-        if model is None or doc is None:
-            return ()
+        doc, model = loaded
         self._unique(doc, "instruments", [i.code for i in model.instruments], "instrument")
         return tuple(
             Instrument(
@@ -799,13 +804,10 @@ class _PackBuilder:
         )
 
     def _glossary(self) -> tuple[GlossaryTerm, ...]:
-        file = self.path / "glossary.yaml"
-        if not file.is_file():
+        loaded = self.load(self.path / "glossary.yaml", schema.GlossaryFile)
+        if loaded is None:
             return ()
-        doc = self.read(file)
-        model = _validate(schema.GlossaryFile, doc, self.errors) if doc else None
-        if model is None or doc is None:
-            return ()
+        doc, model = loaded
         self._unique(doc, "terms", [t.code for t in model.terms], "term")
         return tuple(
             GlossaryTerm(
@@ -821,13 +823,10 @@ class _PackBuilder:
         )
 
     def _departments(self, code: str) -> tuple[Department, ...]:
-        file = self.path / "departments.yaml"
-        if not file.is_file():
+        loaded = self.load(self.path / "departments.yaml", schema.DepartmentsFile)
+        if loaded is None:
             return ()
-        doc = self.read(file)
-        model = _validate(schema.DepartmentsFile, doc, self.errors) if doc else None
-        if model is None or doc is None:
-            return ()
+        doc, model = loaded
         self._unique(doc, "departments", [d.code for d in model.departments], "department")
         return tuple(
             Department(
@@ -856,10 +855,10 @@ class _PackBuilder:
         if not folder.is_dir():
             return found
         for file in sorted(folder.glob("*.yaml")):
-            doc = self.read(file)
-            model = _validate(schema.TaxonomyFile, doc, self.errors) if doc else None
-            if model is None or doc is None:
+            loaded = self.load(file, schema.TaxonomyFile)
+            if loaded is None:
                 continue
+            doc, model = loaded
             if model.taxonomy != file.stem:
                 self.errors.append(
                     doc.error(
@@ -919,10 +918,10 @@ class _PackBuilder:
             return (), info
         lines: dict[int, tuple[_Doc, Loc]] = {}
         for file in sorted(folder.glob("*.yaml")):
-            doc = self.read(file)
-            model = _validate(schema.ParametersFile, doc, self.errors) if doc else None
-            if model is None or doc is None:
+            loaded = self.load(file, schema.ParametersFile)
+            if loaded is None:
                 continue
+            doc, model = loaded
             for i, parameter in enumerate(model.parameters):
                 if parameter.key in info:
                     self.errors.append(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiplus.rules import Citation
+from aiplus.rules import Citation, Decision, ParameterRegistry
 
 WorkingDayCalendar = Callable[[dt.date, int], dt.date]
 
@@ -91,12 +91,12 @@ class Deadline:
         return result
 
 
-def working_day_clock(
+def parameter_clock(
+    decision: Decision,
+    registry: ParameterRegistry,
+    key: str,
     *,
     kind: str,
-    days: int,
-    parameter: str,
-    citation: Citation,
     starts_with: str,
     start_on: dt.date | None,
     calendar: WorkingDayCalendar | None,
@@ -104,18 +104,18 @@ def working_day_clock(
     text_en: str,
     extendable: bool = False,
 ) -> Deadline:
-    due = None
-    if calendar is not None and start_on is not None:
-        due = calendar_date(calendar, start_on, days)
+    """The working-day clock whose length is the pack parameter `key` on the decision's date (the decision records
+    that it used it), cited as the parameter is; `{days}` in the texts is that length."""
+    days = int(decision.use(registry, key))
     return Deadline(
         kind=kind,
-        citation=citation,
-        parameter=parameter,
+        citation=registry.version(key, decision.effective_on).citation,
+        parameter=key,
         starts_with=starts_with,
         working_days=days,
         start_on=start_on,
-        due_on=due,
+        due_on=calendar_date(calendar, start_on, days) if calendar is not None and start_on is not None else None,
         extendable=extendable,
-        text_zh=text_zh,
-        text_en=text_en,
+        text_zh=text_zh.format(days=days),
+        text_en=text_en.format(days=days),
     )

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aiplus.datahub.crossborder.deadlines import WorkingDayCalendar, working_day_clock
+from aiplus.datahub.crossborder.deadlines import WorkingDayCalendar, parameter_clock
 from aiplus.datahub.crossborder.pathway import GUANGDONG_23
 from aiplus.datahub.crossborder.schema import DataCategory, GbaContractCase, GbaParty
 from aiplus.rules import Citation, Decision, ParameterError, ParameterRegistry, rule
@@ -85,6 +85,17 @@ def resolve_location(location: str | None, cities: Sequence[str], divisions: Seq
     return MAINLAND_OTHER  # another jurisdiction code of the platform (e.g. suzhou, shaoguan)
 
 
+def _ended(decision: Decision, outcome: str, eligible: bool | None,
+           reasons: Sequence[tuple[str, str, str, Citation]]) -> Decision:
+    """The decision ends before any contract clock: its outcome, whether the case is eligible (None: not known
+    yet), and why."""
+    decision.outcome = outcome
+    decision.data.update(eligible=eligible, deadlines=[])
+    for code, zh, en, citation in reasons:
+        decision.because(code, zh, en, citation)
+    return decision
+
+
 def assess_gba_contract(
     registry: ParameterRegistry, case: GbaContractCase, calendar: WorkingDayCalendar | None = None
 ) -> Decision:
@@ -95,15 +106,12 @@ def assess_gba_contract(
     except ParameterError:
         history = registry.history(KEY_PARTNERS)
         citation = history[0].citation if history else Citation(instrument=GUIDELINE_HK)
-        decision.outcome = INELIGIBLE
-        decision.data.update(eligible=False, deadlines=[])
-        decision.because(
+        return _ended(decision, INELIGIBLE, False, [(
             "not_in_force",
             f"{case.effective_on.isoformat()} 大湾区个人信息跨境流动标准合同尚未施行。",
             f"No GBA personal-information standard contract was in force on {case.effective_on.isoformat()}.",
             citation,
-        )
-        return decision
+        )])
     partners_citation = registry.version(KEY_PARTNERS, case.effective_on).citation
     cities = [str(code).lower() for code in decision.use(registry, KEY_CITIES)]
     divisions = [str(code) for code in decision.use(registry, KEY_DIVISIONS)]
@@ -180,22 +188,15 @@ def assess_gba_contract(
         missing.append("important_data_designated")
 
     if problems:
-        decision.outcome = INELIGIBLE
-        decision.data.update(eligible=False, deadlines=[])
-        for code, zh, en, citation in problems:
-            decision.because(code, zh, en, citation)
-        return decision
+        return _ended(decision, INELIGIBLE, False, problems)
     if missing:
-        decision.outcome = INCOMPLETE
         decision.missing = missing
-        decision.data.update(eligible=None, deadlines=[])
-        decision.because(
+        return _ended(decision, INCOMPLETE, None, [(
             "facts_missing",
             f"尚缺以下事实：{'、'.join(missing)}。",
             f"These facts are still needed: {', '.join(missing)}.",
             cities_citation,
-        )
-        return decision
+        )])
 
     processor_side, recipient_side = sides["processor"], sides["recipient"]
     partner = recipient_side if processor_side == MAINLAND_GBA else processor_side
@@ -231,17 +232,16 @@ def assess_gba_contract(
     provided = set(case.documents_provided)
     bodies = {str(item["side"]): str(item["body"]) for item in decision.use(registry, KEY_BODIES)}
     filing_side = "mainland" if processor_side == MAINLAND_GBA else processor_side
-    days = int(decision.use(registry, KEY_FILING))
-    filing = working_day_clock(
+    filing = parameter_clock(
+        decision,
+        registry,
+        KEY_FILING,
         kind="gba_standard_contract_filing",
-        days=days,
-        parameter=KEY_FILING,
-        citation=registry.version(KEY_FILING, case.effective_on).citation,
         starts_with="contract_effective",
         start_on=case.contract_effective_on,
         calendar=calendar,
-        text_zh=f"标准合同生效之日起 {days} 个工作日内备案。",
-        text_en=f"File within {days} working days of the contract taking effect.",
+        text_zh="标准合同生效之日起 {days} 个工作日内备案。",
+        text_en="File within {days} working days of the contract taking effect.",
     )
     decision.because("filing", filing.text_zh, filing.text_en, filing.citation)
     decision.data.update(

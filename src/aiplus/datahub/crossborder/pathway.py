@@ -17,7 +17,7 @@ from aiplus.datahub.crossborder.deadlines import (
     Deadline,
     WorkingDayCalendar,
     add_months,
-    working_day_clock,
+    parameter_clock,
     working_days_before,
 )
 from aiplus.datahub.crossborder.logic import (
@@ -529,38 +529,36 @@ def _deadlines(
 ) -> list[Deadline]:
     found: list[Deadline] = []
     if decision.outcome == STANDARD_CONTRACT:
-        days = int(decision.use(registry, KEY_CONTRACT_FILING))
         found.append(
-            working_day_clock(
+            parameter_clock(
+                decision,
+                registry,
+                KEY_CONTRACT_FILING,
                 kind="standard_contract_filing",
-                days=days,
-                parameter=KEY_CONTRACT_FILING,
-                citation=registry.version(KEY_CONTRACT_FILING, decision.effective_on).citation,
                 starts_with="contract_effective",
                 start_on=milestones.contract_effective_on,
                 calendar=calendar,
-                text_zh=f"标准合同生效之日起 {days} "
+                text_zh="标准合同生效之日起 {days} "
                 "个工作日内向所在地省级网信部门备案（附个人信息保护影响评估报告）；"
                 "选择认证的无此备案期限。",
-                text_en=f"File the standard contract with the provincial cyberspace office within {days} "
+                text_en="File the standard contract with the provincial cyberspace office within {days} "
                 "working days of it taking effect, with the impact assessment; certification has "
                 "no filing clock.",
             )
         )
     elif decision.outcome == SECURITY_ASSESSMENT:
-        days = int(decision.use(registry, KEY_ASSESSMENT_DECISION))
         found.append(
-            working_day_clock(
+            parameter_clock(
+                decision,
+                registry,
+                KEY_ASSESSMENT_DECISION,
                 kind="security_assessment_decision",
-                days=days,
-                parameter=KEY_ASSESSMENT_DECISION,
-                citation=registry.version(KEY_ASSESSMENT_DECISION, decision.effective_on).citation,
                 starts_with="assessment_accepted",
                 start_on=milestones.assessment_accepted_on,
                 calendar=calendar,
                 extendable=True,
-                text_zh=f"国家网信部门自书面受理通知之日起 {days} 个工作日内完成评估，情况复杂的可延长。",
-                text_en=f"The national cyberspace administration decides within {days} working days of the "
+                text_zh="国家网信部门自书面受理通知之日起 {days} 个工作日内完成评估，情况复杂的可延长。",
+                text_en="The national cyberspace administration decides within {days} working days of the "
                 "written acceptance notice; extendable for complex cases.",
             )
         )

@@ -1,14 +1,12 @@
 """Datahub list pages have query-count budgets that do not grow with the number of rows (no N+1)."""
 
-import json
-from pathlib import Path
-
 import pytest
 
+from aiplus.core.testing import assert_within_query_budget, query_budgets
 from aiplus.datahub import services
 from aiplus.datahub.models import Dataset
 
-BUDGETS = json.loads((Path(__file__).with_name("query_budgets.json")).read_text(encoding="utf-8"))
+BUDGETS = query_budgets(__file__)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +45,9 @@ def busy_world(world):
 
 @pytest.mark.parametrize("page", sorted(BUDGETS))
 def test_list_page_stays_within_its_query_budget(busy_world, client, django_assert_max_num_queries, page):
-    client.force_login(busy_world.user("official"))
-    with django_assert_max_num_queries(BUDGETS[page]):
-        response = client.get(page)
-    assert response.status_code == 200
+    assert_within_query_budget(client, busy_world.user("official"), page, BUDGETS[page], django_assert_max_num_queries)
 
 
 def test_enterprise_assets_page_budget(busy_world, client, django_assert_max_num_queries):
-    client.force_login(busy_world.user("enterprise_member"))
-    with django_assert_max_num_queries(BUDGETS["/data/assets/"]):
-        assert client.get("/data/assets/").status_code == 200
+    assert_within_query_budget(client, busy_world.user("enterprise_member"), "/data/assets/",
+                               BUDGETS["/data/assets/"], django_assert_max_num_queries)

@@ -8,22 +8,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import AccessDecisionForm, AccessRequestForm, first_error
 from aiplus.datahub.listings import ACCESS_REQUESTS
+from aiplus.datahub.models import AccessRequest
 
 access_requests = login_required(ListPage.as_view(listing=ACCESS_REQUESTS))
 
 
 @login_required
-def access_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    try:
-        item = selectors.access_request(request.user, request_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.access_request, "request_id")
+def access_request_detail(request: HttpRequest, item: AccessRequest) -> HttpResponse:
     actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
     return render(request, "datahub/access_request.html", {"item": item, "actions": actions,
                                                            "history": services.ACCESS_WORKFLOW.history(item)})

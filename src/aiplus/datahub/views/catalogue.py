@@ -8,19 +8,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
-from aiplus.core.access import get_for
+from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.forms import BaseDistributionFormSet, DatasetForm, distribution_formset
 from aiplus.datahub.listings import CATALOGUE
-from aiplus.datahub.models import Dataset, OpenAttribute
+from aiplus.datahub.models import DataService, Dataset, OpenAttribute
 from aiplus.regulation.coverage import feature as coverage_feature
 from aiplus.regulation.runtime import active_packs
 from aiplus.rules.citations import Citation
@@ -56,11 +58,8 @@ catalogue = ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue
                              extra_context=_catalogue_context)
 
 
-def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    try:
-        dataset = selectors.dataset(request.user, dataset_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.dataset, "dataset_id")
+def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     editable = bool(getattr(request.user, "is_authenticated", False)
                     and dataset.provider_id in permissions.user_organisation_ids(request.user, "change"))
     return render(request, "datahub/dataset_detail.html", {
@@ -68,11 +67,8 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         "editable": editable})
 
 
-def dataset_dcat(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    try:
-        dataset = selectors.dataset(request.user, dataset_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.dataset, "dataset_id")
+def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     response = JsonResponse(dcat.dataset_document(dataset), content_type="application/ld+json",
                             json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{dataset.identifier}.jsonld"'
@@ -124,18 +120,20 @@ def _feature_citations(code: str) -> list[Citation]:
             if pack in loaded]
 
 
-def _editable_dataset(user: Any, dataset_id: int) -> Dataset | HttpResponse:
-    """Only members of the providing organisation edit a dataset by hand: others get 403 (they may see it) or 404."""
+def editable_entry[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int, *, missing: str | Promise,
+                                             refused: str | Promise) -> M | HttpResponse:
+    """A catalogue entry (a dataset, a data service) its form may edit: only members of the providing organisation
+    edit an entry by hand; others get 403 `refused` (they may see it) or 404 `missing`."""
     try:
-        dataset = get_for(user, "change", selectors.datasets(user), pk=dataset_id)
+        entry: M | None = get_for(user, "change", visible, pk=pk)
     except NotFoundError:
-        return HttpResponse(_("数据集不存在。"), status=404)
+        return HttpResponse(missing, status=404)
     except PermissionDeniedError:
-        dataset = None
+        entry = None
     # An official may change rows of their jurisdiction, but the entry by hand is the provider's own.
-    if dataset is None or dataset.provider_id not in permissions.user_organisation_ids(user, "change"):
-        return HttpResponse(_("只有数据提供方的成员可以编辑该数据集。"), status=403)
-    return dataset
+    if entry is None or entry.provider_id not in permissions.user_organisation_ids(user, "change"):
+        return HttpResponse(refused, status=403)
+    return entry
 
 
 def _put_beside_its_field(problem: ServiceError, form: DatasetForm,
@@ -158,7 +156,8 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
     and nothing is written."""
     dataset: Dataset | None = None
     if dataset_id is not None:
-        found = _editable_dataset(request.user, dataset_id)
+        found = editable_entry(request.user, selectors.datasets(request.user), dataset_id,
+                               missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"))
         if isinstance(found, HttpResponse):
             return found
         dataset = found

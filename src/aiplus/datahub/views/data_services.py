@@ -10,33 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import permissions
-from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
-from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import DataServiceForm
 from aiplus.datahub.listings import SERVICES
 from aiplus.datahub.models import DataService
-from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _feature_citations
+from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _feature_citations, editable_entry
 
 PAGE_SIZE = 25
-
-
-def _editable_service(user: Any, service_id: int) -> DataService | HttpResponse:
-    """Only members of the providing organisation edit a data service by hand: others get 403 (they may see it) or
-    404."""
-    try:
-        service = get_for(user, "change", selectors.data_services(user), pk=service_id)
-    except NotFoundError:
-        return HttpResponse(_("数据服务不存在。"), status=404)
-    except PermissionDeniedError:
-        service = None
-    # An official may change rows of their jurisdiction, but the entry by hand is the provider's own.
-    if service is None or service.provider_id not in permissions.user_organisation_ids(user, "change"):
-        return HttpResponse(_("只有数据提供方的成员可以编辑该数据服务。"), status=403)
-    return service
 
 
 @login_required
@@ -45,7 +28,8 @@ def service_form(request: HttpRequest, service_id: int | None = None) -> HttpRes
     their field and nothing is written."""
     service: DataService | None = None
     if service_id is not None:
-        found = _editable_service(request.user, service_id)
+        found = editable_entry(request.user, selectors.data_services(request.user), service_id,
+                               missing=_("数据服务不存在。"), refused=_("只有数据提供方的成员可以编辑该数据服务。"))
         if isinstance(found, HttpResponse):
             return found
         service = found

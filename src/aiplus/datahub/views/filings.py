@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import ActionForm, FileFilingForm, GbaFilingForm, ProcessorForm, first_error
 from aiplus.datahub.listings import DOCUMENT_LABELS, FILINGS
+from aiplus.datahub.models import GbaFiling
 from aiplus.datahub.views.assessment import CATEGORY_LABELS, OUTCOME_LABELS
 
 
@@ -74,11 +76,8 @@ filings = login_required(FilingsPage.as_view(listing=FILINGS, template_name="dat
 
 
 @login_required
-def filing_receipt(request: HttpRequest, filing_id: int) -> HttpResponse:
-    try:
-        filing = selectors.filing(request.user, filing_id)
-    except ServiceError:
-        return render(request, "portal/not_found.html", status=404)
+@record_page(selectors.filing, "filing_id")
+def filing_receipt(request: HttpRequest, filing: GbaFiling) -> HttpResponse:
     deadlines = filing.decision.get("data", {}).get("deadlines", []) if isinstance(filing.decision, dict) else []
     return render(request, "datahub/receipt.html", {
         "filing": filing, "deadlines": deadlines,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +10,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from aiplus.core.models import AuditEvent
+from aiplus.core.testing import assert_within_query_budget, query_budgets
 from aiplus.experts import draws, services
 from aiplus.experts.models import ConflictDeclaration, Draw, Opinion
 
 pytestmark = pytest.mark.django_db
-BUDGETS = json.loads((Path(__file__).with_name("query_budgets.json")).read_text())
+BUDGETS = query_budgets(__file__)
 
 
 def _draw(world: Any, size: int = 2, **kwargs: Any) -> Draw:
@@ -41,10 +40,7 @@ def busy_pool(world, make_expert):
 
 @pytest.mark.parametrize("page", sorted(BUDGETS))
 def test_list_pages_stay_within_their_query_budget(busy_pool, client, django_assert_max_num_queries, page):
-    client.force_login(busy_pool.user("official"))
-    with django_assert_max_num_queries(BUDGETS[page]):
-        response = client.get(page)
-    assert response.status_code == 200
+    assert_within_query_budget(client, busy_pool.user("official"), page, BUDGETS[page], django_assert_max_num_queries)
 
 
 def test_pool_page_lists_only_the_officials_jurisdiction(world, make_expert, client):

@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -33,6 +34,15 @@ def _draw(world: Any, **kwargs: Any) -> Draw:
 def _counts() -> tuple[int, ...]:
     return tuple(model.objects.count() for model in (ExpertProfile, ConflictDeclaration, Draw, DrawMember,
                                                      Consultation, Opinion, AuditEvent))
+
+
+def _refused(field: str, write: Callable[..., Any], **arguments: Any) -> None:
+    """`write` refuses the arguments, naming `field`, and nothing is written."""
+    counts = _counts()
+    with pytest.raises(ServiceError) as error:
+        write(**arguments)
+    assert error.value.field == field
+    assert _counts() == counts
 
 
 def test_register_expert_creates_profile_role_and_one_audit_event(world, make_expert):
@@ -63,11 +73,7 @@ def test_register_expert_bad_input_names_the_field_and_changes_nothing(world, ch
     user = core_services.create_user(acting_user=world.admin, username="wang", password="x-password-123")
     options = {"acting_user": world.user("official"), "user": user, "organisation_id": None,
                "fields": ["industry"], "jurisdiction": "suzhou", **changes}
-    counts = _counts()
-    with pytest.raises(ServiceError) as error:
-        services.register_expert(**options)
-    assert error.value.field == field
-    assert _counts() == counts
+    _refused(field, services.register_expert, **options)
 
 
 def test_register_expert_twice_and_out_of_jurisdiction_refused(world, make_expert):
@@ -106,11 +112,7 @@ def test_declare_conflict_bad_input(world, make_expert, changes, field):
     expert = make_expert()
     options = {"acting_user": expert.user, "expert_id": expert.pk,
                "organisation_id": world.orgs["suzhou:enterprise"].pk, "relationship": "family", **changes}
-    counts = _counts()
-    with pytest.raises(ServiceError) as error:
-        services.declare_conflict(**options)
-    assert error.value.field == field
-    assert _counts() == counts
+    _refused(field, services.declare_conflict, **options)
 
 
 def test_another_user_cannot_declare_for_an_expert(world, make_expert):
@@ -227,11 +229,7 @@ def test_same_recorded_inputs_give_the_same_seed_and_panel(world, make_expert, m
 def test_draw_bad_input_names_the_field_and_changes_nothing(world, make_expert, changes, field):
     for _ in range(3):
         make_expert()
-    counts = _counts()
-    with pytest.raises(ServiceError) as error:
-        _draw(world, **changes)
-    assert error.value.field == field
-    assert _counts() == counts
+    _refused(field, _draw, world=world, **changes)
 
 
 def test_draw_larger_than_pool_says_how_many_are_eligible(world, make_expert):
@@ -311,11 +309,7 @@ def test_ask_panel_bad_input(world, make_expert, changes, field):
     draw = _draw(world, size=1)
     options = {"acting_user": world.user("official"), "title": "t", "question": "q", "draw_id": draw.pk,
                "deadline": timezone.localdate(), **changes}
-    counts = _counts()
-    with pytest.raises(ServiceError) as error:
-        services.ask_panel(**options)
-    assert error.value.field == field
-    assert _counts() == counts
+    _refused(field, services.ask_panel, **options)
 
 
 def test_hand_picked_consultation(world, make_expert):

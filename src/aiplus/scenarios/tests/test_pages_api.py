@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from aiplus.core.models import AuditEvent, Notification
+from aiplus.core.testing import assert_within_query_budget, query_budgets
 from aiplus.scenarios import matching_index, services
 from aiplus.scenarios.models import Need
 from aiplus.scenarios.testing import need_data, published_need
 
 pytestmark = pytest.mark.django_db
-BUDGETS = json.loads(Path(__file__).with_name("query_budgets.json").read_text())
+BUDGETS = query_budgets(__file__)
 
 
 def _draft(world, place="suzhou"):
@@ -81,10 +80,7 @@ def busy(world):
 
 @pytest.mark.parametrize("url", sorted(BUDGETS))
 def test_list_pages_stay_within_query_budget(busy, client, django_assert_max_num_queries, url):
-    client.force_login(busy.user("official"))
-    with django_assert_max_num_queries(BUDGETS[url]):
-        response = client.get(url)
-    assert response.status_code == 200
+    assert_within_query_budget(client, busy.user("official"), url, BUDGETS[url], django_assert_max_num_queries)
 
 
 def test_excel_export_and_import_round_trip(world, client):

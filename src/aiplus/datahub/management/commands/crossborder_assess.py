@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from pydantic import ValidationError
 
 from aiplus.core.calendar import add_working_days
+from aiplus.core.management.json_input import read_json
 from aiplus.datahub.crossborder import assess_payload
 from aiplus.regulation.runtime import parameters
 
@@ -21,14 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="path to a JSON file, or - for standard input")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source = options["file"]
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-            payload = json.loads(text)
-        except (OSError, json.JSONDecodeError) as error:
-            raise CommandError(f"cannot read {source}: {error}") from error
-        try:
-            result = assess_payload(payload, parameters(), calendar=add_working_days)
+            result = assess_payload(read_json(options["file"]), parameters(), calendar=add_working_days)
         except ValidationError as error:
             raise CommandError(f"invalid input: {error}") from error
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from aiplus.core.errors import ServiceError
+from aiplus.core.management.json_input import read_json
 
 
 class Command(BaseCommand):
@@ -27,12 +25,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"--user: no user named {options['user']!r}")
-        source = options["file"]
-        try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-            document = json.loads(text)
-        except (OSError, json.JSONDecodeError) as error:
-            raise CommandError(f"cannot read {source}: {error}") from error
+        document = read_json(options["file"])
         try:
             counts = services.import_catalogue(acting_user=user, document=document)
         except ServiceError as error:
