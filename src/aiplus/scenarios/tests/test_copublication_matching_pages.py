@@ -427,7 +427,7 @@ def test_notice_and_objection_deadlines_count_official_working_days(call_world, 
     services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
     call = services.draw_reviewers(acting_user=official, call_id=call.pk)
     score_all(call, drawn_users(call.draw_id))
-    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 9, 30))  # the day before National Day
+    monkeypatch.setattr(services.calls, "_today", lambda: dt.date(2026, 9, 30))  # the day before National Day
     call = services.start_notice(acting_user=official, call_id=call.pk)
     call.refresh_from_db()
     # 7 working days (scenarios.suzhou.public_notice_days) skip the National Day holiday: 15 October, not 7 October
