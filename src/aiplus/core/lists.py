@@ -232,15 +232,20 @@ class Listing:
     def admits(self, user: Any) -> bool:
         return self.audience is None or bool(self.audience(user))
 
-    def rows(self, user: Any, params: Mapping[str, Any] | BaseModel | None = None) -> QuerySet[Any]:
-        """The rows `user` may see that match the filter `params` (a query dict, a mapping, or the API's schema)."""
+    def filters(self, user: Any, params: Mapping[str, Any] | BaseModel | None = None) -> FilterSet:
+        """The filter set over the rows `user` may see, bound to `params` (a query dict, a mapping, or the API's
+        schema); refused (403) to a user outside the listing's audience."""
         if not self.admits(user):
             raise PermissionDeniedError()
         if isinstance(params, BaseModel):
             params = params.model_dump(exclude_none=True)
         data = params if isinstance(params, QueryDict) else {k: v for k, v in (params or {}).items()
                                                             if v not in (None, "")}
-        return self.filterset(data, queryset=self.queryset(user)).rows()
+        return self.filterset(data, queryset=self.queryset(user))
+
+    def rows(self, user: Any, params: Mapping[str, Any] | BaseModel | None = None) -> QuerySet[Any]:
+        """The rows `user` may see that match the filter `params`."""
+        return self.filters(user, params).rows()
 
     def query_schema(self) -> type[BaseModel]:
         """The API's query parameters, made from the filter set (so the two cannot drift apart)."""
@@ -275,9 +280,9 @@ class ListPage(View):
         listing = self.listing
         if not listing.admits(request.user):
             raise PermissionDenied
-        filters = listing.filterset(request.GET or None, queryset=listing.queryset(request.user))
+        filters = listing.filters(request.user, request.GET)  # one filter set: the form drawn and the rows
         try:
-            rows = listing.rows(request.user, request.GET)
+            rows = filters.rows()
         except ServiceError as problem:
             context = self._context(request, listing, filters, None)
             context["filter_error"] = problem

@@ -34,39 +34,9 @@ def percent_points(value: Any, places: int = 1) -> str:
     return formatting.percent(value, int(places), ratio=False)
 
 
-@register.filter
-def span(low: Any, high: Any) -> str:
-    return formatting.span(low, high)
-
-
-@register.filter
-def duration(value: Any) -> str:
-    return formatting.duration(value)
-
-
-@register.filter
-def day(value: Any) -> str:
-    return formatting.day(value)
-
-
-@register.filter
-def moment(value: Any) -> str:
-    return formatting.moment(value)
-
-
-@register.filter
-def label(obj: Any, field: str) -> str:
-    return formatting.label(obj, field)
-
-
-@register.filter
-def yes_no(value: Any) -> str:
-    return formatting.yes_no(value)
-
-
-@register.filter
-def text(value: Any) -> str:
-    return formatting.text(value)
+# The formatters whose template filter is the function itself (a value, and at most the argument they take).
+for _name in ("span", "duration", "day", "moment", "label", "yes_no", "text"):
+    register.filter(_name, getattr(formatting, _name))
 
 
 @register.filter
