@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from aiplus.api import lists
+from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.compute import explain, ledger, selectors, services
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
@@ -232,17 +232,15 @@ def list_centres(request: HttpRequest, region: str = "") -> Any:
     return selectors.centres(acting_user(request), region or None)
 
 
-@router.post("/centres", response={201: CentreOut}, auth=AUTHENTICATED)
-def register_centre(request: HttpRequest, payload: CentreIn) -> Any:
-    return Status(201, services.register_centre(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/centres", services.register_centre, payload=CentreIn, response=CentreOut,
+                  created=True)
 
 
 lists.add_operation(router, "/pools", POOLS, PoolOut, auth=OPTIONAL)
 
 
-@router.post("/centres/{centre_id}/pools", response={201: PoolOut}, auth=AUTHENTICATED)
-def add_pool(request: HttpRequest, centre_id: int, payload: PoolIn) -> Any:
-    return Status(201, services.add_pool(acting_user=acting_user(request), centre_id=centre_id, **payload.dict()))
+writes.add_action(router, "POST", "/centres/{centre_id}/pools", services.add_pool, payload=PoolIn, response=PoolOut,
+                  created=True)
 
 
 @router.post("/centres/{centre_id}/latency", auth=AUTHENTICATED)
@@ -251,9 +249,8 @@ def set_latency(request: HttpRequest, centre_id: int, payload: LatencyIn) -> dic
     return {"id": row.pk, "latency_ms": str(row.latency_ms)}
 
 
-@router.put("/pools/{pool_id}/availability", response=PoolOut, auth=AUTHENTICATED)
-def report_availability(request: HttpRequest, pool_id: int, payload: AvailabilityIn) -> Any:
-    return services.report_availability(acting_user=acting_user(request), pool_id=pool_id, **payload.dict())
+writes.add_action(router, "PUT", "/pools/{pool_id}/availability", services.report_availability, payload=AvailabilityIn,
+                  response=PoolOut)
 
 
 @router.get("/capacity", auth=OPTIONAL)
@@ -264,9 +261,8 @@ def capacity(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
 lists.add_operation(router, "/requests", REQUESTS, RequestOut, auth=AUTHENTICATED)
 
 
-@router.post("/requests", response={201: RequestOut}, auth=AUTHENTICATED)
-def submit_request(request: HttpRequest, payload: RequestIn) -> Any:
-    return Status(201, services.submit_request(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/requests", services.submit_request, payload=RequestIn, response=RequestOut,
+                  created=True)
 
 
 @router.get("/requests/{request_id}", response=RequestOut, auth=AUTHENTICATED)
@@ -298,11 +294,9 @@ lists.add_operation(router, "/redemptions", REDEMPTIONS, RedemptionOut, auth=AUT
 lists.add_operation(router, "/studies", STUDIES, StudyOut, auth=AUTHENTICATED)
 
 
-@router.post("/redemptions", response={201: RedemptionOut}, auth=AUTHENTICATED)
-def redeem(request: HttpRequest, payload: RedeemIn) -> Any:
-    return Status(201, services.redeem(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/redemptions", services.redeem, payload=RedeemIn, response=RedemptionOut,
+                  created=True)
 
 
-@router.post("/redemptions/{redemption_id}/clawback", response=RedemptionOut, auth=AUTHENTICATED)
-def claw_back(request: HttpRequest, redemption_id: int, payload: ClawbackIn) -> Any:
-    return services.claw_back(acting_user=acting_user(request), redemption_id=redemption_id, reason=payload.reason)
+writes.add_action(router, "POST", "/redemptions/{redemption_id}/clawback", services.claw_back,
+                  payload=ClawbackIn, response=RedemptionOut)

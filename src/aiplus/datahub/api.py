@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from aiplus.api import lists
+from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.core.context import acting_user
 from aiplus.datahub import assessments, selectors, services
@@ -254,15 +254,12 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> Any:
 lists.add_operation(router, "/services", SERVICES, ServiceOut, auth=OPTIONAL, page_size=50)
 
 
-@router.post("/services", response={201: ServiceOut}, auth=AUTHENTICATED)
-def create_data_service(request: HttpRequest, payload: ServiceIn) -> Any:
-    return Status(201, services.create_data_service(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/services", services.create_data_service, payload=ServiceIn, response=ServiceOut,
+                  created=True)
 
 
-@router.patch("/services/{service_id}", response=ServiceOut, auth=AUTHENTICATED)
-def update_data_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
-    return services.update_data_service(acting_user=acting_user(request), service_id=service_id,
-                                        **payload.dict(exclude_unset=True))
+writes.add_action(router, "PATCH", "/services/{service_id}", services.update_data_service, payload=ServicePatch,
+                  response=ServiceOut, partial=True)
 
 
 @router.get("/datasets/{dataset_id}", response=DatasetOut, auth=OPTIONAL)
@@ -292,15 +289,12 @@ def import_catalogue(request: HttpRequest, document: dict[str, Any]) -> dict[str
 lists.add_operation(router, "/access-requests", ACCESS_REQUESTS, AccessOut, auth=AUTHENTICATED, page_size=50)
 
 
-@router.post("/access-requests", response={201: AccessOut}, auth=AUTHENTICATED)
-def request_access(request: HttpRequest, payload: AccessIn) -> Any:
-    return Status(201, services.request_access(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/access-requests", services.request_access, payload=AccessIn, response=AccessOut,
+                  created=True)
 
 
-@router.post("/access-requests/{request_id}/decision", response=AccessOut, auth=AUTHENTICATED)
-def decide_access(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
-    services.decide_access(acting_user=acting_user(request), request_id=request_id, **payload.dict())
-    return selectors.access_request(request.user, request_id)
+writes.add_action(router, "POST", "/access-requests/{request_id}/decision", services.decide_access, payload=DecisionIn,
+                  response=AccessOut, reply=writes.read_back(selectors.access_request))
 
 
 @router.post("/access-requests/{request_id}/revoke", response=AccessOut, auth=AUTHENTICATED)
@@ -335,9 +329,8 @@ def register_processor(request: HttpRequest, payload: ProcessorIn) -> Any:
     return Status(201, next(c for c in selectors.current_counters(request.user) if c.processor.pk == processor.pk))
 
 
-@router.post("/transfers", response={201: TransferOut}, auth=AUTHENTICATED)
-def record_transfer(request: HttpRequest, payload: TransferIn) -> Any:
-    return Status(201, services.record_transfer(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/transfers", services.record_transfer, payload=TransferIn, response=TransferOut,
+                  created=True)
 
 
 lists.add_operation(router, "/gba-filings", FILINGS, FilingOut, auth=AUTHENTICATED, page_size=50)
@@ -350,18 +343,14 @@ def create_gba_filing(request: HttpRequest, payload: FilingIn) -> Any:
                                                   case=payload.case.model_dump(mode="json")))
 
 
-@router.post("/gba-filings/{filing_id}/file", response=FilingOut, auth=AUTHENTICATED)
-def file_gba_filing(request: HttpRequest, filing_id: int, payload: FileIn) -> Any:
-    return services.file_gba_filing(acting_user=acting_user(request), filing_id=filing_id,
-                                    documents_provided=payload.documents_provided)
+writes.add_action(router, "POST", "/gba-filings/{filing_id}/file", services.file_gba_filing, payload=FileIn,
+                  response=FilingOut)
 
 
 lists.add_operation(router, "/assets", ASSETS, AssetOut, auth=AUTHENTICATED, page_size=50)
 
 
-@router.post("/assets", response={201: AssetOut}, auth=AUTHENTICATED)
-def register_asset(request: HttpRequest, payload: AssetIn) -> Any:
-    return Status(201, services.register_asset(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/assets", services.register_asset, payload=AssetIn, response=AssetOut, created=True)
 
 
 @router.get("/important-data", response=list[AssetOut], auth=AUTHENTICATED)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -775,79 +775,44 @@ class _PackBuilder:
             )
         return chapters, articles, model
 
-    def _instruments(self) -> tuple[Instrument, ...]:
-        loaded = self.load(self.path / "instruments.yaml", schema.InstrumentsFile)
+    def _listed[T](self, name: str, file_schema: Any, key: str, kind: str,
+                   build: Callable[[_Doc, int, Any], T]) -> tuple[T, ...]:
+        """The entries of a pack file that lists coded items (instruments, terms, departments): read, checked
+        against its schema, codes unique, each built by `build(doc, index, entry)`."""
+        loaded = self.load(self.path / name, file_schema)
         if loaded is None:
             return ()
         doc, model = loaded
-        self._unique(doc, "instruments", [i.code for i in model.instruments], "instrument")
-        return tuple(
-            Instrument(
-                i.code,
-                i.title.zh,
-                i.title.en,
-                i.kind,
-                i.issuer.zh,
-                i.issuer.en,
-                i.number,
-                i.issued,
-                i.effective,
-                i.status,
-                i.url,
-                i.confidence,
-                tuple(i.modules),
-                i.note.zh if i.note else "",
-                i.note.en if i.note else "",
-                tuple(i.aliases),
-            )
-            for i in model.instruments
-        )
+        entries = getattr(model, key)
+        self._unique(doc, key, [e.code for e in entries], kind)
+        return tuple(build(doc, i, e) for i, e in enumerate(entries))
+
+    def _instruments(self) -> tuple[Instrument, ...]:
+        def build(doc: _Doc, i: int, e: schema.InstrumentModel) -> Instrument:
+            return Instrument(e.code, e.title.zh, e.title.en, e.kind, e.issuer.zh, e.issuer.en, e.number, e.issued,
+                              e.effective, e.status, e.url, e.confidence, tuple(e.modules),
+                              e.note.zh if e.note else "", e.note.en if e.note else "", tuple(e.aliases))
+
+        return self._listed("instruments.yaml", schema.InstrumentsFile, "instruments", "instrument", build)
 
     def _glossary(self) -> tuple[GlossaryTerm, ...]:
-        loaded = self.load(self.path / "glossary.yaml", schema.GlossaryFile)
-        if loaded is None:
-            return ()
-        doc, model = loaded
-        self._unique(doc, "terms", [t.code for t in model.terms], "term")
-        return tuple(
-            GlossaryTerm(
-                t.code,
-                t.term.zh,
-                t.term.en,
-                t.definition.zh,
-                t.definition.en,
-                self.source(doc, ("terms", i, "source"), t.source),
-                self.ref(doc, ("terms", i, "related"), t.related) if t.related else None,
-            )
-            for i, t in enumerate(model.terms)
-        )
+        def build(doc: _Doc, i: int, t: schema.TermModel) -> GlossaryTerm:
+            return GlossaryTerm(t.code, t.term.zh, t.term.en, t.definition.zh, t.definition.en,
+                                self.source(doc, ("terms", i, "source"), t.source),
+                                self.ref(doc, ("terms", i, "related"), t.related) if t.related else None)
+
+        return self._listed("glossary.yaml", schema.GlossaryFile, "terms", "term", build)
 
     def _departments(self, code: str) -> tuple[Department, ...]:
-        loaded = self.load(self.path / "departments.yaml", schema.DepartmentsFile)
-        if loaded is None:
-            return ()
-        doc, model = loaded
-        self._unique(doc, "departments", [d.code for d in model.departments], "department")
-        return tuple(
-            Department(
-                d.code,
-                d.name.zh,
-                d.name.en,
-                d.level,
-                tuple(
-                    Duty(
-                        u.text.zh,
-                        u.text.en,
-                        self.source(doc, ("departments", i, "duties", j, "source"), u.source),
-                        self.ref(doc, ("departments", i, "duties", j, "related"), u.related) if u.related else None,
-                    )
-                    for j, u in enumerate(d.duties)
-                ),
-                d.lead,
-                code,
+        def build(doc: _Doc, i: int, d: schema.DepartmentModel) -> Department:
+            duties = tuple(
+                Duty(u.text.zh, u.text.en, self.source(doc, ("departments", i, "duties", j, "source"), u.source),
+                     self.ref(doc, ("departments", i, "duties", j, "related"), u.related) if u.related else None)
+                for j, u in enumerate(d.duties)
             )
-            for i, d in enumerate(model.departments)
-        )
+            return Department(d.code, d.name.zh, d.name.en, d.level, duties, d.lead, code)
+
+        return self._listed("departments.yaml", schema.DepartmentsFile, "departments", "department", build)
 
     def _taxonomies(self, code: str) -> dict[str, Taxonomy]:
         folder = self.path / "taxonomies"

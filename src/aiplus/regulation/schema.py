@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -36,21 +36,6 @@ from pydantic import (
 )
 from pydantic import Strict as PydanticStrict
 
-MODULES = (
-    "core",
-    "regulation",
-    "rules",
-    "scenarios",
-    "experts",
-    "compute",
-    "datahub",
-    "algorithms",
-    "evaluation",
-    "governance",
-    "support",
-    "insights",
-    "portal",
-)
 Module = Literal[
     "core",
     "regulation",
@@ -66,6 +51,7 @@ Module = Literal[
     "insights",
     "portal",
 ]
+MODULES: tuple[str, ...] = get_args(Module)
 TitleSource = Literal["inferred-from-explanation", "official", "stated-in-explanation"]
 # Where a piece of pack content (a glossary definition, a department's duty, a taxonomy item) comes from.
 GlossarySourceKind = Literal["official", "other-regulation", "working-definition"]

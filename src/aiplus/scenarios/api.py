@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from aiplus.api import lists
+from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
@@ -395,11 +395,7 @@ def need_facets(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # ty
             "jurisdiction": [{"code": c, "name": name, "count": n} for c, name, n in raw["jurisdiction"]]}
 
 
-@router.post("/needs", response={201: NeedOut}, auth=AUTHENTICATED)
-def create_need(request: HttpRequest, payload: NeedIn) -> Any:
-    data = payload.dict()
-    data["kpis"] = [k for k in data["kpis"]]
-    return Status(201, services.create_need(acting_user=acting_user(request), **data))
+writes.add_action(router, "POST", "/needs", services.create_need, payload=NeedIn, response=NeedOut, created=True)
 
 
 @router.get("/needs/{need_id}", response=NeedOut)
@@ -407,19 +403,14 @@ def get_need(request: HttpRequest, need_id: int) -> Any:
     return selectors.need(acting_user(request), need_id)
 
 
-@router.put("/needs/{need_id}", response=NeedOut, auth=AUTHENTICATED)
-def update_need(request: HttpRequest, need_id: int, payload: NeedUpdateIn) -> Any:
-    """Change a draft need; only the fields sent are changed (`kpis`, when sent, replaces the list)."""
-    data = payload.dict(exclude_unset=True)
-    services.update_need(acting_user=acting_user(request), need_id=need_id, **data)
-    return selectors.need(acting_user(request), need_id)
+writes.add_action(router, "PUT", "/needs/{need_id}", services.update_need, payload=NeedUpdateIn, response=NeedOut,
+                  partial=True, reply=writes.read_back(selectors.need),
+                  description="Change a draft need; only the fields sent are changed (`kpis`, when sent, replaces the "
+                  "list).")
 
 
-@router.post("/needs/{need_id}/transitions", response=NeedOut, auth=AUTHENTICATED)
-def need_transition(request: HttpRequest, need_id: int, payload: TransitionIn) -> Any:
-    services.transition_need(acting_user=acting_user(request), need_id=need_id,
-                             transition=payload.transition, comment=payload.comment)
-    return selectors.need(acting_user(request), need_id)
+writes.add_action(router, "POST", "/needs/{need_id}/transitions", services.transition_need, payload=TransitionIn,
+                  response=NeedOut, reply=writes.read_back(selectors.need), name="need_transition")
 
 
 @router.get("/needs/{need_id}/suppliers", response=list[MatchOut])
@@ -432,10 +423,8 @@ def need_suppliers(request: HttpRequest, need_id: int) -> Any:
     return _match_rows(ranked, excluded, "profile")
 
 
-@router.post("/needs/{need_id}/co-publishers", response=NeedOut, auth=AUTHENTICATED)
-def co_publish(request: HttpRequest, need_id: int, payload: CoPublishIn) -> Any:
-    services.co_publish_need(acting_user=acting_user(request), need_id=need_id, jurisdictions=payload.jurisdictions)
-    return selectors.need(acting_user(request), need_id)
+writes.add_action(router, "POST", "/needs/{need_id}/co-publishers", services.co_publish_need, payload=CoPublishIn,
+                  response=NeedOut, reply=writes.read_back(selectors.need), name="co_publish")
 
 
 @router.get("/taxonomy", response=TaxonomyOut)
@@ -447,17 +436,14 @@ def taxonomy(request: HttpRequest) -> Any:
 lists.add_operation(router, "/lists", SCENARIO_LISTS, ListOut, paged=False)
 
 
-@router.post("/lists", response={201: ListOut}, auth=AUTHENTICATED)
-def publish_list(request: HttpRequest, payload: ListIn) -> Any:
-    return Status(201, services.publish_list(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/lists", services.publish_list, payload=ListIn, response=ListOut, created=True)
 
 
 lists.add_operation(router, "/profiles", PROFILES, ProfileOut, page_size=50)
 
 
-@router.post("/profiles", response={201: ProfileOut}, auth=AUTHENTICATED)
-def save_profile(request: HttpRequest, payload: ProfileIn) -> Any:
-    return Status(201, services.save_profile(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/profiles", services.save_profile, payload=ProfileIn, response=ProfileOut,
+                  created=True)
 
 
 @router.get("/profiles/{profile_id}/needs", response=list[MatchOut])
@@ -468,9 +454,8 @@ def profile_needs(request: HttpRequest, profile_id: int) -> Any:
     return _match_rows(ranked, excluded, "need")
 
 
-@router.put("/profiles/{profile_id}", response=ProfileOut, auth=AUTHENTICATED)
-def update_profile(request: HttpRequest, profile_id: int, payload: ProfileIn) -> Any:
-    return services.save_profile(acting_user=acting_user(request), profile_id=profile_id, **payload.dict())
+writes.add_action(router, "PUT", "/profiles/{profile_id}", services.save_profile, payload=ProfileIn,
+                  response=ProfileOut, name="update_profile")
 
 
 @router.get("/pool", response=list[PoolOut])
@@ -478,23 +463,17 @@ def list_pool(request: HttpRequest) -> Any:
     return selectors.pool(acting_user(request))
 
 
-@router.post("/pool", response={201: PoolOut}, auth=AUTHENTICATED)
-def apply_to_pool(request: HttpRequest, payload: PoolIn) -> Any:
-    return Status(201, services.apply_to_pool(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/pool", services.apply_to_pool, payload=PoolIn, response=PoolOut, created=True)
 
 
-@router.post("/pool/{membership_id}/decision", response=PoolOut, auth=AUTHENTICATED)
-def decide_pool(request: HttpRequest, membership_id: int, payload: PoolDecisionIn) -> Any:
-    return services.decide_pool(acting_user=acting_user(request), membership_id=membership_id,
-                                **payload.dict())
+writes.add_action(router, "POST", "/pool/{membership_id}/decision", services.decide_pool, payload=PoolDecisionIn,
+                  response=PoolOut)
 
 
 lists.add_operation(router, "/calls", CALLS, CallOut, paged=False)
 
 
-@router.post("/calls", response={201: CallOut}, auth=AUTHENTICATED)
-def create_call(request: HttpRequest, payload: CallIn) -> Any:
-    return Status(201, services.create_call(acting_user=acting_user(request), **payload.dict()))
+writes.add_action(router, "POST", "/calls", services.create_call, payload=CallIn, response=CallOut, created=True)
 
 
 @router.patch("/calls/{call_id}", response=CallOut, auth=AUTHENTICATED)
@@ -515,25 +494,17 @@ def get_call(request: HttpRequest, call_id: int) -> Any:
     return selectors.call(acting_user(request), call_id)
 
 
-@router.post("/calls/{call_id}/transitions", response=CallOut, auth=AUTHENTICATED)
-def call_transition(request: HttpRequest, call_id: int, payload: TransitionIn) -> Any:
-    return services.transition_call(acting_user=acting_user(request), call_id=call_id,
-                                    transition=payload.transition, comment=payload.comment)
+writes.add_action(router, "POST", "/calls/{call_id}/transitions", services.transition_call, payload=TransitionIn,
+                  response=CallOut, name="call_transition")
 
 
-@router.post("/calls/{call_id}/draw", response=CallOut, auth=AUTHENTICATED)
-def draw(request: HttpRequest, call_id: int) -> Any:
-    return services.draw_reviewers(acting_user=acting_user(request), call_id=call_id)
+writes.add_action(router, "POST", "/calls/{call_id}/draw", services.draw_reviewers, response=CallOut, name="draw")
 
 
-@router.post("/calls/{call_id}/notice", response=CallOut, auth=AUTHENTICATED)
-def notice(request: HttpRequest, call_id: int) -> Any:
-    return services.start_notice(acting_user=acting_user(request), call_id=call_id)
+writes.add_action(router, "POST", "/calls/{call_id}/notice", services.start_notice, response=CallOut, name="notice")
 
 
-@router.post("/calls/{call_id}/award", response=CallOut, auth=AUTHENTICATED)
-def award(request: HttpRequest, call_id: int) -> Any:
-    return services.award_call(acting_user=acting_user(request), call_id=call_id)
+writes.add_action(router, "POST", "/calls/{call_id}/award", services.award_call, response=CallOut, name="award")
 
 
 @router.get("/calls/{call_id}/applications", response=list[ApplicationOut])
@@ -542,28 +513,20 @@ def call_applications(request: HttpRequest, call_id: int) -> Any:
     return selectors.applications(user, selectors.call(user, call_id))
 
 
-@router.post("/calls/{call_id}/applications", response={201: ApplicationOut}, auth=AUTHENTICATED)
-def apply(request: HttpRequest, call_id: int, payload: ApplicationIn) -> Any:
-    return Status(201, services.apply_to_call(acting_user=acting_user(request), call_id=call_id,
-                                       **payload.dict()))
+writes.add_action(router, "POST", "/calls/{call_id}/applications", services.apply_to_call, payload=ApplicationIn,
+                  response=ApplicationOut, created=True, name="apply")
 
 
-@router.post("/applications/{application_id}/scores", response={201: ScoreOut}, auth=AUTHENTICATED)
-def score(request: HttpRequest, application_id: int, payload: ScoreIn) -> Any:
-    return Status(201, services.submit_score(acting_user=acting_user(request),
-                                      application_id=application_id, **payload.dict()))
+writes.add_action(router, "POST", "/applications/{application_id}/scores", services.submit_score, payload=ScoreIn,
+                  response=ScoreOut, created=True, name="score")
 
 
-@router.post("/calls/{call_id}/objections", response={201: ObjectionOut}, auth=AUTHENTICATED)
-def object_(request: HttpRequest, call_id: int, payload: ObjectionIn) -> Any:
-    return Status(201, services.file_objection(acting_user=acting_user(request), call_id=call_id,
-                                        **payload.dict()))
+writes.add_action(router, "POST", "/calls/{call_id}/objections", services.file_objection, payload=ObjectionIn,
+                  response=ObjectionOut, created=True, name="object_")
 
 
-@router.post("/objections/{objection_id}/answer", response=ObjectionOut, auth=AUTHENTICATED)
-def answer(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Any:
-    return services.answer_objection(acting_user=acting_user(request), objection_id=objection_id,
-                                     answer=payload.answer)
+writes.add_action(router, "POST", "/objections/{objection_id}/answer", services.answer_objection, payload=AnswerIn,
+                  response=ObjectionOut, name="answer")
 
 
 lists.add_operation(router, "/pilots", PILOTS, PilotOut, auth=AUTHENTICATED, paged=False)
@@ -583,22 +546,16 @@ def measurement(request: HttpRequest, pilot_id: int, payload: MeasurementIn) -> 
     return Status(201, {"id": m.pk, "kpi_id": m.kpi_id, "value": str(m.value), "met": m.met})
 
 
-@router.post("/pilots/{pilot_id}/acceptance", response=PilotOut, auth=AUTHENTICATED)
-def acceptance(request: HttpRequest, pilot_id: int, payload: DecisionIn) -> Any:
-    return services.decide_acceptance(acting_user=acting_user(request), pilot_id=pilot_id,
-                                      **payload.dict())
+writes.add_action(router, "POST", "/pilots/{pilot_id}/acceptance", services.decide_acceptance, payload=DecisionIn,
+                  response=PilotOut, name="acceptance")
 
 
-@router.post("/pilots/{pilot_id}/case", response={201: CaseOut}, auth=AUTHENTICATED)
-def case_from_pilot(request: HttpRequest, pilot_id: int, payload: CaseIn) -> Any:
-    return Status(201, services.publish_case(acting_user=acting_user(request), pilot_id=pilot_id,
-                                      **payload.dict()))
+writes.add_action(router, "POST", "/pilots/{pilot_id}/case", services.publish_case, payload=CaseIn, response=CaseOut,
+                  created=True, name="case_from_pilot")
 
 
 lists.add_operation(router, "/cases", CASES, CaseOut, paged=False)
 
 
-@router.post("/cases/{case_id}/replications", response={201: NeedOut}, auth=AUTHENTICATED)
-def replicate(request: HttpRequest, case_id: int, payload: ReplicateIn) -> Any:
-    return Status(201, services.replicate_case(acting_user=acting_user(request), case_id=case_id,
-                                        **payload.dict()))
+writes.add_action(router, "POST", "/cases/{case_id}/replications", services.replicate_case, payload=ReplicateIn,
+                  response=NeedOut, created=True, name="replicate")
