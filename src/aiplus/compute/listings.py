@@ -46,7 +46,6 @@ class RequestTable(lists.Table):
 
 REQUESTS = lists.register(lists.Listing(
     name="compute.requests", queryset=selectors.requests_for, filterset=RequestFilter, table=RequestTable,
-    page="compute:requests", api="aiplus_compute_api_list_requests",
     title=_("算力需求"), empty=_("暂无需求。"),
 ))
 
@@ -85,7 +84,7 @@ class PoolTable(lists.Table):
 
 POOLS = lists.register(lists.Listing(
     name="compute.pools", queryset=selectors.pools, filterset=PoolFilter, table=PoolTable,
-    page="compute:capacity", api="aiplus_compute_api_list_pools",
+    page="compute:capacity",
     title=_("区域算力容量与利用率"), empty=_("暂无登记的算力资源。"),
 ))
 
@@ -109,7 +108,7 @@ class QuotaTable(lists.Table):
 
 QUOTAS = lists.register(lists.Listing(
     name="compute.quotas", queryset=selectors.quotas_for, filterset=QuotaFilter, table=QuotaTable,
-    page="compute:vouchers", api="aiplus_compute_api_list_quotas",
+    page="compute:vouchers",
     title=_("算力券"), empty=_("暂无额度。"),
 ))
 
@@ -144,7 +143,7 @@ class RedemptionTable(lists.Table):
 
 REDEMPTIONS = lists.register(lists.Listing(
     name="compute.redemptions", queryset=selectors.redemptions_for, filterset=RedemptionFilter,
-    table=RedemptionTable, page="compute:redemptions", api="aiplus_compute_api_list_redemptions",
+    table=RedemptionTable,
     title=_("兑付记录"), empty=_("暂无兑付记录。"),
 ))
 
@@ -178,7 +177,6 @@ class UsageTable(lists.Table):
 
 USAGE = lists.register(lists.Listing(
     name="compute.usage", queryset=selectors.usage_for, filterset=UsageFilter, table=UsageTable,
-    page="compute:usage", api="aiplus_compute_api_list_usage",
     title=_("用量记录"), empty=_("暂无用量记录。"),
 ))
 
@@ -208,6 +206,6 @@ class StudyTable(lists.Table):
 
 STUDIES = lists.register(lists.Listing(
     name="compute.studies", queryset=selectors.studies_for, filterset=StudyFilter, table=StudyTable,
-    page="compute:savings", api="aiplus_compute_api_list_studies",
+    page="compute:savings",
     title=_("调度收益模拟"), empty=_("暂无模拟。"),
 ))

@@ -46,7 +46,7 @@ class OrganisationTable(lists.Table):
 
 ORGANISATIONS = lists.register(lists.Listing(
     name="core.organisations", queryset=selectors.organisations, filterset=OrganisationFilter, table=OrganisationTable,
-    page="portal:organisations", api="aiplus_core_api_list_organisations",
+    page="portal:organisations",
     title=_("组织"), empty=_("没有可查看的组织。"), next_step=("portal:organisation_create", _("登记组织")),
 ))
 
@@ -90,7 +90,7 @@ class AuditEventTable(lists.Table):
 
 AUDIT_EVENTS = lists.register(lists.Listing(
     name="core.audit_events", queryset=selectors.audit_events, filterset=AuditEventFilter, table=AuditEventTable,
-    page="portal:audit", api="aiplus_core_api_list_audit_events", audience=lists.for_officials_and_auditors,
+    page="portal:audit", audience=lists.for_officials_and_auditors,
     title=_("审计日志"), empty=_("没有记录。"), export_name="audit-log",
 ))
 
@@ -133,7 +133,7 @@ class NotificationTable(lists.Table):
 
 NOTIFICATIONS = lists.register(lists.Listing(
     name="core.notifications", queryset=selectors.notifications, filterset=NotificationFilter,
-    table=NotificationTable, page="portal:notifications", api="aiplus_core_api_list_notifications",
+    table=NotificationTable, page="portal:notifications",
     title=_("通知"), empty=_("暂无通知。"), export_name="notifications",
 ))
 
@@ -176,6 +176,6 @@ def _jurisdictions(user: object) -> QuerySet[Jurisdiction]:
 
 JURISDICTIONS = lists.register(lists.Listing(
     name="core.jurisdictions", queryset=_jurisdictions, filterset=JurisdictionFilter, table=JurisdictionTable,
-    page="portal:jurisdictions", api="aiplus_core_api_list_jurisdictions",
+    page="portal:jurisdictions",
     title=_("辖区"), export_name="jurisdictions",
 ))

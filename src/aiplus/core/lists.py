@@ -218,9 +218,9 @@ class Listing:
     queryset: Callable[[Any], QuerySet[Any]]  # the selector: what this user may see
     filterset: type[FilterSet]
     table: type[Table]
-    page: str  # URL name of the page
-    api: str  # OpenAPI operation id of the API list
     title: Any
+    page: str = ""  # URL name of the page; by default "<app>:<rows>"
+    api: str = ""  # OpenAPI operation id of the API list; by default "aiplus_<app>_api_list_<rows>"
     empty: Any = NO_ROWS
     next_step: tuple[str, Any] | None = None  # (URL name, label): what to do when the list is empty
     export_name: str = ""
@@ -228,6 +228,11 @@ class Listing:
     # Who may open the list at all (None: every signed-in user). Others are refused (403) on the page and in the
     # API alike, rather than shown an empty list the menu never offered them.
     audience: Callable[[Any], bool] | None = None
+
+    def __post_init__(self) -> None:
+        app, rows = self.name.split(".", 1)
+        object.__setattr__(self, "page", self.page or f"{app}:{rows}")
+        object.__setattr__(self, "api", self.api or f"aiplus_{app}_api_list_{rows}")
 
     def admits(self, user: Any) -> bool:
         return self.audience is None or bool(self.audience(user))

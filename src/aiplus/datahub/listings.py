@@ -82,7 +82,7 @@ class DatasetTable(lists.Table):
 
 CATALOGUE = lists.register(lists.Listing(
     name="datahub.datasets", queryset=selectors.catalogue, filterset=DatasetFilter, table=DatasetTable,
-    page="datahub:catalogue", api="aiplus_datahub_api_list_datasets",
+    page="datahub:catalogue",
     title=_("数据目录"), empty=_("没有符合条件的数据集。"), export_name="datasets",
 ))
 
@@ -130,7 +130,7 @@ class ServiceTable(lists.Table):
 
 SERVICES = lists.register(lists.Listing(
     name="datahub.services", queryset=selectors.service_list, filterset=ServiceFilter, table=ServiceTable,
-    page="datahub:services", api="aiplus_datahub_api_data_services",
+    api="aiplus_datahub_api_data_services",
     title=_("数据服务"), empty=_("暂无数据服务。"), next_step=("datahub:service_create", _("登记数据服务")),
     export_name="data-services",
 ))
@@ -156,7 +156,7 @@ class AccessRequestTable(lists.Table):
 
 ACCESS_REQUESTS = lists.register(lists.Listing(
     name="datahub.access_requests", queryset=selectors.access_requests, filterset=AccessRequestFilter,
-    table=AccessRequestTable, page="datahub:access_requests", api="aiplus_datahub_api_access_requests",
+    table=AccessRequestTable, api="aiplus_datahub_api_access_requests",
     title=_("数据使用申请"), empty=_("暂无申请。"), next_step=("datahub:catalogue", _("在数据目录中查找数据集")),
     export_name="access-requests",
 ))
@@ -218,7 +218,7 @@ class FilingTable(lists.Table):
 
 FILINGS = lists.register(lists.Listing(
     name="datahub.filings", queryset=selectors.filing_list, filterset=FilingFilter, table=FilingTable,
-    page="datahub:filings", api="aiplus_datahub_api_gba_filings",
+    api="aiplus_datahub_api_gba_filings",
     title=_("出境备案与时限"), empty=_("暂无备案。"), export_name="gba-filings",
 ))
 
@@ -257,6 +257,5 @@ class AssetTable(lists.Table):
 
 ASSETS = lists.register(lists.Listing(
     name="datahub.assets", queryset=selectors.asset_list, filterset=AssetFilter, table=AssetTable,
-    page="datahub:assets", api="aiplus_datahub_api_list_assets",
     title=_("数据分类分级"), empty=_("暂无数据资产。"), export_name="data-assets",
 ))

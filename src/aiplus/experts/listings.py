@@ -74,7 +74,7 @@ class ExpertTable(lists.Table):
 
 EXPERTS = lists.register(lists.Listing(
     name="experts.pool", queryset=selectors.experts, filterset=ExpertFilter, table=ExpertTable,
-    page="experts:pool", api="aiplus_experts_api_list_profiles", audience=lists.for_officials_and_auditors,
+    api="aiplus_experts_api_list_profiles", audience=lists.for_officials_and_auditors,
     title=_("专家库"), empty=_("没有可查看的专家。"), next_step=("experts:register", _("登记专家")),
     export_name="experts",
 ))
@@ -100,7 +100,7 @@ class DrawTable(lists.Table):
 
 DRAWS = lists.register(lists.Listing(
     name="experts.draws", queryset=selectors.draws, filterset=lists.FilterSet, table=DrawTable,
-    page="experts:draws", api="aiplus_experts_api_list_draws", audience=lists.for_officials_and_auditors,
+    audience=lists.for_officials_and_auditors,
     title=_("专家抽取"), empty=_("尚无抽取记录。"), next_step=("experts:draw_create", _("随机抽取专家")),
     export_name="expert-draws",
 ))
@@ -125,6 +125,6 @@ class ConsultationTable(lists.Table):
 
 CONSULTATIONS = lists.register(lists.Listing(
     name="experts.consultations", queryset=selectors.consultations, filterset=lists.FilterSet,
-    table=ConsultationTable, page="experts:consultations", api="aiplus_experts_api_list_consultations",
+    table=ConsultationTable,
     title=_("专家咨询"), empty=_("暂无专家咨询。"), export_name="expert-consultations",
 ))

@@ -90,12 +90,17 @@ class Text(Strict):
     en: str = Field(min_length=1)
 
 
-class CitationModel(Strict):
+class _Cited(Strict):
+    """The fields that name a source: a pack and article, or an instrument and clause, and an address."""
+
     pack: str | None = None
     article: IntStr | None = None
     instrument: str | None = None
     clause: IntStr | None = None
     url: str | None = None
+
+
+class CitationModel(_Cited):
 
     @model_validator(mode="after")
     def _names_a_source(self) -> CitationModel:
@@ -119,7 +124,7 @@ def _kind_only(value: Any) -> Any:
     return {"kind": value} if isinstance(value, str) else value
 
 
-class ContentSource(Strict):
+class ContentSource(_Cited):
     """Where a piece of pack content comes from: its `kind`, and the instrument or pack article it names.
 
     Kinds in `NAMES_SOURCE` name their source (an instrument, or a pack and article); kinds in `INSTRUMENT_ONLY` name
@@ -132,11 +137,6 @@ class ContentSource(Strict):
     PLATFORM: ClassVar[frozenset[str]] = frozenset()
 
     kind: str
-    pack: str | None = None
-    article: IntStr | None = None
-    instrument: str | None = None
-    clause: IntStr | None = None
-    url: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ContentSource:

@@ -101,7 +101,6 @@ def _is_official(user: Any) -> bool:
 
 NEEDS = lists.register(lists.Listing(
     name="scenarios.needs", queryset=selectors.needs, filterset=NeedFilter, table=NeedTable,
-    page="scenarios:needs", api="aiplus_scenarios_api_list_needs",
     title=_("场景需求"), empty=_("暂无场景需求。"),
 ))
 
@@ -129,7 +128,6 @@ class ScenarioListTable(lists.Table):
 
 SCENARIO_LISTS = lists.register(lists.Listing(
     name="scenarios.lists", queryset=selectors.lists, filterset=ScenarioListFilter, table=ScenarioListTable,
-    page="scenarios:lists", api="aiplus_scenarios_api_list_lists",
     title=_("场景清单"), empty=_("暂无场景清单。"), next_step=("scenarios:needs", _("查看场景需求")),
 ))
 
@@ -177,7 +175,6 @@ class ProfileTable(lists.Table):
 
 PROFILES = lists.register(lists.Listing(
     name="scenarios.profiles", queryset=selectors.profiles, filterset=ProfileFilter, table=ProfileTable,
-    page="scenarios:profiles", api="aiplus_scenarios_api_list_profiles",
     title=_("供给方能力清单"), empty=_("暂无能力清单。"),
 ))
 
@@ -203,7 +200,6 @@ class CallTable(lists.Table):
 
 CALLS = lists.register(lists.Listing(
     name="scenarios.calls", queryset=selectors.calls, filterset=CallFilter, table=CallTable,
-    page="scenarios:calls", api="aiplus_scenarios_api_list_calls",
     title=_("揭榜挂帅"), empty=_("暂无揭榜挂帅榜单。"),
 ))
 
@@ -227,7 +223,6 @@ class PilotTable(lists.Table):
 
 PILOTS = lists.register(lists.Listing(
     name="scenarios.pilots", queryset=selectors.pilots, filterset=PilotFilter, table=PilotTable,
-    page="scenarios:pilots", api="aiplus_scenarios_api_list_pilots",
     title=_("场景试点"), empty=_("暂无场景试点。"), next_step=("scenarios:calls", _("查看揭榜挂帅")),
 ))
 
@@ -255,6 +250,5 @@ class CaseTable(lists.Table):
 
 CASES = lists.register(lists.Listing(
     name="scenarios.cases", queryset=selectors.cases, filterset=CaseFilter, table=CaseTable,
-    page="scenarios:cases", api="aiplus_scenarios_api_list_cases",
     title=_("典型案例"), empty=_("暂无典型案例。"),
 ))

@@ -38,6 +38,23 @@ def _import(world, document):
     return services.import_catalogue(acting_user=world.admin, document=copy.deepcopy(document))
 
 
+def _without_aiplus_codes(document):
+    """A copy of the document whose dataset carries no aiplus codes, as another publisher's would, and that node."""
+    copied = copy.deepcopy(document)
+    node = copied["dcat:dataset"][0]
+    for key in ("aiplus:updateFrequency", "aiplus:openAttribute"):
+        del node[key]
+    return copied, node
+
+
+def _imported():
+    """The imported dataset's vocabulary fields, and its distribution's."""
+    dataset = Dataset.objects.get(identifier="vocab")
+    distribution = dataset.distributions.get()
+    return ((dataset.licence, dataset.language, dataset.update_frequency, dataset.open_attribute),
+            (distribution.format, distribution.media_type, distribution.licence))
+
+
 def test_export_writes_the_vocabulary_iris(document):
     node = document["dcat:dataset"][0]
     assert node["dct:license"] == {"@id": EU + "licence/CC_BY_4_0"}
@@ -52,22 +69,15 @@ def test_export_writes_the_vocabulary_iris(document):
 
 
 def test_import_reads_the_literal_form_of_older_exports(world, document):
-    old = copy.deepcopy(document)
-    node = old["dcat:dataset"][0]
-    for key in ("aiplus:updateFrequency", "aiplus:openAttribute"):
-        del node[key]
+    old, node = _without_aiplus_codes(document)
     # What exports wrote before the vocabularies: literals, and BIANNUAL for 每半年.
     node.update({"dct:license": "CC-BY-4.0", "dct:language": "zh",
                  "dct:accrualPeriodicity": {"@id": EU + "frequency/BIANNUAL"}})
     node["dcat:distribution"][0].update({"dct:format": "ZIP", "dcat:mediaType": "application/zip",
                                          "dct:license": "苏州市公共数据开放许可"})
     assert _import(world, old) == {"datasets": 1, "services": 0}
-    dataset = Dataset.objects.get(identifier="vocab")
-    assert (dataset.licence, dataset.language, dataset.update_frequency, dataset.open_attribute) == (
-        "CC-BY-4.0", "zh", "6", "conditional")
-    distribution = dataset.distributions.get()
-    assert (distribution.format, distribution.media_type, distribution.licence) == (
-        "ZIP", "application/zip", "苏州市公共数据开放许可")
+    assert _imported() == (("CC-BY-4.0", "zh", "6", "conditional"),
+                           ("ZIP", "application/zip", "苏州市公共数据开放许可"))
     # …and exports them in the new form.
     node = selectors.catalogue_document(world.admin)["dcat:dataset"][0]
     assert node["dct:license"] == {"@id": EU + "licence/CC_BY_4_0"}
@@ -78,10 +88,7 @@ def test_import_reads_the_literal_form_of_older_exports(world, document):
 
 def test_import_reads_the_iri_form_without_the_aiplus_codes(world, document):
     """A catalogue from another DCAT-AP 3 publisher carries only the IRIs (IANA's http address too)."""
-    other = copy.deepcopy(document)
-    node = other["dcat:dataset"][0]
-    for key in ("aiplus:updateFrequency", "aiplus:openAttribute"):
-        del node[key]
+    other, node = _without_aiplus_codes(document)
     node.update({"dct:license": {"@id": EU + "licence/CC0"},
                  "dct:language": [{"@id": EU + "language/ZHO"}, {"@id": EU + "language/ENG"}],
                  "dct:accrualPeriodicity": {"@id": EU + "frequency/WEEKLY"},
@@ -91,12 +98,8 @@ def test_import_reads_the_iri_form_without_the_aiplus_codes(world, document):
         "dcat:mediaType": {"@id": "http://www.iana.org/assignments/media-types/application/ld+json"},
         "dct:license": {"@id": "https://data.example.org/licence/v1"}})
     _import(world, other)
-    dataset = Dataset.objects.get(identifier="vocab")
-    assert (dataset.licence, dataset.language, dataset.update_frequency, dataset.open_attribute) == (
-        "CC0-1.0", "zh,en", "3", "closed")
-    distribution = dataset.distributions.get()
-    assert (distribution.format, distribution.media_type, distribution.licence) == (
-        "JSON-LD", "application/ld+json", "https://data.example.org/licence/v1")
+    assert _imported() == (("CC0-1.0", "zh,en", "3", "closed"),
+                           ("JSON-LD", "application/ld+json", "https://data.example.org/licence/v1"))
 
 
 @pytest.mark.parametrize(("path", "value", "field"), [

@@ -31,12 +31,19 @@ def _supplier(world, make_org, name, qualifications=(), language="zh-hans"):
     return org, user
 
 
-def test_need_page_explains_matches_in_chinese(world, make_org, client):
+@pytest.fixture
+def two_suppliers_need(world, make_org, client):
+    """A published need that asks for ISO9001, two suppliers (one without it), matched, and an enterprise signed in."""
     _supplier(world, make_org, "苏州合规视觉有限公司", ["ISO9001"])
     _supplier(world, make_org, "苏州无证视觉有限公司")
     need = published_need(world, required_qualifications=["ISO9001"])
     refresh_matching.call("need", need.pk)
     client.force_login(world.user("enterprise_member"))
+    return need
+
+
+def test_need_page_explains_matches_in_chinese(client, two_suppliers_need):
+    need = two_suppliers_need
     page = client.get(f"/scenarios/needs/{need.pk}/").content.decode()
     domain = pack_rules.domain_name("industry.manufacturing", "zh")
     assert f"领域匹配：{domain}" in page
@@ -46,12 +53,8 @@ def test_need_page_explains_matches_in_chinese(world, make_org, client):
     assert "domain_match" not in re.sub(r'data-code="[^"]*"', "", page)  # codes are data, not text
 
 
-def test_api_returns_items_and_text_in_the_request_language(world, make_org, client):
-    _supplier(world, make_org, "苏州合规视觉有限公司", ["ISO9001"])
-    _supplier(world, make_org, "苏州无证视觉有限公司")
-    need = published_need(world, required_qualifications=["ISO9001"])
-    refresh_matching.call("need", need.pk)
-    client.force_login(world.user("enterprise_member"))
+def test_api_returns_items_and_text_in_the_request_language(client, two_suppliers_need):
+    need = two_suppliers_need
     url = f"/api/v1/scenarios/needs/{need.pk}/suppliers"
     zh = client.get(url).json()
     with translation.override("en"):
