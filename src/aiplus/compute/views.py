@@ -99,7 +99,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         found = get_for(request.user, "view", selectors.requests_for(request.user), pk=request_id)
     except NotFoundError:
-        return render(request, "portal/not_found.html", status=404)
+        return render(request, "core/not_found.html", status=404)
     placement = getattr(found, "placement", None)
     redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
     job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
@@ -320,7 +320,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
     try:
         found = get_for(request.user, "view", selectors.studies_for(request.user), pk=study_id)
     except NotFoundError:
-        return render(request, "portal/not_found.html", status=404)
+        return render(request, "core/not_found.html", status=404)
     table = []
     result = found.result or {}
     if result.get("policies"):

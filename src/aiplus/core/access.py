@@ -59,7 +59,7 @@ def record_page(selector: Callable[[Any, Any], Any], id_name: str) -> Callable[[
             try:
                 record = selector(request.user, kwargs.pop(id_name))
             except ServiceError:
-                return render(request, "portal/not_found.html", status=404)
+                return render(request, "core/not_found.html", status=404)
             return view(request, record, *args, **kwargs)
 
         return page

@@ -37,7 +37,7 @@ class OrganisationTable(lists.Table):
 
     def render_name(self, record: Organisation) -> str:
         demo = format_html(' <span class="tag muted">{}</span>', _("演示")) if record.is_demo else ""
-        return format_html('<a href="{}">{}</a>{}', reverse("portal:organisation_detail", args=[record.pk]),
+        return format_html('<a href="{}">{}</a>{}', reverse("core:organisation_detail", args=[record.pk]),
                            record.name, demo)
 
     def value_name(self, record: Organisation) -> str:
@@ -46,8 +46,7 @@ class OrganisationTable(lists.Table):
 
 ORGANISATIONS = lists.register(lists.Listing(
     name="core.organisations", queryset=selectors.organisations, filterset=OrganisationFilter, table=OrganisationTable,
-    page="portal:organisations",
-    title=_("组织"), empty=_("没有可查看的组织。"), next_step=("portal:organisation_create", _("登记组织")),
+        title=_("组织"), empty=_("没有可查看的组织。"), next_step=("core:organisation_create", _("登记组织")),
 ))
 
 
@@ -90,7 +89,7 @@ class AuditEventTable(lists.Table):
 
 AUDIT_EVENTS = lists.register(lists.Listing(
     name="core.audit_events", queryset=selectors.audit_events, filterset=AuditEventFilter, table=AuditEventTable,
-    page="portal:audit", audience=lists.for_officials_and_auditors,
+    page="core:audit", audience=lists.for_officials_and_auditors,
     title=_("审计日志"), empty=_("没有记录。"), export_name="audit-log",
 ))
 
@@ -133,8 +132,7 @@ class NotificationTable(lists.Table):
 
 NOTIFICATIONS = lists.register(lists.Listing(
     name="core.notifications", queryset=selectors.notifications, filterset=NotificationFilter,
-    table=NotificationTable, page="portal:notifications",
-    title=_("通知"), empty=_("暂无通知。"), export_name="notifications",
+    table=NotificationTable,     title=_("通知"), empty=_("暂无通知。"), export_name="notifications",
 ))
 
 
@@ -176,6 +174,5 @@ def _jurisdictions(user: object) -> QuerySet[Jurisdiction]:
 
 JURISDICTIONS = lists.register(lists.Listing(
     name="core.jurisdictions", queryset=_jurisdictions, filterset=JurisdictionFilter, table=JurisdictionTable,
-    page="portal:jurisdictions",
-    title=_("辖区"), export_name="jurisdictions",
+        title=_("辖区"), export_name="jurisdictions",
 ))

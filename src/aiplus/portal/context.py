@@ -14,12 +14,12 @@ MEMBERS = frozenset({permissions.OFFICIAL, permissions.AUDITOR, permissions.ENTE
                      permissions.PROVIDER, permissions.EXPERT})
 navigation.register("portal:home", _("首页"), order=0)
 navigation.register("portal:dashboard", _("工作台"), roles=MEMBERS, order=1)
-navigation.register("portal:organisations", _("组织"), roles=MEMBERS - {permissions.EXPERT}, order=80)
-navigation.register("portal:audit", _("审计日志"), roles={permissions.OFFICIAL, permissions.AUDITOR}, order=85)
-navigation.register("portal:coverage", _("条款覆盖"), order=90)
-navigation.register("portal:parameters", _("参数"), order=91)
-navigation.register("portal:departments", _("部门职责"), order=92)
-navigation.register("portal:glossary", _("术语"), order=93)
+navigation.register("core:organisations", _("组织"), roles=MEMBERS - {permissions.EXPERT}, order=80)
+navigation.register("core:audit", _("审计日志"), roles={permissions.OFFICIAL, permissions.AUDITOR}, order=85)
+navigation.register("regulation:coverage", _("条款覆盖"), order=90)
+navigation.register("regulation:parameters", _("参数"), order=91)
+navigation.register("regulation:departments", _("部门职责"), order=92)
+navigation.register("regulation:glossary", _("术语"), order=93)
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

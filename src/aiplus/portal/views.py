@@ -1,34 +1,21 @@
-"""Thin views: parse, authorise, call one selector or service, render."""
+"""The site's own pages: the home page and the signed-in dashboard (core's pages are in aiplus.core.views, the
+regulation's in aiplus.regulation.views)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
-from aiplus.core import jobs as job_service
 from aiplus.core import permissions, selectors
-from aiplus.core import services as core_services
-from aiplus.core.access import record_page
-from aiplus.core.context import acting_user
-from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.core.listings import AUDIT_EVENTS, JURISDICTIONS, NOTIFICATIONS, ORGANISATIONS
-from aiplus.core.lists import ListPage
-from aiplus.core.models import JobProgress, Organisation, Role
-from aiplus.core.tasks import platform_self_check
+from aiplus.core.models import Role
 from aiplus.portal import selectors as portal_selectors
-from aiplus.portal.forms import ApiTokenForm, OrganisationForm, RevokeTokenForm
 from aiplus.regulation import selectors as regulation
-from aiplus.regulation.runtime import active_packs
 
 
 def _language() -> str:
@@ -54,10 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # The platform's modules as the home page names them.
 MODULE_LABELS = {"scenarios": _("应用场景"), "experts": _("专家咨询"), "compute": _("算力"), "datahub": _("数据"),
                  "portal": _("公众门户")}
-
-# How each coverage level reads (aiplus.regulation.coverage computes the level from evidence).
-LEVEL_LABELS = {"implemented": _("已实现"), "partial": _("部分实现"), "declarative": _("宣示性"),
-                "not_yet": _("尚未实现")}
 
 # What each workflow clock watches, by the TimerSpec name the workflows give it.
 TIMER_LABELS = {"review": _("部门审核"), "public_notice": _("公示期"), "filing": _("备案")}
@@ -113,129 +96,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             pk__in=permissions.user_organisation_ids(request.user))
     context["notifications"] = selectors.notifications(request.user)[:5]
     return render(request, "portal/dashboard.html", context)
-
-
-def coverage(request: HttpRequest) -> HttpResponse:
-    report = regulation.coverage(_language())
-    pack = request.GET.get("pack", "")
-    pack = pack if pack in report["packs"] else ""
-    level = request.GET.get("level", "")
-    level = level if level in report["levels"] else ""
-    packs = {code: data for code, data in report["packs"].items() if not pack or code == pack}
-    if level:
-        packs = {code: {**data, "articles": [a for a in data["articles"] if a["level"] == level],
-                        "chapters": [c for c in data["chapters"] if c["level"] == level]}
-                 for code, data in packs.items()}
-    context = {"report": report, "packs": packs, "selected_pack": pack, "selected_level": level,
-               "level_labels": LEVEL_LABELS}
-    template = "portal/partials/coverage_table.html" if request.htmx else "portal/coverage.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
-
-
-def parameters(request: HttpRequest) -> HttpResponse:
-    on = timezone.localdate()
-    prefix = request.GET.get("prefix", "")
-    return render(request, "portal/parameters.html",
-                  {"parameters": regulation.parameters(on, prefix=prefix), "on": on, "prefix": prefix})
-
-
-def departments(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/departments.html", {"departments": selectors.departments()})
-
-
-def glossary(request: HttpRequest) -> HttpResponse:
-    terms = [(code, term) for code, pack in active_packs().packs.items() for term in pack.glossary]
-    return render(request, "portal/glossary.html", {"terms": terms})
-
-
-# Reference data: open to everyone, signed in or not.
-jurisdictions = ListPage.as_view(listing=JURISDICTIONS, template_name="portal/jurisdictions.html")
-
-
-def _organisation_next_step(request: HttpRequest) -> dict[str, Any]:
-    # Only an official (or the superuser) registers organisations; others see the list without the button.
-    may_add = bool(permissions.user_jurisdiction_ids(request.user, "add")) or request.user.is_superuser
-    return {} if may_add else {"next_step": None}
-
-
-organisations = login_required(ListPage.as_view(listing=ORGANISATIONS, template_name="portal/organisations.html",
-                                                extra_context=_organisation_next_step))
-
-
-@login_required
-@record_page(selectors.organisation, "organisation_id")
-def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    events = selectors.audit_events(request.user, object_type="core.organisation").filter(
-        object_id=str(organisation.pk))[:20]
-    return render(request, "portal/organisation_detail.html", {"organisation": organisation, "events": events})
-
-
-@login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    places = selectors.jurisdictions_to_add_in(request.user)
-    if not places.exists():
-        raise PermissionDenied
-    form = OrganisationForm(request.POST or None, jurisdictions=places)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            organisation = core_services.create_organisation(
-                acting_user=acting_user(request), jurisdiction=data.pop("jurisdiction").code, **data)
-        except ServiceError as error:
-            error.add_to_form(form)
-        else:
-            return redirect("portal:organisation_detail", organisation_id=organisation.pk)
-    return render(request, "portal/organisation_form.html", {"form": form}, status=400 if form.errors else 200)
-
-
-# Officials and auditors only (the listing's audience): the same refusal as the API's.
-audit = login_required(ListPage.as_view(listing=AUDIT_EVENTS, template_name="portal/audit.html"))
-
-_notification_list = ListPage.as_view(listing=NOTIFICATIONS, template_name="portal/notifications.html")
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponseBase:
-    if request.method == "POST":  # "mark all as read": the button carries no input besides the CSRF token
-        core_services.mark_notifications_read(acting_user=acting_user(request))  # type: ignore[arg-type]
-        return redirect("portal:notifications")
-    return _notification_list(request)
-
-
-@login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
-    """Personal API tokens: the clear key is shown once, right after it is created."""
-    new_key, error = None, None
-    tokens = selectors.api_tokens(request.user)
-    if request.method == "POST":
-        revoke = RevokeTokenForm(request.POST, tokens=tokens)
-        try:
-            if "revoke" in revoke.data:
-                if not revoke.is_valid():
-                    raise NotFoundError()
-                core_services.revoke_api_token(acting_user=acting_user(request),  # type: ignore[arg-type]
-                                               token_id=revoke.cleaned_data["revoke"].pk)
-            else:
-                create = ApiTokenForm(request.POST)
-                name = create.cleaned_data["name"] if create.is_valid() else ""
-                _token, new_key = core_services.create_api_token(acting_user=acting_user(request),  # type: ignore[arg-type]
-                                                                 name=name)
-        except ServiceError as problem:
-            error = problem.message
-    return render(request, "portal/api_tokens.html", {"tokens": tokens, "new_key": new_key, "error": error},
-                  status=400 if error else 200)
-
-
-@login_required
-@require_POST
-def start_self_check(request: HttpRequest) -> HttpResponse:
-    job = job_service.start_job(acting_user=acting_user(request), name="platform_self_check", task=platform_self_check)
-    return redirect("portal:job", job_id=job.pk)
-
-
-@login_required
-@record_page(selectors.job, "job_id")
-def job(request: HttpRequest, record: JobProgress) -> HttpResponse:
-    template = "portal/partials/job_progress.html" if request.htmx else "portal/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": record, "result_json": json.dumps(record.result, ensure_ascii=False,
-                                                                                indent=2)})

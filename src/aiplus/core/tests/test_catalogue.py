@@ -187,8 +187,8 @@ def test_every_navigation_label_has_an_english_translation() -> None:
 
 
 ENGLISH_PAGES = [
-    "portal:home", "portal:dashboard", "portal:organisations", "portal:coverage", "portal:notifications",
-    "portal:api_tokens", "scenarios:needs", "scenarios:calls", "scenarios:profiles", "scenarios:pilots",
+    "portal:home", "portal:dashboard", "core:organisations", "regulation:coverage", "core:notifications",
+    "core:api_tokens", "scenarios:needs", "scenarios:calls", "scenarios:profiles", "scenarios:pilots",
     "scenarios:cases", "experts:pool", "experts:draws", "experts:consultations", "compute:capacity",
     "compute:requests", "compute:vouchers", "datahub:catalogue", "datahub:assess", "datahub:filings",
 ]

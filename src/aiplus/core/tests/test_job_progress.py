@@ -34,5 +34,5 @@ def test_the_job_page_shows_the_step_in_the_page_language(client, django_user_mo
     job = JobProgress.objects.create(name="t", total=3, owner=owner)
     jobs.begin(job.pk, total=3, message="loading_register")
     client.force_login(owner)
-    page = client.get(reverse("portal:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    page = client.get(reverse("core:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "正在读取算力资源登记" in page and "loading_register" not in page

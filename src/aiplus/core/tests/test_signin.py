@@ -225,7 +225,7 @@ def test_the_code_step_expires(client, world):
     official = world.user("official")
     device = set_up_totp(client, official)
     sign_in(client, official.username, "x-password-123")
-    with mock.patch("aiplus.portal.account.time.time", return_value=time.time() + 301):
+    with mock.patch("aiplus.core.account.time.time", return_value=time.time() + 301):
         response = client.post("/login/code/", {"code": code_for(device.secret, 1)})
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert not signed_in(client)

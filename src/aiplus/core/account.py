@@ -29,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from aiplus.core import selectors, signin, totp
 from aiplus.core.errors import ServiceError
-from aiplus.portal.forms import SignInForm, TotpCodeForm, TwoFactorStepForm
+from aiplus.core.forms import SignInForm, TotpCodeForm, TwoFactorStepForm
 
 PENDING = "aiplus_2fa_pending"
 VERIFIED = "aiplus_2fa_verified"
@@ -44,7 +44,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 class SignInView(LoginView):
-    template_name = "portal/login.html"
+    template_name = "core/login.html"
     authentication_form = SignInForm
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -53,7 +53,7 @@ class SignInView(LoginView):
             # The password was right; the session is not signed in until the code is.
             self.request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(),
                                              "next": self.get_redirect_url()}
-            return redirect("portal:login_code")
+            return redirect("core:login_code")
         response = super().form_valid(form)
         signin.clear(user.get_username())
         return response
@@ -74,11 +74,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         messages.info(request, _("请重新输入用户名和密码。"))
-        return redirect("portal:login")
+        return redirect("core:login")
     user = selectors.active_user(pk=pending["user"])
     if user is None:
         request.session.pop(PENDING, None)
-        return redirect("portal:login")
+        return redirect("core:login")
     form = TotpCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 status = 400
     elif request.method == "POST":
         status = 400
-    return render(request, "portal/login_code.html", {"form": form}, status=status)
+    return render(request, "core/login_code.html", {"form": form}, status=status)
 
 
 @login_required
@@ -139,4 +139,4 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         uri = totp.provisioning_uri(pending)
         context.update(uri=uri, secret=" ".join(pending.secret[i:i + 4] for i in range(0, len(pending.secret), 4)),
                        qr=segno.make(uri, error="m").svg_inline(scale=4, title="otpauth"))
-    return render(request, "portal/two_factor.html", context, status=status)
+    return render(request, "core/two_factor.html", context, status=status)
