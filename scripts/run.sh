@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start one background worker and the web server together, and keep both running: if either dies it is started
 # again, with a message, up to AIPLUS_MAX_RESTARTS times in a row (5; a run of ten minutes starts the count
-# afresh), after which both are stopped. Ctrl-C or TERM stops both.
+# afresh), after which both are stopped. Ctrl-C or TERM stops both. The worker (`manage.py aiplus_worker`) holds a
+# lease: a job whose worker died is queued again by the next one once the lease has run out (AIPLUS_WORKER_*), and
+# it exits non-zero whenever it can no longer work, so that it is started again here.
 #   MODE=run  (`make run`) gunicorn, a production-grade WSGI server, with DEBUG off; WhiteNoise serves the static
 #             files that `make run` collected into staticfiles/. AIPLUS_WEB_WORKERS processes (2) of 4 threads.
 #   MODE=dev  (`make dev`) Django's autoreloading development server with DEBUG on.
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 # Each one runs in a session of its own (setsid), so that stopping it stops everything it started: uv, the
 # server's worker processes, the development server's reloader child.
 start_worker() {
-  setsid $UV run --frozen python manage.py db_worker --queue-name default &
+  setsid $UV run --frozen python manage.py aiplus_worker --queue-name default &
   worker=$! worker_since=$SECONDS
 }
 start_web() {

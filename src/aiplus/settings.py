@@ -236,6 +236,13 @@ TASKS = {
     }
 }
 
+# Worker leases (`manage.py aiplus_worker`, aiplus.core.workers): each worker renews a heartbeat every
+# HEARTBEAT seconds; a task still running under a worker silent for LEASE seconds was lost with it (killed, machine
+# gone) and is queued again, until it has been started MAX_ATTEMPTS times, then it fails with "worker_lost".
+AIPLUS_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("AIPLUS_WORKER_HEARTBEAT_SECONDS", "5"))
+AIPLUS_WORKER_LEASE_SECONDS = float(os.environ.get("AIPLUS_WORKER_LEASE_SECONDS", "30"))
+AIPLUS_JOB_MAX_ATTEMPTS = int(os.environ.get("AIPLUS_JOB_MAX_ATTEMPTS", "3"))
+
 # Mail: printed to the console unless an operator names an SMTP server (AIPLUS_SMTP_HOST), then sent through it;
 # the port, account and TLS mode come from the environment too, never from the repository.
 _SMTP_HOST = os.environ.get("AIPLUS_SMTP_HOST", "")

@@ -5,15 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.tasks import task
+from django.utils.translation import gettext
 
 from aiplus.core import jobs
+
+# Each task may run again from its start after its worker was lost (aiplus.core.workers): it first checks whether an
+# earlier attempt already stored its outcome, and `jobs.when_lost` says what a given-up job leaves behind.
+
+
+def _worker_lost() -> str:
+    return gettext("后台工作进程多次中断，任务未能完成。")
 
 
 @task()
 def place_request(job_id: int, request_id: int) -> dict[str, Any]:
     from aiplus.compute import request_broker, services
+    from aiplus.compute.models import JobRequest
 
     jobs.begin(job_id, total=3, message="loading_register")
+    request = JobRequest.objects.get(pk=request_id)
+    if request.status != JobRequest.Status.PLACING:  # an earlier attempt stored the answer, then its worker was lost
+        failed = request.status == JobRequest.Status.FAILED
+        jobs.finish(job_id, failed=failed, message=request.unplaced_message if failed else "stored",
+                    result={"request_id": request_id, "status": request.status})
+        return {"request_id": request_id, "status": request.status}
     try:
         outcome = request_broker.solve_request(request_id, progress=lambda done, step: jobs.advance(
             job_id, done=done, message=step))
@@ -26,6 +41,15 @@ def place_request(job_id: int, request_id: int) -> dict[str, Any]:
     summary = {k: str(v) for k, v in outcome.items() if k not in {"subsidy_decision", "reason_facts", "facts"}}
     jobs.finish(job_id, result={"request_id": request_id, **summary})  # the status says it is done
     return summary
+
+
+@jobs.when_lost(place_request)
+def placement_lost(job_id: int, request_id: int) -> None:
+    from aiplus.compute import services
+    from aiplus.compute.models import JobRequest
+
+    if JobRequest.objects.filter(pk=request_id, status=JobRequest.Status.PLACING).exists():
+        services.fail_placement(acting_user=None, request_id=request_id, message=_worker_lost())
 
 
 def centre_specs(centres: list[Any]) -> list[Any]:
@@ -52,6 +76,11 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
 
     study = SavingsStudy.objects.select_related("jurisdiction").get(pk=study_id)
     jobs.begin(job_id, total=6, message="loading_trace")
+    if study.status != SavingsStudy.Status.RUNNING:  # an earlier attempt stored the outcome, then its worker was lost
+        failed = study.status == SavingsStudy.Status.FAILED
+        jobs.finish(job_id, failed=failed, message=study.message if failed else "stored",
+                    result={"study_id": study_id, "status": study.status})
+        return {"study_id": study_id, "status": study.status}
     try:
         specs = centre_specs(services.region_centres(study.jurisdiction))
         trace = load_philly(services.traces_dir() / services.TRACES[study.trace])
@@ -69,3 +98,12 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
     jobs.advance(job_id, done=6, message="stored")
     jobs.finish(job_id, result=summary)
     return summary
+
+
+@jobs.when_lost(run_savings_study)
+def savings_study_lost(job_id: int, study_id: int) -> None:
+    from aiplus.compute import services
+    from aiplus.compute.models import SavingsStudy
+
+    if SavingsStudy.objects.filter(pk=study_id, status=SavingsStudy.Status.RUNNING).exists():
+        services.finish_savings_study(acting_user=None, study_id=study_id, message=_worker_lost())

@@ -40,5 +40,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 for model in (models.Jurisdiction, models.Organisation, models.RoleAssignment, models.ObjectPermission,
-              models.Department, models.Notification, models.JobProgress, models.WorkflowTimer):
+              models.Department, models.Notification, models.JobProgress, models.WorkflowTimer,
+              models.WorkerHeartbeat):
     admin.site.register(model, ReadOnlyAdmin)

@@ -85,6 +85,9 @@ _register_all([
     ("core.jurisdictions.synced", "同步辖区参考数据", "synchronised the jurisdictions"),
     ("core.departments.synced", "同步部门参考数据", "synchronised the departments"),
     ("core.job.started", "启动后台任务", "started a background job"),
+    ("core.job.recovered", "工作进程中断后将后台任务重新排队",
+     "queued a background job again after its worker was lost"),
+    ("core.job.lost", "工作进程多次中断，后台任务失败", "failed a background job whose workers were lost too often"),
     ("core.overdue_timers.reported", "通报已过期的流程时限", "reported overdue workflow deadlines"),
     ("core.notifications.read", "将通知标为已读", "marked notifications as read"),
     # portal

@@ -1,19 +1,42 @@
 """Long jobs: a JobProgress row the job updates as it goes, and the UI draws as a progress bar.
 
-Jobs run in `manage.py db_worker` processes (django.tasks with the django-tasks-db backend). The backend claims
+Jobs run in `manage.py aiplus_worker` processes (django.tasks with the django-tasks-db backend). The backend claims
 each task row under a lock (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, an exclusive transaction on SQLite),
 so two workers on the same queue never run the same job; `executions` counts starts so a test can prove it.
+
+A job whose worker dies mid-way is run again from its start by another worker once the dead one's lease has run out
+(aiplus.core.workers), so a task must be safe to rerun after a partial run: check at its start whether an earlier
+attempt already finished the work. When the attempts are used up, the handler registered with `when_lost` marks the
+record the job worked on as failed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F
 
 from aiplus.core import audit
 from aiplus.core.models import JobProgress, User
+
+Handler = TypeVar("Handler", bound=Callable[..., None])
+
+# task module path → what to do when that task is given up because its workers were lost (see `when_lost`)
+LOST_HANDLERS: dict[str, Callable[..., None]] = {}
+
+
+def when_lost(task: Any) -> Callable[[Handler], Handler]:
+    """Register the handler to call when `task` is given up because the worker running it was lost on its last
+    attempt (aiplus.core.workers). It receives the task's arguments and runs inside the recovery's transaction; it
+    should move the record the job worked on out of its "in progress" state through that record's service."""
+
+    def register(handler: Handler) -> Handler:
+        LOST_HANDLERS[task.module_path] = handler
+        return handler
+
+    return register
 
 
 @transaction.atomic
@@ -36,7 +59,8 @@ def start_job(*, acting_user: User, name: str, task: Any, total: int = 0, **task
 
 
 def begin(job_id: int, *, total: int | None = None, message: str = "", params: dict[str, Any] | None = None) -> None:
-    updates: dict[str, Any] = {"status": JobProgress.Status.RUNNING, "executions": F("executions") + 1,
+    # A job run again after its worker was lost starts counting from zero.
+    updates: dict[str, Any] = {"status": JobProgress.Status.RUNNING, "executions": F("executions") + 1, "done": 0,
                                "message": message, "message_params": params or {}}
     if total is not None:
         updates["total"] = total

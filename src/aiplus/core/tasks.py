@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -35,6 +36,20 @@ def count_execution(job_id: int, seconds: float = 0.05) -> int:
     time.sleep(seconds)
     jobs.advance(job_id, done=1)
     jobs.finish(job_id)
+    return job_id
+
+
+@task()
+def wait_for_file(job_id: int, path: str, timeout: float = 120) -> int:
+    """A job that waits until `path` exists: the crash tests kill its worker while it waits (test_leases.py)."""
+    jobs.begin(job_id, total=1)
+    deadline = time.monotonic() + timeout
+    while not Path(path).exists():
+        if time.monotonic() > deadline:
+            jobs.finish(job_id, failed=True, message=f"{path} did not appear within {timeout} s")
+            raise TimeoutError(path)
+        time.sleep(0.05)
+    jobs.finish(job_id, result={"path": path})
     return job_id
 
 

@@ -1,6 +1,6 @@
 from aiplus.core.models.audit import AuditEvent
 from aiplus.core.models.departments import Department, DepartmentDuty, DutySourceKind
-from aiplus.core.models.jobs import JobProgress
+from aiplus.core.models.jobs import JobProgress, WorkerHeartbeat
 from aiplus.core.models.jurisdictions import Jurisdiction, JurisdictionLevel
 from aiplus.core.models.notifications import Notification
 from aiplus.core.models.organisations import ChainLayer, Organisation, OrganisationKind
@@ -29,5 +29,6 @@ __all__ = [
     "TotpDevice",
     "TransitionRecord",
     "User",
+    "WorkerHeartbeat",
     "WorkflowTimer",
 ]

@@ -21,6 +21,9 @@ PROGRESS_STEPS: dict[str, Any] = {
     "checking_packs": _("正在校验规则包"),
     "counting": _("正在统计记录：{model}"),
     "stored": _("结果已保存"),
+    # written by the lease recovery (aiplus.core.workers) when the worker running a job stopped mid-way
+    "worker_lost_requeued": _("后台工作进程中断，任务已重新排队（已开始 {attempts} 次，最多 {max_attempts} 次）"),
+    "worker_lost": _("后台工作进程中断，任务已开始 {attempts} 次仍未完成，不再重试"),
 }
 
 
@@ -67,3 +70,21 @@ class JobProgress(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `manage.py aiplus_worker`: it renews `last_seen` every AIPLUS_WORKER_HEARTBEAT_SECONDS. A task still
+    RUNNING under a worker not seen for AIPLUS_WORKER_LEASE_SECONDS was lost with it (aiplus.core.workers)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)  # the id django-tasks-db records on the task row
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    queues = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

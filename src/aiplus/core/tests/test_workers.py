@@ -1,4 +1,4 @@
-"""Two real `db_worker` processes on the same queue execute each job exactly once."""
+"""Two real `aiplus_worker` processes on the same queue execute each job exactly once."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_two_workers_execute_each_job_once(reference):
     job_ids = [jobs.start_job(acting_user=None, name=f"job {i}", task=count_execution).pk for i in range(24)]
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "aiplus.settings",
            "PYTHONPATH": str(PROJECT / "src")}
-    command = [sys.executable, str(PROJECT / "manage.py"), "db_worker", "--batch", "--interval", "0.05",
+    command = [sys.executable, str(PROJECT / "manage.py"), "aiplus_worker", "--batch", "--interval", "0.05",
                "--no-reload"]
     workers = [subprocess.Popen(command, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
                for _ in range(2)]
