@@ -49,13 +49,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 
+ENDPOINT_HEADER = "X-Bench-Endpoint"  # names the endpoint in the server's access log (its time without queueing)
+
+
 def headers(endpoint: Endpoint, member: dict[str, str]) -> dict[str, str]:
-    """The request headers: the member's session cookie or API token, or none for an anonymous visitor."""
+    """The request headers: the member's session cookie or API token (none for an anonymous visitor), and the
+    endpoint's name for the access log."""
     if endpoint.auth == SESSION:
-        return {"Cookie": f"sessionid={member['session']}"}
+        return {ENDPOINT_HEADER: endpoint.name, "Cookie": f"sessionid={member['session']}"}
     if endpoint.auth == TOKEN:
-        return {"Authorization": f"Bearer {member['token']}"}
-    return {}
+        return {ENDPOINT_HEADER: endpoint.name, "Authorization": f"Bearer {member['token']}"}
+    return {ENDPOINT_HEADER: endpoint.name}
 
 
 def problem(endpoint: Endpoint, status: int, body: str) -> str:

@@ -47,7 +47,7 @@ class Volume:
 
 
 FULL = Volume(organisations=10_000, needs=100_000, profiles=100_000, datasets=100_000, audit_events=1_000_000)
-QUICK = Volume(organisations=1_000, needs=5_000, profiles=5_000, datasets=5_000, audit_events=50_000, members=50)
+QUICK = Volume(organisations=500, needs=2_000, profiles=2_000, datasets=2_000, audit_events=20_000, members=20)
 
 
 @dataclass

@@ -13,10 +13,12 @@ ceiling, what the server and its middleware cost a request under the same load.
 Two configurations, one after the other on the same database:
   A  one web process (4 threads) and one worker
   B  two web processes (4 threads each) and two workers (`make run`'s default, AIPLUS_WEB_WORKERS=2)
-For each: requests, requests/s and p50/p95/p99 (ms, exact, over the measured window after the warm-up) and errors
-per endpoint. Any error (anything but a 200 with the text the endpoint must show) makes the exit code 1. The
-processes and the database are removed at the end, also on Ctrl-C. --quick: a smaller volume, 20 users, 15 s
-(about a minute and a half in all); skipped (exit 0) when no PostgreSQL answers.
+For each: requests, requests/s and p50/p95/p99 (ms, as the users saw them, exact, over the measured window after the
+warm-up) and errors per endpoint, and the median time the web process spent on it once a thread took it up (from
+gunicorn's access log: the difference is the wait for a free thread). Any error (anything but a 200 with the text
+the endpoint must show) makes the exit code 1. The processes and the database are removed at the end, also on
+Ctrl-C. --quick: a small volume, 20 users, 10 s a configuration (one to three minutes in all, most of it the
+migrations and the start-ups); skipped (exit 0) when no PostgreSQL answers. The full run takes 10 to 15 minutes.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ from bench._web_seed import FULL, QUICK, Volume  # noqa: E402
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 READY = "aiplus-bench: web process ready"
+# The access log: when each request ended, its endpoint (bench/_web_endpoints.ENDPOINT_HEADER) and the microseconds
+# the web process spent on it, from the moment a thread took it up (so without the wait for a free thread).
+ACCESS_FORMAT = "%(t)s|%({x-bench-endpoint}i)s|%(D)s"
 THREADS = 4  # as scripts/run.sh
 
 
@@ -64,8 +69,8 @@ CONFIGS = (Config("A", 1, 1), Config("B", 2, 2))
 
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--users", type=int, help="concurrent users (50; --quick 20)")
-    parser.add_argument("--seconds", type=int, help="measured seconds per configuration (60; --quick 15)")
-    parser.add_argument("--warmup", type=int, help="seconds of load before measuring (15; --quick 5)")
+    parser.add_argument("--seconds", type=int, help="measured seconds per configuration (60; --quick 10)")
+    parser.add_argument("--warmup", type=int, help="seconds of load before measuring (15; --quick 3)")
     parser.add_argument("--server", default=os.environ.get("AIPLUS_BENCH_POSTGRES", DEFAULT_SERVER),
                         help=f"PostgreSQL server URL without a database name (default: $AIPLUS_BENCH_POSTGRES or "
                              f"{DEFAULT_SERVER})")
@@ -189,6 +194,7 @@ class Run:
     def measure(self, config: Config, users: int, seconds: int, warmup: int) -> dict[str, Any]:
         port = _free_port()
         log = self.tmp / f"server-{config.label}.log"
+        access = self.tmp / f"access-{config.label}.log"
         hooks = self.tmp / "gunicorn_hooks.py"
         hooks.write_text(f"def post_worker_init(worker):\n    print({READY!r}, worker.pid, flush=True)\n")
         workers = [self.start([sys.executable, "manage.py", "db_worker", "--queue-name", "default"],
@@ -199,7 +205,7 @@ class Run:
         web = self.start([sys.executable, "-m", "gunicorn", "aiplus.wsgi:application", "--bind", f"127.0.0.1:{port}",
                           "--workers", str(config.web_processes), "--threads", str(THREADS), "--timeout", "120",
                           "--graceful-timeout", "10", "--forwarded-allow-ips", "", "--no-control-socket",
-                          "--access-logfile", str(self.tmp / f"access-{config.label}.log"), "-c", str(hooks)], log)
+                          "--access-logfile", str(access), "--access-logformat", ACCESS_FORMAT, "-c", str(hooks)], log)
         while log.read_text(errors="replace").count(READY) < config.web_processes:
             if web.poll() is not None or any(w.poll() is not None for w in workers):
                 raise RuntimeError(f"configuration {config.label}: the server or a worker stopped; see {log}")
@@ -230,7 +236,7 @@ class Run:
         server_errors = log.read_text(errors="replace").count("Traceback")
         return {"config": config, "ready_s": ready_s, "rss_mb": rss, "server_tracebacks": server_errors,
                 "load": (load_before, load_after),
-                **_summarise(samples, warmup)}
+                **_summarise(samples, warmup, _server_times(access))}
 
 
 def _free_port() -> int:
@@ -257,8 +263,25 @@ def _percentile(ordered: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def _summarise(samples: list[list[Any]], warmup: int) -> dict[str, Any]:
-    """Per endpoint over the measured window: the requests that started after the warm-up."""
+def _server_times(access: Path) -> list[tuple[float, str, float]]:
+    """(end as epoch seconds, endpoint, milliseconds in the web process) of each request in the access log."""
+    from datetime import datetime
+
+    found = []
+    for line in access.read_text(errors="replace").splitlines() if access.exists() else []:
+        parts = line.rsplit("|", 2)
+        if len(parts) != 3:
+            continue
+        with contextlib.suppress(ValueError):
+            end = datetime.strptime(parts[0].strip("[] "), "%d/%b/%Y:%H:%M:%S %z").timestamp()
+            found.append((end, parts[1], int(parts[2]) / 1000))
+    return found
+
+
+def _summarise(samples: list[list[Any]], warmup: int,
+               server: list[tuple[float, str, float]] | None = None) -> dict[str, Any]:
+    """Per endpoint over the measured window: the requests that started after the warm-up (and, from the access
+    log, the time the web process spent on those that ended in the window, to the second)."""
     if not samples:
         return {"rows": [], "window_s": 0.0, "failures": []}
     first = min(s[1] for s in samples)
@@ -268,6 +291,7 @@ def _summarise(samples: list[list[Any]], warmup: int) -> dict[str, Any]:
     window = max(end - begin, 1e-9)
     rows, failures = [], []
     groups = [(e.name, e.ceiling) for e in ENDPOINTS]
+    app_names = {n for n, c in groups if not c}
     for name, ceiling in [*groups, ("all pages and API calls", False)]:
         if name == "all pages and API calls":
             chosen = [s for s in kept if s[0] not in {n for n, c in groups if c}]
@@ -277,7 +301,10 @@ def _summarise(samples: list[list[Any]], warmup: int) -> dict[str, Any]:
         errors = [s for s in chosen if s[3]]
         if name != "all pages and API calls":
             failures.extend(f"{name}: {s[3]}" for s in errors[:5])
+        inside = sorted(ms for end, who, ms in server or () if end >= int(begin)
+                        and (who == name or (name == "all pages and API calls" and who in app_names)))
         rows.append({"endpoint": name, "ceiling": ceiling, "requests": len(chosen),
+                     "server_p50": _percentile(inside, 50),
                      "rps": len(chosen) / window, "p50": _percentile(ordered, 50), "p95": _percentile(ordered, 95),
                      "p99": _percentile(ordered, 99), "mean": statistics.fmean(ordered) if ordered else float("nan"),
                      "errors": len(errors)})
@@ -287,11 +314,12 @@ def _summarise(samples: list[list[Any]], warmup: int) -> dict[str, Any]:
 
 
 def _table(result: dict[str, Any]) -> str:
-    header = ["endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
+    header = ["endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "server p50 ms"]
     lines = [header]
     for row in result["rows"]:
         lines.append([row["endpoint"], f"{row['requests']:,}", f"{row['rps']:.1f}", f"{row['p50']:.0f}",
-                      f"{row['p95']:.0f}", f"{row['p99']:.0f}", str(row["errors"])])
+                      f"{row['p95']:.0f}", f"{row['p99']:.0f}", str(row["errors"]),
+                      f"{row['server_p50']:.1f}"])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for k, line in enumerate(lines):
@@ -313,10 +341,10 @@ def _volume(args: argparse.Namespace) -> Volume:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__ or "", argv, traces=False, extra=_options,
-                      quick_help="smaller volume, 20 users, 15 s a configuration (about a minute and a half)")
+                      quick_help="small volume, 20 users, 10 s a configuration (one to three minutes in all)")
     users = args.users or (20 if args.quick else 50)
-    seconds = args.seconds or (15 if args.quick else 60)
-    warmup = args.warmup if args.warmup is not None else (5 if args.quick else 15)
+    seconds = args.seconds or (10 if args.quick else 60)
+    warmup = args.warmup if args.warmup is not None else (3 if args.quick else 15)
     volume = _volume(args)
     run = Run(args)
     problem = run.reachable()
@@ -362,10 +390,11 @@ def main(argv: list[str] | None = None) -> int:
             if result["warmup_errors"] or result["server_tracebacks"]:
                 print(f"  errors during the warm-up: {result['warmup_errors']}; server tracebacks: "
                       f"{result['server_tracebacks']}")
-            for row in result["rows"]:
+            for row in result["rows"]:  # the ceiling is the bound the pages are measured against
                 for metric, unit in (("requests", "requests"), ("rps", "req/s"), ("p50", "ms"), ("p95", "ms"),
-                                     ("p99", "ms"), ("errors", "requests")):
-                    report.add(row["endpoint"], config.label, metric, float(row[metric]), unit)
+                                     ("p99", "ms"), ("errors", "requests"), ("server_p50", "ms")):
+                    report.add(f"{config.label}: {row['endpoint']}", "bound" if row["ceiling"] else "aiplus", metric,
+                               float(row[metric]), unit)
             print()
         report.write(args.json)
         failed = errors > 0

@@ -86,10 +86,14 @@ def test_the_summary_counts_the_measured_window_and_every_error():
     samples = [["home", 100.0, 50.0, ""], ["home", 100.5, 70.0, "status 500"],  # warm-up
                *[["home", 110.0 + i, float(i + 1), ""] for i in range(100)],
                ["healthz (ceiling)", 111.0, 1.0, ""], ["notifications", 112.0, 30.0, "status 302"]]
-    summary = web._summarise(samples, warmup=5)
+    server = [(104.0, "home", 500.0), *[(111.0 + i, "home", 10.0 + i) for i in range(3)],
+              (112.0, "healthz (ceiling)", 0.2)]
+    summary = web._summarise(samples, warmup=5, server=server)
     rows = {row["endpoint"]: row for row in summary["rows"]}
     assert rows["home"]["requests"] == 100 and rows["home"]["errors"] == 0
     assert (rows["home"]["p50"], rows["home"]["p95"], rows["home"]["p99"]) == (50.0, 95.0, 99.0)
     assert rows["notifications"]["errors"] == 1 and summary["warmup_errors"] == 1
     assert rows["all pages and API calls"]["requests"] == 101  # the ceiling is not one of them
     assert "notifications: status 302" in summary["failures"]
+    assert rows["home"]["server_p50"] == 11.0  # the warm-up's 500 ms left out
+    assert rows["all pages and API calls"]["server_p50"] == 11.0 and rows["healthz (ceiling)"]["server_p50"] == 0.2
