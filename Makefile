@@ -13,7 +13,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser prepare run dev test lint test-sqlite test-postgres bench messages clean
+.PHONY: install browser prepare run dev test lint test-sqlite test-postgres bench bench-web messages clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -64,6 +64,11 @@ test: lint test-sqlite test-postgres
 
 bench: install
 	@for script in bench/[a-z]*.py; do echo "== $$script"; $(UV) run --frozen python $$script --quick; done
+
+# The web load benchmark at full volume (bench/web.py; `make bench` runs it --quick): needs PostgreSQL
+# (AIPLUS_BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432) and takes about 15 minutes.
+bench-web: install
+	$(UV) run --frozen python bench/web.py
 
 messages: install
 	cd src/aiplus && ../../.venv/bin/python ../../manage.py makemessages -l en --no-obsolete && \

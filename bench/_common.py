@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,19 @@ TRACES_ENV = "AIPLUS_TRACES_DIR"
 DEFAULT_TRACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "traces"
 
 
-def parse_args(description: str, argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--quick", action="store_true", help="smaller run (< 40 s), same comparison")
+def parse_args(description: str, argv: list[str] | None = None, *, traces: bool = True,
+               extra: Callable[[argparse.ArgumentParser], None] | None = None,
+               quick_help: str = "smaller run (< 40 s), same comparison") -> argparse.Namespace:
+    """The common options (--quick, --json, and --traces unless `traces` is off), plus a benchmark's own (`extra`)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument(
-        "--traces", metavar="DIR", help=f"trace directory (default: ${TRACES_ENV} or {DEFAULT_TRACES})"
-    )
+    if traces:
+        parser.add_argument(
+            "--traces", metavar="DIR", help=f"trace directory (default: ${TRACES_ENV} or {DEFAULT_TRACES})"
+        )
+    if extra is not None:
+        extra(parser)
     return parser.parse_args(argv)
 
 

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aiplus.api.root import api
+from aiplus.core.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # liveness: no database (aiplus.core.health)
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
