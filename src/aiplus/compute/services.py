@@ -41,6 +41,8 @@ Kind = ledger.Kind
 
 
 # ---------------------------------------------------------------------------------------------- input checks
+# A number stored in a column is cleaned against its field's domain (core.domains.clean). These two check the
+# savings study's options, which no column holds (they travel in the study's parameters).
 
 def _decimal(value: Any, field: str, *, minimum: Decimal | None = Decimal("0"), strict: bool = False,
              maximum: Decimal | None = None) -> Decimal:
@@ -62,7 +64,7 @@ def _decimal(value: Any, field: str, *, minimum: Decimal | None = Decimal("0"), 
 def _integer(value: Any, field: str, *, minimum: int = 0) -> int:
     try:
         number = int(value)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: an infinite float
         raise ServiceError("invalid_number", _("“%(field)s”须为整数。") % {"field": field}, field) from None
     if isinstance(value, float) and value != number:
         raise ServiceError("invalid_number", _("“%(field)s”须为整数。") % {"field": field}, field)
