@@ -1,10 +1,15 @@
 """The API's JSON parser: the body as ninja's parser reads it, refused (422, naming the field) when it holds what
 no field of the platform can store — a lone surrogate (no database encodes it; PostgreSQL fails the write), an
-integer outside the 64-bit range the databases hold, or nesting deeper than any payload of the platform needs."""
+integer outside the 64-bit range the databases hold, or nesting deeper than any payload of the platform needs.
+
+A number with a fraction or an exponent is read as the Decimal it is written as, never as a binary double: 10.005
+stays 10.005 (and is refused where money keeps two decimals, core.domains) instead of becoming 10.004999…, and
+99999999999999.985 is not silently rounded to a neighbour that happens to fit."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -49,6 +54,6 @@ def check_value(value: Any, parts: list[str] | None = None) -> None:
 
 class BoundedJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> DictStrAny:
-        data = json.loads(request.body)
+        data = json.loads(request.body, parse_float=Decimal)
         check_value(data)
         return cast(DictStrAny, data)

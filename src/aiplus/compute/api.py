@@ -5,7 +5,7 @@ No `from __future__ import annotations`: ninja reads the list filters' `Query[..
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -14,8 +14,10 @@ from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.compute import explain, ledger, selectors, services
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.compute.models import ComputeCentre, JobRequest, NetworkLatency, ResourcePool, UsageRecord
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
+from aiplus.core.domains import bounds
 from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["compute"])
@@ -27,10 +29,12 @@ class CentreIn(Schema):
     name: str = Field(..., max_length=200)
     jurisdiction: str
     location: str = ""
-    pue: Decimal
-    green_power_share: Decimal
-    grid_carbon_kg_per_kwh: Decimal
+    pue: Annotated[Decimal, bounds(ComputeCentre, "pue")]
+    green_power_share: Annotated[Decimal, bounds(ComputeCentre, "green_power_share")]
+    grid_carbon_kg_per_kwh: Annotated[Decimal, bounds(ComputeCentre, "grid_carbon_kg_per_kwh")]
     certifications: list[str] = []
+    latitude: Annotated[Decimal, bounds(ComputeCentre, "latitude")] | None = None
+    longitude: Annotated[Decimal, bounds(ComputeCentre, "longitude")] | None = None
 
 
 class CentreOut(Schema):
@@ -49,11 +53,12 @@ class CentreOut(Schema):
 
 class PoolIn(Schema):
     accelerator_model: str
-    cards: int
-    memory_gb: int
-    price_cny_per_card_hour: Decimal
+    cards: Annotated[int, bounds(ResourcePool, "cards")]
+    memory_gb: Annotated[int, bounds(ResourcePool, "memory_gb")]
+    price_cny_per_card_hour: Annotated[Decimal, bounds(ResourcePool, "price_cny_per_card_hour")]
     interconnect: str = ""
-    available_cards: int | None = None
+    available_cards: Annotated[int, bounds(ResourcePool, "available_cards")] | None = None
+    power_kw_per_card: Annotated[Decimal, bounds(ResourcePool, "power_kw_per_card")] = Decimal("0.4")
 
 
 class PoolOut(Schema):
@@ -70,29 +75,29 @@ class PoolOut(Schema):
 
 
 class AvailabilityIn(Schema):
-    available_cards: int
+    available_cards: Annotated[int, bounds(ResourcePool, "available_cards")]
 
 
 class LatencyIn(Schema):
     region: str
-    latency_ms: Decimal
+    latency_ms: Annotated[Decimal, bounds(NetworkLatency, "latency_ms")]
 
 
 class RequestIn(Schema):
     title: str = Field(..., max_length=200)
     accepted_models: list[str]
-    cards: int
-    hours: Decimal
+    cards: Annotated[int, bounds(JobRequest, "cards")]
+    hours: Annotated[Decimal, bounds(JobRequest, "hours")]
     organisation_id: int | None = None
-    deadline_hours: Decimal | None = None
-    budget_cny: Decimal | None = None
+    deadline_hours: Annotated[Decimal, bounds(JobRequest, "deadline_hours")] | None = None
+    budget_cny: Annotated[Decimal, bounds(JobRequest, "budget_cny")] | None = None
     residency_level: str = ""
     residency_region: str | None = None
     cross_border_allowed: bool = False
     cross_border_reference: str = ""
-    pref_cost: Decimal = Decimal("1")
-    pref_carbon: Decimal = Decimal("0")
-    pref_latency: Decimal = Decimal("0")
+    pref_cost: Annotated[Decimal, bounds(JobRequest, "pref_cost")] = Decimal("1")
+    pref_carbon: Annotated[Decimal, bounds(JobRequest, "pref_carbon")] = Decimal("0")
+    pref_latency: Annotated[Decimal, bounds(JobRequest, "pref_latency")] = Decimal("0")
     quota_id: int | None = None
 
 
@@ -154,8 +159,8 @@ class RequestOut(Schema):
 class UsageIn(Schema):
     record_id: str
     pool_id: int
-    card_hours: Decimal
-    amount_cny: Decimal
+    card_hours: Annotated[Decimal, bounds(UsageRecord, "card_hours")]
+    amount_cny: Annotated[Decimal, bounds(UsageRecord, "amount_cny")]
     period_end: dt.date
     organisation_id: int | None = None
     request_id: int | None = None

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.domains import CENT, MONEY_MAX, count_field, decimal_field, money_field
 from aiplus.core.models.base import DomainModel
 from aiplus.core.permissions import Scope
 
@@ -31,6 +32,17 @@ class AcceleratorModel(models.TextChoices):
     KUNLUNXIN_P800 = "kunlunxin-p800", _("昆仑芯 P800")
 
 
+# The domain of the register's and the requests' numbers. Their products must fit the placement's columns: a job's
+# cost (cards x hours x price) at most 100 000 x 87 600 x 1 000 = 8.76e12 yuan, below MONEY_MAX (~1e13); its carbon
+# (cards x hours x kW x PUE x kg/kWh) at most 100 000 x 87 600 x 10 x 3 x 2 = 5.3e11 kg, below 1e12.
+CARDS_MAX = 100_000  # accelerator cards in one pool or one job: about the largest single clusters announced (2025)
+MEMORY_GB_MAX = 4096  # memory of one card: ten times the largest card sold (288 GB)
+HOURS_MAX = Decimal("87600")  # a job's wall-clock time: ten years
+PRICE_MAX = Decimal("1000.00")  # yuan per card-hour: some fifty times the market price of the largest cards
+POWER_KW_MAX = Decimal("10")  # one card's power: some eight times the largest card's (1.2 kW)
+WEIGHT_MAX = Decimal("100")  # a preference weight (the broker normalises the three)
+
+
 DOMESTIC_MODELS = frozenset({
     AcceleratorModel.ASCEND_910B, AcceleratorModel.ASCEND_910C, AcceleratorModel.HYGON_K100,
     AcceleratorModel.CAMBRICON_MLU370, AcceleratorModel.KUNLUNXIN_P800,
@@ -48,12 +60,18 @@ class ComputeCentre(DomainModel):
     province_code = models.CharField(_("省份"), max_length=40, editable=False)
     country_code = models.CharField(_("国家"), max_length=40, editable=False)
     location = models.CharField(_("地址"), max_length=300, blank=True)
-    pue = models.DecimalField(_("PUE"), max_digits=4, decimal_places=2)
-    green_power_share = models.DecimalField(_("绿电占比"), max_digits=4, decimal_places=3)
-    grid_carbon_kg_per_kwh = models.DecimalField(_("电网碳排放因子（kg/kWh）"), max_digits=5, decimal_places=3)
+    # PUE is at least 1 by definition; 3 is beyond the worst data centre measured.
+    pue = decimal_field(_("PUE"), max_digits=4, decimal_places=2, minimum=Decimal("1"), maximum=Decimal("3"))
+    green_power_share = decimal_field(_("绿电占比"), max_digits=4, decimal_places=3, minimum=Decimal("0"),
+                                      maximum=Decimal("1"))
+    # Published factors carry four decimals (national grid 2022: 0.5703); 2 kg/kWh is above the dirtiest grid.
+    grid_carbon_kg_per_kwh = decimal_field(_("电网碳排放因子（kg/kWh）"), max_digits=5, decimal_places=4,
+                                           minimum=Decimal("0"), maximum=Decimal("2"))
     certifications = models.JSONField(_("认证"), default=list, blank=True)
-    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = decimal_field(_("纬度"), max_digits=8, decimal_places=5, minimum=Decimal("-90"),
+                             maximum=Decimal("90"), null=True, blank=True)
+    longitude = decimal_field(_("经度"), max_digits=8, decimal_places=5, minimum=Decimal("-180"),
+                              maximum=Decimal("180"), null=True, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="operator", public=True)
 
@@ -70,13 +88,13 @@ class ResourcePool(DomainModel):
                                related_name="pools")
     accelerator_model = models.CharField(_("加速卡型号"), max_length=32, choices=AcceleratorModel.choices)
     domestic = models.BooleanField(_("国产"), default=False)
-    cards = models.PositiveIntegerField(_("卡数"))
-    memory_gb = models.PositiveIntegerField(_("单卡显存（GB）"))
+    cards = count_field(_("卡数"), minimum=1, maximum=CARDS_MAX)
+    memory_gb = count_field(_("单卡显存（GB）"), minimum=1, maximum=MEMORY_GB_MAX)
     interconnect = models.CharField(_("互联"), max_length=80, blank=True)
-    price_cny_per_card_hour = models.DecimalField(_("单价（元/卡时）"), max_digits=16, decimal_places=2)
-    available_cards = models.PositiveIntegerField(_("可用卡数"))
-    power_kw_per_card = models.DecimalField(_("单卡功耗（kW）"), max_digits=5, decimal_places=3,
-                                            default=Decimal("0.400"))
+    price_cny_per_card_hour = money_field(_("单价（元/卡时）"), minimum=CENT, maximum=PRICE_MAX)
+    available_cards = count_field(_("可用卡数"), maximum=CARDS_MAX)  # never above `cards` (the services check)
+    power_kw_per_card = decimal_field(_("单卡功耗（kW）"), max_digits=5, decimal_places=3, minimum=Decimal("0.001"),
+                                      maximum=POWER_KW_MAX, default=Decimal("0.400"))
     availability_updated_at = models.DateTimeField(_("可用量更新时间"), null=True, blank=True)
 
     scope = Scope(jurisdiction="centre__jurisdiction", organisation="centre__operator", public=True)
@@ -97,7 +115,7 @@ class AvailabilityReport(DomainModel):
     """Every availability push, kept for the utilisation history."""
 
     pool = models.ForeignKey(ResourcePool, on_delete=models.CASCADE, related_name="reports")
-    available_cards = models.PositiveIntegerField(_("可用卡数"))
+    available_cards = count_field(_("可用卡数"), maximum=CARDS_MAX)
 
     scope = Scope(jurisdiction="pool__centre__jurisdiction", organisation="pool__centre__operator", public=True)
 
@@ -106,7 +124,7 @@ class NetworkLatency(DomainModel):
     centre = models.ForeignKey(ComputeCentre, on_delete=models.CASCADE, related_name="latencies")
     region = models.ForeignKey("core.Jurisdiction", verbose_name=_("地区"), on_delete=models.PROTECT,
                                related_name="+")
-    latency_ms = models.DecimalField(_("时延（毫秒）"), max_digits=7, decimal_places=2)
+    latency_ms = decimal_field(_("时延（毫秒）"), max_digits=7, decimal_places=2, minimum=Decimal("0"))
 
     scope = Scope(jurisdiction="centre__jurisdiction", organisation="centre__operator", public=True)
 
@@ -129,7 +147,7 @@ class VoucherProgramme(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("辖区"), on_delete=models.PROTECT,
                                      related_name="voucher_programmes")
     parameter_prefix = models.CharField(_("参数前缀"), max_length=120)
-    budget_cny = models.DecimalField(_("预算（元）"), max_digits=16, decimal_places=2)
+    budget_cny = money_field(_("预算（元）"), minimum=CENT)
     eligible_providers = models.ManyToManyField("core.Organisation", verbose_name=_("可兑付服务商"),
                                                 related_name="voucher_programmes_eligible", blank=True)
     valid_from = models.DateField(_("生效日期"))
@@ -154,7 +172,7 @@ class VoucherQuota(DomainModel):
     programme = models.ForeignKey(VoucherProgramme, on_delete=models.PROTECT, related_name="quotas")
     organisation = models.ForeignKey("core.Organisation", verbose_name=_("持券单位"), on_delete=models.PROTECT,
                                      related_name="voucher_quotas")
-    amount_cny = models.DecimalField(_("额度（元）"), max_digits=16, decimal_places=2)
+    amount_cny = money_field(_("额度（元）"), minimum=CENT)
     is_startup = models.BooleanField(_("初创企业"), default=False)
 
     scope = Scope(jurisdiction="programme__jurisdiction", organisation="organisation")
@@ -185,18 +203,22 @@ class JobRequest(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     accepted_models = models.JSONField(_("可接受型号"), default=list)
-    cards = models.PositiveIntegerField(_("卡数"))
-    hours = models.DecimalField(_("时长（小时）"), max_digits=10, decimal_places=2)
-    deadline_hours = models.DecimalField(_("截止（小时内）"), max_digits=10, decimal_places=2, null=True, blank=True)
-    budget_cny = models.DecimalField(_("预算（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
+    cards = count_field(_("卡数"), minimum=1, maximum=CARDS_MAX)
+    hours = decimal_field(_("时长（小时）"), max_digits=10, decimal_places=2, minimum=CENT, maximum=HOURS_MAX)
+    deadline_hours = decimal_field(_("截止（小时内）"), max_digits=10, decimal_places=2, minimum=CENT,
+                                   maximum=HOURS_MAX, null=True, blank=True)
+    budget_cny = money_field(_("预算（元）"), minimum=CENT, null=True, blank=True)
     residency_level = models.CharField(_("数据驻留"), max_length=12, choices=ResidencyLevel.choices, blank=True)
     residency_region = models.ForeignKey("core.Jurisdiction", verbose_name=_("驻留地区"), null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="+")
     cross_border_allowed = models.BooleanField(_("允许出境"), default=False)
     cross_border_reference = models.CharField(_("出境路径备案号"), max_length=120, blank=True)
-    pref_cost = models.DecimalField(_("成本权重"), max_digits=5, decimal_places=2, default=Decimal("1"))
-    pref_carbon = models.DecimalField(_("碳排放权重"), max_digits=5, decimal_places=2, default=Decimal("0"))
-    pref_latency = models.DecimalField(_("时延权重"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    pref_cost = decimal_field(_("成本权重"), max_digits=5, decimal_places=2, minimum=Decimal("0"),
+                              maximum=WEIGHT_MAX, default=Decimal("1"))
+    pref_carbon = decimal_field(_("碳排放权重"), max_digits=5, decimal_places=2, minimum=Decimal("0"),
+                                maximum=WEIGHT_MAX, default=Decimal("0"))
+    pref_latency = decimal_field(_("时延权重"), max_digits=5, decimal_places=2, minimum=Decimal("0"),
+                                 maximum=WEIGHT_MAX, default=Decimal("0"))
     quota = models.ForeignKey(VoucherQuota, verbose_name=_("算力券"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="requests")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLACING)
@@ -220,11 +242,11 @@ class JobRequest(DomainModel):
 class Placement(DomainModel):
     request = models.OneToOneField(JobRequest, on_delete=models.CASCADE, related_name="placement")
     pool = models.ForeignKey(ResourcePool, on_delete=models.PROTECT, related_name="placements")
-    cost_cny = models.DecimalField(_("费用（元）"), max_digits=16, decimal_places=2)
-    subsidy_cny = models.DecimalField(_("预计算力券抵扣（元）"), max_digits=16, decimal_places=2)
-    paid_cny = models.DecimalField(_("自付（元）"), max_digits=16, decimal_places=2)
-    carbon_kg = models.DecimalField(_("碳排放（kg）"), max_digits=14, decimal_places=2)
-    latency_ms = models.DecimalField(_("时延（毫秒）"), max_digits=9, decimal_places=2)
+    cost_cny = money_field(_("费用（元）"))
+    subsidy_cny = money_field(_("预计算力券抵扣（元）"))
+    paid_cny = money_field(_("自付（元）"))
+    carbon_kg = decimal_field(_("碳排放（kg）"), max_digits=14, decimal_places=2, minimum=Decimal("0"))
+    latency_ms = decimal_field(_("时延（毫秒）"), max_digits=9, decimal_places=2, minimum=Decimal("0"))
     reason = models.CharField(_("说明"), max_length=300, blank=True)
     # The same reason as facts ({"code", "params"}, see broker.Explanation), rendered in the reader's language by
     # compute.explain; empty on rows stored before it existed (the English `reason` is shown then).
@@ -273,8 +295,8 @@ class UsageRecord(DomainModel):
     organisation = models.ForeignKey("core.Organisation", verbose_name=_("使用单位"), on_delete=models.PROTECT,
                                      related_name="compute_usage")
     placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage")
-    card_hours = models.DecimalField(_("卡时"), max_digits=12, decimal_places=2)
-    amount_cny = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2)
+    card_hours = decimal_field(_("卡时"), max_digits=12, decimal_places=2, minimum=CENT)
+    amount_cny = money_field(_("金额（元）"))
     invoice_number = models.CharField(_("发票号码"), max_length=60, blank=True)
     period_end = models.DateField(_("计量截止日"))
     reconciliation = models.CharField(_("对账"), max_length=12, choices=Reconciliation.choices)
@@ -294,8 +316,8 @@ class Redemption(DomainModel):
 
     quota = models.ForeignKey(VoucherQuota, on_delete=models.PROTECT, related_name="redemptions")
     usage = models.OneToOneField(UsageRecord, on_delete=models.PROTECT, related_name="redemption")
-    spend_cny = models.DecimalField(_("计量费用（元）"), max_digits=16, decimal_places=2)
-    amount_cny = models.DecimalField(_("抵扣金额（元）"), max_digits=16, decimal_places=2)
+    spend_cny = money_field(_("计量费用（元）"))
+    amount_cny = money_field(_("抵扣金额（元）"))
     decision = models.JSONField(_("规则判定"), default=dict)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REDEEMED)
 
@@ -369,7 +391,7 @@ class LedgerEntry(models.Model):
     quota = models.ForeignKey(VoucherQuota, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    amount_cny = models.DecimalField(max_digits=16, decimal_places=2)
+    amount_cny = money_field(_("金额（元）"), minimum=-MONEY_MAX)  # signed: a debit or a credit
 
     class Meta:
         ordering = ["id"]

@@ -4,10 +4,12 @@ test runner empty the audit table between transactional tests."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,91 @@ def audit_purge_allowed(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             yield
         finally:
             setattr(connection, "aiplus_audit_purge_allowed", False)  # noqa: B010
+
+
+# --------------------------------------------------------------------------- number domains, driven with hostile values
+
+def domain_settings(max_examples: int = 25) -> Any:
+    """Hypothesis settings of the number-domain tests: few examples, no deadline (a write takes a while), the same
+    examples on every run (derandomised), none of hypothesis' health checks about function-scoped fixtures."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+
+# JSON literals no number field of the platform accepts: not finite, beyond 64 bits, beyond every field's digits,
+# more decimals than any column keeps, not a number at all.
+HOSTILE_LITERALS = ("NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1E+20", "-1E+20", "1E-30", str(2**63),
+                    str(-(2**63) - 1), str(2**64), '"1e400"', '"NaN"', '"-Infinity"', '"1E+20"', '"abc"', '"1,000"',
+                    "[]", "{}", "[1]")
+
+
+def _domain(model: Any, name: str) -> tuple[Decimal, Decimal, int]:
+    """(lowest, highest, decimal places) a model field stores: its range, else its digits."""
+    from django.db import models
+
+    from aiplus.core.domains import limits
+
+    field = model._meta.get_field(name)
+    low, high = limits(field)
+    places = field.decimal_places if isinstance(field, models.DecimalField) else 0
+    if isinstance(field, models.DecimalField):
+        top = Decimal(10) ** (field.max_digits - places) - Decimal(1).scaleb(-places)
+        low = -top if low is None else max(Decimal(low), -top)
+        high = top if high is None else min(Decimal(high), top)
+    return Decimal(low), Decimal(high), places
+
+
+def in_domain(model: Any, name: str) -> Any:
+    """A hypothesis strategy of values a model field stores: its edges and values between, at its scale."""
+    from hypothesis import strategies as st
+
+    low, high, places = _domain(model, name)
+    if places == 0:
+        return st.one_of(st.sampled_from([int(low), int(high)]), st.integers(int(low), int(high)))
+    return st.one_of(st.sampled_from([low, high]),
+                     st.decimals(low, high, places=places, allow_nan=False, allow_infinity=False))
+
+
+def literal(value: Any, *, as_text: bool = False) -> str:
+    """A number as a JSON literal: a JSON number, or a string (`as_text`)."""
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return json.dumps(text) if as_text else text
+
+
+def out_of_domain(model: Any, name: str) -> Any:
+    """A hypothesis strategy of JSON literals a hostile client sends for a model field, none in its domain: the
+    HOSTILE_LITERALS, values just and far beyond its range, and values with more decimals than it keeps (or any
+    decimals for a whole number)."""
+    from hypothesis import strategies as st
+
+    low, high, places = _domain(model, name)
+    unit = Decimal(1).scaleb(-places)
+    finer = Decimal(5).scaleb(-places - 1)  # half the field's unit: one decimal too many
+    above = st.integers(1, 10**6).map(lambda k: high + k * unit) | st.integers(1, 10**20).map(lambda k: high + k)
+    below = st.integers(1, 10**6).map(lambda k: low - k * unit) | st.integers(1, 10**20).map(lambda k: low - k)
+    too_fine = in_domain(model, name).map(lambda v: (Decimal(v) - finer) if Decimal(v) - finer >= low
+                                          else Decimal(v) + finer)
+    numbers = st.tuples(above | below | too_fine, st.booleans()).map(lambda pair: literal(pair[0],
+                                                                                          as_text=pair[1]))
+    return st.sampled_from(HOSTILE_LITERALS) | numbers
+
+
+def json_with(payload: dict[str, Any], path: tuple[str | int, ...], text: str) -> str:
+    """The JSON body of `payload` with the value at `path` written as the raw JSON literal `text`."""
+    body = copy.deepcopy(payload)
+    target: Any = body
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = "\x00number\x00"
+    return json.dumps(body, ensure_ascii=False).replace('"\\u0000number\\u0000"', text)
+
+
+def assert_refused_naming(response: Any, name: str) -> None:
+    """A 4xx in the one error format whose field names `name` (the field itself or a path ending in it)."""
+    assert 400 <= response.status_code < 500 and response.status_code not in (401, 403, 404), (
+        response.status_code, response.content[:500])
+    body = response.json()
+    assert set(body) == ERROR_KEYS and body["message"], body
+    assert (body["field"] or "").endswith(name), body

@@ -3,18 +3,27 @@ GBA filings, classification. The engine's pydantic models are the body types, so
 
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.core.context import acting_user
+from aiplus.core.domains import bounds
 from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import GbaContractCase, TransferCase
 from aiplus.datahub.listings import ACCESS_REQUESTS, ASSETS, CATALOGUE, FILINGS, SERVICES
-from aiplus.datahub.models import Modality, OpenAttribute, UpdateFrequency
+from aiplus.datahub.models import (
+    AccessRequest,
+    DataAsset,
+    Dataset,
+    Distribution,
+    Modality,
+    OpenAttribute,
+    UpdateFrequency,
+)
 from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["datahub"])
@@ -27,7 +36,7 @@ class DistributionSchema(Schema):
     media_type: str = ""
     access_url: str = ""
     download_url: str = ""
-    byte_size: int | None = Field(None, ge=0)
+    byte_size: Annotated[int, bounds(Distribution, "byte_size")] | None = None
     licence: str = ""
 
 
@@ -69,7 +78,7 @@ class DatasetIn(Schema):
     theme: str = ""
     update_frequency: UpdateFrequency = UpdateFrequency.IRREGULAR
     open_attribute: OpenAttribute = OpenAttribute.UNCONDITIONAL
-    record_count: int | None = Field(None, ge=0)
+    record_count: Annotated[int, bounds(Dataset, "record_count")] | None = None
     spatial_coverage: str = ""
     temporal_start: dt.date | None = None
     temporal_end: dt.date | None = None
@@ -79,7 +88,7 @@ class DatasetIn(Schema):
     annotation_quality: str = ""
     modality: Modality = Modality.TABULAR
     language: str = ""
-    size_bytes: int | None = Field(None, ge=0)
+    size_bytes: Annotated[int, bounds(Dataset, "size_bytes")] | None = None
     lineage: str = ""
     is_published: bool = False
     distributions: list[DistributionSchema] = []
@@ -134,7 +143,7 @@ class AccessIn(Schema):
     purpose: str
     usage_scope: str
     security_measures: str
-    duration_days: int
+    duration_days: Annotated[int, bounds(AccessRequest, "duration_days")]
 
 
 class AccessOut(Schema):
@@ -214,9 +223,9 @@ class AssetIn(Schema):
     category: str
     grade: str
     level: str = "table"
-    internal_level: int | None = None
+    internal_level: Annotated[int, bounds(DataAsset, "internal_level")] | None = None
     legal_basis: str = ""
-    pi_people: int = 0
+    pi_people: Annotated[int, bounds(DataAsset, "pi_people")] = 0
 
 
 class AssetOut(Schema):
@@ -282,7 +291,8 @@ def catalogue(request: HttpRequest) -> JsonResponse:
 
 
 @router.post("/catalogue/import", auth=AUTHENTICATED)
-def import_catalogue(request: HttpRequest, document: dict[str, Any]) -> dict[str, int]:
+def import_catalogue(request: HttpRequest, document: Body[dict[str, Any]]) -> dict[str, int]:
+    """The DCAT-AP JSON-LD document is the body (a dict parameter alone would be read from the query string)."""
     return services.import_catalogue(acting_user=acting_user(request), document=document)
 
 

@@ -351,7 +351,8 @@ def _in(node: dict[str, Any], fields: list[tuple[str, str, str]]) -> dict[str, A
         elif kind == "list":
             values[name] = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
         elif kind == "int":
-            values[name] = int(raw)
+            # as written (a typed literal's value): the service checks it against the field's domain (core.domains)
+            values[name] = raw.get("@value", raw) if isinstance(raw, dict) else raw
         else:
             values[name] = raw.get("@value", "") if isinstance(raw, dict) else str(raw)
     return values

@@ -11,11 +11,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import domains
 from aiplus.core.pickers import CountryField, OrganisationField
 from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
-from aiplus.datahub.models import AccessRequest, AssetLevel, DataService, Dataset, Distribution, Grade
+from aiplus.datahub.models import AccessRequest, AssetLevel, DataAsset, DataService, Dataset, Distribution, Grade
 
 
 class AccessRequestForm(forms.ModelForm):
@@ -179,15 +180,15 @@ class GbaFilingForm(_ForOrganisation):
 
 
 class AssetForm(_ForOrganisation):
-    """A graded data asset; the service checks the grade's rules (internal level 1–5, people not negative)."""
+    """A graded data asset; its numbers take their domain from the model (core.domains), the service the rest."""
 
     name = forms.CharField(label=_("名称"), max_length=200)
     category = forms.CharField(label=_("数据类别"), max_length=120)
     grade = forms.ChoiceField(label=_("数据分级"), choices=Grade.choices)
     level = forms.ChoiceField(label=_("粒度"), choices=AssetLevel.choices, required=False)
-    internal_level = forms.IntegerField(label=_("内部级别"), required=False)
+    internal_level = domains.form_field(DataAsset, "internal_level", label=_("内部级别"), required=False)
     legal_basis = forms.CharField(label=_("依据"), required=False, max_length=300)
-    pi_people = forms.IntegerField(label=_("涉及个人信息人数"), required=False)
+    pi_people = domains.form_field(DataAsset, "pi_people", label=_("涉及个人信息人数"), required=False)
 
 
 class DeclareAssetForm(forms.Form):

@@ -7,8 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.domains import PEOPLE_MAX, count_field
 from aiplus.core.models.base import DomainModel
 from aiplus.core.permissions import Scope
+
+RECORDS_MAX = 10**15  # records in one dataset: a quadrillion, beyond any catalogue entry
+BYTES_MAX = 10**18  # the size of one dataset or file: an exabyte
+DURATION_DAYS_MAX = 3650  # an access agreement runs at most ten years
+INTERNAL_LEVEL_MAX = 5  # the organisation's own grading scale below the national grades: 1 to 5
 
 
 class OpenAttribute(models.TextChoices):
@@ -62,7 +68,7 @@ class Dataset(DomainModel):
                                         default=UpdateFrequency.IRREGULAR)
     open_attribute = models.CharField(_("开放属性"), max_length=16, choices=OpenAttribute.choices,
                                       default=OpenAttribute.UNCONDITIONAL, db_index=True)
-    record_count = models.PositiveBigIntegerField(_("数据量（条）"), null=True, blank=True)
+    record_count = count_field(_("数据量（条）"), maximum=RECORDS_MAX, null=True, blank=True)
     spatial_coverage = models.CharField(_("空间范围"), max_length=120, blank=True)
     temporal_start = models.DateField(_("时间范围起"), null=True, blank=True)
     temporal_end = models.DateField(_("时间范围止"), null=True, blank=True)
@@ -76,7 +82,7 @@ class Dataset(DomainModel):
     modality = models.CharField(_("模态"), max_length=12, choices=Modality.choices, default=Modality.TABULAR,
                                 db_index=True)
     language = models.CharField(_("语言"), max_length=20, blank=True)
-    size_bytes = models.PositiveBigIntegerField(_("大小（字节）"), null=True, blank=True)
+    size_bytes = count_field(_("大小（字节）"), maximum=BYTES_MAX, null=True, blank=True)
     lineage = models.TextField(_("来源与加工过程"), blank=True)
     grade = models.CharField(_("数据分级"), max_length=10, choices=Grade.choices, default=Grade.GENERAL)
     is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
@@ -105,7 +111,7 @@ class Distribution(DomainModel):
     media_type = models.CharField(_("媒体类型"), max_length=80, blank=True)
     access_url = models.URLField(_("访问地址"), max_length=300, blank=True)
     download_url = models.URLField(_("下载地址"), max_length=300, blank=True)
-    byte_size = models.PositiveBigIntegerField(_("大小（字节）"), null=True, blank=True)
+    byte_size = count_field(_("大小（字节）"), maximum=BYTES_MAX, null=True, blank=True)
     licence = models.CharField(_("许可"), max_length=200, blank=True)
 
     scope = Scope(jurisdiction="dataset__jurisdiction", organisation="dataset__provider",
@@ -158,7 +164,7 @@ class AccessRequest(DomainModel):
     purpose = models.TextField(_("使用目的"))
     usage_scope = models.TextField(_("使用范围"))
     security_measures = models.TextField(_("安全保障措施"))
-    duration_days = models.PositiveIntegerField(_("使用期限（天）"))
+    duration_days = count_field(_("使用期限（天）"), minimum=1, maximum=DURATION_DAYS_MAX)
     status = models.CharField(_("状态"), max_length=12, choices=AccessStatus.choices,
                               default=AccessStatus.SUBMITTED)
 
@@ -203,9 +209,9 @@ class DataAsset(DomainModel):
     level = models.CharField(_("粒度"), max_length=10, choices=AssetLevel.choices, default=AssetLevel.TABLE)
     category = models.CharField(_("数据类别"), max_length=80)
     grade = models.CharField(_("数据分级"), max_length=10, choices=Grade.choices)
-    internal_level = models.PositiveSmallIntegerField(_("内部级别"), null=True, blank=True)
+    internal_level = count_field(_("内部级别"), minimum=1, maximum=INTERNAL_LEVEL_MAX, null=True, blank=True)
     legal_basis = models.CharField(_("依据"), max_length=200, blank=True)
-    pi_people = models.PositiveBigIntegerField(_("涉及个人信息人数"), default=0)
+    pi_people = count_field(_("涉及个人信息人数"), maximum=PEOPLE_MAX, default=0)
     in_important_catalogue = models.BooleanField(_("已列入重要数据目录"), default=False)
     declared_on = models.DateField(_("识别申报日期"), null=True, blank=True)
 
@@ -263,8 +269,8 @@ class Processor(DomainModel):
 class AnnualCounter(DomainModel):
     processor = models.ForeignKey(Processor, on_delete=models.CASCADE, related_name="counters")
     period_start = models.DateField()
-    pi_people = models.PositiveBigIntegerField(default=0)
-    sensitive_pi_people = models.PositiveBigIntegerField(default=0)
+    pi_people = count_field(_("个人信息人数"), maximum=PEOPLE_MAX, default=0)
+    sensitive_pi_people = count_field(_("敏感个人信息人数"), maximum=PEOPLE_MAX, default=0)
 
     scope = Scope(jurisdiction="processor__jurisdiction", organisation="processor__organisation")
 
@@ -280,8 +286,8 @@ class TransferRecord(DomainModel):
     country_or_region = models.CharField(_("国家或地区"), max_length=2)
     purpose = models.CharField(_("目的"), max_length=300, blank=True)
     data_categories = models.JSONField(default=list)
-    pi_people = models.PositiveBigIntegerField(default=0)
-    sensitive_pi_people = models.PositiveBigIntegerField(default=0)
+    pi_people = count_field(_("个人信息人数"), maximum=PEOPLE_MAX, default=0)
+    sensitive_pi_people = count_field(_("敏感个人信息人数"), maximum=PEOPLE_MAX, default=0)
     transfer_on = models.DateField(_("出境日期"))
     case = models.JSONField(default=dict)
 

@@ -11,16 +11,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
-from aiplus.core.errors import PermissionDeniedError, ServiceError, from_validation_error
+from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
@@ -70,10 +69,7 @@ GBA_DOCUMENTS_KEY = "crossborder.gba.required_documents"
 
 
 def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        raise from_validation_error(error) from error
+    domains.full_clean(instance, exclude)
 
 
 def _json(value: Any) -> Any:
@@ -125,14 +121,14 @@ def _set_distributions(dataset: Dataset, distributions: list[dict[str, Any]]) ->
     for index, values in enumerate(distributions):
         _unknown(values, DISTRIBUTION_FIELDS)
         values = {k: v for k, v in values.items() if v is not None or k == "byte_size"}
-        values.setdefault("identifier", f"{dataset.identifier}-{index + 1}")
+        if not values.get("identifier"):  # the API's default is "" (none given)
+            values["identifier"] = f"{dataset.identifier}-{index + 1}"
         distribution = Distribution(dataset=dataset, **values)
         try:
-            distribution.full_clean(exclude=["dataset"])
-        except ValidationError as error:
-            problem = from_validation_error(error)
+            domains.full_clean(distribution, exclude=["dataset"])
+        except ServiceError as problem:
             problem.field = f"distributions[{index}].{problem.field}" if problem.field else f"distributions[{index}]"
-            raise problem from error
+            raise
         distribution.save()
 
 
@@ -332,8 +328,7 @@ def request_access(*, acting_user: User, dataset_id: int, purpose: str, usage_sc
                         ("security_measures", security_measures)):
         if not str(value or "").strip():
             raise ServiceError("required", _("请填写此项。"), name)
-    if not isinstance(duration_days, int) or not 1 <= duration_days <= 3650:
-        raise ServiceError("invalid_duration", _("使用期限须为 1 至 3650 天。"), "duration_days")
+    duration_days = domains.clean(AccessRequest, "duration_days", duration_days)
     organisations = permissions.user_organisation_ids(acting_user, "add")
     request = AccessRequest.objects.create(
         dataset=dataset, jurisdiction_id=dataset.jurisdiction_id, provider_id=dataset.provider_id,
@@ -412,10 +407,8 @@ def register_asset(*, acting_user: User, organisation_id: int, name: str, catego
                    level: str = "table", internal_level: int | None = None, legal_basis: str = "",
                    pi_people: int = 0, dataset_id: int | None = None) -> DataAsset:
     organisation = _organisation(acting_user, organisation_id, "add")
-    if internal_level is not None and not 1 <= internal_level <= 5:
-        raise ServiceError("invalid_level", _("内部级别须为 1 至 5。"), "internal_level")
-    if not isinstance(pi_people, int) or pi_people < 0:
-        raise ServiceError("negative", _("人数不能为负数。"), "pi_people")
+    internal_level = domains.clean(DataAsset, "internal_level", internal_level)
+    pi_people = domains.clean(DataAsset, "pi_people", pi_people)
     asset = DataAsset(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, name=name,
                       category=category, grade=grade, level=level, internal_level=internal_level,
                       legal_basis=legal_basis, pi_people=pi_people, dataset_id=dataset_id)
@@ -539,6 +532,8 @@ def record_transfer(*, acting_user: User, processor_id: int, transfer: dict[str,
         case = TransferCase.model_validate(payload)
     except PydanticValidationError as error:
         raise _pydantic_error(error) from error
+    for name in ("pi_people", "sensitive_pi_people"):
+        domains.clean(TransferRecord, name, getattr(case.transfer, name) or 0, field=f"transfer.{name}")
     registry = parameters()
     decision = assessments.transfer_decision(case, registry)
     month_day = parse_month_day(registry.value(PERIOD_START_KEY, on))
@@ -547,6 +542,7 @@ def record_transfer(*, acting_user: User, processor_id: int, transfer: dict[str,
                              sensitive_pi_people=case.transfer.sensitive_pi_people or 0, month_day=month_day)
     row = stored or AnnualCounter(processor=processor, period_start=updated.period_start)
     row.pi_people, row.sensitive_pi_people = updated.pi_people, updated.sensitive_pi_people
+    domains.check(row, "pi_people", "sensitive_pi_people", prefix="cumulative.")
     row.save()
     record = TransferRecord.objects.create(
         processor=processor, jurisdiction_id=processor.jurisdiction_id, organisation_id=processor.organisation_id,

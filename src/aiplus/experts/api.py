@@ -2,7 +2,7 @@
 
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +15,11 @@ from aiplus.api.auth import AUTHENTICATED
 from aiplus.api.pagination import PageNumberPagination
 from aiplus.core import selectors as core_selectors
 from aiplus.core.context import acting_user
+from aiplus.core.domains import bounds
 from aiplus.core.errors import ServiceError
 from aiplus.experts import selectors, services
 from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
-from aiplus.experts.models import Relationship
+from aiplus.experts.models import Draw, Relationship
 
 router = Router(tags=["experts"])
 
@@ -111,7 +112,7 @@ class DrawIn(Schema):
     subject_id: str = Field("", max_length=64)
     jurisdiction: str
     fields: list[str]
-    size: int
+    size: Annotated[int, bounds(Draw, "size")]
     conflicted_organisation_ids: list[int] = []
 
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import pickers
 from aiplus.core import selectors as core_selectors
-from aiplus.experts.models import Relationship
+from aiplus.core.domains import form_field
+from aiplus.experts.models import Draw, Relationship
 
 
 def _split(value: str) -> list[str]:
@@ -89,7 +90,7 @@ class DrawForm(_FieldsMixin):
     subject_id = forms.CharField(label=_("事项编号"), max_length=64, required=False)
     jurisdiction = pickers.JurisdictionField(label=_("辖区"), queryset=None)
     domains = forms.MultipleChoiceField(label=_("所需领域"), widget=forms.CheckboxSelectMultiple)
-    size = forms.IntegerField(label=_("抽取人数"), min_value=1, initial=5)
+    size = form_field(Draw, "size", label=_("抽取人数"), initial=5)
     # The applicants whose staff and declared relations are excluded, chosen by name (several may be chosen).
     conflicted = _Organisations(label=_("回避单位（申请单位）"), queryset=None, required=False)
 

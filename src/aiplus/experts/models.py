@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.domains import count_field
 from aiplus.core.models.base import DomainModel
 from aiplus.core.permissions import Scope
 
@@ -92,6 +93,9 @@ class ConflictDeclaration(DomainModel):
         return f"{self.expert} · {self.organisation} · {self.get_relationship_display()}"
 
 
+DRAW_SIZE_MAX = 1000  # experts in one draw: a panel, never the whole register
+
+
 class Draw(DomainModel):
     """A seeded random draw of an expert panel (随机抽取), recorded so anyone may re-check it.
 
@@ -105,7 +109,7 @@ class Draw(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("辖区"))
     fields = models.JSONField(_("所需领域"), default=list)
-    size = models.PositiveSmallIntegerField(_("抽取人数"))
+    size = count_field(_("抽取人数"), minimum=1, maximum=DRAW_SIZE_MAX)
     seed = models.BigIntegerField(_("随机种子"))
     # Exactly the dict the seed was derived from (draws.seed_inputs); {} for draws recorded before seeds were derived.
     seed_inputs = models.JSONField(_("种子输入"), default=dict, blank=True)

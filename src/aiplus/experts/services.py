@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
@@ -251,10 +251,7 @@ def draw_panel(
         raise PermissionDeniedError(_("您不能在该辖区组织专家抽取。"))
     purpose = _text(purpose, "purpose", 300, label=_("用途"))
     requested = _clean_fields(fields)
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise ServiceError("invalid_size", _("抽取人数至少为1。"), "size")
-    if size > 1000:
-        raise ServiceError("invalid_size", _("抽取人数不能超过1000。"), "size")
+    size = domains.clean(Draw, "size", size)
     conflicted = sorted({int(i) for i in conflicted_organisation_ids or []})
     known = set(Organisation.objects.filter(pk__in=conflicted).values_list("pk", flat=True))
     missing = [i for i in conflicted if i not in known]

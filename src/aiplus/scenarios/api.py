@@ -4,7 +4,7 @@ matching. Every write calls the same service as the UI; errors are {"code", "mes
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -13,8 +13,10 @@ from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
+from aiplus.core.domains import bounds
 from aiplus.scenarios import matching_index, selectors, services
 from aiplus.scenarios.listings import CALLS, CASES, NEEDS, PILOTS, PROFILES, SCENARIO_LISTS
+from aiplus.scenarios.models import RUBRIC_WEIGHT_MAX, CapabilityProfile, Kpi, Measurement, Need, OpenCall
 
 router = Router(tags=["scenarios"])
 
@@ -23,7 +25,7 @@ router = Router(tags=["scenarios"])
 
 class KpiIO(Schema):
     name: str
-    target_value: Decimal | str | None = None
+    target_value: Annotated[Decimal, bounds(Kpi, "target_value")] | None = None
     unit: str = ""
     higher_is_better: bool = True
 
@@ -62,8 +64,8 @@ class NeedIn(Schema):
     problem: str = ""
     data_offered: str = ""
     required_qualifications: list[str] = []
-    budget_min_cny: Decimal | str | None = None
-    budget_max_cny: Decimal | str | None = None
+    budget_min_cny: Annotated[Decimal, bounds(Need, "budget_min_cny")] | None = None
+    budget_max_cny: Annotated[Decimal, bounds(Need, "budget_max_cny")] | None = None
     first_purchase: bool = False
     deadline: dt.date | None = None
     visibility: str = "public"
@@ -76,8 +78,8 @@ class NeedUpdateIn(Schema):
     problem: str | None = None
     data_offered: str | None = None
     required_qualifications: list[str] | None = None
-    budget_min_cny: Decimal | str | None = None
-    budget_max_cny: Decimal | str | None = None
+    budget_min_cny: Annotated[Decimal, bounds(Need, "budget_min_cny")] | None = None
+    budget_max_cny: Annotated[Decimal, bounds(Need, "budget_max_cny")] | None = None
     first_purchase: bool | None = None
     deadline: dt.date | None = None
     visibility: str | None = None
@@ -150,8 +152,8 @@ class ProfileIn(Schema):
     reference_cases: str = ""
     qualifications: list[str] = []
     regions_served: list[str] = []
-    price_min_cny: Decimal | str | None = None
-    price_max_cny: Decimal | str | None = None
+    price_min_cny: Annotated[Decimal, bounds(CapabilityProfile, "price_min_cny")] | None = None
+    price_max_cny: Annotated[Decimal, bounds(CapabilityProfile, "price_max_cny")] | None = None
     is_published: bool = True
 
 
@@ -192,7 +194,8 @@ class RubricItem(Schema):
     code: str = Field(..., description="a-z, digits and _, unique within the call")
     name: str = Field(..., description="Chinese name of the criterion")
     name_en: str = ""
-    weight: float = Field(..., description="relative weight, > 0 (the total is the weighted mean of 0-100 scores)")
+    weight: float = Field(..., gt=0, le=float(RUBRIC_WEIGHT_MAX),
+                          description="relative weight, > 0 (the total is the weighted mean of 0-100 scores)")
 
 
 class CallIn(Schema):
@@ -200,7 +203,7 @@ class CallIn(Schema):
     title: str
     need_ids: list[int]
     closes_on: dt.date
-    reviewers: int | None = None
+    reviewers: Annotated[int, bounds(OpenCall, "reviewers")] | None = None
     rubric: list[RubricItem] | None = None
 
 
@@ -210,7 +213,7 @@ class CallPatch(Schema):
     title: str | None = None
     need_ids: list[int] | None = None
     closes_on: dt.date | None = None
-    reviewers: int | None = None
+    reviewers: Annotated[int, bounds(OpenCall, "reviewers")] | None = None
     rubric: list[RubricItem] | None = None
 
 
@@ -294,7 +297,7 @@ class MilestoneIn(Schema):
 
 class MeasurementIn(Schema):
     kpi_id: int
-    value: Decimal | str
+    value: Annotated[Decimal, bounds(Measurement, "value")]
 
 
 class DecisionIn(Schema):

@@ -13,13 +13,13 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import pickers
+from aiplus.core import domains, pickers
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.scenarios import pack_rules
-from aiplus.scenarios.models import Visibility
+from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN, Measurement, Visibility
 
-SCORE_SCALE = (0, 100)
+SCORE_SCALE = (SCORE_MIN, SCORE_MAX)
 
 
 def _places() -> Any:
@@ -171,7 +171,7 @@ class MilestoneForm(ServiceForm):
 
 class MeasurementForm(ServiceForm):
     kpi = forms.IntegerField(label=_("验收指标"), min_value=1)
-    value = forms.DecimalField(label=_("实测值"), max_digits=20, decimal_places=6)
+    value = domains.form_field(Measurement, "value", label=_("实测值"))
 
 
 class AcceptanceForm(ServiceForm):

@@ -3,12 +3,23 @@ open calls (揭榜挂帅) with applications, scores and objections, pilots with 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.domains import count_field, decimal_field, money_field
 from aiplus.core.models.base import DomainModel
 from aiplus.core.permissions import Scope
+
+YEAR_MIN, YEAR_MAX = 2000, 2100  # a list's year: the platform's era
+BATCH_MAX = 999  # numbered batches of one jurisdiction in one year
+CALL_LIMIT_MAX = 100  # a call's per-applicant and per-need limits (the packs set 3 to 5)
+REVIEWERS_MAX = 100  # experts on one call's panel (the packs ask for at least 5)
+SCORE_MAX = Decimal("100")  # scores run from 0 to 100
+SCORE_MIN = Decimal("0")
+RUBRIC_WEIGHT_MAX = Decimal("100")  # a criterion's weight in a call's rubric (relative: the total divides by the sum)
 
 
 class NeedStatus(models.TextChoices):
@@ -32,8 +43,8 @@ class ScenarioList(DomainModel):
                                      verbose_name=_("发布辖区"))
     co_publishers = models.ManyToManyField("core.Jurisdiction", blank=True, related_name="+",
                                            verbose_name=_("联合发布辖区"))
-    year = models.PositiveSmallIntegerField(_("年度"))
-    number = models.PositiveSmallIntegerField(_("批次"))
+    year = count_field(_("年度"), minimum=YEAR_MIN, maximum=YEAR_MAX)
+    number = count_field(_("批次"), minimum=1, maximum=BATCH_MAX)
     title = models.CharField(_("名称"), max_length=120)
     published_on = models.DateField(_("发布日期"))
     department = models.CharField(_("发布部门"), max_length=120, blank=True)
@@ -62,8 +73,8 @@ class Need(DomainModel):
     problem = models.TextField(_("问题描述"))
     data_offered = models.TextField(_("可开放数据"), blank=True)
     required_qualifications = models.JSONField(_("供给方须具备的资质"), default=list, blank=True)
-    budget_min_cny = models.DecimalField(_("预算下限（元）"), max_digits=16, decimal_places=2)
-    budget_max_cny = models.DecimalField(_("预算上限（元）"), max_digits=16, decimal_places=2)
+    budget_min_cny = money_field(_("预算下限（元）"))
+    budget_max_cny = money_field(_("预算上限（元）"))
     first_purchase = models.BooleanField(_("首购承诺"), default=False)
     deadline = models.DateField(_("截止日期"), null=True, blank=True)
     visibility = models.CharField(_("可见范围"), max_length=12, choices=Visibility.choices,
@@ -103,7 +114,7 @@ class Kpi(models.Model):
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(_("指标"), max_length=120)
-    target_value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
+    target_value = decimal_field(_("目标值"), max_digits=16, decimal_places=4)  # any sign: its digits bound it
     unit = models.CharField(_("单位"), max_length=30)
     higher_is_better = models.BooleanField(_("越大越好"), default=True)
 
@@ -114,8 +125,6 @@ class Kpi(models.Model):
         return f"{self.name} {'≥' if self.higher_is_better else '≤'} {self.target_value.normalize()} {self.unit}"
 
     def met_by(self, value: object) -> bool:
-        from decimal import Decimal
-
         v = Decimal(str(value))
         return v >= self.target_value if self.higher_is_better else v <= self.target_value
 
@@ -134,8 +143,8 @@ class CapabilityProfile(DomainModel):
     reference_cases = models.TextField(_("应用案例"), blank=True)
     qualifications = models.JSONField(_("资质"), default=list, blank=True)
     regions_served = models.JSONField(_("服务地区"), default=list, blank=True)
-    price_min_cny = models.DecimalField(_("报价下限（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
-    price_max_cny = models.DecimalField(_("报价上限（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
+    price_min_cny = money_field(_("报价下限（元）"), null=True, blank=True)
+    price_max_cny = money_field(_("报价上限（元）"), null=True, blank=True)
     is_published = models.BooleanField(_("公开"), default=True)
     # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
     search_tokens = models.TextField(editable=False, blank=True)
@@ -198,12 +207,12 @@ class OpenCall(DomainModel):
     status = models.CharField(_("状态"), max_length=12, choices=CallStatus.choices, default=CallStatus.DRAFT)
     closes_on = models.DateField(_("申报截止"))
     require_independent_legal_person = models.BooleanField(_("须为独立法人"), default=True)
-    max_applications_per_applicant = models.PositiveSmallIntegerField(_("每个主体最多申报数"))
-    max_selected_per_need = models.PositiveSmallIntegerField(_("每榜最多入围数"))
-    max_successful_per_need = models.PositiveSmallIntegerField(_("每榜最多揭榜成功数"))
+    max_applications_per_applicant = count_field(_("每个主体最多申报数"), minimum=1, maximum=CALL_LIMIT_MAX)
+    max_selected_per_need = count_field(_("每榜最多入围数"), minimum=1, maximum=CALL_LIMIT_MAX)
+    max_successful_per_need = count_field(_("每榜最多揭榜成功数"), minimum=1, maximum=CALL_LIMIT_MAX)
     trim_extremes = models.BooleanField(_("去掉最高最低分"), default=True)
-    trim_min_reviewers = models.PositiveSmallIntegerField(_("去极值最少评审人数"))
-    reviewers = models.PositiveSmallIntegerField(_("评审专家人数"))
+    trim_min_reviewers = count_field(_("去极值最少评审人数"), maximum=REVIEWERS_MAX)
+    reviewers = count_field(_("评审专家人数"), minimum=1, maximum=REVIEWERS_MAX)
     rubric = models.JSONField(_("评分细则"), default=list)
     rules = models.JSONField(_("规则来源"), default=dict)
     draw_id = models.IntegerField(_("专家抽取"), null=True, blank=True)
@@ -242,8 +251,9 @@ class Application(DomainModel):
     proposal = models.TextField(_("技术方案"))
     status = models.CharField(_("状态"), max_length=14, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.SUBMITTED)
-    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=3, null=True, blank=True)
-    rank = models.PositiveSmallIntegerField(_("排名"), null=True, blank=True)
+    score = decimal_field(_("得分"), max_digits=7, decimal_places=3, minimum=SCORE_MIN, maximum=SCORE_MAX,
+                          null=True, blank=True)
+    rank = count_field(_("排名"), minimum=1, maximum=32767, null=True, blank=True)
     aggregation = models.JSONField(default=dict, blank=True)
     is_announced = models.BooleanField(default=False, editable=False)
 
@@ -261,7 +271,7 @@ class Score(DomainModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     criteria = models.JSONField(_("分项得分"))
-    total = models.DecimalField(_("加权得分"), max_digits=7, decimal_places=3)
+    total = decimal_field(_("加权得分"), max_digits=7, decimal_places=3, minimum=SCORE_MIN, maximum=SCORE_MAX)
     comment = models.TextField(_("评语"), blank=True)
 
     scope = Scope(jurisdiction="application__call__jurisdiction", owner="expert")
@@ -337,7 +347,7 @@ class Milestone(models.Model):
 class Measurement(models.Model):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="measurements")
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
-    value = models.DecimalField(_("实测值"), max_digits=16, decimal_places=4)
+    value = decimal_field(_("实测值"), max_digits=16, decimal_places=4)  # any sign, as its KPI's target
     measured_on = models.DateField(_("测量日期"))
     met = models.BooleanField(_("达标"))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core.errors import ServiceError
 from aiplus.core.workflow import TimerSpec, Transition, Workflow
 from aiplus.regulation.runtime import active_packs, parameters
+from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN
 
 SCENARIO_PROCESS_PARAMETER = "scenarios.{pack}.review_working_days"  # a pack that sets it runs its own process
 OFFICIAL = frozenset({"official"})
@@ -204,7 +205,7 @@ def weighted_total(rubric: list[dict[str, Any]], criteria: dict[str, Any]) -> tu
             value = Decimal(str(raw))
         except ArithmeticError:
             raise ServiceError("score_invalid", _("评分须为数字。"), f"criteria.{code}") from None
-        if not value.is_finite() or value < 0 or value > 100:
+        if not value.is_finite() or not SCORE_MIN <= value <= SCORE_MAX:
             raise ServiceError("score_range", _("“%(n)s”的评分须在0到100之间。") % {"n": item["name"]},
                                f"criteria.{code}")
         weight = Decimal(str(item["weight"]))

@@ -283,7 +283,7 @@ def test_negative_hours_on_usage_are_refused_through_the_api(net, client):
         "record_id": "neg", "pool_id": net.sz_pool.pk, "card_hours": "-4", "amount_cny": "10",
         "period_end": "2026-06-01", "organisation_id": net.world.orgs["suzhou:enterprise"].pk},
         content_type="application/json")
-    assert response.status_code == 400 and response.json()["field"] == "card_hours"
+    assert response.status_code == 422 and response.json()["field"] == "card_hours"
     assert UsageRecord.objects.count() == 0
     response = client.post(f"/api/v1/compute/centres/{net.sz_centre.pk}/pools", {
         "accelerator_model": "nvidia-b999", "cards": 8, "memory_gb": 80, "price_cny_per_card_hour": "9"},

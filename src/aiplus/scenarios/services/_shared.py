@@ -1,12 +1,11 @@
 """What several scenarios services share: today's date, reading a place, an organisation the user acts for,
-money, text and code lists, and queueing the matching index after commit.
+text and code lists, and queueing the matching index after commit.
 
 Tests that fix the date patch `_today` in the sub-module whose service they call, where the name is looked up."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -30,20 +29,6 @@ def _jurisdiction(value: str | int | Jurisdiction, field: str = "jurisdiction") 
     if found is None:
         raise ServiceError("unknown_jurisdiction", _("辖区不存在：%(v)s") % {"v": value}, field)
     return found
-
-
-def _money(value: Any, field: str, *, required: bool = True) -> Decimal | None:
-    if value is None or value == "":
-        if required:
-            raise ServiceError("required", _("此项为必填项。"), field)
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ServiceError("invalid_amount", _("金额须为数字（元）。"), field) from None
-    if not amount.is_finite() or amount < 0:
-        raise ServiceError("invalid_amount", _("金额不能为负数。"), field)
-    return amount.quantize(Decimal("0.01"))
 
 
 def _text(value: Any, field: str, max_length: int | None = None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
 from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
@@ -22,6 +22,7 @@ from aiplus.core.models import Jurisdiction, User
 from aiplus.core.services import notify
 from aiplus.scenarios import pack_rules, selectors
 from aiplus.scenarios.models import (
+    RUBRIC_WEIGHT_MAX,
     Application,
     ApplicationStatus,
     CallStatus,
@@ -83,13 +84,7 @@ def _call_fields(acting_user: User, place: Jurisdiction, title: str, closes_on: 
     rubric = _rubric(rubric or pack_rules.DEFAULT_RUBRIC)
     min_reviewers = int(pack_rules.parameters().value(
         pack_rules.param_or_default_key(place, "experts", "min_reviewers"), _today()))
-    if reviewers in (None, ""):
-        size = min_reviewers
-    else:
-        try:
-            size = int(str(reviewers))
-        except ValueError:
-            raise ServiceError("invalid_number", _("评审专家人数须为整数。"), "reviewers") from None
+    size = min_reviewers if reviewers in (None, "") else domains.clean(OpenCall, "reviewers", reviewers)
     if size < min_reviewers:
         raise ServiceError("too_few_reviewers", _("评审专家不得少于%(n)s人。") % {"n": min_reviewers}, "reviewers")
     return title, closes_on, needs, rubric, size
@@ -107,6 +102,9 @@ def _rubric(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             weight = Decimal(0)
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code) or not weight.is_finite() or weight <= 0:
             raise ServiceError("rubric_invalid", _("评分细则每项须有代码和正权重。"), "rubric")
+        if weight > RUBRIC_WEIGHT_MAX:
+            raise ServiceError("out_of_range", _("评分细则的权重不能大于 %(max)s。") % {"max": RUBRIC_WEIGHT_MAX},
+                               "rubric")
         if any(c["code"] == code for c in clean):
             raise ServiceError("rubric_duplicate", _("评分细则的代码“%(c)s”重复。") % {"c": code}, "rubric")
         name = str(item.get("name") or "").strip()[:100]

@@ -4,13 +4,13 @@ co-publication with partner jurisdictions."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
@@ -20,7 +20,6 @@ from aiplus.scenarios.models import Case, Kpi, Need, NeedStatus, Visibility
 from aiplus.scenarios.services._shared import (
     _codes,
     _jurisdiction,
-    _money,
     _organisation_for,
     _queue_matching,
     _text,
@@ -37,14 +36,7 @@ def _clean_kpis(kpis: Any) -> list[dict[str, Any]]:
         name = str(raw.get("name") or "").strip()
         if not name:
             raise ServiceError("required", _("第%(n)s项验收指标缺少名称。") % {"n": index + 1}, f"{prefix}.name")
-        target = raw.get("target_value")
-        try:
-            value = Decimal(str(target))
-            if not value.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            raise ServiceError("kpi_target_invalid", _("验收指标“%(k)s”的目标值须为数字。") % {"k": name},
-                               f"{prefix}.target_value") from None
+        value = domains.clean(Kpi, "target_value", raw.get("target_value"), field=f"{prefix}.target_value")
         unit = str(raw.get("unit") or "").strip()
         if not unit:
             raise ServiceError("kpi_unit_required", _("验收指标“%(k)s”缺少计量单位。") % {"k": name},
@@ -66,8 +58,8 @@ def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, 
     out["problem"] = _text(data.get("problem"), "problem")
     out["data_offered"] = str(data.get("data_offered") or "").strip()
     out["required_qualifications"] = _codes(data.get("required_qualifications"))
-    low = _money(data.get("budget_min_cny"), "budget_min_cny")
-    high = _money(data.get("budget_max_cny"), "budget_max_cny")
+    low = domains.clean(Need, "budget_min_cny", data.get("budget_min_cny"))
+    high = domains.clean(Need, "budget_max_cny", data.get("budget_max_cny"))
     _check_budget(low, high)
     out["budget_min_cny"], out["budget_max_cny"] = low, high
     out["first_purchase"] = bool(data.get("first_purchase", False))

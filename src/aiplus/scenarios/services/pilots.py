@@ -4,14 +4,13 @@ typical cases (典型案例) published from accepted pilots and their replicatio
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import User
@@ -54,12 +53,7 @@ def record_measurement(*, acting_user: User, pilot_id: int, kpi_id: int, value: 
     kpi = Kpi.objects.filter(pk=kpi_id, need_id=pilot.need_id).first()
     if kpi is None:
         raise ServiceError("unknown_kpi", _("该指标不属于本试点的场景需求。"), "kpi")
-    try:
-        amount = Decimal(str(value))
-        if not amount.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ServiceError("invalid_value", _("实测值须为数字。"), "value") from None
+    amount = domains.clean(Measurement, "value", value)
     measurement = Measurement.objects.create(pilot=pilot, kpi=kpi, value=amount, measured_on=measured_on or _today(),
                                              met=kpi.met_by(amount))
     audit.record(actor=acting_user, action="scenarios.kpi.measured", instance=pilot, before=None,

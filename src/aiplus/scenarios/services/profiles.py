@@ -7,13 +7,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import User
 from aiplus.scenarios import pack_rules, search
 from aiplus.scenarios.models import CapabilityProfile, PoolMembership, PoolStatus
-from aiplus.scenarios.services._shared import _codes, _jurisdiction, _money, _organisation_for, _queue_matching, _text
+from aiplus.scenarios.services._shared import _codes, _jurisdiction, _organisation_for, _queue_matching, _text
 
 
 @transaction.atomic
@@ -22,17 +22,17 @@ def save_profile(*, acting_user: User, organisation_id: int, profile_id: int | N
     organisation = _organisation_for(acting_user, organisation_id)
     products = _text(data.get("products"), "products", 200)
     description = _text(data.get("description"), "description")
-    domains = [pack_rules.normalise_domain(d) for d in _codes(data.get("domains"))]
-    if not domains:
+    areas = [pack_rules.normalise_domain(d) for d in _codes(data.get("domains"))]
+    if not areas:
         raise ServiceError("required", _("至少选择一个场景领域。"), "domains")
-    low = _money(data.get("price_min_cny"), "price_min_cny", required=False)
-    high = _money(data.get("price_max_cny"), "price_max_cny", required=False)
+    low = domains.clean(CapabilityProfile, "price_min_cny", data.get("price_min_cny"))
+    high = domains.clean(CapabilityProfile, "price_max_cny", data.get("price_max_cny"))
     if low is not None and high is not None and low > high:
         raise ServiceError("price_range", _("报价下限不能高于报价上限。"), "price_min_cny")
     regions = _codes(data.get("regions_served"))
     for code in regions:
         _jurisdiction(code, "regions_served")
-    values = {"products": products, "description": description, "domains": domains,
+    values = {"products": products, "description": description, "domains": areas,
               "technologies": _codes(data.get("technologies")), "qualifications": _codes(data.get("qualifications")),
               "models_used": _codes(data.get("models_used")),
               "reference_cases": str(data.get("reference_cases") or "").strip(),

@@ -89,12 +89,14 @@ def test_guangdong_category_maps_onto_scenario_domains(world):
 @pytest.mark.parametrize(("change", "code", "field"), [
     ({"kpis": [{"name": "检出率", "target_value": "99", "unit": ""}]}, "kpi_unit_required", "kpis[0].unit"),
     ({"kpis": [{"name": "检出率", "target_value": "99"}]}, "kpi_unit_required", "kpis[0].unit"),
-    ({"kpis": [{"name": "检出率", "target_value": "很多", "unit": "%"}]}, "kpi_target_invalid",
+    ({"kpis": [{"name": "检出率", "target_value": "很多", "unit": "%"}]}, "invalid_number",
      "kpis[0].target_value"),
     ({"kpis": []}, "kpis_required", "kpis"),
     ({"budget_min_cny": "900000", "budget_max_cny": "800000"}, "budget_range", "budget_min_cny"),
-    ({"budget_min_cny": "-1"}, "invalid_amount", "budget_min_cny"),
-    ({"budget_max_cny": "abc"}, "invalid_amount", "budget_max_cny"),
+    ({"budget_min_cny": "-1"}, "out_of_range", "budget_min_cny"),
+    ({"budget_min_cny": "10.005"}, "too_many_decimals", "budget_min_cny"),
+    ({"budget_max_cny": "1E+20"}, "out_of_range", "budget_max_cny"),
+    ({"budget_max_cny": "abc"}, "invalid_number", "budget_max_cny"),
     ({"title": " "}, "required", "title"),
     ({"domain": "astrology"}, "unknown_domain", "domain"),
     ({"deadline": "2020-01-01"}, "deadline_past", "deadline"),
@@ -242,7 +244,7 @@ def test_full_call_scoring_notice_objection_award_pilot_case_replication(call_wo
     _refused("kpi_not_met", "kpis", services.decide_acceptance, acting_user=member, pilot_id=pilot.pk, accept=True)
     kpis = list(need.kpis.all())
     services.record_measurement(acting_user=member, pilot_id=pilot.pk, kpi_id=kpis[0].pk, value="99.3")
-    _refused("invalid_value", "value", services.record_measurement, acting_user=member, pilot_id=pilot.pk,
+    _refused("invalid_number", "value", services.record_measurement, acting_user=member, pilot_id=pilot.pk,
              kpi_id=kpis[1].pk, value="fast")
     services.record_measurement(acting_user=member, pilot_id=pilot.pk, kpi_id=kpis[1].pk, value="1.5")
     _refused("not_accepted", "pilot", services.publish_case, acting_user=official, pilot_id=pilot.pk,
