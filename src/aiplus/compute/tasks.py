@@ -69,3 +69,13 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
     jobs.advance(job_id, done=6, message="stored")
     jobs.finish(job_id, result=summary)
     return summary
+
+
+@task()
+def import_usage_file(job_id: int, user_id: int, content: str) -> dict[str, Any]:
+    """A usage CSV too big to import in the request (`aiplus.core.imports`): the job's result is the report."""
+    from aiplus.compute import services
+    from aiplus.core import imports
+
+    return imports.run_job(job_id, user_id, lambda user, progress: services.import_usage_csv(
+        acting_user=user, text=imports.unpack(content), progress=progress))

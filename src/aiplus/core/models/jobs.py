@@ -21,6 +21,8 @@ PROGRESS_STEPS: dict[str, Any] = {
     "checking_packs": _("正在校验规则包"),
     "counting": _("正在统计记录：{model}"),
     "stored": _("结果已保存"),
+    "importing": _("正在导入：已写入 {done} / {total} 行"),
+    "imported": _("导入完成：读取 {read} 行，新建 {created}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}"),
 }
 
 
