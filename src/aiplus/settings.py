@@ -11,6 +11,9 @@ embedded SQLite default and in production on PostgreSQL behind a load balancer:
 - AIPLUS_PACKS     comma-separated active packs (default: national,suzhou,guangdong,gba)
 - AIPLUS_PACKS_DIR where the packs live (default: the repository's packs/)
 - AIPLUS_DEMO      "1" labels the site as a demo (set by `make run`)
+- AIPLUS_IMPORT_MAX_BYTES (10 MiB), AIPLUS_IMPORT_MAX_ROWS (50000), AIPLUS_IMPORT_BATCH_ROWS (500 rows per
+  transaction), AIPLUS_IMPORT_BACKGROUND_BYTES (files above 512 KiB are imported by the worker): the file imports'
+  limits (aiplus.core.imports, which also has the CSV field and xlsx zip limits)
 """
 
 from __future__ import annotations
@@ -228,6 +231,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# File imports (usage CSV, DCAT catalogue, needs workbook): see aiplus.core.imports. A JSON body of the API is
+# bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB); bigger files go as a multipart upload.
+# An uploaded file over the import limit is skipped as it arrives (never spooled to disk) and answered with 413.
+FILE_UPLOAD_HANDLERS = ["aiplus.core.imports.BoundedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+AIPLUS_IMPORT_MAX_BYTES = int(os.environ.get("AIPLUS_IMPORT_MAX_BYTES", str(10 * 2**20)))
+AIPLUS_IMPORT_MAX_ROWS = int(os.environ.get("AIPLUS_IMPORT_MAX_ROWS", "50000"))
+AIPLUS_IMPORT_BATCH_ROWS = int(os.environ.get("AIPLUS_IMPORT_BATCH_ROWS", "500"))
+AIPLUS_IMPORT_BACKGROUND_BYTES = int(os.environ.get("AIPLUS_IMPORT_BACKGROUND_BYTES", str(512 * 2**10)))
 
 TASKS = {
     "default": {

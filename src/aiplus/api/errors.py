@@ -97,12 +97,17 @@ FIXED_REPLIES: list[tuple[type[Exception], int, str, Any]] = [
 ]
 
 def install(api: NinjaAPI) -> None:
-    def reply(request: HttpRequest, status: int, code: str, message: str, field: str | None) -> HttpResponse:
-        return api.create_response(request, {"code": code, "message": message, "field": field}, status=status)
+    def reply(request: HttpRequest, status: int, code: str, message: str, field: str | None,
+              **extra: Any) -> HttpResponse:
+        return api.create_response(request, {"code": code, "message": message, "field": field, **extra},
+                                   status=status)
 
     @api.exception_handler(ServiceError)
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        return reply(request, exc.status, exc.code, str(exc.message), exc.field)
+        # a refused import also carries its report: every rejected row with its number, field and reason
+        report = getattr(exc, "report", None)
+        extra = {"report": report.as_dict()} if report is not None else {}
+        return reply(request, exc.status, exc.code, str(exc.message), exc.field, **extra)
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

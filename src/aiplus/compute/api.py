@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
-from aiplus.api import lists, writes
+from aiplus.api import imports, lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.compute import explain, ledger, selectors, services
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.compute.models import ComputeCentre, JobRequest, NetworkLatency, ResourcePool, UsageRecord
+from aiplus.core import imports as core_imports
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
@@ -282,9 +283,22 @@ def record_usage(request: HttpRequest, payload: UsageIn) -> Any:
     return Status(201 if created else 200, usage)
 
 
-@router.post("/usage/csv", auth=AUTHENTICATED)
-def import_usage(request: HttpRequest, payload: CsvIn) -> dict[str, int]:
-    return services.import_usage_csv(acting_user=acting_user(request), text=payload.text)
+@router.post("/usage/csv", response=imports.RESPONSES, auth=AUTHENTICATED)
+def import_usage(request: HttpRequest, payload: CsvIn) -> Any:
+    """Import usage records from CSV text (header: record_id, pool_id, organisation_id, request_id, card_hours,
+    amount_cny, period_end, invoice_number). Every row is checked first: any bad row refuses the file (400, the
+    report names each row and field). A record id already stored is counted unchanged. A big file is imported in
+    the background (202 with the job)."""
+    return imports.answer(services.import_usage(acting_user=acting_user(request),
+                                                data=payload.text.encode("utf-8")))
+
+
+@router.post("/usage/csv/file", response=imports.RESPONSES, auth=AUTHENTICATED)
+def import_usage_file(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:
+    """The same import, the CSV as a multipart file upload (up to the import size limit; 413 above it)."""
+    core_imports.check_request_size(request)
+    data = core_imports.read_upload(file)
+    return imports.answer(services.import_usage(acting_user=acting_user(request), data=data))
 
 
 lists.add_operation(router, "/usage", USAGE, UsageOut, auth=AUTHENTICATED)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -32,9 +32,9 @@ from aiplus.compute.models import (
     VoucherProgramme,
     VoucherQuota,
 )
-from aiplus.core import audit, domains, permissions
+from aiplus.core import audit, domains, imports, permissions
 from aiplus.core.access import get_for
-from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
 from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind, User
 
 Kind = ledger.Kind
@@ -351,20 +351,49 @@ def fail_placement(*, acting_user: User | None, request_id: int, message: str) -
 
 # -------------------------------------------------------------------------------------------------- metering
 
-def _record_usage(acting_user: User, *, record_id: str, pool_id: Any, card_hours: Any, amount_cny: Any,
-                  period_end: Any, organisation_id: Any = None, request_id: Any = None,
-                  invoice_number: str = "") -> tuple[UsageRecord, bool]:
+@dataclass
+class _Usage:
+    """One usage record as checked, not yet stored."""
+
+    record_id: str
+    pool: ResourcePool
+    provider_id: int
+    organisation: Organisation
+    placement: Placement | None
+    card_hours: Decimal
+    amount_cny: Decimal
+    period_end: dt.date
+    invoice_number: str
+
+
+def _usage_key(acting_user: User, record_id: Any, pool_id: Any,
+               cache: dict[Any, Any] | None = None) -> tuple[str, ResourcePool]:
+    """The record's natural key: its id (per provider) and the pool it was metered on (one the user may change)."""
     record_id = str(record_id or "").strip()
     if not record_id:
         raise ServiceError("required", _("请填写记录编号。"), "record_id")
-    try:
-        pool = get_for(acting_user, "change", ResourcePool, pk=int(pool_id))
-    except (TypeError, ValueError, NotFoundError):
-        raise ServiceError("not_found", _("记录不存在或您无权查看。"), "pool", status=404) from None
-    provider_id = pool.centre.operator_id
-    existing = UsageRecord.objects.filter(provider_id=provider_id, record_id=record_id).first()
-    if existing is not None:
-        return existing, False
+    if len(record_id) > 120:
+        raise ServiceError("too_long", _("记录编号最多 120 个字符。"), "record_id")
+    cache = cache if cache is not None else {}
+    key = ("pool", str(pool_id))
+    if key not in cache:
+        try:
+            cache[key] = get_for(acting_user, "change", ResourcePool.objects.select_related("centre"),
+                                 pk=int(pool_id))
+        except (TypeError, ValueError, OverflowError, NotFoundError):
+            cache[key] = None
+    if cache[key] is None:
+        raise ServiceError("not_found", _("记录不存在或您无权查看。"), "pool", status=404)
+    return record_id, cache[key]
+
+
+def _usage_values(acting_user: User, *, record_id: Any, pool_id: Any, card_hours: Any, amount_cny: Any,
+                  period_end: Any, organisation_id: Any = None, request_id: Any = None, invoice_number: Any = "",
+                  cache: dict[Any, Any] | None = None) -> _Usage:
+    """A usage record checked without writing anything (`cache` keeps pools, placements and organisations looked
+    up for earlier rows of the same import)."""
+    cache = cache if cache is not None else {}
+    record_id, pool = _usage_key(acting_user, record_id, pool_id, cache)
     hours = domains.clean(UsageRecord, "card_hours", card_hours)
     amount = domains.clean(UsageRecord, "amount_cny", amount_cny)
     try:
@@ -373,39 +402,86 @@ def _record_usage(acting_user: User, *, record_id: str, pool_id: Any, card_hours
         raise ServiceError("invalid_date", _("计量截止日须为 YYYY-MM-DD 格式。"), "period_end") from None
     placement = None
     if request_id not in (None, ""):
-        placement = Placement.objects.select_related("request").filter(request_id=request_id).first()
+        key = ("placement", str(request_id))
+        if key not in cache:
+            try:
+                cache[key] = Placement.objects.select_related("request").filter(request_id=int(request_id)).first()
+            except (TypeError, ValueError, OverflowError):
+                cache[key] = None
+        placement = cache[key]
         if placement is None:
             raise ServiceError("unknown_request", _("找不到该需求的分配记录。"), "request_id")
     if organisation_id in (None, ""):
         if placement is None:
             raise ServiceError("required", _("请填写使用单位。"), "organisation_id")
         organisation_id = placement.request.organisation_id
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    key = ("organisation", str(organisation_id))
+    if key not in cache:
+        try:
+            cache[key] = Organisation.objects.filter(pk=int(organisation_id)).first()
+        except (TypeError, ValueError, OverflowError):
+            cache[key] = None
+    organisation = cache[key]
     if organisation is None:
         raise ServiceError("unknown_organisation", _("单位不存在。"), "organisation_id")
-    state, note = UsageRecord.Reconciliation.UNPLACED, ""
-    if placement is not None:
-        planned = Decimal(placement.request.cards) * placement.request.hours
-        problems = []
-        if placement.pool_id != pool.pk:
-            problems.append("pool differs from the placement")
-        if placement.request.organisation_id != organisation.pk:
-            problems.append("organisation differs from the placement")
-        used = (UsageRecord.objects.filter(placement=placement).aggregate(s=Sum("card_hours"))["s"]
-                or Decimal("0")) + hours
-        if used > planned:
-            problems.append(f"{used} card-hours exceed the {planned} placed")
-        state = UsageRecord.Reconciliation.MISMATCH if problems else UsageRecord.Reconciliation.MATCHED
-        note = "; ".join(problems)
+    usage = _Usage(record_id=record_id, pool=pool, provider_id=pool.centre.operator_id, organisation=organisation,
+                   placement=placement, card_hours=hours, amount_cny=amount, period_end=end,
+                   invoice_number=str(invoice_number or "")[:60])
+    try:  # the columns' own limits (digits, lengths): the related rows were checked above
+        _usage_row(usage, UsageRecord.Reconciliation.UNPLACED, "").full_clean(
+            exclude=["provider", "pool", "organisation", "placement"], validate_unique=False,
+            validate_constraints=False)
+    except ValidationError as error:
+        raise from_validation_error(error) from error
+    return usage
+
+
+def _usage_row(usage: _Usage, state: str, note: str) -> UsageRecord:
+    return UsageRecord(provider_id=usage.provider_id, record_id=usage.record_id, pool=usage.pool,
+                       organisation=usage.organisation, placement=usage.placement, card_hours=usage.card_hours,
+                       amount_cny=usage.amount_cny, invoice_number=usage.invoice_number, period_end=usage.period_end,
+                       reconciliation=state, reconciliation_note=note)
+
+
+def _reconcile(usage: _Usage, used: dict[int, Decimal]) -> tuple[str, str]:
+    """Matched, mismatched or unplaced against the placement; `used` carries the card-hours already metered per
+    placement (read once, then counted on as rows of the same batch are added)."""
+    placement = usage.placement
+    if placement is None:
+        return UsageRecord.Reconciliation.UNPLACED, ""
+    if placement.pk not in used:
+        used[placement.pk] = (UsageRecord.objects.filter(placement=placement).aggregate(s=Sum("card_hours"))["s"]
+                              or Decimal("0"))
+    used[placement.pk] += usage.card_hours
+    planned = Decimal(placement.request.cards) * placement.request.hours
+    problems = []
+    if placement.pool_id != usage.pool.pk:
+        problems.append("pool differs from the placement")
+    if placement.request.organisation_id != usage.organisation.pk:
+        problems.append("organisation differs from the placement")
+    if used[placement.pk] > planned:
+        problems.append(f"{used[placement.pk]} card-hours exceed the {planned} placed")
+    state = UsageRecord.Reconciliation.MISMATCH if problems else UsageRecord.Reconciliation.MATCHED
+    return state, "; ".join(problems)
+
+
+def _record_usage(acting_user: User, *, record_id: str, pool_id: Any, card_hours: Any, amount_cny: Any,
+                  period_end: Any, organisation_id: Any = None, request_id: Any = None,
+                  invoice_number: str = "") -> tuple[UsageRecord, bool]:
+    record_id, pool = _usage_key(acting_user, record_id, pool_id)
+    existing = UsageRecord.objects.filter(provider_id=pool.centre.operator_id, record_id=record_id).first()
+    if existing is not None:
+        return existing, False
+    usage = _usage_values(acting_user, record_id=record_id, pool_id=pool_id, card_hours=card_hours,
+                          amount_cny=amount_cny, period_end=period_end, organisation_id=organisation_id,
+                          request_id=request_id, invoice_number=invoice_number)
+    row = _usage_row(usage, *_reconcile(usage, {}))
     try:
         with transaction.atomic():
-            usage = UsageRecord.objects.create(
-                provider_id=provider_id, record_id=record_id, pool=pool, organisation=organisation,
-                placement=placement, card_hours=hours, amount_cny=amount, invoice_number=str(invoice_number)[:60],
-                period_end=end, reconciliation=state, reconciliation_note=note)
+            row.save(force_insert=True)
     except IntegrityError:  # the same record sent twice at once: the other insert won
-        return UsageRecord.objects.get(provider_id=provider_id, record_id=record_id), False
-    return usage, True
+        return UsageRecord.objects.get(provider_id=usage.provider_id, record_id=record_id), False
+    return row, True
 
 
 @transaction.atomic
@@ -422,53 +498,82 @@ def record_usage(*, acting_user: User, record_id: str, pool_id: int, card_hours:
     return usage, created
 
 
-class CsvImportError(ServiceError):
-    """Rows of a usage CSV that were refused, each with its line, field and message; nothing was imported."""
-
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        text = "; ".join(_("第 %(line)s 行（%(field)s）：%(message)s") % {
-            "line": r["line"], "field": r["field"] or "-", "message": r["message"]} for r in rows[:20])
-        message = _("%(n)s 行有误，未导入任何记录：%(rows)s") % {"n": len(rows), "rows": text}
-        super().__init__("csv_rows", message, rows[0]["field"] or "file")
-        self.rows = rows
-
-
 CSV_COLUMNS = ("record_id", "pool_id", "organisation_id", "request_id", "card_hours", "amount_cny",
                "period_end", "invoice_number")
+CSV_REQUIRED = ("record_id", "pool_id", "card_hours", "amount_cny", "period_end")
 
 
 @transaction.atomic
-def import_usage_csv(*, acting_user: User, text: str) -> dict[str, int]:
-    """Import usage from CSV (header: CSV_COLUMNS). All rows or none; an error names the row and field."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("record_id", "pool_id", "card_hours", "amount_cny", "period_end")
-               if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ServiceError("csv_columns", _("CSV 缺少列：%(cols)s。") % {"cols": ", ".join(missing)}, "file")
-    created = duplicates = 0
-    problems: list[dict[str, Any]] = []
-    for line, row in enumerate(reader, start=2):
-        try:
-            _usage, new = _record_usage(
-                acting_user, record_id=row.get("record_id") or "", pool_id=row.get("pool_id"),
-                card_hours=row.get("card_hours"), amount_cny=row.get("amount_cny"), period_end=row.get("period_end"),
-                organisation_id=row.get("organisation_id") or None, request_id=row.get("request_id") or None,
-                invoice_number=row.get("invoice_number") or "")
-        except ServiceError as problem:
-            problems.append({"line": line, "field": problem.field, "code": problem.code,
-                             "message": str(problem.message)})
+def import_usage_batch(*, acting_user: User, rows: list[tuple[int, _Usage]]) -> imports.BatchResult:
+    """Store one batch of checked usage rows (one short transaction, one audit event): a record already stored for
+    its provider is left as it is (the same file again creates nothing)."""
+    result = imports.BatchResult()
+    stored = set(UsageRecord.objects.filter(
+        provider_id__in={u.provider_id for _line, u in rows},
+        record_id__in={u.record_id for _line, u in rows}).values_list("provider_id", "record_id"))
+    used: dict[int, Decimal] = {}
+    new: list[UsageRecord] = []
+    for _line, usage in rows:
+        if (usage.provider_id, usage.record_id) in stored:
+            result.unchanged += 1
             continue
-        created += new
-        duplicates += not new
-    if problems:
-        # Nothing is kept: the transaction rolls back every row, and every bad row is named.
-        raise CsvImportError(problems)
-    if created:
+        stored.add((usage.provider_id, usage.record_id))
+        new.append(_usage_row(usage, *_reconcile(usage, used)))
+    try:
+        with transaction.atomic():
+            UsageRecord.objects.bulk_create(new)
+        result.created = len(new)
+    except IntegrityError:  # another import stored some of these records meanwhile: one by one, theirs kept
+        for row in new:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+                result.created += 1
+            except IntegrityError:
+                result.unchanged += 1
+    if result.created:
+        lines = [line for line, _usage in rows]
         audit.record(actor=acting_user, action="compute.usage.imported", object_type="compute.usagerecord",
-                     object_id="csv", object_repr=f"{created} usage records",
-                     organisation_id=next(iter(permissions.user_organisation_ids(acting_user, "add")), None),
-                     after={"created": created, "duplicates": duplicates})
-    return {"created": created, "duplicates": duplicates}
+                     object_id="csv", object_repr=f"{result.created} usage records",
+                     organisation_id=rows[0][1].provider_id,
+                     after={"created": result.created, "unchanged": result.unchanged,
+                            "lines": [min(lines), max(lines)]})
+    return result
+
+
+def import_usage_csv(*, acting_user: User, text: str | bytes,
+                     progress: imports.Progress | None = None) -> imports.ImportReport:
+    """Import usage from CSV (header: CSV_COLUMNS; `aiplus.core.imports`): every row is checked first, and if
+    any is wrong nothing is imported and the error names every bad row and field; then the rows are stored in
+    short batches. A record id already stored for its provider is counted unchanged, not stored again.
+
+    Not a transaction of its own: each batch is one (`import_usage_batch`)."""
+    report = imports.ImportReport("compute.usage")
+    cache: dict[Any, Any] = {}
+    seen: set[tuple[int, str]] = set()
+
+    def check(line: int, row: dict[str, str]) -> _Usage | None:
+        usage = _usage_values(
+            acting_user, record_id=row.get("record_id") or "", pool_id=row.get("pool_id"),
+            card_hours=row.get("card_hours"), amount_cny=row.get("amount_cny"), period_end=row.get("period_end"),
+            organisation_id=row.get("organisation_id") or None, request_id=row.get("request_id") or None,
+            invoice_number=row.get("invoice_number") or "", cache=cache)
+        if (usage.provider_id, usage.record_id) in seen:  # the same record twice in the file
+            return None
+        seen.add((usage.provider_id, usage.record_id))
+        return usage
+
+    rows = imports.csv_rows(imports.decode(text), required=CSV_REQUIRED, report=report)
+    return imports.run(report, rows, check=check, progress=progress,
+                       write=lambda batch: import_usage_batch(acting_user=acting_user, rows=batch))
+
+
+def import_usage(*, acting_user: User, data: bytes) -> Any:
+    """The usage CSV of a page or an API call: imported now (the report), or, when big, by the worker (the job)."""
+    from aiplus.compute.tasks import import_usage_file
+
+    return imports.accept(acting_user=acting_user, data=data, name="compute usage import", task=import_usage_file,
+                          inline=lambda: import_usage_csv(acting_user=acting_user, text=data))
 
 
 # --------------------------------------------------------------------------------------------------- vouchers

@@ -107,3 +107,13 @@ def savings_study_lost(job_id: int, study_id: int) -> None:
 
     if SavingsStudy.objects.filter(pk=study_id, status=SavingsStudy.Status.RUNNING).exists():
         services.finish_savings_study(acting_user=None, study_id=study_id, message=_worker_lost())
+
+
+@task()
+def import_usage_file(job_id: int, user_id: int, content: str) -> dict[str, Any]:
+    """A usage CSV too big to import in the request (`aiplus.core.imports`): the job's result is the report."""
+    from aiplus.compute import services
+    from aiplus.core import imports
+
+    return imports.run_job(job_id, user_id, lambda user, progress: services.import_usage_csv(
+        acting_user=user, text=imports.unpack(content), progress=progress))

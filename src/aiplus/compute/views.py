@@ -27,6 +27,7 @@ from aiplus.compute.forms import (
     UsageCsvForm,
 )
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.core import imports
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
@@ -128,8 +129,7 @@ def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     centres = list(choices["centres"])
     context: dict[str, Any] = {
         "pools": pools, "usage": usage, "usage_listing": USAGE, "csv_form": UsageCsvForm(), "error": None,
-        "created": request.GET.get("created"), "duplicates": request.GET.get("duplicates"),
-        "registered": request.GET.get("registered"), "centres": centres,
+        "report": None, "registered": request.GET.get("registered"), "centres": centres,
         "centre_form": CentreForm(operators=choices["operators"], jurisdictions=choices["jurisdictions"])
         if has_operators else None,
         "pool_form": PoolForm(centres=choices["centres"]) if centres else None,
@@ -202,20 +202,24 @@ def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_usage(request: HttpRequest) -> HttpResponse:
-    form = UsageCsvForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _provider_error(request, ServiceError("required", form.errors.as_text(), "file"))
+    """A usage CSV uploaded on the provider page: imported now (the report as a message), or, when big, by the
+    worker (its job page); a refused file shows every rejected row (400), a file over the limit 413."""
     try:
-        text = form.cleaned_data["file"].read().decode("utf-8-sig")
-        result = services.import_usage_csv(acting_user=acting_user(request), text=text)
-    except (ServiceError, UnicodeDecodeError) as problem:
-        error = problem if isinstance(problem, ServiceError) else ServiceError("encoding", "UTF-8", "file")
-        return _provider_error(request, error)
-    return redirect(reverse("compute:provider") + f"?created={result['created']}&duplicates={result['duplicates']}")
+        imports.check_request_size(request)
+        form = UsageCsvForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ServiceError("required", form.errors.as_text(), "file")
+        result = services.import_usage(acting_user=acting_user(request),
+                                       data=imports.read_upload(form.cleaned_data["file"]))
+    except ServiceError as problem:
+        return _provider_error(request, problem)
+    return imports.done(request, result, "compute:provider")
 
 
 def _provider_error(request: HttpRequest, problem: ServiceError) -> HttpResponse:
-    context = _provider_context(request, error=problem, created=None, registered=None)
+    report = getattr(problem, "report", None)
+    context = _provider_context(request, error=problem, report=report.as_dict() if report else None,
+                                registered=None)
     context.pop("_choices")
     return render(request, "compute/provider.html", context, status=problem.status)
 

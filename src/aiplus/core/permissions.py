@@ -205,6 +205,19 @@ def can(user: Any, action: str, obj: Model) -> bool:
     return restrict_queryset(manager.filter(pk=obj.pk), user, action).exists()
 
 
+def may_place(user: Any, *, organisation_jurisdiction_id: int, jurisdiction_id: int) -> bool:
+    """May `user` locate an organisation's record (a need, a dataset) in `jurisdiction_id`? A record is located where
+    its organisation is: the organisation's own jurisdiction, one below it, or one above it (a district company's
+    city-wide need); elsewhere only an official of that place (or a superuser) may put it. So a record counts to its
+    own place, and nobody creates records in a jurisdiction they do not belong to (hardening)."""
+    own = organisation_jurisdiction_id
+    if jurisdiction_id in jurisdiction_ids_in_scope(own) or own in jurisdiction_ids_in_scope(jurisdiction_id):
+        return True
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(getattr(user, "is_authenticated", False)) and jurisdiction_id in user_jurisdiction_ids(user, "add")
+
+
 def can_create_in(user: Any, *, jurisdiction_id: int | None = None, organisation_id: int | None = None) -> bool:
     """May `user` create a record attached to this jurisdiction / organisation?"""
     if getattr(user, "is_superuser", False):

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Body, Field, Query, Router, Schema, Status
+from ninja import Body, Field, File, Query, Router, Schema, Status, UploadedFile
 
-from aiplus.api import lists, writes
+from aiplus.api import imports, lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
+from aiplus.core import imports as core_imports
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
 from aiplus.datahub import assessments, selectors, services
@@ -70,6 +71,8 @@ class DatasetOut(Schema):
 
 class DatasetIn(Schema):
     provider_id: int
+    # the jurisdiction the dataset counts to (a code, e.g. suzhou): the provider's own unless given
+    jurisdiction: str | None = None
     identifier: str = Field(..., min_length=1, max_length=120)
     title: str = Field(..., min_length=1, max_length=200)
     description: str = ""
@@ -290,10 +293,22 @@ def catalogue(request: HttpRequest) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-@router.post("/catalogue/import", auth=AUTHENTICATED)
-def import_catalogue(request: HttpRequest, document: Body[dict[str, Any]]) -> dict[str, int]:
-    """The DCAT-AP JSON-LD document is the body (a dict parameter alone would be read from the query string)."""
-    return services.import_catalogue(acting_user=acting_user(request), document=document)
+@router.post("/catalogue/import", response=imports.RESPONSES, auth=AUTHENTICATED)
+def import_catalogue(request: HttpRequest, document: Body[dict[str, Any]]) -> Any:
+    """Import a DCAT-AP 3 JSON-LD catalogue (as /catalogue.jsonld writes it), or one dataset's document, sent as the
+    request body. Entries are created or updated by identifier; an unchanged one is counted, not written again. A bad
+    entry refuses the file (400, the report names each entry and field); a publisher or jurisdiction the caller may
+    not act for is a 403 naming the field. Bodies are limited to DATA_UPLOAD_MAX_MEMORY_SIZE (413 above it): upload
+    a bigger file to /catalogue/import/file. A big document is imported in the background (202 with the job)."""
+    return imports.answer(services.import_catalogue_file(acting_user=acting_user(request), data=request.body))
+
+
+@router.post("/catalogue/import/file", response=imports.RESPONSES, auth=AUTHENTICATED)
+def import_catalogue_file(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:
+    """The same import, the JSON-LD as a multipart file upload (up to the import size limit; 413 above it)."""
+    core_imports.check_request_size(request)
+    return imports.answer(services.import_catalogue_file(acting_user=acting_user(request),
+                                                         data=core_imports.read_upload(file)))
 
 
 lists.add_operation(router, "/access-requests", ACCESS_REQUESTS, AccessOut, auth=AUTHENTICATED, page_size=50)

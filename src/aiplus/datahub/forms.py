@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import domains
-from aiplus.core.pickers import CountryField, OrganisationField
+from aiplus.core import selectors as core_selectors
+from aiplus.core.pickers import CountryField, JurisdictionField, OrganisationField
 from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
@@ -239,6 +240,9 @@ class DatasetForm(forms.ModelForm):
     every problem shows beside its field at once."""
 
     keywords = KeywordsField(label=_("数据标签（以逗号分隔）"), required=False)
+    # Where the data is: its access requests reach that place's officials. Blank: the provider's own jurisdiction.
+    place = JurisdictionField(label=_("数据所在辖区（留空为数据提供方所在辖区）"),
+                              queryset=core_selectors.jurisdictions(), required=False, to_field_name="code")
 
     class Meta:
         model = Dataset
@@ -259,11 +263,13 @@ class DatasetForm(forms.ModelForm):
             self.fields["provider"] = OrganisationField(
                 label=_("数据提供方"), queryset=selectors.organisations_acting_for(user, "add"), empty_label=None)
         else:
-            del self.fields["identifier"], self.fields["provider"]
+            del self.fields["identifier"], self.fields["provider"], self.fields["place"]
 
     def changes(self) -> dict[str, Any]:
-        """The service's keyword arguments for the dataset's catalogue fields (identifier and provider apart)."""
-        return {name: value for name, value in self.cleaned_data.items() if name not in {"identifier", "provider"}}
+        """The service's keyword arguments for the dataset's catalogue fields (identifier, provider and place
+        apart)."""
+        return {name: value for name, value in self.cleaned_data.items()
+                if name not in {"identifier", "provider", "place"}}
 
 
 class DistributionForm(forms.ModelForm):

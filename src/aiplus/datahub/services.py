@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
 
-from aiplus.core import audit, domains, permissions
+from aiplus.core import audit, domains, imports, permissions
 from aiplus.core.access import get_for
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, User
@@ -134,13 +134,17 @@ def _set_distributions(dataset: Dataset, distributions: list[dict[str, Any]]) ->
 
 @transaction.atomic
 def create_dataset(*, acting_user: User, provider_id: int, identifier: str,
-                   distributions: list[dict[str, Any]] | None = None, **fields: Any) -> Dataset:
+                   distributions: list[dict[str, Any]] | None = None, jurisdiction: str | None = None,
+                   **fields: Any) -> Dataset:
+    """Register a dataset of a provider the user acts for. It counts to `jurisdiction` (a code: where the data is,
+    so its access requests reach that place's officials), by default the provider's own (`_place`)."""
     _unknown(fields, DATASET_FIELDS)
     provider = _organisation(acting_user, provider_id, "add")
     if not permissions.can_create_in(acting_user, jurisdiction_id=provider.jurisdiction_id,
                                      organisation_id=provider.pk):
         raise PermissionDeniedError(_("您不能为该组织登记数据集。"))
-    dataset = Dataset(identifier=identifier, provider=provider, jurisdiction_id=provider.jurisdiction_id, **fields)
+    place = _place(acting_user, provider, jurisdiction, "jurisdiction")
+    dataset = Dataset(identifier=identifier, provider=provider, jurisdiction_id=place, **fields)
     _full_clean(dataset, exclude=["search_tokens"])
     _index(dataset)
     dataset.save()
@@ -178,77 +182,213 @@ def _existing[T](model: type[T], user: Any, identifier: str, where: str) -> T | 
     return found  # type: ignore[no-any-return]
 
 
-@transaction.atomic
-def import_catalogue(*, acting_user: User, document: dict[str, Any]) -> dict[str, int]:
-    """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
-    dataset's document, as /data/datasets/<id>/dcat.jsonld writes it)."""
-    if isinstance(document, dict) and document.get("@type") == "dcat:Dataset":
-        node = {k: v for k, v in document.items() if k != "@context"}
-        document = {"@context": document.get("@context"), "@type": "dcat:Catalog", "dcat:dataset": [node]}
-    if not isinstance(document, dict) or document.get("@type") != "dcat:Catalog":
-        raise ServiceError("invalid_dcat", _("文档必须是 dcat:Catalog 或 dcat:Dataset。"), "@type")
-    counts = {"datasets": 0, "services": 0}
-    by_code: dict[str, Organisation] = {}
+def _place(acting_user: Any, provider: Organisation, code: str | None, field: str) -> int:
+    """The jurisdiction a provider's catalogue entry counts to: the one named (a dataset of Suzhou counts to Suzhou,
+    whoever provides it), else the provider's own. It must be a place the actor may put the provider's records:
+    the provider's jurisdiction or one above or below it, else only as an official of that place (403 naming
+    the field otherwise)."""
+    if not code:
+        return provider.jurisdiction_id
+    place = Jurisdiction.objects.filter(code=code).values_list("pk", flat=True).first()
+    if place is None:
+        raise ServiceError("unknown_jurisdiction", _("辖区不存在：%(v)s") % {"v": code}, field)
+    if not permissions.may_place(acting_user, organisation_jurisdiction_id=provider.jurisdiction_id,
+                                 jurisdiction_id=int(place)):
+        error = PermissionDeniedError(_(
+            "数据提供方的目录条目只能登记在其所在辖区或上下级辖区；其他辖区须由该辖区主管部门登记。"))
+        error.field = field
+        raise error
+    return int(place)
 
-    def organisation_of(code: str, where: str) -> Organisation:
-        if code not in by_code:
-            organisation = Organisation.objects.filter(credit_code=code).first()
+
+def _distribution_values(identifier: str, distributions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A dataset's distributions as they will be stored (a blank identifier becomes `<dataset>-<n>`)."""
+    rows = []
+    for index, values in enumerate(distributions):
+        values = {k: v for k, v in values.items() if v is not None or k == "byte_size"}
+        if not values.get("identifier"):
+            values["identifier"] = f"{identifier}-{index + 1}"
+        rows.append(values)
+    return rows
+
+
+class _Catalogue:
+    """What one catalogue import looks up once: publishers by credit code, places, rights."""
+
+    def __init__(self, acting_user: Any) -> None:
+        self.user = acting_user
+        self.organisations: dict[str, Organisation] = {}
+        self.places: dict[tuple[int, str], int] = {}
+
+    def organisation(self, code: str, where: str) -> Organisation:
+        if code not in self.organisations:
+            organisation = Organisation.objects.filter(credit_code=code).first() if code else None
             if organisation is None:
                 raise ServiceError("unknown_publisher", _("发布者不存在（统一社会信用代码 %(c)s）。") % {"c": code},
                                    f"{where}.dct:publisher")
-            if not permissions.can_create_in(acting_user, jurisdiction_id=organisation.jurisdiction_id,
+            if not permissions.can_create_in(self.user, jurisdiction_id=organisation.jurisdiction_id,
                                              organisation_id=organisation.pk):
-                raise PermissionDeniedError(_("您不能为该组织导入数据集。"))
-            by_code[code] = organisation
-        return by_code[code]
+                error = PermissionDeniedError(_("您不能为该组织导入数据集。"))
+                error.field = f"{where}.dct:publisher"
+                raise error
+            self.organisations[code] = organisation
+        return self.organisations[code]
 
-    def jurisdiction_of(code: str, organisation: Organisation, where: str) -> int:
-        if not code:
-            return organisation.jurisdiction_id
-        place = Jurisdiction.objects.filter(code=code).values_list("pk", flat=True).first()
-        if place is None:
-            raise ServiceError("unknown_jurisdiction", _("辖区不存在：%(v)s") % {"v": code},
-                               f"{where}.aiplus:jurisdiction")
-        return int(place)
+    def place(self, provider: Organisation, code: str, where: str) -> int:
+        key = (provider.pk, code)
+        if key not in self.places:
+            self.places[key] = _place(self.user, provider, code, f"{where}.aiplus:jurisdiction")
+        return self.places[key]
 
-    def entry_of[M: (Dataset, DataService)](model: type[M], parse: Callable[[Any], dict[str, Any]], node: Any,
-                                            where: str, links: str) -> tuple[M, Any]:
-        """The row a catalogue entry creates or updates, with the entry's fields set (not yet saved), and its
-        links (a dataset's distributions, the datasets a service serves) to set once the row is saved."""
+
+@dataclass
+class _Entry:
+    """A catalogue entry checked against the database: the row with its new values set (not saved), its links (a
+    dataset's distributions, the identifiers of the datasets a service serves) and whether anything changes."""
+
+    kind: str                      # "datasets" | "services"
+    row: Dataset | DataService
+    links: list[Any]
+    new: bool
+    changed: bool
+
+
+def _catalogue_entry(catalogue: _Catalogue, kind: str, node: Any, where: str, *, lock: bool = False) -> _Entry:
+    model: type[Dataset] | type[DataService] = Dataset if kind == "datasets" else DataService
+    parse = dcat.parse_dataset if kind == "datasets" else dcat.parse_service
+    try:
+        if not isinstance(node, dict):
+            raise dcat.DcatError("", "each catalogue entry must be a JSON object")
+        values = parse(node)
+    except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
+        field = error.field if isinstance(error, dcat.DcatError) else ""
+        raise ServiceError("invalid_dcat", str(error), f"{where}.{field}".rstrip(".")) from error
+    provider = catalogue.organisation(values.pop("publisher"), where)
+    jurisdiction_id = catalogue.place(provider, values.pop("jurisdiction"), where)
+    links = values.pop("distributions" if kind == "datasets" else "serves")
+    identifier = values.pop("identifier")
+    existing = _existing(model, catalogue.user, identifier, where)
+    if existing is not None and lock:
+        existing = model.objects.select_for_update().get(pk=existing.pk)  # type: ignore[attr-defined]
+    row = existing or model(identifier=identifier)
+    names = [*values, "provider_id", "jurisdiction_id"]
+    before = {name: getattr(row, name) for name in names}
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.provider, row.jurisdiction_id = provider, jurisdiction_id
+    changed = existing is None or before != {name: getattr(row, name) for name in names}
+    if kind == "datasets":
+        links = _distribution_values(identifier, links)
+        for index, values in enumerate(links):  # checked here, so a bad one refuses the file before any write
+            try:
+                _unknown(values, DISTRIBUTION_FIELDS)
+                domains.full_clean(Distribution(**values), exclude=["dataset"])
+            except ServiceError as problem:
+                problem.field = f"{where}.dcat:distribution[{index}].{problem.field or ''}".rstrip(".")
+                raise
+        if existing is not None and not changed:
+            stored = [{f: getattr(d, f) for f in DISTRIBUTION_FIELDS}
+                      for d in Distribution.objects.filter(dataset_id=existing.pk).order_by("identifier")]
+            changed = stored != sorted(({f: d.get(f, "") for f in DISTRIBUTION_FIELDS} for d in links),
+                                       key=lambda d: d["identifier"])
+        _full_clean(row, exclude=["search_tokens"])
+        _index(row)  # type: ignore[arg-type]
+    else:
+        if existing is not None and not changed:
+            served = DataService.serves.through.objects.filter(dataservice_id=existing.pk)
+            changed = set(served.values_list("dataset__identifier", flat=True)) != set(links)
+        _full_clean(row)
+    return _Entry(kind, row, links, existing is None, changed)
+
+
+def _catalogue_entries(document: Any) -> list[tuple[str, tuple[str, Any]]]:
+    """The entries of a DCAT-AP catalogue (or of one dataset's document) as (path, (kind, node))."""
+    if isinstance(document, dict) and document.get("@type") == "dcat:Dataset":
+        document = {"@type": "dcat:Catalog", "dcat:dataset": [{k: v for k, v in document.items() if k != "@context"}]}
+    if not isinstance(document, dict) or document.get("@type") != "dcat:Catalog":
+        raise ServiceError("invalid_dcat", _("文档必须是 dcat:Catalog 或 dcat:Dataset。"), "@type")
+    entries: list[tuple[str, tuple[str, Any]]] = []
+    for key, kind in (("dcat:dataset", "datasets"), ("dcat:service", "services")):
+        nodes = document.get(key, [])
+        if not isinstance(nodes, list):
+            raise ServiceError("invalid_dcat", _("%(k)s 须为列表。") % {"k": key}, key)
+        entries.extend((f"{key}[{index}]", (kind, node)) for index, node in enumerate(nodes))
+    if len(entries) > imports.limit("MAX_ROWS"):
+        raise imports.too_many_rows("dcat:dataset")
+    return entries
+
+
+def import_catalogue(*, acting_user: User, document: Any,
+                     progress: imports.Progress | None = None) -> imports.ImportReport:
+    """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
+    dataset's document, as /data/datasets/<id>/dcat.jsonld writes it), by identifier (`aiplus.core.imports`).
+
+    Every entry is checked first: a bad one refuses the whole file, naming each bad entry's path and field; an entry
+    for a publisher or a place the actor may not act for refuses it at once (403 naming the field). Then datasets,
+    then services, are written in short batches; an entry equal to what is stored is counted unchanged and not
+    written, so the same file imported twice changes nothing. Not a transaction of its own: each batch is one."""
+    entries = _catalogue_entries(document)
+    report = imports.ImportReport("datahub.catalogue", counts={"datasets": 0, "services": 0})
+    catalogue = _Catalogue(acting_user)
+    seen: set[tuple[str, str]] = set()
+
+    def check(where: str, entry: tuple[str, Any]) -> tuple[str, Any] | None:
+        kind, node = entry
+        checked = _catalogue_entry(catalogue, kind, node, where)
+        if (kind, checked.row.identifier) in seen:
+            raise ServiceError("duplicate_identifier", _("标识符 %(i)s 在文件中出现多次。") % {
+                "i": checked.row.identifier}, f"{where}.dct:identifier")
+        seen.add((kind, checked.row.identifier))
+        return entry if checked.changed else None
+
+    return imports.run(report, entries, check=check, progress=progress,
+                       write=lambda batch: import_catalogue_batch(acting_user=acting_user, entries=batch))
+
+
+@transaction.atomic
+def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[str, Any]]]) -> imports.BatchResult:
+    """Write one batch of checked catalogue entries (one short transaction, one audit event). Each entry is checked
+    again under a row lock; one that no longer passes (changed by someone else meanwhile) is reported, not written."""
+    result = imports.BatchResult()
+    catalogue = _Catalogue(acting_user)
+    for where, (kind, node) in entries:
         try:
-            values = parse(node)
-        except (dcat.DcatError, ValueError, TypeError, AttributeError) as error:
-            field = error.field if isinstance(error, dcat.DcatError) else ""
-            raise ServiceError("invalid_dcat", str(error), f"{where}.{field}".rstrip(".")) from error
-        provider = organisation_of(values.pop("publisher"), where)
-        jurisdiction_id = jurisdiction_of(values.pop("jurisdiction"), provider, where)
-        linked = values.pop(links)
-        identifier = values.pop("identifier")
-        row = _existing(model, acting_user, identifier, where) or model(identifier=identifier)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.provider, row.jurisdiction_id = provider, jurisdiction_id
-        return row, linked
+            with transaction.atomic():
+                entry = _catalogue_entry(catalogue, kind, node, where, lock=True)
+                if not entry.changed:
+                    result.unchanged += 1
+                    continue
+                entry.row.save()
+                if kind == "datasets":
+                    _set_distributions(entry.row, entry.links)  # type: ignore[arg-type]
+                else:
+                    entry.row.serves.set(  # type: ignore[union-attr]
+                        Dataset.objects.restrict(acting_user, "view").filter(identifier__in=entry.links))
+        except ServiceError as problem:
+            result.rejected.append(imports.Rejection(where, problem.field or "", problem.code, str(problem.message)))
+            continue
+        if entry.new:
+            result.created += 1
+        else:
+            result.updated += 1
+        result.count(kind)
+    if result.created or result.updated:
+        datasets, services = result.counts.get("datasets", 0), result.counts.get("services", 0)
+        audit.record(actor=acting_user, action="datahub.catalogue.imported", object_type="datahub.catalogue",
+                     object_id="dcat", object_repr="DCAT-AP",
+                     after={"created": result.created, "updated": result.updated, "datasets": datasets,
+                            "services": services, "entries": [entries[0][0], entries[-1][0]]},
+                     message=f"{datasets} datasets, {services} services")
+    return result
 
-    for index, node in enumerate(document.get("dcat:dataset", [])):
-        dataset, distributions = entry_of(Dataset, dcat.parse_dataset, node, f"dcat:dataset[{index}]",
-                                          "distributions")
-        _full_clean(dataset, exclude=["search_tokens"])
-        _index(dataset)
-        dataset.save()
-        _set_distributions(dataset, distributions)
-        counts["datasets"] += 1
-    for index, node in enumerate(document.get("dcat:service", [])):
-        service, serves = entry_of(DataService, dcat.parse_service, node, f"dcat:service[{index}]", "serves")
-        _full_clean(service)
-        service.save()
-        service.serves.set(Dataset.objects.restrict(acting_user, "view").filter(identifier__in=serves))
-        counts["services"] += 1
-    audit.record(actor=acting_user, action="datahub.catalogue.imported", object_type="datahub.catalogue",
-                 object_id="dcat", object_repr="DCAT-AP", after=counts,
-                 message=f"{counts['datasets']} datasets, {counts['services']} services")
-    return counts
 
+def import_catalogue_file(*, acting_user: User, data: bytes) -> Any:
+    """A DCAT-AP JSON-LD file (an upload, or an API body): imported now (the report) or, when big, by the worker
+    (the job). The JSON is read within the import limits (size, depth)."""
+    from aiplus.datahub.tasks import import_catalogue_file as task
+
+    return imports.accept(acting_user=acting_user, data=data, name="DCAT-AP catalogue import", task=task,
+                          inline=lambda: import_catalogue(acting_user=acting_user, document=imports.parse_json(data)))
 
 
 SERVICE_FIELDS = ("title", "description", "endpoint_url", "endpoint_description", "is_published")

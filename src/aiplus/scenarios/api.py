@@ -7,14 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from aiplus.api import lists, writes
+from aiplus.api import imports, lists, writes
 from aiplus.api.auth import AUTHENTICATED
+from aiplus.core import imports as core_imports
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
-from aiplus.scenarios import matching_index, selectors, services
+from aiplus.scenarios import excel, matching_index, selectors, services
 from aiplus.scenarios.listings import CALLS, CASES, NEEDS, PILOTS, PROFILES, SCENARIO_LISTS
 from aiplus.scenarios.models import RUBRIC_WEIGHT_MAX, CapabilityProfile, Kpi, Measurement, Need, OpenCall
 
@@ -399,6 +400,20 @@ def need_facets(request: HttpRequest, filters: Query[NEEDS_QUERY]) -> Any:  # ty
 
 
 writes.add_action(router, "POST", "/needs", services.create_need, payload=NeedIn, response=NeedOut, created=True)
+
+
+@router.post("/needs/import", response=imports.RESPONSES, auth=AUTHENTICATED)
+def import_needs(request: HttpRequest, organisation_id: Form[int], jurisdiction: Form[str] = "",
+                 file: UploadedFile | None = File(None)) -> Any:
+    """Draft needs from an .xlsx laid out as the list export (multipart: `file`, `organisation_id`, optional
+    `jurisdiction` code, by default the organisation's). Any bad row refuses the file (400, the report names each
+    row and field); a need the organisation already has there under the same title is counted unchanged. Files
+    over the import limit, or zips that would expand too far, are refused (413); a big file is imported in the
+    background (202 with the job)."""
+    core_imports.check_request_size(request)
+    return imports.answer(excel.import_needs_file(
+        acting_user=acting_user(request), data=core_imports.read_upload(file), organisation_id=organisation_id,
+        jurisdiction=jurisdiction.strip() or None))
 
 
 @router.get("/needs/{need_id}", response=NeedOut)

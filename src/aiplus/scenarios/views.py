@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aiplus.core import permissions
+from aiplus.core import imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.lists import ListPage
@@ -216,16 +216,33 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 def import_needs(request: HttpRequest) -> HttpResponse:
+    """A needs workbook (`excel.import_needs`): imported now (the report as a message), or, when big, by the worker
+    (its job page); a refused file shows every rejected row (400), a file over the limit 413."""
     orgs = selectors.member_organisations(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None, organisations=orgs)
+    report: dict[str, Any] | None = None
+    status = 200
     if request.method == "POST":
-        created = _call(request, form, excel.import_needs, _("已导入场景需求。"),
-                        lambda: {"file": form.cleaned_data["file"], "organisation_id": form.cleaned_data[
-                            "organisation"].pk, "jurisdiction": getattr(form.cleaned_data["jurisdiction"], "code",
-                                                                        None)})
-        if created is not None:
-            return redirect("scenarios:needs")
-    return render(request, "scenarios/import.html", {"orgs": list(orgs), "form": form})
+        if not form.is_valid() and not getattr(request, imports.TOO_LARGE_FLAG, False):
+            messages.error(request, form.first_error())
+            status = 400
+        else:
+            try:
+                imports.check_request_size(request)
+                result = excel.import_needs_file(
+                    acting_user=acting_user(request), data=imports.read_upload(form.cleaned_data["file"]),
+                    organisation_id=form.cleaned_data["organisation"].pk,
+                    jurisdiction=getattr(form.cleaned_data["jurisdiction"], "code", None))
+            except ServiceError as error:
+                form.refused(error)
+                messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+                rejected = getattr(error, "report", None)
+                report = rejected.as_dict() if rejected is not None else None
+                status = error.status
+            else:
+                return imports.done(request, result, "scenarios:needs")
+    return render(request, "scenarios/import.html", {"orgs": list(orgs), "form": form, "report": report},
+                  status=status)
 
 
 def _profiles_context(request: HttpRequest) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from aiplus.compute import ledger, services
 from aiplus.compute.models import ComputeCentre, LedgerEntry, Redemption, SavingsStudy, UsageRecord, VoucherQuota
 from aiplus.compute.simulator import CentreSpec, StudyOptions, TraceJob, compare_dispatch
 from aiplus.core.errors import PermissionDeniedError, ServiceError
+from aiplus.core.imports import ImportRejected
 from aiplus.core.models import AuditEvent, JobProgress
 
 
@@ -237,20 +238,22 @@ def test_csv_import_names_every_bad_row_and_imports_nothing(net, client):
             f"bad-1,{net.sz_pool.pk},{org},-2,24,2026-06-01\n"
             f"bad-2,{net.sz_pool.pk},{org},2,24,2026-13-01\n"
             f"bad-3,999999,{org},2,24,2026-06-01\n")
-    with pytest.raises(services.CsvImportError) as error:
+    with pytest.raises(ImportRejected) as error:
         services.import_usage_csv(acting_user=provider, text=text)
-    assert [(r["line"], r["field"]) for r in error.value.rows] == [(3, "card_hours"), (4, "period_end"),
-                                                                    (5, "pool")]
+    assert [(r["row"], r["field"]) for r in error.value.rows] == [(3, "card_hours"), (4, "period_end"),
+                                                                   (5, "pool")]
     assert UsageRecord.objects.count() == 0
     client.force_login(provider)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post("/compute/provider/usage/", {"file": SimpleUploadedFile("u.csv", text.encode())})
     body = response.content.decode()
-    assert response.status_code == 400 and 'data-testid="csv-errors"' in body
-    assert body.count("<tr><td>") >= 3 and UsageRecord.objects.count() == 0
+    assert response.status_code == 400 and 'data-testid="import-rejected"' in body
+    assert body.count("<tr data-row=") == 3 and UsageRecord.objects.count() == 0
     api = client.post("/api/v1/compute/usage/csv", {"text": text}, content_type="application/json")
-    assert api.status_code == 400 and api.json()["code"] == "csv_rows" and "3" in api.json()["message"]
+    assert api.status_code == 400 and api.json()["code"] == "import_rejected" and "3" in api.json()["message"]
+    assert [(r["row"], r["field"]) for r in api.json()["report"]["rejected"]] == [
+        (3, "card_hours"), (4, "period_end"), (5, "pool")]
 
 
 # ------------------------------------------------------------------------- the bad inputs via the API

@@ -167,9 +167,11 @@ def test_csv_import_is_idempotent_and_all_or_nothing(net):
     text = ("record_id,pool_id,organisation_id,card_hours,amount_cny,period_end,invoice_number\n"
             f"c1,{net.sz_pool.pk},{org},2,24,2026-06-01,INV-9\n"
             f"c2,{net.sz_pool.pk},{org},3,36,2026-06-02,\n")
-    assert services.import_usage_csv(acting_user=provider, text=text) == {"created": 2, "duplicates": 0}
+    first = services.import_usage_csv(acting_user=provider, text=text)
+    assert (first.read, first.created, first.unchanged, first.rejected) == (2, 2, 0, [])
     events = AuditEvent.objects.filter(action="compute.usage.imported").count()
-    assert services.import_usage_csv(acting_user=provider, text=text) == {"created": 0, "duplicates": 2}
+    again = services.import_usage_csv(acting_user=provider, text=text)
+    assert (again.read, again.created, again.unchanged) == (2, 0, 2)
     assert AuditEvent.objects.filter(action="compute.usage.imported").count() == events == 1
     bad = text + f"c3,{net.sz_pool.pk},{org},-2,24,2026-06-01,\nc4,{net.sz_pool.pk},{org},2,24,2026-06-01,\n"
     before = counts()

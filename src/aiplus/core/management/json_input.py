@@ -18,3 +18,5 @@ def read_json(source: str) -> Any:
         return json.loads(text)
     except (OSError, json.JSONDecodeError) as error:
         raise CommandError(f"cannot read {source}: {error}") from error
+    except RecursionError:
+        raise CommandError(f"cannot read {source}: nested too deeply") from None

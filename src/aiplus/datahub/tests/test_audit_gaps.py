@@ -175,11 +175,12 @@ def test_import_page_uploads_and_refuses_what_it_cannot_place(world, client, tmp
     text = export_text(tmp_path, "a.jsonld", world.admin.username)
     Dataset.objects.all().delete()
     DataService.objects.all().delete()
-    # A Shenzhen provider may not publish for the Suzhou provider: refused, nothing written.
+    # A Shenzhen provider may not publish for the Suzhou provider: refused (403, the publisher named), nothing written.
     client.force_login(world.user("provider", "shenzhen"))
     response = client.post("/data/catalogue/import/", {"file": SimpleUploadedFile("a.jsonld", text)})
-    assert response.status_code == 400 and not Dataset.objects.exists()
+    assert response.status_code == 403 and not Dataset.objects.exists()
     assert 'data-testid="import-error"' in response.content.decode()
+    assert 'data-field="dcat:dataset[0].dct:publisher"' in response.content.decode()
     response = client.post("/data/catalogue/import/", {"file": SimpleUploadedFile("a.jsonld", b"{not json")})
     assert response.status_code == 400 and 'data-field="file"' in response.content.decode()
     client.force_login(world.user("provider", "suzhou"))
@@ -555,7 +556,7 @@ def test_one_dataset_document_round_trips_too(world, client):
     DataService.objects.all().delete()
     Dataset.objects.filter(pk=dataset.pk).delete()
     counts = services.import_catalogue(acting_user=world.admin, document=json.loads(first))
-    assert counts == {"datasets": 1, "services": 0}
+    assert counts.counts == {"datasets": 1, "services": 0}
     again = Dataset.objects.get(identifier="qc-images")
     assert client.get(f"/data/datasets/{again.pk}/dcat.jsonld").content == first
     with pytest.raises(ServiceError) as error:

@@ -75,7 +75,7 @@ def test_import_reads_the_literal_form_of_older_exports(world, document):
                  "dct:accrualPeriodicity": {"@id": EU + "frequency/BIANNUAL"}})
     node["dcat:distribution"][0].update({"dct:format": "ZIP", "dcat:mediaType": "application/zip",
                                          "dct:license": "苏州市公共数据开放许可"})
-    assert _import(world, old) == {"datasets": 1, "services": 0}
+    assert _import(world, old).counts == {"datasets": 1, "services": 0}
     assert _imported() == (("CC-BY-4.0", "zh", "6", "conditional"),
                            ("ZIP", "application/zip", "苏州市公共数据开放许可"))
     # …and exports them in the new form.

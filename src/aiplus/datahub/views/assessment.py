@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -110,6 +111,11 @@ def _question_rows(context: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# The guided assessment and its printable decision are a public tool that only computes (nothing is written, no
+# session right is used), so they take a POST without a CSRF token: an anonymous visitor whose token cookie is
+# missing (a first visit from a link, cookies blocked, a session that expired) still gets the answer. Recording a
+# transfer (`assess_record`) writes and keeps the CSRF check.
+@csrf_exempt
 def assess(request: HttpRequest) -> HttpResponse:
     """Guided assessment: the engine's `missing` facts become the next questions (HTMX swaps the form)."""
     if request.method == "POST":
@@ -155,6 +161,7 @@ def assess_record(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+@csrf_exempt
 @require_POST
 def assess_decision(request: HttpRequest) -> HttpResponse:
     """The printable decision with its reasons, citations, parameters and deadlines."""

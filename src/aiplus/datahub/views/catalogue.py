@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import permissions
+from aiplus.core import imports, permissions
 from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
@@ -84,25 +83,25 @@ def catalogue_dcat(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
-    """Upload a DCAT-AP JSON-LD catalogue: every entry is created or updated, or nothing is (one transaction)."""
+    """Upload a DCAT-AP JSON-LD catalogue (`services.import_catalogue`): every entry is checked first and a bad one
+    refuses the file (each bad entry named, 400; a publisher or place the user may not act for, 403); then entries
+    are written in short batches, a big file by the worker (its job page shows the report)."""
     error: dict[str, str] | None = None
+    report: dict[str, Any] | None = None
+    status = 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
         try:
-            if upload is None:
-                raise ServiceError("required", _("请选择 JSON-LD 文件。"), "file")
-            try:
-                document = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ServiceError("invalid_json", _("文件不是有效的 JSON：%(e)s") % {"e": exc}, "file") from exc
-            counts = services.import_catalogue(acting_user=acting_user(request), document=document)
+            imports.check_request_size(request)
+            result = services.import_catalogue_file(acting_user=acting_user(request),
+                                                    data=imports.read_upload(request.FILES.get("file")))
         except ServiceError as exc:
             error = {"message": str(exc.message), "field": exc.field or ""}
+            rejected = getattr(exc, "report", None)
+            report = rejected.as_dict() if rejected is not None else None
+            status = exc.status
         else:
-            messages.success(request, _("已导入 %(d)s 个数据集、%(s)s 个数据服务。") % {
-                "d": counts["datasets"], "s": counts["services"]})
-            return redirect("datahub:catalogue")
-    return render(request, "datahub/catalogue_import.html", {"error": error}, status=400 if error else 200)
+            return imports.done(request, result, "datahub:catalogue")
+    return render(request, "datahub/catalogue_import.html", {"error": error, "report": report}, status=status)
 
 
 # --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
@@ -147,7 +146,7 @@ def _put_beside_its_field(problem: ServiceError, form: DatasetForm,
         if index.isdigit() and int(index) < len(rows):
             problem.add_to_form(rows[int(index)], rest.lstrip(".") or None)
             return
-    problem.add_to_form(form, "provider" if field == "organisation" else None)
+    problem.add_to_form(form, {"organisation": "provider", "jurisdiction": "place"}.get(field))
 
 
 @login_required
@@ -174,14 +173,15 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
                 if dataset is None:
                     saved = services.create_dataset(
                         acting_user=acting_user(request), provider_id=form.cleaned_data["provider"].pk,
-                        identifier=form.cleaned_data["identifier"].strip(), distributions=rows, **form.changes())
+                        identifier=form.cleaned_data["identifier"].strip(), distributions=rows,
+                        jurisdiction=getattr(form.cleaned_data.get("place"), "code", None), **form.changes())
                     messages.success(request, _("数据集已登记。"))
                 else:
                     saved = services.update_dataset(acting_user=acting_user(request), dataset_id=dataset.pk,
                                                     distributions=rows, **form.changes())
                     messages.success(request, _("数据集已保存。"))
             except ServiceError as problem:
-                if problem.status == 403:
+                if problem.status == 403 and problem.field != "jurisdiction":
                     return HttpResponse(str(problem.message), status=403)
                 _put_beside_its_field(problem, form, distributions)
             else:

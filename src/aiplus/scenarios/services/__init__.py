@@ -24,7 +24,16 @@ from aiplus.scenarios.services.calls import (
     update_call,
 )
 from aiplus.scenarios.services.lists import publish_list
-from aiplus.scenarios.services.needs import co_publish_need, create_need, transition_need, update_need
+from aiplus.scenarios.services.needs import (
+    co_publish_need,
+    create_need,
+    import_needs_batch,
+    need_owner_and_place,
+    need_titles,
+    need_values,
+    transition_need,
+    update_need,
+)
 from aiplus.scenarios.services.pilots import (
     add_milestone,
     decide_acceptance,
@@ -48,6 +57,10 @@ __all__ = [
     "decide_pool",
     "draw_reviewers",
     "file_objection",
+    "import_needs_batch",
+    "need_owner_and_place",
+    "need_titles",
+    "need_values",
     "publish_case",
     "publish_list",
     "record_measurement",

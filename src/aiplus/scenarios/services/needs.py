@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, domains, permissions
+from aiplus.core import audit, domains, imports, permissions
 from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
@@ -83,13 +83,22 @@ def _check_place_of(organisation: Organisation, place: Jurisdiction, acting_user
     """A need is located where its owner is: the organisation's jurisdiction, a place below it, or a place above it
     (a district company's city-wide scenario); elsewhere only an official of that place may put it (hardening:
     records were created in jurisdictions the actor does not belong to)."""
-    own = organisation.jurisdiction_id
-    if place.pk in permissions.jurisdiction_ids_in_scope(own) or own in permissions.jurisdiction_ids_in_scope(place.pk):
-        return
-    if acting_user.is_superuser or place.pk in permissions.user_jurisdiction_ids(acting_user, "add"):
+    if permissions.may_place(acting_user, organisation_jurisdiction_id=organisation.jurisdiction_id,
+                             jurisdiction_id=place.pk):
         return
     raise ServiceError("outside_jurisdiction", _("场景所在地须为本单位所在辖区或其上下级辖区。"), "jurisdiction",
                        status=403)
+
+
+def _new_need(acting_user: User, organisation: Organisation, place: Jurisdiction, fields: dict[str, Any],
+              kpis: list[dict[str, Any]], replicated_from: Case | None = None) -> Need:
+    need = Need(owner=organisation, jurisdiction=place, created_by=acting_user,
+                responsible_department=pack_rules.responsible_department(place), replicated_from=replicated_from,
+                **fields)
+    need.search_tokens = search.need_tokens(need)
+    need.save(force_insert=True)
+    Kpi.objects.bulk_create([Kpi(need=need, **k) for k in kpis])
+    return need
 
 
 @transaction.atomic
@@ -99,18 +108,61 @@ def create_need(*, acting_user: User, organisation_id: int, jurisdiction: str | 
     place = _jurisdiction(jurisdiction)
     organisation = _organisation_for(acting_user, organisation_id)
     _check_place_of(organisation, place, acting_user)
-    fields = _need_fields(place, data)
-    clean_kpis = _clean_kpis(kpis)
-    need = Need(owner=organisation, jurisdiction=place, created_by=acting_user,
-                responsible_department=pack_rules.responsible_department(place), replicated_from=replicated_from,
-                **fields)
-    need.search_tokens = search.need_tokens(need)
-    need.save(force_insert=True)
-    Kpi.objects.bulk_create([Kpi(need=need, **k) for k in clean_kpis])
-    if audit_event:  # an Excel import records one event for all its rows
+    need = _new_need(acting_user, organisation, place, _need_fields(place, data), _clean_kpis(kpis), replicated_from)
+    if audit_event:
         action = "scenarios.need.replicated" if replicated_from else "scenarios.need.created"
         audit.record(actor=acting_user, action=action, instance=need, before=None)
     return need
+
+
+def need_owner_and_place(*, acting_user: User, organisation_id: Any,
+                         jurisdiction: str | int | Jurisdiction | None) -> tuple[Organisation, Jurisdiction]:
+    """The organisation a user drafts needs for and where they are (its own jurisdiction unless named), checked as
+    `create_need` checks them: a refusal is raised before any row is read."""
+    organisation = _organisation_for(acting_user, organisation_id)
+    place = _jurisdiction(jurisdiction if jurisdiction not in (None, "") else organisation.jurisdiction_id)
+    _check_place_of(organisation, place, acting_user)
+    return organisation, place
+
+
+def need_values(place: Jurisdiction, *, kpis: Any, **data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A need's fields and KPIs as `create_need` would store them, checked without writing (an import's check
+    pass)."""
+    return _need_fields(place, data), _clean_kpis(kpis)
+
+
+def need_titles(organisation: Organisation, place: Jurisdiction) -> set[str]:
+    """The titles of the organisation's needs in a place: an imported need is the same need when they match."""
+    return set(Need.objects.filter(owner=organisation, jurisdiction=place).values_list("title", flat=True))
+
+
+@transaction.atomic
+def import_needs_batch(*, acting_user: User, organisation_id: int, jurisdiction_id: int,
+                       rows: list[tuple[int, tuple[dict[str, Any], list[dict[str, Any]]]]]) -> imports.BatchResult:
+    """Store one batch of checked draft needs (one short transaction, one audit event). A need is the same need as
+    one the organisation already has in that place under the same title (its natural key): it is counted unchanged,
+    so the same workbook imported twice creates nothing. Imports of one organisation are serialised by a lock on
+    its row, so two at once cannot both create it."""
+    organisation, place = need_owner_and_place(acting_user=acting_user, organisation_id=organisation_id,
+                                               jurisdiction=jurisdiction_id)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    result = imports.BatchResult()
+    titles = set(Need.objects.filter(owner=organisation, jurisdiction=place,
+                                     title__in=[fields["title"] for _n, (fields, _k) in rows])
+                 .values_list("title", flat=True))
+    created = []
+    for _number, (fields, kpis) in rows:
+        if fields["title"] in titles:
+            result.unchanged += 1
+            continue
+        titles.add(fields["title"])
+        created.append(_new_need(acting_user, organisation, place, fields, kpis))
+    result.created = len(created)
+    if created:
+        audit.record(actor=acting_user, action="scenarios.needs.imported", instance=None,
+                     after={"ids": [n.pk for n in created]}, object_type="scenarios.need",
+                     object_repr=f"{len(created)}", jurisdiction_id=place.pk, organisation_id=organisation.pk)
+    return result
 
 
 @transaction.atomic

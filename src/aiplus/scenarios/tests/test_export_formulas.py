@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from aiplus.scenarios import excel
+from aiplus.scenarios.models import Need
 from aiplus.scenarios.testing import published_need
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,8 @@ def test_hostile_cells_are_quoted_text_numbers_stay_numbers_and_import_gives_the
     assert all(cell.data_type != "f" for cell in row)
     assert (row[4].value, row[4].data_type, row[5].value, row[5].data_type) == (300000, "n", 800000, "n")
 
-    created = excel.import_needs(acting_user=world.user("enterprise_member", "shenzhen"),
-                                 file=io.BytesIO(response.content),
-                                 organisation_id=world.orgs["shenzhen:enterprise"].pk, jurisdiction="shenzhen")
+    excel.import_needs(acting_user=world.user("enterprise_member", "shenzhen"), file=io.BytesIO(response.content),
+                       organisation_id=world.orgs["shenzhen:enterprise"].pk, jurisdiction="shenzhen")
+    created = list(Need.objects.filter(owner=world.orgs["shenzhen:enterprise"]))
     assert [(n.title, n.problem, n.data_offered) for n in created] == [(TITLE, PROBLEM, DATA)]
     assert [k.name for k in created[0].kpis.all()] == ["-2+3"]

@@ -92,8 +92,13 @@ def test_excel_export_and_import_round_trip(world, client):
     assert rows[1][0] == need.title and "缺陷检出率:99:%" in rows[1][8]
     # import the same sheet as drafts for another organisation: one audit event for the import
     events = AuditEvent.objects.count()
-    created = services_import(world, response.content)
-    assert len(created) == 1 and created[0].status == "draft"
+    report = services_import(world, response.content)
+    created = Need.objects.filter(owner=world.orgs["shenzhen:enterprise"])
+    assert report.created == 1 and [n.status for n in created] == ["draft"]
+    assert AuditEvent.objects.count() == events + 1
+    # the same workbook again: nothing new (the organisation's need of that title, there, is the same need)
+    again = services_import(world, response.content)
+    assert (again.read, again.created, again.unchanged) == (1, 0, 1) and created.count() == 1
     assert AuditEvent.objects.count() == events + 1
     # a row without a KPI unit: refused, naming the row and the field, nothing created
     wb = Workbook()

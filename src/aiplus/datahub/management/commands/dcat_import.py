@@ -11,8 +11,9 @@ from aiplus.core.management.json_input import read_json
 
 class Command(BaseCommand):
     help = ("Import a DCAT-AP 3 JSON-LD catalogue (as written by dcat_export or /data/catalogue.jsonld): datasets, "
-            "distributions and data services are created or updated by identifier, in one transaction, audited as "
-            "the user given by --user. Nothing is written when any entry is invalid.")
+            "distributions and data services are created or updated by identifier, in short batches, audited as "
+            "the user given by --user. Nothing is written when any entry is invalid; an entry equal to what is "
+            "stored is left as it is.")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="path to a JSON-LD file, or - for standard input")
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"--user: no user named {options['user']!r}")
         document = read_json(options["file"])
         try:
-            counts = services.import_catalogue(acting_user=user, document=document)
+            report = services.import_catalogue(acting_user=user, document=document)
         except ServiceError as error:
             raise CommandError(f"{error.field or '(document)'}: {error.message}") from error
-        self.stdout.write(f"imported {counts['datasets']} datasets, {counts['services']} data services")
+        self.stdout.write(f"imported {report.counts.get('datasets', 0)} datasets, "
+                          f"{report.counts.get('services', 0)} data services ({report.created} created, "
+                          f"{report.updated} updated, {report.unchanged} unchanged)")
