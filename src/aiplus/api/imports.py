@@ -42,4 +42,4 @@ def answer(result: Any) -> Status:
     if isinstance(result, ImportReport):
         return Status(200, result.as_dict())
     return Status(202, {"job_id": result.pk, "status_url": reverse("api:get_job", args=[result.pk]),
-                        "page_url": reverse("portal:job", args=[result.pk])})
+                        "page_url": reverse("core:job", args=[result.pk])})

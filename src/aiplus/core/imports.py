@@ -472,7 +472,7 @@ def done(request: Any, result: Any, page: str, *args: Any) -> Any:
         messages.success(request, result.summary())
         return redirect(page, *args)
     messages.info(request, _("文件较大，正在后台导入；本页显示进度，完成后显示导入报告。"))
-    return redirect("portal:job", job_id=result.pk)
+    return redirect("core:job", job_id=result.pk)
 
 
 def run_job(job_id: int, user_id: int, work: Callable[[Any, Progress], ImportReport]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aiplus.core.models import AuditEvent
@@ -139,10 +139,11 @@ def test_a_dcat_import_with_a_hostile_count_names_the_field_and_imports_nothing(
     @given(text=out_of_domain(Dataset, name))
     @domain_settings(15)
     def hostile(text: str) -> None:
+        assume(text.strip().strip('"') != "")  # an empty literal is an absent value to the import, not a number
         before = _rows(Dataset), Distribution.objects.count()
         response = client.post(f"{API}/catalogue/import", json_with(document, ("dcat:dataset", 0, key), text),
                                content_type="application/json")
-        assert_refused_naming(response, name)
+        assert_refused_naming(response, name, key)
         assert (_rows(Dataset), Distribution.objects.count()) == before
 
     hostile()
