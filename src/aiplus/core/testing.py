@@ -38,6 +38,13 @@ def operation(operation_id: str, **params: Any) -> str:
     return operation_paths()[operation_id].format(**params)
 
 
+def signed_in(user: Any) -> Client:
+    """A browser-like client signed in as `user`, asking for the Chinese pages."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
 def bearer(user: Any) -> Client:
     """A client with no session: only the user's API token speaks for it."""
     from aiplus.core import services

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,17 +41,12 @@ from aiplus.core.testing import (
     json_with,
     literal,
     out_of_domain,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/compute"
 _serial = itertools.count()
-
-
-def _client(user: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
 
 
 def _centre(net: Any) -> dict[str, Any]:
@@ -117,7 +111,7 @@ def _unique(body: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(("who", "method", "path", "body", "where", "model", "name", "counted"), CASES, ids=IDS)
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(domain_net, who, method, path, body, where,
                                                                        model, name, counted):
-    client, url, payload = _client(domain_net.world.user(who)), path(domain_net), body(domain_net)
+    client, url, payload = signed_in(domain_net.world.user(who)), path(domain_net), body(domain_net)
 
     @given(text=out_of_domain(model, name))
     @domain_settings()
@@ -133,7 +127,7 @@ def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(domain_ne
 
 @pytest.mark.parametrize(("who", "method", "path", "body", "where", "model", "name", "counted"), CASES, ids=IDS)
 def test_every_edge_of_the_domain_round_trips(domain_net, who, method, path, body, where, model, name, counted):
-    client, url, payload = _client(domain_net.world.user(who)), path(domain_net), body(domain_net)
+    client, url, payload = signed_in(domain_net.world.user(who)), path(domain_net), body(domain_net)
 
     @given(value=in_domain(model, name), as_text=st.booleans())
     @domain_settings(15)
@@ -159,7 +153,7 @@ def _programme_post(budget: str) -> dict[str, Any]:
 
 
 def test_the_voucher_forms_refuse_a_hostile_amount_beside_the_field(net):
-    client = _client(net.world.user("official"))
+    client = signed_in(net.world.user("official"))
     holder = net.world.orgs["suzhou:enterprise"].pk  # holds a quota already: the amount is refused first
 
     @given(text=out_of_domain(VoucherProgramme, "budget_cny"))
@@ -202,7 +196,7 @@ def test_the_voucher_services_take_every_amount_up_to_money_max(net):
 
 
 def test_a_usage_csv_with_a_hostile_number_names_the_row_and_field_and_imports_nothing(net):
-    client = _client(net.world.user("provider"))
+    client = signed_in(net.world.user("provider"))
     organisation = net.world.orgs["suzhou:enterprise"].pk
 
     @given(text=out_of_domain(UsageRecord, "card_hours"))
@@ -238,7 +232,7 @@ def test_the_largest_request_the_domains_allow_is_placed_and_read_back(world, im
     request.refresh_from_db()
     assert request.status == JobRequest.Status.PLACED, (request.unplaced_code, request.unplaced_message)
     assert request.placement.cost_cny == CARDS_MAX * HOURS_MAX * PRICE_MAX
-    response = _client(member).get(f"{API}/requests/{request.pk}")
+    response = signed_in(member).get(f"{API}/requests/{request.pk}")
     assert response.status_code == 200 and Decimal(response.json()["placement"]["cost_cny"]) == (
         CARDS_MAX * HOURS_MAX * PRICE_MAX)
-    assert _client(member).get(f"/compute/requests/{request.pk}/").status_code == 200
+    assert signed_in(member).get(f"/compute/requests/{request.pk}/").status_code == 200

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from aiplus.core.testing import (
     json_with,
     literal,
     out_of_domain,
+    signed_in,
 )
 from aiplus.datahub import selectors, services
 from aiplus.datahub.models import AccessRequest, DataAsset, Dataset, Distribution, TransferRecord
@@ -29,12 +29,6 @@ from aiplus.datahub.models import AccessRequest, DataAsset, Dataset, Distributio
 pytestmark = pytest.mark.django_db
 API = "/api/v1/data"
 _serial = itertools.count()
-
-
-def _client(user: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
 
 
 def _dataset(world: Any) -> dict[str, Any]:
@@ -96,7 +90,7 @@ def _unique(body: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted"), CASES, ids=IDS)
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(hub, who, path, body, where, model, name,
                                                                        counted):
-    client, payload = _client(hub.user(who)), body(hub)
+    client, payload = signed_in(hub.user(who)), body(hub)
 
     @given(text=out_of_domain(model, name))
     @domain_settings()
@@ -112,7 +106,7 @@ def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(hub, who,
 
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted"), CASES, ids=IDS)
 def test_every_edge_of_the_domain_round_trips(hub, who, path, body, where, model, name, counted):
-    client, payload = _client(hub.user(who)), body(hub)
+    client, payload = signed_in(hub.user(who)), body(hub)
 
     @given(value=in_domain(model, name), as_text=st.booleans())
     @domain_settings(15)
@@ -129,7 +123,7 @@ def test_every_edge_of_the_domain_round_trips(hub, who, path, body, where, model
 
 @pytest.mark.parametrize(("key", "name"), [("aiplus:recordCount", "record_count"), ("aiplus:sizeBytes", "size_bytes")])
 def test_a_dcat_import_with_a_hostile_count_names_the_field_and_imports_nothing(hub, key, name):
-    client = _client(hub.admin)
+    client = signed_in(hub.admin)
     document = selectors.catalogue_document(hub.admin)
     node = document["dcat:dataset"][0]
     node["dct:identifier"] = "imported"
@@ -153,7 +147,7 @@ def test_a_dcat_import_with_a_hostile_count_names_the_field_and_imports_nothing(
 
 
 def test_the_asset_and_access_forms_refuse_a_hostile_number_and_write_nothing(hub):
-    client = _client(hub.user("enterprise_member"))
+    client = signed_in(hub.user("enterprise_member"))
     organisation = hub.orgs["suzhou:enterprise"].pk
     access = reverse("datahub:access_request_create", kwargs={"dataset_id": hub.conditional.pk})
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from aiplus.core.testing import (
     json_with,
     literal,
     out_of_domain,
+    signed_in,
 )
 from aiplus.scenarios import services
 from aiplus.scenarios.models import CapabilityProfile, Kpi, Measurement, Need, OpenCall, Pilot
@@ -31,12 +31,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/scenarios"
 FUTURE = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 MIN_REVIEWERS = 5  # the Suzhou pack's experts.suzhou.min_reviewers: fewer is a rule's refusal, not the domain's
-
-
-def _client(user: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
 
 
 def _need(world: Any) -> dict[str, Any]:
@@ -100,7 +94,7 @@ def _rows(counted: type) -> tuple[int, int]:
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted", "valid"), CASES, ids=IDS)
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(scene, who, path, body, where, model, name,
                                                                        counted, valid):
-    client, url, payload = _client(scene.user(who)), f"{API}{path(scene)}", body(scene)
+    client, url, payload = signed_in(scene.user(who)), f"{API}{path(scene)}", body(scene)
 
     @given(text=out_of_domain(model, name))
     @domain_settings()
@@ -115,7 +109,7 @@ def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(scene, wh
 
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted", "valid"), CASES, ids=IDS)
 def test_every_edge_of_the_domain_round_trips(scene, who, path, body, where, model, name, counted, valid):
-    client, url, payload = _client(scene.user(who)), f"{API}{path(scene)}", body(scene)
+    client, url, payload = signed_in(scene.user(who)), f"{API}{path(scene)}", body(scene)
     values = in_domain(model, name)
 
     @given(value=valid(values) if valid else values, as_text=st.booleans())
@@ -132,7 +126,7 @@ def test_every_edge_of_the_domain_round_trips(scene, who, path, body, where, mod
 
 
 def test_a_rubric_weight_out_of_its_range_is_refused(scene):
-    client = _client(scene.user("official"))
+    client = signed_in(scene.user("official"))
     rubric = [{"code": "technical", "name": "技术", "weight": 1}]
     for text in ("0", "-1", "101", "1e400", "NaN", "Infinity", '"heavy"', "1E+20"):
         before = _rows(OpenCall)
@@ -143,7 +137,7 @@ def test_a_rubric_weight_out_of_its_range_is_refused(scene):
 
 
 def test_the_need_form_refuses_a_hostile_budget_beside_the_field(scene):
-    client = _client(scene.user("enterprise_member"))
+    client = signed_in(scene.user("enterprise_member"))
     post = {"organisation": scene.orgs["suzhou:enterprise"].pk, "jurisdiction": "suzhou", "title": "场景",
             "domain": "industry.manufacturing", "problem": "问题", "budget_min_cny": "0", "budget_max_cny": "100",
             "kpi_name": ["检出率"], "kpi_target": ["99"], "kpi_unit": ["%"], "kpi_direction": ["ge"]}
