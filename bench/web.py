@@ -197,7 +197,7 @@ class Run:
         access = self.tmp / f"access-{config.label}.log"
         hooks = self.tmp / "gunicorn_hooks.py"
         hooks.write_text(f"def post_worker_init(worker):\n    print({READY!r}, worker.pid, flush=True)\n")
-        workers = [self.start([sys.executable, "manage.py", "db_worker", "--queue-name", "default"],
+        workers = [self.start([sys.executable, "manage.py", "aiplus_worker", "--queue-name", "default"],
                               self.tmp / f"worker-{config.label}-{n}.log") for n in range(config.workers)]
         started = time.perf_counter()
         # scripts/run.sh's command line (MODE=run), with the access log in a file and a hook that says when each web

@@ -30,6 +30,8 @@ class ServiceError(Exception):
         """Put the message beside `field` (default: the error's own field) on a Django form, or above the form
         when the form has no such field."""
         name = field if field is not None else self.field
+        if name and name not in form.fields:  # a service's path ("processor.location") as the form names it
+            name = name.replace(".", "_")
         form.add_error(name if name in form.fields else None, str(self.message))
 
 

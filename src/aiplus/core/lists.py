@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,9 +34,11 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -44,9 +47,10 @@ from django.views import View
 from pydantic import BaseModel, create_model
 from pydantic import Field as PydanticField
 
-from aiplus.core import formatting, permissions
+from aiplus.core import formatting, page_forms, permissions
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.exports import safe_row
+from aiplus.core.page_forms import PageForm
 
 PAGE_SIZE = 25
 MAX_FILTER_LENGTH = 200  # no filter value the platform understands is longer; anything longer is refused (422)
@@ -271,6 +275,27 @@ def register(listing: Listing) -> Listing:
     return listing
 
 
+def facet_counts(rows: QuerySet[Any], facets: Sequence[str | tuple[str, ...]]) -> dict[Any, Counter[Any]]:
+    """How many of the rows have each value of each facet: one grouped query over the combinations of the facets'
+    values, added up per value (each row has exactly one value per facet, so the sums are exact). One scan of the
+    rows, not one per facet. A facet may be a tuple of fields (a code and its name), counted by their tuple of
+    values. The rows must not repeat: filter through subqueries, not multi-valued joins."""
+    fields = list(dict.fromkeys(f for facet in facets for f in ((facet,) if isinstance(facet, str) else facet)))
+    counts: dict[Any, Counter[Any]] = {facet: Counter() for facet in facets}
+    for row in rows.order_by().values(*fields).annotate(facet_rows=Count("pk")).order_by():
+        for facet in facets:
+            value = row[facet] if isinstance(facet, str) else tuple(row[f] for f in facet)
+            counts[facet][value] += row["facet_rows"]
+    return counts
+
+
+def render_cell(template: str, context: dict[str, Any], request: HttpRequest | None) -> str:
+    """A table cell drawn from a template (a row's button form, say): with the request's CSRF token for its forms
+    but without the page's context processors, which would cost their queries once per row."""
+    token = get_token(request) if request is not None else ""
+    return render_to_string(template, {**context, "csrf_token": token})
+
+
 class ListPage(View):
     """The generic list page: filters, a sortable and paged table, CSV/Excel export, and an empty state with the
     next step. `template_name` may extend `core/list.html` to add a header or actions; htmx requests get the
@@ -279,6 +304,21 @@ class ListPage(View):
     listing: Listing | None = None
     template_name = "core/list.html"
     extra_context: Callable[[HttpRequest], dict[str, Any]] | None = None
+    # The forms drawn beside the table, by the `action` they post (core.page_forms); none: the page takes no POST.
+    page_forms: Mapping[str, PageForm] = {}
+    drawn_forms: dict[str, Any] | None = None  # the forms of this request (a posted one bound); set by `post`
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not self.page_forms:
+            return HttpResponseNotAllowed(["GET"])
+        if self.listing is not None and not self.listing.admits(request.user):
+            raise PermissionDenied
+
+        def draw(drawn: dict[str, Any]) -> HttpResponse:
+            self.drawn_forms = drawn
+            return self.get(request)
+
+        return page_forms.post_one_of(request, self.page_forms, draw)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         assert self.listing is not None
@@ -308,6 +348,8 @@ class ListPage(View):
             context["next_step"] = {"url": reverse(listing.next_step[0]), "label": listing.next_step[1]}
         if self.extra_context is not None:
             context.update(self.extra_context(request))
+        if self.page_forms:
+            context["forms"] = self.drawn_forms or page_forms.unbound(request, self.page_forms)
         return context
 
 

@@ -167,14 +167,20 @@ def user_roles(user: Any) -> set[str]:
 
 
 def restrict_queryset[QS: QuerySet[Any]](queryset: QS, user: Any, action: str = "view") -> QS:
+    allowed = allowed_rows(queryset.model, user, action)
+    return queryset if allowed is None else queryset.filter(allowed)
+
+
+def allowed_rows(model: type[Model], user: Any, action: str = "view") -> Q | None:
+    """The condition a row of `model` meets when `user` may do `action` on it (None: every row), for selectors that
+    combine it with other conditions (`restrict_queryset` applies it)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
-        return queryset
-    model = queryset.model
+        return None
     scope: Scope = getattr(model, "scope", None) or Scope()
     if action == "view" and scope.public is True:
-        return queryset
+        return None
 
     allowed = Q(pk__in=[])
     if action == "view" and isinstance(scope.public, str):
@@ -196,7 +202,7 @@ def restrict_queryset[QS: QuerySet[Any]](queryset: QS, user: Any, action: str = 
                 for ct in grant.object_types.all()
             ):
                 allowed |= grant.as_q()
-    return queryset.filter(allowed)
+    return allowed
 
 
 def can(user: Any, action: str, obj: Model) -> bool:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
@@ -95,10 +96,38 @@ class _ResolvesTypedNames:
                               params={"value": typed[:50]})
 
 
+class _ReadOnce(ModelChoiceIterator):
+    """The choices from the rows the field has read once (`ModelPickerField.rows`), so that drawing a picker and its
+    search keys costs one query, not three (Django's iterator counts, then reads again)."""
+
+    def _rows(self) -> list[Model]:
+        return cast(ModelPickerField, self.field).rows()
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self._rows():
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(self._rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self._rows())
+
+
 class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
     """A ModelChoiceField that shows and searches rows by their names, and accepts a typed name or code."""
 
     name_fields: tuple[str, ...] = ("name",)
+    iterator = _ReadOnce
+    _rows: list[Model] | None = None
+
+    def rows(self) -> list[Model]:
+        """The choices' rows, read once per form (a new queryset reads them again)."""
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", PickerSelect(kind=self.kind))
@@ -117,13 +146,14 @@ class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
     def _set_queryset(self, queryset: Any) -> None:  # keep the widget's keys in step with the choices
         super()._set_queryset(queryset)  # type: ignore[misc]
         self._keys_ready = False
+        self._rows = None
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
 
     def get_bound_field(self, form: Any, field_name: str) -> Any:
         if not getattr(self, "_keys_ready", False) and isinstance(self.widget, PickerSelect):
             self.widget.keys = {str(getattr(row, self.to_field_name or "pk")): search_keys(*self.names_of(row))
-                                for row in self.queryset}
+                                for row in self.rows()}
             self._keys_ready = True
         return super().get_bound_field(form, field_name)
 
@@ -137,7 +167,7 @@ class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
             found = self.queryset.filter(pk=int(text)).first()
             if found is not None:
                 return found
-        return self.resolve(text, list(self.queryset))
+        return self.resolve(text, self.rows())
 
 
 class JurisdictionField(ModelPickerField):

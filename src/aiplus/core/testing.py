@@ -173,6 +173,14 @@ def json_with(payload: dict[str, Any], path: tuple[str | int, ...], text: str) -
     return json.dumps(body, ensure_ascii=False).replace('"\\u0000number\\u0000"', text)
 
 
+def assert_page_refused_naming(response: Any, *names: str, status: int = 400) -> None:
+    """A page drawn again with its form refused (status 400 unless said), an error beside one of the fields `names`
+    (core/form_fields.html and core/form_errors.html mark it with data-field)."""
+    html = response.content.decode()
+    assert response.status_code == status, (response.status_code, html[:500])
+    assert any(f'data-field="{name}"' in html for name in names), (names, re.findall(r'data-field="[^"]*"', html))
+
+
 def assert_refused_naming(response: Any, *names: str) -> None:
     """A 4xx in the one error format whose field names one of `names` (the field itself or a path ending in it);
     a refused import adds its `report` to the format."""

@@ -48,6 +48,9 @@ def first_error(form: forms.BaseForm) -> str:
 
 
 COUNTRY_QUESTION = "transfer.country_or_region"
+# The engine's data categories (datahub.crossborder.DataCategory) as the pages name them.
+CATEGORY_LABELS = {"personal": _("个人信息"), "sensitive_personal": _("敏感个人信息"),
+                   "important": _("重要数据"), "general": _("一般数据")}
 
 
 class AssessmentForm(forms.Form):
@@ -119,6 +122,10 @@ def _yes_no(label: Any) -> forms.TypedChoiceField:
                                   empty_value=None, required=False)
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 class ActionForm(forms.Form):
     """Which of a page's forms was posted (pages with several forms post to one address)."""
 
@@ -149,19 +156,24 @@ class FileFilingForm(forms.Form):
 
 class GbaFilingForm(_ForOrganisation):
     KINDS = (("organisation", _("组织")), ("individual", _("个人")))
+    LOCATION_HELP = _("管辖区代码、行政区划代码或 HK / MO")
 
     processor_name = forms.CharField(label=_("个人信息处理者"), max_length=200)
-    processor_kind = forms.ChoiceField(label=_("类型"), choices=KINDS, required=False)
-    processor_location = forms.CharField(label=_("注册地或所在地"), required=False, max_length=60)
+    processor_kind = forms.ChoiceField(label=_("个人信息处理者类型"), choices=KINDS, required=False)
+    processor_location = forms.CharField(label=_("个人信息处理者注册地或所在地"), required=False, max_length=60,
+                                         help_text=LOCATION_HELP)
     recipient_name = forms.CharField(label=_("接收方"), max_length=200)
-    recipient_kind = forms.ChoiceField(label=_("类型"), choices=KINDS, required=False)
-    recipient_location = forms.CharField(label=_("注册地或所在地"), required=False, max_length=60)
-    data_categories = forms.MultipleChoiceField(label=_("数据类别"), required=False,
-                                                choices=[(c.value, c.value) for c in DataCategory])
+    recipient_kind = forms.ChoiceField(label=_("接收方类型"), choices=KINDS, required=False)
+    recipient_location = forms.CharField(label=_("接收方注册地或所在地"), required=False, max_length=60,
+                                         help_text=LOCATION_HELP)
+    data_categories = forms.MultipleChoiceField(label=_("数据类别"), required=False, initial=["personal"],
+                                                choices=list(CATEGORY_LABELS.items()),
+                                                widget=forms.CheckboxSelectMultiple)
     important_data_designated = _yes_no(_("是否涉及已被告知或公开发布的重要数据？"))
-    contract_effective_on = forms.DateField(label=_("合同生效日期"), required=False)
+    contract_effective_on = forms.DateField(label=_("合同生效日期"), required=False, widget=DATE_INPUT)
     documents_provided = forms.MultipleChoiceField(label=_("已备齐的材料"), required=False,
-                                                   choices=list(DOCUMENT_LABELS.items()))
+                                                   choices=list(DOCUMENT_LABELS.items()),
+                                                   widget=forms.CheckboxSelectMultiple)
 
     def case(self) -> dict[str, Any]:
         """The engine's GBA contract case from the answers."""
@@ -184,12 +196,12 @@ class AssetForm(_ForOrganisation):
     """A graded data asset; its numbers take their domain from the model (core.domains), the service the rest."""
 
     name = forms.CharField(label=_("名称"), max_length=200)
-    category = forms.CharField(label=_("数据类别"), max_length=120)
+    category = forms.CharField(label=_("数据类别"), max_length=80)
     grade = forms.ChoiceField(label=_("数据分级"), choices=Grade.choices)
-    level = forms.ChoiceField(label=_("粒度"), choices=AssetLevel.choices, required=False)
+    level = forms.ChoiceField(label=_("粒度"), choices=AssetLevel.choices, required=False, initial=AssetLevel.TABLE)
     internal_level = domains.form_field(DataAsset, "internal_level", label=_("内部级别"), required=False)
     legal_basis = forms.CharField(label=_("依据"), required=False, max_length=300)
-    pi_people = domains.form_field(DataAsset, "pi_people", label=_("涉及个人信息人数"), required=False)
+    pi_people = domains.form_field(DataAsset, "pi_people", label=_("涉及个人信息人数"), required=False, initial=0)
 
 
 class DeclareAssetForm(forms.Form):
@@ -198,12 +210,12 @@ class DeclareAssetForm(forms.Form):
 
 class SecurityProfileForm(_ForOrganisation):
     security_officer = forms.CharField(label=_("网络数据安全负责人"), required=False, max_length=120)
-    last_risk_assessment_on = forms.DateField(label=_("最近一次风险评估"), required=False)
+    last_risk_assessment_on = forms.DateField(label=_("最近一次风险评估"), required=False, widget=DATE_INPUT)
 
 
 class IncidentForm(_ForOrganisation):
     title = forms.CharField(label=_("事件"), max_length=200)
-    discovered_at = forms.DateTimeField(label=_("发现时间"))
+    discovered_at = forms.DateTimeField(label=_("发现时间"), widget=DATETIME_INPUT)
 
 
 class IncidentReportedForm(forms.Form):
@@ -211,8 +223,6 @@ class IncidentReportedForm(forms.Form):
 
 
 # --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _check_a_copy(kwargs: dict[str, Any]) -> None:

@@ -93,6 +93,8 @@ class Dataset(DomainModel):
 
     class Meta:
         ordering = ["-id"]
+        # The catalogue's order (selectors.catalogue), read from the index instead of sorting the catalogue per page.
+        indexes = [models.Index(fields=["title", "id"], name="datahub_dataset_catalogue")]
         verbose_name = _("数据集")
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
+from aiplus.core.lists import facet_counts
 from aiplus.core.models import TimerStatus, WorkflowTimer
 from aiplus.datahub import dcat
 from aiplus.datahub.crossborder.counters import registry_period_start
@@ -59,18 +61,13 @@ def search_datasets(user: Any, *, q: str = "", sector: str = "", open_attribute:
 
 def facets(rows: QuerySet[Dataset]) -> dict[str, list[dict[str, Any]]]:
     """Counts per facet value over the (already filtered) rows. The dataset's own facets come from one grouped
-    query over their combinations (each dataset is in exactly one), the distribution format from a second."""
+    query (`core.lists.facet_counts`), the distribution format from a second (a dataset has several)."""
     labels: dict[str, dict[Any, Any]] = {"open_attribute": dict(OpenAttribute.choices),
                                          "modality": dict(Modality.choices),
                                          "high_quality": {"1": _("是"), "0": _("否")}}
     base = rows.order_by()
-    counts: dict[str, dict[Any, int]] = {name: {} for name in DATASET_FACETS}
-    for row in base.values(*DATASET_FACETS).annotate(n=Count("pk", distinct=True)).order_by():
-        for name in DATASET_FACETS:
-            value = row[name]
-            if name == "high_quality":
-                value = "1" if value else "0"
-            counts[name][value] = counts[name].get(value, 0) + row["n"]
+    counts = facet_counts(base, DATASET_FACETS)
+    counts["high_quality"] = Counter({"1" if value else "0": n for value, n in counts["high_quality"].items()})
     result: dict[str, list[dict[str, Any]]] = {}
     for name in DATASET_FACETS:
         ordered = sorted(((v, n) for v, n in counts[name].items() if v), key=lambda item: (-item[1], item[0]))

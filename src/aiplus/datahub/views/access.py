@@ -2,61 +2,70 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
-from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
+from aiplus.core.page_forms import PageForm, post_form
 from aiplus.datahub import selectors, services
-from aiplus.datahub.forms import AccessDecisionForm, AccessRequestForm, first_error
+from aiplus.datahub.forms import AccessDecisionForm, AccessRequestForm
 from aiplus.datahub.listings import ACCESS_REQUESTS
-from aiplus.datahub.models import AccessRequest
+from aiplus.datahub.models import AccessRequest, Dataset
+from aiplus.datahub.views.catalogue import dataset_page
 
 access_requests = login_required(ListPage.as_view(listing=ACCESS_REQUESTS))
+
+
+def _request_page(request: HttpRequest, item: AccessRequest, form: AccessDecisionForm | None = None) -> HttpResponse:
+    actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
+    return render(request, "datahub/access_request.html", {
+        "item": item, "actions": actions, "history": services.ACCESS_WORKFLOW.history(item),
+        "decision_form": form or AccessDecisionForm()})
 
 
 @login_required
 @record_page(selectors.access_request, "request_id")
 def access_request_detail(request: HttpRequest, item: AccessRequest) -> HttpResponse:
-    actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
-    return render(request, "datahub/access_request.html", {"item": item, "actions": actions,
-                                                           "history": services.ACCESS_WORKFLOW.history(item)})
+    return _request_page(request, item)
 
 
 @login_required
 @require_POST
-def access_request_create(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    form = AccessRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect("datahub:dataset", dataset_id=dataset_id)
-    try:
-        item = services.request_access(acting_user=acting_user(request), dataset_id=dataset_id, **form.cleaned_data)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-        return redirect("datahub:dataset", dataset_id=dataset_id)
-    return redirect("datahub:access_request", request_id=item.pk)
+@record_page(selectors.dataset, "dataset_id")
+def access_request_create(request: HttpRequest, dataset: Dataset) -> HttpResponse:
+    """A request for a conditional dataset, posted from its page: on to the request, or the dataset's page again with
+    the errors beside the fields (400)."""
+    return post_form(request, PageForm(
+        make=lambda request, data: AccessRequestForm(data),
+        write=lambda request, form: services.request_access(acting_user=acting_user(request), dataset_id=dataset.pk,
+                                                            **form.cleaned_data),
+        done=None, back=lambda request, item: reverse("datahub:access_request", kwargs={"request_id": item.pk})),
+        lambda form: dataset_page(request, dataset, request_form=cast(AccessRequestForm, form)))
 
 
-@login_required
-@require_POST
-def access_request_act(request: HttpRequest, request_id: int) -> HttpResponse:
-    form = AccessDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect("datahub:access_request", request_id=request_id)
+def _decide(request: HttpRequest, form: AccessDecisionForm, item: AccessRequest) -> AccessRequest:
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-    try:
-        if action == "revoke":
-            services.revoke_access(acting_user=acting_user(request), request_id=request_id, comment=comment)
-        else:
-            services.decide_access(acting_user=acting_user(request), request_id=request_id, decision=action,
-                                   comment=comment)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-    return redirect("datahub:access_request", request_id=request_id)
+    if action == "revoke":
+        return services.revoke_access(acting_user=acting_user(request), request_id=item.pk, comment=comment)
+    return services.decide_access(acting_user=acting_user(request), request_id=item.pk, decision=action,
+                                  comment=comment)
+
+
+@login_required
+@require_POST
+@record_page(selectors.access_request, "request_id")
+def access_request_act(request: HttpRequest, item: AccessRequest) -> HttpResponse:
+    """The provider's decision (approve, reject) or revocation: back to the request, or the request again with the
+    reason it was refused (400, or 403 when the user may not decide it)."""
+    return post_form(request, PageForm(
+        make=lambda request, data: AccessDecisionForm(data),
+        write=lambda request, form: _decide(request, form, item), done=None,
+        back=lambda request, written: reverse("datahub:access_request", kwargs={"request_id": item.pk})),
+        lambda form: _request_page(request, item, cast(AccessDecisionForm, form)))

@@ -19,7 +19,7 @@ from aiplus.core.errors import ServiceError
 from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.payload import validation_errors
-from aiplus.datahub.forms import COUNTRY_QUESTION, AssessmentForm
+from aiplus.datahub.forms import CATEGORY_LABELS, COUNTRY_QUESTION, AssessmentForm
 
 PAGE_SIZE = 25
 
@@ -46,8 +46,6 @@ QUESTIONS: dict[str, tuple[str, Any]] = {
 # Optional dates that start the legal clocks of a pathway: offered once the pathway is known, never required.
 CLOCK_QUESTIONS = {"standard_contract_or_certification": ("milestones.contract_effective_on",),
                    "security_assessment": ("milestones.assessment_accepted_on", "milestones.assessment_issued_on")}
-CATEGORY_LABELS = {"personal": _("个人信息"), "sensitive_personal": _("敏感个人信息"),
-                   "important": _("重要数据"), "general": _("一般数据")}
 # The exemptions a processor may claim, named as CAC Order No. 16 (《促进和规范数据跨境流动规定》) words them.
 EXEMPTION_LABELS: dict[str, Any] = {
     Exemption.TRADE_ACADEMIC_NO_PI.value: _(

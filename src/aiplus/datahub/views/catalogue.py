@@ -19,7 +19,7 @@ from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
-from aiplus.datahub.forms import BaseDistributionFormSet, DatasetForm, distribution_formset
+from aiplus.datahub.forms import AccessRequestForm, BaseDistributionFormSet, DatasetForm, distribution_formset
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import DataService, Dataset, OpenAttribute
 from aiplus.regulation.coverage import feature as coverage_feature
@@ -59,11 +59,17 @@ catalogue = ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue
 
 @record_page(selectors.dataset, "dataset_id")
 def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
+    return dataset_page(request, dataset)
+
+
+def dataset_page(request: HttpRequest, dataset: Dataset, *, request_form: AccessRequestForm | None = None
+                 ) -> HttpResponse:
+    """A dataset's page, with the form to request it when it is conditional (bound when a request was refused)."""
     editable = bool(getattr(request.user, "is_authenticated", False)
                     and dataset.provider_id in permissions.user_organisation_ids(request.user, "change"))
     return render(request, "datahub/dataset_detail.html", {
         "dataset": dataset, "conditional": dataset.open_attribute == OpenAttribute.CONDITIONAL,
-        "editable": editable})
+        "editable": editable, "request_form": request_form or AccessRequestForm()})
 
 
 @record_page(selectors.dataset, "dataset_id")
