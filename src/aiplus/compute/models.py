@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import CENT, MONEY_MAX, count_field, decimal_field, money_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 
 
@@ -78,9 +78,6 @@ class ComputeCentre(DomainModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("算力中心")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ResourcePool(DomainModel):
@@ -160,9 +157,6 @@ class VoucherProgramme(DomainModel):
         ordering = ["-valid_from", "name"]
         verbose_name = _("算力券项目")
 
-    def __str__(self) -> str:
-        return self.name
-
     @property
     def programme_code(self) -> str:
         return self.parameter_prefix.removeprefix("vouchers.")
@@ -231,12 +225,8 @@ class JobRequest(DomainModel):
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", owner="submitted_by")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("算力需求")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Placement(DomainModel):
@@ -268,7 +258,7 @@ class SavingsStudy(DomainModel):
 
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("地区"), on_delete=models.PROTECT,
                                      related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = actor_field()
     trace = models.CharField(_("轨迹"), max_length=120)
     parameters = models.JSONField(_("参数"), default=dict)
     job = models.ForeignKey("core.JobProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -278,8 +268,7 @@ class SavingsStudy(DomainModel):
 
     scope = Scope(jurisdiction="jurisdiction", owner="started_by")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("调度收益模拟")
 
 
@@ -323,8 +312,8 @@ class Redemption(DomainModel):
 
     scope = Scope(jurisdiction="quota__programme__jurisdiction", organisation="quota__organisation")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
+        pass
 
 
 class AuditFlag(DomainModel):

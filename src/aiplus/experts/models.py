@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import count_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 
 
@@ -119,13 +119,11 @@ class Draw(DomainModel):
     # [{"expert_id", "name", "reasons": [{"code", "organisation_id", "detail"}]}]
     excluded = models.JSONField(_("回避名单"), default=list, blank=True)
     selected = models.JSONField(_("抽取结果"), default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("抽取人"))
+    created_by = actor_field(_("抽取人"))
 
     scope = Scope(jurisdiction="jurisdiction")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("专家抽取")
         verbose_name_plural = _("专家抽取")
 
@@ -166,18 +164,13 @@ class Consultation(DomainModel):
                              verbose_name=_("抽取的专家组"))
     experts = models.ManyToManyField(ExpertProfile, blank=True, related_name="+", verbose_name=_("指定专家"))
     deadline = models.DateField(_("截止日期"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("发起人"))
+    created_by = actor_field(_("发起人"))
 
     scope = Scope(jurisdiction="jurisdiction")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("专家咨询")
         verbose_name_plural = _("专家咨询")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Opinion(DomainModel):

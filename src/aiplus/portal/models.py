@@ -23,6 +23,3 @@ class Notice(DomainModel):
         ordering = ["-published_at", "-id"]
         verbose_name = _("通知公告")
         verbose_name_plural = _("通知公告")
-
-    def __str__(self) -> str:
-        return self.title

@@ -67,6 +67,3 @@ class Organisation(DomainModel):
         ordering = ["name"]
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
-
-    def __str__(self) -> str:
-        return self.name

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
-from aiplus.core.models.base import RestrictedQuerySet
+from aiplus.core.models.base import NamedByTitle, RestrictedQuerySet
 from aiplus.core.permissions import Scope
 
 
@@ -78,7 +78,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {anchor}"
 
 
-class ObjectPermission(models.Model):
+class ObjectPermission(NamedByTitle):
     """An explicit grant: actions on object types, narrowed by a constraints dict (a queryset filter)."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
@@ -93,9 +93,6 @@ class ObjectPermission(models.Model):
     class Meta:
         verbose_name = _("对象权限")
         verbose_name_plural = _("对象权限")
-
-    def __str__(self) -> str:
-        return self.name
 
     def as_q(self) -> Q:
         if not self.constraints:
