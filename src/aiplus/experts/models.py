@@ -53,8 +53,7 @@ class ExpertProfile(DomainModel):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("专家")
-        verbose_name_plural = _("专家")
+        verbose_name = verbose_name_plural = _("专家")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -84,8 +83,7 @@ class ConflictDeclaration(DomainModel):
 
     class Meta:
         ordering = ["-declared_at", "-id"]
-        verbose_name = _("利益冲突申报")
-        verbose_name_plural = _("利益冲突申报")
+        verbose_name = verbose_name_plural = _("利益冲突申报")
         constraints = [models.UniqueConstraint(fields=["expert", "organisation", "relationship"],
                                                name="experts_conflict_unique")]
 
@@ -124,8 +122,7 @@ class Draw(DomainModel):
     scope = Scope(jurisdiction="jurisdiction")
 
     class Meta(NewestFirst):
-        verbose_name = _("专家抽取")
-        verbose_name_plural = _("专家抽取")
+        verbose_name = verbose_name_plural = _("专家抽取")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.purpose}"
@@ -144,8 +141,7 @@ class DrawMember(DomainModel):
 
     class Meta:
         ordering = ["draw", "position"]
-        verbose_name = _("抽取成员")
-        verbose_name_plural = _("抽取成员")
+        verbose_name = verbose_name_plural = _("抽取成员")
         constraints = [models.UniqueConstraint(fields=["draw", "expert"], name="experts_draw_member_unique"),
                        models.UniqueConstraint(fields=["draw", "position"], name="experts_draw_position_unique")]
 
@@ -169,8 +165,7 @@ class Consultation(DomainModel):
     scope = Scope(jurisdiction="jurisdiction")
 
     class Meta(NewestFirst):
-        verbose_name = _("专家咨询")
-        verbose_name_plural = _("专家咨询")
+        verbose_name = verbose_name_plural = _("专家咨询")
 
 
 class Opinion(DomainModel):
@@ -185,8 +180,7 @@ class Opinion(DomainModel):
 
     class Meta:
         ordering = ["submitted_at", "id"]
-        verbose_name = _("专家意见")
-        verbose_name_plural = _("专家意见")
+        verbose_name = verbose_name_plural = _("专家意见")
         constraints = [models.UniqueConstraint(fields=["consultation", "expert"], name="experts_opinion_unique")]
 
     def __str__(self) -> str:

@@ -90,8 +90,7 @@ class Need(SearchIndexed):
     scope = Scope(jurisdiction="jurisdiction", organisation="owner", public="is_published")
 
     class Meta(NewestFirst):
-        verbose_name = _("场景需求")
-        verbose_name_plural = _("场景需求")
+        verbose_name = verbose_name_plural = _("场景需求")
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.is_published = self.status in (NeedStatus.PUBLISHED, NeedStatus.CLOSED) \

@@ -80,8 +80,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["jurisdiction", "action", "occurred_at"])]
-        verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
+        verbose_name = verbose_name_plural = _("审计事件")
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -1,5 +1,8 @@
 """The skeleton every domain model shares: timestamps, demo flag, a queryset that knows who may see what, and the
-few field groups and Meta patterns that recur across the apps (said here once, imported by each app)."""
+few field groups and Meta patterns that recur across the apps (said here once, imported by each app).
+
+A model's verbose name is a Chinese noun, which has no plural form: a Meta that names its model says
+`verbose_name = verbose_name_plural = _("…")`, the one noun for both."""
 
 from __future__ import annotations
 

@@ -51,8 +51,7 @@ class Notification(NamedByTitle):
     scope = Scope(owner="recipient")
 
     class Meta(NewestFirst):
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = verbose_name_plural = _("通知")
 
     def _language(self) -> str:
         return getattr(self.recipient, "language", "") or translation.get_language() or settings.LANGUAGE_CODE

@@ -38,8 +38,7 @@ class User(AbstractUser):
     scope = Scope(owner="id")
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -60,8 +59,7 @@ class RoleAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("角色分配")
-        verbose_name_plural = _("角色分配")
+        verbose_name = verbose_name_plural = _("角色分配")
         constraints = [
             models.CheckConstraint(
                 name="role_assignment_has_its_anchor",
@@ -91,8 +89,7 @@ class ObjectPermission(NamedByTitle):
     groups = models.ManyToManyField(Group, blank=True, related_name="object_permissions")
 
     class Meta:
-        verbose_name = _("对象权限")
-        verbose_name_plural = _("对象权限")
+        verbose_name = verbose_name_plural = _("对象权限")
 
     def as_q(self) -> Q:
         if not self.constraints:
@@ -116,8 +113,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
+        verbose_name = verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
