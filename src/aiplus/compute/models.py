@@ -4,14 +4,13 @@ metered usage, and the compute-voucher programme with its append-only double-ent
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import CENT, MONEY_MAX, count_field, decimal_field, money_field
-from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
+from aiplus.core.models.base import AppendOnly, DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 
 
@@ -331,11 +330,7 @@ class AuditFlag(DomainModel):
         constraints = [models.UniqueConstraint(fields=["redemption", "code"], name="compute_flag_unique")]
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class LedgerTransaction(DomainModel):
+class LedgerTransaction(AppendOnly, DomainModel):
     class Kind(models.TextChoices):
         FUND = "fund", _("预算注入")
         ISSUE = "issue", _("额度发放")
@@ -355,16 +350,8 @@ class LedgerTransaction(DomainModel):
     class Meta:
         ordering = ["id"]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("ledger transactions are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("ledger transactions are append-only")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One leg of a transaction. `amount_cny` > 0 debits the account, < 0 credits it; each transaction sums to 0."""
 
     class AccountKind(models.TextChoices):
@@ -388,11 +375,3 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount_cny:+}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("ledger entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("ledger entries are append-only")

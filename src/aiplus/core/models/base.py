@@ -61,6 +61,25 @@ def actor_field(verbose_name: Any = None, **kwargs: Any) -> models.ForeignKey:
                              on_delete=models.SET_NULL, related_name="+", **kwargs)
 
 
+class AppendOnlyError(Exception):
+    """A write that would change or remove a row of an append-only table: corrections are new rows (a reversal)."""
+
+
+class AppendOnly(models.Model):
+    """A table whose rows are written once, then never changed nor deleted (a ledger's postings)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+
+
 class DomainModel(NamedByTitle):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
