@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import CENT, MONEY_MAX, count_field, decimal_field, money_field
 from aiplus.core.models.base import AppendOnly, DomainModel, NewestFirst, actor_field
+from aiplus.core.models.jobs import JobProgress
 from aiplus.core.permissions import Scope
 
 
@@ -250,10 +251,8 @@ class Placement(DomainModel):
 class SavingsStudy(DomainModel):
     """A trace-driven simulation of a region's registered centres: what brokering saves against local-only."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("运行中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
+    # A study is a background job and reports its state in the jobs' vocabulary (it starts running, not queued).
+    Status = JobProgress.Status
 
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("地区"), on_delete=models.PROTECT,
                                      related_name="+")
