@@ -4,14 +4,14 @@ metered usage, and the compute-voucher programme with its append-only double-ent
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import CENT, MONEY_MAX, count_field, decimal_field, money_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import AppendOnly, DomainModel, NewestFirst, actor_field
+from aiplus.core.models.jobs import JobProgress
 from aiplus.core.permissions import Scope
 
 
@@ -78,9 +78,6 @@ class ComputeCentre(DomainModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("算力中心")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ResourcePool(DomainModel):
@@ -160,9 +157,6 @@ class VoucherProgramme(DomainModel):
         ordering = ["-valid_from", "name"]
         verbose_name = _("算力券项目")
 
-    def __str__(self) -> str:
-        return self.name
-
     @property
     def programme_code(self) -> str:
         return self.parameter_prefix.removeprefix("vouchers.")
@@ -231,12 +225,8 @@ class JobRequest(DomainModel):
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", owner="submitted_by")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("算力需求")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Placement(DomainModel):
@@ -261,14 +251,12 @@ class Placement(DomainModel):
 class SavingsStudy(DomainModel):
     """A trace-driven simulation of a region's registered centres: what brokering saves against local-only."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("运行中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
+    # A study is a background job and reports its state in the jobs' vocabulary (it starts running, not queued).
+    Status = JobProgress.Status
 
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("地区"), on_delete=models.PROTECT,
                                      related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = actor_field()
     trace = models.CharField(_("轨迹"), max_length=120)
     parameters = models.JSONField(_("参数"), default=dict)
     job = models.ForeignKey("core.JobProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -278,8 +266,7 @@ class SavingsStudy(DomainModel):
 
     scope = Scope(jurisdiction="jurisdiction", owner="started_by")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("调度收益模拟")
 
 
@@ -323,8 +310,8 @@ class Redemption(DomainModel):
 
     scope = Scope(jurisdiction="quota__programme__jurisdiction", organisation="quota__organisation")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
+        pass
 
 
 class AuditFlag(DomainModel):
@@ -342,11 +329,7 @@ class AuditFlag(DomainModel):
         constraints = [models.UniqueConstraint(fields=["redemption", "code"], name="compute_flag_unique")]
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class LedgerTransaction(DomainModel):
+class LedgerTransaction(AppendOnly, DomainModel):
     class Kind(models.TextChoices):
         FUND = "fund", _("预算注入")
         ISSUE = "issue", _("额度发放")
@@ -366,16 +349,8 @@ class LedgerTransaction(DomainModel):
     class Meta:
         ordering = ["id"]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("ledger transactions are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("ledger transactions are append-only")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One leg of a transaction. `amount_cny` > 0 debits the account, < 0 credits it; each transaction sums to 0."""
 
     class AccountKind(models.TextChoices):
@@ -399,11 +374,3 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount_cny:+}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("ledger entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("ledger entries are append-only")

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import PEOPLE_MAX, count_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import DomainModel, SearchIndexed
 from aiplus.core.permissions import Scope
 
 RECORDS_MAX = 10**15  # records in one dataset: a quadrillion, beyond any catalogue entry
@@ -53,7 +53,7 @@ class Grade(models.TextChoices):
     GENERAL = "general", _("一般数据")
 
 
-class Dataset(DomainModel):
+class Dataset(SearchIndexed):
     identifier = models.CharField(_("标识符"), max_length=120, unique=True)
     title = models.CharField(_("数据集名称"), max_length=200)
     description = models.TextField(_("摘要"), blank=True)
@@ -86,19 +86,14 @@ class Dataset(DomainModel):
     lineage = models.TextField(_("来源与加工过程"), blank=True)
     grade = models.CharField(_("数据分级"), max_length=10, choices=Grade.choices, default=Grade.GENERAL)
     is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
-    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="provider", public="is_published")
-    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
     class Meta:
         ordering = ["-id"]
         # The catalogue's order (selectors.catalogue), read from the index instead of sorting the catalogue per page.
         indexes = [models.Index(fields=["title", "id"], name="datahub_dataset_catalogue")]
         verbose_name = _("数据集")
-
-    def __str__(self) -> str:
-        return self.title
 
     def clean(self) -> None:
         if self.temporal_start and self.temporal_end and self.temporal_end < self.temporal_start:
@@ -142,9 +137,6 @@ class DataService(DomainModel):
 
     class Meta:
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class AccessStatus(models.TextChoices):
@@ -221,9 +213,6 @@ class DataAsset(DomainModel):
 
     class Meta:
         ordering = ["-id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SecurityProfile(DomainModel):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import count_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 
 
@@ -53,8 +53,7 @@ class ExpertProfile(DomainModel):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("专家")
-        verbose_name_plural = _("专家")
+        verbose_name = verbose_name_plural = _("专家")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -84,8 +83,7 @@ class ConflictDeclaration(DomainModel):
 
     class Meta:
         ordering = ["-declared_at", "-id"]
-        verbose_name = _("利益冲突申报")
-        verbose_name_plural = _("利益冲突申报")
+        verbose_name = verbose_name_plural = _("利益冲突申报")
         constraints = [models.UniqueConstraint(fields=["expert", "organisation", "relationship"],
                                                name="experts_conflict_unique")]
 
@@ -119,15 +117,12 @@ class Draw(DomainModel):
     # [{"expert_id", "name", "reasons": [{"code", "organisation_id", "detail"}]}]
     excluded = models.JSONField(_("回避名单"), default=list, blank=True)
     selected = models.JSONField(_("抽取结果"), default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("抽取人"))
+    created_by = actor_field(_("抽取人"))
 
     scope = Scope(jurisdiction="jurisdiction")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("专家抽取")
-        verbose_name_plural = _("专家抽取")
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("专家抽取")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.purpose}"
@@ -146,8 +141,7 @@ class DrawMember(DomainModel):
 
     class Meta:
         ordering = ["draw", "position"]
-        verbose_name = _("抽取成员")
-        verbose_name_plural = _("抽取成员")
+        verbose_name = verbose_name_plural = _("抽取成员")
         constraints = [models.UniqueConstraint(fields=["draw", "expert"], name="experts_draw_member_unique"),
                        models.UniqueConstraint(fields=["draw", "position"], name="experts_draw_position_unique")]
 
@@ -166,18 +160,12 @@ class Consultation(DomainModel):
                              verbose_name=_("抽取的专家组"))
     experts = models.ManyToManyField(ExpertProfile, blank=True, related_name="+", verbose_name=_("指定专家"))
     deadline = models.DateField(_("截止日期"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("发起人"))
+    created_by = actor_field(_("发起人"))
 
     scope = Scope(jurisdiction="jurisdiction")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("专家咨询")
-        verbose_name_plural = _("专家咨询")
-
-    def __str__(self) -> str:
-        return self.title
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("专家咨询")
 
 
 class Opinion(DomainModel):
@@ -192,8 +180,7 @@ class Opinion(DomainModel):
 
     class Meta:
         ordering = ["submitted_at", "id"]
-        verbose_name = _("专家意见")
-        verbose_name_plural = _("专家意见")
+        verbose_name = verbose_name_plural = _("专家意见")
         constraints = [models.UniqueConstraint(fields=["consultation", "expert"], name="experts_opinion_unique")]
 
     def __str__(self) -> str:

@@ -21,8 +21,4 @@ class Notice(DomainModel):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        verbose_name = _("通知公告")
-        verbose_name_plural = _("通知公告")
-
-    def __str__(self) -> str:
-        return self.title
+        verbose_name = verbose_name_plural = _("通知公告")

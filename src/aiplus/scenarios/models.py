@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import count_field, decimal_field, money_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import DomainModel, NamedByTitle, NewestFirst, SearchIndexed, actor_field
 from aiplus.core.permissions import Scope
 
 YEAR_MIN, YEAR_MAX = 2000, 2100  # a list's year: the platform's era
@@ -57,11 +57,8 @@ class ScenarioList(DomainModel):
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "year", "number"], name="uniq_list_batch")]
         verbose_name = _("场景清单")
 
-    def __str__(self) -> str:
-        return self.title
 
-
-class Need(DomainModel):
+class Need(SearchIndexed):
     """A scenario need (场景需求) of a demand-side owner."""
 
     title = models.CharField(_("场景名称"), max_length=200)
@@ -87,23 +84,15 @@ class Need(DomainModel):
                                         related_name="replications", verbose_name=_("复制自案例"))
     co_publishers = models.ManyToManyField("core.Jurisdiction", blank=True, related_name="+",
                                            verbose_name=_("联合发布辖区"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = actor_field()
     is_published = models.BooleanField(default=False, editable=False)
-    # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
-    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="owner", public="is_published")
-    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         # The list's order, read from the index instead of sorting every visible need for each page.
         indexes = [models.Index(fields=["-created_at", "-id"], name="scenarios_need_newest")]
-        verbose_name = _("场景需求")
-        verbose_name_plural = _("场景需求")
-
-    def __str__(self) -> str:
-        return self.title
+        verbose_name = verbose_name_plural = _("场景需求")
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.is_published = self.status in (NeedStatus.PUBLISHED, NeedStatus.CLOSED) \
@@ -131,7 +120,7 @@ class Kpi(models.Model):
         return v >= self.target_value if self.higher_is_better else v <= self.target_value
 
 
-class CapabilityProfile(DomainModel):
+class CapabilityProfile(SearchIndexed):
     """A supplier's capability-list entry (能力清单)."""
 
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="capabilities",
@@ -148,11 +137,8 @@ class CapabilityProfile(DomainModel):
     price_min_cny = money_field(_("报价下限（元）"), null=True, blank=True)
     price_max_cny = money_field(_("报价上限（元）"), null=True, blank=True)
     is_published = models.BooleanField(_("公开"), default=True)
-    # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
-    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", public="is_published")
-    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -175,8 +161,7 @@ class PoolMembership(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=PoolStatus.choices, default=PoolStatus.PENDING)
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = actor_field(blank=True)
     is_admitted = models.BooleanField(default=False, editable=False)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", public="is_admitted")
@@ -220,21 +205,17 @@ class OpenCall(DomainModel):
     draw_id = models.IntegerField(_("专家抽取"), null=True, blank=True)
     notice_starts_on = models.DateField(_("公示开始"), null=True, blank=True)
     notice_ends_on = models.DateField(_("公示结束"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = actor_field()
     is_published = models.BooleanField(default=False, editable=False)
 
     scope = Scope(jurisdiction="jurisdiction", public="is_published")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("揭榜挂帅")
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.is_published = self.status != CallStatus.DRAFT
         super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ApplicationStatus(models.TextChoices):
@@ -294,8 +275,7 @@ class Objection(DomainModel):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("异议内容"))
     answer = models.TextField(_("答复"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    answered_by = actor_field(blank=True)
     answered_on = models.DateField(null=True, blank=True)
     answer_due_on = models.DateField(_("答复期限"))
 
@@ -326,14 +306,14 @@ class Pilot(DomainModel):
 
     scope = Scope(jurisdiction="jurisdiction", organisation="need__owner")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
+        pass
 
     def __str__(self) -> str:
         return f"{self.need} · {self.supplier}"
 
 
-class Milestone(models.Model):
+class Milestone(NamedByTitle):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("里程碑"), max_length=200)
     due_on = models.DateField(_("计划完成"))
@@ -341,9 +321,6 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Measurement(models.Model):
@@ -360,7 +337,7 @@ class Measurement(models.Model):
         return f"{self.kpi_id}={self.value}"
 
 
-class Case(DomainModel):
+class Case(SearchIndexed):
     """A typical case (典型案例) from an accepted pilot."""
 
     pilot = models.OneToOneField(Pilot, on_delete=models.PROTECT, related_name="case")
@@ -369,18 +346,11 @@ class Case(DomainModel):
     summary = models.TextField(_("案例简介"))
     domain = models.CharField(_("场景领域"), max_length=60)
     is_published = models.BooleanField(default=True)
-    # The analyzer's terms of the searchable text, filled by the services (aiplus.scenarios.search).
-    search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="pilot__need__owner", public="is_published")
-    audit_exclude = ("created_at", "updated_at", "search_tokens")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(NewestFirst):
         verbose_name = _("典型案例")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class MatchingChange(models.Model):

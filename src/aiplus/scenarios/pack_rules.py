@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core.errors import ServiceError
 from aiplus.core.workflow import TimerSpec, Transition, Workflow
 from aiplus.regulation.runtime import active_packs, parameters
-from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN
+from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN, CallStatus, NeedStatus
 
 SCENARIO_PROCESS_PARAMETER = "scenarios.{pack}.review_working_days"  # a pack that sets it runs its own process
 OFFICIAL = frozenset({"official"})
@@ -30,10 +30,9 @@ DEFAULT_RUBRIC: list[dict[str, Any]] = [
     {"code": "cost", "name": "成本效益", "name_en": "Cost-effectiveness", "weight": 10},
 ]
 
-NEED_STATES = {"draft": _("草稿"), "submitted": _("已提交"), "reviewed": _("已审核"), "published": _("已发布"),
-               "closed": _("已关闭"), "withdrawn": _("已撤回")}
-CALL_STATES = {"draft": _("草稿"), "open": _("申报中"), "reviewing": _("评审中"), "notice": _("公示中"),
-               "awarded": _("已揭榜")}
+# The workflows' states are the models' status vocabularies: one list of codes and labels.
+NEED_STATES = dict(NeedStatus.choices)
+CALL_STATES = dict(CallStatus.choices)
 
 
 def scenario_packs() -> tuple[str, ...]:

@@ -88,7 +88,7 @@ def test_clawback_reverses_and_balances(net):
 
 
 def test_ledger_is_append_only(net):
-    from aiplus.compute.models import AppendOnlyError
+    from aiplus.core.models.base import AppendOnlyError
 
     entry = LedgerEntry.objects.first()
     entry.amount_cny = Decimal("1")

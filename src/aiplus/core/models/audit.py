@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit_actions
 from aiplus.core.auditchain import CHAINED_FIELDS, GENESIS, event_hash
+from aiplus.core.models.base import AppendOnlyError
 from aiplus.core.permissions import Scope
 
 # The key of the PostgreSQL advisory lock that serialises appends to the chain (a transaction-level lock: held until
@@ -18,8 +19,8 @@ from aiplus.core.permissions import Scope
 CHAIN_LOCK_KEY = int.from_bytes(hashlib.sha256(b"aiplus.core.auditevent.chain").digest()[:8], "big", signed=True)
 
 
-class AuditAppendOnly(Exception):
-    pass
+class AuditAppendOnly(AppendOnlyError):
+    """The audit chain's refusal: besides updates and deletes, any write that would bypass the chain."""
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -80,8 +81,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["jurisdiction", "action", "occurred_at"])]
-        verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
+        verbose_name = verbose_name_plural = _("审计事件")
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

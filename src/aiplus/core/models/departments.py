@@ -23,8 +23,7 @@ class Department(DomainModel):
     class Meta:
         ordering = ["pack", "code"]
         constraints = [models.UniqueConstraint(fields=["pack", "code"], name="department_unique_in_pack")]
-        verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name = verbose_name_plural = _("部门")
 
     def __str__(self) -> str:
         return self.name_zh

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core.models.base import RestrictedQuerySet
+from aiplus.core.models.base import RestrictedQuerySet, actor_field
 from aiplus.core.permissions import Scope
 
 # A job stores the code of the step it is at (and the step's parameters), not a sentence: the page renders it in
@@ -40,7 +39,7 @@ class JobProgress(models.Model):
 
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
     name = models.CharField(_("任务"), max_length=120)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    owner = actor_field()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

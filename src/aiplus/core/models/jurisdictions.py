@@ -35,8 +35,7 @@ class Jurisdiction(DomainModel):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("辖区")
-        verbose_name_plural = _("辖区")
+        verbose_name = verbose_name_plural = _("辖区")
 
     def __str__(self) -> str:
         return self.name_zh

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core.models.base import RestrictedQuerySet
+from aiplus.core.models.base import NamedByTitle, NewestFirst, RestrictedQuerySet
 from aiplus.core.permissions import Scope
 
 
@@ -24,7 +24,7 @@ def render_message(msgid: str, params: dict[str, Any], language: str) -> str:
         return text % values
 
 
-class Notification(models.Model):
+class Notification(NamedByTitle):
     """An in-app message, stored as untranslated message ids plus parameters and rendered in the recipient's
     language whenever it is shown (`title`/`body` keep the text as first rendered: rows from before the message ids,
     the e-mail, the admin)."""
@@ -50,13 +50,8 @@ class Notification(models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope = Scope(owner="recipient")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-
-    def __str__(self) -> str:
-        return self.title
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("通知")
 
     def _language(self) -> str:
         return getattr(self.recipient, "language", "") or translation.get_language() or settings.LANGUAGE_CODE

@@ -65,8 +65,4 @@ class Organisation(DomainModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("组织")
-        verbose_name_plural = _("组织")
-
-    def __str__(self) -> str:
-        return self.name
+        verbose_name = verbose_name_plural = _("组织")

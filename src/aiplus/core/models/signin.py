@@ -23,8 +23,7 @@ class SignInFailure(models.Model):
     occurred_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        verbose_name = _("登录失败记录")
-        verbose_name_plural = _("登录失败记录")
+        verbose_name = verbose_name_plural = _("登录失败记录")
         indexes = [
             models.Index(fields=["username", "occurred_at"], name="signin_failure_user_idx"),
             models.Index(fields=["ip", "occurred_at"], name="signin_failure_ip_idx"),
@@ -48,8 +47,7 @@ class TotpDevice(models.Model):
     audit_exclude: ClassVar[tuple[str, ...]] = ("secret",)
 
     class Meta:
-        verbose_name = _("两步验证器")
-        verbose_name_plural = _("两步验证器")
+        verbose_name = verbose_name_plural = _("两步验证器")
 
     def __str__(self) -> str:
         return f"TOTP · {self.user}"

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
-from aiplus.core.models.base import RestrictedQuerySet
+from aiplus.core.models.base import NamedByTitle, RestrictedQuerySet
 from aiplus.core.permissions import Scope
 
 
@@ -38,8 +38,7 @@ class User(AbstractUser):
     scope = Scope(owner="id")
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -60,8 +59,7 @@ class RoleAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("角色分配")
-        verbose_name_plural = _("角色分配")
+        verbose_name = verbose_name_plural = _("角色分配")
         constraints = [
             models.CheckConstraint(
                 name="role_assignment_has_its_anchor",
@@ -78,7 +76,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {anchor}"
 
 
-class ObjectPermission(models.Model):
+class ObjectPermission(NamedByTitle):
     """An explicit grant: actions on object types, narrowed by a constraints dict (a queryset filter)."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
@@ -91,11 +89,7 @@ class ObjectPermission(models.Model):
     groups = models.ManyToManyField(Group, blank=True, related_name="object_permissions")
 
     class Meta:
-        verbose_name = _("对象权限")
-        verbose_name_plural = _("对象权限")
-
-    def __str__(self) -> str:
-        return self.name
+        verbose_name = verbose_name_plural = _("对象权限")
 
     def as_q(self) -> Q:
         if not self.constraints:
@@ -119,8 +113,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
+        verbose_name = verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from aiplus.core.models.base import actor_field
 
 
 class TransitionRecord(models.Model):
@@ -14,7 +15,7 @@ class TransitionRecord(models.Model):
     transition = models.CharField(max_length=60)
     source = models.CharField(max_length=40)
     target = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = actor_field()
     comment = models.TextField(blank=True)
     occurred_at = models.DateTimeField(auto_now_add=True)
 
