@@ -60,10 +60,8 @@ class AuditEventFilter(lists.FilterSet):
     object_type = django_filters.CharFilter(label=_("对象类型"))
     jurisdiction = lists.JurisdictionFilter()
     request_id = django_filters.CharFilter(label=_("请求编号"))
-    since = django_filters.DateFilter(label=_("起始日期"), field_name="occurred_at", lookup_expr="date__gte",
-                                      widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(label=_("截止日期"), field_name="occurred_at", lookup_expr="date__lte",
-                                      widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    since = lists.day_filter(_("起始日期"), "occurred_at", "date__gte")
+    until = lists.day_filter(_("截止日期"), "occurred_at", "date__lte")
 
 
 class AuditEventTable(lists.Table):

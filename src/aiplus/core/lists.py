@@ -118,6 +118,12 @@ class JurisdictionFilter(PickerFilter):
         super().__init__(*args, picker=pickers.JurisdictionField, **kwargs)
 
 
+def day_filter(label: Any, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
+    """A bound on a date or a moment (`?since=2026-01-01`, lookup "date__gte" for a moment), drawn as a date input."""
+    return django_filters.DateFilter(label=label, field_name=field_name, lookup_expr=lookup_expr,
+                                     widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+
+
 def for_officials_and_auditors(user: Any) -> bool:
     """A `Listing.audience`: officials and auditors (of their jurisdictions), and the superuser."""
     return bool(getattr(user, "is_superuser", False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,14 @@ EXPERTS = lists.register(lists.Listing(
 
 # -- draws -----------------------------------------------------------------------------------------------------
 
+class DrawFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("搜索用途或事项"), method=lists.search_in(
+        "purpose__icontains", "subject_type__icontains", "subject_id__iexact"))
+    jurisdiction = lists.JurisdictionFilter()
+    since = lists.day_filter(_("起始日期"), "created_at", "date__gte")
+    until = lists.day_filter(_("截止日期"), "created_at", "date__lte")
+
+
 class DrawTable(lists.Table):
     id = lists.DetailColumn(verbose_name="#", url="experts:draw")
     purpose = tables.Column(verbose_name=_("用途"))
@@ -99,7 +108,7 @@ class DrawTable(lists.Table):
 
 
 DRAWS = lists.register(lists.Listing(
-    name="experts.draws", queryset=selectors.draws, filterset=lists.FilterSet, table=DrawTable,
+    name="experts.draws", queryset=selectors.draws, filterset=DrawFilter, table=DrawTable,
     audience=lists.for_officials_and_auditors,
     title=_("专家抽取"), empty=_("尚无抽取记录。"), next_step=("experts:draw_create", _("随机抽取专家")),
     export_name="expert-draws",
@@ -107,6 +116,20 @@ DRAWS = lists.register(lists.Listing(
 
 
 # -- consultations ---------------------------------------------------------------------------------------------
+
+class ConsultationFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("搜索标题"), method=lists.search_in("title__icontains"))
+    jurisdiction = lists.JurisdictionFilter()
+    open = django_filters.BooleanFilter(label=_("仍在征询"), method="still_open")
+    due_from = lists.day_filter(_("截止日期不早于"), "deadline", "gte")
+    due_until = lists.day_filter(_("截止日期不晚于"), "deadline", "lte")
+
+    def still_open(self, queryset: QuerySet[Consultation], name: str, value: bool | None) -> QuerySet[Consultation]:
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(deadline__gte=today) if value else queryset.filter(deadline__lt=today)
+
 
 class ConsultationTable(lists.Table):
     title = lists.DetailColumn(verbose_name=_("标题"), url="experts:consultation")
@@ -124,7 +147,7 @@ class ConsultationTable(lists.Table):
 
 
 CONSULTATIONS = lists.register(lists.Listing(
-    name="experts.consultations", queryset=selectors.consultations, filterset=lists.FilterSet,
+    name="experts.consultations", queryset=selectors.consultations, filterset=ConsultationFilter,
     table=ConsultationTable,
     title=_("专家咨询"), empty=_("暂无专家咨询。"), export_name="expert-consultations",
 ))

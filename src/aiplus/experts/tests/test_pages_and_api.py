@@ -12,7 +12,7 @@ from django.utils.html import escape
 from aiplus.core.models import AuditEvent
 from aiplus.core.testing import assert_within_query_budget, query_budgets
 from aiplus.experts import draws, services
-from aiplus.experts.models import ConflictDeclaration, Draw, Opinion
+from aiplus.experts.models import ConflictDeclaration, Consultation, Draw, Opinion
 
 pytestmark = pytest.mark.django_db
 BUDGETS = query_budgets(__file__)
@@ -307,3 +307,34 @@ def test_verify_reports_both_results_in_english(world, make_expert, client):
     Draw.objects.filter(pk=draw.pk).update(selected=list(reversed(draw.selected)))
     html = client.get(f"/experts/draws/{draw.pk}/verify/").content.decode()
     assert "Selection does not match" in html and 'id="verification" class="error"' in html
+
+
+def test_draw_and_consultation_lists_filter_alike_on_the_page_and_in_the_api(world, make_expert, client):
+    for _ in range(4):
+        make_expert()
+    kept = services.draw_panel(acting_user=world.user("official"), purpose="揭榜评审", subject_type="call",
+                               subject_id="7", jurisdiction="suzhou", fields=["industry"], size=1,
+                               conflicted_organisation_ids=[])
+    _draw(world, size=1)
+    today = timezone.localdate()
+    late = services.ask_panel(acting_user=world.user("official"), title="算力口径", question="问",
+                              draw_id=kept.pk, deadline=today + dt.timedelta(days=5))
+    past = services.ask_panel(acting_user=world.user("official"), title="数据口径", question="问",
+                              draw_id=kept.pk, deadline=today)
+    Consultation.objects.filter(pk=past.pk).update(deadline=today - dt.timedelta(days=1))  # time has passed
+    client.force_login(world.user("official"))
+
+    def ids(path: str) -> set[int]:
+        return {row["id"] for row in client.get(f"/api/v1/experts/{path}").json()["items"]}
+
+    assert ids("draws?q=揭榜") == {kept.pk}
+    assert f'href="/experts/draws/{kept.pk}/"' in client.get("/experts/draws/?q=揭榜").content.decode()
+    assert ids(f"draws?since={today + dt.timedelta(days=1)}") == set()
+    assert ids("consultations?open=true") == {late.pk} and ids("consultations?open=false") == {past.pk}
+    assert ids("consultations?q=算力") == {late.pk}
+    assert ids(f"consultations?due_until={today - dt.timedelta(days=1)}") == {past.pk}
+    page = client.get("/experts/consultations/?open=true").content.decode()
+    assert "算力口径" in page and "数据口径" not in page
+    bad = client.get("/api/v1/experts/consultations?due_until=yesterday")
+    assert bad.status_code in (400, 422) and bad.json()["field"] == "due_until"
+    assert client.get("/experts/draws/?since=never").status_code == 400
