@@ -70,6 +70,7 @@ def _register_all(actions: Iterable[tuple[str, str, str]]) -> None:
 _register_all([
     # core: organisations, people, sign-in, reference data, jobs, deadlines, notifications
     ("core.organisation.created", "登记组织", "registered an organisation"),
+    ("core.holiday_notice.entered", "录入国务院节假日安排", "entered the State Council's holiday arrangement"),
     ("core.organisation.updated", "修改组织信息", "updated an organisation"),
     ("core.role.assigned", "授予角色", "assigned a role"),
     ("core.user.created", "创建用户", "created a user"),

@@ -7,7 +7,7 @@ write through a service and answer.
 - A valid form is written by its service (`PageForm.write`); the answer is a redirect back to the page
   (post/redirect/get) with the success message.
 - A refused one (the form's own checks or the service's `ServiceError`) draws the same page again with status 400
-  (403/404 when the service said so): the posted form bound, what was typed kept, each error beside its field, in
+  (403/404/409 when the service said so): the posted form bound, what was typed kept, each error beside its field, in
   the page's language. Nothing is written: services are atomic.
 
     ASSET = PageForm(make=lambda request, data: AssetForm(data, user=request.user),
@@ -63,7 +63,7 @@ def unbound(request: HttpRequest, specs: Mapping[str, PageForm]) -> dict[str, fo
 
 def post_form(request: HttpRequest, spec: PageForm, draw: Callable[[forms.BaseForm], HttpResponse]) -> HttpResponse:
     """A page's one form, posted: written and back to the page, or the page drawn again (`draw(form)`) with the
-    bound form and its errors, status 400 (or the service's 403/404)."""
+    bound form and its errors, status 400 (or the service's 403/404/409)."""
     form = spec.make(request, request.POST)
     status = 400
     if form.is_valid():
@@ -71,7 +71,7 @@ def post_form(request: HttpRequest, spec: PageForm, draw: Callable[[forms.BaseFo
             result = spec.write(request, form)
         except ServiceError as problem:
             problem.add_to_form(form)
-            status = problem.status if problem.status in (403, 404) else 400
+            status = problem.status if problem.status in (403, 404, 409) else 400
         else:
             if spec.done:
                 messages.success(request, spec.done)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("jobs/self-check/", views.start_self_check, name="start_self_check"),
     path("jobs/<int:job_id>/", views.job, name="job"),
+    path("calendar/", views.holiday_calendar, name="holidays"),
 ]

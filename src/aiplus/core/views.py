@@ -10,18 +10,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from aiplus.core import holidays, permissions, selectors
 from aiplus.core import jobs as job_service
-from aiplus.core import permissions, selectors
 from aiplus.core import services as core_services
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.core.forms import ApiTokenForm, OrganisationForm, RevokeTokenForm
+from aiplus.core.forms import ApiTokenForm, HolidayNoticeForm, OrganisationForm, RevokeTokenForm
 from aiplus.core.listings import AUDIT_EVENTS, JURISDICTIONS, NOTIFICATIONS, ORGANISATIONS
 from aiplus.core.lists import ListPage
 from aiplus.core.models import JobProgress, Organisation
+from aiplus.core.page_forms import PageForm, post_form
 from aiplus.core.tasks import platform_self_check
 
 # Reference data: open to everyone, signed in or not.
@@ -115,3 +118,25 @@ def job(request: HttpRequest, record: JobProgress) -> HttpResponse:
     template = "core/partials/job_progress.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": record, "result_json": json.dumps(record.result, ensure_ascii=False,
                                                                                 indent=2)})
+
+
+NOTICE_FORM = PageForm(
+    make=lambda request, data: HolidayNoticeForm(data, initial=holidays.form_initial(request.GET.get("year"))),
+    write=lambda request, form: holidays.enter_notice(acting_user=acting_user(request), **form.arguments()),
+    done=_("节假日安排已保存，工作日期限将按此计算。"),
+    back=lambda request, notice: reverse("core:holidays"))
+
+
+def holiday_calendar(request: HttpRequest) -> HttpResponse:
+    """Which years the working-day clocks can count, from where; the platform operator enters a missing year."""
+    may_enter = bool(request.user.is_superuser and request.user.is_active)
+
+    def draw(form: Any) -> HttpResponse:
+        return render(request, "core/holidays.html", {"years": holidays.years_overview(),
+                                                      "form": form if may_enter else None})
+
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        return post_form(request, NOTICE_FORM, draw)
+    return draw(NOTICE_FORM.make(request, None))

@@ -19,6 +19,7 @@ navigation.register("core:audit", _("审计日志"), roles={permissions.OFFICIAL
 navigation.register("regulation:coverage", _("条款覆盖"), order=90)
 navigation.register("regulation:parameters", _("参数"), order=91)
 navigation.register("regulation:departments", _("部门职责"), order=92)
+navigation.register("core:holidays", _("节假日安排"), roles={permissions.OFFICIAL, permissions.AUDITOR}, order=93)
 navigation.register("regulation:glossary", _("术语"), order=93)
 
 
