@@ -55,7 +55,12 @@ class PublishIn(_In):
 
 class ModelOut(_Out):
     kind: str
-    base_model_id: int | None
+    base_model_id: int | None  # null where the caller may not see the base model
+
+    @staticmethod
+    def resolve_base_model_id(obj: Any) -> int | None:
+        return obj.base_model_id if getattr(obj, "base_model_name", None) else None
+
     modalities: list[str]
     parameters_billion: Decimal | None
     licence: str
@@ -132,7 +137,11 @@ class AlgorithmOut(_Out):
     application_field: str
     service_name: str
     mechanism_summary: str
-    model_id: int | None
+    model_id: int | None  # null where the caller may not see the model
+
+    @staticmethod
+    def resolve_model_id(obj: Any) -> int | None:
+        return obj.model_id if getattr(obj, "model_name", None) else None
 
 
 class AlgorithmIn(_In):
@@ -164,12 +173,16 @@ def get_algorithm(request: HttpRequest, algorithm_id: int) -> Any:
     return selectors.algorithm(request.user, algorithm_id)
 
 
+def _algorithm(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.algorithm(user, result.pk)
+
+
 writes.add_action(router, "POST", "/algorithms", services.create_algorithm, payload=AlgorithmIn,
-                  response=AlgorithmOut, created=True)
+                  response=AlgorithmOut, created=True, reply=_algorithm)
 writes.add_action(router, "PATCH", "/algorithms/{algorithm_id}", services.update_algorithm, payload=AlgorithmPatch,
-                  response=AlgorithmOut, partial=True)
+                  response=AlgorithmOut, partial=True, reply=_algorithm)
 writes.add_action(router, "POST", "/algorithms/{algorithm_id}/publish", services.publish_algorithm,
-                  payload=PublishIn, response=AlgorithmOut)
+                  payload=PublishIn, response=AlgorithmOut, reply=_algorithm)
 
 
 # --- hardware ---------------------------------------------------------------------------------------------------
@@ -190,7 +203,7 @@ class HardwareOut(_Out):
 
     @staticmethod
     def resolve_model_ids(obj: Any) -> list[int]:
-        return [model.pk for model in obj.embedded_models.all()]
+        return [model.pk for model in getattr(obj, "visible_models", [])]  # those the caller may see
 
 
 class HardwareIn(_In):
@@ -224,8 +237,7 @@ def _hardware(user: Any, result: Any, **ids: Any) -> Any:
     return selectors.hardware(user, result.pk)
 
 
-lists.add_operation(router, "/hardware", HARDWARE, HardwareOut, auth=OPTIONAL,
-                    prefetch=("pools", "embedded_models"))
+lists.add_operation(router, "/hardware", HARDWARE, HardwareOut, auth=OPTIONAL, prefetch=("pools",))
 
 
 @router.get("/hardware/{hardware_id}", response=HardwareOut, auth=OPTIONAL)

@@ -101,7 +101,7 @@ class AlgorithmTable(_RegisterTable):
     algorithm_type = tables.Column(verbose_name=_("算法类型"))
     application_field = tables.Column(verbose_name=_("应用领域"))
     service_name = tables.Column(verbose_name=_("支撑的服务"))
-    model = tables.Column(verbose_name=_("所用模型"), accessor="model__name", order_by=("model__name",))
+    model = tables.Column(verbose_name=_("所用模型"), accessor="model_name")
 
     class Meta(lists.Table.Meta):
         order_by = ("name",)

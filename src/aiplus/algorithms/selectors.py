@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
 from aiplus.core import permissions
 from aiplus.core.access import get_for
@@ -36,12 +36,20 @@ def _visible[M: Any](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     return queryset.restrict(user, "view").select_related("organisation", "jurisdiction")  # type: ignore[attr-defined]
 
 
+def _visible_model_name(user: Any, link: str) -> Subquery:
+    """The name of the linked model when the user may see it (null otherwise: a restricted model's name is not
+    shown through a row that links to it)."""
+    return Subquery(AIModel.objects.restrict(user, "view").filter(pk=OuterRef(link)).values("name")[:1])
+
+
 def models(user: Any) -> QuerySet[AIModel]:
-    """The models the user may see, each with `shown_endpoint`: the endpoint for the owner's members, else empty."""
+    """The models the user may see, each with `shown_endpoint` (the endpoint for the owner's members, else empty)
+    and `base_model_name` (the base model's name where the user may see it)."""
     own = member_organisation_ids(user)
-    return _visible(AIModel.objects.all(), user).select_related("base_model").annotate(
+    return _visible(AIModel.objects.all(), user).annotate(
         shown_endpoint=Case(When(organisation_id__in=own, then=F("endpoint_url")), default=Value(""),
-                            output_field=CharField()))
+                            output_field=CharField()),
+        base_model_name=_visible_model_name(user, "base_model_id"))
 
 
 def model(user: Any, model_id: int) -> AIModel:
@@ -49,7 +57,8 @@ def model(user: Any, model_id: int) -> AIModel:
 
 
 def algorithms(user: Any) -> QuerySet[Algorithm]:
-    return _visible(Algorithm.objects.all(), user).select_related("model")
+    """The algorithms the user may see, each with `model_name` (its model's, where the user may see it)."""
+    return _visible(Algorithm.objects.all(), user).annotate(model_name=_visible_model_name(user, "model_id"))
 
 
 def algorithm(user: Any, algorithm_id: int) -> Algorithm:
@@ -57,7 +66,10 @@ def algorithm(user: Any, algorithm_id: int) -> Algorithm:
 
 
 def hardware_list(user: Any) -> QuerySet[Hardware]:
-    return _visible(Hardware.objects.all(), user)
+    """The hardware the user may see, with `visible_models`: the embedded models the user may see."""
+    return _visible(Hardware.objects.all(), user).prefetch_related(
+        Prefetch("embedded_models", queryset=_visible(AIModel.objects.all(), user).order_by("name"),
+                 to_attr="visible_models"))
 
 
 def hardware(user: Any, hardware_id: int) -> Hardware:
@@ -70,11 +82,6 @@ def projects(user: Any) -> QuerySet[OpenSourceProject]:
 
 def project(user: Any, project_id: int) -> OpenSourceProject:
     return get_for(user, "view", projects(user), pk=project_id)
-
-
-def embedded_models(user: Any, item: Hardware) -> QuerySet[AIModel]:
-    """The models a terminal or product embeds, as far as the user may see them."""
-    return models(user).filter(embedded_in=item).order_by("name")
 
 
 def pools_of(item: Hardware) -> QuerySet[Any]:

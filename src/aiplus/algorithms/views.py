@@ -66,6 +66,8 @@ def _value(row: Any, name: str) -> str:
         return formatting.text([labels.get(code, code) for code in row.modalities])
     if name == "algorithm_type":
         return dict(selectors.algorithm_types()).get(row.algorithm_type, row.algorithm_type)
+    if name in ("model", "base_model"):  # a linked model by name, only where the user may see it (selector)
+        return formatting.text(getattr(row, f"{name}_name", None))
     if name.endswith("_cny"):
         return formatting.money(getattr(row, name))
     return formatting.text(getattr(row, name))
@@ -83,7 +85,7 @@ def _links(user: Any, register: Register, row: Any) -> list[tuple[Any, list[tupl
         pools = [(reverse("compute:capacity"),
                   f"{p.centre.name} · {p.get_accelerator_model_display()}") for p in selectors.pools_of(row)]
         return [(_("部署的算力资源池"), pools),
-                (_("内置模型"), to("algorithms:model", selectors.embedded_models(user, row)))]
+                (_("内置模型"), to("algorithms:model", row.visible_models))]
     return []
 
 
