@@ -34,7 +34,8 @@ declare(
     gaps=[("算法备案材料与时限尚未实现", "the algorithm filing dossier and its clocks are not built")],
 )
 declare(
-    "algorithms.hardware", title_zh="硬件登记（加速卡、服务器是否国产与算力指标、部署的资源池；智能终端与产品内置的模型）",
+    "algorithms.hardware",
+    title_zh="硬件登记（加速卡、服务器是否国产与算力指标、部署的资源池；智能终端与产品内置的模型）",
     title_en="Hardware register (accelerators and servers: domestic or not, compute figures, pools they run in; "
              "intelligent terminals and products with their models)",
     articles=[("suzhou", 35), ("guangdong", 14)],

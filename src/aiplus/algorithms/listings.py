@@ -174,6 +174,7 @@ class ProjectTable(_RegisterTable):
 
 PROJECTS = lists.register(lists.Listing(
     name="algorithms.projects", queryset=selectors.projects, filterset=ProjectFilter, table=ProjectTable,
-    title=_("开源项目"), empty=_("没有符合条件的开源项目。"), next_step=("algorithms:project_create", _("登记开源项目")),
+    title=_("开源项目"), empty=_("没有符合条件的开源项目。"),
+    next_step=("algorithms:project_create", _("登记开源项目")),
     export_name="open-source-projects",
 ))

@@ -8,6 +8,7 @@ up to date; the filing dossiers with their clocks come with the filings workflow
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -73,7 +74,7 @@ class _Register(DomainModel):
     search_tokens = models.TextField(editable=False, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", public="is_published")
-    audit_exclude = ("created_at", "updated_at", "search_tokens")
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "search_tokens")
 
     class Meta:
         abstract = True
@@ -100,7 +101,8 @@ class AIModel(_Register):
                                      default=FilingStatus.NOT_FILED)
     filing_number = models.CharField(_("备案（登记）编号"), max_length=80, blank=True)
 
-    audit_exclude = ("created_at", "updated_at", "search_tokens", "endpoint_url")
+    # the endpoint is a secret: the audit log (read by officials and auditors) never records it
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "search_tokens", "endpoint_url")
 
     class Meta(_Register.Meta):
         verbose_name = _("模型")

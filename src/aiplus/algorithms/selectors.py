@@ -11,10 +11,10 @@ from typing import Any
 
 from django.db.models import Case, CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
+from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
 from aiplus.core import permissions
 from aiplus.core.access import get_for
 from aiplus.core.models import Organisation
-from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
 from aiplus.regulation.runtime import active_packs
 
 ALGORITHM_TYPES = "algorithm_types"

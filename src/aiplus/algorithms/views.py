@@ -21,7 +21,7 @@ from aiplus.algorithms.models import Modality
 from aiplus.core import formatting
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
-from aiplus.core.lists import ListPage, Listing
+from aiplus.core.lists import Listing, ListPage
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     return {"may_register": selectors.organisations_acting_for(request.user).exists()}
 
 
-def _list(register: Register, template: str) -> Callable[..., HttpResponse]:
+def _list(register: Register, template: str) -> Callable[..., Any]:
     # Public: a visitor sees the published rows (the selector decides), a member also their organisation's own.
     return ListPage.as_view(listing=register.listing, template_name=template, extra_context=_list_context)
 

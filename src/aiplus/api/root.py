@@ -2,9 +2,9 @@
 
 from ninja import NinjaAPI
 
+from aiplus.algorithms.api import router as algorithms_router
 from aiplus.api import errors
 from aiplus.api.auth import OPTIONAL
-from aiplus.algorithms.api import router as algorithms_router
 from aiplus.api.parser import BoundedJsonParser
 from aiplus.compute.api import router as compute_router
 from aiplus.core.api import router as core_router

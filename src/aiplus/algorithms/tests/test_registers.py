@@ -38,7 +38,8 @@ def test_only_the_owners_members_edit_and_officials_read_restricted_rows(world, 
                               kind="foundation")
     assert AIModel.objects.get(pk=secret_model.pk).name == "姑苏通用大模型"
     assert signed_in(official).get(f"/algorithms/models/{secret_model.pk}/").status_code == 200
-    assert signed_in(world.user("official", "shenzhen")).get(f"/algorithms/models/{secret_model.pk}/").status_code == 404
+    elsewhere = signed_in(world.user("official", "shenzhen"))
+    assert elsewhere.get(f"/algorithms/models/{secret_model.pk}/").status_code == 404
     assert Client().get(f"/algorithms/models/{secret_model.pk}/").status_code == 404
     response = signed_in(other).post(f"/algorithms/models/{secret_model.pk}/edit/", {"name": "x", "kind": "vertical"})
     assert response.status_code == 404
