@@ -161,7 +161,7 @@ class ProjectFilter(_RegisterFilter):
 
 
 class ProjectTable(_RegisterTable):
-    name = lists.DetailColumn(verbose_name=_("项目名称"), url="algorithms:project")
+    name = lists.DetailColumn(verbose_name=_("开源项目名称"), url="algorithms:project")
     repository_url = tables.Column(verbose_name=_("代码仓库"))
     licence = tables.Column(verbose_name=_("许可（SPDX）"))
     support_amount_cny = lists.MoneyColumn(verbose_name=_("支持金额"))

@@ -141,7 +141,7 @@ class Hardware(_Register):
 
 
 class OpenSourceProject(_Register):
-    name = models.CharField(_("项目名称"), max_length=200)
+    name = models.CharField(_("开源项目名称"), max_length=200)
     repository_url = models.URLField(_("代码仓库"), max_length=300)
     licence = models.CharField(_("许可（SPDX）"), max_length=100, validators=[SPDX], db_index=True)
     summary = models.TextField(_("简介"), blank=True)

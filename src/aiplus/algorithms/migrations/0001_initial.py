@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('is_demo', models.BooleanField(default=False, editable=False)),
                 ('is_published', models.BooleanField(db_index=True, default=False, verbose_name='已公开')),
                 ('search_tokens', models.TextField(blank=True, editable=False)),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
+                ('name', models.CharField(max_length=200, verbose_name='开源项目名称')),
                 ('repository_url', models.URLField(max_length=300, verbose_name='代码仓库')),
                 ('licence', models.CharField(db_index=True, max_length=100, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$', '请填写 SPDX 许可标识，如 Apache-2.0、MIT。', code='spdx')], verbose_name='许可（SPDX）')),
                 ('summary', models.TextField(blank=True, verbose_name='简介')),
