@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, create_model
 
 from aiplus.algorithms import selectors, services
 from aiplus.algorithms.listings import ALGORITHMS, HARDWARE, MODELS, PROJECTS
@@ -49,6 +49,17 @@ class _Out(Schema):
 
 class PublishIn(_In):
     is_published: bool
+
+
+def _patch(create: type[_In], name: str) -> Any:
+    """The PATCH body of a register: the create body's fields and constraints, each optional (absent: unchanged),
+    but the owner organisation, which does not change."""
+    fields: dict[str, Any] = {}
+    for key, info in create.model_fields.items():
+        if key != "organisation_id":
+            kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            fields[key] = (kind | None, None)
+    return create_model(name, __base__=_In, **fields)
 
 
 # --- models -----------------------------------------------------------------------------------------------------
@@ -95,19 +106,7 @@ class ModelIn(_In):
     is_published: bool = False
 
 
-class ModelPatch(_In):
-    name: Name | None = None
-    kind: ModelKind | None = None
-    base_model_id: int | None = None
-    modalities: list[Modality] | None = None
-    parameters_billion: Annotated[Decimal, bounds(AIModel, "parameters_billion")] | None = None
-    licence: Annotated[str, Field(max_length=100)] | None = None
-    open_weights: bool | None = None
-    summary: Annotated[str, Field(max_length=5000)] | None = None
-    endpoint_url: Annotated[str, Field(max_length=300)] | None = None
-    filing_status: FilingStatus | None = None
-    filing_number: Annotated[str, Field(max_length=80)] | None = None
-    is_published: bool | None = None
+ModelPatch = _patch(ModelIn, "ModelPatch")
 
 
 def _model(user: Any, result: Any, **ids: Any) -> Any:
@@ -155,22 +154,15 @@ class AlgorithmIn(_In):
     is_published: bool = False
 
 
-class AlgorithmPatch(_In):
-    name: Name | None = None
-    algorithm_type: Annotated[str, Field(max_length=40)] | None = None
-    application_field: Annotated[str, Field(max_length=120)] | None = None
-    service_name: Short | None = None
-    mechanism_summary: Annotated[str, Field(max_length=5000)] | None = None
-    model_id: int | None = None
-    is_published: bool | None = None
-
-
 lists.add_operation(router, "/algorithms", ALGORITHMS, AlgorithmOut, auth=OPTIONAL)
 
 
 @router.get("/algorithms/{algorithm_id}", response=AlgorithmOut, auth=OPTIONAL)
 def get_algorithm(request: HttpRequest, algorithm_id: int) -> Any:
     return selectors.algorithm(request.user, algorithm_id)
+
+
+AlgorithmPatch = _patch(AlgorithmIn, "AlgorithmPatch")
 
 
 def _algorithm(user: Any, result: Any, **ids: Any) -> Any:
@@ -220,17 +212,7 @@ class HardwareIn(_In):
     is_published: bool = False
 
 
-class HardwarePatch(_In):
-    name: Name | None = None
-    kind: HardwareKind | None = None
-    vendor: Name | None = None
-    domestic: bool | None = None
-    fp16_tflops: Annotated[Decimal, bounds(Hardware, "fp16_tflops")] | None = None
-    memory_gb: Annotated[int, bounds(Hardware, "memory_gb")] | None = None
-    summary: Annotated[str, Field(max_length=5000)] | None = None
-    pool_ids: list[int] | None = None
-    model_ids: list[int] | None = None
-    is_published: bool | None = None
+HardwarePatch = _patch(HardwareIn, "HardwarePatch")
 
 
 def _hardware(user: Any, result: Any, **ids: Any) -> Any:
@@ -274,14 +256,7 @@ class ProjectIn(_In):
     is_published: bool = False
 
 
-class ProjectPatch(_In):
-    name: Name | None = None
-    repository_url: Annotated[str, Field(min_length=1, max_length=300)] | None = None
-    licence: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    summary: Annotated[str, Field(max_length=5000)] | None = None
-    support_received: Annotated[str, Field(max_length=5000)] | None = None
-    support_amount_cny: Annotated[Decimal, bounds(OpenSourceProject, "support_amount_cny")] | None = None
-    is_published: bool | None = None
+ProjectPatch = _patch(ProjectIn, "ProjectPatch")
 
 
 lists.add_operation(router, "/projects", PROJECTS, ProjectOut, auth=OPTIONAL)

@@ -6,7 +6,7 @@ official of its jurisdiction reads it, and may not change what a company declare
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -75,11 +75,38 @@ _TEXTS = frozenset({"licence", "summary", "endpoint_url", "filing_number", "appl
                     "mechanism_summary", "vendor", "support_received"})
 
 
-def _new[M: Model](model: type[M], user: Any, organisation_id: int, fields: dict[str, Any]) -> M:
+Check = Callable[[Any, Any], Callable[[], None] | None]  # validates a row (and indexes it); returns what to do
+# once it is saved (its many-to-many links), if anything
+
+
+def _create[M: Model](model: type[M], code: str, check: Check, user: Any, organisation_id: int,
+                      fields: dict[str, Any], allowed: tuple[str, ...]) -> M:
+    """A new row of the user's organisation: fields checked, saved, one audit event."""
+    _unknown(fields, allowed)
     owner = _owner(user, organisation_id)
     row = model(organisation=owner, jurisdiction_id=owner.jurisdiction_id)
     _apply(row, fields)
+    _save(row, check(user, row))
+    audit.record(actor=user, action=code, instance=row)
     return row
+
+
+def _update[M: Model](model: type[M], code: str, check: Check, user: Any, pk: int, changes: dict[str, Any],
+                      allowed: tuple[str, ...]) -> M:
+    """A change by the owner's member: fields checked, saved, one audit event with the row as it was."""
+    _unknown(changes, allowed)
+    row = _for_owner(model, user, pk)
+    before = audit.snapshot(row)
+    _apply(row, changes)
+    _save(row, check(user, row))
+    audit.record(actor=user, action=code, instance=row, before=before)
+    return row
+
+
+def _save(row: Model, then: Callable[[], None] | None) -> None:
+    row.save()
+    if then is not None:
+        then()
 
 
 def _publish[M: Model](model: type[M], code: str, user: Any, pk: int, is_published: bool) -> M:
@@ -94,6 +121,7 @@ def _publish[M: Model](model: type[M], code: str, user: Any, pk: int, is_publish
 # --- models -----------------------------------------------------------------------------------------------------
 
 def _check_model(user: Any, row: AIModel) -> None:
+    """Modalities known, the base model visible and no ancestor of itself, a number once filed."""
     given = row.modalities if isinstance(row.modalities, list) else [row.modalities]
     unknown = [m for m in given if m not in Modality.values]
     if unknown:
@@ -120,24 +148,13 @@ def _check_model(user: Any, row: AIModel) -> None:
 @transaction.atomic
 def create_model(*, acting_user: User, organisation_id: int, **fields: Any) -> AIModel:
     """Register a model of the user's organisation (restricted until published)."""
-    _unknown(fields, MODEL_FIELDS)
-    row = _new(AIModel, acting_user, organisation_id, fields)
-    _check_model(acting_user, row)
-    row.save()
-    audit.record(actor=acting_user, action="algorithms.model.created", instance=row)
-    return row
+    return _create(AIModel, "algorithms.model.created", _check_model, acting_user, organisation_id, fields,
+                   MODEL_FIELDS)
 
 
 @transaction.atomic
 def update_model(*, acting_user: User, model_id: int, **changes: Any) -> AIModel:
-    _unknown(changes, MODEL_FIELDS)
-    row = _for_owner(AIModel, acting_user, model_id)
-    before = audit.snapshot(row)
-    _apply(row, changes)
-    _check_model(acting_user, row)
-    row.save()
-    audit.record(actor=acting_user, action="algorithms.model.updated", instance=row, before=before)
-    return row
+    return _update(AIModel, "algorithms.model.updated", _check_model, acting_user, model_id, changes, MODEL_FIELDS)
 
 
 @transaction.atomic
@@ -160,24 +177,14 @@ def _check_algorithm(user: Any, row: Algorithm) -> None:
 @transaction.atomic
 def create_algorithm(*, acting_user: User, organisation_id: int, **fields: Any) -> Algorithm:
     """Register an algorithm (one of the CAC types of the packs' taxonomy) of the user's organisation."""
-    _unknown(fields, ALGORITHM_FIELDS)
-    row = _new(Algorithm, acting_user, organisation_id, fields)
-    _check_algorithm(acting_user, row)
-    row.save()
-    audit.record(actor=acting_user, action="algorithms.algorithm.created", instance=row)
-    return row
+    return _create(Algorithm, "algorithms.algorithm.created", _check_algorithm, acting_user, organisation_id,
+                   fields, ALGORITHM_FIELDS)
 
 
 @transaction.atomic
 def update_algorithm(*, acting_user: User, algorithm_id: int, **changes: Any) -> Algorithm:
-    _unknown(changes, ALGORITHM_FIELDS)
-    row = _for_owner(Algorithm, acting_user, algorithm_id)
-    before = audit.snapshot(row)
-    _apply(row, changes)
-    _check_algorithm(acting_user, row)
-    row.save()
-    audit.record(actor=acting_user, action="algorithms.algorithm.updated", instance=row, before=before)
-    return row
+    return _update(Algorithm, "algorithms.algorithm.updated", _check_algorithm, acting_user, algorithm_id, changes,
+                   ALGORITHM_FIELDS)
 
 
 @transaction.atomic
@@ -187,29 +194,36 @@ def publish_algorithm(*, acting_user: User, algorithm_id: int, is_published: boo
 
 # --- hardware ---------------------------------------------------------------------------------------------------
 
-def _links(user: Any, row: Hardware, pool_ids: Iterable[int] | None, model_ids: Iterable[int] | None) -> None:
-    """Check the pools and embedded models before anything is written; set them once the row is saved."""
-    pools = models = None
-    if pool_ids is not None:
-        wanted = set(pool_ids)
-        pools = list(selectors.pool_choices().filter(pk__in=wanted))
-        if len(pools) != len(wanted):
-            raise ServiceError("unknown_pool", _("算力资源池不存在。"), "pools")
-    if model_ids is not None:
-        wanted = set(model_ids)
-        if wanted and row.kind not in EMBEDDING_KINDS:
+def _hardware_check(pool_ids: Iterable[int] | None, model_ids: Iterable[int] | None) -> Check:
+    """Checks the pools and embedded models before anything is written; sets them once the row is saved."""
+
+    def check(user: Any, row: Hardware) -> Callable[[], None]:
+        pools = models = None
+        if pool_ids is not None:
+            wanted = set(pool_ids)
+            pools = list(selectors.pool_choices().filter(pk__in=wanted))
+            if len(pools) != len(wanted):
+                raise ServiceError("unknown_pool", _("算力资源池不存在。"), "pools")
+        if model_ids is not None:
+            wanted = set(model_ids)
+            if wanted and row.kind not in EMBEDDING_KINDS:
+                raise ServiceError("not_embedding", _("只有智能终端和智能产品可以内置模型。"), "models")
+            models = list(selectors.models(user).filter(pk__in=wanted))
+            if len(models) != len(wanted):
+                raise ServiceError("unknown_model", _("模型不存在或不可见。"), "models")
+        elif row.pk and row.kind not in EMBEDDING_KINDS and row.embedded_models.exists():
             raise ServiceError("not_embedding", _("只有智能终端和智能产品可以内置模型。"), "models")
-        models = list(selectors.models(user).filter(pk__in=wanted))
-        if len(models) != len(wanted):
-            raise ServiceError("unknown_model", _("模型不存在或不可见。"), "models")
-    elif row.pk and row.kind not in EMBEDDING_KINDS and row.embedded_models.exists():
-        raise ServiceError("not_embedding", _("只有智能终端和智能产品可以内置模型。"), "models")
-    row.search_tokens = search.HARDWARE.tokens_for(row.name, row.vendor, row.summary, row.organisation.name)
-    row.save()
-    if pools is not None:
-        row.pools.set(pools)
-    if models is not None:
-        row.embedded_models.set(models)
+        row.search_tokens = search.HARDWARE.tokens_for(row.name, row.vendor, row.summary, row.organisation.name)
+
+        def link() -> None:
+            if pools is not None:
+                row.pools.set(pools)
+            if models is not None:
+                row.embedded_models.set(models)
+
+        return link
+
+    return check
 
 
 @transaction.atomic
@@ -217,23 +231,15 @@ def create_hardware(*, acting_user: User, organisation_id: int, pool_ids: list[i
                     model_ids: list[int] | None = None, **fields: Any) -> Hardware:
     """Register an accelerator, a server, an intelligent terminal or a product (with the pools it runs in and, for
     terminals and products, the models it embeds)."""
-    _unknown(fields, HARDWARE_FIELDS)
-    row = _new(Hardware, acting_user, organisation_id, fields)
-    _links(acting_user, row, pool_ids or [], model_ids or [])
-    audit.record(actor=acting_user, action="algorithms.hardware.created", instance=row)
-    return row
+    return _create(Hardware, "algorithms.hardware.created", _hardware_check(pool_ids or [], model_ids or []),
+                   acting_user, organisation_id, fields, HARDWARE_FIELDS)
 
 
 @transaction.atomic
 def update_hardware(*, acting_user: User, hardware_id: int, pool_ids: list[int] | None = None,
                     model_ids: list[int] | None = None, **changes: Any) -> Hardware:
-    _unknown(changes, HARDWARE_FIELDS)
-    row = _for_owner(Hardware, acting_user, hardware_id)
-    before = audit.snapshot(row)
-    _apply(row, changes)
-    _links(acting_user, row, pool_ids, model_ids)
-    audit.record(actor=acting_user, action="algorithms.hardware.updated", instance=row, before=before)
-    return row
+    return _update(Hardware, "algorithms.hardware.updated", _hardware_check(pool_ids, model_ids), acting_user,
+                   hardware_id, changes, HARDWARE_FIELDS)
 
 
 @transaction.atomic
@@ -243,7 +249,7 @@ def publish_hardware(*, acting_user: User, hardware_id: int, is_published: bool)
 
 # --- open-source projects ---------------------------------------------------------------------------------------
 
-def _index_project(row: OpenSourceProject) -> None:
+def _check_project(user: Any, row: OpenSourceProject) -> None:
     row.search_tokens = search.PROJECTS.tokens_for(row.name, row.summary, row.support_received,
                                                    row.organisation.name)
 
@@ -251,24 +257,14 @@ def _index_project(row: OpenSourceProject) -> None:
 @transaction.atomic
 def create_project(*, acting_user: User, organisation_id: int, **fields: Any) -> OpenSourceProject:
     """Register an open-source project maintained by the user's organisation, with the support it received."""
-    _unknown(fields, PROJECT_FIELDS)
-    row = _new(OpenSourceProject, acting_user, organisation_id, fields)
-    _index_project(row)
-    row.save()
-    audit.record(actor=acting_user, action="algorithms.project.created", instance=row)
-    return row
+    return _create(OpenSourceProject, "algorithms.project.created", _check_project, acting_user, organisation_id,
+                   fields, PROJECT_FIELDS)
 
 
 @transaction.atomic
 def update_project(*, acting_user: User, project_id: int, **changes: Any) -> OpenSourceProject:
-    _unknown(changes, PROJECT_FIELDS)
-    row = _for_owner(OpenSourceProject, acting_user, project_id)
-    before = audit.snapshot(row)
-    _apply(row, changes)
-    _index_project(row)
-    row.save()
-    audit.record(actor=acting_user, action="algorithms.project.updated", instance=row, before=before)
-    return row
+    return _update(OpenSourceProject, "algorithms.project.updated", _check_project, acting_user, project_id,
+                   changes, PROJECT_FIELDS)
 
 
 @transaction.atomic

@@ -281,3 +281,16 @@ def test_a_published_row_does_not_reveal_the_restricted_model_it_links_to(member
     assert item["model_id"] is None
     assert bearer(member).get(operation("aiplus_algorithms_api_get_algorithm", algorithm_id=algorithm.pk)).json()[
         "model_id"] == secret_model.pk
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"parameters_billion": -1}, "parameters_billion"), ({"name": ""}, "name"), ({"kind": "giant"}, "kind"),
+    ({"organisation_id": 1}, "organisation_id"), ({"licence": "x" * 101}, "licence"),
+])
+def test_a_patch_keeps_the_create_constraints_and_writes_nothing(member, secret_model, payload, field):
+    api = bearer(member)
+    before = _writes()
+    response = api.patch(operation("aiplus_algorithms_api_update_model", model_id=secret_model.pk), payload,
+                         content_type="application/json")
+    assert response.status_code == 422 and field in response.json()["field"], response.json()
+    assert _writes() == before and AIModel.objects.get().name == "姑苏通用大模型"
