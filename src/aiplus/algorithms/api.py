@@ -5,6 +5,8 @@ for everyone else); no list carries it."""
 
 
 import datetime as dt
+import inspect
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -26,6 +28,7 @@ from aiplus.algorithms.models import (
 from aiplus.api import lists, writes
 from aiplus.api.auth import OPTIONAL
 from aiplus.core.domains import bounds
+from aiplus.core.lists import Listing
 
 router = Router(tags=["algorithms"])
 
@@ -49,6 +52,33 @@ class _Out(Schema):
 
 class PublishIn(_In):
     is_published: bool
+
+
+def _routes(path: str, noun: str, listing: Listing, out: type[_Out], create_in: type[_In],
+            one: Callable[[Any, int], Any], create: Callable[..., Any], update: Callable[..., Any],
+            publish: Callable[..., Any], *, detail: type[_Out] | None = None, prefetch: tuple[str, ...] = ()) -> None:
+    """A register's operations: its list (the page's rows and filters), one row (`get_<noun>`), create, update
+    (PATCH) and publish; every answer is the row read back through its selector, as the caller may see it."""
+    detail = detail or out
+    key = f"{noun}_id"
+
+    def reply(user: Any, result: Any, **ids: Any) -> Any:
+        return one(user, result.pk)
+
+    def get(request: HttpRequest, **ids: Any) -> Any:
+        return one(request.user, ids[key])
+
+    get.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest),
+        inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=int)])
+    get.__name__ = f"get_{noun}"
+    lists.add_operation(router, path, listing, out, auth=OPTIONAL, prefetch=prefetch)
+    router.get(f"{path}/{{{key}}}", response=detail, auth=OPTIONAL)(get)
+    writes.add_action(router, "POST", path, create, payload=create_in, response=detail, created=True, reply=reply)
+    writes.add_action(router, "PATCH", f"{path}/{{{key}}}", update, payload=_patch(create_in, f"{noun.title()}Patch"),
+                      response=detail, partial=True, reply=reply)
+    writes.add_action(router, "POST", f"{path}/{{{key}}}/publish", publish, payload=PublishIn, response=detail,
+                      reply=reply)
 
 
 def _patch(create: type[_In], name: str) -> Any:
@@ -106,27 +136,8 @@ class ModelIn(_In):
     is_published: bool = False
 
 
-ModelPatch = _patch(ModelIn, "ModelPatch")
-
-
-def _model(user: Any, result: Any, **ids: Any) -> Any:
-    return selectors.model(user, result.pk)  # read back with the endpoint as this caller may see it
-
-
-lists.add_operation(router, "/models", MODELS, ModelOut, auth=OPTIONAL)
-
-
-@router.get("/models/{model_id}", response=ModelDetailOut, auth=OPTIONAL)
-def get_model(request: HttpRequest, model_id: int) -> Any:
-    return selectors.model(request.user, model_id)
-
-
-writes.add_action(router, "POST", "/models", services.create_model, payload=ModelIn, response=ModelDetailOut,
-                  created=True, reply=_model)
-writes.add_action(router, "PATCH", "/models/{model_id}", services.update_model, payload=ModelPatch,
-                  response=ModelDetailOut, partial=True, reply=_model)
-writes.add_action(router, "POST", "/models/{model_id}/publish", services.publish_model, payload=PublishIn,
-                  response=ModelDetailOut, reply=_model)
+_routes("/models", "model", MODELS, ModelOut, ModelIn, selectors.model, services.create_model, services.update_model,
+        services.publish_model, detail=ModelDetailOut)  # the detail, as the caller may see it: the endpoint
 
 
 # --- algorithms -------------------------------------------------------------------------------------------------
@@ -154,27 +165,8 @@ class AlgorithmIn(_In):
     is_published: bool = False
 
 
-lists.add_operation(router, "/algorithms", ALGORITHMS, AlgorithmOut, auth=OPTIONAL)
-
-
-@router.get("/algorithms/{algorithm_id}", response=AlgorithmOut, auth=OPTIONAL)
-def get_algorithm(request: HttpRequest, algorithm_id: int) -> Any:
-    return selectors.algorithm(request.user, algorithm_id)
-
-
-AlgorithmPatch = _patch(AlgorithmIn, "AlgorithmPatch")
-
-
-def _algorithm(user: Any, result: Any, **ids: Any) -> Any:
-    return selectors.algorithm(user, result.pk)
-
-
-writes.add_action(router, "POST", "/algorithms", services.create_algorithm, payload=AlgorithmIn,
-                  response=AlgorithmOut, created=True, reply=_algorithm)
-writes.add_action(router, "PATCH", "/algorithms/{algorithm_id}", services.update_algorithm, payload=AlgorithmPatch,
-                  response=AlgorithmOut, partial=True, reply=_algorithm)
-writes.add_action(router, "POST", "/algorithms/{algorithm_id}/publish", services.publish_algorithm,
-                  payload=PublishIn, response=AlgorithmOut, reply=_algorithm)
+_routes("/algorithms", "algorithm", ALGORITHMS, AlgorithmOut, AlgorithmIn, selectors.algorithm,
+        services.create_algorithm, services.update_algorithm, services.publish_algorithm)
 
 
 # --- hardware ---------------------------------------------------------------------------------------------------
@@ -212,27 +204,8 @@ class HardwareIn(_In):
     is_published: bool = False
 
 
-HardwarePatch = _patch(HardwareIn, "HardwarePatch")
-
-
-def _hardware(user: Any, result: Any, **ids: Any) -> Any:
-    return selectors.hardware(user, result.pk)
-
-
-lists.add_operation(router, "/hardware", HARDWARE, HardwareOut, auth=OPTIONAL, prefetch=("pools",))
-
-
-@router.get("/hardware/{hardware_id}", response=HardwareOut, auth=OPTIONAL)
-def get_hardware(request: HttpRequest, hardware_id: int) -> Any:
-    return selectors.hardware(request.user, hardware_id)
-
-
-writes.add_action(router, "POST", "/hardware", services.create_hardware, payload=HardwareIn, response=HardwareOut,
-                  created=True, reply=_hardware)
-writes.add_action(router, "PATCH", "/hardware/{hardware_id}", services.update_hardware, payload=HardwarePatch,
-                  response=HardwareOut, partial=True, reply=_hardware)
-writes.add_action(router, "POST", "/hardware/{hardware_id}/publish", services.publish_hardware, payload=PublishIn,
-                  response=HardwareOut, reply=_hardware)
+_routes("/hardware", "hardware", HARDWARE, HardwareOut, HardwareIn, selectors.hardware, services.create_hardware,
+        services.update_hardware, services.publish_hardware, prefetch=("pools",))
 
 
 # --- open-source projects ---------------------------------------------------------------------------------------
@@ -256,20 +229,5 @@ class ProjectIn(_In):
     is_published: bool = False
 
 
-ProjectPatch = _patch(ProjectIn, "ProjectPatch")
-
-
-lists.add_operation(router, "/projects", PROJECTS, ProjectOut, auth=OPTIONAL)
-
-
-@router.get("/projects/{project_id}", response=ProjectOut, auth=OPTIONAL)
-def get_project(request: HttpRequest, project_id: int) -> Any:
-    return selectors.project(request.user, project_id)
-
-
-writes.add_action(router, "POST", "/projects", services.create_project, payload=ProjectIn, response=ProjectOut,
-                  created=True)
-writes.add_action(router, "PATCH", "/projects/{project_id}", services.update_project, payload=ProjectPatch,
-                  response=ProjectOut, partial=True)
-writes.add_action(router, "POST", "/projects/{project_id}/publish", services.publish_project, payload=PublishIn,
-                  response=ProjectOut)
+_routes("/projects", "project", PROJECTS, ProjectOut, ProjectIn, selectors.project, services.create_project,
+        services.update_project, services.publish_project)
