@@ -58,8 +58,6 @@ class AIModelForm(RegisterForm):
         model = AIModel
         fields = ("name", "kind", "base_model", "modalities", "parameters_billion", "licence", "open_weights",
                   "summary", "endpoint_url", "filing_status", "filing_number", "is_published")
-        help_texts = {"endpoint_url": _("兼容 OpenAI 接口的地址（如 https://host/v1），仅本组织成员可见。"),
-                      "filing_status": _("备案流程上线前，由本组织自行填写备案状态与编号。")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +98,6 @@ class HardwareForm(RegisterForm):
         fields = ("name", "kind", "vendor", "domestic", "fp16_tflops", "memory_gb", "summary", "pools",
                   "embedded_models", "is_published")
         widgets = {"pools": forms.CheckboxSelectMultiple, "embedded_models": forms.CheckboxSelectMultiple}
-        help_texts = {"embedded_models": _("仅智能终端和智能产品填写。")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

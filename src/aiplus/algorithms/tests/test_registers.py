@@ -47,7 +47,8 @@ def test_only_the_owners_members_edit_and_officials_read_restricted_rows(world, 
                                     {"name": "x", "kind": "vertical"}).status_code == 403
     assert signed_in(official).post(f"/algorithms/models/{secret_model.pk}/publish/",
                                     {"is_published": "on"}).status_code == 403
-    services.publish_model(acting_user=member, model_id=secret_model.pk, is_published=True)
+    published = signed_in(member).post(f"/algorithms/models/{secret_model.pk}/publish/", {"is_published": "on"})
+    assert published.status_code == 302 and AIModel.objects.get(pk=secret_model.pk).is_published
     assert Client().get(f"/algorithms/models/{secret_model.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="algorithms.model.published").count() == 1
 
@@ -71,6 +72,8 @@ def test_the_secret_endpoint_never_leaks_to_others(world, member, secret_model):
     assert SECRET.encode() not in Client().get(f"/algorithms/models/{secret_model.pk}/").content
     audit = AuditEvent.objects.filter(action="algorithms.model.created").get()
     assert SECRET not in str(audit.__dict__)
+    admin = signed_in(world.admin).get(f"/admin/algorithms/aimodel/{secret_model.pk}/change/")
+    assert admin.status_code == 200 and SECRET.encode() not in admin.content
     # the owner's members see it on the model's page and in its API detail, never in a list or an export
     own = signed_in(member)
     assert SECRET.encode() in own.get(f"/algorithms/models/{secret_model.pk}/").content
