@@ -297,3 +297,12 @@ def test_a_patch_keeps_the_create_constraints_and_writes_nothing(member, secret_
                          content_type="application/json")
     assert response.status_code == 422 and field in response.json()["field"], response.json()
     assert _writes() == before and AIModel.objects.get().name == "姑苏通用大模型"
+
+
+def test_an_edit_is_searchable_at_once(member, secret_model):
+    api = bearer(member)
+    path = operation("aiplus_algorithms_api_list_models")
+    assert api.get(path, {"q": "智慧养老"}).json()["items"] == []
+    services.update_model(acting_user=member, model_id=secret_model.pk, summary="面向智慧养老服务的模型")
+    assert [item["id"] for item in api.get(path, {"q": "智慧养老"}).json()["items"]] == [secret_model.pk]
+    assert api.get(path, {"q": "制造业"}).json()["items"] == []
