@@ -12,17 +12,8 @@ from django.db import transaction
 from hypothesis import given
 
 from aiplus.algorithms.models import AIModel, Hardware, OpenSourceProject
+from aiplus.core import testing
 from aiplus.core.models import AuditEvent
-from aiplus.core.testing import (
-    assert_refused_naming,
-    bearer,
-    domain_settings,
-    in_domain,
-    json_with,
-    literal,
-    out_of_domain,
-    signed_in,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,26 +41,26 @@ def _rows() -> tuple[int, ...]:
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(member: Any, company: Any, model: Any,
                                                                          name: str, api_path: str, body: dict,
                                                                          form_path: str, form: dict) -> None:
-    api, page = bearer(member), signed_in(member)
+    api, page = testing.bearer(member), testing.signed_in(member)
     payload = {**body, "organisation_id": company.pk, name: 1}
 
-    @given(text=out_of_domain(model, name))
-    @domain_settings()
+    @given(text=testing.out_of_domain(model, name))
+    @testing.domain_settings()
     def hostile(text: str) -> None:
         before = _rows()
-        assert_refused_naming(api.post(api_path, json_with(payload, (name,), text), content_type="application/json"),
-                              name)
+        response = api.post(api_path, testing.json_with(payload, (name,), text), content_type="application/json")
+        testing.assert_refused_naming(response, name)
         response = page.post(form_path, {**form, "organisation": company.pk, name: text.strip('"')})
         assert response.status_code == 400 and f'data-field="{name}"' in response.content.decode(), text
         assert _rows() == before
 
     hostile()
 
-    @given(value=in_domain(model, name))
-    @domain_settings(8)
+    @given(value=testing.in_domain(model, name))
+    @testing.domain_settings(8)
     def valid(value: Decimal) -> None:
         with transaction.atomic():
-            response = api.post(api_path, json_with(payload, (name,), literal(value)),
+            response = api.post(api_path, testing.json_with(payload, (name,), testing.literal(value)),
                                 content_type="application/json")
             assert response.status_code == 201, response.json()
             assert Decimal(str(model.objects.get(pk=response.json()["id"]).__dict__[name])) == Decimal(value)
