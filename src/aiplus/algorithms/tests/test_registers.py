@@ -306,3 +306,22 @@ def test_an_edit_is_searchable_at_once(member, secret_model):
     services.update_model(acting_user=member, model_id=secret_model.pk, summary="面向智慧养老服务的模型")
     assert [item["id"] for item in api.get(path, {"q": "智慧养老"}).json()["items"]] == [secret_model.pk]
     assert api.get(path, {"q": "制造业"}).json()["items"] == []
+
+
+def test_the_owner_edits_a_model_through_its_page(member, company, secret_model):
+    child = services.create_model(acting_user=member, organisation_id=company.pk, name="微调模型", kind="fine_tuned",
+                                  base_model_id=secret_model.pk)
+    client = signed_in(member)
+    form = client.get(f"/algorithms/models/{secret_model.pk}/edit/").content.decode()
+    assert f'value="{SECRET.join(["https://", "/v1"])}"' in form  # the owner's own endpoint, to edit
+    assert f'<option value="{secret_model.pk}"' not in form  # a model is not offered as its own base
+    response = client.post(f"/algorithms/models/{child.pk}/edit/", {
+        "name": "热线微调模型", "kind": "fine_tuned", "base_model": secret_model.pk, "modalities": ["text", "audio"],
+        "filing_status": "registered", "filing_number": "Jiangsu-RX-2025", "licence": "proprietary"})
+    assert response.status_code == 302, response.content.decode()
+    child.refresh_from_db()
+    assert (child.name, child.modalities, child.filing_number) == ("热线微调模型", ["text", "audio"],
+                                                                   "Jiangsu-RX-2025")
+    page = client.get(f"/algorithms/models/{child.pk}/").content.decode()
+    assert "Jiangsu-RX-2025" in page and "已登记" in page and "姑苏通用大模型" in page
+    assert "热线微调模型" in client.get(f"/algorithms/models/{secret_model.pk}/").content.decode()  # derived
