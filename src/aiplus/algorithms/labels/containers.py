@@ -18,8 +18,9 @@ Platform's reading, not the guides': a plain-text file gets the Markdown front m
 carrier); writing removes the secondary copies so that one label stays (6.1 c); the XMP property is found by its
 `AIGC` local name whatever prefix a writer bound to the TC260 namespace.
 
-Writing re-encodes what the libraries cannot splice: a JPEG is re-saved with its own quantisation tables
-(`quality="keep"`), a WebP losslessly, a PNG losslessly; MP4/M4A are remuxed without re-encoding (`-c copy`).
+Writing keeps the pixels, samples and packets: a PNG is re-saved losslessly and a WebP losslessly (`exact`), so their
+decoded pixels stay; a JPEG's XMP segment is replaced in place (Pillow can only re-encode a JPEG; a small segment
+splice keeps the scan untouched); MP4/M4A are remuxed without re-encoding (`-c copy`).
 
 Each format also gives a digest of its payload without its metadata, for the integrity seal (integrity.py):
 decoded pixels (images), the `fmt `+`data` chunks (WAV), the bytes between the ID3v2 tag and an ID3v1 tag (MP3),
@@ -185,10 +186,10 @@ def _image_found(fmt: Format, im: Image.Image, limits: Limits) -> list[Found]:
 
 def _image_write(fmt: Format, im: Image.Image, out: Path, value: str) -> str:
     exif = im.getexif()
-    if fmt is Format.JPEG:
-        comment = _user_comment(im)
-        if comment and KEY in comment:
-            del exif.get_ifd(EXIF_IFD)[USER_COMMENT]
+    comment = _user_comment(im) if fmt is Format.JPEG else None
+    exif_label = bool(comment and KEY in comment)
+    if exif_label:
+        del exif.get_ifd(EXIF_IFD)[USER_COMMENT]
     options: dict[str, Any] = {}
     if icc := im.info.get("icc_profile"):
         options["icc_profile"] = icc
@@ -203,12 +204,49 @@ def _image_write(fmt: Format, im: Image.Image, out: Path, value: str) -> str:
         im.save(out, "PNG", pnginfo=info, **options)
     elif fmt is Format.JPEG:
         xmp = xmp_merge(im.info.get("xmp"), value).encode("utf-8")
-        im.save(out, "JPEG", quality="keep", xmp=xmp, progressive=bool(im.info.get("progressive")), **options)
+        if not exif_label:
+            _jpeg_splice(Path(str(im.filename)), out, xmp)
+        else:
+            # the Annex B copy sits inside EXIF: Pillow rewrites the EXIF without it, re-encoding with the file's
+            # own quantisation tables (the only lossy write, and only for such files)
+            im.save(out, "JPEG", quality="keep", xmp=xmp, progressive=bool(im.info.get("progressive")), **options)
     else:
         xmp = xmp_merge(im.info.get("xmp"), value).encode("utf-8")
         frames = getattr(im, "n_frames", 1)
         im.save(out, "WEBP", lossless=True, quality=100, exact=True, xmp=xmp, save_all=frames > 1, **options)
     return "xmp"
+
+
+JPEG_XMP = b"http://ns.adobe.com/xap/1.0/\x00"
+
+
+def _jpeg_splice(src: Path, out: Path, xmp: bytes) -> None:
+    """Replace the XMP APP1 segment without touching the scan: Pillow can only re-encode a JPEG to change its
+    metadata, which would change the pixels a seal covers at every relabelling. This walks the header segments only
+    (marker, 2-byte length) up to the start of scan; Pillow has already decoded the file."""
+    if len(xmp) + len(JPEG_XMP) + 2 > 0xFFFF:
+        raise LabelError("metadata_too_large", "the XMP packet does not fit one APP1 segment", where="xmp",
+                         size=len(xmp), limit=0xFFFF - len(JPEG_XMP) - 2)
+    data = src.read_bytes()
+    pos, kept, leading = 2, [], 0
+    while True:
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            raise LabelError("corrupt", "the JPEG header segments are damaged", offset=pos)
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xDA or 0xD0 <= marker <= 0xD9 or marker == 0x01:
+            break
+        end = pos + 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        segment = data[pos:end]
+        if not (marker == 0xE1 and segment[4:].startswith(JPEG_XMP)):
+            if marker in (0xE0, 0xE1) and leading == len(kept):
+                leading += 1  # JFIF and EXIF stay first
+            kept.append(segment)
+        pos = end
+    app1 = b"\xff\xe1" + (len(JPEG_XMP) + len(xmp) + 2).to_bytes(2, "big") + JPEG_XMP + xmp
+    out.write_bytes(b"".join([data[:2], *kept[:leading], app1, *kept[leading:], data[pos:]]))
 
 
 # -- MP3 (mutagen ID3) ----------------------------------------------------------------------------------------------

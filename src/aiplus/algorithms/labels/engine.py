@@ -152,6 +152,10 @@ def verify(path: Path | str, label_values: Sequence[str], *, key: bytes | None =
     return VerifyResult(str(path), fmt, status, label, location, tuple(reasons), payload)
 
 
+def _has_exif_label(path: Path, limits: Limits) -> bool:
+    return any(f.location == "exif_user_comment" for f in containers.find(Format.JPEG, path, limits))
+
+
 def write(path: Path | str, label: ImplicitLabel, label_values: Sequence[str], *, out: Path | str | None = None,
           key: bytes | None = None, seal: bool = True, limits: Limits | None = None) -> WriteResult:
     """Write `label` as the file's one implicit label (in place unless `out` is given), sealing ReservedCode1 over
@@ -163,7 +167,7 @@ def write(path: Path | str, label: ImplicitLabel, label_values: Sequence[str], *
     if problems:
         raise LabelError("invalid_label", "the label breaks Annex E",
                          codes=",".join(sorted({r.code for r in problems})))
-    reencodes = fmt in (Format.JPEG, Format.WEBP)
+    reencodes = fmt is Format.WEBP or fmt is Format.JPEG and _has_exif_label(path, limits)
     if seal:
         payload = "" if reencodes else containers.digest(fmt, path, limits)
         label = label.replace(ReservedCode1=integrity.seal(label, payload, key))
@@ -174,7 +178,7 @@ def write(path: Path | str, label: ImplicitLabel, label_values: Sequence[str], *
     try:
         location = containers.write(fmt, path, tmp, label.to_json(), limits)
         if seal and reencodes:
-            # These formats are re-encoded by the write, so the seal must cover the pixels as written. The written
+            # A lossy WebP (and a JPEG with an EXIF label) is re-encoded by the write, so the seal must cover the pixels as written. The written
             # seal (over an empty digest) is a placeholder of the final seal's length; both formats keep their
             # metadata in segments without checksums, so the final seal replaces it byte for byte, pixels untouched.
             placeholder = label.ReservedCode1
