@@ -123,7 +123,12 @@ def _open_image(path: Path, limits: Limits) -> Image.Image:
         im = Image.open(path)
     except Image.DecompressionBombError as exc:
         raise LabelError("too_many_pixels", str(exc), limit=limits.max_pixels) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except ValueError as exc:
+        # Pillow's caps on text chunks read while opening (PngImagePlugin.MAX_TEXT_CHUNK, MAX_TEXT_MEMORY)
+        if "large" in str(exc).lower() or "memory" in str(exc).lower():
+            raise LabelError("metadata_too_large", f"the image's metadata exceeds Pillow's cap: {exc}") from exc
+        raise LabelError("corrupt", f"the image cannot be opened: {exc}") from exc
+    except (OSError, SyntaxError) as exc:
         raise LabelError("corrupt", f"the image cannot be opened: {exc}") from exc
     width, height = im.size
     if width * height > limits.max_pixels:
