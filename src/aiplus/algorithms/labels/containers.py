@@ -189,7 +189,7 @@ def _image_found(fmt: Format, im: Image.Image, limits: Limits) -> list[Found]:
     return found
 
 
-def _image_write(fmt: Format, im: Image.Image, out: Path, value: str) -> str:
+def _image_write(fmt: Format, im: Image.Image, src: Path, out: Path, value: str) -> str:
     exif = im.getexif()
     comment = _user_comment(im) if fmt is Format.JPEG else None
     exif_label = bool(comment and KEY in comment)
@@ -210,7 +210,7 @@ def _image_write(fmt: Format, im: Image.Image, out: Path, value: str) -> str:
     elif fmt is Format.JPEG:
         xmp = xmp_merge(im.info.get("xmp"), value).encode("utf-8")
         if not exif_label:
-            _jpeg_splice(Path(str(im.filename)), out, xmp)
+            _jpeg_splice(src, out, xmp)
         else:
             # the Annex B copy sits inside EXIF: Pillow rewrites the EXIF without it, re-encoding with the file's
             # own quantisation tables (the only lossy write, and only for such files)
@@ -233,7 +233,8 @@ def _jpeg_splice(src: Path, out: Path, xmp: bytes) -> None:
         raise LabelError("metadata_too_large", "the XMP packet does not fit one APP1 segment", where="xmp",
                          size=len(xmp), limit=0xFFFF - len(JPEG_XMP) - 2)
     data = src.read_bytes()
-    pos, kept, leading = 2, [], 0
+    pos, leading = 2, 0
+    kept: list[bytes] = []
     while True:
         if pos + 4 > len(data) or data[pos] != 0xFF:
             raise LabelError("corrupt", "the JPEG header segments are damaged", offset=pos)
@@ -579,7 +580,7 @@ def write(fmt: Format, path: Path, out: Path, value: str, limits: Limits) -> str
     """Write `value` as the file's one label into `out` (a new file); the placement's name."""
     if fmt in (Format.PNG, Format.JPEG, Format.WEBP):
         with _open_image(path, limits) as im:
-            return _image_write(fmt, im, out, value)
+            return _image_write(fmt, im, path, out, value)
     if fmt is Format.MP3:
         return _mp3_write(path, out, value)
     if fmt is Format.WAV:

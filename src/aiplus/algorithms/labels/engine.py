@@ -167,7 +167,7 @@ def write(path: Path | str, label: ImplicitLabel, label_values: Sequence[str], *
     if problems:
         raise LabelError("invalid_label", "the label breaks Annex E",
                          codes=",".join(sorted({r.code for r in problems})))
-    reencodes = fmt is Format.WEBP or fmt is Format.JPEG and _has_exif_label(path, limits)
+    reencodes = fmt is Format.WEBP or (fmt is Format.JPEG and _has_exif_label(path, limits))
     if seal:
         payload = "" if reencodes else containers.digest(fmt, path, limits)
         label = label.replace(ReservedCode1=integrity.seal(label, payload, key))
@@ -178,9 +178,10 @@ def write(path: Path | str, label: ImplicitLabel, label_values: Sequence[str], *
     try:
         location = containers.write(fmt, path, tmp, label.to_json(), limits)
         if seal and reencodes:
-            # A lossy WebP (and a JPEG with an EXIF label) is re-encoded by the write, so the seal must cover the pixels as written. The written
-            # seal (over an empty digest) is a placeholder of the final seal's length; both formats keep their
-            # metadata in segments without checksums, so the final seal replaces it byte for byte, pixels untouched.
+            # A lossy WebP (and a JPEG with an EXIF label) is re-encoded by the write, so the seal must cover the
+            # pixels as written. The written seal (over an empty digest) is a placeholder of the final seal's
+            # length; both formats keep their metadata in segments without checksums, so the final seal replaces it
+            # byte for byte, pixels untouched.
             placeholder = label.ReservedCode1
             label = label.replace(ReservedCode1=integrity.seal(label, containers.digest(fmt, tmp, limits), key))
             data = tmp.read_bytes()

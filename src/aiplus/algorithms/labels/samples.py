@@ -49,7 +49,7 @@ def make(fmt: Format, directory: Path, name: str = "sample", seed: int = 0, seco
         import wave
 
         rate = 8000
-        frames = bytes(((i * (seed + 3)) % 256 for i in range(int(rate * seconds) * 2)))
+        frames = bytes((i * (seed + 3)) % 256 for i in range(int(rate * seconds) * 2))
         with wave.open(str(path), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
@@ -67,11 +67,11 @@ def make(fmt: Format, directory: Path, name: str = "sample", seed: int = 0, seco
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-f", "mp4", str(path))
     elif fmt is Format.PDF:
         from pypdf import PdfWriter
-        from pypdf.generic import DecodedStreamObject
+        from pypdf.generic import ContentStream
 
         writer = PdfWriter()
         page = writer.add_blank_page(200, 200)
-        content = DecodedStreamObject()
+        content = ContentStream(None, writer)
         content.set_data(f"0 0 1 rg {10 + seed % 100} 10 50 50 re f".encode())
         page.replace_contents(content)
         with path.open("wb") as fh:

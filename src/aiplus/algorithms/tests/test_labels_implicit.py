@@ -210,7 +210,8 @@ def test_xmp_merge_keeps_other_namespaces() -> None:
 
 def test_markdown_front_matter_is_merged(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
-    path.write_text('---\ntitle: 说明\nAIGC:\n  Label: "3"\n  ContentProducer: X\ntags: [a]\n---\n正文\n', encoding="utf-8")
+    front = '---\ntitle: 说明\nAIGC:\n  Label: "3"\n  ContentProducer: X\ntags: [a]\n---\n'
+    path.write_text(front + "正文\n", encoding="utf-8")
     assert read(path, VALUES).label is not None
     write(path, LABEL, VALUES)
     text = path.read_text(encoding="utf-8")
