@@ -31,7 +31,7 @@ def have_ffmpeg() -> bool:
 
 def image(seed: int = 0, size: tuple[int, int] = (96, 64)) -> Image.Image:
     """A deterministic picture that differs with `seed`."""
-    im = Image.effect_mandelbrot(size, (-2.0 + seed * 0.01, -1.2, 1.0, 1.2), 40).convert("RGB")
+    im = Image.effect_mandelbrot(size, (-2.0 + (seed % 50) * 0.01, -1.2, 1.0, 1.2), 40).convert("RGB")
     return Image.merge("RGB", (im.getchannel(0), im.getchannel(0).point(lambda v: (v * 3 + seed) % 256),
                               im.getchannel(0).point(lambda v: 255 - v)))
 

@@ -269,3 +269,14 @@ def test_seal_values_stay_in_the_character_set() -> None:
         value = integrity.seal(LABEL, "0" * 64, key)
         assert validate(LABEL.replace(ReservedCode1=value), VALUES) == []
         assert integrity.scheme(value) is not None
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("fmt", [Format.MP4, Format.M4A])
+def test_mp4_atom_reading_agrees_with_ffprobe(fmt: Format, tmp_path: Path) -> None:
+    path = _make(fmt, tmp_path)
+    assert containers._mp4_found(path, Limits()) == containers._mp4_probe(path, Limits()) == []
+    write(path, LABEL, VALUES)
+    found = containers._mp4_found(path, Limits())
+    assert found == containers._mp4_probe(path, Limits())
+    assert len(found) == 1
