@@ -6,6 +6,9 @@
 - none of these → flag it for review, no label;
 - in every labelled case, set the platform's own ContentPropagator and PropagateID (6.1 a).
 The pack's `labelling.implicit_label_values` are passed in their Annex E order ("1" is, "2" possibly, "3" suspected).
+
+Also the provider's side of Art. 9 (content handed out without its explicit label): `unlabelled_export_check`, with
+`labelling.unlabelled_export_log_retention_months` passed in.
 """
 
 from __future__ import annotations
@@ -50,3 +53,25 @@ def upload_check(existing: ImplicitLabel | None, *, declared_generated: bool, de
         label = ImplicitLabel(suspected, propagator, propagate_id, "", propagator, propagate_id, "")
         return UploadDecision(Action.SUSPECTED, label, True, True, (Reason("detected", {"label": suspected}),))
     return UploadDecision(Action.REVIEW, None, True, False, (Reason("unlabelled", {"known_value": is_}),))
+
+
+@dataclass(frozen=True)
+class ExportDecision:
+    allowed: bool
+    reasons: tuple[Reason, ...]
+
+
+def unlabelled_export_check(*, agreement_sets_duty: bool, log_retention_months: int, logs_recipient: bool,
+                            min_retention_months: int) -> ExportDecision:
+    """May a provider hand out content without its explicit label on a user's request (Measures Art. 9)? Only when
+    the user agreement states the user's labelling duty, and the provider keeps logs, with information on the
+    recipient, for at least `labelling.unlabelled_export_log_retention_months` (passed in)."""
+    reasons: list[Reason] = []
+    if not agreement_sets_duty:
+        reasons.append(Reason("agreement_missing_duty", {}))
+    if log_retention_months < min_retention_months:
+        reasons.append(Reason("log_retention_too_short", {"months": log_retention_months,
+                                                          "minimum": min_retention_months}))
+    if not logs_recipient:
+        reasons.append(Reason("log_missing_recipient", {}))
+    return ExportDecision(not reasons, tuple(reasons))

@@ -125,3 +125,17 @@ def test_upload_check() -> None:
     with pytest.raises(LabelError):
         upload_check(None, declared_generated=True, detected=False, propagator="P", propagate_id="1",
                      label_values=["1"])
+
+
+def test_unlabelled_export_check() -> None:
+    from aiplus.algorithms.labels.platform import unlabelled_export_check
+
+    ok = unlabelled_export_check(agreement_sets_duty=True, log_retention_months=6, logs_recipient=True,
+                                 min_retention_months=6)
+    assert ok.allowed and ok.reasons == ()
+    refused = unlabelled_export_check(agreement_sets_duty=False, log_retention_months=3, logs_recipient=False,
+                                      min_retention_months=6)
+    assert not refused.allowed
+    assert [r.code for r in refused.reasons] == ["agreement_missing_duty", "log_retention_too_short",
+                                                 "log_missing_recipient"]
+    assert refused.reasons[1].params == {"months": 3, "minimum": 6}
