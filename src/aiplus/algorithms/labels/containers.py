@@ -80,12 +80,20 @@ _XMP_DESCRIPTION = re.compile(
     r"<rdf:Description\b[^>]*>\s*<([\w.-]+):AIGC\b[^>]*>.*?</\1:AIGC\s*>\s*</rdf:Description\s*>", re.S)
 
 
+def _xmp_text(xmp: str | bytes, limits: Limits) -> str:
+    text = xmp.decode("utf-8", "replace") if isinstance(xmp, bytes) else xmp
+    _cap(text, limits, "xmp")
+    if text.count(":AIGC") > 8:
+        # a packet repeating the property hundreds of times would make the searches below quadratic
+        raise LabelError("metadata_repeated", "the XMP packet repeats the AIGC property", count=text.count(":AIGC"))
+    return text
+
+
 def xmp_value(xmp: str | bytes | None, limits: Limits) -> str | None:
     """The `AIGC` property of an XMP packet (element or attribute form), unescaped."""
     if not xmp:
         return None
-    text = xmp.decode("utf-8", "replace") if isinstance(xmp, bytes) else xmp
-    _cap(text, limits, "xmp")
+    text = _xmp_text(xmp, limits)
     m = _XMP_ELEMENT.search(text)
     if m:
         return html.unescape(m.group(2).strip())
@@ -189,7 +197,10 @@ def _image_found(fmt: Format, im: Image.Image, limits: Limits) -> list[Found]:
     return found
 
 
-def _image_write(fmt: Format, im: Image.Image, src: Path, out: Path, value: str) -> str:
+def _image_write(fmt: Format, im: Image.Image, src: Path, out: Path, value: str, limits: Limits) -> str:
+    existing = im.info.get(PNG_XMP_KEY if fmt is Format.PNG else "xmp")
+    if existing:
+        _xmp_text(existing, limits)  # the caps hold for a packet merged into as for one read
     exif = im.getexif()
     comment = _user_comment(im) if fmt is Format.JPEG else None
     exif_label = bool(comment and KEY in comment)
@@ -626,7 +637,7 @@ def write(fmt: Format, path: Path, out: Path, value: str, limits: Limits) -> str
     """Write `value` as the file's one label into `out` (a new file); the placement's name."""
     if fmt in (Format.PNG, Format.JPEG, Format.WEBP):
         with _open_image(path, limits) as im:
-            return _image_write(fmt, im, path, out, value)
+            return _image_write(fmt, im, path, out, value, limits)
     if fmt is Format.MP3:
         return _mp3_write(path, out, value)
     if fmt is Format.WAV:

@@ -50,8 +50,10 @@ class Reason:
 class LabelError(Exception):
     """A file the engine refuses: truncated, oversized, of an unknown format, or carrying a metadata bomb.
 
-    `code` is stable (e.g. "too_large", "corrupt", "unsupported_format", "metadata_too_large", "too_many_pixels",
-    "timeout", "invalid_label"); `params` carries the values behind it; the message is for logs only."""
+    `code` is stable: unreadable, empty, too_large, unsupported_format, corrupt, too_many_pixels,
+    metadata_too_large, metadata_nesting, metadata_repeated, decompression_limit, timeout, tool_missing,
+    invalid_label, invalid_explicit_text, label_values, write_failed. `params` carries the values behind it; the
+    message is for logs only."""
 
     def __init__(self, code: str, message: str, **params: str | int | float) -> None:
         super().__init__(f"{code}: {message}")

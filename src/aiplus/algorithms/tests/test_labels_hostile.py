@@ -174,3 +174,12 @@ def test_label_value_with_a_nested_object(tmp_path: Path) -> None:
     path.write_text(f"---\nAIGC: {value}\n---\nbody\n")
     result = verify(path, VALUES)
     assert result.status.value == "invalid"
+
+
+def test_repeated_xmp_property(tmp_path: Path) -> None:
+    path = tmp_path / "rep.png"
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt(containers.PNG_XMP_KEY, "<x:AIGC>" * 5000)
+    samples.image().save(path, pnginfo=info)
+    assert _code(lambda: read(path, VALUES)) == "metadata_repeated"
+    assert _code(lambda: write(path, LABEL, VALUES)) == "metadata_repeated"
