@@ -124,9 +124,9 @@ def xmp_merge(xmp: str | bytes | None, value: str) -> str:
 # -- images (Pillow) ------------------------------------------------------------------------------------------------
 
 
-def _open_image(path: Path, limits: Limits) -> Image.Image:
-    """The image with its pixels loaded, after refusing one whose declared size exceeds the pixel cap (Pillow would
-    otherwise decode a decompression bomb first)."""
+def _open_image(path: Path, limits: Limits, decode: bool = True) -> Image.Image:
+    """The image with its pixels loaded (unless `decode` is off), after refusing one whose declared size exceeds the
+    pixel cap (Pillow would otherwise decode a decompression bomb first)."""
     try:
         im = Image.open(path)
     except Image.DecompressionBombError as exc:
@@ -143,6 +143,8 @@ def _open_image(path: Path, limits: Limits) -> Image.Image:
         im.close()
         raise LabelError("too_many_pixels", "the image declares more pixels than the cap", width=width,
                          height=height, limit=limits.max_pixels)
+    if not decode:
+        return im
     try:
         im.load()
     except ValueError as exc:
@@ -620,7 +622,8 @@ def inspect(fmt: Format, path: Path, limits: Limits) -> tuple[list[Found], str]:
 def find(fmt: Format, path: Path, limits: Limits) -> list[Found]:
     """Every AIGC value in the file, the primary placement first."""
     if fmt in (Format.PNG, Format.JPEG, Format.WEBP):
-        with _open_image(path, limits) as im:
+        # JPEG and WebP metadata is read on opening; a PNG's text chunks may follow its pixels
+        with _open_image(path, limits, decode=fmt is Format.PNG) as im:
             return _image_found(fmt, im, limits)
     readers: dict[Format, Callable[[], list[Found]]] = {
         Format.MP3: lambda: _mp3_found(path, limits),
