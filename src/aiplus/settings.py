@@ -119,7 +119,6 @@ INSTALLED_APPS = [
     "aiplus.datahub",
     "aiplus.algorithms",
     "aiplus.portal",
-    "aiplus.algorithms",
 ]
 
 MIDDLEWARE = [
