@@ -10,7 +10,7 @@ from aiplus.regulation.coverage import declare
 declare(
     "algorithms.models", title_zh="模型登记（基础、行业、微调模型，模态、参数规模、许可、备案编号）",
     title_en="Model register (foundation, vertical and fine-tuned models; modalities, scale, licence, filing number)",
-    articles=[("suzhou", 33), ("guangdong", 10)],
+    articles=[("guangdong", 10)], in_part=[("suzhou", 33)],  # Suzhou art. 33 also asks for the filing dossiers
     pages=["algorithms:models", "algorithms:model", "algorithms:model_create", "algorithms:model_edit"],
     api=["aiplus_algorithms_api_list_models", "aiplus_algorithms_api_get_model", "aiplus_algorithms_api_create_model",
          "aiplus_algorithms_api_update_model", "aiplus_algorithms_api_publish_model"],
@@ -24,7 +24,7 @@ declare(
 declare(
     "algorithms.algorithms", title_zh="算法登记（五类算法、应用领域、支撑的服务、机制机理）",
     title_en="Algorithm register (the five CAC types, application field, service powered, mechanism)",
-    articles=[("suzhou", 33), ("guangdong", 9)],
+    articles=[("guangdong", 9)], in_part=[("suzhou", 33)],
     pages=["algorithms:algorithms", "algorithms:algorithm", "algorithms:algorithm_create",
            "algorithms:algorithm_edit"],
     api=["aiplus_algorithms_api_list_algorithms", "aiplus_algorithms_api_get_algorithm",
@@ -50,7 +50,7 @@ declare(
 declare(
     "algorithms.open_source", title_zh="开源项目登记（代码仓库、SPDX 许可、维护单位、获得的支持）",
     title_en="Open-source project register (repository, SPDX licence, maintainers' organisation, support received)",
-    articles=[("suzhou", 36)],
+    in_part=[("suzhou", 36)],  # the article is about support for open-source communities, not only their list
     pages=["algorithms:projects", "algorithms:project", "algorithms:project_create"],
     api=["aiplus_algorithms_api_list_projects", "aiplus_algorithms_api_create_project"],
     tests=["src/aiplus/algorithms/tests/test_registers.py::test_project_is_registered_through_the_page_and_found_in_chinese"],
