@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 from pydantic import ConfigDict, create_model
 
-from aiplus.algorithms import selectors, services
+from aiplus.algorithms import aigc, selectors, services
 from aiplus.algorithms.listings import ALGORITHMS, HARDWARE, MODELS, PROJECTS
 from aiplus.algorithms.models import (
     AIModel,
@@ -27,6 +27,7 @@ from aiplus.algorithms.models import (
 )
 from aiplus.api import lists, writes
 from aiplus.api.auth import OPTIONAL
+from aiplus.core import imports as core_imports
 from aiplus.core.domains import bounds
 from aiplus.core.lists import Listing
 
@@ -231,3 +232,30 @@ class ProjectIn(_In):
 
 _routes("/projects", "project", PROJECTS, ProjectOut, ProjectIn, selectors.project, services.create_project,
         services.update_project, services.publish_project)
+
+
+
+class LabelReasonOut(Schema):
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
+class LabelVerdictOut(Schema):
+    file: str
+    format: str
+    status: str = Field(..., description="valid, unsealed, unverifiable, tampered, invalid or unlabelled")
+    status_text: str
+    label: dict[str, str] | None
+    location: str | None
+    reasons: list[LabelReasonOut]
+    keyed: bool = Field(..., description="whether the platform checks seals with its HMAC key")
+
+
+@router.post("/labels/verify", response=LabelVerdictOut, auth=OPTIONAL)
+def verify_label(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:
+    """Whether an uploaded file carries the AIGC implicit label (GB 45438-2025 附录E) and whether its seal holds,
+    with each finding in the request's language; the file is not stored. A file the engine refuses is a 422 naming
+    `file`, one over the upload limit a 413."""
+    core_imports.check_request_size(request)
+    return aigc.check(file)

@@ -115,3 +115,10 @@ class ProjectForm(RegisterForm):
 
 class PublishForm(forms.Form):
     is_published = forms.BooleanField(required=False)
+
+
+class LabelCheckForm(forms.Form):
+    """A file to check for its AIGC label (the engine reads it by its bytes, whatever its name says)."""
+
+    file = forms.FileField(label=_("文件"),
+                           help_text=_("图片、音频、视频、PDF、文本或 Markdown，最大 10 MiB；文件不会被保存。"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("algorithms/", views.algorithms_page, name="algorithms"),
     path("hardware/", views.hardware_page, name="hardware"),
     path("open-source/", views.projects_page, name="projects"),
+    path("labels/", views.label_check, name="label_check"),
 ]
 for stem, noun in (("models", "model"), ("algorithms", "algorithm"), ("hardware", "device"),
                    ("open-source", "project")):
@@ -23,3 +24,4 @@ for stem, noun in (("models", "model"), ("algorithms", "algorithm"), ("hardware"
 
 # One entry: the four registers' pages link to one another (algorithms/tabs.html).
 navigation.register("algorithms:models", _("模型与算法"), roles=None, order=50)
+navigation.register("algorithms:label_check", _("生成内容标识检测"), roles=None, order=51)

@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aiplus.algorithms import listings, selectors, services
-from aiplus.algorithms.forms import AIModelForm, AlgorithmForm, HardwareForm, ProjectForm, PublishForm, RegisterForm
+from aiplus.algorithms import aigc, listings, selectors, services
+from aiplus.algorithms.forms import (
+    AIModelForm,
+    AlgorithmForm,
+    HardwareForm,
+    LabelCheckForm,
+    ProjectForm,
+    PublishForm,
+    RegisterForm,
+)
 from aiplus.algorithms.models import Modality
-from aiplus.core import formatting
+from aiplus.core import formatting, imports
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import Listing, ListPage
@@ -179,3 +187,23 @@ REGISTERS = (MODELS, ALGORITHMS, HARDWARE, PROJECTS)
 detail = {register.noun: _detail(register) for register in REGISTERS}
 form = {register.noun: _form(register) for register in REGISTERS}
 publish = {register.noun: _publish(register) for register in REGISTERS}
+
+
+
+def label_check(request: HttpRequest) -> HttpResponse:
+    """Anyone drops a file and sees whether it carries the AIGC implicit label (GB 45438-2025 附录E), whether its
+    seal holds, and why not; nothing is stored."""
+    form, verdict, status = LabelCheckForm(), None, 200
+    if request.method == "POST":
+        form = LabelCheckForm(request.POST, request.FILES)
+        try:
+            imports.check_request_size(request)
+            if not form.is_valid():
+                raise ServiceError("required", _("请选择文件。"), "file")
+            verdict = aigc.check(form.cleaned_data["file"])
+        except ServiceError as problem:
+            if "file" not in form.errors:
+                problem.add_to_form(form)
+            status = problem.status
+    return render(request, "algorithms/label_check.html",
+                  {"form": form, "verdict": verdict, "rule": aigc.rule()}, status=status)
