@@ -21,7 +21,6 @@ from aiplus.algorithms.models import (
     FilingStatus,
     Hardware,
     HardwareKind,
-    Modality,
     ModelKind,
     OpenSourceProject,
 )
@@ -30,6 +29,7 @@ from aiplus.api.auth import OPTIONAL
 from aiplus.core import imports as core_imports
 from aiplus.core.domains import bounds
 from aiplus.core.lists import Listing
+from aiplus.core.vocabularies import Modality
 
 router = Router(tags=["algorithms"])
 

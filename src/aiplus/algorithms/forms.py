@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import selectors
-from aiplus.algorithms.models import AIModel, Algorithm, Hardware, Modality, OpenSourceProject
+from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
 from aiplus.core import pickers
+from aiplus.core.vocabularies import Modality
 
 
 class ModelPicker(pickers.ModelPickerField):

@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import search, selectors
-from aiplus.algorithms.models import FilingStatus, HardwareKind, Modality, ModelKind
+from aiplus.algorithms.models import FilingStatus, HardwareKind, ModelKind
 from aiplus.core import lists, pickers
 from aiplus.core import selectors as core_selectors
 from aiplus.core.search import SearchIndex
+from aiplus.core.vocabularies import Modality
 
 YES_NO = (("1", _("是")), ("0", _("否")))
 

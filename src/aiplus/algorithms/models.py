@@ -37,14 +37,6 @@ class ModelKind(models.TextChoices):
     FINE_TUNED = "fine_tuned", _("微调模型")
 
 
-class Modality(models.TextChoices):
-    TEXT = "text", _("文本")
-    IMAGE = "image", _("图像")
-    AUDIO = "audio", _("音频")
-    VIDEO = "video", _("视频")
-    CODE = "code", _("代码")
-
-
 class FilingStatus(models.TextChoices):
     # Kept simple until the filing workflow exists: the owner records where the model stands and its number.
     NOT_FILED = "not_filed", _("未备案")

@@ -20,13 +20,13 @@ from aiplus.algorithms.models import (
     Algorithm,
     FilingStatus,
     Hardware,
-    Modality,
     OpenSourceProject,
 )
 from aiplus.core import audit, domains
 from aiplus.core.access import get_for
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
+from aiplus.core.vocabularies import Modality
 
 MODEL_FIELDS = ("name", "kind", "base_model_id", "modalities", "parameters_billion", "licence", "open_weights",
                 "summary", "endpoint_url", "filing_status", "filing_number", "is_published")

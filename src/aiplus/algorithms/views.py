@@ -25,11 +25,11 @@ from aiplus.algorithms.forms import (
     PublishForm,
     RegisterForm,
 )
-from aiplus.algorithms.models import Modality
 from aiplus.core import formatting, imports
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import Listing, ListPage
+from aiplus.core.vocabularies import Modality
 
 
 @dataclass(frozen=True)
