@@ -112,3 +112,32 @@ def check(upload: Any) -> dict[str, Any]:
             "reasons": [{"code": r.code, "params": dict(r.params), "text": reason_text(r.code, dict(r.params))}
                         for r in result.reasons],
             "keyed": _key() is not None}
+
+
+# The engine's label fields as the form and the API name them.
+FIELD_NAMES = {"Label": "label", "ContentProducer": "producer", "ProduceID": "produce_id"}
+
+
+def labelled(upload: Any, *, label: str, producer: str, produce_id: str) -> tuple[str, bytes, dict[str, Any]]:
+    """The uploaded file with its implicit label written (as a producer first writes it: the propagation fields
+    repeat the producer's) and sealed (the platform's key when it has one), its new name and what was written. A
+    label that breaks Annex E is a ServiceError naming the field; a file the engine refuses names `file`."""
+    data = imports.read_upload(upload)
+    name = Path(str(getattr(upload, "name", "") or "upload")).name[-100:] or "upload"
+    values = label_values()
+    written = labels.ImplicitLabel.first_write(label, producer.strip(), produce_id.strip())
+    problems = labels.validate(written, values)
+    if problems:
+        first = problems[0]
+        field = FIELD_NAMES.get(str(first.params.get("field", "Label" if first.code == "label_value" else "")), "label")
+        raise ServiceError(f"label_{first.code}", reason_text(first.code, dict(first.params)), field, status=422)
+    with tempfile.TemporaryDirectory(prefix="aiplus-aigc-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            result = labels.write(path, written, values, key=_key(),
+                                  limits=labels.Limits(max_bytes=imports.limit("MAX_BYTES")))
+        except labels.LabelError as refused:
+            raise ServiceError(f"label_{refused.code}", reason_text(refused.code, refused.params), "file",
+                               status=422) from None
+        return name, path.read_bytes(), result.as_dict()

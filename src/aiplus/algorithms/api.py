@@ -10,8 +10,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
-from ninja import Field, File, Router, Schema, UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from pydantic import ConfigDict, create_model
 
 from aiplus.algorithms import aigc, selectors, services
@@ -259,3 +260,17 @@ def verify_label(request: HttpRequest, file: UploadedFile | None = File(None)) -
     `file`, one over the upload limit a 413."""
     core_imports.check_request_size(request)
     return aigc.check(file)
+
+
+
+@router.post("/labels/write", auth=OPTIONAL, response={200: bytes})
+def write_label(request: HttpRequest, label: Form[str], producer: Form[str], produce_id: Form[str],
+                file: UploadedFile | None = File(None)) -> Any:
+    """The uploaded file with its implicit label (GB 45438-2025 附录E) written and sealed, as a download (its
+    Content-Disposition names it); a label that breaks Annex E is a 422 naming `label`, `producer` or
+    `produce_id`, a file the engine refuses a 422 naming `file`."""
+    core_imports.check_request_size(request)
+    name, data, _result = aigc.labelled(file, label=label[:10], producer=producer[:200], produce_id=produce_id[:200])
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, f"aigc-{name}")
+    return response

@@ -123,3 +123,21 @@ class LabelCheckForm(forms.Form):
 
     file = forms.FileField(label=_("文件"),
                            help_text=_("图片、音频、视频、PDF、文本或 Markdown，最大 10 MiB；文件不会被保存。"))
+
+
+class LabelWriteForm(forms.Form):
+    """A file to label as its producer: the Label value (from the pack), the producer's name or code and the
+    content's id (Annex E's characters: letters, digits and a few signs)."""
+
+    file = forms.FileField(label=_("文件"), help_text=_("最大 10 MiB；加好标识的文件直接下载，平台不保存。"))
+    label = forms.ChoiceField(label=_("生成合成属性（Label）"), choices=())
+    producer = forms.CharField(label=_("生成合成服务提供者（ContentProducer）"), max_length=200,
+                               help_text=_("名称或编码，例如统一社会信用代码。"))
+    produce_id = forms.CharField(label=_("内容制作编号（ProduceID）"), max_length=200)
+
+    LABELS = {"1": _("1 属于人工智能生成合成内容"), "2": _("2 可能为人工智能生成合成内容"),
+              "3": _("3 疑似为人工智能生成合成内容")}
+
+    def __init__(self, *args: Any, values: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["label"].choices = [(v, self.LABELS.get(v, v)) for v in values]  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("hardware/", views.hardware_page, name="hardware"),
     path("open-source/", views.projects_page, name="projects"),
     path("labels/", views.label_check, name="label_check"),
+    path("labels/write/", views.label_write, name="label_write"),
 ]
 for stem, noun in (("models", "model"), ("algorithms", "algorithm"), ("hardware", "device"),
                    ("open-source", "project")):

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from aiplus.algorithms.forms import (
     AlgorithmForm,
     HardwareForm,
     LabelCheckForm,
+    LabelWriteForm,
     ProjectForm,
     PublishForm,
     RegisterForm,
@@ -29,6 +31,7 @@ from aiplus.core import formatting, imports
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import Listing, ListPage
+from aiplus.core.page_forms import PageForm, post_form
 from aiplus.core.vocabularies import Modality
 
 
@@ -190,20 +193,48 @@ publish = {register.noun: _publish(register) for register in REGISTERS}
 
 
 
+def _label_page(request: HttpRequest, *, form: Any = None, write_form: Any = None, verdict: Any = None,
+                status: int = 200) -> HttpResponse:
+    return render(request, "algorithms/label_check.html", {
+        "form": form or LabelCheckForm(), "write_form": write_form or LABEL_WRITE.make(request, None),
+        "verdict": verdict, "rule": aigc.rule()}, status=status)
+
+
 def label_check(request: HttpRequest) -> HttpResponse:
     """Anyone drops a file and sees whether it carries the AIGC implicit label (GB 45438-2025 附录E), whether its
     seal holds, and why not; nothing is stored."""
-    form, verdict, status = LabelCheckForm(), None, 200
-    if request.method == "POST":
-        form = LabelCheckForm(request.POST, request.FILES)
-        try:
-            imports.check_request_size(request)
-            if not form.is_valid():
-                raise ServiceError("required", _("请选择文件。"), "file")
-            verdict = aigc.check(form.cleaned_data["file"])
-        except ServiceError as problem:
-            if "file" not in form.errors:
-                problem.add_to_form(form)
-            status = problem.status
-    return render(request, "algorithms/label_check.html",
-                  {"form": form, "verdict": verdict, "rule": aigc.rule()}, status=status)
+    if request.method != "POST":
+        return _label_page(request)
+    form = LabelCheckForm(request.POST, request.FILES)
+    try:
+        imports.check_request_size(request)
+        if not form.is_valid():
+            raise ServiceError("required", _("请选择文件。"), "file")
+        return _label_page(request, form=form, verdict=aigc.check(form.cleaned_data["file"]))
+    except ServiceError as problem:
+        if "file" not in form.errors:
+            problem.add_to_form(form)
+        return _label_page(request, form=form, status=problem.status)
+
+
+def _download(request: HttpRequest, written: tuple[str, bytes, dict[str, Any]]) -> HttpResponse:
+    name, data, _result = written
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, f"aigc-{name}")
+    return response
+
+
+def _write_label(request: HttpRequest, form: Any) -> tuple[str, bytes, dict[str, Any]]:
+    imports.check_request_size(request)
+    data = form.cleaned_data
+    return aigc.labelled(data["file"], label=data["label"], producer=data["producer"], produce_id=data["produce_id"])
+
+
+LABEL_WRITE = PageForm(make=lambda request, data: LabelWriteForm(data, values=aigc.label_values()),
+                       write=_write_label, done=None, reply=_download)
+
+
+@require_POST
+def label_write(request: HttpRequest) -> HttpResponse:
+    """A producer labels a file: the labelled file comes back as a download, or the page with the errors."""
+    return post_form(request, LABEL_WRITE, lambda form: _label_page(request, write_form=form))

@@ -64,3 +64,34 @@ def test_a_file_over_the_limit_is_a_413(client, settings):
     settings.AIPLUS_IMPORT_MAX_BYTES = 1024
     response = client.post("/api/v1/algorithms/labels/verify", {"file": _upload(b"x" * 4096)})
     assert response.status_code == 413
+
+
+def test_a_producer_labels_a_file_on_the_page_and_the_download_verifies(client, tmp_path):
+    plain = make(Format.PNG, tmp_path).read_bytes()
+    response = client.post("/algorithms/labels/write/", {"file": _upload(plain), "label": "1",
+                                                         "producer": "ACME-AI-001", "produce_id": "job-7"})
+    assert response.status_code == 200 and 'filename="aigc-picture.png"' in response["Content-Disposition"]
+    verdict = client.post("/api/v1/algorithms/labels/verify", {"file": _upload(response.content)}).json()
+    assert verdict["status"] == "valid" and verdict["label"]["ContentProducer"] == "ACME-AI-001"
+    assert verdict["label"]["ContentPropagator"] == "ACME-AI-001"  # a first write repeats the producer
+
+
+@pytest.mark.parametrize(("change", "field"), [({"label": "9"}, "label"), ({"producer": "苏州 公司"}, "producer"),
+                                               ({"produce_id": ""}, "produce_id")])
+def test_a_bad_label_is_refused_naming_its_field_on_the_page_and_in_the_api(client, tmp_path, change, field):
+    plain = make(Format.PNG, tmp_path).read_bytes()
+    post = {"label": "1", "producer": "ACME-AI-001", "produce_id": "job-7", **change}
+    page = client.post("/algorithms/labels/write/", {"file": _upload(plain), **post})
+    assert page.status_code in (400, 422)
+    assert_page_refused_naming(page, field, status=page.status_code)
+    response = client.post("/api/v1/algorithms/labels/write", {"file": _upload(plain), **post})
+    assert_refused_naming(response, field)
+
+
+def test_a_producer_name_with_markup_is_shown_as_text(client, tmp_path):
+    plain = make(Format.PNG, tmp_path).read_bytes()
+    labelled = client.post("/algorithms/labels/write/", {"file": _upload(plain), "label": "1",
+                                                         "producer": "<img/src=x/onerror=alert(1)>", "produce_id": "j"})
+    assert labelled.status_code == 200  # Annex E allows these characters
+    page = client.post("/algorithms/labels/", {"file": _upload(labelled.content)}).content.decode()
+    assert "<img/src=x" not in page and "&lt;img/src=x/onerror=alert(1)&gt;" in page
