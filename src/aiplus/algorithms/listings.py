@@ -63,7 +63,7 @@ class ModelFilter(_RegisterFilter):
 class ModelTable(_RegisterTable):
     name = lists.DetailColumn(verbose_name=_("模型名称"), url="algorithms:model")
     kind = lists.ChoiceColumn(verbose_name=_("模型类型"))
-    modalities = tables.Column(verbose_name=_("模态"), orderable=False)
+    modalities = lists.CodesColumn(verbose_name=_("模态"), names=lambda: dict(Modality.choices))
     parameters_billion = lists.FigureColumn(verbose_name=_("参数规模（十亿）"))
     licence = tables.Column(verbose_name=_("许可"))
     open_weights = tables.BooleanColumn(verbose_name=_("开放权重"), yesno=(_("是"), _("否")))
@@ -74,12 +74,6 @@ class ModelTable(_RegisterTable):
         sequence = ("name", "organisation", "kind", "modalities", "parameters_billion", "licence", "open_weights",
                     "filing_status", "jurisdiction", "is_published")
 
-    def render_modalities(self, value: list[str]) -> str:
-        names = dict(Modality.choices)
-        return "、".join(str(names.get(code, code)) for code in value or [])
-
-    def value_modalities(self, value: list[str]) -> str:
-        return self.render_modalities(value)
 
 
 MODELS = lists.register(lists.Listing(
