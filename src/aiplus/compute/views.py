@@ -32,6 +32,9 @@ from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.lists import PAGE_SIZE, ListPage
+from aiplus.core.routing import Routes
+
+route = Routes("compute")
 
 
 def _capacity_context(request: HttpRequest) -> dict[str, Any]:
@@ -48,7 +51,8 @@ def _capacity_context(request: HttpRequest) -> dict[str, Any]:
     return {"rows": rows, "chart": chart, "region": region, "totals": totals}
 
 
-capacity = ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context)
+capacity = route("", "capacity", menu=_("算力资源"), order=40)(
+    ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context))
 
 
 def _written(request: HttpRequest, form: Any, write: Callable[..., Any],
@@ -92,9 +96,12 @@ class RequestsPage(_ListWithForm):
                         lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
 
-requests = login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html"))
+requests = route("requests/", "requests", menu=_("算力需求"), order=41,
+                 roles={"enterprise_member", "official"})(
+    login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html")))
 
 
+@route("requests/<int:request_id>/", "request")
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
@@ -139,6 +146,7 @@ def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     return context
 
 
+@route("provider/", "provider", menu=_("算力服务商"), roles={"provider"}, order=42)
 @login_required
 def provider(request: HttpRequest) -> HttpResponse:
     context = _provider_context(request)
@@ -166,6 +174,7 @@ def _provider_registration(request: HttpRequest, *, slot: str, make_form: Callab
             or render(request, "compute/provider.html", context, status=400))
 
 
+@route("provider/centres/", "register_centre")
 @login_required
 @require_POST
 def register_centre(request: HttpRequest) -> HttpResponse:
@@ -176,6 +185,7 @@ def register_centre(request: HttpRequest) -> HttpResponse:
                                                    jurisdictions=choices["jurisdictions"]))
 
 
+@route("provider/pools/", "add_pool")
 @login_required
 @require_POST
 def add_pool(request: HttpRequest) -> HttpResponse:
@@ -185,6 +195,7 @@ def add_pool(request: HttpRequest) -> HttpResponse:
         make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
 
 
+@route("provider/pools/<int:pool_id>/availability/", "availability")
 @login_required
 @require_POST
 def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
@@ -199,6 +210,7 @@ def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
     return redirect("compute:provider")
 
 
+@route("provider/usage/", "import_usage")
 @login_required
 @require_POST
 def import_usage(request: HttpRequest) -> HttpResponse:
@@ -257,9 +269,13 @@ class VouchersPage(ListPage):
         return context
 
 
-vouchers = login_required(VouchersPage.as_view(listing=QUOTAS, template_name="compute/vouchers.html"))
-redemptions = login_required(ListPage.as_view(listing=REDEMPTIONS))
-usage = login_required(ListPage.as_view(listing=USAGE))
+vouchers = route("vouchers/", "vouchers", menu=_("算力券"), order=43,
+                 roles={"official", "auditor", "enterprise_member"})(
+    login_required(VouchersPage.as_view(listing=QUOTAS, template_name="compute/vouchers.html")))
+redemptions = route("vouchers/redemptions/", "redemptions")(
+    login_required(ListPage.as_view(listing=REDEMPTIONS)))
+usage = route("usage/", "usage")(
+    login_required(ListPage.as_view(listing=USAGE)))
 
 
 def _vouchers_with(request: HttpRequest, **overrides: Any) -> HttpResponse:
@@ -272,6 +288,7 @@ def _vouchers_with(request: HttpRequest, **overrides: Any) -> HttpResponse:
     return response
 
 
+@route("vouchers/programmes/", "create_programme")
 @login_required
 @require_POST
 def create_programme(request: HttpRequest) -> HttpResponse:
@@ -284,6 +301,7 @@ def create_programme(request: HttpRequest) -> HttpResponse:
             or _vouchers_with(request, programme_form=form))
 
 
+@route("vouchers/quotas/", "issue_quota")
 @login_required
 @require_POST
 def issue_quota(request: HttpRequest) -> HttpResponse:
@@ -309,7 +327,8 @@ class SavingsPage(_ListWithForm):
                         lambda study: redirect("compute:study", study_id=study.pk)) or self.invalid(request)
 
 
-savings = login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html"))
+savings = route("savings/", "savings", menu=_("调度收益模拟"), roles={"official", "auditor"}, order=44)(
+    login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html")))
 
 
 SAVINGS_METRICS = (("avg_jct_s", _("平均作业完成时间（秒）")), ("p99_queue_s", _("P99 排队时间（秒）")),
@@ -319,6 +338,7 @@ POLICY_LABELS = {"local-only": _("各自为战（仅本地）"), "replicate-firs
                  "cheapest": _("最便宜可行"), "least-loaded": _("负载最低"), "broker": _("平台调度（aiplus）")}
 
 
+@route("savings/<int:study_id>/", "study")
 @login_required
 def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
     try:

@@ -18,8 +18,11 @@ from aiplus.core import imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.lists import ListPage
+from aiplus.core.routing import Routes
 from aiplus.scenarios import excel, forms, listings, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
+
+route = Routes("scenarios")
 
 
 def _lang() -> str:
@@ -95,7 +98,8 @@ def _needs_context(request: HttpRequest) -> dict[str, Any]:
             "can_create": bool(request.user.is_authenticated and _member_orgs(request.user))}
 
 
-needs = ListPage.as_view(listing=listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context)
+needs = route("", "needs", menu=_("应用场景"), order=20)(
+    ListPage.as_view(listing=listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context))
 
 
 def _need_form(request: HttpRequest, *, need: Any, form: forms.NeedForm, post: Any,
@@ -112,6 +116,7 @@ def _blank_kpis(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows + [{"name": "", "target": "", "unit": "", "direction": "ge"}] * max(1, 2 - len(rows))
 
 
+@route("needs/new/", "need_create")
 @login_required
 def need_create(request: HttpRequest) -> HttpResponse:
     form = forms.NeedForm(request.POST or None, organisations=selectors.member_organisations(request.user))
@@ -123,6 +128,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
     return _need_form(request, need=None, form=form, post={}, kpi_rows=_blank_kpis([]))
 
 
+@route("needs/<int:need_id>/edit/", "need_edit")
 @login_required
 def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
     """Edit a draft need (its owner's members); a submitted need is returned to draft by the department first."""
@@ -145,6 +151,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
                       kpi_rows=[*rows, {"name": "", "target": "", "unit": "", "direction": "ge"}])
 
 
+@route("needs/<int:need_id>/", "need")
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = _get(selectors.need, request.user, need_id)
     workflow = pack_rules.need_workflow(need)
@@ -167,6 +174,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         and need.owner_id in permissions.user_organisation_ids(request.user, "change")})
 
 
+@route("needs/<int:need_id>/co-publish/", "need_co_publish")
 @require_POST
 @login_required
 def need_co_publish(request: HttpRequest, need_id: int) -> HttpResponse:
@@ -176,6 +184,7 @@ def need_co_publish(request: HttpRequest, need_id: int) -> HttpResponse:
     return redirect("scenarios:need", need_id=need_id)
 
 
+@route("needs/<int:need_id>/transition/", "need_transition")
 @require_POST
 @login_required
 def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
@@ -184,6 +193,7 @@ def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
     return redirect("scenarios:need", need_id=need_id)
 
 
+@route("lists/publish/", "list_publish")
 @require_POST
 @login_required
 def list_publish(request: HttpRequest) -> HttpResponse:
@@ -197,15 +207,18 @@ def list_publish(request: HttpRequest) -> HttpResponse:
     return redirect("scenarios:needs")
 
 
-lists = ListPage.as_view(listing=listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
+lists = route("lists/", "lists")(
+    ListPage.as_view(listing=listings.SCENARIO_LISTS, template_name="scenarios/lists.html"))
 
 
+@route("lists/<int:list_id>/", "list")
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     batch = _get(selectors.scenario_list, request.user, list_id)
     return render(request, "scenarios/list_detail.html", {
         "batch": batch, "needs": selectors.needs(request.user).filter(scenario_list=batch)})
 
 
+@route("lists/<int:list_id>/export.xlsx", "list_export")
 def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     batch = _get(selectors.scenario_list, request.user, list_id)
     data = excel.export_needs(selectors.needs(request.user).filter(scenario_list=batch).prefetch_related("kpis"))
@@ -214,6 +227,7 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     return response
 
 
+@route("needs/import/", "import")
 @login_required
 def import_needs(request: HttpRequest) -> HttpResponse:
     """A needs workbook (`excel.import_needs`): imported now (the report as a message), or, when big, by the worker
@@ -266,10 +280,13 @@ def _profiles_context(request: HttpRequest) -> dict[str, Any]:
 
 
 # Capability profiles, searchable in Chinese; members see links to add or edit theirs.
-profiles = ListPage.as_view(listing=listings.PROFILES, template_name="scenarios/profiles.html",
-                            extra_context=_profiles_context)
+profiles = route("profiles/", "profiles", menu=_("能力清单"), order=23)(
+    ListPage.as_view(listing=listings.PROFILES, template_name="scenarios/profiles.html",
+                     extra_context=_profiles_context))
 
 
+@route("profiles/<int:profile_id>/edit/", "profile_edit")
+@route("profiles/new/", "profile_create")
 @login_required
 def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpResponse:
     """Create or edit a capability profile (能力清单) of one of the user's organisations."""
@@ -303,6 +320,7 @@ def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpRes
         "domains": pack_rules.domain_choices(_lang())}, status=400 if form.errors else 200)
 
 
+@route("profiles/<int:profile_id>/", "profile")
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
     from aiplus.scenarios import matching_index
 
@@ -317,6 +335,8 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
         "domain_names": [pack_rules.domain_name(d, _lang()) for d in profile.domains]})
 
 
+@route("pool/", "pool", menu=_("服务商资源池"), order=26,
+       roles={"official", "auditor", "enterprise_member", "provider"})
 def pool(request: HttpRequest) -> HttpResponse:
     """The application service-provider pool: members apply, officials of the jurisdiction admit or refuse."""
     if request.method == "POST":
@@ -339,6 +359,7 @@ def pool(request: HttpRequest) -> HttpResponse:
         "jurisdictions": selectors.jurisdictions(("province", "city", "district"))})
 
 
+@route("taxonomy/", "taxonomy", menu=_("场景分类"), order=27)
 def taxonomy(request: HttpRequest) -> HttpResponse:
     data = selectors.taxonomy()
     names = {d["code"]: (d["name_zh"] if _lang().startswith("zh") else d["name_en"]) for d in data["domains"]}
@@ -350,9 +371,11 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/taxonomy.html", data)
 
 
-calls = ListPage.as_view(listing=listings.CALLS, template_name="scenarios/calls.html")
+calls = route("calls/", "calls", menu=_("揭榜挂帅"), order=21)(
+    ListPage.as_view(listing=listings.CALLS, template_name="scenarios/calls.html"))
 
 
+@route("calls/new/", "call_create")
 @require_POST
 @login_required
 def call_create(request: HttpRequest) -> HttpResponse:
@@ -362,6 +385,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
     return redirect("scenarios:call", call_id=call.pk) if call else redirect("scenarios:needs")
 
 
+@route("calls/<int:call_id>/edit/", "call_edit")
 @login_required
 def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     """Edit a draft call (title, deadline, needs, reviewers, the weighted rubric); an open call is fixed."""
@@ -389,6 +413,7 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
         "is_draft": call.status == CallStatus.DRAFT})
 
 
+@route("calls/<int:call_id>/", "call")
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _get(selectors.call, request.user, call_id)
     drawn: list[Any] = []
@@ -416,6 +441,7 @@ def _score_form(request: HttpRequest, call_id: int) -> forms.ScoreForm:
     return forms.ScoreForm(request.POST, rubric=call.rubric)
 
 
+@route("calls/<int:call_id>/action/", "call_action")
 @require_POST
 @login_required
 def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
@@ -451,9 +477,12 @@ def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("scenarios:call", call_id=call_id)
 
 
-pilots = login_required(ListPage.as_view(listing=listings.PILOTS, template_name="scenarios/pilots.html"))
+pilots = route("pilots/", "pilots", menu=_("场景试点"), order=24,
+               roles={"official", "auditor", "enterprise_member", "provider"})(
+    login_required(ListPage.as_view(listing=listings.PILOTS, template_name="scenarios/pilots.html")))
 
 
+@route("pilots/<int:pilot_id>/", "pilot")
 @login_required
 def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     pilot = _get(selectors.pilot, request.user, pilot_id)
@@ -493,9 +522,11 @@ def _cases_context(request: HttpRequest) -> dict[str, Any]:
                                     "jurisdiction": raw["jurisdiction"]}}
 
 
-cases = ListPage.as_view(listing=listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context)
+cases = route("cases/", "cases", menu=_("典型案例"), order=22)(
+    ListPage.as_view(listing=listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context))
 
 
+@route("cases/<int:case_id>/", "case")
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get(selectors.case, request.user, case_id)
     if request.method == "POST" and request.user.is_authenticated:
@@ -511,6 +542,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "replications": case.replications.select_related("owner", "jurisdiction")})
 
 
+@route("dashboard/", "dashboard", menu=_("场景看板"), roles={"official", "auditor"}, order=25)
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(request.user)

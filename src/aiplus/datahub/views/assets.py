@@ -27,6 +27,7 @@ from aiplus.datahub.models import (
     AssetLevel,
     Grade,
 )
+from aiplus.datahub.views import route
 
 DUTY_LABELS = {"security_officer": _("明确网络数据安全负责人和管理机构"),
                "annual_risk_assessment": _("每年度开展数据安全风险评估并报送"),
@@ -104,5 +105,7 @@ class AssetsPage(ListPage):
     page_forms = FORMS
 
 
-assets = login_required(AssetsPage.as_view(listing=ASSETS, template_name="datahub/assets.html",
-                                           extra_context=_assets_context))
+assets = route("assets/", "assets", menu=_("数据分类分级"), order=44,
+               roles={"enterprise_member", "provider", "official"})(
+    login_required(AssetsPage.as_view(listing=ASSETS, template_name="datahub/assets.html",
+                                      extra_context=_assets_context)))

@@ -22,6 +22,7 @@ from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.forms import AccessRequestForm, BaseDistributionFormSet, DatasetForm, distribution_formset
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import DataService, Dataset, OpenAttribute
+from aiplus.datahub.views import route
 from aiplus.regulation.coverage import feature as coverage_feature
 from aiplus.regulation.runtime import active_packs
 from aiplus.rules.citations import Citation
@@ -53,10 +54,11 @@ def _catalogue_context(request: HttpRequest) -> dict[str, Any]:
             "publisher": selectors.organisations_acting_for(request.user, "add").exists()}
 
 
-catalogue = ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue.html",
-                             extra_context=_catalogue_context)
+catalogue = route("", "catalogue", menu=_("数据目录"), order=40)(
+    ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue.html", extra_context=_catalogue_context))
 
 
+@route("datasets/<int:dataset_id>/", "dataset")
 @record_page(selectors.dataset, "dataset_id")
 def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     return dataset_page(request, dataset)
@@ -72,6 +74,7 @@ def dataset_page(request: HttpRequest, dataset: Dataset, *, request_form: Access
         "editable": editable, "request_form": request_form or AccessRequestForm()})
 
 
+@route("datasets/<int:dataset_id>/dcat.jsonld", "dataset_dcat")
 @record_page(selectors.dataset, "dataset_id")
 def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     response = JsonResponse(dcat.dataset_document(dataset), content_type="application/ld+json",
@@ -80,6 +83,7 @@ def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     return response
 
 
+@route("catalogue.jsonld", "catalogue_dcat")
 def catalogue_dcat(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(dcat.serialise(selectors.catalogue_document(request.user)),
                             content_type="application/ld+json")
@@ -87,6 +91,7 @@ def catalogue_dcat(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@route("catalogue/import/", "catalogue_import")
 @login_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """Upload a DCAT-AP JSON-LD catalogue (`services.import_catalogue`): every entry is checked first and a bad one
@@ -155,6 +160,8 @@ def _put_beside_its_field(problem: ServiceError, form: DatasetForm,
     problem.add_to_form(form, {"organisation": "provider", "jurisdiction": "place"}.get(field))
 
 
+@route("datasets/<int:dataset_id>/edit/", "dataset_edit")
+@route("datasets/new/", "dataset_create")
 @login_required
 def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a catalogue dataset with its distributions; errors appear beside their field

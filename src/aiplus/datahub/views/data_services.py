@@ -17,11 +17,14 @@ from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import DataServiceForm
 from aiplus.datahub.listings import SERVICES
 from aiplus.datahub.models import DataService
+from aiplus.datahub.views import route
 from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _feature_citations, editable_entry
 
 PAGE_SIZE = 25
 
 
+@route("services/<int:service_id>/edit/", "service_edit")
+@route("services/new/", "service_create")
 @login_required
 def service_form(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a data service (an API serving some of its datasets); errors appear beside
@@ -68,5 +71,5 @@ def _services_context(request: HttpRequest) -> dict[str, Any]:
 
 # The catalogue's data services (dcat:DataService) the user may see; members of the providing organisation find
 # the edit link of each of theirs here.
-data_services = ListPage.as_view(listing=SERVICES, template_name="datahub/services.html",
-                                 extra_context=_services_context)
+data_services = route("services/", "services")(
+    ListPage.as_view(listing=SERVICES, template_name="datahub/services.html", extra_context=_services_context))
