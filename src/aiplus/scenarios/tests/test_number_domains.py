@@ -23,9 +23,8 @@ from aiplus.core.testing import (
     out_of_domain,
     signed_in,
 )
-from aiplus.scenarios import services
-from aiplus.scenarios.models import CapabilityProfile, Kpi, Measurement, Need, OpenCall, Pilot
-from aiplus.scenarios.testing import score_all
+from aiplus.scenarios.models import CapabilityProfile, Kpi, Measurement, Need, OpenCall
+from aiplus.scenarios.testing import awarded_pilot
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/scenarios"
@@ -73,17 +72,8 @@ IDS = [f"{case[4].__name__}.{case[5]}" for case in CASES]
 @pytest.fixture
 def scene(call_world: Any) -> Any:
     """A published need and a running pilot (a call scored, noticed and awarded)."""
-    from aiplus.experts.selectors import drawn_users
-
     world, need, call, _pool, _suppliers = call_world
-    official = world.user("official")
-    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
-    call = services.draw_reviewers(acting_user=official, call_id=call.pk)
-    score_all(call, drawn_users(call.draw_id))
-    services.start_notice(acting_user=official, call_id=call.pk)
-    OpenCall.objects.filter(pk=call.pk).update(notice_ends_on=dt.date.today() - dt.timedelta(days=1))
-    services.award_call(acting_user=official, call_id=call.pk)
-    world.need, world.pilot = need, Pilot.objects.filter(need=need).first()
+    world.need, world.pilot = need, awarded_pilot(world, need, call)
     return world
 
 
