@@ -27,10 +27,11 @@ from aiplus.compute.forms import (
     UsageCsvForm,
 )
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
-from aiplus.core import imports
-from aiplus.core.access import get_for
+from aiplus.compute.models import JobRequest, SavingsStudy
+from aiplus.core import imports, jobs
+from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
-from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.core.errors import ServiceError
 from aiplus.core.lists import PAGE_SIZE, ListPage
 from aiplus.core.routing import Routes
 
@@ -103,14 +104,11 @@ requests = route("requests/", "requests", menu=_("算力需求"), order=41,
 
 @route("requests/<int:request_id>/", "request")
 @login_required
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    try:
-        found = get_for(request.user, "view", selectors.requests_for(request.user), pk=request_id)
-    except NotFoundError:
-        return render(request, "core/not_found.html", status=404)
+@record_page(lambda user, pk: get_for(user, "view", selectors.requests_for(user), pk=pk), "request_id")
+def request_detail(request: HttpRequest, found: JobRequest) -> HttpResponse:
     placement = getattr(found, "placement", None)
     redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
-    job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
+    job = jobs.shown_to(request.user, found.job)
     # The broker's reason in the page's language (the stored English sentence for rows without facts).
     renderer = explain.Renderer.for_requests([found])
     return render(request, "compute/request_detail.html", {
@@ -340,11 +338,8 @@ POLICY_LABELS = {"local-only": _("各自为战（仅本地）"), "replicate-firs
 
 @route("savings/<int:study_id>/", "study")
 @login_required
-def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
-    try:
-        found = get_for(request.user, "view", selectors.studies_for(request.user), pk=study_id)
-    except NotFoundError:
-        return render(request, "core/not_found.html", status=404)
+@record_page(lambda user, pk: get_for(user, "view", selectors.studies_for(user), pk=pk), "study_id")
+def study_detail(request: HttpRequest, found: SavingsStudy) -> HttpResponse:
     table = []
     result = found.result or {}
     if result.get("policies"):
@@ -353,6 +348,6 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
                           "values": [result["policies"][p][metric] for p in POLICY_LABELS],
                           "bound": result.get("bound", {}).get(metric),
                           "saving": result["saving"][metric], "saving_pct": result["saving_pct"][metric]})
-    own_job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
+    own_job = jobs.shown_to(request.user, found.job)
     return render(request, "compute/study.html", {"study": found, "table": table, "job": own_job,
                                                   "policies": list(POLICY_LABELS.values())})

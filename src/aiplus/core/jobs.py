@@ -76,3 +76,21 @@ def finish(job_id: int, *, result: Any = None, failed: bool = False, message: st
     status = JobProgress.Status.FAILED if failed else JobProgress.Status.DONE
     JobProgress.objects.filter(pk=job_id).update(status=status, result=result, message=message[:300],
                                                  message_params=params or {})
+
+
+def settled_earlier(job_id: int, record: dict[str, Any], *, status: str, running: str, failed: str,
+                    failure: str) -> dict[str, Any] | None:
+    """The start of a rerun task (see the module's note): None while its record still says `running`; otherwise an
+    earlier attempt stored the outcome and its worker was lost, so the job finishes with what the record says
+    (`failure` its message when that is `failed`) and the task returns `{**record, "status": status}`."""
+    if status == running:
+        return None
+    summary = {**record, "status": status}
+    is_failed = status == failed
+    finish(job_id, failed=is_failed, message=failure if is_failed else "stored", result=dict(summary))
+    return summary
+
+
+def shown_to(user: Any, job: JobProgress | None) -> JobProgress | None:
+    """A record's job as its page shows it: only to the user who started it (others see the record, not the run)."""
+    return job if job is not None and job.owner_id == getattr(user, "pk", None) else None
