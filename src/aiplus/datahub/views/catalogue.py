@@ -130,10 +130,16 @@ def _feature_citations(code: str) -> list[Citation]:
             if pack in loaded]
 
 
-def editable_entry[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int, *, missing: str | Promise,
-                                             refused: str | Promise) -> M | HttpResponse:
-    """A catalogue entry (a dataset, a data service) its form may edit: only members of the providing organisation
-    edit an entry by hand; others get 403 `refused` (they may see it) or 404 `missing`."""
+def editable_entry[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int | None, *,
+                                             missing: str | Promise, refused: str | Promise,
+                                             no_publisher: str | Promise) -> M | HttpResponse | None:
+    """What a catalogue entry's create-or-edit form works on: the entry (a dataset, a data service) to edit, or None
+    to register a new one. Only members of the providing organisation edit an entry by hand; others get 403
+    `refused` (they may see it) or 404 `missing`; registering needs a publishing organisation (403 `no_publisher`)."""
+    if pk is None:
+        if not selectors.organisations_acting_for(user, "add").exists():
+            return HttpResponse(no_publisher, status=403)
+        return None
     try:
         entry: M | None = get_for(user, "change", visible, pk=pk)
     except NotFoundError:
@@ -166,15 +172,11 @@ def _put_beside_its_field(problem: ServiceError, form: DatasetForm,
 def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a catalogue dataset with its distributions; errors appear beside their field
     and nothing is written."""
-    dataset: Dataset | None = None
-    if dataset_id is not None:
-        found = editable_entry(request.user, selectors.datasets(request.user), dataset_id,
-                               missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"))
-        if isinstance(found, HttpResponse):
-            return found
-        dataset = found
-    elif not selectors.organisations_acting_for(request.user, "add").exists():
-        return HttpResponse(_("只有数据提供方组织的成员可以登记数据集。"), status=403)
+    dataset = editable_entry(request.user, selectors.datasets(request.user), dataset_id,
+                             missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"),
+                             no_publisher=_("只有数据提供方组织的成员可以登记数据集。"))
+    if isinstance(dataset, HttpResponse):
+        return dataset
     data = request.POST if request.method == "POST" else None
     form = DatasetForm(data, instance=dataset, user=request.user)
     distributions = distribution_formset(data, dataset=dataset)
