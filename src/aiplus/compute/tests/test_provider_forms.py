@@ -60,28 +60,22 @@ def test_provider_registers_a_centre_and_adds_a_pool_through_the_page(net, clien
     assert "相城智算中心" in shown and "资源池已添加" in shown
 
 
-_CENTRES, _POOLS = ("/compute/provider/centres/", centre_post), ("/compute/provider/pools/", pool_post)
+_FORMS = {"centre": ("/compute/provider/centres/", centre_post), "pool": ("/compute/provider/pools/", pool_post)}
 
 
-@pytest.mark.parametrize(("form", "changes", "field"), [
-    (_CENTRES, {"centre-pue": "0.9"}, "pue"),
-    (_CENTRES, {"centre-green_power_share": "1.2"}, "green_power_share"),
-    (_CENTRES, {"centre-green_power_share": "120"}, "green_power_share"),
-    (_CENTRES, {"centre-name": "  "}, "name"),
-    (_CENTRES, {"centre-jurisdiction": "atlantis"}, "jurisdiction"),
-    (_CENTRES, {"centre-latitude": "95"}, "latitude"),
-    (_CENTRES, {"centre-longitude": ""}, "longitude"),
-    (_POOLS, {"pool-accelerator_model": "gpu-9000"}, "accelerator_model"),
-    (_POOLS, {"pool-cards": "-4"}, "cards"),
-    (_POOLS, {"pool-cards": "abc"}, "cards"),
-    (_POOLS, {"pool-price_cny_per_card_hour": "0"}, "price_cny_per_card_hour"),
-    (_POOLS, {"pool-available_cards": "17"}, "available_cards"),
+@pytest.mark.parametrize(("name", "value"), [
+    ("centre-pue", "0.9"), ("centre-green_power_share", "1.2"), ("centre-green_power_share", "120"),
+    ("centre-name", "  "), ("centre-jurisdiction", "atlantis"), ("centre-latitude", "95"), ("centre-longitude", ""),
+    ("pool-accelerator_model", "gpu-9000"), ("pool-cards", "-4"), ("pool-cards", "abc"),
+    ("pool-price_cny_per_card_hour", "0"), ("pool-available_cards", "17"),
 ])
-def test_bad_provider_input_is_shown_beside_the_field_and_writes_nothing(net, client, form, changes, field):
-    url, post = form
+def test_bad_provider_input_is_shown_beside_the_field_and_writes_nothing(net, client, name, value):
+    """A bad value in the provider page's input `<form>-<field>` is shown beside `field` and writes nothing."""
+    form, field = name.split("-", 1)
+    url, post = _FORMS[form]
     client.force_login(net.world.user("provider"))
     before = counts()
-    response = client.post(url, post(net, **changes))
+    response = client.post(url, post(net, **{name: value}))
     assert response.status_code == 400
     assert f'data-field="{field}"' in response.content.decode()
     assert "gpu-9000" not in str(ResourcePool.objects.values_list("accelerator_model", flat=True))
