@@ -52,8 +52,8 @@ def _capacity_context(request: HttpRequest) -> dict[str, Any]:
     return {"rows": rows, "chart": chart, "region": region, "totals": totals}
 
 
-capacity = route("", "capacity", menu=_("算力资源"), order=40)(
-    ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context))
+capacity = route.list_page("", POOLS, template_name="compute/capacity.html", extra_context=_capacity_context,
+                           menu=_("算力资源"), order=40)
 
 
 def _written(request: HttpRequest, form: Any, write: Callable[..., Any],
@@ -97,9 +97,9 @@ class RequestsPage(_ListWithForm):
                         lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
 
-requests = route("requests/", "requests", menu=_("算力需求"), order=41,
-                 roles={"enterprise_member", "official"})(
-    login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html")))
+requests = route.list_page("requests/", REQUESTS, page=RequestsPage, signed_in=True,
+                           template_name="compute/requests.html", menu=_("算力需求"), order=41,
+                           roles={"enterprise_member", "official"})
 
 
 @route("requests/<int:request_id>/", "request")
@@ -267,13 +267,11 @@ class VouchersPage(ListPage):
         return context
 
 
-vouchers = route("vouchers/", "vouchers", menu=_("算力券"), order=43,
-                 roles={"official", "auditor", "enterprise_member"})(
-    login_required(VouchersPage.as_view(listing=QUOTAS, template_name="compute/vouchers.html")))
-redemptions = route("vouchers/redemptions/", "redemptions")(
-    login_required(ListPage.as_view(listing=REDEMPTIONS)))
-usage = route("usage/", "usage")(
-    login_required(ListPage.as_view(listing=USAGE)))
+vouchers = route.list_page("vouchers/", QUOTAS, page=VouchersPage, signed_in=True,
+                           template_name="compute/vouchers.html", menu=_("算力券"), order=43,
+                           roles={"official", "auditor", "enterprise_member"})
+redemptions = route.list_page("vouchers/redemptions/", REDEMPTIONS, signed_in=True)
+usage = route.list_page("usage/", USAGE, signed_in=True)
 
 
 def _vouchers_with(request: HttpRequest, **overrides: Any) -> HttpResponse:
@@ -325,8 +323,8 @@ class SavingsPage(_ListWithForm):
                         lambda study: redirect("compute:study", study_id=study.pk)) or self.invalid(request)
 
 
-savings = route("savings/", "savings", menu=_("调度收益模拟"), roles={"official", "auditor"}, order=44)(
-    login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html")))
+savings = route.list_page("savings/", STUDIES, page=SavingsPage, signed_in=True, template_name="compute/savings.html",
+                          menu=_("调度收益模拟"), roles={"official", "auditor"}, order=44)
 
 
 SAVINGS_METRICS = (("avg_jct_s", _("平均作业完成时间（秒）")), ("p99_queue_s", _("P99 排队时间（秒）")),

@@ -17,7 +17,6 @@ from aiplus.core import selectors as core_selectors
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.core.models import Jurisdiction
 from aiplus.core.routing import Routes
 from aiplus.experts import draws, selectors, services
@@ -67,8 +66,8 @@ def _pool_actions(request: HttpRequest) -> dict[str, Any]:
     return {"can_register": may_add} if may_add else {"can_register": False, "next_step": None}
 
 
-pool = route("", "pool", menu=_("专家库"), roles=_OFFICIALS, order=40)(
-    login_required(ListPage.as_view(listing=EXPERTS, template_name="experts/pool.html", extra_context=_pool_actions)))
+pool = route.list_page("", EXPERTS, signed_in=True, template_name="experts/pool.html", extra_context=_pool_actions,
+                       menu=_("专家库"), roles=_OFFICIALS, order=40)
 
 
 @route("register/", "register")
@@ -140,8 +139,8 @@ def _draw_actions(request: HttpRequest) -> dict[str, Any]:
     return {} if core_selectors.jurisdictions_to_add_in(request.user).exists() else {"next_step": None}
 
 
-draw_list = route("draws/", "draws", menu=_("专家抽取"), roles=_OFFICIALS, order=41)(
-    login_required(ListPage.as_view(listing=DRAWS, template_name="experts/draws.html", extra_context=_draw_actions)))
+draw_list = route.list_page("draws/", DRAWS, signed_in=True, template_name="experts/draws.html",
+                            extra_context=_draw_actions, menu=_("专家抽取"), roles=_OFFICIALS, order=41)
 
 
 @route("draws/new/", "draw_create")
@@ -201,9 +200,8 @@ def draw_verify(request: HttpRequest, draw_id: int) -> HttpResponse:
     return draw_detail(request, draw_id=draw_id, verify=True)
 
 
-consultation_list = route("consultations/", "consultations", menu=_("专家咨询"), order=43,
-                          roles=_OFFICIALS | {permissions.EXPERT})(
-    login_required(ListPage.as_view(listing=CONSULTATIONS, template_name="core/list.html")))
+consultation_list = route.list_page("consultations/", CONSULTATIONS, signed_in=True, template_name="core/list.html",
+                                    menu=_("专家咨询"), order=43, roles=_OFFICIALS | {permissions.EXPERT})
 
 
 @route("consultations/<int:consultation_id>/", "consultation")

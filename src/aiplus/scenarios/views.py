@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from aiplus.core import imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.core.routing import Routes
 from aiplus.scenarios import excel, forms, listings, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
@@ -98,8 +97,8 @@ def _needs_context(request: HttpRequest) -> dict[str, Any]:
             "can_create": bool(request.user.is_authenticated and _member_orgs(request.user))}
 
 
-needs = route("", "needs", menu=_("应用场景"), order=20)(
-    ListPage.as_view(listing=listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context))
+needs = route.list_page("", listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context,
+                        menu=_("应用场景"), order=20)
 
 
 def _need_form(request: HttpRequest, *, need: Any, form: forms.NeedForm, post: Any,
@@ -207,8 +206,7 @@ def list_publish(request: HttpRequest) -> HttpResponse:
     return redirect("scenarios:needs")
 
 
-lists = route("lists/", "lists")(
-    ListPage.as_view(listing=listings.SCENARIO_LISTS, template_name="scenarios/lists.html"))
+lists = route.list_page("lists/", listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
 
 
 @route("lists/<int:list_id>/", "list")
@@ -280,9 +278,8 @@ def _profiles_context(request: HttpRequest) -> dict[str, Any]:
 
 
 # Capability profiles, searchable in Chinese; members see links to add or edit theirs.
-profiles = route("profiles/", "profiles", menu=_("能力清单"), order=23)(
-    ListPage.as_view(listing=listings.PROFILES, template_name="scenarios/profiles.html",
-                     extra_context=_profiles_context))
+profiles = route.list_page("profiles/", listings.PROFILES, template_name="scenarios/profiles.html",
+                           extra_context=_profiles_context, menu=_("能力清单"), order=23)
 
 
 @route("profiles/<int:profile_id>/edit/", "profile_edit")
@@ -371,8 +368,7 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/taxonomy.html", data)
 
 
-calls = route("calls/", "calls", menu=_("揭榜挂帅"), order=21)(
-    ListPage.as_view(listing=listings.CALLS, template_name="scenarios/calls.html"))
+calls = route.list_page("calls/", listings.CALLS, template_name="scenarios/calls.html", menu=_("揭榜挂帅"), order=21)
 
 
 @route("calls/new/", "call_create")
@@ -477,9 +473,8 @@ def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("scenarios:call", call_id=call_id)
 
 
-pilots = route("pilots/", "pilots", menu=_("场景试点"), order=24,
-               roles={"official", "auditor", "enterprise_member", "provider"})(
-    login_required(ListPage.as_view(listing=listings.PILOTS, template_name="scenarios/pilots.html")))
+pilots = route.list_page("pilots/", listings.PILOTS, signed_in=True, template_name="scenarios/pilots.html",
+                         menu=_("场景试点"), order=24, roles={"official", "auditor", "enterprise_member", "provider"})
 
 
 @route("pilots/<int:pilot_id>/", "pilot")
@@ -522,8 +517,8 @@ def _cases_context(request: HttpRequest) -> dict[str, Any]:
                                     "jurisdiction": raw["jurisdiction"]}}
 
 
-cases = route("cases/", "cases", menu=_("典型案例"), order=22)(
-    ListPage.as_view(listing=listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context))
+cases = route.list_page("cases/", listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context,
+                        menu=_("典型案例"), order=22)
 
 
 @route("cases/<int:case_id>/", "case")

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
-from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_form
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import AccessDecisionForm, AccessRequestForm
@@ -22,9 +21,8 @@ from aiplus.datahub.models import AccessRequest, Dataset
 from aiplus.datahub.views import route
 from aiplus.datahub.views.catalogue import dataset_page
 
-access_requests = route("access/", "access_requests", menu=_("数据使用申请"), order=42,
-                        roles={"enterprise_member", "provider", "official", "auditor"})(
-    login_required(ListPage.as_view(listing=ACCESS_REQUESTS)))
+access_requests = route.list_page("access/", ACCESS_REQUESTS, signed_in=True, menu=_("数据使用申请"), order=42,
+                                  roles={"enterprise_member", "provider", "official", "auditor"})
 
 
 def _request_page(request: HttpRequest, item: AccessRequest, form: AccessDecisionForm | None = None) -> HttpResponse:

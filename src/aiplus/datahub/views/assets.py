@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +104,6 @@ class AssetsPage(ListPage):
     page_forms = FORMS
 
 
-assets = route("assets/", "assets", menu=_("数据分类分级"), order=44,
-               roles={"enterprise_member", "provider", "official"})(
-    login_required(AssetsPage.as_view(listing=ASSETS, template_name="datahub/assets.html",
-                                      extra_context=_assets_context)))
+assets = route.list_page("assets/", ASSETS, page=AssetsPage, signed_in=True, template_name="datahub/assets.html",
+                         extra_context=_assets_context, menu=_("数据分类分级"), order=44,
+                         roles={"enterprise_member", "provider", "official"})

@@ -17,7 +17,6 @@ from aiplus.core import imports, permissions
 from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, selectors, services
 from aiplus.datahub.forms import AccessRequestForm, BaseDistributionFormSet, DatasetForm, distribution_formset
 from aiplus.datahub.listings import CATALOGUE
@@ -54,8 +53,8 @@ def _catalogue_context(request: HttpRequest) -> dict[str, Any]:
             "publisher": selectors.organisations_acting_for(request.user, "add").exists()}
 
 
-catalogue = route("", "catalogue", menu=_("数据目录"), order=40)(
-    ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue.html", extra_context=_catalogue_context))
+catalogue = route.list_page("", CATALOGUE, template_name="datahub/catalogue.html", extra_context=_catalogue_context,
+                            menu=_("数据目录"), order=40)
 
 
 @route("datasets/<int:dataset_id>/", "dataset")

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import DataServiceForm
 from aiplus.datahub.listings import SERVICES
@@ -66,5 +65,5 @@ def _services_context(request: HttpRequest) -> dict[str, Any]:
 
 # The catalogue's data services (dcat:DataService) the user may see; members of the providing organisation find
 # the edit link of each of theirs here.
-data_services = route("services/", "services")(
-    ListPage.as_view(listing=SERVICES, template_name="datahub/services.html", extra_context=_services_context))
+data_services = route.list_page("services/", SERVICES, template_name="datahub/services.html",
+                                extra_context=_services_context)

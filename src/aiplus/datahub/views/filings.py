@@ -60,10 +60,9 @@ class FilingsPage(ListPage):
     page_forms = FORMS
 
 
-filings = route("filings/", "filings", menu=_("出境备案与时限"), order=43,
-                roles={"official", "auditor", "enterprise_member"})(
-    login_required(FilingsPage.as_view(listing=FILINGS, template_name="datahub/filings.html",
-                                       extra_context=_filings_context)))
+filings = route.list_page("filings/", FILINGS, page=FilingsPage, signed_in=True, template_name="datahub/filings.html",
+                          extra_context=_filings_context, menu=_("出境备案与时限"), order=43,
+                          roles={"official", "auditor", "enterprise_member"})
 
 
 @route("filings/<int:filing_id>/receipt/", "filing_receipt")
