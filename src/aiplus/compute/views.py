@@ -157,40 +157,35 @@ def _refused_choice(form: forms.Form, field: str) -> bool:
     return any(error.code == "invalid_choice" for error in form.errors.as_data().get(field, []))
 
 
-def _provider_registration(request: HttpRequest, *, slot: str, make_form: Callable[[Any, dict[str, Any]], Any],
-                           chooser: str, write: Callable[..., Any], registered: str) -> HttpResponse:
-    """A registration form posted from the provider page (its `slot` there): refused (403) when the page offers the
-    user no such form or the form names a `chooser` row they may not act for; written by `write` and back to the
-    page, or the page again with the errors beside their fields (400)."""
-    context = _provider_context(request)
-    form = make_form(request.POST, context.pop("_choices"))
-    if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
-        raise PermissionDenied
-    context[slot] = form  # shown again only when the write fails
-    return (_written(request, form, write,
-                     lambda _row: redirect(reverse("compute:provider") + f"?registered={registered}"))
-            or render(request, "compute/provider.html", context, status=400))
+def _registration(route_path: str, name: str, *, slot: str, make_form: Callable[[Any, dict[str, Any]], Any],
+                  chooser: str, write: Callable[..., Any], registered: str) -> Callable[[HttpRequest], HttpResponse]:
+    """The page `name` taking a registration form posted from the provider page (its `slot` there): refused (403)
+    when the page offers the user no such form or the form names a `chooser` row they may not act for; written by
+    `write` and back to the page, or the page again with the errors beside their fields (400)."""
+
+    def post(request: HttpRequest) -> HttpResponse:
+        context = _provider_context(request)
+        form = make_form(request.POST, context.pop("_choices"))
+        if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
+            raise PermissionDenied
+        context[slot] = form  # shown again only when the write fails
+        return (_written(request, form, write,
+                         lambda _row: redirect(reverse("compute:provider") + f"?registered={registered}"))
+                or render(request, "compute/provider.html", context, status=400))
+
+    post.__name__ = post.__qualname__ = name
+    return route(route_path, name)(login_required(require_POST(post)))
 
 
-@route("provider/centres/", "register_centre")
-@login_required
-@require_POST
-def register_centre(request: HttpRequest) -> HttpResponse:
-    # Only a member or provider of the operating organisation registers its centre.
-    return _provider_registration(
-        request, slot="centre_form", chooser="operator", write=services.register_centre, registered="centre",
-        make_form=lambda data, choices: CentreForm(data, operators=choices["operators"],
-                                                   jurisdictions=choices["jurisdictions"]))
-
-
-@route("provider/pools/", "add_pool")
-@login_required
-@require_POST
-def add_pool(request: HttpRequest) -> HttpResponse:
-    # Refused when the centre belongs to another organisation (or does not exist).
-    return _provider_registration(
-        request, slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
-        make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
+# Only a member or provider of the operating organisation registers its centre.
+register_centre = _registration(
+    "provider/centres/", "register_centre", slot="centre_form", chooser="operator", write=services.register_centre,
+    registered="centre", make_form=lambda data, choices: CentreForm(data, operators=choices["operators"],
+                                                                    jurisdictions=choices["jurisdictions"]))
+# Refused when the centre belongs to another organisation (or does not exist).
+add_pool = _registration(
+    "provider/pools/", "add_pool", slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
+    make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
 
 
 @route("provider/pools/<int:pool_id>/availability/", "availability")
