@@ -477,31 +477,30 @@ pilots = route.list_page("pilots/", listings.PILOTS, signed_in=True, template_na
                          menu=_("场景试点"), order=24, roles={"official", "auditor", "enterprise_member", "provider"})
 
 
+# The pilot page's forms by their `action`: the form, the service it feeds (by name, looked up when called), the
+# message once done, and the service's arguments besides the pilot from the form's cleaned values.
+_PILOT_ACTIONS: dict[str, tuple[type[forms.ServiceForm], str, Any, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "milestone": (forms.MilestoneForm, "add_milestone", _("已添加里程碑。"), dict),
+    "measure": (forms.MeasurementForm, "record_measurement", _("已记录实测值。"),
+                lambda data: {"kpi_id": data["kpi"], "value": data["value"]}),
+    "decide": (forms.AcceptanceForm, "decide_acceptance", _("已提交验收意见。"), dict),
+    "case": (forms.CaseForm, "publish_case", _("典型案例已发布。"), dict),
+}
+
+
 @route("pilots/<int:pilot_id>/", "pilot")
 @login_required
 def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     pilot = _get(selectors.pilot, request.user, pilot_id)
     if request.method == "POST":
         action = forms.action_of(request.POST)
-        if action == "milestone":
-            milestone = forms.MilestoneForm(request.POST)
-            _call(request, milestone, services.add_milestone, _("已添加里程碑。"),
-                  lambda: {"pilot_id": pilot_id, **milestone.cleaned_data})
-        elif action == "measure":
-            measured = forms.MeasurementForm(request.POST)
-            _call(request, measured, services.record_measurement, _("已记录实测值。"),
-                  lambda: {"pilot_id": pilot_id, "kpi_id": measured.cleaned_data["kpi"],
-                           "value": measured.cleaned_data["value"]})
-        elif action == "decide":
-            decided = forms.AcceptanceForm(request.POST)
-            _call(request, decided, services.decide_acceptance, _("已提交验收意见。"),
-                  lambda: {"pilot_id": pilot_id, **decided.cleaned_data})
-        elif action == "case":
-            written = forms.CaseForm(request.POST)
-            case = _call(request, written, services.publish_case, _("典型案例已发布。"),
-                         lambda: {"pilot_id": pilot_id, **written.cleaned_data})
-            if case is not None:
-                return redirect("scenarios:case", case_id=case.pk)
+        if action in _PILOT_ACTIONS:
+            form_class, service, done, values = _PILOT_ACTIONS[action]
+            form = form_class(request.POST)
+            written = _call(request, form, getattr(services, service), done,
+                            lambda: {"pilot_id": pilot_id, **values(form.cleaned_data)})
+            if action == "case" and written is not None:
+                return redirect("scenarios:case", case_id=written.pk)
         return redirect("scenarios:pilot", pilot_id=pilot_id)
     return render(request, "scenarios/pilot_detail.html", {"pilot": pilot, "PilotStatus": PilotStatus})
 
