@@ -24,8 +24,7 @@ def place_request(job_id: int, request_id: int) -> dict[str, Any]:
 
     jobs.begin(job_id, total=3, message="loading_register")
     request = JobRequest.objects.get(pk=request_id)
-    settled = jobs.settled_earlier(job_id, {"request_id": request_id}, status=request.status,
-                                   running=JobRequest.Status.PLACING, failed=JobRequest.Status.FAILED,
+    settled = jobs.settled_earlier(job_id, "request_id", request, running=JobRequest.Status.PLACING,
                                    failure=request.unplaced_message)
     if settled is not None:
         return settled
@@ -76,8 +75,7 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
 
     study = SavingsStudy.objects.select_related("jurisdiction").get(pk=study_id)
     jobs.begin(job_id, total=6, message="loading_trace")
-    settled = jobs.settled_earlier(job_id, {"study_id": study_id}, status=study.status,
-                                   running=SavingsStudy.Status.RUNNING, failed=SavingsStudy.Status.FAILED,
+    settled = jobs.settled_earlier(job_id, "study_id", study, running=SavingsStudy.Status.RUNNING,
                                    failure=study.message)
     if settled is not None:
         return settled

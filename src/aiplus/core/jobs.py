@@ -78,16 +78,16 @@ def finish(job_id: int, *, result: Any = None, failed: bool = False, message: st
                                                  message_params=params or {})
 
 
-def settled_earlier(job_id: int, record: dict[str, Any], *, status: str, running: str, failed: str,
-                    failure: str) -> dict[str, Any] | None:
-    """The start of a rerun task (see the module's note): None while its record still says `running`; otherwise an
-    earlier attempt stored the outcome and its worker was lost, so the job finishes with what the record says
-    (`failure` its message when that is `failed`) and the task returns `{**record, "status": status}`."""
-    if status == running:
+def settled_earlier(job_id: int, key: str, record: Any, *, running: str, failure: str) -> dict[str, Any] | None:
+    """The start of a rerun task (see the module's note) on `record`, a row whose `status` is one of its model's
+    `Status` (FAILED among them): None while it still says `running`; otherwise an earlier attempt stored the
+    outcome and its worker was lost, so the job finishes with what the record says (`failure` its message when it
+    failed) and the task returns `{key: record.pk, "status": record.status}`."""
+    if record.status == running:
         return None
-    summary = {**record, "status": status}
-    is_failed = status == failed
-    finish(job_id, failed=is_failed, message=failure if is_failed else "stored", result=dict(summary))
+    summary = {key: record.pk, "status": record.status}
+    failed = record.status == type(record).Status.FAILED
+    finish(job_id, failed=failed, message=failure if failed else "stored", result=dict(summary))
     return summary
 
 
