@@ -40,7 +40,8 @@ def _organisation_next_step(request: HttpRequest) -> dict[str, Any]:
     return {} if may_add else {"next_step": None}
 
 
-organisations = route.list_page("organisations/", ORGANISATIONS, signed_in=True,
+organisations = route.list_page("organisations/", ORGANISATIONS, signed_in=True, menu=_("组织"), order=80,
+                                roles=permissions.MEMBERS - {permissions.EXPERT},
                                 template_name="core/organisations.html", extra_context=_organisation_next_step)
 
 
@@ -73,7 +74,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 # Officials and auditors only (the listing's audience): the same refusal as the API's.
-audit = route.list_page("audit/", AUDIT_EVENTS, signed_in=True, template_name="core/audit.html")
+audit = route.list_page("audit/", AUDIT_EVENTS, signed_in=True, template_name="core/audit.html", menu=_("审计日志"),
+                        roles={permissions.OFFICIAL, permissions.AUDITOR}, order=85)
 
 _notification_list = ListPage.as_view(listing=NOTIFICATIONS, template_name="core/notifications.html")
 
@@ -136,7 +138,8 @@ NOTICE_FORM = PageForm(
     back=lambda request, notice: reverse("core:holidays"))
 
 
-@route("calendar/", "holidays")
+@route("calendar/", "holidays", menu=_("节假日安排"), roles={permissions.OFFICIAL, permissions.AUDITOR},
+       order=93)
 def holiday_calendar(request: HttpRequest) -> HttpResponse:
     """Which years the working-day clocks can count, from where; the platform operator enters a missing year."""
     may_enter = bool(request.user.is_superuser and request.user.is_active)

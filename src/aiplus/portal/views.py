@@ -25,7 +25,7 @@ def _language() -> str:
     return get_language() or "zh-hans"
 
 
-@route("", "home")
+@route("", "home", menu=_("首页"), order=0)
 def home(request: HttpRequest) -> HttpResponse:
     report = regulation.coverage(_language())
     notices = portal_selectors.notices(request.user)[:6]
@@ -86,7 +86,7 @@ def _timer_rows(user: Any, timers: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-@route("dashboard/", "dashboard")
+@route("dashboard/", "dashboard", menu=_("工作台"), roles=permissions.MEMBERS, order=1)
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = permissions.user_roles(request.user)

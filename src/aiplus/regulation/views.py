@@ -24,7 +24,7 @@ def _language() -> str:
     return get_language() or "zh-hans"
 
 
-@route("coverage/", "coverage")
+@route("coverage/", "coverage", menu=_("条款覆盖"), order=90)
 def coverage(request: HttpRequest) -> HttpResponse:
     report = selectors.coverage(_language())
     pack = request.GET.get("pack", "")
@@ -42,7 +42,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@route("parameters/", "parameters")
+@route("parameters/", "parameters", menu=_("参数"), order=91)
 def parameters(request: HttpRequest) -> HttpResponse:
     on = timezone.localdate()
     prefix = request.GET.get("prefix", "")
@@ -50,12 +50,12 @@ def parameters(request: HttpRequest) -> HttpResponse:
                   {"parameters": selectors.parameters(on, prefix=prefix), "on": on, "prefix": prefix})
 
 
-@route("departments/", "departments")
+@route("departments/", "departments", menu=_("部门职责"), order=92)
 def departments(request: HttpRequest) -> HttpResponse:
     return render(request, "regulation/departments.html", {"departments": core_selectors.departments()})
 
 
-@route("glossary/", "glossary")
+@route("glossary/", "glossary", menu=_("术语"), order=93)
 def glossary(request: HttpRequest) -> HttpResponse:
     terms = [(code, term) for code, pack in active_packs().packs.items() for term in pack.glossary]
     return render(request, "regulation/glossary.html", {"terms": terms})
