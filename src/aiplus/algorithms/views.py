@@ -32,7 +32,10 @@ from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import Listing, ListPage
 from aiplus.core.page_forms import PageForm, post_form
+from aiplus.core.routing import Routes
 from aiplus.core.vocabularies import Modality
+
+route = Routes("algorithms")
 
 
 @dataclass(frozen=True)
@@ -182,14 +185,21 @@ def _publish(register: Register) -> Callable[..., HttpResponse]:
     return act
 
 
-models_page = _list(MODELS, "algorithms/models.html")
-algorithms_page = _list(ALGORITHMS, "algorithms/algorithms.html")
-hardware_page = _list(HARDWARE, "algorithms/hardware_list.html")
-projects_page = _list(PROJECTS, "algorithms/projects.html")
+# One menu entry for the four registers: their pages link to one another (algorithms/tabs.html).
+models_page = route("", "models", menu=_("模型与算法"), order=50)(_list(MODELS, "algorithms/models.html"))
+algorithms_page = route("algorithms/", "algorithms")(_list(ALGORITHMS, "algorithms/algorithms.html"))
+hardware_page = route("hardware/", "hardware")(_list(HARDWARE, "algorithms/hardware_list.html"))
+projects_page = route("open-source/", "projects")(_list(PROJECTS, "algorithms/projects.html"))
 REGISTERS = (MODELS, ALGORITHMS, HARDWARE, PROJECTS)
 detail = {register.noun: _detail(register) for register in REGISTERS}
 form = {register.noun: _form(register) for register in REGISTERS}
 publish = {register.noun: _publish(register) for register in REGISTERS}
+for stem, noun in (("models", "model"), ("algorithms", "algorithm"), ("hardware", "device"),
+                   ("open-source", "project")):  # each register's record pages
+    route(f"{stem}/new/", f"{noun}_create")(form[noun])
+    route(f"{stem}/<int:pk>/", noun)(detail[noun])
+    route(f"{stem}/<int:pk>/edit/", f"{noun}_edit")(form[noun])
+    route(f"{stem}/<int:pk>/publish/", f"{noun}_publish")(publish[noun])
 
 
 
@@ -200,6 +210,7 @@ def _label_page(request: HttpRequest, *, form: Any = None, write_form: Any = Non
         "verdict": verdict, "rule": aigc.rule()}, status=status)
 
 
+@route("labels/", "label_check", menu=_("生成内容标识检测"), order=51)
 def label_check(request: HttpRequest) -> HttpResponse:
     """Anyone drops a file and sees whether it carries the AIGC implicit label (GB 45438-2025 附录E), whether its
     seal holds, and why not; nothing is stored."""
@@ -234,6 +245,7 @@ LABEL_WRITE = PageForm(make=lambda request, data: LabelWriteForm(data, values=ai
                        write=_write_label, done=None, reply=_download)
 
 
+@route("labels/write/", "label_write")
 @require_POST
 def label_write(request: HttpRequest) -> HttpResponse:
     """A producer labels a file: the labelled file comes back as a download, or the page with the errors."""
