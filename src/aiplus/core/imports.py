@@ -38,6 +38,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -370,10 +371,12 @@ def check_value(value: Any, parts: list[str] | None = None, *, status: int = 422
 
 
 def parse_json(data: bytes | str, field_name: str = "file") -> Any:
-    """The JSON value of a file: bounded in size and depth, every refusal a 4xx naming the field."""
+    """The JSON value of a file: bounded in size and depth, every refusal a 4xx naming the field. A fraction is read
+    as the Decimal it is written as (as the API's parser reads a body), so a too-precise count is refused, not
+    rounded into range."""
     text = decode(data, field_name)
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_float=Decimal)
     except RecursionError:
         raise ServiceError("too_deep", _("请求体嵌套过深。"), field_name) from None
     except json.JSONDecodeError as error:

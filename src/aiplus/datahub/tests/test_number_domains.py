@@ -8,6 +8,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from hypothesis import assume, given
@@ -158,3 +159,17 @@ def test_the_asset_and_access_forms_refuse_a_hostile_number_and_write_nothing(hu
         assert (_rows(DataAsset), AccessRequest.objects.count()) == before
 
     hostile()
+
+
+def test_a_dcat_file_reads_fractions_exactly_so_a_too_precise_count_is_refused(hub):
+    """The file upload reads a JSON fraction as the Decimal it is written as, like the body (not as a float that
+    999999999999999999.5 would round into a valid count)."""
+    client = signed_in(hub.admin)
+    document = selectors.catalogue_document(hub.admin)
+    document["dcat:dataset"][0]["dct:identifier"] = "imported"
+    body = json_with(document, ("dcat:dataset", 0, "aiplus:recordCount"), "999999999999999999.5")
+    before = _rows(Dataset), Distribution.objects.count()
+    upload = SimpleUploadedFile("catalogue.jsonld", body.encode("utf-8"), content_type="application/ld+json")
+    response = client.post(f"{API}/catalogue/import/file", {"file": upload})
+    assert response.status_code == 400 and "record_count" in response.json()["message"], response.content[:300]
+    assert (_rows(Dataset), Distribution.objects.count()) == before
