@@ -18,7 +18,7 @@ from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
-from aiplus.datahub import dcat, selectors, services
+from aiplus.datahub import dcat, dcat_rdf, selectors, services
 from aiplus.datahub.forms import AccessRequestForm, BaseDistributionFormSet, DatasetForm, distribution_formset
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import DataService, Dataset, OpenAttribute
@@ -72,19 +72,28 @@ def dataset_page(request: HttpRequest, dataset: Dataset, *, request_form: Access
         "editable": editable, "request_form": request_form or AccessRequestForm()})
 
 
+def _dcat_response(request: HttpRequest, document: dict[str, Any], name: str) -> HttpResponse:
+    """A DCAT-AP 3 document in the format asked for, as CKAN's DCAT extension serves it: `?format=jsonld|ttl|rdf`,
+    else the Accept header (application/ld+json, text/turtle, application/rdf+xml), else JSON-LD; an unknown
+    ?format= is a 400 naming it."""
+    try:
+        fmt = dcat_rdf.negotiate(request.GET.get("format"), request.headers.get("Accept"))
+    except dcat_rdf.UnknownFormat:
+        return JsonResponse({"code": "unknown_format", "field": "format", "message": str(
+            _("未知格式：%(f)s（可选 jsonld、ttl、rdf）。") % {"f": request.GET.get("format", "")})}, status=400)
+    response = HttpResponse(dcat_rdf.render(document, fmt), content_type=f"{fmt.media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt.extension}"'
+    response["Vary"] = "Accept"
+    return response
+
+
 @record_page(selectors.dataset, "dataset_id")
 def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
-    response = JsonResponse(dcat.dataset_document(dataset), content_type="application/ld+json",
-                            json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{dataset.identifier}.jsonld"'
-    return response
+    return _dcat_response(request, dcat.dataset_document(dataset), dataset.identifier)
 
 
 def catalogue_dcat(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(dcat.serialise(selectors.catalogue_document(request.user)),
-                            content_type="application/ld+json")
-    response["Content-Disposition"] = 'attachment; filename="catalogue.jsonld"'
-    return response
+    return _dcat_response(request, selectors.catalogue_document(request.user), "catalogue")
 
 
 @login_required
