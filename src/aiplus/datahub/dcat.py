@@ -270,7 +270,8 @@ VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
             _t("1", "UPDATE_CONT", "CONT", label="实时"), _t("2", "DAILY", label="每日"),
             _t("3", "WEEKLY", label="每周"), _t("4", "MONTHLY", label="每月"), _t("5", "QUARTERLY", label="每季度"),
             _t("6", "ANNUAL_2", "BIANNUAL", label="每半年"), _t("7", "ANNUAL", label="每年"),
-            _t("8", "IRREG", label="不定时"), _t("9", "OTHER", label="其它"),
+            # NEVER and UNKNOWN (other portals' codes the Suzhou table has no row for) are read as 其它
+            _t("8", "IRREG", label="不定时"), _t("9", "OTHER", "NEVER", "UNKNOWN", label="其它"),
         )),
     Vocabulary(
         name="access right", rdf_class="dct:RightsStatement",
@@ -601,6 +602,7 @@ def parse_dataset(node: dict[str, Any]) -> dict[str, Any]:
     values["temporal_end"] = _in(period, [("d", "dcat:endDate", "date")])["d"]
     values["publisher"] = str((node.get("dct:publisher") or {}).get("dct:identifier", ""))
     values["jurisdiction"] = str(node.get("aiplus:jurisdiction", ""))
+    values["source_graph"] = str(node.get("aiplus:sourceGraph", ""))
     values["distributions"] = []
     for index, distribution in enumerate(node.get("dcat:distribution", [])):
         try:
@@ -616,6 +618,7 @@ def parse_service(node: dict[str, Any]) -> dict[str, Any]:
         raise DcatError("dct:identifier", "dct:identifier is required")
     values["publisher"] = str((node.get("dct:publisher") or {}).get("dct:identifier", ""))
     values["jurisdiction"] = str(node.get("aiplus:jurisdiction", ""))
+    values["source_graph"] = str(node.get("aiplus:sourceGraph", ""))
     values["serves"] = [str(ref.get("@id", "")).removeprefix("urn:aiplus:dataset:")
                         for ref in node.get("dcat:servesDataset", [])]
     return values

@@ -22,7 +22,10 @@ declare(
            "test_provider_creates_a_dataset_with_distributions_through_the_page",
            "src/aiplus/datahub/tests/test_catalogue_entry.py::test_provider_registers_a_data_service_through_page_and_api",
            "src/aiplus/datahub/tests/test_catalogue_entry.py::test_theme_and_high_quality_are_facets_on_page_and_api",
-           "src/aiplus/datahub/tests/test_audit_gaps.py::test_import_page_uploads_and_refuses_what_it_cannot_place"],
+           "src/aiplus/datahub/tests/test_audit_gaps.py::test_import_page_uploads_and_refuses_what_it_cannot_place",
+           "src/aiplus/datahub/tests/test_dcat_import_rdf.py::"
+           "test_the_import_page_takes_turtle_for_a_provider_and_shows_what_it_kept",
+           "src/aiplus/datahub/tests/test_dcat_import_rdf.py::test_the_api_takes_rdf_xml"],
 )
 declare(
     "datahub.conditional_access", title_zh="有条件开放数据的申请、审核、协议与撤销",

@@ -363,3 +363,17 @@ class DataServiceForm(forms.ModelForm):
         values = {name: value for name, value in self.cleaned_data.items() if name not in {"identifier", "provider"}}
         values["serves"] = [d.pk for d in values.get("serves", [])]
         return values
+
+
+class CatalogueImportForm(forms.Form):
+    """The catalogue import's choices beside the file: its format (guessed from the name and content when not
+    chosen) and the organisation that records of publishers not on the platform are registered for."""
+
+    format = forms.ChoiceField(label=_("格式"), required=False, choices=[
+        ("", _("自动识别")), ("jsonld", "JSON-LD"), ("ttl", "Turtle"), ("rdf", "RDF/XML")])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = OrganisationField(
+            label=_("代为登记的提供方（发布者不在本平台时）"), required=False,
+            queryset=selectors.organisations_acting_for(user, "add"))

@@ -86,6 +86,9 @@ class Dataset(SearchIndexed):
     lineage = models.TextField(_("来源与加工过程"), blank=True)
     grade = models.CharField(_("数据分级"), max_length=10, choices=Grade.choices, default=Grade.GENERAL)
     is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    # The record as another catalogue wrote it (canonical N-Triples, a subset of Turtle), kept when it says more
+    # than the fields above hold (a dataset series, a relation, a class the platform does not model).
+    source_graph = models.TextField(_("来源图"), blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="provider", public="is_published")
 
@@ -132,6 +135,7 @@ class DataService(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="data_services")
     serves = models.ManyToManyField(Dataset, blank=True, related_name="services")
     is_published = models.BooleanField(_("已发布"), default=False)
+    source_graph = models.TextField(_("来源图"), blank=True)  # as Dataset.source_graph
 
     scope = Scope(jurisdiction="jurisdiction", organisation="provider", public="is_published")
 

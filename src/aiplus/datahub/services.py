@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
+from rdflib import Graph
 
 from aiplus.core import audit, domains, imports, permissions
 from aiplus.core.access import get_for
@@ -23,7 +24,7 @@ from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
-from aiplus.datahub import assessments, dcat, tasks
+from aiplus.datahub import assessments, dcat, dcat_rdf, tasks
 from aiplus.datahub.crossborder import (
     AnnualCounter as CounterValue,
 )
@@ -213,16 +214,21 @@ def _distribution_values(identifier: str, distributions: list[dict[str, Any]]) -
 
 
 class _Catalogue:
-    """What one catalogue import looks up once: publishers by credit code, places, rights."""
+    """What one catalogue import looks up once: publishers by credit code, places, rights. A record whose publisher
+    is no organisation of the platform (another portal's agency) is attributed to `provider_id` when one is given:
+    the organisation the importing user registers it for (its original publisher stays in the source graph)."""
 
-    def __init__(self, acting_user: Any) -> None:
+    def __init__(self, acting_user: Any, provider_id: int | None = None) -> None:
         self.user = acting_user
         self.organisations: dict[str, Organisation] = {}
         self.places: dict[tuple[int, str], int] = {}
+        self.provider_id = provider_id
 
     def organisation(self, code: str, where: str) -> Organisation:
         if code not in self.organisations:
             organisation = Organisation.objects.filter(credit_code=code).first() if code else None
+            if organisation is None and self.provider_id is not None:
+                organisation = _organisation(self.user, self.provider_id, "add")
             if organisation is None:
                 raise ServiceError("unknown_publisher", _("发布者不存在（统一社会信用代码 %(c)s）。") % {"c": code},
                                    f"{where}.dct:publisher")
@@ -270,6 +276,10 @@ def _catalogue_entry(catalogue: _Catalogue, kind: str, node: Any, where: str, *,
     existing = _existing(model, catalogue.user, identifier, where)
     if existing is not None and lock:
         existing = model.objects.select_for_update().get(pk=existing.pk)  # type: ignore[attr-defined]
+    for name in [n for n, v in values.items() if v == ""]:
+        model_field = cast(Field, model._meta.get_field(name))
+        if model_field.choices and model_field.has_default():  # another catalogue says nothing: the default
+            values[name] = getattr(existing, name) if existing is not None else model_field.get_default()
     row = existing or model(identifier=identifier)
     names = [*values, "provider_id", "jurisdiction_id"]
     before = {name: getattr(row, name) for name in names}
@@ -318,18 +328,47 @@ def _catalogue_entries(document: Any) -> list[tuple[str, tuple[str, Any]]]:
     return entries
 
 
-def import_catalogue(*, acting_user: User, document: Any,
-                     progress: imports.Progress | None = None) -> imports.ImportReport:
+def _own_shape(document: Any) -> bool:
+    """Whether a JSON document is in the shape this platform exports (a catalogue or a dataset node whose compact
+    keys mean the DCAT terms): it is read as it is, naming each entry's path. Any other JSON-LD is read as RDF."""
+    if not isinstance(document, dict) or "@graph" in document:
+        return False
+    if document.get("@type") not in ("dcat:Catalog", "dcat:Dataset"):
+        return False
+    context = document.get("@context")
+    return context is None or (isinstance(context, dict) and context.get("dcat") == dcat.CONTEXT["dcat"]
+                               and context.get("dct") == dcat.CONTEXT["dct"])
+
+
+def _rdf_entries(document: Any, report: imports.ImportReport) -> list[tuple[str, tuple[str, Any]]]:
+    """The records of any DCAT-AP document read as RDF (a graph, or a JSON-LD value), the notes in the report."""
+    graph = document if isinstance(document, Graph) else dcat_rdf.graph_from_json(document)
+    framed = dcat_rdf.frame(graph)
+    if not framed.entries:
+        raise ServiceError("invalid_dcat", _("文档中没有 dcat:Dataset 或 dcat:DataService 记录。"), "@type")
+    if len(framed.entries) > imports.limit("MAX_ROWS"):
+        raise imports.too_many_rows("dcat:dataset")
+    report.notes.extend(framed.notes)
+    return framed.entries
+
+
+def import_catalogue(*, acting_user: User, document: Any, progress: imports.Progress | None = None,
+                     provider_id: int | None = None) -> imports.ImportReport:
     """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
     dataset's document, as /data/datasets/<id>/dcat.jsonld writes it), by identifier (`aiplus.core.imports`).
 
     Every entry is checked first: a bad one refuses the whole file, naming each bad entry's path and field; an entry
     for a publisher or a place the actor may not act for refuses it at once (403 naming the field). Then datasets,
     then services, are written in short batches; an entry equal to what is stored is counted unchanged and not
-    written, so the same file imported twice changes nothing. Not a transaction of its own: each batch is one."""
-    entries = _catalogue_entries(document)
+    written, so the same file imported twice changes nothing. Not a transaction of its own: each batch is one.
+
+    `document` is either this platform's own JSON-LD shape, any other JSON-LD value, or an rdflib graph (Turtle,
+    RDF/XML: `import_catalogue_file`); the others are read as RDF (`dcat_rdf.frame`): a catalogue, a @graph of
+    datasets, services and distributions alike; what the platform does not model is kept in each record's source
+    graph and listed in the report's notes."""
     report = imports.ImportReport("datahub.catalogue", counts={"datasets": 0, "services": 0})
-    catalogue = _Catalogue(acting_user)
+    entries = _catalogue_entries(document) if _own_shape(document) else _rdf_entries(document, report)
+    catalogue = _Catalogue(acting_user, provider_id)
     seen: set[tuple[str, str]] = set()
 
     def check(where: str, entry: tuple[str, Any]) -> tuple[str, Any] | None:
@@ -342,15 +381,17 @@ def import_catalogue(*, acting_user: User, document: Any,
         return entry if checked.changed else None
 
     return imports.run(report, entries, check=check, progress=progress,
-                       write=lambda batch: import_catalogue_batch(acting_user=acting_user, entries=batch))
+                       write=lambda batch: import_catalogue_batch(acting_user=acting_user, entries=batch,
+                                                                  provider_id=provider_id))
 
 
 @transaction.atomic
-def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[str, Any]]]) -> imports.BatchResult:
+def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[str, Any]]],
+                           provider_id: int | None = None) -> imports.BatchResult:
     """Write one batch of checked catalogue entries (one short transaction, one audit event). Each entry is checked
     again under a row lock; one that no longer passes (changed by someone else meanwhile) is reported, not written."""
     result = imports.BatchResult()
-    catalogue = _Catalogue(acting_user)
+    catalogue = _Catalogue(acting_user, provider_id)
     for where, (kind, node) in entries:
         try:
             with transaction.atomic():
@@ -382,13 +423,30 @@ def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[
     return result
 
 
-def import_catalogue_file(*, acting_user: User, data: bytes) -> Any:
-    """A DCAT-AP JSON-LD file (an upload, or an API body): imported now (the report) or, when big, by the worker
-    (the job). The JSON is read within the import limits (size, depth)."""
+def read_catalogue_file(data: bytes, fmt: str = "", name: str = "") -> Any:
+    """A DCAT-AP file as what `import_catalogue` reads: a JSON value (JSON-LD), or the graph of a Turtle or RDF/XML
+    document; within the import limits (size, depth), every refusal a 4xx naming the problem."""
+    fmt = fmt or dcat_rdf.guess(name, data)
+    if fmt in ("jsonld", "json-ld", "json"):
+        return imports.parse_json(data)
+    return dcat_rdf.parse(data, fmt)
+
+
+def import_catalogue_file(*, acting_user: User, data: bytes, fmt: str = "", name: str = "",
+                          provider_id: int | None = None) -> Any:
+    """A DCAT-AP file (an upload, or an API body; JSON-LD, Turtle or RDF/XML, `fmt` or guessed from `name` and the
+    content): imported now (the report) or, when big, by the worker (the job)."""
     from aiplus.datahub.tasks import import_catalogue_file as task
 
+    if len(data) > imports.limit("MAX_BYTES"):
+        raise imports.too_large()
+    fmt = fmt or dcat_rdf.guess(name, data)
+    if provider_id is not None:
+        _organisation(acting_user, provider_id, "add")  # refused before anything is read or queued
     return imports.accept(acting_user=acting_user, data=data, name="DCAT-AP catalogue import", task=task,
-                          inline=lambda: import_catalogue(acting_user=acting_user, document=imports.parse_json(data)))
+                          fmt=fmt, provider_id=provider_id,
+                          inline=lambda: import_catalogue(acting_user=acting_user, provider_id=provider_id,
+                                                          document=read_catalogue_file(data, fmt)))
 
 
 SERVICE_FIELDS = ("title", "description", "endpoint_url", "endpoint_description", "is_published")

@@ -21,6 +21,8 @@ from rdflib import RDF, Graph, Literal, Node, URIRef
 from rdflib.namespace import SH
 
 SHAPE_FILES = ("shapes.ttl", "range.ttl")
+PREFIXES = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "dcatap": "http://data.europa.eu/r5r/"}
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 
@@ -143,6 +145,8 @@ def validate(data: Graph, names: tuple[str, ...] = SHAPE_FILES) -> Report:
     from pyshacl import validate as run
 
     paths = shape_paths(names)
+    for prefix, namespace in PREFIXES.items():  # the report names properties as the platform's documents do
+        data.bind(prefix, namespace, override=True, replace=True)
     # The shapes graph is parsed once (cached) and pyshacl only reads it, so its result graph is what we walk.
     _conforms, results, _text = run(data, shacl_graph=_shapes(tuple(paths)), inference="none")
     violations = []

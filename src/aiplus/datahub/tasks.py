@@ -50,10 +50,12 @@ def notify_expiring_agreements_task() -> int:
 
 
 @task()
-def import_catalogue_file(job_id: int, user_id: int, content: str) -> dict[str, object]:
+def import_catalogue_file(job_id: int, user_id: int, content: str, fmt: str = "jsonld",
+                          provider_id: int | None = None) -> dict[str, object]:
     """A DCAT-AP file too big to import in the request (`aiplus.core.imports`): the job's result is the report."""
     from aiplus.core import imports
     from aiplus.datahub import services
 
     return imports.run_job(job_id, user_id, lambda user, progress: services.import_catalogue(
-        acting_user=user, document=imports.parse_json(imports.unpack(content)), progress=progress))
+        acting_user=user, document=services.read_catalogue_file(imports.unpack(content), fmt), progress=progress,
+        provider_id=provider_id))

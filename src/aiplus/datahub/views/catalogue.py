@@ -19,7 +19,13 @@ from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, dcat_rdf, selectors, services
-from aiplus.datahub.forms import AccessRequestForm, BaseDistributionFormSet, DatasetForm, distribution_formset
+from aiplus.datahub.forms import (
+    AccessRequestForm,
+    BaseDistributionFormSet,
+    CatalogueImportForm,
+    DatasetForm,
+    distribution_formset,
+)
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import DataService, Dataset, OpenAttribute
 from aiplus.regulation.coverage import feature as coverage_feature
@@ -98,25 +104,41 @@ def catalogue_dcat(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
-    """Upload a DCAT-AP JSON-LD catalogue (`services.import_catalogue`): every entry is checked first and a bad one
+    """Upload a DCAT-AP catalogue (JSON-LD, Turtle or RDF/XML; `services.import_catalogue`), optionally for an
+    organisation the user acts for (records whose publisher is not on the platform): every entry is checked first
+    and a bad one
     refuses the file (each bad entry named, 400; a publisher or place the user may not act for, 403); then entries
     are written in short batches, a big file by the worker (its job page shows the report)."""
     error: dict[str, str] | None = None
     report: dict[str, Any] | None = None
     status = 200
+    form = CatalogueImportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         try:
             imports.check_request_size(request)
-            result = services.import_catalogue_file(acting_user=acting_user(request),
-                                                    data=imports.read_upload(request.FILES.get("file")))
+            if not form.is_valid():
+                name, problems = next(iter(form.errors.items()))
+                raise ServiceError("invalid", problems[0], name)
+            upload = request.FILES.get("file")
+            provider = form.cleaned_data.get("provider")
+            result = services.import_catalogue_file(
+                acting_user=acting_user(request), data=imports.read_upload(upload),
+                fmt=form.cleaned_data.get("format") or "", name=getattr(upload, "name", "") or "",
+                provider_id=provider.pk if provider is not None else None)
         except ServiceError as exc:
             error = {"message": str(exc.message), "field": exc.field or ""}
             rejected = getattr(exc, "report", None)
             report = rejected.as_dict() if rejected is not None else None
             status = exc.status
         else:
-            return imports.done(request, result, "datahub:catalogue")
-    return render(request, "datahub/catalogue_import.html", {"error": error, "report": report}, status=status)
+            if isinstance(result, imports.ImportReport) and result.notes:
+                # what was kept without being modelled is shown, not only counted
+                messages.success(request, result.summary())
+                report = result.as_dict()
+            else:
+                return imports.done(request, result, "datahub:catalogue")
+    return render(request, "datahub/catalogue_import.html", {"error": error, "report": report, "form": form},
+                  status=status)
 
 
 # --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
