@@ -114,6 +114,8 @@ _register_all([
     ("datahub.dataset.created", "登记数据集", "registered a dataset"),
     ("datahub.dataset.updated", "修改数据集", "updated a dataset"),
     ("datahub.catalogue.imported", "导入数据目录", "imported a data catalogue"),
+    ("datahub.harvest_source.registered", "登记数据目录采集源", "registered a catalogue harvest source"),
+    ("datahub.harvest.completed", "完成数据目录采集", "harvested a remote catalogue"),
     ("datahub.service.created", "登记数据服务", "registered a data service"),
     ("datahub.service.updated", "修改数据服务", "updated a data service"),
     ("datahub.access.requested", "申请使用数据", "requested data access"),

@@ -46,6 +46,7 @@ from aiplus.datahub.models import (
     FilingStatus,
     GbaFiling,
     Grade,
+    HarvestSource,
     Incident,
     OpenAttribute,
     PathDecision,
@@ -159,6 +160,8 @@ def update_dataset(*, acting_user: User, dataset_id: int, distributions: list[di
                    **changes: Any) -> Dataset:
     _unknown(changes, DATASET_FIELDS)
     dataset = _for_change(Dataset, acting_user, dataset_id)
+    if dataset.harvest_source_id:
+        raise PermissionDeniedError(_("采集的记录为只读副本，由其采集源维护。"))
     before = audit.snapshot(dataset)
     for name, value in changes.items():
         setattr(dataset, name, value)
@@ -218,11 +221,13 @@ class _Catalogue:
     is no organisation of the platform (another portal's agency) is attributed to `provider_id` when one is given:
     the organisation the importing user registers it for (its original publisher stays in the source graph)."""
 
-    def __init__(self, acting_user: Any, provider_id: int | None = None) -> None:
+    def __init__(self, acting_user: Any, provider_id: int | None = None, source: HarvestSource | None = None
+                 ) -> None:
         self.user = acting_user
         self.organisations: dict[str, Organisation] = {}
         self.places: dict[tuple[int, str], int] = {}
         self.provider_id = provider_id
+        self.source = source
 
     def organisation(self, code: str, where: str) -> Organisation:
         if code not in self.organisations:
@@ -241,6 +246,8 @@ class _Catalogue:
         return self.organisations[code]
 
     def place(self, provider: Organisation, code: str, where: str) -> int:
+        if self.source is not None and not code:  # a harvested record counts to the source's jurisdiction
+            return self.source.jurisdiction_id
         key = (provider.pk, code)
         if key not in self.places:
             self.places[key] = _place(self.user, provider, code, f"{where}.aiplus:jurisdiction")
@@ -280,6 +287,20 @@ def _catalogue_entry(catalogue: _Catalogue, kind: str, node: Any, where: str, *,
         model_field = cast(Field, model._meta.get_field(name))
         if model_field.choices and model_field.has_default():  # another catalogue says nothing: the default
             values[name] = getattr(existing, name) if existing is not None else model_field.get_default()
+    source = catalogue.source
+    if source is not None and kind == "datasets":
+        if existing is not None and existing.harvest_source_id != source.pk:  # type: ignore[union-attr]
+            raise ServiceError("not_from_source", _("标识符 %(i)s 已属于本平台的其他记录，不能由采集源覆盖。") % {
+                "i": identifier}, f"{where}.dct:identifier")
+        # a harvested copy is public as its source publishes it, and owned by the source
+        values.update(is_published=True, harvest_source_id=source.pk, withdrawn_at=None,
+                      source_identifier=str(node.get("@id", identifier))[:500])
+    elif source is not None:
+        values["is_published"] = True
+    elif existing is not None and getattr(existing, "harvest_source_id", None):
+        refused = PermissionDeniedError(_("采集的记录为只读副本，由其采集源维护。"))
+        refused.field = f"{where}.dct:identifier"
+        raise refused
     row = existing or model(identifier=identifier)
     names = [*values, "provider_id", "jurisdiction_id"]
     before = {name: getattr(row, name) for name in names}
@@ -287,6 +308,8 @@ def _catalogue_entry(catalogue: _Catalogue, kind: str, node: Any, where: str, *,
         setattr(row, name, value)
     row.provider, row.jurisdiction_id = provider, jurisdiction_id
     changed = existing is None or before != {name: getattr(row, name) for name in names}
+    if source is not None and kind == "datasets" and changed:
+        row.harvested_at = timezone.now()  # type: ignore[union-attr]
     if kind == "datasets":
         links = _distribution_values(identifier, links)
         for index, values in enumerate(links):  # checked here, so a bad one refuses the file before any write
@@ -353,7 +376,8 @@ def _rdf_entries(document: Any, report: imports.ImportReport) -> list[tuple[str,
 
 
 def import_catalogue(*, acting_user: User, document: Any, progress: imports.Progress | None = None,
-                     provider_id: int | None = None) -> imports.ImportReport:
+                     provider_id: int | None = None, source: HarvestSource | None = None,
+                     listed: set[tuple[str, str]] | None = None) -> imports.ImportReport:
     """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
     dataset's document, as /data/datasets/<id>/dcat.jsonld writes it), by identifier (`aiplus.core.imports`).
 
@@ -368,8 +392,8 @@ def import_catalogue(*, acting_user: User, document: Any, progress: imports.Prog
     graph and listed in the report's notes."""
     report = imports.ImportReport("datahub.catalogue", counts={"datasets": 0, "services": 0})
     entries = _catalogue_entries(document) if _own_shape(document) else _rdf_entries(document, report)
-    catalogue = _Catalogue(acting_user, provider_id)
-    seen: set[tuple[str, str]] = set()
+    catalogue = _Catalogue(acting_user, provider_id, source)
+    seen: set[tuple[str, str]] = listed if listed is not None else set()  # (kind, identifier) of every entry
 
     def check(where: str, entry: tuple[str, Any]) -> tuple[str, Any] | None:
         kind, node = entry
@@ -382,16 +406,17 @@ def import_catalogue(*, acting_user: User, document: Any, progress: imports.Prog
 
     return imports.run(report, entries, check=check, progress=progress,
                        write=lambda batch: import_catalogue_batch(acting_user=acting_user, entries=batch,
-                                                                  provider_id=provider_id))
+                                                                  provider_id=provider_id, source=source))
 
 
 @transaction.atomic
 def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[str, Any]]],
-                           provider_id: int | None = None) -> imports.BatchResult:
+                           provider_id: int | None = None, source: HarvestSource | None = None
+                           ) -> imports.BatchResult:
     """Write one batch of checked catalogue entries (one short transaction, one audit event). Each entry is checked
     again under a row lock; one that no longer passes (changed by someone else meanwhile) is reported, not written."""
     result = imports.BatchResult()
-    catalogue = _Catalogue(acting_user, provider_id)
+    catalogue = _Catalogue(acting_user, provider_id, source)
     for where, (kind, node) in entries:
         try:
             with transaction.atomic():
@@ -447,6 +472,88 @@ def import_catalogue_file(*, acting_user: User, data: bytes, fmt: str = "", name
                           fmt=fmt, provider_id=provider_id,
                           inline=lambda: import_catalogue(acting_user=acting_user, provider_id=provider_id,
                                                           document=read_catalogue_file(data, fmt)))
+
+
+# --- harvest: remote catalogues kept as read-only copies ---------------------------------------------------------
+
+
+@transaction.atomic
+def register_harvest_source(*, acting_user: User, name: str, url: str, jurisdiction_id: int, provider_id: int,
+                            format: str = "", schedule: str = "manual") -> HarvestSource:
+    """An official registers a remote DCAT-AP catalogue of their jurisdiction, whose records become read-only copies
+    owned by the source, counted to the provider organisation (the publisher there), fetched on `schedule`."""
+    if permissions.OFFICIAL not in permissions.user_roles(acting_user) \
+            or jurisdiction_id not in permissions.user_jurisdiction_ids(acting_user, "change"):
+        raise PermissionDeniedError(_("只有该辖区的主管部门可以登记采集源。"))
+    provider = Organisation.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise ServiceError("unknown_organisation", _("组织不存在。"), "provider")
+    source = HarvestSource(name=name, url=url, format=format, schedule=schedule, jurisdiction_id=jurisdiction_id,
+                           provider=provider, registered_by=acting_user)
+    _full_clean(source)
+    source.save()
+    audit.record(actor=acting_user, action="datahub.harvest_source.registered", instance=source)
+    if source.schedule != "manual":
+        transaction.on_commit(lambda: tasks.harvest_source_task.enqueue(source.pk))
+    return source
+
+
+def _fetch(url: str) -> bytes:
+    """The remote catalogue's bytes, at most the import size limit (413 above it); any failure a 4xx naming the
+    URL."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={
+        "Accept": "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read(imports.limit("MAX_BYTES") + 1)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise ServiceError("fetch_failed", _("无法获取采集源 %(u)s：%(e)s") % {"u": url, "e": error}, "url") from None
+    if len(data) > imports.limit("MAX_BYTES"):
+        raise imports.too_large("url")
+    return bytes(data)
+
+
+def harvest(*, acting_user: User, source_id: int) -> dict[str, Any]:
+    """Fetch a source and bring its copies in line: records it lists are created or updated (idempotently: an
+    unchanged one is not written), records it no longer lists are withdrawn (unpublished, with the time). The
+    report (with each rejected record and field, and what was kept unmodelled) is stored on the source. Not a
+    transaction of its own: the import writes in batches, then `finish_harvest` records the outcome."""
+    source = get_for(acting_user, "change", HarvestSource.objects.restrict(acting_user, "view"), pk=source_id)
+    listed: set[tuple[str, str]] = set()
+    try:
+        data = _fetch(source.url)
+        report = import_catalogue(acting_user=acting_user, provider_id=source.provider_id, source=source,
+                                  listed=listed, document=read_catalogue_file(data, source.format, source.url))
+    except ServiceError as problem:
+        outcome = problem.as_dict()
+        outcome["message"] = str(problem.message)
+        return finish_harvest(acting_user=acting_user, source_id=source.pk, listed=None, outcome=outcome)
+    return finish_harvest(acting_user=acting_user, source_id=source.pk, outcome=report.as_dict(),
+                          listed=sorted(identifier for kind, identifier in listed if kind == "datasets"))
+
+
+@transaction.atomic
+def finish_harvest(*, acting_user: User, source_id: int, listed: list[str] | None,
+                   outcome: dict[str, Any]) -> dict[str, Any]:
+    """Withdraw the source's copies it no longer lists (none when the harvest failed: `listed` None) and store the
+    harvest report on the source."""
+    source = _for_change(HarvestSource, acting_user, source_id)
+    before = audit.snapshot(source)
+    now = timezone.now()
+    withdrawn = 0
+    if listed is not None:
+        withdrawn = (Dataset.objects.filter(harvest_source=source, withdrawn_at__isnull=True)
+                     .exclude(identifier__in=listed).update(is_published=False, withdrawn_at=now))
+    source.last_harvested_at = now
+    source.last_report = _json({**outcome, "withdrawn": withdrawn, "failed": listed is None})
+    source.save(update_fields=["last_harvested_at", "last_report", "updated_at"])
+    audit.record(actor=acting_user, action="datahub.harvest.completed", instance=source, before=before,
+                 message=f"{outcome.get('created', 0)} created, {outcome.get('updated', 0)} updated, "
+                         f"{withdrawn} withdrawn")
+    return dict(source.last_report)
 
 
 SERVICE_FIELDS = ("title", "description", "endpoint_url", "endpoint_description", "is_published")
