@@ -115,6 +115,7 @@ _register_all([
     ("datahub.dataset.updated", "修改数据集", "updated a dataset"),
     ("datahub.catalogue.imported", "导入数据目录", "imported a data catalogue"),
     ("datahub.harvest_source.registered", "登记数据目录采集源", "registered a catalogue harvest source"),
+    ("datahub.harvest.queued", "安排数据目录采集", "queued a catalogue harvest"),
     ("datahub.harvest.completed", "完成数据目录采集", "harvested a remote catalogue"),
     ("datahub.service.created", "登记数据服务", "registered a data service"),
     ("datahub.service.updated", "修改数据服务", "updated a data service"),

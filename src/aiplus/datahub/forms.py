@@ -17,7 +17,16 @@ from aiplus.core.pickers import CountryField, JurisdictionField, OrganisationFie
 from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
-from aiplus.datahub.models import AccessRequest, AssetLevel, DataAsset, DataService, Dataset, Distribution, Grade
+from aiplus.datahub.models import (
+    AccessRequest,
+    AssetLevel,
+    DataAsset,
+    DataService,
+    Dataset,
+    Distribution,
+    Grade,
+    HarvestSource,
+)
 
 
 class AccessRequestForm(forms.ModelForm):
@@ -377,3 +386,23 @@ class CatalogueImportForm(forms.Form):
         self.fields["provider"] = OrganisationField(
             label=_("代为登记的提供方（发布者不在本平台时）"), required=False,
             queryset=selectors.organisations_acting_for(user, "add"))
+
+
+class HarvestSourceForm(forms.ModelForm):
+    """An official registers a remote catalogue of a jurisdiction they act for, for a provider organisation."""
+
+    class Meta:
+        model = HarvestSource
+        fields = ("name", "url", "format", "schedule")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "h-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"] = JurisdictionField(
+            label=_("辖区"), queryset=core_selectors.jurisdictions_to_add_in(user), empty_label=None)
+        self.fields["provider"] = OrganisationField(label=_("数据提供方"),
+                                                    queryset=core_selectors.organisations(user))
+
+
+class HarvestRunForm(forms.Form):
+    source = forms.IntegerField(widget=forms.HiddenInput)

@@ -498,6 +498,15 @@ def register_harvest_source(*, acting_user: User, name: str, url: str, jurisdict
     return source
 
 
+@transaction.atomic
+def queue_harvest(*, acting_user: User, source_id: int) -> HarvestSource:
+    """Harvest a source now, in the background (the official's "harvest now")."""
+    source = _for_change(HarvestSource, acting_user, source_id)
+    audit.record(actor=acting_user, action="datahub.harvest.queued", instance=source)
+    transaction.on_commit(lambda: tasks.harvest_source_task.enqueue(source.pk))
+    return source
+
+
 def _fetch(url: str) -> bytes:
     """The remote catalogue's bytes, at most the import size limit (413 above it); any failure a 4xx naming the
     URL."""

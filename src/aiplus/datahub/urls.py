@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import navigation
-from aiplus.datahub.views import access, assessment, assets, catalogue, data_services, filings
+from aiplus.datahub.views import access, assessment, assets, catalogue, data_services, filings, harvest
 
 app_name = "datahub"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", catalogue.catalogue, name="catalogue"),
     path("catalogue.jsonld", catalogue.catalogue_dcat, name="catalogue_dcat"),
     path("catalogue/import/", catalogue.catalogue_import, name="catalogue_import"),
+    path("harvest/", harvest.harvest_sources, name="harvest"),
     path("datasets/new/", catalogue.dataset_form, name="dataset_create"),
     path("datasets/<int:dataset_id>/", catalogue.dataset_detail, name="dataset"),
     path("datasets/<int:dataset_id>/edit/", catalogue.dataset_form, name="dataset_edit"),
@@ -35,5 +36,6 @@ navigation.register("datahub:access_requests", _("数据使用申请"),
                     roles={"enterprise_member", "provider", "official", "auditor"}, order=42)
 navigation.register("datahub:filings", _("出境备案与时限"), roles={"official", "auditor", "enterprise_member"},
                     order=43)
+navigation.register("datahub:harvest", _("数据目录采集"), roles={"official", "auditor"}, order=45)
 navigation.register("datahub:assets", _("数据分类分级"), roles={"enterprise_member", "provider", "official"},
                     order=44)

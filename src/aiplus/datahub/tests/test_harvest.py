@@ -116,3 +116,30 @@ def test_only_an_official_registers_a_source(world):
             acting_user=world.user("provider"), name="x", url="https://example.org/c.ttl",
             jurisdiction_id=official_place(world), provider_id=world.orgs["suzhou:provider"].pk)
     assert error.value.status == 403
+
+
+def test_an_official_registers_and_harvests_a_source_through_the_page(world, client, remote,
+                                                                      django_capture_on_commit_callbacks):
+    official = world.user("official")
+    client.force_login(official)
+    assert client.get("/data/harvest/").status_code == 200
+    remote["body"] = PREFIXES + dataset("a", "甲数据")
+    response = client.post("/data/harvest/", {
+        "action": "register", "name": "示例门户", "url": remote["url"], "format": "ttl", "schedule": "manual",
+        "jurisdiction": official_place(world), "provider": world.orgs["suzhou:provider"].pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from aiplus.datahub.models import HarvestSource
+
+    source = HarvestSource.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/data/harvest/", {"action": "run", "source": source.pk}).status_code == 302
+    tasks.harvest_source_task.call(source.pk)  # what the worker runs
+    page = client.get("/data/harvest/").content.decode()
+    assert "示例门户" in page and "新建 1" in page
+    # A provider may not register one (no jurisdiction to choose: the form refuses).
+    client.force_login(world.user("provider"))
+    response = client.post("/data/harvest/", {
+        "action": "register", "name": "x", "url": remote["url"], "format": "", "schedule": "manual",
+        "jurisdiction": official_place(world), "provider": world.orgs["suzhou:provider"].pk})
+    assert response.status_code in (400, 403)
+    assert HarvestSource.objects.count() == 1
