@@ -380,6 +380,7 @@ class CatalogueImportForm(forms.Form):
 
     format = forms.ChoiceField(label=_("格式"), required=False, choices=[
         ("", _("自动识别")), ("jsonld", "JSON-LD"), ("ttl", "Turtle"), ("rdf", "RDF/XML")])
+    validate_only = forms.BooleanField(label=_("仅按 DCAT-AP 3 约束校验，不导入"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -457,6 +457,19 @@ def read_catalogue_file(data: bytes, fmt: str = "", name: str = "") -> Any:
     return dcat_rdf.parse(data, fmt)
 
 
+def validate_catalogue_file(data: bytes, fmt: str = "", name: str = "") -> Any:
+    """The SEMIC shapes' report on a DCAT-AP file (`shacl.Report`), nothing written: what a provider sees before
+    importing. A missing shapes folder is a 503 naming it."""
+    from aiplus.datahub import shacl
+
+    document = read_catalogue_file(data, fmt, name)
+    graph = document if isinstance(document, Graph) else dcat_rdf.graph_from_json(document)
+    try:
+        return shacl.validate(graph)
+    except FileNotFoundError as error:
+        raise ServiceError("shapes_unavailable", str(error), "file", status=503) from None
+
+
 def import_catalogue_file(*, acting_user: User, data: bytes, fmt: str = "", name: str = "",
                           provider_id: int | None = None) -> Any:
     """A DCAT-AP file (an upload, or an API body; JSON-LD, Turtle or RDF/XML, `fmt` or guessed from `name` and the

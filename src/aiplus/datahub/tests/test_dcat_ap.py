@@ -153,3 +153,21 @@ def test_validate_command_checks_the_export_in_three_formats(demo, capsys):
     out = capsys.readouterr().out
     for name in ("export.jsonld", "export.ttl", "export.rdf"):
         assert f"{name}：按 SHACL 约束 shapes.ttl, range.ttl 校验，0 项违规。" in out
+
+
+@needs_shapes
+def test_the_import_page_validates_before_anything_is_written(world, catalogue, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aiplus.datahub.models import Dataset
+
+    bad = json.loads(json.dumps(catalogue))
+    del bad["dct:description"]
+    before = Dataset.objects.count()
+    client.force_login(world.user("provider"))
+    response = client.post("/data/catalogue/import/", {
+        "file": SimpleUploadedFile("c.jsonld", json.dumps(bad, ensure_ascii=False).encode()), "validate_only": "on"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="validation-report"' in page
+    assert "shapes.ttl, range.ttl" in page and "描述（dct:description）：缺少必填项。" in page
+    assert Dataset.objects.count() == before

@@ -121,6 +121,13 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
                 raise ServiceError("invalid", problems[0], name)
             upload = request.FILES.get("file")
             provider = form.cleaned_data.get("provider")
+            if form.cleaned_data.get("validate_only"):
+                validation = services.validate_catalogue_file(
+                    imports.read_upload(upload), form.cleaned_data.get("format") or "",
+                    getattr(upload, "name", "") or "")
+                return render(request, "datahub/catalogue_import.html", {
+                    "form": form, "validation": {"shapes": ", ".join(validation.shapes),
+                                                 "lines": validation.lines(), "conforms": validation.conforms}})
             result = services.import_catalogue_file(
                 acting_user=acting_user(request), data=imports.read_upload(upload),
                 fmt=form.cleaned_data.get("format") or "", name=getattr(upload, "name", "") or "",
