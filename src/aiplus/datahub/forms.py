@@ -18,6 +18,7 @@ from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
 from aiplus.datahub.models import (
+    CATALOGUE_FORMATS,
     AccessRequest,
     AssetLevel,
     DataAsset,
@@ -378,8 +379,7 @@ class CatalogueImportForm(forms.Form):
     """The catalogue import's choices beside the file: its format (guessed from the name and content when not
     chosen) and the organisation that records of publishers not on the platform are registered for."""
 
-    format = forms.ChoiceField(label=_("格式"), required=False, choices=[
-        ("", _("自动识别")), ("jsonld", "JSON-LD"), ("ttl", "Turtle"), ("rdf", "RDF/XML")])
+    format = forms.ChoiceField(label=_("格式"), required=False, choices=CATALOGUE_FORMATS)
     validate_only = forms.BooleanField(label=_("仅按 DCAT-AP 3 约束校验，不导入"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

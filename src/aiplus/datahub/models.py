@@ -53,6 +53,10 @@ class Grade(models.TextChoices):
     GENERAL = "general", _("一般数据")
 
 
+# The formats a DCAT-AP catalogue is read in ("" : from its name and content), for the import and harvest sources.
+CATALOGUE_FORMATS = [("", _("自动识别")), ("jsonld", "JSON-LD"), ("ttl", "Turtle"), ("rdf", "RDF/XML")]
+
+
 class HarvestSchedule(models.TextChoices):
     MANUAL = "manual", _("手动")
     DAILY = "daily", _("每日")
@@ -65,9 +69,7 @@ class HarvestSource(DomainModel):
 
     name = models.CharField(_("名称"), max_length=200)
     url = models.URLField(_("目录地址"), max_length=500)
-    format = models.CharField(_("格式"), max_length=8, blank=True,
-                              choices=[("", _("自动识别")), ("jsonld", "JSON-LD"), ("ttl", "Turtle"),
-                                       ("rdf", "RDF/XML")])
+    format = models.CharField(_("格式"), max_length=8, blank=True, choices=CATALOGUE_FORMATS)
     schedule = models.CharField(_("采集周期"), max_length=8, choices=HarvestSchedule.choices,
                                 default=HarvestSchedule.MANUAL)
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",

@@ -143,3 +143,17 @@ def test_an_official_registers_and_harvests_a_source_through_the_page(world, cli
         "jurisdiction": official_place(world), "provider": world.orgs["suzhou:provider"].pk})
     assert response.status_code in (400, 403)
     assert HarvestSource.objects.count() == 1
+
+
+def test_a_harvested_copy_shows_its_source_and_offers_no_edit(world, client, remote):
+    official = world.user("official")
+    source = services.register_harvest_source(
+        acting_user=official, name="示例门户", url=remote["url"], jurisdiction_id=official_place(world),
+        provider_id=world.orgs["suzhou:provider"].pk)
+    remote["body"] = PREFIXES + dataset("a", "甲数据")
+    tasks.harvest_source_task.call(source.pk)
+    copy = Dataset.objects.get()
+    client.force_login(world.user("provider"))
+    page = client.get(f"/data/datasets/{copy.pk}/").content.decode()
+    assert 'data-testid="harvested"' in page and "示例门户" in page and 'data-testid="dataset-edit"' not in page
+    assert client.post(f"/data/datasets/{copy.pk}/edit/", {"title": "改"}).status_code == 403

@@ -71,7 +71,7 @@ def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
 def dataset_page(request: HttpRequest, dataset: Dataset, *, request_form: AccessRequestForm | None = None
                  ) -> HttpResponse:
     """A dataset's page, with the form to request it when it is conditional (bound when a request was refused)."""
-    editable = bool(getattr(request.user, "is_authenticated", False)
+    editable = bool(getattr(request.user, "is_authenticated", False) and not dataset.harvest_source_id
                     and dataset.provider_id in permissions.user_organisation_ids(request.user, "change"))
     return render(request, "datahub/dataset_detail.html", {
         "dataset": dataset, "conditional": dataset.open_attribute == OpenAttribute.CONDITIONAL,
@@ -203,6 +203,8 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
                                missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"))
         if isinstance(found, HttpResponse):
             return found
+        if found.harvest_source_id:
+            return HttpResponse(_("采集的记录为只读副本，由其采集源维护。"), status=403)
         dataset = found
     elif not selectors.organisations_acting_for(request.user, "add").exists():
         return HttpResponse(_("只有数据提供方组织的成员可以登记数据集。"), status=403)
