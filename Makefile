@@ -13,7 +13,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser prepare run dev test lint test-sqlite test-postgres bench bench-web messages clean
+.PHONY: install browser media prepare run dev test lint test-sqlite test-postgres bench bench-web messages clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -27,6 +27,16 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+# ffmpeg/ffprobe and exiftool for the AIGC label engine's tests and benchmark (aiplus.algorithms.labels: video and
+# audio containers, stamping; exiftool is the benchmark's baseline), installed from Debian like Chromium above.
+media:
+	@if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1 || ! command -v exiftool >/dev/null 2>&1; then \
+	  echo "installing Debian's ffmpeg and exiftool for the AIGC label tests…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq ffmpeg libimage-exiftool-perl >/dev/null; \
 	fi
 
 # The database, reference data and demo data both servers need (the secret key, data/secret_key, is made on first use).
@@ -51,10 +61,10 @@ lint: install
 	$(MANAGE) check_packs
 	$(MANAGE) makemigrations --check --dry-run -v 0
 
-test-sqlite: install browser
+test-sqlite: install browser media
 	env -u DATABASE_URL $(UV) run --frozen pytest
 
-test-postgres: install browser
+test-postgres: install browser media
 	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
 	  echo "== the suite again on PostgreSQL ($${DATABASE_URL%%@*}@…)"; \
 	  $(UV) run --frozen pytest; \
@@ -62,7 +72,7 @@ test-postgres: install browser
 
 test: lint test-sqlite test-postgres
 
-bench: install
+bench: install media
 	@for script in bench/[a-z]*.py; do echo "== $$script"; $(UV) run --frozen python $$script --quick; done
 
 # The web load benchmark at full volume (bench/web.py; `make bench` runs it --quick): needs PostgreSQL

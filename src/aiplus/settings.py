@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "aiplus.scenarios",
     "aiplus.compute",
     "aiplus.datahub",
+    "aiplus.algorithms",
     "aiplus.portal",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("scenarios/", include("aiplus.scenarios.urls")),
     path("compute/", include("aiplus.compute.urls")),
     path("data/", include("aiplus.datahub.urls")),
+    path("algorithms/", include("aiplus.algorithms.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from aiplus.algorithms.api import router as algorithms_router
 from aiplus.api import errors
 from aiplus.api.auth import OPTIONAL
 from aiplus.api.parser import BoundedJsonParser
@@ -28,3 +29,4 @@ api.add_router("/experts", experts_router)
 api.add_router("/scenarios", scenarios_router)
 api.add_router("/compute", compute_router)
 api.add_router("/data", datahub_router)
+api.add_router("/algorithms", algorithms_router)

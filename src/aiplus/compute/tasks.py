@@ -24,11 +24,10 @@ def place_request(job_id: int, request_id: int) -> dict[str, Any]:
 
     jobs.begin(job_id, total=3, message="loading_register")
     request = JobRequest.objects.get(pk=request_id)
-    if request.status != JobRequest.Status.PLACING:  # an earlier attempt stored the answer, then its worker was lost
-        failed = request.status == JobRequest.Status.FAILED
-        jobs.finish(job_id, failed=failed, message=request.unplaced_message if failed else "stored",
-                    result={"request_id": request_id, "status": request.status})
-        return {"request_id": request_id, "status": request.status}
+    settled = jobs.settled_earlier(job_id, "request_id", request, running=JobRequest.Status.PLACING,
+                                   failure=request.unplaced_message)
+    if settled is not None:
+        return settled
     try:
         outcome = request_broker.solve_request(request_id, progress=lambda done, step: jobs.advance(
             job_id, done=done, message=step))
@@ -76,11 +75,10 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
 
     study = SavingsStudy.objects.select_related("jurisdiction").get(pk=study_id)
     jobs.begin(job_id, total=6, message="loading_trace")
-    if study.status != SavingsStudy.Status.RUNNING:  # an earlier attempt stored the outcome, then its worker was lost
-        failed = study.status == SavingsStudy.Status.FAILED
-        jobs.finish(job_id, failed=failed, message=study.message if failed else "stored",
-                    result={"study_id": study_id, "status": study.status})
-        return {"study_id": study_id, "status": study.status}
+    settled = jobs.settled_earlier(job_id, "study_id", study, running=SavingsStudy.Status.RUNNING,
+                                   failure=study.message)
+    if settled is not None:
+        return settled
     try:
         specs = centre_specs(services.region_centres(study.jurisdiction))
         trace = load_philly(services.traces_dir() / services.TRACES[study.trace])

@@ -27,11 +27,15 @@ from aiplus.compute.forms import (
     UsageCsvForm,
 )
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
-from aiplus.core import imports
-from aiplus.core.access import get_for
+from aiplus.compute.models import JobRequest, SavingsStudy
+from aiplus.core import imports, jobs
+from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
-from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.core.errors import ServiceError
 from aiplus.core.lists import PAGE_SIZE, ListPage
+from aiplus.core.routing import Routes
+
+route = Routes("compute")
 
 
 def _capacity_context(request: HttpRequest) -> dict[str, Any]:
@@ -48,7 +52,8 @@ def _capacity_context(request: HttpRequest) -> dict[str, Any]:
     return {"rows": rows, "chart": chart, "region": region, "totals": totals}
 
 
-capacity = ListPage.as_view(listing=POOLS, template_name="compute/capacity.html", extra_context=_capacity_context)
+capacity = route.list_page("", POOLS, template_name="compute/capacity.html", extra_context=_capacity_context,
+                           menu=_("算力资源"), order=40)
 
 
 def _written(request: HttpRequest, form: Any, write: Callable[..., Any],
@@ -92,18 +97,18 @@ class RequestsPage(_ListWithForm):
                         lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
 
-requests = login_required(RequestsPage.as_view(listing=REQUESTS, template_name="compute/requests.html"))
+requests = route.list_page("requests/", REQUESTS, page=RequestsPage, signed_in=True,
+                           template_name="compute/requests.html", menu=_("算力需求"), order=41,
+                           roles={"enterprise_member", "official"})
 
 
+@route("requests/<int:request_id>/", "request")
 @login_required
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    try:
-        found = get_for(request.user, "view", selectors.requests_for(request.user), pk=request_id)
-    except NotFoundError:
-        return render(request, "core/not_found.html", status=404)
+@record_page(lambda user, pk: get_for(user, "view", selectors.requests_for(user), pk=pk), "request_id")
+def request_detail(request: HttpRequest, found: JobRequest) -> HttpResponse:
     placement = getattr(found, "placement", None)
     redemptions = selectors.redemptions_for(request.user).filter(usage__placement__request=found)
-    job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
+    job = jobs.shown_to(request.user, found.job)
     # The broker's reason in the page's language (the stored English sentence for rows without facts).
     renderer = explain.Renderer.for_requests([found])
     return render(request, "compute/request_detail.html", {
@@ -139,6 +144,7 @@ def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     return context
 
 
+@route("provider/", "provider", menu=_("算力服务商"), roles={"provider"}, order=42)
 @login_required
 def provider(request: HttpRequest) -> HttpResponse:
     context = _provider_context(request)
@@ -151,40 +157,38 @@ def _refused_choice(form: forms.Form, field: str) -> bool:
     return any(error.code == "invalid_choice" for error in form.errors.as_data().get(field, []))
 
 
-def _provider_registration(request: HttpRequest, *, slot: str, make_form: Callable[[Any, dict[str, Any]], Any],
-                           chooser: str, write: Callable[..., Any], registered: str) -> HttpResponse:
-    """A registration form posted from the provider page (its `slot` there): refused (403) when the page offers the
-    user no such form or the form names a `chooser` row they may not act for; written by `write` and back to the
-    page, or the page again with the errors beside their fields (400)."""
-    context = _provider_context(request)
-    form = make_form(request.POST, context.pop("_choices"))
-    if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
-        raise PermissionDenied
-    context[slot] = form  # shown again only when the write fails
-    return (_written(request, form, write,
-                     lambda _row: redirect(reverse("compute:provider") + f"?registered={registered}"))
-            or render(request, "compute/provider.html", context, status=400))
+def _registration(route_path: str, name: str, *, slot: str, make_form: Callable[[Any, dict[str, Any]], Any],
+                  chooser: str, write: Callable[..., Any], registered: str) -> Callable[[HttpRequest], HttpResponse]:
+    """The page `name` taking a registration form posted from the provider page (its `slot` there): refused (403)
+    when the page offers the user no such form or the form names a `chooser` row they may not act for; written by
+    `write` and back to the page, or the page again with the errors beside their fields (400)."""
+
+    def post(request: HttpRequest) -> HttpResponse:
+        context = _provider_context(request)
+        form = make_form(request.POST, context.pop("_choices"))
+        if context[slot] is None or (not form.is_valid() and _refused_choice(form, chooser)):
+            raise PermissionDenied
+        context[slot] = form  # shown again only when the write fails
+        return (_written(request, form, write,
+                         lambda _row: redirect(reverse("compute:provider") + f"?registered={registered}"))
+                or render(request, "compute/provider.html", context, status=400))
+
+    post.__name__ = post.__qualname__ = name
+    return route(route_path, name)(login_required(require_POST(post)))
 
 
-@login_required
-@require_POST
-def register_centre(request: HttpRequest) -> HttpResponse:
-    # Only a member or provider of the operating organisation registers its centre.
-    return _provider_registration(
-        request, slot="centre_form", chooser="operator", write=services.register_centre, registered="centre",
-        make_form=lambda data, choices: CentreForm(data, operators=choices["operators"],
-                                                   jurisdictions=choices["jurisdictions"]))
+# Only a member or provider of the operating organisation registers its centre.
+register_centre = _registration(
+    "provider/centres/", "register_centre", slot="centre_form", chooser="operator", write=services.register_centre,
+    registered="centre", make_form=lambda data, choices: CentreForm(data, operators=choices["operators"],
+                                                                    jurisdictions=choices["jurisdictions"]))
+# Refused when the centre belongs to another organisation (or does not exist).
+add_pool = _registration(
+    "provider/pools/", "add_pool", slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
+    make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
 
 
-@login_required
-@require_POST
-def add_pool(request: HttpRequest) -> HttpResponse:
-    # Refused when the centre belongs to another organisation (or does not exist).
-    return _provider_registration(
-        request, slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
-        make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
-
-
+@route("provider/pools/<int:pool_id>/availability/", "availability")
 @login_required
 @require_POST
 def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
@@ -199,6 +203,7 @@ def availability(request: HttpRequest, pool_id: int) -> HttpResponse:
     return redirect("compute:provider")
 
 
+@route("provider/usage/", "import_usage")
 @login_required
 @require_POST
 def import_usage(request: HttpRequest) -> HttpResponse:
@@ -257,9 +262,11 @@ class VouchersPage(ListPage):
         return context
 
 
-vouchers = login_required(VouchersPage.as_view(listing=QUOTAS, template_name="compute/vouchers.html"))
-redemptions = login_required(ListPage.as_view(listing=REDEMPTIONS))
-usage = login_required(ListPage.as_view(listing=USAGE))
+vouchers = route.list_page("vouchers/", QUOTAS, page=VouchersPage, signed_in=True,
+                           template_name="compute/vouchers.html", menu=_("算力券"), order=43,
+                           roles={"official", "auditor", "enterprise_member"})
+redemptions = route.list_page("vouchers/redemptions/", REDEMPTIONS, signed_in=True)
+usage = route.list_page("usage/", USAGE, signed_in=True)
 
 
 def _vouchers_with(request: HttpRequest, **overrides: Any) -> HttpResponse:
@@ -272,6 +279,7 @@ def _vouchers_with(request: HttpRequest, **overrides: Any) -> HttpResponse:
     return response
 
 
+@route("vouchers/programmes/", "create_programme")
 @login_required
 @require_POST
 def create_programme(request: HttpRequest) -> HttpResponse:
@@ -284,6 +292,7 @@ def create_programme(request: HttpRequest) -> HttpResponse:
             or _vouchers_with(request, programme_form=form))
 
 
+@route("vouchers/quotas/", "issue_quota")
 @login_required
 @require_POST
 def issue_quota(request: HttpRequest) -> HttpResponse:
@@ -309,7 +318,8 @@ class SavingsPage(_ListWithForm):
                         lambda study: redirect("compute:study", study_id=study.pk)) or self.invalid(request)
 
 
-savings = login_required(SavingsPage.as_view(listing=STUDIES, template_name="compute/savings.html"))
+savings = route.list_page("savings/", STUDIES, page=SavingsPage, signed_in=True, template_name="compute/savings.html",
+                          menu=_("调度收益模拟"), roles={"official", "auditor"}, order=44)
 
 
 SAVINGS_METRICS = (("avg_jct_s", _("平均作业完成时间（秒）")), ("p99_queue_s", _("P99 排队时间（秒）")),
@@ -319,12 +329,10 @@ POLICY_LABELS = {"local-only": _("各自为战（仅本地）"), "replicate-firs
                  "cheapest": _("最便宜可行"), "least-loaded": _("负载最低"), "broker": _("平台调度（aiplus）")}
 
 
+@route("savings/<int:study_id>/", "study")
 @login_required
-def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
-    try:
-        found = get_for(request.user, "view", selectors.studies_for(request.user), pk=study_id)
-    except NotFoundError:
-        return render(request, "core/not_found.html", status=404)
+@record_page(lambda user, pk: get_for(user, "view", selectors.studies_for(user), pk=pk), "study_id")
+def study_detail(request: HttpRequest, found: SavingsStudy) -> HttpResponse:
     table = []
     result = found.result or {}
     if result.get("policies"):
@@ -333,6 +341,6 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
                           "values": [result["policies"][p][metric] for p in POLICY_LABELS],
                           "bound": result.get("bound", {}).get(metric),
                           "saving": result["saving"][metric], "saving_pct": result["saving_pct"][metric]})
-    own_job = found.job if found.job is not None and found.job.owner_id == request.user.pk else None
+    own_job = jobs.shown_to(request.user, found.job)
     return render(request, "compute/study.html", {"study": found, "table": table, "job": own_job,
                                                   "policies": list(POLICY_LABELS.values())})

@@ -30,6 +30,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from aiplus.core import selectors, signin, totp
 from aiplus.core.errors import ServiceError
 from aiplus.core.forms import SignInForm, TotpCodeForm, TwoFactorStepForm
+from aiplus.core.views import route
 
 PENDING = "aiplus_2fa_pending"
 VERIFIED = "aiplus_2fa_verified"
@@ -65,6 +66,10 @@ class SignInView(LoginView):
         return response
 
 
+sign_in = route("login/", "login")(SignInView.as_view())
+
+
+@route("login/code/", "login_code")
 @sensitive_post_parameters()
 @csrf_protect
 @never_cache
@@ -107,6 +112,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     return render(request, "core/login_code.html", {"form": form}, status=status)
 
 
+@route("account/two-factor/", "two_factor")
 @login_required
 @never_cache
 def two_factor(request: HttpRequest) -> HttpResponse:

@@ -14,7 +14,9 @@ from django.contrib.auth.admin import UserAdmin
 from aiplus.core import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
+    """Mixed into a ModelAdmin or an inline: rows are listed and viewed, never added, changed or deleted here."""
+
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
@@ -23,6 +25,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    pass
 
 
 @admin.register(models.User)

@@ -5,9 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from aiplus.api import lists
+from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
-from aiplus.core import selectors, services
+from aiplus.core import holidays, selectors, services
 from aiplus.core.listings import AUDIT_EVENTS, JURISDICTIONS, NOTIFICATIONS, ORGANISATIONS
 from aiplus.core.models import ChainLayer, Notification, OrganisationKind
 
@@ -166,3 +166,43 @@ def read_notifications(request: HttpRequest, payload: MarkRead) -> dict[str, int
 @router.get("/jobs/{job_id}", response=JobOut, auth=AUTHENTICATED)
 def get_job(request: HttpRequest, job_id: int) -> Any:
     return selectors.job(request.auth, job_id)  # type: ignore[attr-defined]
+
+
+# -- the holiday calendar the working-day clocks count with (aiplus.core.holidays) --------------------------------
+
+class CalendarYearOut(Schema):
+    year: int
+    source: str = Field(..., description="entered (by the platform operator), package (chinesecalendar) or missing")
+    title: str
+    reference: str
+    url: str
+    days_off: list[dt.date]
+    days_worked: list[dt.date]
+
+
+class HolidayNoticeIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    reference: str = Field("", max_length=80)
+    url: str = Field("", max_length=500)
+    days_off: list[dt.date] = Field(..., max_length=holidays.MAX_DAYS)
+    days_worked: list[dt.date] = Field(default_factory=list, max_length=holidays.MAX_DAYS)
+
+
+class HolidayNoticeOut(Schema):
+    year: int
+    title: str
+    reference: str
+    url: str
+    days_off: list[dt.date]
+    days_worked: list[dt.date]
+
+
+@router.get("/calendar/years", response=list[CalendarYearOut])
+def calendar_years(request: HttpRequest) -> Any:
+    """The years a working-day clock started now may reach, and every entered year, with where their working days
+    come from (a year marked missing cannot be counted until its notice is entered)."""
+    return holidays.overview_as_dicts()
+
+
+writes.add_action(router, "PUT", "/calendar/years/{year}", holidays.enter_notice, payload=HolidayNoticeIn,
+                  response=HolidayNoticeOut, name="enter_holiday_notice")

@@ -25,3 +25,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(register_sqlite_functions, dispatch_uid="aiplus.core.sqlite_functions")
+        # Working days also count the holiday notices the operator entered (aiplus.core.holidays).
+        from aiplus.core import calendar, holidays
+
+        calendar.use_entered_years(holidays.arrangement)

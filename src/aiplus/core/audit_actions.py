@@ -70,6 +70,7 @@ def _register_all(actions: Iterable[tuple[str, str, str]]) -> None:
 _register_all([
     # core: organisations, people, sign-in, reference data, jobs, deadlines, notifications
     ("core.organisation.created", "登记组织", "registered an organisation"),
+    ("core.holiday_notice.entered", "录入国务院节假日安排", "entered the State Council's holiday arrangement"),
     ("core.organisation.updated", "修改组织信息", "updated an organisation"),
     ("core.role.assigned", "授予角色", "assigned a role"),
     ("core.user.created", "创建用户", "created a user"),
@@ -173,6 +174,19 @@ _register_all([
     ("scenarios.pilot.owner_decided", "需求方作出验收决定", "recorded the owner's acceptance decision"),
     ("scenarios.pilot.department_decided", "主管部门作出验收决定", "recorded the department's acceptance decision"),
     ("scenarios.case.published", "发布典型案例", "published a case"),
+    # algorithms: the registers of models, algorithms, hardware and open-source projects
+    ("algorithms.model.created", "登记模型", "registered a model"),
+    ("algorithms.model.updated", "修改模型", "updated a model"),
+    ("algorithms.model.published", "公开或撤回模型", "published or withdrew a model"),
+    ("algorithms.algorithm.created", "登记算法", "registered an algorithm"),
+    ("algorithms.algorithm.updated", "修改算法", "updated an algorithm"),
+    ("algorithms.algorithm.published", "公开或撤回算法", "published or withdrew an algorithm"),
+    ("algorithms.hardware.created", "登记硬件", "registered hardware"),
+    ("algorithms.hardware.updated", "修改硬件", "updated hardware"),
+    ("algorithms.hardware.published", "公开或撤回硬件", "published or withdrew hardware"),
+    ("algorithms.project.created", "登记开源项目", "registered an open-source project"),
+    ("algorithms.project.updated", "修改开源项目", "updated an open-source project"),
+    ("algorithms.project.published", "公开或撤回开源项目", "published or withdrew an open-source project"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

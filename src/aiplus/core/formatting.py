@@ -11,7 +11,7 @@ never a raw code, `object (N)` or a Python literal (`None`, `True`, `Decimal('â€
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -141,6 +141,11 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return _("ã€").join(text(v) for v in value) or DASH
     return str(value)
+
+
+def labels(codes: Any, names: Mapping[str, Any]) -> str:
+    """Codes (a list a row holds: modalities, fields) by their labels, joined as the reader's language joins them."""
+    return text([names.get(code, code) for code in codes or ()])
 
 
 # What an audit action code reads as. The action registry (`app.noun.verb` codes with their labels) is meant to

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import pickers, signin
+from aiplus.core import holidays, pickers, signin
 from aiplus.core.models import ChainLayer, Jurisdiction, OrganisationKind
+from aiplus.core.models.calendar import YEAR_MAX, YEAR_MIN
 
 
 class OrganisationForm(forms.Form):
@@ -79,3 +80,26 @@ class TotpCodeForm(forms.Form):
     code = forms.CharField(label=_("验证码"), max_length=10, strip=True,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
                                                          "pattern": "[0-9 ]*", "autofocus": True}))
+
+
+class HolidayNoticeForm(forms.Form):
+    """One year's State Council holiday arrangement, typed from the notice (aiplus.core.holidays)."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    title = forms.CharField(label=_("通知名称"), max_length=200,
+                            help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"))
+    reference = forms.CharField(label=_("文号"), max_length=80, required=False)
+    url = forms.URLField(label=_("原文链接"), max_length=500, required=False)
+    days_off = forms.CharField(label=_("放假日期"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+                               help_text=_("每行一个日期或区间，例如 2027-02-06..2027-02-12；含周末在内的整段假期。"))
+    days_worked = forms.CharField(label=_("调休上班日期"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("需要上班的周六、周日，例如 2027-02-20。"))
+
+    def arguments(self) -> dict[str, Any]:
+        """The service's arguments; a bad day is a ServiceError naming its field."""
+        data = self.cleaned_data
+        year = data["year"]
+        return {"year": year, "title": data["title"], "reference": data["reference"], "url": data["url"],
+                "days_off": holidays.read_days(data["days_off"], year=year, field="days_off"),
+                "days_worked": holidays.read_days(data["days_worked"], year=year, field="days_worked")}

@@ -76,3 +76,21 @@ def finish(job_id: int, *, result: Any = None, failed: bool = False, message: st
     status = JobProgress.Status.FAILED if failed else JobProgress.Status.DONE
     JobProgress.objects.filter(pk=job_id).update(status=status, result=result, message=message[:300],
                                                  message_params=params or {})
+
+
+def settled_earlier(job_id: int, key: str, record: Any, *, running: str, failure: str) -> dict[str, Any] | None:
+    """The start of a rerun task (see the module's note) on `record`, a row whose `status` is one of its model's
+    `Status` (FAILED among them): None while it still says `running`; otherwise an earlier attempt stored the
+    outcome and its worker was lost, so the job finishes with what the record says (`failure` its message when it
+    failed) and the task returns `{key: record.pk, "status": record.status}`."""
+    if record.status == running:
+        return None
+    summary = {key: record.pk, "status": record.status}
+    failed = record.status == type(record).Status.FAILED
+    finish(job_id, failed=failed, message=failure if failed else "stored", result=dict(summary))
+    return summary
+
+
+def shown_to(user: Any, job: JobProgress | None) -> JobProgress | None:
+    """A record's job as its page shows it: only to the user who started it (others see the record, not the run)."""
+    return job if job is not None and job.owner_id == getattr(user, "pk", None) else None

@@ -174,6 +174,23 @@ class ChoiceColumn(tables.Column):
         return str(value)
 
 
+class CodesColumn(tables.Column):
+    """A list of codes (a row's modalities or fields) by their labels in the active language (`names()` gives the
+    code → label mapping), on the page and in the export alike."""
+
+    def __init__(self, *args: Any, names: Callable[[], Mapping[str, Any]], **kwargs: Any) -> None:
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        self.names = names
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> str:
+        return formatting.labels(value, self.names())
+
+    def value(self, value: Any) -> str:
+        return self.render(value)
+
+
 class JurisdictionColumn(tables.Column):
     """A jurisdiction by its name in the page's language, sorted by its code."""
 

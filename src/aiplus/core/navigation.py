@@ -1,6 +1,7 @@
-"""The site's navigation, filled by each app where its pages are defined (like the coverage registry).
+"""The site's navigation, filled by each app where its pages are defined (like the coverage registry): a page's
+route declares its menu entry (`core.routing.Routes`), which registers it here.
 
-    navigation.register("scenarios:list", _("应用场景"), roles=None, order=20)
+    navigation.register("scenarios:needs", _("应用场景"), roles=None, order=20)
 
 `roles=None` shows the entry to everyone (the public included); otherwise to users holding one of the roles.
 """

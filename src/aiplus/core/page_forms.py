@@ -7,8 +7,9 @@ write through a service and answer.
 - A valid form is written by its service (`PageForm.write`); the answer is a redirect back to the page
   (post/redirect/get) with the success message.
 - A refused one (the form's own checks or the service's `ServiceError`) draws the same page again with status 400
-  (403/404 when the service said so): the posted form bound, what was typed kept, each error beside its field, in
-  the page's language. Nothing is written: services are atomic.
+  (403/404/409/413/422 when the service said so): the posted form bound, what was typed kept, each error beside its
+  field, in the page's language. Nothing is written: services are atomic.
+- A write whose answer is not the page (a file to download) gives `PageForm.reply`.
 
     ASSET = PageForm(make=lambda request, data: AssetForm(data, user=request.user),
                      write=lambda request, form: services.register_asset(acting_user=..., **form.cleaned_data),
@@ -45,6 +46,8 @@ class PageForm:
     write: Callable[[HttpRequest, Any], Any]
     done: Any
     back: Callable[[HttpRequest, Any], str] | None = None
+    # The answer to a successful write when it is not a redirect back (a file to download, say).
+    reply: Callable[[HttpRequest, Any], HttpResponse] | None = None
 
 
 class ActionChoiceForm(forms.Form):
@@ -63,16 +66,20 @@ def unbound(request: HttpRequest, specs: Mapping[str, PageForm]) -> dict[str, fo
 
 def post_form(request: HttpRequest, spec: PageForm, draw: Callable[[forms.BaseForm], HttpResponse]) -> HttpResponse:
     """A page's one form, posted: written and back to the page, or the page drawn again (`draw(form)`) with the
-    bound form and its errors, status 400 (or the service's 403/404)."""
+    bound form and its errors, status 400 (or the service's 403/404/409/413/422)."""
     form = spec.make(request, request.POST)
+    if form.is_multipart():  # a form with a file field reads the uploaded files too
+        form.files = request.FILES
     status = 400
     if form.is_valid():
         try:
             result = spec.write(request, form)
         except ServiceError as problem:
             problem.add_to_form(form)
-            status = problem.status if problem.status in (403, 404) else 400
+            status = problem.status if problem.status in (403, 404, 409, 413, 422) else 400
         else:
+            if spec.reply is not None:
+                return spec.reply(request, result)
             if spec.done:
                 messages.success(request, spec.done)
             return redirect(spec.back(request, result) if spec.back else request.get_full_path())

@@ -27,6 +27,8 @@ ENTERPRISE_MEMBER = "enterprise_member"
 PROVIDER = "provider"
 EXPERT = "expert"
 PUBLIC = "public"
+# Every role a signed-in member of the platform holds (the menu entries for members only).
+MEMBERS = frozenset({OFFICIAL, AUDITOR, ENTERPRISE_MEMBER, PROVIDER, EXPERT})
 
 # What each role may do within its scope.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {

@@ -189,3 +189,25 @@ def assert_refused_naming(response: Any, *names: str) -> None:
     body = response.json()
     assert set(body) - {"report"} == ERROR_KEYS and body["message"], body
     assert (body["field"] or "").endswith(names), body
+
+
+def written(counted: Any) -> tuple[int, int]:
+    """What a refused write must leave as it was: the rows of `counted` and the audit log."""
+    from aiplus.core.models import AuditEvent
+
+    return counted._default_manager.count(), AuditEvent.objects.count()
+
+
+def assert_hostile_numbers_refused(send: Callable[[str], Any], model: Any, name: str, counted: Any) -> None:
+    """Every out-of-domain JSON literal of `model.name` (hypothesis), sent by `send(text)` (the request body with
+    that literal in place), is a 4xx naming `name` that writes nothing (`written(counted)` unchanged)."""
+    from hypothesis import given
+
+    @given(text=out_of_domain(model, name))
+    @domain_settings()
+    def hostile(text: str) -> None:
+        before = written(counted)
+        assert_refused_naming(send(text), name)
+        assert written(counted) == before, text
+
+    hostile()

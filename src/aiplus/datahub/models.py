@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core.domains import PEOPLE_MAX, count_field
 from aiplus.core.models.base import DomainModel, SearchIndexed
 from aiplus.core.permissions import Scope
+from aiplus.core.vocabularies import Modality
 
 RECORDS_MAX = 10**15  # records in one dataset: a quadrillion, beyond any catalogue entry
 BYTES_MAX = 10**18  # the size of one dataset or file: an exabyte
@@ -34,16 +35,6 @@ class UpdateFrequency(models.TextChoices):
     ANNUAL = "7", _("每年")
     IRREGULAR = "8", _("不定时")
     OTHER = "9", _("其它")
-
-
-class Modality(models.TextChoices):
-    TEXT = "text", _("文本")
-    IMAGE = "image", _("图像")
-    AUDIO = "audio", _("音频")
-    VIDEO = "video", _("视频")
-    TABULAR = "tabular", _("表格")
-    MULTIMODAL = "multimodal", _("多模态")
-    OTHER = "other", _("其他")
 
 
 class Grade(models.TextChoices):

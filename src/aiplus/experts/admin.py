@@ -6,7 +6,7 @@ list-and-view only (`core.admin.ReadOnlyAdmin`)."""
 
 from django.contrib import admin
 
-from aiplus.core.admin import ReadOnlyAdmin
+from aiplus.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from aiplus.experts.models import ConflictDeclaration, Consultation, Draw, DrawMember, ExpertProfile, Opinion
 
 
@@ -21,19 +21,10 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
     list_display = ("expert", "organisation", "relationship", "declared_at")
 
 
-class DrawMemberInline(admin.TabularInline):
+class DrawMemberInline(ReadOnlyInline):
     model = DrawMember
     extra = 0
     readonly_fields = ("expert", "position")
-
-    def has_add_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Draw)

@@ -57,11 +57,10 @@ class ExpertTable(lists.Table):
         return format_html_join(" ", '<span class="tag">{}</span>', ((names.get(c, c),) for c in record.fields))
 
     def value_fields(self, record: ExpertProfile) -> str:
-        names = self._field_names()
-        return str(_("、")).join(names.get(c, c) for c in record.fields)
+        return formatting.labels(record.fields, self._field_names())
 
     def render_technologies(self, record: ExpertProfile) -> str:
-        return str(_("、")).join(record.technologies) or formatting.DASH
+        return formatting.text(record.technologies)
 
     def render_status(self, record: ExpertProfile) -> str:
         if not record.is_active:

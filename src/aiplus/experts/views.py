@@ -10,14 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions
 from aiplus.core import selectors as core_selectors
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.core.models import Jurisdiction
+from aiplus.core.routing import Routes
 from aiplus.experts import draws, selectors, services
 from aiplus.experts.forms import (
     ConflictForm,
@@ -30,6 +31,9 @@ from aiplus.experts.forms import (
 )
 from aiplus.experts.listings import CONSULTATIONS, DRAWS, EXPERTS
 from aiplus.experts.models import Consultation, Draw
+
+route = Routes("experts")
+_OFFICIALS = {permissions.OFFICIAL, permissions.AUDITOR}
 
 
 def _places(user: Any) -> QuerySet[Jurisdiction]:
@@ -62,10 +66,11 @@ def _pool_actions(request: HttpRequest) -> dict[str, Any]:
     return {"can_register": may_add} if may_add else {"can_register": False, "next_step": None}
 
 
-pool = login_required(ListPage.as_view(listing=EXPERTS, template_name="experts/pool.html",
-                                       extra_context=_pool_actions))
+pool = route.list_page("", EXPERTS, signed_in=True, template_name="experts/pool.html", extra_context=_pool_actions,
+                       menu=_("专家库"), roles=_OFFICIALS, order=40)
 
 
+@route("register/", "register")
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
@@ -87,6 +92,7 @@ def register(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+@route("me/", "me", menu=_("我的专家档案"), roles={permissions.EXPERT}, order=42)
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     profile = selectors.my_profile(request.user)
@@ -133,10 +139,11 @@ def _draw_actions(request: HttpRequest) -> dict[str, Any]:
     return {} if core_selectors.jurisdictions_to_add_in(request.user).exists() else {"next_step": None}
 
 
-draw_list = login_required(ListPage.as_view(listing=DRAWS, template_name="experts/draws.html",
-                                            extra_context=_draw_actions))
+draw_list = route.list_page("draws/", DRAWS, signed_in=True, template_name="experts/draws.html",
+                            extra_context=_draw_actions, menu=_("专家抽取"), roles=_OFFICIALS, order=41)
 
 
+@route("draws/new/", "draw_create")
 @login_required
 def draw_create(request: HttpRequest) -> HttpResponse:
     places = _places(request.user)
@@ -157,6 +164,7 @@ def draw_create(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+@route("draws/<int:draw_id>/", "draw")
 @login_required
 @record_page(selectors.draw, "draw_id")
 def draw_detail(request: HttpRequest, draw: Draw, verify: bool = False) -> HttpResponse:
@@ -186,14 +194,17 @@ def draw_detail(request: HttpRequest, draw: Draw, verify: bool = False) -> HttpR
     }, status=status)
 
 
+@route("draws/<int:draw_id>/verify/", "draw_verify")
 @login_required
 def draw_verify(request: HttpRequest, draw_id: int) -> HttpResponse:
     return draw_detail(request, draw_id=draw_id, verify=True)
 
 
-consultation_list = login_required(ListPage.as_view(listing=CONSULTATIONS, template_name="core/list.html"))
+consultation_list = route.list_page("consultations/", CONSULTATIONS, signed_in=True, template_name="core/list.html",
+                                    menu=_("专家咨询"), order=43, roles=_OFFICIALS | {permissions.EXPERT})
 
 
+@route("consultations/<int:consultation_id>/", "consultation")
 @login_required
 @record_page(selectors.consultation, "consultation_id")
 def consultation_detail(request: HttpRequest, consultation: Consultation) -> HttpResponse:

@@ -6,20 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import navigation, permissions
 
-MEMBERS = frozenset({permissions.OFFICIAL, permissions.AUDITOR, permissions.ENTERPRISE_MEMBER,
-                     permissions.PROVIDER, permissions.EXPERT})
-navigation.register("portal:home", _("首页"), order=0)
-navigation.register("portal:dashboard", _("工作台"), roles=MEMBERS, order=1)
-navigation.register("core:organisations", _("组织"), roles=MEMBERS - {permissions.EXPERT}, order=80)
-navigation.register("core:audit", _("审计日志"), roles={permissions.OFFICIAL, permissions.AUDITOR}, order=85)
-navigation.register("regulation:coverage", _("条款覆盖"), order=90)
-navigation.register("regulation:parameters", _("参数"), order=91)
-navigation.register("regulation:departments", _("部门职责"), order=92)
-navigation.register("regulation:glossary", _("术语"), order=93)
+# The menu entries are declared with the pages' routes (core.routing), each app's own.
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

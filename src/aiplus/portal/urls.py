@@ -1,10 +1,4 @@
-from django.urls import path
+from aiplus.portal import views  # importing the views declares their routes and menu entries (core.routing)
 
-from aiplus.portal import views
-
-app_name = "portal"
-
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-]
+app_name = views.route.namespace
+urlpatterns = views.route.urlpatterns

@@ -14,14 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import permissions, selectors
 from aiplus.core.models import Role
+from aiplus.core.routing import Routes
 from aiplus.portal import selectors as portal_selectors
 from aiplus.regulation import selectors as regulation
+
+route = Routes("portal")
 
 
 def _language() -> str:
     return get_language() or "zh-hans"
 
 
+@route("", "home", menu=_("首页"), order=0)
 def home(request: HttpRequest) -> HttpResponse:
     report = regulation.coverage(_language())
     notices = portal_selectors.notices(request.user)[:6]
@@ -82,6 +86,7 @@ def _timer_rows(user: Any, timers: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+@route("dashboard/", "dashboard", menu=_("工作台"), roles=permissions.MEMBERS, order=1)
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = permissions.user_roles(request.user)

@@ -12,8 +12,9 @@ operations that do it (OpenAPI operation ids) and the tests that drive it end to
 
 An article's level is computed from that evidence, never typed by hand:
 - `implemented`: at least one feature with a page, an API operation and an end-to-end test;
-- `partial`: some evidence (a feature lacking one of the three, or a rule of the rules engine citing it), with
-  what is missing said in words;
+- `partial`: some evidence (a feature lacking one of the three, a complete feature declared to serve the article only
+  `in_part` — a register where the article also asks for a workflow —, or a rule of the rules engine citing it),
+  with what is missing said in words;
 - `declarative`: a purpose or principle article (pack: `declarative: true`) that nothing implements; shown only;
 - `not_yet`: nothing.
 Where a pack marks a chapter `chapter_level` (its topics are known only for the chapter as a whole), features attach
@@ -44,6 +45,7 @@ _WORDS = {
     "rule_only": ("仅有规则引擎中的规则（{rules}），尚无用户可用的页面、API 与端到端测试",
                   "only rules of the rules engine ({rules}); no page, API operation and end-to-end test yet"),
     "nothing": ("平台尚无实现此条的功能", "nothing on the platform implements this article yet"),
+    "in_part": ("{feature}只实现本条所设机制的一部分", "{feature} does only part of what this article sets up"),
     "declarative": ("宣示性条款：说明目的或原则，无需单独的功能", "declarative: it states a purpose or principle"),
 }
 
@@ -67,6 +69,8 @@ class Feature:
     tests: tuple[str, ...] = ()
     # What is known to be missing although the three kinds of evidence exist (e.g. one step is API-only), in words.
     gaps: tuple[tuple[str, str], ...] = ()
+    # Articles (among `articles`) of which the feature does only part: with complete evidence they stay `partial`.
+    in_part: tuple[tuple[str, int], ...] = ()
 
     def title(self, language: str) -> str:
         return self.title_zh if language.startswith("zh") else self.title_en
@@ -120,11 +124,15 @@ def declare(
     api: Sequence[str] = (),
     tests: Sequence[str] = (),
     gaps: Sequence[tuple[str, str]] = (),
+    in_part: Iterable[tuple[str, int | Iterable[int]]] = (),
     module: str | None = None,
 ) -> Feature:
-    """Declare a feature (in the app's `features.py`). The module defaults to the code's first part."""
-    feature = Feature(code, title_zh, title_en, module or code.split(".")[0], _expand(articles),
-                      tuple(chapters), tuple(pages), tuple(api), tuple(tests), tuple(gaps))
+    """Declare a feature (in the app's `features.py`). The module defaults to the code's first part. `in_part`
+    names articles the feature serves but does only part of (say what is missing in `gaps`)."""
+    partly = _expand(in_part)
+    feature = Feature(code, title_zh, title_en, module or code.split(".")[0],
+                      tuple(dict.fromkeys(_expand(articles) + partly)), tuple(chapters), tuple(pages), tuple(api),
+                      tuple(tests), tuple(gaps), partly)
     if not (feature.articles or feature.chapters):
         raise ValueError(f"feature {code} serves no article or chapter")
     existing = _REGISTRY.features.get(code)
@@ -165,11 +173,13 @@ def _feature_row(f: Feature, language: str, url_of: Callable[[str], str | None])
 
 
 def _level(declared: list[Feature], rules: list[tuple[str, str, str]], declarative: bool,
-           language: str) -> tuple[str, list[str]]:
+           language: str, key: tuple[str, int] | None = None) -> tuple[str, list[str]]:
     english = not language.startswith("zh")
     missing = [words for f in declared for words in f.missing(language)]
-    if any(f.complete for f in declared):
+    if any(f.complete and key not in f.in_part for f in declared):
         return "implemented", missing
+    missing = [_word("in_part", english).format(feature=f.title(language))
+               for f in declared if f.complete and key in f.in_part] + missing
     if declared:
         return "partial", missing
     if rules:
@@ -218,7 +228,7 @@ def coverage_report(packset: Any, language: str = "zh-hans",
             if chapter_row is not None:
                 level, missing, scope = chapter_row["level"], chapter_row["missing"], "chapter"
             else:
-                level, missing = _level(declared, rules, article.declarative, language)
+                level, missing = _level(declared, rules, article.declarative, language, (code, article.number))
                 scope = "article"
             rows.append({
                 "number": article.number,

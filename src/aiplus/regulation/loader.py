@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -315,10 +315,16 @@ class Pack:
         return short if already else (f"{short} ({label})" if english else f"{short}（{label}）")
 
     def article(self, number: int) -> Article:
-        for article in self.articles:
-            if article.number == number:
-                return article
-        raise KeyError(f"pack {self.code} has no article {number}")
+        return _first(self.articles, lambda article: article.number == number,
+                      f"pack {self.code} has no article {number}")
+
+
+def _first[T](items: Iterable[T], matches: Callable[[T], bool], missing: str) -> T:
+    """The first of `items` that `matches`; KeyError(`missing`) when none does."""
+    for item in items:
+        if matches(item):
+            return item
+    raise KeyError(missing)
 
 
 @dataclass(frozen=True)
@@ -338,17 +344,18 @@ class PackSet:
         return [department for pack in self.packs.values() for department in pack.departments]
 
     def department(self, code: str) -> Department:
-        for department in self.departments():
-            if department.code == code:
-                return department
-        raise KeyError(f"no department {code} in the active packs")
+        return _first(self.departments(), lambda department: department.code == code,
+                      f"no department {code} in the active packs")
+
+    def _most_specific[T](self, of_pack: Callable[[Pack], dict[str, T]], key: str, missing: str) -> T:
+        """`key` in the most specific active pack that defines it (a child pack wins over the packs it extends)."""
+        for pack in reversed(self.packs.values()):
+            if key in of_pack(pack):
+                return of_pack(pack)[key]
+        raise KeyError(missing)
 
     def taxonomy(self, code: str) -> Taxonomy:
-        """The taxonomy `code` of the most specific active pack that defines it (child pack wins)."""
-        for pack in reversed(self.packs.values()):
-            if code in pack.taxonomies:
-                return pack.taxonomies[code]
-        raise KeyError(f"no taxonomy {code} in the active packs")
+        return self._most_specific(lambda pack: pack.taxonomies, code, f"no taxonomy {code} in the active packs")
 
     def taxonomies(self) -> dict[str, Taxonomy]:
         found: dict[str, Taxonomy] = {}
@@ -364,16 +371,11 @@ class PackSet:
 
     def instrument(self, name: str) -> Instrument:
         """The instrument a citation names (by Chinese title, code or alias)."""
-        for instrument in self.instruments():
-            if name in instrument.names():
-                return instrument
-        raise KeyError(f"no instrument {name} in the active packs")
+        return _first(self.instruments(), lambda instrument: name in instrument.names(),
+                      f"no instrument {name} in the active packs")
 
     def parameter_info(self, key: str) -> ParameterInfo:
-        for pack in reversed(self.packs.values()):
-            if key in pack.parameter_info:
-                return pack.parameter_info[key]
-        raise KeyError(f"unknown parameter {key}")
+        return self._most_specific(lambda pack: pack.parameter_info, key, f"unknown parameter {key}")
 
     def ancestors(self, code: str) -> list[str]:
         return _ancestors(code, {c: p.extends for c, p in self.packs.items()})

@@ -9,8 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import selectors as core_selectors
+from aiplus.core.routing import Routes
 from aiplus.regulation import selectors
 from aiplus.regulation.runtime import active_packs
+
+route = Routes("regulation")
 
 # How each coverage level reads (aiplus.regulation.coverage computes the level from evidence).
 LEVEL_LABELS = {"implemented": _("已实现"), "partial": _("部分实现"), "declarative": _("宣示性"),
@@ -21,6 +24,7 @@ def _language() -> str:
     return get_language() or "zh-hans"
 
 
+@route("coverage/", "coverage", menu=_("条款覆盖"), order=90)
 def coverage(request: HttpRequest) -> HttpResponse:
     report = selectors.coverage(_language())
     pack = request.GET.get("pack", "")
@@ -38,6 +42,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@route("parameters/", "parameters", menu=_("参数"), order=91)
 def parameters(request: HttpRequest) -> HttpResponse:
     on = timezone.localdate()
     prefix = request.GET.get("prefix", "")
@@ -45,10 +50,12 @@ def parameters(request: HttpRequest) -> HttpResponse:
                   {"parameters": selectors.parameters(on, prefix=prefix), "on": on, "prefix": prefix})
 
 
+@route("departments/", "departments", menu=_("部门职责"), order=92)
 def departments(request: HttpRequest) -> HttpResponse:
     return render(request, "regulation/departments.html", {"departments": core_selectors.departments()})
 
 
+@route("glossary/", "glossary", menu=_("术语"), order=93)
 def glossary(request: HttpRequest) -> HttpResponse:
     terms = [(code, term) for code, pack in active_packs().packs.items() for term in pack.glossary]
     return render(request, "regulation/glossary.html", {"terms": terms})

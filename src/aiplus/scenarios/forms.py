@@ -51,6 +51,14 @@ class ServiceForm(forms.Form):
         return ""
 
 
+class ActingForForm(ServiceForm):
+    """A form whose `organisation` picker offers only `organisations`, those the user may act for."""
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+
+
 class PlacesField(forms.CharField):
     """Several jurisdictions typed by name, code or pinyin, separated by commas; cleaned to their codes."""
 
@@ -81,23 +89,15 @@ class ListPublishForm(ServiceForm):
         cast(forms.ChoiceField, self.fields["need_ids"]).choices = [(v, v) for v in data if str(v).isdigit()]
 
 
-class ImportForm(ServiceForm):
+class ImportForm(ActingForForm):
     file = forms.FileField(label=_("Excel文件"))
     organisation = pickers.OrganisationField(label=_("提出单位"), queryset=Organisation.objects.none())
     jurisdiction = pickers.JurisdictionField(label=_("所在地区"), queryset=_places(), required=False)
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
-
-class PoolApplyForm(ServiceForm):
+class PoolApplyForm(ActingForForm):
     organisation = pickers.OrganisationField(label=_("申请单位"), queryset=Organisation.objects.none())
     jurisdiction = pickers.JurisdictionField(label=_("资源池辖区"), queryset=_places())
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class PoolDecisionForm(ServiceForm):
@@ -118,14 +118,10 @@ class CallCreateForm(ServiceForm):
         cast(forms.ChoiceField, self.fields["need_ids"]).choices = [(v, v) for v in data if str(v).isdigit()]
 
 
-class ApplyForm(ServiceForm):
+class ApplyForm(ActingForForm):
     need = forms.IntegerField(label=_("场景需求"), min_value=1)
     organisation = pickers.OrganisationField(label=_("申报单位"), queryset=Organisation.objects.none())
     proposal = forms.CharField(label=_("方案概要"), required=False, max_length=10000)
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class ScoreForm(ServiceForm):
@@ -184,16 +180,12 @@ class CaseForm(ServiceForm):
     summary = forms.CharField(label=_("案例摘要"), required=False, max_length=10000)
 
 
-class ReplicateForm(ServiceForm):
+class ReplicateForm(ActingForForm):
     organisation = pickers.OrganisationField(label=_("提出单位"), queryset=Organisation.objects.none())
     jurisdiction = pickers.JurisdictionField(label=_("所在地区"), queryset=_places())
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
-
-class NeedForm(ServiceForm):
+class NeedForm(ActingForForm):
     """A need's fields; `organisation` and `jurisdiction` only when it is created. The KPI rows are repeated
     inputs (`kpi_name`, `kpi_target`, `kpi_unit`, `kpi_direction`) read by `kpis()`."""
 
@@ -211,10 +203,8 @@ class NeedForm(ServiceForm):
     visibility = forms.ChoiceField(label=_("可见范围"), choices=Visibility.choices, required=False)
 
     def __init__(self, *args: Any, organisations: Any = None, creating: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if creating:
-            cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
-        else:
+        super().__init__(*args, organisations=organisations, **kwargs)
+        if not creating:
             del self.fields["organisation"], self.fields["jurisdiction"]
 
     def kpi_rows(self) -> list[dict[str, str]]:
@@ -242,7 +232,7 @@ class NeedForm(ServiceForm):
         return out
 
 
-class ProfileForm(ServiceForm):
+class ProfileForm(ActingForForm):
     """A capability profile; lists are typed with commas, regions by name, code or pinyin."""
 
     organisation = pickers.OrganisationField(label=_("供给方"), queryset=Organisation.objects.none())
@@ -259,8 +249,7 @@ class ProfileForm(ServiceForm):
     is_published = forms.BooleanField(label=_("公开"), required=False)
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        super().__init__(*args, organisations=organisations, **kwargs)
         cast(forms.ChoiceField, self.fields["domains"]).choices = pack_rules.domain_choices(get_language() or "zh-hans")
 
     def values(self) -> dict[str, Any]:

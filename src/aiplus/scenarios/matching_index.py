@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -254,6 +254,25 @@ def _reasons(match: engine_mod.Match) -> dict[str, str]:
     return in_each_language(lambda: "\n".join(explain_mod.lines(match.explanation)))
 
 
+def _notify_strong_matches(result: Any, place: Any, candidates: Any, owner_of: Callable[[Any], int],
+                           need_of: Callable[[Any], Need], *, title: Any, params: dict[str, Any],
+                           target: Any) -> int:
+    """Tell the members of each strong match's organisation (`owner_of` the candidate row, one of `candidates`)
+    about `target`, the record that changed; each notice links to the need of the pair. The number sent."""
+    sent = 0
+    for match in engine_mod.strong_matches(result, policy(place)):
+        candidate = candidates.filter(pk=int(match.candidate_id)).first()
+        if candidate is None:
+            continue
+        reasons = _reasons(match)
+        for user in _members(owner_of(candidate)):
+            notify(recipient=user, verb="scenarios.strong_match", title=title, body=REASONS,
+                   params={**params, "reasons": reasons}, link=f"/scenarios/needs/{need_of(candidate).pk}/",
+                   target=target)
+            sent += 1
+    return sent
+
+
 @transaction.atomic
 def refresh(kind: str, pk: int) -> dict[str, Any]:
     """Record that a need or profile changed, apply it to this process's index (the others replay it on their next
@@ -264,30 +283,16 @@ def refresh(kind: str, pk: int) -> dict[str, Any]:
     if kind == "need":
         need = Need.objects.select_related("jurisdiction", "owner").filter(pk=pk, status=NeedStatus.PUBLISHED).first()
         if need is not None:
-            result = eng.suppliers_for(as_need(need), k=20)
-            for match in engine_mod.strong_matches(result, policy(need.jurisdiction)):
-                profile = CapabilityProfile.objects.filter(pk=int(match.candidate_id)).first()
-                if profile is None:
-                    continue
-                reasons = _reasons(match)
-                for user in _members(profile.organisation_id):
-                    notify(recipient=user, verb="scenarios.strong_match", title=_("新的强匹配场景需求：%(t)s"),
-                           body=REASONS, params={"t": need.title, "reasons": reasons},
-                           link=f"/scenarios/needs/{need.pk}/", target=need)
-                    sent += 1
+            sent = _notify_strong_matches(
+                eng.suppliers_for(as_need(need), k=20), need.jurisdiction, CapabilityProfile.objects,
+                lambda profile: profile.organisation_id, lambda _profile: need,
+                title=_("新的强匹配场景需求：%(t)s"), params={"t": need.title}, target=need)
     elif kind == "profile":
         profile = CapabilityProfile.objects.select_related("organisation", "jurisdiction").filter(
             pk=pk, is_published=True).first()
         if profile is not None:
-            result = eng.needs_for(as_profile(profile), k=20)
-            for match in engine_mod.strong_matches(result, policy(profile.jurisdiction)):
-                need = Need.objects.filter(pk=int(match.candidate_id)).first()
-                if need is None:
-                    continue
-                reasons = _reasons(match)
-                for user in _members(need.owner_id):
-                    notify(recipient=user, verb="scenarios.strong_match", title=_("新的强匹配供给方：%(o)s"),
-                           body=REASONS, params={"o": profile.organisation.name, "reasons": reasons},
-                           link=f"/scenarios/needs/{need.pk}/", target=profile)
-                    sent += 1
+            sent = _notify_strong_matches(
+                eng.needs_for(as_profile(profile), k=20), profile.jurisdiction, Need.objects,
+                lambda need: need.owner_id, lambda need: need,
+                title=_("新的强匹配供给方：%(o)s"), params={"o": profile.organisation.name}, target=profile)
     return {"kind": kind, "id": pk, "notified": sent}

@@ -74,3 +74,18 @@ def score_all(call: Any, drawn: list[Any], base: int = 80) -> None:
             value = base + offset - index * 10
             services.submit_score(acting_user=user, application_id=application.pk,
                                   criteria={"technical": value, "feasibility": value, "kpi": value, "cost": value})
+
+
+def awarded_pilot(world: Any, need: Any, call: Any) -> Any:
+    """Take an open call with applications through review, notice and award: the need's running pilot (rank 1)."""
+    from aiplus.experts.selectors import drawn_users
+    from aiplus.scenarios.models import OpenCall, Pilot
+
+    official = world.user("official")
+    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
+    call = services.draw_reviewers(acting_user=official, call_id=call.pk)
+    score_all(call, drawn_users(call.draw_id))
+    services.start_notice(acting_user=official, call_id=call.pk)
+    OpenCall.objects.filter(pk=call.pk).update(notice_ends_on=dt.date.today() - dt.timedelta(days=1))
+    services.award_call(acting_user=official, call_id=call.pk)
+    return Pilot.objects.get(need=need, application__rank=1)

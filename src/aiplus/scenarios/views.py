@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from aiplus.core import imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
-from aiplus.core.lists import ListPage
+from aiplus.core.routing import Routes
 from aiplus.scenarios import excel, forms, listings, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
+
+route = Routes("scenarios")
 
 
 def _lang() -> str:
@@ -95,7 +97,8 @@ def _needs_context(request: HttpRequest) -> dict[str, Any]:
             "can_create": bool(request.user.is_authenticated and _member_orgs(request.user))}
 
 
-needs = ListPage.as_view(listing=listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context)
+needs = route.list_page("", listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context,
+                        menu=_("应用场景"), order=20)
 
 
 def _need_form(request: HttpRequest, *, need: Any, form: forms.NeedForm, post: Any,
@@ -112,6 +115,7 @@ def _blank_kpis(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows + [{"name": "", "target": "", "unit": "", "direction": "ge"}] * max(1, 2 - len(rows))
 
 
+@route("needs/new/", "need_create")
 @login_required
 def need_create(request: HttpRequest) -> HttpResponse:
     form = forms.NeedForm(request.POST or None, organisations=selectors.member_organisations(request.user))
@@ -123,6 +127,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
     return _need_form(request, need=None, form=form, post={}, kpi_rows=_blank_kpis([]))
 
 
+@route("needs/<int:need_id>/edit/", "need_edit")
 @login_required
 def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
     """Edit a draft need (its owner's members); a submitted need is returned to draft by the department first."""
@@ -145,6 +150,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
                       kpi_rows=[*rows, {"name": "", "target": "", "unit": "", "direction": "ge"}])
 
 
+@route("needs/<int:need_id>/", "need")
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = _get(selectors.need, request.user, need_id)
     workflow = pack_rules.need_workflow(need)
@@ -167,6 +173,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         and need.owner_id in permissions.user_organisation_ids(request.user, "change")})
 
 
+@route("needs/<int:need_id>/co-publish/", "need_co_publish")
 @require_POST
 @login_required
 def need_co_publish(request: HttpRequest, need_id: int) -> HttpResponse:
@@ -176,6 +183,7 @@ def need_co_publish(request: HttpRequest, need_id: int) -> HttpResponse:
     return redirect("scenarios:need", need_id=need_id)
 
 
+@route("needs/<int:need_id>/transition/", "need_transition")
 @require_POST
 @login_required
 def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
@@ -184,6 +192,7 @@ def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
     return redirect("scenarios:need", need_id=need_id)
 
 
+@route("lists/publish/", "list_publish")
 @require_POST
 @login_required
 def list_publish(request: HttpRequest) -> HttpResponse:
@@ -197,15 +206,17 @@ def list_publish(request: HttpRequest) -> HttpResponse:
     return redirect("scenarios:needs")
 
 
-lists = ListPage.as_view(listing=listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
+lists = route.list_page("lists/", listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
 
 
+@route("lists/<int:list_id>/", "list")
 def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     batch = _get(selectors.scenario_list, request.user, list_id)
     return render(request, "scenarios/list_detail.html", {
         "batch": batch, "needs": selectors.needs(request.user).filter(scenario_list=batch)})
 
 
+@route("lists/<int:list_id>/export.xlsx", "list_export")
 def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     batch = _get(selectors.scenario_list, request.user, list_id)
     data = excel.export_needs(selectors.needs(request.user).filter(scenario_list=batch).prefetch_related("kpis"))
@@ -214,6 +225,7 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
     return response
 
 
+@route("needs/import/", "import")
 @login_required
 def import_needs(request: HttpRequest) -> HttpResponse:
     """A needs workbook (`excel.import_needs`): imported now (the report as a message), or, when big, by the worker
@@ -266,10 +278,12 @@ def _profiles_context(request: HttpRequest) -> dict[str, Any]:
 
 
 # Capability profiles, searchable in Chinese; members see links to add or edit theirs.
-profiles = ListPage.as_view(listing=listings.PROFILES, template_name="scenarios/profiles.html",
-                            extra_context=_profiles_context)
+profiles = route.list_page("profiles/", listings.PROFILES, template_name="scenarios/profiles.html",
+                           extra_context=_profiles_context, menu=_("能力清单"), order=23)
 
 
+@route("profiles/<int:profile_id>/edit/", "profile_edit")
+@route("profiles/new/", "profile_create")
 @login_required
 def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpResponse:
     """Create or edit a capability profile (能力清单) of one of the user's organisations."""
@@ -303,6 +317,7 @@ def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpRes
         "domains": pack_rules.domain_choices(_lang())}, status=400 if form.errors else 200)
 
 
+@route("profiles/<int:profile_id>/", "profile")
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
     from aiplus.scenarios import matching_index
 
@@ -317,6 +332,8 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
         "domain_names": [pack_rules.domain_name(d, _lang()) for d in profile.domains]})
 
 
+@route("pool/", "pool", menu=_("服务商资源池"), order=26,
+       roles={"official", "auditor", "enterprise_member", "provider"})
 def pool(request: HttpRequest) -> HttpResponse:
     """The application service-provider pool: members apply, officials of the jurisdiction admit or refuse."""
     if request.method == "POST":
@@ -339,6 +356,7 @@ def pool(request: HttpRequest) -> HttpResponse:
         "jurisdictions": selectors.jurisdictions(("province", "city", "district"))})
 
 
+@route("taxonomy/", "taxonomy", menu=_("场景分类"), order=27)
 def taxonomy(request: HttpRequest) -> HttpResponse:
     data = selectors.taxonomy()
     names = {d["code"]: (d["name_zh"] if _lang().startswith("zh") else d["name_en"]) for d in data["domains"]}
@@ -350,9 +368,10 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/taxonomy.html", data)
 
 
-calls = ListPage.as_view(listing=listings.CALLS, template_name="scenarios/calls.html")
+calls = route.list_page("calls/", listings.CALLS, template_name="scenarios/calls.html", menu=_("揭榜挂帅"), order=21)
 
 
+@route("calls/new/", "call_create")
 @require_POST
 @login_required
 def call_create(request: HttpRequest) -> HttpResponse:
@@ -362,6 +381,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
     return redirect("scenarios:call", call_id=call.pk) if call else redirect("scenarios:needs")
 
 
+@route("calls/<int:call_id>/edit/", "call_edit")
 @login_required
 def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     """Edit a draft call (title, deadline, needs, reviewers, the weighted rubric); an open call is fixed."""
@@ -389,6 +409,7 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
         "is_draft": call.status == CallStatus.DRAFT})
 
 
+@route("calls/<int:call_id>/", "call")
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _get(selectors.call, request.user, call_id)
     drawn: list[Any] = []
@@ -416,6 +437,7 @@ def _score_form(request: HttpRequest, call_id: int) -> forms.ScoreForm:
     return forms.ScoreForm(request.POST, rubric=call.rubric)
 
 
+@route("calls/<int:call_id>/action/", "call_action")
 @require_POST
 @login_required
 def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
@@ -451,33 +473,34 @@ def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("scenarios:call", call_id=call_id)
 
 
-pilots = login_required(ListPage.as_view(listing=listings.PILOTS, template_name="scenarios/pilots.html"))
+pilots = route.list_page("pilots/", listings.PILOTS, signed_in=True, template_name="scenarios/pilots.html",
+                         menu=_("场景试点"), order=24, roles={"official", "auditor", "enterprise_member", "provider"})
 
 
+# The pilot page's forms by their `action`: the form, the service it feeds (by name, looked up when called), the
+# message once done, and the service's arguments besides the pilot from the form's cleaned values.
+_PILOT_ACTIONS: dict[str, tuple[type[forms.ServiceForm], str, Any, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "milestone": (forms.MilestoneForm, "add_milestone", _("已添加里程碑。"), dict),
+    "measure": (forms.MeasurementForm, "record_measurement", _("已记录实测值。"),
+                lambda data: {"kpi_id": data["kpi"], "value": data["value"]}),
+    "decide": (forms.AcceptanceForm, "decide_acceptance", _("已提交验收意见。"), dict),
+    "case": (forms.CaseForm, "publish_case", _("典型案例已发布。"), dict),
+}
+
+
+@route("pilots/<int:pilot_id>/", "pilot")
 @login_required
 def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
     pilot = _get(selectors.pilot, request.user, pilot_id)
     if request.method == "POST":
         action = forms.action_of(request.POST)
-        if action == "milestone":
-            milestone = forms.MilestoneForm(request.POST)
-            _call(request, milestone, services.add_milestone, _("已添加里程碑。"),
-                  lambda: {"pilot_id": pilot_id, **milestone.cleaned_data})
-        elif action == "measure":
-            measured = forms.MeasurementForm(request.POST)
-            _call(request, measured, services.record_measurement, _("已记录实测值。"),
-                  lambda: {"pilot_id": pilot_id, "kpi_id": measured.cleaned_data["kpi"],
-                           "value": measured.cleaned_data["value"]})
-        elif action == "decide":
-            decided = forms.AcceptanceForm(request.POST)
-            _call(request, decided, services.decide_acceptance, _("已提交验收意见。"),
-                  lambda: {"pilot_id": pilot_id, **decided.cleaned_data})
-        elif action == "case":
-            written = forms.CaseForm(request.POST)
-            case = _call(request, written, services.publish_case, _("典型案例已发布。"),
-                         lambda: {"pilot_id": pilot_id, **written.cleaned_data})
-            if case is not None:
-                return redirect("scenarios:case", case_id=case.pk)
+        if action in _PILOT_ACTIONS:
+            form_class, service, done, values = _PILOT_ACTIONS[action]
+            form = form_class(request.POST)
+            written = _call(request, form, getattr(services, service), done,
+                            lambda: {"pilot_id": pilot_id, **values(form.cleaned_data)})
+            if action == "case" and written is not None:
+                return redirect("scenarios:case", case_id=written.pk)
         return redirect("scenarios:pilot", pilot_id=pilot_id)
     return render(request, "scenarios/pilot_detail.html", {"pilot": pilot, "PilotStatus": PilotStatus})
 
@@ -493,9 +516,11 @@ def _cases_context(request: HttpRequest) -> dict[str, Any]:
                                     "jurisdiction": raw["jurisdiction"]}}
 
 
-cases = ListPage.as_view(listing=listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context)
+cases = route.list_page("cases/", listings.CASES, template_name="scenarios/cases.html", extra_context=_cases_context,
+                        menu=_("典型案例"), order=22)
 
 
+@route("cases/<int:case_id>/", "case")
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get(selectors.case, request.user, case_id)
     if request.method == "POST" and request.user.is_authenticated:
@@ -511,6 +536,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "replications": case.replications.select_related("owner", "jurisdiction")})
 
 
+@route("dashboard/", "dashboard", menu=_("场景看板"), roles={"official", "auditor"}, order=25)
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(request.user)

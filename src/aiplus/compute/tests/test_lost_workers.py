@@ -30,12 +30,13 @@ def test_a_placement_run_again_after_its_worker_was_lost_keeps_the_first_answer(
     assert request.status == JobRequest.Status.PLACED
     free = {pool.pk: pool.available_cards for pool in ResourcePool.objects.all()}
     # The worker stored the answer and was lost before the task was marked done: the task runs again.
-    place_request.call(job_id=request.job_id, request_id=request.pk)
+    settled = place_request.call(job_id=request.job_id, request_id=request.pk)
+    assert settled == {"request_id": request.pk, "status": JobRequest.Status.PLACED}
     request.refresh_from_db()
     assert request.status == JobRequest.Status.PLACED and Placement.objects.filter(request=request).count() == 1
     assert {pool.pk: pool.available_cards for pool in ResourcePool.objects.all()} == free
     job = JobProgress.objects.get(pk=request.job_id)
-    assert job.status == JobProgress.Status.DONE and job.executions == 2
+    assert job.status == JobProgress.Status.DONE and job.executions == 2 and job.result == settled
     assert AuditEvent.objects.filter(action="compute.request.placed", object_id=str(request.pk)).count() == 1
 
 

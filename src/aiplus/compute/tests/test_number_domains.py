@@ -33,8 +33,8 @@ from aiplus.compute.models import (
 )
 from aiplus.core.domains import MONEY_MAX
 from aiplus.core.errors import ServiceError
-from aiplus.core.models import AuditEvent
 from aiplus.core.testing import (
+    assert_hostile_numbers_refused,
     assert_refused_naming,
     domain_settings,
     in_domain,
@@ -42,6 +42,7 @@ from aiplus.core.testing import (
     literal,
     out_of_domain,
     signed_in,
+    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,10 +99,6 @@ def domain_net(net: Any) -> Any:
     return net
 
 
-def _rows(counted: type) -> tuple[int, int]:
-    return counted.objects.count(), AuditEvent.objects.count()
-
-
 def _unique(body: dict[str, Any]) -> dict[str, Any]:
     if "record_id" in body:  # one usage record per example: the same id again is the same record
         body = {**body, "record_id": f"R-{next(_serial)}"}
@@ -112,17 +109,8 @@ def _unique(body: dict[str, Any]) -> dict[str, Any]:
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(domain_net, who, method, path, body, where,
                                                                        model, name, counted):
     client, url, payload = signed_in(domain_net.world.user(who)), path(domain_net), body(domain_net)
-
-    @given(text=out_of_domain(model, name))
-    @domain_settings()
-    def hostile(text: str) -> None:
-        before = _rows(counted)
-        response = getattr(client, method)(url, json_with(_unique(payload), where, text),
-                                           content_type="application/json")
-        assert_refused_naming(response, name)
-        assert _rows(counted) == before, text
-
-    hostile()
+    assert_hostile_numbers_refused(lambda text: getattr(client, method)(
+        url, json_with(_unique(payload), where, text), content_type="application/json"), model, name, counted)
 
 
 @pytest.mark.parametrize(("who", "method", "path", "body", "where", "model", "name", "counted"), CASES, ids=IDS)
@@ -159,14 +147,14 @@ def test_the_voucher_forms_refuse_a_hostile_amount_beside_the_field(net):
     @given(text=out_of_domain(VoucherProgramme, "budget_cny"))
     @domain_settings()
     def hostile(text: str) -> None:
-        before = _rows(VoucherProgramme), VoucherQuota.objects.count()
+        before = written(VoucherProgramme), VoucherQuota.objects.count()
         value = text.strip('"')
         response = client.post("/compute/vouchers/programmes/", _programme_post(value))
         assert response.status_code == 400 and 'data-field="budget_cny"' in response.content.decode(), value
         response = client.post("/compute/vouchers/quotas/", {"programme_id": net.programme.pk,
                                                             "organisation_id": holder, "amount_cny": value})
         assert response.status_code == 400 and 'data-field="amount_cny"' in response.content.decode(), value
-        assert (_rows(VoucherProgramme), VoucherQuota.objects.count()) == before
+        assert (written(VoucherProgramme), VoucherQuota.objects.count()) == before
 
     hostile()
 
@@ -202,7 +190,7 @@ def test_a_usage_csv_with_a_hostile_number_names_the_row_and_field_and_imports_n
     @given(text=out_of_domain(UsageRecord, "card_hours"))
     @domain_settings()
     def hostile(text: str) -> None:
-        before = _rows(UsageRecord)
+        before = written(UsageRecord)
         out = io.StringIO()
         rows = csv.writer(out)
         rows.writerow(["record_id", "pool_id", "organisation_id", "card_hours", "amount_cny", "period_end"])
@@ -210,7 +198,7 @@ def test_a_usage_csv_with_a_hostile_number_names_the_row_and_field_and_imports_n
         rows.writerow([f"C-{next(_serial)}", net.sz_pool.pk, organisation, text.strip('"'), "100", "2026-06-30"])
         response = client.post(f"{API}/usage/csv", {"text": out.getvalue()}, content_type="application/json")
         assert_refused_naming(response, "card_hours")
-        assert _rows(UsageRecord) == before
+        assert written(UsageRecord) == before
 
     hostile()
 

@@ -60,35 +60,22 @@ def test_provider_registers_a_centre_and_adds_a_pool_through_the_page(net, clien
     assert "相城智算中心" in shown and "资源池已添加" in shown
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"centre-pue": "0.9"}, "pue"),
-    ({"centre-green_power_share": "1.2"}, "green_power_share"),
-    ({"centre-green_power_share": "120"}, "green_power_share"),
-    ({"centre-name": "  "}, "name"),
-    ({"centre-jurisdiction": "atlantis"}, "jurisdiction"),
-    ({"centre-latitude": "95"}, "latitude"),
-    ({"centre-longitude": ""}, "longitude"),
-])
-def test_bad_centre_input_is_shown_beside_the_field_and_writes_nothing(net, client, changes, field):
-    client.force_login(net.world.user("provider"))
-    before = counts()
-    response = client.post("/compute/provider/centres/", centre_post(net, **changes))
-    assert response.status_code == 400
-    assert f'data-field="{field}"' in response.content.decode()
-    assert counts() == before
+_FORMS = {"centre": ("/compute/provider/centres/", centre_post), "pool": ("/compute/provider/pools/", pool_post)}
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"pool-accelerator_model": "gpu-9000"}, "accelerator_model"),
-    ({"pool-cards": "-4"}, "cards"),
-    ({"pool-cards": "abc"}, "cards"),
-    ({"pool-price_cny_per_card_hour": "0"}, "price_cny_per_card_hour"),
-    ({"pool-available_cards": "17"}, "available_cards"),
+@pytest.mark.parametrize(("name", "value"), [
+    ("centre-pue", "0.9"), ("centre-green_power_share", "1.2"), ("centre-green_power_share", "120"),
+    ("centre-name", "  "), ("centre-jurisdiction", "atlantis"), ("centre-latitude", "95"), ("centre-longitude", ""),
+    ("pool-accelerator_model", "gpu-9000"), ("pool-cards", "-4"), ("pool-cards", "abc"),
+    ("pool-price_cny_per_card_hour", "0"), ("pool-available_cards", "17"),
 ])
-def test_bad_pool_input_is_shown_beside_the_field_and_writes_nothing(net, client, changes, field):
+def test_bad_provider_input_is_shown_beside_the_field_and_writes_nothing(net, client, name, value):
+    """A bad value in the provider page's input `<form>-<field>` is shown beside `field` and writes nothing."""
+    form, field = name.split("-", 1)
+    url, post = _FORMS[form]
     client.force_login(net.world.user("provider"))
     before = counts()
-    response = client.post("/compute/provider/pools/", pool_post(net, **changes))
+    response = client.post(url, post(net, **{name: value}))
     assert response.status_code == 400
     assert f'data-field="{field}"' in response.content.decode()
     assert "gpu-9000" not in str(ResourcePool.objects.values_list("accelerator_model", flat=True))

@@ -1,4 +1,5 @@
 from aiplus.core.models.audit import AuditEvent
+from aiplus.core.models.calendar import HolidayNotice
 from aiplus.core.models.departments import Department, DepartmentDuty, DutySourceKind
 from aiplus.core.models.jobs import JobProgress, WorkerHeartbeat
 from aiplus.core.models.jurisdictions import Jurisdiction, JurisdictionLevel
@@ -15,6 +16,7 @@ __all__ = [
     "Department",
     "DepartmentDuty",
     "DutySourceKind",
+    "HolidayNotice",
     "JobProgress",
     "Jurisdiction",
     "JurisdictionLevel",

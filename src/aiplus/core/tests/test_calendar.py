@@ -26,6 +26,7 @@ def test_a_plain_week_skips_the_weekend():
 
 
 @pytest.mark.official_calendar
+@pytest.mark.django_db  # a year the package does not know is looked up among the entered notices
 def test_an_unknown_year_is_an_error_not_a_guess():
     with pytest.raises(CalendarUnavailable):
         add_working_days(dt.date(2099, 12, 30), 5)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from aiplus.core.models import AuditEvent
 from aiplus.core.testing import (
+    assert_hostile_numbers_refused,
     assert_page_refused_naming,
     assert_refused_naming,
     domain_settings,
@@ -92,17 +93,8 @@ def _unique(body: dict[str, Any]) -> dict[str, Any]:
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(hub, who, path, body, where, model, name,
                                                                        counted):
     client, payload = signed_in(hub.user(who)), body(hub)
-
-    @given(text=out_of_domain(model, name))
-    @domain_settings()
-    def hostile(text: str) -> None:
-        before = _rows(counted)
-        response = client.post(f"{API}{path}", json_with(_unique(payload), where, text),
-                               content_type="application/json")
-        assert_refused_naming(response, name)
-        assert _rows(counted) == before, text
-
-    hostile()
+    assert_hostile_numbers_refused(lambda text: client.post(f"{API}{path}", json_with(_unique(payload), where, text),
+                                                            content_type="application/json"), model, name, counted)
 
 
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted"), CASES, ids=IDS)

@@ -1,1 +1,6 @@
-"""Pages of the datahub, one module per sub-domain (urls.py imports each)."""
+"""Pages of the datahub, one module per sub-domain; each declares its pages' routes on `route` (urls.py imports
+each module)."""
+
+from aiplus.core.routing import Routes
+
+route = Routes("datahub")

@@ -8,19 +8,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
-from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_form
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import AccessDecisionForm, AccessRequestForm
 from aiplus.datahub.listings import ACCESS_REQUESTS
 from aiplus.datahub.models import AccessRequest, Dataset
+from aiplus.datahub.views import route
 from aiplus.datahub.views.catalogue import dataset_page
 
-access_requests = login_required(ListPage.as_view(listing=ACCESS_REQUESTS))
+access_requests = route.list_page("access/", ACCESS_REQUESTS, signed_in=True, menu=_("数据使用申请"), order=42,
+                                  roles={"enterprise_member", "provider", "official", "auditor"})
 
 
 def _request_page(request: HttpRequest, item: AccessRequest, form: AccessDecisionForm | None = None) -> HttpResponse:
@@ -30,12 +32,14 @@ def _request_page(request: HttpRequest, item: AccessRequest, form: AccessDecisio
         "decision_form": form or AccessDecisionForm()})
 
 
+@route("access/<int:request_id>/", "access_request")
 @login_required
 @record_page(selectors.access_request, "request_id")
 def access_request_detail(request: HttpRequest, item: AccessRequest) -> HttpResponse:
     return _request_page(request, item)
 
 
+@route("datasets/<int:dataset_id>/request/", "access_request_create")
 @login_required
 @require_POST
 @record_page(selectors.dataset, "dataset_id")
@@ -58,6 +62,7 @@ def _decide(request: HttpRequest, form: AccessDecisionForm, item: AccessRequest)
                                   comment=comment)
 
 
+@route("access/<int:request_id>/act/", "access_request_act")
 @login_required
 @require_POST
 @record_page(selectors.access_request, "request_id")

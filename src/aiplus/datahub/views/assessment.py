@@ -20,6 +20,7 @@ from aiplus.datahub import assessments, selectors, services
 from aiplus.datahub.crossborder import Exemption, TransferCase
 from aiplus.datahub.crossborder.payload import validation_errors
 from aiplus.datahub.forms import CATEGORY_LABELS, COUNTRY_QUESTION, AssessmentForm
+from aiplus.datahub.views import route
 
 PAGE_SIZE = 25
 
@@ -113,6 +114,7 @@ def _question_rows(context: dict[str, Any]) -> list[dict[str, Any]]:
 # session right is used), so they take a POST without a CSRF token: an anonymous visitor whose token cookie is
 # missing (a first visit from a link, cookies blocked, a session that expired) still gets the answer. Recording a
 # transfer (`assess_record`) writes and keeps the CSRF check.
+@route("assess/", "assess", menu=_("数据出境自评"), order=41)
 @csrf_exempt
 def assess(request: HttpRequest) -> HttpResponse:
     """Guided assessment: the engine's `missing` facts become the next questions (HTMX swaps the form)."""
@@ -132,6 +134,7 @@ def _own_processors(user: Any) -> list[Any]:
     return selectors.own_processors(user)
 
 
+@route("assess/record/", "assess_record")
 @login_required
 @require_POST
 def assess_record(request: HttpRequest) -> HttpResponse:
@@ -159,6 +162,7 @@ def assess_record(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+@route("assess/decision/", "assess_decision")
 @csrf_exempt
 @require_POST
 def assess_decision(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from aiplus.datahub.models import (
     AssetLevel,
     Grade,
 )
+from aiplus.datahub.views import route
 
 DUTY_LABELS = {"security_officer": _("明确网络数据安全负责人和管理机构"),
                "annual_risk_assessment": _("每年度开展数据安全风险评估并报送"),
@@ -104,5 +104,6 @@ class AssetsPage(ListPage):
     page_forms = FORMS
 
 
-assets = login_required(AssetsPage.as_view(listing=ASSETS, template_name="datahub/assets.html",
-                                           extra_context=_assets_context))
+assets = route.list_page("assets/", ASSETS, page=AssetsPage, signed_in=True, template_name="datahub/assets.html",
+                         extra_context=_assets_context, menu=_("数据分类分级"), order=44,
+                         roles={"enterprise_member", "provider", "official"})

@@ -17,7 +17,6 @@ from aiplus.core import imports, permissions
 from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.datahub import dcat, dcat_rdf, selectors, services
 from aiplus.datahub.forms import (
     AccessRequestForm,
@@ -28,6 +27,7 @@ from aiplus.datahub.forms import (
 )
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import DataService, Dataset, OpenAttribute
+from aiplus.datahub.views import route
 from aiplus.regulation.coverage import feature as coverage_feature
 from aiplus.regulation.runtime import active_packs
 from aiplus.rules.citations import Citation
@@ -59,10 +59,11 @@ def _catalogue_context(request: HttpRequest) -> dict[str, Any]:
             "publisher": selectors.organisations_acting_for(request.user, "add").exists()}
 
 
-catalogue = ListPage.as_view(listing=CATALOGUE, template_name="datahub/catalogue.html",
-                             extra_context=_catalogue_context)
+catalogue = route.list_page("", CATALOGUE, template_name="datahub/catalogue.html", extra_context=_catalogue_context,
+                            menu=_("数据目录"), order=40)
 
 
+@route("datasets/<int:dataset_id>/", "dataset")
 @record_page(selectors.dataset, "dataset_id")
 def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     return dataset_page(request, dataset)
@@ -93,15 +94,18 @@ def _dcat_response(request: HttpRequest, document: dict[str, Any], name: str) ->
     return response
 
 
+@route("datasets/<int:dataset_id>/dcat.jsonld", "dataset_dcat")
 @record_page(selectors.dataset, "dataset_id")
 def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     return _dcat_response(request, dcat.dataset_document(dataset), dataset.identifier)
 
 
+@route("catalogue.jsonld", "catalogue_dcat")
 def catalogue_dcat(request: HttpRequest) -> HttpResponse:
     return _dcat_response(request, selectors.catalogue_document(request.user), "catalogue")
 
 
+@route("catalogue/import/", "catalogue_import")
 @login_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """Upload a DCAT-AP catalogue (JSON-LD, Turtle or RDF/XML; `services.import_catalogue`), optionally for an
@@ -163,10 +167,16 @@ def _feature_citations(code: str) -> list[Citation]:
             if pack in loaded]
 
 
-def editable_entry[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int, *, missing: str | Promise,
-                                             refused: str | Promise) -> M | HttpResponse:
-    """A catalogue entry (a dataset, a data service) its form may edit: only members of the providing organisation
-    edit an entry by hand; others get 403 `refused` (they may see it) or 404 `missing`."""
+def editable_entry[M: Dataset | DataService](user: Any, visible: QuerySet[M], pk: int | None, *,
+                                             missing: str | Promise, refused: str | Promise,
+                                             no_publisher: str | Promise) -> M | HttpResponse | None:
+    """What a catalogue entry's create-or-edit form works on: the entry (a dataset, a data service) to edit, or None
+    to register a new one. Only members of the providing organisation edit an entry by hand; others get 403
+    `refused` (they may see it) or 404 `missing`; registering needs a publishing organisation (403 `no_publisher`)."""
+    if pk is None:
+        if not selectors.organisations_acting_for(user, "add").exists():
+            return HttpResponse(no_publisher, status=403)
+        return None
     try:
         entry: M | None = get_for(user, "change", visible, pk=pk)
     except NotFoundError:
@@ -193,21 +203,19 @@ def _put_beside_its_field(problem: ServiceError, form: DatasetForm,
     problem.add_to_form(form, {"organisation": "provider", "jurisdiction": "place"}.get(field))
 
 
+@route("datasets/<int:dataset_id>/edit/", "dataset_edit")
+@route("datasets/new/", "dataset_create")
 @login_required
 def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a catalogue dataset with its distributions; errors appear beside their field
     and nothing is written."""
-    dataset: Dataset | None = None
-    if dataset_id is not None:
-        found = editable_entry(request.user, selectors.datasets(request.user), dataset_id,
-                               missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"))
-        if isinstance(found, HttpResponse):
-            return found
-        if found.harvest_source_id:
-            return HttpResponse(_("采集的记录为只读副本，由其采集源维护。"), status=403)
-        dataset = found
-    elif not selectors.organisations_acting_for(request.user, "add").exists():
-        return HttpResponse(_("只有数据提供方组织的成员可以登记数据集。"), status=403)
+    dataset = editable_entry(request.user, selectors.datasets(request.user), dataset_id,
+                             missing=_("数据集不存在。"), refused=_("只有数据提供方的成员可以编辑该数据集。"),
+                             no_publisher=_("只有数据提供方组织的成员可以登记数据集。"))
+    if isinstance(dataset, HttpResponse):
+        return dataset
+    if dataset is not None and dataset.harvest_source_id:
+        return HttpResponse(_("采集的记录为只读副本，由其采集源维护。"), status=403)
     data = request.POST if request.method == "POST" else None
     form = DatasetForm(data, instance=dataset, user=request.user)
     distributions = distribution_formset(data, dataset=dataset)

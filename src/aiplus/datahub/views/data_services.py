@@ -12,29 +12,26 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
-from aiplus.core.lists import ListPage
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import DataServiceForm
 from aiplus.datahub.listings import SERVICES
-from aiplus.datahub.models import DataService
+from aiplus.datahub.views import route
 from aiplus.datahub.views.catalogue import CATALOGUE_FEATURE, _feature_citations, editable_entry
 
 PAGE_SIZE = 25
 
 
+@route("services/<int:service_id>/edit/", "service_edit")
+@route("services/new/", "service_create")
 @login_required
 def service_form(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
     """A provider registers (or edits) a data service (an API serving some of its datasets); errors appear beside
     their field and nothing is written."""
-    service: DataService | None = None
-    if service_id is not None:
-        found = editable_entry(request.user, selectors.data_services(request.user), service_id,
-                               missing=_("数据服务不存在。"), refused=_("只有数据提供方的成员可以编辑该数据服务。"))
-        if isinstance(found, HttpResponse):
-            return found
-        service = found
-    elif not selectors.organisations_acting_for(request.user, "add").exists():
-        return HttpResponse(_("只有数据提供方组织的成员可以登记数据服务。"), status=403)
+    service = editable_entry(request.user, selectors.data_services(request.user), service_id,
+                             missing=_("数据服务不存在。"), refused=_("只有数据提供方的成员可以编辑该数据服务。"),
+                             no_publisher=_("只有数据提供方组织的成员可以登记数据服务。"))
+    if isinstance(service, HttpResponse):
+        return service
     data = request.POST if request.method == "POST" else None
     form = DataServiceForm(data, instance=service, user=request.user)
     if data is not None and form.is_valid():
@@ -68,5 +65,5 @@ def _services_context(request: HttpRequest) -> dict[str, Any]:
 
 # The catalogue's data services (dcat:DataService) the user may see; members of the providing organisation find
 # the edit link of each of theirs here.
-data_services = ListPage.as_view(listing=SERVICES, template_name="datahub/services.html",
-                                 extra_context=_services_context)
+data_services = route.list_page("services/", SERVICES, template_name="datahub/services.html",
+                                extra_context=_services_context)

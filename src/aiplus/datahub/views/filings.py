@@ -18,6 +18,7 @@ from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import FileFilingForm, GbaFilingForm, ProcessorForm
 from aiplus.datahub.listings import DOCUMENT_LABELS, FILINGS
 from aiplus.datahub.models import GbaFiling
+from aiplus.datahub.views import route
 from aiplus.datahub.views.assessment import OUTCOME_LABELS
 
 
@@ -59,10 +60,12 @@ class FilingsPage(ListPage):
     page_forms = FORMS
 
 
-filings = login_required(FilingsPage.as_view(listing=FILINGS, template_name="datahub/filings.html",
-                                             extra_context=_filings_context))
+filings = route.list_page("filings/", FILINGS, page=FilingsPage, signed_in=True, template_name="datahub/filings.html",
+                          extra_context=_filings_context, menu=_("出境备案与时限"), order=43,
+                          roles={"official", "auditor", "enterprise_member"})
 
 
+@route("filings/<int:filing_id>/receipt/", "filing_receipt")
 @login_required
 @record_page(selectors.filing, "filing_id")
 def filing_receipt(request: HttpRequest, filing: GbaFiling) -> HttpResponse:

@@ -13,6 +13,7 @@ from aiplus.core.context import acting_user
 from aiplus.core.page_forms import PageForm, post_one_of, unbound
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import HarvestRunForm, HarvestSourceForm
+from aiplus.datahub.views import route
 
 FORMS = {
     "register": PageForm(
@@ -29,6 +30,7 @@ FORMS = {
 }
 
 
+@route("harvest/", "harvest", menu=_("数据目录采集"), roles={"official", "auditor"}, order=45)
 @login_required
 def harvest_sources(request: HttpRequest) -> HttpResponse:
     def draw(page_forms: dict[str, forms.BaseForm]) -> HttpResponse:

@@ -51,6 +51,21 @@ def test_levels_follow_from_the_evidence(registry):
     assert _article(chinese, "guangdong", 8)["missing"] == ["只有页面：缺少API 接口、端到端测试"]
 
 
+def test_a_complete_feature_that_does_only_part_of_an_article_leaves_it_partial(registry):
+    coverage.declare("x.register", title_zh="登记", title_en="A register", articles=[("guangdong", 10)],
+                     in_part=[("guangdong", 9)], pages=["p"], api=["op"], tests=["t::test"],
+                     gaps=[("备案流程尚未实现", "no filing workflow")])
+    report = coverage.coverage_report(active_packs(), "en")
+    assert _article(report, "guangdong", 10)["level"] == "implemented"
+    partly = _article(report, "guangdong", 9)
+    assert partly["level"] == "partial"
+    assert partly["missing"] == ["A register does only part of what this article sets up",
+                                 "A register: no filing workflow"]
+    coverage.declare("x.filings", title_zh="备案", title_en="Filings", articles=[("guangdong", 9)],
+                     pages=["p"], api=["op"], tests=["t::test"])
+    assert _article(coverage.coverage_report(active_packs(), "en"), "guangdong", 9)["level"] == "implemented"
+
+
 def test_a_rule_alone_is_partial_evidence(registry, monkeypatch):
     monkeypatch.setattr(coverage, "_rules_citing",
                         lambda: {("guangdong", 23): [("crossborder.pathway", "出境路径", "Transfer pathway")]})

@@ -1,5 +1,5 @@
 """What several scenarios services share: today's date, reading a place, an organisation the user acts for,
-text and code lists, and queueing the matching index after commit.
+text, dates and code lists, and queueing the matching index after commit.
 
 Tests that fix the date patch `_today` in the sub-module whose service they call, where the name is looked up."""
 
@@ -38,6 +38,16 @@ def _text(value: Any, field: str, max_length: int | None = None) -> str:
     if max_length and len(text) > max_length:
         raise ServiceError("too_long", _("不能超过%(n)s个字符。") % {"n": max_length}, field)
     return text
+
+
+def _date(value: dt.date | str, field: str) -> dt.date:
+    """A date given as a date or as YYYY-MM-DD text; other text is `invalid_date` naming `field`."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ServiceError("invalid_date", _("日期格式应为 YYYY-MM-DD。"), field) from None
 
 
 def _codes(values: Any) -> list[str]:

@@ -33,7 +33,7 @@ from aiplus.scenarios.models import (
     Pilot,
     Score,
 )
-from aiplus.scenarios.services._shared import _jurisdiction, _organisation_for, _text, _today
+from aiplus.scenarios.services._shared import _date, _jurisdiction, _organisation_for, _text, _today
 
 
 @transaction.atomic
@@ -68,11 +68,7 @@ def _call_fields(acting_user: User, place: Jurisdiction, title: str, closes_on: 
                  ) -> tuple[str, dt.date, list[Need], list[dict[str, Any]], int]:
     """The fields an official sets on a call, checked the same way on creation and on every edit."""
     title = _text(title, "title", 200)
-    if isinstance(closes_on, str):
-        try:
-            closes_on = dt.date.fromisoformat(closes_on)
-        except ValueError:
-            raise ServiceError("invalid_date", _("日期格式应为 YYYY-MM-DD。"), "closes_on") from None
+    closes_on = _date(closes_on, "closes_on")
     if closes_on < _today():
         raise ServiceError("deadline_past", _("申报截止日期不能早于今天。"), "closes_on")
     needs = list(Need.objects.restrict(acting_user, "change").filter(pk__in=need_ids or []))

@@ -3,7 +3,6 @@ co-publication with partner jurisdictions."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,7 @@ from aiplus.scenarios import pack_rules, search
 from aiplus.scenarios.models import Case, Kpi, Need, NeedStatus, Visibility
 from aiplus.scenarios.services._shared import (
     _codes,
+    _date,
     _jurisdiction,
     _organisation_for,
     _queue_matching,
@@ -64,11 +64,7 @@ def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, 
     out["budget_min_cny"], out["budget_max_cny"] = low, high
     out["first_purchase"] = bool(data.get("first_purchase", False))
     deadline = data.get("deadline")
-    if isinstance(deadline, str):
-        try:
-            deadline = dt.date.fromisoformat(deadline) if deadline else None
-        except ValueError:
-            raise ServiceError("invalid_date", _("日期格式应为 YYYY-MM-DD。"), "deadline") from None
+    deadline = _date(deadline, "deadline") if deadline else None
     if deadline is not None and deadline < _today():
         raise ServiceError("deadline_past", _("截止日期不能早于今天。"), "deadline")
     out["deadline"] = deadline

@@ -16,7 +16,7 @@ from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceErro
 from aiplus.core.models import User
 from aiplus.scenarios import search, selectors
 from aiplus.scenarios.models import Case, Kpi, Measurement, Milestone, Need, Pilot, PilotStatus
-from aiplus.scenarios.services._shared import _jurisdiction, _text, _today
+from aiplus.scenarios.services._shared import _date, _jurisdiction, _text, _today
 from aiplus.scenarios.services.needs import create_need
 
 
@@ -33,11 +33,7 @@ def _pilot_for_change(user: User, pilot_id: int) -> Pilot:
 def add_milestone(*, acting_user: User, pilot_id: int, title: str, due_on: dt.date | str) -> Milestone:
     pilot = _pilot_for_change(acting_user, pilot_id)
     title = _text(title, "title", 200)
-    if isinstance(due_on, str):
-        try:
-            due_on = dt.date.fromisoformat(due_on)
-        except ValueError:
-            raise ServiceError("invalid_date", _("日期格式应为 YYYY-MM-DD。"), "due_on") from None
+    due_on = _date(due_on, "due_on")
     milestone = Milestone.objects.create(pilot=pilot, title=title, due_on=due_on)
     audit.record(actor=acting_user, action="scenarios.milestone.added", instance=pilot, before=None,
                  message=title, jurisdiction_id=pilot.jurisdiction_id)

@@ -10,8 +10,8 @@ import pytest
 from aiplus.core import services as core
 from aiplus.core.errors import NotFoundError, PermissionDeniedError
 from aiplus.scenarios import selectors, services
-from aiplus.scenarios.models import OpenCall, Pilot
-from aiplus.scenarios.testing import score_all
+from aiplus.scenarios.models import Pilot
+from aiplus.scenarios.testing import awarded_pilot
 
 pytestmark = pytest.mark.django_db
 
@@ -22,27 +22,14 @@ def _official(world, place):
     return user
 
 
-def _pilot(world, need, call, drawn_pool):
-    official = world.user("official")
-    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
-    call = services.draw_reviewers(acting_user=official, call_id=call.pk)
-    from aiplus.experts.selectors import drawn_users
-
-    score_all(call, drawn_users(call.draw_id))
-    services.start_notice(acting_user=official, call_id=call.pk)
-    OpenCall.objects.filter(pk=call.pk).update(notice_ends_on=dt.date.today() - dt.timedelta(days=1))
-    services.award_call(acting_user=official, call_id=call.pk)
-    return Pilot.objects.get(need=need, application__rank=1)
-
-
 def test_partner_officials_see_calls_and_pilots_of_a_co_published_need(call_world, client):
-    world, need, call, drawn_pool, _suppliers = call_world
+    world, need, call, _drawn_pool, _suppliers = call_world
     sz_official, sh_official = world.user("official"), world.user("official", "shenzhen")
     gz_official = _official(world, "guangzhou")
     # a draft call on the need: not public, so only Suzhou's officials see it before co-publication
     draft = services.create_call(acting_user=sz_official, jurisdiction="suzhou", title="第二批揭榜挂帅",
                                  need_ids=[need.pk], closes_on=dt.date.today() + dt.timedelta(days=30))
-    pilot = _pilot(world, need, call, drawn_pool)
+    pilot = awarded_pilot(world, need, call)
     assert not selectors.calls(sh_official).filter(pk=draft.pk).exists()
     assert not selectors.pilots(sh_official).filter(pk=pilot.pk).exists()
 

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aiplus.core.domains import MONEY_MAX
-from aiplus.core.models import AuditEvent
 from aiplus.core.testing import (
+    assert_hostile_numbers_refused,
     assert_refused_naming,
     domain_settings,
     in_domain,
@@ -22,10 +22,10 @@ from aiplus.core.testing import (
     literal,
     out_of_domain,
     signed_in,
+    written,
 )
-from aiplus.scenarios import services
-from aiplus.scenarios.models import CapabilityProfile, Kpi, Measurement, Need, OpenCall, Pilot
-from aiplus.scenarios.testing import score_all
+from aiplus.scenarios.models import CapabilityProfile, Kpi, Measurement, Need, OpenCall
+from aiplus.scenarios.testing import awarded_pilot
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/scenarios"
@@ -73,38 +73,17 @@ IDS = [f"{case[4].__name__}.{case[5]}" for case in CASES]
 @pytest.fixture
 def scene(call_world: Any) -> Any:
     """A published need and a running pilot (a call scored, noticed and awarded)."""
-    from aiplus.experts.selectors import drawn_users
-
     world, need, call, _pool, _suppliers = call_world
-    official = world.user("official")
-    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
-    call = services.draw_reviewers(acting_user=official, call_id=call.pk)
-    score_all(call, drawn_users(call.draw_id))
-    services.start_notice(acting_user=official, call_id=call.pk)
-    OpenCall.objects.filter(pk=call.pk).update(notice_ends_on=dt.date.today() - dt.timedelta(days=1))
-    services.award_call(acting_user=official, call_id=call.pk)
-    world.need, world.pilot = need, Pilot.objects.filter(need=need).first()
+    world.need, world.pilot = need, awarded_pilot(world, need, call)
     return world
-
-
-def _rows(counted: type) -> tuple[int, int]:
-    return counted.objects.count(), AuditEvent.objects.count()
 
 
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted", "valid"), CASES, ids=IDS)
 def test_a_hostile_number_is_a_4xx_naming_the_field_and_writes_nothing(scene, who, path, body, where, model, name,
                                                                        counted, valid):
     client, url, payload = signed_in(scene.user(who)), f"{API}{path(scene)}", body(scene)
-
-    @given(text=out_of_domain(model, name))
-    @domain_settings()
-    def hostile(text: str) -> None:
-        before = _rows(counted)
-        response = client.post(url, json_with(payload, where, text), content_type="application/json")
-        assert_refused_naming(response, name)
-        assert _rows(counted) == before, text
-
-    hostile()
+    assert_hostile_numbers_refused(lambda text: client.post(url, json_with(payload, where, text),
+                                                            content_type="application/json"), model, name, counted)
 
 
 @pytest.mark.parametrize(("who", "path", "body", "where", "model", "name", "counted", "valid"), CASES, ids=IDS)
@@ -129,11 +108,11 @@ def test_a_rubric_weight_out_of_its_range_is_refused(scene):
     client = signed_in(scene.user("official"))
     rubric = [{"code": "technical", "name": "技术", "weight": 1}]
     for text in ("0", "-1", "101", "1e400", "NaN", "Infinity", '"heavy"', "1E+20"):
-        before = _rows(OpenCall)
+        before = written(OpenCall)
         body = json_with({**_call(scene), "rubric": rubric}, ("rubric", 0, "weight"), text)
         response = client.post(f"{API}/calls", body, content_type="application/json")
         assert_refused_naming(response, "weight")
-        assert _rows(OpenCall) == before
+        assert written(OpenCall) == before
 
 
 def test_the_need_form_refuses_a_hostile_budget_beside_the_field(scene):
@@ -145,12 +124,12 @@ def test_the_need_form_refuses_a_hostile_budget_beside_the_field(scene):
     @given(text=out_of_domain(Need, "budget_max_cny"))
     @domain_settings()
     def hostile(text: str) -> None:
-        before = _rows(Need)
+        before = written(Need)
         response = client.post("/scenarios/needs/new/", {**post, "budget_max_cny": text.strip('"')})
         page = response.content.decode()
         assert response.status_code == 400, text
         beside = page.split('name="budget_max_cny"', 1)[1].split("</p>", 1)[0]
         assert "errorlist" in beside, text
-        assert _rows(Need) == before
+        assert written(Need) == before
 
     hostile()

@@ -1,0 +1,1 @@
+"""Models, algorithms and AI products: registers, filings and AIGC labels."""

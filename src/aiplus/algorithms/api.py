@@ -1,0 +1,276 @@
+"""The registers' API under /api/v1/algorithms/: lists (the pages' rows and filters), one row, and the writes.
+
+A model's serving endpoint is in its detail only, and there only for its owner's members (`endpoint_url` is null
+for everyone else); no list carries it."""
+
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, File, Form, Router, Schema, UploadedFile
+from pydantic import ConfigDict, create_model
+
+from aiplus.algorithms import aigc, selectors, services
+from aiplus.algorithms.listings import ALGORITHMS, HARDWARE, MODELS, PROJECTS
+from aiplus.algorithms.models import (
+    AIModel,
+    FilingStatus,
+    Hardware,
+    HardwareKind,
+    ModelKind,
+    OpenSourceProject,
+)
+from aiplus.api import lists, writes
+from aiplus.api.auth import OPTIONAL
+from aiplus.core import imports as core_imports
+from aiplus.core.domains import bounds
+from aiplus.core.lists import Listing
+from aiplus.core.vocabularies import Modality
+
+router = Router(tags=["algorithms"])
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Short = Annotated[str, Field(max_length=200)]
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a 422 naming it, never silently dropped
+
+
+class _Out(Schema):
+    id: int
+    name: str
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    is_published: bool
+    updated_at: dt.datetime
+
+
+class PublishIn(_In):
+    is_published: bool
+
+
+def _routes(path: str, noun: str, listing: Listing, out: type[_Out], create_in: type[_In],
+            one: Callable[[Any, int], Any], create: Callable[..., Any], update: Callable[..., Any],
+            publish: Callable[..., Any], *, detail: type[_Out] | None = None, prefetch: tuple[str, ...] = ()) -> None:
+    """A register's operations: its list (the page's rows and filters), one row (`get_<noun>`), create, update
+    (PATCH) and publish; every answer is the row read back through its selector, as the caller may see it."""
+    detail = detail or out
+    key = f"{noun}_id"
+
+    def reply(user: Any, result: Any, **ids: Any) -> Any:
+        return one(user, result.pk)
+
+    def get(request: HttpRequest, **ids: Any) -> Any:
+        return one(request.user, ids[key])
+
+    get.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest),
+        inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=int)])
+    get.__name__ = f"get_{noun}"
+    lists.add_operation(router, path, listing, out, auth=OPTIONAL, prefetch=prefetch)
+    router.get(f"{path}/{{{key}}}", response=detail, auth=OPTIONAL)(get)
+    writes.add_action(router, "POST", path, create, payload=create_in, response=detail, created=True, reply=reply)
+    writes.add_action(router, "PATCH", f"{path}/{{{key}}}", update, payload=_patch(create_in, f"{noun.title()}Patch"),
+                      response=detail, partial=True, reply=reply)
+    writes.add_action(router, "POST", f"{path}/{{{key}}}/publish", publish, payload=PublishIn, response=detail,
+                      reply=reply)
+
+
+def _patch(create: type[_In], name: str) -> Any:
+    """The PATCH body of a register: the create body's fields and constraints, each optional (absent: unchanged),
+    but the owner organisation, which does not change."""
+    fields: dict[str, Any] = {}
+    for key, info in create.model_fields.items():
+        if key != "organisation_id":
+            kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            fields[key] = (kind | None, None)
+    return create_model(name, __base__=_In, **fields)
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+class ModelOut(_Out):
+    kind: str
+    base_model_id: int | None  # null where the caller may not see the base model
+
+    @staticmethod
+    def resolve_base_model_id(obj: Any) -> int | None:
+        return obj.base_model_id if getattr(obj, "base_model_name", None) else None
+
+    modalities: list[str]
+    parameters_billion: Decimal | None
+    licence: str
+    open_weights: bool
+    summary: str
+    filing_status: str
+    filing_number: str
+
+
+class ModelDetailOut(ModelOut):
+    # null unless the caller is a member of the owner organisation
+    endpoint_url: str | None = None
+
+    @staticmethod
+    def resolve_endpoint_url(obj: Any) -> str | None:
+        return getattr(obj, "shown_endpoint", "") or None
+
+
+class ModelIn(_In):
+    organisation_id: int
+    name: Name
+    kind: ModelKind
+    base_model_id: int | None = None
+    modalities: list[Modality] = []
+    parameters_billion: Annotated[Decimal, bounds(AIModel, "parameters_billion")] | None = None
+    licence: Annotated[str, Field(max_length=100)] = ""
+    open_weights: bool = False
+    summary: Annotated[str, Field(max_length=5000)] = ""
+    endpoint_url: Annotated[str, Field(max_length=300)] = ""
+    filing_status: FilingStatus = FilingStatus.NOT_FILED
+    filing_number: Annotated[str, Field(max_length=80)] = ""
+    is_published: bool = False
+
+
+_routes("/models", "model", MODELS, ModelOut, ModelIn, selectors.model, services.create_model, services.update_model,
+        services.publish_model, detail=ModelDetailOut)  # the detail, as the caller may see it: the endpoint
+
+
+# --- algorithms -------------------------------------------------------------------------------------------------
+
+class AlgorithmOut(_Out):
+    algorithm_type: str
+    application_field: str
+    service_name: str
+    mechanism_summary: str
+    model_id: int | None  # null where the caller may not see the model
+
+    @staticmethod
+    def resolve_model_id(obj: Any) -> int | None:
+        return obj.model_id if getattr(obj, "model_name", None) else None
+
+
+class AlgorithmIn(_In):
+    organisation_id: int
+    name: Name
+    algorithm_type: Annotated[str, Field(max_length=40, description="a code of the packs' algorithm_types")]
+    application_field: Annotated[str, Field(max_length=120)] = ""
+    service_name: Short = ""
+    mechanism_summary: Annotated[str, Field(max_length=5000)] = ""
+    model_id: int | None = None
+    is_published: bool = False
+
+
+_routes("/algorithms", "algorithm", ALGORITHMS, AlgorithmOut, AlgorithmIn, selectors.algorithm,
+        services.create_algorithm, services.update_algorithm, services.publish_algorithm)
+
+
+# --- hardware ---------------------------------------------------------------------------------------------------
+
+class HardwareOut(_Out):
+    kind: str
+    vendor: str
+    domestic: bool
+    fp16_tflops: Decimal | None
+    memory_gb: int | None
+    summary: str
+    pool_ids: list[int]
+    model_ids: list[int]
+
+    @staticmethod
+    def resolve_pool_ids(obj: Any) -> list[int]:
+        return [pool.pk for pool in obj.pools.all()]
+
+    @staticmethod
+    def resolve_model_ids(obj: Any) -> list[int]:
+        return [model.pk for model in getattr(obj, "visible_models", [])]  # those the caller may see
+
+
+class HardwareIn(_In):
+    organisation_id: int
+    name: Name
+    kind: HardwareKind
+    vendor: Name
+    domestic: bool = False
+    fp16_tflops: Annotated[Decimal, bounds(Hardware, "fp16_tflops")] | None = None
+    memory_gb: Annotated[int, bounds(Hardware, "memory_gb")] | None = None
+    summary: Annotated[str, Field(max_length=5000)] = ""
+    pool_ids: list[int] = []
+    model_ids: list[int] = []
+    is_published: bool = False
+
+
+_routes("/hardware", "hardware", HARDWARE, HardwareOut, HardwareIn, selectors.hardware, services.create_hardware,
+        services.update_hardware, services.publish_hardware, prefetch=("pools",))
+
+
+# --- open-source projects ---------------------------------------------------------------------------------------
+
+class ProjectOut(_Out):
+    repository_url: str
+    licence: str
+    summary: str
+    support_received: str
+    support_amount_cny: Decimal | None
+
+
+class ProjectIn(_In):
+    organisation_id: int
+    name: Name
+    repository_url: Annotated[str, Field(min_length=1, max_length=300)]
+    licence: Annotated[str, Field(min_length=1, max_length=100, description="an SPDX identifier or expression")]
+    summary: Annotated[str, Field(max_length=5000)] = ""
+    support_received: Annotated[str, Field(max_length=5000)] = ""
+    support_amount_cny: Annotated[Decimal, bounds(OpenSourceProject, "support_amount_cny")] | None = None
+    is_published: bool = False
+
+
+_routes("/projects", "project", PROJECTS, ProjectOut, ProjectIn, selectors.project, services.create_project,
+        services.update_project, services.publish_project)
+
+
+
+class LabelReasonOut(Schema):
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
+class LabelVerdictOut(Schema):
+    file: str
+    format: str
+    status: str = Field(..., description="valid, unsealed, unverifiable, tampered, invalid or unlabelled")
+    status_text: str
+    label: dict[str, str] | None
+    location: str | None
+    reasons: list[LabelReasonOut]
+    keyed: bool = Field(..., description="whether the platform checks seals with its HMAC key")
+
+
+@router.post("/labels/verify", response=LabelVerdictOut, auth=OPTIONAL)
+def verify_label(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:
+    """Whether an uploaded file carries the AIGC implicit label (GB 45438-2025 附录E) and whether its seal holds,
+    with each finding in the request's language; the file is not stored. A file the engine refuses is a 422 naming
+    `file`, one over the upload limit a 413."""
+    core_imports.check_request_size(request)
+    return aigc.check(file)
+
+
+
+@router.post("/labels/write", auth=OPTIONAL, response={200: bytes})
+def write_label(request: HttpRequest, label: Form[str], producer: Form[str], produce_id: Form[str],
+                file: UploadedFile | None = File(None)) -> Any:
+    """The uploaded file with its implicit label (GB 45438-2025 附录E) written and sealed, as a download (its
+    Content-Disposition names it); a label that breaks Annex E is a 422 naming `label`, `producer` or
+    `produce_id`, a file the engine refuses a 422 naming `file`."""
+    core_imports.check_request_size(request)
+    name, data, _result = aigc.labelled(file, label=label[:10], producer=producer[:200], produce_id=produce_id[:200])
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, f"aigc-{name}")
+    return response

@@ -1,0 +1,60 @@
+"""What the registers of models, algorithms, hardware and open-source projects let users do, the articles they
+serve and the evidence (see aiplus.regulation.coverage).
+
+The registers are the first part of issue 13: the CAC filing dossiers with their clocks (算法备案, 生成式人工智能
+备案与登记) are not built yet, so the filing status and number are what the owner types, and no support measure
+(funding, calls) is run here; each declaration says so in its gaps."""
+
+from aiplus.regulation.coverage import declare
+
+declare(
+    "algorithms.models", title_zh="模型登记（基础、行业、微调模型，模态、参数规模、许可、备案编号）",
+    title_en="Model register (foundation, vertical and fine-tuned models; modalities, scale, licence, filing number)",
+    articles=[("guangdong", 10)], in_part=[("suzhou", 33)],  # Suzhou art. 33 also asks for the filing dossiers
+    pages=["algorithms:models", "algorithms:model", "algorithms:model_create", "algorithms:model_edit"],
+    api=["aiplus_algorithms_api_list_models", "aiplus_algorithms_api_get_model", "aiplus_algorithms_api_create_model",
+         "aiplus_algorithms_api_update_model", "aiplus_algorithms_api_publish_model"],
+    tests=["tests/browser/test_algorithms.py::test_member_registers_a_model_and_an_algorithm_and_finds_them",
+           "src/aiplus/algorithms/tests/test_registers.py::test_model_is_registered_edited_and_published_through_the_api"],
+    gaps=[("生成式人工智能备案与登记流程（材料、时限、编号登记）尚未实现：备案状态与编号由企业自行填写",
+           "the generative-AI filing and registration workflow (dossier, clocks, number recorded by officials) is "
+           "not built: the filing status and number are typed by the company"),
+          ("评测报告待评测平台建成后关联", "evaluation reports are to be linked once the evaluation platform exists")],
+)
+declare(
+    "algorithms.algorithms", title_zh="算法登记（五类算法、应用领域、支撑的服务、机制机理）",
+    title_en="Algorithm register (the five CAC types, application field, service powered, mechanism)",
+    articles=[("guangdong", 9)], in_part=[("suzhou", 33)],
+    pages=["algorithms:algorithms", "algorithms:algorithm", "algorithms:algorithm_create",
+           "algorithms:algorithm_edit"],
+    api=["aiplus_algorithms_api_list_algorithms", "aiplus_algorithms_api_get_algorithm",
+         "aiplus_algorithms_api_create_algorithm", "aiplus_algorithms_api_update_algorithm"],
+    tests=["tests/browser/test_algorithms.py::test_member_registers_a_model_and_an_algorithm_and_finds_them",
+           "src/aiplus/algorithms/tests/test_registers.py::test_algorithm_types_come_from_the_pack_on_page_and_api"],
+    gaps=[("算法备案材料与时限尚未实现", "the algorithm filing dossier and its clocks are not built")],
+)
+declare(
+    "algorithms.hardware",
+    title_zh="硬件登记（加速卡、服务器是否国产与算力指标、部署的资源池；智能终端与产品内置的模型）",
+    title_en="Hardware register (accelerators and servers: domestic or not, compute figures, pools they run in; "
+             "intelligent terminals and products with their models)",
+    articles=[("suzhou", 35), ("guangdong", 14)],
+    pages=["algorithms:hardware", "algorithms:device", "algorithms:device_create", "algorithms:device_edit"],
+    api=["aiplus_algorithms_api_list_hardware", "aiplus_algorithms_api_create_hardware",
+         "aiplus_algorithms_api_update_hardware"],
+    tests=["src/aiplus/algorithms/tests/test_registers.py::test_hardware_is_registered_through_the_page_with_pools_and_models"],
+    gaps=[("只是登记：硬件攻关与首台（套）等支持措施、智能产品的推广应用尚无功能",
+           "a register only: no support measure for hardware breakthroughs or for bringing intelligent products "
+           "to market is run here")],
+)
+declare(
+    "algorithms.open_source", title_zh="开源项目登记（代码仓库、SPDX 许可、维护单位、获得的支持）",
+    title_en="Open-source project register (repository, SPDX licence, maintainers' organisation, support received)",
+    in_part=[("suzhou", 36)],  # the article is about support for open-source communities, not only their list
+    pages=["algorithms:projects", "algorithms:project", "algorithms:project_create"],
+    api=["aiplus_algorithms_api_list_projects", "aiplus_algorithms_api_create_project"],
+    tests=["src/aiplus/algorithms/tests/test_registers.py::test_project_is_registered_through_the_page_and_found_in_chinese"],
+    gaps=[("只记录已获得的支持（文字与金额）：开源社区的资助申请、评审与拨付尚无功能",
+           "only the support received is recorded (text and amount): no application, review or payment of "
+           "open-source support is run here")],
+)

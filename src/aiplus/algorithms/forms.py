@@ -1,0 +1,143 @@
+"""Forms of the register pages (parsing only; the services validate and decide). One ModelForm per register, its
+numbers' domains the model fields' own; links are chosen with the pickers among the rows the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.algorithms import selectors
+from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
+from aiplus.core import pickers
+from aiplus.core.vocabularies import Modality
+
+
+class ModelPicker(pickers.ModelPickerField):
+    """A registered model, chosen or typed by its name."""
+
+    kind = "model"
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.organisation.name}）"
+
+
+# Form field → service argument, where the two differ (a link is passed as its id).
+RENAMED = {"organisation": "organisation_id", "base_model": "base_model_id", "model": "model_id",
+           "pools": "pool_ids", "embedded_models": "model_ids"}
+
+
+class RegisterForm(forms.ModelForm):
+    """The organisation picker on a new row (among those the user is a member of); the service's arguments."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk is None:
+            self.fields["organisation"] = pickers.OrganisationField(
+                label=_("所属组织"), queryset=selectors.organisations_acting_for(user))
+            self.order_fields(["organisation"])
+
+    def arguments(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name in ("pools", "embedded_models"):
+                value = [row.pk for row in value]
+            elif name in ("organisation", "base_model", "model"):
+                value = value.pk if value is not None else None
+            values[RENAMED.get(name, name)] = value
+        return values
+
+
+class AIModelForm(RegisterForm):
+    modalities = forms.MultipleChoiceField(label=_("模态"), choices=Modality.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    base_model = ModelPicker(label=_("基座模型"), queryset=None, required=False)
+
+    class Meta:
+        model = AIModel
+        fields = ("name", "kind", "base_model", "modalities", "parameters_billion", "licence", "open_weights",
+                  "summary", "endpoint_url", "filing_status", "filing_number", "is_published")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        candidates = selectors.models(self.user).select_related("organisation").order_by("name")
+        if self.instance.pk is not None:
+            candidates = candidates.exclude(pk=self.instance.pk)
+        self.fields["base_model"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class AlgorithmForm(RegisterForm):
+    algorithm_type = forms.ChoiceField(label=_("算法类型"), choices=selectors.algorithm_types)
+    model = ModelPicker(label=_("所用模型"), queryset=None, required=False)
+
+    class Meta:
+        model = Algorithm
+        fields = ("name", "algorithm_type", "application_field", "service_name", "mechanism_summary", "model",
+                  "is_published")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].queryset = (  # type: ignore[attr-defined]
+            selectors.models(self.user).select_related("organisation").order_by("name"))
+
+
+class PoolsField(forms.ModelMultipleChoiceField):
+    """Compute pools by their centre and accelerator."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.centre.name} · {obj.get_accelerator_model_display()}"
+
+
+class HardwareForm(RegisterForm):
+    pools = PoolsField(label=_("部署的算力资源池"), queryset=None, required=False,
+                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Hardware
+        fields = ("name", "kind", "vendor", "domestic", "fp16_tflops", "memory_gb", "summary", "pools",
+                  "embedded_models", "is_published")
+        widgets = {"pools": forms.CheckboxSelectMultiple, "embedded_models": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pools"].queryset = selectors.pool_choices()  # type: ignore[attr-defined]
+        self.fields["embedded_models"].queryset = (  # type: ignore[attr-defined]
+            selectors.models(self.user).order_by("name"))
+
+
+class ProjectForm(RegisterForm):
+    class Meta:
+        model = OpenSourceProject
+        fields = ("name", "repository_url", "licence", "summary", "support_received", "support_amount_cny",
+                  "is_published")
+
+
+class PublishForm(forms.Form):
+    is_published = forms.BooleanField(required=False)
+
+
+class LabelCheckForm(forms.Form):
+    """A file to check for its AIGC label (the engine reads it by its bytes, whatever its name says)."""
+
+    file = forms.FileField(label=_("文件"),
+                           help_text=_("图片、音频、视频、PDF、文本或 Markdown，最大 10 MiB；文件不会被保存。"))
+
+
+class LabelWriteForm(forms.Form):
+    """A file to label as its producer: the Label value (from the pack), the producer's name or code and the
+    content's id (Annex E's characters: letters, digits and a few signs)."""
+
+    file = forms.FileField(label=_("文件"), help_text=_("最大 10 MiB；加好标识的文件直接下载，平台不保存。"))
+    label = forms.ChoiceField(label=_("生成合成属性（Label）"), choices=())
+    producer = forms.CharField(label=_("生成合成服务提供者（ContentProducer）"), max_length=200,
+                               help_text=_("名称或编码，例如统一社会信用代码。"))
+    produce_id = forms.CharField(label=_("内容制作编号（ProduceID）"), max_length=200)
+
+    LABELS = {"1": _("1 属于人工智能生成合成内容"), "2": _("2 可能为人工智能生成合成内容"),
+              "3": _("3 疑似为人工智能生成合成内容")}
+
+    def __init__(self, *args: Any, values: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["label"].choices = [(v, self.LABELS.get(v, v)) for v in values]  # type: ignore[attr-defined]

@@ -1,0 +1,175 @@
+"""The registers' lists on the one list mechanism (`aiplus.core.lists`): each `Listing` serves its page, its export
+and its API list, so they return the same rows for the same user and filter. No list or export has a model's
+serving endpoint: it is a secret shown only on the model's own page, to its owner's members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.algorithms import search, selectors
+from aiplus.algorithms.models import FilingStatus, HardwareKind, ModelKind
+from aiplus.core import lists, pickers
+from aiplus.core import selectors as core_selectors
+from aiplus.core.search import SearchIndex
+from aiplus.core.vocabularies import Modality
+
+YES_NO = (("1", _("是")), ("0", _("否")))
+
+
+class _RegisterFilter(lists.FilterSet):
+    """The filters every register has: its words (Chinese search), organisation and jurisdiction."""
+
+    index: SearchIndex
+    q = lists.SearchFilter(label=_("搜索"), method="words")
+    organisation = lists.PickerFilter(label=_("组织"), queryset=core_selectors.all_organisations(),
+                                      picker=pickers.OrganisationField)
+    jurisdiction = lists.JurisdictionFilter()
+
+    def words(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return self.index.apply(queryset, value) if value.strip() else queryset
+
+    def yes_no(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(**{name: value == "1"})
+
+
+class _RegisterTable(lists.Table):
+    organisation = tables.Column(verbose_name=_("所属组织"), accessor="organisation__name",
+                                 order_by=("organisation__name",))
+    jurisdiction = lists.JurisdictionColumn()
+    is_published = tables.BooleanColumn(verbose_name=_("已公开"), yesno=(_("是"), _("否")))
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+class ModelFilter(_RegisterFilter):
+    index = search.MODELS
+    kind = django_filters.ChoiceFilter(label=_("模型类型"), choices=ModelKind.choices)
+    modality = django_filters.ChoiceFilter(label=_("模态"), choices=Modality.choices, method="with_modality")
+    open_weights = django_filters.ChoiceFilter(label=_("开放权重"), choices=YES_NO, method="yes_no")
+    licence = django_filters.CharFilter(label=_("许可"), lookup_expr="iexact")
+    filing_status = django_filters.ChoiceFilter(label=_("备案状态"), choices=FilingStatus.choices)
+
+    def with_modality(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        # modalities is a JSON list of codes: the quoted code matches one element (codes are not substrings of
+        # one another's quoted form)
+        return queryset.filter(modalities__icontains=f'"{value}"')
+
+
+class ModelTable(_RegisterTable):
+    name = lists.DetailColumn(verbose_name=_("模型名称"), url="algorithms:model")
+    kind = lists.ChoiceColumn(verbose_name=_("模型类型"))
+    modalities = lists.CodesColumn(verbose_name=_("模态"), names=lambda: dict(Modality.choices))
+    parameters_billion = lists.FigureColumn(verbose_name=_("参数规模（十亿）"))
+    licence = tables.Column(verbose_name=_("许可"))
+    open_weights = tables.BooleanColumn(verbose_name=_("开放权重"), yesno=(_("是"), _("否")))
+    filing_status = lists.ChoiceColumn(verbose_name=_("备案状态"))
+
+    class Meta(lists.Table.Meta):
+        order_by = ("name",)
+        sequence = ("name", "organisation", "kind", "modalities", "parameters_billion", "licence", "open_weights",
+                    "filing_status", "jurisdiction", "is_published")
+
+
+
+MODELS = lists.register(lists.Listing(
+    name="algorithms.models", queryset=selectors.models, filterset=ModelFilter, table=ModelTable,
+    title=_("模型"), empty=_("没有符合条件的模型。"), next_step=("algorithms:model_create", _("登记模型")),
+    export_name="models",
+))
+
+
+# --- algorithms -------------------------------------------------------------------------------------------------
+
+class AlgorithmFilter(_RegisterFilter):
+    index = search.ALGORITHMS
+    algorithm_type = django_filters.ChoiceFilter(label=_("算法类型"), choices=selectors.algorithm_types)
+    application_field = django_filters.CharFilter(label=_("应用领域"), lookup_expr="iexact")
+
+
+class AlgorithmTable(_RegisterTable):
+    name = lists.DetailColumn(verbose_name=_("算法名称"), url="algorithms:algorithm")
+    algorithm_type = tables.Column(verbose_name=_("算法类型"))
+    application_field = tables.Column(verbose_name=_("应用领域"))
+    service_name = tables.Column(verbose_name=_("支撑的服务"))
+    model = tables.Column(verbose_name=_("所用模型"), accessor="model_name")
+
+    class Meta(lists.Table.Meta):
+        order_by = ("name",)
+        sequence = ("name", "organisation", "algorithm_type", "application_field", "service_name", "model",
+                    "jurisdiction", "is_published")
+
+    def render_algorithm_type(self, value: str) -> str:
+        return dict(selectors.algorithm_types()).get(value, value)
+
+    def value_algorithm_type(self, value: str) -> str:
+        return self.render_algorithm_type(value)
+
+
+ALGORITHMS = lists.register(lists.Listing(
+    name="algorithms.algorithms", queryset=selectors.algorithms, filterset=AlgorithmFilter, table=AlgorithmTable,
+    title=_("算法"), empty=_("没有符合条件的算法。"), next_step=("algorithms:algorithm_create", _("登记算法")),
+    export_name="algorithms",
+))
+
+
+# --- hardware ---------------------------------------------------------------------------------------------------
+
+class HardwareFilter(_RegisterFilter):
+    index = search.HARDWARE
+    kind = django_filters.ChoiceFilter(label=_("硬件类型"), choices=HardwareKind.choices)
+    domestic = django_filters.ChoiceFilter(label=_("国产"), choices=YES_NO, method="yes_no")
+    vendor = django_filters.CharFilter(label=_("厂商"), lookup_expr="iexact")
+
+
+class HardwareTable(_RegisterTable):
+    name = lists.DetailColumn(verbose_name=_("型号"), url="algorithms:device")
+    kind = lists.ChoiceColumn(verbose_name=_("硬件类型"))
+    vendor = tables.Column(verbose_name=_("厂商"))
+    domestic = tables.BooleanColumn(verbose_name=_("国产"), yesno=(_("是"), _("否")))
+    fp16_tflops = lists.FigureColumn(verbose_name=_("FP16 算力（TFLOPS）"))
+    memory_gb = lists.FigureColumn(verbose_name=_("显存（GB）"))
+
+    class Meta(lists.Table.Meta):
+        order_by = ("name",)
+        sequence = ("name", "kind", "vendor", "domestic", "fp16_tflops", "memory_gb", "organisation",
+                    "jurisdiction", "is_published")
+
+
+HARDWARE = lists.register(lists.Listing(
+    name="algorithms.hardware", queryset=selectors.hardware_list, filterset=HardwareFilter, table=HardwareTable,
+    api="aiplus_algorithms_api_list_hardware",
+    title=_("硬件"), empty=_("没有符合条件的硬件。"), next_step=("algorithms:device_create", _("登记硬件")),
+    export_name="hardware",
+))
+
+
+# --- open-source projects ---------------------------------------------------------------------------------------
+
+class ProjectFilter(_RegisterFilter):
+    index = search.PROJECTS
+    licence = django_filters.CharFilter(label=_("许可（SPDX）"), lookup_expr="iexact")
+
+
+class ProjectTable(_RegisterTable):
+    name = lists.DetailColumn(verbose_name=_("开源项目名称"), url="algorithms:project")
+    repository_url = tables.Column(verbose_name=_("代码仓库"))
+    licence = tables.Column(verbose_name=_("许可（SPDX）"))
+    support_amount_cny = lists.MoneyColumn(verbose_name=_("支持金额"))
+
+    class Meta(lists.Table.Meta):
+        order_by = ("name",)
+        sequence = ("name", "organisation", "repository_url", "licence", "support_amount_cny", "jurisdiction",
+                    "is_published")
+
+
+PROJECTS = lists.register(lists.Listing(
+    name="algorithms.projects", queryset=selectors.projects, filterset=ProjectFilter, table=ProjectTable,
+    title=_("开源项目"), empty=_("没有符合条件的开源项目。"),
+    next_step=("algorithms:project_create", _("登记开源项目")),
+    export_name="open-source-projects",
+))

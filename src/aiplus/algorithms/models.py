@@ -1,0 +1,144 @@
+"""The registers of the region's AI elements: models, algorithms, hardware (accelerators, servers, intelligent
+terminals and products) and open-source projects. Each row belongs to an organisation and a jurisdiction, is public
+once its owner publishes it and restricted to the owner's members and the place's officials otherwise.
+
+The CAC filings (算法备案, 生成式人工智能备案与登记) are recorded here only as a status and a number the owner keeps
+up to date; the filing dossiers with their clocks come with the filings workflow (issue 13 §2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core.domains import CENT, count_field, decimal_field, money_field
+from aiplus.core.models.base import DomainModel
+from aiplus.core.permissions import Scope
+
+# A model's parameters in billions: a million parameters (0.001) up to a hundred trillion, beyond any model announced.
+PARAMETERS_MIN = Decimal("0.001")
+PARAMETERS_MAX = Decimal("100000")
+# FP16 dense throughput of one accelerator, server or product: an exaflop, beyond any single rack sold (2025).
+TFLOPS_MAX = Decimal("1000000")
+# Memory of one device: 100 TB, beyond any single server's accelerator memory.
+MEMORY_GB_MAX = 100_000
+
+# An SPDX licence identifier or expression ("Apache-2.0", "MIT", "GPL-3.0-or-later", "Apache-2.0 OR MIT").
+SPDX = RegexValidator(r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$",
+                      _("请填写 SPDX 许可标识，如 Apache-2.0、MIT。"), code="spdx")
+
+
+class ModelKind(models.TextChoices):
+    FOUNDATION = "foundation", _("基础大模型")
+    VERTICAL = "vertical", _("行业模型")
+    FINE_TUNED = "fine_tuned", _("微调模型")
+
+
+class FilingStatus(models.TextChoices):
+    # Kept simple until the filing workflow exists: the owner records where the model stands and its number.
+    NOT_FILED = "not_filed", _("未备案")
+    FILED = "filed", _("已备案")
+    REGISTERED = "registered", _("已登记")
+
+
+class HardwareKind(models.TextChoices):
+    ACCELERATOR = "accelerator", _("加速卡")
+    SERVER = "server", _("服务器")
+    TERMINAL = "terminal", _("智能终端")
+    PRODUCT = "product", _("智能产品")
+
+
+# Kinds that embed models (Guangdong art. 14: intelligent terminals and products).
+EMBEDDING_KINDS = frozenset({HardwareKind.TERMINAL, HardwareKind.PRODUCT})
+
+
+class _Register(DomainModel):
+    """What every register row has: an owner organisation, the place it counts to, publication and search."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("所属组织"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("辖区"))
+    is_published = models.BooleanField(_("已公开"), default=False, db_index=True)
+    search_tokens = models.TextField(editable=False, blank=True)
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation", public="is_published")
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "search_tokens")
+
+    class Meta:
+        abstract = True
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", self.pk))
+
+
+class AIModel(_Register):
+    name = models.CharField(_("模型名称"), max_length=200)
+    kind = models.CharField(_("模型类型"), max_length=12, choices=ModelKind.choices, db_index=True)
+    base_model = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="derived", verbose_name=_("基座模型"))
+    modalities = models.JSONField(_("模态"), default=list, blank=True)
+    parameters_billion = decimal_field(_("参数规模（十亿）"), max_digits=9, decimal_places=3,
+                                       minimum=PARAMETERS_MIN, maximum=PARAMETERS_MAX, null=True, blank=True)
+    licence = models.CharField(_("许可"), max_length=100, blank=True, db_index=True)
+    open_weights = models.BooleanField(_("开放权重"), default=False)
+    summary = models.TextField(_("简介"), blank=True)
+    # OpenAI-compatible base URL (https://host/v1). Secret: only the owner's members ever see it (selectors).
+    endpoint_url = models.URLField(_("服务接口地址"), max_length=300, blank=True)
+    filing_status = models.CharField(_("备案状态"), max_length=12, choices=FilingStatus.choices,
+                                     default=FilingStatus.NOT_FILED)
+    filing_number = models.CharField(_("备案（登记）编号"), max_length=80, blank=True)
+
+    # the endpoint is a secret: the audit log (read by officials and auditors) never records it
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "search_tokens", "endpoint_url")
+
+    class Meta(_Register.Meta):
+        verbose_name = _("模型")
+
+
+class Algorithm(_Register):
+    name = models.CharField(_("算法名称"), max_length=200)
+    # A code of the packs' `algorithm_types` taxonomy (checked by the services against the active packs).
+    algorithm_type = models.CharField(_("算法类型"), max_length=40, db_index=True)
+    application_field = models.CharField(_("应用领域"), max_length=120, blank=True)
+    service_name = models.CharField(_("支撑的服务"), max_length=200, blank=True)
+    mechanism_summary = models.TextField(_("算法机制机理"), blank=True)
+    model = models.ForeignKey(AIModel, null=True, blank=True, on_delete=models.PROTECT, related_name="algorithms",
+                              verbose_name=_("所用模型"))
+
+    class Meta(_Register.Meta):
+        verbose_name = _("算法")
+
+
+class Hardware(_Register):
+    name = models.CharField(_("型号"), max_length=200)
+    kind = models.CharField(_("硬件类型"), max_length=12, choices=HardwareKind.choices, db_index=True)
+    vendor = models.CharField(_("厂商"), max_length=200)
+    domestic = models.BooleanField(_("国产"), default=False)
+    fp16_tflops = decimal_field(_("FP16 算力（TFLOPS）"), max_digits=10, decimal_places=2, minimum=Decimal("0"),
+                                maximum=TFLOPS_MAX, null=True, blank=True)
+    memory_gb = count_field(_("显存（GB）"), maximum=MEMORY_GB_MAX, null=True, blank=True)
+    summary = models.TextField(_("简介"), blank=True)
+    pools = models.ManyToManyField("compute.ResourcePool", blank=True, related_name="registered_hardware",
+                                   verbose_name=_("部署的算力资源池"))
+    embedded_models = models.ManyToManyField(AIModel, blank=True, related_name="embedded_in",
+                                             verbose_name=_("内置模型"))
+
+    class Meta(_Register.Meta):
+        verbose_name = _("硬件")
+
+
+class OpenSourceProject(_Register):
+    name = models.CharField(_("开源项目名称"), max_length=200)
+    repository_url = models.URLField(_("代码仓库"), max_length=300)
+    licence = models.CharField(_("许可（SPDX）"), max_length=100, validators=[SPDX], db_index=True)
+    summary = models.TextField(_("简介"), blank=True)
+    support_received = models.TextField(_("获得的支持"), blank=True)
+    support_amount_cny = money_field(_("支持金额（元）"), minimum=CENT, null=True, blank=True)
+
+    class Meta(_Register.Meta):
+        verbose_name = _("开源项目")

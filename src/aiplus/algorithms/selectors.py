@@ -1,0 +1,124 @@
+"""Who sees what in the registers, and nothing else decides it.
+
+A row is seen by everyone once its owner publishes it, and otherwise by the owner organisation's members and the
+officials and auditors of its jurisdiction (the models' `Scope`). A model's serving endpoint is a secret of its
+owner: only the owner's members ever get it (`shown_endpoint`, empty for everyone else, the superuser included);
+lists and exports never carry it at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+
+from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
+from aiplus.core import permissions
+from aiplus.core.access import get_for
+from aiplus.core.models import Organisation
+from aiplus.regulation.runtime import active_packs
+
+ALGORITHM_TYPES = "algorithm_types"
+
+
+def member_organisation_ids(user: Any) -> set[int]:
+    """The organisations whose registers the user writes: those they are a member (or provider) of."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    return set(permissions.user_organisation_ids(user, "change"))
+
+
+def organisations_acting_for(user: Any) -> QuerySet[Organisation]:
+    """The organisations the user registers rows for, by name."""
+    return Organisation.objects.filter(pk__in=member_organisation_ids(user)).order_by("name")
+
+
+def _visible[M: Any](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    return queryset.restrict(user, "view").select_related("organisation", "jurisdiction")  # type: ignore[attr-defined]
+
+
+def _visible_model_name(user: Any, link: str) -> Subquery:
+    """The name of the linked model when the user may see it (null otherwise: a restricted model's name is not
+    shown through a row that links to it)."""
+    return Subquery(AIModel.objects.restrict(user, "view").filter(pk=OuterRef(link)).values("name")[:1])
+
+
+def models(user: Any) -> QuerySet[AIModel]:
+    """The models the user may see, each with `shown_endpoint` (the endpoint for the owner's members, else empty)
+    and `base_model_name` (the base model's name where the user may see it)."""
+    own = member_organisation_ids(user)
+    return _visible(AIModel.objects.all(), user).annotate(
+        shown_endpoint=Case(When(organisation_id__in=own, then=F("endpoint_url")), default=Value(""),
+                            output_field=CharField()),
+        base_model_name=_visible_model_name(user, "base_model_id"))
+
+
+def model(user: Any, model_id: int) -> AIModel:
+    return get_for(user, "view", models(user), pk=model_id)
+
+
+def algorithms(user: Any) -> QuerySet[Algorithm]:
+    """The algorithms the user may see, each with `model_name` (its model's, where the user may see it)."""
+    return _visible(Algorithm.objects.all(), user).annotate(model_name=_visible_model_name(user, "model_id"))
+
+
+def algorithm(user: Any, algorithm_id: int) -> Algorithm:
+    return get_for(user, "view", algorithms(user), pk=algorithm_id)
+
+
+def hardware_list(user: Any) -> QuerySet[Hardware]:
+    """The hardware the user may see, with `visible_models`: the embedded models the user may see."""
+    return _visible(Hardware.objects.all(), user).prefetch_related(
+        Prefetch("embedded_models", queryset=_visible(AIModel.objects.all(), user).order_by("name"),
+                 to_attr="visible_models"))
+
+
+def hardware(user: Any, hardware_id: int) -> Hardware:
+    return get_for(user, "view", hardware_list(user), pk=hardware_id)
+
+
+def projects(user: Any) -> QuerySet[OpenSourceProject]:
+    return _visible(OpenSourceProject.objects.all(), user)
+
+
+def project(user: Any, project_id: int) -> OpenSourceProject:
+    return get_for(user, "view", projects(user), pk=project_id)
+
+
+def pools_of(item: Hardware) -> QuerySet[Any]:
+    return item.pools.select_related("centre").order_by("centre__name")  # pools are public reference data
+
+
+def derived_models(user: Any, item: AIModel) -> QuerySet[AIModel]:
+    return models(user).filter(base_model=item).order_by("name")
+
+
+def algorithms_on(user: Any, item: AIModel) -> QuerySet[Algorithm]:
+    return algorithms(user).filter(model=item).order_by("name")
+
+
+def algorithm_types() -> list[tuple[str, str]]:
+    """The CAC algorithm types of the active packs' `algorithm_types` taxonomy, as (code, name in the page's
+    language)."""
+    from django.utils.translation import get_language
+
+    zh = (get_language() or "zh-hans").startswith("zh")
+    try:
+        taxonomy = active_packs().taxonomy(ALGORITHM_TYPES)
+    except KeyError:
+        return []
+    return [(item.code, item.name_zh if zh else item.name_en) for item in taxonomy.flatten()]
+
+
+def algorithm_type_item(code: str) -> Any:
+    """The taxonomy item of a type code (for its provenance), or None."""
+    try:
+        return active_packs().taxonomy(ALGORITHM_TYPES).item(code)
+    except KeyError:
+        return None
+
+
+def pool_choices() -> QuerySet[Any]:
+    """The compute pools hardware may be linked to (public reference data of the compute register)."""
+    from aiplus.compute.models import ResourcePool
+
+    return ResourcePool.objects.select_related("centre").order_by("centre__name", "accelerator_model")

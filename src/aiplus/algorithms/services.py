@@ -1,0 +1,272 @@
+"""Every write of the registers: create, update and publish a model, an algorithm, hardware or an open-source project.
+
+Each function: keyword-only arguments, `acting_user` first, one transaction, permission checked first, bad input as
+ServiceError naming the field, exactly one audit event. Only the owner organisation's members write a row (an
+official of its jurisdiction reads it, and may not change what a company declares about itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.algorithms import search, selectors
+from aiplus.algorithms.models import (
+    EMBEDDING_KINDS,
+    AIModel,
+    Algorithm,
+    FilingStatus,
+    Hardware,
+    OpenSourceProject,
+)
+from aiplus.core import audit, domains
+from aiplus.core.access import get_for
+from aiplus.core.errors import PermissionDeniedError, ServiceError
+from aiplus.core.models import Organisation, User
+from aiplus.core.vocabularies import Modality
+
+MODEL_FIELDS = ("name", "kind", "base_model_id", "modalities", "parameters_billion", "licence", "open_weights",
+                "summary", "endpoint_url", "filing_status", "filing_number", "is_published")
+ALGORITHM_FIELDS = ("name", "algorithm_type", "application_field", "service_name", "mechanism_summary", "model_id",
+                    "is_published")
+HARDWARE_FIELDS = ("name", "kind", "vendor", "domestic", "fp16_tflops", "memory_gb", "summary", "pool_ids",
+                   "model_ids", "is_published")
+PROJECT_FIELDS = ("name", "repository_url", "licence", "summary", "support_received", "support_amount_cny",
+                  "is_published")
+
+
+def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ServiceError("unknown_field", _("未知字段：%(f)s") % {"f": ", ".join(unknown)}, unknown[0])
+
+
+def _owner(user: Any, organisation_id: int) -> Organisation:
+    """The organisation a new row is registered for: one the user is a member of."""
+    if organisation_id not in selectors.member_organisation_ids(user):
+        if Organisation.objects.restrict(user, "view").filter(pk=organisation_id).exists():
+            raise PermissionDeniedError(_("只有该组织的成员可以为其登记。"))
+        raise ServiceError("unknown_organisation", _("组织不存在或您无权为其登记。"), "organisation")
+    return Organisation.objects.get(pk=organisation_id)
+
+
+def _for_owner[M: Model](model: type[M], user: Any, pk: int) -> M:
+    """The row locked for a change by its owner's member: 404 if the user cannot see it, 403 if they are not a
+    member of its organisation (an official of its place included)."""
+    row = get_for(user, "view", model.objects.restrict(user, "view").select_for_update(), pk=pk)  # type: ignore[attr-defined]
+    if row.organisation_id not in selectors.member_organisation_ids(user):  # type: ignore[attr-defined]
+        raise PermissionDeniedError(_("只有所属组织的成员可以修改。"))
+    return row
+
+
+def _apply(row: Model, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(row, name, "" if value is None and name in _TEXTS else value)
+    # Links are checked against what the user may see (selectors), never against every row, so a refusal reveals
+    # nothing about others' restricted rows.
+    domains.full_clean(row, exclude=["search_tokens", "base_model", "model"])
+
+
+# Text fields the API may send as null ("not given" in a PATCH is absence; null clears the text).
+_TEXTS = frozenset({"licence", "summary", "endpoint_url", "filing_number", "application_field", "service_name",
+                    "mechanism_summary", "vendor", "support_received"})
+
+
+Check = Callable[[Any, Any], Callable[[], None] | None]  # validates a row (and indexes it); returns what to do
+# once it is saved (its many-to-many links), if anything
+
+
+def _create[M: Model](model: type[M], code: str, check: Check, user: Any, organisation_id: int,
+                      fields: dict[str, Any], allowed: tuple[str, ...]) -> M:
+    """A new row of the user's organisation: fields checked, saved, one audit event."""
+    _unknown(fields, allowed)
+    owner = _owner(user, organisation_id)
+    row = model(organisation=owner, jurisdiction_id=owner.jurisdiction_id)
+    _apply(row, fields)
+    _save(row, check(user, row))
+    audit.record(actor=user, action=code, instance=row)
+    return row
+
+
+def _update[M: Model](model: type[M], code: str, check: Check, user: Any, pk: int, changes: dict[str, Any],
+                      allowed: tuple[str, ...]) -> M:
+    """A change by the owner's member: fields checked, saved, one audit event with the row as it was."""
+    _unknown(changes, allowed)
+    row = _for_owner(model, user, pk)
+    before = audit.snapshot(row)
+    _apply(row, changes)
+    _save(row, check(user, row))
+    audit.record(actor=user, action=code, instance=row, before=before)
+    return row
+
+
+def _save(row: Model, then: Callable[[], None] | None) -> None:
+    row.save()
+    if then is not None:
+        then()
+
+
+def _publish[M: Model](model: type[M], code: str, user: Any, pk: int, is_published: bool) -> M:
+    row = _for_owner(model, user, pk)
+    before = audit.snapshot(row)
+    row.is_published = bool(is_published)  # type: ignore[attr-defined]
+    row.save(update_fields=["is_published", "updated_at"])
+    audit.record(actor=user, action=code, instance=row, before=before)
+    return row
+
+
+# --- models -----------------------------------------------------------------------------------------------------
+
+def _check_model(user: Any, row: AIModel) -> None:
+    """Modalities known, the base model visible and no ancestor of itself, a number once filed."""
+    given = row.modalities if isinstance(row.modalities, list) else [row.modalities]
+    unknown = [m for m in given if m not in Modality.values]
+    if unknown:
+        raise ServiceError("invalid_modality", _("未知的模态：%(m)s") % {"m": ", ".join(map(str, unknown))},
+                           "modalities")
+    row.modalities = sorted({str(m) for m in given}, key=Modality.values.index)
+    if row.base_model_id is not None:
+        base = selectors.models(user).filter(pk=row.base_model_id).first()
+        if base is None:
+            raise ServiceError("unknown_model", _("基座模型不存在或不可见。"), "base_model")
+        seen = {row.pk}
+        while base is not None:  # a model is never its own ancestor
+            if base.pk in seen:
+                raise ServiceError("cycle", _("基座模型不能是本模型或其派生模型。"), "base_model")
+            seen.add(base.pk)
+            base = base.base_model
+    if row.filing_status == FilingStatus.NOT_FILED:
+        row.filing_number = ""
+    elif not row.filing_number.strip():
+        raise ServiceError("required", _("已备案或已登记的模型须填写编号。"), "filing_number")
+    row.search_tokens = search.MODELS.tokens_for(row.name, row.summary, row.licence, row.organisation.name)
+
+
+@transaction.atomic
+def create_model(*, acting_user: User, organisation_id: int, **fields: Any) -> AIModel:
+    """Register a model of the user's organisation (restricted until published)."""
+    return _create(AIModel, "algorithms.model.created", _check_model, acting_user, organisation_id, fields,
+                   MODEL_FIELDS)
+
+
+@transaction.atomic
+def update_model(*, acting_user: User, model_id: int, **changes: Any) -> AIModel:
+    return _update(AIModel, "algorithms.model.updated", _check_model, acting_user, model_id, changes, MODEL_FIELDS)
+
+
+@transaction.atomic
+def publish_model(*, acting_user: User, model_id: int, is_published: bool) -> AIModel:
+    """Make the model public, or restricted again."""
+    return _publish(AIModel, "algorithms.model.published", acting_user, model_id, is_published)
+
+
+# --- algorithms -------------------------------------------------------------------------------------------------
+
+def _check_algorithm(user: Any, row: Algorithm) -> None:
+    if row.algorithm_type not in dict(selectors.algorithm_types()):
+        raise ServiceError("invalid_choice", _("未知的算法类型：%(t)s") % {"t": row.algorithm_type}, "algorithm_type")
+    if row.model_id is not None and not selectors.models(user).filter(pk=row.model_id).exists():
+        raise ServiceError("unknown_model", _("模型不存在或不可见。"), "model")
+    row.search_tokens = search.ALGORITHMS.tokens_for(row.name, row.application_field, row.service_name,
+                                                     row.mechanism_summary, row.organisation.name)
+
+
+@transaction.atomic
+def create_algorithm(*, acting_user: User, organisation_id: int, **fields: Any) -> Algorithm:
+    """Register an algorithm (one of the CAC types of the packs' taxonomy) of the user's organisation."""
+    return _create(Algorithm, "algorithms.algorithm.created", _check_algorithm, acting_user, organisation_id,
+                   fields, ALGORITHM_FIELDS)
+
+
+@transaction.atomic
+def update_algorithm(*, acting_user: User, algorithm_id: int, **changes: Any) -> Algorithm:
+    return _update(Algorithm, "algorithms.algorithm.updated", _check_algorithm, acting_user, algorithm_id, changes,
+                   ALGORITHM_FIELDS)
+
+
+@transaction.atomic
+def publish_algorithm(*, acting_user: User, algorithm_id: int, is_published: bool) -> Algorithm:
+    return _publish(Algorithm, "algorithms.algorithm.published", acting_user, algorithm_id, is_published)
+
+
+# --- hardware ---------------------------------------------------------------------------------------------------
+
+def _hardware_check(pool_ids: Iterable[int] | None, model_ids: Iterable[int] | None) -> Check:
+    """Checks the pools and embedded models before anything is written; sets them once the row is saved."""
+
+    def check(user: Any, row: Hardware) -> Callable[[], None]:
+        pools = models = None
+        if pool_ids is not None:
+            wanted = set(pool_ids)
+            pools = list(selectors.pool_choices().filter(pk__in=wanted))
+            if len(pools) != len(wanted):
+                raise ServiceError("unknown_pool", _("算力资源池不存在。"), "pools")
+        if model_ids is not None:
+            wanted = set(model_ids)
+            if wanted and row.kind not in EMBEDDING_KINDS:
+                raise ServiceError("not_embedding", _("只有智能终端和智能产品可以内置模型。"), "models")
+            models = list(selectors.models(user).filter(pk__in=wanted))
+            if len(models) != len(wanted):
+                raise ServiceError("unknown_model", _("模型不存在或不可见。"), "models")
+        elif row.pk and row.kind not in EMBEDDING_KINDS and row.embedded_models.exists():
+            raise ServiceError("not_embedding", _("只有智能终端和智能产品可以内置模型。"), "models")
+        row.search_tokens = search.HARDWARE.tokens_for(row.name, row.vendor, row.summary, row.organisation.name)
+
+        def link() -> None:
+            if pools is not None:
+                row.pools.set(pools)
+            if models is not None:
+                row.embedded_models.set(models)
+
+        return link
+
+    return check
+
+
+@transaction.atomic
+def create_hardware(*, acting_user: User, organisation_id: int, pool_ids: list[int] | None = None,
+                    model_ids: list[int] | None = None, **fields: Any) -> Hardware:
+    """Register an accelerator, a server, an intelligent terminal or a product (with the pools it runs in and, for
+    terminals and products, the models it embeds)."""
+    return _create(Hardware, "algorithms.hardware.created", _hardware_check(pool_ids or [], model_ids or []),
+                   acting_user, organisation_id, fields, HARDWARE_FIELDS)
+
+
+@transaction.atomic
+def update_hardware(*, acting_user: User, hardware_id: int, pool_ids: list[int] | None = None,
+                    model_ids: list[int] | None = None, **changes: Any) -> Hardware:
+    return _update(Hardware, "algorithms.hardware.updated", _hardware_check(pool_ids, model_ids), acting_user,
+                   hardware_id, changes, HARDWARE_FIELDS)
+
+
+@transaction.atomic
+def publish_hardware(*, acting_user: User, hardware_id: int, is_published: bool) -> Hardware:
+    return _publish(Hardware, "algorithms.hardware.published", acting_user, hardware_id, is_published)
+
+
+# --- open-source projects ---------------------------------------------------------------------------------------
+
+def _check_project(user: Any, row: OpenSourceProject) -> None:
+    row.search_tokens = search.PROJECTS.tokens_for(row.name, row.summary, row.support_received,
+                                                   row.organisation.name)
+
+
+@transaction.atomic
+def create_project(*, acting_user: User, organisation_id: int, **fields: Any) -> OpenSourceProject:
+    """Register an open-source project maintained by the user's organisation, with the support it received."""
+    return _create(OpenSourceProject, "algorithms.project.created", _check_project, acting_user, organisation_id,
+                   fields, PROJECT_FIELDS)
+
+
+@transaction.atomic
+def update_project(*, acting_user: User, project_id: int, **changes: Any) -> OpenSourceProject:
+    return _update(OpenSourceProject, "algorithms.project.updated", _check_project, acting_user, project_id,
+                   changes, PROJECT_FIELDS)
+
+
+@transaction.atomic
+def publish_project(*, acting_user: User, project_id: int, is_published: bool) -> OpenSourceProject:
+    return _publish(OpenSourceProject, "algorithms.project.published", acting_user, project_id, is_published)

@@ -1,0 +1,4 @@
+from aiplus.algorithms import views  # importing the views declares their routes and menu entries (core.routing)
+
+app_name = views.route.namespace
+urlpatterns = views.route.urlpatterns

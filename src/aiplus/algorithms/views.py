@@ -1,0 +1,252 @@
+"""Thin views of the registers: parse, authorise, call one selector or service, render. The four registers share
+one page of each kind (list, detail, form, publish), described by a `Register`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from aiplus.algorithms import aigc, listings, selectors, services
+from aiplus.algorithms.forms import (
+    AIModelForm,
+    AlgorithmForm,
+    HardwareForm,
+    LabelCheckForm,
+    LabelWriteForm,
+    ProjectForm,
+    PublishForm,
+    RegisterForm,
+)
+from aiplus.core import formatting, imports
+from aiplus.core.context import acting_user
+from aiplus.core.errors import ServiceError
+from aiplus.core.lists import Listing, ListPage
+from aiplus.core.page_forms import PageForm, post_form
+from aiplus.core.routing import Routes
+from aiplus.core.vocabularies import Modality
+
+route = Routes("algorithms")
+
+
+@dataclass(frozen=True)
+class Register:
+    noun: str  # the URL names' stem: "model" → algorithms:model, algorithms:model_create, …
+    listing: Listing
+    form: type[RegisterForm]
+    one: Callable[[Any, int], Any]  # the selector of one row
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    publish: Callable[..., Any]
+    id_name: str  # the services' id argument
+    title_new: Any
+    title_edit: Any
+    fields: tuple[str, ...]  # what the detail page shows, in order
+
+
+MODELS = Register("model", listings.MODELS, AIModelForm, selectors.model, services.create_model,
+                  services.update_model, services.publish_model, "model_id", _("登记模型"), _("编辑模型"),
+                  ("kind", "base_model", "modalities", "parameters_billion", "licence", "open_weights", "summary",
+                   "filing_status", "filing_number"))
+ALGORITHMS = Register("algorithm", listings.ALGORITHMS, AlgorithmForm, selectors.algorithm,
+                      services.create_algorithm, services.update_algorithm, services.publish_algorithm,
+                      "algorithm_id", _("登记算法"), _("编辑算法"),
+                      ("algorithm_type", "application_field", "service_name", "mechanism_summary", "model"))
+HARDWARE = Register("device", listings.HARDWARE, HardwareForm, selectors.hardware, services.create_hardware,
+                    services.update_hardware, services.publish_hardware, "hardware_id", _("登记硬件"),
+                    _("编辑硬件"), ("kind", "vendor", "domestic", "fp16_tflops", "memory_gb", "summary"))
+PROJECTS = Register("project", listings.PROJECTS, ProjectForm, selectors.project, services.create_project,
+                    services.update_project, services.publish_project, "project_id", _("登记开源项目"),
+                    _("编辑开源项目"), ("repository_url", "licence", "summary", "support_received",
+                                    "support_amount_cny"))
+
+
+def _value(row: Any, name: str) -> str:
+    """A field as a person reads it: choices by label, numbers and yes/no through the one formatter."""
+    field = row._meta.get_field(name)
+    if field.choices:
+        return formatting.label(row, name)
+    if name == "modalities":
+        labels = dict(Modality.choices)
+        return formatting.text([labels.get(code, code) for code in row.modalities])
+    if name == "algorithm_type":
+        return dict(selectors.algorithm_types()).get(row.algorithm_type, row.algorithm_type)
+    if name in ("model", "base_model"):  # a linked model by name, only where the user may see it (selector)
+        return formatting.text(getattr(row, f"{name}_name", None))
+    if name.endswith("_cny"):
+        return formatting.money(getattr(row, name))
+    return formatting.text(getattr(row, name))
+
+
+def _links(user: Any, register: Register, row: Any) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """The rows this one links to, each as (heading, [(url, text)])."""
+    def to(url_name: str, rows: Any) -> list[tuple[str, str]]:
+        return [(reverse(url_name, args=[r.pk]), r.name) for r in rows]
+
+    if register is MODELS:
+        return [(_("派生模型"), to("algorithms:model", selectors.derived_models(user, row))),
+                (_("使用该模型的算法"), to("algorithms:algorithm", selectors.algorithms_on(user, row)))]
+    if register is HARDWARE:
+        pools = [(reverse("compute:capacity"),
+                  f"{p.centre.name} · {p.get_accelerator_model_display()}") for p in selectors.pools_of(row)]
+        return [(_("部署的算力资源池"), pools),
+                (_("内置模型"), to("algorithms:model", row.visible_models))]
+    return []
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
+    return {"may_register": selectors.organisations_acting_for(request.user).exists()}
+
+
+def _list(register: Register, template: str) -> Callable[..., Any]:
+    # Public: a visitor sees the published rows (the selector decides), a member also their organisation's own.
+    return ListPage.as_view(listing=register.listing, template_name=template, extra_context=_list_context)
+
+
+def _detail(register: Register) -> Callable[..., HttpResponse]:
+    def page(request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            row = register.one(request.user, pk)
+        except ServiceError:
+            return render(request, "core/not_found.html", status=404)
+        owner = row.organisation_id in selectors.member_organisation_ids(request.user)
+        context = {
+            "register": register, "row": row, "owner": owner,
+            "rows": [(row._meta.get_field(name).verbose_name, _value(row, name)) for name in register.fields],
+            "links": _links(request.user, register, row),
+            # the secret endpoint: on the model's page, for its owner's members only (the selector's annotation)
+            "endpoint": getattr(row, "shown_endpoint", "") if owner else "",
+            "type_item": selectors.algorithm_type_item(row.algorithm_type) if register is ALGORITHMS else None,
+        }
+        return render(request, "algorithms/detail.html", context)
+
+    return page
+
+
+def _form(register: Register) -> Callable[..., HttpResponse]:
+    @login_required
+    def page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        row = None
+        if pk is not None:
+            try:
+                row = register.one(request.user, pk)
+            except ServiceError:
+                return render(request, "core/not_found.html", status=404)
+            if row.organisation_id not in selectors.member_organisation_ids(request.user):
+                return HttpResponse(_("只有所属组织的成员可以修改。"), status=403)
+        elif not selectors.organisations_acting_for(request.user).exists():
+            return HttpResponse(_("只有组织的成员可以登记。"), status=403)
+        data = request.POST if request.method == "POST" else None
+        form = register.form(data, instance=row, user=request.user)
+        if data is not None and form.is_valid():
+            try:
+                if row is None:
+                    row = register.create(acting_user=acting_user(request), **form.arguments())
+                else:
+                    row = register.update(acting_user=acting_user(request), **{register.id_name: row.pk},
+                                          **form.arguments())
+            except ServiceError as problem:
+                if problem.status == 403:
+                    return HttpResponse(str(problem.message), status=403)
+                problem.add_to_form(form, {"models": "embedded_models"}.get(problem.field or "", problem.field))
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(f"algorithms:{register.noun}", row.pk)
+        title = register.title_new if row is None else register.title_edit
+        return render(request, "algorithms/form.html", {"form": form, "row": row, "title": title,
+                                                        "register": register},
+                      status=400 if data is not None else 200)
+
+    return page
+
+
+def _publish(register: Register) -> Callable[..., HttpResponse]:
+    @login_required
+    @require_POST
+    def act(request: HttpRequest, pk: int) -> HttpResponse:
+        form = PublishForm(request.POST)
+        form.is_valid()
+        try:
+            register.publish(acting_user=acting_user(request), **{register.id_name: pk},
+                             is_published=form.cleaned_data.get("is_published", False))
+        except ServiceError as problem:
+            return HttpResponse(str(problem.message), status=problem.status)
+        return redirect(f"algorithms:{register.noun}", pk)
+
+    return act
+
+
+# One menu entry for the four registers: their pages link to one another (algorithms/tabs.html).
+models_page = route("", "models", menu=_("模型与算法"), order=50)(_list(MODELS, "algorithms/models.html"))
+algorithms_page = route("algorithms/", "algorithms")(_list(ALGORITHMS, "algorithms/algorithms.html"))
+hardware_page = route("hardware/", "hardware")(_list(HARDWARE, "algorithms/hardware_list.html"))
+projects_page = route("open-source/", "projects")(_list(PROJECTS, "algorithms/projects.html"))
+REGISTERS = (MODELS, ALGORITHMS, HARDWARE, PROJECTS)
+detail = {register.noun: _detail(register) for register in REGISTERS}
+form = {register.noun: _form(register) for register in REGISTERS}
+publish = {register.noun: _publish(register) for register in REGISTERS}
+for stem, noun in (("models", "model"), ("algorithms", "algorithm"), ("hardware", "device"),
+                   ("open-source", "project")):  # each register's record pages
+    route(f"{stem}/new/", f"{noun}_create")(form[noun])
+    route(f"{stem}/<int:pk>/", noun)(detail[noun])
+    route(f"{stem}/<int:pk>/edit/", f"{noun}_edit")(form[noun])
+    route(f"{stem}/<int:pk>/publish/", f"{noun}_publish")(publish[noun])
+
+
+
+def _label_page(request: HttpRequest, *, form: Any = None, write_form: Any = None, verdict: Any = None,
+                status: int = 200) -> HttpResponse:
+    return render(request, "algorithms/label_check.html", {
+        "form": form or LabelCheckForm(), "write_form": write_form or LABEL_WRITE.make(request, None),
+        "verdict": verdict, "rule": aigc.rule()}, status=status)
+
+
+@route("labels/", "label_check", menu=_("生成内容标识检测"), order=51)
+def label_check(request: HttpRequest) -> HttpResponse:
+    """Anyone drops a file and sees whether it carries the AIGC implicit label (GB 45438-2025 附录E), whether its
+    seal holds, and why not; nothing is stored."""
+    if request.method != "POST":
+        return _label_page(request)
+    form = LabelCheckForm(request.POST, request.FILES)
+    try:
+        imports.check_request_size(request)
+        if not form.is_valid():
+            raise ServiceError("required", _("请选择文件。"), "file")
+        return _label_page(request, form=form, verdict=aigc.check(form.cleaned_data["file"]))
+    except ServiceError as problem:
+        if "file" not in form.errors:
+            problem.add_to_form(form)
+        return _label_page(request, form=form, status=problem.status)
+
+
+def _download(request: HttpRequest, written: tuple[str, bytes, dict[str, Any]]) -> HttpResponse:
+    name, data, _result = written
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, f"aigc-{name}")
+    return response
+
+
+def _write_label(request: HttpRequest, form: Any) -> tuple[str, bytes, dict[str, Any]]:
+    imports.check_request_size(request)
+    data = form.cleaned_data
+    return aigc.labelled(data["file"], label=data["label"], producer=data["producer"], produce_id=data["produce_id"])
+
+
+LABEL_WRITE = PageForm(make=lambda request, data: LabelWriteForm(data, values=aigc.label_values()),
+                       write=_write_label, done=None, reply=_download)
+
+
+@route("labels/write/", "label_write")
+@require_POST
+def label_write(request: HttpRequest) -> HttpResponse:
+    """A producer labels a file: the labelled file comes back as a download, or the page with the errors."""
+    return post_form(request, LABEL_WRITE, lambda form: _label_page(request, write_form=form))
