@@ -11,7 +11,7 @@ INDEX = create_index(["datahub_dataset"])
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('datahub', '0004_catalogue_order_index'),
+        ('datahub', '0005_shared_modalities'),
     ]
 
     operations = [

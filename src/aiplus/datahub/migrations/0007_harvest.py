@@ -1,5 +1,5 @@
 """Harvest sources and the provenance of harvested copies. Adding columns rebuilds the dataset table on SQLite,
-which drops the full-text index's triggers: the index is dropped first and created again after (as in 0005)."""
+which drops the full-text index's triggers: the index is dropped first and created again after (as in 0006)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0013_worker_heartbeat'),
-        ('datahub', '0005_source_graph'),
+        ('datahub', '0006_source_graph'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
