@@ -93,6 +93,8 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     batches: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    # What the file says that the platform keeps without modelling it (a DCAT class or property): (row, text).
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def reject(self, row: int | str, problem: ServiceError, field_name: str | None = None) -> None:
         self.rejected.append(Rejection(row, field_name if field_name is not None else (problem.field or ""),
@@ -113,7 +115,8 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "read": self.read, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "rejected": [r.as_dict() for r in self.rejected],
-                "batches": self.batches, "counts": dict(self.counts)}
+                "batches": self.batches, "counts": dict(self.counts),
+                **({"notes": [{"row": row, "message": text} for row, text in self.notes]} if self.notes else {})}
 
     def summary(self) -> str:
         """One sentence for the page's message, in the active language."""

@@ -304,11 +304,16 @@ def import_catalogue(request: HttpRequest, document: Body[dict[str, Any]]) -> An
 
 
 @router.post("/catalogue/import/file", response=imports.RESPONSES, auth=AUTHENTICATED)
-def import_catalogue_file(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:
-    """The same import, the JSON-LD as a multipart file upload (up to the import size limit; 413 above it)."""
+def import_catalogue_file(request: HttpRequest, file: UploadedFile | None = File(None), format: str = "",
+                          provider_id: int | None = None) -> Any:
+    """The same import as a multipart file upload (up to the import size limit; 413 above it): JSON-LD with any
+    known context, Turtle or RDF/XML (`format` jsonld|ttl|rdf, else from the file's name and content). Records whose
+    publisher is not on the platform are registered for `provider_id` (an organisation the caller acts for); what
+    the platform does not model is kept in each record's source graph and listed in the report's notes."""
     core_imports.check_request_size(request)
-    return imports.answer(services.import_catalogue_file(acting_user=acting_user(request),
-                                                         data=core_imports.read_upload(file)))
+    return imports.answer(services.import_catalogue_file(
+        acting_user=acting_user(request), data=core_imports.read_upload(file), fmt=format,
+        name=getattr(file, "name", "") or "", provider_id=provider_id))
 
 
 lists.add_operation(router, "/access-requests", ACCESS_REQUESTS, AccessOut, auth=AUTHENTICATED, page_size=50)

@@ -31,17 +31,45 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, unquote
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 AIPLUS_NS = "https://aiplus.example.org/ns/datahub#"
+# The platform's own concepts (its themes and places: free text of the Chinese portal), one IRI per label, so a
+# theme is an IRI as DCAT-AP wants (dcat:theme sh:nodeKind sh:IRI) and the label comes back from it unchanged.
+AIPLUS_THEMES = "https://aiplus.example.org/id/theme/"
+AIPLUS_PLACES = "https://aiplus.example.org/id/place/"
+EU_THEMES = EU + "data-theme/"
+CATALOGUE_IRI = "urn:aiplus:catalogue"
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "aiplus": AIPLUS_NS,
+}
+
+# The platform's themes that have an unambiguous counterpart in the EU data-theme vocabulary (its 13 codes), with
+# the English label of that table. Only themes whose scope is the same are mapped: 经济建设 is economy (ECON);
+# 城建住房 (urban construction and housing) is the table's "Regions and cities" (REGI); a theme the table has no
+# counterpart for (公共服务, 产业发展, 人工智能) keeps only its own concept.
+EU_DATA_THEMES: dict[str, tuple[str, str]] = {
+    "经济建设": ("ECON", "Economy and finance"), "财税金融": ("ECON", "Economy and finance"),
+    "交通运输": ("TRAN", "Transport"), "交通": ("TRAN", "Transport"),
+    "教育": ("EDUC", "Education, culture and sport"), "教育文化": ("EDUC", "Education, culture and sport"),
+    "卫生健康": ("HEAL", "Health"), "医疗卫生": ("HEAL", "Health"),
+    "农业农村": ("AGRI", "Agriculture, fisheries, forestry and food"),
+    "能源": ("ENER", "Energy"), "资源能源": ("ENER", "Energy"),
+    "生态环境": ("ENVI", "Environment"), "环境": ("ENVI", "Environment"),
+    "科技创新": ("TECH", "Science and technology"), "科学技术": ("TECH", "Science and technology"),
+    "社会保障": ("SOCI", "Population and society"), "社会民生": ("SOCI", "Population and society"),
+    "机构团体": ("GOVE", "Government and public sector"), "政府机构": ("GOVE", "Government and public sector"),
+    "公共安全": ("JUST", "Justice, legal system and public safety"),
+    "城建住房": ("REGI", "Regions and cities"), "城乡建设": ("REGI", "Regions and cities"),
 }
 
 
@@ -92,6 +120,7 @@ class Vocabulary:
     pattern: str = ""              # no table: values of this form are IRIs `base + value` (IANA media types)
     also_bases: tuple[str, ...] = ()  # other prefixes read as `base`
     default: str = ""              # the local value when a document has neither property
+    rdf_class: str = ""            # the class DCAT-AP gives the property's range (range.ttl), written as @type
     by_code: dict[str, Term] = field(init=False, repr=False, compare=False)
     by_spelling: dict[str, Term] = field(init=False, repr=False, compare=False)
 
@@ -122,7 +151,8 @@ class Vocabulary:
     def encode(self, local: str) -> Any:
         """`{"@id": IRI}` (a list of them for several values), or None when nothing maps."""
         parts = [p.strip() for p in re.split(r"[,，;；、]", local)] if self.several else [local]
-        nodes = [{"@id": iri} for iri in (self._iri(p) for p in parts if p) if iri]
+        typed = {"@type": self.rdf_class} if self.rdf_class else {}
+        nodes = [{"@id": iri, **typed} for iri in (self._iri(p) for p in parts if p) if iri]
         if not nodes:
             return None
         return nodes[0] if len(nodes) == 1 else nodes
@@ -204,7 +234,8 @@ class Vocabulary:
 # The one table of controlled vocabularies (EU Publications Office authority tables, IANA media types).
 VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
     Vocabulary(
-        name="licence", property="dct:license", local_property="aiplus:licence", base=EU + "licence/",
+        name="licence", rdf_class="dct:LicenseDocument",
+        property="dct:license", local_property="aiplus:licence", base=EU + "licence/",
         other_iris=True, terms=(
             # local value: the SPDX identifier (what providers type); code: the EU licence table's
             _t("CC-BY-4.0", "CC_BY_4_0"), _t("CC-BY-SA-4.0", "CC_BYSA_4_0"), _t("CC-BY-NC-4.0", "CC_BYNC_4_0"),
@@ -216,7 +247,8 @@ VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
             _t("GPL-3.0-only", "GPL_3_0", aliases=("GPL-3.0",)), _t("GPL-3.0-or-later", "GPL_3_0_OR_LATER"),
         )),
     Vocabulary(
-        name="language", property="dct:language", local_property="aiplus:language", base=EU + "language/",
+        name="language", rdf_class="dct:LinguisticSystem",
+        property="dct:language", local_property="aiplus:language", base=EU + "language/",
         several=True, terms=(
             # local value: ISO 639-1; code: the EU language table's (ISO 639-3 based)
             _t("zh", "ZHO", label="中文", aliases=("汉语", "zho", "chi", "Chinese")),
@@ -231,23 +263,27 @@ VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
             _t("vi", "VIE", label="越南文", aliases=("越南语",)), _t("th", "THA", label="泰文", aliases=("泰语",)),
         )),
     Vocabulary(
-        name="frequency", property="dct:accrualPeriodicity", local_property="aiplus:updateFrequency",
+        name="frequency", rdf_class="dct:Frequency",
+        property="dct:accrualPeriodicity", local_property="aiplus:updateFrequency",
         base=EU + "frequency/", closed=True, keep_local=True, default="8", terms=(
             # local value: the Suzhou portal's update-frequency code (models.UpdateFrequency)
             _t("1", "UPDATE_CONT", "CONT", label="实时"), _t("2", "DAILY", label="每日"),
             _t("3", "WEEKLY", label="每周"), _t("4", "MONTHLY", label="每月"), _t("5", "QUARTERLY", label="每季度"),
             _t("6", "ANNUAL_2", "BIANNUAL", label="每半年"), _t("7", "ANNUAL", label="每年"),
-            _t("8", "IRREG", label="不定时"), _t("9", "OTHER", label="其它"),
+            # NEVER and UNKNOWN (other portals' codes the Suzhou table has no row for) are read as 其它
+            _t("8", "IRREG", label="不定时"), _t("9", "OTHER", "NEVER", "UNKNOWN", label="其它"),
         )),
     Vocabulary(
-        name="access right", property="dct:accessRights", local_property="aiplus:openAttribute",
+        name="access right", rdf_class="dct:RightsStatement",
+        property="dct:accessRights", local_property="aiplus:openAttribute",
         base=EU + "access-right/", closed=True, keep_local=True, write_label=True, default="unconditional", terms=(
             # local value: models.OpenAttribute; written under aiplus:openAttribute as the portal's 开放属性
             _t("unconditional", "PUBLIC", label="无条件开放"), _t("conditional", "RESTRICTED", label="有条件开放"),
             _t("closed", "NON_PUBLIC", label="不予开放"),
         )),
     Vocabulary(
-        name="file type", property="dct:format", local_property="aiplus:format", base=EU + "file-type/", terms=(
+        name="file type", rdf_class="dct:MediaTypeOrExtent",
+        property="dct:format", local_property="aiplus:format", base=EU + "file-type/", terms=(
             # local value: the format as providers write it (upper case); code: the EU file-type table's
             _t("CSV", "CSV"), _t("TSV", "TSV"), _t("JSON", "JSON"), _t("JSON-LD", "JSON_LD"), _t("XML", "XML"),
             _t("XLSX", "XLSX"), _t("XLS", "XLS"), _t("ODS", "ODS"), _t("PDF", "PDF"), _t("TXT", "TXT"),
@@ -263,23 +299,27 @@ VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
             _t("BIN", "BIN"),
         )),
     Vocabulary(
-        name="media type", property="dcat:mediaType", local_property="aiplus:mediaType", base=IANA_MEDIA_TYPES,
+        name="media type", rdf_class="dct:MediaType",
+        property="dcat:mediaType", local_property="aiplus:mediaType", base=IANA_MEDIA_TYPES,
         also_bases=("http://www.iana.org/assignments/media-types/",),
         pattern=r"(application|audio|font|image|message|model|multipart|text|video)"
                 r"/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}"),
 )}
 
-# Model field -> (JSON-LD key, kind). kind: text | int | bool | date | list | vocab:<name of a VOCABULARIES entry>
+# Model field -> (JSON-LD key, kind). kind: text | int | count (typed xsd:nonNegativeInteger) | bool | date | list
+# | vocab:<name of a VOCABULARIES entry> | iri (an address: {"@id": …}) | theme (skos:Concept IRIs) | place (a
+# dct:Location concept) | provenance (a dct:ProvenanceStatement with the text as its label); the import also reads
+# the plain literals of older exports.
 DATASET_FIELDS: list[tuple[str, str, str]] = [
     ("identifier", "dct:identifier", "text"),
     ("title", "dct:title", "text"),
     ("description", "dct:description", "text"),
     ("keywords", "dcat:keyword", "list"),
-    ("theme", "dcat:theme", "text"),
-    ("spatial_coverage", "dct:spatial", "text"),
+    ("theme", "dcat:theme", "theme"),
+    ("spatial_coverage", "dct:spatial", "place"),
     ("licence", "dct:license", "vocab:licence"),
     ("language", "dct:language", "vocab:language"),
-    ("lineage", "dct:provenance", "text"),
+    ("lineage", "dct:provenance", "provenance"),
     ("issued", "dct:issued", "date"),
     ("modified", "dct:modified", "date"),
     ("sector", "aiplus:sector", "text"),
@@ -299,19 +339,119 @@ DISTRIBUTION_FIELDS: list[tuple[str, str, str]] = [
     ("title", "dct:title", "text"),
     ("format", "dct:format", "vocab:file type"),
     ("media_type", "dcat:mediaType", "vocab:media type"),
-    ("access_url", "dcat:accessURL", "text"),
-    ("download_url", "dcat:downloadURL", "text"),
-    ("byte_size", "dcat:byteSize", "int"),
+    ("access_url", "dcat:accessURL", "iri"),
+    ("download_url", "dcat:downloadURL", "iri"),
+    ("byte_size", "dcat:byteSize", "count"),
     ("licence", "dct:license", "vocab:licence"),
 ]
 SERVICE_FIELDS: list[tuple[str, str, str]] = [
     ("identifier", "dct:identifier", "text"),
     ("title", "dct:title", "text"),
     ("description", "dct:description", "text"),
-    ("endpoint_url", "dcat:endpointURL", "text"),
-    ("endpoint_description", "dcat:endpointDescription", "text"),
+    ("endpoint_url", "dcat:endpointURL", "iri"),
+    ("endpoint_description", "dcat:endpointDescription", "iri"),
     ("is_published", "aiplus:isPublished", "bool"),
 ]
+
+
+def _items(raw: Any) -> list[Any]:
+    return raw if isinstance(raw, list) else ([] if raw is None else [raw])
+
+
+def _text(raw: Any) -> str:
+    """A literal's text: a plain string, {"@value": …}, or the first of several (language-tagged) values, the
+    Chinese one first."""
+    items = _items(raw)
+    if not items:
+        return ""
+    chinese = [i for i in items if isinstance(i, dict) and str(i.get("@language", "")).lower().startswith("zh")]
+    item = (chinese or items)[0]
+    if isinstance(item, dict):
+        if "@value" in item:
+            return str(item["@value"])
+        raise DcatError("", f"expected a literal, got {item!r}")
+    return str(item)
+
+
+def _chinese(text: str) -> dict[str, str]:
+    return {"@value": text, "@language": "zh"}
+
+
+def _iri_out(value: str) -> dict[str, str]:
+    return {"@id": value}
+
+
+def _iri_in(raw: Any) -> str:
+    items = _items(raw)
+    if len(items) != 1:
+        raise DcatError("", f"expected one address, got {raw!r}")
+    item = items[0]
+    return str(item["@id"]) if isinstance(item, dict) and "@id" in item else _text(item)
+
+
+def _concept_iri(base: str, label: str) -> str:
+    return base + quote(label, safe="")
+
+
+def _theme_out(theme: str) -> list[dict[str, Any]]:
+    """The platform's theme as its own concept (Chinese label kept), and the EU data theme where one maps."""
+    concepts: list[dict[str, Any]] = [{"@id": _concept_iri(AIPLUS_THEMES, theme), "@type": "skos:Concept",
+                                       "skos:prefLabel": _chinese(theme)}]
+    if theme in EU_DATA_THEMES:
+        code, label = EU_DATA_THEMES[theme]
+        concepts.append({"@id": EU_THEMES + code, "@type": "skos:Concept",
+                         "skos:prefLabel": {"@value": label, "@language": "en"}})
+    return concepts
+
+
+def _theme_in(raw: Any) -> str:
+    """The platform's theme of a dcat:theme value: its own concept's label, else the label of the first concept
+    (an EU data theme read back as the platform's first theme mapped to it), else a literal (older exports)."""
+    items = _items(raw)
+    own = [i for i in items if isinstance(i, dict) and str(i.get("@id", "")).startswith(AIPLUS_THEMES)]
+    if own:
+        return _text(own[0].get("skos:prefLabel")) or unquote(str(own[0]["@id"]).removeprefix(AIPLUS_THEMES))
+    for item in items:
+        iri = str(item.get("@id", "")) if isinstance(item, dict) else ""
+        if iri.startswith(EU_THEMES):
+            code = iri.removeprefix(EU_THEMES)
+            return next((theme for theme, (c, _l) in EU_DATA_THEMES.items() if c == code), code)
+        if isinstance(item, dict) and item.get("skos:prefLabel") is not None:
+            return _text(item["skos:prefLabel"])
+        if not isinstance(item, dict) or "@value" in item:
+            return _text(item)
+        return iri
+    return ""
+
+
+def _place_out(place: str) -> dict[str, Any]:
+    return {"@id": _concept_iri(AIPLUS_PLACES, place), "@type": ["dct:Location", "skos:Concept"],
+            "skos:prefLabel": _chinese(place)}
+
+
+def _label_in(key: str) -> Any:
+    def read(raw: Any) -> str:
+        item = _items(raw)[0] if _items(raw) else ""
+        if isinstance(item, dict) and key in item:
+            return _text(item[key])
+        if isinstance(item, dict) and "@id" in item and "@value" not in item:
+            iri = str(item["@id"])
+            return unquote(iri.removeprefix(AIPLUS_PLACES)) if iri.startswith(AIPLUS_PLACES) else iri
+        return _text(item)
+    return read
+
+
+def _provenance_out(text: str) -> dict[str, Any]:
+    return {"@type": "dct:ProvenanceStatement", "rdfs:label": _chinese(text)}
+
+
+# kind -> (write the model value as a node, read the value back from the node or an older export's literal)
+NODE_KINDS: dict[str, tuple[Any, Any]] = {
+    "iri": (_iri_out, _iri_in),
+    "theme": (_theme_out, _theme_in),
+    "place": (_place_out, _label_in("skos:prefLabel")),
+    "provenance": (_provenance_out, _label_in("rdfs:label")),
+}
 
 
 def dataset_iri(identifier: str) -> str:
@@ -324,12 +464,16 @@ def _out(obj: Any, fields: list[tuple[str, str, str]]) -> dict[str, Any]:
         value = getattr(obj, name)
         if kind.startswith("vocab:"):
             VOCABULARIES[kind.removeprefix("vocab:")].write(value or "", node)
+        elif kind in NODE_KINDS and value:
+            node[key] = NODE_KINDS[kind][0](value)
         elif kind == "bool":
             node[key] = bool(value)
         elif value in (None, "", []):
             continue
         elif kind == "date":
             node[key] = {"@value": value.isoformat(), "@type": "xsd:date"}
+        elif kind == "count":  # DCAT-AP types a size as xsd:nonNegativeInteger
+            node[key] = {"@value": value, "@type": "xsd:nonNegativeInteger"}
         else:
             node[key] = list(value) if kind == "list" else value
     return node
@@ -337,20 +481,23 @@ def _out(obj: Any, fields: list[tuple[str, str, str]]) -> dict[str, Any]:
 
 def _in(node: dict[str, Any], fields: list[tuple[str, str, str]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    filled = set(_items(node.get("aiplus:filledForProfile")))
     for name, key, kind in fields:
-        raw = node.get(key)
+        raw = None if key in filled else node.get(key)
         if kind.startswith("vocab:"):
             values[name] = VOCABULARIES[kind.removeprefix("vocab:")].read(node)
+        elif kind in NODE_KINDS:
+            values[name] = NODE_KINDS[kind][1](raw) if raw is not None else ""
         elif kind == "bool":
             values[name] = bool(raw)
         elif raw is None:
-            values[name] = None if kind in ("int", "date") else ([] if kind == "list" else "")
+            values[name] = None if kind in ("int", "count", "date") else ([] if kind == "list" else "")
         elif kind == "date":
             text = raw.get("@value") if isinstance(raw, dict) else raw
             values[name] = dt.date.fromisoformat(str(text))
         elif kind == "list":
             values[name] = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
-        elif kind == "int":
+        elif kind in ("int", "count"):
             # as written (a typed literal's value): the service checks it against the field's domain (core.domains)
             values[name] = raw.get("@value", raw) if isinstance(raw, dict) else raw
         else:
@@ -362,9 +509,25 @@ def publisher(organisation: Any) -> dict[str, Any]:
     return {"@type": "foaf:Agent", "foaf:name": organisation.name, "dct:identifier": organisation.credit_code}
 
 
+def _fill(node: dict[str, Any], key: str, value: Any) -> None:
+    """Give a property DCAT-AP requires (sh:minCount 1) that the record leaves empty a stand-in value, and list it
+    under aiplus:filledForProfile so the import reads the field back as empty."""
+    node[key] = value
+    node["aiplus:filledForProfile"] = [*_items(node.get("aiplus:filledForProfile")), key]
+
+
+def _distribution_node(distribution: Any, dataset_id: str) -> dict[str, Any]:
+    node = {"@type": "dcat:Distribution", **_out(distribution, DISTRIBUTION_FIELDS)}
+    if "dcat:accessURL" not in node:  # mandatory: the download address, else the dataset itself
+        _fill(node, "dcat:accessURL", node.get("dcat:downloadURL") or {"@id": dataset_id})
+    return node
+
+
 def dataset_node(dataset: Any) -> dict[str, Any]:
     node: dict[str, Any] = {"@id": dataset_iri(dataset.identifier), "@type": "dcat:Dataset"}
     node.update(_out(dataset, DATASET_FIELDS))
+    if "dct:description" not in node:  # mandatory in DCAT-AP: the title stands in for a missing summary
+        _fill(node, "dct:description", dataset.title)
     node["dct:publisher"] = publisher(dataset.provider)
     node["aiplus:jurisdiction"] = dataset.jurisdiction.code
     if dataset.temporal_start or dataset.temporal_end:
@@ -376,28 +539,44 @@ def dataset_node(dataset: Any) -> dict[str, Any]:
         node["dct:temporal"] = period
     distributions = sorted(dataset.distributions.all(), key=lambda d: d.identifier)
     if distributions:
-        node["dcat:distribution"] = [{"@type": "dcat:Distribution", **_out(d, DISTRIBUTION_FIELDS)}
-                                     for d in distributions]
+        node["dcat:distribution"] = [_distribution_node(d, node["@id"]) for d in distributions]
     return node
 
 
-def service_node(service: Any) -> dict[str, Any]:
-    node: dict[str, Any] = {"@type": "dcat:DataService", **_out(service, SERVICE_FIELDS)}
+def service_iri(identifier: str) -> str:
+    return f"urn:aiplus:service:{identifier}"
+
+
+def service_node(service: Any, listed: set[str] | None = None) -> dict[str, Any]:
+    """A data service; the datasets it serves are named when they are in the same document (`listed`), since a
+    reference to a dataset the reader cannot see would be a dangling one."""
+    node: dict[str, Any] = {"@id": service_iri(service.identifier), "@type": "dcat:DataService",
+                            **_out(service, SERVICE_FIELDS)}
     node["dct:publisher"] = publisher(service.provider)
     node["aiplus:jurisdiction"] = service.jurisdiction.code
-    served = sorted(d.identifier for d in service.serves.all())
+    served = sorted(d.identifier for d in service.serves.all() if listed is None or d.identifier in listed)
     if served:
         node["dcat:servesDataset"] = [{"@id": dataset_iri(identifier)} for identifier in served]
     return node
 
 
-def catalogue_document(datasets: list[Any], services: list[Any], title: str = "aiplus 数据目录") -> dict[str, Any]:
+CATALOGUE_TITLE = "aiplus 数据目录"
+CATALOGUE_DESCRIPTION = "aiplus 平台的公共数据与人工智能训练数据目录：数据集、分发与数据服务。"
+CATALOGUE_PUBLISHER = "aiplus 平台运营方"
+
+
+def catalogue_document(datasets: list[Any], services: list[Any], title: str = CATALOGUE_TITLE,
+                       publisher_name: str = CATALOGUE_PUBLISHER) -> dict[str, Any]:
+    listed = {d.identifier for d in datasets}
     return {
         "@context": CONTEXT,
+        "@id": CATALOGUE_IRI,
         "@type": "dcat:Catalog",
         "dct:title": title,
+        "dct:description": CATALOGUE_DESCRIPTION,
+        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": publisher_name},
         "dcat:dataset": [dataset_node(d) for d in sorted(datasets, key=lambda d: d.identifier)],
-        "dcat:service": [service_node(s) for s in sorted(services, key=lambda s: s.identifier)],
+        "dcat:service": [service_node(s, listed) for s in sorted(services, key=lambda s: s.identifier)],
     }
 
 
@@ -423,6 +602,7 @@ def parse_dataset(node: dict[str, Any]) -> dict[str, Any]:
     values["temporal_end"] = _in(period, [("d", "dcat:endDate", "date")])["d"]
     values["publisher"] = str((node.get("dct:publisher") or {}).get("dct:identifier", ""))
     values["jurisdiction"] = str(node.get("aiplus:jurisdiction", ""))
+    values["source_graph"] = str(node.get("aiplus:sourceGraph", ""))
     values["distributions"] = []
     for index, distribution in enumerate(node.get("dcat:distribution", [])):
         try:
@@ -438,6 +618,7 @@ def parse_service(node: dict[str, Any]) -> dict[str, Any]:
         raise DcatError("dct:identifier", "dct:identifier is required")
     values["publisher"] = str((node.get("dct:publisher") or {}).get("dct:identifier", ""))
     values["jurisdiction"] = str(node.get("aiplus:jurisdiction", ""))
+    values["source_graph"] = str(node.get("aiplus:sourceGraph", ""))
     values["serves"] = [str(ref.get("@id", "")).removeprefix("urn:aiplus:dataset:")
                         for ref in node.get("dcat:servesDataset", [])]
     return values

@@ -13,7 +13,7 @@ declare(
     title_en="Public and training data catalogue (open attribute, high-quality sets, DCAT-AP exchange)",
     articles=DATA,
     pages=["datahub:dataset_create", "datahub:dataset_edit", "datahub:service_create", "datahub:service_edit",
-           "datahub:catalogue_import", "datahub:catalogue"],
+           "datahub:catalogue_import", "datahub:catalogue", "datahub:harvest"],
     api=["aiplus_datahub_api_create_dataset", "aiplus_datahub_api_create_data_service",
          "aiplus_datahub_api_update_data_service", "aiplus_datahub_api_import_catalogue",
          "aiplus_datahub_api_search_datasets"],
@@ -22,7 +22,12 @@ declare(
            "test_provider_creates_a_dataset_with_distributions_through_the_page",
            "src/aiplus/datahub/tests/test_catalogue_entry.py::test_provider_registers_a_data_service_through_page_and_api",
            "src/aiplus/datahub/tests/test_catalogue_entry.py::test_theme_and_high_quality_are_facets_on_page_and_api",
-           "src/aiplus/datahub/tests/test_audit_gaps.py::test_import_page_uploads_and_refuses_what_it_cannot_place"],
+           "src/aiplus/datahub/tests/test_audit_gaps.py::test_import_page_uploads_and_refuses_what_it_cannot_place",
+           "src/aiplus/datahub/tests/test_dcat_import_rdf.py::"
+           "test_the_import_page_takes_turtle_for_a_provider_and_shows_what_it_kept",
+           "src/aiplus/datahub/tests/test_dcat_import_rdf.py::test_the_api_takes_rdf_xml",
+           "src/aiplus/datahub/tests/test_harvest.py::"
+           "test_an_official_registers_and_harvests_a_source_through_the_page"],
 )
 declare(
     "datahub.conditional_access", title_zh="有条件开放数据的申请、审核、协议与撤销",

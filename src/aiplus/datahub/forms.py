@@ -17,7 +17,17 @@ from aiplus.core.pickers import CountryField, JurisdictionField, OrganisationFie
 from aiplus.datahub import selectors
 from aiplus.datahub.crossborder import DataCategory, Exemption
 from aiplus.datahub.listings import DOCUMENT_LABELS
-from aiplus.datahub.models import AccessRequest, AssetLevel, DataAsset, DataService, Dataset, Distribution, Grade
+from aiplus.datahub.models import (
+    CATALOGUE_FORMATS,
+    AccessRequest,
+    AssetLevel,
+    DataAsset,
+    DataService,
+    Dataset,
+    Distribution,
+    Grade,
+    HarvestSource,
+)
 
 
 class AccessRequestForm(forms.ModelForm):
@@ -363,3 +373,37 @@ class DataServiceForm(forms.ModelForm):
         values = {name: value for name, value in self.cleaned_data.items() if name not in {"identifier", "provider"}}
         values["serves"] = [d.pk for d in values.get("serves", [])]
         return values
+
+
+class CatalogueImportForm(forms.Form):
+    """The catalogue import's choices beside the file: its format (guessed from the name and content when not
+    chosen) and the organisation that records of publishers not on the platform are registered for."""
+
+    format = forms.ChoiceField(label=_("格式"), required=False, choices=CATALOGUE_FORMATS)
+    validate_only = forms.BooleanField(label=_("仅按 DCAT-AP 3 约束校验，不导入"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = OrganisationField(
+            label=_("代为登记的提供方（发布者不在本平台时）"), required=False,
+            queryset=selectors.organisations_acting_for(user, "add"))
+
+
+class HarvestSourceForm(forms.ModelForm):
+    """An official registers a remote catalogue of a jurisdiction they act for, for a provider organisation."""
+
+    class Meta:
+        model = HarvestSource
+        fields = ("name", "url", "format", "schedule")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "h-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"] = JurisdictionField(
+            label=_("辖区"), queryset=core_selectors.jurisdictions_to_add_in(user), empty_label=None)
+        self.fields["provider"] = OrganisationField(label=_("数据提供方"),
+                                                    queryset=core_selectors.organisations(user))
+
+
+class HarvestRunForm(forms.Form):
+    source = forms.IntegerField(widget=forms.HiddenInput)

@@ -44,6 +44,43 @@ class Grade(models.TextChoices):
     GENERAL = "general", _("一般数据")
 
 
+# The formats a DCAT-AP catalogue is read in ("" : from its name and content), for the import and harvest sources.
+CATALOGUE_FORMATS = [("", _("自动识别")), ("jsonld", "JSON-LD"), ("ttl", "Turtle"), ("rdf", "RDF/XML")]
+
+
+class HarvestSchedule(models.TextChoices):
+    MANUAL = "manual", _("手动")
+    DAILY = "daily", _("每日")
+    WEEKLY = "weekly", _("每周")
+
+
+class HarvestSource(DomainModel):
+    """A remote DCAT-AP catalogue an official registers: the background job fetches it and keeps read-only copies
+    of its records, owned by the source (created, updated and withdrawn as the source changes)."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    url = models.URLField(_("目录地址"), max_length=500)
+    format = models.CharField(_("格式"), max_length=8, blank=True, choices=CATALOGUE_FORMATS)
+    schedule = models.CharField(_("采集周期"), max_length=8, choices=HarvestSchedule.choices,
+                                default=HarvestSchedule.MANUAL)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("辖区"))
+    provider = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("数据提供方"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_harvested_at = models.DateTimeField(_("最近采集时间"), null=True, blank=True)
+    last_report = models.JSONField(_("最近采集报告"), default=dict, blank=True)
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="provider")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = _("采集源")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Dataset(SearchIndexed):
     identifier = models.CharField(_("标识符"), max_length=120, unique=True)
     title = models.CharField(_("数据集名称"), max_length=200)
@@ -77,6 +114,16 @@ class Dataset(SearchIndexed):
     lineage = models.TextField(_("来源与加工过程"), blank=True)
     grade = models.CharField(_("数据分级"), max_length=10, choices=Grade.choices, default=Grade.GENERAL)
     is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    # The record as another catalogue wrote it (canonical N-Triples, a subset of Turtle), kept when it says more
+    # than the fields above hold (a dataset series, a relation, a class the platform does not model).
+    source_graph = models.TextField(_("来源图"), blank=True)
+    # Provenance of a harvested copy (read-only: its source owns it): the source, the record's identifier there
+    # (its IRI), when it was last written from the source, and when the source stopped listing it.
+    harvest_source = models.ForeignKey(HarvestSource, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="datasets", verbose_name=_("采集源"))
+    source_identifier = models.CharField(_("来源标识"), max_length=500, blank=True)
+    harvested_at = models.DateTimeField(_("采集时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤下时间"), null=True, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="provider", public="is_published")
 
@@ -123,6 +170,7 @@ class DataService(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="data_services")
     serves = models.ManyToManyField(Dataset, blank=True, related_name="services")
     is_published = models.BooleanField(_("已发布"), default=False)
+    source_graph = models.TextField(_("来源图"), blank=True)  # as Dataset.source_graph
 
     scope = Scope(jurisdiction="jurisdiction", organisation="provider", public="is_published")
 

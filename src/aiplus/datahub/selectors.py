@@ -26,6 +26,7 @@ from aiplus.datahub.models import (
     Dataset,
     GbaFiling,
     Grade,
+    HarvestSource,
     Incident,
     Modality,
     OpenAttribute,
@@ -283,3 +284,9 @@ def service_dataset_choices(user: Any, service: DataService | None = None) -> Qu
     if service is not None:
         offered |= Q(pk__in=service.serves.values("pk"))
     return Dataset.objects.restrict(user, "view").filter(offered).order_by("title", "id").only("pk", "title")
+
+
+def harvest_sources(user: Any) -> QuerySet[HarvestSource]:
+    """The remote catalogues registered for the jurisdictions (and providers) the user may see."""
+    return (HarvestSource.objects.restrict(user, "view").select_related("jurisdiction", "provider")
+            .order_by("name", "pk"))

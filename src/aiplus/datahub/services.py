@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
+from rdflib import Graph
 
 from aiplus.core import audit, domains, imports, permissions
 from aiplus.core.access import get_for
@@ -23,7 +24,7 @@ from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.workflow import TimerSpec, Transition, Workflow, start_timer
-from aiplus.datahub import assessments, dcat, tasks
+from aiplus.datahub import assessments, dcat, dcat_rdf, tasks
 from aiplus.datahub.crossborder import (
     AnnualCounter as CounterValue,
 )
@@ -45,6 +46,7 @@ from aiplus.datahub.models import (
     FilingStatus,
     GbaFiling,
     Grade,
+    HarvestSource,
     Incident,
     OpenAttribute,
     PathDecision,
@@ -158,6 +160,8 @@ def update_dataset(*, acting_user: User, dataset_id: int, distributions: list[di
                    **changes: Any) -> Dataset:
     _unknown(changes, DATASET_FIELDS)
     dataset = _for_change(Dataset, acting_user, dataset_id)
+    if dataset.harvest_source_id:
+        raise PermissionDeniedError(_("采集的记录为只读副本，由其采集源维护。"))
     before = audit.snapshot(dataset)
     for name, value in changes.items():
         setattr(dataset, name, value)
@@ -213,16 +217,23 @@ def _distribution_values(identifier: str, distributions: list[dict[str, Any]]) -
 
 
 class _Catalogue:
-    """What one catalogue import looks up once: publishers by credit code, places, rights."""
+    """What one catalogue import looks up once: publishers by credit code, places, rights. A record whose publisher
+    is no organisation of the platform (another portal's agency) is attributed to `provider_id` when one is given:
+    the organisation the importing user registers it for (its original publisher stays in the source graph)."""
 
-    def __init__(self, acting_user: Any) -> None:
+    def __init__(self, acting_user: Any, provider_id: int | None = None, source: HarvestSource | None = None
+                 ) -> None:
         self.user = acting_user
         self.organisations: dict[str, Organisation] = {}
         self.places: dict[tuple[int, str], int] = {}
+        self.provider_id = provider_id
+        self.source = source
 
     def organisation(self, code: str, where: str) -> Organisation:
         if code not in self.organisations:
             organisation = Organisation.objects.filter(credit_code=code).first() if code else None
+            if organisation is None and self.provider_id is not None:
+                organisation = _organisation(self.user, self.provider_id, "add")
             if organisation is None:
                 raise ServiceError("unknown_publisher", _("发布者不存在（统一社会信用代码 %(c)s）。") % {"c": code},
                                    f"{where}.dct:publisher")
@@ -235,6 +246,8 @@ class _Catalogue:
         return self.organisations[code]
 
     def place(self, provider: Organisation, code: str, where: str) -> int:
+        if self.source is not None and not code:  # a harvested record counts to the source's jurisdiction
+            return self.source.jurisdiction_id
         key = (provider.pk, code)
         if key not in self.places:
             self.places[key] = _place(self.user, provider, code, f"{where}.aiplus:jurisdiction")
@@ -270,6 +283,24 @@ def _catalogue_entry(catalogue: _Catalogue, kind: str, node: Any, where: str, *,
     existing = _existing(model, catalogue.user, identifier, where)
     if existing is not None and lock:
         existing = model.objects.select_for_update().get(pk=existing.pk)  # type: ignore[attr-defined]
+    for name in [n for n, v in values.items() if v == ""]:
+        model_field = cast(Field, model._meta.get_field(name))
+        if model_field.choices and model_field.has_default():  # another catalogue says nothing: the default
+            values[name] = getattr(existing, name) if existing is not None else model_field.get_default()
+    source = catalogue.source
+    if source is not None and kind == "datasets":
+        if existing is not None and existing.harvest_source_id != source.pk:  # type: ignore[union-attr]
+            raise ServiceError("not_from_source", _("标识符 %(i)s 已属于本平台的其他记录，不能由采集源覆盖。") % {
+                "i": identifier}, f"{where}.dct:identifier")
+        # a harvested copy is public as its source publishes it, and owned by the source
+        values.update(is_published=True, harvest_source_id=source.pk, withdrawn_at=None,
+                      source_identifier=str(node.get("@id", identifier))[:500])
+    elif source is not None:
+        values["is_published"] = True
+    elif existing is not None and getattr(existing, "harvest_source_id", None):
+        refused = PermissionDeniedError(_("采集的记录为只读副本，由其采集源维护。"))
+        refused.field = f"{where}.dct:identifier"
+        raise refused
     row = existing or model(identifier=identifier)
     names = [*values, "provider_id", "jurisdiction_id"]
     before = {name: getattr(row, name) for name in names}
@@ -277,6 +308,8 @@ def _catalogue_entry(catalogue: _Catalogue, kind: str, node: Any, where: str, *,
         setattr(row, name, value)
     row.provider, row.jurisdiction_id = provider, jurisdiction_id
     changed = existing is None or before != {name: getattr(row, name) for name in names}
+    if source is not None and kind == "datasets" and changed:
+        row.harvested_at = timezone.now()  # type: ignore[union-attr]
     if kind == "datasets":
         links = _distribution_values(identifier, links)
         for index, values in enumerate(links):  # checked here, so a bad one refuses the file before any write
@@ -318,19 +351,49 @@ def _catalogue_entries(document: Any) -> list[tuple[str, tuple[str, Any]]]:
     return entries
 
 
-def import_catalogue(*, acting_user: User, document: Any,
-                     progress: imports.Progress | None = None) -> imports.ImportReport:
+def _own_shape(document: Any) -> bool:
+    """Whether a JSON document is in the shape this platform exports (a catalogue or a dataset node whose compact
+    keys mean the DCAT terms): it is read as it is, naming each entry's path. Any other JSON-LD is read as RDF."""
+    if not isinstance(document, dict) or "@graph" in document:
+        return False
+    if document.get("@type") not in ("dcat:Catalog", "dcat:Dataset"):
+        return False
+    context = document.get("@context")
+    return context is None or (isinstance(context, dict) and context.get("dcat") == dcat.CONTEXT["dcat"]
+                               and context.get("dct") == dcat.CONTEXT["dct"])
+
+
+def _rdf_entries(document: Any, report: imports.ImportReport) -> list[tuple[str, tuple[str, Any]]]:
+    """The records of any DCAT-AP document read as RDF (a graph, or a JSON-LD value), the notes in the report."""
+    graph = document if isinstance(document, Graph) else dcat_rdf.graph_from_json(document)
+    framed = dcat_rdf.frame(graph)
+    if not framed.entries:
+        raise ServiceError("invalid_dcat", _("文档中没有 dcat:Dataset 或 dcat:DataService 记录。"), "@type")
+    if len(framed.entries) > imports.limit("MAX_ROWS"):
+        raise imports.too_many_rows("dcat:dataset")
+    report.notes.extend(framed.notes)
+    return framed.entries
+
+
+def import_catalogue(*, acting_user: User, document: Any, progress: imports.Progress | None = None,
+                     provider_id: int | None = None, source: HarvestSource | None = None,
+                     listed: set[tuple[str, str]] | None = None) -> imports.ImportReport:
     """Create or update datasets, distributions and data services from a DCAT-AP JSON-LD catalogue (or from one
     dataset's document, as /data/datasets/<id>/dcat.jsonld writes it), by identifier (`aiplus.core.imports`).
 
     Every entry is checked first: a bad one refuses the whole file, naming each bad entry's path and field; an entry
     for a publisher or a place the actor may not act for refuses it at once (403 naming the field). Then datasets,
     then services, are written in short batches; an entry equal to what is stored is counted unchanged and not
-    written, so the same file imported twice changes nothing. Not a transaction of its own: each batch is one."""
-    entries = _catalogue_entries(document)
+    written, so the same file imported twice changes nothing. Not a transaction of its own: each batch is one.
+
+    `document` is either this platform's own JSON-LD shape, any other JSON-LD value, or an rdflib graph (Turtle,
+    RDF/XML: `import_catalogue_file`); the others are read as RDF (`dcat_rdf.frame`): a catalogue, a @graph of
+    datasets, services and distributions alike; what the platform does not model is kept in each record's source
+    graph and listed in the report's notes."""
     report = imports.ImportReport("datahub.catalogue", counts={"datasets": 0, "services": 0})
-    catalogue = _Catalogue(acting_user)
-    seen: set[tuple[str, str]] = set()
+    entries = _catalogue_entries(document) if _own_shape(document) else _rdf_entries(document, report)
+    catalogue = _Catalogue(acting_user, provider_id, source)
+    seen: set[tuple[str, str]] = listed if listed is not None else set()  # (kind, identifier) of every entry
 
     def check(where: str, entry: tuple[str, Any]) -> tuple[str, Any] | None:
         kind, node = entry
@@ -342,15 +405,18 @@ def import_catalogue(*, acting_user: User, document: Any,
         return entry if checked.changed else None
 
     return imports.run(report, entries, check=check, progress=progress,
-                       write=lambda batch: import_catalogue_batch(acting_user=acting_user, entries=batch))
+                       write=lambda batch: import_catalogue_batch(acting_user=acting_user, entries=batch,
+                                                                  provider_id=provider_id, source=source))
 
 
 @transaction.atomic
-def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[str, Any]]]) -> imports.BatchResult:
+def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[str, Any]]],
+                           provider_id: int | None = None, source: HarvestSource | None = None
+                           ) -> imports.BatchResult:
     """Write one batch of checked catalogue entries (one short transaction, one audit event). Each entry is checked
     again under a row lock; one that no longer passes (changed by someone else meanwhile) is reported, not written."""
     result = imports.BatchResult()
-    catalogue = _Catalogue(acting_user)
+    catalogue = _Catalogue(acting_user, provider_id, source)
     for where, (kind, node) in entries:
         try:
             with transaction.atomic():
@@ -382,13 +448,134 @@ def import_catalogue_batch(*, acting_user: User, entries: list[tuple[str, tuple[
     return result
 
 
-def import_catalogue_file(*, acting_user: User, data: bytes) -> Any:
-    """A DCAT-AP JSON-LD file (an upload, or an API body): imported now (the report) or, when big, by the worker
-    (the job). The JSON is read within the import limits (size, depth)."""
+def read_catalogue_file(data: bytes, fmt: str = "", name: str = "") -> Any:
+    """A DCAT-AP file as what `import_catalogue` reads: a JSON value (JSON-LD), or the graph of a Turtle or RDF/XML
+    document; within the import limits (size, depth), every refusal a 4xx naming the problem."""
+    fmt = fmt or dcat_rdf.guess(name, data)
+    if fmt in ("jsonld", "json-ld", "json"):
+        return imports.parse_json(data)
+    return dcat_rdf.parse(data, fmt)
+
+
+def validate_catalogue_file(data: bytes, fmt: str = "", name: str = "") -> Any:
+    """The SEMIC shapes' report on a DCAT-AP file (`shacl.Report`), nothing written: what a provider sees before
+    importing. A missing shapes folder is a 503 naming it."""
+    from aiplus.datahub import shacl
+
+    document = read_catalogue_file(data, fmt, name)
+    graph = document if isinstance(document, Graph) else dcat_rdf.graph_from_json(document)
+    try:
+        return shacl.validate(graph)
+    except FileNotFoundError as error:
+        raise ServiceError("shapes_unavailable", str(error), "file", status=503) from None
+
+
+def import_catalogue_file(*, acting_user: User, data: bytes, fmt: str = "", name: str = "",
+                          provider_id: int | None = None) -> Any:
+    """A DCAT-AP file (an upload, or an API body; JSON-LD, Turtle or RDF/XML, `fmt` or guessed from `name` and the
+    content): imported now (the report) or, when big, by the worker (the job)."""
     from aiplus.datahub.tasks import import_catalogue_file as task
 
+    if len(data) > imports.limit("MAX_BYTES"):
+        raise imports.too_large()
+    fmt = fmt or dcat_rdf.guess(name, data)
+    if provider_id is not None:
+        _organisation(acting_user, provider_id, "add")  # refused before anything is read or queued
     return imports.accept(acting_user=acting_user, data=data, name="DCAT-AP catalogue import", task=task,
-                          inline=lambda: import_catalogue(acting_user=acting_user, document=imports.parse_json(data)))
+                          fmt=fmt, provider_id=provider_id,
+                          inline=lambda: import_catalogue(acting_user=acting_user, provider_id=provider_id,
+                                                          document=read_catalogue_file(data, fmt)))
+
+
+# --- harvest: remote catalogues kept as read-only copies ---------------------------------------------------------
+
+
+@transaction.atomic
+def register_harvest_source(*, acting_user: User, name: str, url: str, jurisdiction_id: int, provider_id: int,
+                            format: str = "", schedule: str = "manual") -> HarvestSource:
+    """An official registers a remote DCAT-AP catalogue of their jurisdiction, whose records become read-only copies
+    owned by the source, counted to the provider organisation (the publisher there), fetched on `schedule`."""
+    if permissions.OFFICIAL not in permissions.user_roles(acting_user) \
+            or jurisdiction_id not in permissions.user_jurisdiction_ids(acting_user, "change"):
+        raise PermissionDeniedError(_("只有该辖区的主管部门可以登记采集源。"))
+    provider = Organisation.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise ServiceError("unknown_organisation", _("组织不存在。"), "provider")
+    source = HarvestSource(name=name, url=url, format=format, schedule=schedule, jurisdiction_id=jurisdiction_id,
+                           provider=provider, registered_by=acting_user)
+    _full_clean(source)
+    source.save()
+    audit.record(actor=acting_user, action="datahub.harvest_source.registered", instance=source)
+    if source.schedule != "manual":
+        transaction.on_commit(lambda: tasks.harvest_source_task.enqueue(source.pk))
+    return source
+
+
+@transaction.atomic
+def queue_harvest(*, acting_user: User, source_id: int) -> HarvestSource:
+    """Harvest a source now, in the background (the official's "harvest now")."""
+    source = _for_change(HarvestSource, acting_user, source_id)
+    audit.record(actor=acting_user, action="datahub.harvest.queued", instance=source)
+    transaction.on_commit(lambda: tasks.harvest_source_task.enqueue(source.pk))
+    return source
+
+
+def _fetch(url: str) -> bytes:
+    """The remote catalogue's bytes, at most the import size limit (413 above it); any failure a 4xx naming the
+    URL."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={
+        "Accept": "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read(imports.limit("MAX_BYTES") + 1)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise ServiceError("fetch_failed", _("无法获取采集源 %(u)s：%(e)s") % {"u": url, "e": error}, "url") from None
+    if len(data) > imports.limit("MAX_BYTES"):
+        raise imports.too_large("url")
+    return bytes(data)
+
+
+def harvest(*, acting_user: User, source_id: int) -> dict[str, Any]:
+    """Fetch a source and bring its copies in line: records it lists are created or updated (idempotently: an
+    unchanged one is not written), records it no longer lists are withdrawn (unpublished, with the time). The
+    report (with each rejected record and field, and what was kept unmodelled) is stored on the source. Not a
+    transaction of its own: the import writes in batches, then `finish_harvest` records the outcome."""
+    source = get_for(acting_user, "change", HarvestSource.objects.restrict(acting_user, "view"), pk=source_id)
+    listed: set[tuple[str, str]] = set()
+    try:
+        data = _fetch(source.url)
+        report = import_catalogue(acting_user=acting_user, provider_id=source.provider_id, source=source,
+                                  listed=listed, document=read_catalogue_file(data, source.format, source.url))
+    except ServiceError as problem:
+        outcome = problem.as_dict()
+        outcome["message"] = str(problem.message)
+        return finish_harvest(acting_user=acting_user, source_id=source.pk, listed=None, outcome=outcome)
+    return finish_harvest(acting_user=acting_user, source_id=source.pk, outcome=report.as_dict(),
+                          listed=sorted(identifier for kind, identifier in listed if kind == "datasets"))
+
+
+@transaction.atomic
+def finish_harvest(*, acting_user: User, source_id: int, listed: list[str] | None,
+                   outcome: dict[str, Any]) -> dict[str, Any]:
+    """Withdraw the source's copies it no longer lists (none when the harvest failed: `listed` None) and store the
+    harvest report on the source."""
+    source = _for_change(HarvestSource, acting_user, source_id)
+    before = audit.snapshot(source)
+    now = timezone.now()
+    withdrawn = 0
+    if listed is not None:
+        withdrawn = (Dataset.objects.filter(harvest_source=source, withdrawn_at__isnull=True)
+                     .exclude(identifier__in=listed).update(is_published=False, withdrawn_at=now))
+    source.last_harvested_at = now
+    source.last_report = _json({**outcome, "withdrawn": withdrawn, "failed": listed is None})
+    source.save(update_fields=["last_harvested_at", "last_report", "updated_at"])
+    audit.record(actor=acting_user, action="datahub.harvest.completed", instance=source, before=before,
+                 message=f"{outcome.get('created', 0)} created, {outcome.get('updated', 0)} updated, "
+                         f"{withdrawn} withdrawn")
+    return dict(source.last_report)
 
 
 SERVICE_FIELDS = ("title", "description", "endpoint_url", "endpoint_description", "is_published")

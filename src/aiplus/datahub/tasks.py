@@ -50,10 +50,31 @@ def notify_expiring_agreements_task() -> int:
 
 
 @task()
-def import_catalogue_file(job_id: int, user_id: int, content: str) -> dict[str, object]:
+def import_catalogue_file(job_id: int, user_id: int, content: str, fmt: str = "jsonld",
+                          provider_id: int | None = None) -> dict[str, object]:
     """A DCAT-AP file too big to import in the request (`aiplus.core.imports`): the job's result is the report."""
     from aiplus.core import imports
     from aiplus.datahub import services
 
     return imports.run_job(job_id, user_id, lambda user, progress: services.import_catalogue(
-        acting_user=user, document=imports.parse_json(imports.unpack(content)), progress=progress))
+        acting_user=user, document=services.read_catalogue_file(imports.unpack(content), fmt), progress=progress,
+        provider_id=provider_id))
+
+
+HARVEST_INTERVALS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
+
+
+@task()
+def harvest_source_task(source_id: int) -> dict[str, object]:
+    """Harvest a registered remote catalogue as the official who registered it (`services.harvest`: safe to rerun,
+    an unchanged record is not written again), then queue the next run of a scheduled source."""
+    from aiplus.datahub import services
+    from aiplus.datahub.models import HarvestSource
+
+    source = HarvestSource.objects.select_related("registered_by").get(pk=source_id)
+    try:
+        return services.harvest(acting_user=source.registered_by, source_id=source_id)
+    finally:
+        if source.schedule in HARVEST_INTERVALS:
+            harvest_source_task.using(run_after=timezone.now() + HARVEST_INTERVALS[source.schedule]).enqueue(
+                source_id)

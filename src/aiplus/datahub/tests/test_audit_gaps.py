@@ -65,6 +65,13 @@ EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 
 
+def ids(value):
+    """A vocabulary value without the class DCAT-AP's ranges want stated beside each IRI (its @type)."""
+    if isinstance(value, list):
+        return [ids(v) for v in value]
+    return {k: v for k, v in value.items() if k != "@type"} if isinstance(value, dict) else value
+
+
 def add_vocabulary_edges(world):
     """A dataset whose vocabulary-mapped values are the awkward ones: a licence with no entry in the EU table, two
     languages, other spellings, a licence given as its own IRI, a format and a media type with no IRI."""
@@ -89,44 +96,51 @@ def test_dcat_round_trip_is_byte_identical_with_every_field(world, tmp_path):
     for key, expected in (("aiplus:highQualityTrainingSet", True), ("aiplus:annotationMethod", "人工标注 + 双人复核"),
                           ("aiplus:annotationQuality", "一致率 98.5%"), ("aiplus:modality", "image"),
                           ("aiplus:sizeBytes", 987_654_321),
-                          ("dct:provenance", "产线相机采集 → 脱敏 → 标注 → 抽检"), ("aiplus:recordCount", 250_000),
-                          ("aiplus:sector", "制造业"), ("dcat:theme", "工业经济"), ("aiplus:grade", "important"),
-                          ("dct:spatial", "苏州工业园区")):
+                          ("aiplus:recordCount", 250_000), ("aiplus:sector", "制造业"), ("aiplus:grade", "important")):
         assert node[key] == expected, key
+    # Lineage, theme and place are the nodes DCAT-AP's ranges want, the Chinese text kept as their label.
+    assert node["dct:provenance"] == {"@type": "dct:ProvenanceStatement",
+                                      "rdfs:label": {"@value": "产线相机采集 → 脱敏 → 标注 → 抽检", "@language": "zh"}}
+    assert node["dcat:theme"] == [{
+        "@id": dcat.AIPLUS_THEMES + "%E5%B7%A5%E4%B8%9A%E7%BB%8F%E6%B5%8E", "@type": "skos:Concept",
+        "skos:prefLabel": {"@value": "工业经济", "@language": "zh"}}]
+    assert node["dct:spatial"]["@type"] == ["dct:Location", "skos:Concept"]
+    assert node["dct:spatial"]["skos:prefLabel"] == {"@value": "苏州工业园区", "@language": "zh"}
     # Vocabulary-mapped fields are the IRIs DCAT-AP 3 expects; the portal's own codes are kept beside them.
-    assert node["dct:license"] == {"@id": EU + "licence/CC_BY_4_0"}
-    assert node["dct:language"] == {"@id": EU + "language/ZHO"}
-    assert node["dct:accrualPeriodicity"] == {"@id": EU + "frequency/MONTHLY"}
+    assert ids(node["dct:license"]) == {"@id": EU + "licence/CC_BY_4_0"}
+    assert ids(node["dct:language"]) == {"@id": EU + "language/ZHO"}
+    assert ids(node["dct:accrualPeriodicity"]) == {"@id": EU + "frequency/MONTHLY"}
     assert node["aiplus:updateFrequency"] == "4"
-    assert node["dct:accessRights"] == {"@id": EU + "access-right/RESTRICTED"}
+    assert ids(node["dct:accessRights"]) == {"@id": EU + "access-right/RESTRICTED"}
     assert node["aiplus:openAttribute"] == "有条件开放"
     assert not {"aiplus:licence", "aiplus:language"} & set(node)
     zip_node = next(d for d in node["dcat:distribution"] if d["dct:identifier"] == "qc-images-zip")
-    assert zip_node["dct:format"] == {"@id": EU + "file-type/ZIP"}
-    assert zip_node["dcat:mediaType"] == {"@id": IANA + "application/zip"}
-    assert zip_node["dct:license"] == {"@id": EU + "licence/CC_BY_4_0"}
+    assert ids(zip_node["dct:format"]) == {"@id": EU + "file-type/ZIP"}
+    assert ids(zip_node["dcat:mediaType"]) == {"@id": IANA + "application/zip"}
+    assert ids(zip_node["dct:license"]) == {"@id": EU + "licence/CC_BY_4_0"}
     bare = next(d for d in document["dcat:dataset"] if d["dct:identifier"] == "bare")
-    assert (bare["dct:accrualPeriodicity"], bare["aiplus:updateFrequency"]) == ({"@id": EU + "frequency/IRREG"}, "8")
-    assert (bare["dct:accessRights"], bare["aiplus:openAttribute"]) == ({"@id": EU + "access-right/PUBLIC"},
+    assert (ids(bare["dct:accrualPeriodicity"]), bare["aiplus:updateFrequency"]) == (
+        {"@id": EU + "frequency/IRREG"}, "8")
+    assert (ids(bare["dct:accessRights"]), bare["aiplus:openAttribute"]) == ({"@id": EU + "access-right/PUBLIC"},
                                                                         "无条件开放")
     assert "dct:license" not in bare and "dct:language" not in bare
     edges = next(d for d in document["dcat:dataset"] if d["dct:identifier"] == "vocab-edges")
     # An unmapped licence falls back to the aiplus: literal, with no dct:license (see datahub/README.md).
     assert edges["aiplus:licence"] == "苏州市公共数据开放许可（试行）" and "dct:license" not in edges
-    assert edges["dct:language"] == [{"@id": EU + "language/ZHO"}, {"@id": EU + "language/ENG"}]
-    assert (edges["dct:accrualPeriodicity"], edges["aiplus:updateFrequency"]) == (
+    assert ids(edges["dct:language"]) == [{"@id": EU + "language/ZHO"}, {"@id": EU + "language/ENG"}]
+    assert (ids(edges["dct:accrualPeriodicity"]), edges["aiplus:updateFrequency"]) == (
         {"@id": EU + "frequency/ANNUAL_2"}, "6")
-    assert (edges["dct:accessRights"], edges["aiplus:openAttribute"]) == ({"@id": EU + "access-right/NON_PUBLIC"},
+    assert (ids(edges["dct:accessRights"]), edges["aiplus:openAttribute"]) == ({"@id": EU + "access-right/NON_PUBLIC"},
                                                                           "不予开放")
     video, lines = sorted(edges["dcat:distribution"], key=lambda d: d["dct:identifier"] != "edge-video")
-    assert (video["dct:format"], video["aiplus:format"]) == ({"@id": EU + "file-type/MPEG4"}, "mp4")
-    assert (video["dcat:mediaType"], video["aiplus:mediaType"]) == ({"@id": IANA + "video/mp4"}, "Video/MP4")
-    assert (video["dct:license"], video["aiplus:licence"]) == ({"@id": EU + "licence/CC_BYSA_4_0"}, "CC BY-SA 4.0")
+    assert (ids(video["dct:format"]), video["aiplus:format"]) == ({"@id": EU + "file-type/MPEG4"}, "mp4")
+    assert (ids(video["dcat:mediaType"]), video["aiplus:mediaType"]) == ({"@id": IANA + "video/mp4"}, "Video/MP4")
+    assert (ids(video["dct:license"]), video["aiplus:licence"]) == ({"@id": EU + "licence/CC_BYSA_4_0"}, "CC BY-SA 4.0")
     assert lines["aiplus:format"] == "JSONL" and "dct:format" not in lines
     assert lines["aiplus:mediaType"] == "text/csv; charset=utf-8" and "dcat:mediaType" not in lines
-    assert lines["dct:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+    assert ids(lines["dct:license"]) == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
     assert "aiplus:licence" not in lines
-    assert document["dcat:service"][0]["dcat:endpointDescription"] == "https://api.example.org/qc/openapi.json"
+    assert document["dcat:service"][0]["dcat:endpointDescription"] == {"@id": "https://api.example.org/qc/openapi.json"}
     assert document["dcat:service"][0]["dcat:servesDataset"] == [{"@id": "urn:aiplus:dataset:qc-images"}]
     # Into an empty catalogue, then out again: the same bytes.
     DataService.objects.all().delete()

@@ -17,8 +17,14 @@ from aiplus.core import imports, permissions
 from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from aiplus.datahub import dcat, selectors, services
-from aiplus.datahub.forms import AccessRequestForm, BaseDistributionFormSet, DatasetForm, distribution_formset
+from aiplus.datahub import dcat, dcat_rdf, selectors, services
+from aiplus.datahub.forms import (
+    AccessRequestForm,
+    BaseDistributionFormSet,
+    CatalogueImportForm,
+    DatasetForm,
+    distribution_formset,
+)
 from aiplus.datahub.listings import CATALOGUE
 from aiplus.datahub.models import DataService, Dataset, OpenAttribute
 from aiplus.datahub.views import route
@@ -66,52 +72,84 @@ def dataset_detail(request: HttpRequest, dataset: Dataset) -> HttpResponse:
 def dataset_page(request: HttpRequest, dataset: Dataset, *, request_form: AccessRequestForm | None = None
                  ) -> HttpResponse:
     """A dataset's page, with the form to request it when it is conditional (bound when a request was refused)."""
-    editable = bool(getattr(request.user, "is_authenticated", False)
+    editable = bool(getattr(request.user, "is_authenticated", False) and not dataset.harvest_source_id
                     and dataset.provider_id in permissions.user_organisation_ids(request.user, "change"))
     return render(request, "datahub/dataset_detail.html", {
         "dataset": dataset, "conditional": dataset.open_attribute == OpenAttribute.CONDITIONAL,
         "editable": editable, "request_form": request_form or AccessRequestForm()})
 
 
+def _dcat_response(request: HttpRequest, document: dict[str, Any], name: str) -> HttpResponse:
+    """A DCAT-AP 3 document in the format asked for, as CKAN's DCAT extension serves it: `?format=jsonld|ttl|rdf`,
+    else the Accept header (application/ld+json, text/turtle, application/rdf+xml), else JSON-LD; an unknown
+    ?format= is a 400 naming it."""
+    try:
+        fmt = dcat_rdf.negotiate(request.GET.get("format"), request.headers.get("Accept"))
+    except dcat_rdf.UnknownFormat:
+        return JsonResponse({"code": "unknown_format", "field": "format", "message": str(
+            _("未知格式：%(f)s（可选 jsonld、ttl、rdf）。") % {"f": request.GET.get("format", "")})}, status=400)
+    response = HttpResponse(dcat_rdf.render(document, fmt), content_type=f"{fmt.media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt.extension}"'
+    response["Vary"] = "Accept"
+    return response
+
+
 @route("datasets/<int:dataset_id>/dcat.jsonld", "dataset_dcat")
 @record_page(selectors.dataset, "dataset_id")
 def dataset_dcat(request: HttpRequest, dataset: Dataset) -> HttpResponse:
-    response = JsonResponse(dcat.dataset_document(dataset), content_type="application/ld+json",
-                            json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{dataset.identifier}.jsonld"'
-    return response
+    return _dcat_response(request, dcat.dataset_document(dataset), dataset.identifier)
 
 
 @route("catalogue.jsonld", "catalogue_dcat")
 def catalogue_dcat(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(dcat.serialise(selectors.catalogue_document(request.user)),
-                            content_type="application/ld+json")
-    response["Content-Disposition"] = 'attachment; filename="catalogue.jsonld"'
-    return response
+    return _dcat_response(request, selectors.catalogue_document(request.user), "catalogue")
 
 
 @route("catalogue/import/", "catalogue_import")
 @login_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
-    """Upload a DCAT-AP JSON-LD catalogue (`services.import_catalogue`): every entry is checked first and a bad one
+    """Upload a DCAT-AP catalogue (JSON-LD, Turtle or RDF/XML; `services.import_catalogue`), optionally for an
+    organisation the user acts for (records whose publisher is not on the platform): every entry is checked first
+    and a bad one
     refuses the file (each bad entry named, 400; a publisher or place the user may not act for, 403); then entries
     are written in short batches, a big file by the worker (its job page shows the report)."""
     error: dict[str, str] | None = None
     report: dict[str, Any] | None = None
     status = 200
+    form = CatalogueImportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         try:
             imports.check_request_size(request)
-            result = services.import_catalogue_file(acting_user=acting_user(request),
-                                                    data=imports.read_upload(request.FILES.get("file")))
+            if not form.is_valid():
+                name, problems = next(iter(form.errors.items()))
+                raise ServiceError("invalid", problems[0], name)
+            upload = request.FILES.get("file")
+            provider = form.cleaned_data.get("provider")
+            if form.cleaned_data.get("validate_only"):
+                validation = services.validate_catalogue_file(
+                    imports.read_upload(upload), form.cleaned_data.get("format") or "",
+                    getattr(upload, "name", "") or "")
+                return render(request, "datahub/catalogue_import.html", {
+                    "form": form, "validation": {"shapes": ", ".join(validation.shapes),
+                                                 "lines": validation.lines(), "conforms": validation.conforms}})
+            result = services.import_catalogue_file(
+                acting_user=acting_user(request), data=imports.read_upload(upload),
+                fmt=form.cleaned_data.get("format") or "", name=getattr(upload, "name", "") or "",
+                provider_id=provider.pk if provider is not None else None)
         except ServiceError as exc:
             error = {"message": str(exc.message), "field": exc.field or ""}
             rejected = getattr(exc, "report", None)
             report = rejected.as_dict() if rejected is not None else None
             status = exc.status
         else:
-            return imports.done(request, result, "datahub:catalogue")
-    return render(request, "datahub/catalogue_import.html", {"error": error, "report": report}, status=status)
+            if isinstance(result, imports.ImportReport) and result.notes:
+                # what was kept without being modelled is shown, not only counted
+                messages.success(request, result.summary())
+                report = result.as_dict()
+            else:
+                return imports.done(request, result, "datahub:catalogue")
+    return render(request, "datahub/catalogue_import.html", {"error": error, "report": report, "form": form},
+                  status=status)
 
 
 # --- catalogue entry by hand: a dataset with its distributions, a data service ---------------------------------
@@ -176,6 +214,8 @@ def dataset_form(request: HttpRequest, dataset_id: int | None = None) -> HttpRes
                              no_publisher=_("只有数据提供方组织的成员可以登记数据集。"))
     if isinstance(dataset, HttpResponse):
         return dataset
+    if dataset is not None and dataset.harvest_source_id:
+        return HttpResponse(_("采集的记录为只读副本，由其采集源维护。"), status=403)
     data = request.POST if request.method == "POST" else None
     form = DatasetForm(data, instance=dataset, user=request.user)
     distributions = distribution_formset(data, dataset=dataset)
