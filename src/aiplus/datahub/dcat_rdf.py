@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -133,7 +134,7 @@ def _loader(failures: list[ServiceError]) -> Any:
         if problem is not None:
             failures.append(problem)
             raise problem
-        document = imports.parse_json((data_dir() / KNOWN_CONTEXTS[url]).read_bytes(), "@context")
+        document = _plain_numbers(imports.parse_json((data_dir() / KNOWN_CONTEXTS[url]).read_bytes(), "@context"))
         return {"contextUrl": None, "documentUrl": url, "document": document}
 
     return load
@@ -186,7 +187,8 @@ def graph_from_json(value: Any, field: str = "file") -> Graph:
 
     failures: list[ServiceError] = []
     try:
-        quads = jsonld.to_rdf(value, {"documentLoader": _loader(failures), "format": "application/n-quads"})
+        quads = jsonld.to_rdf(_exact_numbers(value), {"documentLoader": _loader(failures),
+                                                      "format": "application/n-quads"})
         dataset = Dataset()
         dataset.parse(data=str(quads), format="nquads")
         graph = Graph()
@@ -201,6 +203,34 @@ def graph_from_json(value: Any, field: str = "file") -> Graph:
         cause = getattr(error, "cause", None) or error
         raise _invalid("invalid_rdf", _("无法按 %(f)s 读取文档：%(e)s") % {
             "f": "jsonld", "e": str(cause)[:300] or type(cause).__name__}, field) from None
+
+
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def _exact_numbers(value: Any) -> Any:
+    """The document with each fraction (read as the Decimal it is written as) given to the JSON-LD processor as the
+    xsd:decimal literal it is, instead of a float that would round it. A context's numbers ("@version": 1.1) are
+    keywords' values, not data: they stay numbers."""
+    if isinstance(value, dict):
+        if isinstance(value.get("@value"), Decimal):
+            return {**value, "@value": str(value["@value"]), "@type": value.get("@type", XSD_DECIMAL)}
+        return {key: _plain_numbers(item) if key == "@context" else _exact_numbers(item)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_exact_numbers(item) for item in value]
+    if isinstance(value, Decimal):
+        return {"@value": str(value), "@type": XSD_DECIMAL}
+    return value
+
+
+def _plain_numbers(value: Any) -> Any:
+    """A JSON value with its Decimals as the floats the JSON-LD processor expects (a context's "@version": 1.1)."""
+    if isinstance(value, dict):
+        return {key: _plain_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(item) for item in value]
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def reparse(text: str, fmt: Format) -> Graph:
