@@ -316,6 +316,66 @@ def import_catalogue_file(request: HttpRequest, file: UploadedFile | None = File
         name=getattr(file, "name", "") or "", provider_id=provider_id))
 
 
+class ViolationOut(Schema):
+    severity: str
+    record: str
+    field: str
+    problem: str
+
+
+class ValidationOut(Schema):
+    conforms: bool
+    shapes: list[str] = Field(..., description="the SEMIC shape files that were run")
+    violations: list[ViolationOut]
+
+
+@router.post("/catalogue/validate", response=ValidationOut, auth=OPTIONAL)
+def validate_catalogue(request: HttpRequest, file: UploadedFile | None = File(None), format: str = "") -> Any:
+    """The SEMIC DCAT-AP 3 shapes run over a catalogue file (JSON-LD, Turtle or RDF/XML): each violation with the
+    record and the field in the request's language; nothing is written (what a provider checks before importing)."""
+    core_imports.check_request_size(request)
+    report = services.validate_catalogue_file(core_imports.read_upload(file), format,
+                                              getattr(file, "name", "") or "")
+    return {"conforms": report.conforms, "shapes": list(report.shapes),
+            "violations": [{"severity": v.severity, "record": str(report.record(v.focus)),
+                            "field": str(report.field(v.path)), "problem": str(report.explain(v))}
+                           for v in report.violations]}
+
+
+class HarvestSourceIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    url: str = Field(..., min_length=1, max_length=500)
+    jurisdiction_id: int
+    provider_id: int
+    format: str = Field("", max_length=8)
+    schedule: str = Field("manual", max_length=8)
+
+
+class HarvestSourceOut(Schema):
+    id: int
+    name: str
+    url: str
+    format: str
+    schedule: str
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    provider_id: int
+    last_harvested_at: dt.datetime | None
+    last_report: dict[str, Any]
+
+
+@router.get("/harvest-sources", response=list[HarvestSourceOut], auth=AUTHENTICATED)
+def harvest_sources(request: HttpRequest) -> Any:
+    """The remote DCAT-AP catalogues registered for the jurisdictions the caller oversees, each with its last
+    harvest report."""
+    return selectors.harvest_sources(request.user)
+
+
+writes.add_action(router, "POST", "/harvest-sources", services.register_harvest_source, payload=HarvestSourceIn,
+                  response=HarvestSourceOut, created=True)
+writes.add_action(router, "POST", "/harvest-sources/{source_id}/harvest", services.queue_harvest,
+                  response=HarvestSourceOut)
+
+
 lists.add_operation(router, "/access-requests", ACCESS_REQUESTS, AccessOut, auth=AUTHENTICATED, page_size=50)
 
 

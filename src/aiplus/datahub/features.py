@@ -16,7 +16,9 @@ declare(
            "datahub:catalogue_import", "datahub:catalogue", "datahub:harvest"],
     api=["aiplus_datahub_api_create_dataset", "aiplus_datahub_api_create_data_service",
          "aiplus_datahub_api_update_data_service", "aiplus_datahub_api_import_catalogue",
-         "aiplus_datahub_api_search_datasets"],
+         "aiplus_datahub_api_search_datasets", "aiplus_datahub_api_validate_catalogue",
+         "aiplus_datahub_api_harvest_sources", "aiplus_datahub_api_register_harvest_source",
+         "aiplus_datahub_api_queue_harvest"],
     tests=["tests/browser/test_datahub.py::test_provider_publishes_and_edits_a_dataset_through_the_page",
            "src/aiplus/datahub/tests/test_catalogue_entry.py::"
            "test_provider_creates_a_dataset_with_distributions_through_the_page",
@@ -27,7 +29,10 @@ declare(
            "test_the_import_page_takes_turtle_for_a_provider_and_shows_what_it_kept",
            "src/aiplus/datahub/tests/test_dcat_import_rdf.py::test_the_api_takes_rdf_xml",
            "src/aiplus/datahub/tests/test_harvest.py::"
-           "test_an_official_registers_and_harvests_a_source_through_the_page"],
+           "test_an_official_registers_and_harvests_a_source_through_the_page",
+           "src/aiplus/datahub/tests/test_harvest.py::test_an_official_registers_and_harvests_a_source_through_the_api",
+           "src/aiplus/datahub/tests/test_dcat_ap.py::"
+           "test_the_api_validates_a_file_in_the_requests_language_and_writes_nothing"],
 )
 declare(
     "datahub.conditional_access", title_zh="有条件开放数据的申请、审核、协议与撤销",

@@ -171,3 +171,23 @@ def test_the_import_page_validates_before_anything_is_written(world, catalogue, 
     assert response.status_code == 200 and 'data-testid="validation-report"' in page
     assert "shapes.ttl, range.ttl" in page and "描述（dct:description）：缺少必填项。" in page
     assert Dataset.objects.count() == before
+
+
+@needs_shapes
+def test_the_api_validates_a_file_in_the_requests_language_and_writes_nothing(world, catalogue, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aiplus.datahub.models import Dataset
+
+    bad = json.loads(json.dumps(catalogue))
+    del bad["dct:description"]
+    before = Dataset.objects.count()
+    upload = SimpleUploadedFile("bad.jsonld", json.dumps(bad, ensure_ascii=False).encode("utf-8"))
+    response = client.post("/api/v1/data/catalogue/validate", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.json()
+    assert response.status_code == 200 and body["conforms"] is False
+    assert body["shapes"] == ["shapes.ttl", "range.ttl"]
+    assert any("dct:description" in v["field"] and v["severity"] == "Violation" for v in body["violations"])
+    good = SimpleUploadedFile("good.jsonld", json.dumps(catalogue, ensure_ascii=False).encode("utf-8"))
+    assert client.post("/api/v1/data/catalogue/validate", {"file": good}).json()["conforms"] is True
+    assert Dataset.objects.count() == before

@@ -157,3 +157,34 @@ def test_a_harvested_copy_shows_its_source_and_offers_no_edit(world, client, rem
     page = client.get(f"/data/datasets/{copy.pk}/").content.decode()
     assert 'data-testid="harvested"' in page and "示例门户" in page and 'data-testid="dataset-edit"' not in page
     assert client.post(f"/data/datasets/{copy.pk}/edit/", {"title": "改"}).status_code == 403
+
+
+def test_an_official_registers_and_harvests_a_source_through_the_api(world, remote,
+                                                                     django_capture_on_commit_callbacks):
+    import json
+
+    from aiplus.core.testing import assert_refused_naming, signed_in
+
+    official = signed_in(world.user("official"))
+    remote["body"] = PREFIXES + dataset("a", "甲数据")
+    payload = {"name": "示例门户", "url": remote["url"], "format": "ttl", "jurisdiction_id": official_place(world),
+               "provider_id": world.orgs["suzhou:provider"].pk}
+    created = official.post("/api/v1/data/harvest-sources", json.dumps(payload), content_type="application/json")
+    assert created.status_code == 201, created.content
+    source_id = created.json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = official.post(f"/api/v1/data/harvest-sources/{source_id}/harvest")
+    assert queued.status_code == 200
+    tasks.harvest_source_task.call(source_id)  # what the worker runs
+    listed = official.get("/api/v1/data/harvest-sources").json()
+    assert [s["id"] for s in listed] == [source_id] and listed[0]["last_report"]
+    assert Dataset.objects.filter(title="甲数据").exists()
+    # A provider may not register one; a bad schedule is refused naming the field; nothing is written.
+    before = AuditEvent.objects.count()
+    provider = signed_in(world.user("provider"))
+    assert provider.post("/api/v1/data/harvest-sources", json.dumps(payload),
+                         content_type="application/json").status_code == 403
+    bad = official.post("/api/v1/data/harvest-sources", json.dumps({**payload, "schedule": "hourly"}),
+                        content_type="application/json")
+    assert_refused_naming(bad, "schedule")
+    assert AuditEvent.objects.count() == before
