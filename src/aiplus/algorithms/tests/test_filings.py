@@ -5,12 +5,14 @@ service open new clocks, counted in working days on the official calendar, store
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from aiplus.algorithms import selectors, services
 from aiplus.algorithms.models import AlgorithmFiling, AlgorithmFilingStatus
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent, RoleAssignment
+from aiplus.core.testing import bearer, operation, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,67 @@ def test_a_change_and_the_end_of_service_open_their_clocks(world, member, draft)
     assert due == [ended] and due[0].overdue  # 30 March 2026 has passed
     with pytest.raises(ServiceError):
         services.deregister_filing(acting_user=member, filing_id=draft.pk, ended_on=dt.date(2026, 3, 2))
+
+
+# --- pages and API ------------------------------------------------------------------------------------------------
+
+def test_the_dossier_through_the_pages(world, member, algorithm):
+    client = signed_in(member)
+    assert client.get("/algorithms/filings/new/").status_code == 200
+    refused = client.post("/algorithms/filings/new/", {"algorithm": algorithm.pk, "launched_on": "bad",
+                                                      "service_form": "fax"})
+    assert refused.status_code == 400 and not AlgorithmFiling.objects.exists()
+    response = client.post("/algorithms/filings/new/", {"algorithm": algorithm.pk, "launched_on": "2026-04-30"})
+    filing = AlgorithmFiling.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/algorithms/filings/{filing.pk}/"
+    page = client.get(f"/algorithms/filings/{filing.pk}/").content.decode()
+    assert 'data-field="legal_representative"' in page and "2026-05-18" in page and "第24条" in page
+    edit = {**COMPLETE, "pledge_provided": "on", "responsibility_report_provided": "on", "launched_on": "2026-04-30",
+            "action": "edit"}
+    assert client.post(f"/algorithms/filings/{filing.pk}/", edit).status_code == 302
+    assert client.post(f"/algorithms/filings/{filing.pk}/", {"action": "submit"}).status_code == 302
+    official = signed_in(world.user("official"))
+    assert 'data-testid="filing-number"' in official.get(f"/algorithms/filings/{filing.pk}/").content.decode()
+    refused = client.post(f"/algorithms/filings/{filing.pk}/", {"action": "number", "filing_number": "A-1"})
+    assert refused.status_code == 403
+    assert signed_in(world.user("official", "shenzhen")).get(f"/algorithms/filings/{filing.pk}/").status_code == 404
+    done = official.post(f"/algorithms/filings/{filing.pk}/", {"action": "number", "filing_number": "网信算备A-1"})
+    assert done.status_code == 302
+    assert "网信算备A-1" in client.get(f"/algorithms/algorithms/{algorithm.pk}/").content.decode()
+    assert Client().get(f"/algorithms/filings/{filing.pk}/").status_code == 302  # sign in first
+    listed = official.get("/algorithms/filings/", {"status": "filed"}).content.decode()
+    assert f'data-pk="{filing.pk}"' in listed
+
+
+def test_the_dossier_through_the_api(world, member, algorithm):
+    api = bearer(member)
+    bad = api.post(operation("aiplus_algorithms_api_create_filing"),
+                   {"algorithm_id": algorithm.pk, "launched_on": "2026-04-30", "service_form": "fax"},
+                   content_type="application/json")
+    assert bad.status_code == 422 and "service_form" in bad.content.decode()
+    assert not AlgorithmFiling.objects.exists()
+    created = api.post(operation("aiplus_algorithms_api_create_filing"),
+                       {"algorithm_id": algorithm.pk, "launched_on": "2026-04-30"}, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["due_on"] == "2026-05-18" and body["missing"][0] == "legal_representative"
+    assert body["clock_basis"]["citation"]["article"] == "24"
+    pk = body["id"]
+    refused = api.post(operation("aiplus_algorithms_api_submit_filing", filing_id=pk))
+    assert refused.status_code == 400 and "legal_representative" in refused.content.decode()
+    patched = api.patch(operation("aiplus_algorithms_api_update_filing", filing_id=pk), COMPLETE,
+                        content_type="application/json")
+    assert patched.status_code == 200 and patched.json()["missing"] == []
+    assert api.post(operation("aiplus_algorithms_api_submit_filing", filing_id=pk)).status_code == 200
+    number = operation("aiplus_algorithms_api_record_filing_number", filing_id=pk)
+    assert api.post(number, {"filing_number": "A-1"}, content_type="application/json").status_code == 403
+    official = bearer(world.user("official"))
+    assert official.post(number, {"filing_number": ""}, content_type="application/json").status_code == 422
+    assert official.post(number, {"filing_number": "A-1"}, content_type="application/json").status_code == 200
+    change = api.post(operation("aiplus_algorithms_api_report_change", filing_id=pk), {"change_on": "2026-09-30"},
+                      content_type="application/json")
+    assert change.status_code == 200 and change.json()["due_on"] == "2026-10-20"
+    listed = official.get(operation("aiplus_algorithms_api_list_filings"), {"open": "1"}).json()
+    assert [item["id"] for item in listed["items"]] == [pk]
+    assert bearer(world.user("official", "shenzhen")).get(
+        operation("aiplus_algorithms_api_get_filing", filing_id=pk)).status_code == 404
