@@ -2,8 +2,8 @@
 terminals and products) and open-source projects. Each row belongs to an organisation and a jurisdiction, is public
 once its owner publishes it and restricted to the owner's members and the place's officials otherwise.
 
-The CAC filings (算法备案, 生成式人工智能备案与登记) are recorded here only as a status and a number the owner keeps
-up to date; the filing dossiers with their clocks come with the filings workflow (issue 13 §2)."""
+An algorithm's CAC filing (算法备案) is a dossier with its clocks (`AlgorithmFiling`); a model's generative-AI
+filing (生成式人工智能备案与登记) is still only a status and a number the owner keeps up to date (issue 13 §2)."""
 
 from __future__ import annotations
 
