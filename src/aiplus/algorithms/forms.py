@@ -145,7 +145,7 @@ class LabelWriteForm(forms.Form):
 
 # --- algorithm filing dossiers ------------------------------------------------------------------------------------
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # what a date input reads
 
 
 class FilingForm(forms.ModelForm):
