@@ -201,6 +201,9 @@ class AlgorithmFiling(DomainModel):
                               default=AlgorithmFilingStatus.DRAFT, db_index=True)
     filing_number = models.CharField(_("备案编号"), max_length=80, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # who recorded the submission: told when the number is recorded
+    submitted_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False)
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     change_on = models.DateField(_("变更日期"), null=True, blank=True)
     ended_on = models.DateField(_("终止服务日期"), null=True, blank=True)

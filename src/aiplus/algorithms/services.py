@@ -32,6 +32,7 @@ from aiplus.core.access import get_for
 from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
+from aiplus.core.services import notify
 from aiplus.core.vocabularies import Modality
 from aiplus.regulation.runtime import cite, parameters
 
@@ -386,8 +387,8 @@ def submit_filing(*, acting_user: User, filing_id: int) -> AlgorithmFiling:
         raise ServiceError("incomplete", missing[0][1], missing[0][0])
     before = audit.snapshot(filing)
     filing.status = AlgorithmFilingStatus.SUBMITTED
-    filing.submitted_at = timezone.now()
-    filing.save(update_fields=["status", "submitted_at", "updated_at"])
+    filing.submitted_at, filing.submitted_by = timezone.now(), acting_user
+    filing.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     audit.record(actor=acting_user, action="algorithms.filing.submitted", instance=filing, before=before)
     return filing
 
@@ -414,6 +415,10 @@ def record_filing_number(*, acting_user: User, filing_id: int, filing_number: st
     filing.status = AlgorithmFilingStatus.FILED
     filing.due_on, filing.clock, filing.clock_basis = None, "", {}
     filing.save()
+    if filing.submitted_by is not None:
+        notify(recipient=filing.submitted_by, verb="algorithms.filing.number_recorded",
+               title=_("算法备案编号已登记：%(algorithm)s"), params={"algorithm": filing.algorithm.name},
+               link=f"/algorithms/filings/{filing.pk}/", target=filing)
     audit.record(actor=acting_user, action="algorithms.filing.number_recorded", instance=filing, before=before)
     return filing
 

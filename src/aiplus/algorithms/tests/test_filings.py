@@ -11,7 +11,7 @@ from aiplus.algorithms import selectors, services
 from aiplus.algorithms.models import AlgorithmFiling, AlgorithmFilingStatus
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from aiplus.core.models import AuditEvent, RoleAssignment
+from aiplus.core.models import AuditEvent, Notification, RoleAssignment
 from aiplus.core.testing import bearer, operation, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,8 @@ def test_separation_of_duties_and_places(world, member, company, draft):
     assert selectors.filing_of(member, draft.algorithm).filing_number == "网信算备320500000000001号"
     assert not selectors.filings(world.user("enterprise_member", "shenzhen")).exists()
     assert AuditEvent.objects.filter(action="algorithms.filing.number_recorded").count() == 1
+    told = Notification.objects.get(recipient=member, verb="algorithms.filing.number_recorded")
+    assert told.link == f"/algorithms/filings/{draft.pk}/"
     # an official who is also a member of the filing organisation is no official for it
     RoleAssignment.objects.create(user=official, role="enterprise_member", organisation=company, active=True)
     permissions.forget(official)
