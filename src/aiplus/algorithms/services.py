@@ -423,35 +423,31 @@ def record_filing_number(*, acting_user: User, filing_id: int, filing_number: st
     return filing
 
 
-def _after_filing(user: Any, filing_id: int,
-                  allowed: tuple[str, ...]) -> tuple[AlgorithmFiling, dict[str, Any] | None]:
+def _report_event(user: Any, filing_id: int, field: str, day: Any, status: AlgorithmFilingStatus,
+                  clock: ClockKind, code: str) -> AlgorithmFiling:
+    """A member reports an event of a filed algorithm (`field` = its date): the status moves on and the event's
+    clock opens from that date."""
     filing = _filing_for_member(user, filing_id)
-    if filing.status not in allowed:
+    if filing.status not in (AlgorithmFilingStatus.FILED, AlgorithmFilingStatus.CHANGED):
         raise ServiceError("not_filed", _("只有已备案的算法可以报告变更或注销。"), "status")
-    return filing, audit.snapshot(filing)
+    before = audit.snapshot(filing)
+    setattr(filing, field, _filing_date(day, field))
+    filing.status = status
+    _open_clock(filing, clock, getattr(filing, field))
+    filing.save()
+    audit.record(actor=user, action=code, instance=filing, before=before)
+    return filing
 
 
 @transaction.atomic
 def report_change(*, acting_user: User, filing_id: int, change_on: dt.date) -> AlgorithmFiling:
     """A member reports a change of the filed algorithm: the change must be filed within the change period."""
-    filing, before = _after_filing(acting_user, filing_id,
-                                   (AlgorithmFilingStatus.FILED, AlgorithmFilingStatus.CHANGED))
-    filing.change_on = _filing_date(change_on, "change_on")
-    filing.status = AlgorithmFilingStatus.CHANGED
-    _open_clock(filing, ClockKind.CHANGE, filing.change_on)
-    filing.save()
-    audit.record(actor=acting_user, action="algorithms.filing.change_reported", instance=filing, before=before)
-    return filing
+    return _report_event(acting_user, filing_id, "change_on", change_on, AlgorithmFilingStatus.CHANGED,
+                         ClockKind.CHANGE, "algorithms.filing.change_reported")
 
 
 @transaction.atomic
 def deregister_filing(*, acting_user: User, filing_id: int, ended_on: dt.date) -> AlgorithmFiling:
     """A member reports the end of service: the filing must be deregistered within the deregistration period."""
-    filing, before = _after_filing(acting_user, filing_id,
-                                   (AlgorithmFilingStatus.FILED, AlgorithmFilingStatus.CHANGED))
-    filing.ended_on = _filing_date(ended_on, "ended_on")
-    filing.status = AlgorithmFilingStatus.DEREGISTERED
-    _open_clock(filing, ClockKind.DEREGISTRATION, filing.ended_on)
-    filing.save()
-    audit.record(actor=acting_user, action="algorithms.filing.deregistered", instance=filing, before=before)
-    return filing
+    return _report_event(acting_user, filing_id, "ended_on", ended_on, AlgorithmFilingStatus.DEREGISTERED,
+                         ClockKind.DEREGISTRATION, "algorithms.filing.deregistered")
