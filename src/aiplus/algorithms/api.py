@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Router, Schema, UploadedFile
 from pydantic import ConfigDict, create_model
 
 from aiplus.algorithms import aigc, selectors, services
-from aiplus.algorithms.listings import ALGORITHMS, HARDWARE, MODELS, PROJECTS
+from aiplus.algorithms.listings import ALGORITHMS, FILINGS, HARDWARE, MODELS, PROJECTS
 from aiplus.algorithms.models import (
     AIModel,
     FilingStatus,
@@ -24,6 +24,7 @@ from aiplus.algorithms.models import (
     HardwareKind,
     ModelKind,
     OpenSourceProject,
+    ServiceForm,
 )
 from aiplus.api import lists, writes
 from aiplus.api.auth import OPTIONAL
@@ -274,3 +275,109 @@ def write_label(request: HttpRequest, label: Form[str], producer: Form[str], pro
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, f"aigc-{name}")
     return response
+
+
+# --- algorithm filing dossiers ------------------------------------------------------------------------------------
+
+class FilingOut(Schema):
+    id: int
+    algorithm_id: int
+    algorithm: str = Field(..., alias="algorithm.name")
+    algorithm_type: str = Field(..., alias="algorithm.algorithm_type")
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    status: str
+    service_form: str
+    access_path: str
+    launched_on: dt.date
+    filing_number: str
+    submitted_at: dt.datetime | None
+    filed_on: dt.date | None
+    change_on: dt.date | None
+    ended_on: dt.date | None
+    due_on: dt.date | None
+    overdue: bool
+    clock: str
+    updated_at: dt.datetime
+
+
+class FilingDetailOut(FilingOut):
+    legal_representative: str
+    security_officer: str
+    pledge_provided: bool
+    responsibility_report_provided: bool
+    self_assessment: str
+    public_notice: str
+    clock_basis: dict[str, Any]  # the parameter, its value and citation the clock was computed from
+    missing: list[str]  # the fields still missing before submission, in the page's order
+
+    @staticmethod
+    def resolve_missing(obj: Any) -> list[str]:
+        return [name for name, _message in services.missing_items(obj)]
+
+
+Person = Annotated[str, Field(max_length=100)]
+
+
+class FilingIn(_In):
+    algorithm_id: int
+    launched_on: dt.date
+    legal_representative: Person = ""
+    security_officer: Person = ""
+    pledge_provided: bool = False
+    responsibility_report_provided: bool = False
+    self_assessment: Annotated[str, Field(max_length=20000)] = ""
+    public_notice: Annotated[str, Field(max_length=20000)] = ""
+    service_form: ServiceForm | None = None
+    access_path: Annotated[str, Field(max_length=300)] = ""
+
+
+class FilingPatch(_In):
+    launched_on: dt.date | None = None
+    legal_representative: Person | None = None
+    security_officer: Person | None = None
+    pledge_provided: bool | None = None
+    responsibility_report_provided: bool | None = None
+    self_assessment: Annotated[str, Field(max_length=20000)] | None = None
+    public_notice: Annotated[str, Field(max_length=20000)] | None = None
+    service_form: ServiceForm | None = None
+    access_path: Annotated[str, Field(max_length=300)] | None = None
+
+
+class FilingNumberIn(_In):
+    filing_number: Annotated[str, Field(min_length=1, max_length=80)]
+    filed_on: dt.date | None = None
+
+
+class FilingChangeIn(_In):
+    change_on: dt.date
+
+
+class FilingEndIn(_In):
+    ended_on: dt.date
+
+
+def _filing_back(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.filing(user, result.pk)
+
+
+@router.get("/filings/{filing_id}", response=FilingDetailOut)
+def get_filing(request: HttpRequest, filing_id: int) -> Any:
+    """One filing dossier with its checklist (`missing`) and the basis of its open clock."""
+    return selectors.filing(request.user, filing_id)
+
+
+lists.add_operation(router, "/filings", FILINGS, FilingOut)
+writes.add_action(router, "POST", "/filings", services.create_filing, payload=FilingIn, response=FilingDetailOut,
+                  created=True, reply=_filing_back)
+writes.add_action(router, "PATCH", "/filings/{filing_id}", services.update_filing, payload=FilingPatch,
+                  response=FilingDetailOut, partial=True, reply=_filing_back)
+writes.add_action(router, "POST", "/filings/{filing_id}/submit", services.submit_filing,
+                  response=FilingDetailOut, reply=_filing_back)
+writes.add_action(router, "POST", "/filings/{filing_id}/number", services.record_filing_number,
+                  payload=FilingNumberIn, response=FilingDetailOut, reply=_filing_back)
+writes.add_action(router, "POST", "/filings/{filing_id}/change", services.report_change, payload=FilingChangeIn,
+                  response=FilingDetailOut, reply=_filing_back)
+writes.add_action(router, "POST", "/filings/{filing_id}/deregister", services.deregister_filing,
+                  payload=FilingEndIn, response=FilingDetailOut, reply=_filing_back)

@@ -5,6 +5,7 @@ seeds first (INSTALLED_APPS order), so its pools exist."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -28,15 +29,27 @@ def seed(context: Any) -> None:
         is_published=True)
     context.count("models", 2)
 
-    services.create_algorithm(
+    dispatch = services.create_algorithm(
         **own, name="政务热线工单智能分派算法", algorithm_type="scheduling_decision", application_field="政务服务",
         service_name="苏州12345热线", mechanism_summary="根据工单文本与历史承办记录推荐承办部门，由人工确认。",
         model_id=base.pk, is_published=True)
-    services.create_algorithm(
+    generation = services.create_algorithm(
         **own, name="姑苏大模型文本生成算法", algorithm_type="generation_synthesis", application_field="内容生成",
         service_name="姑苏通用大模型对话服务", mechanism_summary="基于大模型的文本生成，输出添加隐式标识。",
         model_id=base.pk, is_published=True)
     context.count("algorithms", 2)
+
+    # an algorithm-filing dossier submitted (waiting for the number) and a draft still missing items
+    submitted = services.create_filing(
+        acting_user=member, algorithm_id=dispatch.pk, launched_on=dt.date(2026, 3, 2),
+        legal_representative="王明", security_officer="李华", pledge_provided=True,
+        responsibility_report_provided=True, self_assessment="工单分派结果由人工确认，不直接面向公众推送信息。",
+        public_notice="本算法根据工单文本推荐承办部门，最终由人工确认。", service_form="website",
+        access_path="https://12345.example.invalid")
+    services.submit_filing(acting_user=member, filing_id=submitted.pk)
+    services.create_filing(acting_user=member, algorithm_id=generation.pk, launched_on=dt.date(2026, 6, 1),
+                           legal_representative="王明", service_form="app")
+    context.count("algorithm filings", 2)
 
     pools = [p.pk for p in selectors.pool_choices().filter(accelerator_model="ascend-910b")]
     services.create_hardware(

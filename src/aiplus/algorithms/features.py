@@ -1,9 +1,10 @@
 """What the registers of models, algorithms, hardware and open-source projects let users do, the articles they
 serve and the evidence (see aiplus.regulation.coverage).
 
-The registers are the first part of issue 13: the CAC filing dossiers with their clocks (算法备案, 生成式人工智能
-备案与登记) are not built yet, so the filing status and number are what the owner types, and no support measure
-(funding, calls) is run here; each declaration says so in its gaps."""
+The registers are the first part of issue 13, the algorithm filing dossiers (算法备案) with their clocks the second;
+the generative-AI filing and registration (生成式人工智能备案与登记) is not built yet, so a model's filing status and
+number are what the owner types, and no support measure (funding, calls) is run here; each declaration says so in its
+gaps."""
 
 from aiplus.regulation.coverage import declare
 
@@ -31,7 +32,30 @@ declare(
          "aiplus_algorithms_api_create_algorithm", "aiplus_algorithms_api_update_algorithm"],
     tests=["tests/browser/test_algorithms.py::test_member_registers_a_model_and_an_algorithm_and_finds_them",
            "src/aiplus/algorithms/tests/test_registers.py::test_algorithm_types_come_from_the_pack_on_page_and_api"],
-    gaps=[("算法备案材料与时限尚未实现", "the algorithm filing dossier and its clocks are not built")],
+    gaps=[("算法备案材料与时限见“算法备案”", "the algorithm filing dossier and its clocks: see algorithm filings")],
+)
+declare(
+    "algorithms.filings",
+    title_zh="算法备案（主体信息、算法信息、产品及功能信息，材料清单，首次、变更、注销备案时限，主管部门登记备案编号）",
+    title_en="Algorithm filings (provider, algorithm and product parts; checklist of missing items; initial, change "
+             "and deregistration deadlines; filing number recorded by officials)",
+    in_part=[("suzhou", 33)],
+    pages=["algorithms:filings", "algorithms:filing", "algorithms:filing_create"],
+    api=["aiplus_algorithms_api_list_filings", "aiplus_algorithms_api_get_filing",
+         "aiplus_algorithms_api_create_filing", "aiplus_algorithms_api_update_filing",
+         "aiplus_algorithms_api_submit_filing", "aiplus_algorithms_api_record_filing_number",
+         "aiplus_algorithms_api_report_change", "aiplus_algorithms_api_deregister_filing"],
+    tests=["tests/browser/test_algorithm_filings.py::test_member_files_an_algorithm_and_the_official_records_the_number",
+           "src/aiplus/algorithms/tests/test_filings.py::test_the_initial_clock_runs_on_the_official_calendar_with_its_citation",
+           "src/aiplus/algorithms/tests/test_filings.py::test_separation_of_duties_and_places",
+           "src/aiplus/algorithms/tests/test_filings.py::test_the_dossier_through_the_pages",
+           "src/aiplus/algorithms/tests/test_filings.py::test_the_dossier_through_the_api"],
+    gaps=[("生成式人工智能服务备案与登记（大模型备案）尚未实现", "the generative-AI service filing and registration "
+           "(large-model filing) is not built"),
+          ("TC260-003 条款符合性对照表尚未实现", "the TC260-003 clause-by-clause conformity table is not built"),
+          ("提交在网信部门备案系统中办理，平台只记录；承诺书等材料只记录是否提供，不保存文件",
+           "submission happens in the CAC filing system and is only recorded here; the pledges are recorded as "
+           "provided or not, their files are not stored")],
 )
 declare(
     "algorithms.hardware",

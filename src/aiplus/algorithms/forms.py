@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import selectors
-from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
+from aiplus.algorithms.models import AIModel, Algorithm, AlgorithmFiling, Hardware, OpenSourceProject
 from aiplus.core import pickers
 from aiplus.core.vocabularies import Modality
 
@@ -141,3 +141,51 @@ class LabelWriteForm(forms.Form):
     def __init__(self, *args: Any, values: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["label"].choices = [(v, self.LABELS.get(v, v)) for v in values]  # type: ignore[attr-defined]
+
+
+# --- algorithm filing dossiers ------------------------------------------------------------------------------------
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # what a date input reads
+
+
+class FilingForm(forms.ModelForm):
+    """The dossier's three parts; on a new dossier, which of the user's organisations' algorithms it files."""
+
+    class Meta:
+        model = AlgorithmFiling
+        fields = ("legal_representative", "security_officer", "pledge_provided", "responsibility_report_provided",
+                  "self_assessment", "public_notice", "service_form", "access_path", "launched_on")
+        widgets = {"launched_on": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("legal_representative", "security_officer", "self_assessment", "public_notice",
+                     "service_form", "access_path"):
+            self.fields[name].required = False  # a draft may lack them: the page's checklist names what is missing
+        if self.instance.pk is None:
+            self.fields["algorithm"] = forms.ModelChoiceField(label=_("备案的算法"),
+                                                              queryset=selectors.filable_algorithms(user))
+            self.order_fields(["algorithm"])
+
+    def arguments(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        if "algorithm" in values:
+            values["algorithm_id"] = values.pop("algorithm").pk
+        return values
+
+
+class SubmitFilingForm(forms.Form):
+    """Submitting asks for nothing more: the service refuses while an item is missing."""
+
+
+class FilingNumberForm(forms.Form):
+    filing_number = forms.CharField(label=_("备案编号"), max_length=80)
+    filed_on = forms.DateField(label=_("备案日期"), required=False, widget=DATE)
+
+
+class FilingChangeForm(forms.Form):
+    change_on = forms.DateField(label=_("变更日期"), widget=DATE)
+
+
+class FilingEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("终止服务日期"), widget=DATE)

@@ -9,11 +9,12 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import search, selectors
-from aiplus.algorithms.models import FilingStatus, HardwareKind, ModelKind
-from aiplus.core import lists, pickers
+from aiplus.algorithms.models import AlgorithmFilingStatus, FilingStatus, HardwareKind, ModelKind
+from aiplus.core import formatting, lists, pickers
 from aiplus.core import selectors as core_selectors
 from aiplus.core.search import SearchIndex
 from aiplus.core.vocabularies import Modality
@@ -172,4 +173,63 @@ PROJECTS = lists.register(lists.Listing(
     title=_("开源项目"), empty=_("没有符合条件的开源项目。"),
     next_step=("algorithms:project_create", _("登记开源项目")),
     export_name="open-source-projects",
+))
+
+
+# --- algorithm filing dossiers ------------------------------------------------------------------------------------
+
+class FilingFilter(lists.FilterSet):
+    """The dossiers by status, the algorithm's type and place; `open` keeps those with a running clock (the
+    officials' deadline view, nearest date first)."""
+
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=AlgorithmFilingStatus.choices)
+    algorithm_type = django_filters.ChoiceFilter(label=_("算法类型"), choices=selectors.algorithm_types,
+                                                 field_name="algorithm__algorithm_type")
+    open = django_filters.ChoiceFilter(label=_("有未到期或已逾期的时限"), choices=YES_NO, method="with_clock")
+    jurisdiction = lists.JurisdictionFilter()
+
+    def with_clock(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "1":
+            return queryset.filter(due_on__isnull=False).order_by("due_on", "pk")
+        return queryset.filter(due_on__isnull=True)
+
+
+class FilingTable(lists.Table):
+    algorithm = lists.DetailColumn(verbose_name=_("备案的算法"), accessor="algorithm__name",
+                                   url="algorithms:filing", order_by=("algorithm__name",))
+    organisation = tables.Column(verbose_name=_("服务提供者"), accessor="organisation__name",
+                                 order_by=("organisation__name",))
+    algorithm_type = tables.Column(verbose_name=_("算法类型"), accessor="algorithm__algorithm_type")
+    service_form = lists.ChoiceColumn(verbose_name=_("服务形式"))
+    status = lists.ChoiceColumn(verbose_name=_("状态"))
+    filing_number = tables.Column(verbose_name=_("备案编号"))
+    due_on = tables.Column(verbose_name=_("办理时限"))
+    jurisdiction = lists.JurisdictionColumn()
+
+    class Meta(lists.Table.Meta):
+        sequence = ("algorithm", "organisation", "algorithm_type", "service_form", "status", "filing_number",
+                    "due_on", "jurisdiction")
+
+    def render_algorithm_type(self, value: str) -> str:
+        return dict(selectors.algorithm_types()).get(value, value)
+
+    def value_algorithm_type(self, value: str) -> str:
+        return self.render_algorithm_type(value)
+
+    def render_due_on(self, value: Any, record: Any) -> Any:
+        # the clock's date, marked when it has passed (the selector's `overdue`, on today's date)
+        day = formatting.day(value)
+        if getattr(record, "overdue", False):
+            return format_html('{} <strong class="overdue" data-testid="overdue">{}</strong>', day, _("已逾期"))
+        return day
+
+    def value_due_on(self, value: Any, record: Any) -> str:
+        day = formatting.day(value)
+        return f"{day} {_('已逾期')}" if getattr(record, "overdue", False) else day
+
+
+FILINGS = lists.register(lists.Listing(
+    name="algorithms.filings", queryset=selectors.filings, filterset=FilingFilter, table=FilingTable,
+    title=_("算法备案"), empty=_("没有符合条件的算法备案。"),
+    next_step=("algorithms:filing_create", _("建立算法备案材料")), export_name="algorithm-filings",
 ))

@@ -2,8 +2,8 @@
 terminals and products) and open-source projects. Each row belongs to an organisation and a jurisdiction, is public
 once its owner publishes it and restricted to the owner's members and the place's officials otherwise.
 
-The CAC filings (算法备案, 生成式人工智能备案与登记) are recorded here only as a status and a number the owner keeps
-up to date; the filing dossiers with their clocks come with the filings workflow (issue 13 §2)."""
+An algorithm's CAC filing (算法备案) is a dossier with its clocks (`AlgorithmFiling`); a model's generative-AI
+filing (生成式人工智能备案与登记) is still only a status and a number the owner keeps up to date (issue 13 §2)."""
 
 from __future__ import annotations
 
@@ -142,3 +142,81 @@ class OpenSourceProject(_Register):
 
     class Meta(_Register.Meta):
         verbose_name = _("开源项目")
+
+
+# --- algorithm filing dossiers (算法备案, mechanisms.md §4) ----------------------------------------------------------
+
+class ServiceForm(models.TextChoices):
+    """How the filed algorithm reaches users: the product it is bound to (产品及功能信息)."""
+
+    APP = "app", _("应用程序")
+    MINI_PROGRAM = "mini_program", _("小程序")
+    WEBSITE = "website", _("网站")
+    API = "api", _("接口")
+    PLUGIN = "plugin", _("插件")
+
+
+class AlgorithmFilingStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    FILED = "filed", _("已备案")
+    CHANGED = "changed", _("已报变更")
+    DEREGISTERED = "deregistered", _("已注销")
+
+
+class ClockKind(models.TextChoices):
+    """Which deadline the dossier's `due_on` is: each comes from a pack parameter with its citation."""
+
+    INITIAL = "initial", _("首次备案")
+    CHANGE = "change", _("变更备案")
+    DEREGISTRATION = "deregistration", _("注销备案")
+
+
+class AlgorithmFiling(DomainModel):
+    """One algorithm's CAC filing dossier (算法备案, 互联网信息服务算法推荐管理规定 Art. 24): the provider part
+    (主体信息), the algorithm (算法信息, from the register) and the product (产品及功能信息), and the clock of the
+    next filing step. Submission is recorded, not sent: the CAC filing system is external, and an official of the
+    place records the number it issued. Never public."""
+
+    algorithm = models.ForeignKey(Algorithm, on_delete=models.PROTECT, related_name="filings",
+                                  verbose_name=_("备案的算法"))
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("服务提供者"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("辖区"))
+    # 主体信息
+    legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
+    security_officer = models.CharField(_("算法安全责任人"), max_length=100, blank=True)
+    pledge_provided = models.BooleanField(_("已提供《算法备案承诺书》"), default=False)
+    responsibility_report_provided = models.BooleanField(_("已提供《落实算法安全主体责任基本情况》"), default=False)
+    # 算法信息
+    self_assessment = models.TextField(_("算法自评估报告摘要"), blank=True)
+    public_notice = models.TextField(_("拟公示内容"), blank=True)
+    # 产品及功能信息
+    service_form = models.CharField(_("服务形式"), max_length=16, choices=ServiceForm.choices, blank=True)
+    access_path = models.CharField(_("访问路径"), max_length=300, blank=True)
+    launched_on = models.DateField(_("上线提供服务日期"))
+    # the workflow
+    status = models.CharField(_("状态"), max_length=16, choices=AlgorithmFilingStatus.choices,
+                              default=AlgorithmFilingStatus.DRAFT, db_index=True)
+    filing_number = models.CharField(_("备案编号"), max_length=80, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # who recorded the submission: told when the number is recorded
+    submitted_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    change_on = models.DateField(_("变更日期"), null=True, blank=True)
+    ended_on = models.DateField(_("终止服务日期"), null=True, blank=True)
+    # the open clock: its date, which step it is, and the parameter and citation it was computed from
+    due_on = models.DateField(_("办理时限"), null=True, blank=True, db_index=True)
+    clock = models.CharField(_("时限事项"), max_length=16, choices=ClockKind.choices, blank=True)
+    clock_basis = models.JSONField(default=dict, blank=True)  # {parameter, value, citation, citation_label}
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("算法备案")
+
+    def __str__(self) -> str:
+        return f"{self.algorithm.name} · {self.get_status_display()}"

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
-from aiplus.algorithms.models import AIModel, Algorithm, Hardware, OpenSourceProject
+from aiplus.algorithms.models import AIModel, Algorithm, AlgorithmFiling, Hardware, OpenSourceProject
 from aiplus.core import permissions
 from aiplus.core.access import get_for
 from aiplus.core.models import Organisation
@@ -122,3 +122,36 @@ def pool_choices() -> QuerySet[Any]:
     from aiplus.compute.models import ResourcePool
 
     return ResourcePool.objects.select_related("centre").order_by("centre__name", "accelerator_model")
+
+
+# --- algorithm filing dossiers ------------------------------------------------------------------------------------
+
+def filings(user: Any) -> QuerySet[AlgorithmFiling]:
+    """The filing dossiers the user may see (the filing organisation's members, the place's officials and
+    auditors; never public), each with `overdue` (an open clock past its date, on today's date)."""
+    from django.db.models import BooleanField
+    from django.utils import timezone
+
+    return (AlgorithmFiling.objects.restrict(user, "view")  # type: ignore[attr-defined]
+            .select_related("algorithm", "organisation", "jurisdiction")
+            .annotate(overdue=Case(When(due_on__lt=timezone.localdate(), then=Value(True)), default=Value(False),
+                                   output_field=BooleanField())))
+
+
+def filing(user: Any, filing_id: int) -> AlgorithmFiling:
+    return get_for(user, "view", filings(user), pk=filing_id)
+
+
+def filings_due(user: Any) -> QuerySet[AlgorithmFiling]:
+    """The open clocks the user may see, the nearest first (the officials' deadline view)."""
+    return filings(user).filter(due_on__isnull=False).order_by("due_on", "pk")
+
+
+def filing_of(user: Any, algorithm: Algorithm) -> AlgorithmFiling | None:
+    """The algorithm's latest filing with a number, where the user may see it (its detail page shows the number)."""
+    return filings(user).filter(algorithm=algorithm).exclude(filing_number="").order_by("-pk").first()
+
+
+def filable_algorithms(user: Any) -> QuerySet[Algorithm]:
+    """The algorithms the user may start a filing dossier for: their organisations'."""
+    return algorithms(user).filter(organisation_id__in=member_organisation_ids(user)).order_by("name")

@@ -6,11 +6,13 @@ official of its jurisdiction reads it, and may not change what a company declare
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import search, selectors
@@ -18,15 +20,21 @@ from aiplus.algorithms.models import (
     EMBEDDING_KINDS,
     AIModel,
     Algorithm,
+    AlgorithmFiling,
+    AlgorithmFilingStatus,
+    ClockKind,
     FilingStatus,
     Hardware,
     OpenSourceProject,
 )
-from aiplus.core import audit, domains
+from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
+from aiplus.core.calendar import add_working_days
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
+from aiplus.core.services import notify
 from aiplus.core.vocabularies import Modality
+from aiplus.regulation.runtime import cite, parameters
 
 MODEL_FIELDS = ("name", "kind", "base_model_id", "modalities", "parameters_billion", "licence", "open_weights",
                 "summary", "endpoint_url", "filing_status", "filing_number", "is_published")
@@ -270,3 +278,176 @@ def update_project(*, acting_user: User, project_id: int, **changes: Any) -> Ope
 @transaction.atomic
 def publish_project(*, acting_user: User, project_id: int, is_published: bool) -> OpenSourceProject:
     return _publish(OpenSourceProject, "algorithms.project.published", acting_user, project_id, is_published)
+
+
+# --- algorithm filing dossiers (算法备案) -------------------------------------------------------------------------
+# The provider's members keep the dossier and report launch, changes and the end of service; an official of the
+# filing's place records the number the CAC issued (never a member of the filing organisation: separation of duties).
+# Each reported event opens a clock counted in working days on the official calendar from a pack parameter, stored
+# with the parameter's citation as the decision was taken.
+
+FILING_FIELDS = ("legal_representative", "security_officer", "pledge_provided", "responsibility_report_provided",
+                 "self_assessment", "public_notice", "service_form", "access_path", "launched_on")
+CLOCK_PARAMETERS = {ClockKind.INITIAL: "algorithms.filing.initial_working_days",
+                    ClockKind.CHANGE: "algorithms.filing.change_working_days",
+                    ClockKind.DEREGISTRATION: "algorithms.filing.deregistration_working_days"}
+_FILING_TEXTS = frozenset({"legal_representative", "security_officer", "self_assessment", "public_notice",
+                           "service_form", "access_path"})
+# What Art. 24 and the filing system's three parts ask for, in the order the page lists them.
+_REQUIRED: tuple[tuple[str, Any], ...] = (
+    ("legal_representative", _("请填写法定代表人。")),
+    ("security_officer", _("请填写算法安全责任人。")),
+    ("pledge_provided", _("请提供《算法备案承诺书》。")),
+    ("responsibility_report_provided", _("请提供《落实算法安全主体责任基本情况》。")),
+    ("self_assessment", _("请填写算法自评估报告摘要。")),
+    ("public_notice", _("请填写拟公示内容。")),
+    ("service_form", _("请选择服务形式。")),
+    ("access_path", _("请填写产品的访问路径。")),
+)
+
+
+def _open_clock(filing: AlgorithmFiling, kind: ClockKind, start: dt.date) -> None:
+    """Set the filing's next deadline: `start` plus the parameter's working days, with its citation."""
+    version = parameters().version(CLOCK_PARAMETERS[kind], start)
+    filing.due_on = add_working_days(start, int(version.value))
+    filing.clock = kind
+    filing.clock_basis = {"parameter": version.key, "value": version.value, "citation": version.citation.as_dict(),
+                          "citation_label": cite(version.citation)}
+
+
+def missing_items(filing: AlgorithmFiling) -> list[tuple[str, Any]]:
+    """Every item the dossier still lacks, as (field, message): the page's checklist; submission needs none."""
+    missing: list[tuple[str, Any]] = []
+    for name, message in _REQUIRED:
+        value = getattr(filing, name)
+        if value is False or (isinstance(value, str) and not value.strip()):
+            missing.append((name, message))
+    return missing
+
+
+def _filing_for_member(user: Any, pk: int) -> AlgorithmFiling:
+    return _for_owner(AlgorithmFiling, user, pk)
+
+
+def _filing_date(value: Any, field: str) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ServiceError("required", _("请填写日期。"), field)
+    return value
+
+
+def _apply_filing(filing: AlgorithmFiling, changes: dict[str, Any]) -> None:
+    _unknown(changes, FILING_FIELDS)
+    for name, value in changes.items():
+        setattr(filing, name, "" if value is None and name in _FILING_TEXTS else value)
+    filing.launched_on = _filing_date(filing.launched_on, "launched_on")
+    domains.full_clean(filing, exclude=["algorithm", "clock_basis"])
+
+
+@transaction.atomic
+def create_filing(*, acting_user: User, algorithm_id: int, **fields: Any) -> AlgorithmFiling:
+    """Start the filing dossier of one of the user's organisation's algorithms; the initial clock runs from launch."""
+    algorithm = selectors.algorithms(acting_user).filter(pk=algorithm_id).first()
+    if algorithm is None:
+        raise ServiceError("unknown_algorithm", _("算法不存在或不可见。"), "algorithm")
+    if algorithm.organisation_id not in selectors.member_organisation_ids(acting_user):
+        raise PermissionDeniedError(_("只有所属组织的成员可以备案。"))
+    filing = AlgorithmFiling(algorithm=algorithm, organisation_id=algorithm.organisation_id,
+                             jurisdiction_id=algorithm.jurisdiction_id)
+    _apply_filing(filing, fields)
+    _open_clock(filing, ClockKind.INITIAL, filing.launched_on)
+    filing.save()
+    audit.record(actor=acting_user, action="algorithms.filing.created", instance=filing)
+    return filing
+
+
+@transaction.atomic
+def update_filing(*, acting_user: User, filing_id: int, **changes: Any) -> AlgorithmFiling:
+    """Complete or correct a draft (a submitted dossier is changed by reporting a change)."""
+    filing = _filing_for_member(acting_user, filing_id)
+    if filing.status != AlgorithmFilingStatus.DRAFT:
+        raise ServiceError("not_draft", _("只有草稿可以修改。"), "status")
+    before, launched_on = audit.snapshot(filing), filing.launched_on
+    _apply_filing(filing, changes)
+    if filing.launched_on != launched_on and filing.clock == ClockKind.INITIAL:
+        _open_clock(filing, ClockKind.INITIAL, filing.launched_on)
+    filing.save()
+    audit.record(actor=acting_user, action="algorithms.filing.updated", instance=filing, before=before)
+    return filing
+
+
+@transaction.atomic
+def submit_filing(*, acting_user: User, filing_id: int) -> AlgorithmFiling:
+    """Record that the dossier went to the CAC filing system (external: recorded, not sent). Refused while any
+    item is missing, naming the first."""
+    filing = _filing_for_member(acting_user, filing_id)
+    if filing.status != AlgorithmFilingStatus.DRAFT:
+        raise ServiceError("not_draft", _("只有草稿可以提交。"), "status")
+    missing = missing_items(filing)
+    if missing:
+        raise ServiceError("incomplete", missing[0][1], missing[0][0])
+    before = audit.snapshot(filing)
+    filing.status = AlgorithmFilingStatus.SUBMITTED
+    filing.submitted_at, filing.submitted_by = timezone.now(), acting_user
+    filing.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit.record(actor=acting_user, action="algorithms.filing.submitted", instance=filing, before=before)
+    return filing
+
+
+@transaction.atomic
+def record_filing_number(*, acting_user: User, filing_id: int, filing_number: str,
+                         filed_on: dt.date | None = None) -> AlgorithmFiling:
+    """An official of the filing's place records the number the CAC issued; the initial clock closes."""
+    filing = get_for(acting_user, "view",
+                     AlgorithmFiling.objects.restrict(acting_user, "view").select_for_update(), pk=filing_id)
+    if (permissions.OFFICIAL not in permissions.user_roles_for(acting_user, filing)
+            or filing.organisation_id in selectors.member_organisation_ids(acting_user)):
+        raise PermissionDeniedError(_("只有辖区主管部门工作人员（非备案单位成员）可以登记备案编号。"))
+    if filing.status != AlgorithmFilingStatus.SUBMITTED:
+        raise ServiceError("not_submitted", _("只有已提交的备案可以登记编号。"), "status")
+    number = (filing_number or "").strip() if isinstance(filing_number, str) else ""
+    if not number:
+        raise ServiceError("required", _("请填写备案编号。"), "filing_number")
+    if len(number) > 80:
+        raise ServiceError("too_long", _("备案编号不能超过 80 个字符。"), "filing_number")
+    before = audit.snapshot(filing)
+    filing.filing_number = number
+    filing.filed_on = _filing_date(filed_on, "filed_on") if filed_on is not None else timezone.localdate()
+    filing.status = AlgorithmFilingStatus.FILED
+    filing.due_on, filing.clock, filing.clock_basis = None, "", {}
+    filing.save()
+    if filing.submitted_by is not None:
+        notify(recipient=filing.submitted_by, verb="algorithms.filing.number_recorded",
+               title=_("算法备案编号已登记：%(algorithm)s"), params={"algorithm": filing.algorithm.name},
+               link=f"/algorithms/filings/{filing.pk}/", target=filing)
+    audit.record(actor=acting_user, action="algorithms.filing.number_recorded", instance=filing, before=before)
+    return filing
+
+
+def _report_event(user: Any, filing_id: int, field: str, day: Any, status: AlgorithmFilingStatus,
+                  clock: ClockKind, code: str) -> AlgorithmFiling:
+    """A member reports an event of a filed algorithm (`field` = its date): the status moves on and the event's
+    clock opens from that date."""
+    filing = _filing_for_member(user, filing_id)
+    if filing.status not in (AlgorithmFilingStatus.FILED, AlgorithmFilingStatus.CHANGED):
+        raise ServiceError("not_filed", _("只有已备案的算法可以报告变更或注销。"), "status")
+    before = audit.snapshot(filing)
+    setattr(filing, field, _filing_date(day, field))
+    filing.status = status
+    _open_clock(filing, clock, getattr(filing, field))
+    filing.save()
+    audit.record(actor=user, action=code, instance=filing, before=before)
+    return filing
+
+
+@transaction.atomic
+def report_change(*, acting_user: User, filing_id: int, change_on: dt.date) -> AlgorithmFiling:
+    """A member reports a change of the filed algorithm: the change must be filed within the change period."""
+    return _report_event(acting_user, filing_id, "change_on", change_on, AlgorithmFilingStatus.CHANGED,
+                         ClockKind.CHANGE, "algorithms.filing.change_reported")
+
+
+@transaction.atomic
+def deregister_filing(*, acting_user: User, filing_id: int, ended_on: dt.date) -> AlgorithmFiling:
+    """A member reports the end of service: the filing must be deregistered within the deregistration period."""
+    return _report_event(acting_user, filing_id, "ended_on", ended_on, AlgorithmFilingStatus.DEREGISTERED,
+                         ClockKind.DEREGISTRATION, "algorithms.filing.deregistered")

@@ -20,18 +20,23 @@ from aiplus.algorithms import aigc, listings, selectors, services
 from aiplus.algorithms.forms import (
     AIModelForm,
     AlgorithmForm,
+    FilingChangeForm,
+    FilingEndForm,
+    FilingForm,
+    FilingNumberForm,
     HardwareForm,
     LabelCheckForm,
     LabelWriteForm,
     ProjectForm,
     PublishForm,
     RegisterForm,
+    SubmitFilingForm,
 )
-from aiplus.core import formatting, imports
+from aiplus.core import formatting, imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import Listing, ListPage
-from aiplus.core.page_forms import PageForm, post_form
+from aiplus.core.page_forms import PageForm, post_form, post_one_of, unbound
 from aiplus.core.routing import Routes
 from aiplus.core.vocabularies import Modality
 
@@ -126,6 +131,7 @@ def _detail(register: Register) -> Callable[..., HttpResponse]:
             # the secret endpoint: on the model's page, for its owner's members only (the selector's annotation)
             "endpoint": getattr(row, "shown_endpoint", "") if owner else "",
             "type_item": selectors.algorithm_type_item(row.algorithm_type) if register is ALGORITHMS else None,
+            "filing": selectors.filing_of(request.user, row) if register is ALGORITHMS else None,
         }
         return render(request, "algorithms/detail.html", context)
 
@@ -250,3 +256,99 @@ LABEL_WRITE = PageForm(make=lambda request, data: LabelWriteForm(data, values=ai
 def label_write(request: HttpRequest) -> HttpResponse:
     """A producer labels a file: the labelled file comes back as a download, or the page with the errors."""
     return post_form(request, LABEL_WRITE, lambda form: _label_page(request, write_form=form))
+
+
+# --- algorithm filing dossiers (算法备案) -------------------------------------------------------------------------
+# Never public: the list shows a user the dossiers of their organisations and, to officials, those of their places.
+
+filings_page = route("filings/", "filings")(ListPage.as_view(
+    listing=listings.FILINGS, template_name="algorithms/filings.html",
+    extra_context=lambda request: {"may_register": selectors.filable_algorithms(request.user).exists()}))
+
+
+@route("filings/new/", "filing_create")
+@login_required
+def filing_create(request: HttpRequest) -> HttpResponse:
+    """A member starts the dossier of one of their organisation's algorithms (the initial clock runs from launch)."""
+    if not selectors.organisations_acting_for(request.user).exists():
+        return HttpResponse(_("只有组织的成员可以备案。"), status=403)
+    data = request.POST if request.method == "POST" else None
+    form = FilingForm(data, user=request.user)
+    if data is not None and form.is_valid():
+        try:
+            filing = services.create_filing(acting_user=acting_user(request), **form.arguments())
+        except ServiceError as problem:
+            if problem.status == 403:
+                return HttpResponse(str(problem.message), status=403)
+            problem.add_to_form(form)
+        else:
+            messages.success(request, _("已建立备案材料。"))
+            return redirect("algorithms:filing", filing.pk)
+    return render(request, "algorithms/filing_form.html", {"form": form, "title": _("建立算法备案材料")},
+                  status=400 if data is not None else 200)
+
+
+def _filing_id(request: HttpRequest) -> int:
+    return int(request.resolver_match.kwargs["pk"])  # type: ignore[union-attr]
+
+
+def _one_filing_form(form_class: type[Any], write: Callable[..., Any], done: Any) -> PageForm:
+    return PageForm(make=lambda request, data: form_class(data),
+                    write=lambda request, form: write(acting_user=acting_user(request), filing_id=_filing_id(request),
+                                                      **form.cleaned_data),
+                    done=done)
+
+
+FILING_FORMS = {
+    "edit": PageForm(
+        make=lambda request, data: FilingForm(
+            data, user=request.user, instance=selectors.filing(request.user, _filing_id(request))),
+        write=lambda request, form: services.update_filing(acting_user=acting_user(request),
+                                                           filing_id=_filing_id(request), **form.arguments()),
+        done=_("已保存。")),
+    "submit": _one_filing_form(SubmitFilingForm, services.submit_filing, _("已记录提交（备案在网信部门系统中办理）。")),
+    "number": _one_filing_form(FilingNumberForm, services.record_filing_number, _("已登记备案编号。")),
+    "change": _one_filing_form(FilingChangeForm, services.report_change, _("已记录变更，变更备案时限已计算。")),
+    "deregister": _one_filing_form(FilingEndForm, services.deregister_filing,
+                                   _("已记录终止服务，注销备案时限已计算。")),
+}
+
+
+def _filing_actions(user: Any, filing: Any) -> list[str]:
+    """The forms the viewer may use now: the members keep the dossier, an official of the place (not a member)
+    records the number."""
+    member = filing.organisation_id in selectors.member_organisation_ids(user)
+    official = not member and permissions.OFFICIAL in permissions.user_roles_for(user, filing)
+    status = filing.status
+    if member and status == "draft":
+        return ["edit", "submit"]
+    if official and status == "submitted":
+        return ["number"]
+    if member and status in ("filed", "changed"):
+        return ["change", "deregister"]
+    return []
+
+
+@route("filings/<int:pk>/", "filing")
+@login_required
+def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossier: its parts, the checklist of what is missing, the open clock with its citation, and the
+    actions the viewer may take."""
+    try:
+        filing = selectors.filing(request.user, pk)
+    except ServiceError:
+        return render(request, "core/not_found.html", status=404)
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        shown = selectors.filing(request.user, pk)
+        actions = _filing_actions(request.user, shown)
+        return render(request, "algorithms/filing.html", {
+            "filing": shown, "missing": services.missing_items(shown),
+            "type_name": dict(selectors.algorithm_types()).get(shown.algorithm.algorithm_type,
+                                                               shown.algorithm.algorithm_type),
+            "forms": [(name, forms[name]) for name in actions]})
+
+    if request.method == "POST":
+        return post_one_of(request, FILING_FORMS, draw)
+    del filing
+    return draw(unbound(request, FILING_FORMS))

@@ -1,5 +1,7 @@
 """The registers' list pages and API lists have query budgets that do not grow with their rows (no N+1)."""
 
+import datetime as dt
+
 import pytest
 
 from aiplus.algorithms import services
@@ -21,8 +23,10 @@ def busy_world(world):
                                       modalities=["text", "image"][: 1 + index % 2], is_published=index % 3 == 0,
                                       summary="苏州制造业模型", endpoint_url=f"https://m{index}.example.org/v1")
         base = base or model
-        services.create_algorithm(**own, name=f"算法{index}", algorithm_type="personalised_push",
-                                  model_id=model.pk, is_published=True)
+        algorithm = services.create_algorithm(**own, name=f"算法{index}", algorithm_type="personalised_push",
+                                              model_id=model.pk, is_published=True)
+        services.create_filing(acting_user=member, algorithm_id=algorithm.pk, launched_on=dt.date(2026, 4, 30),
+                               service_form="app")
         services.create_hardware(**own, name=f"终端{index}", kind="terminal", vendor="V", model_ids=[model.pk],
                                  is_published=True)
         services.create_project(**own, name=f"项目{index}", repository_url=f"https://git.example.org/{index}",
