@@ -407,8 +407,9 @@ def record_filing_number(*, acting_user: User, filing_id: int, filing_number: st
     number = (filing_number or "").strip() if isinstance(filing_number, str) else ""
     if not number:
         raise ServiceError("required", _("请填写备案编号。"), "filing_number")
-    if len(number) > 80:
-        raise ServiceError("too_long", _("备案编号不能超过 80 个字符。"), "filing_number")
+    longest = AlgorithmFiling._meta.get_field("filing_number").max_length or 0  # the field's own bound
+    if len(number) > longest:
+        raise ServiceError("too_long", _("备案编号不能超过 %(n)s 个字符。") % {"n": longest}, "filing_number")
     before = audit.snapshot(filing)
     filing.filing_number = number
     filing.filed_on = _filing_date(filed_on, "filed_on") if filed_on is not None else timezone.localdate()

@@ -525,7 +525,10 @@ def _fetch(url: str) -> bytes:
     URL."""
     import urllib.error
     import urllib.request
+    from urllib.parse import urlparse
 
+    if urlparse(url).scheme not in ("http", "https"):  # urlopen would also read file:// and ftp:// addresses
+        raise ServiceError("fetch_failed", _("采集源地址须为 http 或 https。"), "url")
     request = urllib.request.Request(url, headers={
         "Accept": "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8"})
     try:

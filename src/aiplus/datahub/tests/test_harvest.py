@@ -188,3 +188,9 @@ def test_an_official_registers_and_harvests_a_source_through_the_api(world, remo
                         content_type="application/json")
     assert_refused_naming(bad, "schedule")
     assert AuditEvent.objects.count() == before
+
+
+def test_a_source_address_that_is_not_http_is_never_opened(world):
+    with pytest.raises(ServiceError) as refused:
+        services._fetch("file:///etc/passwd")
+    assert refused.value.field == "url" and refused.value.code == "fetch_failed"
