@@ -27,7 +27,7 @@ from aiplus.algorithms.models import (
     ServiceForm,
 )
 from aiplus.api import lists, writes
-from aiplus.api.auth import OPTIONAL
+from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.core import imports as core_imports
 from aiplus.core.domains import bounds
 from aiplus.core.lists import Listing
@@ -264,7 +264,7 @@ def verify_label(request: HttpRequest, file: UploadedFile | None = File(None)) -
 
 
 
-@router.post("/labels/write", auth=OPTIONAL, response={200: bytes})
+@router.post("/labels/write", auth=AUTHENTICATED, response={200: bytes})
 def write_label(request: HttpRequest, label: Form[str], producer: Form[str], produce_id: Form[str],
                 file: UploadedFile | None = File(None)) -> Any:
     """The uploaded file with its implicit label (GB 45438-2025 附录E) written and sealed, as a download (its

@@ -252,6 +252,7 @@ LABEL_WRITE = PageForm(make=lambda request, data: LabelWriteForm(data, values=ai
 
 
 @route("labels/write/", "label_write")
+@login_required  # a seal under the platform's key is written for a signed-in user only
 @require_POST
 def label_write(request: HttpRequest) -> HttpResponse:
     """A producer labels a file: the labelled file comes back as a download, or the page with the errors."""

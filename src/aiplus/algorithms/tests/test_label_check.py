@@ -66,7 +66,8 @@ def test_a_file_over_the_limit_is_a_413(client, settings):
     assert response.status_code == 413
 
 
-def test_a_producer_labels_a_file_on_the_page_and_the_download_verifies(client, tmp_path):
+def test_a_producer_labels_a_file_on_the_page_and_the_download_verifies(world, client, tmp_path):
+    client.force_login(world.user("enterprise_member"))
     plain = make(Format.PNG, tmp_path).read_bytes()
     response = client.post("/algorithms/labels/write/", {"file": _upload(plain), "label": "1",
                                                          "producer": "ACME-AI-001", "produce_id": "job-7"})
@@ -78,7 +79,9 @@ def test_a_producer_labels_a_file_on_the_page_and_the_download_verifies(client, 
 
 @pytest.mark.parametrize(("change", "field"), [({"label": "9"}, "label"), ({"producer": "苏州 公司"}, "producer"),
                                                ({"produce_id": ""}, "produce_id")])
-def test_a_bad_label_is_refused_naming_its_field_on_the_page_and_in_the_api(client, tmp_path, change, field):
+def test_a_bad_label_is_refused_naming_its_field_on_the_page_and_in_the_api(world, client, tmp_path, change,
+                                                                           field):
+    client.force_login(world.user("enterprise_member"))
     plain = make(Format.PNG, tmp_path).read_bytes()
     post = {"label": "1", "producer": "ACME-AI-001", "produce_id": "job-7", **change}
     page = client.post("/algorithms/labels/write/", {"file": _upload(plain), **post})
@@ -88,10 +91,18 @@ def test_a_bad_label_is_refused_naming_its_field_on_the_page_and_in_the_api(clie
     assert_refused_naming(response, field)
 
 
-def test_a_producer_name_with_markup_is_shown_as_text(client, tmp_path):
+def test_a_producer_name_with_markup_is_shown_as_text(world, client, tmp_path):
+    client.force_login(world.user("enterprise_member"))
     plain = make(Format.PNG, tmp_path).read_bytes()
     labelled = client.post("/algorithms/labels/write/", {"file": _upload(plain), "label": "1",
                                                          "producer": "<img/src=x/onerror=alert(1)>", "produce_id": "j"})
     assert labelled.status_code == 200  # Annex E allows these characters
     page = client.post("/algorithms/labels/", {"file": _upload(labelled.content)}).content.decode()
     assert "<img/src=x" not in page and "&lt;img/src=x/onerror=alert(1)&gt;" in page
+
+
+def test_only_a_signed_in_user_gets_a_file_sealed(client, tmp_path):
+    plain = make(Format.PNG, tmp_path).read_bytes()
+    post = {"label": "1", "producer": "ACME-AI-001", "produce_id": "job-7"}
+    assert client.post("/algorithms/labels/write/", {"file": _upload(plain), **post}).status_code == 302
+    assert client.post("/api/v1/algorithms/labels/write", {"file": _upload(plain), **post}).status_code == 401
