@@ -15,16 +15,21 @@ from django.utils.http import content_disposition_header
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from pydantic import ConfigDict, create_model
 
-from aiplus.algorithms import aigc, selectors, services
+from aiplus.algorithms import aigc, dossier_pdf, selectors, services
 from aiplus.algorithms.listings import ALGORITHMS, FILINGS, HARDWARE, MODELS, PROJECTS
 from aiplus.algorithms.models import (
     AIModel,
+    FilingKind,
     FilingStatus,
+    GenAIFunction,
     Hardware,
     HardwareKind,
+    Hosting,
     ModelKind,
     OpenSourceProject,
+    SecurityAssessment,
     ServiceForm,
+    Verdict,
 )
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
@@ -32,6 +37,7 @@ from aiplus.core import imports as core_imports
 from aiplus.core.domains import bounds
 from aiplus.core.lists import Listing
 from aiplus.core.vocabularies import Modality
+from aiplus.regulation.runtime import cite
 
 router = Router(tags=["algorithms"])
 
@@ -281,9 +287,11 @@ def write_label(request: HttpRequest, label: Form[str], producer: Form[str], pro
 
 class FilingOut(Schema):
     id: int
-    algorithm_id: int
-    algorithm: str = Field(..., alias="algorithm.name")
-    algorithm_type: str = Field(..., alias="algorithm.algorithm_type")
+    kind: FilingKind
+    subject: str = Field(..., alias="subject_name")  # the algorithm, or the generative-AI service
+    algorithm_id: int | None
+    model_id: int | None
+    algorithm_type: str | None
     organisation_id: int
     organisation: str = Field(..., alias="organisation.name")
     jurisdiction: str = Field(..., alias="jurisdiction.code")
@@ -301,6 +309,16 @@ class FilingOut(Schema):
     clock: str
     updated_at: dt.datetime
 
+    @staticmethod
+    def resolve_algorithm_type(obj: Any) -> str | None:
+        return obj.algorithm.algorithm_type if obj.algorithm_id else None
+
+
+class FindingOut(Schema):
+    clause: str
+    verdict: Verdict
+    evidence: str
+
 
 class FilingDetailOut(FilingOut):
     legal_representative: str
@@ -309,8 +327,25 @@ class FilingDetailOut(FilingOut):
     responsibility_report_provided: bool
     self_assessment: str
     public_notice: str
+    service_name: str
+    main_functions: list[GenAIFunction]
+    application_domain: str
+    corpus_summary: str
+    annotation_rules_provided: bool
+    keyword_library_provided: bool
+    test_banks_provided: bool
+    security_assessment: str
+    security_assessment_summary: str
+    inference_resources: str
+    hosting: str
+    called_model_filing_number: str
+    findings: list[FindingOut]  # a launch filing's conformity table (GB/T 45654-2025 chapters 5–8)
     clock_basis: dict[str, Any]  # the parameter, its value and citation the clock was computed from
     missing: list[str]  # the fields still missing before submission, in the page's order
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> list[Any]:
+        return list(obj.findings.all())
 
     @staticmethod
     def resolve_missing(obj: Any) -> list[str]:
@@ -318,19 +353,41 @@ class FilingDetailOut(FilingOut):
 
 
 Person = Annotated[str, Field(max_length=100)]
+LongText = Annotated[str, Field(max_length=20000)]
+Line = Annotated[str, Field(max_length=300)]
+Number = Annotated[str, Field(max_length=80)]
 
 
 class FilingIn(_In):
-    algorithm_id: int
+    """A new dossier: `kind` says what it files (an algorithm by `algorithm_id`; a model by `model_id` for a launch
+    filing or, for a registration, the filed model the service calls, with the providing `organisation_id` when
+    the caller acts for several). Fields of another kind are refused, naming the field."""
+
+    kind: FilingKind = FilingKind.ALGORITHM
+    algorithm_id: int | None = None
+    model_id: int | None = None
+    organisation_id: int | None = None
     launched_on: dt.date
     legal_representative: Person = ""
     security_officer: Person = ""
-    pledge_provided: bool = False
-    responsibility_report_provided: bool = False
-    self_assessment: Annotated[str, Field(max_length=20000)] = ""
-    public_notice: Annotated[str, Field(max_length=20000)] = ""
+    pledge_provided: bool | None = None
+    responsibility_report_provided: bool | None = None
+    self_assessment: LongText | None = None
+    public_notice: LongText | None = None
     service_form: ServiceForm | None = None
-    access_path: Annotated[str, Field(max_length=300)] = ""
+    access_path: Line = ""
+    service_name: Short | None = None
+    main_functions: list[GenAIFunction] | None = None
+    application_domain: Annotated[str, Field(max_length=120)] | None = None
+    corpus_summary: LongText | None = None
+    annotation_rules_provided: bool | None = None
+    keyword_library_provided: bool | None = None
+    test_banks_provided: bool | None = None
+    security_assessment: SecurityAssessment | None = None
+    security_assessment_summary: LongText | None = None
+    inference_resources: Line | None = None
+    hosting: Hosting | None = None
+    called_model_filing_number: Number | None = None
 
 
 class FilingPatch(_In):
@@ -339,10 +396,32 @@ class FilingPatch(_In):
     security_officer: Person | None = None
     pledge_provided: bool | None = None
     responsibility_report_provided: bool | None = None
-    self_assessment: Annotated[str, Field(max_length=20000)] | None = None
-    public_notice: Annotated[str, Field(max_length=20000)] | None = None
+    self_assessment: LongText | None = None
+    public_notice: LongText | None = None
     service_form: ServiceForm | None = None
-    access_path: Annotated[str, Field(max_length=300)] | None = None
+    access_path: Line | None = None
+    service_name: Short | None = None
+    main_functions: list[GenAIFunction] | None = None
+    application_domain: Annotated[str, Field(max_length=120)] | None = None
+    corpus_summary: LongText | None = None
+    annotation_rules_provided: bool | None = None
+    keyword_library_provided: bool | None = None
+    test_banks_provided: bool | None = None
+    security_assessment: SecurityAssessment | None = None
+    security_assessment_summary: LongText | None = None
+    inference_resources: Line | None = None
+    hosting: Hosting | None = None
+    called_model_filing_number: Number | None = None
+
+
+class FindingIn(_In):
+    clause: Annotated[str, Field(min_length=1, max_length=20)]
+    verdict: Verdict
+    evidence: Annotated[str, Field(max_length=5000)] = ""
+
+
+class FindingsIn(_In):
+    findings: Annotated[list[FindingIn], Field(min_length=1, max_length=100)]
 
 
 class FilingNumberIn(_In):
@@ -362,6 +441,30 @@ def _filing_back(user: Any, result: Any, **ids: Any) -> Any:
     return selectors.filing(user, result.pk)
 
 
+class TargetOut(Schema):
+    jurisdiction: str
+    year: int
+    target: int
+    count: int
+    gap: int
+    citation: str  # the target's source; a platform setting reads as one
+
+
+@router.get("/filings/targets", response=list[TargetOut])
+def genai_filing_targets(request: HttpRequest) -> Any:
+    """Each national generative-AI filing target of a place the caller officiates or audits, with today's count
+    (launch filings and generation-and-synthesis algorithm filings holding a number, not deregistered)."""
+    return [{"jurisdiction": row["jurisdiction"].code, "year": row["year"], "target": row["target"],
+             "count": row["count"], "gap": row["gap"], "citation": cite(row["parameter"].citation)}
+            for row in selectors.genai_filing_targets(request.user)]
+
+
+@router.get("/filings/{filing_id}/dossier.pdf", auth=AUTHENTICATED)
+def filing_dossier(request: HttpRequest, filing_id: int) -> HttpResponse:
+    """The dossier as a printable PDF, for whoever may see it."""
+    return dossier_pdf.response(selectors.filing(request.user, filing_id))
+
+
 @router.get("/filings/{filing_id}", response=FilingDetailOut)
 def get_filing(request: HttpRequest, filing_id: int) -> Any:
     """One filing dossier with its checklist (`missing`) and the basis of its open clock."""
@@ -370,7 +473,9 @@ def get_filing(request: HttpRequest, filing_id: int) -> Any:
 
 lists.add_operation(router, "/filings", FILINGS, FilingOut)
 writes.add_action(router, "POST", "/filings", services.create_filing, payload=FilingIn, response=FilingDetailOut,
-                  created=True, reply=_filing_back)
+                  created=True, reply=_filing_back, partial=True)  # a field not given is not a field of its kind
+writes.add_action(router, "PUT", "/filings/{filing_id}/findings", services.record_findings, payload=FindingsIn,
+                  response=FilingDetailOut, reply=_filing_back)
 writes.add_action(router, "PATCH", "/filings/{filing_id}", services.update_filing, payload=FilingPatch,
                   response=FilingDetailOut, partial=True, reply=_filing_back)
 writes.add_action(router, "POST", "/filings/{filing_id}/submit", services.submit_filing,

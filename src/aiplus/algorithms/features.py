@@ -1,31 +1,30 @@
 """What the registers of models, algorithms, hardware and open-source projects let users do, the articles they
 serve and the evidence (see aiplus.regulation.coverage).
 
-The registers are the first part of issue 13, the algorithm filing dossiers (算法备案) with their clocks the second;
-the generative-AI filing and registration (生成式人工智能备案与登记) is not built yet, so a model's filing status and
-number are what the owner types, and no support measure (funding, calls) is run here; each declaration says so in its
-gaps."""
+The registers are the first part of issue 13, the filing dossiers (算法备案, 生成式人工智能服务上线备案与登记) with
+their clocks the second, the AIGC labels the third (aiplus.algorithms.aigc). No support measure (funding, calls) is
+run here; each declaration says so in its gaps."""
 
 from aiplus.regulation.coverage import declare
 
 declare(
     "algorithms.models", title_zh="模型登记（基础、行业、微调模型，模态、参数规模、许可、备案编号）",
     title_en="Model register (foundation, vertical and fine-tuned models; modalities, scale, licence, filing number)",
-    articles=[("guangdong", 10)], in_part=[("suzhou", 33)],  # Suzhou art. 33 also asks for the filing dossiers
+    articles=[("guangdong", 10), ("suzhou", 33)],
     pages=["algorithms:models", "algorithms:model", "algorithms:model_create", "algorithms:model_edit"],
     api=["aiplus_algorithms_api_list_models", "aiplus_algorithms_api_get_model", "aiplus_algorithms_api_create_model",
          "aiplus_algorithms_api_update_model", "aiplus_algorithms_api_publish_model"],
     tests=["tests/browser/test_algorithms.py::test_member_registers_a_model_and_an_algorithm_and_finds_them",
            "src/aiplus/algorithms/tests/test_registers.py::test_model_is_registered_edited_and_published_through_the_api"],
-    gaps=[("生成式人工智能备案与登记流程（材料、时限、编号登记）尚未实现：备案状态与编号由企业自行填写",
-           "the generative-AI filing and registration workflow (dossier, clocks, number recorded by officials) is "
-           "not built: the filing status and number are typed by the company"),
+    gaps=[("上线备案取得编号后由主管部门登记的编号写入模型；平台建成前已取得的编号由企业自行填写",
+           "a launch filing's number recorded by an official is written on the model; a number obtained before the "
+           "platform existed is typed by the company"),
           ("评测报告待评测平台建成后关联", "evaluation reports are to be linked once the evaluation platform exists")],
 )
 declare(
     "algorithms.algorithms", title_zh="算法登记（五类算法、应用领域、支撑的服务、机制机理）",
     title_en="Algorithm register (the five CAC types, application field, service powered, mechanism)",
-    articles=[("guangdong", 9)], in_part=[("suzhou", 33)],
+    articles=[("guangdong", 9), ("suzhou", 33)],
     pages=["algorithms:algorithms", "algorithms:algorithm", "algorithms:algorithm_create",
            "algorithms:algorithm_edit"],
     api=["aiplus_algorithms_api_list_algorithms", "aiplus_algorithms_api_get_algorithm",
@@ -36,26 +35,38 @@ declare(
 )
 declare(
     "algorithms.filings",
-    title_zh="算法备案（主体信息、算法信息、产品及功能信息，材料清单，首次、变更、注销备案时限，主管部门登记备案编号）",
-    title_en="Algorithm filings (provider, algorithm and product parts; checklist of missing items; initial, change "
-             "and deregistration deadlines; filing number recorded by officials)",
-    in_part=[("suzhou", 33)],
-    pages=["algorithms:filings", "algorithms:filing", "algorithms:filing_create"],
+    title_zh="备案材料：算法备案、生成式人工智能服务上线备案与登记（材料清单、GB/T 45654-2025 "
+             "条款符合性对照表、可打印材料、首次、变更、注销备案时限，主管部门登记备案编号，国家备案数目标）",
+    title_en="Filing dossiers: algorithm filings and generative-AI service launch filings and registrations "
+             "(checklist of missing items, GB/T 45654-2025 clause conformity table, printable dossier; initial, "
+             "change and deregistration deadlines; number recorded by officials; national filing target)",
+    articles=[("suzhou", 33)],
+    pages=["algorithms:filings", "algorithms:filing", "algorithms:filing_create", "algorithms:filing_pdf"],
     api=["aiplus_algorithms_api_list_filings", "aiplus_algorithms_api_get_filing",
          "aiplus_algorithms_api_create_filing", "aiplus_algorithms_api_update_filing",
-         "aiplus_algorithms_api_submit_filing", "aiplus_algorithms_api_record_filing_number",
-         "aiplus_algorithms_api_report_change", "aiplus_algorithms_api_deregister_filing"],
+         "aiplus_algorithms_api_record_findings", "aiplus_algorithms_api_submit_filing",
+         "aiplus_algorithms_api_record_filing_number", "aiplus_algorithms_api_report_change",
+         "aiplus_algorithms_api_deregister_filing", "aiplus_algorithms_api_filing_dossier",
+         "aiplus_algorithms_api_genai_filing_targets"],
     tests=["tests/browser/test_algorithm_filings.py::test_member_files_an_algorithm_and_the_official_records_the_number",
+           "tests/browser/test_algorithm_filings.py::test_member_files_a_model_for_launch_with_the_conformity_table",
            "src/aiplus/algorithms/tests/test_filings.py::test_the_initial_clock_runs_on_the_official_calendar_with_its_citation",
            "src/aiplus/algorithms/tests/test_filings.py::test_separation_of_duties_and_places",
            "src/aiplus/algorithms/tests/test_filings.py::test_the_dossier_through_the_pages",
-           "src/aiplus/algorithms/tests/test_filings.py::test_the_dossier_through_the_api"],
-    gaps=[("生成式人工智能服务备案与登记（大模型备案）尚未实现", "the generative-AI service filing and registration "
-           "(large-model filing) is not built"),
-          ("TC260-003 条款符合性对照表尚未实现", "the TC260-003 clause-by-clause conformity table is not built"),
-          ("提交在网信部门备案系统中办理，平台只记录；承诺书等材料只记录是否提供，不保存文件",
-           "submission happens in the CAC filing system and is only recorded here; the pledges are recorded as "
-           "provided or not, their files are not stored")],
+           "src/aiplus/algorithms/tests/test_filings.py::test_the_dossier_through_the_api",
+           "src/aiplus/algorithms/tests/test_genai_filings.py::test_the_launch_filing_through_the_pages_and_its_pdf",
+           "src/aiplus/algorithms/tests/test_genai_filings.py::test_the_launch_filing_and_a_registration_through_the_api"],
+    gaps=[("提交在网信部门备案系统中办理，平台只记录；省级初审、国家终审两个阶段不分别记录，备案编号登记一次",
+           "submission happens in the CAC filing system and is only recorded here; the provincial first review and "
+           "the central final review are not recorded separately, the number is recorded once"),
+          ("承诺书、标注规则、关键词库、测试题库等附件只记录是否提供，不保存文件",
+           "the attachments (pledges, annotation rules, keyword library, test banks) are recorded as provided or "
+           "not; their files are not stored"),
+          ("条款对照表按标准目录列到条（第5–8章），条下的具体要求以标准文本为准",
+           "the conformity table lists the standard's clauses as its table of contents gives them (chapters 5–8), "
+           "not the requirements inside each clause"),
+          ("安全评估报告待评测平台建成后关联", "the security assessment report is to be linked once the "
+           "evaluation platform exists")],
 )
 declare(
     "algorithms.hardware",

@@ -8,8 +8,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.algorithms import selectors
-from aiplus.algorithms.models import AIModel, Algorithm, AlgorithmFiling, Hardware, OpenSourceProject
+from aiplus.algorithms import selectors, services
+from aiplus.algorithms.models import (
+    AIModel,
+    Algorithm,
+    AlgorithmFiling,
+    ClauseFinding,
+    FilingKind,
+    GenAIFunction,
+    Hardware,
+    OpenSourceProject,
+    Verdict,
+)
 from aiplus.core import pickers
 from aiplus.core.vocabularies import Modality
 
@@ -149,29 +159,80 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # what a date
 
 
 class FilingForm(forms.ModelForm):
-    """The dossier's three parts; on a new dossier, which of the user's organisations' algorithms it files."""
+    """The dossier's parts for its kind (an algorithm filing, a generative-AI launch filing or registration); on a
+    new dossier, what it files: one of the user's organisations' algorithms or models, or for a registration the
+    filed model the service calls (and, for a member of several organisations, which one provides the service)."""
+
+    main_functions = forms.MultipleChoiceField(label=_("主要功能"), choices=GenAIFunction.choices, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = AlgorithmFiling
-        fields = ("legal_representative", "security_officer", "pledge_provided", "responsibility_report_provided",
-                  "self_assessment", "public_notice", "service_form", "access_path", "launched_on")
+        fields = services.FILING_FIELDS
         widgets = {"launched_on": DATE}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, kind: str = FilingKind.ALGORITHM, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("legal_representative", "security_officer", "self_assessment", "public_notice",
-                     "service_form", "access_path"):
-            self.fields[name].required = False  # a draft may lack them: the page's checklist names what is missing
-        if self.instance.pk is None:
+        self.kind = self.instance.kind if self.instance.pk is not None else kind
+        wanted = services.FIELDS_BY_KIND[self.kind]
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+            elif name != "launched_on":
+                self.fields[name].required = False  # a draft may lack them: the page's checklist names what is missing
+        if self.instance.pk is not None:
+            return
+        if self.kind == FilingKind.ALGORITHM:
             self.fields["algorithm"] = forms.ModelChoiceField(label=_("备案的算法"),
                                                               queryset=selectors.filable_algorithms(user))
             self.order_fields(["algorithm"])
+        elif self.kind == FilingKind.GENAI_FILING:
+            self.fields["model"] = ModelPicker(label=_("备案的模型"), queryset=selectors.filable_models(user))
+            self.order_fields(["model"])
+        else:
+            self.fields["model"] = ModelPicker(label=_("所调用的已备案模型"), queryset=selectors.callable_models(user))
+            mine = selectors.organisations_acting_for(user)
+            if mine.count() > 1:
+                self.fields["organisation"] = pickers.OrganisationField(label=_("提供服务的组织"), queryset=mine)
+            self.order_fields(["model", "organisation"])
 
     def arguments(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)
-        if "algorithm" in values:
-            values["algorithm_id"] = values.pop("algorithm").pk
+        for name in ("algorithm", "model", "organisation"):
+            if name in values:
+                values[RENAMED.get(name, f"{name}_id")] = values.pop(name).pk
+        if self.instance.pk is None:
+            values["kind"] = self.kind
         return values
+
+
+class FindingsForm(forms.Form):
+    """The conformity table of a launch filing: for each clause of GB/T 45654-2025 chapters 5–8 its finding and the
+    evidence (a clause left blank keeps what was recorded)."""
+
+    def __init__(self, *args: Any, filing: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        recorded = {finding.clause: finding for finding in filing.findings.all()}
+        longest = ClauseFinding._meta.get_field("evidence").max_length
+        self.clauses = selectors.safety_clauses()
+        for code, name in self.clauses:
+            key, finding = code.replace(".", "_"), recorded.get(code)
+            self.fields[f"verdict_{key}"] = forms.ChoiceField(
+                label=f"{code} {name}", required=False, choices=[("", "—"), *Verdict.choices],
+                initial=finding.verdict if finding else "")
+            self.fields[f"evidence_{key}"] = forms.CharField(
+                label=_("依据与证明材料"), required=False, max_length=longest,
+                widget=forms.Textarea(attrs={"rows": 2}), initial=finding.evidence if finding else "")
+
+    def findings(self) -> list[dict[str, str]]:
+        rows = []
+        for code, _name in self.clauses:
+            key = code.replace(".", "_")
+            verdict = self.cleaned_data.get(f"verdict_{key}")
+            if verdict:
+                rows.append({"clause": code, "verdict": verdict,
+                             "evidence": self.cleaned_data.get(f"evidence_{key}", "")})
+        return rows
 
 
 class SubmitFilingForm(forms.Form):

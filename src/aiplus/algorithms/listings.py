@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import search, selectors
-from aiplus.algorithms.models import AlgorithmFilingStatus, FilingStatus, HardwareKind, ModelKind
+from aiplus.algorithms.models import AlgorithmFilingStatus, FilingKind, FilingStatus, HardwareKind, ModelKind
 from aiplus.core import formatting, lists, pickers
 from aiplus.core import selectors as core_selectors
 from aiplus.core.search import SearchIndex
@@ -182,6 +182,7 @@ class FilingFilter(lists.FilterSet):
     """The dossiers by status, the algorithm's type and place; `open` keeps those with a running clock (the
     officials' deadline view, nearest date first)."""
 
+    kind = django_filters.ChoiceFilter(label=_("备案类型"), choices=FilingKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AlgorithmFilingStatus.choices)
     algorithm_type = django_filters.ChoiceFilter(label=_("算法类型"), choices=selectors.algorithm_types,
                                                  field_name="algorithm__algorithm_type")
@@ -195,8 +196,8 @@ class FilingFilter(lists.FilterSet):
 
 
 class FilingTable(lists.Table):
-    algorithm = lists.DetailColumn(verbose_name=_("备案的算法"), accessor="algorithm__name",
-                                   url="algorithms:filing", order_by=("algorithm__name",))
+    subject_name = lists.DetailColumn(verbose_name=_("备案的算法或服务"), url="algorithms:filing")
+    kind = lists.ChoiceColumn(verbose_name=_("备案类型"))
     organisation = tables.Column(verbose_name=_("服务提供者"), accessor="organisation__name",
                                  order_by=("organisation__name",))
     algorithm_type = tables.Column(verbose_name=_("算法类型"), accessor="algorithm__algorithm_type")
@@ -207,7 +208,7 @@ class FilingTable(lists.Table):
     jurisdiction = lists.JurisdictionColumn()
 
     class Meta(lists.Table.Meta):
-        sequence = ("algorithm", "organisation", "algorithm_type", "service_form", "status", "filing_number",
+        sequence = ("subject_name", "kind", "organisation", "algorithm_type", "service_form", "status", "filing_number",
                     "due_on", "jurisdiction")
 
     def render_algorithm_type(self, value: str) -> str:
@@ -230,6 +231,6 @@ class FilingTable(lists.Table):
 
 FILINGS = lists.register(lists.Listing(
     name="algorithms.filings", queryset=selectors.filings, filterset=FilingFilter, table=FilingTable,
-    title=_("算法备案"), empty=_("没有符合条件的算法备案。"),
-    next_step=("algorithms:filing_create", _("建立算法备案材料")), export_name="algorithm-filings",
+    title=_("备案"), empty=_("没有符合条件的备案。"),
+    next_step=("algorithms:filing_create", _("建立备案材料")), export_name="algorithm-filings",
 ))

@@ -2,8 +2,10 @@
 terminals and products) and open-source projects. Each row belongs to an organisation and a jurisdiction, is public
 once its owner publishes it and restricted to the owner's members and the place's officials otherwise.
 
-An algorithm's CAC filing (算法备案) is a dossier with its clocks (`AlgorithmFiling`); a model's generative-AI
-filing (生成式人工智能备案与登记) is still only a status and a number the owner keeps up to date (issue 13 §2)."""
+A CAC filing is a dossier with its clocks (`AlgorithmFiling`) of one of three kinds: an algorithm's filing (算法备案),
+a generative-AI service's launch filing (生成式人工智能服务上线备案, for a self-developed or fine-tuned model), or the
+registration (登记) of a service that only calls a filed model. A launch filing answers every clause of GB/T
+45654-2025 chapters 5–8 (`ClauseFinding`)."""
 
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ class ModelKind(models.TextChoices):
 
 
 class FilingStatus(models.TextChoices):
-    # Kept simple until the filing workflow exists: the owner records where the model stands and its number.
+    # Where the model stands: set when an official records the number of its launch filing (or typed by the owner
+    # for a filing made before the platform existed).
     NOT_FILED = "not_filed", _("未备案")
     FILED = "filed", _("已备案")
     REGISTERED = "registered", _("已登记")
@@ -156,6 +159,38 @@ class ServiceForm(models.TextChoices):
     PLUGIN = "plugin", _("插件")
 
 
+class FilingKind(models.TextChoices):
+    """Which CAC procedure the dossier prepares (mechanisms.md §4–§5)."""
+
+    ALGORITHM = "algorithm", _("算法备案")
+    GENAI_FILING = "genai_filing", _("生成式人工智能服务上线备案")
+    GENAI_REGISTRATION = "genai_registration", _("生成式人工智能服务登记")
+
+
+GENAI_KINDS = frozenset({FilingKind.GENAI_FILING, FilingKind.GENAI_REGISTRATION})
+
+
+class GenAIFunction(models.TextChoices):
+    """The main functions the launch-filing form asks for (上线备案表「主要功能」, mechanisms.md §5 [S])."""
+
+    DIALOGUE = "dialogue", _("人机对话")
+    TEXT = "text", _("文字生成")
+    IMAGE = "image", _("图片生成")
+    VOICE = "voice", _("声音合成")
+    VIDEO = "video", _("视频合成")
+    CODE = "code", _("代码生成或优化")
+
+
+class SecurityAssessment(models.TextChoices):
+    SELF = "self", _("自行评估")
+    THIRD_PARTY = "third_party", _("第三方评估")
+
+
+class Hosting(models.TextChoices):
+    OWN = "own", _("自有服务器")
+    CLOUD = "cloud", _("第三方云服务")
+
+
 class AlgorithmFilingStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
@@ -173,13 +208,22 @@ class ClockKind(models.TextChoices):
 
 
 class AlgorithmFiling(DomainModel):
-    """One algorithm's CAC filing dossier (算法备案, 互联网信息服务算法推荐管理规定 Art. 24): the provider part
-    (主体信息), the algorithm (算法信息, from the register) and the product (产品及功能信息), and the clock of the
-    next filing step. Submission is recorded, not sent: the CAC filing system is external, and an official of the
-    place records the number it issued. Never public."""
+    """One CAC filing dossier and the clock of its next step. An algorithm filing (算法备案,
+    互联网信息服务算法推荐管理规定 Art. 24) has the provider part (主体信息), the algorithm (算法信息, from the
+    register) and the product (产品及功能信息); a generative-AI launch filing or registration
+    (生成式人工智能服务管理暂行办法) has the provider part, the model and the service (the launch-filing
+    form's fields), and a launch filing its clause findings.
+    Submission is recorded, not sent: the CAC filing system is external, and an official of the place records the
+    number it issued. Never public."""
 
-    algorithm = models.ForeignKey(Algorithm, on_delete=models.PROTECT, related_name="filings",
+    kind = models.CharField(_("备案类型"), max_length=20, choices=FilingKind.choices, default=FilingKind.ALGORITHM,
+                            db_index=True)
+    # An algorithm filing files an algorithm of the register; a generative-AI dossier names a model: the one it
+    # files (launch filing), or the filed model the service calls (registration).
+    algorithm = models.ForeignKey(Algorithm, null=True, blank=True, on_delete=models.PROTECT, related_name="filings",
                                   verbose_name=_("备案的算法"))
+    model = models.ForeignKey(AIModel, null=True, blank=True, on_delete=models.PROTECT, related_name="filings",
+                              verbose_name=_("模型"))
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("服务提供者"))
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
@@ -196,6 +240,20 @@ class AlgorithmFiling(DomainModel):
     service_form = models.CharField(_("服务形式"), max_length=16, choices=ServiceForm.choices, blank=True)
     access_path = models.CharField(_("访问路径"), max_length=300, blank=True)
     launched_on = models.DateField(_("上线提供服务日期"))
+    # 生成式人工智能服务（上线备案表、登记）
+    service_name = models.CharField(_("服务名称"), max_length=200, blank=True)
+    main_functions = models.JSONField(_("主要功能"), default=list, blank=True)  # GenAIFunction codes
+    application_domain = models.CharField(_("服务领域（通用或行业）"), max_length=120, blank=True)
+    corpus_summary = models.TextField(_("训练与标注语料的来源和规模"), blank=True)
+    annotation_rules_provided = models.BooleanField(_("已提供标注规则"), default=False)
+    keyword_library_provided = models.BooleanField(_("已提供关键词库"), default=False)
+    test_banks_provided = models.BooleanField(_("已提供测试题库"), default=False)
+    security_assessment = models.CharField(_("安全评估方式"), max_length=12, choices=SecurityAssessment.choices,
+                                           blank=True)
+    security_assessment_summary = models.TextField(_("安全评估报告摘要"), blank=True)
+    inference_resources = models.CharField(_("推理算力与并发"), max_length=300, blank=True)
+    hosting = models.CharField(_("部署方式"), max_length=8, choices=Hosting.choices, blank=True)
+    called_model_filing_number = models.CharField(_("所调用模型的备案编号"), max_length=80, blank=True)
     # the workflow
     status = models.CharField(_("状态"), max_length=16, choices=AlgorithmFilingStatus.choices,
                               default=AlgorithmFilingStatus.DRAFT, db_index=True)
@@ -217,6 +275,44 @@ class AlgorithmFiling(DomainModel):
     class Meta:
         ordering = ["-id"]
         verbose_name = _("算法备案")
+        constraints = [models.CheckConstraint(  # the kind says what is filed: an algorithm, or a model's service
+            condition=(models.Q(kind="algorithm", algorithm__isnull=False)
+                       | models.Q(kind__in=["genai_filing", "genai_registration"], model__isnull=False)),
+            name="algorithms_filing_names_what_it_files")]
 
     def __str__(self) -> str:
-        return f"{self.algorithm.name} · {self.get_status_display()}"
+        return f"{self.subject} · {self.get_status_display()}"
+
+    @property
+    def subject(self) -> str:
+        """What the dossier files: the algorithm, or the generative-AI service (its model when it has no name)."""
+        if self.kind == FilingKind.ALGORITHM:
+            return self.algorithm.name if self.algorithm is not None else ""
+        return self.service_name or (self.model.name if self.model is not None else "")
+
+
+class Verdict(models.TextChoices):
+    CONFORMS = "conforms", _("符合")
+    DOES_NOT_CONFORM = "does_not_conform", _("不符合")
+    NOT_APPLICABLE = "not_applicable", _("不适用")
+
+
+class ClauseFinding(DomainModel):
+    """A launch filing's finding on one clause of GB/T 45654-2025 chapters 5–8 (the pack's `genai_safety_clauses`):
+    符合 / 不符合 / 不适用 with the evidence. Kept by the dossier's members while it is a draft."""
+
+    filing = models.ForeignKey(AlgorithmFiling, on_delete=models.CASCADE, related_name="findings",
+                               verbose_name=_("备案材料"))
+    clause = models.CharField(_("条款"), max_length=20)
+    verdict = models.CharField(_("结论"), max_length=20, choices=Verdict.choices)
+    evidence = models.TextField(_("依据与证明材料"), max_length=5000, blank=True)
+
+    scope = Scope(jurisdiction="filing__jurisdiction", organisation="filing__organisation")
+
+    class Meta:
+        ordering = ["filing", "clause"]
+        verbose_name = verbose_name_plural = _("条款符合性结论")
+        constraints = [models.UniqueConstraint(fields=["filing", "clause"], name="algorithms_one_finding_a_clause")]
+
+    def __str__(self) -> str:
+        return f"{self.clause} · {self.get_verdict_display()}"

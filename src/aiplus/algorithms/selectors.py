@@ -130,12 +130,15 @@ def filings(user: Any) -> QuerySet[AlgorithmFiling]:
     """The filing dossiers the user may see (the filing organisation's members, the place's officials and
     auditors; never public), each with `overdue` (an open clock past its date, on today's date)."""
     from django.db.models import BooleanField
+    from django.db.models.functions import Coalesce, NullIf
     from django.utils import timezone
 
     return (AlgorithmFiling.objects.restrict(user, "view")  # type: ignore[attr-defined]
-            .select_related("algorithm", "organisation", "jurisdiction")
+            .select_related("algorithm", "model", "organisation", "jurisdiction")
             .annotate(overdue=Case(When(due_on__lt=timezone.localdate(), then=Value(True)), default=Value(False),
-                                   output_field=BooleanField())))
+                                   output_field=BooleanField()),
+                      # what is filed: the algorithm, or the generative-AI service (its model when it has no name)
+                      subject_name=Coalesce(NullIf("service_name", Value("")), "algorithm__name", "model__name")))
 
 
 def filing(user: Any, filing_id: int) -> AlgorithmFiling:
@@ -155,3 +158,85 @@ def filing_of(user: Any, algorithm: Algorithm) -> AlgorithmFiling | None:
 def filable_algorithms(user: Any) -> QuerySet[Algorithm]:
     """The algorithms the user may start a filing dossier for: their organisations'."""
     return algorithms(user).filter(organisation_id__in=member_organisation_ids(user)).order_by("name")
+
+
+# --- generative-AI filings ----------------------------------------------------------------------------------------
+
+SAFETY_CLAUSES = "genai_safety_clauses"
+
+
+def safety_clauses() -> list[tuple[str, str]]:
+    """The clauses a launch filing answers (the leaves of the packs' `genai_safety_clauses`: GB/T 45654-2025
+    chapters 5–8), as (code, name in the page's language), in the standard's order."""
+    from django.utils.translation import get_language
+
+    zh = (get_language() or "zh-hans").startswith("zh")
+    try:
+        taxonomy = active_packs().taxonomy(SAFETY_CLAUSES)
+    except KeyError:
+        return []
+    return [(item.code, item.name_zh if zh else item.name_en) for item in taxonomy.flatten() if not item.children]
+
+
+def filable_models(user: Any) -> QuerySet[AIModel]:
+    """The models the user may start a launch filing for: their organisations'."""
+    return models(user).filter(organisation_id__in=member_organisation_ids(user)).order_by("name")
+
+
+def callable_models(user: Any) -> QuerySet[AIModel]:
+    """The models a registered service may call: those the user sees that have a filing number."""
+    return models(user).exclude(filing_number="").order_by("name")
+
+
+def model_filings(user: Any, model: AIModel) -> QuerySet[AlgorithmFiling]:
+    """The generative-AI dossiers naming the model that the user may see (its launch filing, the services that
+    call it), the newest first."""
+    return filings(user).filter(model=model).order_by("-pk")
+
+
+# The filings a national generative-AI filing target counts (苏州: 生成式人工智能和深度合成算法国家备案数): launch
+# filings and algorithm filings of the generation-and-synthesis type holding a number and not deregistered; a
+# registration (登记) is provincial and is not counted.
+GENERATION_TYPE = "generation_synthesis"
+
+
+def national_genai_filings(jurisdiction_id: int) -> QuerySet[AlgorithmFiling]:
+    """The records behind the count: every such filing of the place and the places below it (all, unrestricted:
+    the figure is an aggregate officials read; the rows are opened through `filings`, restricted)."""
+    from django.db.models import Q
+
+    return (AlgorithmFiling.objects.filter(jurisdiction_id__in=permissions.jurisdiction_ids_in_scope(jurisdiction_id))
+            .exclude(filing_number="").exclude(status="deregistered")
+            .filter(Q(kind="genai_filing") | Q(kind="algorithm", algorithm__algorithm_type=GENERATION_TYPE)))
+
+
+def genai_filing_targets(user: Any) -> list[dict[str, Any]]:
+    """Each national generative-AI filing target of a place the user officiates or audits (pack parameters
+    `targets.<place>.national_genai_filings_<year>`), with today's count against it."""
+    import datetime as dt
+
+    from aiplus.core.models import Jurisdiction
+    from aiplus.regulation.runtime import parameters
+
+    registry, today = parameters(), dt.date.today()
+    if getattr(user, "is_superuser", False):
+        allowed = set(Jurisdiction.objects.values_list("pk", flat=True))
+    elif getattr(user, "is_authenticated", False):
+        allowed = permissions.user_jurisdiction_ids(user, "view")
+    else:
+        allowed = set()
+    rows = []
+    for key in registry.keys():  # noqa: SIM118 (the registry iterates over versions, not keys)
+        parts = key.split(".")
+        if len(parts) != 3 or parts[0] != "targets" or not parts[2].startswith("national_genai_filings_"):
+            continue
+        place = Jurisdiction.objects.filter(code=parts[1]).first()
+        if place is None or place.pk not in allowed:
+            continue
+        history = registry.history(key)
+        version = next((v for v in reversed(history) if v.in_force_on(today)), history[-1])
+        count = national_genai_filings(place.pk).count()
+        target = int(version.value)
+        rows.append({"parameter": version, "jurisdiction": place, "year": int(parts[2].rsplit("_", 1)[1]),
+                     "target": target, "count": count, "gap": max(target - count, 0)})
+    return rows

@@ -22,10 +22,14 @@ from aiplus.algorithms.models import (
     Algorithm,
     AlgorithmFiling,
     AlgorithmFilingStatus,
+    ClauseFinding,
     ClockKind,
+    FilingKind,
     FilingStatus,
+    GenAIFunction,
     Hardware,
     OpenSourceProject,
+    Verdict,
 )
 from aiplus.core import audit, domains, permissions
 from aiplus.core.access import get_for
@@ -35,6 +39,7 @@ from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.vocabularies import Modality
 from aiplus.regulation.runtime import cite, parameters
+from aiplus.rules import ParameterError
 
 MODEL_FIELDS = ("name", "kind", "base_model_id", "modalities", "parameters_billion", "licence", "open_weights",
                 "summary", "endpoint_url", "filing_status", "filing_number", "is_published")
@@ -286,24 +291,69 @@ def publish_project(*, acting_user: User, project_id: int, is_published: bool) -
 # Each reported event opens a clock counted in working days on the official calendar from a pack parameter, stored
 # with the parameter's citation as the decision was taken.
 
-FILING_FIELDS = ("legal_representative", "security_officer", "pledge_provided", "responsibility_report_provided",
-                 "self_assessment", "public_notice", "service_form", "access_path", "launched_on")
+# What a member writes in each kind of dossier (the provider part is common), and what each kind requires before
+# submission, in the order the page lists it: Art. 24 and the filing system's three parts for an algorithm
+# (mechanisms.md §4), the launch-filing form and its attachments for a generative-AI service (§5 [S]).
+_COMMON_FIELDS = ("legal_representative", "security_officer", "service_form", "access_path", "launched_on")
+_GENAI_FIELDS = ("service_name", "main_functions", "application_domain", "security_assessment",
+                 "security_assessment_summary", "inference_resources", "hosting")
+FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
+    FilingKind.ALGORITHM: (*_COMMON_FIELDS, "pledge_provided", "responsibility_report_provided", "self_assessment",
+                           "public_notice"),
+    FilingKind.GENAI_FILING: (*_COMMON_FIELDS, *_GENAI_FIELDS, "corpus_summary", "annotation_rules_provided",
+                              "keyword_library_provided", "test_banks_provided"),
+    FilingKind.GENAI_REGISTRATION: (*_COMMON_FIELDS, *_GENAI_FIELDS, "called_model_filing_number"),
+}
+FILING_FIELDS = tuple(dict.fromkeys(name for fields in FIELDS_BY_KIND.values() for name in fields))
 CLOCK_PARAMETERS = {ClockKind.INITIAL: "algorithms.filing.initial_working_days",
                     ClockKind.CHANGE: "algorithms.filing.change_working_days",
                     ClockKind.DEREGISTRATION: "algorithms.filing.deregistration_working_days"}
+# How long the CAC's review is expected to take, for planning (consultancy estimates: platform settings).
+EXPECTED_MONTHS: dict[str, str] = {FilingKind.GENAI_FILING: "genai.filing.expected_months",
+                   FilingKind.GENAI_REGISTRATION: "genai.registration.expected_months"}
 _FILING_TEXTS = frozenset({"legal_representative", "security_officer", "self_assessment", "public_notice",
-                           "service_form", "access_path"})
-# What Art. 24 and the filing system's three parts ask for, in the order the page lists them.
-_REQUIRED: tuple[tuple[str, Any], ...] = (
+                           "service_form", "access_path", "service_name", "application_domain", "corpus_summary",
+                           "security_assessment", "security_assessment_summary", "inference_resources", "hosting",
+                           "called_model_filing_number"})
+_PROVIDER: tuple[tuple[str, Any], ...] = (
     ("legal_representative", _("请填写法定代表人。")),
-    ("security_officer", _("请填写算法安全责任人。")),
-    ("pledge_provided", _("请提供《算法备案承诺书》。")),
-    ("responsibility_report_provided", _("请提供《落实算法安全主体责任基本情况》。")),
-    ("self_assessment", _("请填写算法自评估报告摘要。")),
-    ("public_notice", _("请填写拟公示内容。")),
+    ("security_officer", _("请填写安全责任人。")),
+)
+_PRODUCT: tuple[tuple[str, Any], ...] = (
     ("service_form", _("请选择服务形式。")),
     ("access_path", _("请填写产品的访问路径。")),
 )
+_SERVICE: tuple[tuple[str, Any], ...] = (
+    ("service_name", _("请填写服务名称。")),
+    ("main_functions", _("请选择服务的主要功能。")),
+    ("application_domain", _("请填写服务领域（通用或具体行业）。")),
+)
+_ASSESSMENT: tuple[tuple[str, Any], ...] = (
+    ("security_assessment", _("请选择安全评估方式（自行或第三方）。")),
+    ("security_assessment_summary", _("请填写安全评估报告摘要。")),
+    ("inference_resources", _("请填写推理算力与并发。")),
+    ("hosting", _("请选择部署方式。")),
+)
+_REQUIRED: dict[str, tuple[tuple[str, Any], ...]] = {
+    FilingKind.ALGORITHM: (
+        *_PROVIDER,
+        ("pledge_provided", _("请提供《算法备案承诺书》。")),
+        ("responsibility_report_provided", _("请提供《落实算法安全主体责任基本情况》。")),
+        ("self_assessment", _("请填写算法自评估报告摘要。")),
+        ("public_notice", _("请填写拟公示内容。")),
+        *_PRODUCT),
+    FilingKind.GENAI_FILING: (
+        *_PROVIDER, *_SERVICE,
+        ("corpus_summary", _("请填写训练与标注语料的来源和规模。")),
+        ("annotation_rules_provided", _("请提供标注规则。")),
+        ("keyword_library_provided", _("请提供关键词库。")),
+        ("test_banks_provided", _("请提供测试题库（生成内容测试题库、拒答测试题库）。")),
+        *_ASSESSMENT, *_PRODUCT),
+    FilingKind.GENAI_REGISTRATION: (
+        *_PROVIDER, *_SERVICE,
+        ("called_model_filing_number", _("请填写所调用的已备案模型的备案编号。")),
+        *_ASSESSMENT, *_PRODUCT),
+}
 
 
 def _open_clock(filing: AlgorithmFiling, kind: ClockKind, start: dt.date) -> None:
@@ -315,13 +365,43 @@ def _open_clock(filing: AlgorithmFiling, kind: ClockKind, start: dt.date) -> Non
                           "citation_label": cite(version.citation)}
 
 
+def expected_review(filing: AlgorithmFiling) -> Any:
+    """The parameter version saying how many months the CAC's review of a generative-AI dossier is expected to take
+    (a planning hint, not a deadline), or None for an algorithm filing."""
+    key = EXPECTED_MONTHS.get(filing.kind)
+    if key is None:
+        return None
+    try:
+        return parameters().version(key, timezone.localdate())
+    except ParameterError:  # not in the active packs, or not in force: no hint
+        return None
+
+
 def missing_items(filing: AlgorithmFiling) -> list[tuple[str, Any]]:
-    """Every item the dossier still lacks, as (field, message): the page's checklist; submission needs none."""
+    """Every item the dossier still lacks, as (field, message): the page's checklist; submission needs none. A
+    launch filing also needs a finding on every clause, none of them 不符合, each with its evidence."""
     missing: list[tuple[str, Any]] = []
-    for name, message in _REQUIRED:
+    for name, message in _REQUIRED[filing.kind]:
         value = getattr(filing, name)
-        if value is False or (isinstance(value, str) and not value.strip()):
+        if value is False or value == [] or (isinstance(value, str) and not value.strip()):
             missing.append((name, message))
+    if filing.kind == FilingKind.GENAI_FILING:
+        missing += _conformity_missing(filing)
+    return missing
+
+
+def _conformity_missing(filing: AlgorithmFiling) -> list[tuple[str, Any]]:
+    found = {finding.clause: finding for finding in filing.findings.all()}
+    missing: list[tuple[str, Any]] = []
+    for code, name in selectors.safety_clauses():
+        finding = found.get(code)
+        clause = {"c": code, "n": name}
+        if finding is None:
+            missing.append(("findings", _("条款 %(c)s %(n)s：尚未给出符合性结论。") % clause))
+        elif finding.verdict == Verdict.DOES_NOT_CONFORM:
+            missing.append(("findings", _("条款 %(c)s %(n)s：结论为不符合，整改后再提交。") % clause))
+        elif not finding.evidence.strip():
+            missing.append(("findings", _("条款 %(c)s %(n)s：请写明依据与证明材料。") % clause))
     return missing
 
 
@@ -336,27 +416,106 @@ def _filing_date(value: Any, field: str) -> dt.date:
 
 
 def _apply_filing(filing: AlgorithmFiling, changes: dict[str, Any]) -> None:
-    _unknown(changes, FILING_FIELDS)
+    _unknown(changes, FIELDS_BY_KIND[filing.kind])
     for name, value in changes.items():
         setattr(filing, name, "" if value is None and name in _FILING_TEXTS else value)
     filing.launched_on = _filing_date(filing.launched_on, "launched_on")
-    domains.full_clean(filing, exclude=["algorithm", "clock_basis"])
+    if "main_functions" in changes:
+        filing.main_functions = _functions(changes["main_functions"])
+    domains.full_clean(filing, exclude=["algorithm", "model", "clock_basis"])
+
+
+def _functions(value: Any) -> list[str]:
+    """The service's main functions: codes of the launch-filing form's list, each once, in the list's order."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(code, str) for code in value):
+        raise ServiceError("invalid", _("主要功能应为功能代码的列表。"), "main_functions")
+    unknown = sorted(set(value) - set(GenAIFunction.values))
+    if unknown:
+        raise ServiceError("invalid", _("未知的主要功能：%(f)s") % {"f": ", ".join(unknown[:5])}, "main_functions")
+    return [code for code in GenAIFunction.values if code in value]
+
+
+def _new_dossier(user: Any, kind: Any, algorithm_id: int | None, model_id: int | None,
+                 organisation_id: int | None) -> AlgorithmFiling:
+    """The dossier's subject and provider. An algorithm or a model filed for launch is one of the user's
+    organisations' own; a registered service calls a model the user may see, and is provided by one of the user's
+    organisations (named when they act for several)."""
+    if kind not in FilingKind.values:
+        raise ServiceError("invalid", _("未知的备案类型。"), "kind")
+    if kind == FilingKind.ALGORITHM:
+        algorithm = selectors.algorithms(user).filter(pk=algorithm_id).first() if algorithm_id else None
+        if algorithm is None:
+            raise ServiceError("unknown_algorithm", _("算法不存在或不可见。"), "algorithm")
+        if algorithm.organisation_id not in selectors.member_organisation_ids(user):
+            raise PermissionDeniedError(_("只有所属组织的成员可以备案。"))
+        return AlgorithmFiling(kind=kind, algorithm=algorithm, organisation_id=algorithm.organisation_id,
+                               jurisdiction_id=algorithm.jurisdiction_id)
+    model = selectors.models(user).filter(pk=model_id).first() if model_id else None
+    if model is None:
+        raise ServiceError("unknown_model", _("模型不存在或不可见。"), "model")
+    if kind == FilingKind.GENAI_FILING:
+        if model.organisation_id not in selectors.member_organisation_ids(user):
+            raise PermissionDeniedError(_("只有模型所属组织的成员可以为其上线备案。"))
+        return AlgorithmFiling(kind=kind, model=model, organisation_id=model.organisation_id,
+                               jurisdiction_id=model.jurisdiction_id)
+    mine = selectors.member_organisation_ids(user)
+    if organisation_id is None and len(mine) == 1:
+        organisation_id = next(iter(mine))
+    if organisation_id is None:
+        raise ServiceError("required", _("请选择提供服务的组织。"), "organisation")
+    provider = _owner(user, organisation_id)
+    return AlgorithmFiling(kind=kind, model=model, organisation=provider, jurisdiction_id=provider.jurisdiction_id,
+                           called_model_filing_number=model.filing_number)
 
 
 @transaction.atomic
-def create_filing(*, acting_user: User, algorithm_id: int, **fields: Any) -> AlgorithmFiling:
-    """Start the filing dossier of one of the user's organisation's algorithms; the initial clock runs from launch."""
-    algorithm = selectors.algorithms(acting_user).filter(pk=algorithm_id).first()
-    if algorithm is None:
-        raise ServiceError("unknown_algorithm", _("算法不存在或不可见。"), "algorithm")
-    if algorithm.organisation_id not in selectors.member_organisation_ids(acting_user):
-        raise PermissionDeniedError(_("只有所属组织的成员可以备案。"))
-    filing = AlgorithmFiling(algorithm=algorithm, organisation_id=algorithm.organisation_id,
-                             jurisdiction_id=algorithm.jurisdiction_id)
+def create_filing(*, acting_user: User, kind: str = FilingKind.ALGORITHM, algorithm_id: int | None = None,
+                  model_id: int | None = None, organisation_id: int | None = None,
+                  **fields: Any) -> AlgorithmFiling:
+    """Start a dossier: an algorithm filing of one of the user's organisations' algorithms, a generative-AI launch
+    filing of one of their models, or the registration of a service calling a filed model. The initial clock runs
+    from launch."""
+    filing = _new_dossier(acting_user, kind, algorithm_id, model_id, organisation_id)
     _apply_filing(filing, fields)
     _open_clock(filing, ClockKind.INITIAL, filing.launched_on)
     filing.save()
     audit.record(actor=acting_user, action="algorithms.filing.created", instance=filing)
+    return filing
+
+
+@transaction.atomic
+def record_findings(*, acting_user: User, filing_id: int, findings: Iterable[dict[str, Any]]) -> AlgorithmFiling:
+    """A member records the launch filing's findings on clauses of GB/T 45654-2025 chapters 5–8 (符合 / 不符合 /
+    不适用 with evidence); a clause given again replaces its finding. Refused whole on any bad row."""
+    filing = _filing_for_member(acting_user, filing_id)
+    if filing.kind != FilingKind.GENAI_FILING:
+        raise ServiceError("not_genai_filing", _("只有生成式人工智能上线备案需要条款符合性对照表。"), "kind")
+    if filing.status != AlgorithmFilingStatus.DRAFT:
+        raise ServiceError("not_draft", _("只有草稿可以修改。"), "status")
+    clauses = dict(selectors.safety_clauses())
+    rows: dict[str, tuple[str, str]] = {}
+    for row in findings:
+        clause, verdict, evidence = row.get("clause"), row.get("verdict"), row.get("evidence") or ""
+        if clause not in clauses:
+            raise ServiceError("unknown_clause", _("未知的条款：%(c)s") % {"c": str(clause)[:20]}, "clause")
+        if verdict not in Verdict.values:
+            raise ServiceError("invalid", _("条款 %(c)s 的结论应为符合、不符合或不适用。") % {"c": clause}, "verdict")
+        longest = ClauseFinding._meta.get_field("evidence").max_length or 0  # the field's own bound
+        if not isinstance(evidence, str) or len(evidence) > longest:
+            raise ServiceError("invalid", _("依据应为不超过 %(n)s 字的文字。") % {"n": longest}, "evidence")
+        rows[clause] = (verdict, evidence.strip())
+    if not rows:
+        raise ServiceError("required", _("请至少给出一个条款的结论。"), "findings")
+    before = {"findings": {f.clause: [f.verdict, f.evidence] for f in filing.findings.all()}}
+    for clause, (verdict, evidence) in rows.items():
+        ClauseFinding.objects.update_or_create(filing=filing, clause=clause,
+                                               defaults={"verdict": verdict, "evidence": evidence})
+    filing.save(update_fields=["updated_at"])
+    after = {"findings": {f.clause: [f.verdict, f.evidence] for f in filing.findings.all()}}
+    audit.record(actor=acting_user, action="algorithms.filing.findings_recorded", instance=filing, before=before,
+                 after=after)
     return filing
 
 
@@ -416,9 +575,12 @@ def record_filing_number(*, acting_user: User, filing_id: int, filing_number: st
     filing.status = AlgorithmFilingStatus.FILED
     filing.due_on, filing.clock, filing.clock_basis = None, "", {}
     filing.save()
+    if filing.kind == FilingKind.GENAI_FILING and filing.model_id is not None:  # the model shows the number
+        AIModel.objects.filter(pk=filing.model_id).update(filing_status=FilingStatus.FILED, filing_number=number,
+                                                          updated_at=timezone.now())
     if filing.submitted_by is not None:
         notify(recipient=filing.submitted_by, verb="algorithms.filing.number_recorded",
-               title=_("算法备案编号已登记：%(algorithm)s"), params={"algorithm": filing.algorithm.name},
+               title=_("备案编号已登记：%(algorithm)s"), params={"algorithm": filing.subject},
                link=f"/algorithms/filings/{filing.pk}/", target=filing)
     audit.record(actor=acting_user, action="algorithms.filing.number_recorded", instance=filing, before=before)
     return filing
@@ -430,7 +592,7 @@ def _report_event(user: Any, filing_id: int, field: str, day: Any, status: Algor
     clock opens from that date."""
     filing = _filing_for_member(user, filing_id)
     if filing.status not in (AlgorithmFilingStatus.FILED, AlgorithmFilingStatus.CHANGED):
-        raise ServiceError("not_filed", _("只有已备案的算法可以报告变更或注销。"), "status")
+        raise ServiceError("not_filed", _("只有已备案的可以报告变更或注销。"), "status")
     before = audit.snapshot(filing)
     setattr(filing, field, _filing_date(day, field))
     filing.status = status

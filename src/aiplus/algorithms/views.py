@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aiplus.algorithms import aigc, listings, selectors, services
+from aiplus.algorithms import aigc, dossier_pdf, listings, selectors, services
 from aiplus.algorithms.forms import (
     AIModelForm,
     AlgorithmForm,
@@ -24,6 +24,7 @@ from aiplus.algorithms.forms import (
     FilingEndForm,
     FilingForm,
     FilingNumberForm,
+    FindingsForm,
     HardwareForm,
     LabelCheckForm,
     LabelWriteForm,
@@ -32,6 +33,7 @@ from aiplus.algorithms.forms import (
     RegisterForm,
     SubmitFilingForm,
 )
+from aiplus.algorithms.models import FilingKind, GenAIFunction
 from aiplus.core import formatting, imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
@@ -98,8 +100,12 @@ def _links(user: Any, register: Register, row: Any) -> list[tuple[Any, list[tupl
         return [(reverse(url_name, args=[r.pk]), r.name) for r in rows]
 
     if register is MODELS:
+        dossiers = [(reverse("algorithms:filing", args=[f.pk]),
+                     f"{f.get_kind_display()} · {f.subject} · {f.filing_number or f.get_status_display()}")
+                    for f in selectors.model_filings(user, row)]
         return [(_("派生模型"), to("algorithms:model", selectors.derived_models(user, row))),
-                (_("使用该模型的算法"), to("algorithms:algorithm", selectors.algorithms_on(user, row)))]
+                (_("使用该模型的算法"), to("algorithms:algorithm", selectors.algorithms_on(user, row))),
+                (_("生成式人工智能备案与登记"), dossiers)]
     if register is HARDWARE:
         pools = [(reverse("compute:capacity"),
                   f"{p.centre.name} · {p.get_accelerator_model_display()}") for p in selectors.pools_of(row)]
@@ -264,17 +270,23 @@ def label_write(request: HttpRequest) -> HttpResponse:
 
 filings_page = route("filings/", "filings")(ListPage.as_view(
     listing=listings.FILINGS, template_name="algorithms/filings.html",
-    extra_context=lambda request: {"may_register": selectors.filable_algorithms(request.user).exists()}))
+    extra_context=lambda request: {"may_register": selectors.organisations_acting_for(request.user).exists(),
+                                   "kinds": FilingKind.choices,
+                                   "targets": selectors.genai_filing_targets(request.user)}))
 
 
 @route("filings/new/", "filing_create")
 @login_required
 def filing_create(request: HttpRequest) -> HttpResponse:
-    """A member starts the dossier of one of their organisation's algorithms (the initial clock runs from launch)."""
+    """A member starts a dossier of the kind chosen (`?kind=`): an algorithm filing, a generative-AI launch filing
+    or a registration; the initial clock runs from launch."""
     if not selectors.organisations_acting_for(request.user).exists():
         return HttpResponse(_("只有组织的成员可以备案。"), status=403)
+    kind = request.GET.get("kind") or FilingKind.ALGORITHM
+    if kind not in FilingKind.values:
+        return HttpResponse(_("未知的备案类型。"), status=400)
     data = request.POST if request.method == "POST" else None
-    form = FilingForm(data, user=request.user)
+    form = FilingForm(data, user=request.user, kind=kind)
     if data is not None and form.is_valid():
         try:
             filing = services.create_filing(acting_user=acting_user(request), **form.arguments())
@@ -285,8 +297,9 @@ def filing_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已建立备案材料。"))
             return redirect("algorithms:filing", filing.pk)
-    return render(request, "algorithms/filing_form.html", {"form": form, "title": _("建立算法备案材料")},
-                  status=400 if data is not None else 200)
+    return render(request, "algorithms/filing_form.html", {
+        "form": form, "title": _("建立备案材料：%(kind)s") % {"kind": FilingKind(kind).label},
+        "kinds": FilingKind.choices, "kind": kind}, status=400 if data is not None else 200)
 
 
 def _filing_id(request: HttpRequest) -> int:
@@ -307,6 +320,11 @@ FILING_FORMS = {
         write=lambda request, form: services.update_filing(acting_user=acting_user(request),
                                                            filing_id=_filing_id(request), **form.arguments()),
         done=_("已保存。")),
+    "findings": PageForm(
+        make=lambda request, data: FindingsForm(data, filing=selectors.filing(request.user, _filing_id(request))),
+        write=lambda request, form: services.record_findings(acting_user=acting_user(request),
+                                                             filing_id=_filing_id(request), findings=form.findings()),
+        done=_("已保存条款符合性结论。")),
     "submit": _one_filing_form(SubmitFilingForm, services.submit_filing, _("已记录提交（备案在网信部门系统中办理）。")),
     "number": _one_filing_form(FilingNumberForm, services.record_filing_number, _("已登记备案编号。")),
     "change": _one_filing_form(FilingChangeForm, services.report_change, _("已记录变更，变更备案时限已计算。")),
@@ -322,12 +340,32 @@ def _filing_actions(user: Any, filing: Any) -> list[str]:
     official = not member and permissions.OFFICIAL in permissions.user_roles_for(user, filing)
     status = filing.status
     if member and status == "draft":
-        return ["edit", "submit"]
+        return ["edit", "findings", "submit"] if filing.kind == FilingKind.GENAI_FILING else ["edit", "submit"]
     if official and status == "submitted":
         return ["number"]
     if member and status in ("filed", "changed"):
         return ["change", "deregister"]
     return []
+
+
+def _findings_table(filing: Any) -> list[tuple[str, str, Any]]:
+    """Each clause of the conformity table with its finding: (code, name, the finding or None)."""
+    if filing.kind != FilingKind.GENAI_FILING:
+        return []
+    recorded = {finding.clause: finding for finding in filing.findings.all()}
+    return [(code, name, recorded.get(code)) for code, name in selectors.safety_clauses()]
+
+
+@route("filings/<int:pk>/dossier.pdf", "filing_pdf")
+@login_required
+def filing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossier as a printable PDF (its parts, the checklist, the clock and, for a launch filing, the
+    conformity table), for whoever may see the dossier."""
+    try:
+        filing = selectors.filing(request.user, pk)
+    except ServiceError:
+        return render(request, "core/not_found.html", status=404)
+    return dossier_pdf.response(filing)
 
 
 @route("filings/<int:pk>/", "filing")
@@ -346,7 +384,10 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "algorithms/filing.html", {
             "filing": shown, "missing": services.missing_items(shown),
             "type_name": dict(selectors.algorithm_types()).get(shown.algorithm.algorithm_type,
-                                                               shown.algorithm.algorithm_type),
+                                                               shown.algorithm.algorithm_type)
+            if shown.algorithm is not None else "",
+            "functions": formatting.text([GenAIFunction(code).label for code in shown.main_functions]),
+            "findings": _findings_table(shown), "expected": services.expected_review(shown),
             "forms": [(name, forms[name]) for name in actions]})
 
     if request.method == "POST":

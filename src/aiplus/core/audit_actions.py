@@ -187,12 +187,13 @@ _register_all([
     ("algorithms.project.created", "登记开源项目", "registered an open-source project"),
     ("algorithms.project.updated", "修改开源项目", "updated an open-source project"),
     ("algorithms.project.published", "公开或撤回开源项目", "published or withdrew an open-source project"),
-    ("algorithms.filing.created", "建立算法备案材料", "started an algorithm filing dossier"),
-    ("algorithms.filing.updated", "修改算法备案材料", "updated an algorithm filing dossier"),
-    ("algorithms.filing.submitted", "提交算法备案", "submitted an algorithm filing"),
-    ("algorithms.filing.number_recorded", "登记算法备案编号", "recorded an algorithm filing number"),
-    ("algorithms.filing.change_reported", "报告算法备案变更", "reported a change to a filed algorithm"),
-    ("algorithms.filing.deregistered", "报告算法备案注销", "reported the deregistration of an algorithm filing"),
+    ("algorithms.filing.created", "建立备案材料", "started a filing dossier"),
+    ("algorithms.filing.updated", "修改备案材料", "updated a filing dossier"),
+    ("algorithms.filing.submitted", "提交备案", "submitted a filing"),
+    ("algorithms.filing.number_recorded", "登记备案编号", "recorded a filing number"),
+    ("algorithms.filing.change_reported", "报告备案变更", "reported a change to a filed algorithm or service"),
+    ("algorithms.filing.findings_recorded", "记录条款符合性结论", "recorded clause conformity findings"),
+    ("algorithms.filing.deregistered", "报告备案注销", "reported the deregistration of a filing"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
