@@ -9,6 +9,7 @@ which shows tampering by someone who does not recompute it, not by someone who d
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -18,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.algorithms import labels
+from aiplus.algorithms.labels import platform as label_platform
 from aiplus.core import imports
 from aiplus.core.errors import ServiceError
 from aiplus.regulation.runtime import parameters
 
 VALUES_KEY = "labelling.implicit_label_values"
+EXPORT_RETENTION_KEY = "labelling.unlabelled_export_log_retention_months"
 KEY_ENV = "AIPLUS_AIGC_KEY"
 
 STATUS_TEXT: dict[str, Any] = {
@@ -65,6 +68,14 @@ REASON_TEXT: dict[str, Any] = {
     "invalid_label": _("标识内容不合规"),
     "label_values": _("参数中的 Label 取值无效"),
     "write_failed": _("写入标识失败"),
+    # the upload check and the unlabelled-export check (labels.platform)
+    "labelled": _("文件已含隐式标识（Label %(label)s，生成者 %(producer)s）：显示提示，追加平台的传播信息"),
+    "declared": _("上传者声明为生成合成内容：写入 Label %(label)s（可能）"),
+    "detected": _("平台检测到生成合成痕迹：写入 Label %(label)s（疑似）并待人工复核"),
+    "unlabelled": _("无隐式标识、无声明、未检测到痕迹：待人工复核"),
+    "agreement_missing_duty": _("用户协议尚未明确用户的标识义务和使用责任"),
+    "log_retention_too_short": _("日志留存期限 %(months)s 个月短于 %(minimum)s 个月"),
+    "log_missing_recipient": _("日志缺少提供对象信息"),
 }
 
 
@@ -141,3 +152,58 @@ def labelled(upload: Any, *, label: str, producer: str, produce_id: str) -> tupl
             raise ServiceError(f"label_{refused.code}", reason_text(refused.code, refused.params), "file",
                                status=422) from None
         return name, path.read_bytes(), result.as_dict()
+
+
+# --- a distribution platform's upload check (Measures Art. 6; engine: labels.platform) ---------------------------
+
+TRUSTED = frozenset({labels.Status.VALID, labels.Status.UNSEALED, labels.Status.UNVERIFIABLE})
+
+
+def upload_check(upload: Any, *, declared_generated: bool, detected: bool, propagator: str,
+                 propagate_id: str) -> dict[str, Any]:
+    """What the platform does with an upload: the file's own label (trusted when well-formed and its seal holds or
+    cannot be checked), the uploader's declaration and the platform's detection decide the action; a label to
+    carry is written back with the platform as ContentPropagator (the producer's fields and seal kept when the
+    file had one; the platform's own seal when it labels the file itself). A tampered or malformed label is not
+    trusted and the upload goes to review. Returns the decision and the labelled file's bytes (None when nothing
+    is written). A file the engine refuses is a ServiceError naming `file` (422)."""
+    data = imports.read_upload(upload)
+    name = Path(str(getattr(upload, "name", "") or "upload")).name[-100:] or "upload"
+    values, limits = label_values(), labels.Limits(max_bytes=imports.limit("MAX_BYTES"))
+    with tempfile.TemporaryDirectory(prefix="aiplus-aigc-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            found = labels.verify(path, values, key=_key(), limits=limits)
+            trusted = found.label if found.status in TRUSTED else None
+            decision = label_platform.upload_check(trusted, declared_generated=declared_generated,
+                                                   detected=detected, propagator=propagator,
+                                                   propagate_id=propagate_id, label_values=values)
+            written = None
+            if decision.label is not None:
+                out = Path(folder) / f"labelled-{name}"
+                # the producer's seal stays theirs; a label the platform writes itself is sealed by the platform
+                labels.write(path, decision.label, values, out=out, key=_key(), seal=trusted is None, limits=limits)
+                written = out.read_bytes()
+        except labels.LabelError as refused:
+            raise ServiceError(f"label_{refused.code}", reason_text(refused.code, refused.params), "file",
+                               status=422) from None
+    reasons = [{"code": r.code, "params": dict(r.params)} for r in (*found.reasons, *decision.reasons)]
+    return {"file": name, "format": found.format.value, "sha256": hashlib.sha256(data).hexdigest(),
+            "found_status": found.status.value, "action": decision.action.value,
+            "review": decision.review or (found.label is not None and trusted is None),
+            "label": decision.label.as_dict() if decision.label else {}, "reasons": reasons, "data": written}
+
+
+def export_rule(on: dt.date) -> Any:
+    """The parameter version of the log's minimum retention (Measures Art. 9)."""
+    return parameters().version(EXPORT_RETENTION_KEY, on)
+
+
+def export_check(*, agreement_sets_duty: bool, logs_recipient: bool, on: dt.date) -> Any:
+    """May the content go out without its explicit label? The engine's answer with the pack's retention: the
+    platform keeps the log itself for the minimum period, so only the agreement and the recipient can fail."""
+    months = int(export_rule(on).value)
+    return label_platform.unlabelled_export_check(agreement_sets_duty=agreement_sets_duty,
+                                                  log_retention_months=months, logs_recipient=logs_recipient,
+                                                  min_retention_months=months)

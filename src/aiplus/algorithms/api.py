@@ -4,19 +4,28 @@ A model's serving endpoint is in its detail only, and there only for its owner's
 for everyone else); no list carries it."""
 
 
+import base64
 import datetime as dt
 import inspect
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Field, File, Form, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, create_model
 
 from aiplus.algorithms import aigc, dossier_pdf, selectors, services
-from aiplus.algorithms.listings import ALGORITHMS, FILINGS, HARDWARE, MODELS, PROJECTS
+from aiplus.algorithms.listings import (
+    ALGORITHMS,
+    FILINGS,
+    HARDWARE,
+    MODELS,
+    PROJECTS,
+    UNLABELLED_EXPORTS,
+    UPLOAD_CHECKS,
+)
 from aiplus.algorithms.models import (
     AIModel,
     FilingKind,
@@ -29,11 +38,13 @@ from aiplus.algorithms.models import (
     OpenSourceProject,
     SecurityAssessment,
     ServiceForm,
+    UploadAction,
     Verdict,
 )
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.core import imports as core_imports
+from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
 from aiplus.core.lists import Listing
 from aiplus.core.vocabularies import Modality
@@ -486,3 +497,84 @@ writes.add_action(router, "POST", "/filings/{filing_id}/change", services.report
                   response=FilingDetailOut, reply=_filing_back)
 writes.add_action(router, "POST", "/filings/{filing_id}/deregister", services.deregister_filing,
                   payload=FilingEndIn, response=FilingDetailOut, reply=_filing_back)
+
+
+# --- AIGC labels at a distribution platform -----------------------------------------------------------------------
+
+class UploadCheckOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    file_name: str
+    file_format: str
+    file_sha256: str
+    propagate_id: str
+    declared_generated: bool
+    detected: bool
+    found_status: str  # the file's own label as the engine found it (valid, unsealed, tampered, unlabelled, …)
+    action: UploadAction
+    label: dict[str, str]  # the label written back, with the platform as ContentPropagator ({} when none)
+    reasons: list[dict[str, Any]]
+    review: str  # "pending", "generated", "not_generated", or "" when no review is needed
+    review_note: str
+    reviewed_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class UploadCheckedOut(UploadCheckOut):
+    labelled_file_base64: str | None  # the file with the label it must carry; null when nothing was written
+
+
+class UploadReviewIn(_In):
+    outcome: Literal["generated", "not_generated"]
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class UnlabelledExportOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    recipient: str
+    recipient_account: str
+    content_ref: str
+    content_sha256: str
+    agreement_sets_duty: bool
+    retain_until: dt.date
+    retention_basis: dict[str, Any]  # the parameter, its value and citation the retention was computed from
+    created_at: dt.datetime
+
+
+class UnlabelledExportIn(_In):
+    organisation_id: int | None = None
+    recipient: Annotated[str, Field(min_length=1, max_length=200)]
+    recipient_account: Annotated[str, Field(min_length=1, max_length=200)]
+    content_ref: Annotated[str, Field(min_length=1, max_length=300)]
+    content_sha256: Annotated[str, Field(pattern=r"^([0-9a-fA-F]{64})?$")] = ""
+    agreement_sets_duty: bool = False
+
+
+@router.post("/labels/uploads", auth=AUTHENTICATED, response={201: UploadCheckedOut})
+def check_upload(request: HttpRequest, declared_generated: Form[bool] = False, detected: Form[bool] = False,
+                 propagate_id: Form[str] = "", organisation_id: Form[int | None] = None,
+                 file: UploadedFile | None = File(None)) -> Any:
+    """A distribution platform checks an upload (人工智能生成合成内容标识办法 Art. 6): what the file carried, what the
+    uploader declared and what the platform detected decide the action; the answer has the record and the file
+    with the label it must carry (base64), the platform named as ContentPropagator. The file is not stored."""
+    core_imports.check_request_size(request)
+    user = acting_user(request)
+    check, data = services.check_upload(acting_user=user, upload=file, organisation_id=organisation_id,
+                                        declared_generated=declared_generated, detected=detected,
+                                        propagate_id=propagate_id)
+    row = selectors.upload_checks(user).get(pk=check.pk)
+    row.labelled_file_base64 = base64.b64encode(data).decode("ascii") if data else None  # type: ignore[attr-defined]
+    return Status(201, row)
+
+
+lists.add_operation(router, "/labels/uploads", UPLOAD_CHECKS, UploadCheckOut)
+writes.add_action(router, "POST", "/labels/uploads/{check_id}/review", services.review_upload,
+                  payload=UploadReviewIn, response=UploadCheckOut,
+                  reply=lambda user, result, **ids: selectors.upload_checks(user).get(pk=result.pk))
+lists.add_operation(router, "/labels/exports", UNLABELLED_EXPORTS, UnlabelledExportOut)
+writes.add_action(router, "POST", "/labels/exports", services.log_unlabelled_export, payload=UnlabelledExportIn,
+                  response=UnlabelledExportOut, created=True)

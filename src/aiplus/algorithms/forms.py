@@ -18,6 +18,8 @@ from aiplus.algorithms.models import (
     GenAIFunction,
     Hardware,
     OpenSourceProject,
+    ReviewOutcome,
+    UploadCheck,
     Verdict,
 )
 from aiplus.core import pickers
@@ -250,3 +252,78 @@ class FilingChangeForm(forms.Form):
 
 class FilingEndForm(forms.Form):
     ended_on = forms.DateField(label=_("终止服务日期"), widget=DATE)
+
+
+# --- AIGC labels at a distribution platform -----------------------------------------------------------------------
+
+def _organisation_choice(form: forms.Form, user: Any, label: Any) -> None:
+    """The organisation the user acts for: asked only when they are a member of several."""
+    mine = selectors.organisations_acting_for(user)
+    if mine.count() > 1:
+        form.fields["organisation"] = pickers.OrganisationField(label=label, queryset=mine)
+        form.order_fields(["organisation"])
+
+
+def _organisation_argument(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("organisation") is not None:
+        values["organisation_id"] = values.pop("organisation").pk
+    values.pop("organisation", None)
+    return values
+
+
+class UploadCheckForm(forms.Form):
+    """An upload to check for the platform the user's organisation runs: the file, what the uploader declared and
+    the platform's own identifier of the content."""
+
+    file = forms.FileField(label=_("上传的文件"),
+                           help_text=_("最大 10 MiB；平台只保存核验记录与文件摘要，不保存文件。"))
+    declared_generated = forms.BooleanField(label=_("上传者声明为生成合成内容"), required=False)
+    detected = forms.BooleanField(label=_("平台检测到生成合成痕迹"), required=False)
+    propagate_id = forms.CharField(label=_("平台内容编号（PropagateID）"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _organisation_choice(self, user, _("传播平台"))
+
+    def arguments(self) -> dict[str, Any]:
+        values = _organisation_argument(dict(self.cleaned_data))
+        values["upload"] = values.pop("file")
+        return values
+
+
+class UploadReviewForm(forms.Form):
+    """A pending upload of the user's organisations that someone else checked, and the reviewer's conclusion."""
+
+    check: forms.ModelChoiceField = forms.ModelChoiceField(label=_("待复核的上传内容"),
+                                                           queryset=UploadCheck.objects.none())
+    outcome = forms.ChoiceField(label=_("复核结论"), choices=[
+        (ReviewOutcome.GENERATED, ReviewOutcome.GENERATED.label),
+        (ReviewOutcome.NOT_GENERATED, ReviewOutcome.NOT_GENERATED.label)])
+    note = forms.CharField(label=_("复核意见"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["check"].queryset = selectors.reviewable_uploads(user)  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["check_id"] = values.pop("check").pk
+        return values
+
+
+class UnlabelledExportForm(forms.Form):
+    """Content handed out without its explicit label: to whom, what, and the user agreement's duty."""
+
+    recipient = forms.CharField(label=_("提供对象"), max_length=200)
+    recipient_account = forms.CharField(label=_("提供对象账号"), max_length=200)
+    content_ref = forms.CharField(label=_("内容编号或说明"), max_length=300)
+    content_sha256 = forms.RegexField(label=_("内容 SHA-256（可选）"), regex=r"^[0-9a-fA-F]{64}$", required=False)
+    agreement_sets_duty = forms.BooleanField(label=_("用户协议已明确用户的标识义务和使用责任"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _organisation_choice(self, user, _("服务提供者"))
+
+    def arguments(self) -> dict[str, Any]:
+        return _organisation_argument(dict(self.cleaned_data))

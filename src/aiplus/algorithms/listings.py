@@ -12,8 +12,16 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.algorithms import search, selectors
-from aiplus.algorithms.models import AlgorithmFilingStatus, FilingKind, FilingStatus, HardwareKind, ModelKind
+from aiplus.algorithms import aigc, search, selectors
+from aiplus.algorithms.models import (
+    AlgorithmFilingStatus,
+    FilingKind,
+    FilingStatus,
+    HardwareKind,
+    ModelKind,
+    ReviewOutcome,
+    UploadAction,
+)
 from aiplus.core import formatting, lists, pickers
 from aiplus.core import selectors as core_selectors
 from aiplus.core.search import SearchIndex
@@ -233,4 +241,72 @@ FILINGS = lists.register(lists.Listing(
     name="algorithms.filings", queryset=selectors.filings, filterset=FilingFilter, table=FilingTable,
     title=_("备案"), empty=_("没有符合条件的备案。"),
     next_step=("algorithms:filing_create", _("建立备案材料")), export_name="algorithm-filings",
+))
+
+
+# --- AIGC labels at a distribution platform -----------------------------------------------------------------------
+
+class UploadCheckFilter(lists.FilterSet):
+    """The checks by action and review; `sha256` finds a file again by its digest."""
+
+    action = django_filters.ChoiceFilter(label=_("处置"), choices=UploadAction.choices)
+    review = django_filters.ChoiceFilter(label=_("复核"), choices=ReviewOutcome.choices)
+    sha256 = django_filters.CharFilter(label=_("文件 SHA-256"), field_name="file_sha256", lookup_expr="iexact",
+                                       max_length=64)
+    jurisdiction = lists.JurisdictionFilter()
+
+
+class UploadCheckTable(lists.Table):
+    created_at = lists.MomentColumn(verbose_name=_("核验时间"))
+    organisation = tables.Column(verbose_name=_("传播平台"), accessor="organisation__name",
+                                 order_by=("organisation__name",))
+    file_name = tables.Column(verbose_name=_("文件名"))
+    file_format = tables.Column(verbose_name=_("文件格式"))
+    propagate_id = tables.Column(verbose_name=_("平台内容编号"))
+    found_status = tables.Column(verbose_name=_("原有隐式标识"))
+    action = lists.ChoiceColumn(verbose_name=_("处置"))
+    review = lists.ChoiceColumn(verbose_name=_("复核"))
+    file_sha256 = tables.Column(verbose_name=_("文件 SHA-256"))
+
+    class Meta(lists.Table.Meta):
+        sequence = ("created_at", "organisation", "file_name", "file_format", "propagate_id", "found_status",
+                    "action", "review", "file_sha256")
+
+    def render_found_status(self, value: str) -> str:
+        return str(aigc.STATUS_TEXT.get(value, value))
+
+    def value_found_status(self, value: str) -> str:
+        return self.render_found_status(value)
+
+
+UPLOAD_CHECKS = lists.register(lists.Listing(
+    name="algorithms.upload_checks", queryset=selectors.upload_checks, filterset=UploadCheckFilter,
+    table=UploadCheckTable, title=_("上传内容标识核验"), empty=_("还没有核验过上传内容。"),
+    export_name="upload-checks",
+))
+
+
+class UnlabelledExportFilter(lists.FilterSet):
+    recipient = django_filters.CharFilter(label=_("提供对象账号"), field_name="recipient_account",
+                                          lookup_expr="iexact", max_length=200)
+    jurisdiction = lists.JurisdictionFilter()
+
+
+class UnlabelledExportTable(lists.Table):
+    created_at = lists.MomentColumn(verbose_name=_("提供时间"))
+    organisation = tables.Column(verbose_name=_("服务提供者"), accessor="organisation__name",
+                                 order_by=("organisation__name",))
+    recipient = tables.Column(verbose_name=_("提供对象"))
+    recipient_account = tables.Column(verbose_name=_("提供对象账号"))
+    content_ref = tables.Column(verbose_name=_("内容编号或说明"))
+    retain_until = lists.DayColumn(verbose_name=_("日志至少留存至"))
+
+    class Meta(lists.Table.Meta):
+        sequence = ("created_at", "organisation", "recipient", "recipient_account", "content_ref", "retain_until")
+
+
+UNLABELLED_EXPORTS = lists.register(lists.Listing(
+    name="algorithms.unlabelled_exports", queryset=selectors.unlabelled_exports, filterset=UnlabelledExportFilter,
+    table=UnlabelledExportTable, title=_("无显式标识内容提供日志"), empty=_("没有提供无显式标识内容的记录。"),
+    export_name="unlabelled-exports",
 ))

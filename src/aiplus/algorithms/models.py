@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import CENT, count_field, decimal_field, money_field
-from aiplus.core.models.base import DomainModel
+from aiplus.core.models.base import AppendOnly, DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 
 # A model's parameters in billions: a million parameters (0.001) up to a hundred trillion, beyond any model announced.
@@ -316,3 +316,82 @@ class ClauseFinding(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.clause} · {self.get_verdict_display()}"
+
+
+# --- AIGC labels at a distribution platform (人工智能生成合成内容标识办法 Arts. 6 and 9) ---------------------------
+
+class UploadAction(models.TextChoices):
+    """What a distribution platform does with an upload (the engine's `labels.platform.Action`)."""
+
+    NOTICE = "notice", _("已含标识：显示提示")
+    POSSIBLY = "possibly", _("用户声明为生成合成内容：标注“可能”")
+    SUSPECTED = "suspected", _("平台检测到生成合成痕迹：标注“疑似”并复核")
+    REVIEW = "review", _("无标识、无声明：待人工复核")
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", _("待复核")
+    GENERATED = "generated", _("确认为生成合成内容")
+    NOT_GENERATED = "not_generated", _("确认为非生成合成内容")
+
+
+class UploadCheck(DomainModel):
+    """One upload checked for a distribution platform (an organisation of the platform): what the file carried,
+    what the uploader declared, the action taken and the label written with the platform's propagation fields
+    (ContentPropagator, PropagateID), and, where a person must look, the review. The file itself is not kept:
+    its SHA-256 identifies it."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("传播平台"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("辖区"))
+    checked_by = actor_field(_("提交核验的人"))
+    file_name = models.CharField(_("文件名"), max_length=100)
+    file_format = models.CharField(_("文件格式"), max_length=12)
+    file_sha256 = models.CharField(_("文件 SHA-256"), max_length=64, db_index=True)
+    propagate_id = models.CharField(_("平台内容编号（PropagateID）"), max_length=100)
+    declared_generated = models.BooleanField(_("上传者声明为生成合成内容"), default=False)
+    detected = models.BooleanField(_("平台检测到生成合成痕迹"), default=False)
+    found_status = models.CharField(_("原有隐式标识"), max_length=16)  # the engine's verify status
+    action = models.CharField(_("处置"), max_length=12, choices=UploadAction.choices, db_index=True)
+    label = models.JSONField(_("写入的隐式标识"), default=dict, blank=True)
+    reasons = models.JSONField(default=list, blank=True)  # the engine's reasons, codes and values
+    review = models.CharField(_("复核"), max_length=16, choices=ReviewOutcome.choices, blank=True, db_index=True)
+    reviewed_by = actor_field(_("复核人"))
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    review_note = models.TextField(_("复核意见"), max_length=2000, blank=True)
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("上传内容标识核验")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.get_action_display()}"
+
+
+class UnlabelledExport(AppendOnly, DomainModel):
+    """A provider handed out generated content without its explicit label at a user's request (Measures Art. 9):
+    only once the user agreement sets the user's labelling duty, and logged with who received it, kept at least the
+    pack's retention period (`retain_until`, with the parameter it was computed from). Written once."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("服务提供者"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("辖区"))
+    recorded_by = actor_field(_("记录人"))
+    recipient = models.CharField(_("提供对象"), max_length=200)
+    recipient_account = models.CharField(_("提供对象账号"), max_length=200)
+    content_ref = models.CharField(_("内容编号或说明"), max_length=300)
+    content_sha256 = models.CharField(_("内容 SHA-256"), max_length=64, blank=True)
+    agreement_sets_duty = models.BooleanField(_("用户协议已明确用户的标识义务和使用责任"), default=False)
+    retain_until = models.DateField(_("日志至少留存至"), db_index=True)
+    retention_basis = models.JSONField(default=dict, blank=True)  # {parameter, value, citation, citation_label}
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("无显式标识内容提供日志")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.content_ref}"

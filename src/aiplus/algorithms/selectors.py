@@ -11,7 +11,15 @@ from typing import Any
 
 from django.db.models import Case, CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
-from aiplus.algorithms.models import AIModel, Algorithm, AlgorithmFiling, Hardware, OpenSourceProject
+from aiplus.algorithms.models import (
+    AIModel,
+    Algorithm,
+    AlgorithmFiling,
+    Hardware,
+    OpenSourceProject,
+    UnlabelledExport,
+    UploadCheck,
+)
 from aiplus.core import permissions
 from aiplus.core.access import get_for
 from aiplus.core.models import Organisation
@@ -240,3 +248,23 @@ def genai_filing_targets(user: Any) -> list[dict[str, Any]]:
         rows.append({"parameter": version, "jurisdiction": place, "year": int(parts[2].rsplit("_", 1)[1]),
                      "target": target, "count": count, "gap": max(target - count, 0)})
     return rows
+
+
+# --- AIGC labels at a distribution platform -----------------------------------------------------------------------
+
+def upload_checks(user: Any) -> QuerySet[UploadCheck]:
+    """The upload checks the user may see: the platform organisation's members, the place's officials."""
+    return (UploadCheck.objects.restrict(user, "view")  # type: ignore[attr-defined]
+            .select_related("organisation", "jurisdiction", "checked_by", "reviewed_by"))
+
+
+def reviewable_uploads(user: Any) -> QuerySet[UploadCheck]:
+    """The pending checks of the user's organisations that someone else submitted: what the user may review."""
+    return (upload_checks(user).filter(review="pending", organisation_id__in=member_organisation_ids(user))
+            .exclude(checked_by=user).order_by("created_at", "pk"))
+
+
+def unlabelled_exports(user: Any) -> QuerySet[UnlabelledExport]:
+    """The provider's log of content handed out without its explicit label: its members, the place's officials."""
+    return (UnlabelledExport.objects.restrict(user, "view")  # type: ignore[attr-defined]
+            .select_related("organisation", "jurisdiction", "recorded_by"))

@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.algorithms import search, selectors
+from aiplus.algorithms import aigc, search, selectors
 from aiplus.algorithms.models import (
     EMBEDDING_KINDS,
     AIModel,
@@ -29,6 +29,9 @@ from aiplus.algorithms.models import (
     GenAIFunction,
     Hardware,
     OpenSourceProject,
+    ReviewOutcome,
+    UnlabelledExport,
+    UploadCheck,
     Verdict,
 )
 from aiplus.core import audit, domains, permissions
@@ -614,3 +617,108 @@ def deregister_filing(*, acting_user: User, filing_id: int, ended_on: dt.date) -
     """A member reports the end of service: the filing must be deregistered within the deregistration period."""
     return _report_event(acting_user, filing_id, "ended_on", ended_on, AlgorithmFilingStatus.DEREGISTERED,
                          ClockKind.DEREGISTRATION, "algorithms.filing.deregistered")
+
+
+# --- AIGC labels at a distribution platform -----------------------------------------------------------------------
+# A member of the distribution platform's organisation checks an upload (the platform names itself as
+# ContentPropagator); another member reviews what the check could not decide: nobody reviews their own check.
+
+def _acting_organisation(user: Any, organisation_id: int | None) -> Organisation:
+    mine = selectors.member_organisation_ids(user)
+    if organisation_id is None and len(mine) == 1:
+        organisation_id = next(iter(mine))
+    if organisation_id is None:
+        raise ServiceError("required", _("请选择组织。"), "organisation")
+    return _owner(user, organisation_id)
+
+
+def propagator_code(platform: Organisation) -> str:
+    """How the platform names itself as ContentPropagator: Annex E takes a name or a code in printable ASCII, so
+    the organisation's unified social credit code, or the platform's own id for an organisation without one."""
+    return platform.credit_code or f"aiplus-org-{platform.pk}"
+
+
+@transaction.atomic
+def check_upload(*, acting_user: User, upload: Any, organisation_id: int | None = None,
+                 declared_generated: bool = False, detected: bool = False,
+                 propagate_id: str = "") -> tuple[UploadCheck, bytes | None]:
+    """Check an upload for the platform run by the user's organisation (Measures Art. 6; GB 45438-2025 6.1): the
+    record of what was found and done, and the file with the label to carry (None when nothing is written)."""
+    platform = _acting_organisation(acting_user, organisation_id)
+    longest = UploadCheck._meta.get_field("propagate_id").max_length or 0  # the field's own bound
+    content_id = propagate_id.strip() if isinstance(propagate_id, str) else None
+    if content_id is None or len(content_id) > longest:
+        raise ServiceError("invalid", _("平台内容编号不能超过 %(n)s 个字符。") % {"n": longest}, "propagate_id")
+    outcome = aigc.upload_check(upload, declared_generated=bool(declared_generated), detected=bool(detected),
+                                propagator=propagator_code(platform), propagate_id=content_id or "-")
+    check = UploadCheck(organisation=platform, jurisdiction_id=platform.jurisdiction_id, checked_by=acting_user,
+                        file_name=outcome["file"], file_format=outcome["format"], file_sha256=outcome["sha256"],
+                        propagate_id=content_id, declared_generated=bool(declared_generated),
+                        detected=bool(detected), found_status=outcome["found_status"], action=outcome["action"],
+                        label=outcome["label"], reasons=outcome["reasons"],
+                        review=ReviewOutcome.PENDING if outcome["review"] else "")
+    check.save()
+    audit.record(actor=acting_user, action="algorithms.upload.checked", instance=check)
+    return check, outcome["data"]
+
+
+@transaction.atomic
+def review_upload(*, acting_user: User, check_id: int, outcome: str, note: str = "") -> UploadCheck:
+    """A member of the platform's organisation, other than the one who checked it, decides a pending upload."""
+    check = _for_owner(UploadCheck, acting_user, check_id)
+    if check.review != ReviewOutcome.PENDING:
+        raise ServiceError("not_pending", _("该上传内容不在待复核状态。"), "review")
+    if check.checked_by_id == acting_user.pk:
+        raise PermissionDeniedError(_("提交核验的人不能复核自己提交的内容。"))
+    if outcome not in (ReviewOutcome.GENERATED, ReviewOutcome.NOT_GENERATED):
+        raise ServiceError("invalid", _("请选择复核结论。"), "outcome")
+    longest = UploadCheck._meta.get_field("review_note").max_length or 0
+    if not isinstance(note, str) or len(note) > longest:
+        raise ServiceError("too_long", _("复核意见不能超过 %(n)s 字。") % {"n": longest}, "note")
+    before = audit.snapshot(check)
+    check.review, check.review_note = outcome, note.strip()
+    check.reviewed_by, check.reviewed_at = acting_user, timezone.now()
+    check.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+    audit.record(actor=acting_user, action="algorithms.upload.reviewed", instance=check, before=before)
+    return check
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    import calendar
+
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def log_unlabelled_export(*, acting_user: User, organisation_id: int | None = None, recipient: str,
+                          recipient_account: str, content_ref: str, content_sha256: str = "",
+                          agreement_sets_duty: bool = False) -> UnlabelledExport:
+    """Record that the provider handed out generated content without its explicit label at a user's request
+    (Measures Art. 9): refused, naming the reason, unless the user agreement sets the user's labelling duty; the
+    log names the recipient and is kept at least the pack's retention period."""
+    provider = _acting_organisation(acting_user, organisation_id)
+    today = timezone.localdate()
+    row = UnlabelledExport(organisation=provider, jurisdiction_id=provider.jurisdiction_id, recorded_by=acting_user,
+                           agreement_sets_duty=agreement_sets_duty is True)
+    given = {"recipient": recipient, "recipient_account": recipient_account, "content_ref": content_ref,
+             "content_sha256": content_sha256}
+    for name, value in given.items():
+        setattr(row, name, value.strip() if isinstance(value, str) else value)
+    answer = aigc.export_check(agreement_sets_duty=row.agreement_sets_duty, logs_recipient=bool(row.recipient),
+                               on=today)
+    if not answer.allowed:
+        first = answer.reasons[0]
+        field = {"agreement_missing_duty": "agreement_sets_duty", "log_missing_recipient": "recipient"}.get(
+            first.code, "agreement_sets_duty")
+        raise ServiceError(first.code, aigc.reason_text(first.code, dict(first.params)), field)
+    rule = aigc.export_rule(today)
+    row.retain_until = _months_after(today, int(rule.value))
+    row.retention_basis = {"parameter": rule.key, "value": rule.value, "citation": rule.citation.as_dict(),
+                           "citation_label": cite(rule.citation)}
+    domains.full_clean(row)
+    row.save()
+    audit.record(actor=acting_user, action="algorithms.export.logged", instance=row)
+    return row

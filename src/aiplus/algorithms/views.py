@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -32,6 +33,9 @@ from aiplus.algorithms.forms import (
     PublishForm,
     RegisterForm,
     SubmitFilingForm,
+    UnlabelledExportForm,
+    UploadCheckForm,
+    UploadReviewForm,
 )
 from aiplus.algorithms.models import FilingKind, GenAIFunction
 from aiplus.core import formatting, imports, permissions
@@ -394,3 +398,58 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return post_one_of(request, FILING_FORMS, draw)
     del filing
     return draw(unbound(request, FILING_FORMS))
+
+
+# --- AIGC labels at a distribution platform -----------------------------------------------------------------------
+# A platform organisation's members check uploads (the labelled file comes back as the answer) and review what the
+# check could not decide; the provider's members log content handed out without its explicit label.
+
+def _labelled_or_back(request: HttpRequest, result: Any) -> HttpResponse:
+    """The file with the label it must carry, as a download; back to the list when nothing was written."""
+    check, data = result
+    if data is None:
+        messages.success(request, _("已核验：%(action)s。") % {"action": check.get_action_display()})
+        return redirect(request.get_full_path())
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, f"labelled-{check.file_name}")
+    return response
+
+
+class UploadChecksPage(ListPage):
+    """Upload checks of a distribution platform (人工智能生成合成内容标识办法 Art. 6, GB 45438-2025 6.1)."""
+
+    page_forms = {
+        "check": PageForm(make=lambda request, data: UploadCheckForm(data, user=request.user),
+                          write=lambda request, form: services.check_upload(acting_user=acting_user(request),
+                                                                            **form.arguments()),
+                          done=_("已核验。"), reply=_labelled_or_back),
+        "review": PageForm(make=lambda request, data: UploadReviewForm(data, user=request.user),
+                           write=lambda request, form: services.review_upload(acting_user=acting_user(request),
+                                                                              **form.arguments()),
+                           done=_("已复核。")),
+    }
+
+
+def _label_workflow_context(request: HttpRequest) -> dict[str, Any]:
+    return {"may_act": selectors.organisations_acting_for(request.user).exists(), "rule": aigc.rule(),
+            "retention": aigc.export_rule(timezone.localdate())}
+
+
+uploads_page = route.list_page("labels/uploads/", listings.UPLOAD_CHECKS, page=UploadChecksPage, signed_in=True,
+                               template_name="algorithms/upload_checks.html", extra_context=_label_workflow_context)
+
+
+class UnlabelledExportsPage(ListPage):
+    """The provider's log of content handed out without its explicit label (Measures Art. 9)."""
+
+    page_forms = {
+        "log": PageForm(make=lambda request, data: UnlabelledExportForm(data, user=request.user),
+                        write=lambda request, form: services.log_unlabelled_export(acting_user=acting_user(request),
+                                                                                   **form.arguments()),
+                        done=_("已记录，日志留存期限已计算。")),
+    }
+
+
+exports_page = route.list_page("labels/exports/", listings.UNLABELLED_EXPORTS, page=UnlabelledExportsPage,
+                               signed_in=True, template_name="algorithms/unlabelled_exports.html",
+                               extra_context=_label_workflow_context)

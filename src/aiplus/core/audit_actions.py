@@ -192,6 +192,10 @@ _register_all([
     ("algorithms.filing.submitted", "提交备案", "submitted a filing"),
     ("algorithms.filing.number_recorded", "登记备案编号", "recorded a filing number"),
     ("algorithms.filing.change_reported", "报告备案变更", "reported a change to a filed algorithm or service"),
+    ("algorithms.upload.checked", "核验上传内容的生成合成标识", "checked an upload's AI-generated content label"),
+    ("algorithms.upload.reviewed", "复核上传内容", "reviewed an upload"),
+    ("algorithms.export.logged", "记录提供无显式标识的生成合成内容",
+     "logged content supplied without its explicit label"),
     ("algorithms.filing.findings_recorded", "记录条款符合性结论", "recorded clause conformity findings"),
     ("algorithms.filing.deregistered", "报告备案注销", "reported the deregistration of a filing"),
 ])
