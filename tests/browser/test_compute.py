@@ -117,3 +117,48 @@ def test_provider_registers_a_centre_and_adds_a_pool_through_the_page(live_serve
     add_pool(page, "相城智算中心")
     assert "相城智算中心" in page.locator("table").first.inner_text()
     page.screenshot(path=str(artifacts / "compute-provider-forms.png"), full_page=True)
+
+
+def test_official_uploads_a_job_log_fixes_a_row_and_reads_the_savings(live_server, page, network, artifacts,
+                                                                      tmp_path):
+    """Issue 19 §3: the savings study on a fresh machine, from the region's own job log."""
+    from aiplus.compute import services
+
+    provider, org = network.world.user("provider", "suzhou"), network.world.orgs["suzhou:provider"].pk
+    for name, place, cards in (("园区", "suzhou-sip", 16), ("吴江", "suzhou-wujiang", 64)):
+        centre = services.register_centre(acting_user=provider, operator_id=org, name=name, jurisdiction=place,
+                                          pue="1.3", green_power_share="0.3", grid_carbon_kg_per_kwh="0.58")
+        services.add_pool(acting_user=provider, centre_id=centre.pk, accelerator_model="nvidia-a800", cards=cards,
+                          memory_gb=80, price_cny_per_card_hour="9")
+    rows = ["submit_time,gpus,duration_s,tenant"] + [
+        f"2026-03-02T{9 + k // 6:02d}:{(k % 6) * 10:02d}:00,{(1, 2, 4, 8)[k % 4]},{1800 + 300 * k},组{k % 3}"
+        for k in range(36)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([*rows[:5], "2026-03-02T10:00:00,八,600,组1", *rows[5:]]) + "\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    page.goto(live_server.url + "/")
+    page.get_by_test_id("login-link").click()
+    page.fill("#id_username", "suzhou-official")
+    page.fill("#id_password", "x-password-123")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url("**/dashboard/")
+    page.goto(live_server.url + "/compute/savings/")
+    page.select_option("#id_region", "suzhou")
+    page.check("input[name=source][value=uploaded]")
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_test_id("savings-submit").click()
+    error = page.locator("[data-field=file]").inner_text()
+    assert "第 6 行 gpus" in error and "八" in error  # the row and the value that is wrong
+
+    page.check("input[name=source][value=uploaded]")
+    page.set_input_files("#id_file", str(good))
+    page.get_by_test_id("savings-submit").click()
+    page.wait_for_url("**/compute/savings/*/")
+    assert page.get_by_test_id("study-status").inner_text() == "已完成"
+    assert "36 行" in page.get_by_test_id("study-source").inner_text()
+    headline = page.get_by_test_id("study-headline")
+    assert headline.locator("[data-metric=avg_jct_s]").count() == 1 and "-" not in headline.inner_text()
+    assert "平台调度" in page.get_by_test_id("study-table").inner_text()
+    page.screenshot(path=str(artifacts / "compute-savings-upload.png"), full_page=True)

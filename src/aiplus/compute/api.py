@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from aiplus.api import imports, lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
@@ -19,6 +20,7 @@ from aiplus.core import imports as core_imports
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
+from aiplus.core.errors import ServiceError
 from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["compute"])
@@ -311,6 +313,34 @@ lists.add_operation(router, "/redemptions", REDEMPTIONS, RedemptionOut, auth=AUT
 
 
 lists.add_operation(router, "/studies", STUDIES, StudyOut, auth=AUTHENTICATED)
+
+
+class StudyDetailOut(StudyOut):
+    job_id: int | None
+    result: dict[str, Any]  # facts, every policy's metrics, the bounds and the broker's saving against local-only
+
+
+@router.get("/studies/{study_id}", response=StudyDetailOut, auth=AUTHENTICATED)
+def get_study(request: HttpRequest, study_id: int) -> Any:
+    """One savings study with its result once the background job has finished."""
+    return get_for(request.user, "view", selectors.studies_for(request.user), pk=study_id)
+
+
+@router.post("/studies", response={201: StudyDetailOut}, auth=AUTHENTICATED)
+def start_study(request: HttpRequest, region: Form[str], source: Form[str] = "generated", seed: Form[str] = "2026",
+                days: Form[str] = "3", max_jobs: Form[str] = "1500", target_load: Form[str] = "0.85",
+                centre_ids: Form[str] = "", file: UploadedFile | None = File(None)) -> Any:
+    """Start a savings study of a region's registered centres (`centre_ids`: comma-separated, all when empty) on
+    a generated workload (`seed`), the region's own job log (`source=uploaded` with `file`, a CSV checked row by
+    row: a bad row is a 400 naming `file` and listing the rows) or the public trace; it runs in the background."""
+    core_imports.check_request_size(request)
+    ids = [part.strip() for part in centre_ids.split(",") if part.strip()][:1000]
+    if not all(part.isdigit() and len(part) <= 12 for part in ids):
+        raise ServiceError("invalid", _("centre_ids 应为逗号分隔的算力中心编号。"), "centre_ids")
+    study = services.start_savings_study(acting_user=acting_user(request), region=region, source=source,
+                                         upload=file, seed=seed, centre_ids=[int(part) for part in ids], days=days,
+                                         max_jobs=max_jobs, target_load=target_load)
+    return Status(201, selectors.studies_for(request.user).get(pk=study.pk))
 
 
 writes.add_action(router, "POST", "/redemptions", services.redeem, payload=RedeemIn, response=RedemptionOut,

@@ -52,6 +52,9 @@ declare(
     title_en="What brokering saves against local-only (trace-driven simulation)",
     articles=COMPUTE,
     pages=["compute:savings", "compute:study"],
+    api=["aiplus_compute_api_start_study", "aiplus_compute_api_get_study", "aiplus_compute_api_list_studies"],
     tests=["src/aiplus/compute/tests/test_officials.py::test_official_runs_the_savings_study_in_the_background",
-           "tests/browser/test_compute.py::test_official_uses_the_map_voucher_forms_and_savings_simulation"],
+           "src/aiplus/compute/tests/test_savings_workloads.py::test_the_study_through_the_api",
+           "tests/browser/test_compute.py::test_official_uses_the_map_voucher_forms_and_savings_simulation",
+           "tests/browser/test_compute.py::test_official_uploads_a_job_log_fixes_a_row_and_reads_the_savings"],
 )

@@ -168,20 +168,46 @@ class QuotaForm(forms.Form):
         return data
 
 
+class CentreChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.jurisdiction}）"
+
+
 class SavingsForm(forms.Form):
+    """A savings study: the region, which of its centres (all when none is ticked), where the jobs come from (a
+    generated workload by default; the region's own job log, uploaded; or the public trace) and the window."""
+
+    SOURCES = (("generated", _("生成的作业（按种子可复现，非真实数据）")),
+               ("uploaded", _("上传本地区的作业日志（CSV）")),
+               ("philly", _("公开轨迹 Philly（微软，CC-BY-4.0）")))
+
     region = pickers.JurisdictionField(label=_("地区"), queryset=None, to_field_name="code")
-    days = forms.CharField(label=_("轨迹窗口（天）"), initial="3")
+    centres = CentreChoices(label=_("参与模拟的算力中心（不选即全部）"), queryset=None, required=False,
+                            widget=forms.CheckboxSelectMultiple)
+    source = forms.ChoiceField(label=_("作业来源"), choices=SOURCES, initial="generated", widget=forms.RadioSelect,
+                               required=False)
+    file = forms.FileField(label=_("作业日志"), required=False, help_text=_(
+        "CSV，含表头：submit_time（ISO 日期时间或秒）、gpus（卡数）、duration_s（秒；或 duration_hours）、"
+        "tenant（提交方，可选）；也可直接使用 Philly 轨迹的列。"))
+    seed = forms.CharField(label=_("随机种子（生成的作业）"), initial="2026", required=False)
+    days = forms.CharField(label=_("时间窗口（天）"), initial="3")
     max_jobs = forms.CharField(label=_("最多作业数"), initial="1500")
     target_load = forms.CharField(label=_("目标负载（占区域容量）"), initial="0.85")
 
-    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, jurisdictions: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["region"]
         field.queryset = jurisdictions
+        chosen: Any = self.fields["centres"]
+        chosen.queryset = centres
 
     def arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["region"] = data["region"].code
+        data["centre_ids"] = [centre.pk for centre in data.pop("centres") or []]
+        data["upload"] = data.pop("file")
+        data["source"] = data["source"] or "generated"  # the default a new user can always run
+        data["seed"] = data["seed"] or "2026"
         return data
 
 

@@ -4,6 +4,7 @@ metered usage, and the compute-voucher programme with its append-only double-ent
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -257,14 +258,17 @@ class SavingsStudy(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("地区"), on_delete=models.PROTECT,
                                      related_name="+")
     started_by = actor_field()
-    trace = models.CharField(_("轨迹"), max_length=120)
+    # where the jobs come from: "generated", "uploaded" (the job log is `workload`) or "philly" (the public trace)
+    trace = models.CharField(_("作业来源"), max_length=120)
     parameters = models.JSONField(_("参数"), default=dict)
+    workload = models.JSONField(default=list, blank=True)  # an uploaded log: [submit_s, gpus, duration_s, tenant]
     job = models.ForeignKey("core.JobProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RUNNING)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     message = models.CharField(_("说明"), max_length=300, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", owner="started_by")
+    audit_exclude: ClassVar[tuple[str, ...]] = (*DomainModel.audit_exclude, "workload")  # thousands of rows
 
     class Meta(NewestFirst):
         verbose_name = _("调度收益模拟")

@@ -171,6 +171,14 @@ def jurisdiction_scope(user: Any) -> Any:
     return permissions.user_jurisdiction_ids(user, "add")
 
 
+def study_centres(user: Any) -> QuerySet[ComputeCentre]:
+    """The registered centres with cards in the places the user may study (an official's own and below)."""
+    rows = ComputeCentre.objects.filter(pools__cards__gt=0).distinct().select_related("jurisdiction")
+    if not getattr(user, "is_superuser", False):
+        rows = rows.filter(jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "add"))
+    return rows.order_by("name", "pk")
+
+
 def official_jurisdictions(user: Any) -> QuerySet[Jurisdiction]:
     """Jurisdictions where the user may create records (an official's own and those below)."""
     rows = Jurisdiction.objects.exclude(level="district").order_by("level", "code")

@@ -779,28 +779,77 @@ def region_centres(region: Jurisdiction) -> list[ComputeCentre]:
                 .filter(pools__cards__gt=0).distinct().prefetch_related("pools"))
 
 
+# Where a study's jobs come from: a generated workload (seeded; the default, so a new user always has one), the
+# region's own job log (uploaded, checked row by row) or the shipped public trace where this machine has it.
+STUDY_SOURCES = ("generated", "uploaded", "philly")
+ROW_PROBLEMS = {"required": _("缺少"), "not_a_number": _("不是数字"), "not_whole": _("不是整数"),
+                "out_of_range": _("超出范围"), "not_a_time": _("不是时间（ISO 日期时间或秒数）")}
+LOG_PROBLEMS = {"empty": _("文件为空或没有表头。"), "no_rows": _("文件没有作业行。"),
+                "too_many_rows": _("作业行超过 %(maximum)s 行。"),
+                "unknown_columns": _("无法识别的列（%(columns)s）：需要 submit_time、gpus、duration_s（或 "
+                                     "duration_hours）、tenant，或 Philly 轨迹的 timestamp、duration、num_gpus、"
+                                     "cluster。")}
+
+
+def read_job_log(upload: Any) -> list[list[Any]]:
+    """An uploaded job log as the study stores it ([submit_s, gpus, duration_s, tenant] per job); a log that cannot
+    be read, or any bad row, is a ServiceError naming `file` that lists the rows and what is wrong with each."""
+    from aiplus.compute.simulator.workloads import JobLogError, parse_job_log
+
+    text = imports.decode(imports.read_upload(upload))
+    try:
+        jobs, problems = parse_job_log(text)
+    except JobLogError as refused:
+        raise ServiceError(f"log_{refused.code}", LOG_PROBLEMS[refused.code] % refused.params, "file") from None
+    if problems:
+        lines = "；".join(
+            str(_("第 %(row)s 行 %(column)s：%(problem)s%(value)s")) % {
+                "row": p.row, "column": p.column, "problem": ROW_PROBLEMS[p.code],
+                "value": f"（{p.value}）" if p.value else ""} for p in problems)
+        raise ServiceError("bad_rows", _("作业日志有 %(n)s 处错误，请改正后重新上传：%(rows)s") % {
+            "n": len(problems), "rows": lines}, "file")
+    return [[job.submit_s, job.gpus, job.duration_s, job.group] for job in jobs]
+
+
 @transaction.atomic
-def start_savings_study(*, acting_user: User, region: str, trace: str = "philly", days: Any = 3,
+def start_savings_study(*, acting_user: User, region: str, source: str = "generated", upload: Any = None,
+                        seed: Any = 2026, centre_ids: list[int] | None = None, days: Any = 3,
                         max_jobs: Any = 1500, target_load: Any = "0.85") -> SavingsStudy:
-    """Simulate the region's registered centres on a shipped trace in the background, every dispatch policy."""
+    """Simulate the region's registered centres (all, or those chosen) on a workload in the background, every
+    dispatch policy against local-only, with the bounds."""
     place = _jurisdiction(region, "region")
     if not acting_user.is_superuser and place.pk not in permissions.user_jurisdiction_ids(acting_user, "add"):
         raise PermissionDeniedError()
-    if trace not in TRACES:
-        raise ServiceError("unknown_trace", _("未知的轨迹“%(t)s”。") % {"t": trace}, "trace")
-    if not (traces_dir() / TRACES[trace]).is_file():
-        raise ServiceError("trace_missing", _("找不到轨迹文件 %(p)s（可用 AIPLUS_TRACES_DIR 指定目录）。") % {
-            "p": traces_dir() / TRACES[trace]}, "trace")
-    options = {"days": float(_decimal(days, "days", strict=True, maximum=Decimal("60"))),
-               "max_jobs": _integer(max_jobs, "max_jobs", minimum=10),
-               "target_load": float(_decimal(target_load, "target_load", strict=True, maximum=Decimal("2")))}
+    if source not in STUDY_SOURCES:
+        raise ServiceError("unknown_source", _("未知的作业来源“%(t)s”。") % {"t": str(source)[:40]}, "source")
+    options: dict[str, Any] = {
+        "days": float(_decimal(days, "days", strict=True, maximum=Decimal("60"))),
+        "max_jobs": _integer(max_jobs, "max_jobs", minimum=10),
+        "target_load": float(_decimal(target_load, "target_load", strict=True, maximum=Decimal("2"))),
+        "seed": _integer(seed, "seed", minimum=0)}
     if options["max_jobs"] > 20000:
         raise ServiceError("out_of_range", _("“%(field)s”不能大于 %(max)s。") % {"field": "max_jobs", "max": 20000},
                            "max_jobs")
-    if not region_centres(place):
+    if options["seed"] > 2**31:
+        raise ServiceError("out_of_range", _("“%(field)s”不能大于 %(max)s。") % {"field": "seed", "max": 2**31},
+                           "seed")
+    centres = region_centres(place)
+    if not centres:
         raise ServiceError("no_centres", _("该地区没有登记资源池的算力中心。"), "region")
-    study = SavingsStudy.objects.create(jurisdiction=place, started_by=acting_user, trace=trace,
-                                        parameters=options)
+    if centre_ids:
+        known = {c.pk for c in centres}
+        if not set(centre_ids) <= known:
+            raise ServiceError("unknown_centre", _("所选算力中心不在该地区。"), "centres")
+        options["centre_ids"] = sorted(set(centre_ids))
+    workload: list[list[Any]] = []
+    if source == "philly" and not (traces_dir() / TRACES["philly"]).is_file():
+        raise ServiceError("trace_missing", _("本机没有公开轨迹文件：请选择生成的作业，或上传本地区的作业日志。"),
+                           "source")
+    if source == "uploaded":
+        workload = read_job_log(upload)
+        options["rows"] = len(workload)
+    study = SavingsStudy.objects.create(jurisdiction=place, started_by=acting_user, trace=source,
+                                        parameters=options, workload=workload)
     audit.record(actor=acting_user, action="compute.savings.started", instance=study)
     from aiplus.compute.tasks import run_savings_study
 

@@ -71,7 +71,8 @@ def centre_specs(centres: list[Any]) -> list[Any]:
 def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
     from aiplus.compute import services
     from aiplus.compute.models import SavingsStudy
-    from aiplus.compute.simulator import StudyOptions, compare_dispatch, load_philly
+    from aiplus.compute.simulator import StudyOptions, TraceJob, compare_dispatch, load_philly
+    from aiplus.compute.simulator.workloads import generate
 
     study = SavingsStudy.objects.select_related("jurisdiction").get(pk=study_id)
     jobs.begin(job_id, total=6, message="loading_trace")
@@ -80,13 +81,23 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
     if settled is not None:
         return settled
     try:
-        specs = centre_specs(services.region_centres(study.jurisdiction))
-        trace = load_philly(services.traces_dir() / services.TRACES[study.trace])
-        options = StudyOptions(days=float(study.parameters.get("days", 3)),
-                               max_jobs=int(study.parameters.get("max_jobs", 1500)),
+        chosen = set(study.parameters.get("centre_ids") or [])
+        specs = centre_specs([c for c in services.region_centres(study.jurisdiction) if not chosen or c.pk in chosen])
+        days = float(study.parameters.get("days", 3))
+        max_jobs = int(study.parameters.get("max_jobs", 1500))
+        if study.trace == "philly":  # the public trace: a window from day 20, as the benchmarks take it
+            trace, start_day = load_philly(services.traces_dir() / services.TRACES["philly"]), 20.0
+        elif study.trace == "uploaded":  # the region's own log, from its first submission
+            trace, start_day = [TraceJob(id=f"row-{k}", submit_s=float(row[0]), gpus=int(row[1]),
+                                         duration_s=float(row[2]), group=str(row[3]))
+                                for k, row in enumerate(study.workload)], 0.0
+        else:  # generated, reproducible from the study's seed
+            trace, start_day = generate(seed=int(study.parameters.get("seed", 2026)), jobs=max_jobs, days=days), 0.0
+        options = StudyOptions(start_day=start_day, days=days, max_jobs=max_jobs,
                                target_load=float(study.parameters.get("target_load", 0.85)))
         result = compare_dispatch(specs, trace, options, progress=lambda done, policy: jobs.advance(
             job_id, done=done, message="simulating", params={"policy": policy}))
+        result["facts"]["source"] = study.trace
     except Exception as problem:  # the study must not stay "running" forever
         services.finish_savings_study(acting_user=None, study_id=study_id, message=str(problem))
         jobs.finish(job_id, failed=True, message=str(problem))

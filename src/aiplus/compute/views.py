@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from aiplus.compute import explain, selectors, services
@@ -310,10 +311,13 @@ class SavingsPage(_ListWithForm):
         jurisdictions = selectors.official_jurisdictions(request.user)
         if not jurisdictions.exists():
             return {"form": None}
-        return {"form": self.form or SavingsForm(jurisdictions=jurisdictions)}
+        return {"form": self.form or SavingsForm(jurisdictions=jurisdictions,
+                                                 centres=selectors.study_centres(request.user))}
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        self.form = SavingsForm(request.POST, jurisdictions=selectors.official_jurisdictions(request.user))
+        self.form = SavingsForm(request.POST, request.FILES,
+                                jurisdictions=selectors.official_jurisdictions(request.user),
+                                centres=selectors.study_centres(request.user))
         return _written(request, self.form, services.start_savings_study,
                         lambda study: redirect("compute:study", study_id=study.pk)) or self.invalid(request)
 
@@ -323,8 +327,9 @@ savings = route.list_page("savings/", STUDIES, page=SavingsPage, signed_in=True,
 
 
 SAVINGS_METRICS = (("avg_jct_s", _("平均作业完成时间（秒）")), ("p99_queue_s", _("P99 排队时间（秒）")),
-                   ("utilisation_pct", _("利用率（%）")), ("cost_cny", _("费用（元）")),
+                   ("utilisation_pct", _("利用率（作业到达期间，%）")), ("cost_cny", _("费用（元）")),
                    ("carbon_kg", _("碳排放（kg）")))
+STUDY_SOURCE_LABELS = dict(SavingsForm.SOURCES)
 POLICY_LABELS = {"local-only": _("各自为战（仅本地）"), "replicate-first-fit": _("复制到各中心、先到先得"),
                  "cheapest": _("最便宜可行"), "least-loaded": _("负载最低"), "broker": _("平台调度（aiplus）")}
 
@@ -342,5 +347,12 @@ def study_detail(request: HttpRequest, found: SavingsStudy) -> HttpResponse:
                           "bound": result.get("bound", {}).get(metric),
                           "saving": result["saving"][metric], "saving_pct": result["saving_pct"][metric]})
     own_job = jobs.shown_to(request.user, found.job)
+    # The headline says "fell by" or "rose by" with the size of the change, never "fell by -2.5 %".
+    changes = [{"metric": metric, "label": label, "fell": result["saving_pct"][metric] >= 0,
+                "size": abs(result["saving_pct"][metric])}
+               for metric, label in (("avg_jct_s", pgettext_lazy("savings headline", "平均作业完成时间")),
+                                     ("cost_cny", pgettext_lazy("savings headline", "费用")),
+                                     ("carbon_kg", pgettext_lazy("savings headline", "碳排放")))] if table else []
     return render(request, "compute/study.html", {"study": found, "table": table, "job": own_job,
+                                                  "changes": changes, "source": STUDY_SOURCE_LABELS.get(found.trace),
                                                   "policies": list(POLICY_LABELS.values())})

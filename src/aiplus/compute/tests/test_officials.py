@@ -135,7 +135,10 @@ def test_savings_study_bad_input_and_permissions(net, tmp_path, monkeypatch):
     official = net.world.user("official")
     for user, kwargs, field in (
         (official, {"region": "mars"}, "region"),
-        (official, {"region": "suzhou", "trace": "borg"}, "trace"),
+        (official, {"region": "suzhou", "source": "borg"}, "source"),
+        (official, {"region": "suzhou", "seed": "-3"}, "seed"),
+        (official, {"region": "suzhou", "centre_ids": [999999]}, "centres"),
+        (official, {"region": "suzhou", "source": "uploaded"}, "file"),  # no log uploaded
         (official, {"region": "suzhou", "days": "-1"}, "days"),
         (official, {"region": "suzhou", "max_jobs": "5"}, "max_jobs"),
         (official, {"region": "suzhou-taicang"}, "region"),  # no registered centre there
@@ -148,8 +151,9 @@ def test_savings_study_bad_input_and_permissions(net, tmp_path, monkeypatch):
             services.start_savings_study(acting_user=user, region="suzhou")
     monkeypatch.setenv("AIPLUS_TRACES_DIR", str(tmp_path / "nowhere"))
     with pytest.raises(ServiceError) as error:
-        services.start_savings_study(acting_user=official, region="suzhou")
-    assert error.value.code == "trace_missing"
+        services.start_savings_study(acting_user=official, region="suzhou", source="philly")
+    assert error.value.code == "trace_missing" and error.value.field == "source"
+    assert "nowhere" not in str(error.value.message)  # no server path: what to do instead
     assert (SavingsStudy.objects.count(), JobProgress.objects.count(), AuditEvent.objects.count()) == before
 
 
