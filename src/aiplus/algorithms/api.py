@@ -369,39 +369,10 @@ Line = Annotated[str, Field(max_length=300)]
 Number = Annotated[str, Field(max_length=80)]
 
 
-class FilingIn(_In):
-    """A new dossier: `kind` says what it files (an algorithm by `algorithm_id`; a model by `model_id` for a launch
-    filing or, for a registration, the filed model the service calls, with the providing `organisation_id` when
-    the caller acts for several). Fields of another kind are refused, naming the field."""
-
-    kind: FilingKind = FilingKind.ALGORITHM
-    algorithm_id: int | None = None
-    model_id: int | None = None
-    organisation_id: int | None = None
-    launched_on: dt.date
-    legal_representative: Person = ""
-    security_officer: Person = ""
-    pledge_provided: bool | None = None
-    responsibility_report_provided: bool | None = None
-    self_assessment: LongText | None = None
-    public_notice: LongText | None = None
-    service_form: ServiceForm | None = None
-    access_path: Line = ""
-    service_name: Short | None = None
-    main_functions: list[GenAIFunction] | None = None
-    application_domain: Annotated[str, Field(max_length=120)] | None = None
-    corpus_summary: LongText | None = None
-    annotation_rules_provided: bool | None = None
-    keyword_library_provided: bool | None = None
-    test_banks_provided: bool | None = None
-    security_assessment: SecurityAssessment | None = None
-    security_assessment_summary: LongText | None = None
-    inference_resources: Line | None = None
-    hosting: Hosting | None = None
-    called_model_filing_number: Number | None = None
-
-
 class FilingPatch(_In):
+    """The dossier's fields, each optional: a change names only what it changes. A field of another kind of
+    dossier is refused, naming the field."""
+
     launched_on: dt.date | None = None
     legal_representative: Person | None = None
     security_officer: Person | None = None
@@ -423,6 +394,18 @@ class FilingPatch(_In):
     inference_resources: Line | None = None
     hosting: Hosting | None = None
     called_model_filing_number: Number | None = None
+
+
+class FilingIn(FilingPatch):
+    """A new dossier: `kind` says what it files (an algorithm by `algorithm_id`; a model by `model_id` for a launch
+    filing or, for a registration, the filed model the service calls, with the providing `organisation_id` when
+    the caller acts for several) and `launched_on` starts its clock."""
+
+    kind: FilingKind = FilingKind.ALGORITHM
+    algorithm_id: int | None = None
+    model_id: int | None = None
+    organisation_id: int | None = None
+    launched_on: dt.date  # type: ignore[assignment]  # required here, optional in a change
 
 
 class FindingIn(_In):
