@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +47,7 @@ jobs_strategy = st.lists(
 @given(
     jobs_strategy,
     st.sampled_from(["fifo", "easy", "sjf"]),
-    st.sampled_from(["local-only", "replicate-first-fit", "cheapest", "least-loaded", "broker"]),
+    st.sampled_from(["local-only", "replicate-first-fit", "cheapest", "least-loaded", "broker", "broker-batch"]),
 )
 def test_conservation_and_no_overallocation(raw, queue, dispatch) -> None:  # type: ignore[no-untyped-def]
     jobs = [TraceJob(f"j{i}", float(t), float(d), g) for i, (t, d, g, _) in enumerate(raw)]
@@ -193,7 +195,7 @@ def test_loaders_parse_tiny_files(tmp_path: Path) -> None:
 
 def test_broker_dispatch_runs_and_counts_solves() -> None:
     jobs = [TraceJob(f"j{i}", float(i * 10), 300.0, 2) for i in range(20)]
-    sim = Simulation(CENTRES, jobs, [0] * 20, dispatch="broker", broker_window_s=30.0)
+    sim = Simulation(CENTRES, jobs, [0] * 20, dispatch="broker-batch", broker_window_s=30.0)
     res = sim.run()
     assert res.broker_solves > 0
     assert (res.centre >= 0).all()
@@ -225,3 +227,21 @@ def test_no_policy_beats_the_allocation_bound(raw, policy) -> None:  # type: ign
         bound = allocation_bounds(nodes, pods, seed)
         for load in (100, 130):
             assert curve[load] <= bound[load] + 1e-6
+
+
+def test_the_broker_trades_time_for_cost_with_its_patience() -> None:
+    """Two centres: a cheap one busy with a long job, a dear one free. With no patience the new job starts at once
+    at the dear centre; with a patience longer than the busy job it waits for the cheap one; in between it waits
+    the patience, then starts at the dear one."""
+    cheap, dear = CentreSpec("cheap", 4, 5.0, 1.2, 0.5), CentreSpec("dear", 4, 15.0, 1.2, 0.1)
+    jobs = [TraceJob("long", 0.0, 3600.0, 4), TraceJob("new", 10.0, 600.0, 4)]
+
+    def run(patience: float) -> Any:
+        return simulate([cheap, dear], jobs, [0, 0], dispatch="broker", broker_patience_s=patience)
+    eager, patient, between = run(0.0), run(7200.0), run(600.0)
+    assert list(eager.centre) == [0, 1] and eager.start[1] == 10.0
+    assert list(patient.centre) == [0, 0] and patient.start[1] == 3600.0
+    assert list(between.centre) == [0, 1] and between.start[1] == 610.0
+    assert patient.cost_cny < between.cost_cny == eager.cost_cny
+    with pytest.raises(ValueError):
+        simulate([cheap, dear], jobs, [0, 0], dispatch="broker", broker_patience_s=-1.0)
