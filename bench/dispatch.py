@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                      "green_share": c.green_share} for c in CENTRES]})
     timings: dict[str, float] = {}
     found = {}
-    for name, (label, jobs) in cases.items():
+    for name, (_label, jobs) in cases.items():
         found[name] = run_case(f"philly-{name}-{len(jobs)}jobs", jobs, report, timings)
     print(f"dispatch: Philly jobs over {len(CENTRES)} centres "
           f"({', '.join(f'{c.id} {c.gpus} GPUs @{c.price_cny_per_gpu_hour} CNY' for c in CENTRES)})")
