@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
+from aiplus.core.context import acting_user
 from aiplus.governance import ethics, selectors, services
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.listings import APPLICATIONS, COMMITTEES
@@ -119,7 +120,7 @@ lists.add_operation(router, "/ethics/committees", COMMITTEES, CommitteeOut, auth
 @router.get("/ethics/committees/{committee_id}", response=CommitteeDetail, auth=AUTHENTICATED)
 def get_committee(request: HttpRequest, committee_id: int) -> Any:
     """A committee with its members and its composition checked against the Measures (Art. 7), with reasons."""
-    return selectors.committee(request.auth, committee_id)
+    return selectors.committee(acting_user(request), committee_id)
 
 
 writes.add_action(router, "POST", "/ethics/committees", services.create_committee, payload=CommitteeIn,
@@ -302,7 +303,7 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
     """An application with its materials, the notice of what was missing, its reviews with attendance and votes,
     its expert re-review and its follow-up reviews: for the committee's members and the applying organisation's
     members (and officials of the jurisdiction once a listed activity is referred to them)."""
-    return selectors.application(request.auth, application_id)
+    return selectors.application(acting_user(request), application_id)
 
 
 _APP = "/ethics/applications/{application_id}"

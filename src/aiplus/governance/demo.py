@@ -32,7 +32,7 @@ def seed(context: Any) -> None:
                                           established_on=today - dt.timedelta(days=90))
     services.register_committee(acting_user=member, committee_id=committee.pk,
                                 registered_on=today - dt.timedelta(days=70), registration_number="DEMO-ETHICS-001")
-    term = {"term_start": today - dt.timedelta(days=90), "term_end": today + dt.timedelta(days=3 * 365),
+    term: dict[str, Any] = {"term_start": today - dt.timedelta(days=90), "term_end": today + dt.timedelta(days=3 * 365),
             "trained_on": today - dt.timedelta(days=80), "training": "科技伦理审查培训（演示）"}
     members = []
     for username, display, role, discipline, gender in MEMBERS:
@@ -47,7 +47,8 @@ def seed(context: Any) -> None:
 
     decided = services.create_application(
         acting_user=member, committee_id=committee.pk, title="基于大模型的智能客服情绪识别研究",
-        overview="识别客服对话中的用户情绪以改进服务，涉及个人信息数据。", plan="数据脱敏、最小必要采集；出现异常时暂停识别。",
+        overview="识别客服对话中的用户情绪以改进服务，涉及个人信息数据。",
+        plan="数据脱敏、最小必要采集；出现异常时暂停识别。",
         qualifications="项目组5人均完成伦理培训；经费自筹；无利益冲突。", consent="用户协议中单独告知并取得同意。",
         commitment="遵守科技伦理和科研诚信的承诺书（已签署）。")
     services.submit_application(acting_user=member, application_id=decided.pk)

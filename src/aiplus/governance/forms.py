@@ -32,7 +32,7 @@ class CommitteeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.organisations_acting_for(user)
+        self.fields["organisation"].queryset = selectors.organisations_acting_for(user)  # type: ignore[attr-defined]
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -51,7 +51,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = selectors.candidate_users()
+        self.fields["user"].queryset = selectors.candidate_users()  # type: ignore[attr-defined]
 
     def _post_clean(self) -> None:  # the service validates the member against its committee
         pass
@@ -89,7 +89,7 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = selectors.committees_to_apply_to(user)
+        self.fields["committee"].queryset = selectors.committees_to_apply_to(user)  # type: ignore[attr-defined]
 
     def _post_clean(self) -> None:
         pass
@@ -155,7 +155,7 @@ class DrawForm(forms.Form):
 
     def __init__(self, *args: Any, field_choices: Any, minimum: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domains"].choices = field_choices
+        self.fields["domains"].choices = field_choices  # type: ignore[attr-defined]
         self.fields["size"].initial = minimum
 
 
@@ -182,4 +182,4 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, follow_ups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["follow_up"].queryset = follow_ups
+        self.fields["follow_up"].queryset = follow_ups  # type: ignore[attr-defined]

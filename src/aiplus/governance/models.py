@@ -113,7 +113,8 @@ class ListedItem(models.TextChoices):
     """The AI items of the expert re-review list (需要开展伦理审查复核的科技活动清单)."""
 
     NONE = "", _("不在清单内")
-    OPINION_ALGORITHMS = "opinion_algorithms", _("具有舆论社会动员能力和社会意识引导能力的算法模型、应用程序及系统的研发")
+    OPINION_ALGORITHMS = "opinion_algorithms", _(
+        "具有舆论社会动员能力和社会意识引导能力的算法模型、应用程序及系统的研发")
     AUTONOMOUS_DECISIONS = "autonomous_decisions", _(
         "面向存在安全、人身健康风险等场景的具有高度自主能力的自动化决策系统的研发")
     HUMAN_MACHINE = "human_machine", _("对人类主观行为、心理情绪和生命健康等具有较强影响的人机融合系统的研发")

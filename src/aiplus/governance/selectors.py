@@ -69,7 +69,9 @@ def follow_ups_of(application: EthicsApplication) -> list[FollowUp]:
 
 
 def membership(user: Any, committee: EthicsCommittee) -> CommitteeMember | None:
-    return CommitteeMember.objects.filter(committee=committee, user_id=getattr(user, "pk", None)).first()
+    if not getattr(user, "pk", None):
+        return None
+    return CommitteeMember.objects.filter(committee=committee, user_id=user.pk).first()
 
 
 def committees_to_apply_to(user: Any) -> QuerySet[EthicsCommittee]:

@@ -58,9 +58,8 @@ _OUTCOME_STATUS = {rules.APPROVE: ApplicationStatus.APPROVED,
 
 
 def material_labels() -> dict[str, Any]:
-    labels = {kind: EthicsApplication._meta.get_field(kind).verbose_name for kind in MATERIALS}
-    labels["other"] = EthicsApplication._meta.get_field("other").verbose_name
-    return labels
+    return {kind: getattr(EthicsApplication._meta.get_field(kind), "verbose_name", kind)
+            for kind in (*MATERIALS, "other")}
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
@@ -112,8 +111,10 @@ def _application(acting_user: User, application_id: int, *, lock: bool = True) -
 
 
 def _serving_membership(user: User, committee: EthicsCommittee, day: dt.date) -> CommitteeMember | None:
-    return CommitteeMember.objects.filter(committee=committee, user_id=getattr(user, "pk", None),
-                                          term_start__lte=day, term_end__gte=day).first()
+    if not getattr(user, "pk", None):
+        return None
+    return CommitteeMember.objects.filter(committee=committee, user_id=user.pk, term_start__lte=day,
+                                          term_end__gte=day).first()
 
 
 def _as_committee(acting_user: User, application: EthicsApplication, *, chairing: bool = False) -> CommitteeMember:
@@ -438,7 +439,7 @@ def record_review(*, acting_user: User, application_id: int, held_on: dt.date, p
             raise _refusal(quorum, "quorum", "present")
         tally = rules.decide(votes, len(voting), limits.decision_share)
         outcome, checks = tally.outcome, [*quorum, *tally.checks]
-    before = audit.snapshot(application)
+    status_before = application.status
     review = Review(application=application, procedure=procedure, held_on=held_on,
                     outcome=_OUTCOME_STATUS[outcome] if outcome else "", checks=_check_dicts(checks),
                     opinion=_text(opinion, "opinion", 5000, label=_("审查意见"), required=False),
@@ -456,7 +457,8 @@ def record_review(*, acting_user: User, application_id: int, held_on: dt.date, p
                    _("审查结论：%(o)s"), {"o": application.get_status_display()})
     audit.record(actor=acting_user, action="governance.review.recorded", instance=review,
                  after={**(audit.snapshot(review) or {}), "votes": {str(k): v for k, v in votes.items()},
-                        "present": sorted(present_ids), "conflicts": sorted(conflict_ids)},
+                        "present": sorted(present_ids), "conflicts": sorted(conflict_ids),
+                        "application_status": [status_before, application.status]},
                  organisation_id=application.organisation_id)
     return review
 
@@ -505,15 +507,17 @@ def draw_re_review_panel(*, acting_user: User, application_id: int, fields: list
     if not isinstance(size, int) or isinstance(size, bool) or size < limits.re_review_min_experts:
         raise ServiceError("too_few", _("复核专家组不少于%(n)s名专家。") % {"n": limits.re_review_min_experts},
                            "size")
+    place = application.referred_jurisdiction
+    assert place is not None  # _as_authority refused an application not referred
     committee_users = list(application.committee.members.values_list("user_id", flat=True))
     excluded = {pk: COMMITTEE_MEMBER for pk in ExpertProfile.objects.filter(
         user_id__in=committee_users).values_list("pk", flat=True)}
     draw = expert_services.draw_panel(
         acting_user=acting_user, purpose=str(_("科技伦理专家复核：%(t)s") % {"t": application.title})[:300],
         subject_type="governance.ethicsapplication", subject_id=str(application.pk),
-        jurisdiction=application.referred_jurisdiction.code, fields=fields, size=size,
+        jurisdiction=place.code, fields=fields, size=size,
         conflicted_organisation_ids=[application.organisation_id], excluded_experts=excluded)
-    re_review = ReReview.objects.create(application=application, jurisdiction=application.referred_jurisdiction,
+    re_review = ReReview.objects.create(application=application, jurisdiction=place,
                                         draw=draw, created_by=acting_user)
     audit.record(actor=acting_user, action="governance.re_review.drawn", instance=re_review)
     return re_review

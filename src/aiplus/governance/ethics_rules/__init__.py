@@ -125,7 +125,8 @@ def _categories(members: Sequence[Member], rules: EthicsRules, *, where_zh: str,
     if rules.both_genders:
         genders = Counter(m.gender for m in members if m.gender in (FEMALE, MALE))
         ok = genders[FEMALE] > 0 and genders[MALE] > 0
-        checks.append(Check("genders", ok, f"{where_zh}女性{genders[FEMALE]}名、男性{genders[MALE]}名（应有不同性别委员）",
+        checks.append(Check("genders", ok,
+                            f"{where_zh}女性{genders[FEMALE]}名、男性{genders[MALE]}名（应有不同性别委员）",
                             f"{genders[FEMALE]} women and {genders[MALE]} men {where_en} (both genders needed)"))
     if rules.min_external:
         external = sum(1 for m in members if m.external)
@@ -170,7 +171,8 @@ def composition(members: Iterable[Member], rules: EthicsRules, on: dt.date) -> l
     bad_terms = [c for c in bad_terms if not c.ok]
     checks.append(Check("terms", not bad_terms,
                         "；".join(c.text_zh for c in bad_terms) or f"各委员任期均不超过{rules.max_term_years}年",
-                        "; ".join(c.text_en for c in bad_terms) or f"every term is at most {rules.max_term_years} years"))
+                        "; ".join(c.text_en for c in bad_terms)
+                        or f"every term is at most {rules.max_term_years} years"))
     untrained = [m.name for m in current if not m.trained]
     checks.append(Check("training", not untrained,
                         ("未记录伦理培训：" + "、".join(untrained)) if untrained else "在任委员均有伦理培训记录",
@@ -222,7 +224,8 @@ def simplified(votes: Mapping[int, str], reviewers: int, rules: EthicsRules) -> 
                     f"{reviewers} designated reviewers (at least {rules.simplified_min_reviewers} needed)")]
     chosen = set(votes.values())
     unanimous = len(votes) == reviewers and len(chosen) == 1 and chosen <= APPROVING
-    checks.append(Check("unanimous", unanimous, "指定委员一致同意批准" if unanimous else "指定委员未一致同意批准，转会议审查",
+    checks.append(Check("unanimous", unanimous,
+                        "指定委员一致同意批准" if unanimous else "指定委员未一致同意批准，转会议审查",
                         "the designated reviewers all approve" if unanimous
                         else "the designated reviewers do not all approve: the meeting reviews it"))
     return (next(iter(chosen)) if unanimous and holds(checks[:1]) else None), checks
