@@ -271,7 +271,8 @@ class ReviewIn(_In):
     held_on: dt.date
     present: Annotated[list[int], Field(max_length=200)]
     conflicts: Annotated[list[int], Field(max_length=200)] = []
-    votes: dict[int, Annotated[str, Field(max_length=24)]] = {}
+    # {member id: vote}; the service names `votes` for a bad id or choice (a dict's key would be named instead)
+    votes: Annotated[dict[str, str], Field(max_length=200)] = {}
     opinion: Text = ""
 
 
@@ -281,7 +282,7 @@ class DrawIn(_In):
 
 
 class PanelIn(_In):
-    votes: dict[int, Annotated[str, Field(max_length=16)]]
+    votes: Annotated[dict[str, str], Field(max_length=1000)]  # {expert id: "agree" | "disagree"}
     decided_on: dt.date
 
 

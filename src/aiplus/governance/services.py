@@ -373,6 +373,15 @@ def examine_application(*, acting_user: User, application_id: int, procedure: st
     return application
 
 
+def _votes(votes: Mapping[Any, Any] | None) -> dict[int, str]:
+    """{member or expert id: choice} from ids given as numbers or as the text of numbers; anything else is refused
+    naming `votes`."""
+    try:
+        return {int(k): str(v) for k, v in (votes or {}).items()}
+    except (TypeError, ValueError, AttributeError):
+        raise ServiceError("invalid_vote", _("表决记录应为“编号: 意见”。"), "votes") from None
+
+
 def _check_dicts(checks: Sequence[rules.Check]) -> list[dict[str, object]]:
     return [c.as_dict() for c in checks]
 
@@ -405,8 +414,11 @@ def record_review(*, acting_user: User, application_id: int, held_on: dt.date, p
     today = timezone.localdate()
     members = {m.pk: m for m in CommitteeMember.objects.select_related("user").filter(
         committee=application.committee, term_start__lte=held_on, term_end__gte=held_on)}
-    present_ids = {int(i) for i in present}
-    conflict_ids = {int(i) for i in conflicts}
+    try:
+        present_ids = {int(i) for i in present}
+        conflict_ids = {int(i) for i in conflicts}
+    except (TypeError, ValueError):
+        raise ServiceError("invalid_member", _("请选择委员。"), "present") from None
     unknown = sorted((present_ids | conflict_ids) - set(members))
     if unknown:
         raise ServiceError("unknown_member", _("不是该委员会审查当日在任的委员：%(v)s")
@@ -414,7 +426,7 @@ def record_review(*, acting_user: User, application_id: int, held_on: dt.date, p
     # The submitter, if a member, is excluded for a conflict whatever was declared.
     conflict_ids |= {pk for pk, m in members.items() if m.user_id == application.submitted_by_id}
     voting = sorted(present_ids - conflict_ids)
-    votes = {int(k): str(v) for k, v in (votes or {}).items()}
+    votes = _votes(votes)
     stray = sorted(set(votes) - set(voting))
     if stray:
         raise ServiceError("stray_vote", _("只有到会且无需回避的委员可以表决：%(v)s")
@@ -538,7 +550,7 @@ def record_re_review(*, acting_user: User, application_id: int, votes: Mapping[i
     if not isinstance(decided_on, dt.date) or decided_on > timezone.localdate():
         raise ServiceError("invalid_date", _("复核日期不能晚于今天。"), "decided_on")
     panel = [int(i) for i in re_review.draw.selected]
-    votes = {int(k): str(v) for k, v in votes.items()}
+    votes = _votes(votes)
     if set(votes) != set(panel):
         raise ServiceError("panel_votes", _("请记录复核专家组每名专家的意见，且只记录组内专家。"), "votes")
     if any(v not in PanelVote.values for v in votes.values()):
