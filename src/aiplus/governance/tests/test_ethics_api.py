@@ -381,3 +381,25 @@ def test_pages_draw_for_members(ethics: Any, make_application: Any) -> None:
     english.cookies["django_language"] = "en"
     assert english.get(f"/governance/ethics/committees/{ethics.committee.pk}/", HTTP_ACCEPT_LANGUAGE="en"
                        ).status_code == 200
+
+
+def test_the_daily_command_reminds_each_follow_up_once(ethics: Any, make_application: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    application = make_application()
+    chair = signed_in(ethics.chair)
+    _post(chair, "aiplus_governance_api_examine_application", {"procedure": "general"},
+          application_id=application.pk)
+    present = _ids(ethics, 0, 1, 2, 3, 4)
+    _post(chair, "aiplus_governance_api_record_review", {
+        "held_on": str(timezone.localdate()), "present": present,
+        "votes": {str(i): "approve" for i in present}}, application_id=application.pk)
+    due = FollowUp.objects.get(application=application).due_on
+    out = StringIO()
+    call_command("remind_ethics_follow_ups", "--today", str(due - dt.timedelta(days=3)), stdout=out)
+    call_command("remind_ethics_follow_ups", "--today", str(due - dt.timedelta(days=2)), stdout=out)
+    assert out.getvalue().splitlines() == ["1 follow-up review(s) reminded", "0 follow-up review(s) reminded"]
+    assert Notification.objects.filter(recipient=ethics.applicant, verb="governance.ethics").exists()
+    assert AuditEvent.objects.filter(action="governance.follow_up.reminded").count() == 1
