@@ -223,6 +223,8 @@ def application(request: HttpRequest, application: EthicsApplication) -> HttpRes
         labels = services.material_labels()
         return render(request, "governance/application.html", {
             "application": application, "roles": roles, "forms": forms,
+            "overdue": application.status == ApplicationStatus.ACCEPTED and application.decision_due is not None
+            and application.decision_due < timezone.now(),
             "materials": [(kind, labels[kind], value) for kind, value in application.materials().items()],
             "missing": [labels[kind] for kind in services.missing(application)],
             "reviews": selectors.reviews(application), "re_review": re_review, "panel": _panel_rows(re_review),

@@ -403,3 +403,14 @@ def test_the_daily_command_reminds_each_follow_up_once(ethics: Any, make_applica
     assert out.getvalue().splitlines() == ["1 follow-up review(s) reminded", "0 follow-up review(s) reminded"]
     assert Notification.objects.filter(recipient=ethics.applicant, verb="governance.ethics").exists()
     assert AuditEvent.objects.filter(action="governance.follow_up.reminded").count() == 1
+
+
+def test_a_review_past_its_clock_is_flagged(ethics: Any, make_application: Any) -> None:
+    application = make_application()
+    chair = signed_in(ethics.chair)
+    _post(chair, "aiplus_governance_api_examine_application", {"procedure": "general"},
+          application_id=application.pk)
+    url = f"/governance/ethics/applications/{application.pk}/"
+    assert 'data-testid="overdue"' not in chair.get(url).content.decode()
+    EthicsApplication.objects.filter(pk=application.pk).update(decision_due=timezone.now() - dt.timedelta(hours=1))
+    assert 'data-testid="overdue"' in chair.get(url).content.decode()
