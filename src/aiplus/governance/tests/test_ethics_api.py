@@ -248,6 +248,10 @@ def test_emergency_procedure_has_a_72_hour_clock(ethics: Any, make_application: 
 
 def _listed_and_approved(ethics: Any, make_application: Any) -> EthicsApplication:
     application = make_application(listed_item="autonomous_decisions")
+    official = signed_in(ethics.world.user("official"))
+    # before the committee's preliminary approval refers it, the authority sees nothing of a listed activity
+    assert official.get(operation("aiplus_governance_api_get_application", application_id=application.pk)
+                        ).status_code == 404
     chair = signed_in(ethics.chair)
     _post(chair, "aiplus_governance_api_examine_application", {"procedure": "general"},
           application_id=application.pk)
