@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "aiplus.compute",
     "aiplus.datahub",
     "aiplus.algorithms",
+    "aiplus.governance",
     "aiplus.portal",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("compute/", include("aiplus.compute.urls")),
     path("data/", include("aiplus.datahub.urls")),
     path("algorithms/", include("aiplus.algorithms.urls")),
+    path("governance/", include("aiplus.governance.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

@@ -198,6 +198,21 @@ _register_all([
      "logged content supplied without its explicit label"),
     ("algorithms.filing.findings_recorded", "记录条款符合性结论", "recorded clause conformity findings"),
     ("algorithms.filing.deregistered", "报告备案注销", "reported the deregistration of a filing"),
+    # governance: science and technology ethics review
+    ("governance.committee.created", "设立科技伦理委员会", "set up an ethics committee"),
+    ("governance.committee.member_added", "添加伦理委员会委员", "added an ethics committee member"),
+    ("governance.committee.registered", "登记科技伦理委员会", "recorded an ethics committee's registration"),
+    ("governance.application.created", "创建伦理审查申请", "created an ethics review application"),
+    ("governance.application.updated", "修改伦理审查申请材料", "updated an ethics review application"),
+    ("governance.application.submitted", "提交伦理审查申请", "submitted an ethics review application"),
+    ("governance.application.notice_given", "一次性告知伦理审查申请需补正的材料",
+     "gave the one notice of everything missing from an ethics review application"),
+    ("governance.application.accepted", "受理伦理审查申请", "accepted an ethics review application"),
+    ("governance.review.recorded", "记录伦理审查会议与表决", "recorded an ethics review with its votes"),
+    ("governance.re_review.drawn", "抽取伦理专家复核专家组", "drew an ethics re-review panel"),
+    ("governance.re_review.decided", "记录伦理专家复核意见", "recorded an ethics re-review opinion"),
+    ("governance.follow_up.recorded", "记录伦理跟踪审查", "recorded an ethics follow-up review"),
+    ("governance.follow_up.reminded", "提醒伦理跟踪审查到期", "reminded of ethics follow-up reviews due"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

@@ -47,6 +47,7 @@ SAME_ORGANISATION = "same_organisation"
 DECLARED_RELATIONSHIP = "declared_relationship"
 STAFF_OF_APPLICANT = "staff_of_applicant"
 UNAVAILABLE = "unavailable"
+# Named by the caller for one expert (e.g. "committee_member": a member of the applying unit's ethics committee).
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +116,12 @@ def eligibility(
     jurisdiction_ids: Iterable[int],
     parents: Mapping[str, str | None],
     conflicted: Iterable[int],
+    excluded_experts: Mapping[int, str] | None = None,
 ) -> Eligibility:
-    """Split the pool's matching experts (field and jurisdiction) into candidates and exclusions with reasons."""
+    """Split the pool's matching experts (field and jurisdiction) into candidates and exclusions with reasons;
+    `excluded_experts` (expert id -> reason code) leaves named experts out whatever their organisation."""
     places = set(jurisdiction_ids)
+    named = dict(excluded_experts or {})
     conflicted_ids = sorted(set(conflicted))
     candidates: list[int] = []
     excluded: list[tuple[int, tuple[Reason, ...]]] = []
@@ -125,6 +129,8 @@ def eligibility(
         if expert.jurisdiction_id not in places or not fields_match(fields, expert.fields, parents):
             continue
         reasons = conflict_reasons(expert, conflicted_ids)
+        if expert.expert_id in named:
+            reasons = (*reasons, Reason(named[expert.expert_id]))
         if not expert.available:
             reasons = (*reasons, Reason(UNAVAILABLE))
         if reasons:

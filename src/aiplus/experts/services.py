@@ -240,11 +240,14 @@ def draw_panel(
     fields: list[str],
     size: int,
     conflicted_organisation_ids: list[int],
+    excluded_experts: dict[int, str] | None = None,
 ) -> Draw:
     """Draw `size` experts at random from the eligible candidates, recording seed, candidates and exclusions.
 
     Nobody chooses the seed: it is derived from the draw's recorded public inputs (candidates, exclusions, time of
     the draw and a nonce the server generates now; see aiplus.experts.draws), stored as `seed_inputs`.
+    `excluded_experts` (expert id -> reason code) leaves named experts out, recorded among the exclusions (another
+    module's rule, e.g. the applying unit's ethics committee members for an ethics re-review).
     """
     place = _jurisdiction(jurisdiction)
     if not permissions.can_create_in(acting_user, jurisdiction_id=place.pk):
@@ -262,7 +265,7 @@ def draw_panel(
     place_ids = related_jurisdiction_ids(place)
     pool = _pool(place_ids)
     result = draws.eligibility(pool, fields=requested, jurisdiction_ids=place_ids, parents=field_parents(),
-                               conflicted=conflicted)
+                               conflicted=conflicted, excluded_experts=excluded_experts)
     if len(result.candidate_ids) < size:
         raise ServiceError(
             "not_enough_experts",

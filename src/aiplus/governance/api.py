@@ -1,0 +1,327 @@
+"""The ethics review API under /api/v1/governance/: committees (members, composition checks, registration) and
+applications (materials, notice, reviews with votes, expert re-review, follow-ups). Every write is the page's
+service; every answer is the row read back through its selector, as the caller may see it."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from aiplus.api import lists, writes
+from aiplus.api.auth import AUTHENTICATED
+from aiplus.core.context import acting_user
+from aiplus.governance import ethics, selectors, services
+from aiplus.governance import ethics_rules as rules
+from aiplus.governance.listings import APPLICATIONS, COMMITTEES
+from aiplus.regulation.runtime import cited_in_active_language
+
+router = Router(tags=["governance"])
+
+Text = Annotated[str, Field(max_length=5000)]
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckOut(Schema):
+    code: str
+    ok: bool
+    text_zh: str
+    text_en: str
+    required: bool
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    role: str
+    discipline: str
+    field_of_work: str
+    gender: str
+    external: bool
+    term_start: dt.date
+    term_end: dt.date
+    trained_on: dt.date | None
+    training: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user)
+
+
+class CommitteeOut(Schema):
+    id: int
+    name: str
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    established_on: dt.date
+    registered_on: dt.date | None
+    registration_number: str
+
+
+class CommitteeDetail(CommitteeOut):
+    members: list[MemberOut]
+    composition: list[CheckOut]
+    composition_ok: bool
+
+    @staticmethod
+    def resolve_members(obj: Any) -> list[Any]:
+        return list(obj.members.all())
+
+    @staticmethod
+    def resolve_composition(obj: Any) -> list[dict[str, object]]:
+        today = timezone.localdate()
+        return [c.as_dict() for c in rules.composition([m.as_rule() for m in obj.members.all()],
+                                                       ethics.rules_on(today), today)]
+
+    @staticmethod
+    def resolve_composition_ok(obj: Any) -> bool:
+        today = timezone.localdate()
+        return rules.holds(rules.composition([m.as_rule() for m in obj.members.all()], ethics.rules_on(today),
+                                             today))
+
+
+class CommitteeIn(_In):
+    organisation_id: int
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    established_on: dt.date
+
+
+class MemberIn(_In):
+    user_id: int
+    role: Annotated[str, Field(max_length=16)]
+    discipline: Annotated[str, Field(max_length=16)]
+    gender: Annotated[str, Field(max_length=8)]
+    external: bool = False
+    term_start: dt.date
+    term_end: dt.date
+    field_of_work: Annotated[str, Field(max_length=100)] = ""
+    trained_on: dt.date | None = None
+    training: Annotated[str, Field(max_length=300)] = ""
+
+
+class RegistrationIn(_In):
+    registered_on: dt.date
+    registration_number: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+def _committee_reply(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.committee(user, getattr(result, "committee_id", None) or result.pk)
+
+
+lists.add_operation(router, "/ethics/committees", COMMITTEES, CommitteeOut, auth=AUTHENTICATED)
+
+
+@router.get("/ethics/committees/{committee_id}", response=CommitteeDetail, auth=AUTHENTICATED)
+def get_committee(request: HttpRequest, committee_id: int) -> Any:
+    """A committee with its members and its composition checked against the Measures (Art. 7), with reasons."""
+    return selectors.committee(acting_user(request), committee_id)
+
+
+writes.add_action(router, "POST", "/ethics/committees", services.create_committee, payload=CommitteeIn,
+                  response=CommitteeDetail, created=True, reply=_committee_reply)
+writes.add_action(router, "POST", "/ethics/committees/{committee_id}/members", services.add_member,
+                  payload=MemberIn, response=CommitteeDetail, created=True, reply=_committee_reply)
+writes.add_action(router, "POST", "/ethics/committees/{committee_id}/registration", services.register_committee,
+                  payload=RegistrationIn, response=CommitteeDetail, reply=_committee_reply)
+
+
+# -- applications ------------------------------------------------------------------------------------------------
+
+class AttendanceOut(Schema):
+    member_id: int
+    member: str
+    present: bool
+    conflict: bool
+    vote: str
+
+    @staticmethod
+    def resolve_member(obj: Any) -> str:
+        return str(obj.member.user)
+
+
+class ReviewOut(Schema):
+    id: int
+    procedure: str
+    held_on: dt.date
+    outcome: str
+    checks: list[CheckOut]
+    opinion: str
+    attendance: list[AttendanceOut]
+
+    @staticmethod
+    def resolve_attendance(obj: Any) -> list[Any]:
+        return list(obj.attendance.all())
+
+
+class ReReviewOut(Schema):
+    id: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    draw_id: int
+    panel: list[int]
+    votes: dict[str, str]
+    outcome: str
+    checks: list[CheckOut]
+    decided_on: dt.date | None
+
+    @staticmethod
+    def resolve_panel(obj: Any) -> list[int]:
+        return [int(i) for i in obj.draw.selected]
+
+
+class FollowUpOut(Schema):
+    id: int
+    due_on: dt.date
+    done_on: dt.date | None
+    conclusion: str
+    reminded_at: dt.datetime | None
+
+
+class ApplicationOut(Schema):
+    id: int
+    title: str
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    committee_id: int
+    listed_item: str
+    status: str
+    procedure: str
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    decision_due: dt.datetime | None
+    decided_on: dt.date | None
+
+
+class ApplicationDetail(ApplicationOut):
+    overview: str
+    plan: str
+    qualifications: str
+    consent: str
+    commitment: str
+    requested_other: str
+    other: str
+    missing: list[str]
+    missing_notice: list[dict[str, str]]
+    notice_given_at: dt.datetime | None
+    decision_due_basis: dict[str, Any]
+    referred_jurisdiction: str | None
+    re_review_due: dt.date | None
+    reviews: list[ReviewOut]
+    re_review: ReReviewOut | None
+    follow_ups: list[FollowUpOut]
+
+    @staticmethod
+    def resolve_missing(obj: Any) -> list[str]:
+        return services.missing(obj)
+
+    @staticmethod
+    def resolve_decision_due_basis(obj: Any) -> dict[str, Any]:
+        return cited_in_active_language(obj.decision_due_basis)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_referred_jurisdiction(obj: Any) -> str | None:
+        return obj.referred_jurisdiction.code if obj.referred_jurisdiction_id else None
+
+    @staticmethod
+    def resolve_reviews(obj: Any) -> list[Any]:
+        return selectors.reviews(obj)
+
+    @staticmethod
+    def resolve_re_review(obj: Any) -> Any:
+        return selectors.re_review_of(obj)
+
+    @staticmethod
+    def resolve_follow_ups(obj: Any) -> list[Any]:
+        return selectors.follow_ups_of(obj)
+
+
+class ApplicationIn(_In):
+    committee_id: int
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    listed_item: Annotated[str, Field(max_length=32)] = ""
+    overview: Text = ""
+    plan: Text = ""
+    qualifications: Text = ""
+    consent: Text = ""
+    commitment: Text = ""
+    other: Text = ""
+
+
+class MaterialsPatch(_In):
+    listed_item: Annotated[str, Field(max_length=32)] | None = None
+    overview: Text | None = None
+    plan: Text | None = None
+    qualifications: Text | None = None
+    consent: Text | None = None
+    commitment: Text | None = None
+    other: Text | None = None
+
+
+class ExamineIn(_In):
+    procedure: Annotated[str, Field(max_length=16)]
+    requested_other: Annotated[str, Field(max_length=500)] = ""
+
+
+class ReviewIn(_In):
+    held_on: dt.date
+    present: Annotated[list[int], Field(max_length=200)]
+    conflicts: Annotated[list[int], Field(max_length=200)] = []
+    # {member id: vote}; the service names `votes` for a bad id or choice (a dict's key would be named instead)
+    votes: Annotated[dict[str, str], Field(max_length=200)] = {}
+    opinion: Text = ""
+
+
+class DrawIn(_In):
+    fields: Annotated[list[Annotated[str, Field(max_length=100)]], Field(min_length=1, max_length=50)]
+    size: Annotated[int, Field(ge=1, le=1000)]
+
+
+class PanelIn(_In):
+    votes: Annotated[dict[str, str], Field(max_length=1000)]  # {expert id: "agree" | "disagree"}
+    decided_on: dt.date
+
+
+class FollowUpIn(_In):
+    done_on: dt.date
+    conclusion: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+def _application_reply(user: Any, result: Any, **ids: Any) -> Any:
+    application_id = ids.get("application_id") or getattr(result, "application_id", None) or result.pk
+    return selectors.application(user, application_id)
+
+
+lists.add_operation(router, "/ethics/applications", APPLICATIONS, ApplicationOut, auth=AUTHENTICATED)
+
+
+@router.get("/ethics/applications/{application_id}", response=ApplicationDetail, auth=AUTHENTICATED)
+def get_application(request: HttpRequest, application_id: int) -> Any:
+    """An application with its materials, the notice of what was missing, its reviews with attendance and votes,
+    its expert re-review and its follow-up reviews: for the committee's members and the applying organisation's
+    members (and officials of the jurisdiction once a listed activity is referred to them)."""
+    return selectors.application(acting_user(request), application_id)
+
+
+_APP = "/ethics/applications/{application_id}"
+writes.add_action(router, "POST", "/ethics/applications", services.create_application, payload=ApplicationIn,
+                  response=ApplicationDetail, created=True, reply=_application_reply)
+writes.add_action(router, "PATCH", _APP, services.update_materials, payload=MaterialsPatch, partial=True,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/submit", services.submit_application, response=ApplicationDetail,
+                  reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/examine", services.examine_application, payload=ExamineIn,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/reviews", services.record_review, payload=ReviewIn,
+                  response=ApplicationDetail, created=True, reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/re-review", services.draw_re_review_panel, payload=DrawIn,
+                  response=ApplicationDetail, created=True, reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/re-review/opinion", services.record_re_review, payload=PanelIn,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/ethics/follow-ups/{follow_up_id}", services.record_follow_up,
+                  payload=FollowUpIn, response=ApplicationDetail,
+                  reply=lambda user, result, **ids: selectors.application(user, result.application_id))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from aiplus.governance.services import remind_follow_ups
+from aiplus.governance.tasks import remind_follow_ups_task
+
+
+class Command(BaseCommand):
+    help = "Remind committees and applicants of ethics follow-up reviews coming due (run daily)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+        parser.add_argument("--enqueue", action="store_true", help="run it in a background worker instead")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            result = remind_follow_ups_task.enqueue()
+            self.stdout.write(f"enqueued {result.id}")
+            return
+        count = remind_follow_ups(today=options["today"] or timezone.localdate())
+        self.stdout.write(f"{count} follow-up review(s) reminded")

@@ -1,0 +1,627 @@
+"""Every write of ethics review (科技伦理审查办法（试行）; Suzhou art. 48, Guangdong art. 32). One transaction and
+one audit event each; the rules are the pure engine's (`ethics_rules`) with the pack's numbers (`ethics.rules_on`).
+
+Who may do what (checked here, before anything is written):
+- the applying organisation's members (enterprise members, providers) set up its committee, add members, record
+  its registration, write and submit applications;
+- a serving member of the committee checks the materials and accepts an application or gives the one notice of
+  everything missing; the chair or a vice-chair records a review with its attendance, conflicts and votes; a member
+  records a follow-up review; nobody acts on an application they submitted themselves;
+- an official of the jurisdiction the listed activity is referred to draws the re-review panel (the experts app's
+  draw, the unit's committee members excluded) and records the panel's opinions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import audit, permissions
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
+from aiplus.core.models import Organisation, User
+from aiplus.core.services import notify
+from aiplus.experts import services as expert_services
+from aiplus.experts.models import ExpertProfile
+from aiplus.governance import ethics, selectors
+from aiplus.governance import ethics_rules as rules
+from aiplus.governance.models import (
+    MATERIALS,
+    ApplicationStatus,
+    Attendance,
+    CommitteeMember,
+    Discipline,
+    EthicsApplication,
+    EthicsCommittee,
+    FollowUp,
+    Gender,
+    ListedItem,
+    MemberRole,
+    PanelVote,
+    Procedure,
+    ReReview,
+    Review,
+    Vote,
+)
+
+COMMITTEE_MEMBER = "committee_member"  # the draw's exclusion reason for the unit's own committee members
+
+_OUTCOME_STATUS = {rules.APPROVE: ApplicationStatus.APPROVED,
+                   rules.APPROVE_WITH_CHANGES: ApplicationStatus.APPROVED_WITH_CHANGES,
+                   rules.REVISE_AND_RESUBMIT: ApplicationStatus.REVISE,
+                   rules.REJECT: ApplicationStatus.REJECTED}
+
+
+def material_labels() -> dict[str, Any]:
+    return {kind: getattr(EthicsApplication._meta.get_field(kind), "verbose_name", kind)
+            for kind in (*MATERIALS, "other")}
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise from_validation_error(error) from error
+
+
+def _text(value: str | None, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
+    if len(value) > max_length:
+        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
+    return value
+
+
+def _member_of_organisation(user: User, organisation_id: int) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or organisation_id in permissions.user_organisation_ids(
+        user, "add")
+
+
+def _organisation(acting_user: User, organisation_id: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ServiceError("unknown_organisation", _("组织不存在。"), "organisation_id", status=404)
+    if not _member_of_organisation(acting_user, organisation.pk):
+        raise PermissionDeniedError(_("只有本单位成员可以办理。"))
+    return organisation
+
+
+def _committee(acting_user: User, committee_id: int, *, manage: bool = False) -> EthicsCommittee:
+    committee = selectors.committees(acting_user).filter(pk=committee_id).first()
+    if committee is None:
+        raise NotFoundError()
+    if manage and not _member_of_organisation(acting_user, committee.organisation_id):
+        raise PermissionDeniedError(_("只有设立单位的成员可以管理委员会。"))
+    return committee
+
+
+def _application(acting_user: User, application_id: int, *, lock: bool = True) -> EthicsApplication:
+    if not selectors.applications(acting_user).filter(pk=application_id).exists():
+        raise NotFoundError()
+    query = EthicsApplication.objects.select_related("committee", "organisation")
+    return (query.select_for_update(of=("self",)) if lock else query).get(pk=application_id)
+
+
+def _serving_membership(user: User, committee: EthicsCommittee, day: dt.date) -> CommitteeMember | None:
+    if not getattr(user, "pk", None):
+        return None
+    return CommitteeMember.objects.filter(committee=committee, user_id=user.pk, term_start__lte=day,
+                                          term_end__gte=day).first()
+
+
+def _as_committee(acting_user: User, application: EthicsApplication, *, chairing: bool = False) -> CommitteeMember:
+    """The acting user's serving membership of the application's committee (chair or vice-chair when `chairing`);
+    refused for anyone else and for the application's own submitter."""
+    membership = _serving_membership(acting_user, application.committee, timezone.localdate())
+    if membership is None:
+        raise PermissionDeniedError(_("只有该委员会的在任委员可以办理。"))
+    if chairing and membership.role not in (MemberRole.CHAIR, MemberRole.VICE_CHAIR):
+        raise PermissionDeniedError(_("审查由主任委员或副主任委员主持并记录。"))
+    if application.submitted_by_id == acting_user.pk:
+        raise PermissionDeniedError(_("不能审查本人提交的申请。"))
+    return membership
+
+
+def _state(application: EthicsApplication, *allowed: str) -> None:
+    if application.status not in allowed:
+        raise ServiceError("wrong_state", _("申请当前状态为“%(s)s”，不能办理此事项。")
+                           % {"s": application.get_status_display()}, "status", status=409)
+
+
+def _notify_people(users: Sequence[User], application: EthicsApplication, title: Any, body: Any = "",
+                   params: Mapping[str, Any] | None = None) -> None:
+    seen: set[int] = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notify(recipient=user, verb="governance.ethics", title=title, body=body,
+               params={"t": application.title, **(params or {})},
+               link=f"/governance/ethics/applications/{application.pk}/", target=application)
+
+
+def _committee_users(committee: EthicsCommittee) -> list[User]:
+    today = timezone.localdate()
+    return [m.user for m in committee.members.select_related("user").filter(term_start__lte=today,
+                                                                            term_end__gte=today)]
+
+
+# -- committees --------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_committee(*, acting_user: User, organisation_id: int, name: str,
+                     established_on: dt.date) -> EthicsCommittee:
+    """A unit sets up its science and technology ethics (review) committee."""
+    organisation = _organisation(acting_user, organisation_id)
+    name = _text(name, "name", 200, label=_("委员会名称"))
+    if not isinstance(established_on, dt.date) or established_on > timezone.localdate():
+        raise ServiceError("invalid_date", _("设立日期不能晚于今天。"), "established_on")
+    committee = EthicsCommittee(name=name, organisation=organisation, established_on=established_on,
+                                created_by=acting_user)
+    _full_clean(committee, exclude=["created_by"])
+    committee.save()
+    audit.record(actor=acting_user, action="governance.committee.created", instance=committee)
+    return committee
+
+
+@transaction.atomic
+def add_member(*, acting_user: User, committee_id: int, user_id: int, role: str, discipline: str, gender: str,
+               external: bool, term_start: dt.date, term_end: dt.date, field_of_work: str = "",
+               trained_on: dt.date | None = None, training: str = "") -> CommitteeMember:
+    """Appoint a member: discipline, gender, inside or outside the unit, a term of at most the pack's years."""
+    committee = _committee(acting_user, committee_id, manage=True)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ServiceError("unknown_user", _("用户不存在。"), "user_id")
+    if committee.members.filter(user=user).exists():
+        raise ServiceError("duplicate", _("该用户已是本委员会委员。"), "user_id")
+    for name, value, choices in (("role", role, MemberRole), ("discipline", discipline, Discipline),
+                                 ("gender", gender, Gender)):
+        if value not in choices.values:
+            raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": value}, name)
+    if not isinstance(term_start, dt.date) or not isinstance(term_end, dt.date):
+        raise ServiceError("invalid_date", _("请填写任期。"), "term_end")
+    member = CommitteeMember(committee=committee, user=user, role=role, discipline=discipline, gender=gender,
+                             external=bool(external), term_start=term_start, term_end=term_end,
+                             field_of_work=_text(field_of_work, "field_of_work", 100, label=_("专业方向"),
+                                                 required=False),
+                             trained_on=trained_on,
+                             training=_text(training, "training", 300, label=_("培训记录"), required=False))
+    limits = ethics.rules_on(term_start)
+    check = rules.term_check(member.as_rule(), limits)
+    if not check.ok:
+        raise ServiceError("term_too_long", check.text_zh if not _english() else check.text_en, "term_end")
+    if role == MemberRole.CHAIR and committee.members.filter(
+            role=MemberRole.CHAIR, term_end__gte=term_start, term_start__lte=term_end).exists():
+        raise ServiceError("chair_taken", _("该任期内已有主任委员。"), "role")
+    if external and user_id in _organisation_user_ids(committee.organisation_id):
+        raise ServiceError("not_external", _("本单位人员不能登记为单位外委员。"), "external")
+    _full_clean(member, exclude=["committee", "user"])
+    member.save()
+    audit.record(actor=acting_user, action="governance.committee.member_added", instance=member,
+                 organisation_id=committee.organisation_id)
+    return member
+
+
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+def _organisation_user_ids(organisation_id: int) -> set[int]:
+    from aiplus.core.models import RoleAssignment
+
+    return set(RoleAssignment.objects.filter(organisation_id=organisation_id, active=True)
+               .values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def register_committee(*, acting_user: User, committee_id: int, registered_on: dt.date,
+                       registration_number: str) -> EthicsCommittee:
+    """Record the committee's registration on the national ethics registration platform (date and number)."""
+    committee = _committee(acting_user, committee_id, manage=True)
+    committee = EthicsCommittee.objects.select_for_update().get(pk=committee.pk)
+    before = audit.snapshot(committee)
+    if not isinstance(registered_on, dt.date) or registered_on > timezone.localdate():
+        raise ServiceError("invalid_date", _("登记日期不能晚于今天。"), "registered_on")
+    if registered_on < committee.established_on:
+        raise ServiceError("invalid_date", _("登记日期不能早于设立日期。"), "registered_on")
+    committee.registered_on = registered_on
+    committee.registration_number = _text(registration_number, "registration_number", 64, label=_("登记编号"))
+    _full_clean(committee, exclude=["created_by"])
+    committee.save()
+    audit.record(actor=acting_user, action="governance.committee.registered", instance=committee, before=before)
+    return committee
+
+
+# -- applications ------------------------------------------------------------------------------------------------
+
+def _materials(application: EthicsApplication, given: Mapping[str, Any]) -> None:
+    labels = material_labels()
+    for kind in (*MATERIALS, "other"):
+        if kind in given and given[kind] is not None:
+            setattr(application, kind, _text(given[kind], kind, 5000, label=labels[kind], required=False))
+
+
+@transaction.atomic
+def create_application(*, acting_user: User, committee_id: int, title: str, listed_item: str = "",
+                       overview: str = "", plan: str = "", qualifications: str = "", consent: str = "",
+                       commitment: str = "", other: str = "") -> EthicsApplication:
+    """A member of the unit starts an application to its committee (a draft until submitted)."""
+    committee = _committee(acting_user, committee_id)
+    if not _member_of_organisation(acting_user, committee.organisation_id):
+        raise PermissionDeniedError(_("只有本单位成员可以提交伦理审查申请。"))
+    if listed_item not in ListedItem.values:
+        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": listed_item}, "listed_item")
+    application = EthicsApplication(title=_text(title, "title", 200, label=_("活动名称")),
+                                    organisation_id=committee.organisation_id, committee=committee,
+                                    listed_item=listed_item, submitted_by=acting_user)
+    _materials(application, {"overview": overview, "plan": plan, "qualifications": qualifications,
+                             "consent": consent, "commitment": commitment, "other": other})
+    _full_clean(application, exclude=["submitted_by"])
+    application.save()
+    audit.record(actor=acting_user, action="governance.application.created", instance=application)
+    return application
+
+
+@transaction.atomic
+def update_materials(*, acting_user: User, application_id: int, listed_item: str | None = None,
+                     overview: str | None = None, plan: str | None = None, qualifications: str | None = None,
+                     consent: str | None = None, commitment: str | None = None,
+                     other: str | None = None) -> EthicsApplication:
+    """The applicant completes or revises the materials (a draft, after the notice, or to resubmit)."""
+    application = _application(acting_user, application_id)
+    if not _member_of_organisation(acting_user, application.organisation_id):
+        raise PermissionDeniedError(_("只有申请单位的成员可以修改材料。"))
+    _state(application, ApplicationStatus.DRAFT, ApplicationStatus.INCOMPLETE, ApplicationStatus.REVISE)
+    before = audit.snapshot(application)
+    if listed_item is not None:
+        if listed_item not in ListedItem.values:
+            raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": listed_item}, "listed_item")
+        application.listed_item = listed_item
+    _materials(application, {"overview": overview, "plan": plan, "qualifications": qualifications,
+                             "consent": consent, "commitment": commitment, "other": other})
+    _full_clean(application, exclude=["submitted_by"])
+    application.save()
+    audit.record(actor=acting_user, action="governance.application.updated", instance=application, before=before)
+    return application
+
+
+@transaction.atomic
+def submit_application(*, acting_user: User, application_id: int) -> EthicsApplication:
+    """Submit (or resubmit after a notice or a "revise and resubmit" decision) to the committee."""
+    application = _application(acting_user, application_id)
+    if not _member_of_organisation(acting_user, application.organisation_id):
+        raise PermissionDeniedError(_("只有申请单位的成员可以提交申请。"))
+    _state(application, ApplicationStatus.DRAFT, ApplicationStatus.INCOMPLETE, ApplicationStatus.REVISE)
+    before = audit.snapshot(application)
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.submitted_by = acting_user
+    application.save()
+    _notify_people(_committee_users(application.committee), application, _("新的伦理审查申请：%(t)s"))
+    audit.record(actor=acting_user, action="governance.application.submitted", instance=application,
+                 before=before)
+    return application
+
+
+def missing(application: EthicsApplication) -> list[str]:
+    """Every kind of material still empty (Art. 9), the committee's extra request included."""
+    required = [*MATERIALS, *(["other"] if application.requested_other else [])]
+    return rules.missing_materials(application.materials(), required)
+
+
+@transaction.atomic
+def examine_application(*, acting_user: User, application_id: int, procedure: str,
+                        requested_other: str = "") -> EthicsApplication:
+    """Art. 10: the committee checks the materials. Anything missing (and any other material it asks for, which it
+    may ask for only in this first notice) is listed in ONE notice and the application goes back to the applicant;
+    otherwise it is accepted under the chosen procedure and the decision clock starts."""
+    application = _application(acting_user, application_id)
+    _as_committee(acting_user, application)
+    _state(application, ApplicationStatus.SUBMITTED)
+    if procedure not in Procedure.values:
+        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": procedure}, "procedure")
+    if application.listed and procedure == Procedure.SIMPLIFIED:
+        raise ServiceError("not_simplified", _("纳入专家复核清单的活动不适用简易程序。"), "procedure")
+    requested_other = _text(requested_other, "requested_other", 500, label=_("委员会要求的其他材料"),
+                            required=False)
+    if requested_other and application.notice_given_at is not None:
+        raise ServiceError("notice_once", _("补正内容应一次性告知：已告知过的申请不能再要求新的材料。"),
+                           "requested_other")
+    before = audit.snapshot(application)
+    if requested_other:
+        application.requested_other = requested_other
+    gaps = missing(application)
+    today = timezone.localdate()
+    if gaps:
+        labels = material_labels()
+        application.missing_notice = [{"kind": kind, "label": str(labels[kind])} for kind in gaps]
+        application.notice_given_at = timezone.now()
+        application.status = ApplicationStatus.INCOMPLETE
+        application.save()
+        _notify_people([application.submitted_by], application, _("伦理审查申请材料需补正：%(t)s"),
+                       _("请一次性补齐告知书所列全部材料后重新提交。"))
+        audit.record(actor=acting_user, action="governance.application.notice_given", instance=application,
+                     before=before)
+        return application
+    application.status = ApplicationStatus.ACCEPTED
+    application.procedure = procedure
+    application.accepted_on = today
+    now = timezone.now()
+    if procedure == Procedure.EMERGENCY:
+        key = "ethics.emergency_review_hours"
+        application.decision_due = now + dt.timedelta(hours=int(ethics.value(key, today)))
+    else:
+        key = "ethics.decision_days"
+        application.decision_due = now + dt.timedelta(days=int(ethics.value(key, today)))
+    version = ethics.version(key, today)
+    application.decision_due_basis = {"parameter": key, "value": version.value, "unit": version.unit,
+                                      "status": str(version.status), "citation": version.citation.as_dict()}
+    application.save()
+    _notify_people([application.submitted_by], application, _("伦理审查申请已受理：%(t)s"))
+    audit.record(actor=acting_user, action="governance.application.accepted", instance=application, before=before)
+    return application
+
+
+def _votes(votes: Mapping[Any, Any] | None) -> dict[int, str]:
+    """{member or expert id: choice} from ids given as numbers or as the text of numbers; anything else is refused
+    naming `votes`."""
+    try:
+        return {int(k): str(v) for k, v in (votes or {}).items()}
+    except (TypeError, ValueError, AttributeError):
+        raise ServiceError("invalid_vote", _("表决记录应为“编号: 意见”。"), "votes") from None
+
+
+def _check_dicts(checks: Sequence[rules.Check]) -> list[dict[str, object]]:
+    return [c.as_dict() for c in checks]
+
+
+def _refusal(checks: Sequence[rules.Check], code: str, field: str) -> ServiceError:
+    failed = [c for c in checks if c.required and not c.ok]
+    text = "；".join(c.text_zh for c in failed) if not _english() else "; ".join(c.text_en for c in failed)
+    return ServiceError(code, text, field)
+
+
+@transaction.atomic
+def record_review(*, acting_user: User, application_id: int, held_on: dt.date, present: Sequence[int],
+                  conflicts: Sequence[int] = (), votes: Mapping[int, str] | None = None,
+                  opinion: str = "") -> Review:
+    """A review of an accepted application, with its attendance, conflicts and one vote per member present.
+
+    General and emergency procedure: a meeting whose quorum (Art. 14: enough members present, the members with a
+    declared conflict not counted, and every member category among them) is checked first: a failure is refused
+    with its reasons and nothing is written. The decision is the outcome chosen by the pack's share (two thirds) of
+    the members present and not excluded; when none reaches it, the review is recorded without a decision.
+    Simplified procedure: `present` are the designated reviewers; they decide only when all approve alike,
+    otherwise the application moves to the general procedure."""
+    application = _application(acting_user, application_id)
+    _as_committee(acting_user, application, chairing=True)
+    _state(application, ApplicationStatus.ACCEPTED)
+    if not isinstance(held_on, dt.date) or held_on > timezone.localdate():
+        raise ServiceError("invalid_date", _("审查日期不能晚于今天。"), "held_on")
+    if application.accepted_on and held_on < application.accepted_on:
+        raise ServiceError("invalid_date", _("审查日期不能早于受理日期。"), "held_on")
+    today = timezone.localdate()
+    members = {m.pk: m for m in CommitteeMember.objects.select_related("user").filter(
+        committee=application.committee, term_start__lte=held_on, term_end__gte=held_on)}
+    try:
+        present_ids = {int(i) for i in present}
+        conflict_ids = {int(i) for i in conflicts}
+    except (TypeError, ValueError):
+        raise ServiceError("invalid_member", _("请选择委员。"), "present") from None
+    unknown = sorted((present_ids | conflict_ids) - set(members))
+    if unknown:
+        raise ServiceError("unknown_member", _("不是该委员会审查当日在任的委员：%(v)s")
+                           % {"v": ", ".join(map(str, unknown))}, "present")
+    # The submitter, if a member, is excluded for a conflict whatever was declared.
+    conflict_ids |= {pk for pk, m in members.items() if m.user_id == application.submitted_by_id}
+    voting = sorted(present_ids - conflict_ids)
+    votes = _votes(votes)
+    stray = sorted(set(votes) - set(voting))
+    if stray:
+        raise ServiceError("stray_vote", _("只有到会且无需回避的委员可以表决：%(v)s")
+                           % {"v": ", ".join(map(str, stray))}, "votes")
+    bad = sorted(k for k, v in votes.items() if v not in Vote.values)
+    if bad:
+        raise ServiceError("invalid_choice", _("无效的表决意见。"), "votes")
+    not_voted = [pk for pk in voting if pk not in votes]
+    if not_voted:
+        raise ServiceError("missing_vote", _("请记录每名到会委员的表决意见：%(v)s")
+                           % {"v": "、".join(str(members[pk]) for pk in not_voted)}, "votes")
+    limits = ethics.rules_on(today)
+    procedure = application.procedure
+    outcome: str | None
+    if procedure == Procedure.SIMPLIFIED:
+        outcome, checks = rules.simplified(votes, len(voting), limits)
+        if not checks[0].ok:
+            raise _refusal(checks[:1], "quorum", "present")
+    else:
+        quorum = rules.quorum([members[pk].as_rule() for pk in voting], limits)
+        if not rules.holds(quorum):
+            raise _refusal(quorum, "quorum", "present")
+        tally = rules.decide(votes, len(voting), limits.decision_share)
+        outcome, checks = tally.outcome, [*quorum, *tally.checks]
+    status_before = application.status
+    review = Review(application=application, procedure=procedure, held_on=held_on,
+                    outcome=_OUTCOME_STATUS[outcome] if outcome else "", checks=_check_dicts(checks),
+                    opinion=_text(opinion, "opinion", 5000, label=_("审查意见"), required=False),
+                    recorded_by=acting_user)
+    review.save()
+    Attendance.objects.bulk_create([
+        Attendance(review=review, member=member, present=pk in present_ids, conflict=pk in conflict_ids,
+                   vote=votes.get(pk, "")) for pk, member in sorted(members.items())])
+    if procedure == Procedure.SIMPLIFIED and outcome is None:
+        application.procedure = Procedure.GENERAL  # the designated reviewers did not all approve: to a meeting
+    elif outcome is not None:
+        _decide(application, outcome, held_on, limits)
+    application.save()
+    _notify_people([application.submitted_by], application, _("伦理审查结果：%(t)s"),
+                   _("审查结论：%(o)s"), {"o": application.get_status_display()})
+    audit.record(actor=acting_user, action="governance.review.recorded", instance=review,
+                 after={**(audit.snapshot(review) or {}), "votes": {str(k): v for k, v in votes.items()},
+                        "present": sorted(present_ids), "conflicts": sorted(conflict_ids),
+                        "application_status": [status_before, application.status]},
+                 organisation_id=application.organisation_id)
+    return review
+
+
+def _decide(application: EthicsApplication, outcome: str, day: dt.date, limits: rules.EthicsRules) -> None:
+    status = _OUTCOME_STATUS[outcome]
+    application.decided_on = day
+    if application.listed and outcome in rules.APPROVING:
+        # A listed activity approved by its committee is only preliminarily approved: to the authority (Art. 26).
+        application.status = ApplicationStatus.RE_REVIEW
+        application.referred_jurisdiction_id = application.organisation.jurisdiction_id
+        application.re_review_due = day + dt.timedelta(days=int(ethics.value("ethics.re_review.days", day)))
+        return
+    application.status = status
+    if status in (ApplicationStatus.APPROVED, ApplicationStatus.APPROVED_WITH_CHANGES):
+        _schedule_follow_up(application, day, limits)
+
+
+def _schedule_follow_up(application: EthicsApplication, after: dt.date, limits: rules.EthicsRules) -> FollowUp:
+    return FollowUp.objects.create(application=application,
+                                   due_on=rules.follow_up_due(after, limits, listed=application.listed))
+
+
+# -- expert re-review (Arts. 25–30) ------------------------------------------------------------------------------
+
+def _as_authority(acting_user: User, application: EthicsApplication) -> None:
+    """An official of the jurisdiction the listed activity is referred to, who is no member of the applying unit."""
+    place = application.referred_jurisdiction_id
+    if place is None or not permissions.can_create_in(acting_user, jurisdiction_id=place):
+        raise PermissionDeniedError(_("专家复核由活动所在地的主管部门组织。"))
+    if not acting_user.is_superuser and application.organisation_id in permissions.user_organisation_ids(
+            acting_user, "view"):
+        raise PermissionDeniedError(_("不能组织本单位活动的专家复核。"))
+
+
+@transaction.atomic
+def draw_re_review_panel(*, acting_user: User, application_id: int, fields: list[str], size: int) -> ReReview:
+    """The authority draws the re-review panel from the expert pool with the experts app's reproducible draw: at
+    least the pack's number of experts, none of the applying unit's staff and none of its committee's members."""
+    application = _application(acting_user, application_id)
+    _as_authority(acting_user, application)
+    _state(application, ApplicationStatus.RE_REVIEW)
+    if ReReview.objects.filter(application=application).exists():
+        raise ServiceError("already_drawn", _("该申请的复核专家组已抽取。"), "size", status=409)
+    limits = ethics.rules_on(timezone.localdate())
+    if not isinstance(size, int) or isinstance(size, bool) or size < limits.re_review_min_experts:
+        raise ServiceError("too_few", _("复核专家组不少于%(n)s名专家。") % {"n": limits.re_review_min_experts},
+                           "size")
+    place = application.referred_jurisdiction
+    assert place is not None  # _as_authority refused an application not referred
+    committee_users = list(application.committee.members.values_list("user_id", flat=True))
+    excluded = {pk: COMMITTEE_MEMBER for pk in ExpertProfile.objects.filter(
+        user_id__in=committee_users).values_list("pk", flat=True)}
+    draw = expert_services.draw_panel(
+        acting_user=acting_user, purpose=str(_("科技伦理专家复核：%(t)s") % {"t": application.title})[:300],
+        subject_type="governance.ethicsapplication", subject_id=str(application.pk),
+        jurisdiction=place.code, fields=fields, size=size,
+        conflicted_organisation_ids=[application.organisation_id], excluded_experts=excluded)
+    re_review = ReReview.objects.create(application=application, jurisdiction=place,
+                                        draw=draw, created_by=acting_user)
+    audit.record(actor=acting_user, action="governance.re_review.drawn", instance=re_review)
+    return re_review
+
+
+@transaction.atomic
+def record_re_review(*, acting_user: User, application_id: int, votes: Mapping[int, str],
+                     decided_on: dt.date) -> ReReview:
+    """The panel's opinion: agreed when the pack's share (two thirds) of ALL its experts agree (Art. 30). An agreed
+    re-review approves the activity (as its committee decided) and starts its follow-up reviews; otherwise the
+    activity is not approved."""
+    application = _application(acting_user, application_id)
+    _as_authority(acting_user, application)
+    _state(application, ApplicationStatus.RE_REVIEW)
+    re_review = ReReview.objects.select_for_update().filter(application=application).first()
+    if re_review is None:
+        raise ServiceError("not_drawn", _("请先抽取复核专家组。"), "votes", status=409)
+    if not isinstance(decided_on, dt.date) or decided_on > timezone.localdate():
+        raise ServiceError("invalid_date", _("复核日期不能晚于今天。"), "decided_on")
+    panel = [int(i) for i in re_review.draw.selected]
+    votes = _votes(votes)
+    if set(votes) != set(panel):
+        raise ServiceError("panel_votes", _("请记录复核专家组每名专家的意见，且只记录组内专家。"), "votes")
+    if any(v not in PanelVote.values for v in votes.values()):
+        raise ServiceError("invalid_choice", _("无效的复核意见。"), "votes")
+    limits = ethics.rules_on(decided_on)
+    tally = rules.re_review(votes, len(panel), limits)
+    before = audit.snapshot(re_review)
+    re_review.votes = {str(k): v for k, v in sorted(votes.items())}
+    re_review.outcome = tally.outcome or ""
+    re_review.checks = _check_dicts(tally.checks)
+    re_review.decided_on = decided_on
+    re_review.save()
+    preliminary = application.reviews.exclude(outcome="").order_by("-held_on", "-id").first()
+    if tally.outcome == rules.AGREE:
+        application.status = preliminary.outcome if preliminary else ApplicationStatus.APPROVED
+        _schedule_follow_up(application, decided_on, limits)
+    else:
+        application.status = ApplicationStatus.REJECTED
+    application.decided_on = decided_on
+    application.save()
+    _notify_people([application.submitted_by, *_committee_users(application.committee)], application,
+                   _("专家复核结果：%(t)s"), _("复核结论：%(o)s"), {"o": re_review.get_outcome_display()})
+    audit.record(actor=acting_user, action="governance.re_review.decided", instance=re_review, before=before)
+    return re_review
+
+
+# -- follow-up reviews -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def record_follow_up(*, acting_user: User, follow_up_id: int, done_on: dt.date, conclusion: str) -> FollowUp:
+    """A committee member records a follow-up review; the next one is due within the pack's interval."""
+    follow_up = selectors.follow_ups(acting_user).filter(pk=follow_up_id).first()
+    if follow_up is None:
+        raise NotFoundError()
+    application = _application(acting_user, follow_up.application_id)
+    _as_committee(acting_user, application)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_on is not None:
+        raise ServiceError("already_done", _("该次跟踪审查已记录。"), "done_on", status=409)
+    if not isinstance(done_on, dt.date) or done_on > timezone.localdate():
+        raise ServiceError("invalid_date", _("审查日期不能晚于今天。"), "done_on")
+    before = audit.snapshot(follow_up)
+    follow_up.done_on = done_on
+    follow_up.conclusion = _text(conclusion, "conclusion", 5000, label=_("跟踪审查意见"))
+    follow_up.recorded_by = acting_user
+    follow_up.save()
+    _schedule_follow_up(application, done_on, ethics.rules_on(done_on))
+    audit.record(actor=acting_user, action="governance.follow_up.recorded", instance=follow_up, before=before,
+                 organisation_id=application.organisation_id)
+    return follow_up
+
+
+@transaction.atomic
+def remind_follow_ups(*, acting_user: User | None = None, today: dt.date | None = None) -> int:
+    """Notify the committee's members and the submitter of each follow-up review due within the pack's reminder
+    days and not reminded yet; marks each as reminded in the same transaction (safe to rerun)."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=int(ethics.value("ethics.follow_up.reminder_days", today)))
+    due = list(FollowUp.objects.select_for_update(of=("self",)).select_related(
+        "application__committee", "application__submitted_by").filter(
+        done_on__isnull=True, reminded_at__isnull=True, due_on__lte=horizon))
+    now = timezone.now()
+    for follow_up in due:
+        application = follow_up.application
+        _notify_people([application.submitted_by, *_committee_users(application.committee)], application,
+                       _("跟踪审查即将到期：%(t)s"), _("请于%(d)s前完成跟踪审查。"), {"d": follow_up.due_on})
+        follow_up.reminded_at = now
+        follow_up.save(update_fields=["reminded_at", "updated_at"])
+    if due:
+        audit.record(actor=acting_user, action="governance.follow_up.reminded", instance=None,
+                     after={"follow_ups": [f.pk for f in due], "today": today.isoformat()},
+                     object_type="governance.followup", object_id=",".join(str(f.pk) for f in due[:20]),
+                     object_repr=str(len(due)))
+    return len(due)
