@@ -193,10 +193,8 @@ class FilingForm(forms.ModelForm):
             self.order_fields(["model"])
         else:
             self.fields["model"] = ModelPicker(label=_("所调用的已备案模型"), queryset=selectors.callable_models(user))
-            mine = selectors.organisations_acting_for(user)
-            if mine.count() > 1:
-                self.fields["organisation"] = pickers.OrganisationField(label=_("提供服务的组织"), queryset=mine)
-            self.order_fields(["model", "organisation"])
+            self.order_fields(["model"])
+            _organisation_choice(self, user, _("提供服务的组织"))
 
     def arguments(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)

@@ -463,12 +463,7 @@ def _new_dossier(user: Any, kind: Any, algorithm_id: int | None, model_id: int |
             raise PermissionDeniedError(_("只有模型所属组织的成员可以为其上线备案。"))
         return AlgorithmFiling(kind=kind, model=model, organisation_id=model.organisation_id,
                                jurisdiction_id=model.jurisdiction_id)
-    mine = selectors.member_organisation_ids(user)
-    if organisation_id is None and len(mine) == 1:
-        organisation_id = next(iter(mine))
-    if organisation_id is None:
-        raise ServiceError("required", _("请选择提供服务的组织。"), "organisation")
-    provider = _owner(user, organisation_id)
+    provider = _acting_organisation(user, organisation_id)
     return AlgorithmFiling(kind=kind, model=model, organisation=provider, jurisdiction_id=provider.jurisdiction_id,
                            called_model_filing_number=model.filing_number)
 
