@@ -254,7 +254,7 @@ class FilingEndForm(forms.Form):
 
 # --- AIGC labels at a distribution platform -----------------------------------------------------------------------
 
-def _organisation_choice(form: forms.Form, user: Any, label: Any) -> None:
+def _organisation_choice(form: forms.BaseForm, user: Any, label: Any) -> None:
     """The organisation the user acts for: asked only when they are a member of several."""
     mine = selectors.organisations_acting_for(user)
     if mine.count() > 1:
