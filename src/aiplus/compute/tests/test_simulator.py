@@ -31,6 +31,7 @@ from aiplus.compute.simulator.placement import (
     PodClass,
     allocation_curve,
     inflate,
+    model_pressure,
     pod_class,
 )
 
@@ -149,6 +150,36 @@ def test_fgd_and_aiplus_prefer_the_gpu_that_a_share_fits_tightly() -> None:
         placer = Placer(cl, policy, np.random.default_rng(0), shapes, [1.0, 1.0])
         assert placer.place(shapes[0]) == 0
         assert cl.gpu[0, 0] == 0 and cl.gpu[0, 1] == 1000  # the partly used GPU, leaving whole GPUs whole
+
+
+def test_model_pressure_is_restricted_demand_share_over_capacity_share() -> None:
+    # 2 V100 GPUs of 10 (capacity share 0.2); a quarter of the GPU demand may run only on V100 (share 0.25).
+    nodes = [OpenbNode("n0", 64000, 262144, 2, "V100"), OpenbNode("n1", 64000, 262144, 8, "T4")]
+    cl = Cluster(nodes)
+    anywhere = PodClass(1000, 1024, 1, 1000, frozenset())
+    v100_only = PodClass(1000, 1024, 1, 1000, frozenset({"V100"}))
+    cpu_only = PodClass(1000, 1024, 0, 0, frozenset())
+    pressure = model_pressure(cl, [anywhere, v100_only, cpu_only], [3.0, 1.0, 50.0])
+    t4, v100 = cl.model_id["T4"], cl.model_id["V100"]
+    assert pressure[v100] == pytest.approx(0.25 / 0.2) and pressure[t4] == 0.0
+    # A class accepting both models splits its demand by their GPU counts.
+    both = PodClass(1000, 1024, 1, 1000, frozenset({"V100", "T4"}))
+    split = model_pressure(cl, [both], [1.0])
+    assert split[v100] == pytest.approx(1.0) and split[t4] == pytest.approx(1.0)
+    assert not model_pressure(cl, [anywhere], [1.0]).any()
+
+
+def test_aiplus_keeps_pods_that_can_run_anywhere_off_a_model_others_need() -> None:
+    # Both nodes are empty and alike but for their model; the V100 node is the tighter fit (fewer GPUs), so
+    # packing alone would take it.  With V100-only pods in the workload, aiplus leaves it to them.
+    nodes = [OpenbNode("n0", 64000, 262144, 4, "V100"), OpenbNode("n1", 64000, 262144, 8, "T4")]
+    anywhere = PodClass(1000, 1024, 1, 1000, frozenset())
+    v100_only = PodClass(1000, 1024, 1, 1000, frozenset({"V100"}))
+    free = Placer(Cluster(nodes), "aiplus", np.random.default_rng(0), [anywhere], [1.0])
+    assert free.place(anywhere) == 0
+    reserved = Placer(Cluster(nodes), "aiplus", np.random.default_rng(0), [anywhere, v100_only], [3.0, 1.0])
+    assert reserved.place(anywhere) == 1
+    assert reserved.place(v100_only) == 0
 
 
 def test_loaders_parse_tiny_files(tmp_path: Path) -> None:
