@@ -13,6 +13,7 @@ from aiplus.experts.api import router as experts_router
 from aiplus.governance.api import router as governance_router
 from aiplus.regulation.api import router as regulation_router
 from aiplus.scenarios.api import router as scenarios_router
+from aiplus.support.api import router as support_router
 
 api = NinjaAPI(
     title="aiplus API",
@@ -32,3 +33,4 @@ api.add_router("/compute", compute_router)
 api.add_router("/data", datahub_router)
 api.add_router("/algorithms", algorithms_router)
 api.add_router("/governance", governance_router)
+api.add_router("/support", support_router)

@@ -5,6 +5,12 @@ Accounts (balances are "money held"; a debit adds, a credit subtracts):
     budget:<programme>             programme budget not yet issued as quotas
     quota:<quota>                  an organisation's unspent quota
     payable:<programme>:<provider> what the programme owes a provider for redeemed vouchers
+
+The support programmes (aiplus.support) post to this same ledger with no voucher programme and their own accounts:
+    funding:support:<budget>       the appropriation a programme-year budget came from
+    budget:support:<budget>        the budget not yet committed to a decided application
+    quota:support:<application>    the amount committed to an application and not yet paid out
+    payable:support:<budget>:<organisation>  what was paid out to the applicant in tranches
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ def payable_account(programme: VoucherProgramme, provider_id: int) -> str:
     return f"payable:{programme.pk}:{provider_id}"
 
 
-def post(programme: VoucherProgramme, kind: str, legs: list[Leg], *, redemption: Redemption | None = None,
+def post(programme: VoucherProgramme | None, kind: str, legs: list[Leg], *, redemption: Redemption | None = None,
          reverses: LedgerTransaction | None = None, memo: str = "") -> LedgerTransaction:
     if sum((leg.amount_cny for leg in legs), ZERO) != ZERO or len(legs) < 2:
         raise UnbalancedTransactionError(f"legs do not balance: {legs}")

@@ -340,7 +340,10 @@ class LedgerTransaction(AppendOnly, DomainModel):
         REDEEM = "redeem", _("兑付")
         CLAWBACK = "clawback", _("追回")
 
-    programme = models.ForeignKey(VoucherProgramme, on_delete=models.PROTECT, related_name="transactions")
+    # The voucher programme a compute-voucher transaction belongs to; empty for the support programmes
+    # (aiplus.support), which post to the same ledger under their own accounts ("…:support:…").
+    programme = models.ForeignKey(VoucherProgramme, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="transactions")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     redemption = models.ForeignKey(Redemption, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="transactions")
@@ -366,7 +369,8 @@ class LedgerEntry(AppendOnly):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
     account_kind = models.CharField(max_length=12, choices=AccountKind.choices)
     account = models.CharField(max_length=80)
-    programme = models.ForeignKey(VoucherProgramme, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(VoucherProgramme, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
     quota = models.ForeignKey(VoucherQuota, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")

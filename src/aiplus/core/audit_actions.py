@@ -213,6 +213,17 @@ _register_all([
     ("governance.re_review.decided", "记录伦理专家复核意见", "recorded an ethics re-review opinion"),
     ("governance.follow_up.recorded", "记录伦理跟踪审查", "recorded an ethics follow-up review"),
     ("governance.follow_up.reminded", "提醒伦理跟踪审查到期", "reminded of ethics follow-up reviews due"),
+    # support: support programmes, applications and disbursement
+    ("support.budget.opened", "开立扶持项目年度预算", "opened a support programme's budget for a year"),
+    ("support.application.created", "创建扶持申请", "created a support application"),
+    ("support.document.added", "提交扶持申请材料", "gave a document of a support application"),
+    ("support.application.submitted", "提交扶持申请", "submitted a support application"),
+    ("support.application.notice_given", "一次性告知扶持申请需补正的内容",
+     "gave the one notice of everything missing from a support application"),
+    ("support.application.accepted", "受理扶持申请", "accepted a support application"),
+    ("support.application.approved", "批准扶持申请并承诺预算", "approved a support application and committed budget"),
+    ("support.application.rejected", "不予支持扶持申请", "rejected a support application"),
+    ("support.tranche.paid", "拨付扶持资金", "paid a tranche of support"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

@@ -36,7 +36,7 @@ from aiplus.rules.parameters import ParameterError, ParameterRegistry, Parameter
 Loc = tuple[str | int, ...]
 
 KNOWN_FILES = ("pack.yaml", "regulation.yaml", "instruments.yaml", "glossary.yaml", "departments.yaml")
-KNOWN_DIRS = ("taxonomies", "parameters")
+KNOWN_DIRS = ("taxonomies", "parameters", "programmes")  # programmes: read by aiplus.support.engine
 
 
 def default_packs_root() -> Path:

@@ -1,0 +1,249 @@
+"""The support API under /api/v1/support/: the programme catalogue with its numbers and sources, the finder (each
+programme evaluated for an organisation), applications (documents, formal check, decision, tranches) and budgets.
+Every write is the page's service; every answer is the row read back through its selector."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from aiplus.api import lists, writes
+from aiplus.api.auth import AUTHENTICATED
+from aiplus.core.access import get_for
+from aiplus.core.context import acting_user
+from aiplus.core.domains import bounds
+from aiplus.core.errors import NotFoundError
+from aiplus.regulation.runtime import cite, cited_in_active_language
+from aiplus.support import programmes, selectors, services
+from aiplus.support.listings import APPLICATIONS, BUDGETS
+from aiplus.support.models import Application, Budget
+from aiplus.support.views import evaluate_all, parameter_rows
+
+router = Router(tags=["support"])
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParameterOut(Schema):
+    key: str
+    value: str
+    unit: str
+    status: str
+    source: str
+
+
+class ProgrammeOut(Schema):
+    code: str
+    kind: str
+    jurisdiction: str
+    title: str
+    summary: str
+    source: str
+    in_force: bool
+    conditions: list[str]
+    documents: list[dict[str, str]]
+    exclusive_with: list[str]
+    tranches: list[dict[str, str]]
+    review: str
+    parameters: list[ParameterOut]
+
+
+def _programme_out(item: Any) -> dict[str, Any]:
+    return {
+        "code": item.code, "kind": item.kind, "jurisdiction": item.jurisdiction,
+        "title": programmes.title(item.title), "summary": programmes.title(item.summary),
+        "source": cite(item.citation.citation()),
+        "in_force": programmes.in_force(item, timezone.localdate()),
+        "conditions": [programmes.title(c.text) for c in item.eligibility],
+        "documents": [{"code": d.code, "title": programmes.title(d.title)} for d in item.documents],
+        "exclusive_with": list(item.stacking.exclusive_with),
+        "tranches": [{"share": str(t.share), "title": programmes.title(t.title)} for t in item.tranches],
+        "review": item.review,
+        "parameters": [{"key": p.key, "value": str(p.value), "unit": p.unit, "status": p.status.value,
+                        "source": cite(p.citation)} for p in parameter_rows(item)],
+    }
+
+
+@router.get("/programmes", response=list[ProgrammeOut])
+def list_programmes(request: HttpRequest) -> Any:
+    """The programme catalogue: conditions, documents, stacking, tranches and every number with its source."""
+    return [_programme_out(p) for p in programmes.catalogue()]
+
+
+@router.get("/programmes/{code}", response=ProgrammeOut)
+def get_programme(request: HttpRequest, code: str) -> Any:
+    """One programme of the catalogue."""
+    found = programmes.programme(code)
+    if found is None:
+        raise NotFoundError()
+    return _programme_out(found)
+
+
+Money = Annotated[Decimal, bounds(Application, "declared_cny")]
+
+
+class AnswersIn(_In):
+    declared_cny: Money | None = None
+    counterparty_affiliated: bool | None = None
+    standard_level: Annotated[str, Field(max_length=20)] | None = None
+
+
+class FinderIn(AnswersIn):
+    organisation_id: int
+
+
+class FinderOut(Schema):
+    programme: str
+    title: str
+    outcome: str
+    amount_cny: Decimal | None
+    missing: list[str]
+    why_not: list[str]
+    decision: dict[str, Any]
+
+
+@router.post("/finder", response=list[FinderOut], auth=AUTHENTICATED)
+def find_programmes(request: HttpRequest, payload: FinderIn) -> Any:
+    """What an organisation can get: each programme in force today with its decision (eligible, incomplete,
+    ineligible), the estimated amount, what is still missing and why not. Reads only."""
+    user = acting_user(request)
+    organisation = get_for(user, "add", selectors.organisations_acting_for(user), pk=payload.organisation_id)
+    answers = payload.dict(exclude={"organisation_id"})
+    return [{"programme": r["programme"].code, "title": r["title"], "outcome": r["outcome"],
+             "amount_cny": r["amount"], "missing": [str(m) for m in r["missing"]], "why_not": r["why_not"],
+             "decision": cited_in_active_language(r["decision"].as_dict())}
+            for r in evaluate_all(organisation, answers)]
+
+
+class DocumentOut(Schema):
+    code: str
+    reference: str
+
+
+class TrancheOut(Schema):
+    id: int
+    number: int
+    milestone_zh: str
+    milestone_en: str
+    amount_cny: Decimal
+    state: str
+    paid_at: dt.datetime | None
+
+
+class ApplicationOut(Schema):
+    id: int
+    title: str
+    programme_code: str
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    status: str
+    declared_cny: Decimal | None
+    amount_cny: Decimal | None
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+
+
+class ApplicationDetail(ApplicationOut):
+    cost_ref: str
+    facts: dict[str, Any]
+    documents: list[DocumentOut]
+    missing_notice: list[dict[str, str]]
+    estimate: dict[str, Any]
+    decision: dict[str, Any]
+    decision_note: str
+    tranches: list[TrancheOut]
+
+    @staticmethod
+    def resolve_documents(obj: Any) -> list[Any]:
+        return list(obj.documents.all())
+
+    @staticmethod
+    def resolve_tranches(obj: Any) -> list[Any]:
+        return list(obj.tranches.all())
+
+    @staticmethod
+    def resolve_estimate(obj: Any) -> Any:
+        return cited_in_active_language(obj.estimate)
+
+    @staticmethod
+    def resolve_decision(obj: Any) -> Any:
+        return cited_in_active_language(obj.decision)
+
+
+class BudgetOut(Schema):
+    id: int
+    programme_code: str
+    year: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    amount_cny: Decimal
+    left_cny: Decimal
+    paid_cny: Decimal
+
+
+lists.add_operation(router, "/applications", APPLICATIONS, ApplicationOut, auth=AUTHENTICATED)
+lists.add_operation(router, "/budgets", BUDGETS, BudgetOut, auth=AUTHENTICATED)
+
+
+@router.get("/applications/{application_id}", response=ApplicationDetail, auth=AUTHENTICATED)
+def get_application(request: HttpRequest, application_id: int) -> Any:
+    """An application with its documents, the one notice of what was missing, the engine's reasons and tranches."""
+    return selectors.application(acting_user(request), application_id)
+
+
+class ApplicationIn(AnswersIn):
+    organisation_id: int
+    programme_code: Annotated[str, Field(max_length=80)]
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    cost_ref: Annotated[str, Field(max_length=100)] = ""
+
+
+class DocumentIn(_In):
+    code: Annotated[str, Field(max_length=40)]
+    reference: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class DecisionIn(_In):
+    approve: bool
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+class BudgetIn(_In):
+    programme_code: Annotated[str, Field(max_length=80)]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    amount_cny: Annotated[Decimal, bounds(Budget, "amount_cny")] | None = None
+
+
+def _application_reply(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.application(user, getattr(result, "application_id", None) or result.pk)
+
+
+writes.add_action(router, "POST", "/applications", services.create_application, payload=ApplicationIn,
+                  response=ApplicationDetail, created=True, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/documents", services.add_document,
+                  payload=DocumentIn, response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/submit", services.submit_application,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/examine", services.examine_application,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/decision", services.decide_application,
+                  payload=DecisionIn, response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/tranches/{tranche_id}/payment", services.pay_tranche,
+                  response=ApplicationDetail, reply=_application_reply)
+
+
+def _budget_reply(user: Any, result: Any, **ids: Any) -> Any:
+    from aiplus.support.listings import budgets_with_figures
+
+    return budgets_with_figures(user).get(pk=result.pk)
+
+
+writes.add_action(router, "POST", "/budgets", services.open_budget, payload=BudgetIn, response=BudgetOut,
+                  created=True, reply=_budget_reply)

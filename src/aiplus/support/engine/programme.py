@@ -1,0 +1,149 @@
+"""The shape of a programme in the packs (strict: an unknown key is an error naming the file)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from aiplus.rules.citations import Citation
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    zh: str
+    en: str
+
+
+class CitationModel(Strict):
+    pack: str | None = None
+    article: str | None = None
+    instrument: str | None = None
+    url: str | None = None
+
+    def citation(self) -> Citation:
+        return Citation(pack=self.pack, article=self.article, instrument=self.instrument, url=self.url)
+
+
+Op = Literal["eq", "ne", "in", "true", "false", "gte", "lte"]
+
+
+class Condition(Strict):
+    """One eligibility condition on a fact. A number compared with is a parameter (`parameter`), never a literal."""
+
+    fact: str
+    op: Op
+    value: str | list[str] | None = None
+    parameter: str | None = None
+    text: Text
+    citation: CitationModel | None = None
+
+    @model_validator(mode="after")
+    def _operand(self) -> Condition:
+        if self.op in {"gte", "lte"} and not self.parameter:
+            raise ValueError(f"condition on {self.fact}: {self.op} compares with a parameter")
+        if self.op in {"eq", "ne", "in"} and self.value is None:
+            raise ValueError(f"condition on {self.fact}: {self.op} needs a value")
+        return self
+
+
+class Tier(Strict):
+    minimum: str | None = None  # parameter key of the tier's lower bound (inclusive); None = from zero
+    amount: str | None = None  # parameter key of a fixed amount
+    rate: str | None = None  # or of a rate applied to the base
+
+    @model_validator(mode="after")
+    def _one(self) -> Tier:
+        if (self.amount is None) == (self.rate is None):
+            raise ValueError("a tier has either an amount or a rate")
+        return self
+
+
+class Formula(Strict):
+    kind: Literal["rate", "fixed", "tiers"]
+    base: str | None = None  # the fact the formula applies to (eligible cost, investment)
+    rate: str | None = None
+    amount: str | None = None
+    tiers: list[Tier] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Formula:
+        if self.kind == "rate" and not (self.rate and self.base):
+            raise ValueError("a rate formula names its rate and its base")
+        if self.kind == "fixed" and not self.amount:
+            raise ValueError("a fixed formula names its amount")
+        if self.kind == "tiers" and not (self.tiers and self.base):
+            raise ValueError("a tiered formula names its base and at least one tier")
+        return self
+
+
+class Caps(Strict):
+    per_award: str | None = None  # one award
+    per_applicant: str | None = None  # all awards of this programme to one applicant, ever
+    per_year: str | None = None  # awards of this programme to one applicant in a year
+
+
+class Stacking(Strict):
+    exclusive_with: list[str] = Field(default_factory=list)  # programmes an applicant cannot hold in the same year
+    no_double_funding: bool = True  # one cost item is funded at most once in full, across programmes
+
+
+class Document(Strict):
+    code: str
+    title: Text
+
+
+class Tranche(Strict):
+    share: Decimal = Field(gt=0, le=1)
+    title: Text
+
+
+class Programme(Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+    kind: Literal["subsidy", "award", "voucher", "loan_interest", "guarantee", "rent_relief", "talent_award",
+                  "ip_award", "standards_award", "grant"]
+    jurisdiction: str
+    title: Text
+    summary: Text
+    citation: CitationModel
+    articles: list[tuple[str, int]] = Field(default_factory=list)  # pack articles the programme serves
+    eligibility: list[Condition] = Field(default_factory=list)
+    amount: Formula
+    caps: Caps = Caps()
+    budget: str | None = None  # parameter: the programme's budget per year
+    stacking: Stacking = Stacking()
+    documents: list[Document] = Field(default_factory=list)
+    tranches: list[Tranche] = Field(default_factory=lambda: [Tranche(share=Decimal(1), title=Text(zh="一次拨付",
+                                                                                                  en="Paid at once"))])
+    review: Literal["official", "expert"] = "official"
+
+    @model_validator(mode="after")
+    def _tranches_add_up(self) -> Programme:
+        if sum((t.share for t in self.tranches), Decimal(0)) != 1:
+            raise ValueError(f"programme {self.code}: tranche shares add up to 1")
+        return self
+
+    def parameter_keys(self) -> list[str]:
+        keys = [c.parameter for c in self.eligibility if c.parameter]
+        keys += [k for k in (self.amount.rate, self.amount.amount) if k]
+        for tier in self.amount.tiers:
+            keys += [k for k in (tier.minimum, tier.amount, tier.rate) if k]
+        keys += [k for k in (self.caps.per_award, self.caps.per_applicant, self.caps.per_year, self.budget) if k]
+        return keys
+
+    def facts(self) -> list[str]:
+        """Every fact the programme reads, in order: conditions first, then the formula's base."""
+        names = [c.fact for c in self.eligibility]
+        if self.amount.base:
+            names.append(self.amount.base)
+        return list(dict.fromkeys(names))
+
+    def label(self, language: str) -> str:
+        return self.title.zh if language.startswith("zh") else self.title.en
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

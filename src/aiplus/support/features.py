@@ -1,0 +1,78 @@
+"""What the support app lets users do, the articles it serves and the evidence (see aiplus.regulation.coverage).
+
+Issue 16, §§1–2: support programmes as rules (pack data read by the pure engine `aiplus.support.engine`) with a
+catalogue and a "what can my company get" finder, and applications from documents to money through the compute
+voucher's double-entry ledger. Suzhou art. 39 (财政支持) is the mechanism built; art. 38 (综合施策), art. 45
+(标准) and Guangdong art. 13 (企业培育) are served in part, with what is missing said."""
+
+from aiplus.regulation.coverage import declare
+
+_FLOW_TESTS = [
+    "tests/browser/test_support.py::test_a_company_applies_is_approved_and_receives_its_first_tranche",
+    "src/aiplus/support/tests/test_api.py::test_an_application_goes_from_draft_to_its_first_tranche_through_the_ledger",
+]
+_GAPS = [
+    ("专家评审（经专家抽取）、公示与异议、里程碑验收、追回尚未实现；评审由主管部门工作人员决定",
+     "expert scoring through the expert draw, public notice with objections, milestone acceptance and claw-back "
+     "are not built; an official decides"),
+    ("材料以文件名称或编号登记，尚不能上传文件；批量导入评审结果尚未实现",
+     "documents are recorded by name or number, files cannot be uploaded yet; bulk import of results is not built"),
+    ("算力券尚未迁移为本引擎的一个项目（仍由算力模块的规则计算，但共用同一账本）",
+     "the compute voucher is not yet one programme of this engine (its own rule computes it; the ledger is shared)"),
+]
+
+declare(
+    "support.programmes",
+    title_zh="扶持项目目录与“我的单位能申报什么”：申报条件、金额公式（比例、定额、分档）、上限、叠加规则、所需材料，每个数值注明来源，逐项给出结论、预计金额和缺少的条件",
+    title_en="Support programme catalogue and the \"what can my company get\" finder: conditions, amount formulas "
+             "(rate, fixed, tiers), caps, stacking, documents, every number with its source; each programme's "
+             "outcome, estimated amount and missing conditions",
+    articles=[("suzhou", 39)],
+    in_part=[("suzhou", 38)],
+    pages=["support:programmes", "support:programme", "support:finder"],
+    api=["aiplus_support_api_list_programmes", "aiplus_support_api_get_programme",
+         "aiplus_support_api_find_programmes"],
+    tests=["tests/browser/test_support.py::test_a_company_applies_is_approved_and_receives_its_first_tranche",
+           "src/aiplus/support/tests/test_api.py::test_the_finder_says_what_a_company_can_get_and_what_is_missing"],
+    gaps=[("综合施策中的金融、人才、知识产权、标准登记及一人公司登记尚未建模，目录仅含财政类扶持项目",
+           "the finance, talent, IP and standards registers and the OPC register of the coordinated measures are "
+           "not modelled; the catalogue holds fiscal programmes only")],
+)
+declare(
+    "support.applications",
+    title_zh="扶持申请到拨付：申请材料、形式审查一次性告知、非申请单位工作人员决定、年度预算承诺（超预算不予决定）、按复式记账分期拨付",
+    title_en="From application to money: documents, a formal check with one notice of everything missing, a "
+             "decision by an official outside the applicant, budget commitment (an overrun is refused), tranches "
+             "paid through the double-entry ledger",
+    articles=[("suzhou", 39)],
+    pages=["support:applications", "support:application", "support:budgets"],
+    api=["aiplus_support_api_list_applications", "aiplus_support_api_get_application",
+         "aiplus_support_api_create_application", "aiplus_support_api_add_document",
+         "aiplus_support_api_submit_application", "aiplus_support_api_examine_application",
+         "aiplus_support_api_decide_application", "aiplus_support_api_pay_tranche",
+         "aiplus_support_api_list_budgets", "aiplus_support_api_open_budget"],
+    tests=_FLOW_TESTS,
+    gaps=_GAPS,
+)
+declare(
+    "support.standards_award",
+    title_zh="主导制定标准奖励（定额，平台设置金额）",
+    title_en="Award for leading a standard (a fixed amount, a platform setting)",
+    in_part=[("suzhou", 45)],
+    pages=["support:programme"],
+    api=["aiplus_support_api_get_programme"],
+    gaps=[("标准登记（参与或主导制定的标准）尚未建模，标准级别由申请单位填写；奖励金额未经核实",
+           "the register of standards drafted or joined is not modelled, the applicant states the level; the award "
+           "amount is not verified")],
+)
+declare(
+    "support.shenzhen_projects",
+    title_zh="深圳人工智能示范、标杆应用项目补贴（不可同年叠加）",
+    title_en="Shenzhen AI demonstration and benchmark project funding (not both in one year)",
+    in_part=[("guangdong", 13)],
+    pages=["support:programme", "support:finder"],
+    api=["aiplus_support_api_get_programme", "aiplus_support_api_find_programmes"],
+    gaps=[("企业分级培育名单（独角兽、专精特新、高成长）及其认定标准尚未建模",
+           "tiered cultivation lists (unicorns, specialised SMEs, high-growth firms) and their criteria are not "
+           "modelled")],
+)

@@ -1,0 +1,123 @@
+"""The programmes of the active packs, and what the platform knows about an applicant.
+
+The engine (`aiplus.support.engine`) is pure; this module gives it the active packs' catalogue and parameters, the
+facts the platform already holds about an organisation (where it is registered, what kind of body it is), and the
+labels of the facts a programme asks for, so a page can say what is missing in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core.models import Jurisdiction, Organisation
+from aiplus.regulation.runtime import parameters
+from aiplus.rules.decision import Decision
+from aiplus.support.engine import Award, Catalogue, Programme, evaluate, load_catalogue
+
+# The facts the platform knows from the organisation register; the others are the applicant's answers.
+KNOWN_FACTS = ("jurisdictions", "org_kind")
+
+# What the page asks for each fact a programme reads (several facts share one question).
+FACT_LABELS: dict[str, Any] = {
+    "jurisdictions": _("注册地"),
+    "org_kind": _("单位类型"),
+    "seller_affiliated": _("交易对方（卖方或服务商）是否为关联方"),
+    "provider_affiliated": _("交易对方（卖方或服务商）是否为关联方"),
+    "eligible_cost_cny": _("申报金额（符合条件的费用或投资，元）"),
+    "rd_investment_cny": _("申报金额（符合条件的费用或投资，元）"),
+    "standard_level": _("主导制定的标准级别"),
+}
+
+STANDARD_LEVELS = [("international", _("国际标准")), ("national", _("国家标准")), ("industry", _("行业标准")),
+                   ("group", _("团体标准"))]
+
+KIND_LABELS: dict[str, Any] = {
+    "subsidy": _("补贴"), "award": _("奖励"), "voucher": _("券"), "loan_interest": _("贷款贴息"),
+    "guarantee": _("融资担保"), "rent_relief": _("租金减免"), "talent_award": _("人才奖励"),
+    "ip_award": _("知识产权奖励"), "standards_award": _("标准奖励"), "grant": _("项目资助"),
+}
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    return load_catalogue(settings.AIPLUS_PACKS_DIR, settings.AIPLUS_PACKS)
+
+
+def programme(code: str) -> Programme | None:
+    found = catalogue().programmes.get(code)
+    return found
+
+
+def english() -> bool:
+    return not (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+
+
+def title(item: Any) -> str:
+    """The active language's side of a {zh, en} text of the pack."""
+    return str(item.en if english() else item.zh)
+
+
+def jurisdiction_codes(jurisdiction_id: int) -> list[str]:
+    """The codes of a jurisdiction and of every jurisdiction above it (a Suzhou district firm is in Suzhou)."""
+    codes: list[str] = []
+    seen: set[int] = set()
+    current: int | None = jurisdiction_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = Jurisdiction.objects.filter(pk=current).values("code", "parent_id").first()
+        if row is None:
+            break
+        codes.append(row["code"])
+        current = row["parent_id"]
+    return codes
+
+
+def known_facts(organisation: Organisation) -> dict[str, Any]:
+    return {"jurisdictions": jurisdiction_codes(organisation.jurisdiction_id), "org_kind": organisation.kind}
+
+
+def answers_to_facts(programme: Programme, answers: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's answers as the programme's facts: the declared amount is the formula's base, the
+    counterparty's affiliation both the seller's and the provider's; an unanswered question stays missing."""
+    facts: dict[str, Any] = {}
+    declared = answers.get("declared_cny")
+    if declared not in (None, "") and programme.amount.base:
+        facts[programme.amount.base] = str(declared)
+    affiliated = answers.get("counterparty_affiliated")
+    if isinstance(affiliated, bool):
+        facts["seller_affiliated"] = facts["provider_affiliated"] = affiliated
+    level = answers.get("standard_level")
+    if level:
+        facts["standard_level"] = str(level)
+    return facts
+
+
+def missing_labels(names: list[str]) -> list[Any]:
+    return list(dict.fromkeys(FACT_LABELS.get(name, name) for name in names))
+
+
+def decide(programme: Programme, organisation: Organisation, answers: dict[str, Any], *, on: dt.date,
+           history: list[Award] | None = None, budget_left_cny: Decimal | None = None,
+           cost_ref: str = "") -> Decision:
+    facts = {**answers_to_facts(programme, answers), **known_facts(organisation)}
+    return evaluate(programme, parameters(), facts=facts, on=on, history=history or [],
+                    budget_left_cny=budget_left_cny, cost_ref=cost_ref)
+
+
+def in_force(programme: Programme, on: dt.date) -> bool:
+    """Whether every parameter the programme reads has a value in force on `on` (a measure past its term is not
+    offered)."""
+    registry = parameters()
+    try:
+        for key in programme.parameter_keys():
+            registry.version(key, on)
+    except LookupError:
+        return False
+    return True

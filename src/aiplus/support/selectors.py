@@ -1,0 +1,42 @@
+"""Reads of the support programmes, always through the rows' Scope (`restrict(user, "view")`): the applying
+organisation's members and the officials and auditors of the programme's jurisdiction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from aiplus.core import permissions
+from aiplus.core.errors import NotFoundError
+from aiplus.core.models import Organisation
+from aiplus.support.models import Application, Budget, Document, Tranche
+
+
+def budgets(user: Any) -> QuerySet[Budget]:
+    return Budget.objects.restrict(user, "view").select_related("jurisdiction")
+
+
+def applications(user: Any) -> QuerySet[Application]:
+    return Application.objects.restrict(user, "view").select_related("organisation", "jurisdiction", "budget")
+
+
+def application(user: Any, application_id: int) -> Application:
+    found = applications(user).filter(pk=application_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def documents(user: Any) -> QuerySet[Document]:
+    return Document.objects.restrict(user, "view")
+
+
+def tranches(user: Any) -> QuerySet[Tranche]:
+    return Tranche.objects.restrict(user, "view").select_related("application")
+
+
+def organisations_acting_for(user: Any) -> QuerySet[Organisation]:
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add"))

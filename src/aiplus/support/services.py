@@ -1,0 +1,407 @@
+"""Every write of the support programmes: one transaction and one audit event each; amounts are the engine's
+(`aiplus.support.engine` with the packs' parameters) and money moves only through the compute ledger
+(`aiplus.compute.ledger`, the support accounts it documents).
+
+Who may do what (checked here, before anything is written):
+- an official of the programme's jurisdiction opens a programme's budget for a year (funded into the ledger);
+- the applying organisation's members create an application, add its documents and submit it;
+- an official of the programme's jurisdiction checks it formally (accepts it, or gives once the list of everything
+  missing), decides it and pays its tranches; nobody decides or pays a request they submitted or one of their own
+  organisation's. A decision that would overrun the year's budget is refused with the reason.
+Concurrency: the budget row is locked (select_for_update) before its balance is read and committed, the
+application and the tranche before a payment, as the voucher services lock their programme and quota.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.compute import ledger
+from aiplus.compute.ledger import Kind, Leg
+from aiplus.core import audit, domains, permissions
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from aiplus.core.models import Jurisdiction, Organisation, User
+from aiplus.core.services import notify
+from aiplus.regulation.runtime import parameters
+from aiplus.support import programmes, selectors
+from aiplus.support.engine import Award, Programme, split_tranches
+from aiplus.support.models import Application, Budget, Document, Status, Tranche
+
+ZERO = Decimal("0.00")
+
+
+# -- ledger accounts ---------------------------------------------------------------------------------------------
+
+def funding_account(budget: Budget) -> str:
+    return f"funding:support:{budget.pk}"
+
+
+def budget_account(budget: Budget) -> str:
+    return f"budget:support:{budget.pk}"
+
+
+def commitment_account(application: Application) -> str:
+    return f"quota:support:{application.pk}"
+
+
+def paid_account(budget: Budget, organisation_id: int) -> str:
+    return f"payable:support:{budget.pk}:{organisation_id}"
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+def _programme(code: str, field: str = "programme_code") -> Programme:
+    found = programmes.programme(str(code or ""))
+    if found is None:
+        raise ServiceError("unknown_programme", _("没有这个扶持项目。"), field, status=404)
+    return found
+
+
+def _jurisdiction(programme: Programme) -> Jurisdiction:
+    place = Jurisdiction.objects.filter(code=programme.jurisdiction).first()
+    if place is None:
+        raise ServiceError("unknown_jurisdiction", _("扶持项目所属辖区未登记。"), "programme_code")
+    return place
+
+
+def _official_of(user: User, jurisdiction_id: int) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or jurisdiction_id in permissions.user_jurisdiction_ids(
+        user, "add")
+
+
+def _text(value: Any, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
+    value = str(value or "").strip()
+    if required and not value:
+        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
+    if len(value) > max_length:
+        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
+    return value
+
+
+def _state(application: Application, *allowed: str) -> None:
+    if application.status not in allowed:
+        raise ServiceError("wrong_state", _("申请当前状态为“%(s)s”，不能办理此事项。")
+                           % {"s": application.get_status_display()}, "status", status=409)
+
+
+def _application(acting_user: User, application_id: int) -> Application:
+    if not selectors.applications(acting_user).filter(pk=application_id).exists():
+        raise NotFoundError()
+    return Application.objects.select_for_update(of=("self",)).select_related("organisation").get(
+        pk=application_id)
+
+
+def _as_applicant(acting_user: User, application: Application) -> None:
+    if not (acting_user.is_superuser
+            or application.organisation_id in permissions.user_organisation_ids(acting_user, "add")):
+        raise PermissionDeniedError(_("只有申请单位的成员可以办理。"))
+
+
+def _as_official(acting_user: User, application: Application) -> None:
+    """An official of the programme's jurisdiction who is neither the submitter nor a member of the applicant."""
+    if not _official_of(acting_user, application.jurisdiction_id):
+        raise PermissionDeniedError(_("只有扶持项目所属辖区的主管部门工作人员可以办理。"))
+    if application.submitted_by_id == acting_user.pk or \
+            application.organisation_id in permissions.user_organisation_ids(acting_user, "view"):
+        raise PermissionDeniedError(_("不能办理本人或本单位提出的申请。"))
+
+
+def _answers(programme: Programme, *, declared_cny: Any, counterparty_affiliated: Any,
+             standard_level: Any) -> tuple[Decimal | None, dict[str, Any]]:
+    declared = domains.clean(Application, "declared_cny", declared_cny)
+    if counterparty_affiliated not in (None, "", True, False):
+        raise ServiceError("invalid_choice", _("请选择是或否。"), "counterparty_affiliated")
+    levels = {code for code, _label in programmes.STANDARD_LEVELS}
+    if standard_level not in (None, "") and standard_level not in levels:
+        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": str(standard_level)[:40]},
+                           "standard_level")
+    facts: dict[str, Any] = {}
+    if isinstance(counterparty_affiliated, bool):
+        facts["counterparty_affiliated"] = counterparty_affiliated
+    if standard_level:
+        facts["standard_level"] = standard_level
+    return declared, facts
+
+
+def answers_of(application: Application) -> dict[str, Any]:
+    answers = dict(application.facts)
+    if application.declared_cny is not None:
+        answers["declared_cny"] = application.declared_cny
+    return answers
+
+
+def history(organisation_id: int, *, excluding: int | None = None) -> list[Award]:
+    """The organisation's approved awards (all programmes), for the caps and the stacking rules."""
+    rows = Application.objects.filter(organisation_id=organisation_id, status__in=(Status.APPROVED, Status.PAID),
+                                      amount_cny__isnull=False)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding)
+    return [Award(row.programme_code, row.decided_at.year if row.decided_at else timezone.localdate().year,
+                  row.amount_cny or ZERO, row.cost_ref) for row in rows]
+
+
+def missing_documents(programme: Programme, application: Application) -> list[str]:
+    given = set(application.documents.values_list("code", flat=True))
+    return [d.code for d in programme.documents if d.code not in given]
+
+
+def _both(label: Any) -> dict[str, str]:
+    with translation.override("zh-hans"):
+        zh = str(label)
+    with translation.override("en"):
+        en = str(label)
+    return {"zh": zh, "en": en}
+
+
+def _notify_applicant(application: Application, title: Any, params: dict[str, Any] | None = None) -> None:
+    if application.submitted_by is not None:
+        notify(recipient=application.submitted_by, verb="support.application", title=title,
+               params={"t": application.title, **(params or {})},
+               link=f"/support/applications/{application.pk}/", target=application)
+
+
+# -- budgets -----------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def open_budget(*, acting_user: User, programme_code: str, year: int, amount_cny: Any = None) -> Budget:
+    """Open a programme's budget for a year and fund it into the ledger (the pack's budget parameter when no amount
+    is given)."""
+    programme = _programme(programme_code)
+    place = _jurisdiction(programme)
+    if not _official_of(acting_user, place.pk):
+        raise PermissionDeniedError(_("只有扶持项目所属辖区的主管部门工作人员可以开立预算。"))
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ServiceError("invalid_year", _("年度须在2000至2100之间。"), "year")
+    if amount_cny in (None, ""):
+        if not programme.budget:
+            raise ServiceError("required", _("请填写预算金额。"), "amount_cny")
+        try:
+            amount_cny = parameters().version(programme.budget, dt.date(year, 12, 31)).decimal
+        except LookupError:
+            raise ServiceError("no_parameter", _("该年度没有有效的预算参数，请填写预算金额。"),
+                               "amount_cny") from None
+    amount = domains.clean(Budget, "amount_cny", amount_cny)
+    if Budget.objects.filter(programme_code=programme.code, year=year).exists():
+        raise ServiceError("duplicate", _("该项目本年度预算已开立。"), "year", status=409)
+    budget = Budget.objects.create(programme_code=programme.code, jurisdiction=place, year=year, amount_cny=amount,
+                                   opened_by=acting_user)
+    ledger.post(None, "fund", [Leg(Kind.BUDGET, budget_account(budget), amount),
+                               Leg(Kind.FUNDING, funding_account(budget), -amount)],
+                memo=f"support budget {programme.code} {year}")
+    audit.record(actor=acting_user, action="support.budget.opened", instance=budget)
+    return budget
+
+
+def budget_figures(budget: Budget) -> dict[str, Decimal]:
+    """What the ledger says of a budget: funded, committed to decided applications, paid out, left to commit."""
+    left = ledger.balance(budget_account(budget))
+    paid = ledger.cents(sum((ledger.balance(paid_account(budget, org)) for org in
+                             budget.applications.values_list("organisation_id", flat=True).distinct()), ZERO))
+    return {"amount_cny": budget.amount_cny, "left_cny": left, "committed_cny": budget.amount_cny - left,
+            "paid_cny": paid, "outstanding_cny": budget.amount_cny - left - paid}
+
+
+# -- applications ------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_application(*, acting_user: User, organisation_id: int, programme_code: str, title: str,
+                       declared_cny: Any = None, counterparty_affiliated: Any = None, standard_level: Any = None,
+                       cost_ref: str = "") -> Application:
+    """An organisation's member starts an application to a programme; the engine's estimate is kept with it."""
+    programme = _programme(programme_code)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ServiceError("unknown_organisation", _("组织不存在。"), "organisation_id", status=404)
+    if not (acting_user.is_superuser or organisation.pk in permissions.user_organisation_ids(acting_user, "add")):
+        raise PermissionDeniedError(_("只有本单位成员可以申报。"))
+    title = _text(title, "title", 200, label=_("项目名称"))
+    cost_ref = _text(cost_ref, "cost_ref", 100, label=_("费用凭证编号"), required=False)
+    declared, facts = _answers(programme, declared_cny=declared_cny,
+                               counterparty_affiliated=counterparty_affiliated, standard_level=standard_level)
+    today = timezone.localdate()
+    if not programmes.in_force(programme, today):
+        raise ServiceError("not_in_force", _("该扶持项目今天不在有效期内。"), "programme_code", status=409)
+    application = Application(title=title, programme_code=programme.code, organisation=organisation,
+                              jurisdiction=_jurisdiction(programme), declared_cny=declared, facts=facts,
+                              cost_ref=cost_ref, submitted_by=acting_user)
+    estimate = programmes.decide(programme, organisation, answers_of(application), on=today,
+                                 history=history(organisation.pk), cost_ref=cost_ref)
+    application.estimate = estimate.as_dict()
+    application.save()
+    audit.record(actor=acting_user, action="support.application.created", instance=application)
+    return application
+
+
+@transaction.atomic
+def add_document(*, acting_user: User, application_id: int, code: str, reference: str) -> Document:
+    """The applicant gives one of the programme's documents (its file name or number)."""
+    application = _application(acting_user, application_id)
+    _as_applicant(acting_user, application)
+    _state(application, Status.DRAFT, Status.INCOMPLETE)
+    programme = _programme(application.programme_code)
+    if code not in {d.code for d in programme.documents}:
+        raise ServiceError("invalid_choice", _("该项目不要求这项材料。"), "code")
+    reference = _text(reference, "reference", 200, label=_("文件名称或编号"))
+    document, _created = Document.objects.update_or_create(application=application, code=code,
+                                                           defaults={"reference": reference})
+    audit.record(actor=acting_user, action="support.document.added", instance=document,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return document
+
+
+@transaction.atomic
+def submit_application(*, acting_user: User, application_id: int) -> Application:
+    """The applicant submits (again, after a notice) for the formal check."""
+    application = _application(acting_user, application_id)
+    _as_applicant(acting_user, application)
+    _state(application, Status.DRAFT, Status.INCOMPLETE)
+    before = audit.snapshot(application)
+    application.status = Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit.record(actor=acting_user, action="support.application.submitted", instance=application, before=before)
+    return application
+
+
+@transaction.atomic
+def examine_application(*, acting_user: User, application_id: int) -> Application:
+    """The formal check: complete → accepted for review; otherwise the one notice listing everything missing
+    (documents and answers). The notice is given once: a resubmission still missing something from it returns to
+    "to be completed" with the same list, never a new one."""
+    application = _application(acting_user, application_id)
+    _as_official(acting_user, application)
+    _state(application, Status.SUBMITTED)
+    programme = _programme(application.programme_code)
+    before = audit.snapshot(application)
+    labels = {d.code: d.title for d in programme.documents}
+    missing = [{"kind": "document", "code": code, "zh": labels[code].zh, "en": labels[code].en}
+               for code in missing_documents(programme, application)]
+    estimate = programmes.decide(programme, application.organisation, answers_of(application),
+                                 on=timezone.localdate(), history=history(application.organisation_id,
+                                                                          excluding=application.pk),
+                                 cost_ref=application.cost_ref)
+    application.estimate = estimate.as_dict()
+    for name in estimate.missing:
+        entry = {"kind": "fact", "code": name, **_both(programmes.FACT_LABELS.get(name, name))}
+        if all(m["zh"] != entry["zh"] for m in missing):
+            missing.append(entry)
+    if missing:
+        if application.notice_given_at is None:
+            application.missing_notice = missing
+            application.notice_given_at = timezone.now()
+        application.status = Status.INCOMPLETE
+        action = "support.application.notice_given"
+        _notify_applicant(application, _("扶持申请“%(t)s”需补正材料"))
+    else:
+        application.status = Status.ACCEPTED
+        action = "support.application.accepted"
+        _notify_applicant(application, _("扶持申请“%(t)s”已受理"))
+    application.save()
+    audit.record(actor=acting_user, action=action, instance=application, before=before)
+    return application
+
+
+@transaction.atomic
+def decide_application(*, acting_user: User, application_id: int, approve: bool, note: str = "") -> Application:
+    """The official's decision. Approval re-runs the engine today (caps and stacking over the applicant's awards,
+    the year's budget left from the ledger): an ineligible application or one that would overrun the budget is
+    refused with the engine's reasons; an approved amount is committed from the budget and split into the
+    programme's tranches."""
+    application = _application(acting_user, application_id)
+    _as_official(acting_user, application)
+    _state(application, Status.ACCEPTED)
+    if not isinstance(approve, bool):
+        raise ServiceError("invalid_choice", _("请选择批准或不予支持。"), "approve")
+    note = _text(note, "note", 500, label=_("决定说明"), required=not approve)
+    programme = _programme(application.programme_code)
+    before = audit.snapshot(application)
+    today = timezone.localdate()
+    application.decided_by = acting_user
+    application.decided_at = timezone.now()
+    application.decision_note = note
+    if not approve:
+        application.status = Status.REJECTED
+        application.save()
+        _notify_applicant(application, _("扶持申请“%(t)s”不予支持"))
+        audit.record(actor=acting_user, action="support.application.rejected", instance=application, before=before)
+        return application
+    budget = Budget.objects.select_for_update().filter(programme_code=programme.code, year=today.year).first()
+    if budget is None:
+        raise ServiceError("no_budget", _("该项目本年度预算尚未开立，不能批准。"), "approve", status=409)
+    left = ledger.balance(budget_account(budget))
+    decision = programmes.decide(programme, application.organisation, answers_of(application), on=today,
+                                 history=history(application.organisation_id, excluding=application.pk),
+                                 budget_left_cny=left, cost_ref=application.cost_ref)
+    if decision.outcome != "eligible":
+        reasons = "；".join(r.text_zh if not programmes.english() else r.text_en for r in decision.reasons
+                           if r.code.startswith(("failed", "missing", "stacking", "over_budget", "cap")))
+        message = {
+            "over_budget": _("批准将超出本年度预算，不予决定：%(r)s"),
+            "ineligible": _("不符合条件，不能批准：%(r)s"),
+            "incomplete": _("信息不全，不能批准：%(r)s"),
+        }.get(decision.outcome, _("没有可支持的金额：%(r)s"))
+        raise ServiceError(decision.outcome, message % {"r": reasons}, "approve", status=409)
+    amount = decision.amounts["amount_cny"]
+    application.status = Status.APPROVED
+    application.amount_cny = amount
+    application.budget = budget
+    application.decision = decision.as_dict()
+    application.save()
+    ledger.post(None, "issue", [Leg(Kind.QUOTA, commitment_account(application), amount, None,
+                                    application.organisation_id),
+                                Leg(Kind.BUDGET, budget_account(budget), -amount)],
+                memo=f"support commitment {application.pk}")
+    parts = split_tranches(amount, [t.share for t in programme.tranches])
+    Tranche.objects.bulk_create([
+        Tranche(application=application, number=i, milestone_zh=t.title.zh, milestone_en=t.title.en,
+                amount_cny=part)
+        for i, (t, part) in enumerate(zip(programme.tranches, parts, strict=True), start=1)])
+    _notify_applicant(application, _("扶持申请“%(t)s”已批准，金额 %(a)s 元"), {"a": str(amount)})
+    audit.record(actor=acting_user, action="support.application.approved", instance=application, before=before)
+    return application
+
+
+@transaction.atomic
+def pay_tranche(*, acting_user: User, tranche_id: int) -> Tranche:
+    """Pay the next tranche of an approved application out of its commitment, through the ledger."""
+    found = selectors.tranches(acting_user).filter(pk=tranche_id).values_list("application_id", flat=True).first()
+    if found is None:
+        raise NotFoundError()
+    application = _application(acting_user, found)
+    _as_official(acting_user, application)
+    _state(application, Status.APPROVED)
+    tranche = Tranche.objects.select_for_update().get(pk=tranche_id)
+    if tranche.state != Tranche.State.PLANNED:
+        raise ServiceError("already_paid", _("该批次已拨付。"), "tranche_id", status=409)
+    earlier = application.tranches.filter(number__lt=tranche.number, state=Tranche.State.PLANNED).exists()
+    if earlier:
+        raise ServiceError("out_of_order", _("请先拨付前一期。"), "tranche_id", status=409)
+    assert application.budget is not None
+    committed = ledger.balance(commitment_account(application))
+    if tranche.amount_cny > committed:
+        raise ServiceError("exceeds_commitment", _("拨付金额超过尚未拨付的承诺金额（%(a)s 元）。")
+                           % {"a": committed}, "tranche_id", status=409)
+    before = audit.snapshot(tranche)
+    if tranche.amount_cny > 0:
+        tranche.transaction = ledger.post(None, "redeem", [
+            Leg(Kind.QUOTA, commitment_account(application), -tranche.amount_cny, None, application.organisation_id),
+            Leg(Kind.PAYABLE, paid_account(application.budget, application.organisation_id), tranche.amount_cny,
+                None, application.organisation_id)], memo=f"support tranche {application.pk}#{tranche.number}")
+    tranche.state = Tranche.State.PAID
+    tranche.paid_at = timezone.now()
+    tranche.paid_by = acting_user
+    tranche.save()
+    if not application.tranches.filter(state=Tranche.State.PLANNED).exists():
+        application.status = Status.PAID
+        application.save(update_fields=["status", "updated_at"])
+    _notify_applicant(application, _("扶持申请“%(t)s”第%(n)s期已拨付 %(a)s 元"),
+                      {"n": tranche.number, "a": str(tranche.amount_cny)})
+    audit.record(actor=acting_user, action="support.tranche.paid", instance=tranche, before=before,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return tranche

@@ -1,0 +1,209 @@
+"""Support programme pages: the catalogue and one programme (with its numbers, sources and the apply form), the
+"what can my company get" finder, applications (documents, formal check, decision, tranches) and budgets. Thin:
+parse, authorise through the selectors, call one service or the engine, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import permissions
+from aiplus.core.access import record_page
+from aiplus.core.context import acting_user
+from aiplus.core.lists import ListPage
+from aiplus.core.page_forms import PageForm, post_one_of, unbound
+from aiplus.core.routing import Routes
+from aiplus.regulation.runtime import parameters
+from aiplus.support import programmes, selectors, services
+from aiplus.support.engine import Programme
+from aiplus.support.forms import ApplyForm, BudgetForm, DecisionForm, DocumentForm, EmptyForm, FinderForm
+from aiplus.support.listings import APPLICATIONS, BUDGETS, programme_name
+from aiplus.support.models import Application, Status, Tranche
+
+route = Routes("support")
+
+
+def parameter_rows(programme: Programme) -> list[Any]:
+    """The programme's numbers on today's date, each with its version (value, status and source)."""
+    today = timezone.localdate()
+    rows = []
+    for key in dict.fromkeys(programme.parameter_keys()):
+        try:
+            rows.append(parameters().version(key, today))
+        except LookupError:
+            continue
+    return rows
+
+
+def _card(programme: Programme) -> dict[str, Any]:
+    return {"programme": programme, "title": programmes.title(programme.title),
+            "summary": programmes.title(programme.summary), "kind": programmes.KIND_LABELS[programme.kind],
+            "documents": [programmes.title(d.title) for d in programme.documents],
+            "in_force": programmes.in_force(programme, timezone.localdate())}
+
+
+@route("programmes/", "programmes", menu=_("扶持政策"), order=70)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    return render(request, "support/programmes.html", {"cards": [_card(p) for p in programmes.catalogue()]})
+
+
+@route("programmes/<str:code>/", "programme")
+def programme(request: HttpRequest, code: str) -> HttpResponse:
+    found = programmes.programme(code)
+    if found is None:
+        return render(request, "core/not_found.html", status=404)
+    may_apply = request.user.is_authenticated and selectors.organisations_acting_for(request.user).exists()
+    specs = {"apply": PageForm(
+        make=lambda request, data: ApplyForm(data, user=request.user),
+        write=lambda request, form: services.create_application(acting_user=acting_user(request),
+                                                                programme_code=found.code, **form.arguments()),
+        done=_("申请已保存为草稿，请补充材料后提交。"),
+        back=lambda request, application: f"/support/applications/{application.pk}/")} if may_apply else {}
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        return render(request, "support/programme.html", {
+            **_card(found), "parameters": parameter_rows(found), "forms": forms,
+            "tranches": [(t.share, programmes.title(t.title)) for t in found.tranches],
+            "conditions": [programmes.title(c.text) for c in found.eligibility],
+            "exclusive": [programme_name(c) for c in found.stacking.exclusive_with]})
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+def evaluate_all(organisation: Any, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each programme in force today for the organisation: the engine's decision, estimated amount and what is
+    missing."""
+    today = timezone.localdate()
+    history = services.history(organisation.pk)
+    results = []
+    for item in programmes.catalogue():
+        if not programmes.in_force(item, today):
+            continue
+        decision = programmes.decide(item, organisation, answers, on=today, history=history)
+        results.append({"programme": item, "title": programmes.title(item.title), "decision": decision,
+                        "outcome": decision.outcome, "amount": decision.amounts.get("amount_cny"),
+                        "missing": programmes.missing_labels(decision.missing),
+                        "why_not": [(w["en"] if programmes.english() else w["zh"])
+                                    for w in decision.data.get("why_not", [])]})
+    order = {"eligible": 0, "incomplete": 1, "nothing_payable": 2, "over_budget": 3, "ineligible": 4}
+    return sorted(results, key=lambda r: order.get(r["outcome"], 9))
+
+
+@route("finder/", "finder")
+@login_required
+def finder(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET or None, user=request.user)
+    results = None
+    status = 200
+    if request.GET:
+        if form.is_valid():
+            results = evaluate_all(form.cleaned_data["organisation"], form.answers())
+        else:
+            status = 400
+    return render(request, "support/finder.html", {"form": form, "results": results}, status=status)
+
+
+# -- applications ------------------------------------------------------------------------------------------------
+
+applications = route.list_page("applications/", APPLICATIONS, signed_in=True,
+                               template_name="support/applications.html")
+
+
+def _roles(user: Any, application: Application) -> dict[str, bool]:
+    own = application.organisation_id in permissions.user_organisation_ids(user, "view")
+    official = (user.is_superuser or application.jurisdiction_id in permissions.user_jurisdiction_ids(user, "add"))
+    return {"applicant": user.is_superuser or application.organisation_id in permissions.user_organisation_ids(
+        user, "add"), "official": official and not own and application.submitted_by_id != user.pk}
+
+
+def _specs(request: HttpRequest, application: Application, item: Programme,
+           roles: dict[str, bool]) -> dict[str, PageForm]:
+    user = acting_user(request)
+    pk = application.pk
+    specs: dict[str, PageForm] = {}
+    status = application.status
+    if roles["applicant"] and status in (Status.DRAFT, Status.INCOMPLETE):
+        documents = [(d.code, programmes.title(d.title)) for d in item.documents]
+        if documents:
+            specs["document"] = PageForm(
+                make=lambda request, data: DocumentForm(data, documents=documents),
+                write=lambda request, form: services.add_document(acting_user=user, application_id=pk,
+                                                                  **form.cleaned_data),
+                done=_("材料已保存。"))
+        specs["submit"] = PageForm(make=lambda request, data: EmptyForm(data),
+                                   write=lambda request, form: services.submit_application(acting_user=user,
+                                                                                           application_id=pk),
+                                   done=_("申请已提交。"))
+    if roles["official"] and status == Status.SUBMITTED:
+        specs["examine"] = PageForm(make=lambda request, data: EmptyForm(data),
+                                    write=lambda request, form: services.examine_application(acting_user=user,
+                                                                                             application_id=pk),
+                                    done=_("形式审查已记录。"))
+    if roles["official"] and status == Status.ACCEPTED:
+        specs["decide"] = PageForm(make=lambda request, data: DecisionForm(data),
+                                   write=lambda request, form: services.decide_application(
+                                       acting_user=user, application_id=pk, **form.cleaned_data),
+                                   done=_("决定已记录。"))
+    if roles["official"] and status == Status.APPROVED:
+        following = application.tranches.filter(state=Tranche.State.PLANNED).order_by("number").first()
+        if following is not None:
+            specs["pay"] = PageForm(make=lambda request, data: EmptyForm(data),
+                                    write=lambda request, form: services.pay_tranche(acting_user=user,
+                                                                                     tranche_id=following.pk),
+                                    done=_("已拨付。"))
+    return specs
+
+
+@route("applications/<int:application_id>/", "application")
+@login_required
+@record_page(selectors.application, "application_id")
+def application(request: HttpRequest, application: Application) -> HttpResponse:
+    item = programmes.programme(application.programme_code)
+    if item is None:
+        return render(request, "core/not_found.html", status=404)
+    roles = _roles(request.user, application)
+    specs = _specs(request, application, item, roles)
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        given = {d.code: d for d in application.documents.all()}
+        english = programmes.english()
+        return render(request, "support/application.html", {
+            "application": application, "programme": item, "programme_title": programmes.title(item.title),
+            "roles": roles, "forms": forms,
+            "documents": [(d.code, programmes.title(d.title), given.get(d.code)) for d in item.documents],
+            "notice": [(m["en"] if english else m["zh"]) for m in application.missing_notice],
+            "tranches": list(application.tranches.all()),
+            "estimate": application.decision or application.estimate,
+            "budget": services.budget_figures(application.budget) if application.budget else None,
+        })
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+# -- budgets -----------------------------------------------------------------------------------------------------
+
+class BudgetsPage(ListPage):
+    page_forms = {"open": PageForm(
+        make=lambda request, data: BudgetForm(data, initial={"year": timezone.localdate().year}),
+        write=lambda request, form: services.open_budget(acting_user=acting_user(request), **form.cleaned_data),
+        done=_("预算已开立并记入账本。"))}
+
+
+budgets = route.list_page("budgets/", BUDGETS, page=BudgetsPage, signed_in=True,
+                          template_name="support/budgets.html",
+                          extra_context=lambda request: {"may_open": bool(
+                              request.user.is_superuser or permissions.user_jurisdiction_ids(request.user, "add"))},
+                          menu=_("扶持预算"), roles={permissions.OFFICIAL, permissions.AUDITOR}, order=71)
