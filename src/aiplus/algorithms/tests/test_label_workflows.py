@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from aiplus.algorithms import aigc, labels, services
 from aiplus.algorithms.labels.samples import make
@@ -133,7 +134,8 @@ def test_an_unlabelled_export_needs_the_agreement_and_is_kept_six_months(world, 
     row = services.log_unlabelled_export(acting_user=platform_member, recipient="王五", recipient_account="u-1",
                                          content_ref="图片 42", agreement_sets_duty=True)
     assert row.retention_basis["value"] == 6 and row.retention_basis["citation"]["article"] == "9"
-    assert row.retain_until == services._months_after(row.created_at.date(), 6)
+    # The retention runs from the local day of the export (the service's clock), not the UTC day of its timestamp.
+    assert row.retain_until == services._months_after(timezone.localdate(row.created_at), 6)
     assert services._months_after(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
     with pytest.raises(AppendOnlyError):  # written once
         row.save()
