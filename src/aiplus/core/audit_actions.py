@@ -213,6 +213,10 @@ _register_all([
     ("governance.re_review.decided", "记录伦理专家复核意见", "recorded an ethics re-review opinion"),
     ("governance.follow_up.recorded", "记录伦理跟踪审查", "recorded an ethics follow-up review"),
     ("governance.follow_up.reminded", "提醒伦理跟踪审查到期", "reminded of ethics follow-up reviews due"),
+    # insights: targets and indicators
+    ("insights.observation.entered", "录入统计数据", "entered a statistic"),
+    ("insights.observation.corrected", "更正统计数据", "corrected a statistic"),
+    ("insights.observations.imported", "导入统计数据", "imported statistics"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
