@@ -16,6 +16,7 @@ urlpatterns = [
     path("algorithms/", include("aiplus.algorithms.urls")),
     path("governance/", include("aiplus.governance.urls")),
     path("support/", include("aiplus.support.urls")),
+    path("insights/", include("aiplus.insights.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

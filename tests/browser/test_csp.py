@@ -40,8 +40,10 @@ PUBLIC_PAGES = ["/", "/coverage/", "/parameters/", "/departments/", "/glossary/"
                 "/login/", "/no-such-page/"]
 OFFICIAL_PAGES = ["/dashboard/", "/scenarios/dashboard/", "/audit/", "/organisations/", "/notifications/",
                   "/account/tokens/", "/account/two-factor/", "/compute/savings/", "/compute/vouchers/",
-                  "/compute/requests/", "/data/access/", "/experts/draws/"]
-CHART_PAGES = {"/", "/compute/", "/scenarios/dashboard/"}
+                  "/compute/requests/", "/data/access/", "/experts/draws/", "/insights/suzhou/",
+                  "/insights/suzhou/indicators/genai_filings/", "/insights/statistics/"]
+CHART_PAGES = {"/", "/compute/", "/scenarios/dashboard/", "/insights/suzhou/",
+               "/insights/suzhou/indicators/genai_filings/"}
 
 
 @pytest.fixture

@@ -224,6 +224,10 @@ _register_all([
     ("support.application.approved", "批准扶持申请并承诺预算", "approved a support application and committed budget"),
     ("support.application.rejected", "不予支持扶持申请", "rejected a support application"),
     ("support.tranche.paid", "拨付扶持资金", "paid a tranche of support"),
+    # insights: targets and indicators
+    ("insights.observation.entered", "录入统计数据", "entered a statistic"),
+    ("insights.observation.corrected", "更正统计数据", "corrected a statistic"),
+    ("insights.observations.imported", "导入统计数据", "imported statistics"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
