@@ -325,3 +325,5 @@ writes.add_action(router, "POST", f"{_APP}/re-review/opinion", services.record_r
 writes.add_action(router, "POST", "/ethics/follow-ups/{follow_up_id}", services.record_follow_up,
                   payload=FollowUpIn, response=ApplicationDetail,
                   reply=lambda user, result, **ids: selectors.application(user, result.application_id))
+
+from aiplus.governance import incident_api  # noqa: E402,F401  (the incident operations, on this router)
