@@ -88,3 +88,20 @@ declare(
            "test_a_public_report_is_triaged_assigned_handled_and_closed"],
     gaps=_INCIDENT_GAPS,
 )
+
+declare(
+    "governance.red_lines",
+    title_zh="安全底线：禁止性规定与强制性义务（规则包数据，注明所援引的规定），触及的事件和伦理审查申请标记并注明依据",
+    title_en="Red lines: prohibited uses and mandatory duties as pack data with the instruments they come from; "
+             "incidents and ethics applications that touch one are flagged with the rule cited",
+    articles=[("guangdong", 33)],
+    pages=["governance:red_lines", "governance:incident", "governance:application"],
+    api=["aiplus_governance_api_list_red_lines", "aiplus_governance_api_get_incident",
+         "aiplus_governance_api_report_public", "aiplus_governance_api_triage_incident"],
+    tests=["src/aiplus/governance/tests/test_red_lines.py::test_an_incident_in_guangdong_is_flagged_with_the_rule_cited",
+           "src/aiplus/governance/tests/test_red_lines.py::test_an_ethics_application_of_a_guangdong_unit_is_flagged"],
+    gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词，须由主管部门确认，尚无确认或驳回标记的操作",
+           "art. 33's text is not public, only its topic; the red lines listed are those of national instruments "
+           "(some clause numbers from recall, to be checked); flags come from harms and keywords and are for an "
+           "official to confirm, and there is no action yet to confirm or dismiss a flag")],
+)

@@ -21,10 +21,12 @@ from aiplus.core.domains import bounds
 from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
+from aiplus.governance import incidents
 from aiplus.governance.api import _In, router
 from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS
 from aiplus.governance.models import Incident
-from aiplus.regulation.runtime import cited_in_active_language
+from aiplus.portal.templatetags.localized import localized_value
+from aiplus.regulation import provenance
 
 Persons = Annotated[int, bounds(Incident, "pi_persons")]
 Money = Annotated[Decimal, bounds(Incident, "loss_cny")]
@@ -113,7 +115,8 @@ class IncidentDetail(IncidentOut):
 
     @staticmethod
     def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
-        return cited_in_active_language(obj.red_lines)  # type: ignore[no-any-return]
+        return [red_line_out(row["item"], harms=row["harms"], keywords=row["keywords"])
+                for row in incidents.red_line_rows(obj.red_lines)]
 
     @staticmethod
     def resolve_description(obj: Any, context: Any) -> str:
@@ -122,6 +125,28 @@ class IncidentDetail(IncidentOut):
     @staticmethod
     def resolve_reporter(obj: Any, context: Any) -> Any:
         return selectors.reporter(context["request"].auth, obj)
+
+
+def red_line_out(item: Any, **matched: Any) -> dict[str, Any]:
+    """A red line as the API shows it: its name in the request's language, where it comes from, and the article
+    that draws the red lines (Guangdong art. 33), with what matched when it flags a record."""
+    from aiplus.regulation.runtime import cite
+
+    return {"code": item.code, "group": item.parent, "name": localized_value(item, "name"),
+            "source": provenance.describe(item), "harms": [t.removeprefix(incidents.HARM_PREFIX)
+                                                            for t in item.maps_to],
+            "keywords": list(item.keywords), "article": cite(incidents.red_line_taxonomy().citation),
+            **({"matched": matched} if matched else {})}
+
+
+class RedLineOut(Schema):
+    code: str
+    group: str | None
+    name: str
+    source: str
+    harms: list[str]
+    keywords: list[str]
+    article: str
 
 
 class RecordOut(Schema):
@@ -214,6 +239,14 @@ def _reply(user: Any, result: Any, **ids: Any) -> Any:
 
 lists.add_operation(router, "/incidents", INCIDENTS, IncidentOut, auth=AUTHENTICATED)
 lists.add_operation(router, "/incidents/records", INCIDENT_RECORDS, RecordOut, auth=OPTIONAL)
+
+
+@router.get("/red-lines", response=list[RedLineOut], auth=OPTIONAL,
+            operation_id="aiplus_governance_api_list_red_lines")
+def list_red_lines(request: HttpRequest) -> Any:
+    """The red lines of Guangdong art. 33 (prohibited uses and mandatory duties), each with its instrument; an
+    incident or an ethics application located in Guangdong that touches one is flagged with it."""
+    return [red_line_out(item) for item in incidents.red_line_items()]
 
 
 @router.post("/incidents/public", response={201: PublicReportOut}, auth=OPTIONAL,

@@ -221,6 +221,13 @@ def source_key(client_ip: str | None) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), client_ip.encode(), hashlib.sha256).hexdigest()
 
 
+def _flag(incident: Incident) -> None:
+    """Guangdong art. 33: the red lines the incident touches, by its harms and by words in its title and
+    description, flagged with it for the official to confirm."""
+    incident.red_lines = incidents.flag_red_lines(incident.jurisdiction_id, harms=list(incident.harms),
+                                                  text=f"{incident.title}\n{incident.description}")
+
+
 def _snapshot(incident: Incident) -> dict[str, Any]:
     return audit.snapshot(incident) or {}
 
@@ -247,6 +254,7 @@ def _intake(*, source: str, title: str, description: str, jurisdiction: Jurisdic
         loss_cny=domains.clean(Incident, "loss_cny", loss_cny),
         operator_kind=_choice(operator_kind, OperatorKind, "operator_kind") if operator_kind else "")
     domains.full_clean(incident, exclude=["triaged_by", "closed_by", "handler", "department"])
+    _flag(incident)
     incident.save()
     _start(incident, rules.TRIAGE, now)
     _tell(officials_of(jurisdiction.pk), incident, _("新的事件报告：%(t)s"),
@@ -378,6 +386,7 @@ def triage_incident(*, acting_user: User, incident_id: int, severity: str, opera
     incident.triage_note = _text(note, "note", 2000, label=_("研判意见"), required=False)
     incident.triaged_at = now
     incident.triaged_by = acting_user
+    _flag(incident)
     first = incident.status == IncidentStatus.REPORTED
     incident.status = IncidentStatus.TRIAGED if first else incident.status
     incident.save()

@@ -150,6 +150,8 @@ def incident(request: HttpRequest, incident: Incident) -> HttpResponse:
             "clocks": [(c, c.state(now)) for c in selectors.clocks_of(incident)],
             "actions": selectors.actions_of(incident),
             "harms": [harm_names.get(h, h) for h in incident.harms],
+            "red_lines": incidents.red_line_rows(incident.red_lines),
+            "red_line_citation": incidents.red_line_taxonomy().citation,
             "parameters": incidents.parameter_rows(timezone.localdate()),
         })
 
@@ -167,3 +169,13 @@ def incident_record(request: HttpRequest, record: Incident) -> HttpResponse:
     harm_names = dict(incidents.harm_choices())
     return render(request, "governance/incident_record.html", {
         "record": record, "harms": [harm_names.get(h, h) for h in record.harms]})
+
+
+@route("red-lines/", "red_lines", menu=_("安全底线"), order=72)
+def red_lines(request: HttpRequest) -> HttpResponse:
+    """The red lines of Guangdong art. 33: the prohibited uses and mandatory duties, each with its instrument."""
+    taxonomy = incidents.red_line_taxonomy()
+    harm_names = dict(incidents.harm_choices())
+    return render(request, "governance/red_lines.html", {
+        "taxonomy": taxonomy, "groups": [(group, list(group.children)) for group in taxonomy.items],
+        "harm_names": harm_names, "jurisdiction": incidents.red_line_jurisdiction_code()})

@@ -162,6 +162,8 @@ class EthicsApplication(DomainModel):
     referred_jurisdiction = models.ForeignKey("core.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT,
                                               related_name="+", verbose_name=_("复核主管辖区"))
     re_review_due = models.DateField(_("复核期限"), null=True, blank=True)
+    # Red lines touched (Guangdong art. 33), flagged on submission: [{"code", "harms", "keywords"}].
+    red_lines = models.JSONField(_("触及的安全底线"), default=list, blank=True)
 
     scope = Scope(jurisdiction="referred_jurisdiction", organisation="organisation",
                   owner="committee__members__user")
