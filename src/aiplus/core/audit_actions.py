@@ -228,6 +228,19 @@ _register_all([
     ("insights.observation.entered", "录入统计数据", "entered a statistic"),
     ("insights.observation.corrected", "更正统计数据", "corrected a statistic"),
     ("insights.observations.imported", "导入统计数据", "imported statistics"),
+    # governance: incidents, monitoring and emergency response
+    ("governance.incident.reported", "企业报告人工智能安全事件", "reported an AI incident of its organisation"),
+    ("governance.incident.reported_publicly", "公众举报人工智能安全事件",
+     "reported an AI incident through the public form"),
+    ("governance.incident.signalled", "平台信号生成事件", "opened an incident from a platform signal"),
+    ("governance.incident.triaged", "研判定级事件", "triaged and graded an incident"),
+    ("governance.incident.dismissed", "事件不予立案", "dismissed an incident report"),
+    ("governance.incident.assigned", "分派事件", "assigned an incident"),
+    ("governance.incident.operator_reported", "记录运营者报告时间", "recorded the operator's report of an incident"),
+    ("governance.incident.action_recorded", "记录事件处置措施", "recorded an incident response action"),
+    ("governance.incident.handled", "事件处置结束", "ended the handling of an incident"),
+    ("governance.incident.closed", "事件结案并复盘", "closed an incident with its post-incident review"),
+    ("governance.incident.clocks_overdue", "提醒事件时限逾期", "reported overdue incident clocks"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

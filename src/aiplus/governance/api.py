@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.core.context import acting_user
-from aiplus.governance import ethics, selectors, services
+from aiplus.governance import ethics, incidents, selectors, services
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.listings import APPLICATIONS, COMMITTEES
 from aiplus.regulation.runtime import cited_in_active_language
@@ -214,6 +214,14 @@ class ApplicationDetail(ApplicationOut):
     reviews: list[ReviewOut]
     re_review: ReReviewOut | None
     follow_ups: list[FollowUpOut]
+    red_lines: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
+        from aiplus.governance.incident_api import red_line_out
+
+        return [red_line_out(row["item"], harms=row["harms"], keywords=row["keywords"])
+                for row in incidents.red_line_rows(obj.red_lines)]
 
     @staticmethod
     def resolve_missing(obj: Any) -> list[str]:
@@ -325,3 +333,5 @@ writes.add_action(router, "POST", f"{_APP}/re-review/opinion", services.record_r
 writes.add_action(router, "POST", "/ethics/follow-ups/{follow_up_id}", services.record_follow_up,
                   payload=FollowUpIn, response=ApplicationDetail,
                   reply=lambda user, result, **ids: selectors.application(user, result.application_id))
+
+from aiplus.governance import incident_api  # noqa: E402,F401  (the incident operations, on this router)

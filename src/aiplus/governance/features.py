@@ -51,3 +51,57 @@ declare(
            "src/aiplus/governance/tests/test_ethics_api.py::test_application_is_reviewed_end_to_end_through_the_api"],
     gaps=_GAPS,
 )
+
+# -- incidents, monitoring and emergency response (issue 15 §4) --------------------------------------------------
+
+_INCIDENT_GAPS = [
+    ("苏州条例第四十六条全文未公开，仅知其主题（贯彻总体国家安全观）；平台实现其中的事件报告、研判、应急处置与复盘，风险监测预警（指标、阈值、预警发布）、应急预案与演练尚未建模",
+     "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
+     "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
+     "thresholds, warnings issued), emergency plans and drills are not modelled"),
+    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号目前由其他模块调用服务接入，标识篡改等检测尚未自动调用",
+     "the escalation clocks of major and especially major incidents (half an hour, one hour up the line), "
+     "supplementary and follow-up reports are not modelled; platform signals come in through a service other "
+     "modules call, and no detector (tampered labels, failed evaluations) calls it automatically yet"),
+]
+
+declare(
+    "governance.incidents",
+    title_zh="人工智能安全事件：企业报告、公众匿名举报（防滥用）与平台信号接报，按分级指南研判定级，报告时限（1/2/4小时）与平台研判、处置、总结报告时限，分派责任部门与承办人，应急处置措施，结案复盘，公开记录（遮蔽个人信息，不公开举报人）",
+    title_en="AI incidents: reports from companies, anonymous public reports (with abuse limits) and platform "
+             "signals; grading by the grading guide; reporting clocks (1/2/4 hours) and the platform's triage, "
+             "response and summary-report clocks; assignment to a department and an official; response actions; "
+             "closure with a post-incident review; a public record with personal data redacted and no reporter",
+    articles=[("guangdong", 31)],
+    in_part=[("suzhou", 46)],
+    pages=["governance:incident_report", "governance:incidents", "governance:incident",
+           "governance:incident_records", "governance:incident_record"],
+    api=["aiplus_governance_api_report_public", "aiplus_governance_api_report_incident",
+         "aiplus_governance_api_list_incidents", "aiplus_governance_api_get_incident",
+         "aiplus_governance_api_triage_incident", "aiplus_governance_api_dismiss_incident",
+         "aiplus_governance_api_assign_incident", "aiplus_governance_api_record_operator_report",
+         "aiplus_governance_api_add_response_action", "aiplus_governance_api_end_handling",
+         "aiplus_governance_api_close_incident", "aiplus_governance_api_list_incident_records",
+         "aiplus_governance_api_get_incident_record"],
+    tests=["tests/browser/test_incidents.py::test_public_report_is_triaged_assigned_and_closed",
+           "src/aiplus/governance/tests/test_incidents_api.py::"
+           "test_a_public_report_is_triaged_assigned_handled_and_closed"],
+    gaps=_INCIDENT_GAPS,
+)
+
+declare(
+    "governance.red_lines",
+    title_zh="安全底线：禁止性规定与强制性义务（规则包数据，注明所援引的规定），触及的事件和伦理审查申请标记并注明依据",
+    title_en="Red lines: prohibited uses and mandatory duties as pack data with the instruments they come from; "
+             "incidents and ethics applications that touch one are flagged with the rule cited",
+    articles=[("guangdong", 33)],
+    pages=["governance:red_lines", "governance:incident", "governance:application"],
+    api=["aiplus_governance_api_list_red_lines", "aiplus_governance_api_get_incident",
+         "aiplus_governance_api_report_public", "aiplus_governance_api_triage_incident"],
+    tests=["src/aiplus/governance/tests/test_red_lines.py::test_an_incident_in_guangdong_is_flagged_with_the_rule_cited",
+           "src/aiplus/governance/tests/test_red_lines.py::test_an_ethics_application_of_a_guangdong_unit_is_flagged"],
+    gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词，须由主管部门确认，尚无确认或驳回标记的操作",
+           "art. 33's text is not public, only its topic; the red lines listed are those of national instruments "
+           "(some clause numbers from recall, to be checked); flags come from harms and keywords and are for an "
+           "official to confirm, and there is no action yet to confirm or dismiss a flag")],
+)

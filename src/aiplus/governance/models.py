@@ -9,13 +9,17 @@ the jurisdiction only once a listed activity is referred to them (`referred_juri
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.domains import count_field, money_field
 from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 from aiplus.governance import ethics_rules as rules
+from aiplus.governance import incident_rules
 
 
 class Discipline(models.TextChoices):
@@ -158,6 +162,8 @@ class EthicsApplication(DomainModel):
     referred_jurisdiction = models.ForeignKey("core.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT,
                                               related_name="+", verbose_name=_("复核主管辖区"))
     re_review_due = models.DateField(_("复核期限"), null=True, blank=True)
+    # Red lines touched (Guangdong art. 33), flagged on submission: [{"code", "harms", "keywords"}].
+    red_lines = models.JSONField(_("触及的安全底线"), default=list, blank=True)
 
     scope = Scope(jurisdiction="referred_jurisdiction", organisation="organisation",
                   owner="committee__members__user")
@@ -270,3 +276,205 @@ class FollowUp(DomainModel):
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = verbose_name_plural = _("跟踪审查")
+
+
+# -- incidents (Guangdong art. 31 监测预警与应急响应, art. 33 安全底线; Suzhou art. 46) -------------------------
+
+class IncidentSource(models.TextChoices):
+    COMPANY = "company", _("企业报告")
+    PUBLIC = "public", _("公众举报")
+    PLATFORM = "platform", _("平台信号")
+
+
+class Signal(models.TextChoices):
+    """The platform's own signals that open an incident (other apps call `incident_services.report_signal`)."""
+
+    NONE = "", _("无")
+    LABEL_TAMPER = "label_tamper", _("生成合成内容标识被篡改")
+    EVALUATION_FAILED = "evaluation_failed", _("测评未通过")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("整改逾期")
+    OTHER = "other", _("其他平台信号")
+
+
+class Severity(models.TextChoices):
+    ESPECIALLY_MAJOR = incident_rules.ESPECIALLY_MAJOR, _("特别重大")
+    MAJOR = incident_rules.MAJOR, _("重大")
+    LARGE = incident_rules.LARGE, _("较大")
+    GENERAL = incident_rules.GENERAL, _("一般")
+
+
+class OperatorKind(models.TextChoices):
+    CII = incident_rules.CII, _("关键信息基础设施运营者")
+    STATE_ORGAN = incident_rules.STATE_ORGAN, _("中央和国家机关各部门及其直属单位")
+    OTHER = incident_rules.OTHER, _("其他网络运营者")
+
+
+class IncidentStatus(models.TextChoices):
+    REPORTED = "reported", _("待研判")
+    TRIAGED = "triaged", _("已研判，待分派")
+    RESPONDING = "responding", _("处置中")
+    HANDLED = "handled", _("处置结束，待复盘")
+    CLOSED = "closed", _("已结案")
+    DISMISSED = "dismissed", _("不予立案")
+
+
+OPEN_STATUSES = (IncidentStatus.REPORTED, IncidentStatus.TRIAGED, IncidentStatus.RESPONDING, IncidentStatus.HANDLED)
+
+
+class Incident(DomainModel):
+    """An AI or network security incident reported by a company, by the public or by the platform's own signals.
+
+    Who sees it: officials and auditors of its jurisdiction, and the members of the organisation it concerns. Who
+    reported it is not here (`IncidentReporter`), so no reader of the incident learns it. Its public record is the
+    redacted `public_title` and `public_summary` with the harms, once `is_published`, read through its own selector;
+    the incident itself is never public."""
+
+    title = models.CharField(_("事件标题"), max_length=200)
+    description = models.TextField(_("事件经过"), max_length=5000)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("发生地"))
+    organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("涉事单位"))
+    organisation_named = models.CharField(_("涉事单位名称（举报人填写）"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=12, choices=IncidentSource.choices)
+    signal = models.CharField(_("平台信号"), max_length=32, choices=Signal.choices, blank=True)
+    signal_reference = models.CharField(_("信号来源记录"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
+    discovered_at = models.DateTimeField(_("发现时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接报时间"))
+    harms = models.JSONField(_("危害类型"), default=list, blank=True)
+    pi_persons = count_field(_("涉及个人信息人数"), maximum=2_000_000_000, null=True, blank=True)  # more than anyone
+    loss_cny = money_field(_("直接经济损失（元）"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=IncidentStatus.choices,
+                              default=IncidentStatus.REPORTED)
+    severity = models.CharField(_("事件级别"), max_length=20, choices=Severity.choices, blank=True)
+    operator_kind = models.CharField(_("运营者类型"), max_length=16, choices=OperatorKind.choices, blank=True)
+    # [{"code", "ok", "text_zh", "text_en"}]: the quantitative triggers as applied at triage.
+    grading = models.JSONField(_("定级依据"), default=list, blank=True)
+    triage_note = models.TextField(_("研判意见"), max_length=2000, blank=True)
+    triaged_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
+    triaged_by = actor_field(_("研判人"))
+    department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("责任部门"))
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("承办人"))
+    operator_reported_at = models.DateTimeField(_("运营者向网信部门报告时间"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("处置结束时间"), null=True, blank=True)
+    # The post-incident review (事件处置总结): causes, measures, harm, responsibility, rectification, lessons.
+    review_causes = models.TextField(_("事件原因"), max_length=5000, blank=True)
+    review_measures = models.TextField(_("应急处置措施与整改情况"), max_length=5000, blank=True)
+    review_lessons = models.TextField(_("教训与改进"), max_length=5000, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    closed_by = actor_field(_("结案人"))
+    # Red lines touched (Guangdong art. 33): [{"code", "harms", "keywords"}], flagged for an official to confirm.
+    red_lines = models.JSONField(_("触及的安全底线"), default=list, blank=True)
+    # The public record: redacted on publication, never the description itself.
+    public_title = models.CharField(_("公开标题"), max_length=200, blank=True)
+    public_summary = models.TextField(_("公开摘要"), max_length=2000, blank=True)
+    is_published = models.BooleanField(_("已公开"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+    # The description never changes after intake, and may name the reporter: the audit events of later writes,
+    # which the organisation's members read, leave it out (the intake event keeps it, redacted).
+    audit_exclude = (*DomainModel.audit_exclude, "description")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("人工智能安全事件")
+
+
+class IncidentReporter(DomainModel):
+    """Who reported an incident. Seen only by the officials who handle it (`change` on its jurisdiction) and by the
+    reporter themself; never by the public, the reported organisation or auditors. `source_key` is a keyed hash of
+    the network address of a public report (for abuse limits), never the address."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="reporter",
+                                    verbose_name=_("事件"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("报告用户"))
+    name = models.CharField(_("报告人姓名"), max_length=100, blank=True)
+    contact = models.CharField(_("联系方式"), max_length=200, blank=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    source_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    scope = Scope(jurisdiction="incident__jurisdiction", owner="user")
+    audit_exclude = (*DomainModel.audit_exclude, "source_key")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("事件报告人")
+
+    def __str__(self) -> str:
+        return str(_("报告人"))
+
+
+class ClockName(models.TextChoices):
+    TRIAGE = incident_rules.TRIAGE, _("平台研判")
+    OPERATOR_REPORT = incident_rules.OPERATOR_REPORT, _("运营者向网信部门报告")
+    RESPONSE = incident_rules.RESPONSE, _("责任部门处置")
+    FINAL_REPORT = incident_rules.FINAL_REPORT, _("事件处置总结报告")
+
+
+class ClockUnit(models.TextChoices):
+    HOURS = incident_rules.HOURS, _("小时")
+    DAYS = incident_rules.DAYS, _("日（自然日）")
+    WORKING_DAYS = incident_rules.WORKING_DAYS, _("个工作日")
+
+
+class IncidentClock(DomainModel):
+    """One clock of an incident: started at, due at (from the pack parameter, with its citation), stopped at;
+    reported once when it runs out while still running."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="clocks", verbose_name=_("事件"))
+    name = models.CharField(_("时限"), max_length=20, choices=ClockName.choices)
+    amount = count_field(_("时长"), maximum=10_000)
+    unit = models.CharField(_("单位"), max_length=16, choices=ClockUnit.choices)
+    parameter = models.CharField(_("规则参数"), max_length=120)
+    citation = models.JSONField(_("依据"), default=dict)
+    parameter_status = models.CharField(_("依据状态"), max_length=16, default="official")
+    started_at = models.DateTimeField(_("起算时间"))
+    due_at = models.DateTimeField(_("届满时间"), db_index=True)
+    met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
+
+    scope = Scope(jurisdiction="incident__jurisdiction", organisation="incident__organisation")
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = verbose_name_plural = _("事件时限")
+        constraints = [models.UniqueConstraint(fields=["incident", "name"], name="governance_clock_unique")]
+
+    def __str__(self) -> str:
+        return str(self.get_name_display())
+
+    def state(self, now: Any) -> str:
+        return incident_rules.state(self.due_at, self.met_at, now)
+
+    @property
+    def basis(self) -> dict[str, Any]:
+        """The parameter's citation and status, as `{{ clock.basis|cite }}` and the API read them."""
+        return {"parameter": self.parameter, "value": self.amount, "unit": self.unit, "citation": self.citation,
+                "status": self.parameter_status}
+
+
+class ActionKind(models.TextChoices):
+    CONTAINMENT = "containment", _("控制与止损")
+    INVESTIGATION = "investigation", _("调查取证")
+    NOTIFICATION = "notification", _("通知利害关系人")
+    REMEDIATION = "remediation", _("整改")
+    OTHER = "other", _("其他")
+
+
+class IncidentAction(DomainModel):
+    """A response action recorded on an incident (append-only, shown in order)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions", verbose_name=_("事件"))
+    kind = models.CharField(_("措施类型"), max_length=16, choices=ActionKind.choices)
+    text = models.TextField(_("措施内容"), max_length=2000)
+    taken_at = models.DateTimeField(_("采取时间"))
+    recorded_by = actor_field(_("记录人"))
+
+    scope = Scope(jurisdiction="incident__jurisdiction", organisation="incident__organisation")
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        verbose_name = verbose_name_plural = _("应急处置措施")

@@ -28,7 +28,7 @@ from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.experts import services as expert_services
 from aiplus.experts.models import ExpertProfile
-from aiplus.governance import ethics, selectors
+from aiplus.governance import ethics, incidents, selectors
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.models import (
     MATERIALS,
@@ -307,6 +307,10 @@ def submit_application(*, acting_user: User, application_id: int) -> EthicsAppli
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.submitted_by = acting_user
+    # Guangdong art. 33: an activity located in Guangdong that touches a red line is flagged for the committee.
+    application.red_lines = incidents.flag_red_lines(
+        application.organisation.jurisdiction_id, harms=[],
+        text="\n".join((application.title, application.overview, application.plan)))
     application.save()
     _notify_people(_committee_users(application.committee), application, _("新的伦理审查申请：%(t)s"))
     audit.record(actor=acting_user, action="governance.application.submitted", instance=application,

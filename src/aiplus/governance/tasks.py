@@ -15,3 +15,12 @@ def remind_follow_ups_task() -> int:
     from aiplus.governance.services import remind_follow_ups
 
     return remind_follow_ups(today=timezone.localdate())
+
+
+@task()
+def check_incident_clocks_task() -> int:
+    """Tell the people concerned of each incident clock that ran out while still running (enqueue every few
+    minutes, e.g. from cron: `manage.py check_incident_clocks --enqueue`; the reporting clocks run in hours)."""
+    from aiplus.governance.incident_services import report_overdue_clocks
+
+    return report_overdue_clocks()

@@ -1,4 +1,5 @@
-from aiplus.governance import views
+from aiplus.governance import incident_views, views
 
 app_name = views.route.namespace
 urlpatterns = views.route.urlpatterns
+assert incident_views.route is views.route  # the incident pages are declared on the same routes

@@ -20,7 +20,7 @@ from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_one_of, unbound
 from aiplus.core.routing import Routes
 from aiplus.experts import selectors as expert_selectors
-from aiplus.governance import ethics, selectors, services
+from aiplus.governance import ethics, incidents, selectors, services
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.forms import (
     ApplicationForm,
@@ -230,6 +230,8 @@ def application(request: HttpRequest, application: EthicsApplication) -> HttpRes
             "reviews": selectors.reviews(application), "re_review": re_review, "panel": _panel_rows(re_review),
             "follow_ups": selectors.follow_ups_of(application),
             "parameters": ethics.parameter_rows(today),
+            "red_lines": incidents.red_line_rows(application.red_lines),
+            "red_line_citation": incidents.red_line_taxonomy().citation,
         })
 
     if request.method == "POST":

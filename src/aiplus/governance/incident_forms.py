@@ -1,0 +1,137 @@
+"""The forms of the incident pages. Each maps onto one service's arguments; numbers take their bounds from the
+model's fields (`domains.form_field`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import domains, permissions, pickers
+from aiplus.core.models import Department, Jurisdiction, Organisation, User
+from aiplus.governance import incidents
+from aiplus.governance.models import ActionKind, Incident, OperatorKind, Severity
+
+MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class HoneypotInput(forms.TextInput):
+    """A field people never see nor reach (hidden, out of the tab order, ignored by assistive technology); a bot
+    that fills every field fills it, and the report is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "visually-hidden", "tabindex": "-1", "autocomplete": "off",
+                                "aria-hidden": "true"})
+
+
+def _harms_field(required: bool = False) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(label=_("危害类型"), choices=incidents.harm_choices, required=required,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+class PublicReportForm(forms.Form):
+    title = forms.CharField(label=_("事件标题"), max_length=200)
+    description = forms.CharField(label=_("事件经过"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    jurisdiction = pickers.JurisdictionField(label=_("发生地"), queryset=Jurisdiction.objects.all())
+    organisation = pickers.OrganisationField(label=_("涉事单位（平台已登记的）"), queryset=Organisation.objects.all(),
+                                             required=False)
+    organisation_named = forms.CharField(label=_("涉事单位名称（未登记时填写）"), max_length=200, required=False)
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=MOMENT, required=False)
+    harms = _harms_field()
+    anonymous = forms.BooleanField(label=_("匿名举报（不留姓名和联系方式）"), required=False, initial=True)
+    name = forms.CharField(label=_("报告人姓名"), max_length=100, required=False)
+    contact = forms.CharField(label=_("联系方式"), max_length=200, required=False,
+                              help_text=_("仅处理事件的主管部门工作人员可见，不向涉事单位和公众公开。"))
+    website = forms.CharField(label="", required=False, max_length=200, widget=HoneypotInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["harms"].choices = incidents.harm_choices()  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["jurisdiction_id"] = data.pop("jurisdiction").pk
+        organisation = data.pop("organisation")
+        data["organisation_id"] = organisation.pk if organisation else None
+        return data
+
+
+class CompanyReportForm(forms.Form):
+    organisation = pickers.OrganisationField(label=_("报告单位"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("事件标题"), max_length=200)
+    description = forms.CharField(label=_("事件经过"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    discovered_at = forms.DateTimeField(label=_("发现时间"), widget=MOMENT)
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=MOMENT, required=False)
+    operator_kind = forms.ChoiceField(label=_("运营者类型"), choices=OperatorKind.choices,
+                                      initial=OperatorKind.OTHER)
+    harms = _harms_field()
+    pi_persons = domains.form_field(Incident, "pi_persons")
+    loss_cny = domains.form_field(Incident, "loss_cny")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["harms"].choices = incidents.harm_choices()  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=permissions.user_organisation_ids(user, "add"))
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["organisation_id"] = data.pop("organisation").pk
+        return data
+
+
+class TriageForm(forms.Form):
+    severity = forms.ChoiceField(label=_("事件级别"), choices=Severity.choices)
+    operator_kind = forms.ChoiceField(label=_("运营者类型"), choices=OperatorKind.choices)
+    harms = _harms_field()
+    pi_persons = domains.form_field(Incident, "pi_persons")
+    loss_cny = domains.form_field(Incident, "loss_cny")
+    note = forms.CharField(label=_("研判意见"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["harms"].choices = incidents.harm_choices()  # type: ignore[attr-defined]
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(label=_("不予立案理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("责任部门"), queryset=Department.objects.none())
+    handler = pickers.PersonField(label=_("承办人"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, departments: Any, handlers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["handler"].queryset = handlers  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        return {"department_id": self.cleaned_data["department"].pk, "handler_id": self.cleaned_data["handler"].pk}
+
+
+class OperatorReportForm(forms.Form):
+    reported_at = forms.DateTimeField(label=_("向网信部门报告的时间"), widget=MOMENT)
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("措施类型"), choices=ActionKind.choices)
+    text = forms.CharField(label=_("措施内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    taken_at = forms.DateTimeField(label=_("采取时间"), widget=MOMENT, required=False)
+
+
+class EndHandlingForm(forms.Form):
+    handled_at = forms.DateTimeField(label=_("处置结束时间（默认现在）"), widget=MOMENT, required=False)
+
+
+class CloseForm(forms.Form):
+    causes = forms.CharField(label=_("事件原因"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    measures = forms.CharField(label=_("应急处置措施与整改情况"), max_length=5000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    lessons = forms.CharField(label=_("教训与改进"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    publish = forms.BooleanField(label=_("公开事件记录（个人信息将被遮蔽）"), required=False)
+    public_title = forms.CharField(label=_("公开标题"), max_length=200, required=False)
+    public_summary = forms.CharField(label=_("公开摘要"), max_length=2000, required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))

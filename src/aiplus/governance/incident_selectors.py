@@ -1,0 +1,108 @@
+"""Reads of incidents, always through the rows' Scope: officials and auditors of the incident's jurisdiction and the
+members of the organisation it concerns see the incident; who reported it only the officials who handle it
+(`change` on the jurisdiction) and the reporter; the public record (published, redacted) everybody."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from aiplus.core.errors import NotFoundError
+from aiplus.governance.models import Incident, IncidentAction, IncidentClock, IncidentReporter
+
+# The fields of the public record: nothing else of an incident is ever read for the public.
+PUBLIC_FIELDS = ("id", "public_title", "public_summary", "harms", "severity", "jurisdiction", "occurred_at",
+                 "published_at", "is_published", "status", "red_lines")
+
+
+def incidents(user: Any) -> QuerySet[Incident]:
+    return Incident.objects.restrict(user, "view").select_related(  # type: ignore[attr-defined, no-any-return]
+        "jurisdiction", "organisation", "department", "handler")
+
+
+def incident(user: Any, incident_id: int) -> Incident:
+    found = incidents(user).filter(pk=incident_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def reporter(user: Any, incident: Incident) -> IncidentReporter | None:
+    """Who reported the incident, for the officials who handle it and the reporter; None for anybody else."""
+    return IncidentReporter.objects.restrict(user, "change").filter(  # type: ignore[attr-defined, no-any-return]
+        incident=incident).select_related("user").first()
+
+
+def reported_by_me(user: Any) -> QuerySet[Incident]:
+    """The incidents the signed-in user reported (their own reports, whatever their state)."""
+    if not getattr(user, "is_authenticated", False):
+        return Incident.objects.none()
+    return Incident.objects.filter(reporter__user=user).select_related("jurisdiction")
+
+
+def clocks_of(incident: Incident) -> list[IncidentClock]:
+    return list(IncidentClock.objects.filter(incident=incident).order_by("started_at", "id"))
+
+
+def actions_of(incident: Incident) -> list[IncidentAction]:
+    return list(IncidentAction.objects.filter(incident=incident).select_related("recorded_by"))
+
+
+def public_records(user: Any = None) -> QuerySet[Incident]:
+    """The public record: published incidents, only their public fields."""
+    return Incident.objects.filter(is_published=True).select_related("jurisdiction").only(*PUBLIC_FIELDS)
+
+
+def public_record(user: Any, incident_id: int) -> Incident:
+    found = public_records().filter(pk=incident_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def _covering(jurisdiction_id: int, anchors: list[tuple[Any, int | None]]) -> list[Any]:
+    from aiplus.core import permissions
+
+    scopes: dict[int, set[int]] = {}
+    found = []
+    for row, anchor in anchors:
+        if anchor is None:
+            continue
+        if anchor not in scopes:
+            scopes[anchor] = permissions.jurisdiction_ids_in_scope(anchor)
+        if jurisdiction_id in scopes[anchor]:
+            found.append(row)
+    return found
+
+
+def departments_for(incident: Incident) -> QuerySet[Any]:
+    """The departments of the jurisdictions that cover the incident's place (where it may be assigned)."""
+    from aiplus.core.models import Department
+
+    rows = list(Department.objects.all())
+    ids = [d.pk for d in _covering(incident.jurisdiction_id, [(d, d.jurisdiction_id) for d in rows])]
+    return Department.objects.filter(pk__in=ids).order_by("pack", "code")
+
+
+def handlers_for(incident: Incident) -> QuerySet[Any]:
+    """The officials of the jurisdictions that cover the incident's place (who may handle it)."""
+    from aiplus.core import permissions
+    from aiplus.core.models import RoleAssignment, User
+
+    assignments = list(RoleAssignment.objects.filter(role=permissions.OFFICIAL, active=True,
+                                                     jurisdiction__isnull=False, user__is_active=True))
+    ids = {a.user_id for a in _covering(incident.jurisdiction_id, [(a, a.jurisdiction_id) for a in assignments])}
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def description_for(user: Any, incident: Incident) -> str:
+    """The description as this user may read it: as written for those who may see who reported it; for anybody
+    else (the organisation concerned, auditors) with the reporter's name and contact and other personal data
+    masked, so that a reporter who signed their text is not named to the company they report."""
+    from aiplus.governance import incident_rules
+
+    if reporter(user, incident) is not None:
+        return incident.description
+    stored = IncidentReporter.objects.filter(incident=incident).values_list("name", "contact").first()
+    return incident_rules.redact(incident.description, list(stored or ()))

@@ -1,0 +1,181 @@
+"""Incident pages: the public report form (anonymous-capable, with its abuse limits), the list of incidents with the
+company's own report form, an incident with its clocks, triage, assignment, response actions and closure, and the
+public record (redacted). Thin: parse, authorise through the selectors, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aiplus.core import permissions
+from aiplus.core.access import record_page
+from aiplus.core.context import acting_user
+from aiplus.core.lists import ListPage
+from aiplus.core.page_forms import PageForm, post_form, post_one_of, unbound
+from aiplus.core.signin import client_ip
+from aiplus.governance import incident_selectors as selectors
+from aiplus.governance import incident_services as services
+from aiplus.governance import incidents
+from aiplus.governance.incident_forms import (
+    ActionForm,
+    AssignForm,
+    CloseForm,
+    CompanyReportForm,
+    DismissForm,
+    EndHandlingForm,
+    OperatorReportForm,
+    PublicReportForm,
+    TriageForm,
+)
+from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS
+from aiplus.governance.models import OPEN_STATUSES, Incident, IncidentStatus
+from aiplus.governance.views import route
+
+_ROLES = {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.OFFICIAL, permissions.AUDITOR}
+
+PUBLIC_REPORT = PageForm(
+    make=lambda request, data: PublicReportForm(data),
+    write=lambda request, form: services.report_public(acting_user=acting_user(request), client_ip=client_ip(request),
+                                                       **form.arguments()),
+    done=_("举报已提交，主管部门将按时限研判。举报人身份不向涉事单位和公众公开。"))
+
+
+@route("incidents/report/", "incident_report", menu=_("举报人工智能安全事件"), order=70)
+def incident_report(request: HttpRequest) -> HttpResponse:
+    """The public report form: anybody, signed in or not."""
+
+    def draw(form: Any) -> HttpResponse:
+        return render(request, "governance/incident_report.html", {
+            "form": form, "mine": selectors.reported_by_me(request.user)[:20],
+            "parameters": incidents.parameter_rows(timezone.localdate())})
+
+    if request.method == "POST":
+        return post_form(request, PUBLIC_REPORT, draw)
+    return draw(PUBLIC_REPORT.make(request, None))
+
+
+class IncidentsPage(ListPage):
+    page_forms = {"report": PageForm(
+        make=lambda request, data: CompanyReportForm(data, user=request.user),
+        write=lambda request, form: services.report_incident(acting_user=acting_user(request), **form.arguments()),
+        done=_("事件已报告。"),
+        back=lambda request, incident: f"/governance/incidents/{incident.pk}/")}
+
+
+def _incidents_context(request: HttpRequest) -> dict[str, Any]:
+    return {"may_report": bool(permissions.user_organisation_ids(request.user, "add"))}
+
+
+incidents_page = route.list_page("incidents/", INCIDENTS, page=IncidentsPage, signed_in=True,
+                                 template_name="governance/incidents.html", extra_context=_incidents_context,
+                                 menu=_("事件与应急响应"), roles=_ROLES, order=65)
+
+incident_records = route.list_page("incidents/records/", INCIDENT_RECORDS,
+                                   template_name="governance/incident_records.html",
+                                   menu=_("事件公开记录"), order=71)
+
+
+def _specs(request: HttpRequest, incident: Incident, roles: dict[str, bool]) -> dict[str, PageForm]:
+    user = acting_user(request)
+    pk = incident.pk
+    status = incident.status
+    specs: dict[str, PageForm] = {}
+    if roles["official"] and status in (IncidentStatus.REPORTED, IncidentStatus.TRIAGED):
+        specs["triage"] = PageForm(
+            make=lambda request, data: TriageForm(data, initial={
+                "severity": incident.severity, "operator_kind": incident.operator_kind or "other",
+                "harms": incident.harms, "pi_persons": incident.pi_persons, "loss_cny": incident.loss_cny}),
+            write=lambda request, form: services.triage_incident(acting_user=user, incident_id=pk,
+                                                                 **form.cleaned_data),
+            done=_("研判结果已记录。"))
+    if roles["official"] and status == IncidentStatus.REPORTED:
+        specs["dismiss"] = PageForm(make=lambda request, data: DismissForm(data),
+                                    write=lambda request, form: services.dismiss_incident(
+                                        acting_user=user, incident_id=pk, **form.cleaned_data),
+                                    done=_("已不予立案。"))
+    if roles["official"] and status in (IncidentStatus.TRIAGED, IncidentStatus.RESPONDING):
+        specs["assign"] = PageForm(
+            make=lambda request, data: AssignForm(data, departments=selectors.departments_for(incident),
+                                                  handlers=selectors.handlers_for(incident)),
+            write=lambda request, form: services.assign_incident(acting_user=user, incident_id=pk,
+                                                                 **form.arguments()),
+            done=_("事件已分派。"))
+    if (roles["official"] or roles["member"]) and status in OPEN_STATUSES and incident.severity \
+            and incident.operator_reported_at is None and incident.clocks.filter(name="operator_report").exists():
+        specs["operator_report"] = PageForm(
+            make=lambda request, data: OperatorReportForm(data),
+            write=lambda request, form: services.record_operator_report(acting_user=user, incident_id=pk,
+                                                                        **form.cleaned_data),
+            done=_("报告时间已记录。"))
+    if (roles["official"] or roles["member"]) and status in (IncidentStatus.TRIAGED, IncidentStatus.RESPONDING,
+                                                             IncidentStatus.HANDLED):
+        specs["action"] = PageForm(make=lambda request, data: ActionForm(data),
+                                   write=lambda request, form: services.add_response_action(
+                                       acting_user=user, incident_id=pk, **form.cleaned_data),
+                                   done=_("处置措施已记录。"))
+    if roles["official"] and status == IncidentStatus.RESPONDING:
+        specs["end"] = PageForm(make=lambda request, data: EndHandlingForm(data),
+                                write=lambda request, form: services.end_handling(acting_user=user, incident_id=pk,
+                                                                                  **form.cleaned_data),
+                                done=_("已记录处置结束。"))
+    if roles["official"] and status == IncidentStatus.HANDLED:
+        specs["close"] = PageForm(make=lambda request, data: CloseForm(data, initial={
+            "public_title": incident.title}),
+            write=lambda request, form: services.close_incident(acting_user=user, incident_id=pk,
+                                                                **form.cleaned_data),
+            done=_("事件已结案。"))
+    return specs
+
+
+@route("incidents/<int:incident_id>/", "incident")
+@login_required
+@record_page(selectors.incident, "incident_id")
+def incident(request: HttpRequest, incident: Incident) -> HttpResponse:
+    user = request.user
+    roles = {"official": services.is_official_for(user, incident), "member": services.is_member_for(user, incident)}
+    specs = _specs(request, incident, roles)
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        now = timezone.now()
+        harm_names = dict(incidents.harm_choices())
+        return render(request, "governance/incident.html", {
+            "incident": incident, "roles": roles, "forms": forms,
+            "reporter": selectors.reporter(user, incident),
+            "description": selectors.description_for(user, incident),
+            "clocks": [(c, c.state(now)) for c in selectors.clocks_of(incident)],
+            "actions": selectors.actions_of(incident),
+            "harms": [harm_names.get(h, h) for h in incident.harms],
+            "red_lines": incidents.red_line_rows(incident.red_lines),
+            "red_line_citation": incidents.red_line_taxonomy().citation,
+            "parameters": incidents.parameter_rows(timezone.localdate()),
+        })
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+@route("incidents/records/<int:incident_id>/", "incident_record")
+@record_page(selectors.public_record, "incident_id")
+def incident_record(request: HttpRequest, record: Incident) -> HttpResponse:
+    """One entry of the public record: the redacted title and summary, the grade, the harms; nothing else."""
+    harm_names = dict(incidents.harm_choices())
+    return render(request, "governance/incident_record.html", {
+        "record": record, "harms": [harm_names.get(h, h) for h in record.harms]})
+
+
+@route("red-lines/", "red_lines", menu=_("安全底线"), order=72)
+def red_lines(request: HttpRequest) -> HttpResponse:
+    """The red lines of Guangdong art. 33: the prohibited uses and mandatory duties, each with its instrument."""
+    taxonomy = incidents.red_line_taxonomy()
+    harm_names = dict(incidents.harm_choices())
+    return render(request, "governance/red_lines.html", {
+        "taxonomy": taxonomy, "groups": [(group, list(group.children)) for group in taxonomy.items],
+        "harm_names": harm_names, "jurisdiction": incidents.red_line_jurisdiction_code()})
