@@ -213,6 +213,14 @@ _register_all([
     ("governance.re_review.decided", "记录伦理专家复核意见", "recorded an ethics re-review opinion"),
     ("governance.follow_up.recorded", "记录伦理跟踪审查", "recorded an ethics follow-up review"),
     ("governance.follow_up.reminded", "提醒伦理跟踪审查到期", "reminded of ethics follow-up reviews due"),
+    # evaluation: question banks of the testing platform
+    ("evaluation.evaluator.designated", "指定评估人员", "designated an evaluator"),
+    ("evaluation.bank.created", "创建题库", "created a question bank"),
+    ("evaluation.bank.imported", "导入题库题目", "imported items into a question bank"),
+    ("evaluation.import.recorded", "记录题库导入报告", "recorded a question bank import report"),
+    ("evaluation.item.reviewed", "审核题库题目", "reviewed question bank items"),
+    ("evaluation.version.published", "发布题库版本", "published a question bank version"),
+    ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
