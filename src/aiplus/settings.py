@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "aiplus.governance",
     "aiplus.support",
     "aiplus.insights",
+    "aiplus.evaluation",
     "aiplus.portal",
 ]
 

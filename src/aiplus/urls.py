@@ -17,6 +17,7 @@ urlpatterns = [
     path("governance/", include("aiplus.governance.urls")),
     path("support/", include("aiplus.support.urls")),
     path("insights/", include("aiplus.insights.urls")),
+    path("evaluation/", include("aiplus.evaluation.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

@@ -241,6 +241,14 @@ _register_all([
     ("governance.incident.handled", "事件处置结束", "ended the handling of an incident"),
     ("governance.incident.closed", "事件结案并复盘", "closed an incident with its post-incident review"),
     ("governance.incident.clocks_overdue", "提醒事件时限逾期", "reported overdue incident clocks"),
+    # evaluation: question banks of the testing platform
+    ("evaluation.evaluator.designated", "指定评估人员", "designated an evaluator"),
+    ("evaluation.bank.created", "创建题库", "created a question bank"),
+    ("evaluation.bank.imported", "导入题库题目", "imported items into a question bank"),
+    ("evaluation.import.recorded", "记录题库导入报告", "recorded a question bank import report"),
+    ("evaluation.item.reviewed", "审核题库题目", "reviewed question bank items"),
+    ("evaluation.version.published", "发布题库版本", "published a question bank version"),
+    ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

@@ -1,0 +1,106 @@
+"""Reads of the question banks, always through the rows' Scope: banks and versions are public (their counts); items
+and import reports only for the evaluators of the bank's organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from aiplus.core.errors import NotFoundError
+from aiplus.evaluation import standard
+from aiplus.evaluation.harness.coverage import Coverage, coverage
+from aiplus.evaluation.models import Bank, BankVersion, Evaluator, ImportRecord, Item, ItemStatus
+from aiplus.evaluation.services import is_evaluator
+
+
+def _visible[M: Any](model: type[M], user: Any) -> QuerySet[M]:
+    allowed = model.objects.restrict(user, "view").values("pk")  # type: ignore[attr-defined]
+    return model.objects.filter(pk__in=allowed)  # type: ignore[attr-defined, no-any-return]
+
+
+def banks(user: Any) -> QuerySet[Bank]:
+    return Bank.objects.restrict(user, "view").select_related("organisation").annotate(
+        version_count=Count("versions", distinct=True))
+
+
+def bank(user: Any, bank_id: int) -> Bank:
+    found = banks(user).filter(pk=bank_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def versions(bank: Bank) -> list[BankVersion]:
+    """The bank's versions, newest first, each with its item counts by status (counts are public)."""
+    return list(bank.versions.select_related("published_by").annotate(
+        total=Count("items"),
+        approved=Count("items", filter=Q(items__status=ItemStatus.APPROVED)),
+        candidates=Count("items", filter=Q(items__status=ItemStatus.CANDIDATE)),
+        rejected=Count("items", filter=Q(items__status=ItemStatus.REJECTED)),
+        unmapped=Count("items", filter=Q(items__risk_code=""))).order_by("-number"))
+
+
+def version(user: Any, version_id: int) -> BankVersion:
+    found = BankVersion.objects.restrict(user, "view").select_related("bank", "bank__organisation").filter(
+        pk=version_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def may_read_items(user: Any, bank: Bank) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or is_evaluator(user, bank.organisation_id)
+
+
+def items(user: Any) -> QuerySet[Item]:
+    """The items the user may read: those of the banks of organisations they evaluate for."""
+    return _visible(Item, user).select_related("version", "version__bank", "author", "reviewed_by")
+
+
+def review_queue(user: Any) -> QuerySet[Item]:
+    """Candidate items of draft versions the user may review: not their own."""
+    return items(user).filter(status=ItemStatus.CANDIDATE, version__status="draft").exclude(author_id=user.pk)
+
+
+def imports_of(user: Any, version: BankVersion) -> list[ImportRecord]:
+    if not may_read_items(user, version.bank):
+        return []
+    return list(version.imports.select_related("imported_by")[:20])
+
+
+def counts_by_risk(version: BankVersion) -> dict[str, int]:
+    """Approved items per risk code ("" for the unmapped): the counts coverage is measured on."""
+    rows = Item.objects.filter(version=version, status=ItemStatus.APPROVED).values("risk_code").annotate(
+        n=Count("id"))
+    return {row["risk_code"]: row["n"] for row in rows}
+
+
+def coverage_of(version: BankVersion) -> Coverage:
+    return coverage(counts_by_risk(version), standard.risk_codes(), standard.minimums(version.bank.kind))
+
+
+def evaluators(user: Any) -> QuerySet[Evaluator]:
+    return _visible(Evaluator, user).select_related("organisation", "user")
+
+
+def evaluator_organisations(user: Any) -> QuerySet[Any]:
+    """The organisations the user may create banks for (those they evaluate for)."""
+    from aiplus.core.models import Organisation
+
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    if not getattr(user, "pk", None):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(evaluators__user_id=user.pk).distinct()
+
+
+def designating_organisations(user: Any) -> QuerySet[Any]:
+    """The organisations whose evaluators the user may designate (their members', or in their jurisdictions)."""
+    from aiplus.core import permissions
+    from aiplus.core.models import Organisation
+
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(Q(pk__in=permissions.user_organisation_ids(user, "add"))
+                                       | Q(jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "add")))

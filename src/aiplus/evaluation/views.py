@@ -1,0 +1,3 @@
+from aiplus.core.routing import Routes
+
+route = Routes("evaluation")
