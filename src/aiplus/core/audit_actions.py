@@ -224,6 +224,7 @@ _register_all([
     ("support.application.approved", "批准扶持申请并承诺预算", "approved a support application and committed budget"),
     ("support.application.rejected", "不予支持扶持申请", "rejected a support application"),
     ("support.tranche.paid", "拨付扶持资金", "paid a tranche of support"),
+    ("support.application.clawed_back", "追回扶持资金", "clawed support back"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
