@@ -419,7 +419,8 @@ def claw_back(*, acting_user: User, application_id: int, reason: str) -> Applica
     assert application.budget is not None
     Budget.objects.select_for_update().get(pk=application.budget.pk)
     before = audit.snapshot(application)
-    for tranche in application.tranches.select_for_update().select_related("transaction").order_by("number"):
+    tranches = application.tranches.select_for_update(of=("self",)).select_related("transaction")
+    for tranche in tranches.order_by("number"):
         if tranche.state == Tranche.State.PAID:
             if tranche.transaction is not None:
                 ledger.reverse(tranche.transaction, "clawback", memo=reason)
