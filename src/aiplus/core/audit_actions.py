@@ -249,6 +249,7 @@ _register_all([
     ("evaluation.item.reviewed", "审核题库题目", "reviewed question bank items"),
     ("evaluation.version.published", "发布题库版本", "published a question bank version"),
     ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
+    ("support.application.clawed_back", "追回扶持资金", "clawed support back"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

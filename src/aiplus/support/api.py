@@ -159,6 +159,7 @@ class ApplicationDetail(ApplicationOut):
     estimate: dict[str, Any]
     decision: dict[str, Any]
     decision_note: str
+    clawback_reason: str
     tranches: list[TrancheOut]
 
     @staticmethod
@@ -215,6 +216,10 @@ class DecisionIn(_In):
     note: Annotated[str, Field(max_length=500)] = ""
 
 
+class ClawbackIn(_In):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class BudgetIn(_In):
     programme_code: Annotated[str, Field(max_length=80)]
     year: Annotated[int, Field(ge=2000, le=2100)]
@@ -237,6 +242,8 @@ writes.add_action(router, "POST", "/applications/{application_id}/decision", ser
                   payload=DecisionIn, response=ApplicationDetail, reply=_application_reply)
 writes.add_action(router, "POST", "/tranches/{tranche_id}/payment", services.pay_tranche,
                   response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/claw-back", services.claw_back,
+                  payload=ClawbackIn, response=ApplicationDetail, reply=_application_reply)
 
 
 def _budget_reply(user: Any, result: Any, **ids: Any) -> Any:

@@ -12,9 +12,9 @@ _FLOW_TESTS = [
     "src/aiplus/support/tests/test_api.py::test_an_application_goes_from_draft_to_its_first_tranche_through_the_ledger",
 ]
 _GAPS = [
-    ("专家评审（经专家抽取）、公示与异议、里程碑验收、追回尚未实现；评审由主管部门工作人员决定",
-     "expert scoring through the expert draw, public notice with objections, milestone acceptance and claw-back "
-     "are not built; an official decides"),
+    ("专家评审（经专家抽取）、公示与异议、里程碑验收尚未实现；评审由主管部门工作人员决定",
+     "expert scoring through the expert draw, public notice with objections and milestone acceptance are not "
+     "built; an official decides"),
     ("材料以文件名称或编号登记，尚不能上传文件；批量导入评审结果尚未实现",
      "documents are recorded by name or number, files cannot be uploaded yet; bulk import of results is not built"),
     ("算力券尚未迁移为本引擎的一个项目（仍由算力模块的规则计算，但共用同一账本）",
@@ -40,16 +40,16 @@ declare(
 )
 declare(
     "support.applications",
-    title_zh="扶持申请到拨付：申请材料、形式审查一次性告知、非申请单位工作人员决定、年度预算承诺（超预算不予决定）、按复式记账分期拨付",
+    title_zh="扶持申请到拨付：申请材料、形式审查一次性告知、非申请单位工作人员决定、年度预算承诺（超预算不予决定）、按复式记账分期拨付与追回",
     title_en="From application to money: documents, a formal check with one notice of everything missing, a "
              "decision by an official outside the applicant, budget commitment (an overrun is refused), tranches "
-             "paid through the double-entry ledger",
+             "paid and clawed back through the double-entry ledger",
     articles=[("suzhou", 39)],
     pages=["support:applications", "support:application", "support:budgets"],
     api=["aiplus_support_api_list_applications", "aiplus_support_api_get_application",
          "aiplus_support_api_create_application", "aiplus_support_api_add_document",
          "aiplus_support_api_submit_application", "aiplus_support_api_examine_application",
-         "aiplus_support_api_decide_application", "aiplus_support_api_pay_tranche",
+         "aiplus_support_api_decide_application", "aiplus_support_api_pay_tranche", "aiplus_support_api_claw_back",
          "aiplus_support_api_list_budgets", "aiplus_support_api_open_budget"],
     tests=_FLOW_TESTS,
     gaps=_GAPS,

@@ -91,3 +91,7 @@ class BudgetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme_code"].choices = [  # type: ignore[attr-defined]
             (p.code, programmes.title(p.title)) for p in programmes.catalogue()]
+
+
+class ClawbackForm(forms.Form):
+    reason = forms.CharField(label=_("追回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -47,6 +47,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("已批准，分期拨付中")
     REJECTED = "rejected", _("不予支持")
     PAID = "paid", _("已全部拨付")
+    CLAWED_BACK = "clawed_back", _("已追回")
 
 
 class Application(DomainModel):
@@ -74,6 +75,7 @@ class Application(DomainModel):
     decided_by = actor_field(_("决定人"))
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     decision_note = models.CharField(_("决定说明"), max_length=500, blank=True)
+    clawback_reason = models.CharField(_("追回理由"), max_length=500, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
 
@@ -105,13 +107,15 @@ class Tranche(DomainModel):
     class State(models.TextChoices):
         PLANNED = "planned", _("待拨付")
         PAID = "paid", _("已拨付")
+        CLAWED_BACK = "clawed_back", _("已追回")
+        CANCELLED = "cancelled", _("已取消")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="tranches")
     number = models.PositiveSmallIntegerField(_("期次"))
     milestone_zh = models.CharField(_("拨付节点"), max_length=100)
     milestone_en = models.CharField(_("拨付节点（英文）"), max_length=100)
     amount_cny = money_field(_("金额（元）"))
-    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PLANNED)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.PLANNED)
     paid_at = models.DateTimeField(_("拨付时间"), null=True, blank=True)
     paid_by = actor_field(_("拨付人"))
     transaction = models.OneToOneField("compute.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT,

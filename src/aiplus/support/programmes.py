@@ -107,8 +107,9 @@ def decide(programme: Programme, organisation: Organisation, answers: dict[str, 
            history: list[Award] | None = None, budget_left_cny: Decimal | None = None,
            cost_ref: str = "") -> Decision:
     facts = {**answers_to_facts(programme, answers), **known_facts(organisation)}
+    titles = {p.code: (p.title.zh, p.title.en) for p in catalogue()}
     return evaluate(programme, parameters(), facts=facts, on=on, history=history or [],
-                    budget_left_cny=budget_left_cny, cost_ref=cost_ref)
+                    budget_left_cny=budget_left_cny, cost_ref=cost_ref, titles=titles)
 
 
 def in_force(programme: Programme, on: dt.date) -> bool:

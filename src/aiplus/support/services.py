@@ -7,7 +7,8 @@ Who may do what (checked here, before anything is written):
 - the applying organisation's members create an application, add its documents and submit it;
 - an official of the programme's jurisdiction checks it formally (accepts it, or gives once the list of everything
   missing), decides it and pays its tranches; nobody decides or pays a request they submitted or one of their own
-  organisation's. A decision that would overrun the year's budget is refused with the reason.
+  organisation's. A decision that would overrun the year's budget is refused with the reason; the same official
+  may claw an award back (its payments reversed, its commitment returned to the budget).
 Concurrency: the budget row is locked (select_for_update) before its balance is read and committed, the
 application and the tranche before a payment, as the voucher services lock their programme and quota.
 """
@@ -405,3 +406,37 @@ def pay_tranche(*, acting_user: User, tranche_id: int) -> Tranche:
     audit.record(actor=acting_user, action="support.tranche.paid", instance=tranche, before=before,
                  jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
     return tranche
+
+
+@transaction.atomic
+def claw_back(*, acting_user: User, application_id: int, reason: str) -> Application:
+    """Claw an award back: every paid tranche is reversed in the ledger (the payment's legs negated, nothing
+    rewritten) and what is still committed returns to the year's budget; planned tranches are cancelled."""
+    application = _application(acting_user, application_id)
+    _as_official(acting_user, application)
+    _state(application, Status.APPROVED, Status.PAID)
+    reason = _text(reason, "reason", 500, label=_("追回理由"))
+    assert application.budget is not None
+    Budget.objects.select_for_update().get(pk=application.budget.pk)
+    before = audit.snapshot(application)
+    tranches = application.tranches.select_for_update(of=("self",)).select_related("transaction")
+    for tranche in tranches.order_by("number"):
+        if tranche.state == Tranche.State.PAID:
+            if tranche.transaction is not None:
+                ledger.reverse(tranche.transaction, "clawback", memo=reason)
+            tranche.state = Tranche.State.CLAWED_BACK
+        elif tranche.state == Tranche.State.PLANNED:
+            tranche.state = Tranche.State.CANCELLED
+        tranche.save(update_fields=["state", "updated_at"])
+    committed = ledger.balance(commitment_account(application))
+    if committed:
+        ledger.post(None, "clawback", [Leg(Kind.BUDGET, budget_account(application.budget), committed),
+                                       Leg(Kind.QUOTA, commitment_account(application), -committed, None,
+                                           application.organisation_id)],
+                    memo=f"support clawback {application.pk}")
+    application.status = Status.CLAWED_BACK
+    application.clawback_reason = reason
+    application.save(update_fields=["status", "clawback_reason", "updated_at"])
+    _notify_applicant(application, _("扶持申请“%(t)s”的资金已追回"))
+    audit.record(actor=acting_user, action="support.application.clawed_back", instance=application, before=before)
+    return application

@@ -21,7 +21,15 @@ from aiplus.core.routing import Routes
 from aiplus.regulation.runtime import parameters
 from aiplus.support import programmes, selectors, services
 from aiplus.support.engine import Programme
-from aiplus.support.forms import ApplyForm, BudgetForm, DecisionForm, DocumentForm, EmptyForm, FinderForm
+from aiplus.support.forms import (
+    ApplyForm,
+    BudgetForm,
+    ClawbackForm,
+    DecisionForm,
+    DocumentForm,
+    EmptyForm,
+    FinderForm,
+)
 from aiplus.support.listings import APPLICATIONS, BUDGETS, programme_name
 from aiplus.support.models import Application, Status, Tranche
 
@@ -160,6 +168,11 @@ def _specs(request: HttpRequest, application: Application, item: Programme,
                                     write=lambda request, form: services.pay_tranche(acting_user=user,
                                                                                      tranche_id=following.pk),
                                     done=_("已拨付。"))
+    if roles["official"] and status in (Status.APPROVED, Status.PAID):
+        specs["claw_back"] = PageForm(make=lambda request, data: ClawbackForm(data),
+                                      write=lambda request, form: services.claw_back(
+                                          acting_user=user, application_id=pk, **form.cleaned_data),
+                                      done=_("资金已追回，承诺金额已退回预算。"))
     return specs
 
 

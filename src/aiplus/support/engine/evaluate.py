@@ -61,12 +61,13 @@ def _missing(value: Any) -> bool:
 
 
 def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mapping[str, Any], on: dt.date,
-             history: Sequence[Award] = (), budget_left_cny: Decimal | None = None, cost_ref: str = "") -> Decision:
+             history: Sequence[Award] = (), budget_left_cny: Decimal | None = None, cost_ref: str = "",
+             titles: Mapping[str, tuple[str, str]] | None = None) -> Decision:
     """Decide `programme` for an applicant with `facts` on day `on`.
 
     outcome: "eligible" (amounts["amount_cny"] > 0), "nothing_payable", "ineligible" (data["why_not"] lists each
     failed condition), "incomplete" (`missing` lists the facts still needed) or "over_budget" (the amount would
-    overrun `budget_left_cny`: refused, with the reason).
+    overrun `budget_left_cny`: refused, with the reason). `titles` names other programmes (zh, en) in the reasons.
     """
     decision = Decision(rule=f"support.{programme.code}", effective_on=on)
     source = programme.citation.citation()
@@ -97,10 +98,11 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
 
     for other in programme.stacking.exclusive_with:
         if any(a.programme == other and a.year == on.year and a.amount_cny > 0 for a in history):
-            failed.append({"fact": f"stacking:{other}", "zh": f"本年度已获{other}支持，不可叠加",
-                           "en": f"already supported by {other} this year; the two do not stack"})
-            decision.because(f"stacking:{other}", f"本年度已获项目 {other} 支持，两者不可叠加享受。",
-                             f"Already supported by programme {other} this year; the two do not stack.", source)
+            zh, en = (titles or {}).get(other, (other, other))
+            failed.append({"fact": f"stacking:{other}", "zh": f"本年度已获“{zh}”支持，不可叠加",
+                           "en": f"already supported by \u201c{en}\u201d this year; the two do not stack"})
+            decision.because(f"stacking:{other}", f"本年度已获“{zh}”支持，两者不可叠加享受。",
+                             f"Already supported by \u201c{en}\u201d this year; the two do not stack.", source)
 
     base: Decimal | None = None
     if programme.amount.base:

@@ -210,3 +210,32 @@ def test_the_excel_export_defuses_formulas(world: Any) -> None:
     cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("HYPERLINK" in c for c in cells)
     assert not any(c.startswith("=") for c in cells)
+
+
+def test_a_claw_back_reverses_the_payments_and_returns_the_commitment(world: Any) -> None:
+    _open_budget(world)
+    pk = _apply(world)["id"]
+    applicant = signed_in(world.user("enterprise_member"))
+    official = signed_in(world.user("official"))
+    for code in ("contract", "invoice", "non_affiliation"):
+        _post(applicant, "aiplus_support_api_add_document", {"code": code, "reference": "x.pdf"}, application_id=pk)
+    _post(applicant, "aiplus_support_api_submit_application", application_id=pk)
+    _post(official, "aiplus_support_api_examine_application", application_id=pk)
+    body = _post(official, "aiplus_support_api_decide_application", {"approve": True}, application_id=pk).json()
+    _post(official, "aiplus_support_api_pay_tranche", tranche_id=body["tranches"][0]["id"])
+    assert_refused_naming(_post(official, "aiplus_support_api_claw_back", {"reason": " "}, application_id=pk),
+                          "reason")
+    assert _post(applicant, "aiplus_support_api_claw_back", {"reason": "x"}, application_id=pk).status_code == 403
+    entries = LedgerEntry.objects.count()
+    answer = _post(official, "aiplus_support_api_claw_back", {"reason": "关联交易"}, application_id=pk)
+    assert answer.status_code == 200, answer.content
+    clawed = answer.json()
+    assert clawed["status"] == "clawed_back" and clawed["clawback_reason"] == "关联交易"
+    assert [t["state"] for t in clawed["tranches"]] == ["clawed_back", "cancelled"]
+    assert LedgerEntry.objects.count() == entries + 4  # the payment reversed, the commitment returned
+    budget = Budget.objects.get()
+    figures = services.budget_figures(budget)
+    assert figures["left_cny"] == D("20000000.00") and figures["paid_cny"] == 0
+    assert ledger.balance(services.commitment_account(Application.objects.get(pk=pk))) == 0
+    assert ledger.unbalanced_transactions() == []
+    assert _post(official, "aiplus_support_api_claw_back", {"reason": "again"}, application_id=pk).status_code == 409

@@ -104,6 +104,9 @@ def test_exclusive_programmes_do_not_stack_in_one_year() -> None:
     refused = evaluate(p, reg, facts=FACTS, on=DAY, history=[Award("other.grant", 2026, D("1"))])
     assert refused.outcome == "ineligible" and refused.amounts["amount_cny"] == 0
     assert refused.data["why_not"][0]["fact"] == "stacking:other.grant"
+    named = evaluate(p, reg, facts=FACTS, on=DAY, history=[Award("other.grant", 2026, D("1"))],
+                     titles={"other.grant": ("另一项目", "Other grant")})
+    assert "“另一项目”" in named.reasons[-1].text_zh and "Other grant" in named.reasons[-1].text_en
     allowed = evaluate(p, reg, facts=FACTS, on=DAY, history=[Award("other.grant", 2025, D("1"))])
     assert allowed.outcome == "eligible"
 
