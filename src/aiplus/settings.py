@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "aiplus.datahub",
     "aiplus.algorithms",
     "aiplus.governance",
+    "aiplus.participation",
     "aiplus.portal",
 ]
 

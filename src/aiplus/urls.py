@@ -15,6 +15,7 @@ urlpatterns = [
     path("data/", include("aiplus.datahub.urls")),
     path("algorithms/", include("aiplus.algorithms.urls")),
     path("governance/", include("aiplus.governance.urls")),
+    path("participation/", include("aiplus.participation.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

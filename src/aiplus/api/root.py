@@ -11,6 +11,7 @@ from aiplus.core.api import router as core_router
 from aiplus.datahub.api import router as datahub_router
 from aiplus.experts.api import router as experts_router
 from aiplus.governance.api import router as governance_router
+from aiplus.participation.api import router as participation_router
 from aiplus.regulation.api import router as regulation_router
 from aiplus.scenarios.api import router as scenarios_router
 
@@ -32,3 +33,4 @@ api.add_router("/compute", compute_router)
 api.add_router("/data", datahub_router)
 api.add_router("/algorithms", algorithms_router)
 api.add_router("/governance", governance_router)
+api.add_router("/participation", participation_router)

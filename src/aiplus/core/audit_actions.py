@@ -92,7 +92,6 @@ _register_all([
     ("core.overdue_timers.reported", "通报已过期的流程时限", "reported overdue workflow deadlines"),
     ("core.notifications.read", "将通知标为已读", "marked notifications as read"),
     # portal
-    ("portal.notice.published", "发布通知公告", "published a notice"),
     # compute
     ("compute.programme.created", "创建算力券项目", "created a voucher programme"),
     ("compute.centre.registered", "登记算力中心", "registered a computing centre"),
@@ -213,6 +212,18 @@ _register_all([
     ("governance.re_review.decided", "记录伦理专家复核意见", "recorded an ethics re-review opinion"),
     ("governance.follow_up.recorded", "记录伦理跟踪审查", "recorded an ethics follow-up review"),
     ("governance.follow_up.reminded", "提醒伦理跟踪审查到期", "reminded of ethics follow-up reviews due"),
+    # participation: notices, policy documents, events, consultations, industry associations
+    ("participation.notice.created", "保存通知公告草稿", "saved a draft notice"),
+    ("participation.notice.updated", "修改通知公告", "corrected a notice"),
+    ("participation.notice.published", "发布通知公告", "published a notice"),
+    ("participation.notice.withdrawn", "撤回通知公告", "withdrew a notice"),
+    ("participation.attachment.added", "上传通知公告附件", "attached a file to a notice"),
+    ("participation.event.created", "保存活动草稿", "saved a draft event"),
+    ("participation.event.published", "发布活动", "published an event"),
+    ("participation.event.withdrawn", "撤回活动", "withdrew an event"),
+    ("participation.registration.created", "报名参加活动", "registered for an event"),
+    ("participation.registration.cancelled", "取消活动报名", "cancelled an event registration"),
+    ("participation.registration.checked_in", "活动签到", "checked an attendee in"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
@@ -234,7 +245,8 @@ LEGACY: dict[str, str] = {
     "job.started": "core.job.started",
     "deadlines.overdue_reported": "core.overdue_timers.reported",
     "notifications.read": "core.notifications.read",
-    "notice.published": "portal.notice.published",
+    "notice.published": "participation.notice.published",
+    "portal.notice.published": "participation.notice.published",
     "compute.pool.availability": "compute.pool.availability_reported",
     "compute.vouchers.post_audit": "compute.vouchers.post_audited",
     "datahub.dataset_created": "datahub.dataset.created",
