@@ -95,3 +95,65 @@ def test_official_publishes_a_notice_and_an_event_the_public_takes_part(live_ser
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
     page.screenshot(path=str(artifacts / "participation-event.png"), full_page=True)
+
+
+def test_official_opens_a_consultation_an_anonymous_visitor_reads_the_response(live_server, page, world, artifacts):
+    from aiplus.participation.models import Comment, Consultation
+
+    sign_in(page, live_server.url, "suzhou-official")
+    page.goto(live_server.url + "/participation/notices/")
+    page.select_option("#id_notice-jurisdiction", label="苏州市")
+    page.fill("#id_notice-title", "关于公开征求《2027年算力券发放计划》意见的通知")
+    page.fill("#id_notice-body", "欢迎社会各界提出意见。")
+    page.check("#id_notice-is_published")
+    page.get_by_test_id("notice-save").click()
+    page.wait_for_url("**/participation/notices/*/")
+    assert page.get_by_test_id("published").get_attribute("data-published") == "true"
+
+    page.goto(live_server.url + "/participation/consultations/")
+    page.select_option("#id_consultation-jurisdiction", label="苏州市")
+    page.select_option("#id_consultation-subject_kind", "programme")
+    page.fill("#id_consultation-title", "2027年算力券发放计划（征求意见稿）")
+    page.fill("#id_consultation-draft", "一、支持对象：在苏州注册的中小企业。\n二、支持比例：不超过算力费用的50%。")
+    page.get_by_test_id("consultation-save").click()
+    page.wait_for_url("**/participation/consultations/*/")
+    consultation_url = page.url
+    assert page.get_by_test_id("consultation-status").get_attribute("data-open") == "true"
+    consultation = Consultation.objects.get(title="2027年算力券发放计划（征求意见稿）")
+
+    # an anonymous visitor comments (the trap field stays empty, as people leave it)
+    page.context.clear_cookies()
+    page.goto(consultation_url)
+    trap = page.locator("#id_website").bounding_box()
+    assert trap is None or trap["x"] + trap["width"] <= 0  # off the page: people never see it
+    page.fill("#id_text", "建议对首次申领的企业提高支持比例。")
+    page.get_by_test_id("comment-save").click()
+    page.wait_for_url(consultation_url)
+    comment = Comment.objects.get(consultation=consultation)
+    assert comment.author is None and comment.status == "pending"
+    assert "首次申领" not in page.get_by_test_id("public-comments").inner_text()
+
+    # the official groups, approves and answers
+    sign_in(page, live_server.url, "suzhou-official")
+    page.goto(consultation_url)
+    page.fill("#id_group-title", "关于支持比例")
+    page.get_by_test_id("group-save").click()
+    page.wait_for_url(consultation_url)
+    form = page.get_by_test_id(f"moderate-{comment.pk}")
+    form.locator("select[name=decision]").select_option("approve")
+    form.locator("select[name=group]").select_option(label="关于支持比例")
+    page.get_by_test_id(f"moderate-save-{comment.pk}").click()
+    page.wait_for_url(consultation_url)
+    group = consultation.groups.get()
+    page.get_by_test_id(f"respond-{group.pk}").locator("textarea").fill("部分采纳：首次申领企业支持比例提高至60%。")
+    page.get_by_test_id(f"respond-save-{group.pk}").click()
+    page.wait_for_url(consultation_url)
+
+    # the visitor comes back and reads the response
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/participation/consultations/?q=算力券")
+    page.locator(f"tr[data-pk='{consultation.pk}'] a").click()
+    page.wait_for_url(consultation_url)
+    assert "首次申领" in page.get_by_test_id(f"comment-{comment.pk}").inner_text()
+    assert "部分采纳" in page.get_by_test_id(f"response-{group.pk}").inner_text()
+    page.screenshot(path=str(artifacts / "participation-consultation.png"), full_page=True)

@@ -224,6 +224,11 @@ _register_all([
     ("participation.registration.created", "报名参加活动", "registered for an event"),
     ("participation.registration.cancelled", "取消活动报名", "cancelled an event registration"),
     ("participation.registration.checked_in", "活动签到", "checked an attendee in"),
+    ("participation.consultation.opened", "发布公开征求意见", "opened a public consultation"),
+    ("participation.comment.submitted", "提交征求意见反馈", "submitted a consultation comment"),
+    ("participation.comment.moderated", "审核征求意见反馈", "moderated a consultation comment"),
+    ("participation.comment_group.created", "建立意见归类", "grouped consultation comments"),
+    ("participation.comment_group.responded", "公布意见采纳情况", "published the response to a comment group"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

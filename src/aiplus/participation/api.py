@@ -13,11 +13,11 @@ from pydantic import ConfigDict
 
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
-from aiplus.core import imports
+from aiplus.core import imports, signin
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
 from aiplus.participation import selectors, services
-from aiplus.participation.listings import EVENTS, NOTICES
+from aiplus.participation.listings import CONSULTATIONS, EVENTS, NOTICES
 from aiplus.participation.models import BODY_MAX_CHARS, Event
 
 router = Router(tags=["participation"])
@@ -202,3 +202,128 @@ writes.add_action(router, "POST", "/registrations/{registration_id}/cancel", ser
                   response=RegistrationOut)
 writes.add_action(router, "POST", "/registrations/{registration_id}/check-in", services.check_in,
                   response=RegistrationOut)
+
+
+# -- public consultation ------------------------------------------------------------------------------------------
+
+class CommentOut(Schema):
+    id: int
+    display_name: str
+    text: str
+    status: str
+    group_id: int | None
+    created_at: dt.datetime
+
+
+class GroupOut(Schema):
+    id: int
+    title: str
+    response: str
+    is_published: bool
+    responded_at: dt.datetime | None
+    comments: list[CommentOut]
+
+    @staticmethod
+    def resolve_comments(obj: Any) -> list[Any]:
+        return list(getattr(obj, "public", []))
+
+    @staticmethod
+    def resolve_response(obj: Any) -> str:
+        return obj.response if obj.is_published else ""
+
+
+class ConsultationOut(Schema):
+    id: int
+    jurisdiction_id: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    subject_kind: str
+    title: str
+    title_en: str
+    comment_days: int
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    is_open: bool
+    comments_public: int
+
+
+class ConsultationDetail(ConsultationOut):
+    draft: str
+    groups: list[GroupOut]
+
+    @staticmethod
+    def resolve_groups(obj: Any) -> list[Any]:
+        return selectors.public_groups(obj)
+
+
+class ConsultationIn(_In):
+    jurisdiction_id: int
+    subject_kind: Annotated[str, Field(max_length=16)]
+    title: Title
+    title_en: Annotated[str, Field(max_length=200)] = ""
+    draft: Body
+
+
+class CommentIn(_In):
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    display_name: Annotated[str, Field(max_length=50)] = ""
+    website: Annotated[str, Field(max_length=200)] = ""  # the trap: people leave it empty
+
+
+class GroupIn(_In):
+    title: Title
+
+
+class ModerationIn(_In):
+    decision: Annotated[str, Field(max_length=16)]
+    group_id: int | None = None
+    note: Annotated[str, Field(max_length=200)] = ""
+
+
+class ResponseIn(_In):
+    response: Annotated[str, Field(min_length=1, max_length=BODY_MAX_CHARS)]
+
+
+class ModeratedCommentOut(CommentOut):
+    moderation_note: str
+
+
+def _consultation_reply(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.consultation(user, getattr(result, "consultation_id", None) or result.pk)
+
+
+lists.add_operation(router, "/consultations", CONSULTATIONS, ConsultationOut, auth=OPTIONAL)
+
+
+@router.get("/consultations/{consultation_id}", response=ConsultationDetail, auth=OPTIONAL)
+def get_consultation(request: HttpRequest, consultation_id: int) -> Any:
+    """A consultation with its draft, its period and the approved comments by group with their published
+    responses."""
+    return selectors.consultation(acting_user(request), consultation_id)
+
+
+@router.post("/consultations/{consultation_id}/comments", response={201: CommentOut}, auth=OPTIONAL)
+def submit_comment(request: HttpRequest, consultation_id: int, payload: CommentIn) -> Any:
+    """Comment on an open consultation, signed in or anonymously. It is public only once moderated. Abuse
+    protection: the trap field `website` must be empty; a source sends a limited number of comments an hour (429)."""
+    return Status(201, services.submit_comment(acting_user=acting_user(request), consultation_id=consultation_id,
+                                               client_address=signin.client_ip(request), **payload.dict()))
+
+
+@router.get("/consultations/{consultation_id}/comments", response=list[ModeratedCommentOut], auth=AUTHENTICATED)
+def list_comments(request: HttpRequest, consultation_id: int) -> Any:
+    """Every comment of the consultation for its officials (pending first); the caller's own for anyone else."""
+    user = acting_user(request)
+    found = selectors.consultation(user, consultation_id)
+    if selectors.may_manage(user, found):
+        return selectors.comments_to_moderate(user, found)
+    return selectors.my_comments(user, found)
+
+
+writes.add_action(router, "POST", "/consultations", services.open_consultation, payload=ConsultationIn,
+                  response=ConsultationDetail, created=True, reply=_consultation_reply)
+writes.add_action(router, "POST", "/consultations/{consultation_id}/groups", services.create_comment_group,
+                  payload=GroupIn, response=ConsultationDetail, created=True, reply=_consultation_reply)
+writes.add_action(router, "POST", "/comments/{comment_id}/moderation", services.moderate_comment,
+                  payload=ModerationIn, response=ModeratedCommentOut)
+writes.add_action(router, "POST", "/groups/{group_id}/response", services.respond_to_group, payload=ResponseIn,
+                  response=ConsultationDetail, reply=_consultation_reply)

@@ -30,3 +30,20 @@ declare(
     tests=["tests/browser/test_participation.py::test_official_publishes_a_notice_and_an_event_the_public_takes_part",
            "src/aiplus/participation/tests/test_events_api.py::test_event_registration_capacity_and_check_in"],
 )
+declare(
+    "participation.consultations",
+    title_zh="公开征求意见：征求意见稿（扶持计划、场景清单、政策文件）按规则包期限公开、匿名或署名提交意见（防滥用）、审核（不得审核本人意见）、分组公布采纳情况",
+    title_en="Public consultation: drafts (programmes, scenario lists, policies) open for the pack's comment period, "
+             "anonymous or signed comments with abuse protection, moderation (never one's own), a published "
+             "response per comment group",
+    articles=[("guangdong", 5), ("suzhou", 10)],
+    pages=["participation:consultations", "participation:consultation"],
+    api=["aiplus_participation_api_list_consultations", "aiplus_participation_api_get_consultation",
+         "aiplus_participation_api_open_consultation", "aiplus_participation_api_submit_comment",
+         "aiplus_participation_api_list_comments", "aiplus_participation_api_create_comment_group",
+         "aiplus_participation_api_moderate_comment", "aiplus_participation_api_respond_to_group"],
+    tests=["tests/browser/test_participation.py::"
+           "test_official_opens_a_consultation_an_anonymous_visitor_reads_the_response",
+           "src/aiplus/participation/tests/test_consultations_api.py::"
+           "test_consultation_comment_moderation_and_response"],
+)

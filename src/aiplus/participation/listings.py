@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import lists
 from aiplus.participation import search, selectors
-from aiplus.participation.models import Event, Notice, NoticeKind
+from aiplus.participation.models import Consultation, Event, Notice, NoticeKind, SubjectKind
 
 YES_NO = (("1", _("是")), ("0", _("否")))
 
@@ -82,4 +82,38 @@ class EventTable(lists.Table):
 EVENTS = lists.register(lists.Listing(
     name="participation.events", queryset=selectors.events, filterset=EventFilter, table=EventTable,
     title=_("活动"), empty=_("没有可查看的活动。"), export_name="events",
+))
+
+
+class ConsultationFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("搜索"), method="words")
+    subject_kind = django_filters.ChoiceFilter(label=_("征求意见对象"), choices=SubjectKind.choices)
+    jurisdiction = lists.JurisdictionFilter()
+    open = django_filters.ChoiceFilter(label=_("正在征求意见"), choices=YES_NO, method="open_filter")
+
+    def words(self, queryset: QuerySet[Consultation], name: str, value: str) -> QuerySet[Consultation]:
+        return search.CONSULTATIONS.apply(queryset, value) if value.strip() else queryset
+
+    def open_filter(self, queryset: QuerySet[Consultation], name: str, value: str) -> QuerySet[Consultation]:
+        now = timezone.now()
+        current = Q(opens_at__lte=now, closes_at__gt=now)
+        return queryset.filter(current) if value == "1" else queryset.exclude(current)
+
+
+class ConsultationTable(lists.Table):
+    title = lists.DetailColumn(url="participation:consultation", verbose_name=_("标题"))
+    subject_kind = lists.ChoiceColumn(verbose_name=_("征求意见对象"))
+    jurisdiction = lists.JurisdictionColumn()
+    opens_at = lists.MomentColumn(verbose_name=_("开始时间"))
+    closes_at = lists.MomentColumn(verbose_name=_("截止时间"))
+    comments_public = lists.FigureColumn(verbose_name=_("已公开意见"), orderable=False)
+
+    class Meta(lists.Table.Meta):
+        model = Consultation
+        fields = ("title", "subject_kind", "jurisdiction", "opens_at", "closes_at", "comments_public")
+
+
+CONSULTATIONS = lists.register(lists.Listing(
+    name="participation.consultations", queryset=selectors.consultations, filterset=ConsultationFilter,
+    table=ConsultationTable, title=_("公开征求意见"), empty=_("没有可查看的征求意见。"), export_name="consultations",
 ))

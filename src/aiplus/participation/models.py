@@ -144,3 +144,92 @@ class Registration(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.event.title}"
+
+
+# -- public consultation ------------------------------------------------------------------------------------------
+
+class SubjectKind(models.TextChoices):
+    PROGRAMME = "programme", _("扶持计划")
+    SCENARIO_LIST = "scenario_list", _("场景清单")
+    POLICY = "policy", _("政策文件")
+    OTHER = "other", _("其他")
+
+
+class Consultation(SearchIndexed):
+    """A draft (a programme, a scenario list, a policy) open for public comment for the period the pack sets
+    (`participation.consultation.comment_days`, recorded with the consultation when it opens)."""
+
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, verbose_name=_("辖区"))
+    subject_kind = models.CharField(_("征求意见对象"), max_length=16, choices=SubjectKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
+    draft = bounded_text(_("征求意见稿"))
+    comment_days = count_field(_("征求意见期限（日）"), minimum=1, maximum=365)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    is_published = models.BooleanField(_("已发布"), default=True)
+    published_by = actor_field(_("发布人"), blank=True)
+
+    scope = Scope(jurisdiction="jurisdiction", public="is_published")
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        verbose_name = verbose_name_plural = _("公开征求意见")
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_published and self.opens_at <= timezone.now() < self.closes_at
+
+
+class CommentGroup(DomainModel):
+    """Comments on one point, answered together: the response is published once for the group."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="groups",
+                                     verbose_name=_("公开征求意见"))
+    title = models.CharField(_("意见归类"), max_length=200)
+    response = bounded_text(_("采纳情况与理由"), blank=True)
+    is_published = models.BooleanField(_("答复已公布"), default=False)
+    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    responded_by = actor_field(_("答复人"), blank=True)
+
+    scope = Scope(jurisdiction="consultation__jurisdiction", public="is_published")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = _("意见归类")
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已公开")
+    REJECTED = "rejected", _("未予公开")
+
+
+class Comment(DomainModel):
+    """One comment, anonymous or signed; shown publicly only once an official (never its author) approved it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments",
+                                     verbose_name=_("公开征求意见"))
+    author = actor_field(_("提交人"), blank=True)
+    display_name = models.CharField(_("署名"), max_length=50, blank=True)
+    text = bounded_text(_("意见"), COMMENT_MAX_CHARS)
+    status = models.CharField(_("状态"), max_length=16, choices=CommentStatus.choices,
+                              default=CommentStatus.PENDING)
+    is_public = models.BooleanField(_("已公开"), default=False)
+    group = models.ForeignKey(CommentGroup, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="comments", verbose_name=_("意见归类"))
+    moderated_by = actor_field(_("审核人"), blank=True)
+    moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    moderation_note = models.CharField(_("审核说明"), max_length=200, blank=True)
+    # a keyed hash of the sender's address: enough to count a source's comments, never the address itself
+    source_key = models.CharField(_("来源标识"), max_length=64, blank=True, db_index=True)
+
+    scope = Scope(jurisdiction="consultation__jurisdiction", owner="author", public="is_public")
+    audit_exclude: ClassVar[tuple[str, ...]] = (*DomainModel.audit_exclude, "source_key")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = verbose_name_plural = _("意见")
+
+    def __str__(self) -> str:
+        return f"{self.consultation.title} #{self.pk}"

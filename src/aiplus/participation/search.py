@@ -19,3 +19,9 @@ def notice_tokens(notice: Any) -> str:
 
 def event_tokens(event: Any) -> str:
     return EVENTS.tokens_for(event.title, event.title_en, event.venue, event.description)
+
+CONSULTATIONS = SearchIndex("participation_consultation", analyzer=default_analyzer, subwords=True)
+
+
+def consultation_tokens(consultation: Any) -> str:
+    return CONSULTATIONS.tokens_for(consultation.title, consultation.title_en, consultation.draft)

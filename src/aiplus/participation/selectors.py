@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
-from aiplus.participation.models import Attachment, Event, Notice, Registration, RegistrationStatus
+from aiplus.participation.models import (
+    Attachment,
+    Comment,
+    CommentGroup,
+    CommentStatus,
+    Consultation,
+    Event,
+    Notice,
+    Registration,
+    RegistrationStatus,
+)
 
 
 def notices(user: Any) -> QuerySet[Notice]:
@@ -79,3 +89,39 @@ def publishing_jurisdictions(user: Any) -> QuerySet[Any]:
     if not getattr(user, "is_authenticated", False):
         return Jurisdiction.objects.none()
     return Jurisdiction.objects.filter(pk__in=permissions.user_jurisdiction_ids(user, "add"))
+
+
+def consultations(user: Any) -> QuerySet[Consultation]:
+    return Consultation.objects.restrict(user, "view").select_related("jurisdiction").annotate(
+        comments_public=Count("comments", filter=Q(comments__is_public=True)))
+
+
+def consultation(user: Any, consultation_id: Any) -> Consultation:
+    found = consultations(user).filter(pk=consultation_id).first() if str(consultation_id).isdigit() else None
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def public_groups(consultation: Consultation) -> list[CommentGroup]:
+    """The groups with published comments, each with its approved comments and its response once published."""
+    approved = Comment.objects.filter(is_public=True).order_by("created_at", "id")
+    return [g for g in consultation.groups.prefetch_related(Prefetch("comments", approved, to_attr="public"))
+            if g.public]  # type: ignore[attr-defined]
+
+
+def comments_to_moderate(user: Any, consultation: Consultation) -> list[Comment]:
+    """Every comment of the consultation, for its officials (pending first)."""
+    rows = Comment.objects.restrict(user, "view").filter(consultation=consultation).select_related("group")
+    return sorted(rows, key=lambda c: (c.status != CommentStatus.PENDING, c.created_at, c.pk))
+
+
+def groups_of(consultation: Consultation) -> list[CommentGroup]:
+    return list(consultation.groups.annotate(
+        approved=Count("comments", filter=Q(comments__status=CommentStatus.APPROVED))).order_by("id"))
+
+
+def my_comments(user: Any, consultation: Consultation) -> list[Comment]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Comment.objects.filter(consultation=consultation, author=user).order_by("created_at", "id"))

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import access, audit, imports, permissions
@@ -26,12 +27,18 @@ from aiplus.core.models import Jurisdiction, User
 from aiplus.participation import search
 from aiplus.participation.models import (
     Attachment,
+    Comment,
+    CommentGroup,
+    CommentStatus,
+    Consultation,
     Event,
     Notice,
     NoticeKind,
     Registration,
     RegistrationStatus,
+    SubjectKind,
 )
+from aiplus.regulation.runtime import parameters
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -326,3 +333,149 @@ def check_in(*, acting_user: User, registration_id: int) -> Registration:
     audit.record(actor=acting_user, action="participation.registration.checked_in", instance=registration,
                  before=before, jurisdiction_id=registration.event.jurisdiction_id)
     return registration
+
+
+# -- public consultation -----------------------------------------------------------------------------------------
+
+COMMENT_DAYS = "participation.consultation.comment_days"
+COMMENTS_PER_HOUR = "participation.comment.max_per_hour"
+
+
+@transaction.atomic
+def open_consultation(*, acting_user: User, jurisdiction_id: int, subject_kind: str, title: str, draft: str,
+                      title_en: str = "") -> Consultation:
+    """Publish a draft for public comment, open from now for the period the pack sets."""
+    place = _jurisdiction_for(acting_user, jurisdiction_id)
+    if subject_kind not in SubjectKind.values:
+        raise ServiceError("invalid_choice", _("征求意见对象无效。"), "subject_kind")
+    if "\x00" in str(draft or ""):
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "draft")
+    now = timezone.now()
+    days = int(parameters().value(COMMENT_DAYS, timezone.localdate()))
+    consultation = Consultation(jurisdiction=place, subject_kind=subject_kind,
+                                title=_text(title, "title", required=True), title_en=_text(title_en, "title_en"),
+                                draft=str(draft or "").strip(), comment_days=days, opens_at=now,
+                                closes_at=now + dt.timedelta(days=days), published_by=acting_user,
+                                is_demo=_demo(acting_user))
+    if not consultation.draft:
+        raise ServiceError("required", _("此项为必填项。"), "draft")
+    _clean(consultation, exclude=["jurisdiction"])
+    consultation.search_tokens = search.consultation_tokens(consultation)
+    consultation.save()
+    audit.record(actor=acting_user, action="participation.consultation.opened", instance=consultation)
+    return consultation
+
+
+def source_key(address: str | None) -> str:
+    """A keyed hash of the sender's address (the platform's secret keys it): counts a source, stores no address."""
+    return salted_hmac("aiplus.participation.comment", address, algorithm="sha256").hexdigest()[:64] \
+        if address else ""
+
+
+@transaction.atomic
+def submit_comment(*, acting_user: User, consultation_id: int, text: str, display_name: str = "",
+                   website: str = "", client_address: str | None = None) -> Comment:
+    """A comment on an open consultation, anonymous or signed. Abuse protection: the trap field `website`, which
+    people never see, must stay empty; one source (a signed-in user, or a sender's address) may send at most
+    `participation.comment.max_per_hour` comments an hour. The comment waits for moderation."""
+    consultation = access.get_for(acting_user, "view", Consultation, pk=consultation_id)
+    if str(website or "").strip():
+        raise ServiceError("rejected", _("提交被拒绝。"), "website")
+    if not consultation.is_open:
+        raise ServiceError("consultation_closed", _("征求意见已截止。"), "consultation_id", status=409)
+    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    key = source_key(client_address)
+    limit = int(parameters().value(COMMENTS_PER_HOUR, timezone.localdate()))
+    since = timezone.now() - dt.timedelta(hours=1)
+    recent = Comment.objects.filter(created_at__gt=since)
+    sent = recent.filter(author=author).count() if author is not None else \
+        recent.filter(source_key=key).count() if key else 0
+    if sent >= limit:
+        raise ServiceError("too_many_comments", _("提交过于频繁，请一小时后再试。"), "text", status=429)
+    if "\x00" in str(text or ""):
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "text")
+    comment = Comment(consultation=consultation, author=author, text=str(text or "").strip(),
+                      display_name=_text(display_name, "display_name"), source_key=key,
+                      is_demo=_demo(acting_user))
+    if not comment.text:
+        raise ServiceError("required", _("此项为必填项。"), "text")
+    _clean(comment, exclude=["consultation"])
+    comment.save()
+    audit.record(actor=acting_user, action="participation.comment.submitted", instance=comment,
+                 jurisdiction_id=consultation.jurisdiction_id)
+    return comment
+
+
+def _consultation_to_manage(acting_user: Any, consultation_id: Any) -> Consultation:
+    return access.get_for(acting_user, "change", Consultation, pk=consultation_id)
+
+
+@transaction.atomic
+def create_comment_group(*, acting_user: User, consultation_id: int, title: str) -> CommentGroup:
+    """A heading under which an official gathers comments on one point, to answer them together."""
+    consultation = _consultation_to_manage(acting_user, consultation_id)
+    group = CommentGroup(consultation=consultation, title=_text(title, "title", required=True),
+                         is_demo=_demo(acting_user))
+    _clean(group, exclude=["consultation"])
+    group.save()
+    audit.record(actor=acting_user, action="participation.comment_group.created", instance=group,
+                 jurisdiction_id=consultation.jurisdiction_id)
+    return group
+
+
+MODERATION = ("approve", "reject")
+
+
+@transaction.atomic
+def moderate_comment(*, acting_user: User, comment_id: int, decision: str, group_id: int | None = None,
+                     note: str = "") -> Comment:
+    """An official of the consultation's jurisdiction approves a comment into a group (it becomes public) or
+    rejects it (with a note); nobody moderates their own comment."""
+    found = access.get_for(acting_user, "view", Comment.objects.restrict(acting_user, "view")
+                           .select_related("consultation"), pk=comment_id)
+    consultation = _consultation_to_manage(acting_user, found.consultation_id)
+    comment = Comment.objects.select_for_update(of=("self",)).get(pk=found.pk)
+    if comment.author_id is not None and comment.author_id == acting_user.pk:
+        raise PermissionDeniedError(_("不能审核自己提交的意见。"))
+    if decision not in MODERATION:
+        raise ServiceError("invalid_choice", _("审核结论无效。"), "decision")
+    if comment.status != CommentStatus.PENDING:
+        raise ServiceError("already_moderated", _("该意见已审核。"), "decision", status=409)
+    before = audit.snapshot(comment)
+    if decision == "approve":
+        group = CommentGroup.objects.filter(pk=int(str(group_id)), consultation=consultation).first() \
+            if str(group_id or "").isdigit() else None
+        if group is None:
+            raise ServiceError("group_required", _("请选择意见归类。"), "group_id")
+        comment.status, comment.is_public, comment.group = CommentStatus.APPROVED, True, group
+    else:
+        comment.status, comment.is_public = CommentStatus.REJECTED, False
+    comment.moderation_note = _text(note, "note")
+    comment.moderated_by, comment.moderated_at = acting_user, timezone.now()
+    _clean(comment, exclude=["consultation", "group"])
+    comment.save()
+    audit.record(actor=acting_user, action="participation.comment.moderated", instance=comment, before=before,
+                 jurisdiction_id=consultation.jurisdiction_id)
+    return comment
+
+
+@transaction.atomic
+def respond_to_group(*, acting_user: User, group_id: int, response: str) -> CommentGroup:
+    """Publish the answer to a group of approved comments (what was adopted, and why or why not)."""
+    found = access.get_for(acting_user, "view", CommentGroup.objects.restrict(acting_user, "view"), pk=group_id)
+    consultation = _consultation_to_manage(acting_user, found.consultation_id)
+    group = CommentGroup.objects.select_for_update().get(pk=found.pk)
+    if not group.comments.filter(status=CommentStatus.APPROVED).exists():
+        raise ServiceError("no_comments", _("该归类下还没有已公开的意见。"), "group_id", status=409)
+    if "\x00" in str(response or ""):
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "response")
+    before = audit.snapshot(group)
+    group.response = str(response or "").strip()
+    if not group.response:
+        raise ServiceError("required", _("此项为必填项。"), "response")
+    group.is_published, group.responded_at, group.responded_by = True, timezone.now(), acting_user
+    _clean(group, exclude=["consultation"])
+    group.save()
+    audit.record(actor=acting_user, action="participation.comment_group.responded", instance=group, before=before,
+                 jurisdiction_id=consultation.jurisdiction_id)
+    return group

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import imports
+from aiplus.core import imports, signin
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
@@ -21,15 +21,20 @@ from aiplus.core.routing import Routes
 from aiplus.participation import feeds, selectors, services
 from aiplus.participation.forms import (
     AttachmentForm,
+    CommentForm,
+    ConsultationForm,
     EventForm,
+    GroupForm,
+    ModerationForm,
     NoticeEditForm,
     NoticeForm,
     PublishForm,
     RegistrationActionForm,
     RegistrationForm,
+    ResponseForm,
 )
-from aiplus.participation.listings import EVENTS, NOTICES
-from aiplus.participation.models import Event, Notice
+from aiplus.participation.listings import CONSULTATIONS, EVENTS, NOTICES
+from aiplus.participation.models import Consultation, Event, Notice
 
 route = Routes("participation")
 
@@ -161,5 +166,77 @@ def event(request: HttpRequest, event: Event) -> HttpResponse:
     if request.method == "POST":
         if not specs:
             return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+# -- public consultation ------------------------------------------------------------------------------------------
+
+class ConsultationsPage(ListPage):
+    page_forms = {"create": PageForm(
+        make=lambda request, data: ConsultationForm(data, user=request.user, prefix="consultation"),
+        write=lambda request, form: services.open_consultation(acting_user=acting_user(request),
+                                                               **form.arguments()),
+        done=_("征求意见已发布。"),
+        back=lambda request, consultation: f"/participation/consultations/{consultation.pk}/")}
+
+
+def _consultations_context(request: HttpRequest) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from aiplus.regulation.runtime import parameters
+
+    return {**_may_publish(request),
+            "period": parameters().version(services.COMMENT_DAYS, timezone.localdate())}
+
+
+consultations = route.list_page("consultations/", CONSULTATIONS, page=ConsultationsPage,
+                                template_name="participation/consultations.html",
+                                extra_context=_consultations_context, menu=_("公开征求意见"), order=12)
+
+
+@route("consultations/<int:consultation_id>/", "consultation")
+@record_page(selectors.consultation, "consultation_id")
+def consultation(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    from django.utils import timezone
+
+    from aiplus.regulation.runtime import parameters
+
+    user = acting_user(request)
+    manage = selectors.may_manage(user, consultation)
+    pk = consultation.pk
+    specs: dict[str, PageForm] = {
+        "comment": PageForm(
+            make=lambda request, data: CommentForm(data),
+            write=lambda request, form: services.submit_comment(
+                acting_user=user, consultation_id=pk, client_address=signin.client_ip(request),
+                **form.cleaned_data),
+            done=_("意见已提交，审核后公开。")),
+    }
+    if manage:
+        groups = consultation.groups.all()
+        specs["group"] = PageForm(make=lambda request, data: GroupForm(data, prefix="group"),
+                                  write=lambda request, form: services.create_comment_group(
+                                      acting_user=user, consultation_id=pk, **form.cleaned_data),
+                                  done=_("意见归类已建立。"))
+        specs["moderate"] = PageForm(make=lambda request, data: ModerationForm(data, groups=groups),
+                                     write=lambda request, form: services.moderate_comment(
+                                         acting_user=user, **form.arguments()),
+                                     done=_("审核结果已保存。"))
+        specs["respond"] = PageForm(make=lambda request, data: ResponseForm(data),
+                                    write=lambda request, form: services.respond_to_group(
+                                        acting_user=user, group_id=form.cleaned_data["group"],
+                                        response=form.cleaned_data["response"]),
+                                    done=_("答复已公布。"))
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        return render(request, "participation/consultation.html", {
+            "consultation": consultation, "manage": manage, "forms": forms,
+            "groups": selectors.public_groups(consultation), "mine": selectors.my_comments(user, consultation),
+            "to_moderate": selectors.comments_to_moderate(user, consultation) if manage else [],
+            "all_groups": selectors.groups_of(consultation) if manage else [],
+            "period": parameters().version(services.COMMENT_DAYS, timezone.localdate())})
+
+    if request.method == "POST":
         return post_one_of(request, specs, draw)
     return draw(unbound(request, specs))
