@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "aiplus.support",
     "aiplus.insights",
     "aiplus.evaluation",
+    "aiplus.participation",
     "aiplus.portal",
 ]
 

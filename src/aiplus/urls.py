@@ -18,6 +18,7 @@ urlpatterns = [
     path("support/", include("aiplus.support.urls")),
     path("insights/", include("aiplus.insights.urls")),
     path("evaluation/", include("aiplus.evaluation.urls")),
+    path("participation/", include("aiplus.participation.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

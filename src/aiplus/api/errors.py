@@ -22,8 +22,13 @@ from aiplus.core.errors import ServiceError
 
 
 def _field_of(location: Any) -> str | None:
-    # Pydantic locations look like ("body", "payload", "credit_code"): the last string part names the field.
-    parts = [str(p) for p in location if not isinstance(p, int) and p not in {"body", "query", "path", "payload"}]
+    # Pydantic locations look like ("body", "payload", "credit_code"): the last string part after the location and
+    # the payload's name names the field (a field may itself be called "body").
+    parts = [str(p) for p in location if not isinstance(p, int)]
+    if parts and parts[0] in {"body", "query", "path", "form", "file"}:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     return parts[-1] if parts else None
 
 

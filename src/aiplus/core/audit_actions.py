@@ -92,7 +92,6 @@ _register_all([
     ("core.overdue_timers.reported", "通报已过期的流程时限", "reported overdue workflow deadlines"),
     ("core.notifications.read", "将通知标为已读", "marked notifications as read"),
     # portal
-    ("portal.notice.published", "发布通知公告", "published a notice"),
     # compute
     ("compute.programme.created", "创建算力券项目", "created a voucher programme"),
     ("compute.centre.registered", "登记算力中心", "registered a computing centre"),
@@ -250,6 +249,23 @@ _register_all([
     ("evaluation.version.published", "发布题库版本", "published a question bank version"),
     ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
     ("support.application.clawed_back", "追回扶持资金", "clawed support back"),
+    # participation: notices, policy documents, events, consultations, industry associations
+    ("participation.notice.created", "保存通知公告草稿", "saved a draft notice"),
+    ("participation.notice.updated", "修改通知公告", "corrected a notice"),
+    ("participation.notice.published", "发布通知公告", "published a notice"),
+    ("participation.notice.withdrawn", "撤回通知公告", "withdrew a notice"),
+    ("participation.attachment.added", "上传通知公告附件", "attached a file to a notice"),
+    ("participation.event.created", "保存活动草稿", "saved a draft event"),
+    ("participation.event.published", "发布活动", "published an event"),
+    ("participation.event.withdrawn", "撤回活动", "withdrew an event"),
+    ("participation.registration.created", "报名参加活动", "registered for an event"),
+    ("participation.registration.cancelled", "取消活动报名", "cancelled an event registration"),
+    ("participation.registration.checked_in", "活动签到", "checked an attendee in"),
+    ("participation.consultation.opened", "发布公开征求意见", "opened a public consultation"),
+    ("participation.comment.submitted", "提交征求意见反馈", "submitted a consultation comment"),
+    ("participation.comment.moderated", "审核征求意见反馈", "moderated a consultation comment"),
+    ("participation.comment_group.created", "建立意见归类", "grouped consultation comments"),
+    ("participation.comment_group.responded", "公布意见采纳情况", "published the response to a comment group"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
@@ -271,7 +287,8 @@ LEGACY: dict[str, str] = {
     "job.started": "core.job.started",
     "deadlines.overdue_reported": "core.overdue_timers.reported",
     "notifications.read": "core.notifications.read",
-    "notice.published": "portal.notice.published",
+    "notice.published": "participation.notice.published",
+    "portal.notice.published": "participation.notice.published",
     "compute.pool.availability": "compute.pool.availability_reported",
     "compute.vouchers.post_audit": "compute.vouchers.post_audited",
     "datahub.dataset_created": "datahub.dataset.created",

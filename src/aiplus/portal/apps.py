@@ -6,6 +6,3 @@ class PortalConfig(AppConfig):
     name = "aiplus.portal"
     label = "portal"
     verbose_name = _("门户")
-
-    def ready(self) -> None:
-        from aiplus.portal import services  # noqa: F401  (registers its coverage declarations)

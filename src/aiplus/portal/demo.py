@@ -146,7 +146,7 @@ def seed(seed: int = 2026) -> dict[str, Any]:
         person("expert-li", "李教授（专家）", "expert"),
         person("public-citizen", "公众用户", "public"),
     ]
-    from aiplus.portal.services import publish_notice
+    from aiplus.participation.services import create_notice
 
     notices = [
         ("suzhou", "关于征集2026年第一批人工智能应用场景需求的通知",
@@ -156,8 +156,9 @@ def seed(seed: int = 2026) -> dict[str, Any]:
         ("gba", "粤港澳大湾区个人信息跨境标准合同备案提示", "Filing reminder: GBA standard contract for personal data"),
     ]
     for code, title, title_en in notices:
-        publish_notice(acting_user=admin, jurisdiction=code, title=f"【演示】{title}",
-                       title_en=f"[Demo] {title_en}", body="演示数据 / demo data")
+        create_notice(acting_user=admin, jurisdiction_id=places[code].pk,
+                      title=f"【演示】{title}", title_en=f"[Demo] {title_en}", body="演示数据 / demo data",
+                      is_published=True)
     context = DemoContext(rng=rng, admin=admin, people={u.username: u for u in people}, organisations=by_kind)
     _seed_apps(context)
     return {"organisations": len(organisations), "users": User.objects.filter(is_demo=True).count(),

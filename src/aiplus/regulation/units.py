@@ -22,6 +22,7 @@ UNIT_LABELS: dict[str, Any] = {
     "applications": _("项申报"),
     "bodies": _("个机构"),
     "codes": _("个代码"),
+    "comments": _("条意见"),
     "communities": _("个社区"),
     "communities (lower bound)": _("个社区（下限）"),
     "days": _("日"),

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy
 
 from aiplus.core import audit, audit_actions, credit_code, jobs, services
 from aiplus.core.errors import ServiceError
-from aiplus.core.models import AuditEvent, Organisation, RoleAssignment, TransitionRecord
+from aiplus.core.models import AuditEvent, Jurisdiction, Organisation, RoleAssignment, TransitionRecord
 from aiplus.core.models.audit import AuditAppendOnly
 from aiplus.core.tasks import count_execution
 from aiplus.core.workflow import TimerSpec, Transition, Workflow
-from aiplus.portal import services as portal_services
+from aiplus.participation import services as participation_services
 
 VALID_CODE = credit_code.make("91320594MA1W8XN2Q")
 
@@ -37,8 +37,9 @@ SERVICE_CALLS = {
     "core.user.created": lambda w: services.create_user(acting_user=w.admin, username="new-user",
                                                         password="x-pass-123"),
     "core.api_token.created": lambda w: services.create_api_token(acting_user=w.user("official"), name="ci"),
-    "portal.notice.published": lambda w: portal_services.publish_notice(
-        acting_user=w.user("official"), jurisdiction="suzhou", title="测试通知"),
+    "participation.notice.published": lambda w: participation_services.create_notice(
+        acting_user=w.user("official"), jurisdiction_id=Jurisdiction.objects.get(code="suzhou").pk, title="测试通知",
+        is_published=True),
     "core.api_token.revoked": lambda w: services.revoke_api_token(
         acting_user=w.admin, token_id=services.create_api_token(acting_user=w.admin, name="t")[0].pk),
     "core.job.started": lambda w: jobs.start_job(acting_user=w.user("official"), name="t", task=count_execution),
