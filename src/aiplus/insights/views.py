@@ -21,7 +21,7 @@ from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_form
 from aiplus.core.routing import Routes
-from aiplus.insights import charts, computed, selectors, services
+from aiplus.insights import catalogue, charts, computed, selectors, services
 from aiplus.insights.forms import ImportForm, ObservationForm
 from aiplus.insights.listings import OBSERVATIONS
 
@@ -96,7 +96,7 @@ def import_observations(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     found = selectors.places()
     places = [found.by_code[c] for c in DASHBOARDS if c in found.by_code]
-    return render(request, "insights/index.html", {"places": places})
+    return render(request, "insights/index.html", {"places": places, "indicators": catalogue.indicators().values()})
 
 
 @route("<slug:code>/", "dashboard")
