@@ -93,6 +93,8 @@ class Dashboard:
     rows: list[IndicatorRow]
     today: dt.date
     parts: list[Jurisdiction]
+    # the targets of the jurisdictions below (a province's cities, the country's provinces and cities)
+    below: list[tuple[Jurisdiction, IndicatorRow]] = field(default_factory=list)
 
     @property
     def targeted(self) -> list[IndicatorRow]:
@@ -143,7 +145,13 @@ def dashboard(user: Any, code: str, today: dt.date | None = None) -> Dashboard:
     targets = catalogue.targets(today)
     rows = [_with_targets(series(item, place, found, today, entered), place, targets) for item in items]
     parts = [found.by_code[c] for c in found.parts_of.get(place.code, ()) if c in found.by_code]
-    return Dashboard(place, rows, today, parts)
+    inside = {c for c in found.by_code if c != place.code and found.by_code[c].pk in found.subtree(place.code)}
+    by_code = {i.code: i for i in items}
+    below = []
+    for key in sorted({(t.jurisdiction, t.indicator) for t in targets if t.jurisdiction in inside}):
+        lower = found.by_code[key[0]]
+        below.append((lower, _with_targets(series(by_code[key[1]], lower, found, today, entered), lower, targets)))
+    return Dashboard(place, rows, today, parts, below)
 
 
 def indicator(code: str) -> catalogue.Indicator:
