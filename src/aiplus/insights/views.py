@@ -104,7 +104,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     data = _found(selectors.dashboard, request.user, code)
     return render(request, "insights/dashboard.html", {
-        "board": data, "chart": charts.dashboard(data), "may_enter": selectors.may_enter(request.user)})
+        "board": data, "chart": charts.dashboard(data), "may_enter": selectors.may_enter(request.user),
+        "map": charts.infrastructure(selectors.infrastructure(code))})
 
 
 @route("<slug:code>/indicators/<slug:indicator>/", "indicator")

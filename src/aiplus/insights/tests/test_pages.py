@@ -88,3 +88,18 @@ def test_a_province_shows_the_targets_of_its_cities(world):
     # the province's own OPC communities roll up from Shenzhen (it has none of its own)
     own = next(r for r in board["indicators"] if r["indicator"] == "opc_communities")
     assert own["rolled_up_from"] == ["shenzhen"] and own["latest"]["value"] == "6.000"
+
+
+def test_the_dashboard_maps_the_infrastructure(demo, world):
+    import json
+
+    from aiplus.compute.models import ComputeCentre
+
+    html = signed_in(world.user("official", "suzhou")).get("/insights/suzhou/").content.decode()
+    data = json.loads(re.search(r'<script id="insights-map" type="application/json">(.*?)</script>', html,
+                                re.S).group(1))
+    layers = {layer["key"]: layer["points"] for layer in data["layers"]}
+    centres = set(ComputeCentre.objects.filter(jurisdiction__code__startswith="suzhou").values_list("name", flat=True))
+    assert {p["name"] for p in layers["compute"]} == centres and centres
+    assert layers["opc"] and all(p["value"][2] > 0 for p in layers["opc"])  # the demo's entered communities
+    assert all(119 < p["value"][0] < 122 and 30 < p["value"][1] < 33 for p in layers["compute"] + layers["data"])
