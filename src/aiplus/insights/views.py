@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import imports
+from aiplus.core import imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.lists import ListPage
@@ -26,6 +26,9 @@ from aiplus.insights.forms import ImportForm, ObservationForm
 from aiplus.insights.listings import OBSERVATIONS
 
 route = Routes("insights")
+# the menu entry: every signed-in role (the pages ask a visitor to sign in first)
+_SIGNED_IN_ROLES = {permissions.OFFICIAL, permissions.AUDITOR, permissions.ENTERPRISE_MEMBER, permissions.PROVIDER,
+                    permissions.EXPERT}
 
 
 def _found[T](read: Callable[..., T], *args: Any) -> T:
@@ -91,7 +94,7 @@ def import_observations(request: HttpRequest) -> HttpResponse:
                   status=status)
 
 
-@route("", "index", menu=_("目标与指标"), order=24)
+@route("", "index", menu=_("目标与指标"), roles=_SIGNED_IN_ROLES, order=24)
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     found = selectors.places()
