@@ -77,10 +77,15 @@ class SeriesOut(Schema):
     targets: list[TargetOut]
 
 
+class BelowOut(SeriesOut):
+    jurisdiction: str
+
+
 class DashboardOut(Schema):
     jurisdiction: str
     today: dt.date
     indicators: list[SeriesOut]
+    below: list[BelowOut]
 
 
 class RecordOut(Schema):
@@ -161,9 +166,11 @@ def list_indicators(request: HttpRequest) -> Any:
 def get_dashboard(request: HttpRequest, code: str) -> Any:
     """A jurisdiction's dashboard (its code: suzhou, guangdong, gba…): every indicator's series, rolled up from
     its parts where it has no value of its own, and each target with its latest value, change, least-squares
-    projection to the target's year end, gap and citation (a platform setting reads as such)."""
+    projection to the target's year end, gap and citation (a platform setting reads as such); `below`: the
+    targets of the jurisdictions within it (a province's cities), each with its own series."""
     board = selectors.dashboard(acting_user(request), code)
-    return {"jurisdiction": board.place.code, "today": board.today, "indicators": [_series(r) for r in board.rows]}
+    return {"jurisdiction": board.place.code, "today": board.today, "indicators": [_series(r) for r in board.rows],
+            "below": [{**_series(row), "jurisdiction": lower.code} for lower, row in board.below]}
 
 
 @router.get("/dashboards/{code}/indicators/{indicator}", response=IndicatorDetailOut, auth=AUTHENTICATED)

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aiplus.regulation import runtime
 
@@ -25,6 +26,12 @@ FREQUENCIES = ("continuous", "monthly", "quarterly", "annual")
 # targets.<jurisdiction>.<name>_<year>: the pack's jurisdiction word and the year the target is due by the end of
 TARGET_KEY = re.compile(r"^targets\.(?P<place>[a-z_]+)\.(?P<name>[a-z0-9_]+?)_(?P<year>\d{4})$")
 PLACE_CODES = {"national": "cn"}  # the national pack's targets belong to the country
+
+
+LEVEL_LABELS = {"national": _("国家"), "province": _("省级"), "city": _("市级"), "district": _("区县级"),
+                "park": _("园区")}
+FREQUENCY_LABELS = {"continuous": _("随业务记录实时更新"), "monthly": _("每月"), "quarterly": _("每季度"),
+                    "annual": _("每年")}
 
 
 class CatalogueError(ValueError):
@@ -56,6 +63,14 @@ class Indicator:
     @property
     def computed(self) -> bool:
         return self.kind == "computed"
+
+    @property
+    def level_label(self) -> Any:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def frequency_label(self) -> Any:
+        return FREQUENCY_LABELS[self.frequency]
 
 
 @dataclass(frozen=True)

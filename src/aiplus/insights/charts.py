@@ -38,3 +38,10 @@ def series(row: Any) -> dict[str, Any]:
     return {"points": points, "targets": targets,
             "projection": last + projections if projections else [],
             "labels": {"value": _("数值"), "target": _("目标"), "projection": _("趋势外推")}}
+
+
+def infrastructure(layers: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The map's layers with their names in the page's language."""
+    names = {"compute": _("算力中心"), "data": _("数据提供方"), "parks": _("产业园区"), "opc": _("OPC社区")}
+    return {"layers": [{"name": names[key], "key": key, "points": points} for key, points in layers.items()],
+            "labels": {"longitude": _("经度"), "latitude": _("纬度")}}

@@ -29,16 +29,18 @@ declare(
 )
 declare(
     "insights.infrastructure",
-    title_zh="基础设施统筹布局的指标：接入的算力中心、可调度加速卡与利用率、数据目录公开数据集",
-    title_en="Indicators of infrastructure planning: compute centres, placeable accelerator cards and utilisation, "
-             "published datasets",
+    title_zh="基础设施统筹布局的指标与分布图：接入的算力中心、可调度加速卡与利用率、数据目录公开数据集；"
+             "算力中心、数据提供方、产业园区、OPC社区图层",
+    title_en="Indicators and map of infrastructure planning: compute centres, placeable accelerator cards and "
+             "utilisation, published datasets; layers of compute centres, data providers, parks and OPC communities",
     in_part=[("suzhou", 31)],
     pages=_PAGES,
     api=_API,
     tests=_TESTS,
-    gaps=[("基础设施地图图层（算力中心、数据提供方、园区、OPC社区）尚未实现；布局规划本身未建模",
-           "the infrastructure map layer (compute centres, data providers, parks, OPC communities) is not built; "
-           "the planning itself is not modelled")],
+    gaps=[("布局规划本身（规划、项目、选址）未建模；地图为经纬度散点图（无底图），数据提供方、园区和OPC社区按所在辖区的近似位置",
+           "the planning itself (plans, projects, sites) is not modelled; the map is a longitude/latitude scatter "
+           "without a base map, and data providers, parks and OPC communities sit at their jurisdiction's "
+           "approximate centre")],
 )
 declare(
     "insights.parks",

@@ -93,6 +93,8 @@ class Dashboard:
     rows: list[IndicatorRow]
     today: dt.date
     parts: list[Jurisdiction]
+    # the targets of the jurisdictions below (a province's cities, the country's provinces and cities)
+    below: list[tuple[Jurisdiction, IndicatorRow]] = field(default_factory=list)
 
     @property
     def targeted(self) -> list[IndicatorRow]:
@@ -143,7 +145,52 @@ def dashboard(user: Any, code: str, today: dt.date | None = None) -> Dashboard:
     targets = catalogue.targets(today)
     rows = [_with_targets(series(item, place, found, today, entered), place, targets) for item in items]
     parts = [found.by_code[c] for c in found.parts_of.get(place.code, ()) if c in found.by_code]
-    return Dashboard(place, rows, today, parts)
+    inside = {c for c in found.by_code if c != place.code and found.by_code[c].pk in found.subtree(place.code)}
+    by_code = {i.code: i for i in items}
+    below = []
+    for key in sorted({(t.jurisdiction, t.indicator) for t in targets if t.jurisdiction in inside}):
+        lower = found.by_code[key[0]]
+        below.append((lower, _with_targets(series(by_code[key[1]], lower, found, today, entered), lower, targets)))
+    return Dashboard(place, rows, today, parts, below)
+
+
+def infrastructure(code: str, found: Places | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The infrastructure of a jurisdiction on a longitude/latitude map (S31), one layer each: compute centres (their
+    own coordinates, else their city's), data providers and parks (their jurisdiction's centre), and the OPC
+    communities entered for each jurisdiction (the latest count, at its centre). Public facts only (three queries):
+    names of public registers and organisations, and counts."""
+    from aiplus.compute.geo import approximate
+    from aiplus.compute.models import ComputeCentre
+    from aiplus.core.models import Organisation
+
+    found = found or places()
+    ids = found.subtree(code)
+    codes = {j.pk: (j.code, j.parent.code if j.parent is not None else "") for j in found.by_code.values()}
+
+    def where(jurisdiction_id: int) -> tuple[float, float] | None:
+        own, parent = codes.get(jurisdiction_id, ("", ""))
+        return approximate(own, parent)
+
+    layers: dict[str, list[dict[str, Any]]] = {"compute": [], "data": [], "parks": [], "opc": []}
+    for centre in ComputeCentre.objects.filter(jurisdiction_id__in=sorted(ids)).order_by("name"):
+        point = ((float(centre.longitude), float(centre.latitude)) if centre.longitude is not None
+                 and centre.latitude is not None else where(centre.jurisdiction_id))
+        if point is not None:
+            layers["compute"].append({"name": centre.name, "value": [*point, 1]})
+    organisations = Organisation.objects.filter(jurisdiction_id__in=sorted(ids), kind__in=["data_provider", "park"])
+    for organisation in organisations.order_by("name"):
+        point = where(organisation.jurisdiction_id)
+        if point is not None:
+            layer = "data" if organisation.kind == "data_provider" else "parks"
+            layers[layer].append({"name": organisation.name, "value": [*point, 1]})
+    for place, points in entered_points(ids, ["opc_communities"]).get("opc_communities", {}).items():
+        last = engine.latest(points)
+        jurisdiction = found.by_code.get(place)
+        point = where(jurisdiction.pk) if jurisdiction is not None else None
+        if last is not None and point is not None:
+            layers["opc"].append({"name": jurisdiction.name_zh if jurisdiction else place,
+                                  "value": [*point, int(last.value)]})
+    return layers
 
 
 def indicator(code: str) -> catalogue.Indicator:

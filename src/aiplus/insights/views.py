@@ -15,17 +15,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import imports
+from aiplus.core import imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_form
 from aiplus.core.routing import Routes
-from aiplus.insights import charts, computed, selectors, services
+from aiplus.insights import catalogue, charts, computed, selectors, services
 from aiplus.insights.forms import ImportForm, ObservationForm
 from aiplus.insights.listings import OBSERVATIONS
 
 route = Routes("insights")
+# the menu entry: every signed-in role (the pages ask a visitor to sign in first)
+_SIGNED_IN_ROLES = {permissions.OFFICIAL, permissions.AUDITOR, permissions.ENTERPRISE_MEMBER, permissions.PROVIDER,
+                    permissions.EXPERT}
 
 
 def _found[T](read: Callable[..., T], *args: Any) -> T:
@@ -91,12 +94,12 @@ def import_observations(request: HttpRequest) -> HttpResponse:
                   status=status)
 
 
-@route("", "index", menu=_("目标与指标"), order=24)
+@route("", "index", menu=_("目标与指标"), roles=_SIGNED_IN_ROLES, order=24)
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     found = selectors.places()
     places = [found.by_code[c] for c in DASHBOARDS if c in found.by_code]
-    return render(request, "insights/index.html", {"places": places})
+    return render(request, "insights/index.html", {"places": places, "indicators": catalogue.indicators().values()})
 
 
 @route("<slug:code>/", "dashboard")
@@ -104,7 +107,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     data = _found(selectors.dashboard, request.user, code)
     return render(request, "insights/dashboard.html", {
-        "board": data, "chart": charts.dashboard(data), "may_enter": selectors.may_enter(request.user)})
+        "board": data, "chart": charts.dashboard(data), "may_enter": selectors.may_enter(request.user),
+        "map": charts.infrastructure(selectors.infrastructure(code))})
 
 
 @route("<slug:code>/indicators/<slug:indicator>/", "indicator")

@@ -100,3 +100,15 @@ def test_the_dashboard_counts_what_the_records_count(demo, django_assert_max_num
         if item.computed:
             source = computed.SOURCES[item.records]
             assert row.latest is not None and row.latest.value == source.value_of(source.rows(ids)), code
+
+
+def test_the_demo_statistics_fill_the_suzhou_dashboard(demo):
+    board = selectors.dashboard(None, "suzhou")
+    rows = {r.indicator.code: r for r in board.rows}
+    firms = rows["ai_enterprises"]
+    assert not firms.own and len(firms.parts) == 4
+    assert firms.latest is not None and firms.latest.value == 780 + 465 + 390 + 225
+    progress = firms.targets[0].progress
+    assert progress.projected is not None and progress.projected > firms.latest.value
+    growth = rows["core_industry_growth"]
+    assert growth.own and growth.latest is not None and growth.latest.value == Decimal("0.185")

@@ -68,3 +68,38 @@ def test_english_dashboard_is_english(world, english):
     assert "Targets dashboard" in html or "dashboard" in html
     body = section(html, "indicators")
     assert not CJK.search(re.sub(r"<[^>]+>", "", body)), CJK.findall(body)[:10]
+
+
+def test_a_province_shows_the_targets_of_its_cities(world):
+    from aiplus.core.testing import bearer, operation
+
+    shenzhen = world.user("official", "shenzhen")
+    today = timezone.localdate()
+    services.enter_observation(acting_user=shenzhen, indicator="opc_communities",
+                               jurisdiction_id=Jurisdiction.objects.get(code="shenzhen").pk,
+                               as_of=today - dt.timedelta(days=9), value=6, source="深圳市工信局",
+                               source_date=today - dt.timedelta(days=2))
+    html = signed_in(shenzhen).get("/insights/guangdong/").content.decode()
+    below = section(html, "targets-below")
+    assert 'data-place="shenzhen" data-indicator="opc_communities" data-latest="6' in below
+    assert "深工信〔2026〕2号" in below or "深圳" in below
+    board = bearer(shenzhen).get(operation("aiplus_insights_api_get_dashboard", code="guangdong")).json()
+    assert [(b["jurisdiction"], b["indicator"]) for b in board["below"]] == [("shenzhen", "opc_communities")]
+    # the province's own OPC communities roll up from Shenzhen (it has none of its own)
+    own = next(r for r in board["indicators"] if r["indicator"] == "opc_communities")
+    assert own["rolled_up_from"] == ["shenzhen"] and own["latest"]["value"] == "6.000"
+
+
+def test_the_dashboard_maps_the_infrastructure(demo, world):
+    import json
+
+    from aiplus.compute.models import ComputeCentre
+
+    html = signed_in(world.user("official", "suzhou")).get("/insights/suzhou/").content.decode()
+    data = json.loads(re.search(r'<script id="insights-map" type="application/json">(.*?)</script>', html,
+                                re.S).group(1))
+    layers = {layer["key"]: layer["points"] for layer in data["layers"]}
+    centres = set(ComputeCentre.objects.filter(jurisdiction__code__startswith="suzhou").values_list("name", flat=True))
+    assert {p["name"] for p in layers["compute"]} == centres and centres
+    assert layers["opc"] and all(p["value"][2] > 0 for p in layers["opc"])  # the demo's entered communities
+    assert all(119 < p["value"][0] < 122 and 30 < p["value"][1] < 33 for p in layers["compute"] + layers["data"])

@@ -194,3 +194,24 @@ def test_a_platform_setting_target_reads_as_such():
     assert 'data-basis="setting"' in html and "平台设置" in html
     official = Template("{% load citations %}{{ v|cite }}").render(Context({"v": target.version}))
     assert 'data-basis="law"' in official
+
+
+def test_the_import_page_lists_every_bad_row_and_imports_a_good_file(world):
+    client = signed_in(world.user("official", "suzhou"))
+    as_of, published = TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=20)
+    good = ["opc_talents", "suzhou", as_of, 3200, "市人社局", published, "", ""]
+    before = written(Observation)
+    refused = client.post("/insights/statistics/import/",
+                          {"file": _workbook([good, ["opc_talents", "suzhou", as_of, -5, "市人社局", published,
+                                                     "", ""]])})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "row3.value" in html
+    assert written(Observation) == before
+    done = client.post("/insights/statistics/import/", {"file": _workbook([good])})
+    assert done.status_code == 302
+    assert Observation.objects.get(indicator="opc_talents").value == 3200
+    # a file that is not a workbook is refused naming the file
+    broken = io.BytesIO(b"not a workbook")
+    broken.name = "statistics.xlsx"
+    response = client.post("/insights/statistics/import/", {"file": broken})
+    assert_page_refused_naming(response, "file")

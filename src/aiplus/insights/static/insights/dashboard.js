@@ -20,6 +20,24 @@
       });
     }
   }
+  var map = document.getElementById("insights-map");
+  if (map) {
+    var m = aiplusCharts.data("insights-map"), line = aiplusCharts.tooltipLine;
+    aiplusCharts.init("infrastructure-map", {
+      animation: false, grid: {left: 50, right: 30, top: 40, bottom: 40},
+      legend: {data: m.layers.map(function (layer) { return layer.name; })},
+      // names are user-written: the tooltip is text nodes, never markup
+      tooltip: {formatter: function (p) {
+        return [line(p.color, p.seriesName), line(null, p.name + (p.value[2] > 1 ? " · " + p.value[2] : ""))];
+      }},
+      xAxis: {type: "value", scale: true, name: m.labels.longitude},
+      yAxis: {type: "value", scale: true, name: m.labels.latitude},
+      series: m.layers.map(function (layer) {
+        return {name: layer.name, type: "scatter", data: layer.points,
+                symbolSize: function (v) { return 8 + Math.sqrt(v[2]) * 3; }};
+      })
+    });
+  }
   var one = document.getElementById("insights-series");
   if (one) {
     var s = aiplusCharts.data("insights-series");
