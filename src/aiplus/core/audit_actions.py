@@ -226,6 +226,10 @@ _register_all([
     ("governance.incident.handled", "事件处置结束", "ended the handling of an incident"),
     ("governance.incident.closed", "事件结案并复盘", "closed an incident with its post-incident review"),
     ("governance.incident.clocks_overdue", "提醒事件时限逾期", "reported overdue incident clocks"),
+    ("governance.violation.opened", "违法行为立案", "opened a violation case"),
+    ("governance.violation.decided", "作出处罚决定", "decided a penalty"),
+    ("governance.violation.appealed", "申请复议", "appealed a penalty decision"),
+    ("governance.violation.appeal_decided", "作出复议决定", "decided an appeal"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
