@@ -266,6 +266,10 @@ _register_all([
     ("participation.comment.moderated", "审核征求意见反馈", "moderated a consultation comment"),
     ("participation.comment_group.created", "建立意见归类", "grouped consultation comments"),
     ("participation.comment_group.responded", "公布意见采纳情况", "published the response to a comment group"),
+    ("governance.violation.opened", "违法行为立案", "opened a violation case"),
+    ("governance.violation.decided", "作出处罚决定", "decided a penalty"),
+    ("governance.violation.appealed", "申请复议", "appealed a penalty decision"),
+    ("governance.violation.appeal_decided", "作出复议决定", "decided an appeal"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

@@ -105,3 +105,24 @@ declare(
            "(some clause numbers from recall, to be checked); flags come from harms and keywords and are for an "
            "official to confirm, and there is no action yet to confirm or dismiss a flag")],
 )
+
+declare(
+    "governance.violations",
+    title_zh="违法行为与处罚：案件关联所违反的规定（规则包罚款幅度及依据）、安全底线与事件，罚款在幅度内（含两端）并保存所用幅度，复议期限内申请复议，由原决定人以外的人员作出复议决定",
+    title_en="Violations and penalties: a case tied to the provision broken (the pack's fine range and its source), "
+             "the red line and the incident; a fine within the range (both ends included) stored with the range "
+             "used; an appeal within its period, decided by another official than the one who decided",
+    in_part=[("suzhou", 49)],
+    pages=["governance:violations", "governance:violation"],
+    api=["aiplus_governance_api_list_violations", "aiplus_governance_api_get_violation",
+         "aiplus_governance_api_open_violation", "aiplus_governance_api_decide_violation",
+         "aiplus_governance_api_appeal_violation", "aiplus_governance_api_decide_appeal"],
+    tests=["src/aiplus/governance/tests/test_violations.py::"
+           "test_a_case_is_decided_within_the_range_appealed_and_varied",
+           "src/aiplus/governance/tests/test_violations.py::test_the_pages_open_and_decide_a_case"],
+    gaps=[("第四十九条全文未公开，仅知其主题（法律责任）；容错免责认定尚未建立并关联到案件；规则包只有两项罚款幅度（算法备案、网络数据安全），其他罚则尚未录入；复议由同一辖区的其他工作人员办理，未区分复议机关",
+           "art. 49's text is not public, only its topic (legal liability); fault-tolerance determinations are "
+           "not built nor linked to cases; the packs hold only two fine ranges (algorithm filing, network data "
+           "security) and no other penalty provisions; an appeal is decided by another official of the same "
+           "jurisdiction, with no separate reconsideration body")],
+)

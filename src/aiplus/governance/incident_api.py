@@ -21,10 +21,10 @@ from aiplus.core.domains import bounds
 from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
-from aiplus.governance import incidents
+from aiplus.governance import incidents, violation_services
 from aiplus.governance.api import _In, router
-from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS
-from aiplus.governance.models import Incident
+from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
+from aiplus.governance.models import Incident, Violation
 from aiplus.portal.templatetags.localized import localized_value
 from aiplus.regulation import provenance
 
@@ -291,3 +291,92 @@ writes.add_action(router, "POST", f"{_ONE}/end", services.end_handling, payload=
                   reply=_reply)
 writes.add_action(router, "POST", f"{_ONE}/close", services.close_incident, payload=CloseIn,
                   response=IncidentDetail, reply=_reply)
+
+
+# -- violations and penalties (Suzhou art. 49) -------------------------------------------------------------------
+
+class ViolationOut(Schema):
+    id: int
+    title: str
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    incident_id: int | None
+    provision: str
+    red_line: str
+    status: str
+    outcome: str
+    amount_cny: Decimal | None
+    decided_on: dt.date | None
+
+
+class ViolationDetail(ViolationOut):
+    facts: str
+    provision_title: str
+    basis: dict[str, Any]
+    reasons: str
+    appeal_due: dt.date | None
+    appeal_grounds: str
+    appealed_on: dt.date | None
+    appeal_outcome: str
+    appeal_amount_cny: Decimal | None
+    appeal_reasons: str
+    appeal_decided_on: dt.date | None
+
+    @staticmethod
+    def resolve_provision_title(obj: Any) -> str:
+        from aiplus.regulation.runtime import parameter_title
+
+        return parameter_title(obj.provision)
+
+    @staticmethod
+    def resolve_basis(obj: Any) -> dict[str, Any]:
+        from aiplus.regulation.runtime import citation_of, cite
+
+        if not obj.basis:
+            return {}
+        return {**obj.basis, "citation_label": cite(citation_of(obj.basis))}
+
+
+class ViolationIn(_In):
+    organisation_id: int
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    provision: Annotated[str, Field(max_length=120)]
+    facts: Annotated[str, Field(min_length=1, max_length=5000)]
+    incident_id: int | None = None
+    red_line: Annotated[str, Field(max_length=80)] = ""
+
+
+class DecisionIn(_In):
+    outcome: Annotated[str, Field(max_length=12)]
+    reasons: Annotated[str, Field(min_length=1, max_length=5000)]
+    amount_cny: Annotated[Decimal, bounds(Violation, "amount_cny")] | None = None
+
+
+class AppealIn(_In):
+    grounds: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+def _case_reply(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.violation(user, ids.get("violation_id") or result.pk)
+
+
+lists.add_operation(router, "/violations", VIOLATIONS, ViolationOut, auth=AUTHENTICATED)
+
+
+@router.get("/violations/{violation_id}", response=ViolationDetail, auth=AUTHENTICATED,
+            operation_id="aiplus_governance_api_get_violation")
+def get_violation(request: HttpRequest, violation_id: int) -> Any:
+    """A violation case: the provision broken with its fine range, the decision with the range and citation it
+    used, the appeal and its outcome."""
+    return selectors.violation(acting_user(request), violation_id)
+
+
+_CASE = "/violations/{violation_id}"
+writes.add_action(router, "POST", "/violations", violation_services.open_violation, payload=ViolationIn,
+                  response=ViolationDetail, created=True, reply=_case_reply)
+writes.add_action(router, "POST", f"{_CASE}/decision", violation_services.decide_violation, payload=DecisionIn,
+                  response=ViolationDetail, reply=_case_reply)
+writes.add_action(router, "POST", f"{_CASE}/appeal", violation_services.appeal_violation, payload=AppealIn,
+                  response=ViolationDetail, reply=_case_reply)
+writes.add_action(router, "POST", f"{_CASE}/appeal/decision", violation_services.decide_appeal,
+                  payload=DecisionIn, response=ViolationDetail, reply=_case_reply)

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core import domains, permissions, pickers
 from aiplus.core.models import Department, Jurisdiction, Organisation, User
 from aiplus.governance import incidents
-from aiplus.governance.models import ActionKind, Incident, OperatorKind, Severity
+from aiplus.governance.models import (
+    ActionKind,
+    AppealOutcome,
+    Incident,
+    OperatorKind,
+    PenaltyOutcome,
+    Severity,
+    Violation,
+)
 
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -135,3 +143,39 @@ class CloseForm(forms.Form):
     public_title = forms.CharField(label=_("公开标题"), max_length=200, required=False)
     public_summary = forms.CharField(label=_("公开摘要"), max_length=2000, required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ViolationForm(forms.Form):
+    organisation = pickers.OrganisationField(label=_("当事单位"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("案由"), max_length=200)
+    provision = forms.ChoiceField(label=_("违反的规定（处罚幅度）"), choices=())
+    red_line = forms.ChoiceField(label=_("触及的安全底线"), choices=(), required=False)
+    facts = forms.CharField(label=_("违法事实"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, organisations: Any, provisions: list[tuple[str, str]],
+                 red_lines: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["provision"].choices = provisions  # type: ignore[attr-defined]
+        self.fields["red_line"].choices = [("", "—"), *red_lines]  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["organisation_id"] = data.pop("organisation").pk
+        return data
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处罚决定"), choices=PenaltyOutcome.choices)
+    amount_cny = domains.form_field(Violation, "amount_cny")
+    reasons = forms.CharField(label=_("决定理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(label=_("复议理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("复议结果"), choices=AppealOutcome.choices)
+    amount_cny = domains.form_field(Violation, "amount_cny", label=_("变更后罚款金额（元）"))
+    reasons = forms.CharField(label=_("复议决定理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -7,13 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import lists
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incidents
-from aiplus.governance.models import Incident, IncidentSource, IncidentStatus, Severity
+from aiplus.governance.models import (
+    Incident,
+    IncidentSource,
+    IncidentStatus,
+    Severity,
+    Violation,
+    ViolationStatus,
+)
 
 
 def _harm_names() -> dict[str, Any]:
@@ -75,4 +83,31 @@ INCIDENT_RECORDS = lists.register(lists.Listing(
     name="governance.incident_records", queryset=selectors.public_records, filterset=PublicRecordFilter,
     table=PublicRecordTable, title=_("人工智能安全事件公开记录"), empty=_("尚无公开的事件记录。"),
     export_name="incident-records",
+))
+
+
+class ViolationFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("案由"), method="search")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ViolationStatus.choices)
+
+    def search(self, queryset: QuerySet[Violation], name: str, value: str) -> QuerySet[Violation]:
+        return lists.search_in("title__icontains", "organisation__name__icontains")(queryset, name, value)
+
+
+class ViolationTable(lists.Table):
+    title = lists.DetailColumn(url="governance:violation", verbose_name=_("案由"))
+    organisation = tables.Column(verbose_name=_("当事单位"), order_by=("organisation__name",))
+    status = lists.ChoiceColumn(verbose_name=_("状态"))
+    outcome = lists.ChoiceColumn(verbose_name=_("处罚决定"))
+    amount_cny = lists.MoneyColumn(verbose_name=_("罚款金额（元）"))
+    decided_on = lists.DayColumn(verbose_name=_("决定日期"))
+
+    class Meta(lists.Table.Meta):
+        model = Violation
+        fields = ("title", "organisation", "status", "outcome", "amount_cny", "decided_on")
+
+
+VIOLATIONS = lists.register(lists.Listing(
+    name="governance.violations", queryset=selectors.violations, filterset=ViolationFilter, table=ViolationTable,
+    title=_("违法行为与处罚"), empty=_("没有可查看的违法案件。"), export_name="violations",
 ))

@@ -106,3 +106,27 @@ def description_for(user: Any, incident: Incident) -> str:
         return incident.description
     stored = IncidentReporter.objects.filter(incident=incident).values_list("name", "contact").first()
     return incident_rules.redact(incident.description, list(stored or ()))
+
+
+def violations(user: Any) -> QuerySet[Any]:
+    from aiplus.governance.models import Violation
+
+    return Violation.objects.restrict(user, "view").select_related(  # type: ignore[attr-defined, no-any-return]
+        "jurisdiction", "organisation", "incident")
+
+
+def violation(user: Any, violation_id: int) -> Any:
+    found = violations(user).filter(pk=violation_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def organisations_for_cases(user: Any) -> QuerySet[Any]:
+    """The organisations of the places where the official may open a case."""
+    from aiplus.core import permissions
+    from aiplus.core.models import Organisation
+
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "change"))

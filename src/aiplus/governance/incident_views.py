@@ -20,19 +20,23 @@ from aiplus.core.page_forms import PageForm, post_form, post_one_of, unbound
 from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
-from aiplus.governance import incidents
+from aiplus.governance import incidents, violation_services
 from aiplus.governance.incident_forms import (
     ActionForm,
+    AppealDecisionForm,
+    AppealForm,
     AssignForm,
     CloseForm,
     CompanyReportForm,
+    DecisionForm,
     DismissForm,
     EndHandlingForm,
     OperatorReportForm,
     PublicReportForm,
     TriageForm,
+    ViolationForm,
 )
-from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS
+from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
 from aiplus.governance.models import OPEN_STATUSES, Incident, IncidentStatus
 from aiplus.governance.views import route
 
@@ -179,3 +183,81 @@ def red_lines(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/red_lines.html", {
         "taxonomy": taxonomy, "groups": [(group, list(group.children)) for group in taxonomy.items],
         "harm_names": harm_names, "jurisdiction": incidents.red_line_jurisdiction_code()})
+
+
+# -- violations and penalties (Suzhou art. 49) -------------------------------------------------------------------
+
+def _provision_choices() -> list[tuple[str, str]]:
+    from aiplus.core.formatting import money
+    from aiplus.regulation.runtime import citation_of, cite, parameter_title
+
+    return [(v.key, f"{parameter_title(v.key)}（{money(v.value[0])}–{money(v.value[1])}，{cite(citation_of(v))}）")
+            for v in incidents.penalty_provisions(timezone.localdate())]
+
+
+def _red_line_choices() -> list[tuple[str, str]]:
+    from aiplus.portal.templatetags.localized import localized_value
+
+    return [(item.code, localized_value(item, "name")) for item in incidents.red_line_items()]
+
+
+class ViolationsPage(ListPage):
+    page_forms = {"open": PageForm(
+        make=lambda request, data: ViolationForm(data, organisations=selectors.organisations_for_cases(request.user),
+                                                 provisions=_provision_choices(), red_lines=_red_line_choices()),
+        write=lambda request, form: violation_services.open_violation(acting_user=acting_user(request),
+                                                                      **form.arguments()),
+        done=_("已立案。"), back=lambda request, case: f"/governance/violations/{case.pk}/")}
+
+
+def _violations_context(request: HttpRequest) -> dict[str, Any]:
+    return {"may_open": bool(permissions.user_jurisdiction_ids(request.user, "change"))
+            or request.user.is_superuser}
+
+
+violations_page = route.list_page("violations/", VIOLATIONS, page=ViolationsPage, signed_in=True,
+                                  template_name="governance/violations.html", extra_context=_violations_context,
+                                  menu=_("违法行为与处罚"), roles=_ROLES, order=73)
+
+
+@route("violations/<int:violation_id>/", "violation")
+@login_required
+@record_page(selectors.violation, "violation_id")
+def violation(request: HttpRequest, case: Any) -> HttpResponse:
+    user = acting_user(request)
+    pk = case.pk
+    official = violation_services._official(user, case.jurisdiction_id)
+    member = case.organisation_id in permissions.user_organisation_ids(user, "change")
+    specs: dict[str, PageForm] = {}
+    if official and case.status == "open":
+        specs["decide"] = PageForm(make=lambda request, data: DecisionForm(data),
+                                   write=lambda request, form: violation_services.decide_violation(
+                                       acting_user=user, violation_id=pk, **form.cleaned_data),
+                                   done=_("处罚决定已作出。"))
+    if member and case.status == "decided":
+        specs["appeal"] = PageForm(make=lambda request, data: AppealForm(data),
+                                   write=lambda request, form: violation_services.appeal_violation(
+                                       acting_user=user, violation_id=pk, **form.cleaned_data),
+                                   done=_("复议申请已提交。"))
+    if official and case.status == "appealed" and case.decided_by_id != user.pk:
+        specs["appeal_decision"] = PageForm(make=lambda request, data: AppealDecisionForm(data),
+                                            write=lambda request, form: violation_services.decide_appeal(
+                                                acting_user=user, violation_id=pk, **form.cleaned_data),
+                                            done=_("复议决定已作出。"))
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        from aiplus.regulation.runtime import parameter_title
+
+        items = {item.code: item for item in incidents.red_line_items()}
+        return render(request, "governance/violation.html", {
+            "case": case, "forms": forms, "provision": parameter_title(case.provision),
+            "provision_version": incidents.penalty_range(case.provision, case.decided_on or timezone.localdate())[2],
+            "red_line": items.get(case.red_line), "red_line_citation": incidents.red_line_taxonomy().citation,
+            "basis_checks": case.basis.get("checks", []) if case.basis else [],
+            "parameters": [incidents.version("penalties.appeal_days", timezone.localdate())]})
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))

@@ -106,3 +106,25 @@ def red_line_rows(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     items = {item.code: item for item in red_line_items()}
     return [{"item": items[f["code"]], "harms": f.get("harms", []), "keywords": f.get("keywords", [])}
             for f in flags if f.get("code") in items]
+
+
+# -- penalty provisions (Suzhou art. 49) -------------------------------------------------------------------------
+
+def penalty_provisions(day: dt.date) -> list[Any]:
+    """The pack's fine ranges in force on `day` (parameters `*.penalty_range_cny`: [min, max] with their
+    citation): the provisions a violation case may be tied to."""
+    registry = parameters()
+    found = []
+    for key in sorted(registry.keys()):
+        if key.endswith("penalty_range_cny"):
+            try:
+                found.append(registry.version(key, day))
+            except KeyError:
+                continue
+    return found
+
+
+def penalty_range(key: str, day: dt.date) -> tuple[Decimal, Decimal, Any]:
+    version = parameters().version(key, day)
+    low, high = version.value
+    return Decimal(str(low)), Decimal(str(high)), version

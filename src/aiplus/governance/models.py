@@ -478,3 +478,65 @@ class IncidentAction(DomainModel):
     class Meta:
         ordering = ["taken_at", "id"]
         verbose_name = verbose_name_plural = _("应急处置措施")
+
+
+
+# -- violations and penalties (Suzhou art. 49 法律责任) ------------------------------------------------------------
+
+class ViolationStatus(models.TextChoices):
+    OPEN = "open", _("立案调查中")
+    DECIDED = "decided", _("已作出处罚决定")
+    APPEALED = "appealed", _("复议中")
+    CLOSED = "closed", _("已办结")
+
+
+class PenaltyOutcome(models.TextChoices):
+    FINE = "fine", _("罚款")
+    WARNING = "warning", _("警告")
+    NO_PENALTY = "no_penalty", _("不予处罚")
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("维持")
+    VARIED = "varied", _("变更")
+    REVOKED = "revoked", _("撤销")
+
+
+class Violation(DomainModel):
+    """A violation case: the organisation, the provision broken (a pack penalty parameter: its fine range and
+    citation), the red line and the incident it came from if any; the decision with the amount within the range
+    and the parameter values used; the appeal and its outcome."""
+
+    title = models.CharField(_("案由"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("管辖地"))
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("当事单位"))
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="violations", verbose_name=_("关联事件"))
+    provision = models.CharField(_("违反的规定（处罚幅度参数）"), max_length=120)
+    red_line = models.CharField(_("触及的安全底线"), max_length=80, blank=True)
+    facts = models.TextField(_("违法事实"), max_length=5000)
+    status = models.CharField(_("状态"), max_length=12, choices=ViolationStatus.choices,
+                              default=ViolationStatus.OPEN)
+    opened_by = actor_field(_("立案人"))
+    outcome = models.CharField(_("处罚决定"), max_length=12, choices=PenaltyOutcome.choices, blank=True)
+    amount_cny = money_field(_("罚款金额（元）"), null=True, blank=True)
+    # {"parameter", "value": [min, max], "citation", "status", "checks": [...]}: the range as applied.
+    basis = models.JSONField(_("处罚依据"), default=dict, blank=True)
+    reasons = models.TextField(_("决定理由"), max_length=5000, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_by = actor_field(_("决定人"))
+    appeal_due = models.DateField(_("复议申请期限"), null=True, blank=True)
+    appeal_grounds = models.TextField(_("复议理由"), max_length=5000, blank=True)
+    appealed_on = models.DateField(_("申请复议日期"), null=True, blank=True)
+    appeal_outcome = models.CharField(_("复议结果"), max_length=12, choices=AppealOutcome.choices, blank=True)
+    appeal_amount_cny = money_field(_("变更后罚款金额（元）"), null=True, blank=True)
+    appeal_reasons = models.TextField(_("复议决定理由"), max_length=5000, blank=True)
+    appeal_decided_on = models.DateField(_("复议决定日期"), null=True, blank=True)
+    appeal_decided_by = actor_field(_("复议决定人"))
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("违法行为与处罚")

@@ -234,3 +234,19 @@ def match_red_lines(lines: Sequence[RedLine], *, harms: Iterable[str], text: str
         if by_harms or by_words:
             found.append(Match(line.code, by_harms, by_words))
     return found
+
+
+# -- penalties (Suzhou art. 49) ----------------------------------------------------------------------------------
+
+def fine_check(amount: Decimal, low: Decimal, high: Decimal) -> Check:
+    """A fine within the range the provision sets, both ends included."""
+    ok = low <= amount <= high
+    zh = f"罚款{_n(amount)}元，法定幅度{_n(low)}元至{_n(high)}元"
+    en = f"a fine of CNY {_n(amount)}; the range is CNY {_n(low)} to {_n(high)}"
+    return Check("fine_range", ok, zh if ok else f"{zh}，超出幅度", en if ok else f"{en}, outside it")
+
+
+def appeal_open(decided_on: dt.date, days: int, on: dt.date) -> bool:
+    """An appeal may be filed up to and including the last day of the period after the decision (the day of the
+    decision not counted)."""
+    return decided_on <= on <= decided_on + dt.timedelta(days=days)

@@ -291,3 +291,18 @@ def test_the_public_page_refuses_bad_input_beside_its_field(world: Any) -> None:
     sent = client.post("/governance/incidents/report/", {"title": "t", "description": "d", "jurisdiction": suzhou,
                                                          "anonymous": "on", "harms": ["privacy"]})
     assert sent.status_code == 302 and Incident.objects.get().harms == ["privacy"]
+
+
+def test_the_command_reports_overdue_clocks_as_of_a_moment(world: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    incident_id = _public_report(world).json()["id"]
+    triaged = _post(signed_in(world.user("official")), "aiplus_governance_api_triage_incident",
+                    {"severity": "large"}, incident_id=incident_id)
+    assert triaged.status_code == 200
+    out = StringIO()
+    later = timezone.localtime(timezone.now() + dt.timedelta(hours=5)).replace(tzinfo=None)
+    call_command("check_incident_clocks", now=later, stdout=out)
+    assert "1 overdue incident clock(s) reported" in out.getvalue()
