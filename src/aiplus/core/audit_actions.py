@@ -229,6 +229,11 @@ _register_all([
     ("participation.comment.moderated", "审核征求意见反馈", "moderated a consultation comment"),
     ("participation.comment_group.created", "建立意见归类", "grouped consultation comments"),
     ("participation.comment_group.responded", "公布意见采纳情况", "published the response to a comment group"),
+    ("participation.association.registered", "登记行业协会", "registered an industry association"),
+    ("participation.association.member_added", "添加协会会员", "added an association member"),
+    ("participation.standard.published", "发布团体标准", "published a group standard"),
+    ("participation.pledge.published", "发布自律公约", "published a self-regulation pledge"),
+    ("participation.pledge.signed", "签署自律公约", "signed a self-regulation pledge"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).
