@@ -28,10 +28,11 @@ def busy(world: Any, place: Any, association_org: Any, make_org: Any) -> Any:
         services.register_for_event(acting_user=world.user("public"), event_id=event.pk, name="王芳")
         consultation = services.open_consultation(acting_user=official, jurisdiction_id=place("suzhou"),
                                                   subject_kind="policy", title=f"征求意见{index}", draft="草案")
-        services.submit_comment(acting_user=world.user("enterprise_member"), consultation_id=consultation.pk,
-                                text="意见") if index < 5 else None
+        if index < 5:
+            services.submit_comment(acting_user=world.user("enterprise_member"), consultation_id=consultation.pk,
+                                    text="意见")
     association = services.register_association(acting_user=official, organisation_id=association_org.pk)
-    for index in range(5):
+    for _ in range(5):
         services.add_association_member(acting_user=official, association_id=association.pk,
                                         organisation_id=make_org("suzhou").pk, joined_on=dt.date(2026, 1, 1))
     return world
