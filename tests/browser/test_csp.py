@@ -37,7 +37,8 @@ SHOW_EVERY_TOOLTIP = """() => {
 PUBLIC_PAGES = ["/", "/coverage/", "/parameters/", "/departments/", "/glossary/", "/jurisdictions/", "/compute/",
                 "/scenarios/", "/scenarios/lists/", "/scenarios/calls/", "/data/", "/data/assess/", "/experts/",
                 "/algorithms/", "/algorithms/algorithms/", "/algorithms/hardware/", "/algorithms/open-source/",
-                "/login/", "/no-such-page/"]
+                "/participation/notices/", "/participation/events/", "/participation/consultations/",
+                "/participation/associations/", "/login/", "/no-such-page/"]
 OFFICIAL_PAGES = ["/dashboard/", "/scenarios/dashboard/", "/audit/", "/organisations/", "/notifications/",
                   "/account/tokens/", "/account/two-factor/", "/compute/savings/", "/compute/vouchers/",
                   "/compute/requests/", "/data/access/", "/experts/draws/", "/insights/suzhou/",

@@ -157,3 +157,51 @@ def test_official_opens_a_consultation_an_anonymous_visitor_reads_the_response(l
     assert "首次申领" in page.get_by_test_id(f"comment-{comment.pk}").inner_text()
     assert "部分采纳" in page.get_by_test_id(f"response-{group.pk}").inner_text()
     page.screenshot(path=str(artifacts / "participation-consultation.png"), full_page=True)
+
+
+def test_association_publishes_a_standard_and_a_pledge_a_member_signs(live_server, page, world, make_org):
+    from aiplus.core import services as core_services
+    from aiplus.participation import services
+    from aiplus.participation.models import PledgeSignature
+
+    organisation = make_org("suzhou", "industry_association", name="苏州市人工智能产业协会")
+    staff = core_services.create_user(acting_user=world.admin, username="assoc-staff", password="x-password-123")
+    core_services.assign_role(acting_user=world.admin, user=staff, role="enterprise_member",
+                              organisation_id=organisation.pk)
+    company = world.orgs["suzhou:enterprise"]
+
+    sign_in(page, live_server.url, "suzhou-official")
+    page.goto(live_server.url + "/participation/associations/")
+    page.select_option("#id_association-organisation", label="苏州市人工智能产业协会")
+    page.fill("#id_association-description", "推动人工智能产业自律与标准化。")
+    page.get_by_test_id("association-save").click()
+    page.wait_for_url("**/participation/associations/*/")
+    association_url = page.url
+
+    sign_in(page, live_server.url, "assoc-staff")
+    page.goto(association_url)
+    page.select_option("#id_member-organisation", label=company.name)
+    page.fill("#id_member-joined_on", "2026-03-01")
+    page.get_by_test_id("member-save").click()
+    page.wait_for_url(association_url)
+    page.fill("#id_standard-code", "T/SZAIA 001—2026")
+    page.fill("#id_standard-title", "生成式人工智能服务安全运营规范")
+    page.fill("#id_standard-published_on", "2026-06-01")
+    page.get_by_test_id("standard-save").click()
+    page.wait_for_url(association_url)
+    page.fill("#id_pledge-title", "人工智能企业自律公约")
+    page.fill("#id_pledge-text", "一、依法合规开展人工智能研发与应用。")
+    page.get_by_test_id("pledge-save").click()
+    page.wait_for_url(association_url)
+    pledge = services.Pledge.objects.get(title="人工智能企业自律公约")
+
+    sign_in(page, live_server.url, "suzhou-enterprise_member")
+    page.goto(association_url)
+    page.get_by_test_id(f"sign-{pledge.pk}").click()
+    page.wait_for_url(association_url)
+    assert PledgeSignature.objects.filter(pledge=pledge, organisation=company).exists()
+
+    page.context.clear_cookies()
+    page.goto(association_url)
+    assert company.name in page.get_by_test_id(f"signatures-{pledge.pk}").inner_text()
+    assert "T/SZAIA 001—2026" in page.get_by_test_id("standards").inner_text()

@@ -270,6 +270,11 @@ _register_all([
     ("governance.violation.decided", "作出处罚决定", "decided a penalty"),
     ("governance.violation.appealed", "申请复议", "appealed a penalty decision"),
     ("governance.violation.appeal_decided", "作出复议决定", "decided an appeal"),
+    ("participation.association.registered", "登记行业协会", "registered an industry association"),
+    ("participation.association.member_added", "添加协会会员", "added an association member"),
+    ("participation.standard.published", "发布团体标准", "published a group standard"),
+    ("participation.pledge.published", "发布自律公约", "published a self-regulation pledge"),
+    ("participation.pledge.signed", "签署自律公约", "signed a self-regulation pledge"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

@@ -17,7 +17,7 @@ from aiplus.core import imports, signin
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
 from aiplus.participation import selectors, services
-from aiplus.participation.listings import CONSULTATIONS, EVENTS, NOTICES
+from aiplus.participation.listings import ASSOCIATIONS, CONSULTATIONS, EVENTS, NOTICES
 from aiplus.participation.models import BODY_MAX_CHARS, Event
 
 router = Router(tags=["participation"])
@@ -327,3 +327,122 @@ writes.add_action(router, "POST", "/comments/{comment_id}/moderation", services.
                   payload=ModerationIn, response=ModeratedCommentOut)
 writes.add_action(router, "POST", "/groups/{group_id}/response", services.respond_to_group, payload=ResponseIn,
                   response=ConsultationDetail, reply=_consultation_reply)
+
+
+# -- industry associations ------------------------------------------------------------------------------------------
+
+class MemberOut(Schema):
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    joined_on: dt.date
+
+
+class StandardOut(Schema):
+    id: int
+    code: str
+    title: str
+    summary: str
+    published_on: dt.date
+    effective_on: dt.date | None
+
+
+class SignatureOut(Schema):
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    created_at: dt.datetime
+
+
+class PledgeOut(Schema):
+    id: int
+    title: str
+    text: str
+    published_on: dt.date
+    signatures: list[SignatureOut]
+
+    @staticmethod
+    def resolve_signatures(obj: Any) -> list[Any]:
+        return list(obj.signatures.all())
+
+
+class AssociationOut(Schema):
+    id: int
+    organisation_id: int
+    name: str = Field(..., alias="organisation.name")
+    jurisdiction_id: int
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    member_count: int
+    standard_count: int
+
+
+class AssociationDetail(AssociationOut):
+    description: str
+    members: list[MemberOut]
+    standards: list[StandardOut]
+    pledges: list[PledgeOut]
+
+    @staticmethod
+    def resolve_members(obj: Any) -> list[Any]:
+        return list(obj.members.all())
+
+    @staticmethod
+    def resolve_standards(obj: Any) -> list[Any]:
+        return list(obj.standards.all())
+
+    @staticmethod
+    def resolve_pledges(obj: Any) -> list[Any]:
+        return list(obj.pledges.all())
+
+
+class AssociationIn(_In):
+    organisation_id: int
+    description: Body = ""
+
+
+class AssociationMemberIn(_In):
+    organisation_id: int
+    joined_on: dt.date
+
+
+class StandardIn(_In):
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+    title: Title
+    published_on: dt.date
+    effective_on: dt.date | None = None
+    summary: Body = ""
+
+
+class PledgeIn(_In):
+    title: Title
+    text: Annotated[str, Field(min_length=1, max_length=BODY_MAX_CHARS)]
+
+
+class SignIn(_In):
+    organisation_id: int
+
+
+def _association_reply(user: Any, result: Any, **ids: Any) -> Any:
+    found = getattr(result, "association_id", None) or getattr(getattr(result, "pledge", None), "association_id",
+                                                                None) or result.pk
+    return selectors.association(user, found)
+
+
+lists.add_operation(router, "/associations", ASSOCIATIONS, AssociationOut, auth=OPTIONAL)
+
+
+@router.get("/associations/{association_id}", response=AssociationDetail, auth=OPTIONAL)
+def get_association(request: HttpRequest, association_id: int) -> Any:
+    """An industry association with its members, the group standards it published and its self-regulation pledges
+    with the member companies that signed them."""
+    return selectors.association(acting_user(request), association_id)
+
+
+writes.add_action(router, "POST", "/associations", services.register_association, payload=AssociationIn,
+                  response=AssociationDetail, created=True, reply=_association_reply)
+writes.add_action(router, "POST", "/associations/{association_id}/members", services.add_association_member,
+                  payload=AssociationMemberIn, response=AssociationDetail, created=True, reply=_association_reply)
+writes.add_action(router, "POST", "/associations/{association_id}/standards", services.publish_standard,
+                  payload=StandardIn, response=AssociationDetail, created=True, reply=_association_reply)
+writes.add_action(router, "POST", "/associations/{association_id}/pledges", services.publish_pledge,
+                  payload=PledgeIn, response=AssociationDetail, created=True, reply=_association_reply)
+writes.add_action(router, "POST", "/pledges/{pledge_id}/signatures", services.sign_pledge, payload=SignIn,
+                  response=AssociationDetail, created=True, reply=_association_reply)

@@ -47,3 +47,21 @@ declare(
            "src/aiplus/participation/tests/test_consultations_api.py::"
            "test_consultation_comment_moderation_and_response"],
 )
+declare(
+    "participation.associations",
+    title_zh="行业协会：登记、会员单位、发布团体标准与自律公约、会员企业签署，向社会公开",
+    title_en="Industry associations: register, member companies, group standards and self-regulation pledges "
+             "published, pledges signed by member companies, all public",
+    articles=[("suzhou", 9), ("guangdong", 5)],
+    pages=["participation:associations", "participation:association"],
+    api=["aiplus_participation_api_list_associations", "aiplus_participation_api_get_association",
+         "aiplus_participation_api_register_association", "aiplus_participation_api_add_association_member",
+         "aiplus_participation_api_publish_standard", "aiplus_participation_api_publish_pledge",
+         "aiplus_participation_api_sign_pledge"],
+    tests=["tests/browser/test_participation.py::test_association_publishes_a_standard_and_a_pledge_a_member_signs",
+           "src/aiplus/participation/tests/test_associations_api.py::test_association_members_standards_and_pledges"],
+    gaps=[("行业协会自身的设立与会员资格规则未建模（平台记录协会公布的会员名单）；团体标准全文以文字摘要登记，尚无附件",
+           "how an association is founded and who may join are not modelled (the platform records the member list "
+           "the association gives); a group standard is registered with a summary, not yet with its full text "
+           "as a file")],
+)

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import pickers
 from aiplus.participation import selectors
-from aiplus.participation.models import Comment, CommentGroup, Consultation, Event, Notice, Registration
+from aiplus.participation.models import (
+    AssociationMember,
+    Comment,
+    CommentGroup,
+    Consultation,
+    Event,
+    GroupStandard,
+    Notice,
+    Pledge,
+    Registration,
+)
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -137,3 +147,64 @@ class ModerationForm(forms.Form):
 class ResponseForm(forms.Form):
     group = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     response = forms.CharField(label=_("采纳情况与理由"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AssociationForm(forms.Form):
+    organisation = pickers.OrganisationField(label=_("行业协会"), queryset=None)
+    description = forms.CharField(label=_("简介"), required=False, max_length=20000, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.registrable_associations(user)  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        return {"organisation_id": self.cleaned_data["organisation"].pk,
+                "description": self.cleaned_data["description"]}
+
+
+class MemberForm(forms.ModelForm):
+    organisation = pickers.OrganisationField(label=_("会员单位"), queryset=None)
+
+    class Meta:
+        model = AssociationMember
+        fields = ("organisation", "joined_on")
+        widgets = {"joined_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.organisations_for_membership()  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        pass
+
+    def arguments(self) -> dict[str, Any]:
+        return {"organisation_id": self.cleaned_data["organisation"].pk, "joined_on": self.cleaned_data["joined_on"]}
+
+
+class StandardForm(forms.ModelForm):
+    class Meta:
+        model = GroupStandard
+        fields = ("code", "title", "published_on", "effective_on", "summary")
+        widgets = {"published_on": DATE, "effective_on": DATE}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class PledgeForm(forms.ModelForm):
+    class Meta:
+        model = Pledge
+        fields = ("title", "text")
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class SignForm(forms.Form):
+    pledge = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("签署单位"), queryset=None)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import lists
 from aiplus.participation import search, selectors
-from aiplus.participation.models import Consultation, Event, Notice, NoticeKind, SubjectKind
+from aiplus.participation.models import Association, Consultation, Event, Notice, NoticeKind, SubjectKind
 
 YES_NO = (("1", _("是")), ("0", _("否")))
 
@@ -116,4 +116,30 @@ class ConsultationTable(lists.Table):
 CONSULTATIONS = lists.register(lists.Listing(
     name="participation.consultations", queryset=selectors.consultations, filterset=ConsultationFilter,
     table=ConsultationTable, title=_("公开征求意见"), empty=_("没有可查看的征求意见。"), export_name="consultations",
+))
+
+
+class AssociationFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("搜索"), method="words")
+    jurisdiction = lists.JurisdictionFilter()
+
+    def words(self, queryset: QuerySet[Association], name: str, value: str) -> QuerySet[Association]:
+        return search.ASSOCIATIONS.apply(queryset, value) if value.strip() else queryset
+
+
+class AssociationTable(lists.Table):
+    organisation = lists.DetailColumn(url="participation:association", verbose_name=_("行业协会"),
+                                      accessor="organisation__name", order_by=("organisation__name",))
+    jurisdiction = lists.JurisdictionColumn()
+    member_count = lists.FigureColumn(verbose_name=_("会员单位"), orderable=False)
+    standard_count = lists.FigureColumn(verbose_name=_("团体标准"), orderable=False)
+
+    class Meta(lists.Table.Meta):
+        model = Association
+        fields = ("organisation", "jurisdiction", "member_count", "standard_count")
+
+
+ASSOCIATIONS = lists.register(lists.Listing(
+    name="participation.associations", queryset=selectors.associations, filterset=AssociationFilter,
+    table=AssociationTable, title=_("行业协会"), empty=_("没有登记的行业协会。"), export_name="associations",
 ))

@@ -233,3 +233,104 @@ class Comment(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.consultation.title} #{self.pk}"
+
+
+# -- industry associations -----------------------------------------------------------------------------------------
+
+def _association_scope(prefix: str = "") -> Scope:
+    return Scope(jurisdiction=f"{prefix}jurisdiction", organisation=f"{prefix}organisation",
+                 public=f"{prefix}is_published")
+
+
+class Association(SearchIndexed):
+    """An industry association (行业协会, Suzhou art. 9) on the platform's register: an organisation of that kind,
+    registered by an official of its jurisdiction; its own members run its page."""
+
+    organisation = models.OneToOneField("core.Organisation", on_delete=models.PROTECT, related_name="association",
+                                        verbose_name=_("协会"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, verbose_name=_("辖区"))
+    description = bounded_text(_("简介"), blank=True)
+    is_published = models.BooleanField(_("已公开"), default=True)
+    registered_by = actor_field(_("登记人"), blank=True)
+
+    scope = _association_scope()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = _("行业协会")
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class AssociationMember(DomainModel):
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="members",
+                                    verbose_name=_("行业协会"))
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("会员单位"))
+    joined_on = models.DateField(_("入会日期"))
+
+    scope = _association_scope("association__")
+
+    class Meta:
+        ordering = ["joined_on", "id"]
+        verbose_name = verbose_name_plural = _("协会会员")
+        constraints = [models.UniqueConstraint(fields=["association", "organisation"],
+                                               name="participation_one_membership")]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class GroupStandard(DomainModel):
+    """A group standard (团体标准) the association publishes."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="standards",
+                                    verbose_name=_("行业协会"))
+    code = models.CharField(_("标准编号"), max_length=64)
+    title = models.CharField(_("标准名称"), max_length=200)
+    summary = bounded_text(_("主要内容"), blank=True)
+    published_on = models.DateField(_("发布日期"))
+    effective_on = models.DateField(_("实施日期"), null=True, blank=True)
+
+    scope = _association_scope("association__")
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = verbose_name_plural = _("团体标准")
+        constraints = [models.UniqueConstraint(fields=["association", "code"], name="participation_standard_code")]
+
+
+class Pledge(DomainModel):
+    """A self-regulation pledge (自律公约) the association publishes for its member companies to sign."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="pledges",
+                                    verbose_name=_("行业协会"))
+    title = models.CharField(_("公约名称"), max_length=200)
+    text = bounded_text(_("公约内容"))
+    published_on = models.DateField(_("发布日期"))
+
+    scope = _association_scope("association__")
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = verbose_name_plural = _("自律公约")
+
+
+class PledgeSignature(DomainModel):
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="signatures",
+                               verbose_name=_("自律公约"))
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("签署单位"))
+    signed_by = actor_field(_("签署人"), blank=True)
+
+    scope = Scope(jurisdiction="pledge__association__jurisdiction", organisation="organisation",
+                  public="pledge__association__is_published")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = verbose_name_plural = _("公约签署")
+        constraints = [models.UniqueConstraint(fields=["pledge", "organisation"], name="participation_one_signature")]
+
+    def __str__(self) -> str:
+        return self.organisation.name

@@ -25,3 +25,10 @@ CONSULTATIONS = SearchIndex("participation_consultation", analyzer=default_analy
 
 def consultation_tokens(consultation: Any) -> str:
     return CONSULTATIONS.tokens_for(consultation.title, consultation.title_en, consultation.draft)
+
+ASSOCIATIONS = SearchIndex("participation_association", analyzer=default_analyzer, fallback_field="description",
+                           subwords=True)
+
+
+def association_tokens(association: Any) -> str:
+    return ASSOCIATIONS.tokens_for(association.organisation.name, association.description)

@@ -10,6 +10,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
 from aiplus.participation.models import (
+    Association,
+    AssociationMember,
     Attachment,
     Comment,
     CommentGroup,
@@ -17,6 +19,8 @@ from aiplus.participation.models import (
     Consultation,
     Event,
     Notice,
+    Pledge,
+    PledgeSignature,
     Registration,
     RegistrationStatus,
 )
@@ -125,3 +129,45 @@ def my_comments(user: Any, consultation: Consultation) -> list[Comment]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(Comment.objects.filter(consultation=consultation, author=user).order_by("created_at", "id"))
+
+
+def associations(user: Any) -> QuerySet[Association]:
+    return Association.objects.restrict(user, "view").select_related("organisation", "jurisdiction").annotate(
+        member_count=Count("members", distinct=True), standard_count=Count("standards", distinct=True))
+
+
+def association(user: Any, association_id: Any) -> Association:
+    found = associations(user).prefetch_related(
+        Prefetch("members", AssociationMember.objects.select_related("organisation")),
+        "standards",
+        Prefetch("pledges", Pledge.objects.prefetch_related(
+            Prefetch("signatures", PledgeSignature.objects.select_related("organisation")))),
+    ).filter(pk=association_id).first() if str(association_id).isdigit() else None
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def registrable_associations(user: Any) -> QuerySet[Any]:
+    """Industry associations of the official's jurisdictions not yet on the register."""
+    from aiplus.core.models import Organisation, OrganisationKind
+
+    return Organisation.objects.filter(kind=OrganisationKind.INDUSTRY_ASSOCIATION,
+                                       jurisdiction__in=publishing_jurisdictions(user),
+                                       association__isnull=True).order_by("name")
+
+
+def organisations_for_membership() -> QuerySet[Any]:
+    from aiplus.core.models import Organisation
+
+    return Organisation.objects.order_by("name")
+
+
+def signing_organisations(user: Any, association: Association) -> QuerySet[Any]:
+    """The member organisations the user acts for (who may sign the association's pledges)."""
+    from aiplus.core.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add")).filter(
+        pk__in=association.members.values("organisation_id"))

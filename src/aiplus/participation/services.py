@@ -23,17 +23,22 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import access, audit, imports, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
-from aiplus.core.models import Jurisdiction, User
+from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind, User
 from aiplus.participation import search
 from aiplus.participation.models import (
+    Association,
+    AssociationMember,
     Attachment,
     Comment,
     CommentGroup,
     CommentStatus,
     Consultation,
     Event,
+    GroupStandard,
     Notice,
     NoticeKind,
+    Pledge,
+    PledgeSignature,
     Registration,
     RegistrationStatus,
     SubjectKind,
@@ -479,3 +484,118 @@ def respond_to_group(*, acting_user: User, group_id: int, response: str) -> Comm
     audit.record(actor=acting_user, action="participation.comment_group.responded", instance=group, before=before,
                  jurisdiction_id=consultation.jurisdiction_id)
     return group
+
+
+# -- industry associations ------------------------------------------------------------------------------------------
+
+def _organisation(organisation_id: Any, field: str = "organisation_id") -> Organisation:
+    found = Organisation.objects.filter(pk=organisation_id).first() if str(organisation_id or "").isdigit() \
+        else None
+    if found is None:
+        raise ServiceError("unknown_organisation", _("组织不存在。"), field)
+    return found
+
+
+@transaction.atomic
+def register_association(*, acting_user: User, organisation_id: int, description: str = "") -> Association:
+    """An official of the association's jurisdiction puts an industry association on the public register."""
+    organisation = _organisation(organisation_id)
+    if organisation.kind != OrganisationKind.INDUSTRY_ASSOCIATION:
+        raise ServiceError("not_an_association", _("该组织不是行业协会。"), "organisation_id")
+    if not permissions.can_create_in(acting_user, jurisdiction_id=organisation.jurisdiction_id):
+        raise PermissionDeniedError(_("只有该辖区的政府工作人员可以登记行业协会。"))
+    if Association.objects.filter(organisation=organisation).exists():
+        raise ServiceError("already_registered", _("该协会已登记。"), "organisation_id", status=409)
+    if "\x00" in str(description or ""):
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "description")
+    association = Association(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id,
+                              description=str(description or "").strip(), registered_by=acting_user,
+                              is_demo=_demo(acting_user))
+    _clean(association, exclude=["organisation", "jurisdiction"])
+    association.search_tokens = search.association_tokens(association)
+    association.save()
+    audit.record(actor=acting_user, action="participation.association.registered", instance=association)
+    return association
+
+
+def _association_to_manage(acting_user: Any, association_id: Any) -> Association:
+    """The association, for its own members or the officials of its jurisdiction."""
+    return access.get_for(acting_user, "change", Association, pk=association_id)
+
+
+@transaction.atomic
+def add_association_member(*, acting_user: User, association_id: int, organisation_id: int,
+                           joined_on: dt.date) -> AssociationMember:
+    association = _association_to_manage(acting_user, association_id)
+    organisation = _organisation(organisation_id)
+    if organisation.pk == association.organisation_id:
+        raise ServiceError("self_member", _("协会不能成为自己的会员。"), "organisation_id")
+    if AssociationMember.objects.filter(association=association, organisation=organisation).exists():
+        raise ServiceError("already_member", _("该单位已是会员。"), "organisation_id", status=409)
+    member = AssociationMember(association=association, organisation=organisation, joined_on=joined_on,
+                               is_demo=_demo(acting_user))
+    _clean(member, exclude=["association", "organisation"])
+    member.save()
+    audit.record(actor=acting_user, action="participation.association.member_added", instance=member,
+                 jurisdiction_id=association.jurisdiction_id, organisation_id=association.organisation_id)
+    return member
+
+
+@transaction.atomic
+def publish_standard(*, acting_user: User, association_id: int, code: str, title: str, published_on: dt.date,
+                     effective_on: dt.date | None = None, summary: str = "") -> GroupStandard:
+    """A group standard the association publishes (its number unique within the association)."""
+    association = _association_to_manage(acting_user, association_id)
+    standard = GroupStandard(association=association, code=_text(code, "code", required=True),
+                             title=_text(title, "title", required=True), published_on=published_on,
+                             effective_on=effective_on, summary=str(summary or "").strip(),
+                             is_demo=_demo(acting_user))
+    if "\x00" in standard.summary:
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "summary")
+    if effective_on is not None and effective_on < published_on:
+        raise ServiceError("effective_before_published", _("实施日期不能早于发布日期。"), "effective_on")
+    if GroupStandard.objects.filter(association=association, code=standard.code).exists():
+        raise ServiceError("duplicate_code", _("该标准编号已存在。"), "code", status=409)
+    _clean(standard, exclude=["association"])
+    standard.save()
+    audit.record(actor=acting_user, action="participation.standard.published", instance=standard,
+                 jurisdiction_id=association.jurisdiction_id, organisation_id=association.organisation_id)
+    return standard
+
+
+@transaction.atomic
+def publish_pledge(*, acting_user: User, association_id: int, title: str, text: str) -> Pledge:
+    """A self-regulation pledge the association publishes for its member companies to sign."""
+    association = _association_to_manage(acting_user, association_id)
+    if "\x00" in str(text or ""):
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "text")
+    pledge = Pledge(association=association, title=_text(title, "title", required=True),
+                    text=str(text or "").strip(), published_on=timezone.localdate(), is_demo=_demo(acting_user))
+    if not pledge.text:
+        raise ServiceError("required", _("此项为必填项。"), "text")
+    _clean(pledge, exclude=["association"])
+    pledge.save()
+    audit.record(actor=acting_user, action="participation.pledge.published", instance=pledge,
+                 jurisdiction_id=association.jurisdiction_id, organisation_id=association.organisation_id)
+    return pledge
+
+
+@transaction.atomic
+def sign_pledge(*, acting_user: User, pledge_id: int, organisation_id: int) -> PledgeSignature:
+    """A member company signs its association's pledge, by a person acting for it."""
+    pledge = access.get_for(acting_user, "view", Pledge.objects.restrict(acting_user, "view")
+                            .select_related("association"), pk=pledge_id)
+    organisation = _organisation(organisation_id)
+    if organisation.pk not in permissions.user_organisation_ids(acting_user, "add") \
+            and not getattr(acting_user, "is_superuser", False):
+        raise PermissionDeniedError(_("只有代表该单位的用户可以签署。"))
+    if not AssociationMember.objects.filter(association=pledge.association, organisation=organisation).exists():
+        raise ServiceError("not_a_member", _("只有协会会员单位可以签署公约。"), "organisation_id")
+    if PledgeSignature.objects.filter(pledge=pledge, organisation=organisation).exists():
+        raise ServiceError("already_signed", _("该单位已签署。"), "organisation_id", status=409)
+    signature = PledgeSignature(pledge=pledge, organisation=organisation, signed_by=acting_user,
+                                is_demo=_demo(acting_user))
+    signature.save()
+    audit.record(actor=acting_user, action="participation.pledge.signed", instance=signature,
+                 jurisdiction_id=pledge.association.jurisdiction_id, organisation_id=organisation.pk)
+    return signature

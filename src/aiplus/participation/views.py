@@ -20,21 +20,26 @@ from aiplus.core.page_forms import PageForm, post_one_of, unbound
 from aiplus.core.routing import Routes
 from aiplus.participation import feeds, selectors, services
 from aiplus.participation.forms import (
+    AssociationForm,
     AttachmentForm,
     CommentForm,
     ConsultationForm,
     EventForm,
     GroupForm,
+    MemberForm,
     ModerationForm,
     NoticeEditForm,
     NoticeForm,
+    PledgeForm,
     PublishForm,
     RegistrationActionForm,
     RegistrationForm,
     ResponseForm,
+    SignForm,
+    StandardForm,
 )
-from aiplus.participation.listings import CONSULTATIONS, EVENTS, NOTICES
-from aiplus.participation.models import Consultation, Event, Notice
+from aiplus.participation.listings import ASSOCIATIONS, CONSULTATIONS, EVENTS, NOTICES
+from aiplus.participation.models import Association, Consultation, Event, Notice
 
 route = Routes("participation")
 
@@ -238,5 +243,64 @@ def consultation(request: HttpRequest, consultation: Consultation) -> HttpRespon
             "period": parameters().version(services.COMMENT_DAYS, timezone.localdate())})
 
     if request.method == "POST":
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+# -- industry associations ------------------------------------------------------------------------------------------
+
+class AssociationsPage(ListPage):
+    page_forms = {"register": PageForm(
+        make=lambda request, data: AssociationForm(data, user=request.user, prefix="association"),
+        write=lambda request, form: services.register_association(acting_user=acting_user(request),
+                                                                  **form.arguments()),
+        done=_("行业协会已登记。"),
+        back=lambda request, association: f"/participation/associations/{association.pk}/")}
+
+
+def _associations_context(request: HttpRequest) -> dict[str, Any]:
+    return {"may_register": selectors.registrable_associations(request.user).exists()}
+
+
+associations = route.list_page("associations/", ASSOCIATIONS, page=AssociationsPage,
+                               template_name="participation/associations.html",
+                               extra_context=_associations_context, menu=_("行业协会"), order=13)
+
+
+@route("associations/<int:association_id>/", "association")
+@record_page(selectors.association, "association_id")
+def association(request: HttpRequest, association: Association) -> HttpResponse:
+    user = acting_user(request)
+    manage = selectors.may_manage(user, association)
+    pk = association.pk
+    signers = selectors.signing_organisations(user, association)
+    specs: dict[str, PageForm] = {}
+    if manage:
+        specs["member"] = PageForm(make=lambda request, data: MemberForm(data, prefix="member"),
+                                   write=lambda request, form: services.add_association_member(
+                                       acting_user=user, association_id=pk, **form.arguments()),
+                                   done=_("会员已添加。"))
+        specs["standard"] = PageForm(make=lambda request, data: StandardForm(data, prefix="standard"),
+                                     write=lambda request, form: services.publish_standard(
+                                         acting_user=user, association_id=pk, **form.cleaned_data),
+                                     done=_("团体标准已发布。"))
+        specs["pledge"] = PageForm(make=lambda request, data: PledgeForm(data, prefix="pledge"),
+                                   write=lambda request, form: services.publish_pledge(
+                                       acting_user=user, association_id=pk, **form.cleaned_data),
+                                   done=_("自律公约已发布。"))
+    if signers.exists():
+        specs["sign"] = PageForm(make=lambda request, data: SignForm(data, organisations=signers),
+                                 write=lambda request, form: services.sign_pledge(
+                                     acting_user=user, pledge_id=form.cleaned_data["pledge"],
+                                     organisation_id=form.cleaned_data["organisation"].pk),
+                                 done=_("已签署。"))
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        return render(request, "participation/association.html", {
+            "association": association, "manage": manage, "forms": forms, "signers": list(signers)})
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
         return post_one_of(request, specs, draw)
     return draw(unbound(request, specs))

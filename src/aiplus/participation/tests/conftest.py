@@ -37,3 +37,16 @@ def place(world: Any) -> Any:
         return Jurisdiction.objects.get(code=code).pk
 
     return get
+
+
+@pytest.fixture
+def association_org(world: Any, make_org: Any) -> Any:
+    """A Suzhou industry association (an organisation of that kind) with a staff member, `assoc-staff`."""
+    from aiplus.core import services
+
+    organisation = make_org("suzhou", "industry_association", name="苏州市人工智能产业协会")
+    staff = services.create_user(acting_user=world.admin, username="assoc-staff", password="x-password-123")
+    services.assign_role(acting_user=world.admin, user=staff, role="enterprise_member",
+                         organisation_id=organisation.pk)
+    organisation.staff = staff
+    return organisation
