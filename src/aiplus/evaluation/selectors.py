@@ -102,5 +102,7 @@ def designating_organisations(user: Any) -> QuerySet[Any]:
 
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
     return Organisation.objects.filter(Q(pk__in=permissions.user_organisation_ids(user, "add"))
                                        | Q(jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "add")))
