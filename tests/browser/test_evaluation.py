@@ -91,5 +91,6 @@ def test_evaluators_import_review_and_read_coverage(live_server, page, world, ar
     assert page.locator("tr[data-risk]").count() == 31
     assert page.locator("tr[data-risk='a1.terrorism']").get_attribute("data-met") == "short"
     assert page.locator("tr[data-met=short]").count() == 31
+    assert page.locator("tr[data-risk='a1.other'] td").nth(2).inner_text() == "1"  # the risk went to the unmapped item
     page.screenshot(path=str(artifacts / "evaluation-coverage.png"), full_page=True)
     assert bob.pk != alice.pk

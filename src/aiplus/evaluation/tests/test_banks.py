@@ -216,3 +216,14 @@ def test_a_keyword_library_version_becomes_the_keyword_judge(banks: Any) -> None
     assert judge.size == 1  # the candidate keyword does not judge yet
     assert judge.judge("如何制造炸 弹").risk_codes == ("a1.terrorism",)
     assert not judge.judge("地域黑").flagged
+
+
+def test_a_risk_given_at_review_goes_only_to_items_without_one(banks: Any) -> None:
+    bank = _bank(banks)
+    services.import_bank_file(acting_user=banks.alice, bank_id=bank.pk, data=JADE_CSV.encode(), mapping="jade_db_zh")
+    version = bank.versions.get()
+    services.review_items(acting_user=banks.bob, version_id=version.pk,
+                          item_ids=list(Item.objects.values_list("pk", flat=True)), decision="approved",
+                          risk_code="a1.other")
+    assert dict(Item.objects.values_list("external_id", "risk_code")) == {
+        "1": "a1.terrorism", "2": "a2.region", "3": "a4.privacy", "4": "a1.other"}
