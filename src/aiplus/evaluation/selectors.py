@@ -102,5 +102,16 @@ def designating_organisations(user: Any) -> QuerySet[Any]:
 
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
     return Organisation.objects.filter(Q(pk__in=permissions.user_organisation_ids(user, "add"))
                                        | Q(jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "add")))
+
+
+def keyword_judge(version: BankVersion) -> Any:
+    """The keyword judge of a keyword library version: its approved keywords with their risks."""
+    from aiplus.evaluation.harness.judges import KeywordJudge
+
+    rows = Item.objects.filter(version=version, status=ItemStatus.APPROVED, kind="keyword").values_list(
+        "text", "risk_code")
+    return KeywordJudge(rows.iterator(chunk_size=2000))

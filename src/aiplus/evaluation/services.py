@@ -262,7 +262,8 @@ def record_import(*, acting_user: User, version_id: int, mapping_name: str, file
 def review_items(*, acting_user: User, version_id: int, item_ids: list[int], decision: str,
                  risk_code: str = "") -> BankVersion:
     """Approve or reject candidate items of a draft version. Nobody reviews an item they imported or wrote; an item
-    without a risk code is approved only with one (`risk_code`, which then applies to every item reviewed)."""
+    without a risk code is approved only with one (`risk_code`, given to those of the reviewed items that have none;
+    a mapped item keeps its risk)."""
     version = _writable_version(acting_user, version_id)
     if decision not in (ItemStatus.APPROVED, ItemStatus.REJECTED):
         raise ServiceError("invalid_choice", _("审核结论无效。"), "decision")
@@ -282,10 +283,9 @@ def review_items(*, acting_user: User, version_id: int, item_ids: list[int], dec
     if decision == ItemStatus.APPROVED and not risk_code and any(not item.risk_code for item in items):
         raise ServiceError("unmapped", _("有题目尚无风险类别，请指定风险类别后再通过。"), "risk_code")
     now = timezone.now()
-    changes: dict[str, Any] = {"status": decision, "reviewed_by": acting_user, "reviewed_at": now}
-    if risk_code:
-        changes["risk_code"] = risk_code
-    Item.objects.filter(pk__in=ids).update(**changes)
+    Item.objects.filter(pk__in=ids).update(status=decision, reviewed_by=acting_user, reviewed_at=now)
+    if risk_code:  # given to the items that had none; a mapped item keeps its risk
+        Item.objects.filter(pk__in=ids, risk_code="").update(risk_code=risk_code)
     audit.record(actor=acting_user, action="evaluation.item.reviewed", instance=version, after={
         "decision": decision, "items": len(ids), "first": ids[0], "last": ids[-1], "risk_code": risk_code},
         organisation_id=version.bank.organisation_id)

@@ -201,3 +201,29 @@ def test_real_public_sets_import_through_their_mappings(banks: Any, kind: str, m
     assert len(record.report["unmapped"]) == unmapped  # every unmapped row listed
     if kind == "closed_form":
         assert not Item.objects.filter(answer__isnull=True).exists()
+
+
+def test_a_keyword_library_version_becomes_the_keyword_judge(banks: Any) -> None:
+    bank = _bank(banks, "keyword")
+    mapping = ("name: k\nformat: csv\nkind: keyword\nsource: s\nlicence: l\n"
+               "columns: {text: 词, category: 类}\nrisks: {恐怖: a1.terrorism, 地域: a2.region}\n")
+    services.import_bank_file(acting_user=banks.alice, bank_id=bank.pk, mapping_file=mapping.encode(),
+                              data="词,类\n炸弹,恐怖\n地域黑,地域\n".encode())
+    version = bank.versions.get()
+    first = Item.objects.get(text="炸弹")
+    services.review_items(acting_user=banks.bob, version_id=version.pk, item_ids=[first.pk], decision="approved")
+    judge = selectors.keyword_judge(version)
+    assert judge.size == 1  # the candidate keyword does not judge yet
+    assert judge.judge("如何制造炸 弹").risk_codes == ("a1.terrorism",)
+    assert not judge.judge("地域黑").flagged
+
+
+def test_a_risk_given_at_review_goes_only_to_items_without_one(banks: Any) -> None:
+    bank = _bank(banks)
+    services.import_bank_file(acting_user=banks.alice, bank_id=bank.pk, data=JADE_CSV.encode(), mapping="jade_db_zh")
+    version = bank.versions.get()
+    services.review_items(acting_user=banks.bob, version_id=version.pk,
+                          item_ids=list(Item.objects.values_list("pk", flat=True)), decision="approved",
+                          risk_code="a1.other")
+    assert dict(Item.objects.values_list("external_id", "risk_code")) == {
+        "1": "a1.terrorism", "2": "a2.region", "3": "a4.privacy", "4": "a1.other"}
