@@ -76,3 +76,21 @@ declare(
            "tiered cultivation lists (unicorns, specialised SMEs, high-growth firms) and their criteria are not "
            "modelled")],
 )
+declare(
+    "support.open_source",
+    title_zh="开源项目与开源社区支持：维护在本平台公开登记的开源项目的单位申请定额支持，资格由开源项目登记簿判定，经审查、决定后按复式记账分期拨付",
+    title_en="Support for open-source projects and communities: an organisation that maintains an open-source project "
+             "publicly registered here applies for a fixed grant; eligibility is read from the project register, and "
+             "after the check and the decision the grant is paid in tranches through the double-entry ledger",
+    articles=[("suzhou", 36)],
+    pages=["support:programme", "support:finder", "algorithms:projects", "algorithms:project_create"],
+    api=["aiplus_support_api_find_programmes", "aiplus_algorithms_api_create_project",
+         "aiplus_algorithms_api_publish_project", "aiplus_support_api_create_application",
+         "aiplus_support_api_decide_application", "aiplus_support_api_pay_tranche"],
+    tests=["src/aiplus/support/tests/test_api.py::"
+           "test_open_source_support_reads_the_project_register_and_pays_through_the_ledger"],
+    gaps=[("支持金额与年度预算为平台设置（条例第三十六条未规定金额）；开源社区（基金会、社区运营方）本身尚未建模，支持面向维护项目的单位",
+           "the grant's amount and budget are platform settings (art. 36 sets no amount); open-source communities "
+           "themselves (foundations, community operators) are not modelled: the support goes to the organisations "
+           "maintaining a project")],
+)

@@ -16,18 +16,21 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.algorithms.models import OpenSourceProject
 from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.regulation.runtime import parameters
 from aiplus.rules.decision import Decision
 from aiplus.support.engine import Award, Catalogue, Programme, evaluate, load_catalogue
 
-# The facts the platform knows from the organisation register; the others are the applicant's answers.
-KNOWN_FACTS = ("jurisdictions", "org_kind")
+# The facts the platform knows from its registers (the organisation register, the open-source project register);
+# the others are the applicant's answers.
+KNOWN_FACTS = ("jurisdictions", "org_kind", "maintains_open_source_project")
 
 # What the page asks for each fact a programme reads (several facts share one question).
 FACT_LABELS: dict[str, Any] = {
     "jurisdictions": _("注册地"),
     "org_kind": _("单位类型"),
+    "maintains_open_source_project": _("在本平台公开登记的开源项目"),
     "seller_affiliated": _("交易对方（卖方或服务商）是否为关联方"),
     "provider_affiliated": _("交易对方（卖方或服务商）是否为关联方"),
     "eligible_cost_cny": _("申报金额（符合条件的费用或投资，元）"),
@@ -80,7 +83,11 @@ def jurisdiction_codes(jurisdiction_id: int) -> list[str]:
 
 
 def known_facts(organisation: Organisation) -> dict[str, Any]:
-    return {"jurisdictions": jurisdiction_codes(organisation.jurisdiction_id), "org_kind": organisation.kind}
+    # A project counts once its owner publishes it in the register (Suzhou art. 36: support goes to open-source
+    # communities, so the project must be open to them).
+    maintains = OpenSourceProject.objects.filter(organisation=organisation, is_published=True).exists()
+    return {"jurisdictions": jurisdiction_codes(organisation.jurisdiction_id), "org_kind": organisation.kind,
+            "maintains_open_source_project": maintains}
 
 
 def answers_to_facts(programme: Programme, answers: dict[str, Any]) -> dict[str, Any]:

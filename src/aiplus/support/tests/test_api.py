@@ -239,3 +239,49 @@ def test_a_claw_back_reverses_the_payments_and_returns_the_commitment(world: Any
     assert ledger.balance(services.commitment_account(Application.objects.get(pk=pk))) == 0
     assert ledger.unbalanced_transactions() == []
     assert _post(official, "aiplus_support_api_claw_back", {"reason": "again"}, application_id=pk).status_code == 409
+
+
+def test_open_source_support_reads_the_project_register_and_pays_through_the_ledger(world: Any) -> None:
+    """Suzhou art. 36: a company that maintains a publicly registered open-source project gets the grant; one that
+    does not is told why not. The fact comes from the register, not from the applicant's word."""
+    member = signed_in(world.user("enterprise_member"))
+    official = signed_in(world.user("official"))
+    company = world.orgs["suzhou:enterprise"]
+
+    def finder_row() -> dict[str, Any]:
+        rows = _post(member, "aiplus_support_api_find_programmes", {"organisation_id": company.pk}).json()
+        return next(r for r in rows if r["programme"] == "suzhou.open_source")
+
+    before = finder_row()
+    assert before["outcome"] == "ineligible" and any("开源项目" in words for words in before["why_not"])
+    # an unpublished project does not count: the support is for projects open to their communities
+    draft = _post(member, "aiplus_algorithms_api_create_project", {
+        "organisation_id": company.pk, "name": "工业视觉开源工具包", "repository_url": "https://git.example.org/vision",
+        "licence": "Apache-2.0"})
+    assert draft.status_code in (200, 201), draft.content
+    assert finder_row()["outcome"] == "ineligible"
+    published = _post(member, "aiplus_algorithms_api_publish_project", {"is_published": True},
+                      project_id=draft.json()["id"])
+    assert published.status_code == 200, published.content
+    after = finder_row()
+    assert after["outcome"] == "eligible" and D(after["amount_cny"]) == D("300000.00")
+
+    _open_budget(world, amount="3000000", code="suzhou.open_source")
+    created = _post(member, "aiplus_support_api_create_application", {
+        "organisation_id": company.pk, "programme_code": "suzhou.open_source", "title": "工业视觉开源社区运营"})
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert _post(member, "aiplus_support_api_add_document", {"code": "operating_report", "reference": "2026年报.pdf"},
+                 application_id=pk).status_code == 200
+    assert _post(member, "aiplus_support_api_submit_application", application_id=pk).status_code == 200
+    assert _post(official, "aiplus_support_api_examine_application", application_id=pk).json()["status"] == "accepted"
+    decided = _post(official, "aiplus_support_api_decide_application", {"approve": True}, application_id=pk).json()
+    assert decided["status"] == "approved" and D(decided["amount_cny"]) == D("300000.00")
+    assert [D(t["amount_cny"]) for t in decided["tranches"]] == [D("150000.00"), D("150000.00")]
+    paid = _post(official, "aiplus_support_api_pay_tranche", tranche_id=decided["tranches"][0]["id"])
+    assert paid.status_code == 200 and paid.json()["tranches"][0]["state"] == "paid"
+    assert ledger.balance(services.commitment_account(Application.objects.get(pk=pk))) == D("150000.00")
+    assert ledger.unbalanced_transactions() == []
+    # the programme page shows the grant's numbers as platform settings, the article with the draft's status
+    page = member.get("/support/programmes/suzhou.open_source/").content.decode()
+    assert "开源项目与开源社区支持" in page and "平台设置" in page and "送审稿" in page
