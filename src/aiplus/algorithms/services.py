@@ -41,6 +41,7 @@ from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.vocabularies import Modality
+from aiplus.governance.incident_services import report_signal
 from aiplus.regulation.runtime import cite, parameters
 from aiplus.rules import ParameterError
 
@@ -654,7 +655,19 @@ def check_upload(*, acting_user: User, upload: Any, organisation_id: int | None 
                         review=ReviewOutcome.PENDING if outcome["review"] else "")
     check.save()
     audit.record(actor=acting_user, action="algorithms.upload.checked", instance=check)
+    if check.found_status == "tampered":
+        # A label altered after it was written is a platform signal for the incident desk (governance): opened
+        # once the check is committed, as its own action with its own audit row.
+        transaction.on_commit(lambda: _signal_tampered_label(check))
     return check, outcome["data"]
+
+
+def _signal_tampered_label(check: UploadCheck) -> None:
+    report_signal(
+        acting_user=None, signal="label_tamper", title=str(_("上传文件的生成合成内容标识被篡改")),
+        description=str(_("平台上传检查发现文件“%(file)s”（SHA-256 %(sha)s）的隐式标识与文件内容或字段不符。")
+                        % {"file": check.file_name, "sha": check.file_sha256}),
+        jurisdiction_id=check.jurisdiction_id, reference=f"algorithms.upload_check:{check.pk}")
 
 
 @transaction.atomic

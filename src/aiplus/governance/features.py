@@ -59,10 +59,10 @@ _INCIDENT_GAPS = [
      "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
      "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
      "thresholds, warnings issued), emergency plans and drills are not modelled"),
-    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号目前由其他模块调用服务接入，标识篡改等检测尚未自动调用",
+    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号中仅上传检查发现的标识篡改自动立案，测评未通过与整改逾期尚未自动接入",
      "the escalation clocks of major and especially major incidents (half an hour, one hour up the line), "
-     "supplementary and follow-up reports are not modelled; platform signals come in through a service other "
-     "modules call, and no detector (tampered labels, failed evaluations) calls it automatically yet"),
+     "supplementary and follow-up reports are not modelled; of the platform signals only a tampered label found by "
+     "the upload check opens an incident by itself, failed evaluations and overdue rectifications do not yet"),
 ]
 
 declare(

@@ -52,7 +52,8 @@ def _read_back(data: bytes, tmp_path, name: str = "back.png") -> labels.VerifyRe
     return labels.verify(path, aigc.label_values(), key=None)
 
 
-def test_each_upload_gets_its_action_and_the_platform_as_propagator(platform_member, company, tmp_path):
+def test_each_upload_gets_its_action_and_the_platform_as_propagator(platform_member, company, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
     labelled = make(Format.PNG, tmp_path, name="labelled", seed=1)
     labels.write(labelled, PRODUCER, aigc.label_values())
     check, data = services.check_upload(acting_user=platform_member, upload=_upload(labelled.read_bytes()),
@@ -80,8 +81,15 @@ def test_each_upload_gets_its_action_and_the_platform_as_propagator(platform_mem
     other = make(Format.PNG, tmp_path, name="other", seed=9)
     sealed = labels.verify(labelled, aigc.label_values()).label
     labels.write(other, sealed, aigc.label_values(), seal=False)
-    forged, _data = services.check_upload(acting_user=platform_member, upload=_upload(other.read_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        forged, _data = services.check_upload(acting_user=platform_member, upload=_upload(other.read_bytes()))
     assert forged.found_status == "tampered" and forged.review == ReviewOutcome.PENDING
+    # ... and it is a platform signal at the incident desk, located where the platform is, opened once
+    from aiplus.governance.models import Incident
+
+    signalled = Incident.objects.get(signal="label_tamper")
+    assert signalled.signal_reference == f"algorithms.upload_check:{forged.pk}"
+    assert signalled.jurisdiction_id == forged.jurisdiction_id and forged.file_sha256 in signalled.description
     assert AuditEvent.objects.filter(action="algorithms.upload.checked").count() == 5
 
 
