@@ -49,7 +49,9 @@ declare(
     title_en="Cross-border transfer pathway decisions (guided self-assessment, printable decision), annual counters "
              "and legal deadlines",
     articles=CROSS_BORDER,
-    pages=["datahub:assess", "datahub:assess_decision", "datahub:filings"],
+    # The printable decision (datahub:assess_decision) answers the assessment form's POST: it is reached from
+    # datahub:assess, not a page a link can open (a GET is 405), so the coverage page does not link it.
+    pages=["datahub:assess", "datahub:filings"],
     api=["aiplus_datahub_api_assess", "aiplus_datahub_api_record_transfer", "aiplus_datahub_api_register_processor",
          "aiplus_datahub_api_processors"],
     tests=["tests/browser/test_datahub.py::test_guided_assessment_end_to_end",
