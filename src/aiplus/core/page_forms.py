@@ -27,7 +27,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.errors import ServiceError
@@ -98,3 +98,14 @@ def post_one_of(request: HttpRequest, specs: Mapping[str, PageForm], draw: PageR
         return response
     name = choice.cleaned_data["action"]
     return post_form(request, specs[name], lambda form: draw({**unbound(request, specs), name: form}))
+
+
+def serve(request: HttpRequest, specs: Mapping[str, PageForm], draw: PageRenderer) -> HttpResponse:
+    """A detail page with forms, answered: a GET draws it with its forms unbound, a POST is handled by the one form it
+    names (`post_one_of`). A POST to a page that offers the viewer no form at all is refused with 403: the viewer may
+    read the page but do nothing on it."""
+    if request.method != "POST":
+        return draw(unbound(request, specs))
+    if not specs:
+        return render(request, "core/not_found.html", status=403)
+    return post_one_of(request, specs, draw)

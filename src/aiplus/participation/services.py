@@ -146,21 +146,29 @@ def update_notice(*, acting_user: User, notice_id: int, **fields: Any) -> Notice
     return notice
 
 
+def _set_published[M: Notice | Event](acting_user: User, model: type[M], pk: int, is_published: bool,
+                                      actions: tuple[str, str]) -> M:
+    """Publish a draft, or withdraw a published one: the one rule notices and events share (withdrawing keeps the
+    first publication's time and author; publishing again records the new ones). `actions` are the audit codes
+    of publishing and of withdrawing."""
+    row = _locked(acting_user, "change", model, pk)
+    before = audit.snapshot(row)
+    if row.is_published == is_published:
+        raise ServiceError("unchanged", _("已发布。") if is_published else _("尚未发布。"), "is_published",
+                           status=409)
+    row.is_published = is_published
+    if is_published:
+        row.published_at, row.published_by = timezone.now(), acting_user
+    row.save()
+    audit.record(actor=acting_user, action=actions[0] if is_published else actions[1], instance=row, before=before)
+    return row
+
+
 @transaction.atomic
 def publish_notice(*, acting_user: User, notice_id: int, is_published: bool = True) -> Notice:
     """Publish a draft notice, or withdraw a published one (it leaves the public lists and the feeds)."""
-    notice = _locked(acting_user, "change", Notice, notice_id)
-    before = audit.snapshot(notice)
-    if notice.is_published == is_published:
-        raise ServiceError("unchanged", _("已发布。") if is_published else _("尚未发布。"), "is_published",
-                           status=409)
-    notice.is_published = is_published
-    if is_published:
-        notice.published_at, notice.published_by = timezone.now(), acting_user
-    notice.save()
-    audit.record(actor=acting_user, action="participation.notice.published" if is_published
-                 else "participation.notice.withdrawn", instance=notice, before=before)
-    return notice
+    return _set_published(acting_user, Notice, notice_id, is_published,
+                          ("participation.notice.published", "participation.notice.withdrawn"))
 
 
 FILE_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
@@ -256,18 +264,9 @@ def create_event(*, acting_user: User, jurisdiction_id: int, title: str, venue: 
 
 @transaction.atomic
 def publish_event(*, acting_user: User, event_id: int, is_published: bool = True) -> Event:
-    event = _locked(acting_user, "change", Event, event_id)
-    before = audit.snapshot(event)
-    if event.is_published == is_published:
-        raise ServiceError("unchanged", _("已发布。") if is_published else _("尚未发布。"), "is_published",
-                           status=409)
-    event.is_published = is_published
-    if is_published:
-        event.published_at, event.published_by = timezone.now(), acting_user
-    event.save()
-    audit.record(actor=acting_user, action="participation.event.published" if is_published
-                 else "participation.event.withdrawn", instance=event, before=before)
-    return event
+    """Publish a draft event, or withdraw a published one (registrations already made are kept)."""
+    return _set_published(acting_user, Event, event_id, is_published,
+                          ("participation.event.published", "participation.event.withdrawn"))
 
 
 def seats_taken(event: Event) -> int:

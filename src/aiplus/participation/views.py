@@ -16,7 +16,7 @@ from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
-from aiplus.core.page_forms import PageForm, post_one_of, unbound
+from aiplus.core.page_forms import PageForm, post_one_of, serve, unbound
 from aiplus.core.routing import Routes
 from aiplus.participation import feeds, selectors, services
 from aiplus.participation.forms import (
@@ -168,11 +168,7 @@ def event(request: HttpRequest, event: Event) -> HttpResponse:
             "registrations": selectors.registrations_of(user, event) if manage else [],
             "seats_left": max(event.capacity - event.seats_taken, 0)})  # type: ignore[attr-defined]
 
-    if request.method == "POST":
-        if not specs:
-            return render(request, "core/not_found.html", status=403)
-        return post_one_of(request, specs, draw)
-    return draw(unbound(request, specs))
+    return serve(request, specs, draw)
 
 
 # -- public consultation ------------------------------------------------------------------------------------------
@@ -242,9 +238,7 @@ def consultation(request: HttpRequest, consultation: Consultation) -> HttpRespon
             "all_groups": selectors.groups_of(consultation) if manage else [],
             "period": parameters().version(services.COMMENT_DAYS, timezone.localdate())})
 
-    if request.method == "POST":
-        return post_one_of(request, specs, draw)
-    return draw(unbound(request, specs))
+    return serve(request, specs, draw)
 
 
 # -- industry associations ------------------------------------------------------------------------------------------
@@ -299,8 +293,4 @@ def association(request: HttpRequest, association: Association) -> HttpResponse:
         return render(request, "participation/association.html", {
             "association": association, "manage": manage, "forms": forms, "signers": list(signers)})
 
-    if request.method == "POST":
-        if not specs:
-            return render(request, "core/not_found.html", status=403)
-        return post_one_of(request, specs, draw)
-    return draw(unbound(request, specs))
+    return serve(request, specs, draw)

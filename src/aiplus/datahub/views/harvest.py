@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.context import acting_user
-from aiplus.core.page_forms import PageForm, post_one_of, unbound
+from aiplus.core.page_forms import PageForm, serve
 from aiplus.datahub import selectors, services
 from aiplus.datahub.forms import HarvestRunForm, HarvestSourceForm
 from aiplus.datahub.views import route
@@ -38,6 +38,4 @@ def harvest_sources(request: HttpRequest) -> HttpResponse:
             "sources": selectors.harvest_sources(request.user), "forms": page_forms,
             "may_register": page_forms["register"].fields["jurisdiction"].queryset.exists()})  # type: ignore[attr-defined]
 
-    if request.method == "POST":
-        return post_one_of(request, FORMS, draw)
-    return draw(unbound(request, FORMS))
+    return serve(request, FORMS, draw)
