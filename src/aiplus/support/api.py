@@ -254,3 +254,9 @@ def _budget_reply(user: Any, result: Any, **ids: Any) -> Any:
 
 writes.add_action(router, "POST", "/budgets", services.open_budget, payload=BudgetIn, response=BudgetOut,
                   created=True, reply=_budget_reply)
+
+
+# policy simulation (issue 16 §5): its own module, mounted here
+from aiplus.support.simulation_api import router as simulation_router  # noqa: E402
+
+router.add_router("", simulation_router)

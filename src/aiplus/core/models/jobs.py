@@ -24,6 +24,9 @@ PROGRESS_STEPS: dict[str, Any] = {
     "worker_lost_requeued": _("后台工作进程中断，任务已重新排队（已开始 {attempts} 次，最多 {max_attempts} 次）"),
     "worker_lost": _("后台工作进程中断，任务已开始 {attempts} 次仍未完成，不再重试"),
     "importing": _("正在导入：已写入 {done} / {total} 行"),
+    # policy simulation of a support programme (aiplus.support.simulation)
+    "gathering_register": _("正在汇总单位登记信息"),
+    "simulating_programme": _("正在测算：{done} / {total}（现行规则与修改后各测算一遍）"),
     "imported": _("导入完成：读取 {read} 行，新建 {created}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}"),
 }
 
