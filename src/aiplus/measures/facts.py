@@ -31,13 +31,13 @@ FACT_LABELS: dict[str, Any] = {
 def facts_for(organisation: Any) -> dict[str, Any]:
     """The facts of one organisation from the verified records, its financing and its recorded figures (a fact
     with no record behind it is left out, so a programme asks for it rather than assuming zero)."""
-    counts = {(row["register"], row["category"], row["role"]): row["n"] for row in
+    counts = {(row["registry"], row["category"], row["role"]): row["n"] for row in
               Record.objects.filter(organisation=organisation, status=RecordStatus.VERIFIED)
-              .values("register", "category", "role").annotate(n=Count("pk")).order_by()}
+              .values("registry", "category", "role").annotate(n=Count("pk")).order_by()}
 
-    def total(register: str, category: str | None = None, role: str | None = None) -> int:
+    def total(registry: str, category: str | None = None, role: str | None = None) -> int:
         return sum(n for (r, c, o), n in counts.items()
-                   if r == register and (category is None or c == category) and (role is None or o == role))
+                   if r == registry and (category is None or c == category) and (role is None or o == role))
 
     inventions = total("ip", "invention_patent")
     led = [c for (r, c, o), n in counts.items() if r == "standard" and o == Role.LED and n]

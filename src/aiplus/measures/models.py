@@ -1,7 +1,7 @@
 """Persistence of the other promotion measures (issue 16 §4; Suzhou draft arts. 40–45, Guangdong draft arts. 12–13,
 25–29):
 
-- `Record`: one entry of the talent, intellectual-property or standards register (a talent award, a granted patent
+- `Record`: one entry of the talent, intellectual-property or standards registry (a talent award, a granted patent
   or software copyright of an AI result, a standard drafted or joined), submitted by the organisation with its
   evidence and verified by an official of its jurisdiction who is neither the submitter nor a member of the
   organisation. Only verified records count as facts for programmes and cultivation tiers (`facts.py`).
@@ -65,7 +65,7 @@ class RecordStatus(models.TextChoices):
 
 
 class Record(DomainModel):
-    register = models.CharField(_("登记簿"), max_length=10, choices=Register.choices)
+    registry = models.CharField(_("登记簿"), max_length=10, choices=Register.choices)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     role = models.CharField(_("参与方式"), max_length=8, choices=Role.choices, blank=True)  # standards only
     title = models.CharField(_("名称"), max_length=200)
@@ -77,8 +77,8 @@ class Record(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("辖区"), on_delete=models.PROTECT,
                                      related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.SUBMITTED)
-    submitted_by = actor_field(_("登记人"))
-    verified_by = actor_field(_("核验人"))
+    submitted_by = actor_field(_("登记人"), blank=True)
+    verified_by = actor_field(_("核验人"), blank=True)
     verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
     note = models.CharField(_("核验意见"), max_length=500, blank=True)
 
@@ -86,7 +86,7 @@ class Record(DomainModel):
 
     class Meta(NewestFirst):
         verbose_name = verbose_name_plural = _("登记记录")
-        constraints = [models.UniqueConstraint(fields=["register", "category", "number"],
+        constraints = [models.UniqueConstraint(fields=["registry", "category", "number"],
                                                name="measures_record_number_unique")]
 
 
@@ -117,7 +117,7 @@ class FinanceOffer(DomainModel):
     jurisdiction = models.ForeignKey("core.Jurisdiction", verbose_name=_("辖区"), on_delete=models.PROTECT,
                                      related_name="+")
     is_published = models.BooleanField(_("已发布"), default=True)
-    published_by = actor_field(_("发布人"))
+    published_by = actor_field(_("发布人"), blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation", public="is_published")
 
@@ -135,7 +135,7 @@ class FinancingRequest(DomainModel):
     purpose = models.TextField(_("资金用途"), max_length=2000)
     sector = models.CharField(_("所属领域"), max_length=60)
     stage = models.CharField(_("发展阶段"), max_length=8, choices=Stage.choices)
-    kinds = models.JSONField(_("期望的融资方式"), default=list)
+    kinds = models.JSONField(_("期望的融资方式"), default=list, blank=True)
     amount_cny = money_field(_("融资金额（元）"), minimum=CENT)
     organisation = models.ForeignKey("core.Organisation", verbose_name=_("融资单位"), on_delete=models.PROTECT,
                                      related_name="+")
@@ -144,7 +144,7 @@ class FinancingRequest(DomainModel):
     status = models.CharField(_("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     secured_offer = models.ForeignKey(FinanceOffer, verbose_name=_("获得的融资产品"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
-    submitted_by = actor_field(_("提出人"))
+    submitted_by = actor_field(_("提出人"), blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
 
@@ -169,7 +169,7 @@ class Indicators(DomainModel):
                                        minimum=Decimal(-100), maximum=Decimal(10_000), null=True, blank=True)
     valuation_cny = money_field(_("最近一轮估值（元）"), null=True, blank=True)
     source = models.CharField(_("数据来源"), max_length=200)
-    recorded_by = actor_field(_("录入人"))
+    recorded_by = actor_field(_("录入人"), blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
 

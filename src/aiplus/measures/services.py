@@ -68,22 +68,22 @@ def _codes(values: Any, allowed: set[str], field: str, *, required: bool = True)
 # -- registers -----------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def submit_record(*, acting_user: User, organisation_id: Any, register: str, category: str, title: str,
+def submit_record(*, acting_user: User, organisation_id: Any, registry: str, category: str, title: str,
                   number: str, granted_on: Any, evidence: str, role: str = "") -> Record:
     """A member of an organisation enters a talent award, a patent or software copyright, or a standard with its
     evidence; it counts once an official verifies it."""
     organisation = _member_of(acting_user, organisation_id)
-    if register not in Register.values:
-        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": str(register)[:40]}, "register")
-    if category not in CATEGORIES[register]:
+    if registry not in Register.values:
+        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": str(registry)[:40]}, "registry")
+    if category not in CATEGORIES[registry]:
         raise ServiceError("invalid_choice", _("该登记簿没有这个类别。"), "category")
-    if register == Register.STANDARD and role not in ("led", "joined"):
+    if registry == Register.STANDARD and role not in ("led", "joined"):
         raise ServiceError("required", _("请选择主导制定或参与制定。"), "role")
-    if register != Register.STANDARD:
+    if registry != Register.STANDARD:
         role = ""
     if isinstance(granted_on, dt.date) and granted_on > timezone.localdate():
         raise ServiceError("in_future", _("日期不能晚于今天。"), "granted_on")
-    record = Record(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, register=register,
+    record = Record(organisation=organisation, jurisdiction_id=organisation.jurisdiction_id, registry=registry,
                     category=category, role=role, title=str(title or "").strip(), number=str(number or "").strip(),
                     granted_on=granted_on, evidence=str(evidence or "").strip(), submitted_by=acting_user)
     domains.full_clean(record)
