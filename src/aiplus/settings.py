@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "aiplus.insights",
     "aiplus.evaluation",
     "aiplus.participation",
+    "aiplus.measures",
     "aiplus.portal",
 ]
 

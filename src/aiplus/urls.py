@@ -19,6 +19,7 @@ urlpatterns = [
     path("insights/", include("aiplus.insights.urls")),
     path("evaluation/", include("aiplus.evaluation.urls")),
     path("participation/", include("aiplus.participation.urls")),
+    path("measures/", include("aiplus.measures.urls")),
     path("", include("aiplus.core.urls")),
     path("", include("aiplus.regulation.urls")),
     path("", include("aiplus.portal.urls")),

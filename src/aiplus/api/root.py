@@ -13,6 +13,7 @@ from aiplus.evaluation.api import router as evaluation_router
 from aiplus.experts.api import router as experts_router
 from aiplus.governance.api import router as governance_router
 from aiplus.insights.api import router as insights_router
+from aiplus.measures.api import router as measures_router
 from aiplus.participation.api import router as participation_router
 from aiplus.regulation.api import router as regulation_router
 from aiplus.scenarios.api import router as scenarios_router
@@ -40,3 +41,4 @@ api.add_router("/support", support_router)
 api.add_router("/insights", insights_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/participation", participation_router)
+api.add_router("/measures", measures_router)

@@ -249,6 +249,14 @@ _register_all([
     ("evaluation.version.published", "发布题库版本", "published a question bank version"),
     ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
     ("support.application.clawed_back", "追回扶持资金", "clawed support back"),
+    # measures: talent, IP and standards registers, financing matching, organisation indicators
+    ("measures.record.submitted", "登记人才、知识产权或标准记录", "submitted a talent, IP or standards record"),
+    ("measures.record.verified", "核验登记记录", "verified a register record"),
+    ("measures.record.rejected", "核验登记记录未通过", "rejected a register record"),
+    ("measures.offer.published", "发布金融产品", "published a financing offer"),
+    ("measures.request.created", "提出融资需求", "made a financing request"),
+    ("measures.request.financed", "登记获得的融资", "recorded the financing obtained for a request"),
+    ("measures.indicators.recorded", "录入单位指标", "recorded an organisation's indicators"),
     # participation: notices, policy documents, events, consultations, industry associations
     ("participation.notice.created", "保存通知公告草稿", "saved a draft notice"),
     ("participation.notice.updated", "修改通知公告", "corrected a notice"),

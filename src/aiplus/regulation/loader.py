@@ -36,7 +36,8 @@ from aiplus.rules.parameters import ParameterError, ParameterRegistry, Parameter
 Loc = tuple[str | int, ...]
 
 KNOWN_FILES = ("pack.yaml", "regulation.yaml", "instruments.yaml", "glossary.yaml", "departments.yaml")
-KNOWN_DIRS = ("taxonomies", "parameters", "programmes")  # programmes: read by aiplus.support.engine
+KNOWN_DIRS = ("taxonomies", "parameters", "programmes", "cultivation")  # programmes: read by aiplus.support.engine;
+# cultivation: the enterprise tiers read by aiplus.measures.engine
 
 
 def default_packs_root() -> Path:

@@ -8,6 +8,7 @@ labels of the facts a programme asks for, so a page can say what is missing in w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -37,6 +38,18 @@ FACT_LABELS: dict[str, Any] = {
     "rd_investment_cny": _("申报金额（符合条件的费用或投资，元）"),
     "standard_level": _("主导制定的标准级别"),
 }
+
+# Facts other apps contribute from their registers (aiplus.measures: patents, standards, talent awards, financing):
+# each provider maps an organisation to facts, registered in its app's ready(); support imports none of them.
+FACT_PROVIDERS: list[Callable[[Organisation], dict[str, Any]]] = []
+
+
+def register_fact_provider(provider: Callable[[Organisation], dict[str, Any]], *,
+                           labels: dict[str, Any] | None = None) -> None:
+    if provider not in FACT_PROVIDERS:
+        FACT_PROVIDERS.append(provider)
+    FACT_LABELS.update(labels or {})
+
 
 STANDARD_LEVELS = [("international", _("国际标准")), ("national", _("国家标准")), ("industry", _("行业标准")),
                    ("group", _("团体标准"))]
@@ -86,8 +99,9 @@ def known_facts(organisation: Organisation) -> dict[str, Any]:
     # A project counts once its owner publishes it in the register (Suzhou art. 36: support goes to open-source
     # communities, so the project must be open to them).
     maintains = OpenSourceProject.objects.filter(organisation=organisation, is_published=True).exists()
-    return {"jurisdictions": jurisdiction_codes(organisation.jurisdiction_id), "org_kind": organisation.kind,
-            "maintains_open_source_project": maintains}
+    contributed = {name: value for provider in FACT_PROVIDERS for name, value in provider(organisation).items()}
+    return {**contributed, "jurisdictions": jurisdiction_codes(organisation.jurisdiction_id),
+            "org_kind": organisation.kind, "maintains_open_source_project": maintains}
 
 
 def answers_to_facts(programme: Programme, answers: dict[str, Any]) -> dict[str, Any]:
