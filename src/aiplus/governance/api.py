@@ -334,4 +334,5 @@ writes.add_action(router, "POST", "/ethics/follow-ups/{follow_up_id}", services.
                   payload=FollowUpIn, response=ApplicationDetail,
                   reply=lambda user, result, **ids: selectors.application(user, result.application_id))
 
-from aiplus.governance import incident_api  # noqa: E402,F401  (the incident operations, on this router)
+# the incident, AI application and supervision operations, on this router
+from aiplus.governance import incident_api, risk_api  # noqa: E402,F401

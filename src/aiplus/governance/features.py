@@ -59,10 +59,11 @@ _INCIDENT_GAPS = [
      "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
      "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
      "thresholds, warnings issued), emergency plans and drills are not modelled"),
-    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号中仅上传检查发现的标识篡改自动立案，测评未通过与整改逾期尚未自动接入",
+    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号中上传检查发现的标识篡改和行业监管整改通知逾期自动立案，测评未通过尚未自动接入",
      "the escalation clocks of major and especially major incidents (half an hour, one hour up the line), "
-     "supplementary and follow-up reports are not modelled; of the platform signals only a tampered label found by "
-     "the upload check opens an incident by itself, failed evaluations and overdue rectifications do not yet"),
+     "supplementary and follow-up reports are not modelled; of the platform signals a tampered label found by the "
+     "upload check and a sector rectification order overdue open an incident by themselves, failed evaluations do "
+     "not yet"),
 ]
 
 declare(
@@ -125,4 +126,60 @@ declare(
            "not built nor linked to cases; the packs hold only two fine ranges (algorithm filing, network data "
            "security) and no other penalty provisions; an appeal is decided by another official of the same "
            "jurisdiction, with no separate reconsideration body")],
+)
+
+# -- AI applications, risk tiers and sector supervision (issue 15 §1) ----------------------------------------------
+
+_RISK_API = ["aiplus_governance_api_list_ai_applications", "aiplus_governance_api_get_ai_application",
+             "aiplus_governance_api_register_application", "aiplus_governance_api_change_application",
+             "aiplus_governance_api_get_questionnaire", "aiplus_governance_api_assess_application",
+             "aiplus_governance_api_list_inspection_plans", "aiplus_governance_api_get_inspection_plan",
+             "aiplus_governance_api_plan_inspections", "aiplus_governance_api_list_inspections",
+             "aiplus_governance_api_get_inspection", "aiplus_governance_api_record_findings",
+             "aiplus_governance_api_order_rectification", "aiplus_governance_api_list_rectifications",
+             "aiplus_governance_api_report_rectification", "aiplus_governance_api_close_rectification",
+             "aiplus_governance_api_list_disclosures", "aiplus_governance_api_get_disclosure"]
+_RISK_PAGES = ["governance:ai_applications", "governance:ai_application", "governance:inspection_plans",
+               "governance:inspection_plan", "governance:inspections", "governance:inspection",
+               "governance:rectifications", "governance:disclosures", "governance:disclosure"]
+_RISK_TESTS = ["src/aiplus/governance/tests/test_risk_supervision.py::"
+               "test_a_company_registers_is_tiered_inspected_ordered_and_closed"]
+
+declare(
+    "governance.risk_supervision",
+    title_zh="人工智能应用登记与行业监管：应用关联单位、模型、算法和场景；风险问卷（平台设置，参照加拿大AIA）得出原始影响分、缓解分、最终得分和风险等级及理由；高风险列入清单，中低风险公开披露；定期及变更后重新评估；行业主管部门随机抽查（可复核）、记录检查发现、下达整改通知并跟踪至销号，逾期整改转为平台信号事件",
+    title_en="AI application register and sector supervision: applications linked to the organisation, models, "
+             "algorithms and scenario; a risk questionnaire (platform settings after Canada's AIA) giving the raw "
+             "impact, mitigation and final scores and the tier with reasons; high risk listed, medium and low risk "
+             "disclosed; re-assessment on a schedule and after a change; sector departments draw inspections "
+             "reproducibly, record findings, order rectification and follow it to closure; an overdue order opens "
+             "a platform-signal incident",
+    articles=[("suzhou", 47)],
+    pages=_RISK_PAGES,
+    api=_RISK_API,
+    tests=_RISK_TESTS,
+    gaps=[("第四十七条全文未公开，仅据起草说明知其主题（人工智能应用的安全监管体系）；高风险清单和评分标准无正式规定，问卷题目、权重、等级阈值和重新评估间隔均为平台设置；行业主管部门由单位登记时选择，尚未按场景领域自动确定；高风险应用的风险预警指标尚未建模",
+           "art. 47's text is not public, only its topic (the supervision system for AI applications); no instrument "
+           "publishes a high-risk list or scoring criteria, so the questions, weights, tier thresholds and "
+           "re-assessment intervals are platform settings; the sector department is chosen at registration, not "
+           "derived from the scenario domain; risk-warning indicators for high-risk applications are not "
+           "modelled")],
+)
+
+declare(
+    "governance.tiered_supervision",
+    title_zh="包容审慎监管中的分级分类：按风险等级区分监管方式（高风险事前评估与风险预警，中低风险事前披露与事后跟踪），中低风险应用公开披露页",
+    title_en="Tiered supervision within inclusive and prudent supervision: the regime follows the tier (high risk: "
+             "ex-ante assessment and risk warnings; medium and low risk: ex-ante disclosure and ex-post tracking), "
+             "with a public disclosure page for each medium- or low-risk application",
+    in_part=[("guangdong", 6)],
+    pages=["governance:ai_applications", "governance:ai_application", "governance:disclosures",
+           "governance:disclosure"],
+    api=["aiplus_governance_api_assess_application", "aiplus_governance_api_list_disclosures",
+         "aiplus_governance_api_get_disclosure"],
+    tests=[*_RISK_TESTS, "src/aiplus/governance/tests/test_risk_supervision.py::test_who_sees_what"],
+    gaps=[("第六条全文未公开，仅知其主题（包容审慎监管）；沙盒监管与创新容错由沙盒模块实现，本功能只覆盖分级分类监管；等级及其监管方式为平台设置",
+           "art. 6's text is not public, only its topic (inclusive and prudent supervision); sandbox supervision "
+           "and innovation fault tolerance are the sandbox module's, this feature covers tiered supervision only; "
+           "the tiers and their regimes are platform settings")],
 )

@@ -19,7 +19,7 @@ from aiplus.core.domains import count_field, money_field
 from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 from aiplus.governance import ethics_rules as rules
-from aiplus.governance import incident_rules
+from aiplus.governance import incident_rules, risk_rules
 
 
 class Discipline(models.TextChoices):
@@ -540,3 +540,188 @@ class Violation(DomainModel):
 
     class Meta(NewestFirst):
         verbose_name = verbose_name_plural = _("违法行为与处罚")
+
+
+# -- AI applications, risk tiers and sector supervision (Suzhou art. 47 行业监管; Guangdong art. 6 包容审慎监管) -----
+
+class RiskTier(models.TextChoices):
+    """The codes of the `risk_tiers` taxonomy (the tiers and their regimes are platform settings)."""
+
+    HIGH = risk_rules.HIGH, _("高风险")
+    MEDIUM = risk_rules.MEDIUM, _("中风险")
+    LOW = risk_rules.LOW, _("低风险")
+
+
+class AIApplicationStatus(models.TextChoices):
+    REGISTERED = "registered", _("已登记，待评估")
+    ASSESSED = "assessed", _("已评估")
+    DUE = "due", _("待重新评估")
+    WITHDRAWN = "withdrawn", _("已停用")
+
+
+class AssessmentTrigger(models.TextChoices):
+    INITIAL = "initial", _("首次评估")
+    SCHEDULED = "scheduled", _("定期重新评估")
+    EVENT = "event", _("触发事件后重新评估")
+
+
+class AIApplication(DomainModel):
+    """An AI application deployed in the region: the organisation that runs it, the models and algorithms of the
+    registers it uses, the scenario it serves, the sector department that supervises it, its tier and regime, and
+    its public disclosure (purpose, limits, data, contact), published only while the tier is medium or low.
+
+    Who sees it: the organisation's members; officials and auditors of its jurisdiction, officials of a sector
+    department only the applications of their department (`risk_selectors.applications`). The public reads only
+    the disclosure fields of a disclosed application, through its own selector."""
+
+    name = models.CharField(_("应用名称"), max_length=200)
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("运营单位"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("所在地区"))
+    department = models.ForeignKey("core.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("行业主管部门"))
+    scenario = models.ForeignKey("scenarios.Need", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("服务的场景"))
+    models_used = models.ManyToManyField("algorithms.AIModel", blank=True, related_name="+",
+                                         verbose_name=_("使用的模型"))
+    algorithms_used = models.ManyToManyField("algorithms.Algorithm", blank=True, related_name="+",
+                                             verbose_name=_("使用的算法"))
+    purpose = models.TextField(_("用途"), max_length=2000)
+    limits = models.TextField(_("能力边界与使用限制"), max_length=2000)
+    data_used = models.TextField(_("使用的数据"), max_length=2000)
+    contact = models.CharField(_("联系方式"), max_length=200)
+    status = models.CharField(_("状态"), max_length=12, choices=AIApplicationStatus.choices,
+                              default=AIApplicationStatus.REGISTERED)
+    tier = models.CharField(_("风险等级"), max_length=8, choices=RiskTier.choices, blank=True)
+    assessed_on = models.DateField(_("评估日期"), null=True, blank=True)
+    reassess_on = models.DateField(_("下次评估日期"), null=True, blank=True, db_index=True)
+    due_reason = models.CharField(_("重新评估原因"), max_length=300, blank=True)
+    due_notified_on = models.DateField(_("重新评估提醒日期"), null=True, blank=True)
+    # Red lines touched (Guangdong art. 33): [{"code", "harms", "keywords"}], flagged for an official to confirm.
+    red_lines = models.JSONField(_("触及的安全底线"), default=list, blank=True)
+    is_disclosed = models.BooleanField(_("已公开披露"), default=False, db_index=True)
+    registered_by = actor_field(_("登记人"))
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("人工智能应用")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskAssessment(DomainModel):
+    """One answer to the risk questionnaire: the answers, the scores, the tier and the reasons, and the pack values
+    used (questionnaire version, thresholds, with their citation). Never changed once written."""
+
+    application = models.ForeignKey(AIApplication, on_delete=models.CASCADE, related_name="assessments",
+                                    verbose_name=_("应用"))
+    trigger = models.CharField(_("评估原因"), max_length=12, choices=AssessmentTrigger.choices)
+    answers = models.JSONField(_("问卷答案"), default=dict)
+    raw_score = count_field(_("原始影响分"), maximum=10_000)
+    max_raw_score = count_field(_("最高原始影响分"), maximum=10_000)
+    mitigation_score = count_field(_("缓解分"), maximum=10_000)
+    max_mitigation_score = count_field(_("最高缓解分"), maximum=10_000)
+    final_score = count_field(_("最终得分"), maximum=10_000)
+    tier = models.CharField(_("风险等级"), max_length=8, choices=RiskTier.choices)
+    # [{"code", "text_zh", "text_en", "question", "points"}]
+    reasons = models.JSONField(_("定级理由"), default=list)
+    # [{"parameter", "value", "citation", "status"}]: the platform settings as applied.
+    basis = models.JSONField(_("所用参数"), default=list)
+    assessed_by = actor_field(_("评估人"))
+
+    scope = Scope(jurisdiction="application__jurisdiction", organisation="application__organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("风险评估")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.get_tier_display()}"
+
+
+class InspectionPlan(DomainModel):
+    """A sector department's inspection plan: the applications in its care (optionally of one tier) and the ones
+    drawn at random, reproducibly (the experts app's seeded draw over recorded public inputs)."""
+
+    title = models.CharField(_("计划名称"), max_length=200)
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("辖区"))
+    department = models.ForeignKey("core.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("行业主管部门"))
+    tier = models.CharField(_("抽查范围（风险等级）"), max_length=8, choices=RiskTier.choices, blank=True)
+    size = count_field(_("抽取数量"), minimum=1, maximum=50)  # a plan beyond fifty is several plans
+    seed_inputs = models.JSONField(_("抽取输入"), default=dict)
+    seed = models.BigIntegerField(_("随机种子"))
+    selected_ids = models.JSONField(_("抽中的应用"), default=list)
+    planned_by = actor_field(_("制定人"))
+
+    scope = Scope(jurisdiction="jurisdiction")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("检查计划")
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("待检查")
+    DONE = "done", _("已检查")
+
+
+class Inspection(DomainModel):
+    """The inspection of one application under a plan: the findings recorded by an official."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="inspections",
+                             verbose_name=_("检查计划"))
+    application = models.ForeignKey(AIApplication, on_delete=models.PROTECT, related_name="inspections",
+                                    verbose_name=_("应用"))
+    status = models.CharField(_("状态"), max_length=12, choices=InspectionStatus.choices,
+                              default=InspectionStatus.PLANNED)
+    findings = models.TextField(_("检查发现"), max_length=5000, blank=True)
+    inspected_on = models.DateField(_("检查日期"), null=True, blank=True)
+    inspected_by = actor_field(_("检查人"))
+
+    scope = Scope(jurisdiction="application__jurisdiction", organisation="application__organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("检查")
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.application}"
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("整改中")
+    REPORTED = "reported", _("已报告整改，待核验")
+    CLOSED = "closed", _("已销号")
+
+
+class RectificationOrder(DomainModel):
+    """A rectification order from an inspection, with its deadline; the company reports what it did, an official
+    who is not one of its members verifies and closes it. Once overdue while open, it opens a platform-signal
+    incident (once)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="orders",
+                                   verbose_name=_("检查"))
+    application = models.ForeignKey(AIApplication, on_delete=models.PROTECT, related_name="orders",
+                                    verbose_name=_("应用"))
+    requirement = models.TextField(_("整改要求"), max_length=5000)
+    due_on = models.DateField(_("整改期限"), db_index=True)
+    status = models.CharField(_("状态"), max_length=12, choices=RectificationStatus.choices,
+                              default=RectificationStatus.OPEN)
+    ordered_by = actor_field(_("下达人"))
+    response = models.TextField(_("整改情况"), max_length=5000, blank=True)
+    reported_on = models.DateField(_("报告日期"), null=True, blank=True)
+    reported_by = actor_field(_("报告人"))
+    closing_note = models.TextField(_("核验意见"), max_length=2000, blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    closed_by = actor_field(_("核验人"))
+    overdue_signalled_on = models.DateField(_("逾期上报日期"), null=True, blank=True)
+
+    scope = Scope(jurisdiction="application__jurisdiction", organisation="application__organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("整改通知")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.due_on}"
