@@ -113,14 +113,12 @@ class UsageCsvForm(forms.Form):
 
 
 def voucher_prefixes() -> list[tuple[str, str]]:
-    """Programmes the active packs define (a rate and an annual cap), e.g. vouchers.suzhou_compute, each named by
-    its rate parameter's title in the active language."""
-    from aiplus.regulation.runtime import parameter_title, parameters
+    """The voucher programmes of the support engine in the active packs (`packs/*/programmes/vouchers.yaml`), e.g.
+    vouchers.suzhou_compute, each named by its rate parameter's title in the active language."""
+    from aiplus.regulation.runtime import parameter_title
+    from aiplus.support.programmes import vouchers
 
-    keys = set(parameters().keys())
-    found = sorted(k.removesuffix(".rate") for k in keys
-                   if k.startswith("vouchers.") and k.endswith(".rate") and k.count(".") == 2)
-    return [(prefix, parameter_title(f"{prefix}.rate")) for prefix in found if f"{prefix}.annual_cap_cny" in keys]
+    return [(p.code, parameter_title(p.amount.rate or p.code)) for p in vouchers()]
 
 
 class ProgrammeForm(forms.Form):

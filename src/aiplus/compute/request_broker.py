@@ -25,7 +25,6 @@ def _centre(centre: Any, latencies: dict[int, dict[str, float]]) -> broker.Centr
 def solve_request(request_id: int, progress: Callable[[int, str], Any] | None = None) -> dict[str, Any]:
     """`progress(done, step)` is told each step by its code in aiplus.core.models.jobs.PROGRESS_STEPS."""
     from aiplus.compute.services import estimate_subsidy
-    from aiplus.regulation.runtime import parameters
 
     request = (JobRequest.objects.select_related("residency_region", "jurisdiction", "quota__programme",
                                                  "quota__organisation", "organisation").get(pk=request_id))
@@ -47,19 +46,13 @@ def solve_request(request_id: int, progress: Callable[[int, str], Any] | None = 
     vouchers: list[broker.VoucherPool] = []
     quota = request.quota
     if quota is not None:
-        registry, today = parameters(), timezone.localdate()
-        prefix = quota.programme.parameter_prefix
-        rate = registry.version(f"{prefix}.rate", today).decimal
-        for flag, name in ((quota.is_startup, "startup"),
-                           (quota.organisation.kind == OrganisationKind.OPC, "opc")):
-            if flag and f"{prefix}.uplift.{name}" in registry:
-                rate += registry.version(f"{prefix}.uplift.{name}", today).decimal
-        domestic_rate = rate
-        if f"{prefix}.uplift.domestic_chips" in registry:
-            domestic_rate += registry.version(f"{prefix}.uplift.domestic_chips", today).decimal
-        if f"{prefix}.max_rate" in registry:
-            cap = registry.version(f"{prefix}.max_rate", today).decimal
-            rate, domestic_rate = min(rate, cap), min(domestic_rate, cap)
+        # The rates the voucher pays here, as the support engine computes them (its programme's base rate,
+        # uplifts and maximum): on a domestic pool and on any other.
+        from aiplus.support.programmes import voucher_rate
+
+        today, is_opc = timezone.localdate(), quota.organisation.kind == OrganisationKind.OPC
+        rate, domestic_rate = (voucher_rate(quota.programme.parameter_prefix, on=today, is_startup=quota.is_startup,
+                                            is_opc=is_opc, domestic_chips=domestic) for domestic in (False, True))
         vouchers.append(broker.VoucherPool(id=str(quota.pk), limit_cny=ledger.balance(ledger.quota_account(quota)),
                                            rate=rate, domestic_rate=domestic_rate))
 

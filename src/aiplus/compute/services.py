@@ -582,15 +582,15 @@ def import_usage(*, acting_user: User, data: bytes) -> Any:
 def create_programme(*, acting_user: User, name: str, jurisdiction: str, parameter_prefix: str, budget_cny: Any,
                      valid_from: dt.date, valid_until: dt.date, eligible_provider_ids: list[int] | None = None,
                      is_published: bool = True) -> VoucherProgramme:
-    from aiplus.regulation.runtime import parameters
-
     place = _jurisdiction(jurisdiction, "jurisdiction")
     if place.pk not in permissions.user_jurisdiction_ids(acting_user, "add") and not acting_user.is_superuser:
         raise PermissionDeniedError()
     if not str(name).strip():
         raise ServiceError("required", _("请填写名称。"), "name")
-    if f"{parameter_prefix}.rate" not in parameters() or f"{parameter_prefix}.annual_cap_cny" not in parameters():
-        message = _("参数前缀“%(p)s”在已启用的规则包中没有 rate 与 annual_cap_cny 参数。")
+    from aiplus.support.programmes import voucher
+
+    if voucher(parameter_prefix) is None:
+        message = _("参数前缀“%(p)s”在已启用的规则包中没有对应的算力券扶持项目。")
         raise ServiceError("unknown_parameters", message % {"p": parameter_prefix}, "parameter_prefix")
     budget = domains.clean(VoucherProgramme, "budget_cny", budget_cny)
     if valid_until < valid_from:
@@ -644,15 +644,15 @@ def used_this_year(quota: VoucherQuota, year: int) -> Decimal:
 
 def estimate_subsidy(quota: VoucherQuota, *, spend_cny: Decimal, domestic: bool, provider_id: int,
                      on: dt.date) -> tuple[Decimal, dict[str, Any]]:
-    """What the redemption rule would pay for this spend now (read-only; used for placements and previews)."""
-    from aiplus.regulation.runtime import parameters
-    from aiplus.rules.library.vouchers import voucher_redemption
+    """What the voucher pays for this spend now (read-only; used for redemptions, placements and previews). The
+    voucher is a programme of the support engine (`packs/*/programmes/vouchers.yaml`, code = the parameter prefix):
+    its eligibility, rate, uplifts, maximum rate and annual cap are the engine's; the quota then limits the amount."""
+    from aiplus.support.programmes import voucher_decision
 
     programme = quota.programme
-    decision = voucher_redemption(
-        parameters(), programme=programme.programme_code, effective_on=on, spend_cny=spend_cny,
-        used_this_year_cny=used_this_year(quota, on.year),
-        budget_remaining_cny=programme.budget_cny - ledger.redeemed_total(programme),
+    decision = voucher_decision(
+        programme.parameter_prefix, on=on, spend_cny=spend_cny, used_this_year_cny=used_this_year(quota, on.year),
+        budget_left_cny=programme.budget_cny - ledger.redeemed_total(programme),
         is_startup=quota.is_startup, is_opc=quota.organisation.kind == OrganisationKind.OPC,
         domestic_chips=domestic, provider_affiliated=affiliated(quota.organisation_id, provider_id))
     result = decision.as_dict()

@@ -22,6 +22,7 @@ from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.regulation.runtime import parameters
 from aiplus.rules.decision import Decision
 from aiplus.support.engine import Award, Catalogue, Programme, evaluate, load_catalogue
+from aiplus.support.engine.evaluate import rate_of
 
 # The facts the platform knows from its registers (the organisation register, the open-source project register);
 # the others are the applicant's answers.
@@ -126,8 +127,10 @@ def missing_labels(names: list[str]) -> list[Any]:
 
 def decide(programme: Programme, organisation: Organisation, answers: dict[str, Any], *, on: dt.date,
            history: list[Award] | None = None, budget_left_cny: Decimal | None = None,
-           cost_ref: str = "") -> Decision:
-    facts = {**answers_to_facts(programme, answers), **known_facts(organisation)}
+           cost_ref: str = "", known: dict[str, Any] | None = None) -> Decision:
+    """The engine's decision for one organisation. `known` is `known_facts(organisation)` when the caller decides
+    several programmes at once (the finder reads them once per page, not once per programme)."""
+    facts = {**answers_to_facts(programme, answers), **(known if known is not None else known_facts(organisation))}
     titles = {p.code: (p.title.zh, p.title.en) for p in catalogue()}
     return evaluate(programme, parameters(), facts=facts, on=on, history=history or [],
                     budget_left_cny=budget_left_cny, cost_ref=cost_ref, titles=titles)
@@ -143,3 +146,45 @@ def in_force(programme: Programme, on: dt.date) -> bool:
     except LookupError:
         return False
     return True
+
+
+# -- the compute voucher: one programme of this engine ------------------------------------------------------------
+
+def vouchers() -> list[Programme]:
+    """The voucher programmes of the active packs (claimed through the compute app's voucher pages)."""
+    return [p for p in catalogue() if p.channel == "compute_voucher"]
+
+
+def voucher(code: str) -> Programme | None:
+    found = catalogue().programmes.get(code)
+    return found if found is not None and found.channel == "compute_voucher" else None
+
+
+def voucher_rate(code: str, *, on: dt.date, is_startup: bool, is_opc: bool, domestic_chips: bool) -> Decimal:
+    """The rate a voucher pays on `on` for this holder (base, uplifts, maximum), as the engine computes it."""
+    found = voucher(code)
+    if found is None:
+        raise LookupError(code)
+    registry = parameters()
+    scratch = Decision(rule=found.rule or found.code, effective_on=on)
+    return rate_of(found, registry, scratch,
+                   {"is_startup": is_startup, "is_opc": is_opc, "domestic_chips": domestic_chips},
+                   lambda key: registry.version(key, on).citation)
+
+
+def voucher_decision(code: str, *, on: dt.date, spend_cny: Decimal, used_this_year_cny: Decimal,
+                     budget_left_cny: Decimal, is_startup: bool, is_opc: bool, domestic_chips: bool,
+                     provider_affiliated: bool) -> Decision:
+    """The engine's decision on one metered spend against a voucher programme (据实结算): its rate and uplifts, the
+    annual cap over what the holder already redeemed this year, the budget left limiting the amount. The outcome
+    keeps the redemption's words: `approved` (something is paid), `nothing_payable`, `ineligible`."""
+    found = voucher(code)
+    if found is None:
+        raise LookupError(code)
+    facts = {"spend_cny": spend_cny, "is_startup": is_startup, "is_opc": is_opc, "domestic_chips": domestic_chips,
+             "provider_affiliated": provider_affiliated}
+    used = [Award(found.code, on.year, used_this_year_cny)] if used_this_year_cny else []
+    decision = evaluate(found, parameters(), facts=facts, on=on, history=used, budget_left_cny=budget_left_cny)
+    if decision.outcome == "eligible":
+        decision.outcome = "approved"
+    return decision

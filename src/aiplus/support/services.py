@@ -61,6 +61,10 @@ def _programme(code: str, field: str = "programme_code") -> Programme:
     found = programmes.programme(str(code or ""))
     if found is None:
         raise ServiceError("unknown_programme", _("没有这个扶持项目。"), field, status=404)
+    if found.channel != "application":
+        raise ServiceError("claimed_elsewhere",
+                           _("该项目为算力券，由主管部门在算力券页面发放额度、按用量兑付，不在此申报。"), field,
+                           status=409)
     return found
 
 

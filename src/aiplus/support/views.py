@@ -65,7 +65,8 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
     found = programmes.programme(code)
     if found is None:
         return render(request, "core/not_found.html", status=404)
-    may_apply = request.user.is_authenticated and selectors.organisations_acting_for(request.user).exists()
+    may_apply = (found.channel == "application" and request.user.is_authenticated
+                 and selectors.organisations_acting_for(request.user).exists())
     specs = {"apply": PageForm(
         make=lambda request, data: ApplyForm(data, user=request.user),
         write=lambda request, form: services.create_application(acting_user=acting_user(request),
@@ -92,11 +93,12 @@ def evaluate_all(organisation: Any, answers: dict[str, Any]) -> list[dict[str, A
     missing."""
     today = timezone.localdate()
     history = services.history(organisation.pk)
+    known = programmes.known_facts(organisation)  # once per page: every programme reads the same facts
     results = []
     for item in programmes.catalogue():
-        if not programmes.in_force(item, today):
+        if item.channel != "application" or not programmes.in_force(item, today):
             continue
-        decision = programmes.decide(item, organisation, answers, on=today, history=history)
+        decision = programmes.decide(item, organisation, answers, on=today, history=history, known=known)
         results.append({"programme": item, "title": programmes.title(item.title), "decision": decision,
                         "outcome": decision.outcome, "amount": decision.amounts.get("amount_cny"),
                         "missing": programmes.missing_labels(decision.missing),

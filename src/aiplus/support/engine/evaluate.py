@@ -69,7 +69,7 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
     failed condition), "incomplete" (`missing` lists the facts still needed) or "over_budget" (the amount would
     overrun `budget_left_cny`: refused, with the reason). `titles` names other programmes (zh, en) in the reasons.
     """
-    decision = Decision(rule=f"support.{programme.code}", effective_on=on)
+    decision = Decision(rule=programme.rule or f"support.{programme.code}", effective_on=on)
     source = programme.citation.citation()
     failed: list[dict[str, str]] = []
 
@@ -80,8 +80,9 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
         citation = condition.citation.citation() if condition.citation else source
         value = facts.get(condition.fact)
         bound = decision.use_decimal(registry, condition.parameter) if condition.parameter else None
-        if condition.parameter:
-            citation = cited(condition.parameter)
+        source_key = condition.cited_by or condition.parameter
+        if source_key:
+            citation = cited(source_key)
         bound_text = f"（{bound}）" if bound is not None else ""
         bound_text_en = f" ({bound})" if bound is not None else ""
         if _missing(value):
@@ -89,8 +90,9 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
             decision.because(f"missing:{condition.fact}", f"尚需确认：{condition.text.zh}{bound_text}",
                              f"Still to be confirmed: {condition.text.en}{bound_text_en}", citation)
         elif _met(condition, value, bound):
-            decision.because(f"met:{condition.fact}", f"满足条件：{condition.text.zh}{bound_text}",
-                             f"Condition met: {condition.text.en}{bound_text_en}", citation)
+            if condition.reason_when_met:
+                    decision.because(f"met:{condition.fact}", f"满足条件：{condition.text.zh}{bound_text}",
+                                 f"Condition met: {condition.text.en}{bound_text_en}", citation)
         else:
             failed.append({"fact": condition.fact, "zh": condition.text.zh, "en": condition.text.en})
             decision.because(f"failed:{condition.fact}", f"不满足条件：{condition.text.zh}{bound_text}",
@@ -126,7 +128,7 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
         decision.outcome = "incomplete"
         return decision
 
-    amount = _formula(programme, registry, decision, base, cited)
+    amount = _formula(programme, registry, decision, base, cited, facts)
     amount = _caps(programme, registry, decision, amount, on, history, cited)
     if programme.stacking.no_double_funding and cost_ref and base is not None:
         funded = sum((a.amount_cny for a in history if a.cost_ref == cost_ref), ZERO)
@@ -140,7 +142,14 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
     if decision.missing:
         decision.outcome = "incomplete"
         return decision
-    if budget_left_cny is not None and amount > budget_left_cny:
+    if budget_left_cny is not None and amount > budget_left_cny and programme.over_budget == "limit":
+        left = money(max(budget_left_cny, ZERO))
+        decision.amounts["budget_left_cny"] = left
+        amount = decision.amounts["amount_cny"] = left
+        decision.because("budget", f"受项目剩余预算 {left} 元限制。",
+                         f"Limited by the programme's remaining budget of CNY {left}.",
+                         cited(programme.budget) if programme.budget else source)
+    elif budget_left_cny is not None and amount > budget_left_cny:
         decision.outcome = "over_budget"
         left = money(max(budget_left_cny, ZERO))
         decision.amounts["budget_left_cny"] = left
@@ -152,8 +161,33 @@ def evaluate(programme: Programme, registry: ParameterRegistry, *, facts: Mappin
     return decision
 
 
+def rate_of(programme: Programme, registry: ParameterRegistry, decision: Decision, facts: Mapping[str, Any],
+            cited: Any) -> Decimal:
+    """A rate formula's rate: the base rate, plus each uplift whose fact holds, at most the maximum rate (each step a
+    reason when the programme has uplifts or a maximum)."""
+    formula = programme.amount
+    assert formula.rate
+    rate = decision.use_decimal(registry, formula.rate)
+    stepped = bool(formula.uplifts or formula.max_rate)
+    if stepped:
+        decision.because("base_rate", f"基础补贴比例为 {rate:%}。", f"The base rate is {rate:%}.", cited(formula.rate))
+    for uplift in formula.uplifts:
+        if facts.get(uplift.fact) is True:
+            extra = decision.use_decimal(registry, uplift.parameter)
+            rate += extra
+            decision.because(f"uplift_{uplift.code}", f"{uplift.text.zh}上浮 {extra:%}。",
+                             f"Uplift for {uplift.text.en}: {extra:%}.", cited(uplift.parameter))
+    if formula.max_rate:
+        most = decision.use_decimal(registry, formula.max_rate)
+        if rate > most:
+            rate = most
+            decision.because("rate_capped", f"补贴比例以 {most:%} 为上限。", f"The rate is capped at {most:%}.",
+                             cited(formula.max_rate))
+    return rate
+
+
 def _formula(programme: Programme, registry: ParameterRegistry, decision: Decision, base: Decimal | None,
-             cited: Any) -> Decimal:
+             cited: Any, facts: Mapping[str, Any]) -> Decimal:
     formula = programme.amount
     if formula.kind == "fixed":
         assert formula.amount
@@ -162,8 +196,7 @@ def _formula(programme: Programme, registry: ParameterRegistry, decision: Decisi
         return amount
     assert base is not None
     if formula.kind == "rate":
-        assert formula.rate
-        rate = decision.use_decimal(registry, formula.rate)
+        rate = rate_of(programme, registry, decision, facts, cited)
         amount = money(base * rate)
         decision.amounts["rate"] = rate
         decision.because("by_rate", f"按比例计算：{base} × {rate:%} = {amount} 元。",

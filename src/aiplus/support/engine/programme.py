@@ -41,6 +41,10 @@ class Condition(Strict):
     parameter: str | None = None
     text: Text
     citation: CitationModel | None = None
+    # A condition on the transaction rather than the applicant (the compute voucher's "the provider is not
+    # affiliated") is said in the reasons only when it fails.
+    reason_when_met: bool = True
+    cited_by: str | None = None  # a parameter whose source the condition's reasons carry (a platform setting's)
 
     @model_validator(mode="after")
     def _operand(self) -> Condition:
@@ -63,12 +67,27 @@ class Tier(Strict):
         return self
 
 
+class Uplift(Strict):
+    """A rate added to a rate formula's rate when a yes/no fact holds (the voucher's start-up, OPC and domestic-chip
+    uplifts); `code` names the reason (`uplift_<code>`), `text` the applicant it favours."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    fact: str
+    parameter: str
+    text: Text
+
+
 class Formula(Strict):
     kind: Literal["rate", "fixed", "tiers"]
     base: str | None = None  # the fact the formula applies to (eligible cost, investment)
     rate: str | None = None
     amount: str | None = None
     tiers: list[Tier] = Field(default_factory=list)
+    uplifts: list[Uplift] = Field(default_factory=list)  # rate formulas only
+    max_rate: str | None = None  # parameter: the rate after uplifts is at most this
+
+    def rate_parameters(self) -> list[str]:
+        return [k for k in (self.rate, *(u.parameter for u in self.uplifts), self.max_rate) if k]
 
     @model_validator(mode="after")
     def _complete(self) -> Formula:
@@ -78,6 +97,8 @@ class Formula(Strict):
             raise ValueError("a fixed formula names its amount")
         if self.kind == "tiers" and not (self.tiers and self.base):
             raise ValueError("a tiered formula names its base and at least one tier")
+        if (self.uplifts or self.max_rate) and self.kind != "rate":
+            raise ValueError("uplifts and a maximum rate belong to a rate formula")
         return self
 
 
@@ -120,6 +141,14 @@ class Programme(Strict):
     tranches: list[Tranche] = Field(default_factory=lambda: [Tranche(share=Decimal(1), title=Text(zh="一次拨付",
                                                                                                   en="Paid at once"))])
     review: Literal["official", "expert"] = "official"
+    # How it is claimed: an application decided by an official (the support pages), or a compute voucher, issued as
+    # a quota and redeemed against metered usage (the compute app's voucher pages), the engine deciding each
+    # redemption. A voucher programme's code is the voucher's parameter prefix (`vouchers.suzhou_compute`).
+    channel: Literal["application", "compute_voucher"] = "application"
+    rule: str | None = None  # the decision's rule name (default `support.<code>`)
+    # What a budget too small for the amount does: refuse the decision (a grant decided once), or limit the amount
+    # to what is left (a voucher paid as used, 据实结算).
+    over_budget: Literal["refuse", "limit"] = "refuse"
 
     @model_validator(mode="after")
     def _tranches_add_up(self) -> Programme:
@@ -128,8 +157,8 @@ class Programme(Strict):
         return self
 
     def parameter_keys(self) -> list[str]:
-        keys = [c.parameter for c in self.eligibility if c.parameter]
-        keys += [k for k in (self.amount.rate, self.amount.amount) if k]
+        keys = [k for c in self.eligibility for k in (c.parameter, c.cited_by) if k]
+        keys += self.amount.rate_parameters() + [k for k in (self.amount.amount,) if k]
         for tier in self.amount.tiers:
             keys += [k for k in (tier.minimum, tier.amount, tier.rate) if k]
         keys += [k for k in (self.caps.per_award, self.caps.per_applicant, self.caps.per_year, self.budget) if k]
@@ -138,6 +167,7 @@ class Programme(Strict):
     def facts(self) -> list[str]:
         """Every fact the programme reads, in order: conditions first, then the formula's base."""
         names = [c.fact for c in self.eligibility]
+        names += [u.fact for u in self.amount.uplifts]
         if self.amount.base:
             names.append(self.amount.base)
         return list(dict.fromkeys(names))

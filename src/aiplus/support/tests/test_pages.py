@@ -83,3 +83,17 @@ def test_the_application_page_reads_in_english(world: Any, client: Any) -> None:
     assert not CJK.search(reasons.split("<a")[0]), reasons  # the reasons' own text (sources may name a title)
     assert "Draft" in html or "draft" in html
     assert "Subsidy for buying datasets from non-affiliated parties" in catalogue
+
+
+def test_the_compute_voucher_is_a_programme_of_the_engine_claimed_on_the_voucher_pages(world: Any) -> None:
+    client = signed_in(world.user("enterprise_member"))
+    html = client.get("/support/programmes/vouchers.suzhou_compute/").content.decode()
+    assert 'data-testid="voucher-channel"' in html and 'href="/compute/vouchers/"' in html
+    assert 'data-testid="apply-form"' not in html
+    assert "vouchers.suzhou_compute.annual_cap_cny" in section(html, "programme-parameters")
+    refused = client.post("/api/v1/support/applications", {
+        "organisation_id": world.orgs["suzhou:enterprise"].pk, "programme_code": "vouchers.suzhou_compute",
+        "title": "券"}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["field"] == "programme_code"
+    finder = client.get("/support/finder/", {"organisation": world.orgs["suzhou:enterprise"].pk}).content.decode()
+    assert "vouchers.suzhou_compute" not in section(finder, "finder-results")
