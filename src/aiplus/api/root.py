@@ -9,6 +9,7 @@ from aiplus.api.parser import BoundedJsonParser
 from aiplus.compute.api import router as compute_router
 from aiplus.core.api import router as core_router
 from aiplus.datahub.api import router as datahub_router
+from aiplus.departments.api import router as departments_router
 from aiplus.evaluation.api import router as evaluation_router
 from aiplus.experts.api import router as experts_router
 from aiplus.governance.api import router as governance_router
@@ -38,6 +39,7 @@ api.add_router("/data", datahub_router)
 api.add_router("/algorithms", algorithms_router)
 api.add_router("/governance", governance_router)
 api.add_router("/support", support_router)
+api.add_router("/departments", departments_router)
 api.add_router("/insights", insights_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/participation", participation_router)

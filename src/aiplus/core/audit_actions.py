@@ -240,6 +240,12 @@ _register_all([
     ("governance.incident.handled", "事件处置结束", "ended the handling of an incident"),
     ("governance.incident.closed", "事件结案并复盘", "closed an incident with its post-incident review"),
     ("governance.incident.clocks_overdue", "提醒事件时限逾期", "reported overdue incident clocks"),
+    # departments: duties, handovers and the work they bring
+    ("departments.duties.synced", "载入部门职责分工", "loaded the duties of the departments"),
+    ("departments.duty.handed_over", "移交部门职责", "handed a duty over to another department"),
+    ("departments.member.added", "编入部门工作人员", "placed an official in a department"),
+    ("departments.head.appointed", "指定部门负责人", "appointed the head of a department"),
+    ("departments.work.escalated", "逾期待办提醒部门负责人", "escalated overdue work to department heads"),
     # evaluation: question banks of the testing platform
     ("evaluation.evaluator.designated", "指定评估人员", "designated an evaluator"),
     ("evaluation.bank.created", "创建题库", "created a question bank"),

@@ -35,6 +35,7 @@ from aiplus.core import audit, calendar, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Department, Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.governance import incident_rules as rules
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incidents
@@ -259,6 +260,8 @@ def _intake(*, source: str, title: str, description: str, jurisdiction: Jurisdic
     _start(incident, rules.TRIAGE, now)
     _tell(officials_of(jurisdiction.pk), incident, _("新的事件报告：%(t)s"),
           _("来源：%(s)s。请在研判时限内定级。"), {"s": incident.get_source_display()})
+    work.open_work(code=work.INCIDENTS, subject=incident, jurisdiction=jurisdiction, title=incident.title,
+                   link=_link(incident))
     return incident
 
 
@@ -420,6 +423,7 @@ def dismiss_incident(*, acting_user: User, incident_id: int, note: str) -> Incid
     incident.triaged_by = acting_user
     incident.save()
     _stop(incident, rules.TRIAGE, incident.triaged_at)
+    work.close_work(subject=incident, code=work.INCIDENTS)
     audit.record(actor=acting_user, action="governance.incident.dismissed", instance=incident, before=before)
     return incident
 
@@ -448,6 +452,7 @@ def assign_incident(*, acting_user: User, incident_id: int, department_id: int, 
     if first:
         _start(incident, rules.RESPONSE, timezone.now())
     _tell([handler], incident, _("事件已分派给您：%(t)s"), _("责任部门：%(d)s。"), {"d": department.name_zh})
+    work.assign_work(subject=incident, code=work.INCIDENTS, assignee=handler)
     audit.record(actor=acting_user, action="governance.incident.assigned", instance=incident, before=before)
     return incident
 
@@ -543,6 +548,7 @@ def close_incident(*, acting_user: User, incident_id: int, causes: str, measures
     incident.closed_by = acting_user
     incident.save()
     _stop(incident, rules.FINAL_REPORT, now)
+    work.close_work(subject=incident, code=work.INCIDENTS)
     audit.record(actor=acting_user, action="governance.incident.closed", instance=incident, before=before)
     return incident
 

@@ -146,6 +146,7 @@ class Duty:
     text_en: str
     source: Source
     related: Citation | None = None  # the articles the duty serves; not the source of the assignment
+    work: tuple[str, ...] = ()  # the platform's work codes this duty covers (the departments app's catalogue)
 
     @property
     def citation(self) -> Citation | None:
@@ -810,7 +811,8 @@ class _PackBuilder:
         def build(doc: _Doc, i: int, d: schema.DepartmentModel) -> Department:
             duties = tuple(
                 Duty(u.text.zh, u.text.en, self.source(doc, ("departments", i, "duties", j, "source"), u.source),
-                     self.ref(doc, ("departments", i, "duties", j, "related"), u.related) if u.related else None)
+                     self.ref(doc, ("departments", i, "duties", j, "related"), u.related) if u.related else None,
+                     tuple(u.work))
                 for j, u in enumerate(d.duties)
             )
             return Department(d.code, d.name.zh, d.name.en, d.level, duties, d.lead, code)

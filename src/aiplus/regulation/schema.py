@@ -344,6 +344,9 @@ class DutyModel(Strict):
     source: Annotated[DutySource, BeforeValidator(_kind_only)]
     # The articles (or instruments) the duty serves: shown as related, never as the source of the assignment.
     related: CitationModel | None = None
+    # The platform's work this duty covers (codes of the departments app's duty catalogue, e.g. incidents.handle):
+    # the department holding the duty receives that work in its queue until the duty is handed over.
+    work: list[Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z_]+)?$", max_length=60)]] = Field(default_factory=list)
 
 
 class DepartmentModel(Strict):

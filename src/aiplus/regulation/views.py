@@ -1,4 +1,5 @@
-"""The regulation's pages: coverage of the articles, parameters, departments and the glossary, open to everyone."""
+"""The regulation's pages: coverage of the articles, parameters and the glossary, open to everyone (the departments and
+their duties are the departments app's pages, /departments/)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import selectors as core_selectors
 from aiplus.core.routing import Routes
 from aiplus.regulation import selectors
 from aiplus.regulation.runtime import active_packs
@@ -48,11 +48,6 @@ def parameters(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("prefix", "")
     return render(request, "regulation/parameters.html",
                   {"parameters": selectors.parameters(on, prefix=prefix), "on": on, "prefix": prefix})
-
-
-@route("departments/", "departments", menu=_("部门职责"), order=92)
-def departments(request: HttpRequest) -> HttpResponse:
-    return render(request, "regulation/departments.html", {"departments": core_selectors.departments()})
 
 
 @route("glossary/", "glossary", menu=_("术语"), order=93)

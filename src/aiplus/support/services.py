@@ -29,6 +29,7 @@ from aiplus.core import audit, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.regulation.runtime import parameters
 from aiplus.support import programmes, selectors
 from aiplus.support.engine import Award, Programme, split_tranches
@@ -270,6 +271,8 @@ def submit_application(*, acting_user: User, application_id: int) -> Application
     application.status = Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "submitted_at", "updated_at"])
+    work.open_work(code=work.SUPPORT_APPLICATIONS, subject=application, jurisdiction=application.jurisdiction,
+                   title=application.title, link=f"/support/applications/{application.pk}/")
     audit.record(actor=acting_user, action="support.application.submitted", instance=application, before=before)
     return application
 
@@ -302,6 +305,7 @@ def examine_application(*, acting_user: User, application_id: int) -> Applicatio
             application.notice_given_at = timezone.now()
         application.status = Status.INCOMPLETE
         action = "support.application.notice_given"
+        work.close_work(subject=application, code=work.SUPPORT_APPLICATIONS)  # back with the applicant
         _notify_applicant(application, _("扶持申请“%(t)s”需补正材料"))
     else:
         application.status = Status.ACCEPTED
@@ -327,6 +331,7 @@ def decide_application(*, acting_user: User, application_id: int, approve: bool,
     programme = _programme(application.programme_code)
     before = audit.snapshot(application)
     today = timezone.localdate()
+    work.close_work(subject=application, code=work.SUPPORT_APPLICATIONS)  # undone if the approval is refused
     application.decided_by = acting_user
     application.decided_at = timezone.now()
     application.decision_note = note

@@ -1,0 +1,32 @@
+"""The platform's work a duty covers: a code per kind of work, with its name. A pack's departments.yaml says which
+department of its jurisdiction holds each (`work: [...]` under a duty); the holder changes by a handover."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+COORDINATION = "coordination"
+SCENARIO_REVIEW = "scenarios.review"
+DATA_SUPPLY = "data.supply"
+COMPUTE_ALLOCATION = "compute.allocation"
+INCIDENTS = "incidents.handle"
+SUPPORT_APPLICATIONS = "support.applications"
+ETHICS_REVIEW = "ethics.review"
+FILINGS_GUIDANCE = "filings.guidance"
+
+WORK = {
+    COORDINATION: _("统筹协调与职责移交"),
+    SCENARIO_REVIEW: _("场景需求审核"),
+    DATA_SUPPLY: _("场景所需数据的供给"),
+    COMPUTE_ALLOCATION: _("场景所需算力的统筹"),
+    INCIDENTS: _("人工智能安全事件的研判与处置"),
+    SUPPORT_APPLICATIONS: _("扶持申请的形式审查与决定"),
+    ETHICS_REVIEW: _("科技伦理审查的组织"),
+    FILINGS_GUIDANCE: _("算法与生成式人工智能备案辅导"),
+}
+CHOICES = list(WORK.items())
+
+
+def label(code: str) -> str:
+    """The work's name in the active language (the code itself if the catalogue does not know it)."""
+    return str(WORK.get(code, code))

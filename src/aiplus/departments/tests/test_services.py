@@ -1,0 +1,190 @@
+"""Duties as data, routing by duty, handover with the open work, escalation, and who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from aiplus.departments import services
+from aiplus.departments.models import Duty, Handover, WorkItem, WorkStatus
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["official", "auditor", "enterprise_member", "provider", "expert", "public"]
+
+
+def _duty(code: str, place: str = "suzhou") -> Duty:
+    return Duty.objects.select_related("department").get(code=code, jurisdiction__code=place)
+
+
+def test_the_packs_assign_each_duty_to_one_department_with_its_source(staff):
+    assert _duty("incidents.handle").department.code == "sz_cac"
+    assert _duty("support.applications").department.code == "sz_czj"
+    assert _duty("coordination", "guangdong").department.code == "gd_fgw"
+    duty = _duty("incidents.handle")
+    assert duty.source_kind == "platform-assignment" and duty.citation["pack"] == "suzhou"
+    from aiplus.regulation.provenance import describe
+
+    assert describe(duty).startswith("平台分工")
+
+
+def test_loading_again_keeps_a_handed_over_duty_with_its_new_holder(staff):
+    from aiplus.departments.tests.conftest import load_duties
+
+    duty = _duty("incidents.handle")
+    services.hand_over(acting_user=staff.world.admin, duty_id=duty.pk, department_id=staff.dept("sz_scjgj").pk,
+                       reason="机构调整", effective_on=timezone.localdate())
+    load_duties()
+    assert Duty.objects.filter(code="incidents.handle", jurisdiction__code="suzhou").count() == 1
+    assert _duty("incidents.handle").department.code == "sz_scjgj"
+
+
+def test_an_incident_lands_in_the_queue_of_the_department_holding_the_duty(staff, incident):
+    item = WorkItem.objects.get()
+    assert item.department.code == "sz_cac" and item.duty.code == "incidents.handle"
+    assert item.status == WorkStatus.OPEN and item.link == f"/governance/incidents/{incident.pk}/"
+    assert item.due_on > timezone.localdate()
+
+
+def test_a_district_record_goes_to_the_city_department(staff, make_org):
+    from aiplus.core.models import Jurisdiction
+
+    district = Jurisdiction.objects.filter(parent__code="suzhou").first()
+    assert district is not None
+    item = services.open_work(code="incidents.handle", subject=district, jurisdiction=district, title="x",
+                              link="/")
+    assert item is not None and item.department.code == "sz_cac"
+    again = services.open_work(code="incidents.handle", subject=district, jurisdiction=district, title="x",
+                               link="/")
+    assert again == item and WorkItem.objects.count() == 1
+
+
+def test_a_handover_moves_the_open_work_only_with_one_audit_row_and_tells_the_new_head(staff, incident):
+    from aiplus.core.models import AuditEvent, Notification
+
+    done = services.open_work(code="incidents.handle", subject=staff.dept("sz_cac"),
+                              jurisdiction=incident.jurisdiction, title="已办", link="/")
+    services.close_work(subject=staff.dept("sz_cac"))
+    duty = _duty("incidents.handle")
+    before = AuditEvent.objects.count()
+    handover = services.hand_over(acting_user=staff.head["sz_fgw"], duty_id=duty.pk,
+                                  department_id=staff.dept("sz_scjgj").pk, reason="执法职能调整",
+                                  effective_on=timezone.localdate())
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.order_by("-id").first().action == "departments.duty.handed_over"
+    assert handover.items_moved == 1 and handover.from_department.code == "sz_cac"
+    assert WorkItem.objects.get(object_id=incident.pk, status="open").department.code == "sz_scjgj"
+    done.refresh_from_db()
+    assert done.department.code == "sz_cac"
+    assert _duty("incidents.handle").department.code == "sz_scjgj"
+    assert Notification.objects.filter(recipient=staff.head["sz_scjgj"], verb="departments.duty.received").exists()
+    # new work follows the duty, too
+    from aiplus.governance.incident_services import report_incident
+
+    world = staff.world
+    report_incident(acting_user=world.user("enterprise_member"), organisation_id=world.orgs["suzhou:enterprise"].pk,
+                    title="第二起", description="又一起。", discovered_at=timezone.now())
+    assert WorkItem.objects.filter(department__code="sz_scjgj", status="open").count() == 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_but_the_administrator_and_the_lead_head_hands_over(staff, role):
+    duty = _duty("incidents.handle")
+    user = staff.world.user(role) if role != "public" else staff.world.user("public")
+    with pytest.raises(PermissionDeniedError):
+        services.hand_over(acting_user=user, duty_id=duty.pk, department_id=staff.dept("sz_scjgj").pk,
+                           reason="x", effective_on=timezone.localdate())
+    assert _duty("incidents.handle").department.code == "sz_cac"
+
+
+def test_a_department_head_who_does_not_lead_and_another_provinces_lead_cannot_hand_over(staff):
+    duty = _duty("incidents.handle")
+    for user in (staff.head["sz_cac"], staff.head["gd_fgw"]):
+        with pytest.raises(PermissionDeniedError):
+            services.hand_over(acting_user=user, duty_id=duty.pk, department_id=staff.dept("sz_scjgj").pk,
+                               reason="x", effective_on=timezone.localdate())
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"reason": ""}, "reason"), ({"reason": "  "}, "reason"), ({"reason": "长" * 501}, "reason"),
+    ({"effective_on": "2026-13-01"}, "effective_on"), ({"effective_on": "tomorrow"}, "effective_on"),
+    ({"effective_on": timezone.localdate() + dt.timedelta(days=1)}, "effective_on"),
+    ({"effective_on": timezone.localdate() - dt.timedelta(days=400)}, "effective_on"),
+    ({"department_id": 10**12}, "department_id"), ({"department_id": "1"}, "department_id"),
+    ({"department": "gd_cac"}, "department_id"), ({"department": "sz_cac"}, "department_id"),
+])
+def test_bad_handovers_name_the_field_and_change_nothing(staff, incident, change, field):
+    duty = _duty("incidents.handle")
+    arguments = {"duty_id": duty.pk, "department_id": staff.dept("sz_scjgj").pk, "reason": "调整",
+                 "effective_on": timezone.localdate()}
+    if "department" in change:
+        arguments["department_id"] = staff.dept(change.pop("department")).pk
+    arguments.update(change)
+    with pytest.raises(ServiceError) as refused:
+        services.hand_over(acting_user=staff.world.admin, **arguments)
+    assert refused.value.field == field and refused.value.status == 400
+    assert _duty("incidents.handle").department.code == "sz_cac" and not Handover.objects.exists()
+    assert WorkItem.objects.get().department.code == "sz_cac"
+
+
+def test_an_unknown_duty_is_not_found(staff):
+    with pytest.raises(NotFoundError):
+        services.hand_over(acting_user=staff.world.admin, duty_id=10**9, department_id=staff.dept("sz_cac").pk,
+                           reason="x", effective_on=timezone.localdate())
+
+
+def test_overdue_work_escalates_to_the_head_once_in_their_language(staff, incident):
+    from django.utils import translation
+
+    from aiplus.core.models import Notification
+
+    head = staff.head["sz_cac"]
+    head.language = "en"
+    head.save(update_fields=["language"])
+    item = WorkItem.objects.get()
+    assert services.escalate_overdue(today=item.due_on) == 0
+    assert services.escalate_overdue(today=item.due_on + dt.timedelta(days=1)) == 1
+    assert services.escalate_overdue(today=item.due_on + dt.timedelta(days=2)) == 0
+    note = Notification.objects.get(recipient=head, verb="departments.work.overdue")
+    assert note.title.startswith("Overdue work of your department")
+    with translation.override("zh-hans"):
+        assert "本部门待办已逾期" in note.title_msgid
+    item.refresh_from_db()
+    assert item.escalated_at is not None
+
+
+def test_closing_the_incident_closes_its_work(staff, incident):
+    from aiplus.governance.incident_services import dismiss_incident
+
+    dismiss_incident(acting_user=staff.world.user("official"), incident_id=incident.pk, note="不属于安全事件")
+    assert WorkItem.objects.get().status == WorkStatus.DONE
+
+
+def test_the_queue_is_seen_by_officials_of_the_jurisdiction_only(staff, incident):
+    from aiplus.departments.listings import WORK
+
+    world = staff.world
+    assert WORK.rows(world.user("official"), {}).count() == 1
+    assert WORK.rows(world.user("auditor"), {}).count() == 1  # oversight reads it
+    assert WORK.rows(world.user("official", "shenzhen"), {}).count() == 0
+    for role in ("enterprise_member", "provider", "expert", "public"):
+        with pytest.raises(PermissionDeniedError):
+            WORK.rows(world.user(role), {})
+
+
+def test_only_the_administrator_places_officials_and_heads(staff):
+    world = staff.world
+    with pytest.raises(PermissionDeniedError):
+        services.add_member(acting_user=staff.head["sz_fgw"], department_id=staff.dept("sz_fgw").pk,
+                            user_id=world.user("official").pk)
+    with pytest.raises(ServiceError) as refused:
+        services.add_member(acting_user=world.admin, department_id=staff.dept("sz_fgw").pk,
+                            user_id=world.user("official", "shenzhen").pk)
+    assert refused.value.field == "user_id"
+    with pytest.raises(ServiceError) as refused:
+        services.appoint_head(acting_user=world.admin, department_id=staff.dept("sz_fgw").pk,
+                              user_id=world.user("official").pk)  # a member of the cyberspace office
+    assert refused.value.field == "user_id"
