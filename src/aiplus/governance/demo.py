@@ -1,6 +1,8 @@
 """Demo ethics review: the Suzhou demo company's ethics committee of seven (the demo expert 李教授 as its external
 legal member), one application decided by a meeting with its votes and a follow-up review scheduled, and one
-submitted and waiting for the committee's check of its materials (see `portal/demo.py`)."""
+submitted and waiting for the committee's check of its materials (see `portal/demo.py`); three AI applications of
+the Suzhou demo company with their tiers (high, medium, low), and a sector inspection of the high-risk one with an
+open rectification order."""
 
 from __future__ import annotations
 
@@ -64,3 +66,52 @@ def seed(context: Any) -> None:
         listed_item="human_machine", overview="产线工人与质检机器人协同作业。", plan="分阶段试点。")
     services.submit_application(acting_user=member, application_id=waiting.pk)
     context.count("ethics review applications", 2)
+    seed_risk(context, member, organisation)
+
+
+_RISK_ANSWERS = {
+    "high": {"reach": "large", "autonomy": "automatic", "rights": "significant", "reversibility": "irreversible",
+             "data": ["personal", "sensitive"], "sector": "critical", "generative": "no", "oversight": "yes",
+             "measures": ["testing"], "data_assessment": "no"},
+    "medium": {"reach": "medium", "autonomy": "overseen", "rights": "minor", "reversibility": "effort",
+               "data": ["personal"], "sector": "public", "generative": "yes", "oversight": "yes",
+               "measures": ["testing", "monitoring"], "data_assessment": "yes"},
+    "low": {"reach": "small", "autonomy": "assist", "rights": "none", "reversibility": "easy", "data": [],
+            "sector": "general", "generative": "no", "oversight": "yes",
+            "measures": ["testing", "monitoring", "incidents", "complaints", "logs"], "data_assessment": "yes"},
+}
+_RISK_APPS = [
+    ("high", "智能信贷审批助手", "根据申请材料给出个人授信建议，由信贷员最终审批。",
+     "不用于经营性贷款；不单独作出拒贷决定。", "申请人提交的收入、征信信息。"),
+    ("medium", "政务热线智能问答", "回答市民关于办事流程的咨询。", "不受理投诉，不代替人工办理。",
+     "公开的办事指南；对话记录保存30日。"),
+    ("low", "工业质检视觉检测", "产线外观缺陷检测，辅助质检员判定。", "仅用于外观缺陷，不判定材料强度。",
+     "产线图像，不含个人信息。"),
+]
+
+
+def seed_risk(context: Any, member: Any, organisation: Any) -> None:
+    from aiplus.core.models import Department
+    from aiplus.governance import risk_services
+
+    department = Department.objects.filter(code="sz_gxj").first()
+    if department is None:  # departments not synced: nothing to supervise
+        return
+    made = {}
+    for tier, name, purpose, limits, data_used in _RISK_APPS:
+        item = risk_services.register_application(
+            acting_user=member, organisation_id=organisation.pk, department_id=department.pk, name=name,
+            purpose=purpose, limits=limits, data_used=data_used, contact="ai-compliance@example.com")
+        risk_services.assess_application(acting_user=member, application_id=item.pk, answers=_RISK_ANSWERS[tier])
+        made[tier] = item
+    context.count("AI applications", len(made))
+    official = context.people["official-suzhou"]
+    plan = risk_services.plan_inspections(acting_user=official, department_id=department.pk,
+                                          title="高风险人工智能应用抽查（演示）", size=1, tier="high")
+    inspection = plan.inspections.get()
+    risk_services.record_findings(acting_user=official, inspection_id=inspection.pk,
+                                  findings="拒贷理由未向申请人说明；人工复核记录不完整。")
+    risk_services.order_rectification(acting_user=official, inspection_id=inspection.pk,
+                                      requirement="向申请人说明拒贷理由，补齐人工复核记录。",
+                                      due_on=timezone.localdate() + dt.timedelta(days=30))
+    context.count("inspection plans")

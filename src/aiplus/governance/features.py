@@ -142,7 +142,9 @@ _RISK_API = ["aiplus_governance_api_list_ai_applications", "aiplus_governance_ap
 _RISK_PAGES = ["governance:ai_applications", "governance:ai_application", "governance:inspection_plans",
                "governance:inspection_plan", "governance:inspections", "governance:inspection",
                "governance:rectifications", "governance:disclosures", "governance:disclosure"]
-_RISK_TESTS = ["src/aiplus/governance/tests/test_risk_supervision.py::"
+_RISK_TESTS = ["tests/browser/test_risk_supervision.py::"
+               "test_company_registers_is_tiered_and_closes_a_rectification",
+               "src/aiplus/governance/tests/test_risk_supervision.py::"
                "test_a_company_registers_is_tiered_inspected_ordered_and_closed"]
 
 declare(

@@ -24,3 +24,12 @@ def check_incident_clocks_task() -> int:
     from aiplus.governance.incident_services import report_overdue_clocks
 
     return report_overdue_clocks()
+
+
+@task()
+def check_risk_supervision_task() -> dict[str, int]:
+    """Mark AI applications due for their scheduled re-assessment and report overdue rectification orders as
+    platform-signal incidents (enqueue daily: `manage.py check_risk_supervision --enqueue`; safe to rerun)."""
+    from aiplus.governance.risk_services import mark_due_reassessments, report_overdue_rectifications
+
+    return {"due": mark_due_reassessments(), "overdue": report_overdue_rectifications()}

@@ -22,3 +22,12 @@ def test_demo_committee_and_applications(demo: Any) -> None:
     chair = User.objects.get(username="ethics-chair")
     page = signed_in(chair).get(f"/governance/ethics/committees/{committee.pk}/")
     assert page.status_code == 200 and 'data-testid="composition" data-ok="true"' in page.content.decode()
+
+
+def test_demo_ai_applications_have_their_tiers(demo: Any) -> None:
+    from aiplus.governance.models import AIApplication, RectificationOrder
+
+    tiers = sorted(AIApplication.objects.values_list("tier", flat=True))
+    assert tiers == ["high", "low", "medium"]
+    assert AIApplication.objects.filter(is_disclosed=True).count() == 2
+    assert RectificationOrder.objects.get().status == "open"

@@ -307,3 +307,15 @@ def test_a_deadline_in_the_past_or_beyond_a_year_is_refused(world: Any, sectors:
         assert_refused_naming(_post(official, "aiplus_governance_api_order_rectification",
                                     {"requirement": "r", "due_on": str(timezone.localdate() + dt.timedelta(days=days))},
                                     inspection_id=inspection_id), "due_on")
+
+
+def test_the_daily_command_marks_due_applications_and_reports_overdue_orders(world: Any, sectors: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    app = _registered(world, sectors, LOW)
+    out = StringIO()
+    call_command("check_risk_supervision", "--today", app["reassess_on"], stdout=out)
+    assert out.getvalue().startswith("1 application(s) due")
+    assert AIApplication.objects.get(pk=app["id"]).status == "due"
