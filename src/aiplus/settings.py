@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "aiplus.algorithms",
     "aiplus.governance",
     "aiplus.support",
+    "aiplus.sandbox",
     "aiplus.insights",
     "aiplus.evaluation",
     "aiplus.participation",
