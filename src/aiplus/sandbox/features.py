@@ -27,7 +27,8 @@ declare(
     api=["aiplus_sandbox_api_list_applications", "aiplus_sandbox_api_get_application", "aiplus_sandbox_api_apply",
          "aiplus_sandbox_api_draw_panel", "aiplus_sandbox_api_decide_admission", "aiplus_sandbox_api_file_report",
          "aiplus_sandbox_api_report_incident", "aiplus_sandbox_api_decide_exit"],
-    tests=["src/aiplus/sandbox/tests/test_api.py::test_a_sandbox_goes_from_application_to_exit_through_the_api"],
+    tests=["tests/browser/test_sandbox.py::test_a_company_is_admitted_with_conditions_reports_and_graduates",
+           "src/aiplus/sandbox/tests/test_api.py::test_a_sandbox_goes_from_application_to_exit_through_the_api"],
     gaps=[_SETTINGS_GAP,
           ("评审专家的意见由主管部门录入，专家尚不能在线提交；沙盒与常规监管的衔接（出盒后转入的监管事项）仅以决定理由记载",
            "the panel's opinions are entered by the official, experts cannot yet submit them online; the hand-over "
@@ -45,6 +46,7 @@ declare(
     pages=["sandbox:tolerance_cases", "sandbox:tolerance_case", "governance:violation"],
     api=["aiplus_sandbox_api_list_tolerance_cases", "aiplus_sandbox_api_get_tolerance_case",
          "aiplus_sandbox_api_decide_tolerance"],
-    tests=["src/aiplus/sandbox/tests/test_api.py::test_a_fault_tolerance_case_is_decided_through_the_api"],
+    tests=["tests/browser/test_sandbox.py::test_an_official_records_a_fault_tolerance_decision_on_a_violation",
+           "src/aiplus/sandbox/tests/test_api.py::test_a_fault_tolerance_case_is_decided_through_the_api"],
     gaps=[_SETTINGS_GAP],
 )
