@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "aiplus.governance",
     "aiplus.support",
     "aiplus.departments",
+    "aiplus.sandbox",
     "aiplus.insights",
     "aiplus.evaluation",
     "aiplus.participation",

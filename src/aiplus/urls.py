@@ -17,6 +17,7 @@ urlpatterns = [
     path("governance/", include("aiplus.governance.urls")),
     path("support/", include("aiplus.support.urls")),
     path("departments/", include("aiplus.departments.urls")),
+    path("sandbox/", include("aiplus.sandbox.urls")),
     path("insights/", include("aiplus.insights.urls")),
     path("evaluation/", include("aiplus.evaluation.urls")),
     path("participation/", include("aiplus.participation.urls")),

@@ -17,6 +17,7 @@ from aiplus.insights.api import router as insights_router
 from aiplus.measures.api import router as measures_router
 from aiplus.participation.api import router as participation_router
 from aiplus.regulation.api import router as regulation_router
+from aiplus.sandbox.api import router as sandbox_router
 from aiplus.scenarios.api import router as scenarios_router
 from aiplus.support.api import router as support_router
 
@@ -40,6 +41,7 @@ api.add_router("/algorithms", algorithms_router)
 api.add_router("/governance", governance_router)
 api.add_router("/support", support_router)
 api.add_router("/departments", departments_router)
+api.add_router("/sandbox", sandbox_router)
 api.add_router("/insights", insights_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/participation", participation_router)

@@ -299,6 +299,15 @@ _register_all([
     ("participation.standard.published", "发布团体标准", "published a group standard"),
     ("participation.pledge.published", "发布自律公约", "published a self-regulation pledge"),
     ("participation.pledge.signed", "签署自律公约", "signed a self-regulation pledge"),
+    # sandbox: sandbox supervision and innovation fault tolerance
+    ("sandbox.application.submitted", "提交沙盒监管申请", "applied to the regulatory sandbox"),
+    ("sandbox.panel.drawn", "抽取入盒评审专家组", "drew a sandbox admission panel"),
+    ("sandbox.application.decided", "作出入盒决定", "decided a sandbox admission"),
+    ("sandbox.report.filed", "提交沙盒定期报告", "filed a sandbox periodic report"),
+    ("sandbox.reports.overdue", "提醒沙盒定期报告逾期", "reported overdue sandbox reports"),
+    ("sandbox.incident.linked", "报告沙盒测试事件", "reported an incident during a sandbox test"),
+    ("sandbox.exit.decided", "作出出盒、延期或终止决定", "decided a sandbox exit, extension or termination"),
+    ("sandbox.tolerance.decided", "作出容错免责认定", "decided a fault-tolerance case"),
 ])
 
 # Codes of events written before this registry (rows keep them: the hash chain and the triggers forbid rewriting).

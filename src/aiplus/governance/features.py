@@ -121,11 +121,11 @@ declare(
     tests=["src/aiplus/governance/tests/test_violations.py::"
            "test_a_case_is_decided_within_the_range_appealed_and_varied",
            "src/aiplus/governance/tests/test_violations.py::test_the_pages_open_and_decide_a_case"],
-    gaps=[("第四十九条全文未公开，仅知其主题（法律责任）；容错免责认定尚未建立并关联到案件；规则包只有两项罚款幅度（算法备案、网络数据安全），其他罚则尚未录入；复议由同一辖区的其他工作人员办理，未区分复议机关",
-           "art. 49's text is not public, only its topic (legal liability); fault-tolerance determinations are "
-           "not built nor linked to cases; the packs hold only two fine ranges (algorithm filing, network data "
-           "security) and no other penalty provisions; an appeal is decided by another official of the same "
-           "jurisdiction, with no separate reconsideration body")],
+    gaps=[("第四十九条全文未公开，仅知其主题（法律责任）；容错免责认定见沙盒模块（sandbox.fault_tolerance），关联到案件并在案件页显示；规则包只有两项罚款幅度（算法备案、网络数据安全），其他罚则尚未录入；复议由同一辖区的其他工作人员办理，未区分复议机关",
+           "art. 49's text is not public, only its topic (legal liability); fault-tolerance decisions are the "
+           "sandbox module's (sandbox.fault_tolerance), linked to the case and shown on its page; the packs hold "
+           "only two fine ranges (algorithm filing, network data security) and no other penalty provisions; an "
+           "appeal is decided by another official of the same jurisdiction, with no separate reconsideration body")],
 )
 
 # -- AI applications, risk tiers and sector supervision (issue 15 §1) ----------------------------------------------

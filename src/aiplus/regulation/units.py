@@ -46,6 +46,7 @@ UNIT_LABELS: dict[str, Any] = {
     "months [min, max]": _("个月［下限，上限］"),
     "m²": _("平方米"),
     "persons": _("人"),
+    "percent": _("百分比"),
     "persons (lower bound)": _("人（下限）"),
     "questions": _("个问题"),
     "ratio": _("比例"),
@@ -63,6 +64,7 @@ UNIT_LABELS: dict[str, Any] = {
     "reviewers": _("名评审专家"),
     "score (0-1)": _("分值（0–1）"),
     "seconds": _("秒"),
+    "times": _("次"),
     "working days": _("个工作日"),
     "years": _("年"),
 }
