@@ -265,6 +265,9 @@ TASKS = {
 AIPLUS_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("AIPLUS_WORKER_HEARTBEAT_SECONDS", "5"))
 AIPLUS_WORKER_LEASE_SECONDS = float(os.environ.get("AIPLUS_WORKER_LEASE_SECONDS", "30"))
 AIPLUS_JOB_MAX_ATTEMPTS = int(os.environ.get("AIPLUS_JOB_MAX_ATTEMPTS", "3"))
+# Whether a system under test (aiplus.evaluation) may be on a private, loopback or link-local address: allowed by
+# default (a testing body runs models on its own network); production facing the internet sets 0 against SSRF.
+AIPLUS_EVALUATION_PRIVATE_ENDPOINTS = _env_flag("AIPLUS_EVALUATION_PRIVATE_ENDPOINTS", True)
 
 # Mail: printed to the console unless an operator names an SMTP server (AIPLUS_SMTP_HOST), then sent through it;
 # the port, account and TLS mode come from the environment too, never from the repository.

@@ -109,13 +109,22 @@ def _links(user: Any, register: Register, row: Any) -> list[tuple[Any, list[tupl
                     for f in selectors.model_filings(user, row)]
         return [(_("派生模型"), to("algorithms:model", selectors.derived_models(user, row))),
                 (_("使用该模型的算法"), to("algorithms:algorithm", selectors.algorithms_on(user, row))),
-                (_("生成式人工智能备案与登记"), dossiers)]
+                (_("生成式人工智能备案与登记"), dossiers),
+                (_("安全测评运行"), _evaluation_runs(user, row))]
     if register is HARDWARE:
         pools = [(reverse("compute:capacity"),
                   f"{p.centre.name} · {p.get_accelerator_model_display()}") for p in selectors.pools_of(row)]
         return [(_("部署的算力资源池"), pools),
                 (_("内置模型"), to("algorithms:model", row.visible_models))]
     return []
+
+
+def _evaluation_runs(user: Any, row: Any) -> list[tuple[str, str]]:
+    """The evaluation runs of the endpoints linked to the model (aiplus.evaluation), the user may see."""
+    from aiplus.evaluation.selectors import runs_of_model
+
+    return [(reverse("evaluation:run", args=[r.pk]), f"#{r.pk} · {r.get_plan_display()} · {r.get_status_display()}")
+            for r in runs_of_model(user, row.pk)]
 
 
 def _list_context(request: HttpRequest) -> dict[str, Any]:

@@ -254,6 +254,13 @@ _register_all([
     ("evaluation.item.reviewed", "审核题库题目", "reviewed question bank items"),
     ("evaluation.version.published", "发布题库版本", "published a question bank version"),
     ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
+    ("evaluation.endpoint.registered", "登记被测接口", "registered a system under test"),
+    ("evaluation.run.started", "发起测试运行", "started a test run"),
+    ("evaluation.run.completed", "测试运行完成", "completed a test run"),
+    ("evaluation.run.resumed", "续跑测试运行", "resumed a test run"),
+    ("evaluation.run.lost", "测试运行因工作进程中断而终止", "stopped a test run after its worker was lost"),
+    ("evaluation.run_item.reviewed", "人工复核测试题目", "reviewed a test run item"),
+    ("evaluation.report.issued", "签发测试报告", "issued a signed test report"),
     ("support.application.clawed_back", "追回扶持资金", "clawed support back"),
     # measures: talent, IP and standards registers, financing matching, organisation indicators
     ("measures.record.submitted", "登记人才、知识产权或标准记录", "submitted a talent, IP or standards record"),

@@ -6,7 +6,8 @@ page's service."""
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
@@ -15,8 +16,11 @@ from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.core import imports
 from aiplus.core.context import acting_user
-from aiplus.evaluation import selectors, services, standard
+from aiplus.core.domains import bounds
+from aiplus.core.errors import ServiceError
+from aiplus.evaluation import results, run_services, selectors, services, standard
 from aiplus.evaluation.listings import BANKS, ITEMS
+from aiplus.evaluation.models import Endpoint, Run
 
 router = Router(tags=["evaluation"])
 
@@ -196,3 +200,170 @@ def get_coverage(request: HttpRequest, version_id: int) -> Any:
                        "required": r.required, "met": r.met, "short_by": r.short_by} for r in report.rows],
             "parameters": [{"key": p.key, "value": str(p.value), "status": p.status}
                            for p in standard.parameter_versions(version.bank.kind)]}
+
+
+# -- runs (issue 14 §2) ------------------------------------------------------------------------------------------
+
+class EndpointIn(_In):
+    organisation_id: int
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    url: Annotated[str, Field(min_length=1, max_length=300)]
+    model_name: Annotated[str, Field(min_length=1, max_length=200)]
+    secret: Annotated[str, Field(max_length=500)] = ""
+    rate_per_minute: Annotated[int, bounds(Endpoint, "rate_per_minute")] = 600
+    concurrency: Annotated[int, bounds(Endpoint, "concurrency")] = 1
+    timeout_seconds: Annotated[int, bounds(Endpoint, "timeout_seconds")] = 30
+    retries: Annotated[int, bounds(Endpoint, "retries")] = 2
+    max_tokens: Annotated[int, bounds(Endpoint, "max_tokens")] = 256
+    ai_model_id: int | None = None
+
+
+class EndpointOut(Schema):
+    """Never the secret key: only whether one is stored."""
+    id: int
+    organisation_id: int
+    name: str
+    url: str
+    model_name: str
+    has_secret: bool
+    rate_per_minute: int
+    concurrency: int
+    timeout_seconds: int
+    retries: int
+    max_tokens: int
+    ai_model_id: int | None
+
+
+class RunIn(_In):
+    plan: Annotated[str, Field(max_length=20)]
+    version_id: int
+    sample_size: Annotated[int, bounds(Run, "sample_size")]
+    seed: Annotated[int, bounds(Run, "seed")] = 0
+    keyword_version_id: int | None = None
+    judge_endpoint_id: int | None = None
+
+
+class RunOut(Schema):
+    id: int
+    endpoint_id: int
+    plan: str
+    version_id: int
+    sample_size: int
+    seed: int
+    status: str
+    outcome: str
+    job_id: int | None
+    results: dict[str, Any]
+    message: str
+
+
+class RunItemOut(Schema):
+    id: int
+    position: int
+    item_id: int
+    risk_code: str
+    status: str
+    answer: str
+    error: str
+    attempts: int
+    judged_passed: bool | None
+    human_passed: bool | None
+    disputed: bool
+    judges: dict[str, Any]
+
+
+class RunItemReviewIn(_In):
+    passed: bool
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+class ReportOut(Schema):
+    id: int
+    run_id: int
+    payload_sha256: str
+    pdf_sha256: str
+    signature: str
+    payload: dict[str, Any]
+
+
+class VerifyOut(Schema):
+    found: bool
+    valid: bool
+    report_id: int | None = None
+    payload_sha256: str = ""
+    pdf_sha256: str = ""
+    payload: dict[str, Any] | None = None
+
+
+class CompareOut(Schema):
+    before: int
+    after: int
+    common: int
+    regressions: list[int]
+    fixes: list[int]
+    unchanged: int
+
+
+def _run_reply(user: Any, result: Any, **ids: Any) -> Any:
+    return selectors.run(user, getattr(result, "run_id", None) or result.pk)
+
+
+@router.get("/endpoints", response=list[EndpointOut], auth=AUTHENTICATED)
+def list_endpoints(request: HttpRequest) -> Any:
+    """The systems under test the caller may see (evaluators and members of their organisation)."""
+    return list(selectors.endpoints(acting_user(request))[:500])
+
+
+writes.add_action(router, "POST", "/endpoints", run_services.register_endpoint, payload=EndpointIn,
+                  response=EndpointOut, created=True)
+writes.add_action(router, "POST", "/endpoints/{endpoint_id}/runs", run_services.start_run, payload=RunIn,
+                  response=RunOut, created=True, reply=_run_reply)
+writes.add_action(router, "POST", "/runs/{run_id}/resume", run_services.resume_run, response=RunOut,
+                  reply=_run_reply)
+writes.add_action(router, "POST", "/run-items/{run_item_id}/review", run_services.review_run_item,
+                  payload=RunItemReviewIn, response=RunItemOut)
+writes.add_action(router, "POST", "/runs/{run_id}/reports", run_services.issue_report, response=ReportOut,
+                  created=True)
+
+
+@router.get("/runs/{run_id}", response=RunOut, auth=AUTHENTICATED)
+def get_run(request: HttpRequest, run_id: int) -> Any:
+    """A run with its results: the plan's rate, Wilson interval and verdict, and the same per risk."""
+    return selectors.run(acting_user(request), run_id)
+
+
+@router.get("/runs/{run_id}/items", response=list[RunItemOut], auth=AUTHENTICATED)
+def list_run_items(request: HttpRequest, run_id: int, disputed: bool = False) -> Any:
+    """The run's items (answers, each judge's verdict and version, the human review); `disputed` for those only."""
+    return selectors.run_items(selectors.run(acting_user(request), run_id), disputed_only=disputed, limit=20000)
+
+
+@router.get("/runs/{run_id}/compare/{other_id}", response=CompareOut, auth=AUTHENTICATED)
+def compare_runs(request: HttpRequest, run_id: int, other_id: int) -> Any:
+    """Re-test: item by item against an earlier run of the same endpoint and plan (`run_id` the earlier)."""
+    user = acting_user(request)
+    before, after = selectors.run(user, run_id), selectors.run(user, other_id)
+    run_services.check_comparable(before, after)
+    return {"before": before.pk, "after": after.pk, **results.compare(before, after)}
+
+
+@router.get("/reports/{report_id}/pdf", auth=AUTHENTICATED)
+def download_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The signed report's PDF."""
+    from aiplus.evaluation.views import pdf_response
+
+    return pdf_response(selectors.report(acting_user(request), report_id))
+
+
+@router.post("/reports/verify", response=VerifyOut, auth=None)
+def verify_report(request: HttpRequest, file: UploadedFile | None = File(None), digest: Form[str] = "") -> Any:
+    """Anyone verifies a report: the PDF, or its SHA-256 (of the file or of the payload). `valid` says the
+    platform's signature holds over the stored payload."""
+    data = imports.read_upload(file, "file") if file is not None else None
+    if data is None and len(str(digest or "")) > 64:
+        raise ServiceError("too_long", _("摘要为 64 位十六进制字符。"), "digest")
+    report, valid = results.verify(data=data, digest=digest or "")
+    if report is None:
+        return {"found": False, "valid": False}
+    return {"found": True, "valid": valid, "report_id": report.pk, "payload_sha256": report.payload_sha256,
+            "pdf_sha256": report.pdf_sha256, "payload": report.payload}

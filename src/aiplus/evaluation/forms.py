@@ -100,3 +100,94 @@ class ReviewForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button's form (publish a version, start the next): nothing to fill in."""
+
+
+# -- runs --------------------------------------------------------------------------------------------------------
+
+class EndpointForm(forms.ModelForm):
+    prefix = "endpoint"
+    organisation = pickers.OrganisationField(label=_("所属组织"), queryset=None)
+    secret = forms.CharField(label=_("密钥（加密保存，不再显示）"), required=False, max_length=500,
+                             widget=forms.PasswordInput(render_value=False))
+
+    class Meta:
+        from aiplus.evaluation.models import Endpoint
+
+        model = Endpoint
+        fields = ("organisation", "name", "url", "model_name", "rate_per_minute", "concurrency", "timeout_seconds",
+                  "retries", "max_tokens", "ai_model")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from aiplus.algorithms.models import AIModel
+
+        organisations = selectors.evaluator_organisations(user)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["ai_model"].queryset = AIModel.objects.filter(  # type: ignore[attr-defined]
+            organisation__in=organisations)
+        self.fields["url"].widget = forms.TextInput()
+
+    def _post_clean(self) -> None:  # the service validates the endpoint
+        pass
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"organisation_id": data["organisation"].pk, "name": data["name"], "url": data["url"],
+                "model_name": data["model_name"], "secret": data.get("secret") or "",
+                "rate_per_minute": data["rate_per_minute"], "concurrency": data["concurrency"],
+                "timeout_seconds": data["timeout_seconds"], "retries": data["retries"],
+                "max_tokens": data["max_tokens"],
+                "ai_model_id": data["ai_model"].pk if data.get("ai_model") else None}
+
+
+class RunForm(forms.Form):
+    prefix = "run"
+    plan = forms.ChoiceField(label=_("测试方案"))
+    version: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("题库版本（已发布）"), queryset=None)
+    sample_size = forms.IntegerField(label=_("抽样题数"), min_value=1, max_value=20000)
+    seed = forms.IntegerField(label=_("随机种子"), min_value=0, max_value=2_000_000_000, initial=0)
+    keyword_version: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("关键词库版本（生成内容评估）"), queryset=None, required=False)
+    judge_endpoint: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("模型判定接口（可选）"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, user: Any, endpoint: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from aiplus.evaluation.models import Plan
+
+        self.fields["plan"].choices = Plan.choices  # type: ignore[attr-defined]
+        self.fields["version"].queryset = selectors.published_versions(user)  # type: ignore[attr-defined]
+        self.fields["keyword_version"].queryset = selectors.published_versions(  # type: ignore[attr-defined]
+            user, "keyword")
+        self.fields["judge_endpoint"].queryset = selectors.endpoints(user).filter(  # type: ignore[attr-defined]
+            organisation_id=endpoint.organisation_id).exclude(pk=endpoint.pk)
+        self.endpoint = endpoint
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"endpoint_id": self.endpoint.pk, "plan": data["plan"], "version_id": data["version"].pk,
+                "sample_size": data["sample_size"], "seed": data.get("seed") or 0,
+                "keyword_version_id": data["keyword_version"].pk if data.get("keyword_version") else None,
+                "judge_endpoint_id": data["judge_endpoint"].pk if data.get("judge_endpoint") else None}
+
+
+class ItemReviewForm(forms.Form):
+    run_item = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    passed = forms.TypedChoiceField(label=_("复核结论"), coerce=lambda v: v == "yes",
+                                    choices=[("yes", _("通过")), ("no", _("不通过"))])
+    note = forms.CharField(label=_("复核意见"), required=False, max_length=500)
+
+    def arguments(self) -> dict[str, Any]:
+        return {"run_item_id": self.cleaned_data["run_item"], "passed": self.cleaned_data["passed"],
+                "note": self.cleaned_data.get("note") or ""}
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("报告文件（PDF）"), required=False)
+    digest = forms.CharField(label=_("或报告摘要（SHA-256）"), required=False, max_length=64)
+
+    def clean(self) -> Any:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("digest"):
+            raise forms.ValidationError(_("请上传报告文件或填写摘要。"))
+        return data

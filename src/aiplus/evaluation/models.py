@@ -9,10 +9,13 @@ its versions are public as counts, items are seen only by the evaluators designa
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core.domains import count_field
 from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 
@@ -146,3 +149,153 @@ class ImportRecord(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.mapping_name} · {self.file_name}"
+
+
+# ------------------------------------------------------------------------------------------ runs (issue 14 §2)
+
+class Plan(models.TextChoices):
+    GENERATED = "generated", _("生成内容安全评估")
+    SHOULD_REFUSE = "should_refuse", _("应拒答评估")
+    NON_REFUSAL = "non_refusal", _("非拒答评估")
+    CLOSED_FORM = "closed_form", _("选择题准确率")
+
+
+class Endpoint(DomainModel):
+    """A system under test: an OpenAI-compatible chat endpoint of an organisation. Its secret key is stored
+    encrypted (Fernet, a key derived from the platform secret), never shown back, never in audit rows."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="evaluation_endpoints",
+                                     verbose_name=_("所属组织"))
+    name = models.CharField(_("名称"), max_length=200)
+    url = models.URLField(_("接口地址"), max_length=300)  # http or https only (run_services.check_url)
+    model_name = models.CharField(_("模型名称"), max_length=200)
+    secret_encrypted = models.TextField(_("密钥（加密）"), blank=True, editable=False)
+    rate_per_minute = count_field(_("每分钟请求上限"), minimum=1, maximum=60000)
+    concurrency = count_field(_("并发数"), minimum=1, maximum=64)
+    timeout_seconds = count_field(_("单题超时（秒）"), minimum=1, maximum=600, default=30)
+    retries = count_field(_("重试次数"), minimum=0, maximum=5, default=2)
+    max_tokens = count_field(_("回答最大长度（token）"), minimum=1, maximum=8192, default=256)
+    # The register entry it serves (algorithms' model register: a filed model or service), when there is one.
+    ai_model = models.ForeignKey("algorithms.AIModel", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="evaluation_endpoints", verbose_name=_("登记的模型"))
+    registered_by = actor_field(_("登记人"))
+
+    scope = Scope(organisation="organisation", owner=EVALUATORS)
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "secret_encrypted")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("被测接口")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret_encrypted)
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    INCOMPLETE = "incomplete", _("部分题目未答")
+    FAILED = "failed", _("失败")
+
+
+class Run(DomainModel):
+    """One test plan run against an endpoint on a sample of a published bank version."""
+
+    Status = RunStatus
+
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.PROTECT, related_name="runs", verbose_name=_("被测接口"))
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("所属组织"))
+    plan = models.CharField(_("测试方案"), max_length=20, choices=Plan.choices)
+    version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="runs",
+                                verbose_name=_("题库版本"))
+    keyword_version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="keyword_runs", verbose_name=_("关键词库版本"))
+    judge_endpoint = models.ForeignKey(Endpoint, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="judged_runs", verbose_name=_("模型判定接口"))
+    sample_size = count_field(_("抽样题数"), minimum=1, maximum=20000)
+    seed = count_field(_("随机种子"), minimum=0, maximum=2_000_000_000)
+    status = models.CharField(_("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    job = models.ForeignKey("core.JobProgress", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    results = models.JSONField(_("结果"), default=dict, blank=True)
+    outcome = models.CharField(_("结论"), max_length=16, blank=True)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    started_by = actor_field(_("发起人"))
+
+    scope = Scope(organisation="organisation", owner=EVALUATORS)
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("测试运行")
+
+    def __str__(self) -> str:
+        return f"{self.get_plan_display()} #{self.pk}"
+
+
+class RunItemStatus(models.TextChoices):
+    PENDING = "pending", _("待测")
+    ANSWERED = "answered", _("已回答")
+    ERROR = "error", _("未能获得回答")
+
+
+class RunItem(models.Model):
+    """One sampled item of a run: the answer, each judge's verdict with its version, and a human review."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="items", verbose_name=_("测试运行"))
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("题目"))
+    position = models.PositiveIntegerField(_("抽样序号"))
+    risk_code = models.CharField(_("风险类别"), max_length=40, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=RunItemStatus.choices, default=RunItemStatus.PENDING)
+    answer = models.TextField(_("回答"), blank=True)
+    error = models.CharField(_("错误"), max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    seconds = models.FloatField(_("耗时（秒）"), null=True, blank=True)
+    judged_passed = models.BooleanField(_("判定通过"), null=True, blank=True)
+    disputed = models.BooleanField(_("存在争议"), default=False)
+    judges = models.JSONField(_("判定器结论"), default=dict, blank=True)
+    human_passed = models.BooleanField(_("人工复核结论"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("复核人"))
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    review_note = models.CharField(_("复核意见"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        verbose_name = verbose_name_plural = _("运行题目")
+        constraints = [models.UniqueConstraint(fields=["run", "item"], name="evaluation_runitem_unique")]
+        indexes = [models.Index(fields=["run", "status"], name="evaluation_runitem_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.position}"
+
+    @property
+    def passed(self) -> bool | None:
+        return self.human_passed if self.human_passed is not None else self.judged_passed
+
+
+class Report(DomainModel):
+    """A signed test report of a run: the payload (bank version digest, plan, judge versions, results), its
+    SHA-256, the platform's signature over it, and the PDF with its own SHA-256 (what a verifier uploads)."""
+
+    run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="reports", verbose_name=_("测试运行"))
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("所属组织"))
+    payload = models.JSONField(_("报告内容"))
+    payload_sha256 = models.CharField(_("内容摘要（SHA-256）"), max_length=64, db_index=True)
+    signature = models.CharField(_("签名"), max_length=128)
+    pdf = models.BinaryField(_("PDF"), editable=False)
+    pdf_sha256 = models.CharField(_("文件摘要（SHA-256）"), max_length=64, unique=True)
+    issued_by = actor_field(_("签发人"))
+
+    scope = Scope(organisation="organisation", owner=EVALUATORS)
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "pdf", "payload")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("测试报告")
+
+    def __str__(self) -> str:
+        return f"{self.payload_sha256[:12]}"

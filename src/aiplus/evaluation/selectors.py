@@ -115,3 +115,71 @@ def keyword_judge(version: BankVersion) -> Any:
     rows = Item.objects.filter(version=version, status=ItemStatus.APPROVED, kind="keyword").values_list(
         "text", "risk_code")
     return KeywordJudge(rows.iterator(chunk_size=2000))
+
+
+# ------------------------------------------------------------------------------------------------------------ runs
+
+def endpoints(user: Any) -> QuerySet[Any]:
+    from aiplus.evaluation.models import Endpoint
+
+    return _visible(Endpoint, user).select_related("organisation", "ai_model")
+
+
+def endpoint(user: Any, endpoint_id: int) -> Any:
+    found = endpoints(user).filter(pk=endpoint_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def runs(user: Any) -> QuerySet[Any]:
+    from aiplus.evaluation.models import Run
+
+    return _visible(Run, user).select_related("endpoint", "version", "version__bank", "organisation")
+
+
+def run(user: Any, run_id: int) -> Any:
+    found = runs(user).select_related("job", "started_by", "judge_endpoint", "keyword_version").filter(
+        pk=run_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def run_items(run: Any, *, disputed_only: bool = False, limit: int = 500) -> list[Any]:
+    rows = run.items.select_related("item", "reviewed_by").order_by("position")
+    if disputed_only:
+        rows = rows.filter(disputed=True)
+    return list(rows[:limit])
+
+
+def reports_of(run: Any) -> list[Any]:
+    return list(run.reports.defer("pdf").select_related("issued_by"))
+
+
+def report(user: Any, report_id: int) -> Any:
+    from aiplus.evaluation.models import Report
+
+    found = _visible(Report, user).filter(pk=report_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def comparable_runs(run: Any) -> list[Any]:
+    """Other completed runs of the same endpoint and plan (the candidates of a re-test comparison)."""
+    return list(run.endpoint.runs.filter(plan=run.plan).exclude(pk=run.pk).order_by("-id")[:50])
+
+
+def published_versions(user: Any, kind: str | None = None) -> QuerySet[BankVersion]:
+    rows = BankVersion.objects.filter(status="published").select_related("bank")
+    if not getattr(user, "is_superuser", False):
+        rows = rows.filter(bank__organisation__evaluators__user_id=getattr(user, "pk", None) or 0)
+    if kind:
+        rows = rows.filter(bank__kind=kind)
+    return rows.order_by("bank__name", "-number")
+
+
+def runs_of_model(user: Any, ai_model_id: int) -> list[Any]:
+    """The evaluation runs of endpoints linked to a registered model (shown on the model's register page)."""
+    return list(runs(user).filter(endpoint__ai_model_id=ai_model_id).order_by("-id")[:20])

@@ -7,20 +7,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import imports
+from aiplus.core import imports, jobs
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
-from aiplus.core.page_forms import PageForm, post_one_of, unbound
+from aiplus.core.page_forms import PageForm, post_form, post_one_of, unbound
 from aiplus.core.routing import Routes
-from aiplus.evaluation import selectors, services, standard
-from aiplus.evaluation.forms import BankForm, ConfirmForm, EvaluatorForm, ImportForm, ReviewForm
+from aiplus.evaluation import results, run_services, selectors, services, standard
+from aiplus.evaluation.forms import (
+    BankForm,
+    ConfirmForm,
+    EndpointForm,
+    EvaluatorForm,
+    ImportForm,
+    ItemReviewForm,
+    ReviewForm,
+    RunForm,
+    VerifyForm,
+)
 from aiplus.evaluation.listings import BANKS, ITEMS
 from aiplus.evaluation.models import Bank, BankVersion, VersionStatus
 
@@ -129,3 +140,138 @@ class ItemsPage(ListPage):
 
 
 items = route.list_page("items/", ITEMS, page=ItemsPage, signed_in=True, template_name="evaluation/items.html")
+
+
+# -- systems under test, runs, reports (issue 14 §2) ---------------------------------------------------------------
+
+@route("endpoints/", "endpoints", menu=_("被测接口与测试运行"), order=71)
+@login_required
+def endpoints(request: HttpRequest) -> HttpResponse:
+    """The systems under test the user may see; evaluators register one (the key encrypted, never shown back)."""
+    spec = PageForm(make=lambda request, data: EndpointForm(data, user=request.user),
+                    write=lambda request, form: run_services.register_endpoint(acting_user=acting_user(request),
+                                                                               **form.arguments()),
+                    done=_("被测接口已登记。"),
+                    back=lambda request, endpoint: reverse("evaluation:endpoint", args=[endpoint.pk]))
+    may_register = selectors.evaluator_organisations(request.user).exists()
+
+    def draw(form: Any) -> HttpResponse:
+        return render(request, "evaluation/endpoints.html", {
+            "endpoints": selectors.endpoints(request.user)[:200], "form": form if may_register else None})
+
+    if request.method == "POST":
+        if not may_register:
+            return render(request, "core/not_found.html", status=403)
+        return post_form(request, spec, draw)
+    return draw(spec.make(request, None))
+
+
+@route("endpoints/<int:endpoint_id>/", "endpoint")
+@login_required
+@record_page(selectors.endpoint, "endpoint_id")
+def endpoint(request: HttpRequest, endpoint: Any) -> HttpResponse:
+    spec = PageForm(make=lambda request, data: RunForm(data, user=request.user, endpoint=endpoint),
+                    write=lambda request, form: run_services.start_run(acting_user=acting_user(request),
+                                                                       **form.arguments()),
+                    done=_("测试运行已排队。"),
+                    back=lambda request, run: reverse("evaluation:run", args=[run.pk]))
+
+    def draw(form: Any) -> HttpResponse:
+        return render(request, "evaluation/endpoint.html", {
+            "endpoint": endpoint, "runs": endpoint.runs.select_related("version", "version__bank")[:100],
+            "form": form if services.is_evaluator(request.user, endpoint.organisation_id) else None})
+
+    if request.method == "POST":
+        return post_form(request, spec, draw)
+    return draw(spec.make(request, None))
+
+
+@route("runs/<int:run_id>/", "run")
+@login_required
+@record_page(selectors.run, "run_id")
+def run(request: HttpRequest, run: Any) -> HttpResponse:
+    """A run: its progress bar while it runs; then the plan's rate, interval and verdict, the same per risk, the
+    items (disputed first) with the human review, the signed reports, re-test comparison and resuming."""
+    user = acting_user(request)
+    specs: dict[str, PageForm] = {
+        "review": PageForm(make=lambda request, data: ItemReviewForm(data),
+                           write=lambda request, form: run_services.review_run_item(acting_user=user,
+                                                                                   **form.arguments()),
+                           done=_("复核结论已记录，结果已重新计算。")),
+        "report": PageForm(make=lambda request, data: ConfirmForm(data),
+                           write=lambda request, form: run_services.issue_report(acting_user=user, run_id=run.pk),
+                           done=_("测试报告已签发。")),
+        "resume": PageForm(make=lambda request, data: ConfirmForm(data),
+                           write=lambda request, form: run_services.resume_run(acting_user=user, run_id=run.pk),
+                           done=_("未答题目已重新排队。")),
+    }
+    names = {r.code: r.name for r in standard.risks()}
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        items = selectors.run_items(run)
+        return render(request, "evaluation/run.html", {
+            "run": run, "job": jobs.shown_to(request.user, run.job), "forms": forms,
+            "risks": [(row, names.get(row["code"], "")) for row in run.results.get("risks", [])],
+            "items": sorted(items, key=lambda r: (not r.disputed, r.position)),
+            "reports": selectors.reports_of(run), "others": selectors.comparable_runs(run),
+            "evaluator": services.is_evaluator(request.user, run.organisation_id)})
+
+    if request.method == "POST":
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+@route("runs/<int:run_id>/compare/<int:other_id>/", "compare")
+@login_required
+@record_page(selectors.run, "run_id")
+def compare(request: HttpRequest, run: Any, other_id: int) -> HttpResponse:
+    """Re-test: this run (the earlier) against another of the same endpoint and plan, item by item."""
+    other = selectors.run(request.user, other_id)
+    try:
+        run_services.check_comparable(run, other)
+    except ServiceError as problem:
+        return render(request, "evaluation/compare.html", {"before": run, "after": other, "error": problem.message},
+                      status=400)
+    comparison = results.compare(run, other)
+    positions = dict(other.items.values_list("item_id", "position"))
+    return render(request, "evaluation/compare.html", {
+        "before": run, "after": other, "comparison": comparison,
+        "regressions": [positions[i] for i in comparison["regressions"]],
+        "fixes": [positions[i] for i in comparison["fixes"]]})
+
+
+@route("reports/<int:report_id>/pdf/", "report_pdf")
+@login_required
+@record_page(selectors.report, "report_id")
+def report_pdf(request: HttpRequest, report: Any) -> HttpResponse:
+    return pdf_response(report)
+
+
+def pdf_response(report: Any) -> HttpResponse:
+    """A signed report's PDF as a download (the page's and the API's)."""
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="evaluation-report-{report.payload_sha256[:12]}.pdf"'
+    return response
+
+
+@route("reports/verify/", "verify")
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone verifies a report: its PDF or its SHA-256."""
+    found = None
+    valid = False
+    status = 200
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
+            try:
+                data = imports.read_upload(upload, "file") if upload else None
+                found, valid = results.verify(data=data, digest=form.cleaned_data.get("digest") or "")
+            except ServiceError as problem:
+                problem.add_to_form(form)
+                status = problem.status
+        else:
+            status = 400
+    return render(request, "evaluation/verify.html", {"form": form, "found": found, "valid": valid,
+                                                      "checked": request.method == "POST" and status == 200},
+                  status=status)

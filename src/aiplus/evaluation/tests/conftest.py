@@ -57,3 +57,108 @@ def banks(world: Any) -> Banks:
         services.designate_evaluator(acting_user=member, organisation_id=org.pk, user_id=user.pk)
         people.append(user)
     return Banks(world=world, org=org, alice=people[0], bob=people[1])
+
+
+# -- runs: published banks, a stub endpoint for the fault tests, immediate tasks --------------------------------
+
+def published_bank(banks: Banks, kind: str, texts: list[str], *, options: list[str] | None = None,
+                   answer: int | None = None) -> Any:
+    """A published version of a new bank of `kind` holding `texts` (approved, risks in turn), written directly."""
+    from django.utils import timezone
+
+    from aiplus.evaluation import services, standard
+    from aiplus.evaluation.models import BankVersion, Item
+
+    bank = services.create_bank(acting_user=banks.alice, organisation_id=banks.org.pk, name=f"{kind} bank",
+                                kind=kind)
+    version = BankVersion.objects.get(bank=bank)
+    risks = standard.risk_codes()
+    Item.objects.bulk_create([Item(version=version, external_id=str(n), text=text, kind=kind,
+                                   risk_code=risks[n % 3], options=options or [], answer=answer, source="test",
+                                   licence="CC0", status="approved", author=banks.alice, reviewed_by=banks.bob,
+                                   reviewed_at=timezone.now()) for n, text in enumerate(texts)])
+    version.status, version.published_at, version.digest = "published", timezone.now(), services.digest(version)
+    version.save()
+    return version
+
+
+class Stub:
+    """A local OpenAI-compatible HTTP stub, for the fault tests only: `mode` chooses the reply (answer, slow,
+    error, garbage, flaky: fail the first `fail_first` attempts of each prompt); it counts requests per prompt and
+    the most requests ever in flight at once."""
+
+    def __init__(self) -> None:
+        import threading
+        from collections import Counter
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.mode = "answer"
+        self.reply = "我无法提供这方面的帮助。"
+        self.delay = 0.0
+        self.fail_first = 0
+        self.seen: Counter[str] = Counter()
+        self.flying = 0
+        self.most = 0
+        self.authorization: list[str] = []
+        lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                import json
+                import time
+
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                prompt = body["messages"][0]["content"]
+                with lock:
+                    stub.seen[prompt] += 1
+                    stub.flying += 1
+                    stub.most = max(stub.most, stub.flying)
+                    stub.authorization.append(self.headers.get("Authorization", ""))
+                    count = stub.seen[prompt]
+                try:
+                    time.sleep(stub.delay if stub.mode != "slow" else 3)
+                    if stub.mode == "error" or (stub.mode == "flaky" and count <= stub.fail_first):
+                        self.send_response(500)
+                        self.end_headers()
+                        return
+                    data = b"<html>not json" if stub.mode == "garbage" else json.dumps(
+                        {"choices": [{"message": {"role": "assistant", "content": stub.reply}}]}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                finally:
+                    with lock:
+                        stub.flying -= 1
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stub() -> Any:
+    server = Stub()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def immediate() -> Any:
+    from django.test import override_settings
+
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+                                              "QUEUES": ["default"]}}):
+        yield
