@@ -94,3 +94,27 @@ declare(
            "themselves (foundations, community operators) are not modelled: the support goes to the organisations "
            "maintaining a project")],
 )
+declare(
+    "support.simulation",
+    title_zh="政策模拟：主管部门工作人员修改扶持项目的比例、上限、定额、分档、预算或申报条件，发布前由后台任务（进度条）对全部登记单位按现行与修改后规则分别测算，给出符合条件的单位数、支持总额与年度预算的对比，以及新增、失去资格和金额变化的单位及理由；模拟不改变已发布的项目",
+    title_en="Policy simulation: an official changes a programme's rate, caps, fixed amounts, tiers, budget or "
+             "conditions and, before publishing, a background job with a progress bar computes every organisation "
+             "of the register under the current and the changed rules: how many qualify, the total against the "
+             "annual budget, and who newly qualifies, who no longer does and whose amount changes, with the "
+             "reasons; the published programme never changes",
+    articles=[("suzhou", 39)],
+    pages=["support:simulations", "support:simulate", "support:simulation"],
+    api=["aiplus_support_simulation_api_simulation_fields", "aiplus_support_simulation_api_start_simulation",
+         "aiplus_support_simulation_api_get_simulation", "aiplus_support_simulation_api_list_simulation_changes"],
+    tests=["tests/browser/test_policy_simulation.py::"
+           "test_an_official_changes_the_rate_and_cap_and_reads_who_gains_and_loses",
+           "src/aiplus/support/tests/test_simulation.py::"
+           "test_an_official_simulates_a_rate_and_cap_change_through_the_api"],
+    gaps=[("申报金额等申请信息取自各单位对该项目最近一次申请；未申请过的单位没有申报金额，按比例或分档计算的项目对其结论为信息不全（不作推测）",
+           "the declared amount and answers come from each organisation's latest application to the programme; an "
+           "organisation that never applied has none, so a rate or tiered programme finds it incomplete (nothing is "
+           "guessed)"),
+          ("模拟结果保存在发起人的后台任务中，仅发起人可见；模拟方案尚不能转为正式修订提交发布",
+           "a run's results are kept in its background job and seen by the official who started it only; a "
+           "simulated change cannot yet be turned into a revision submitted for publication")],
+)

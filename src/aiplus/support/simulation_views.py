@@ -23,7 +23,8 @@ from aiplus.core.errors import ServiceError
 from aiplus.core.exports import safe_row
 from aiplus.core.routing import Routes
 from aiplus.support import programmes, simulation
-from aiplus.support.simulation_forms import SimulationForm, roles
+from aiplus.support.engine.scenario import rate_keys
+from aiplus.support.simulation_forms import VALUE_CHOICES, SimulationForm, roles
 
 route = Routes("support")
 PAGE_SIZE = 50
@@ -124,15 +125,18 @@ def run(request: HttpRequest, job_id: int) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     change = result.get("change", {})
     keys = {key: label for _name, key, label in roles(programme)} if programme else {}
+    rates = rate_keys(programme) if programme else set()
     return render(request, "support/simulation.html", {
         "job": job, "programme": programme, "title": programmes.title(programme.title) if programme else code,
         "finished": finished, "result": result, "page": page, "show": show,
         "categories": [(c, simulation.CATEGORY_LABELS[c], result.get("counts", {}).get(c, 0))
                        for c in simulation.CATEGORIES],
-        "changed_values": [(keys.get(k, k), Decimal(v)) for k, v in change.get("values", {}).items()],
+        "changed_values": [(keys.get(k, k), Decimal(v), k in rates) for k, v in change.get("values", {}).items()],
         "dropped": [programmes.title(programme.eligibility[i].text) for i in change.get("dropped", [])
                     if programme and i < len(programme.eligibility)],
-        "condition_values": [(programmes.title(programme.eligibility[int(i)].text), v)
+        "condition_values": [(programmes.title(programme.eligibility[int(i)].text),
+                              [str(dict(VALUE_CHOICES.get(programme.eligibility[int(i)].fact, [])).get(x, x))
+                               for x in v])
                              for i, v in change.get("condition_values", {}).items()
                              if programme and int(i) < len(programme.eligibility)],
     })
