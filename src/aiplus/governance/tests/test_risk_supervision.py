@@ -319,3 +319,27 @@ def test_the_daily_command_marks_due_applications_and_reports_overdue_orders(wor
     call_command("check_risk_supervision", "--today", app["reassess_on"], stdout=out)
     assert out.getvalue().startswith("1 application(s) due")
     assert AIApplication.objects.get(pk=app["id"]).status == "due"
+
+
+def test_the_pages_for_every_role(world: Any, sectors: Any, client: Any) -> None:
+    """The register and the application page for the company and the officials; the plans page only for officials
+    and auditors; another company and the public get nothing; the public disclosure page shows no confidential
+    field (answers, scores, red lines, inspections)."""
+    low = _registered(world, sectors, LOW)
+    page = f"/governance/ai-applications/{low['id']}/"
+    member = signed_in(world.user("enterprise_member"))
+    body = member.get(page).content.decode()
+    assert 'data-testid="questionnaire-form"' in body and 'data-tier="low"' in body
+    city = signed_in(world.user("official")).get(page).content.decode()
+    assert 'data-testid="questionnaire-form"' not in city and 'data-testid="tier-reasons"' in city
+    assert signed_in(world.user("enterprise_member", "shenzhen")).get(page).status_code == 404
+    assert signed_in(sectors["sz_kjj"]).get(page).status_code == 404
+    assert member.get("/governance/inspection-plans/").status_code == 403
+    assert signed_in(world.user("auditor")).get("/governance/inspection-plans/").status_code == 200
+    assert client.get(page).status_code == 302  # to sign in
+    public = client.get(f"/governance/ai-disclosures/{low['id']}/").content.decode()
+    assert low["purpose"] in public and low["contact"] in public
+    assert "tier-reasons" not in public and "questionnaire" not in public and "最终得分" not in public
+    # a member posting an official's form is refused, nothing written
+    assert member.post("/governance/inspection-plans/", {"action": "plan", "title": "x", "size": "1",
+                                                         "department": sectors["gxj"].pk}).status_code in (400, 403)
