@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "aiplus.algorithms",
     "aiplus.governance",
     "aiplus.support",
+    "aiplus.opc",
     "aiplus.insights",
     "aiplus.evaluation",
     "aiplus.participation",

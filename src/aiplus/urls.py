@@ -16,6 +16,7 @@ urlpatterns = [
     path("algorithms/", include("aiplus.algorithms.urls")),
     path("governance/", include("aiplus.governance.urls")),
     path("support/", include("aiplus.support.urls")),
+    path("opc/", include("aiplus.opc.urls")),
     path("insights/", include("aiplus.insights.urls")),
     path("evaluation/", include("aiplus.evaluation.urls")),
     path("participation/", include("aiplus.participation.urls")),

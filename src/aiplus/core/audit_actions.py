@@ -249,6 +249,13 @@ _register_all([
     ("evaluation.version.published", "发布题库版本", "published a question bank version"),
     ("evaluation.version.created", "创建题库新版本", "started a new question bank version"),
     ("support.application.clawed_back", "追回扶持资金", "clawed support back"),
+    # opc: the OPC register, communities and residencies
+    ("opc.profile.registered", "登记一人公司", "registered a one-person company"),
+    ("opc.profile.updated", "更新一人公司登记信息", "updated a one-person company's profile"),
+    ("opc.community.created", "认定OPC社区", "recognised an OPC community"),
+    ("opc.residency.applied", "申请入驻OPC社区", "applied for a place in an OPC community"),
+    ("opc.residency.admitted", "准予入驻OPC社区", "admitted a one-person company to an OPC community"),
+    ("opc.residency.refused", "不予入驻OPC社区", "refused a place in an OPC community"),
     # participation: notices, policy documents, events, consultations, industry associations
     ("participation.notice.created", "保存通知公告草稿", "saved a draft notice"),
     ("participation.notice.updated", "修改通知公告", "corrected a notice"),

@@ -36,7 +36,8 @@ from aiplus.rules.parameters import ParameterError, ParameterRegistry, Parameter
 Loc = tuple[str | int, ...]
 
 KNOWN_FILES = ("pack.yaml", "regulation.yaml", "instruments.yaml", "glossary.yaml", "departments.yaml")
-KNOWN_DIRS = ("taxonomies", "parameters", "programmes")  # programmes: read by aiplus.support.engine
+# programmes: read by aiplus.support.engine; opc (entitlement bundles): by aiplus.opc
+KNOWN_DIRS = ("taxonomies", "parameters", "programmes", "opc")
 
 
 def default_packs_root() -> Path:

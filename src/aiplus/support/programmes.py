@@ -8,6 +8,7 @@ labels of the facts a programme asks for, so a page can say what is missing in w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -82,12 +83,27 @@ def jurisdiction_codes(jurisdiction_id: int) -> list[str]:
     return codes
 
 
+# Facts other registers know about an organisation (the OPC register: "opc_status", "opc_resident"), added by those
+# apps at start-up with `provide_facts`, so the support app imports none of them.
+FACT_PROVIDERS: list[Callable[[Organisation], dict[str, Any]]] = []
+
+
+def provide_facts(provider: Callable[[Organisation], dict[str, Any]], labels: dict[str, Any]) -> None:
+    """Register a function giving facts about an organisation, with the label of each fact it gives."""
+    if provider not in FACT_PROVIDERS:
+        FACT_PROVIDERS.append(provider)
+    FACT_LABELS.update(labels)
+
+
 def known_facts(organisation: Organisation) -> dict[str, Any]:
     # A project counts once its owner publishes it in the register (Suzhou art. 36: support goes to open-source
     # communities, so the project must be open to them).
     maintains = OpenSourceProject.objects.filter(organisation=organisation, is_published=True).exists()
-    return {"jurisdictions": jurisdiction_codes(organisation.jurisdiction_id), "org_kind": organisation.kind,
-            "maintains_open_source_project": maintains}
+    facts = {"jurisdictions": jurisdiction_codes(organisation.jurisdiction_id), "org_kind": organisation.kind,
+             "maintains_open_source_project": maintains}
+    for provider in FACT_PROVIDERS:
+        facts.update(provider(organisation))
+    return facts
 
 
 def answers_to_facts(programme: Programme, answers: dict[str, Any]) -> dict[str, Any]:
