@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "aiplus.support",
     "aiplus.departments",
     "aiplus.sandbox",
+    "aiplus.opc",
     "aiplus.insights",
     "aiplus.evaluation",
     "aiplus.participation",

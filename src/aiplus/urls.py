@@ -18,6 +18,7 @@ urlpatterns = [
     path("support/", include("aiplus.support.urls")),
     path("departments/", include("aiplus.departments.urls")),
     path("sandbox/", include("aiplus.sandbox.urls")),
+    path("opc/", include("aiplus.opc.urls")),
     path("insights/", include("aiplus.insights.urls")),
     path("evaluation/", include("aiplus.evaluation.urls")),
     path("participation/", include("aiplus.participation.urls")),

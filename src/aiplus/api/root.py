@@ -15,6 +15,7 @@ from aiplus.experts.api import router as experts_router
 from aiplus.governance.api import router as governance_router
 from aiplus.insights.api import router as insights_router
 from aiplus.measures.api import router as measures_router
+from aiplus.opc.api import router as opc_router
 from aiplus.participation.api import router as participation_router
 from aiplus.regulation.api import router as regulation_router
 from aiplus.sandbox.api import router as sandbox_router
@@ -42,6 +43,7 @@ api.add_router("/governance", governance_router)
 api.add_router("/support", support_router)
 api.add_router("/departments", departments_router)
 api.add_router("/sandbox", sandbox_router)
+api.add_router("/opc", opc_router)
 api.add_router("/insights", insights_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/participation", participation_router)

@@ -270,6 +270,13 @@ _register_all([
     ("measures.request.created", "提出融资需求", "made a financing request"),
     ("measures.request.financed", "登记获得的融资", "recorded the financing obtained for a request"),
     ("measures.indicators.recorded", "录入单位指标", "recorded an organisation's indicators"),
+    # opc: the OPC register, communities and residencies
+    ("opc.profile.registered", "登记一人公司", "registered a one-person company"),
+    ("opc.profile.updated", "更新一人公司登记信息", "updated a one-person company's profile"),
+    ("opc.community.created", "认定OPC社区", "recognised an OPC community"),
+    ("opc.residency.applied", "申请入驻OPC社区", "applied for a place in an OPC community"),
+    ("opc.residency.admitted", "准予入驻OPC社区", "admitted a one-person company to an OPC community"),
+    ("opc.residency.refused", "不予入驻OPC社区", "refused a place in an OPC community"),
     # participation: notices, policy documents, events, consultations, industry associations
     ("participation.notice.created", "保存通知公告草稿", "saved a draft notice"),
     ("participation.notice.updated", "修改通知公告", "corrected a notice"),

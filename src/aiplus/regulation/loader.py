@@ -36,8 +36,9 @@ from aiplus.rules.parameters import ParameterError, ParameterRegistry, Parameter
 Loc = tuple[str | int, ...]
 
 KNOWN_FILES = ("pack.yaml", "regulation.yaml", "instruments.yaml", "glossary.yaml", "departments.yaml")
-KNOWN_DIRS = ("taxonomies", "parameters", "programmes", "cultivation")  # programmes: read by aiplus.support.engine;
-# cultivation: the enterprise tiers read by aiplus.measures.engine
+KNOWN_DIRS = ("taxonomies", "parameters", "programmes", "cultivation", "opc")  # programmes: read by
+# aiplus.support.engine; cultivation: the enterprise tiers read by aiplus.measures.engine; opc (entitlement bundles):
+# by aiplus.opc
 
 
 def default_packs_root() -> Path:

@@ -40,8 +40,9 @@ FACT_LABELS: dict[str, Any] = {
     "standard_level": _("主导制定的标准级别"),
 }
 
-# Facts other apps contribute from their registers (aiplus.measures: patents, standards, talent awards, financing):
-# each provider maps an organisation to facts, registered in its app's ready(); support imports none of them.
+# Facts other apps contribute from their registers (aiplus.measures: patents, standards, talent awards, financing;
+# aiplus.opc: "opc_status", "opc_resident"): each provider maps an organisation to facts, registered in its app's
+# ready(); support imports none of them.
 FACT_PROVIDERS: list[Callable[[Organisation], dict[str, Any]]] = []
 
 
