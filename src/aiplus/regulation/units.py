@@ -61,6 +61,7 @@ UNIT_LABELS: dict[str, Any] = {
     "ratio per year (lower bound)": _("年比例（下限）"),
     "region codes": _("地区代码"),
     "reviewers": _("名评审专家"),
+    "points (0-100)": _("分（0–100）"),
     "score (0-1)": _("分值（0–1）"),
     "seconds": _("秒"),
     "working days": _("个工作日"),
