@@ -223,6 +223,12 @@ _register_all([
     ("support.application.approved", "批准扶持申请并承诺预算", "approved a support application and committed budget"),
     ("support.application.rejected", "不予支持扶持申请", "rejected a support application"),
     ("support.tranche.paid", "拨付扶持资金", "paid a tranche of support"),
+    ("support.review.drawn", "抽取扶持申请评审专家组", "drew the expert panel of a support application"),
+    ("support.review.scored", "专家评分扶持申请", "scored a support application as a panel expert"),
+    ("support.objection.raised", "对拟支持项目提出公示异议", "objected to a support award under public notice"),
+    ("support.objection.answered", "答复公示异议", "answered an objection to a support award"),
+    ("support.application.finalised", "公示期满确定支持", "made a support award final after its public notice"),
+    ("support.tranche.accepted", "验收扶持项目拨付节点", "accepted the milestone of a support tranche"),
     # insights: targets and indicators
     ("insights.observation.entered", "录入统计数据", "entered a statistic"),
     ("insights.observation.corrected", "更正统计数据", "corrected a statistic"),

@@ -62,6 +62,7 @@ UNIT_LABELS: dict[str, Any] = {
     "ratio per year (lower bound)": _("年比例（下限）"),
     "region codes": _("地区代码"),
     "reviewers": _("名评审专家"),
+    "points (0-100)": _("分（0–100）"),
     "score (0-1)": _("分值（0–1）"),
     "seconds": _("秒"),
     "times": _("次"),

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from aiplus.api import lists, writes
-from aiplus.api.auth import AUTHENTICATED
+from aiplus.api.auth import AUTHENTICATED, OPTIONAL
+from aiplus.core import signin
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
 from aiplus.core.domains import bounds
@@ -131,6 +132,7 @@ class DocumentOut(Schema):
 class TrancheOut(Schema):
     id: int
     number: int
+    accepted_at: dt.datetime | None
     milestone_zh: str
     milestone_en: str
     amount_cny: Decimal
@@ -151,8 +153,26 @@ class ApplicationOut(Schema):
     decided_at: dt.datetime | None
 
 
+class ScoreOut(Schema):
+    expert_id: int
+    scores: dict[str, int]
+    total: Decimal
+    comment: str
+
+
+class ObjectionOut(Schema):
+    id: int
+    text: str
+    answer: str
+    answered_at: dt.datetime | None
+
+
 class ApplicationDetail(ApplicationOut):
     cost_ref: str
+    panel_id: int | None
+    notice_until: dt.date | None
+    scores: list[ScoreOut]
+    objections: list[ObjectionOut]
     facts: dict[str, Any]
     documents: list[DocumentOut]
     missing_notice: list[dict[str, str]]
@@ -169,6 +189,14 @@ class ApplicationDetail(ApplicationOut):
     @staticmethod
     def resolve_tranches(obj: Any) -> list[Any]:
         return list(obj.tranches.all())
+
+    @staticmethod
+    def resolve_scores(obj: Any) -> list[Any]:
+        return list(obj.scores.all())
+
+    @staticmethod
+    def resolve_objections(obj: Any) -> list[Any]:
+        return list(obj.objections.all())
 
     @staticmethod
     def resolve_estimate(obj: Any) -> Any:
@@ -254,6 +282,63 @@ def _budget_reply(user: Any, result: Any, **ids: Any) -> Any:
 
 writes.add_action(router, "POST", "/budgets", services.open_budget, payload=BudgetIn, response=BudgetOut,
                   created=True, reply=_budget_reply)
+
+
+class ScoreIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    scores: dict[Annotated[str, Field(max_length=40)], int]
+    comment: Annotated[str, Field(max_length=1000)] = ""
+
+
+class AnswerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    answer: Annotated[str, Field(max_length=2000)]
+
+
+class MilestoneIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: Annotated[str, Field(max_length=500)]
+
+
+class ObjectionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(max_length=2000)]
+    website: Annotated[str, Field(max_length=200)] = ""  # the trap: people leave it empty
+
+
+class NoticeOut(Schema):
+    id: int
+    title: str
+    programme_code: str
+    organisation: str = Field(..., alias="organisation.name")
+    amount_cny: Decimal | None
+    notice_until: dt.date | None
+
+
+writes.add_action(router, "POST", "/applications/{application_id}/panel", services.draw_review_panel,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/scores", services.score_application,
+                  payload=ScoreIn, response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/objections/{objection_id}/answer", services.answer_objection,
+                  payload=AnswerIn, response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/applications/{application_id}/final", services.finalise_award,
+                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", "/tranches/{tranche_id}/milestone", services.accept_milestone,
+                  payload=MilestoneIn, response=ApplicationDetail, reply=_application_reply)
+
+
+@router.get("/notices", response=list[NoticeOut], auth=OPTIONAL)
+def list_notices(request: HttpRequest) -> Any:
+    """Awards under public notice (公示), to anyone: each may be objected to until its notice ends."""
+    return list(selectors.under_notice())
+
+
+@router.post("/notices/{application_id}/objections", response={201: ObjectionOut}, auth=OPTIONAL)
+def object_to_award(request: HttpRequest, application_id: int, payload: ObjectionIn) -> Any:
+    """Object to an award under public notice, signed in or anonymously. Abuse protection: the trap field
+    `website` must be empty; a source sends a limited number of objections an hour (429)."""
+    return Status(201, services.object_to_award(acting_user=acting_user(request), application_id=application_id,
+                                                client_address=signin.client_ip(request), **payload.dict()))
 
 
 # policy simulation (issue 16 §5): its own module, mounted here

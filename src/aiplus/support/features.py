@@ -12,13 +12,11 @@ _FLOW_TESTS = [
     "src/aiplus/support/tests/test_api.py::test_an_application_goes_from_draft_to_its_first_tranche_through_the_ledger",
 ]
 _GAPS = [
-    ("专家评审（经专家抽取）、公示与异议、里程碑验收尚未实现；评审由主管部门工作人员决定",
-     "expert scoring through the expert draw, public notice with objections and milestone acceptance are not "
-     "built; an official decides"),
+    ("专家评审（经专家抽取评分）、公示与异议、里程碑验收目前只能通过接口办理，申请页面尚无对应表单",
+     "expert scoring through the expert draw, public notice with objections and milestone acceptance work through "
+     "the API only; the application page has no forms for them yet"),
     ("材料以文件名称或编号登记，尚不能上传文件；批量导入评审结果尚未实现",
      "documents are recorded by name or number, files cannot be uploaded yet; bulk import of results is not built"),
-    ("算力券尚未迁移为本引擎的一个项目（仍由算力模块的规则计算，但共用同一账本）",
-     "the compute voucher is not yet one programme of this engine (its own rule computes it; the ledger is shared)"),
 ]
 
 declare(
@@ -117,4 +115,35 @@ declare(
           ("模拟结果保存在发起人的后台任务中，仅发起人可见；模拟方案尚不能转为正式修订提交发布",
            "a run's results are kept in its background job and seen by the official who started it only; a "
            "simulated change cannot yet be turned into a revision submitted for publication")],
+)
+declare(
+    "support.review",
+    title_zh="扶持申请评审：按项目规定经专家库可复现、回避申请单位的随机抽取组成评审组，按项目评审标准加权评分（不低于通过分数方可批准）；拟支持项目公示，任何人可提出异议（防滥用），主管部门答复后方可确定；后续各期经节点验收后拨付",
+    title_en="Review of support applications: where the programme says so, a panel drawn reproducibly from the expert "
+             "pool without the applicant's experts scores against the programme's weighted criteria (an approval "
+             "needs the pass score); a proposed award is publicly noticed, anyone may object (abuse-protected), an "
+             "official answers before the award is final; later tranches are paid after milestone acceptance",
+    in_part=[("suzhou", 39)],
+    api=["aiplus_support_api_draw_review_panel", "aiplus_support_api_score_application",
+         "aiplus_support_api_list_notices", "aiplus_support_api_object_to_award",
+         "aiplus_support_api_answer_objection", "aiplus_support_api_finalise_award",
+         "aiplus_support_api_accept_milestone"],
+    tests=["src/aiplus/support/tests/test_review.py::test_expert_review_notice_objection_and_milestones_end_to_end"],
+    gaps=[("评审、公示异议与节点验收尚无页面，只能通过接口办理", "review, objections and milestone acceptance have no "
+           "pages yet; they work through the API")],
+)
+declare(
+    "support.compute_voucher",
+    title_zh="算力券作为扶持项目引擎的一个项目：申领条件、比例与上浮、比例上限、年度上限由规则包中的项目数据给出，算力模块据此逐笔据实兑付",
+    title_en="The compute voucher as one programme of the support engine: eligibility, rate and uplifts, maximum "
+             "rate and annual cap come from the packs' programme data, by which the compute app decides each "
+             "redemption against metered use",
+    in_part=[("suzhou", 34)],
+    pages=["support:programme", "compute:vouchers"],
+    api=["aiplus_support_api_get_programme", "aiplus_compute_api_redeem"],
+    tests=["src/aiplus/support/tests/test_pages.py::"
+           "test_the_compute_voucher_is_a_programme_of_the_engine_claimed_on_the_voucher_pages"],
+    gaps=[("算力券的申领与兑付仍在算力模块页面办理；规则库中的兑付规则（vouchers.redemption）保留为法律示例，与引擎的一致性由测试核对",
+           "quotas and redemptions are still handled on the compute pages; the rule library's redemption rule "
+           "(vouchers.redemption) stays as the legal examples, its agreement with the engine checked by a test")],
 )

@@ -44,6 +44,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("已提交，待形式审查")
     INCOMPLETE = "incomplete", _("待补正")
     ACCEPTED = "accepted", _("已受理，评审中")
+    NOTICE = "notice", _("拟支持，公示中")
     APPROVED = "approved", _("已批准，分期拨付中")
     REJECTED = "rejected", _("不予支持")
     PAID = "paid", _("已全部拨付")
@@ -76,11 +77,55 @@ class Application(DomainModel):
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     decision_note = models.CharField(_("决定说明"), max_length=500, blank=True)
     clawback_reason = models.CharField(_("追回理由"), max_length=500, blank=True)
+    panel = models.ForeignKey("experts.Draw", verbose_name=_("评审专家组"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    notice_until = models.DateField(_("公示截止日"), null=True, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
 
     class Meta(NewestFirst):
         verbose_name = verbose_name_plural = _("扶持申请")
+
+
+class Score(DomainModel):
+    """One panel expert's scores of an application against the programme's criteria (0 to 100 each)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
+    expert = models.ForeignKey("experts.ExpertProfile", verbose_name=_("评审专家"), on_delete=models.PROTECT,
+                               related_name="+")
+    scores = models.JSONField(_("各项评分"), default=dict)
+    total = models.DecimalField(_("加权得分"), max_digits=5, decimal_places=2)
+    comment = models.CharField(_("评审意见"), max_length=1000, blank=True)
+
+    scope = Scope(jurisdiction="application__jurisdiction", owner="expert__user")
+
+    class Meta:
+        ordering = ["application", "id"]
+        verbose_name = verbose_name_plural = _("专家评分")
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="support_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.expert_id}"
+
+
+class Objection(DomainModel):
+    """An objection anyone raised during an award's public notice, answered by an official."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
+    text = models.CharField(_("异议内容"), max_length=2000)
+    source_key = models.CharField(_("来源标识"), max_length=64, blank=True)  # keyed hash of the address
+    answer = models.CharField(_("答复"), max_length=2000, blank=True)
+    answered_by = actor_field(_("答复人"))
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    scope = Scope(jurisdiction="application__jurisdiction", organisation="application__organisation")
+
+    class Meta:
+        ordering = ["application", "id"]
+        verbose_name = verbose_name_plural = _("公示异议")
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 class Document(DomainModel):
@@ -118,6 +163,9 @@ class Tranche(DomainModel):
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.PLANNED)
     paid_at = models.DateTimeField(_("拨付时间"), null=True, blank=True)
     paid_by = actor_field(_("拨付人"))
+    accepted_at = models.DateTimeField(_("节点验收时间"), null=True, blank=True)
+    accepted_by = actor_field(_("节点验收人"))
+    acceptance_note = models.CharField(_("验收意见"), max_length=500, blank=True)
     transaction = models.OneToOneField("compute.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="support_tranche")
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
 from aiplus.core.models import Organisation
-from aiplus.support.models import Application, Budget, Document, Tranche
+from aiplus.support.models import Application, Budget, Document, Objection, Status, Tranche
 
 
 def budgets(user: Any) -> QuerySet[Budget]:
@@ -18,7 +18,21 @@ def budgets(user: Any) -> QuerySet[Budget]:
 
 
 def applications(user: Any) -> QuerySet[Application]:
-    return Application.objects.restrict(user, "view").select_related("organisation", "jurisdiction", "budget")
+    """What the user may see: their organisation's applications, their jurisdiction's, and those whose review panel
+    they were drawn onto (an expert scores what they can read)."""
+    visible = Application.objects.restrict(user, "view")
+    if getattr(user, "is_authenticated", False):
+        visible = visible | Application.objects.filter(panel__members__expert__user=user)
+    return visible.select_related("organisation", "jurisdiction", "budget")
+
+
+def under_notice() -> QuerySet[Application]:
+    """Awards under public notice (公示): public, to anyone, with the applicant, the programme and the amount."""
+    return Application.objects.filter(status=Status.NOTICE).select_related("organisation").order_by("notice_until")
+
+
+def objections(user: Any) -> QuerySet[Objection]:
+    return Objection.objects.restrict(user, "view").select_related("application")
 
 
 def application(user: Any, application_id: int) -> Application:

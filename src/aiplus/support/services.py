@@ -33,7 +33,7 @@ from aiplus.departments import work
 from aiplus.regulation.runtime import parameters
 from aiplus.support import programmes, selectors
 from aiplus.support.engine import Award, Programme, split_tranches
-from aiplus.support.models import Application, Budget, Document, Status, Tranche
+from aiplus.support.models import Application, Budget, Document, Objection, Score, Status, Tranche
 
 ZERO = Decimal("0.00")
 
@@ -341,6 +341,13 @@ def decide_application(*, acting_user: User, application_id: int, approve: bool,
         _notify_applicant(application, _("扶持申请“%(t)s”不予支持"))
         audit.record(actor=acting_user, action="support.application.rejected", instance=application, before=before)
         return application
+    review = panel_result(programme, application) if programme.procedure.panel_size else None
+    if review is not None and review["pending"]:
+        raise ServiceError("review_pending", _("专家评审尚未完成（%(n)s名专家未评分），不能批准。")
+                           % {"n": review["pending"]}, "approve", status=409)
+    if review is not None and review["mean"] < review["pass_score"]:
+        raise ServiceError("below_pass_score", _("专家评审加权平均分 %(m)s 低于通过分数 %(p)s，不能批准。")
+                           % {"m": review["mean"], "p": review["pass_score"]}, "approve", status=409)
     budget = Budget.objects.select_for_update().filter(programme_code=programme.code, year=today.year).first()
     if budget is None:
         raise ServiceError("no_budget", _("该项目本年度预算尚未开立，不能批准。"), "approve", status=409)
@@ -358,10 +365,13 @@ def decide_application(*, acting_user: User, application_id: int, approve: bool,
         }.get(decision.outcome, _("没有可支持的金额：%(r)s"))
         raise ServiceError(decision.outcome, message % {"r": reasons}, "approve", status=409)
     amount = decision.amounts["amount_cny"]
-    application.status = Status.APPROVED
+    notice_days = _notice_days(programme, today)
+    application.status = Status.NOTICE if notice_days else Status.APPROVED
+    application.notice_until = today + dt.timedelta(days=notice_days) if notice_days else None
     application.amount_cny = amount
     application.budget = budget
-    application.decision = decision.as_dict()
+    application.decision = {**decision.as_dict(), **({"review": {k: str(v) for k, v in review.items()}}
+                                                     if review is not None else {})}
     application.save()
     ledger.post(None, "issue", [Leg(Kind.QUOTA, commitment_account(application), amount, None,
                                     application.organisation_id),
@@ -372,7 +382,11 @@ def decide_application(*, acting_user: User, application_id: int, approve: bool,
         Tranche(application=application, number=i, milestone_zh=t.title.zh, milestone_en=t.title.en,
                 amount_cny=part)
         for i, (t, part) in enumerate(zip(programme.tranches, parts, strict=True), start=1)])
-    _notify_applicant(application, _("扶持申请“%(t)s”已批准，金额 %(a)s 元"), {"a": str(amount)})
+    if notice_days:
+        _notify_applicant(application, _("扶持申请“%(t)s”拟予支持 %(a)s 元，公示至 %(d)s"),
+                          {"a": str(amount), "d": str(application.notice_until)})
+    else:
+        _notify_applicant(application, _("扶持申请“%(t)s”已批准，金额 %(a)s 元"), {"a": str(amount)})
     audit.record(actor=acting_user, action="support.application.approved", instance=application, before=before)
     return application
 
@@ -392,6 +406,9 @@ def pay_tranche(*, acting_user: User, tranche_id: int) -> Tranche:
     earlier = application.tranches.filter(number__lt=tranche.number, state=Tranche.State.PLANNED).exists()
     if earlier:
         raise ServiceError("out_of_order", _("请先拨付前一期。"), "tranche_id", status=409)
+    if tranche.number > 1 and tranche.accepted_at is None:
+        raise ServiceError("milestone_not_accepted", _("该期对应的节点尚未验收，不能拨付。"), "tranche_id",
+                           status=409)
     assert application.budget is not None
     committed = ledger.balance(commitment_account(application))
     if tranche.amount_cny > committed:
@@ -449,3 +466,204 @@ def claw_back(*, acting_user: User, application_id: int, reason: str) -> Applica
     _notify_applicant(application, _("扶持申请“%(t)s”的资金已追回"))
     audit.record(actor=acting_user, action="support.application.clawed_back", instance=application, before=before)
     return application
+
+
+# -- review, public notice, milestones ---------------------------------------------------------------------------
+
+def _parameter(key: str, on: dt.date) -> Decimal:
+    return parameters().version(key, on).decimal
+
+
+def _notice_days(programme: Programme, on: dt.date) -> int:
+    return int(_parameter(programme.procedure.notice_days, on)) if programme.procedure.notice_days else 0
+
+
+def panel_result(programme: Programme, application: Application) -> dict[str, Any]:
+    """The panel's weighted mean score (the mean of each expert's weighted total), how many experts have not
+    scored yet, and the pass score in force today."""
+    panel = [int(i) for i in (application.panel.selected if application.panel_id else [])]  # type: ignore[union-attr]
+    totals = [row.total for row in application.scores.all()]
+    mean = ledger.cents(sum(totals, ZERO) / len(totals)) if totals else ZERO
+    pass_score = _parameter(programme.procedure.pass_score, timezone.localdate()) \
+        if programme.procedure.pass_score else ZERO
+    pending = (len(panel) - len(totals)) if panel else int(_parameter(programme.procedure.panel_size or "",
+                                                                     timezone.localdate()))
+    return {"mean": mean, "pass_score": pass_score, "pending": max(pending, 0), "scored": len(totals)}
+
+
+@transaction.atomic
+def draw_review_panel(*, acting_user: User, application_id: int) -> Application:
+    """The official draws the programme's expert panel with the experts app's reproducible, conflict-free draw:
+    the programme's fields and size, no expert of the applicant's organisation (nor of the official's)."""
+    from aiplus.experts import services as expert_services
+
+    application = _application(acting_user, application_id)
+    _as_official(acting_user, application)
+    _state(application, Status.ACCEPTED)
+    programme = _programme(application.programme_code)
+    procedure = programme.procedure
+    if not procedure.panel_size:
+        raise ServiceError("no_expert_review", _("该项目不需要专家评审。"), "application_id", status=409)
+    if application.panel_id is not None:
+        raise ServiceError("already_drawn", _("该申请的评审专家组已抽取。"), "application_id", status=409)
+    size = int(_parameter(procedure.panel_size, timezone.localdate()))
+    before = audit.snapshot(application)
+    draw = expert_services.draw_panel(
+        acting_user=acting_user, purpose=str(_("扶持项目专家评审：%(t)s") % {"t": application.title})[:300],
+        subject_type="support.application", subject_id=str(application.pk),
+        jurisdiction=application.jurisdiction.code, fields=list(procedure.expert_fields), size=size,
+        conflicted_organisation_ids=[application.organisation_id])
+    application.panel = draw
+    application.save(update_fields=["panel", "updated_at"])
+    audit.record(actor=acting_user, action="support.review.drawn", instance=application, before=before)
+    return application
+
+
+def _scores(programme: Programme, scores: Any) -> tuple[dict[str, int], Decimal]:
+    if not isinstance(scores, dict):
+        raise ServiceError("invalid", _("请为每项评审标准打分。"), "scores")
+    wanted = {c.code: c for c in programme.procedure.criteria}
+    clean: dict[str, int] = {}
+    for code, criterion in wanted.items():
+        value = scores.get(code)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            raise ServiceError("invalid_score", _("“%(c)s”的评分须为0至100的整数。")
+                               % {"c": programmes.title(criterion.title)}, f"scores.{code}")
+        clean[code] = value
+    unknown = set(scores) - set(wanted)
+    if unknown:
+        raise ServiceError("unknown_criterion", _("没有这项评审标准。"), f"scores.{sorted(unknown)[0]}"[:60])
+    total = ledger.cents(sum((Decimal(clean[c]) * w.weight for c, w in wanted.items()), ZERO))
+    return clean, total
+
+
+@transaction.atomic
+def score_application(*, acting_user: User, application_id: int, scores: Any, comment: str = "") -> Score:
+    """A panel expert scores the application against the programme's criteria, once. Only the drawn experts score;
+    the draw already left out the applicant's experts, and an expert who belongs to the applicant is refused."""
+    from aiplus.experts.models import ExpertProfile
+
+    found = Application.objects.filter(pk=application_id).values_list("panel_id", flat=True).first()
+    expert = ExpertProfile.objects.filter(user=acting_user).first() if getattr(acting_user, "pk", None) else None
+    if found is None or expert is None:
+        raise NotFoundError()
+    application = Application.objects.select_for_update(of=("self",)).select_related("panel").get(
+        pk=application_id)
+    if application.panel is None or expert.pk not in [int(i) for i in application.panel.selected]:
+        raise PermissionDeniedError(_("只有抽取的评审专家可以评分。"))
+    if application.organisation_id in permissions.user_organisation_ids(acting_user, "view") or \
+            application.submitted_by_id == acting_user.pk:
+        raise PermissionDeniedError(_("不能评审本人或本单位提出的申请。"))
+    _state(application, Status.ACCEPTED)
+    programme = _programme(application.programme_code)
+    clean, total = _scores(programme, scores)
+    comment = _text(comment, "comment", 1000, label=_("评审意见"), required=False)
+    if Score.objects.filter(application=application, expert=expert).exists():
+        raise ServiceError("already_scored", _("您已评过分。"), "scores", status=409)
+    score = Score.objects.create(application=application, expert=expert, scores=clean, total=total,
+                                 comment=comment)
+    audit.record(actor=acting_user, action="support.review.scored", instance=score,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return score
+
+
+OBJECTIONS_PER_HOUR = 5  # one source (an address or a signed-in user) on one platform, per hour
+
+
+@transaction.atomic
+def object_to_award(*, acting_user: Any, application_id: int, text: str, website: str = "",
+                    client_address: str | None = None) -> Objection:
+    """Anyone objects to an award under public notice. Abuse protection as participation's comments: the trap field
+    `website` must stay empty; a source (the address, kept only as a keyed hash) sends at most a few an hour."""
+    from aiplus.participation.services import source_key
+
+    if str(website or "").strip():
+        raise ServiceError("rejected", _("提交被拒绝。"), "website")
+    application = Application.objects.select_for_update().filter(pk=application_id, status=Status.NOTICE).first()
+    if application is None:
+        raise NotFoundError()
+    if application.notice_until is None or timezone.localdate() > application.notice_until:
+        raise ServiceError("notice_closed", _("公示期已结束。"), "text", status=409)
+    text = _text(text, "text", 2000, label=_("异议内容"))
+    if "\x00" in text:
+        raise ServiceError("control_characters", _("不能包含控制字符。"), "text")
+    key = source_key(client_address) if client_address else ""
+    if getattr(acting_user, "is_authenticated", False):
+        key = source_key(f"user:{acting_user.pk}")
+    since = timezone.now() - dt.timedelta(hours=1)
+    if key and Objection.objects.filter(source_key=key, created_at__gt=since).count() >= OBJECTIONS_PER_HOUR:
+        raise ServiceError("too_many", _("提交过于频繁，请一小时后再试。"), "text", status=429)
+    objection = Objection.objects.create(application=application, text=text, source_key=key)
+    audit.record(actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                 action="support.objection.raised", instance=objection,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return objection
+
+
+@transaction.atomic
+def answer_objection(*, acting_user: User, objection_id: int, answer: str) -> Objection:
+    """An official of the programme's jurisdiction (not of the applicant) answers an objection."""
+    found = selectors.objections(acting_user).filter(pk=objection_id).values_list("application_id", flat=True).first()
+    if found is None:
+        raise NotFoundError()
+    application = _application(acting_user, found)
+    _as_official(acting_user, application)
+    objection = Objection.objects.select_for_update().get(pk=objection_id)
+    if objection.answered_at is not None:
+        raise ServiceError("already_answered", _("该异议已答复。"), "answer", status=409)
+    before = audit.snapshot(objection)
+    objection.answer = _text(answer, "answer", 2000, label=_("答复"))
+    objection.answered_by = acting_user
+    objection.answered_at = timezone.now()
+    objection.save()
+    audit.record(actor=acting_user, action="support.objection.answered", instance=objection, before=before,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return objection
+
+
+@transaction.atomic
+def finalise_award(*, acting_user: User, application_id: int) -> Application:
+    """After the public notice, with every objection answered, the official makes the award final: its tranches may
+    then be paid."""
+    application = _application(acting_user, application_id)
+    _as_official(acting_user, application)
+    _state(application, Status.NOTICE)
+    if application.notice_until is not None and timezone.localdate() <= application.notice_until:
+        raise ServiceError("notice_running", _("公示期至 %(d)s 结束，结束后方可确定。")
+                           % {"d": application.notice_until}, "application_id", status=409)
+    if application.objections.filter(answered_at__isnull=True).exists():
+        raise ServiceError("objections_unanswered", _("尚有未答复的异议。"), "application_id", status=409)
+    before = audit.snapshot(application)
+    application.status = Status.APPROVED
+    application.save(update_fields=["status", "updated_at"])
+    _notify_applicant(application, _("扶持申请“%(t)s”公示期满，已确定支持"))
+    audit.record(actor=acting_user, action="support.application.finalised", instance=application, before=before)
+    return application
+
+
+@transaction.atomic
+def accept_milestone(*, acting_user: User, tranche_id: int, note: str) -> Tranche:
+    """An official accepts the milestone a later tranche is tied to (the earlier tranches paid), so it may be paid."""
+    found = selectors.tranches(acting_user).filter(pk=tranche_id).values_list("application_id", flat=True).first()
+    if found is None:
+        raise NotFoundError()
+    application = _application(acting_user, found)
+    _as_official(acting_user, application)
+    _state(application, Status.APPROVED)
+    tranche = Tranche.objects.select_for_update().get(pk=tranche_id)
+    if tranche.number == 1:
+        raise ServiceError("first_tranche", _("第一期在批准后拨付，无需节点验收。"), "tranche_id", status=409)
+    if tranche.state != Tranche.State.PLANNED or tranche.accepted_at is not None:
+        raise ServiceError("already_accepted", _("该节点已验收。"), "tranche_id", status=409)
+    if application.tranches.filter(number__lt=tranche.number).exclude(state=Tranche.State.PAID).exists():
+        raise ServiceError("out_of_order", _("请先拨付前一期。"), "tranche_id", status=409)
+    before = audit.snapshot(tranche)
+    tranche.acceptance_note = _text(note, "note", 500, label=_("验收意见"))
+    tranche.accepted_at = timezone.now()
+    tranche.accepted_by = acting_user
+    tranche.save()
+    audit.record(actor=acting_user, action="support.tranche.accepted", instance=tranche, before=before,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return tranche

@@ -123,6 +123,36 @@ class Tranche(Strict):
     title: Text
 
 
+class Criterion(Strict):
+    """One criterion experts score an application against (0 to 100), weighted in the panel's score."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    weight: Decimal = Field(gt=0, le=1)
+
+
+class Procedure(Strict):
+    """How an application is reviewed before it is decided (all numbers are parameters):
+    an expert panel drawn from the expert pool (`panel_size` experts in `expert_fields`, none of the applicant's
+    organisation) scoring against `criteria`, the weighted mean at least `pass_score` for an approval; and a public
+    notice (公示) of `notice_days` calendar days during which anyone may object, each objection answered by an
+    official before the decision becomes final."""
+
+    panel_size: str | None = None
+    expert_fields: list[str] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+    pass_score: str | None = None
+    notice_days: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Procedure:
+        if self.panel_size and not (self.criteria and self.expert_fields and self.pass_score):
+            raise ValueError("an expert panel names its fields, its criteria and its pass score")
+        if self.criteria and sum((c.weight for c in self.criteria), Decimal(0)) != 1:
+            raise ValueError("criteria weights add up to 1")
+        return self
+
+
 class Programme(Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
     kind: Literal["subsidy", "award", "voucher", "loan_interest", "guarantee", "rent_relief", "talent_award",
@@ -141,6 +171,7 @@ class Programme(Strict):
     tranches: list[Tranche] = Field(default_factory=lambda: [Tranche(share=Decimal(1), title=Text(zh="一次拨付",
                                                                                                   en="Paid at once"))])
     review: Literal["official", "expert"] = "official"
+    procedure: Procedure = Procedure()
     # How it is claimed: an application decided by an official (the support pages), or a compute voucher, issued as
     # a quota and redeemed against metered usage (the compute app's voucher pages), the engine deciding each
     # redemption. A voucher programme's code is the voucher's parameter prefix (`vouchers.suzhou_compute`).
@@ -154,6 +185,8 @@ class Programme(Strict):
     def _tranches_add_up(self) -> Programme:
         if sum((t.share for t in self.tranches), Decimal(0)) != 1:
             raise ValueError(f"programme {self.code}: tranche shares add up to 1")
+        if self.review == "expert" and not self.procedure.panel_size:
+            raise ValueError(f"programme {self.code}: an expert review names its panel (procedure.panel_size)")
         return self
 
     def parameter_keys(self) -> list[str]:
@@ -162,6 +195,7 @@ class Programme(Strict):
         for tier in self.amount.tiers:
             keys += [k for k in (tier.minimum, tier.amount, tier.rate) if k]
         keys += [k for k in (self.caps.per_award, self.caps.per_applicant, self.caps.per_year, self.budget) if k]
+        keys += [k for k in (self.procedure.panel_size, self.procedure.pass_score, self.procedure.notice_days) if k]
         return keys
 
     def facts(self) -> list[str]:
