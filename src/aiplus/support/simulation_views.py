@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -34,6 +36,23 @@ def _refused(request: HttpRequest, problem: ServiceError) -> HttpResponse:
     return render(request, "core/not_found.html", status=problem.status)
 
 
+def _fetched(selector: Callable[[Any, Any], Any], name: str) -> Callable[..., Any]:
+    """The view receives `selector(user, <URL argument name>)`; a refusal keeps its status (403 or 404)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                record = selector(request.user, kwargs.pop(name))
+            except ServiceError as problem:
+                return _refused(request, problem)
+            return view(request, record)
+
+        return page
+
+    return decorate
+
+
 @route("simulations/", "simulations", menu=_("政策模拟"), roles={permissions.OFFICIAL}, order=72)
 @login_required
 def simulations(request: HttpRequest) -> HttpResponse:
@@ -51,11 +70,8 @@ def simulations(request: HttpRequest) -> HttpResponse:
 
 @route("programmes/<str:code>/simulate/", "simulate")
 @login_required
-def simulate(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        programme = simulation.programme_for(request.user, code)
-    except ServiceError as problem:
-        return _refused(request, problem)
+@_fetched(simulation.programme_for, "code")
+def simulate(request: HttpRequest, programme: Any) -> HttpResponse:
     today = timezone.localdate()
     form = SimulationForm(request.POST if request.method == "POST" else None, programme=programme, on=today)
     status = 200
@@ -102,11 +118,8 @@ def _csv(rows: list[dict[str, Any]], code: str) -> HttpResponse:
 
 @route("simulations/<int:job_id>/", "simulation")
 @login_required
-def run(request: HttpRequest, job_id: int) -> HttpResponse:
-    try:
-        job = simulation.simulation(request.user, job_id)
-    except ServiceError as problem:
-        return _refused(request, problem)
+@_fetched(simulation.simulation, "job_id")
+def run(request: HttpRequest, job: Any) -> HttpResponse:
     code = job.name.removeprefix(simulation.JOB_PREFIX)
     programme = programmes.programme(code)
     finished = job.status == job.Status.DONE and bool((job.result or {}).get("changes") is not None)
