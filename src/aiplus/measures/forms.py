@@ -28,7 +28,16 @@ def _organisations(field: Any, queryset: Any) -> None:
     field.queryset = queryset
 
 
-class RecordForm(forms.Form):
+class ForOrganisation(forms.Form):
+    """A form whose `organisation` picker becomes the service's `organisation_id`."""
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        organisation = data.pop("organisation")
+        return {**data, "organisation_id": organisation.pk}
+
+
+class RecordForm(ForOrganisation):
     organisation = pickers.OrganisationField(label=_("登记单位"), queryset=None)
     registry = forms.ChoiceField(label=_("登记簿"), choices=Register.choices)
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
@@ -44,10 +53,6 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         _organisations(self.fields["organisation"], selectors.organisations_acting_for(user))
 
-    def arguments(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return {**data, "organisation_id": data.pop("organisation").pk}
-
 
 class VerifyForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("核验结论"), coerce=lambda v: v == "yes",
@@ -56,7 +61,7 @@ class VerifyForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OfferForm(forms.Form):
+class OfferForm(ForOrganisation):
     organisation = pickers.OrganisationField(label=_("金融机构"), queryset=None)
     title = forms.CharField(label=_("产品名称"), max_length=200)
     kind = forms.ChoiceField(label=_("融资方式"), choices=OfferKind.choices)
@@ -73,12 +78,8 @@ class OfferForm(forms.Form):
         _organisations(self.fields["organisation"],
                        selectors.organisations_acting_for(user, kinds=("financial_institution",)))
 
-    def arguments(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return {**data, "organisation_id": data.pop("organisation").pk}
 
-
-class RequestForm(forms.Form):
+class RequestForm(ForOrganisation):
     organisation = pickers.OrganisationField(label=_("融资单位"), queryset=None)
     title = forms.CharField(label=_("融资需求"), max_length=200)
     purpose = forms.CharField(label=_("资金用途"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -93,10 +94,6 @@ class RequestForm(forms.Form):
         _organisations(self.fields["organisation"],
                        selectors.organisations_acting_for(user, kinds=("enterprise", "opc")))
 
-    def arguments(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return {**data, "organisation_id": data.pop("organisation").pk}
-
 
 class FinancedForm(forms.Form):
     offer_id = forms.TypedChoiceField(label=_("获得融资的金融产品"), coerce=int, choices=())
@@ -106,7 +103,7 @@ class FinancedForm(forms.Form):
         self.fields["offer_id"].choices = offers  # type: ignore[attr-defined]
 
 
-class IndicatorsForm(forms.Form):
+class IndicatorsForm(ForOrganisation):
     organisation = pickers.OrganisationField(label=_("单位"), queryset=None)
     year = forms.IntegerField(label=_("统计年度"), min_value=2000, max_value=2100)
     source = forms.CharField(label=_("数据来源"), max_length=200)
@@ -120,10 +117,6 @@ class IndicatorsForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _organisations(self.fields["organisation"], selectors.organisations_in_scope(user))
-
-    def arguments(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return {**data, "organisation_id": data.pop("organisation").pk}
 
 
 class TierFilterForm(forms.Form):
