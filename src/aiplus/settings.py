@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page then uses ninja's bundled Swagger UI (static files, no inline script), not a CDN
     "aiplus.core",
     "aiplus.regulation",
+    "aiplus.departments",  # before the domain apps: its demo places the staff whose queues their demos fill
     "aiplus.experts",
     "aiplus.scenarios",
     "aiplus.compute",

@@ -188,3 +188,25 @@ def test_only_the_administrator_places_officials_and_heads(staff):
         services.appoint_head(acting_user=world.admin, department_id=staff.dept("sz_fgw").pk,
                               user_id=world.user("official").pk)  # a member of the cyberspace office
     assert refused.value.field == "user_id"
+
+
+def test_a_need_offering_data_goes_to_the_review_and_the_data_departments_each(staff):
+    from aiplus.scenarios import services as scenarios
+    from aiplus.scenarios.testing import need_data
+
+    world = staff.world
+    member = world.user("enterprise_member")
+    org = world.orgs["suzhou:enterprise"]
+    need = scenarios.create_need(acting_user=member, organisation_id=org.pk, jurisdiction="suzhou", **need_data())
+    scenarios.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    items = {i.duty.code: i for i in WorkItem.objects.filter(object_id=need.pk)}
+    assert {code: i.department.code for code, i in items.items()} == {"scenarios.review": "sz_fgw",
+                                                                     "data.supply": "sz_sjj"}
+    scenarios.transition_need(acting_user=world.user("official"), need_id=need.pk, transition="review")
+    assert dict(WorkItem.objects.filter(object_id=need.pk).values_list("duty__code", "status")) == {
+        "scenarios.review": "done", "data.supply": "open"}
+    plain = scenarios.create_need(acting_user=member, organisation_id=org.pk, jurisdiction="suzhou",
+                                  **need_data(title="无数据场景", data_offered=""))
+    scenarios.transition_need(acting_user=member, need_id=plain.pk, transition="submit")
+    assert list(WorkItem.objects.filter(object_id=plain.pk).values_list("duty__code", flat=True)) == [
+        "scenarios.review"]

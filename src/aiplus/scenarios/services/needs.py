@@ -14,6 +14,7 @@ from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.scenarios import pack_rules, search
 from aiplus.scenarios.models import Case, Kpi, Need, NeedStatus, Visibility
 from aiplus.scenarios.services._shared import (
@@ -185,6 +186,20 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
     return need
 
 
+def _route_work(need: Need, transition: str) -> None:
+    """A submitted need goes to the queue of the department holding the review duty and, when it offers data, to
+    the one holding the data-supply duty too (each its own item); the review's item closes with the review."""
+    if transition == "submit":
+        for code in (work.SCENARIO_REVIEW, *((work.DATA_SUPPLY,) if need.data_offered.strip() else ())):
+            work.open_work(code=code, subject=need, jurisdiction=need.jurisdiction, title=need.title,
+                           link=f"/scenarios/needs/{need.pk}/")
+    elif transition == "review":
+        work.close_work(subject=need, code=work.SCENARIO_REVIEW)
+    if transition in ("return", "close", "withdraw"):
+        work.close_work(subject=need)
+
+
+@transaction.atomic
 def transition_need(*, acting_user: User, need_id: int, transition: str, comment: str = "") -> Need:
     need = get_for(acting_user, "view", Need, pk=need_id)
     if transition == "publish":
@@ -193,6 +208,7 @@ def transition_need(*, acting_user: User, need_id: int, transition: str, comment
         raise ServiceError("kpis_required", _("至少填写一项可量化的验收指标。"), "kpis")
     was_published = need.status == NeedStatus.PUBLISHED
     result = pack_rules.need_workflow(need).apply(need, transition, acting_user=acting_user, comment=comment)
+    _route_work(need, transition)
     if was_published:  # a closed or withdrawn need leaves the matching index (in the background)
         _queue_matching("need", need.pk)
     return result  # type: ignore[return-value]
