@@ -59,10 +59,11 @@ _INCIDENT_GAPS = [
      "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
      "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
      "thresholds, warnings issued), emergency plans and drills are not modelled"),
-    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号中仅上传检查发现的标识篡改自动立案，测评未通过与整改逾期尚未自动接入",
+    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号中上传检查发现的标识篡改与已备案服务测评未通过自动立案，整改逾期尚未自动接入",
      "the escalation clocks of major and especially major incidents (half an hour, one hour up the line), "
-     "supplementary and follow-up reports are not modelled; of the platform signals only a tampered label found by "
-     "the upload check opens an incident by itself, failed evaluations and overdue rectifications do not yet"),
+     "supplementary and follow-up reports are not modelled; of the platform signals a tampered label found by the "
+     "upload check and a failed evaluation of a filed service open an incident by themselves, overdue "
+     "rectifications do not yet"),
 ]
 
 declare(
