@@ -24,14 +24,37 @@ declare(
     tests=["tests/browser/test_evaluation.py::test_evaluators_import_review_and_read_coverage",
            "src/aiplus/evaluation/tests/test_pages_api.py::test_bank_cycle_through_the_api"],
     gaps=[
-        ("尚不能对被测模型接口发起测试运行（接口登记、抽样、并发与限速、断点续跑）", "runs against model endpoints "
-         "(endpoint registry, sampling, concurrency and rate limits, resumable runs) are not built"),
-        ("判定器（关键词、拒答分类、模型判定）尚未接入运行，人工复核争议题目尚未实现", "judges (keyword, refusal "
-         "classifier, model judge) are not wired into runs; human review of disputed items is not built"),
-        ("尚无合格率、置信区间、阈值结论与签名测试报告，亦无复测对比", "no pass rates, confidence intervals, "
-         "threshold verdicts or signed test reports, and no re-test comparison"),
         ("附录A风险分类与题库最低数量中部分数值为平台设置（据二手来源或记忆），须与标准正式文本核对", "the Appendix A "
          "wording and some bank minimums are platform settings (secondary sources or recall) to be checked against "
          "the standard's final text"),
+    ],
+)
+
+declare(
+    "evaluation.runs",
+    title_zh="对被测接口（兼容OpenAI的对话服务，密钥加密保存）运行测试方案：按种子抽样、并发与限速、超时重试、断点续跑；"
+             "关键词、拒答分类与模型判定逐题记录版本，争议题目人工复核；合格率与Wilson置信区间、对照阈值的结论；"
+             "签名测试报告与公开核验；复测逐题对比；已备案服务测评未通过时自动立案",
+    title_en="Test plans run against systems under test (OpenAI-compatible chat endpoints, keys stored encrypted): "
+             "seeded samples, concurrency and rate limits, timeouts and retries, resumable runs; keyword, refusal "
+             "and model judges recorded per item with their versions, disputed items reviewed by a person; pass "
+             "rates with Wilson intervals and verdicts against the thresholds; signed reports anyone can verify; "
+             "re-test comparison; a failed filed service opens an incident",
+    in_part=[("suzhou", 37)],
+    pages=["evaluation:endpoints", "evaluation:endpoint", "evaluation:run", "evaluation:compare",
+           "evaluation:verify"],
+    api=["aiplus_evaluation_api_register_endpoint", "aiplus_evaluation_api_start_run",
+         "aiplus_evaluation_api_get_run", "aiplus_evaluation_api_list_run_items",
+         "aiplus_evaluation_api_review_run_item", "aiplus_evaluation_api_issue_report",
+         "aiplus_evaluation_api_download_report", "aiplus_evaluation_api_verify_report",
+         "aiplus_evaluation_api_compare_runs", "aiplus_evaluation_api_resume_run"],
+    tests=["src/aiplus/evaluation/tests/test_runs_api.py::test_a_run_through_the_api_against_the_model_server"],
+    gaps=[
+        ("测试运行尚无浏览器端到端测试（导入、审核、登记接口、运行、下载与核验报告）", "no browser end-to-end test "
+         "of runs yet (import, review, register an endpoint, run, download and verify the report)"),
+        ("判定器准确率与吞吐量基准（bench/evaluation.py）尚未编写", "the judge accuracy and throughput benchmark "
+         "(bench/evaluation.py) is not written"),
+        ("选择题准确率没有规定阈值，只报告比率与置信区间", "closed-form accuracy has no threshold set by any rule: "
+         "only the rate and its interval are reported"),
     ],
 )

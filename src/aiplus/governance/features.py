@@ -59,11 +59,11 @@ _INCIDENT_GAPS = [
      "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
      "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
      "thresholds, warnings issued), emergency plans and drills are not modelled"),
-    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；平台信号中上传检查发现的标识篡改和行业监管整改通知逾期自动立案，测评未通过尚未自动接入",
+    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；三种平台信号均自动立案：上传检查发现的标识篡改、行业监管整改通知逾期、已备案服务测评未通过",
      "the escalation clocks of major and especially major incidents (half an hour, one hour up the line), "
-     "supplementary and follow-up reports are not modelled; of the platform signals a tampered label found by the "
-     "upload check and a sector rectification order overdue open an incident by themselves, failed evaluations do "
-     "not yet"),
+     "supplementary and follow-up reports are not modelled; all three platform signals open an incident by "
+     "themselves: a tampered label found by the upload check, an overdue sector rectification order and a failed "
+     "evaluation of a filed service"),
 ]
 
 declare(

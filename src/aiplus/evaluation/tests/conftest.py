@@ -162,3 +162,6 @@ def immediate() -> Any:
     with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
                                               "QUEUES": ["default"]}}):
         yield
+
+
+from aiplus.evaluation.tests.model_server import model_server  # noqa: E402, F401  (the session's model server)
