@@ -121,7 +121,6 @@ INSTALLED_APPS = [
     "aiplus.algorithms",
     "aiplus.governance",
     "aiplus.support",
-    "aiplus.departments",
     "aiplus.sandbox",
     "aiplus.opc",
     "aiplus.insights",

@@ -32,6 +32,10 @@ COUNTS = {
     "datasets": lambda r: r.is_published and r.withdrawn_at is None,
     "high_quality_datasets": lambda r: r.is_published and r.withdrawn_at is None and r.high_quality,
     "voucher_redeemed_cny": lambda r: r.status == "redeemed",
+    "park_firms": lambda r: r.organisation.kind == "park" and r.firms is not None,
+    "park_occupancy": lambda r: r.organisation.kind == "park" and bool(r.area_m2) and r.occupied_m2 is not None,
+    "carrier_firms_served": lambda r: r.organisation.kind in ("research_institute", "university")
+    and r.firms is not None,
 }
 
 
@@ -47,8 +51,11 @@ def _by_hand(source: computed.Source, rows: list) -> Decimal:
         return Decimal(len(rows))
     if source.measure == computed.SUM:
         return sum((Decimal(getattr(r, source.amount)) for r in rows), Decimal(0))
-    used = sum(r.cards - r.available_cards for r in rows)
-    cards = sum(r.cards for r in rows)
+    if source.name == "park_occupancy":
+        used, cards = sum(r.occupied_m2 for r in rows), sum(r.area_m2 for r in rows)
+    else:
+        used = sum(r.cards - r.available_cards for r in rows)
+        cards = sum(r.cards for r in rows)
     return (Decimal(used) / Decimal(cards)).quantize(Decimal("0.001")) if cards else Decimal(0)
 
 
