@@ -116,7 +116,8 @@ def _field(model: Any, name: str) -> Any:
 
 def bounds(model: Any, name: str, **extra: Any) -> Any:
     """The pydantic constraints of a model field's domain, for `Annotated[int | Decimal, bounds(Model, "f")]` in an
-    API schema: ge/le from its range, max_digits/decimal_places from a decimal column."""
+    API schema: ge/le from its range, max_digits/decimal_places from a decimal column, max_length from a text column
+    (`Annotated[str, bounds(Model, "f")]`)."""
     field = _field(model, name)
     low, high = limits(field)
     constraints: dict[str, Any] = {}
@@ -127,6 +128,8 @@ def bounds(model: Any, name: str, **extra: Any) -> Any:
     if isinstance(field, models.DecimalField):
         constraints["max_digits"] = field.max_digits
         constraints["decimal_places"] = field.decimal_places
+    if isinstance(field, models.CharField) and field.max_length:
+        constraints["max_length"] = field.max_length
     return Field(**constraints, **extra)
 
 

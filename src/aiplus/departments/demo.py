@@ -16,6 +16,7 @@ from aiplus.regulation.runtime import active_packs
 STAFF = [
     ("official-suzhou-cac", "苏州市委网信办 刘洋", "suzhou", "sz_cac"),
     ("official-suzhou-data", "苏州市数据局 何佳", "suzhou", "sz_sjj"),
+    ("official-suzhou-industry", "苏州市工信局 王敏", "suzhou", "sz_gxj"),  # the industry sector's supervisor
 ]
 
 

@@ -21,8 +21,13 @@ declare(
     api=["aiplus_departments_api_list_duties", "aiplus_departments_api_get_duty",
          "aiplus_departments_api_list_work", "aiplus_departments_api_hand_over"],
     tests=["tests/browser/test_departments.py::test_a_duty_moves_and_its_open_work_follows_it",
-           "src/aiplus/departments/tests/test_api.py::test_a_duty_handed_over_through_the_api_takes_its_open_work"],
+           "src/aiplus/departments/tests/test_api.py::test_a_duty_handed_over_through_the_api_takes_its_open_work",
+           "src/aiplus/departments/tests/test_services.py::"
+           "test_a_need_goes_to_the_review_department_and_to_the_data_and_compute_departments_it_concerns"],
     gaps=[("两部条例第五条、第四条条文未公开，部门分工均为平台设置；预约（未来生效）的职责移交尚未提供",
            "the texts of Suzhou art. 5 and Guangdong art. 4 are not public, so every assignment is a platform "
-           "setting; a handover taking effect on a future date is not built")],
+           "setting; a handover taking effect on a future date is not built"),
+          ("科技伦理审查与备案指导两项职责已分工，但尚未接入对应流程的待办；部门成员与负责人只能由超级管理员通过接口设置",
+           "the ethics-review and filing-guidance duties are assigned but their workflows do not open work items "
+           "yet; department members and heads are set by a superuser through the API only")],
 )

@@ -91,7 +91,7 @@ _RISK_APPS = [
 
 
 def seed_risk(context: Any, member: Any, organisation: Any) -> None:
-    from aiplus.core.models import Department
+    from aiplus.core.models import Department, RoleAssignment
     from aiplus.governance import risk_services
 
     department = Department.objects.filter(code="sz_gxj").first()
@@ -105,7 +105,10 @@ def seed_risk(context: Any, member: Any, organisation: Any) -> None:
         risk_services.assess_application(acting_user=member, application_id=item.pk, answers=_RISK_ANSWERS[tier])
         made[tier] = item
     context.count("AI applications", len(made))
-    official = context.people["official-suzhou"]
+    # The sector's own official plans the inspection (the departments demo places one in the industry bureau; an
+    # official placed in another department may not plan for this one).
+    sector_staff = RoleAssignment.objects.filter(department=department, role="official").select_related("user")
+    official = sector_staff[0].user if sector_staff else context.people["official-suzhou"]
     plan = risk_services.plan_inspections(acting_user=official, department_id=department.pk,
                                           title="高风险人工智能应用抽查（演示）", size=1, tier="high")
     inspection = plan.inspections.get()

@@ -40,6 +40,7 @@ class NeedOut(Schema):
     domain: str
     problem: str
     data_offered: str
+    compute_needed: str
     budget_min_cny: Decimal
     budget_max_cny: Decimal
     first_purchase: bool
@@ -64,6 +65,7 @@ class NeedIn(Schema):
     domain: str = ""
     problem: str = ""
     data_offered: str = ""
+    compute_needed: Annotated[str, bounds(Need, "compute_needed")] = ""
     required_qualifications: list[str] = []
     budget_min_cny: Annotated[Decimal, bounds(Need, "budget_min_cny")] | None = None
     budget_max_cny: Annotated[Decimal, bounds(Need, "budget_max_cny")] | None = None
@@ -78,6 +80,7 @@ class NeedUpdateIn(Schema):
     domain: str | None = None
     problem: str | None = None
     data_offered: str | None = None
+    compute_needed: Annotated[str, bounds(Need, "compute_needed")] | None = None
     required_qualifications: list[str] | None = None
     budget_min_cny: Annotated[Decimal, bounds(Need, "budget_min_cny")] | None = None
     budget_max_cny: Annotated[Decimal, bounds(Need, "budget_max_cny")] | None = None

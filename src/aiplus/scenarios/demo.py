@@ -49,6 +49,8 @@ def seed(context: Any) -> None:
         need = services.create_need(
             acting_user=owner, organisation_id=owner_org.pk, jurisdiction="suzhou", title=title, domain=domain,
             problem=problem, data_offered=data, budget_min_cny=low, budget_max_cny=high,
+            # the last need also asks for computing support, so it reaches the compute department's queue as well
+            compute_needed="模型训练约2000卡时（A100级）" if index == len(NEEDS) - 1 else "",
             first_purchase=first_purchase, deadline=(today + dt.timedelta(days=90)).isoformat(),
             kpis=[{"name": n, "target_value": v, "unit": u, "higher_is_better": up} for n, v, u, up in kpis])
         services.transition_need(acting_user=owner, need_id=need.pk, transition="submit")

@@ -17,7 +17,7 @@ from aiplus.core import domains, pickers
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.scenarios import pack_rules
-from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN, Measurement, Visibility
+from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN, Measurement, Need, Visibility
 
 SCORE_SCALE = (SCORE_MIN, SCORE_MAX)
 
@@ -195,6 +195,8 @@ class NeedForm(ActingForForm):
     domain = forms.CharField(label=_("场景领域"), required=False, max_length=100)
     problem = forms.CharField(label=_("问题描述"), required=False, max_length=10000)
     data_offered = forms.CharField(label=_("可开放数据"), required=False, max_length=10000)
+    compute_needed = forms.CharField(label=_("所需算力支持"), required=False,
+                                     max_length=Need._meta.get_field("compute_needed").max_length)
     required_qualifications = forms.CharField(label=_("供给方须具备的资质"), required=False, max_length=2000)
     budget_min_cny = forms.CharField(label=_("预算下限（元）"), required=False, max_length=30)
     budget_max_cny = forms.CharField(label=_("预算上限（元）"), required=False, max_length=30)

@@ -69,6 +69,9 @@ class Need(SearchIndexed):
     domain = models.CharField(_("场景领域"), max_length=60)
     problem = models.TextField(_("问题描述"))
     data_offered = models.TextField(_("可开放数据"), blank=True)
+    # What computing support the scenario needs (e.g. GPU hours for training); a need that asks for it is also routed
+    # to the department holding the compute duty.
+    compute_needed = models.CharField(_("所需算力支持"), max_length=2000, blank=True)
     required_qualifications = models.JSONField(_("供给方须具备的资质"), default=list, blank=True)
     budget_min_cny = money_field(_("预算下限（元）"))
     budget_max_cny = money_field(_("预算上限（元）"))

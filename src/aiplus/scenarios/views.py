@@ -140,6 +140,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
             return redirect("scenarios:need", need_id=need_id)
         return _need_form(request, need=need, form=form, post=form.data, kpi_rows=_blank_kpis(form.kpi_rows()))
     values = {"title": need.title, "domain": need.domain, "problem": need.problem, "data_offered": need.data_offered,
+              "compute_needed": need.compute_needed,
               "required_qualifications": "，".join(need.required_qualifications),
               "budget_min_cny": need.budget_min_cny, "budget_max_cny": need.budget_max_cny,
               "first_purchase": need.first_purchase, "deadline": need.deadline.isoformat() if need.deadline else "",

@@ -190,7 +190,7 @@ def test_only_the_administrator_places_officials_and_heads(staff):
     assert refused.value.field == "user_id"
 
 
-def test_a_need_offering_data_goes_to_the_review_and_the_data_departments_each(staff):
+def test_a_need_goes_to_the_review_department_and_to_the_data_and_compute_departments_it_concerns(staff):
     from aiplus.scenarios import services as scenarios
     from aiplus.scenarios.testing import need_data
 
@@ -210,3 +210,8 @@ def test_a_need_offering_data_goes_to_the_review_and_the_data_departments_each(s
     scenarios.transition_need(acting_user=member, need_id=plain.pk, transition="submit")
     assert list(WorkItem.objects.filter(object_id=plain.pk).values_list("duty__code", flat=True)) == [
         "scenarios.review"]
+    both = scenarios.create_need(acting_user=member, organisation_id=org.pk, jurisdiction="suzhou",
+                                 **need_data(title="数据与算力场景", compute_needed="训练约2000卡时"))
+    scenarios.transition_need(acting_user=member, need_id=both.pk, transition="submit")
+    routed = dict(WorkItem.objects.filter(object_id=both.pk).values_list("duty__code", "department__code"))
+    assert routed == {"scenarios.review": "sz_fgw", "data.supply": "sz_sjj", "compute.allocation": "sz_gxj"}

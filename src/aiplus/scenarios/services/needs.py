@@ -58,6 +58,10 @@ def _need_fields(jurisdiction: Jurisdiction, data: dict[str, Any]) -> dict[str, 
     out["domain"] = pack_rules.normalise_domain(data.get("domain", ""))
     out["problem"] = _text(data.get("problem"), "problem")
     out["data_offered"] = str(data.get("data_offered") or "").strip()
+    out["compute_needed"] = str(data.get("compute_needed") or "").strip()
+    longest = Need._meta.get_field("compute_needed").max_length or 0
+    if len(out["compute_needed"]) > longest:
+        raise ServiceError("too_long", _("不能超过%(n)s个字符。") % {"n": longest}, "compute_needed")
     out["required_qualifications"] = _codes(data.get("required_qualifications"))
     low = domains.clean(Need, "budget_min_cny", data.get("budget_min_cny"))
     high = domains.clean(Need, "budget_max_cny", data.get("budget_max_cny"))
@@ -170,7 +174,8 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
     if need.status != NeedStatus.DRAFT:
         raise ServiceError("not_draft", _("只有草稿状态的场景需求可以修改。"), "status")
     before = audit.snapshot(need)
-    merged = {f: getattr(need, f) for f in ("title", "domain", "problem", "data_offered", "required_qualifications",
+    merged = {f: getattr(need, f) for f in ("title", "domain", "problem", "data_offered", "compute_needed",
+                                             "required_qualifications",
                                              "budget_min_cny", "budget_max_cny", "first_purchase", "deadline",
                                              "visibility")}
     merged.update(data)
@@ -187,10 +192,16 @@ def update_need(*, acting_user: User, need_id: int, kpis: list[dict[str, Any]] |
 
 
 def _route_work(need: Need, transition: str) -> None:
-    """A submitted need goes to the queue of the department holding the review duty and, when it offers data, to
-    the one holding the data-supply duty too (each its own item); the review's item closes with the review."""
+    """A submitted need goes to the queue of the department holding the review duty and, when it offers data or
+    asks for computing support, to the ones holding the data-supply and compute-allocation duties too (each its own
+    item: a cross-department matter reaches every department concerned); the review's item closes with the review."""
     if transition == "submit":
-        for code in (work.SCENARIO_REVIEW, *((work.DATA_SUPPLY,) if need.data_offered.strip() else ())):
+        codes = [work.SCENARIO_REVIEW]
+        if need.data_offered.strip():
+            codes.append(work.DATA_SUPPLY)
+        if need.compute_needed.strip():
+            codes.append(work.COMPUTE_ALLOCATION)
+        for code in codes:
             work.open_work(code=code, subject=need, jurisdiction=need.jurisdiction, title=need.title,
                            link=f"/scenarios/needs/{need.pk}/")
     elif transition == "review":

@@ -36,9 +36,14 @@ def test_api_create_need_errors_name_the_field_and_change_nothing(world, client)
     assert response.json() == {"code": "budget_range", "message": "预算下限不能高于预算上限。",
                                "field": "budget_min_cny"}
     assert Need.objects.count() == 0 and AuditEvent.objects.count() == events
-    body.update(budget_min_cny="1", budget_max_cny="9")
+    body.update(budget_min_cny="1", budget_max_cny="9", compute_needed="卡" * 2001)
+    response = client.post("/api/v1/scenarios/needs", body, content_type="application/json")
+    assert response.status_code in (400, 422) and "compute_needed" in response.content.decode()
+    assert Need.objects.count() == 0 and AuditEvent.objects.count() == events
+    body.update(compute_needed="训练约2000卡时")
     response = client.post("/api/v1/scenarios/needs", body, content_type="application/json")
     assert response.status_code == 201 and response.json()["status"] == "draft"
+    assert response.json()["compute_needed"] == "训练约2000卡时"
 
 
 def test_jurisdiction_isolation_in_api_and_pages(world, client):
