@@ -13,4 +13,4 @@ class MeasuresConfig(AppConfig):
         from aiplus.measures import facts
         from aiplus.support import programmes
 
-        programmes.register_fact_provider(facts.facts_for, labels=facts.FACT_LABELS)
+        programmes.register_fact_provider(facts.facts_for, labels=facts.FACT_LABELS, bulk=facts.facts_in_bulk)

@@ -7,6 +7,7 @@ through its fact providers (`aiplus.support.programmes.register_fact_provider`, 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count
@@ -31,10 +32,30 @@ FACT_LABELS: dict[str, Any] = {
 def facts_for(organisation: Any) -> dict[str, Any]:
     """The facts of one organisation from the verified records, its financing and its recorded figures (a fact
     with no record behind it is left out, so a programme asks for it rather than assuming zero)."""
-    counts = {(row["registry"], row["category"], row["role"]): row["n"] for row in
-              Record.objects.filter(organisation=organisation, status=RecordStatus.VERIFIED)
-              .values("registry", "category", "role").annotate(n=Count("pk")).order_by()}
+    return facts_in_bulk([organisation.pk])[organisation.pk]
 
+
+SHORT_LIST = 500  # ids sent to the database up to this many; beyond, the rows are read whole and kept here
+
+
+def facts_in_bulk(organisation_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`facts_for` of many organisations in three queries (the policy simulation asks for the whole register). A long
+    list of ids is not sent to the database (which may refuse that many parameters): the rows are read whole and
+    kept by organisation here."""
+    wanted = set(organisation_ids)
+    few = {"organisation_id__in": organisation_ids} if len(organisation_ids) <= SHORT_LIST else {}
+    counts: dict[int, dict[tuple[str, str, str], int]] = defaultdict(dict)
+    for row in (Record.objects.filter(status=RecordStatus.VERIFIED, **few)
+                .values("organisation_id", "registry", "category", "role").annotate(n=Count("pk")).order_by()):
+        if row["organisation_id"] in wanted:
+            counts[row["organisation_id"]][(row["registry"], row["category"], row["role"])] = row["n"]
+    financed = set(FinancingRequest.objects.filter(status=RequestStatus.FINANCED, secured_offer__kind="bank_loan",
+                                                   **few).values_list("organisation_id", flat=True))
+    figures = {row.organisation_id: row for row in Indicators.objects.filter(**few).order_by("-pk")}
+    return {pk: _facts(counts.get(pk, {}), pk in financed, figures.get(pk)) for pk in organisation_ids}
+
+
+def _facts(counts: dict[tuple[str, str, str], int], financed: bool, figures: Any) -> dict[str, Any]:
     def total(registry: str, category: str | None = None, role: str | None = None) -> int:
         return sum(n for (r, c, o), n in counts.items()
                    if r == registry and (category is None or c == category) and (role is None or o == role))
@@ -46,13 +67,11 @@ def facts_for(organisation: Any) -> dict[str, Any]:
         "has_granted_invention_patent": inventions > 0, "ip_record_count": total("ip"),
         "standards_led_count": total("standard", role=Role.LED),
         "standards_joined_count": total("standard", role=Role.JOINED),
-        "has_bank_financing": FinancingRequest.objects.filter(
-            organisation=organisation, status=RequestStatus.FINANCED, secured_offer__kind="bank_loan").exists(),
+        "has_bank_financing": financed,
     }
     if led:
         # the levels of the standards it led: the standards award reads them instead of asking
         facts["standard_level"] = sorted(led)
-    figures = Indicators.objects.filter(organisation=organisation).first()
     if figures is not None:
         for name in ("output_cny", "revenue_growth_pct", "valuation_cny"):
             value = getattr(figures, name)

@@ -55,10 +55,15 @@ def definition_pack(jurisdiction_id: int) -> str | None:
 def facts_of(organisation: Organisation) -> dict[str, Any]:
     """OPC status as facts of an applicant: a registered OPC meeting the working definition; admitted to a community
     and within the residency's term today."""
+    return facts_in_bulk([organisation.pk])[organisation.pk]
+
+
+def facts_in_bulk(organisation_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`facts_of` of many organisations in two queries (the policy simulation asks for the whole register)."""
     from aiplus.opc.models import Profile, Residency, ResidencyStatus
 
     today = timezone.localdate()
-    meets = Profile.objects.filter(organisation=organisation, meets_definition=True).exists()
-    resident = Residency.objects.filter(profile__organisation=organisation, status=ResidencyStatus.ADMITTED,
-                                        starts_on__lte=today, ends_on__gte=today).exists()
-    return {"opc_status": meets, "opc_resident": resident}
+    meets = set(Profile.objects.filter(meets_definition=True).values_list("organisation_id", flat=True))
+    resident = set(Residency.objects.filter(status=ResidencyStatus.ADMITTED, starts_on__lte=today,
+                                            ends_on__gte=today).values_list("profile__organisation_id", flat=True))
+    return {pk: {"opc_status": pk in meets, "opc_resident": pk in resident} for pk in organisation_ids}

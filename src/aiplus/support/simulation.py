@@ -177,6 +177,7 @@ def applicants(user: Any, programme: Programme, *, today: dt.date | None = None)
         year = timezone.localtime(row["decided_at"]).year if row["decided_at"] else today.year
         awards[row["organisation_id"]].append(
             (row["pk"], Award(row["programme_code"], year, row["amount_cny"] or ZERO, row["cost_ref"])))
+    contributed = programmes.contributed_facts([pk for pk, _name, _kind, _j in organisations])
     found = []
     for pk, _name, kind, jurisdiction_id in organisations:
         application = latest.get(pk)
@@ -186,6 +187,7 @@ def applicants(user: Any, programme: Programme, *, today: dt.date | None = None)
             if application["declared_cny"] is not None:
                 answers["declared_cny"] = application["declared_cny"]
             facts = programmes.answers_to_facts(programme, answers)
+        facts.update(contributed[pk])  # as in the finder: the registers' facts, then what the platform itself knows
         facts.update({"jurisdictions": chain(jurisdiction_id), "org_kind": kind,
                       "maintains_open_source_project": pk in maintainers})
         own = application["pk"] if application is not None else None

@@ -20,13 +20,13 @@ def test_the_report_lists_unread_keys_by_prefix_and_exits_zero() -> None:
     assert summary and 0 < int(summary.group(1)) < int(summary.group(2))
     listed = set(re.findall(r"^  (\S+)  \[\w+\]$", text, re.M))
     assert len(listed) == int(summary.group(1))
-    assert "genai.refusal.sample_min" in listed  # a test-bank rule nothing applies yet
+    assert "genai.corpus.manual_sample_min" in listed  # a training-corpus rule nothing applies yet
     assert re.search(r"^genai: \d+$", text, re.M)
     assert not any(key.startswith("targets.") for key in listed)  # the insights app reads every target
     # keys the code reads: a literal, a module + name call, a voucher programme's prefix, a workflow timer
     for read in ("experts.min_reviewers", "crossborder.gba.mainland_cities", "opencalls.suzhou.trim_extremes",
                  "vouchers.suzhou_compute.rate", "vouchers.shenzhen_training.uplift.startup",
-                 "scenarios.guangdong.review_working_days"):
+                 "scenarios.guangdong.review_working_days", "genai.refusal.sample_min"):
         assert read not in listed, read
 
 

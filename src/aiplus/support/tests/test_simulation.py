@@ -219,7 +219,9 @@ def test_register_facts_are_gathered_in_bulk_and_agree_with_the_finder(world: An
     official = type(official).objects.get(pk=official.pk)  # a fresh permission cache, as in a new job
     with CaptureQueriesContext(connection) as again:
         people, names = simulation.applicants(official, programme)
-    assert len(again) == len(first) <= 12  # the same handful of queries, however many organisations
+    # the same handful of queries, however many organisations (the base facts, then one bulk call per register that
+    # contributes facts: measures three queries, opc two)
+    assert len(again) == len(first) <= 17
     assert len(people) >= 9 and names[register["big"].pk] == "大数据采购有限公司"
     from aiplus.core.models import Organisation
     from aiplus.support.models import Application
