@@ -184,7 +184,7 @@ def decide_admission(*, acting_user: User, application_id: int, votes: Mapping[A
                     other_conditions=other_conditions)
         application.status = Status.ADMITTED
         application.save()
-        _schedule(application, application.start_on, 1, limits)  # type: ignore[arg-type]
+        _schedule(application, limits)
         title = _("已准予入盒：%(t)s")
     else:
         application.status = Status.REJECTED
@@ -223,13 +223,22 @@ def _conditions(application: SandboxApplication, limits: rules.Limits, *, user_c
                                          required=False)
 
 
-def _schedule(application: SandboxApplication, start: dt.date, first: int, limits: rules.Limits) -> None:
-    """The reports from `start` to the sandbox's end: one per reporting period, due the pack's working days after
-    the period ends (the official calendar)."""
+def _schedule(application: SandboxApplication, limits: rules.Limits) -> None:
+    """The reports still to schedule, from the day after the last scheduled period to the sandbox's end: one per
+    reporting period, due the pack's working days after the period ends (the official calendar). A due day in a
+    year whose State Council holiday notice is not yet published cannot be counted: scheduling stops there, and the
+    daily check (`report_overdue`) schedules the rest once the notice is entered (never a guessed day)."""
     assert application.end_on is not None and application.report_every_days is not None
+    last = application.reports.order_by("-sequence").values_list("sequence", "period_end").first()
+    sequence, start = (last[0], last[1] + dt.timedelta(days=1)) if last else (0, application.start_on)
+    assert start is not None
     for i, period_end in enumerate(engine.period_ends(start, application.end_on, application.report_every_days)):
-        SandboxReport.objects.create(application=application, sequence=first + i, period_end=period_end,
-                                     due_on=calendar.add_working_days(period_end, limits.report_grace_working_days))
+        try:
+            due_on = calendar.add_working_days(period_end, limits.report_grace_working_days)
+        except calendar.CalendarUnavailable:
+            return
+        SandboxReport.objects.create(application=application, sequence=sequence + 1 + i, period_end=period_end,
+                                     due_on=due_on)
 
 
 # -- reports and incidents ---------------------------------------------------------------------------------------
@@ -281,6 +290,9 @@ def report_overdue(*, acting_user: User | None = None, today: dt.date | None = N
     """Tell the company's members and the officials of each report of an admitted sandbox that is past its due
     day and not filed, once; each report is marked in the same transaction (safe to rerun)."""
     today = today or timezone.localdate()
+    limits = rules.limits(today)
+    for application in SandboxApplication.objects.select_for_update().filter(status=Status.ADMITTED):
+        _schedule(application, limits)  # the periods whose due days a newly published calendar now lets us count
     overdue = list(SandboxReport.objects.select_for_update(of=("self",)).select_related("application").filter(
         filed_on__isnull=True, overdue_notified_at__isnull=True, due_on__lt=today,
         application__status=Status.ADMITTED).order_by("due_on", "id"))
@@ -358,12 +370,10 @@ def decide_exit(*, acting_user: User, application_id: int, kind: str, reasons: s
             raise ServiceError("extension_refused", "; ".join(c.text_en if english else c.text_zh for c in failed),
                                "new_end_on")
         decision.new_end_on = new_end
-        old_end = application.end_on
         application.end_on = new_end
         application.extensions += 1
         application.save()
-        last = application.reports.order_by("-sequence").values_list("sequence", flat=True).first() or 0
-        _schedule(application, old_end + dt.timedelta(days=1), last + 1, limits)
+        _schedule(application, limits)
         title = _("沙盒测试已延期：%(t)s")
     else:
         if new_end_on not in (None, ""):

@@ -321,3 +321,26 @@ def test_nobody_decides_tolerance_for_their_own_company(world: Any) -> None:
             "criteria": ALL_MET, "outcome": "lighter", "reasons": "r"}).status_code == 403, role
     assert ToleranceCase.objects.count() == 0
     assert ExitDecision.objects.count() == 0
+
+
+@pytest.mark.official_calendar  # the real calendar: the year after the installed notices is unknown
+def test_a_term_running_into_a_year_without_a_published_calendar_schedules_what_can_be_counted(
+        sandbox: Sandbox) -> None:
+    """A due day in a year whose holiday notice is not out cannot be counted: admission still succeeds, the reports
+    whose due days can be counted are scheduled, and the daily check adds the rest only once the year is known (it
+    never guesses a day)."""
+    from aiplus.core import calendar
+    from aiplus.sandbox.models import SandboxReport
+
+    unknown = max(calendar.package_years()) + 1
+    while calendar.entered_year(unknown) is not None:
+        unknown += 1
+    today = timezone.localdate()
+    days = (dt.date(unknown, 3, 31) - today).days + 1
+    application = _admitted(sandbox, days=days, every=30)
+    periods = -(-days // 30)
+    due_days = list(SandboxReport.objects.filter(application_id=application["id"]).values_list("due_on", flat=True))
+    assert len(due_days) < periods  # those due in the unknown year are not scheduled (none at all if the first is)
+    assert all(day.year < unknown for day in due_days)
+    call_command("check_sandbox_reports", stdout=StringIO())  # the year is still unknown: nothing is added
+    assert SandboxReport.objects.filter(application_id=application["id"]).count() == len(due_days)
