@@ -242,3 +242,21 @@ def check(instance: Any, *names: str, prefix: str = "") -> None:
     outside its field's domain is a ServiceError naming `prefix` + the field."""
     for name in names:
         setattr(instance, name, clean(type(instance), name, getattr(instance, name), field=f"{prefix}{name}"))
+
+
+# --------------------------------------------------------------------------------------------- free text
+
+def clean_text(value: Any, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
+    """A service's free-text argument, trimmed: refused, naming `field` and its `label`, when it is a structure
+    rather than text, empty though required, longer than `max_length`, or holding a NUL character (which no
+    database column stores)."""
+    if isinstance(value, (dict, list, tuple, set)):
+        raise ServiceError("invalid", _("%(f)s格式不正确。") % {"f": label}, field)
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
+    if len(text) > max_length:
+        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
+    if "\x00" in text:
+        raise ServiceError("invalid_text", _("%(f)s含有不允许的字符。") % {"f": label}, field)
+    return text

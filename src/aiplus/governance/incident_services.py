@@ -59,15 +59,7 @@ MAX_HARMS = 20
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
-def _text(value: str | None, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
-    if len(value) > max_length:
-        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
-    if "\x00" in value:
-        raise ServiceError("invalid_text", _("%(f)s含有不允许的字符。") % {"f": label}, field)
-    return value
+_text = domains.clean_text  # the one rule for a service's free text
 
 
 def _moment(value: Any, field: str, *, label: Any, required: bool = False,

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, permissions
+from aiplus.core import audit, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
@@ -71,13 +71,7 @@ def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
         raise from_validation_error(error) from error
 
 
-def _text(value: str | None, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
-    if len(value) > max_length:
-        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
-    return value
+_text = domains.clean_text  # the one rule for a service's free text
 
 
 def _member_of_organisation(user: User, organisation_id: int) -> bool:

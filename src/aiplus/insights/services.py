@@ -31,13 +31,7 @@ URL_MAX = 500
 HEADERS = ["指标代码", "辖区代码", "统计截至日期", "数值", "数据来源", "来源发布日期", "来源链接", "说明"]
 
 
-def _text(value: Any, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
-    if len(text) > max_length:
-        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
-    return text
+_text = domains.clean_text  # the one rule for a service's free text
 
 
 def _day(value: Any, field: str, *, label: Any) -> dt.date:

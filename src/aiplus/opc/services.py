@@ -35,17 +35,7 @@ from aiplus.support import services as support
 FOUNDER_NAME_MAX = 50
 
 
-def _text(value: Any, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ServiceError("invalid", _("%(f)s格式不正确。") % {"f": label}, field)
-    value = value.strip()
-    if required and not value:
-        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
-    if len(value) > max_length:
-        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
-    return value
+_text = domains.clean_text  # the one rule for a service's free text
 
 
 def _codes(value: Any, field: str, allowed: Any, *, label: Any, most: int) -> list[str]:

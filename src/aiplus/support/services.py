@@ -81,13 +81,7 @@ def _official_of(user: User, jurisdiction_id: int) -> bool:
         user, "add")
 
 
-def _text(value: Any, field: str, max_length: int, *, label: Any, required: bool = True) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
-    if len(value) > max_length:
-        raise ServiceError("too_long", _("%(f)s不能超过%(n)s字。") % {"f": label, "n": max_length}, field)
-    return value
+_text = domains.clean_text  # the one rule for a service's free text
 
 
 def _state(application: Application, *allowed: str) -> None:
