@@ -204,7 +204,9 @@ def mark_running(*, run_id: int) -> Run:
 def complete_run(*, acting_user: User | None, run_id: int, message: str = "") -> Run:
     """Compute the run's results from its stored items (each counted once) and close it: done when every item was
     answered, else incomplete (resumable). A failed verdict of a filed service opens an incident after commit."""
-    run = Run.objects.select_for_update().select_related("endpoint", "endpoint__ai_model").get(pk=run_id)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the model; only the run
+    # row needs the lock.
+    run = Run.objects.select_for_update(of=("self",)).select_related("endpoint", "endpoint__ai_model").get(pk=run_id)
     before = audit.snapshot(run)
     run.results = results.summarise(run)
     run.outcome = run.results["verdict"]["outcome"]
