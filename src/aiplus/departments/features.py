@@ -26,6 +26,8 @@ declare(
          "aiplus_departments_api_cancel_handover", "aiplus_departments_api_add_member",
          "aiplus_departments_api_remove_member", "aiplus_departments_api_appoint_head"],
     tests=["tests/browser/test_departments.py::test_a_duty_moves_and_its_open_work_follows_it",
+           "tests/browser/test_departments.py::"
+           "test_the_administrator_staffs_a_department_and_a_scheduled_handover_applies_on_its_day",
            "src/aiplus/departments/tests/test_api.py::test_a_duty_handed_over_through_the_api_takes_its_open_work",
            "src/aiplus/departments/tests/test_services.py::"
            "test_a_need_goes_to_the_review_department_and_to_the_data_and_compute_departments_it_concerns",
