@@ -41,6 +41,7 @@ from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.core.vocabularies import Modality
+from aiplus.departments import work
 from aiplus.governance.incident_services import report_signal
 from aiplus.regulation.runtime import cite, parameters
 from aiplus.rules import ParameterError
@@ -547,6 +548,9 @@ def submit_filing(*, acting_user: User, filing_id: int) -> AlgorithmFiling:
     filing.status = AlgorithmFilingStatus.SUBMITTED
     filing.submitted_at, filing.submitted_by = timezone.now(), acting_user
     filing.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    # Recording the number the CAC issues is the work of the department holding the filing-guidance duty.
+    work.open_work(code=work.FILINGS_GUIDANCE, subject=filing, jurisdiction=filing.jurisdiction,
+                   title=str(filing.subject), link=f"/algorithms/filings/{filing.pk}/")
     audit.record(actor=acting_user, action="algorithms.filing.submitted", instance=filing, before=before)
     return filing
 
@@ -574,6 +578,7 @@ def record_filing_number(*, acting_user: User, filing_id: int, filing_number: st
     filing.status = AlgorithmFilingStatus.FILED
     filing.due_on, filing.clock, filing.clock_basis = None, "", {}
     filing.save()
+    work.close_work(subject=filing, code=work.FILINGS_GUIDANCE)
     if filing.kind == FilingKind.GENAI_FILING and filing.model_id is not None:  # the model shows the number
         AIModel.objects.filter(pk=filing.model_id).update(filing_status=FilingStatus.FILED, filing_number=number,
                                                           updated_at=timezone.now())

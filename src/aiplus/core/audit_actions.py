@@ -251,6 +251,9 @@ _register_all([
     ("departments.duty.handed_over", "移交部门职责", "handed a duty over to another department"),
     ("departments.member.added", "编入部门工作人员", "placed an official in a department"),
     ("departments.head.appointed", "指定部门负责人", "appointed the head of a department"),
+    ("departments.member.removed", "将工作人员移出部门", "removed an official from a department"),
+    ("departments.handover.scheduled", "预约部门职责移交", "scheduled a duty's handover for a later date"),
+    ("departments.handover.cancelled", "取消预约的职责移交", "cancelled a scheduled handover"),
     ("departments.work.escalated", "逾期待办提醒部门负责人", "escalated overdue work to department heads"),
     # evaluation: question banks of the testing platform
     ("evaluation.evaluator.designated", "指定评估人员", "designated an evaluator"),

@@ -27,6 +27,13 @@ class HandoverOut(Schema):
     items_moved: int
 
 
+class ScheduledOut(Schema):
+    id: int
+    to_department: str
+    reason: str
+    effective_on: dt.date
+
+
 class DutyOut(Schema):
     id: int
     code: str
@@ -38,6 +45,7 @@ class DutyOut(Schema):
     source: str
     related: str
     handovers: list[HandoverOut]
+    scheduled: list[ScheduledOut]
 
 
 def _duty_out(duty: Any) -> dict[str, Any]:
@@ -49,7 +57,9 @@ def _duty_out(duty: Any) -> dict[str, Any]:
             "handovers": [{"id": h.pk, "from_department": localized_value(h.from_department, "name"),
                            "to_department": localized_value(h.to_department, "name"), "reason": h.reason,
                            "effective_on": h.effective_on, "items_moved": h.items_moved}
-                          for h in selectors.handovers([duty.pk])]}
+                          for h in selectors.handovers([duty.pk])],
+            "scheduled": [{"id": s.pk, "to_department": localized_value(s.to_department, "name"), "reason": s.reason,
+                           "effective_on": s.effective_on} for s in selectors.scheduled_for(duty.pk)]}
 
 
 @router.get("/duties", response=list[DutyOut])
@@ -114,7 +124,11 @@ def _duty_reply(user: Any, result: Any, **ids: Any) -> Any:
 
 
 writes.add_action(router, "POST", "/duties/{duty_id}/handover", services.hand_over, payload=HandoverIn,
-                  response=DutyOut, reply=_duty_reply, name="hand_over")
+                  response=DutyOut, reply=_duty_reply, name="hand_over",
+                  description="Hand the duty over: today or earlier takes effect now (its open work moves with it); a "
+                              "later day (within a year) is scheduled and applied by the daily command.")
+writes.add_action(router, "POST", "/scheduled-handovers/{scheduled_id}/cancel", services.cancel_handover,
+                  response=DutyOut, reply=_duty_reply)
 
 
 class PersonIn(Schema):
@@ -136,5 +150,7 @@ def _staff_reply(user: Any, result: Any, **ids: Any) -> Any:
 
 writes.add_action(router, "POST", "/departments/{department_id}/members", services.add_member, payload=PersonIn,
                   response=StaffOut, reply=_staff_reply)
+writes.add_action(router, "POST", "/departments/{department_id}/members/remove", services.remove_member,
+                  payload=PersonIn, response=StaffOut, reply=_staff_reply)
 writes.add_action(router, "POST", "/departments/{department_id}/head", services.appoint_head, payload=PersonIn,
                   response=StaffOut, reply=_staff_reply)

@@ -13,6 +13,10 @@ INCIDENTS = "incidents.handle"
 SUPPORT_APPLICATIONS = "support.applications"
 ETHICS_REVIEW = "ethics.review"
 FILINGS_GUIDANCE = "filings.guidance"
+SANDBOX_SUPERVISION = "sandbox.supervision"
+RISK_SUPERVISION = "risk.supervision"
+OPC_RESIDENCY = "opc.residency"
+MEASURES_VERIFICATION = "measures.verification"
 
 WORK = {
     COORDINATION: _("统筹协调与职责移交"),
@@ -23,6 +27,10 @@ WORK = {
     SUPPORT_APPLICATIONS: _("扶持申请的形式审查与决定"),
     ETHICS_REVIEW: _("科技伦理审查的组织"),
     FILINGS_GUIDANCE: _("算法与生成式人工智能备案辅导"),
+    SANDBOX_SUPERVISION: _("沙盒监管的入盒审查与定期报告跟踪"),
+    RISK_SUPERVISION: _("人工智能应用的监督检查与整改核验"),
+    OPC_RESIDENCY: _("一人公司社区入驻的审核"),
+    MEASURES_VERIFICATION: _("人才、知识产权与标准登记的核验"),
 }
 CHOICES = list(WORK.items())
 

@@ -1,5 +1,6 @@
-"""The handover form: which duty of the department, to which department of the same jurisdiction, why and from
-when."""
+"""The department page's forms: the handover (which duty, to which department of the same jurisdiction, why and from
+when: today or earlier takes effect now, a later day is scheduled), cancelling a scheduled handover, and the
+administrator's staffing forms (place an official in the department, take one out, appoint the head)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import pickers
 from aiplus.core.models import Department
-from aiplus.departments import catalogue
+from aiplus.departments import catalogue, selectors
 from aiplus.departments.listings import DepartmentField
-from aiplus.departments.models import Duty
+from aiplus.departments.models import Duty, ScheduledHandover
 from aiplus.departments.services import REASON_MAX
 
 
@@ -39,3 +41,31 @@ class HandoverForm(forms.Form):
         data = self.cleaned_data
         return {"duty_id": data["duty"].pk, "department_id": data["department"].pk, "reason": data["reason"],
                 "effective_on": data["effective_on"]}
+
+
+class PersonForm(forms.Form):
+    """One official, picked by name: to place in the department, to take out of it, or to make its head."""
+
+    user = pickers.PersonField(label=_("工作人员"), queryset=None)
+
+    def __init__(self, *args: Any, people: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        if label is not None:
+            self.fields["user"].label = label
+
+    def arguments(self) -> dict[str, Any]:
+        return {"user_id": self.cleaned_data["user"].pk}
+
+
+class CancelHandoverForm(forms.Form):
+    """A row's button: cancel this scheduled handover."""
+
+    scheduled = forms.ModelChoiceField(queryset=ScheduledHandover.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, department: Department, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled"].queryset = selectors.scheduled_handovers(department.pk)  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        return {"scheduled_id": self.cleaned_data["scheduled"].pk}

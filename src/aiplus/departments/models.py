@@ -65,6 +65,41 @@ class Handover(AppendOnly):
         return f"{self.duty} → {self.to_department}"
 
 
+class ScheduleStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("待生效")
+    APPLIED = "applied", _("已生效")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ScheduledHandover(DomainModel):
+    """A handover decided now to take effect on a later day: the daily command applies it on that day (moving the duty
+    and its open work as an immediate handover does, written as a `Handover`); until then it can be cancelled. At
+    most one is pending per duty."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="scheduled_handovers",
+                             verbose_name=_("职责"))
+    to_department = models.ForeignKey("core.Department", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("接收部门"))
+    reason = models.CharField(_("移交理由"), max_length=500)
+    effective_on = models.DateField(_("生效日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=ScheduleStatus.choices,
+                              default=ScheduleStatus.SCHEDULED)
+    created_by = actor_field(_("办理人"))
+    cancelled_by = actor_field(_("取消人"))
+    handover = models.OneToOneField(Handover, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("生效的移交"))
+
+    scope = Scope(jurisdiction="duty__jurisdiction", public=True)  # as the handover history: public
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("预约的职责移交")
+        constraints = [models.UniqueConstraint(fields=["duty"], condition=models.Q(status="scheduled"),
+                                               name="departments_handover_pending_once")]
+
+    def __str__(self) -> str:
+        return f"{self.duty} → {self.to_department} ({self.effective_on})"
+
+
 class DepartmentHead(models.Model):
     """The official who heads a department: overdue work of its queue escalates to them."""
 

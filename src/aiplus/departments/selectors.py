@@ -10,7 +10,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from aiplus.core.access import get_for
 from aiplus.core.models import Department, RoleAssignment
 from aiplus.core.permissions import OFFICIAL
-from aiplus.departments.models import DepartmentHead, Duty, Handover, WorkItem, WorkStatus
+from aiplus.departments.models import (
+    DepartmentHead,
+    Duty,
+    Handover,
+    ScheduledHandover,
+    ScheduleStatus,
+    WorkItem,
+    WorkStatus,
+)
 
 
 def departments() -> QuerySet[Department]:
@@ -71,3 +79,37 @@ def handovers_to(department_id: int) -> QuerySet[Handover]:
     """The duties handed over to or away from the department (its side of the holders' history)."""
     return Handover.objects.filter(Q(to_department_id=department_id) | Q(from_department_id=department_id)) \
         .select_related("duty", "from_department", "to_department", "created_by")
+
+
+def scheduled_handovers(department_id: int) -> QuerySet[ScheduledHandover]:
+    """The handovers scheduled and not yet applied that move a duty to or away from the department, soonest first."""
+    return ScheduledHandover.objects.filter(
+        Q(to_department_id=department_id) | Q(duty__department_id=department_id),
+        status=ScheduleStatus.SCHEDULED).select_related("duty", "duty__department", "to_department").order_by(
+        "effective_on", "id")
+
+
+def officials_for(department: Department) -> QuerySet[Any]:
+    """The active officials of the department's jurisdiction (or of one above it) not yet in the department: whom
+    the administrator may place in it."""
+    from aiplus.core.models import User
+
+    places, node = [], department.jurisdiction
+    while node is not None and len(places) < 8:  # the jurisdiction and the ones above it
+        places.append(node.pk)
+        node = node.parent
+    return User.objects.filter(
+        is_active=True, role_assignments__role=OFFICIAL, role_assignments__active=True,
+        role_assignments__jurisdiction_id__in=places).exclude(
+        pk__in=members(department.pk).values("user_id")).distinct().order_by("username")
+
+
+def member_users(department_id: int) -> QuerySet[Any]:
+    from aiplus.core.models import User
+
+    return User.objects.filter(pk__in=members(department_id).values("user_id")).order_by("username")
+
+
+def scheduled_for(duty_id: int) -> QuerySet[ScheduledHandover]:
+    return ScheduledHandover.objects.filter(duty_id=duty_id, status=ScheduleStatus.SCHEDULED).select_related(
+        "to_department").order_by("effective_on", "id")

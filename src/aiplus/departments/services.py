@@ -23,11 +23,20 @@ from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import Department, Jurisdiction, RoleAssignment, User
 from aiplus.core.services import notify
 from aiplus.departments import catalogue
-from aiplus.departments.models import DepartmentHead, Duty, Handover, WorkItem, WorkStatus
+from aiplus.departments.models import (
+    DepartmentHead,
+    Duty,
+    Handover,
+    ScheduledHandover,
+    ScheduleStatus,
+    WorkItem,
+    WorkStatus,
+)
 from aiplus.regulation.runtime import parameters
 
 REASON_MAX = 500
 HANDOVER_BACKDATE_DAYS = 366  # a handover may record a move already made, within a year
+HANDOVER_AHEAD_DAYS = 366  # or be scheduled for a day within the coming year
 
 
 def _places_upwards(jurisdiction: Jurisdiction) -> list[int]:
@@ -129,8 +138,8 @@ def _effective_on(value: Any, duty: Duty) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ServiceError("invalid", _("请填写有效的生效日期。"), "effective_on")
     today = timezone.localdate()
-    if value > today:
-        raise ServiceError("future", _("生效日期不能晚于今天：职责移交即时生效，预约移交尚未提供。"), "effective_on")
+    if value > today + dt.timedelta(days=HANDOVER_AHEAD_DAYS):
+        raise ServiceError("too_late", _("预约移交的生效日期不能晚于一年之后。"), "effective_on")
     if value < duty.held_since or value < today - dt.timedelta(days=HANDOVER_BACKDATE_DAYS):
         raise ServiceError("too_early", _("生效日期不能早于现承担部门开始承担该职责之日（且不超过一年）。"),
                            "effective_on")
@@ -144,27 +153,17 @@ def _department(value: Any, field: str) -> Department:
     return found
 
 
-@transaction.atomic
-def hand_over(*, acting_user: User, duty_id: int, department_id: int, reason: str,
-              effective_on: dt.date | str) -> Handover:
-    """Move a duty to another department of its jurisdiction: its open work moves to the new department's queue in
-    the same action, the move is kept in the duty's history, and the new department's head is told."""
-    duty = get_for(acting_user, "view", Duty.objects.select_for_update(), pk=duty_id)
-    if not may_hand_over(acting_user, duty):
-        raise PermissionDeniedError(_("只有平台管理员或牵头部门负责人可以移交职责。"))
-    target = _department(department_id, "department_id")
-    if target.jurisdiction_id != duty.jurisdiction_id:
-        raise ServiceError("wrong_department", _("只能移交给同一辖区的部门。"), "department_id")
-    if target.pk == duty.department_id:
-        raise ServiceError("same_department", _("该部门已承担此职责。"), "department_id")
-    text = _reason(reason)
-    day = _effective_on(effective_on, duty)
+def _move(duty: Duty, target: Department, text: str, day: dt.date, acting_user: User | None,
+          scheduled: ScheduledHandover | None = None) -> Handover:
+    """The move itself: the duty's open work to the new department's queue, the history row, the duty's new holder,
+    its head told, one audit row."""
     before = {"department": duty.department_id, "held_since": duty.held_since.isoformat()}
     source = duty.department
     moved = WorkItem.objects.filter(duty=duty, status=WorkStatus.OPEN).update(
         department=target, updated_at=timezone.now())
     handover = Handover.objects.create(duty=duty, from_department=source, to_department=target, reason=text,
-                                       effective_on=day, items_moved=moved, created_by=acting_user)
+                                       effective_on=day, items_moved=moved,
+                                       created_by=scheduled.created_by if scheduled else acting_user)
     duty.department = target
     duty.held_since = day
     duty.save(update_fields=["department", "held_since", "updated_at"])
@@ -175,10 +174,77 @@ def hand_over(*, acting_user: User, duty_id: int, department_id: int, reason: st
                body=_("由%(from)s移交，随之移交待办%(n)s件。"),
                params={"duty": catalogue.WORK[duty.code], "from": source.name_zh, "n": moved},
                link=f"/departments/{target.pk}/", target=duty)
+    after = {"department": target.pk, "held_since": day.isoformat(), "reason": text, "items_moved": moved,
+             "handover": handover.pk, **({"scheduled": scheduled.pk} if scheduled else {})}
     audit.record(actor=acting_user, action="departments.duty.handed_over", instance=duty, before=before,
-                 after={"department": target.pk, "held_since": day.isoformat(), "reason": text,
-                        "items_moved": moved, "handover": handover.pk})
+                 after=after)
     return handover
+
+
+@transaction.atomic
+def hand_over(*, acting_user: User, duty_id: int, department_id: int, reason: str,
+              effective_on: dt.date | str) -> Handover | ScheduledHandover:
+    """Move a duty to another department of its jurisdiction: its open work moves to the new department's queue in
+    the same action, the move is kept in the duty's history, and the new department's head is told. A handover
+    dated after today is scheduled instead: the daily command applies it on that day; it can be cancelled until
+    then (one pending per duty)."""
+    duty = get_for(acting_user, "view", Duty.objects.select_for_update(), pk=duty_id)
+    if not may_hand_over(acting_user, duty):
+        raise PermissionDeniedError(_("只有平台管理员或牵头部门负责人可以移交职责。"))
+    target = _department(department_id, "department_id")
+    if target.jurisdiction_id != duty.jurisdiction_id:
+        raise ServiceError("wrong_department", _("只能移交给同一辖区的部门。"), "department_id")
+    if target.pk == duty.department_id:
+        raise ServiceError("same_department", _("该部门已承担此职责。"), "department_id")
+    text = _reason(reason)
+    day = _effective_on(effective_on, duty)
+    if day <= timezone.localdate():
+        return _move(duty, target, text, day, acting_user)
+    if ScheduledHandover.objects.filter(duty=duty, status=ScheduleStatus.SCHEDULED).exists():
+        raise ServiceError("already_scheduled", _("该职责已有待生效的预约移交，请先取消。"), "duty_id", status=409)
+    scheduled = ScheduledHandover.objects.create(duty=duty, to_department=target, reason=text, effective_on=day,
+                                                 created_by=acting_user)
+    audit.record(actor=acting_user, action="departments.handover.scheduled", instance=scheduled,
+                 after={"duty": duty.pk, "department": target.pk, "effective_on": day.isoformat(), "reason": text})
+    return scheduled
+
+
+@transaction.atomic
+def cancel_handover(*, acting_user: User, scheduled_id: int) -> ScheduledHandover:
+    """Cancel a scheduled handover before it takes effect (whoever may hand the duty over)."""
+    found = get_for(acting_user, "view", ScheduledHandover.objects.select_related("duty"), pk=scheduled_id)
+    if not may_hand_over(acting_user, found.duty):
+        raise PermissionDeniedError(_("只有平台管理员或牵头部门负责人可以取消预约移交。"))
+    scheduled = ScheduledHandover.objects.select_for_update().get(pk=found.pk)
+    if scheduled.status != ScheduleStatus.SCHEDULED:
+        raise ServiceError("not_scheduled", _("该预约移交已生效或已取消。"), "scheduled_id", status=409)
+    before = audit.snapshot(scheduled)
+    scheduled.status = ScheduleStatus.CANCELLED
+    scheduled.cancelled_by = acting_user
+    scheduled.save(update_fields=["status", "cancelled_by", "updated_at"])
+    audit.record(actor=acting_user, action="departments.handover.cancelled", instance=scheduled, before=before)
+    return scheduled
+
+
+@transaction.atomic
+def apply_due_handovers(*, acting_user: User | None = None, today: dt.date | None = None) -> int:
+    """Apply every scheduled handover whose day has come (run daily; each is marked applied in the same
+    transaction, so safe to rerun). One the duty's holder already is (moved meanwhile) is marked applied with no
+    move."""
+    today = today or timezone.localdate()
+    due = list(ScheduledHandover.objects.select_for_update(of=("self",)).select_related("created_by").filter(
+        status=ScheduleStatus.SCHEDULED, effective_on__lte=today).order_by("effective_on", "id"))
+    applied = 0
+    for scheduled in due:
+        duty = Duty.objects.select_for_update(of=("self",)).select_related("department").get(pk=scheduled.duty_id)
+        target = Department.objects.get(pk=scheduled.to_department_id)
+        if target.pk != duty.department_id:
+            scheduled.handover = _move(duty, target, scheduled.reason, scheduled.effective_on, acting_user,
+                                       scheduled)
+            applied += 1
+        scheduled.status = ScheduleStatus.APPLIED
+        scheduled.save(update_fields=["status", "handover", "updated_at"])
+    return applied
 
 
 def _as_administrator(acting_user: User) -> None:
@@ -209,6 +275,29 @@ def add_member(*, acting_user: User, department_id: int, user_id: int) -> RoleAs
     audit.record(actor=acting_user, action="departments.member.added", object_type="core.roleassignment",
                  object_id=str(assignment.pk), object_repr=str(assignment), before=before,
                  after={"department": department.pk})
+    return assignment
+
+
+@transaction.atomic
+def remove_member(*, acting_user: User, department_id: int, user_id: int) -> RoleAssignment:
+    """The administrator takes an official out of the department. The head is not taken out: appoint another head
+    first (overdue work must always have someone to escalate to)."""
+    _as_administrator(acting_user)
+    department = _department(department_id, "department_id")
+    assignment = RoleAssignment.objects.filter(
+        user_id=user_id, role=permissions.OFFICIAL, active=True, department=department,
+    ).first() if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+    if assignment is None:
+        raise ServiceError("not_a_member", _("所选用户不是本部门工作人员。"), "user_id")
+    if DepartmentHead.objects.filter(department=department, user_id=assignment.user_id).exists():
+        raise ServiceError("is_head", _("部门负责人不能移出部门，请先指定新的负责人。"), "user_id", status=409)
+    before = {"department": assignment.department_id}
+    assignment.department = None
+    assignment.save(update_fields=["department"])
+    permissions.forget(assignment.user)
+    audit.record(actor=acting_user, action="departments.member.removed", object_type="core.roleassignment",
+                 object_id=str(assignment.pk), object_repr=str(assignment), before=before,
+                 after={"department": None})
     return assignment
 
 

@@ -6,11 +6,17 @@ from aiplus.departments.catalogue import (
     COMPUTE_ALLOCATION,
     DATA_SUPPLY,
     ETHICS_REVIEW,
+    FILINGS_GUIDANCE,
     INCIDENTS,
+    MEASURES_VERIFICATION,
+    OPC_RESIDENCY,
+    RISK_SUPERVISION,
+    SANDBOX_SUPERVISION,
     SCENARIO_REVIEW,
     SUPPORT_APPLICATIONS,
 )
 from aiplus.departments.services import assign_work, close_work, open_work
 
-__all__ = ["COMPUTE_ALLOCATION", "DATA_SUPPLY", "ETHICS_REVIEW", "INCIDENTS", "SCENARIO_REVIEW",
+__all__ = ["COMPUTE_ALLOCATION", "DATA_SUPPLY", "ETHICS_REVIEW", "FILINGS_GUIDANCE", "INCIDENTS",
+           "MEASURES_VERIFICATION", "OPC_RESIDENCY", "RISK_SUPERVISION", "SANDBOX_SUPERVISION", "SCENARIO_REVIEW",
            "SUPPORT_APPLICATIONS", "assign_work", "close_work", "open_work"]

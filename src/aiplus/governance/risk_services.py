@@ -29,6 +29,7 @@ from aiplus.core import audit, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.experts import draws
 from aiplus.governance import incidents, risk
 from aiplus.governance import risk_rules as rules
@@ -344,6 +345,9 @@ def plan_inspections(*, acting_user: User, department_id: int, title: str, size:
                                          department=department, tier=tier, size=size, seed_inputs=inputs,
                                          seed=seed, selected_ids=selected, planned_by=acting_user)
     Inspection.objects.bulk_create([Inspection(plan=plan, application_id=pk) for pk in selected])
+    for inspection in Inspection.objects.filter(plan=plan).select_related("application__jurisdiction"):
+        work.open_work(code=work.RISK_SUPERVISION, subject=inspection, jurisdiction=inspection.application.jurisdiction,
+                       title=inspection.application.name, link=f"/governance/inspections/{inspection.pk}/")
     audit.record(actor=acting_user, action="governance.inspection_plan.drawn", instance=plan)
     return plan
 
@@ -379,6 +383,7 @@ def record_findings(*, acting_user: User, inspection_id: int, findings: str) -> 
     inspection = _inspection(acting_user, inspection_id)
     if inspection.status != InspectionStatus.PLANNED:
         raise ServiceError("wrong_state", _("检查发现已记录。"), "status", status=409)
+    work.close_work(subject=inspection, code=work.RISK_SUPERVISION)
     return _advance(inspection, acting_user=acting_user, action="governance.inspection.recorded",  # type: ignore[no-any-return]
                     status=InspectionStatus.DONE, text=findings, field="findings", column="findings", limit=5000,
                     label=_("检查发现"), day="inspected_on", by="inspected_by")
@@ -401,6 +406,9 @@ def order_rectification(*, acting_user: User, inspection_id: int, requirement: s
         inspection=inspection, application=inspection.application,
         requirement=_text(requirement, "requirement", 5000, label=_("整改要求")), due_on=due_on,
         ordered_by=acting_user)
+    # Verifying the rectification is the work of the department holding the risk-supervision duty.
+    work.open_work(code=work.RISK_SUPERVISION, subject=order, jurisdiction=inspection.application.jurisdiction,
+                   title=inspection.application.name, link=f"/governance/inspections/{inspection.pk}/")
     _tell(_organisation_members(inspection.application.organisation_id), inspection.application,
           "governance.rectification", _("整改通知：%(t)s"), _("请在整改期限前完成整改并报告。"),
           link=f"/governance/inspections/{inspection.pk}/")
@@ -438,6 +446,7 @@ def close_rectification(*, acting_user: User, order_id: int, note: str) -> Recti
             "s": order.get_status_display()}, "status", status=409)
     _tell(_organisation_members(order.application.organisation_id), order.application, "governance.rectification",
           _("整改已核验销号：%(t)s"), link=f"/governance/inspections/{order.inspection_id}/")
+    work.close_work(subject=order, code=work.RISK_SUPERVISION)
     return _advance(order, acting_user=acting_user, action="governance.rectification.closed",  # type: ignore[no-any-return]
                     status=RectificationStatus.CLOSED, text=note, field="note", column="closing_note", limit=2000,
                     label=_("核验意见"), day="closed_on", by="closed_by")

@@ -26,6 +26,7 @@ from aiplus.core import audit, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.experts import services as expert_services
 from aiplus.experts.models import ExpertProfile
 from aiplus.governance import ethics, incidents, selectors
@@ -481,6 +482,10 @@ def _decide(application: EthicsApplication, outcome: str, day: dt.date, limits: 
         application.status = ApplicationStatus.RE_REVIEW
         application.referred_jurisdiction_id = application.organisation.jurisdiction_id
         application.re_review_due = day + dt.timedelta(days=int(ethics.value("ethics.re_review.days", day)))
+        # The expert re-review is organised by the department holding the ethics-review duty there.
+        work.open_work(code=work.ETHICS_REVIEW, subject=application,
+                       jurisdiction=application.organisation.jurisdiction, title=application.title,
+                       link=f"/governance/ethics/applications/{application.pk}/")
         return
     application.status = status
     if status in (ApplicationStatus.APPROVED, ApplicationStatus.APPROVED_WITH_CHANGES):
@@ -569,6 +574,7 @@ def record_re_review(*, acting_user: User, application_id: int, votes: Mapping[i
         application.status = ApplicationStatus.REJECTED
     application.decided_on = decided_on
     application.save()
+    work.close_work(subject=application, code=work.ETHICS_REVIEW)
     _notify_people([application.submitted_by, *_committee_users(application.committee)], application,
                    _("专家复核结果：%(t)s"), _("复核结论：%(o)s"), {"o": re_review.get_outcome_display()})
     audit.record(actor=acting_user, action="governance.re_review.decided", instance=re_review, before=before)

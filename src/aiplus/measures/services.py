@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core import audit, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, OrganisationKind, User
+from aiplus.departments import work
 from aiplus.measures import selectors
 from aiplus.measures.models import (
     CATEGORIES,
@@ -90,6 +91,8 @@ def submit_record(*, acting_user: User, organisation_id: Any, registry: str, cat
     if record.granted_on > timezone.localdate():
         raise ServiceError("in_future", _("日期不能晚于今天。"), "granted_on")
     record.save()
+    work.open_work(code=work.MEASURES_VERIFICATION, subject=record, jurisdiction=organisation.jurisdiction,
+                   title=record.title, link=f"/measures/records/{record.pk}/")
     audit.record(actor=acting_user, action="measures.record.submitted", instance=record)
     return record
 
@@ -118,6 +121,7 @@ def verify_record(*, acting_user: User, record_id: int, approve: bool, note: str
     record.verified_at = timezone.now()
     domains.full_clean(record)
     record.save()
+    work.close_work(subject=record, code=work.MEASURES_VERIFICATION)
     audit.record(actor=acting_user, action="measures.record.verified" if approve else "measures.record.rejected",
                  instance=record, before=before)
     return record

@@ -26,6 +26,7 @@ from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.opc import register, selectors
 from aiplus.opc.engine import TOOLS, Applicant, check_definition
 from aiplus.opc.models import MAX_FOUNDERS, Community, Profile, Residency, ResidencyStatus, Service, Stage
@@ -216,6 +217,8 @@ def apply_residency(*, acting_user: User, community_id: int, profile_id: int, te
                           term_months=domains.clean(Residency, "term_months", term_months),
                           note=_text(note, "note", 500, label=_("申请说明"), required=False))
     residency.save()
+    work.open_work(code=work.OPC_RESIDENCY, subject=residency, jurisdiction=community.jurisdiction,
+                   title=f"{profile.organisation.name} · {community.name}", link=f"/opc/communities/{community.pk}/")
     for member in selectors.members_of(community.operator_id):
         notify(recipient=member, verb="opc.residency", title=_("一人公司“%(o)s”申请入驻“%(c)s”"),
                params={"o": profile.organisation.name, "c": community.name},
@@ -252,6 +255,7 @@ def decide_residency(*, acting_user: User, residency_id: int, admit: Any, seat: 
     residency.decided_by = acting_user
     residency.decided_at = timezone.now()
     residency.decision_note = _text(note, "note", 500, label=_("决定说明"), required=not admit)
+    work.close_work(subject=residency, code=work.OPC_RESIDENCY)  # undone if the admission is refused below
     link = f"/opc/{residency.profile_id}/"
     if not admit:
         residency.status = ResidencyStatus.REFUSED

@@ -28,6 +28,7 @@ from aiplus.core import audit, calendar, domains, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
+from aiplus.departments import work
 from aiplus.experts import services as expert_services
 from aiplus.governance import incident_selectors as governance_selectors
 from aiplus.governance import incident_services
@@ -114,6 +115,8 @@ def apply(*, acting_user: User, organisation_id: int, title: str, innovation: st
         if getattr(application, field) is None:
             raise ServiceError("required", _("请填写%(f)s。") % {"f": label}, field)
     application.save()
+    work.open_work(code=work.SANDBOX_SUPERVISION, subject=application, jurisdiction=organisation.jurisdiction,
+                   title=application.title, link=_link(application))
     _tell(officials_of(organisation.jurisdiction_id), application, _link(application), _("新的沙盒监管申请：%(t)s"))
     audit.record(actor=acting_user, action="sandbox.application.submitted", instance=application)
     return application
@@ -190,6 +193,7 @@ def decide_admission(*, acting_user: User, application_id: int, votes: Mapping[A
         application.status = Status.REJECTED
         application.save()
         title = _("未予入盒：%(t)s")
+    work.close_work(subject=application, code=work.SANDBOX_SUPERVISION)
     _tell(_organisation_members(application.organisation_id), application, _link(application), title)
     audit.record(actor=acting_user, action="sandbox.application.decided", instance=application, before=before)
     return application
@@ -276,6 +280,7 @@ def file_report(*, acting_user: User, report_id: int, users_served: int, summary
     report.filed_on = today
     report.filed_by = acting_user
     report.save()
+    work.close_work(subject=report, code=work.SANDBOX_SUPERVISION)  # the overdue report is in
     if not within:
         _tell(officials_of(application.jurisdiction_id), application, _link(application),
               _("沙盒项目超出用户数上限：%(t)s"), _("报告期末用户数%(n)s，上限%(c)s。"),
@@ -310,6 +315,9 @@ def report_overdue(*, acting_user: User | None = None, today: dt.date | None = N
                    link=_link(application), target=report)
         report.overdue_notified_at = now
         report.save(update_fields=["overdue_notified_at", "updated_at"])
+        # Chasing the missing report is the work of the department holding the sandbox duty; filing closes it.
+        work.open_work(code=work.SANDBOX_SUPERVISION, subject=report, jurisdiction=application.jurisdiction,
+                       title=application.title, link=_link(application))
     if overdue:
         audit.record(actor=acting_user, action="sandbox.reports.overdue", instance=None,
                      object_type="sandbox.sandboxreport", object_id=",".join(str(r.pk) for r in overdue[:20]),

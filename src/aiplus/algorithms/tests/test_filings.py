@@ -205,3 +205,23 @@ def test_the_dossier_through_the_api(world, member, algorithm):
     assert [item["id"] for item in listed["items"]] == [pk]
     assert bearer(world.user("official", "shenzhen")).get(
         operation("aiplus_algorithms_api_get_filing", filing_id=pk)).status_code == 404
+
+
+def test_a_submitted_filing_waits_in_the_filing_departments_queue_until_its_number_is_recorded(world, member,
+                                                                                               draft):
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    api = bearer(member)
+    assert api.patch(operation("aiplus_algorithms_api_update_filing", filing_id=draft.pk), COMPLETE,
+                     content_type="application/json").status_code == 200
+    assert api.post(operation("aiplus_algorithms_api_submit_filing", filing_id=draft.pk)).status_code == 200
+    item = WorkItem.objects.select_related("department").get(object_id=draft.pk, duty__code="filings.guidance")
+    assert item.department.code == "sz_cac" and item.status == "open"
+    assert item.link == f"/algorithms/filings/{draft.pk}/"
+    official = bearer(world.user("official"))
+    assert official.post(operation("aiplus_algorithms_api_record_filing_number", filing_id=draft.pk),
+                         {"filing_number": "A-1"}, content_type="application/json").status_code == 200
+    item.refresh_from_db()
+    assert item.status == "done"

@@ -3,6 +3,7 @@ the handover that takes the open work along, and refusals (roles, hostile input)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -112,3 +113,42 @@ def test_the_administrator_places_officials_and_heads_through_the_api(staff):
     assert answer.status_code == 200 and answer.json()["head"] == "newcomer"
     assert_refused_naming(signed_in(world.admin).post(url, {"user_id": world.user("public").pk},
                                                       content_type="application/json"), "user_id")
+
+
+def test_the_administrator_removes_a_member_through_the_api_but_not_the_head(staff):
+    world = staff.world
+    fgw = staff.dept("sz_fgw")
+    from aiplus.departments.tests.conftest import make_official
+
+    newcomer = make_official(world, "leaver")
+    signed_in(world.admin).post(operation("aiplus_departments_api_add_member", department_id=fgw.pk),
+                                {"user_id": newcomer.pk}, content_type="application/json")
+    url = operation("aiplus_departments_api_remove_member", department_id=fgw.pk)
+    assert signed_in(staff.head["sz_fgw"]).post(url, {"user_id": newcomer.pk},
+                                                content_type="application/json").status_code == 403
+    before = AuditEvent.objects.count()
+    answer = signed_in(world.admin).post(url, {"user_id": newcomer.pk}, content_type="application/json")
+    assert answer.status_code == 200 and "leaver" not in answer.json()["members"]
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.order_by("-id").first().action == "departments.member.removed"
+    head = signed_in(world.admin).post(url, {"user_id": staff.head["sz_fgw"].pk}, content_type="application/json")
+    assert head.status_code == 409 and head.json()["field"] == "user_id"
+    assert_refused_naming(signed_in(world.admin).post(url, {"user_id": newcomer.pk},
+                                                      content_type="application/json"), "user_id")
+
+
+def test_a_handover_scheduled_through_the_api_is_listed_and_cancelled(staff, incident):
+    duty = Duty.objects.get(code="incidents.handle", jurisdiction__code="suzhou")
+    later = timezone.localdate() + dt.timedelta(days=10)
+    answer = _hand_over(bearer(staff.head["sz_fgw"]), duty, {
+        "department_id": staff.dept("sz_scjgj").pk, "reason": "明年机构改革", "effective_on": str(later)})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["department_id"] == staff.dept("sz_cac").pk  # not yet moved
+    assert [s["effective_on"] for s in body["scheduled"]] == [str(later)]
+    assert WorkItem.objects.get().department.code == "sz_cac"
+    cancel = operation("aiplus_departments_api_cancel_handover", scheduled_id=body["scheduled"][0]["id"])
+    assert bearer(staff.head["sz_cac"]).post(cancel).status_code == 403
+    cancelled = bearer(staff.head["sz_fgw"]).post(cancel)
+    assert cancelled.status_code == 200 and cancelled.json()["scheduled"] == []
+    assert bearer(staff.head["sz_fgw"]).post(cancel).status_code == 409

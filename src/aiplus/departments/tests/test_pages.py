@@ -4,6 +4,8 @@ with its error beside the field."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -45,7 +47,7 @@ def test_a_posted_handover_from_someone_who_may_not_is_refused(staff, incident):
     cac = staff.dept("sz_cac")
     duty = Duty.objects.get(code="incidents.handle", jurisdiction__code="suzhou")
     answer = signed_in(staff.world.user("official")).post(f"/departments/{cac.pk}/", {
-        "duty": duty.pk, "department": staff.dept("sz_scjgj").pk, "reason": "x",
+        "action": "handover", "duty": duty.pk, "department": staff.dept("sz_scjgj").pk, "reason": "x",
         "effective_on": timezone.localdate().isoformat()})
     assert answer.status_code == 403 and WorkItem.objects.get().department_id == cac.pk
 
@@ -57,7 +59,7 @@ def test_a_bad_handover_is_drawn_again_with_its_error_beside_the_field(staff, in
     cac = staff.dept("sz_cac")
     duty = Duty.objects.get(code="incidents.handle", jurisdiction__code="suzhou")
     answer = signed_in(staff.head["sz_fgw"]).post(f"/departments/{cac.pk}/", {
-        "duty": duty.pk, "department": staff.dept("sz_scjgj").pk, "reason": "调整",
+        "action": "handover", "duty": duty.pk, "department": staff.dept("sz_scjgj").pk, "reason": "调整",
         "effective_on": timezone.localdate().isoformat(), **change})
     assert answer.status_code == 400
     html = answer.content.decode()
@@ -69,7 +71,7 @@ def test_the_lead_head_hands_over_through_the_page(staff, incident):
     cac = staff.dept("sz_cac")
     duty = Duty.objects.get(code="incidents.handle", jurisdiction__code="suzhou")
     answer = signed_in(staff.head["sz_fgw"]).post(f"/departments/{cac.pk}/", {
-        "duty": duty.pk, "department": "苏州市市场监督管理局", "reason": "调整",
+        "action": "handover", "duty": duty.pk, "department": "苏州市市场监督管理局", "reason": "调整",
         "effective_on": timezone.localdate().isoformat()})
     assert answer.status_code == 302
     assert WorkItem.objects.get().department.code == "sz_scjgj"
@@ -78,3 +80,60 @@ def test_the_lead_head_hands_over_through_the_page(staff, incident):
 def test_the_queue_exports_to_excel(staff, incident):
     answer = signed_in(staff.world.user("official")).get("/departments/work/?export=xlsx")
     assert answer.status_code == 200 and "spreadsheet" in answer["Content-Type"]
+
+
+def test_the_administrator_staffs_a_department_through_its_page(staff):
+    from aiplus.core.models import AuditEvent
+    from aiplus.departments.tests.conftest import make_official
+
+    world = staff.world
+    fgw = staff.dept("sz_fgw")
+    newcomer = make_official(world, "newcomer")
+    url = f"/departments/{fgw.pk}/"
+    assert 'data-testid="staffing"' not in signed_in(staff.head["sz_fgw"]).get(url).content.decode()
+    # the lead head has forms on the page, but not this one: an unknown action, nothing written
+    lead = signed_in(staff.head["sz_fgw"])
+    assert lead.post(url, {"action": "add_member", "add-user": newcomer.pk}).status_code == 400
+    assert signed_in(staff.world.user("enterprise_member")).post(url, {"action": "add_member",
+                                                                       "user": newcomer.pk}).status_code == 403
+    assert "newcomer" not in section(signed_in(world.admin).get(url).content.decode(), "members")
+    admin = signed_in(world.admin)
+    page = admin.get(url).content.decode()
+    assert 'data-testid="add-member"' in section(page, "staffing") and "newcomer" in section(page, "add-member")
+    assert admin.post(url, {"action": "add_member", "add-user": "newcomer"}).status_code == 302  # picked by name
+    assert admin.post(url, {"action": "appoint_head", "head-user": newcomer.pk}).status_code == 302
+    page = admin.get(url).content.decode()
+    assert "newcomer" in section(page, "members") and "newcomer" in section(page, "head")
+    refused = admin.post(url, {"action": "remove_member", "remove-user": newcomer.pk})  # the head stays until replaced
+    assert refused.status_code == 409 and "请先指定新的负责人" in refused.content.decode()
+    assert admin.post(url, {"action": "appoint_head", "head-user": staff.head["sz_fgw"].pk}).status_code == 302
+    assert admin.post(url, {"action": "remove_member", "remove-user": newcomer.pk}).status_code == 302
+    assert "newcomer" not in section(admin.get(url).content.decode(), "members")
+    bad = admin.post(url, {"action": "add_member", "add-user": world.user("public").pk})
+    assert bad.status_code == 400 and 'id="id_add-user"' in bad.content.decode()
+    assert [e.action for e in AuditEvent.objects.filter(action__startswith="departments.").order_by("-id")[:4]] == [
+        "departments.member.removed", "departments.head.appointed", "departments.head.appointed",
+        "departments.member.added"]
+
+
+def test_a_future_handover_is_shown_as_scheduled_and_cancelled_on_the_page(staff, incident):
+    cac = staff.dept("sz_cac")
+    duty = Duty.objects.get(code="incidents.handle", jurisdiction__code="suzhou")
+    later = timezone.localdate() + dt.timedelta(days=5)
+    head = signed_in(staff.head["sz_fgw"])
+    answer = head.post(f"/departments/{cac.pk}/", {
+        "action": "handover", "duty": duty.pk, "department": staff.dept("sz_scjgj").pk, "reason": "机构改革",
+        "effective_on": later.isoformat()})
+    assert answer.status_code == 302
+    assert WorkItem.objects.get().department_id == cac.pk
+    for code in ("sz_cac", "sz_scjgj"):  # both sides see it coming
+        html = signed_in(staff.world.user("official")).get(f"/departments/{staff.dept(code).pk}/").content.decode()
+        assert "机构改革" in section(html, "scheduled") and "cancel-" not in html
+    page = head.get(f"/departments/{cac.pk}/").content.decode()
+    scheduled = duty.scheduled_handovers.get()
+    assert f'data-testid="cancel-{scheduled.pk}"' in section(page, "scheduled")
+    assert head.post(f"/departments/{cac.pk}/", {"action": "cancel", "scheduled": scheduled.pk}).status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.status == "cancelled"
+    again = head.post(f"/departments/{cac.pk}/", {"action": "cancel", "scheduled": scheduled.pk})
+    assert again.status_code == 400 and 'data-field="scheduled"' in again.content.decode()

@@ -111,7 +111,7 @@ def test_a_department_head_who_does_not_lead_and_another_provinces_lead_cannot_h
 @pytest.mark.parametrize(("change", "field"), [
     ({"reason": ""}, "reason"), ({"reason": "  "}, "reason"), ({"reason": "长" * 501}, "reason"),
     ({"effective_on": "2026-13-01"}, "effective_on"), ({"effective_on": "tomorrow"}, "effective_on"),
-    ({"effective_on": timezone.localdate() + dt.timedelta(days=1)}, "effective_on"),
+    ({"effective_on": timezone.localdate() + dt.timedelta(days=367)}, "effective_on"),
     ({"effective_on": timezone.localdate() - dt.timedelta(days=400)}, "effective_on"),
     ({"department_id": 10**12}, "department_id"), ({"department_id": "1"}, "department_id"),
     ({"department": "gd_cac"}, "department_id"), ({"department": "sz_cac"}, "department_id"),
@@ -215,3 +215,55 @@ def test_a_need_goes_to_the_review_department_and_to_the_data_and_compute_depart
     scenarios.transition_need(acting_user=member, need_id=both.pk, transition="submit")
     routed = dict(WorkItem.objects.filter(object_id=both.pk).values_list("duty__code", "department__code"))
     assert routed == {"scenarios.review": "sz_fgw", "data.supply": "sz_sjj", "compute.allocation": "sz_gxj"}
+
+
+def test_a_future_handover_is_scheduled_then_applied_by_the_daily_command_on_its_day(staff, incident):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from aiplus.core.models import AuditEvent, Notification
+    from aiplus.departments.models import ScheduledHandover
+
+    duty = _duty("incidents.handle")
+    day = timezone.localdate() + dt.timedelta(days=3)
+    scheduled = services.hand_over(acting_user=staff.head["sz_fgw"], duty_id=duty.pk,
+                                   department_id=staff.dept("sz_scjgj").pk, reason="机构改革", effective_on=day)
+    assert isinstance(scheduled, ScheduledHandover) and scheduled.status == "scheduled"
+    assert AuditEvent.objects.order_by("-id").first().action == "departments.handover.scheduled"
+    assert _duty("incidents.handle").department.code == "sz_cac" and not Handover.objects.exists()
+    with pytest.raises(ServiceError) as twice:  # one pending per duty
+        services.hand_over(acting_user=staff.head["sz_fgw"], duty_id=duty.pk,
+                           department_id=staff.dept("sz_fgw").pk, reason="x", effective_on=day)
+    assert twice.value.status == 409
+    out = StringIO()
+    call_command("escalate_department_work", today=day - dt.timedelta(days=1), stdout=out)
+    assert "0 scheduled handover(s) applied" in out.getvalue()
+    assert _duty("incidents.handle").department.code == "sz_cac"
+    call_command("escalate_department_work", today=day, stdout=out)  # the due day
+    assert "1 scheduled handover(s) applied" in out.getvalue()
+    moved = _duty("incidents.handle")
+    assert moved.department.code == "sz_scjgj" and moved.held_since == day
+    handover = Handover.objects.get()
+    assert handover.effective_on == day and handover.items_moved == 1 and handover.created_by == staff.head["sz_fgw"]
+    assert WorkItem.objects.get(object_id=incident.pk).department.code == "sz_scjgj"
+    scheduled.refresh_from_db()
+    assert scheduled.status == "applied" and scheduled.handover == handover
+    assert Notification.objects.filter(recipient=staff.head["sz_scjgj"], verb="departments.duty.received").exists()
+    call_command("escalate_department_work", today=day, stdout=out)  # rerun: nothing more
+    assert Handover.objects.count() == 1
+
+
+def test_a_scheduled_handover_cancelled_before_its_day_never_applies(staff, incident):
+    duty = _duty("incidents.handle")
+    day = timezone.localdate() + dt.timedelta(days=3)
+    scheduled = services.hand_over(acting_user=staff.head["sz_fgw"], duty_id=duty.pk,
+                                   department_id=staff.dept("sz_scjgj").pk, reason="机构改革", effective_on=day)
+    for user in (staff.head["sz_cac"], staff.world.user("official"), staff.head["gd_fgw"]):
+        with pytest.raises((PermissionDeniedError, NotFoundError)):
+            services.cancel_handover(acting_user=user, scheduled_id=scheduled.pk)
+    services.cancel_handover(acting_user=staff.head["sz_fgw"], scheduled_id=scheduled.pk)
+    assert services.apply_due_handovers(today=day + dt.timedelta(days=1)) == 0
+    assert _duty("incidents.handle").department.code == "sz_cac"
+    with pytest.raises(ServiceError):
+        services.cancel_handover(acting_user=staff.head["sz_fgw"], scheduled_id=scheduled.pk)

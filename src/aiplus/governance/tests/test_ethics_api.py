@@ -418,3 +418,25 @@ def test_a_review_past_its_clock_is_flagged(ethics: Any, make_application: Any) 
     assert 'data-testid="overdue"' not in chair.get(url).content.decode()
     EthicsApplication.objects.filter(pk=application.pk).update(decision_due=timezone.now() - dt.timedelta(hours=1))
     assert 'data-testid="overdue"' in chair.get(url).content.decode()
+
+
+def test_a_referred_re_review_waits_in_the_ethics_departments_queue_until_decided(ethics: Any, make_application: Any,
+                                                                                   pool: list[Any]) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    application = _listed_and_approved(ethics, make_application)
+    item = WorkItem.objects.select_related("department").get(object_id=application.pk, duty__code="ethics.review")
+    assert item.department.code == "sz_kjj" and item.status == "open"
+    assert item.link == f"/governance/ethics/applications/{application.pk}/"
+    official = signed_in(ethics.world.user("official"))
+    _post(official, "aiplus_governance_api_draw_re_review_panel", {"fields": ["industry.manufacturing"], "size": 6},
+          application_id=application.pk)
+    panel = [int(i) for i in ReReview.objects.get(application=application).draw.selected]
+    body = _post(official, "aiplus_governance_api_record_re_review",
+                 {"votes": {str(i): "agree" for i in panel}, "decided_on": str(timezone.localdate())},
+                 application_id=application.pk).json()
+    assert body["status"] == "approved"
+    item.refresh_from_db()
+    assert item.status == "done"

@@ -343,3 +343,37 @@ def test_the_pages_for_every_role(world: Any, sectors: Any, client: Any) -> None
     # a member posting an official's form is refused, nothing written
     assert member.post("/governance/inspection-plans/", {"action": "plan", "title": "x", "size": "1",
                                                          "department": sectors["gxj"].pk}).status_code in (400, 403)
+
+
+def test_inspections_and_rectification_orders_wait_in_the_supervising_departments_queue(world: Any,
+                                                                                        sectors: Any) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    app = _registered(world, sectors, HIGH)
+    official = signed_in(sectors["sz_gxj"])
+    plan = _post(official, "aiplus_governance_api_plan_inspections",
+                 {"department_id": sectors["gxj"].pk, "title": "抽查", "size": 1}).json()
+    inspection_id = plan["inspection_ids"][0]
+    inspection_work = WorkItem.objects.select_related("department").get(
+        object_id=inspection_id, object_type__model="inspection")
+    assert inspection_work.duty.code == "risk.supervision" and inspection_work.department.code == "sz_scjgj"
+    assert inspection_work.link == f"/governance/inspections/{inspection_id}/" and inspection_work.status == "open"
+    assert _post(official, "aiplus_governance_api_record_findings", {"findings": "缺少人工复核。"},
+                 inspection_id=inspection_id).status_code == 200
+    inspection_work.refresh_from_db()
+    assert inspection_work.status == "done"
+    due = timezone.localdate() + dt.timedelta(days=30)
+    order = _post(official, "aiplus_governance_api_order_rectification",
+                  {"requirement": "建立人工复核机制。", "due_on": str(due)}, inspection_id=inspection_id).json()
+    order_id = order["orders"][0]["id"]
+    order_work = WorkItem.objects.get(object_id=order_id, object_type__model="rectificationorder")
+    assert order_work.status == "open" and order_work.title == app["name"]
+    member = signed_in(world.user("enterprise_member"))
+    assert _post(member, "aiplus_governance_api_report_rectification", {"response": "已整改。"},
+                 order_id=order_id).status_code == 200
+    assert _post(official, "aiplus_governance_api_close_rectification", {"note": "已核验。"},
+                 order_id=order_id).status_code == 200
+    order_work.refresh_from_db()
+    assert order_work.status == "done"

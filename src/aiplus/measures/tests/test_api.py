@@ -228,3 +228,19 @@ def test_the_lists_follow_who_may_see_what(world: Any) -> None:
                                ("auditor", "shenzhen", 1), ("public", "suzhou", 0), ("provider", "suzhou", 0)):
         rows = signed_in(world.user(role, place)).get(operation("aiplus_measures_api_list_records")).json()
         assert rows["count"] == count, (role, place, rows)
+
+
+def test_a_record_waits_in_the_queue_of_the_verifying_department_until_it_is_verified(world: Any) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    made = _record(world)
+    assert made.status_code == 201, made.content
+    item = WorkItem.objects.select_related("department").get(object_id=made.json()["id"],
+                                                              duty__code="measures.verification")
+    assert item.department.code == "sz_scjgj" and item.status == "open"
+    assert item.link == f"/measures/records/{made.json()['id']}/"
+    assert _verify(world, made.json()["id"]).status_code == 200
+    item.refresh_from_db()
+    assert item.status == "done" and item.closed_at is not None

@@ -249,3 +249,23 @@ def test_hostile_community_numbers_and_residency_terms_are_refused(opc_world: An
         lambda text: client.post(operation("aiplus_opc_api_apply_residency", community_id=community["id"]),
                                  json_with({"profile_id": profile["id"], "term_months": 1}, ("term_months",), text),
                                  content_type="application/json"), Residency, "term_months", Residency)
+
+
+def test_a_residency_application_waits_in_the_opc_departments_queue_until_decided(opc_world: Any) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    ow = opc_world
+    profile, community = _register(ow), _community(ow)
+    applied = _post(signed_in(ow.founder), "aiplus_opc_api_apply_residency",
+                    {"profile_id": profile["id"], "term_months": 12}, community_id=community["id"])
+    assert applied.status_code == 201, applied.content
+    item = WorkItem.objects.select_related("department").get(object_id=applied.json()["id"],
+                                                              duty__code="opc.residency")
+    assert item.department.code == "sz_gxj" and item.status == "open"
+    decided = _post(signed_in(ow.operator), "aiplus_opc_api_decide_residency", {"admit": True, "seat": "A-01"},
+                    residency_id=applied.json()["id"])
+    assert decided.status_code == 200, decided.content
+    item.refresh_from_db()
+    assert item.status == "done"

@@ -344,3 +344,30 @@ def test_a_term_running_into_a_year_without_a_published_calendar_schedules_what_
     assert all(day.year < unknown for day in due_days)
     call_command("check_sandbox_reports", stdout=StringIO())  # the year is still unknown: nothing is added
     assert SandboxReport.objects.filter(application_id=application["id"]).count() == len(due_days)
+
+
+def test_an_application_and_an_overdue_report_wait_in_the_sandbox_departments_queue(sandbox: Sandbox) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    application = sandbox.apply()
+    item = WorkItem.objects.select_related("department").get(object_id=application["id"],
+                                                              object_type__model="sandboxapplication")
+    assert item.duty.code == "sandbox.supervision" and item.department.code == "sz_scjgj"
+    assert item.status == "open" and item.link == f"/sandbox/applications/{application['id']}/"
+    sandbox.backdate(application["id"], 100)
+    drawn = sandbox.draw(application["id"])
+    decided = sandbox.admit(application["id"], drawn["panel"], start=timezone.localdate() - dt.timedelta(days=100),
+                            days=180, every=30)
+    assert decided.status_code == 200, decided.content
+    item.refresh_from_db()
+    assert item.status == "done"
+    call_command("check_sandbox_reports", stdout=StringIO())
+    overdue = [r for r in decided.json()["reports"] if r["state"] == "overdue"]
+    chased = WorkItem.objects.filter(object_type__model="sandboxreport", status="open")
+    assert sorted(chased.values_list("object_id", flat=True)) == sorted(r["id"] for r in overdue)
+    filed = post(signed_in(sandbox.member), "aiplus_sandbox_api_file_report",
+                 {"users_served": 10, "summary": "补报"}, report_id=overdue[0]["id"])
+    assert filed.status_code == 200, filed.content
+    assert not chased.filter(object_id=overdue[0]["id"]).exists()
