@@ -234,7 +234,7 @@ def throughput(report: Report, folder: Path, count: int, max_tokens: int) -> Non
                 raw = raw_loop(url, prompts, concurrency, max_tokens)
                 ours, answered = harness_loop(url, prompts, concurrency, max_tokens)
                 case = f"throughput:c={concurrency}"
-                report.add(case, "raw-server", "rate", raw, "req/s")
+                report.add(case, "raw-server", "rate", raw, "items/s")  # one item is one request
                 report.add(case, "ours", "rate", ours, "items/s")
                 report.add(case, "ours", "answered", answered, "count")
                 report.add(case, "ours", "ratio-to-raw", ours / raw, "ratio")
