@@ -1,8 +1,9 @@
 """What the evaluation app lets users do, the articles it serves and the evidence (see aiplus.regulation.coverage).
 
-The first slice of issue 14: the testing platform's question banks as governed assets (TC260-003 / GB/T 45654-2025
-8.1–8.3 and Appendix A). Suzhou art. 37 sets up a testing platform; the banks are one part of it, so the article is
-declared in part, with what is not built said in the gaps."""
+Issue 14: the testing platform of Suzhou art. 37 (TC260-003 / GB/T 45654-2025). The question banks alone are one part
+of it (declared in part); runs against real endpoints with judges, results, signed reports and re-test, driven end
+to end through the pages (tests/browser/test_evaluation.py, against the real SmolLM2 server and a real worker) and
+the API, implement the article."""
 
 from aiplus.regulation.coverage import declare
 
@@ -40,7 +41,7 @@ declare(
              "and model judges recorded per item with their versions, disputed items reviewed by a person; pass "
              "rates with Wilson intervals and verdicts against the thresholds; signed reports anyone can verify; "
              "re-test comparison; a failed filed service opens an incident",
-    in_part=[("suzhou", 37)],
+    articles=[("suzhou", 37)],
     pages=["evaluation:endpoints", "evaluation:endpoint", "evaluation:run", "evaluation:compare",
            "evaluation:verify"],
     api=["aiplus_evaluation_api_register_endpoint", "aiplus_evaluation_api_start_run",
@@ -48,12 +49,10 @@ declare(
          "aiplus_evaluation_api_review_run_item", "aiplus_evaluation_api_issue_report",
          "aiplus_evaluation_api_download_report", "aiplus_evaluation_api_verify_report",
          "aiplus_evaluation_api_compare_runs", "aiplus_evaluation_api_resume_run"],
-    tests=["src/aiplus/evaluation/tests/test_runs_api.py::test_a_run_through_the_api_against_the_model_server"],
+    tests=["tests/browser/test_evaluation.py::"
+           "test_evaluators_run_a_plan_against_the_model_and_verify_the_signed_report",
+           "src/aiplus/evaluation/tests/test_runs_api.py::test_a_run_through_the_api_against_the_model_server"],
     gaps=[
-        ("测试运行尚无浏览器端到端测试（导入、审核、登记接口、运行、下载与核验报告）", "no browser end-to-end test "
-         "of runs yet (import, review, register an endpoint, run, download and verify the report)"),
-        ("判定器准确率与吞吐量基准（bench/evaluation.py）尚未编写", "the judge accuracy and throughput benchmark "
-         "(bench/evaluation.py) is not written"),
         ("选择题准确率没有规定阈值，只报告比率与置信区间", "closed-form accuracy has no threshold set by any rule: "
          "only the rate and its interval are reported"),
     ],

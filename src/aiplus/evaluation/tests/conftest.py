@@ -164,4 +164,34 @@ def immediate() -> Any:
         yield
 
 
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a real `manage.py aiplus_worker` subprocess (a file on SQLite)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    return f"postgres://{settings['USER']}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def start_worker(log: Path, *, batch: bool = False, **env: str) -> Any:
+    """A real `manage.py aiplus_worker` on the test database (its output in `log`)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    project = Path(settings.PROJECT_DIR)
+    command = [sys.executable, str(project / "manage.py"), "aiplus_worker", "--interval", "0.05", "--no-reload"]
+    if batch:
+        command.append("--batch")
+    environment = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "aiplus.settings",
+                   "PYTHONPATH": str(project / "src"), **env}
+    with log.open("ab") as out:
+        return subprocess.Popen(command, env=environment, cwd=project, stdout=out, stderr=subprocess.STDOUT)
+
+
 from aiplus.evaluation.tests.model_server import model_server  # noqa: E402, F401  (the session's model server)
