@@ -35,6 +35,11 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def is_number(value: Any) -> bool:
+    """Whether `value` reads as a finite number (a Decimal, an int, a float or numeric text; not a boolean)."""
+    return _decimal(value) is not None
+
+
 def figure(value: Any, places: int = 2) -> str:
     """A number with at most `places` decimals (trailing zeros dropped) and thousands grouped."""
     number = _decimal(value)
