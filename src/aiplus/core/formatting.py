@@ -173,6 +173,8 @@ def text(value: Any) -> str:
         return day(value)
     if isinstance(value, list | tuple | set | frozenset):
         return _("、").join(text(v) for v in value) or DASH
+    if isinstance(value, Mapping):
+        return _("；").join(" ".join(text(v) for v in value.values()).split("\n")) or DASH
     return str(value)
 
 
