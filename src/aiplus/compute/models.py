@@ -117,6 +117,9 @@ class AvailabilityReport(DomainModel):
 
     scope = Scope(jurisdiction="pool__centre__jurisdiction", organisation="pool__centre__operator", public=True)
 
+    def __str__(self) -> str:
+        return str(_("%(pool)s：可用 %(n)s 卡") % {"pool": self.pool, "n": self.available_cards})
+
 
 class NetworkLatency(DomainModel):
     centre = models.ForeignKey(ComputeCentre, on_delete=models.CASCADE, related_name="latencies")
@@ -129,6 +132,9 @@ class NetworkLatency(DomainModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["centre", "region"], name="compute_latency_unique")]
 
+    def __str__(self) -> str:
+        return str(_("%(c)s 至 %(r)s 的网络时延") % {"c": self.centre, "r": self.region})
+
 
 class Affiliation(DomainModel):
     """A declared affiliation between two organisations (related parties for the voucher post-audit)."""
@@ -138,6 +144,9 @@ class Affiliation(DomainModel):
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     scope = Scope(jurisdiction="organisation__jurisdiction", organisation="organisation")
+
+    def __str__(self) -> str:
+        return str(_("%(a)s 与 %(b)s 的关联关系") % {"a": self.organisation, "b": self.affiliate})
 
 
 class VoucherProgramme(DomainModel):
@@ -248,6 +257,9 @@ class Placement(DomainModel):
     scope = Scope(jurisdiction="request__jurisdiction", organisation="request__organisation",
                   owner="request__submitted_by")
 
+    def __str__(self) -> str:
+        return str(_("%(r)s 的分配结果") % {"r": self.request})
+
 
 class SavingsStudy(DomainModel):
     """A trace-driven simulation of a region's registered centres: what brokering saves against local-only."""
@@ -272,6 +284,9 @@ class SavingsStudy(DomainModel):
 
     class Meta(NewestFirst):
         verbose_name = _("调度收益模拟")
+
+    def __str__(self) -> str:
+        return str(_("%(place)s调度收益模拟") % {"place": self.jurisdiction})
 
 
 class UsageRecord(DomainModel):
@@ -299,6 +314,9 @@ class UsageRecord(DomainModel):
         ordering = ["-period_end", "-id"]
         constraints = [models.UniqueConstraint(fields=["provider", "record_id"], name="compute_usage_unique")]
 
+    def __str__(self) -> str:
+        return str(_("用量记录 %(id)s") % {"id": self.record_id})
+
 
 class Redemption(DomainModel):
     class Status(models.TextChoices):
@@ -317,6 +335,9 @@ class Redemption(DomainModel):
     class Meta(NewestFirst):
         pass
 
+    def __str__(self) -> str:
+        return str(_("用量记录 %(id)s 的算力券兑付") % {"id": self.usage.record_id})
+
 
 class AuditFlag(DomainModel):
     class Code(models.TextChoices):
@@ -331,6 +352,9 @@ class AuditFlag(DomainModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["redemption", "code"], name="compute_flag_unique")]
+
+    def __str__(self) -> str:
+        return str(_("%(r)s：%(code)s") % {"r": self.redemption, "code": self.get_code_display()})
 
 
 class LedgerTransaction(AppendOnly, DomainModel):
@@ -355,6 +379,9 @@ class LedgerTransaction(AppendOnly, DomainModel):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.memo}".strip()
 
 
 class LedgerEntry(AppendOnly):

@@ -5,6 +5,7 @@ never a raw code, `object (N)` or a Python literal (`None`, `True`, `Decimal('�
     money(Decimal("1234.5"))        → "1,234.50 元"        money(Decimal("3500000"))  → "350.00 万元"
     figure(12.3456, 2)              → "12.35"               percent(0.256)             → "25.6%"
     span(10, 20, money)             → "10.00 元 – 20.00 元"  duration(93_600)           → "1 天 2 小时"
+    money_span(500000, 1500000)     → "50万–150万元"         money_span(8000, 12000)    → "8,000–12,000 元"
     day(date(2026, 12, 5))          → "2026-12-05"          label(need, "status")      → "已发布"
 """
 
@@ -35,12 +36,27 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def is_number(value: Any) -> bool:
+    """Whether `value` reads as a finite number (a Decimal, an int, a float or numeric text; not a boolean)."""
+    return _decimal(value) is not None
+
+
 def figure(value: Any, places: int = 2) -> str:
     """A number with at most `places` decimals (trailing zeros dropped) and thousands grouped."""
     number = _decimal(value)
     if number is None:
         return DASH
     text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plain_number(value: Any) -> str:
+    """A number as typed into a form or read by a spreadsheet: positional, no grouping, no trailing zeros, never
+    scientific notation (Decimal("10.000").normalize() is "1E+1"; this is "10")."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -74,6 +90,23 @@ def span(low: Any, high: Any, each: Callable[[Any], str] = figure) -> str:
     if low in (None, ""):
         return _("至 %(high)s") % {"high": each(high)}
     return f"{each(low)} – {each(high)}"
+
+
+def money_span(low: Any, high: Any) -> str:
+    """A range of money with its unit said once, in the unit of its upper end (as `money` chooses it):
+    "8,000–12,000 元", "50万–150万元"; in English "CNY 8,000–12,000", "CNY 0.5–1.5 million". One end missing
+    reads with 起/至 as `span` says it; neither, as a dash."""
+    lo, hi = _decimal(low), _decimal(high)
+    if lo is None or hi is None:
+        return span(lo, hi, money)
+    english = (get_language() or "").startswith("en")
+    if max(abs(lo), abs(hi)) >= YUAN_LIMIT:
+        if english:
+            return f"CNY {figure(lo / MILLION)}–{figure(hi / MILLION)} million"
+        return _("%(low)s万–%(high)s万元") % {"low": figure(lo / TEN_THOUSAND), "high": figure(hi / TEN_THOUSAND)}
+    if english:
+        return f"CNY {figure(lo)}–{figure(hi)}"
+    return _("%(low)s–%(high)s 元") % {"low": figure(lo), "high": figure(hi)}
 
 
 def duration(seconds: Any) -> str:
@@ -140,6 +173,8 @@ def text(value: Any) -> str:
         return day(value)
     if isinstance(value, list | tuple | set | frozenset):
         return _("、").join(text(v) for v in value) or DASH
+    if isinstance(value, Mapping):
+        return _("；").join(" ".join(text(v) for v in value.values()).split("\n")) or DASH
     return str(value)
 
 

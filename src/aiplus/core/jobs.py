@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import F
 
-from aiplus.core import audit
+from aiplus.core import audit, formatting
 from aiplus.core.models import JobProgress, User
+from aiplus.core.models.jobs import RESULT_LABELS
 
 Handler = TypeVar("Handler", bound=Callable[..., None])
 
@@ -89,6 +90,28 @@ def settled_earlier(job_id: int, key: str, record: Any, *, running: str, failure
     failed = record.status == type(record).Status.FAILED
     finish(job_id, failed=failed, message=failure if failed else "stored", result=dict(summary))
     return summary
+
+
+def result_lines(job: JobProgress) -> list[tuple[str, str]]:
+    """A finished job's result as a person reads it: (label, formatted value) for every key `RESULT_LABELS` names
+    (money, percentages and figures through the one formatter); nested structures and internal ids are left out (the
+    record's own page shows them)."""
+
+    result = job.result if isinstance(job.result, dict) else {}
+    lines: list[tuple[str, str]] = []
+    for key, value in result.items():
+        if key not in RESULT_LABELS or isinstance(value, dict | list):
+            continue
+        if key.endswith("_cny"):
+            text = formatting.money(value)
+        elif key.endswith("_pct"):
+            text = formatting.percent(value, ratio=False)
+        elif formatting.is_number(value):
+            text = formatting.figure(value)
+        else:
+            text = formatting.text(value)
+        lines.append((str(RESULT_LABELS[key]), text))
+    return lines
 
 
 def shown_to(user: Any, job: JobProgress | None) -> JobProgress | None:

@@ -7,15 +7,17 @@ by the page and the API), a table (columns, sorting, cell text), and the `Listin
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import formatting, lists, selectors
-from aiplus.core.models import Jurisdiction, JurisdictionLevel, Notification, Organisation, OrganisationKind
+from aiplus.core import audit_story, formatting, lists, selectors
+from aiplus.core.models import AuditEvent, Jurisdiction, JurisdictionLevel, Notification, Organisation, OrganisationKind
 
 
 class OrganisationFilter(lists.FilterSet):
@@ -66,17 +68,34 @@ class AuditEventFilter(lists.FilterSet):
 
 class AuditEventTable(lists.Table):
     occurred_at = lists.MomentColumn(verbose_name=_("时间"))
-    actor_name = tables.Column(verbose_name=_("操作人"))
-    action = tables.Column(verbose_name=_("事件"))
-    object_repr = tables.Column(verbose_name=_("对象"))
+    action = tables.Column(verbose_name=_("事件"))  # a sentence: who did what to which record
+    changes = tables.Column(verbose_name=_("变更"), empty_values=(), orderable=False)
     jurisdiction = lists.JurisdictionColumn(default=formatting.DASH)
     request_id = tables.Column(verbose_name=_("请求编号"))
 
     class Meta(lists.Table.Meta):
         order_by = ("-occurred_at",)
 
-    def render_action(self, value: str) -> str:
-        return formatting.audit_action(value)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resolve = audit_story.cached_resolver()  # a related record named once per page
+
+    def render_action(self, value: str, record: AuditEvent) -> str:
+        return audit_story.sentence(record)
+
+    def value_action(self, value: str, record: AuditEvent) -> str:
+        return audit_story.sentence(record)
+
+    def render_changes(self, record: AuditEvent) -> str:
+        found = audit_story.changes(record, self._resolve)
+        if not found:
+            return formatting.DASH
+        return format_html('<ul class="changes">{}</ul>', format_html_join(
+            "", '<li data-field="{}">{}：<del>{}</del> → <ins>{}</ins></li>',
+            ((c.field, c.label, c.before, c.after) for c in found)))
+
+    def value_changes(self, record: AuditEvent) -> str:
+        return _("；").join(f"{c.label}：{c.before} → {c.after}" for c in audit_story.changes(record, self._resolve))
 
     def render_request_id(self, value: str) -> str:
         return format_html("<code>{}</code>", value[:8])

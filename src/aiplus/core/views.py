@@ -3,7 +3,6 @@ views: parse, authorise, call one selector or service, render."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -127,8 +126,7 @@ def start_self_check(request: HttpRequest) -> HttpResponse:
 @record_page(selectors.job, "job_id")
 def job(request: HttpRequest, record: JobProgress) -> HttpResponse:
     template = "core/partials/job_progress.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": record, "result_json": json.dumps(record.result, ensure_ascii=False,
-                                                                                indent=2)})
+    return render(request, template, {"job": record, "result_lines": job_service.result_lines(record)})
 
 
 NOTICE_FORM = PageForm(

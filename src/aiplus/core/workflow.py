@@ -156,6 +156,27 @@ class Workflow:
     def history(self, obj: models.Model) -> models.QuerySet[TransitionRecord]:
         return TransitionRecord.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
+    def line(self, record: TransitionRecord) -> str:
+        """A history row as a person reads it, from the workflow's labels: "提交：草稿 → 已提交" (a name or state
+        this workflow no longer has reads as itself)."""
+        known = self._by_name.get(record.transition)
+        return _("%(t)s：%(a)s → %(b)s") % {"t": known.label if known is not None else record.transition,
+                                            "a": self.states.get(record.source, record.source),
+                                            "b": self.states.get(record.target, record.target)}
+
+    def lines(self, obj: models.Model) -> list[HistoryLine]:
+        """The record's history, oldest first, each row with its sentence (`line`), its actor and its comment."""
+        return [HistoryLine(when=r.occurred_at, actor=r.actor, text=self.line(r), comment=r.comment)
+                for r in self.history(obj).select_related("actor")]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    when: dt.datetime
+    actor: Any
+    text: str
+    comment: str
+
 
 def start_timer(obj: models.Model, *, workflow: str, spec: TimerSpec, state: str, on: dt.date) -> WorkflowTimer:
     from aiplus.regulation.runtime import parameters

@@ -264,6 +264,9 @@ class SecurityProfile(DomainModel):
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
 
+    def __str__(self) -> str:
+        return str(_("%(org)s 的数据安全档案") % {"org": self.organisation})
+
 
 class Incident(DomainModel):
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -307,6 +310,9 @@ class AnnualCounter(DomainModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["processor", "period_start"], name="datahub_counter_period")]
 
+    def __str__(self) -> str:
+        return str(_("%(p)s 自 %(day)s 起的年度计数") % {"p": self.processor, "day": self.period_start})
+
 
 class TransferRecord(DomainModel):
     processor = models.ForeignKey(Processor, on_delete=models.PROTECT, related_name="transfers")
@@ -326,6 +332,9 @@ class TransferRecord(DomainModel):
     class Meta:
         ordering = ["-id"]
 
+    def __str__(self) -> str:
+        return str(_("向 %(r)s 提供数据") % {"r": self.recipient})
+
 
 class PathDecision(DomainModel):
     transfer = models.OneToOneField(TransferRecord, on_delete=models.CASCADE, related_name="decision")
@@ -336,6 +345,9 @@ class PathDecision(DomainModel):
     next_due_on = models.DateField(null=True, blank=True)
 
     scope = Scope(jurisdiction="jurisdiction", organisation="organisation")
+
+    def __str__(self) -> str:
+        return str(_("%(t)s：路径判定") % {"t": self.transfer})
 
 
 class FilingStatus(models.TextChoices):

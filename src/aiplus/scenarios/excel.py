@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from aiplus.core import imports
+from aiplus.core import formatting, imports
 from aiplus.core.errors import ServiceError
 from aiplus.core.exports import restore_cell, safe_row
 from aiplus.core.models import User
@@ -30,7 +30,7 @@ def export_needs(needs: Any) -> bytes:
         ws.append(safe_row([
             n.title, n.domain, n.problem, n.data_offered, float(n.budget_min_cny), float(n.budget_max_cny),
             "是" if n.first_purchase else "否", n.deadline.isoformat() if n.deadline else "",
-            "；".join(f"{k.name}:{k.target_value.normalize()}:{k.unit}" for k in n.kpis.all()),
+            "；".join(f"{k.name}:{formatting.plain_number(k.target_value)}:{k.unit}" for k in n.kpis.all()),
             n.get_status_display(), n.scenario_list.title if n.scenario_list else "", n.owner.name,
             n.jurisdiction.name_zh]))
     out = io.BytesIO()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiplus.core import formatting
 from aiplus.core.domains import count_field, decimal_field, money_field
 from aiplus.core.models.base import DomainModel, NamedByTitle, NewestFirst, SearchIndexed, actor_field
 from aiplus.core.permissions import Scope
@@ -116,7 +117,8 @@ class Kpi(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.name} {'≥' if self.higher_is_better else '≤'} {self.target_value.normalize()} {self.unit}"
+        target = formatting.figure(self.target_value, 6)  # "10", never "1E+1"
+        return f"{self.name} {'≥' if self.higher_is_better else '≤'} {target} {self.unit}"
 
     def met_by(self, value: object) -> bool:
         v = Decimal(str(value))

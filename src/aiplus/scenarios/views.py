@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aiplus.core import imports, permissions
+from aiplus.core import formatting, imports, permissions
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
 from aiplus.core.routing import Routes
@@ -145,7 +145,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
               "budget_min_cny": need.budget_min_cny, "budget_max_cny": need.budget_max_cny,
               "first_purchase": need.first_purchase, "deadline": need.deadline.isoformat() if need.deadline else "",
               "visibility": need.visibility}
-    rows = [{"name": k.name, "target": k.target_value.normalize(), "unit": k.unit,
+    rows = [{"name": k.name, "target": formatting.plain_number(k.target_value), "unit": k.unit,
              "direction": "ge" if k.higher_is_better else "le"} for k in need.kpis.all()]
     return _need_form(request, need=need, form=forms.NeedForm(creating=False), post=values,
                       kpi_rows=[*rows, {"name": "", "target": "", "unit": "", "direction": "ge"}])
@@ -167,7 +167,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         and (request.user.is_superuser or need.jurisdiction_id in permissions.user_jurisdiction_ids(request.user,
                                                                                                     "change"))
     return render(request, "scenarios/need_detail.html", {
-        "need": need, "available": available, "history": workflow.history(need).select_related("actor"),
+        "need": need, "available": available, "history": workflow.lines(need),
         "matches": matches, "excluded": excluded, "domain_name": pack_rules.domain_name(need.domain, _lang()),
         "can_co_publish": can_co_publish,
         "can_edit": need.status == NeedStatus.DRAFT and request.user.is_authenticated

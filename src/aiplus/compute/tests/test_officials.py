@@ -229,7 +229,7 @@ def test_placement_shows_the_voucher_effect_with_reasons_and_citations(net, clie
     client.force_login(member)
     page = client.get(f"/compute/requests/{request.pk}/").content.decode()
     assert 'data-testid="subsidy-reasons"' in page and "苏州" in page and "运营方设置" in page
-    assert 'data-testid="request-progress"' in page
+    assert 'data-testid="job-link"' in page and 'data-testid="request-progress"' not in page  # placed: one status
 
 
 # ------------------------------------------------------------------------------------------ CSV per-row errors

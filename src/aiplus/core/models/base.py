@@ -31,7 +31,7 @@ class RestrictedQuerySet(models.QuerySet):
 
 class NamedByTitle(models.Model):
     """`str(row)` is the row's title, or else its name, for every model that has such a field (most do); a model
-    named otherwise defines its own `__str__`."""
+    named otherwise defines its own `__str__` (else it reads as its verbose name and number: "伦理审查会议 #3")."""
 
     class Meta:
         abstract = True
@@ -44,7 +44,7 @@ class NamedByTitle(models.Model):
                 continue
             if field.concrete:
                 return str(getattr(self, name))
-        return super().__str__()
+        return f"{self._meta.verbose_name} #{self.pk}"  # never Django's "Redemption object (1)"
 
 
 class NewestFirst:

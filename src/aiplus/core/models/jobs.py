@@ -31,6 +31,21 @@ PROGRESS_STEPS: dict[str, Any] = {
 }
 
 
+# What the keys a job stores in its result read as on the job page (the result is shown as labelled, formatted
+# lines, never as JSON). A key ending in `_cny` is money, `_pct` a percentage; a key not listed here is not shown.
+RESULT_LABELS: dict[str, Any] = {
+    "cost_cny": _("费用"),
+    "subsidy_cny": _("预计算力券抵扣"),
+    "paid_cny": _("自付"),
+    "carbon_kg": _("碳排放（kg）"),
+    "latency_ms": _("时延（毫秒）"),
+    "saving_pct": _("节省比例"),
+    "packs": _("规则包"),
+    "parameters": _("参数"),
+    "path": _("文件"),
+}
+
+
 class JobProgress(models.Model):
     """How far a long background job has got; the UI polls it (HTMX) to draw a progress bar."""
 
@@ -61,7 +76,7 @@ class JobProgress(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.status})"
+        return f"{self.name} ({self.get_status_display()})"
 
     @property
     def message_text(self) -> str:

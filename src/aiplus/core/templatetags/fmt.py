@@ -1,6 +1,6 @@
 """Template filters of the one formatter (`aiplus.core.formatting`): `{% load fmt %}`, then
 `{{ amount|money }}`, `{{ share|percent }}`, `{{ seconds|duration }}`, `{{ when|day }}`, `{{ when|moment }}`,
-`{{ obj|label:"status" }}`, `{{ flag|yes_no }}`, `{{ value|text }}`, `{{ low|span:high }}`, `{{ value|figure:1 }}`."""
+`{{ obj|label:"status" }}`, `{{ flag|yes_no }}`, `{{ value|text }}`, `{{ low|span:high }}`, `{{ low|money_span:high }}`, `{{ value|figure:1 }}`."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def percent_points(value: Any, places: int = 1) -> str:
 
 
 # The formatters whose template filter is the function itself (a value, and at most the argument they take).
-for _name in ("span", "duration", "day", "moment", "label", "yes_no", "text"):
+for _name in ("span", "money_span", "duration", "day", "moment", "label", "yes_no", "text"):
     register.filter(_name, getattr(formatting, _name))
 
 
@@ -43,3 +43,19 @@ for _name in ("span", "duration", "day", "moment", "label", "yes_no", "text"):
 def audit_action(value: Any) -> str:
     """An audit event's action as a person reads it (`{{ event.action|audit_action }}`)."""
     return formatting.audit_action(str(value or ""))
+
+
+@register.filter
+def audit_sentence(event: Any) -> str:
+    """An audit event as a sentence: who did what to which record (`{{ event|audit_sentence }}`)."""
+    from aiplus.core import audit_story
+
+    return audit_story.sentence(event)
+
+
+@register.filter
+def audit_changes(event: Any) -> list[Any]:
+    """What an audit event changed: `{% for c in event|audit_changes %}{{ c.label }} {{ c.before }} → {{ c.after }}`."""
+    from aiplus.core import audit_story
+
+    return audit_story.changes(event)

@@ -28,7 +28,7 @@ access_requests = route.list_page("access/", ACCESS_REQUESTS, signed_in=True, me
 def _request_page(request: HttpRequest, item: AccessRequest, form: AccessDecisionForm | None = None) -> HttpResponse:
     actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
     return render(request, "datahub/access_request.html", {
-        "item": item, "actions": actions, "history": services.ACCESS_WORKFLOW.history(item),
+        "item": item, "actions": actions, "history": services.ACCESS_WORKFLOW.lines(item),
         "decision_form": form or AccessDecisionForm()})
 
 

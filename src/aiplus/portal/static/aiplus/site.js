@@ -5,6 +5,9 @@
 //   <button data-print>       prints the page (receipts, decisions)
 //   <select data-picker>      gets a search box that narrows its options by name, pinyin or initials (the one
 //                             picker of core.pickers: each option carries its search keys in data-keys)
+//   <div id="live-record" data-live>  a record's live section (core/partials/live_region.html): HTMX polls the
+//                             record's own page and swaps the section in; with data-live="reload" the page is
+//                             reloaded once the section stops polling (its result needs the page's scripts: charts)
 (function () {
   "use strict";
 
@@ -12,6 +15,14 @@
     var target = event.target;
     if (target instanceof Element && target.matches("[data-autosubmit]") && target.form) {
       target.form.submit();
+    }
+  });
+
+  var reloadWhenDone = !!document.querySelector("[data-live=reload]");
+  document.addEventListener("htmx:afterSettle", function () {
+    if (reloadWhenDone && !document.querySelector("[data-live=reload]")) {
+      reloadWhenDone = false;
+      window.location.reload();
     }
   });
 
