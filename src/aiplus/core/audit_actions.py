@@ -325,6 +325,7 @@ _register_all([
     # sandbox: sandbox supervision and innovation fault tolerance
     ("sandbox.application.submitted", "提交沙盒监管申请", "applied to the regulatory sandbox"),
     ("sandbox.panel.drawn", "抽取入盒评审专家组", "drew a sandbox admission panel"),
+    ("sandbox.panel.voted", "提交入盒评审表决", "voted on a sandbox admission"),
     ("sandbox.application.decided", "作出入盒决定", "decided a sandbox admission"),
     ("sandbox.report.filed", "提交沙盒定期报告", "filed a sandbox periodic report"),
     ("sandbox.reports.overdue", "提醒沙盒定期报告逾期", "reported overdue sandbox reports"),
