@@ -1,7 +1,8 @@
 """Science and technology ethics review through the pages: a company sets up its committee and applies; the
 committee names everything missing in one notice, accepts, is refused a meeting without a quorum (nothing written)
 and then decides by two thirds; a listed activity, preliminarily approved by the committee, goes to the authority,
-which draws a panel from the expert pool (the committee's own members excluded) and records its opinion."""
+which draws a panel from the expert pool (the committee's own members excluded); each drawn expert signs in and
+submits their own opinion, and the panel concludes by two thirds of all its experts."""
 
 import datetime as dt
 from typing import Any
@@ -170,14 +171,29 @@ def test_listed_activity_goes_to_a_drawn_panel(live_server, page, world, artifac
     panel = page.get_by_test_id("panel")
     assert panel.locator("li").count() == 5
     assert members[2].user.username not in panel.inner_text()
-    page.fill("#id_decided_on", str(today))
-    selects = page.locator("[data-testid=panel-form] select")
-    for i in range(selects.count()):
-        selects.nth(i).select_option("agree" if i < 4 else "disagree")  # 4 of 5
-    page.get_by_test_id("panel-save").click()
-    page.wait_for_url(url)
+    # the official enters no opinion: each drawn expert signs in, reads the file and submits their own
+    assert page.get_by_test_id("opinion-form").count() == 0
+    from aiplus.experts.models import ExpertProfile
+    from aiplus.governance.models import ReReview
+
+    drawn = [ExpertProfile.objects.get(pk=int(i)).user.username
+             for i in ReReview.objects.get(application=application).draw.selected]
+    for n, username in enumerate(drawn):
+        sign_in(page, live_server.url, username)
+        page.goto(url)
+        assert "方案" in page.get_by_test_id("materials").inner_text()  # the expert reads the file
+        page.check(f"#id_vote_{0 if n < 4 else 1}")  # 4 of 5 agree: beyond two thirds
+        page.fill("#id_opinion", "风险防控措施充分。" if n < 4 else "自主决策边界不清。")
+        page.get_by_test_id("opinion-save").click()
+        page.wait_for_url(url)
+        assert page.get_by_test_id("opinion-form").count() == 0
+        if n < 4:
+            assert page.get_by_test_id("re-review-outcome").count() == 0  # not all have submitted yet
     assert page.get_by_test_id("re-review-outcome").get_attribute("data-outcome") == "agree"
     assert page.get_by_test_id("status").get_attribute("data-status") == "approved"
+    sign_in(page, live_server.url, "suzhou-official")
+    page.goto(url)
+    assert page.get_by_test_id("panel").locator("li[data-vote=agree]").count() == 4
     page.get_by_test_id("panel-draw").click()
     page.wait_for_url("**/experts/draws/*/")
     assert "申请单位科技伦理委员会委员" in page.locator("#excluded").inner_text()

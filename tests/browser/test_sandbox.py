@@ -1,5 +1,6 @@
 """The sandbox and fault tolerance through the pages: a company applies; an official draws a panel from the expert
-pool (the company's own expert left out) and records its votes, admitting with conditions; the company files one
+pool (the company's own expert left out); each drawn expert signs in and votes themself; the official then
+admits with conditions; the company files one
 report while an earlier one is overdue (its working-day clock shown); the official graduates the sandbox with
 reasons. An official records a fault-tolerance decision on a violation case, shown on the case's page."""
 
@@ -66,9 +67,23 @@ def test_a_company_is_admitted_with_conditions_reports_and_graduates(live_server
     panel = page.get_by_test_id("panel")
     assert panel.locator("tbody tr").count() == 3
     assert "sbx-staff" not in panel.inner_text() and panel.locator(f"[data-expert='{staff_expert.pk}']").count() == 0
-    selects = page.locator("[data-testid=admission-form] select[name^=vote_]")
-    for i in range(selects.count()):
-        selects.nth(i).select_option("admit" if i < 2 else "reject")  # 2 of 3: more than half
+    assert page.get_by_test_id("admission-form").count() == 0  # the official waits for the experts' own votes
+    from aiplus.experts.models import ExpertProfile
+
+    drawn = [ExpertProfile.objects.get(pk=int(i)).user.username
+             for i in SandboxApplication.objects.get(pk=application.pk).draw.selected]
+    for n, username in enumerate(drawn):
+        sign_in(page, live_server.url, username)
+        page.goto(url)
+        assert "安全员远程监控" in page.content()  # the expert reads the application
+        page.check(f"#id_vote_{0 if n < 2 else 1}")  # 2 of 3 admit: more than half
+        page.fill("#id_opinion", "风险防控措施可行。" if n < 2 else "城区道路风险较高。")
+        page.get_by_test_id("vote-save").click()
+        page.wait_for_url(url)
+        assert page.get_by_test_id("vote-form").count() == 0
+    sign_in(page, live_server.url, "suzhou-official")
+    page.goto(url)
+    assert page.get_by_test_id("panel").locator("[data-vote=admit]").count() == 2
     page.fill("#id_reasons", "创新性突出，风险防控措施可行")
     page.fill("#id_user_cap", "1000")
     page.fill("#id_geography_condition", "苏州工业园区")

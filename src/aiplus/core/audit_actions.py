@@ -209,7 +209,8 @@ _register_all([
     ("governance.application.accepted", "受理伦理审查申请", "accepted an ethics review application"),
     ("governance.review.recorded", "记录伦理审查会议与表决", "recorded an ethics review with its votes"),
     ("governance.re_review.drawn", "抽取伦理专家复核专家组", "drew an ethics re-review panel"),
-    ("governance.re_review.decided", "记录伦理专家复核意见", "recorded an ethics re-review opinion"),
+    ("governance.re_review.decided", "形成伦理专家复核结论", "concluded an ethics re-review"),
+    ("governance.re_review.opinion_submitted", "提交伦理专家复核意见", "submitted an ethics re-review opinion"),
     ("governance.follow_up.recorded", "记录伦理跟踪审查", "recorded an ethics follow-up review"),
     ("governance.follow_up.reminded", "提醒伦理跟踪审查到期", "reminded of ethics follow-up reviews due"),
     # support: support programmes, applications and disbursement
@@ -307,6 +308,8 @@ _register_all([
     ("governance.violation.decided", "作出处罚决定", "decided a penalty"),
     ("governance.violation.appealed", "申请复议", "appealed a penalty decision"),
     ("governance.violation.appeal_decided", "作出复议决定", "decided an appeal"),
+    ("governance.red_line.confirmed", "确认触及安全底线", "confirmed a red-line flag"),
+    ("governance.red_line.dismissed", "排除安全底线标记", "dismissed a red-line flag"),
     ("governance.ai_application.registered", "登记人工智能应用", "registered an AI application"),
     ("governance.ai_application.changed", "变更人工智能应用", "changed an AI application"),
     ("governance.ai_application.assessed", "完成风险评估", "assessed an AI application's risk"),
@@ -325,6 +328,7 @@ _register_all([
     # sandbox: sandbox supervision and innovation fault tolerance
     ("sandbox.application.submitted", "提交沙盒监管申请", "applied to the regulatory sandbox"),
     ("sandbox.panel.drawn", "抽取入盒评审专家组", "drew a sandbox admission panel"),
+    ("sandbox.panel.voted", "提交入盒评审表决", "voted on a sandbox admission"),
     ("sandbox.application.decided", "作出入盒决定", "decided a sandbox admission"),
     ("sandbox.report.filed", "提交沙盒定期报告", "filed a sandbox periodic report"),
     ("sandbox.reports.overdue", "提醒沙盒定期报告逾期", "reported overdue sandbox reports"),

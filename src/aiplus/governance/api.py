@@ -165,6 +165,7 @@ class ReReviewOut(Schema):
     draw_id: int
     panel: list[int]
     votes: dict[str, str]
+    opinions: dict[str, str]
     outcome: str
     checks: list[CheckOut]
     decided_on: dt.date | None
@@ -289,9 +290,9 @@ class DrawIn(_In):
     size: Annotated[int, Field(ge=1, le=1000)]
 
 
-class PanelIn(_In):
-    votes: Annotated[dict[str, str], Field(max_length=1000)]  # {expert id: "agree" | "disagree"}
-    decided_on: dt.date
+class OpinionIn(_In):
+    vote: Annotated[str, Field(max_length=16)]  # "agree" | "disagree"
+    opinion: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 class FollowUpIn(_In):
@@ -328,8 +329,8 @@ writes.add_action(router, "POST", f"{_APP}/reviews", services.record_review, pay
                   response=ApplicationDetail, created=True, reply=_application_reply)
 writes.add_action(router, "POST", f"{_APP}/re-review", services.draw_re_review_panel, payload=DrawIn,
                   response=ApplicationDetail, created=True, reply=_application_reply)
-writes.add_action(router, "POST", f"{_APP}/re-review/opinion", services.record_re_review, payload=PanelIn,
-                  response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/re-review/opinion", services.submit_re_review_opinion,
+                  payload=OpinionIn, response=ApplicationDetail, reply=_application_reply)
 writes.add_action(router, "POST", "/ethics/follow-ups/{follow_up_id}", services.record_follow_up,
                   payload=FollowUpIn, response=ApplicationDetail,
                   reply=lambda user, result, **ids: selectors.application(user, result.application_id))

@@ -45,7 +45,7 @@ declare(
          "aiplus_governance_api_create_application", "aiplus_governance_api_update_materials",
          "aiplus_governance_api_submit_application", "aiplus_governance_api_examine_application",
          "aiplus_governance_api_record_review", "aiplus_governance_api_draw_re_review_panel",
-         "aiplus_governance_api_record_re_review", "aiplus_governance_api_record_follow_up"],
+         "aiplus_governance_api_submit_re_review_opinion", "aiplus_governance_api_record_follow_up"],
     tests=["tests/browser/test_ethics_review.py::test_committee_refuses_a_quorum_failure_then_decides",
            "tests/browser/test_ethics_review.py::test_listed_activity_goes_to_a_drawn_panel",
            "src/aiplus/governance/tests/test_ethics_api.py::test_application_is_reviewed_end_to_end_through_the_api"],

@@ -159,19 +159,11 @@ class DrawForm(forms.Form):
         self.fields["size"].initial = minimum
 
 
-class PanelForm(forms.Form):
-    decided_on = forms.DateField(label=_("复核日期"), widget=DATE)
+class OpinionForm(forms.Form):
+    """A drawn expert's own re-review opinion (Art. 28)."""
 
-    def __init__(self, *args: Any, panel: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.panel = panel
-        for expert_id, name in panel:
-            self.fields[f"vote_{expert_id}"] = forms.ChoiceField(label=name, choices=PanelVote.choices)
-
-    def arguments(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {"decided_on": data["decided_on"],
-                "votes": {expert_id: data[f"vote_{expert_id}"] for expert_id, _name in self.panel}}
+    vote = forms.ChoiceField(label=_("复核意见"), choices=PanelVote.choices, widget=forms.RadioSelect)
+    opinion = forms.CharField(label=_("书面意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class FollowUpForm(forms.Form):

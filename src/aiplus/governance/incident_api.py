@@ -21,7 +21,7 @@ from aiplus.core.domains import bounds
 from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
-from aiplus.governance import incidents, violation_services
+from aiplus.governance import incidents, red_line_services, violation_services
 from aiplus.governance.api import _In, router
 from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
 from aiplus.governance.models import Incident, Violation
@@ -115,8 +115,7 @@ class IncidentDetail(IncidentOut):
 
     @staticmethod
     def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
-        return [red_line_out(row["item"], harms=row["harms"], keywords=row["keywords"])
-                for row in incidents.red_line_rows(obj.red_lines)]
+        return flagged_out(obj.red_lines)
 
     @staticmethod
     def resolve_description(obj: Any, context: Any) -> str:
@@ -137,6 +136,21 @@ def red_line_out(item: Any, **matched: Any) -> dict[str, Any]:
                                                             for t in item.maps_to],
             "keywords": list(item.keywords), "article": cite(incidents.red_line_taxonomy().citation),
             **({"matched": matched} if matched else {})}
+
+
+def flagged_out(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The red lines flagged on a record, with what matched and the official's decision once made."""
+    return [{**red_line_out(row["item"], harms=row["harms"], keywords=row["keywords"]),
+             "decision": row["decision"], "reasons": row["reasons"], "decided_at": row["decided_at"],
+             "violation_id": row["violation_id"]} for row in incidents.red_line_rows(flags)]
+
+
+class RedLineDecisionIn(_In):
+    code: Annotated[str, Field(max_length=80)]
+    decision: Annotated[str, Field(max_length=12)]
+    reasons: Annotated[str, Field(min_length=1, max_length=2000)]
+    open_case: bool = False
+    provision: Annotated[str, Field(max_length=120)] = ""
 
 
 class RedLineOut(Schema):
@@ -291,6 +305,8 @@ writes.add_action(router, "POST", f"{_ONE}/end", services.end_handling, payload=
                   reply=_reply)
 writes.add_action(router, "POST", f"{_ONE}/close", services.close_incident, payload=CloseIn,
                   response=IncidentDetail, reply=_reply)
+writes.add_action(router, "POST", f"{_ONE}/red-lines", red_line_services.decide_incident_red_line,
+                  payload=RedLineDecisionIn, response=IncidentDetail, reply=_reply)
 
 
 # -- violations and penalties (Suzhou art. 49) -------------------------------------------------------------------

@@ -179,3 +179,19 @@ class AppealDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("复议结果"), choices=AppealOutcome.choices)
     amount_cny = domains.form_field(Violation, "amount_cny", label=_("变更后罚款金额（元）"))
     reasons = forms.CharField(label=_("复议决定理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RedLineDecisionForm(forms.Form):
+    """An official confirms or dismisses one flagged red line, with reasons; confirming may open a case."""
+
+    code = forms.ChoiceField(label=_("安全底线"), choices=())
+    decision = forms.ChoiceField(label=_("认定"), choices=(("confirmed", _("确认触及")), ("dismissed", _("排除"))))
+    reasons = forms.CharField(label=_("认定理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    open_case = forms.BooleanField(label=_("确认后同时立案（违法行为与处罚）"), required=False)
+    provision = forms.ChoiceField(label=_("违反的规定（处罚幅度，立案时选择）"), choices=(), required=False)
+
+    def __init__(self, *args: Any, pending: list[tuple[str, str]], provisions: list[tuple[str, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = pending  # type: ignore[attr-defined]
+        self.fields["provision"].choices = [("", "—"), *provisions]  # type: ignore[attr-defined]

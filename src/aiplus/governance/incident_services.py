@@ -217,8 +217,8 @@ def source_key(client_ip: str | None) -> str:
 def _flag(incident: Incident) -> None:
     """Guangdong art. 33: the red lines the incident touches, by its harms and by words in its title and
     description, flagged with it for the official to confirm."""
-    incident.red_lines = incidents.flag_red_lines(incident.jurisdiction_id, harms=list(incident.harms),
-                                                  text=f"{incident.title}\n{incident.description}")
+    incident.red_lines = incidents.merge_flags(list(incident.red_lines or []), incidents.flag_red_lines(
+        incident.jurisdiction_id, harms=list(incident.harms), text=f"{incident.title}\n{incident.description}"))
 
 
 def _snapshot(incident: Incident) -> dict[str, Any]:

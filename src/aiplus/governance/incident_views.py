@@ -20,7 +20,7 @@ from aiplus.core.page_forms import PageForm, post_form, post_one_of, unbound
 from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
-from aiplus.governance import incidents, violation_services
+from aiplus.governance import incidents, red_line_services, violation_services
 from aiplus.governance.incident_forms import (
     ActionForm,
     AppealDecisionForm,
@@ -33,6 +33,7 @@ from aiplus.governance.incident_forms import (
     EndHandlingForm,
     OperatorReportForm,
     PublicReportForm,
+    RedLineDecisionForm,
     TriageForm,
     ViolationForm,
 )
@@ -133,7 +134,21 @@ def _specs(request: HttpRequest, incident: Incident, roles: dict[str, bool]) -> 
             write=lambda request, form: services.close_incident(acting_user=user, incident_id=pk,
                                                                 **form.cleaned_data),
             done=_("事件已结案。"))
+    specs.update(red_line_specs(request, incident, lambda form: red_line_services.decide_incident_red_line(
+        acting_user=user, incident_id=pk, **form.cleaned_data)))
     return specs
+
+
+def red_line_specs(request: HttpRequest, record: Any, write: Any) -> dict[str, PageForm]:
+    """The form by which an official who is not of the organisation confirms or dismisses a pending red line."""
+    pending = red_line_services.pending_codes(record)
+    if not pending or not red_line_services.may_decide(acting_user(request), record):
+        return {}
+    names = dict(_red_line_choices())
+    return {"red_line": PageForm(
+        make=lambda request, data: RedLineDecisionForm(data, pending=[(c, names.get(c, c)) for c in pending],
+                                                       provisions=_provision_choices()),
+        write=lambda request, form: write(form), done=_("安全底线认定已记录。"))}
 
 
 @route("incidents/<int:incident_id>/", "incident")

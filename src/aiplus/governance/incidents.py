@@ -101,10 +101,26 @@ def flag_red_lines(jurisdiction_id: int, *, harms: list[str], text: str) -> list
     return [m.as_dict() for m in rules.match_red_lines(red_lines(), harms=harms, text=text)]
 
 
+DECISION_KEYS = ("decision", "reasons", "decided_by_id", "decided_at", "violation_id")
+
+
+def merge_flags(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Re-flagging a changed record keeps what officials decided: a decided flag stays (with its decision) even
+    when the text no longer matches; an undecided one is replaced by the new match, or dropped."""
+    decided = {f["code"]: f for f in old if f.get("decision")}
+    merged = [{**f, **{k: decided[f["code"]][k] for k in DECISION_KEYS if k in decided[f["code"]]}}
+              if f["code"] in decided else f for f in new]
+    seen = {f["code"] for f in merged}
+    return merged + [f for code, f in decided.items() if code not in seen]
+
+
 def red_line_rows(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The stored flags with their pack items, for a page (name, source) and the article they cite."""
+    """The stored flags with their pack items, for a page (name, source) and the article they cite, and the
+    official's decision on each once made (confirmed or dismissed, with reasons, the case it opened)."""
     items = {item.code: item for item in red_line_items()}
-    return [{"item": items[f["code"]], "harms": f.get("harms", []), "keywords": f.get("keywords", [])}
+    return [{"item": items[f["code"]], "harms": f.get("harms", []), "keywords": f.get("keywords", []),
+             "decision": f.get("decision", ""), "reasons": f.get("reasons", ""),
+             "decided_at": f.get("decided_at", ""), "violation_id": f.get("violation_id")}
             for f in flags if f.get("code") in items]
 
 

@@ -245,8 +245,12 @@ class ReReview(DomainModel):
                                      verbose_name=_("主管辖区"))
     draw = models.ForeignKey("experts.Draw", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("复核专家组抽取"))
-    # {expert_id: "agree" | "disagree"} once recorded
+    # The drawn experts' users: they read the file and submit their own opinions (Art. 28), nobody for them.
+    panel_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                         verbose_name=_("复核专家"))
+    # {expert_id: "agree" | "disagree"} as each expert submits it, and {expert_id: their written opinion}
     votes = models.JSONField(_("复核意见"), default=dict, blank=True)
+    opinions = models.JSONField(_("专家书面意见"), default=dict, blank=True)
     outcome = models.CharField(_("复核结论"), max_length=16, choices=PanelVote.choices, blank=True)
     checks = models.JSONField(_("核验结果"), default=list, blank=True)
     decided_on = models.DateField(_("复核日期"), null=True, blank=True)

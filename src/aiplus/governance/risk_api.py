@@ -14,10 +14,11 @@ from ninja import Field, Schema
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.core.context import acting_user
-from aiplus.governance import risk
+from aiplus.governance import red_line_services, risk
 from aiplus.governance import risk_selectors as selectors
 from aiplus.governance import risk_services as services
 from aiplus.governance.api import _In, router
+from aiplus.governance.incident_api import RedLineDecisionIn, flagged_out
 from aiplus.governance.risk_listings import (
     AI_APPLICATIONS,
     DISCLOSURES,
@@ -93,11 +94,7 @@ class ApplicationDetail(ApplicationOut):
 
     @staticmethod
     def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
-        from aiplus.governance import incidents
-        from aiplus.governance.incident_api import red_line_out
-
-        return [red_line_out(row["item"], harms=row["harms"], keywords=row["keywords"])
-                for row in incidents.red_line_rows(obj.red_lines)]
+        return flagged_out(obj.red_lines)
 
     @staticmethod
     def resolve_assessments(obj: Any) -> list[Any]:
@@ -300,6 +297,9 @@ writes.add_action(router, "POST", f"{_APP}/changes", services.change_application
                   response=ApplicationDetail, reply=_application)
 writes.add_action(router, "POST", f"{_APP}/assessments", services.assess_application, payload=AssessIn,
                   response=ApplicationDetail, created=True, reply=_application)
+
+writes.add_action(router, "POST", f"{_APP}/red-lines", red_line_services.decide_application_red_line,
+                  payload=RedLineDecisionIn, response=ApplicationDetail, reply=_application)
 
 
 # -- inspections -------------------------------------------------------------------------------------------------

@@ -127,7 +127,8 @@ def _supervisors(item: AIApplication) -> list[User]:
 
 def _flag(item: AIApplication) -> None:
     text = "\n".join((item.name, item.purpose, item.limits, item.data_used))
-    item.red_lines = incidents.flag_red_lines(item.jurisdiction_id, harms=[], text=text)
+    item.red_lines = incidents.merge_flags(list(item.red_lines or []),
+                                           incidents.flag_red_lines(item.jurisdiction_id, harms=[], text=text))
 
 
 def _disclosure_fields(name: str, purpose: str, limits: str, data_used: str, contact: str) -> dict[str, str]:

@@ -18,9 +18,10 @@ from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_one_of, unbound
-from aiplus.governance import incidents, risk
+from aiplus.governance import incidents, red_line_services, risk
 from aiplus.governance import risk_selectors as selectors
 from aiplus.governance import risk_services as services
+from aiplus.governance.incident_views import red_line_specs
 from aiplus.governance.models import AIApplicationStatus, InspectionStatus, RectificationStatus
 from aiplus.governance.risk_forms import (
     ApplicationChangeForm,
@@ -114,6 +115,8 @@ def ai_application(request: HttpRequest, item: Any) -> HttpResponse:
             write=lambda request, form: services.change_application(acting_user=user, application_id=pk,
                                                                     **form.arguments()),
             done=_("应用信息已变更。"))
+    specs.update(red_line_specs(request, item, lambda form: red_line_services.decide_application_red_line(
+        acting_user=user, application_id=pk, **form.cleaned_data)))
 
     def draw(forms: dict[str, Any]) -> HttpResponse:
         assessments = selectors.assessments_of(item)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from aiplus.core.errors import NotFoundError
 from aiplus.governance.models import (
@@ -39,7 +39,11 @@ def committee(user: Any, committee_id: int) -> EthicsCommittee:
 
 
 def applications(user: Any) -> QuerySet[EthicsApplication]:
-    return _visible(EthicsApplication, user).select_related("organisation", "committee", "submitted_by",
+    """The applications the user sees: by their Scope, and the ones whose re-review panel they were drawn for."""
+    allowed = Q(pk__in=EthicsApplication.objects.restrict(user, "view").values("pk"))  # type: ignore[attr-defined]
+    if getattr(user, "pk", None):
+        allowed |= Q(pk__in=ReReview.objects.filter(panel_users=user.pk).values("application_id"))
+    return EthicsApplication.objects.filter(allowed).select_related("organisation", "committee", "submitted_by",
                                                            "referred_jurisdiction")
 
 

@@ -534,51 +534,77 @@ def draw_re_review_panel(*, acting_user: User, application_id: int, fields: list
         conflicted_organisation_ids=[application.organisation_id], excluded_experts=excluded)
     re_review = ReReview.objects.create(application=application, jurisdiction=place,
                                         draw=draw, created_by=acting_user)
+    experts = list(ExpertProfile.objects.filter(pk__in=[int(i) for i in draw.selected]).select_related("user"))
+    re_review.panel_users.set([e.user_id for e in experts])
+    _notify_people([e.user for e in experts], application, _("请提交专家复核意见：%(t)s"),
+                   _("您被抽取为该科技活动的复核专家，请阅读材料后在线提交复核意见。"))
     audit.record(actor=acting_user, action="governance.re_review.drawn", instance=re_review)
     return re_review
 
 
-@transaction.atomic
-def record_re_review(*, acting_user: User, application_id: int, votes: Mapping[int, str],
-                     decided_on: dt.date) -> ReReview:
-    """The panel's opinion: agreed when the pack's share (two thirds) of ALL its experts agree (Art. 30). An agreed
-    re-review approves the activity (as its committee decided) and starts its follow-up reviews; otherwise the
-    activity is not approved."""
-    application = _application(acting_user, application_id)
-    _as_authority(acting_user, application)
-    _state(application, ApplicationStatus.RE_REVIEW)
-    re_review = ReReview.objects.select_for_update().filter(application=application).first()
-    if re_review is None:
-        raise ServiceError("not_drawn", _("请先抽取复核专家组。"), "votes", status=409)
-    if not isinstance(decided_on, dt.date) or decided_on > timezone.localdate():
-        raise ServiceError("invalid_date", _("复核日期不能晚于今天。"), "decided_on")
+def awaiting_opinion_of(user: Any, re_review: ReReview | None) -> bool:
+    """Whether `user` is an expert of the drawn panel who has not yet submitted an opinion."""
+    if re_review is None or re_review.outcome or not getattr(user, "pk", None):
+        return False
     panel = [int(i) for i in re_review.draw.selected]
-    votes = _votes(votes)
-    if set(votes) != set(panel):
-        raise ServiceError("panel_votes", _("请记录复核专家组每名专家的意见，且只记录组内专家。"), "votes")
-    if any(v not in PanelVote.values for v in votes.values()):
-        raise ServiceError("invalid_choice", _("无效的复核意见。"), "votes")
-    limits = ethics.rules_on(decided_on)
-    tally = rules.re_review(votes, len(panel), limits)
+    expert = ExpertProfile.objects.filter(user_id=user.pk, pk__in=panel).values_list("pk", flat=True).first()
+    return expert is not None and str(expert) not in re_review.votes
+
+
+@transaction.atomic
+def submit_re_review_opinion(*, acting_user: User, application_id: int, vote: str, opinion: str) -> ReReview:
+    """An expert of the drawn panel submits their own opinion (Art. 28), once; nobody submits for them. When every
+    expert has, the panel's conclusion follows (Art. 30): agreed when the pack's share (two thirds) of ALL its
+    experts agree. An agreed re-review approves the activity (as its committee decided) and starts its follow-up
+    reviews; otherwise the activity is not approved."""
+    application = _application(acting_user, application_id)
+    _state(application, ApplicationStatus.RE_REVIEW)
+    re_review = ReReview.objects.select_for_update(of=("self",)).select_related("draw").filter(
+        application=application).first()
+    if re_review is None:
+        raise ServiceError("not_drawn", _("复核专家组尚未抽取。"), "vote", status=409)
+    panel = [int(i) for i in re_review.draw.selected]
+    expert = ExpertProfile.objects.filter(user_id=acting_user.pk, pk__in=panel).first() \
+        if getattr(acting_user, "pk", None) else None
+    if expert is None or not re_review.panel_users.filter(pk=acting_user.pk).exists():
+        raise PermissionDeniedError(_("只有抽取的复核专家本人可以提交复核意见。"))
+    if str(expert.pk) in re_review.votes:
+        raise ServiceError("already_submitted", _("您已提交复核意见。"), "vote", status=409)
+    if vote not in PanelVote.values:
+        raise ServiceError("invalid_choice", _("无效的复核意见。"), "vote")
+    text = _text(opinion, "opinion", 5000, label=_("书面意见"))
     before = audit.snapshot(re_review)
-    re_review.votes = {str(k): v for k, v in sorted(votes.items())}
+    re_review.votes = {**re_review.votes, str(expert.pk): vote}
+    re_review.opinions = {**re_review.opinions, str(expert.pk): text}
+    today = timezone.localdate()
+    if len(re_review.votes) == len(panel):
+        _conclude(acting_user, re_review, application, today)
+    re_review.save()
+    audit.record(actor=acting_user, action="governance.re_review.opinion_submitted", instance=re_review,
+                 before=before)
+    return re_review
+
+
+def _conclude(actor: User, re_review: ReReview, application: EthicsApplication, day: dt.date) -> None:
+    """The panel's conclusion once every expert has submitted, by the rule of Art. 30."""
+    panel = [int(i) for i in re_review.draw.selected]
+    limits = ethics.rules_on(day)
+    tally = rules.re_review({int(k): v for k, v in re_review.votes.items()}, len(panel), limits)
     re_review.outcome = tally.outcome or ""
     re_review.checks = _check_dicts(tally.checks)
-    re_review.decided_on = decided_on
-    re_review.save()
+    re_review.decided_on = day
     preliminary = application.reviews.exclude(outcome="").order_by("-held_on", "-id").first()
     if tally.outcome == rules.AGREE:
         application.status = preliminary.outcome if preliminary else ApplicationStatus.APPROVED
-        _schedule_follow_up(application, decided_on, limits)
+        _schedule_follow_up(application, day, limits)
     else:
         application.status = ApplicationStatus.REJECTED
-    application.decided_on = decided_on
+    application.decided_on = day
     application.save()
     work.close_work(subject=application, code=work.ETHICS_REVIEW)
     _notify_people([application.submitted_by, *_committee_users(application.committee)], application,
                    _("专家复核结果：%(t)s"), _("复核结论：%(o)s"), {"o": re_review.get_outcome_display()})
-    audit.record(actor=acting_user, action="governance.re_review.decided", instance=re_review, before=before)
-    return re_review
+    audit.record(actor=actor, action="governance.re_review.decided", instance=re_review)
 
 
 # -- follow-up reviews -------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from aiplus.governance.forms import (
     FollowUpForm,
     MaterialsForm,
     MemberForm,
-    PanelForm,
+    OpinionForm,
     RegistrationForm,
     ReviewForm,
     SubmitForm,
@@ -137,9 +137,10 @@ def _panel(re_review: Any) -> list[tuple[int, str]]:
     return [(int(i), names.get(i, str(i))) for i in re_review.draw.selected]
 
 
-def _panel_rows(re_review: Any) -> list[tuple[int, str, str]]:
+def _panel_rows(re_review: Any) -> list[tuple[int, str, str, str]]:
     votes = re_review.votes if re_review is not None else {}
-    return [(i, name, votes.get(str(i), "")) for i, name in _panel(re_review)]
+    opinions = re_review.opinions if re_review is not None else {}
+    return [(i, name, votes.get(str(i), ""), opinions.get(str(i), "")) for i, name in _panel(re_review)]
 
 
 def _specs(request: HttpRequest, application: EthicsApplication, roles: dict[str, bool],
@@ -179,11 +180,11 @@ def _specs(request: HttpRequest, application: EthicsApplication, roles: dict[str
                     acting_user=user, application_id=pk, fields=form.cleaned_data["domains"],
                     size=form.cleaned_data["size"]),
                 done=_("复核专家组已抽取。"))
-        else:
-            specs["panel"] = PageForm(make=lambda request, data: PanelForm(data, panel=_panel(re_review)),
-                                      write=lambda request, form: services.record_re_review(
-                                          acting_user=user, application_id=pk, **form.arguments()),
-                                      done=_("复核意见已记录。"))
+    if roles["panel_expert"] and status == ApplicationStatus.RE_REVIEW:
+        specs["opinion"] = PageForm(make=lambda request, data: OpinionForm(data),
+                                    write=lambda request, form: services.submit_re_review_opinion(
+                                        acting_user=user, application_id=pk, **form.cleaned_data),
+                                    done=_("复核意见已提交。"))
     if roles["committee"]:
         open_ones = application.follow_ups.filter(done_on__isnull=True)
         if open_ones.exists():
@@ -217,6 +218,7 @@ def application(request: HttpRequest, application: EthicsApplication) -> HttpRes
     members = list(application.committee.members.select_related("user").filter(term_start__lte=today,
                                                                                   term_end__gte=today))
     re_review = selectors.re_review_of(application)
+    roles["panel_expert"] = services.awaiting_opinion_of(user, re_review)
     specs = _specs(request, application, roles, members, re_review)
 
     def draw(forms: dict[str, Any]) -> HttpResponse:

@@ -90,6 +90,7 @@ class ApplicationDetail(ApplicationOut):
     draw_id: int | None
     panel: list[int]
     votes: dict[str, str]
+    opinions: dict[str, str]
     checks: list[CheckOut]
     decision_reasons: str
     decided_on: dt.date | None
@@ -142,8 +143,12 @@ class DrawIn(_In):
     size: Annotated[int, Field(ge=1, le=1000)]
 
 
+class VoteIn(_In):
+    vote: Annotated[str, Field(max_length=12)]  # "admit" | "reject"
+    opinion: Text
+
+
 class AdmissionIn(_In):
-    votes: Annotated[dict[str, Annotated[str, Field(max_length=12)]], Field(max_length=1000)]
     reasons: Text
     user_cap: Annotated[int, bounds(SandboxApplication, "user_cap")] | None = None
     geography_condition: Annotated[str, Field(max_length=200)] = ""
@@ -222,6 +227,8 @@ writes.add_action(router, "POST", "/applications", services.apply, payload=Apply
                   created=True, reply=_application_reply)
 writes.add_action(router, "POST", f"{_ONE}/panel", services.draw_panel, payload=DrawIn, response=ApplicationDetail,
                   reply=_application_reply)
+writes.add_action(router, "POST", f"{_ONE}/votes", services.vote_admission, payload=VoteIn,
+                  response=ApplicationDetail, reply=_application_reply)
 writes.add_action(router, "POST", f"{_ONE}/admission", services.decide_admission, payload=AdmissionIn,
                   response=ApplicationDetail, reply=_application_reply)
 writes.add_action(router, "POST", "/reports/{report_id}", services.file_report, payload=ReportIn,

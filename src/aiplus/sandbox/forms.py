@@ -55,7 +55,7 @@ class DrawForm(forms.Form):
 
 
 class AdmissionForm(forms.Form):
-    """The panel's votes (one per drawn expert), the reasons and, for an admission, its conditions."""
+    """The official's decision on the panel's votes: the reasons and, for an admission, its conditions."""
 
     reasons = _text(_("入盒决定理由"))
     user_cap = domains.form_field(SandboxApplication, "user_cap", required=False)
@@ -66,19 +66,18 @@ class AdmissionForm(forms.Form):
     other_conditions = forms.CharField(label=_("其他条件"), max_length=5000, required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, panel: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.panel = panel
-        votes = {f"vote_{expert_id}": forms.ChoiceField(label=name, choices=Vote.choices)
-                 for expert_id, name in panel}
-        self.fields = {**votes, **self.fields}  # type: ignore[assignment]
-
     def arguments(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("vote_")}
-        data["votes"] = {expert_id: self.cleaned_data[f"vote_{expert_id}"] for expert_id, _name in self.panel}
+        data = dict(self.cleaned_data)
         data["geography_condition"] = data.get("geography_condition") or ""
         data["other_conditions"] = data.get("other_conditions") or ""
         return data
+
+
+class PanelVoteForm(forms.Form):
+    """A drawn expert's own vote on the admission, with a written opinion."""
+
+    vote = forms.ChoiceField(label=_("评审意见"), choices=Vote.choices, widget=forms.RadioSelect)
+    opinion = _text(_("书面意见"))
 
 
 class ReportForm(forms.Form):

@@ -10,6 +10,7 @@ a governance violation case."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,11 @@ class SandboxApplication(DomainModel):
     submitted_by = actor_field(_("申请人"))
     draw = models.ForeignKey("experts.Draw", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("评审专家抽取"))
+    # The drawn experts' users: they read the application and vote themselves; nobody votes for them.
+    panel_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                         verbose_name=_("评审专家"))
     votes = models.JSONField(_("专家组意见"), default=dict, blank=True)  # {expert id: "admit" | "reject"}
+    opinions = models.JSONField(_("专家书面意见"), default=dict, blank=True)  # {expert id: their written opinion}
     checks = models.JSONField(_("评审核验"), default=list, blank=True)
     decision_reasons = models.TextField(_("入盒决定理由"), max_length=5000, blank=True)
     decided_on = models.DateField(_("入盒决定日期"), null=True, blank=True)

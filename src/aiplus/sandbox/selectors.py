@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
@@ -15,7 +15,12 @@ from aiplus.sandbox.models import ExitDecision, SandboxApplication, SandboxIncid
 
 
 def applications(user: Any) -> QuerySet[SandboxApplication]:
-    return SandboxApplication.objects.restrict(user, "view").select_related("organisation", "jurisdiction")
+    """By their Scope, and the applications whose admission panel the user was drawn for (to read and vote)."""
+    allowed = Q(pk__in=SandboxApplication.objects.restrict(user, "view").values("pk"))
+    if getattr(user, "pk", None):
+        allowed |= Q(pk__in=SandboxApplication.panel_users.through.objects.filter(user_id=user.pk)
+                     .values("sandboxapplication_id"))
+    return SandboxApplication.objects.filter(allowed).select_related("organisation", "jurisdiction")
 
 
 def application(user: Any, application_id: int) -> SandboxApplication:

@@ -3,8 +3,9 @@ the incident report also leave the experts' and governance's own events, as thos
 
 - a member of a company applies (innovation, legal gap, risk controls, scope: users, geography, duration, exit plan);
 - an official of the jurisdiction, no member of the company, draws the review panel from the expert pool (the
-  experts app's reproducible, conflict-free draw: the company's own staff and its declared relations left out) and
-  records the panel's votes; the panel admits when more than the pack's share of all its experts agree; admission
+  experts app's reproducible, conflict-free draw: the company's own staff and its declared relations left out);
+  each drawn expert reads the application and votes themself, with a written opinion (nobody votes for them);
+  once all have, the official decides: admitted when more than the pack's share of all its experts agree; admission
   comes with conditions (user cap, geography, term, reporting frequency) and the report schedule follows;
 - the company files its periodic reports (the user cap is checked and a breach told to the officials); overdue ones
   are told once (`report_overdue`, safe to rerun); incidents are reported into governance and linked;
@@ -30,6 +31,7 @@ from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.departments import work
 from aiplus.experts import services as expert_services
+from aiplus.experts.models import ExpertProfile
 from aiplus.governance import incident_selectors as governance_selectors
 from aiplus.governance import incident_services
 from aiplus.governance.incident_services import _organisation_members, _text, officials_of
@@ -141,42 +143,75 @@ def draw_panel(*, acting_user: User, application_id: int, fields: list[str], siz
         conflicted_organisation_ids=[application.organisation_id])
     application.status = Status.REVIEWING
     application.save()
+    experts = list(ExpertProfile.objects.filter(pk__in=[int(i) for i in application.draw.selected])
+                   .select_related("user"))
+    application.panel_users.set([e.user_id for e in experts])
+    _tell([e.user for e in experts], application, _link(application), _("请提交入盒评审意见：%(t)s"),
+          _("您被抽取为该沙盒申请的评审专家，请阅读申请后在线表决。"))
     audit.record(actor=acting_user, action="sandbox.panel.drawn", instance=application, before=before)
     return application
 
 
-def _votes(votes: Mapping[Any, Any] | None, panel: list[int]) -> dict[int, str]:
-    try:
-        given = {int(k): str(v) for k, v in (votes or {}).items()}
-    except (TypeError, ValueError, AttributeError):
-        raise ServiceError("invalid_vote", _("表决记录应为“编号: 意见”。"), "votes") from None
-    if set(given) != set(panel):
-        raise ServiceError("panel_votes", _("请记录评审专家组每名专家的意见，且只记录组内专家。"), "votes")
-    if any(v not in Vote.values for v in given.values()):
-        raise ServiceError("invalid_choice", _("无效的评审意见。"), "votes")
-    return given
+def awaiting_vote_of(user: Any, application: SandboxApplication) -> bool:
+    """Whether `user` is a drawn expert of the application's panel who has not voted yet."""
+    if application.status != Status.REVIEWING or application.draw_id is None or not getattr(user, "pk", None):
+        return False
+    assert application.draw is not None
+    expert = ExpertProfile.objects.filter(user_id=user.pk, pk__in=[int(i) for i in application.draw.selected]
+                                          ).values_list("pk", flat=True).first()
+    return expert is not None and str(expert) not in (application.votes or {})
 
 
 @transaction.atomic
-def decide_admission(*, acting_user: User, application_id: int, votes: Mapping[Any, str], reasons: str,
+def vote_admission(*, acting_user: User, application_id: int, vote: str, opinion: str) -> SandboxApplication:
+    """A drawn expert votes on the admission themself, once, with a written opinion; nobody votes for them. The
+    officials are told when the whole panel has voted."""
+    application = _application(acting_user, application_id)
+    _state(application, Status.REVIEWING)
+    assert application.draw is not None
+    panel = [int(i) for i in application.draw.selected]
+    expert = ExpertProfile.objects.filter(user_id=acting_user.pk, pk__in=panel).first() \
+        if getattr(acting_user, "pk", None) else None
+    if expert is None or not application.panel_users.filter(pk=acting_user.pk).exists():
+        raise PermissionDeniedError(_("只有抽取的评审专家本人可以表决。"))
+    if str(expert.pk) in application.votes:
+        raise ServiceError("already_voted", _("您已表决。"), "vote", status=409)
+    if vote not in Vote.values:
+        raise ServiceError("invalid_choice", _("无效的评审意见。"), "vote")
+    text = _text(opinion, "opinion", 5000, label=_("书面意见"))
+    before = audit.snapshot(application)
+    application.votes = {**application.votes, str(expert.pk): vote}
+    application.opinions = {**application.opinions, str(expert.pk): text}
+    application.save(update_fields=["votes", "opinions", "updated_at"])
+    if len(application.votes) == len(panel):
+        _tell(officials_of(application.jurisdiction_id), application, _link(application),
+              _("评审专家组已全部表决：%(t)s"))
+    audit.record(actor=acting_user, action="sandbox.panel.voted", instance=application, before=before)
+    return application
+
+
+@transaction.atomic
+def decide_admission(*, acting_user: User, application_id: int, reasons: str,
                      user_cap: int | None = None, geography_condition: str = "", start_on: dt.date | None = None,
                      end_on: dt.date | None = None, report_every_days: int | None = None,
                      other_conditions: str = "") -> SandboxApplication:
-    """The panel's decision, as the official records it: admitted when more than the pack's share of ALL drawn
-    experts agree, then with its conditions (user cap, geography, term, reporting frequency; the report schedule
-    follows); otherwise not admitted. With reasons either way."""
+    """The official's decision on the panel's votes, once every drawn expert has voted themself: admitted when more
+    than the pack's share of ALL drawn experts agree, then with its conditions (user cap, geography, term,
+    reporting frequency; the report schedule follows); otherwise not admitted. With reasons either way."""
     application = _application(acting_user, application_id)
     _as_official(acting_user, application.jurisdiction_id, application.organisation_id,
                  _("入盒决定由申请单位所在地的主管部门记录。"))
     _state(application, Status.REVIEWING)
     assert application.draw is not None
     panel = [int(i) for i in application.draw.selected]
-    given = _votes(votes, panel)
+    given = {int(k): v for k, v in (application.votes or {}).items()}
+    if set(given) != set(panel):
+        raise ServiceError("panel_incomplete", _("评审专家组尚有%(n)s名专家未表决。") % {
+            "n": len(set(panel) - set(given))}, "votes", status=409)
     today = timezone.localdate()
     limits = rules.limits(today)
     result = engine.tally(given, len(panel), limits.panel_admit_percent)
     before = audit.snapshot(application)
-    application.votes = {str(k): v for k, v in sorted(given.items())}
     application.checks = [c.as_dict() for c in result.checks]
     application.decision_reasons = _text(reasons, "reasons", 5000, label=_("入盒决定理由"))
     application.decided_on = today

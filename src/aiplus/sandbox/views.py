@@ -22,7 +22,16 @@ from aiplus.core.routing import Routes
 from aiplus.experts import selectors as expert_selectors
 from aiplus.governance import incident_selectors as governance_selectors
 from aiplus.sandbox import rules, selectors, services
-from aiplus.sandbox.forms import AdmissionForm, ApplyForm, DrawForm, ExitForm, IncidentForm, ReportForm, ToleranceForm
+from aiplus.sandbox.forms import (
+    AdmissionForm,
+    ApplyForm,
+    DrawForm,
+    ExitForm,
+    IncidentForm,
+    PanelVoteForm,
+    ReportForm,
+    ToleranceForm,
+)
 from aiplus.sandbox.listings import APPLICATIONS, TOLERANCE_CASES
 from aiplus.sandbox.models import SandboxApplication, Status
 
@@ -70,9 +79,15 @@ def _specs(request: HttpRequest, application: SandboxApplication, official: bool
                                                             fields=form.cleaned_data["domains"],
                                                             size=form.cleaned_data["size"]),
             done=_("评审专家组已抽取。"))
-    if official and status == Status.REVIEWING:
+    if services.awaiting_vote_of(user, application):
+        specs["vote"] = PageForm(make=lambda request, data: PanelVoteForm(data),
+                                 write=lambda request, form: services.vote_admission(
+                                     acting_user=user, application_id=pk, **form.cleaned_data),
+                                 done=_("评审意见已提交。"))
+    if official and status == Status.REVIEWING and application.draw is not None \
+            and len(application.votes or {}) == len(application.draw.selected):
         specs["admission"] = PageForm(
-            make=lambda request, data: AdmissionForm(data, panel=panel(application), initial={
+            make=lambda request, data: AdmissionForm(data, initial={
                 "user_cap": application.planned_users, "geography_condition": application.geography}),
             write=lambda request, form: services.decide_admission(acting_user=user, application_id=pk,
                                                                   **form.arguments()),
@@ -111,9 +126,10 @@ def application_page(request: HttpRequest, application: SandboxApplication) -> H
 
     def draw(forms: dict[str, Any]) -> HttpResponse:
         votes = application.votes or {}
+        opinions = application.opinions or {}
         return render(request, "sandbox/application.html", {
             "application": application, "forms": forms,
-            "panel": [(i, name, votes.get(str(i), "")) for i, name in panel(application)],
+            "panel": [(i, name, votes.get(str(i), ""), opinions.get(str(i), "")) for i, name in panel(application)],
             "clocks": [rules.report_clock(r, today) for r in application.reports.all()],
             "incidents": selectors.incidents(user).filter(application=application),
             "exits": selectors.exits(user).filter(application=application),

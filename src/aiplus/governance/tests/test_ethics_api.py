@@ -277,6 +277,24 @@ def pool(ethics: Any, make_user: Any) -> list[Any]:
     return experts
 
 
+def _expert(expert_id: int) -> Any:
+    from aiplus.experts.models import ExpertProfile
+
+    return signed_in(ExpertProfile.objects.get(pk=expert_id).user)
+
+
+def _panel_votes(application: Any, experts: list[int], vote: str) -> Any:
+    """Each expert signs in and submits their own opinion; the last answer (the application as they see it)."""
+    body = None
+    for expert_id in experts:
+        answer = _post(_expert(expert_id), "aiplus_governance_api_submit_re_review_opinion",
+                       {"vote": vote, "opinion": "同意：风险可控。" if vote == "agree" else "不同意：风险不可控。"},
+                       application_id=application.pk)
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+    return body
+
+
 def test_listed_activity_goes_to_a_drawn_panel_without_the_committee(ethics: Any, make_application: Any,
                                                                       pool: list[Any]) -> None:
     application = _listed_and_approved(ethics, make_application)
@@ -304,14 +322,23 @@ def test_listed_activity_goes_to_a_drawn_panel_without_the_committee(ethics: Any
     assert expert_services.verify_draw(re_review.draw)["matches"]  # reproducible as every draw
 
     panel = [int(i) for i in re_review.draw.selected]
-    short = {str(i): ("agree" if n < 3 else "disagree") for n, i in enumerate(panel)}  # 3 of 5: short
-    incomplete = _post(official, "aiplus_governance_api_record_re_review",
-                       {"votes": {str(panel[0]): "agree"}, "decided_on": str(timezone.localdate())},
-                       application_id=application.pk)
-    assert_refused_naming(incomplete, "votes")
-    body = _post(official, "aiplus_governance_api_record_re_review",
-                 {"votes": short, "decided_on": str(timezone.localdate())}, application_id=application.pk).json()
+    # the official no longer enters the experts' opinions: only each drawn expert, for themself, once
+    assert _post(official, "aiplus_governance_api_submit_re_review_opinion",
+                 {"vote": "agree", "opinion": "同意"}, application_id=application.pk).status_code == 403
+    assert _post(signed_in(pool[0].user), "aiplus_governance_api_submit_re_review_opinion",
+                 {"vote": "agree", "opinion": "同意"}, application_id=application.pk).status_code == 403
+    _panel_votes(application, panel[:3], "agree")
+    first = _expert(panel[0])
+    assert _post(first, "aiplus_governance_api_submit_re_review_opinion", {"vote": "disagree", "opinion": "改主意"},
+                 application_id=application.pk).status_code == 409
+    assert_refused_naming(_post(_expert(panel[3]), "aiplus_governance_api_submit_re_review_opinion",
+                                {"vote": "maybe", "opinion": "?"}, application_id=application.pk), "vote")
+    assert_refused_naming(_post(_expert(panel[3]), "aiplus_governance_api_submit_re_review_opinion",
+                                {"vote": "agree", "opinion": "a\x00b"}, application_id=application.pk), "opinion")
+    assert ReReview.objects.get(application=application).outcome == ""  # 3 of 5 so far: no conclusion yet
+    body = _panel_votes(application, panel[3:], "disagree")  # 3 of 5 agree: short of two thirds
     assert body["status"] == "rejected" and body["re_review"]["outcome"] == "disagree"
+    assert body["re_review"]["opinions"][str(panel[0])] == "同意：风险可控。"
     assert not FollowUp.objects.filter(application=application).exists()
 
 
@@ -322,9 +349,8 @@ def test_two_thirds_of_the_panel_approves_and_follow_ups_are_six_monthly(ethics:
     _post(official, "aiplus_governance_api_draw_re_review_panel", {"fields": ["industry.manufacturing"], "size": 6},
           application_id=application.pk)
     panel = [int(i) for i in ReReview.objects.get(application=application).draw.selected]
-    votes = {str(i): ("agree" if n < 4 else "disagree") for n, i in enumerate(panel)}  # 4 of 6: exactly 2/3
-    body = _post(official, "aiplus_governance_api_record_re_review",
-                 {"votes": votes, "decided_on": str(timezone.localdate())}, application_id=application.pk).json()
+    _panel_votes(application, panel[4:], "disagree")
+    body = _panel_votes(application, panel[:4], "agree")  # 4 of 6: exactly two thirds
     assert body["status"] == "approved" and body["re_review"]["outcome"] == "agree"
     from aiplus.governance.ethics_rules import add_months
 
@@ -440,3 +466,32 @@ def test_a_referred_re_review_waits_in_the_ethics_departments_queue_until_decide
     assert body["status"] == "approved"
     item.refresh_from_db()
     assert item.status == "done"
+@pytest.mark.parametrize("role", ["official", "auditor", "enterprise_member", "provider", "expert", "public",
+                                  "applicant", "chair", "admin"])
+def test_only_the_drawn_experts_submit_re_review_opinions(ethics: Any, make_application: Any, pool: list[Any],
+                                                         role: str) -> None:
+    """Every role but the drawn expert is refused, writing nothing; no page form is offered to them; the expert
+    reads the file and submits on the page."""
+    _post(signed_in(ethics.world.user("official")), "aiplus_governance_api_draw_re_review_panel",
+          {"fields": ["industry.manufacturing"], "size": 5}, application_id=application.pk)
+    re_review = ReReview.objects.get(application=application)
+    user = {"applicant": ethics.applicant, "chair": ethics.chair,
+            "admin": ethics.world.admin}.get(role) or ethics.world.user(role)
+    counts = written(ReReview)
+    client = signed_in(user)
+    refused = _post(client, "aiplus_governance_api_submit_re_review_opinion",
+                    {"vote": "agree", "opinion": "代为提交"}, application_id=application.pk)
+    assert refused.status_code in (403, 404), (role, refused.status_code)
+    page = client.get(f"/governance/ethics/applications/{application.pk}/")
+    assert page.status_code == 404 or 'data-testid="opinion-form"' not in page.content.decode()
+    assert written(ReReview) == counts and ReReview.objects.get(pk=re_review.pk).votes == {}
+    # the drawn expert sees the file and the form, and submits on the page
+    expert = _expert(int(re_review.draw.selected[0]))
+    page = expert.get(f"/governance/ethics/applications/{application.pk}/").content.decode()
+    assert 'data-testid="opinion-form"' in page and "实施方案与风险防控" in page
+    done = expert.post(f"/governance/ethics/applications/{application.pk}/",
+                       {"action": "opinion", "vote": "agree", "opinion": "风险防控措施充分。"})
+    assert done.status_code == 302, done.content[:600]
+    assert list(ReReview.objects.get(pk=re_review.pk).votes.values()) == ["agree"]
+    page = expert.get(f"/governance/ethics/applications/{application.pk}/").content.decode()
+    assert 'data-testid="opinion-form"' not in page and "风险防控措施充分。" in page

@@ -50,12 +50,22 @@ class Sandbox:
         assert answer.status_code == 200, answer.content
         return answer.json()  # type: ignore[no-any-return]
 
+    def vote(self, application_id: int, panel: list[int], admit: int) -> None:
+        """Each drawn expert signs in and votes themself: the first `admit` of them admit, the others reject."""
+        from aiplus.experts.models import ExpertProfile
+
+        for i, expert_id in enumerate(panel):
+            answer = post(signed_in(ExpertProfile.objects.get(pk=expert_id).user), "aiplus_sandbox_api_vote_admission",
+                          {"vote": "admit" if i < admit else "reject", "opinion": "意见"},
+                          application_id=application_id)
+            assert answer.status_code == 200, answer.content
+
     def admit(self, application_id: int, panel: list[int], *, start: dt.date | None = None, days: int = 180,
               every: int = 30, admit: int | None = None) -> Any:
         start = start or timezone.localdate()
         admit = len(panel) if admit is None else admit
+        self.vote(application_id, panel, admit)
         return post(signed_in(self.official), "aiplus_sandbox_api_decide_admission", {
-            "votes": {str(e): ("admit" if i < admit else "reject") for i, e in enumerate(panel)},
             "reasons": "创新性突出，风险可控", "user_cap": 1000, "geography_condition": "苏州工业园区",
             "start_on": str(start), "end_on": str(start + dt.timedelta(days=days - 1)), "report_every_days": every},
             application_id=application_id)

@@ -95,8 +95,8 @@ def test_a_sandbox_goes_from_application_to_exit_through_the_api(sandbox: Sandbo
     assert graduated.json()["status"] == "graduated"
     assert [e["kind"] for e in graduated.json()["exits"]] == ["graduate", "extend"]
     actions = set(AuditEvent.objects.filter(action__startswith="sandbox.").values_list("action", flat=True))
-    assert actions == {"sandbox.application.submitted", "sandbox.panel.drawn", "sandbox.application.decided",
-                       "sandbox.report.filed", "sandbox.incident.linked", "sandbox.exit.decided"}
+    assert actions == {"sandbox.application.submitted", "sandbox.panel.drawn", "sandbox.panel.voted",
+                       "sandbox.application.decided", "sandbox.report.filed", "sandbox.incident.linked", "sandbox.exit.decided"}
     assert Notification.objects.filter(recipient=sandbox.member, verb="sandbox.application").exists()
 
 
@@ -183,7 +183,7 @@ def test_reports_and_incidents_are_the_companys_own(sandbox: Sandbox) -> None:
     ({"end_on": "2000-01-01"}, "end_on"),
     ({"geography_condition": ""}, "geography_condition"),
     ({"geography_condition": "x" * 201}, "geography_condition"),
-    ({"votes": {"1": "admit"}}, "votes"),                   # not the panel
+    ({"votes": {"1": "admit"}}, "votes"),                   # the official no longer enters votes
     ({"votes": "admit"}, "votes"),
     ({"reasons": ""}, "reasons"),
     ({"unexpected": 1}, "unexpected"),
@@ -192,8 +192,9 @@ def test_hostile_admissions_are_refused_naming_the_field(sandbox: Sandbox, chang
                                                          field: str) -> None:
     application = sandbox.apply()
     drawn = sandbox.draw(application["id"])
+    sandbox.vote(application["id"], drawn["panel"], len(drawn["panel"]))
     today = timezone.localdate()
-    payload = {"votes": {str(e): "admit" for e in drawn["panel"]}, "reasons": "理由", "user_cap": 1000,
+    payload = {"reasons": "理由", "user_cap": 1000,
                "geography_condition": "园区", "start_on": str(today), "end_on": str(today + dt.timedelta(days=99)),
                "report_every_days": 30, **change}
     before = written(SandboxReport)
@@ -371,3 +372,51 @@ def test_an_application_and_an_overdue_report_wait_in_the_sandbox_departments_qu
                  {"users_served": 10, "summary": "补报"}, report_id=overdue[0]["id"])
     assert filed.status_code == 200, filed.content
     assert not chased.filter(object_id=overdue[0]["id"]).exists()
+@pytest.mark.parametrize("role", ["official", "auditor", "enterprise_member", "provider", "expert", "public",
+                                  "admin", "company_expert"])
+def test_only_the_drawn_experts_vote_and_the_official_decides_after_all_have(sandbox: Sandbox, role: str) -> None:
+    """Nobody votes for an expert: every other role is refused (no page form either), writing nothing; the
+    official's decision waits for the whole panel; the drawn expert reads the application and votes on the page."""
+    from aiplus.experts.models import ExpertProfile
+
+    pk = application["id"]
+    user = {"official": sandbox.official, "admin": sandbox.world.admin,
+            "company_expert": ExpertProfile.objects.get(user__username="sb-staff").user}.get(role) \
+        or sandbox.world.user(role)
+    client = signed_in(user)
+    refused = post(client, "aiplus_sandbox_api_vote_admission", {"vote": "admit", "opinion": "代投"},
+                   application_id=pk)
+    assert refused.status_code in (403, 404), (role, refused.status_code)
+    page = client.get(f"/sandbox/applications/{pk}/")
+    assert page.status_code == 404 or 'data-testid="vote-form"' not in page.content.decode()
+    assert SandboxApplication.objects.get(pk=pk).votes == {}
+    # the official may not decide before every expert has voted
+    early = post(signed_in(sandbox.official), "aiplus_sandbox_api_decide_admission", {
+        "reasons": "理由", "user_cap": 1000, "geography_condition": "园区"}, application_id=pk)
+    assert early.status_code == 409 and early.json()["field"] == "votes"
+    assert 'data-testid="admission-form"' not in signed_in(sandbox.official).get(
+        f"/sandbox/applications/{pk}/").content.decode()
+    # the first drawn expert votes on the page, once
+    expert = signed_in(ExpertProfile.objects.get(pk=drawn["panel"][0]).user)
+    page = expert.get(f"/sandbox/applications/{pk}/").content.decode()
+    assert 'data-testid="vote-form"' in page and "安全员远程监控" in page
+    done = expert.post(f"/sandbox/applications/{pk}/", {"action": "vote", "vote": "admit", "opinion": "风险可控。"})
+    assert done.status_code == 302, done.content[:600]
+    again = post(expert, "aiplus_sandbox_api_vote_admission", {"vote": "reject", "opinion": "改主意"},
+                 application_id=pk)
+    assert again.status_code == 409 and again.json()["field"] == "vote"
+    assert SandboxApplication.objects.get(pk=pk).votes == {str(drawn["panel"][0]): "admit"}
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"vote": "maybe"}, "vote"), ({"vote": ""}, "vote"), ({"opinion": ""}, "opinion"),
+    ({"opinion": "x" * 5001}, "opinion"), ({"opinion": "a\x00b"}, "opinion"), ({"extra": 1}, "extra"),
+])
+def test_hostile_votes_are_refused_naming_the_field(sandbox: Sandbox, payload: dict[str, Any], field: str) -> None:
+    from aiplus.experts.models import ExpertProfile
+
+    expert = signed_in(ExpertProfile.objects.get(pk=drawn["panel"][0]).user)
+    answer = post(expert, "aiplus_sandbox_api_vote_admission", {"vote": "admit", "opinion": "意见", **payload},
+                  application_id=application["id"])
+    assert_refused_naming(answer, field)
+    assert SandboxApplication.objects.get(pk=application["id"]).votes == {}

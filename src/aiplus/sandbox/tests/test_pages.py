@@ -52,10 +52,11 @@ def test_a_bad_admission_on_the_page_is_drawn_again_beside_its_field(sandbox: Sa
                                                                      field: str) -> None:
     application = sandbox.apply()
     drawn = sandbox.draw(application["id"])
+    sandbox.vote(application["id"], drawn["panel"], len(drawn["panel"]))
     today = timezone.localdate()
     data = {"action": "admission", "reasons": "理由", "user_cap": "1000", "geography_condition": "园区",
             "start_on": str(today), "end_on": str(today + dt.timedelta(days=89)), "report_every_days": "30",
-            **{f"vote_{e}": "admit" for e in drawn["panel"]}, **change}
+            **change}
     answer = signed_in(sandbox.official).post(f"/sandbox/applications/{application['id']}/", data)
     assert_page_refused_naming(answer, field)
     assert SandboxApplication.objects.get(pk=application["id"]).status == "reviewing"
