@@ -22,7 +22,7 @@ from aiplus.core.domains import bounds
 from aiplus.core.errors import NotFoundError
 from aiplus.regulation.runtime import cite, cited_in_active_language
 from aiplus.support import programmes, selectors, services
-from aiplus.support.listings import APPLICATIONS, BUDGETS
+from aiplus.support.listings import APPLICATIONS, BUDGETS, NOTICES, REVIEWS
 from aiplus.support.models import Application, Budget
 from aiplus.support.views import evaluate_all, parameter_rows
 
@@ -327,10 +327,11 @@ writes.add_action(router, "POST", "/tranches/{tranche_id}/milestone", services.a
                   payload=MilestoneIn, response=ApplicationDetail, reply=_application_reply)
 
 
-@router.get("/notices", response=list[NoticeOut], auth=OPTIONAL)
-def list_notices(request: HttpRequest) -> Any:
-    """Awards under public notice (公示), to anyone: each may be objected to until its notice ends."""
-    return list(selectors.under_notice())
+lists.add_operation(router, "/notices", NOTICES, NoticeOut, auth=OPTIONAL,
+                    description="Awards under public notice (公示), to anyone: each may be objected to until its "
+                                "notice ends.")
+lists.add_operation(router, "/reviews", REVIEWS, ApplicationOut, auth=AUTHENTICATED,
+                    description="The applications whose review panel the signed-in expert was drawn onto.")
 
 
 @router.post("/notices/{application_id}/objections", response={201: ObjectionOut}, auth=OPTIONAL)

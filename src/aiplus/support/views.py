@@ -12,16 +12,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import permissions
+from aiplus.core import permissions, signin
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
 from aiplus.core.lists import ListPage
-from aiplus.core.page_forms import PageForm, post_one_of, unbound
+from aiplus.core.page_forms import PageForm, post_one_of, serve, unbound
 from aiplus.core.routing import Routes
 from aiplus.regulation.runtime import parameters
 from aiplus.support import programmes, selectors, services
 from aiplus.support.engine import Programme
 from aiplus.support.forms import (
+    AnswerForm,
     ApplyForm,
     BudgetForm,
     ClawbackForm,
@@ -29,8 +30,11 @@ from aiplus.support.forms import (
     DocumentForm,
     EmptyForm,
     FinderForm,
+    MilestoneForm,
+    ObjectionForm,
+    ScoreForm,
 )
-from aiplus.support.listings import APPLICATIONS, BUDGETS, programme_name
+from aiplus.support.listings import APPLICATIONS, BUDGETS, NOTICES, REVIEWS, programme_name
 from aiplus.support.models import Application, Status, Tranche
 
 route = Routes("support")
@@ -128,11 +132,30 @@ applications = route.list_page("applications/", APPLICATIONS, signed_in=True,
                                template_name="support/applications.html")
 
 
-def _roles(user: Any, application: Application) -> dict[str, bool]:
+def _panel_expert(user: Any, application: Application) -> Any:
+    """The user's expert profile when they were drawn onto the application's panel (else None)."""
+    from aiplus.experts.models import ExpertProfile
+
+    if application.panel_id is None:
+        return None
+    expert = ExpertProfile.objects.filter(user=user).first()
+    if expert is None or expert.pk not in [int(i) for i in application.panel.selected]:  # type: ignore[union-attr]
+        return None
+    return expert
+
+
+def _roles(user: Any, application: Application) -> dict[str, Any]:
     own = application.organisation_id in permissions.user_organisation_ids(user, "view")
     official = (user.is_superuser or application.jurisdiction_id in permissions.user_jurisdiction_ids(user, "add"))
+    expert = _panel_expert(user, application)
     return {"applicant": user.is_superuser or application.organisation_id in permissions.user_organisation_ids(
-        user, "add"), "official": official and not own and application.submitted_by_id != user.pk}
+        user, "add"), "official": official and not own and application.submitted_by_id != user.pk,
+        "expert": expert is not None and not own and application.submitted_by_id != user.pk,
+        "scored": expert is not None and application.scores.filter(expert=expert).exists()}
+
+
+def _button(write: Any, done: Any) -> PageForm:
+    return PageForm(make=lambda request, data: EmptyForm(data), write=write, done=done)
 
 
 def _specs(request: HttpRequest, application: Application, item: Programme,
@@ -158,18 +181,48 @@ def _specs(request: HttpRequest, application: Application, item: Programme,
                                     write=lambda request, form: services.examine_application(acting_user=user,
                                                                                              application_id=pk),
                                     done=_("形式审查已记录。"))
-    if roles["official"] and status == Status.ACCEPTED:
+    procedure = item.procedure
+    review = services.panel_result(item, application) if procedure.panel_size and application.panel_id else None
+    if roles["official"] and status == Status.ACCEPTED and procedure.panel_size and application.panel_id is None:
+        specs["draw_panel"] = _button(lambda request, form: services.draw_review_panel(acting_user=user,
+                                                                                       application_id=pk),
+                                      _("评审专家已抽取。"))
+    if roles["expert"] and not roles["scored"] and status == Status.ACCEPTED:
+        criteria = [(c.code, programmes.title(c.title), c.weight) for c in procedure.criteria]
+        specs["score"] = PageForm(make=lambda request, data: ScoreForm(data, criteria=criteria),
+                                  write=lambda request, form: services.score_application(
+                                      acting_user=user, application_id=pk, **form.arguments()),
+                                  done=_("评分已提交。"))
+    reviewed = not procedure.panel_size or (review is not None and not review["pending"])
+    if roles["official"] and status == Status.ACCEPTED and reviewed:
         specs["decide"] = PageForm(make=lambda request, data: DecisionForm(data),
                                    write=lambda request, form: services.decide_application(
                                        acting_user=user, application_id=pk, **form.cleaned_data),
                                    done=_("决定已记录。"))
+    if roles["official"] and status == Status.NOTICE:
+        open_objections = list(application.objections.filter(answered_at__isnull=True))
+        for objection in open_objections:
+            specs[f"answer_{objection.pk}"] = PageForm(
+                make=lambda request, data, prefix=f"answer_{objection.pk}": AnswerForm(data, prefix=prefix),
+                write=lambda request, form, oid=objection.pk: services.answer_objection(
+                    acting_user=user, objection_id=oid, **form.cleaned_data),
+                done=_("异议已答复。"))
+        ended = application.notice_until is None or timezone.localdate() > application.notice_until
+        if ended and not open_objections:
+            specs["finalise"] = _button(lambda request, form: services.finalise_award(acting_user=user,
+                                                                                      application_id=pk),
+                                        _("公示期满，已确定支持。"))
     if roles["official"] and status == Status.APPROVED:
         following = application.tranches.filter(state=Tranche.State.PLANNED).order_by("number").first()
-        if following is not None:
-            specs["pay"] = PageForm(make=lambda request, data: EmptyForm(data),
-                                    write=lambda request, form: services.pay_tranche(acting_user=user,
-                                                                                     tranche_id=following.pk),
-                                    done=_("已拨付。"))
+        if following is not None and following.number > 1 and following.accepted_at is None:
+            specs["milestone"] = PageForm(make=lambda request, data: MilestoneForm(data),
+                                          write=lambda request, form: services.accept_milestone(
+                                              acting_user=user, tranche_id=following.pk, **form.cleaned_data),
+                                          done=_("节点已验收。"))
+        elif following is not None:
+            specs["pay"] = _button(lambda request, form: services.pay_tranche(acting_user=user,
+                                                                              tranche_id=following.pk),
+                                   _("已拨付。"))
     if roles["official"] and status in (Status.APPROVED, Status.PAID):
         specs["claw_back"] = PageForm(make=lambda request, data: ClawbackForm(data),
                                       write=lambda request, form: services.claw_back(
@@ -191,6 +244,7 @@ def application(request: HttpRequest, application: Application) -> HttpResponse:
     def draw(forms: dict[str, Any]) -> HttpResponse:
         given = {d.code: d for d in application.documents.all()}
         english = programmes.english()
+        objections = [(o, forms.get(f"answer_{o.pk}"), f"answer_{o.pk}") for o in application.objections.all()]
         return render(request, "support/application.html", {
             "application": application, "programme": item, "programme_title": programmes.title(item.title),
             "roles": roles, "forms": forms,
@@ -199,13 +253,57 @@ def application(request: HttpRequest, application: Application) -> HttpResponse:
             "tranches": list(application.tranches.all()),
             "estimate": application.decision or application.estimate,
             "budget": services.budget_figures(application.budget) if application.budget else None,
+            "review": review_of(item, application, roles),
+            "objections": objections,
+            "next_tranche": application.tranches.filter(state=Tranche.State.PLANNED).order_by("number").first(),
         })
 
-    if request.method == "POST":
-        if not specs:
-            return render(request, "core/not_found.html", status=403)
-        return post_one_of(request, specs, draw)
-    return draw(unbound(request, specs))
+    return serve(request, specs, draw)
+
+
+def review_of(item: Programme, application: Application, roles: dict[str, Any]) -> dict[str, Any] | None:
+    """The expert review as the page shows it: the panel's progress and mean to officials and the applicant (each
+    expert's scores and comments to officials only)."""
+    if not item.procedure.panel_size or not (roles["official"] or roles["applicant"] or roles["expert"]):
+        return None
+    result = services.panel_result(item, application) if application.panel_id else None
+    labels = {c.code: programmes.title(c.title) for c in item.procedure.criteria}
+    rows = [{"expert": s.expert, "scores": [(labels.get(k, k), v) for k, v in s.scores.items()], "total": s.total,
+             "comment": s.comment} for s in application.scores.select_related("expert__user")] \
+        if roles["official"] else []
+    return {"drawn": application.panel_id is not None, "result": result, "rows": rows}
+
+
+reviews = route.list_page("reviews/", REVIEWS, signed_in=True, menu=_("我的评审任务"),
+                          roles={permissions.EXPERT}, order=72)
+
+
+# -- public notice (公示) ------------------------------------------------------------------------------------------
+
+notices = route.list_page("notices/", NOTICES, menu=_("扶持项目公示"), order=73)
+
+
+@route("notices/<int:application_id>/", "notice")
+def notice(request: HttpRequest, application_id: int) -> HttpResponse:
+    """One award under public notice, to anyone, with the objection form (trap field, rate limit per source)."""
+    found = selectors.under_notice().filter(pk=application_id).first()
+    if found is None:
+        return render(request, "core/not_found.html", status=404)
+    user = acting_user(request)
+    ended = found.notice_until is not None and timezone.localdate() > found.notice_until
+    specs = {} if ended else {"object": PageForm(
+        make=lambda request, data: ObjectionForm(data),
+        write=lambda request, form: services.object_to_award(
+            acting_user=user, application_id=found.pk, client_address=signin.client_ip(request),
+            **form.cleaned_data),
+        done=_("异议已提交，主管部门将在公示期满前答复。"))}
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        return render(request, "support/notice.html", {
+            "application": found, "programme_title": programme_name(found.programme_code), "forms": forms,
+            "ended": ended})
+
+    return serve(request, specs, draw)
 
 
 # -- budgets -----------------------------------------------------------------------------------------------------
