@@ -151,8 +151,7 @@ NOTICES = lists.register(lists.Listing(
 
 class ReviewTable(ApplicationTable):
     class Meta(ApplicationTable.Meta):
-        fields = ("title", "programme_code", "organisation", "status", "declared_cny", "submitted_at")
-        exclude = ("amount_cny",)
+        exclude = ("amount_cny",)  # an expert scores the request, not the award
 
 
 REVIEWS = lists.register(lists.Listing(

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import permissions, signin
+from aiplus.core import imports, permissions, signin
 from aiplus.core.access import record_page
 from aiplus.core.context import acting_user
+from aiplus.core.errors import ServiceError
 from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_one_of, serve, unbound
 from aiplus.core.routing import Routes
@@ -24,15 +26,16 @@ from aiplus.support.engine import Programme
 from aiplus.support.forms import (
     AnswerForm,
     ApplyForm,
+    AwardImportForm,
     BudgetForm,
     ClawbackForm,
     DecisionForm,
-    DocumentForm,
     EmptyForm,
     FinderForm,
     MilestoneForm,
     ObjectionForm,
     ScoreForm,
+    UploadForm,
 )
 from aiplus.support.listings import APPLICATIONS, BUDGETS, NOTICES, REVIEWS, programme_name
 from aiplus.support.models import Application, Status, Tranche
@@ -154,6 +157,14 @@ def _roles(user: Any, application: Application) -> dict[str, Any]:
         "scored": expert is not None and application.scores.filter(expert=expert).exists()}
 
 
+def _answer_spec(user: Any, objection_id: int) -> PageForm:
+    """The answer form of one open objection (prefixed by its id: a page may hold several)."""
+    return PageForm(make=lambda request, data: AnswerForm(data, prefix=f"answer_{objection_id}"),
+                    write=lambda request, form: services.answer_objection(
+                        acting_user=user, objection_id=objection_id, **form.cleaned_data),
+                    done=_("异议已答复。"))
+
+
 def _button(write: Any, done: Any) -> PageForm:
     return PageForm(make=lambda request, data: EmptyForm(data), write=write, done=done)
 
@@ -168,10 +179,11 @@ def _specs(request: HttpRequest, application: Application, item: Programme,
         documents = [(d.code, programmes.title(d.title)) for d in item.documents]
         if documents:
             specs["document"] = PageForm(
-                make=lambda request, data: DocumentForm(data, documents=documents),
-                write=lambda request, form: services.add_document(acting_user=user, application_id=pk,
-                                                                  **form.cleaned_data),
-                done=_("材料已保存。"))
+                make=lambda request, data: UploadForm(data, documents=documents),
+                write=lambda request, form: services.upload_document(
+                    acting_user=user, application_id=pk, code=form.cleaned_data["code"],
+                    file=form.cleaned_data["file"]),
+                done=_("文件已上传并按内容检查，结果见材料表。"))
         specs["submit"] = PageForm(make=lambda request, data: EmptyForm(data),
                                    write=lambda request, form: services.submit_application(acting_user=user,
                                                                                            application_id=pk),
@@ -202,11 +214,7 @@ def _specs(request: HttpRequest, application: Application, item: Programme,
     if roles["official"] and status == Status.NOTICE:
         open_objections = list(application.objections.filter(answered_at__isnull=True))
         for objection in open_objections:
-            specs[f"answer_{objection.pk}"] = PageForm(
-                make=lambda request, data, prefix=f"answer_{objection.pk}": AnswerForm(data, prefix=prefix),
-                write=lambda request, form, oid=objection.pk: services.answer_objection(
-                    acting_user=user, objection_id=oid, **form.cleaned_data),
-                done=_("异议已答复。"))
+            specs[f"answer_{objection.pk}"] = _answer_spec(user, objection.pk)
         ended = application.notice_until is None or timezone.localdate() > application.notice_until
         if ended and not open_objections:
             specs["finalise"] = _button(lambda request, form: services.finalise_award(acting_user=user,
@@ -248,7 +256,8 @@ def application(request: HttpRequest, application: Application) -> HttpResponse:
         return render(request, "support/application.html", {
             "application": application, "programme": item, "programme_title": programmes.title(item.title),
             "roles": roles, "forms": forms,
-            "documents": [(d.code, programmes.title(d.title), given.get(d.code)) for d in item.documents],
+            "documents": [(d.code, programmes.title(d.title), given.get(d.code),
+                           _problem(given.get(d.code), english)) for d in item.documents],
             "notice": [(m["en"] if english else m["zh"]) for m in application.missing_notice],
             "tranches": list(application.tranches.all()),
             "estimate": application.decision or application.estimate,
@@ -258,7 +267,41 @@ def application(request: HttpRequest, application: Application) -> HttpResponse:
             "next_tranche": application.tranches.filter(state=Tranche.State.PLANNED).order_by("number").first(),
         })
 
+    if request.method == "POST" and "document" in specs:
+        try:  # a file over the upload limit was skipped as it arrived: 413, beside the file field
+            request.FILES  # noqa: B018 - parses the upload, so the upload handler has had its say
+            imports.check_request_size(request)
+        except ServiceError as problem:
+            form = specs["document"].make(request, {})
+            problem.add_to_form(form)
+            response = draw({**unbound(request, specs), "document": form})
+            response.status_code = problem.status
+            return response
     return serve(request, specs, draw)
+
+
+@route("applications/<int:application_id>/documents/<str:code>/", "document")
+@login_required
+def document_file(request: HttpRequest, application_id: int, code: str) -> HttpResponse:
+    """An uploaded document, to whoever may read the application (its organisation, the officials, its drawn
+    experts); always a download, never rendered in the platform's origin."""
+    try:
+        found = selectors.application(request.user, application_id)
+    except ServiceError:
+        return render(request, "core/not_found.html", status=404)
+    document = found.documents.filter(code=code).exclude(data=b"").first()
+    if document is None or not document.content_type:
+        return render(request, "core/not_found.html", status=404)
+    response = HttpResponse(bytes(document.data), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.reference)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _problem(document: Any, english: bool) -> str:
+    if document is None or not document.problem:
+        return ""
+    return str(document.problem.get("en" if english else "zh", ""))
 
 
 def review_of(item: Programme, application: Application, roles: dict[str, Any]) -> dict[str, Any] | None:
@@ -304,6 +347,40 @@ def notice(request: HttpRequest, application_id: int) -> HttpResponse:
             "ended": ended})
 
     return serve(request, specs, draw)
+
+
+# -- award list import ------------------------------------------------------------------------------------------
+
+@route("awards/import/", "import_awards")
+@login_required
+def import_awards(request: HttpRequest) -> HttpResponse:
+    """An official imports a programme's award list (`aiplus.support.awards` on `aiplus.core.imports`): a refused
+    file shows every bad row with its column, and nothing is written."""
+    from aiplus.support import awards
+
+    if not (request.user.is_superuser or permissions.user_jurisdiction_ids(request.user, "add")):
+        return render(request, "core/not_found.html", status=403)
+    form = AwardImportForm(request.POST or None, request.FILES or None,
+                           initial={"year": timezone.localdate().year})
+    report: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        try:
+            imports.check_request_size(request)
+            if not form.is_valid():
+                status = 400
+            else:
+                result = awards.import_awards_file(
+                    acting_user=acting_user(request), data=imports.read_upload(form.cleaned_data["file"]),
+                    programme_code=form.cleaned_data["programme_code"], year=form.cleaned_data["year"])
+                return imports.done(request, result, "support:applications")
+        except ServiceError as error:
+            form.is_valid()  # bound and cleaned, so the error can sit beside its field
+            error.add_to_form(form)
+            rejected = getattr(error, "report", None)
+            report = rejected.as_dict() if rejected is not None else None
+            status = error.status if error.status in (403, 404, 409, 413, 422) else 400
+    return render(request, "support/import_awards.html", {"form": form, "report": report}, status=status)
 
 
 # -- budgets -----------------------------------------------------------------------------------------------------
