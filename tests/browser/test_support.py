@@ -2,6 +2,7 @@
 qualifies for, applies, is told once what is missing, completes it, is approved by an official outside the company
 and receives its first tranche; the official sees the budget move and the shared ledger balances."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,16 @@ from django.utils import timezone
 from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _row(page, code):
@@ -61,7 +72,8 @@ def test_a_company_applies_is_approved_and_receives_its_first_tranche(live_serve
     page.wait_for_url("**/support/applications/*/")
     application_url = page.url
     page.select_option("#id_code", "contract")
-    page.fill("#id_reference", "数据集采购合同HT-2026-001.pdf")
+    page.set_input_files("#id_file", files=[{"name": "数据集采购合同HT-2026-001.pdf", "mimeType": "application/pdf",
+                                             "buffer": _pdf()}])
     page.get_by_test_id("document-save").click()
     page.wait_for_url(application_url)
     page.get_by_test_id("application-submit").click()
@@ -82,7 +94,7 @@ def test_a_company_applies_is_approved_and_receives_its_first_tranche(live_serve
     page.goto(application_url)
     for code, name in (("invoice", "发票32050001.pdf"), ("non_affiliation", "非关联承诺书.pdf")):
         page.select_option("#id_code", code)
-        page.fill("#id_reference", name)
+        page.set_input_files("#id_file", files=[{"name": name, "mimeType": "application/pdf", "buffer": _pdf()}])
         page.get_by_test_id("document-save").click()
         page.wait_for_url(application_url)
     page.get_by_test_id("application-submit").click()

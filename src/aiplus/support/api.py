@@ -10,11 +10,13 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict
 
+from aiplus.api import imports as api_imports
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
+from aiplus.core import imports as core_imports
 from aiplus.core import signin
 from aiplus.core.access import get_for
 from aiplus.core.context import acting_user
@@ -22,7 +24,7 @@ from aiplus.core.domains import bounds
 from aiplus.core.errors import NotFoundError
 from aiplus.regulation.runtime import cite, cited_in_active_language
 from aiplus.support import programmes, selectors, services
-from aiplus.support.listings import APPLICATIONS, BUDGETS
+from aiplus.support.listings import APPLICATIONS, BUDGETS, NOTICES, REVIEWS
 from aiplus.support.models import Application, Budget
 from aiplus.support.views import evaluate_all, parameter_rows
 
@@ -127,6 +129,10 @@ def find_programmes(request: HttpRequest, payload: FinderIn) -> Any:
 class DocumentOut(Schema):
     code: str
     reference: str
+    content_type: str
+    size_bytes: int | None
+    sha256: str
+    problem: dict[str, str]  # why the file counts as missing ({"zh", "en"}); empty when it was accepted
 
 
 class TrancheOut(Schema):
@@ -327,10 +333,11 @@ writes.add_action(router, "POST", "/tranches/{tranche_id}/milestone", services.a
                   payload=MilestoneIn, response=ApplicationDetail, reply=_application_reply)
 
 
-@router.get("/notices", response=list[NoticeOut], auth=OPTIONAL)
-def list_notices(request: HttpRequest) -> Any:
-    """Awards under public notice (公示), to anyone: each may be objected to until its notice ends."""
-    return list(selectors.under_notice())
+lists.add_operation(router, "/notices", NOTICES, NoticeOut, auth=OPTIONAL,
+                    description="Awards under public notice (公示), to anyone: each may be objected to until its "
+                                "notice ends.")
+lists.add_operation(router, "/reviews", REVIEWS, ApplicationOut, auth=AUTHENTICATED,
+                    description="The applications whose review panel the signed-in expert was drawn onto.")
 
 
 @router.post("/notices/{application_id}/objections", response={201: ObjectionOut}, auth=OPTIONAL)
@@ -339,6 +346,33 @@ def object_to_award(request: HttpRequest, application_id: int, payload: Objectio
     `website` must be empty; a source sends a limited number of objections an hour (429)."""
     return Status(201, services.object_to_award(acting_user=acting_user(request), application_id=application_id,
                                                 client_address=signin.client_ip(request), **payload.dict()))
+
+
+@router.post("/applications/{application_id}/files", response=ApplicationDetail, auth=AUTHENTICATED)
+def upload_document(request: HttpRequest, application_id: int, code: Form[str],
+                    file: UploadedFile | None = File(None)) -> Any:
+    """Upload one of the programme's documents (multipart `code`, `file`): over the upload limit is a 413 and
+    nothing is kept; the file's type is read from its bytes, and an empty or wrong-type file is recorded with its
+    reason (`documents[].problem`) and counts as missing at the formal check."""
+    core_imports.check_request_size(request)
+    user = acting_user(request)
+    services.upload_document(acting_user=user, application_id=application_id, code=code[:40], file=file)
+    return selectors.application(user, application_id)
+
+
+@router.post("/awards/import", response=api_imports.RESPONSES, auth=AUTHENTICATED)
+def import_awards(request: HttpRequest, programme_code: Form[str], year: Form[int],
+                  file: UploadedFile | None = File(None)) -> Any:
+    """Import a programme's award list for a year whose budget is open (multipart: `programme_code`, `year`,
+    `file`, an .xlsx or a UTF-8 CSV with the columns 统一社会信用代码, 项目名称, 批准金额（元）, 费用凭证编号). Any bad
+    row refuses the file (400, the report names each row and column); an award already imported is counted
+    unchanged; over the import limit or a zip bomb is a 413; a big file is imported in the background (202)."""
+    from aiplus.support import awards
+
+    core_imports.check_request_size(request)
+    return api_imports.answer(awards.import_awards_file(
+        acting_user=acting_user(request), data=core_imports.read_upload(file), programme_code=programme_code[:80],
+        year=year))
 
 
 # policy simulation (issue 16 §5): its own module, mounted here

@@ -120,3 +120,41 @@ BUDGETS = lists.register(lists.Listing(
     title=_("扶持项目年度预算"), empty=_("没有可查看的预算。"), next_step=("support:programmes", _("扶持项目目录")),
     export_name="support-budgets", audience=lists.for_officials_and_auditors,
 ))
+
+
+class NoticeFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("项目或单位名称"), method="search")
+    programme = django_filters.ChoiceFilter(label=_("扶持项目"), field_name="programme_code",
+                                            choices=programme_choices)
+
+    def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
+        return lists.search_in("title__icontains", "organisation__name__icontains")(queryset, name, value)
+
+
+class NoticeTable(lists.Table):
+    title = lists.DetailColumn(url="support:notice", verbose_name=_("项目名称"))
+    programme_code = ProgrammeColumn(verbose_name=_("扶持项目"))
+    organisation = tables.Column(verbose_name=_("申请单位"), order_by=("organisation__name",))
+    amount_cny = lists.MoneyColumn(verbose_name=_("拟支持金额"))
+    notice_until = tables.Column(verbose_name=_("公示截止日"))
+
+    class Meta(lists.Table.Meta):
+        model = Application
+        fields = ("title", "programme_code", "organisation", "amount_cny", "notice_until")
+
+
+NOTICES = lists.register(lists.Listing(
+    name="support.notices", queryset=selectors.notices, filterset=NoticeFilter, table=NoticeTable,
+    title=_("扶持项目公示"), empty=_("目前没有公示中的扶持项目。"), export_name="support-notices",
+))
+
+
+class ReviewTable(ApplicationTable):
+    class Meta(ApplicationTable.Meta):
+        exclude = ("amount_cny",)  # an expert scores the request, not the award
+
+
+REVIEWS = lists.register(lists.Listing(
+    name="support.reviews", queryset=selectors.reviews, filterset=ApplicationFilter, table=ReviewTable,
+    title=_("我的评审任务"), empty=_("没有抽取您参加的扶持项目评审。"), export_name="support-reviews",
+))

@@ -10,6 +10,8 @@ auditors) of the programme's jurisdiction.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,8 +136,16 @@ class Document(DomainModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     code = models.CharField(_("材料"), max_length=40)
     reference = models.CharField(_("文件名称或编号"), max_length=200)
+    # An uploaded file, kept in the database (as participation's attachments) so that every web process serves it;
+    # its type is read from its bytes. A file that fails the check keeps no bytes, only its name, size and the reason.
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    size_bytes = models.PositiveIntegerField(_("大小（字节）"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    data = models.BinaryField(_("内容"), editable=False, default=b"")
+    problem = models.JSONField(_("不合格原因"), default=dict, blank=True)  # {"zh": ..., "en": ...}; empty: accepted
 
     scope = Scope(jurisdiction="application__jurisdiction", organisation="application__organisation")
+    audit_exclude: ClassVar[tuple[str, ...]] = (*DomainModel.audit_exclude, "data")
 
     class Meta:
         ordering = ["application", "id"]

@@ -31,6 +31,19 @@ def under_notice() -> QuerySet[Application]:
     return Application.objects.filter(status=Status.NOTICE).select_related("organisation").order_by("notice_until")
 
 
+def reviews(user: Any) -> QuerySet[Application]:
+    """The applications whose review panel the user was drawn onto as an expert (what they score)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    return (Application.objects.filter(panel__members__expert__user=user).distinct()
+            .select_related("organisation", "jurisdiction", "budget"))
+
+
+def notices(user: Any) -> QuerySet[Application]:
+    """The public list of awards under notice: the same rows for anyone, signed in or not."""
+    return under_notice()
+
+
 def objections(user: Any) -> QuerySet[Objection]:
     return Objection.objects.restrict(user, "view").select_related("application")
 

@@ -16,7 +16,9 @@ application and the tranche before a payment, as the voucher services lock their
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.db import transaction
@@ -147,7 +149,8 @@ def history(organisation_id: int, *, excluding: int | None = None) -> list[Award
 
 
 def missing_documents(programme: Programme, application: Application) -> list[str]:
-    given = set(application.documents.values_list("code", flat=True))
+    """The programme's documents not given, or given as a file that failed its check (wrong type, empty)."""
+    given = {code for code, problem in application.documents.values_list("code", "problem") if not problem}
     return [d.code for d in programme.documents if d.code not in given]
 
 
@@ -248,9 +251,61 @@ def add_document(*, acting_user: User, application_id: int, code: str, reference
     if code not in {d.code for d in programme.documents}:
         raise ServiceError("invalid_choice", _("该项目不要求这项材料。"), "code")
     reference = _text(reference, "reference", 200, label=_("文件名称或编号"))
-    document, _created = Document.objects.update_or_create(application=application, code=code,
-                                                           defaults={"reference": reference})
+    document, _created = Document.objects.update_or_create(application=application, code=code, defaults={
+        "reference": reference, "content_type": "", "size_bytes": None, "sha256": "", "data": b"", "problem": {}})
     audit.record(actor=acting_user, action="support.document.added", instance=document,
+                 jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
+    return document
+
+
+FILE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def check_file(data: bytes, types: list[str]) -> tuple[str, dict[str, str]]:
+    """What the bytes are, and why they do not do for a document that takes `types` (empty: they do). Read by
+    their content (pypdf for a PDF, Pillow for an image: participation's `file_type`), never by the file's name."""
+    from aiplus.participation.services import file_type
+
+    if not data:
+        return "", _both(_("文件为空"))
+    try:
+        content_type = file_type(data)
+    except ServiceError:
+        return "", _both(_("不是可读取的 PDF、PNG 或 JPEG 文件（按文件内容判断）"))
+    if content_type not in {FILE_TYPES[t] for t in types}:
+        allowed = "/".join(t.upper() for t in types)
+        with translation.override("zh-hans"):
+            zh = str(_("文件类型不符，只接受 %(t)s") % {"t": allowed})
+        with translation.override("en"):
+            en = str(_("文件类型不符，只接受 %(t)s") % {"t": allowed})
+        return content_type, {"zh": zh, "en": en}
+    return content_type, {}
+
+
+@transaction.atomic
+def upload_document(*, acting_user: User, application_id: int, code: str, file: Any) -> Document:
+    """The applicant uploads one of the programme's documents. The file is read within the upload limit (over it:
+    413, nothing kept) and checked by its bytes; a file that is empty or not of a type the document takes is
+    recorded with the reason and no content, and counts as missing at the formal check."""
+    from aiplus.core import imports
+    from aiplus.participation.services import CONTROL, safe_file_name
+
+    application = _application(acting_user, application_id)
+    _as_applicant(acting_user, application)
+    _state(application, Status.DRAFT, Status.INCOMPLETE)
+    programme = _programme(application.programme_code)
+    wanted = {d.code: d for d in programme.documents}
+    if code not in wanted:
+        raise ServiceError("invalid_choice", _("该项目不要求这项材料。"), "code")
+    data = imports.read_upload(file)
+    content_type, problem = check_file(data, list(wanted[code].types))
+    name = str(getattr(file, "name", "") or "")
+    name = safe_file_name(name, content_type) if content_type else \
+        (CONTROL.sub("", PurePath(name.replace("\\", "/")).name).strip()[:150] or "file")
+    document, _created = Document.objects.update_or_create(application=application, code=code, defaults={
+        "reference": name[:200], "content_type": content_type if not problem else "", "size_bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(), "data": b"" if problem else data, "problem": problem})
+    audit.record(actor=acting_user, action="support.document.uploaded", instance=document,
                  jurisdiction_id=application.jurisdiction_id, organisation_id=application.organisation_id)
     return document
 
@@ -282,8 +337,14 @@ def examine_application(*, acting_user: User, application_id: int) -> Applicatio
     programme = _programme(application.programme_code)
     before = audit.snapshot(application)
     labels = {d.code: d.title for d in programme.documents}
-    missing = [{"kind": "document", "code": code, "zh": labels[code].zh, "en": labels[code].en}
-               for code in missing_documents(programme, application)]
+    problems = dict(application.documents.exclude(problem={}).values_list("code", "problem"))
+    missing = []
+    for code in missing_documents(programme, application):
+        entry = {"kind": "document", "code": code, "zh": labels[code].zh, "en": labels[code].en}
+        if problems.get(code):
+            entry["zh"] += f"（{problems[code]['zh']}）"
+            entry["en"] += f" ({problems[code]['en']})"
+        missing.append(entry)
     estimate = programmes.decide(programme, application.organisation, answers_of(application),
                                  on=timezone.localdate(), history=history(application.organisation_id,
                                                                           excluding=application.pk),

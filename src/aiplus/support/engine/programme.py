@@ -113,9 +113,16 @@ class Stacking(Strict):
     no_double_funding: bool = True  # one cost item is funded at most once in full, across programmes
 
 
+FileType = Literal["pdf", "png", "jpeg"]
+FILE_TYPES: tuple[FileType, ...] = ("pdf", "png", "jpeg")
+
+
 class Document(Strict):
+    """A document the applicant uploads; `types` are the file types accepted for it, read from the file's bytes."""
+
     code: str
     title: Text
+    types: list[FileType] = Field(default_factory=lambda: list(FILE_TYPES), min_length=1)
 
 
 class Tranche(Strict):

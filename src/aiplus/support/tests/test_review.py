@@ -106,7 +106,7 @@ def test_expert_review_notice_objection_and_milestones_end_to_end(world: Any, ac
 
     # Anyone objects during the notice; the trap field and the rate limit hold.
     notices = signed_in(world.user("enterprise_member")).get(operation("aiplus_support_api_list_notices")).json()
-    assert [n["id"] for n in notices] == [pk]
+    assert [n["id"] for n in notices["items"]] == [pk]
     from django.test import Client
     public = Client(REMOTE_ADDR="203.0.113.9")
     trap = _post(public, "aiplus_support_api_object_to_award", {"text": "x", "website": "spam"}, application_id=pk)
