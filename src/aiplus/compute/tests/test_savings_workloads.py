@@ -151,6 +151,9 @@ def test_the_broker_weighting_is_the_platform_setting_unless_the_study_sets_it(
     today = __import__("django.utils.timezone", fromlist=["localdate"]).localdate()
     version = parameters().version("compute.broker_patience_s", today)
     assert version.status.value == "local-setting" and float(version.value) == 600
+    from aiplus.compute.simulator.des import BROKER_PATIENCE_S
+
+    assert float(version.value) == BROKER_PATIENCE_S  # the default bench/dispatch.py names and justifies
     assert services.broker_weighting() == {"broker_patience_s": 600.0, "broker_carbon_cny_per_kg": 0.0,
                                            "broker_weighting_set_by": {"broker_patience_s": "platform",
                                                                        "broker_carbon_cny_per_kg": "platform"}}
