@@ -32,8 +32,12 @@ class JobRequestForm(forms.Form):
     pref_latency = forms.CharField(label=_("时延权重"), initial="0")
     quota_id = forms.TypedChoiceField(label=_("使用算力券"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, quotas: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, quotas: list[Any] = (),  # type: ignore[assignment]
+                 models: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if models is not None:  # only the chips some registered centre has
+            offered: Any = self.fields["accepted_models"]
+            offered.choices = models
         field: Any = self.fields["quota_id"]
         field.choices = [("", _("不使用"))] + [(q.pk, str(q.programme)) for q in quotas]
         self.fields["quota_id"].widget.attrs["data-testid"] = "quota"

@@ -265,6 +265,14 @@ def submit_request(*, acting_user: User, title: str, accepted_models: list[str],
         raise ServiceError("cross_border_reference_required",
                            _("允许出境须填写已备案的数据出境路径（安全评估、标准合同或认证）编号。"),
                            "cross_border_reference")
+    # The real reason first: no centre has the chip at all, or only abroad; residency only once the chip exists.
+    if not ResourcePool.objects.filter(accelerator_model__in=models).exists():
+        raise ServiceError("no_pool_with_model", _("没有任何已登记的算力中心提供所选型号（%(models)s）。") % {
+            "models": "、".join(str(AcceleratorModel(m).label) for m in models)}, "accepted_models")
+    if not cross_border_allowed and not ResourcePool.objects.filter(accelerator_model__in=models,
+                                                                    centre__country_code="cn").exists():
+        raise ServiceError("model_only_abroad", _("所选型号只在境外算力中心提供：须有数据出境路径并允许境外算力。"),
+                           "accepted_models")
     if not residency_satisfiable(residency_level, region, models, bool(cross_border_allowed)):
         raise ServiceError("residency_unsatisfiable",
                            _("没有任何算力中心同时满足所选型号与数据驻留要求。"), "residency_region")

@@ -90,11 +90,13 @@ class _ListWithForm(ListPage):
 
 class RequestsPage(_ListWithForm):
     def form_context(self, request: HttpRequest) -> dict[str, Any]:
-        form = self.form or JobRequestForm(quotas=list(selectors.quotas_for(request.user)))
+        form = self.form or JobRequestForm(quotas=list(selectors.quotas_for(request.user)),
+                                           models=selectors.offered_models())
         return {"form": form}
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)))
+        self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)),
+                                   models=selectors.offered_models())
         return _written(request, self.form, services.submit_request,
                         lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
