@@ -154,6 +154,7 @@ def test_official_uploads_a_job_log_fixes_a_row_and_reads_the_savings(live_serve
 
     page.check("input[name=source][value=uploaded]")
     page.set_input_files("#id_file", str(good))
+    page.fill("#id_broker_patience_s", "300")  # the broker's weighting, set for this study (§2)
     page.get_by_test_id("savings-submit").click()
     page.wait_for_url("**/compute/savings/*/")
     assert page.get_by_test_id("study-status").inner_text() == "已完成"
@@ -161,4 +162,6 @@ def test_official_uploads_a_job_log_fixes_a_row_and_reads_the_savings(live_serve
     headline = page.get_by_test_id("study-headline")
     assert headline.locator("[data-metric=avg_jct_s]").count() == 1 and "-" not in headline.inner_text()
     assert "平台调度" in page.get_by_test_id("study-table").inner_text()
+    weighting = page.get_by_test_id("study-weighting").inner_text()
+    assert "300" in weighting and "本次模拟设定" in weighting and "平台设置" in weighting  # carbon: the platform's
     page.screenshot(path=str(artifacts / "compute-savings-upload.png"), full_page=True)

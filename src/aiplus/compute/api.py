@@ -329,17 +329,22 @@ def get_study(request: HttpRequest, study_id: int) -> Any:
 @router.post("/studies", response={201: StudyDetailOut}, auth=AUTHENTICATED)
 def start_study(request: HttpRequest, region: Form[str], source: Form[str] = "generated", seed: Form[str] = "2026",
                 days: Form[str] = "3", max_jobs: Form[str] = "1500", target_load: Form[str] = "0.85",
-                centre_ids: Form[str] = "", file: UploadedFile | None = File(None)) -> Any:
+                centre_ids: Form[str] = "", broker_patience_s: Form[str] = "", broker_carbon_cny_per_kg: Form[str] = "",
+                file: UploadedFile | None = File(None)) -> Any:
     """Start a savings study of a region's registered centres (`centre_ids`: comma-separated, all when empty) on
     a generated workload (`seed`), the region's own job log (`source=uploaded` with `file`, a CSV checked row by
-    row: a bad row is a 400 naming `file` and listing the rows) or the public trace; it runs in the background."""
+    row: a bad row is a 400 naming `file` and listing the rows) or the public trace; it runs in the background.
+    `broker_patience_s` (0–86,400) and `broker_carbon_cny_per_kg` (0–10) set the broker's time/cost/carbon
+    weighting; empty, the platform settings `compute.broker_patience_s` and `compute.broker_carbon_cny_per_kg`."""
     core_imports.check_request_size(request)
     ids = [part.strip() for part in centre_ids.split(",") if part.strip()][:1000]
     if not all(part.isdigit() and len(part) <= 12 for part in ids):
         raise ServiceError("invalid", _("centre_ids 应为逗号分隔的算力中心编号。"), "centre_ids")
     study = services.start_savings_study(acting_user=acting_user(request), region=region, source=source,
                                          upload=file, seed=seed, centre_ids=[int(part) for part in ids], days=days,
-                                         max_jobs=max_jobs, target_load=target_load)
+                                         max_jobs=max_jobs, target_load=target_load,
+                                         broker_patience_s=broker_patience_s,
+                                         broker_carbon_cny_per_kg=broker_carbon_cny_per_kg)
     return Status(201, selectors.studies_for(request.user).get(pk=study.pk))
 
 

@@ -32,8 +32,12 @@ class JobRequestForm(forms.Form):
     pref_latency = forms.CharField(label=_("时延权重"), initial="0")
     quota_id = forms.TypedChoiceField(label=_("使用算力券"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, quotas: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, quotas: list[Any] = (),  # type: ignore[assignment]
+                 models: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if models is not None:  # only the chips some registered centre has
+            offered: Any = self.fields["accepted_models"]
+            offered.choices = models
         field: Any = self.fields["quota_id"]
         field.choices = [("", _("不使用"))] + [(q.pk, str(q.programme)) for q in quotas]
         self.fields["quota_id"].widget.attrs["data-testid"] = "quota"
@@ -191,6 +195,12 @@ class SavingsForm(forms.Form):
     days = forms.CharField(label=_("时间窗口（天）"), initial="3")
     max_jobs = forms.CharField(label=_("最多作业数"), initial="1500")
     target_load = forms.CharField(label=_("目标负载（占区域容量）"), initial="0.85")
+    broker_patience_s = forms.CharField(
+        label=_("平台调度等待更便宜中心的时长（秒）"), required=False, max_length=40,
+        help_text=_("0 为只求最快，越长越省钱，最长 86400 秒；不填则用平台设置。"))
+    broker_carbon_cny_per_kg = forms.CharField(
+        label=_("平台调度计入的碳价（元/千克）"), required=False, max_length=40,
+        help_text=_("最高 10 元/千克；不填则用平台设置。"))
 
     def __init__(self, *args: Any, jurisdictions: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 
 from aiplus.compute import ledger
 from aiplus.compute.models import (
+    AcceleratorModel,
     ComputeCentre,
     JobRequest,
     LedgerEntry,
@@ -206,3 +207,10 @@ def map_points(user: Any, region: str | None = None,
         points.append({"name": centre.name, "value": [lon, lat, row["cards"], row["used"]],
                        "utilisation_pct": row["utilisation_pct"], "exact": exact})
     return points
+
+
+def offered_models() -> list[tuple[str, Any]]:
+    """The accelerator models some registered pool has, in the controlled list's order (the request form offers
+    only these)."""
+    present = set(ResourcePool.objects.values_list("accelerator_model", flat=True).distinct())
+    return [(value, label) for value, label in AcceleratorModel.choices if value in present]

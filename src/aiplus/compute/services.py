@@ -265,6 +265,14 @@ def submit_request(*, acting_user: User, title: str, accepted_models: list[str],
         raise ServiceError("cross_border_reference_required",
                            _("允许出境须填写已备案的数据出境路径（安全评估、标准合同或认证）编号。"),
                            "cross_border_reference")
+    # The real reason first: no centre has the chip at all, or only abroad; residency only once the chip exists.
+    if not ResourcePool.objects.filter(accelerator_model__in=models).exists():
+        raise ServiceError("no_pool_with_model", _("没有任何已登记的算力中心提供所选型号（%(models)s）。") % {
+            "models": "、".join(str(AcceleratorModel(m).label) for m in models)}, "accepted_models")
+    if not cross_border_allowed and not ResourcePool.objects.filter(accelerator_model__in=models,
+                                                                    centre__country_code="cn").exists():
+        raise ServiceError("model_only_abroad", _("所选型号只在境外算力中心提供：须有数据出境路径并允许境外算力。"),
+                           "accepted_models")
     if not residency_satisfiable(residency_level, region, models, bool(cross_border_allowed)):
         raise ServiceError("residency_unsatisfiable",
                            _("没有任何算力中心同时满足所选型号与数据驻留要求。"), "residency_region")
@@ -811,12 +819,37 @@ def read_job_log(upload: Any) -> list[list[Any]]:
     return [[job.submit_s, job.gpus, job.duration_s, job.group] for job in jobs]
 
 
+# The broker's time/cost/carbon weighting a study may set: patience up to a day, a carbon price up to 10 CNY/kg
+# (a hundred times a carbon-market price; beyond it the price no longer reorders real centres).
+BROKER_WEIGHTING = {"broker_patience_s": ("compute.broker_patience_s", Decimal("86400")),
+                    "broker_carbon_cny_per_kg": ("compute.broker_carbon_cny_per_kg", Decimal("10"))}
+
+
+def broker_weighting(patience_s: Any = None, carbon_cny_per_kg: Any = None) -> dict[str, Any]:
+    """The broker's weighting for a study: each value given (checked within its bound) or the platform setting of
+    today, with where each came from ("study" or "platform")."""
+    from aiplus.regulation.runtime import parameters
+
+    chosen: dict[str, Any] = {"broker_weighting_set_by": {}}
+    for field, given in (("broker_patience_s", patience_s), ("broker_carbon_cny_per_kg", carbon_cny_per_kg)):
+        key, maximum = BROKER_WEIGHTING[field]
+        if given is None or str(given).strip() == "":
+            chosen[field] = float(parameters().value(key, timezone.localdate()))
+            chosen["broker_weighting_set_by"][field] = "platform"
+        else:
+            chosen[field] = float(_decimal(str(given).strip()[:40], field, maximum=maximum))
+            chosen["broker_weighting_set_by"][field] = "study"
+    return chosen
+
+
 @transaction.atomic
 def start_savings_study(*, acting_user: User, region: str, source: str = "generated", upload: Any = None,
                         seed: Any = 2026, centre_ids: list[int] | None = None, days: Any = 3,
-                        max_jobs: Any = 1500, target_load: Any = "0.85") -> SavingsStudy:
+                        max_jobs: Any = 1500, target_load: Any = "0.85", broker_patience_s: Any = None,
+                        broker_carbon_cny_per_kg: Any = None) -> SavingsStudy:
     """Simulate the region's registered centres (all, or those chosen) on a workload in the background, every
-    dispatch policy against local-only, with the bounds."""
+    dispatch policy against local-only, with the bounds. The broker's weighting (patience, carbon price) is the
+    platform setting unless the study sets it, within BROKER_WEIGHTING_BOUNDS."""
     place = _jurisdiction(region, "region")
     if not acting_user.is_superuser and place.pk not in permissions.user_jurisdiction_ids(acting_user, "add"):
         raise PermissionDeniedError()
@@ -827,6 +860,7 @@ def start_savings_study(*, acting_user: User, region: str, source: str = "genera
         "max_jobs": _integer(max_jobs, "max_jobs", minimum=10),
         "target_load": float(_decimal(target_load, "target_load", strict=True, maximum=Decimal("2"))),
         "seed": _integer(seed, "seed", minimum=0)}
+    options.update(broker_weighting(broker_patience_s, broker_carbon_cny_per_kg))
     if options["max_jobs"] > 20000:
         raise ServiceError("out_of_range", _("“%(field)s”不能大于 %(max)s。") % {"field": "max_jobs", "max": 20000},
                            "max_jobs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.tasks import task
@@ -95,6 +96,10 @@ def run_savings_study(job_id: int, study_id: int) -> dict[str, Any]:
             trace, start_day = generate(seed=int(study.parameters.get("seed", 2026)), jobs=max_jobs, days=days), 0.0
         options = StudyOptions(start_day=start_day, days=days, max_jobs=max_jobs,
                                target_load=float(study.parameters.get("target_load", 0.85)))
+        if "broker_patience_s" in study.parameters:  # studies started before the weighting was recorded keep the
+            options = replace(options,  # engine's default
+                              broker_patience_s=float(study.parameters["broker_patience_s"]),
+                              broker_carbon_cny_per_kg=float(study.parameters.get("broker_carbon_cny_per_kg", 0.0)))
         result = compare_dispatch(specs, trace, options, progress=lambda done, policy: jobs.advance(
             job_id, done=done, message="simulating", params={"policy": policy}))
         result["facts"]["source"] = study.trace

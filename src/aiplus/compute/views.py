@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -89,11 +90,13 @@ class _ListWithForm(ListPage):
 
 class RequestsPage(_ListWithForm):
     def form_context(self, request: HttpRequest) -> dict[str, Any]:
-        form = self.form or JobRequestForm(quotas=list(selectors.quotas_for(request.user)))
+        form = self.form or JobRequestForm(quotas=list(selectors.quotas_for(request.user)),
+                                           models=selectors.offered_models())
         return {"form": form}
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)))
+        self.form = JobRequestForm(request.POST, quotas=list(selectors.quotas_for(request.user)),
+                                   models=selectors.offered_models())
         return _written(request, self.form, services.submit_request,
                         lambda created: redirect("compute:request", request_id=created.pk)) or self.invalid(request)
 
@@ -353,6 +356,18 @@ def study_detail(request: HttpRequest, found: SavingsStudy) -> HttpResponse:
                for metric, label in (("avg_jct_s", pgettext_lazy("savings headline", "平均作业完成时间")),
                                      ("cost_cny", pgettext_lazy("savings headline", "费用")),
                                      ("carbon_kg", pgettext_lazy("savings headline", "碳排放")))] if table else []
+    # The broker's weighting the study ran with, each value with where it came from (the platform setting, cited,
+    # or the study's own choice).
+    from aiplus.regulation.runtime import parameters
+
+    set_by, started = found.parameters.get("broker_weighting_set_by") or {}, timezone.localdate(found.created_at)
+    weighting = [{"label": label, "value": found.parameters[field], "unit": unit,
+                  "parameter": parameters().version(services.BROKER_WEIGHTING[field][0], started)
+                  if set_by.get(field) == "platform" else None}
+                 for field, label, unit in (("broker_patience_s", _("等待更便宜中心的时长"), _("秒")),
+                                            ("broker_carbon_cny_per_kg", _("碳价"), _("元/千克")))
+                 if field in found.parameters]
     return render(request, "compute/study.html", {"study": found, "table": table, "job": own_job,
+                                                  "weighting": weighting,
                                                   "changes": changes, "source": STUDY_SOURCE_LABELS.get(found.trace),
                                                   "policies": list(POLICY_LABELS.values())})

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .des import DISPATCH_POLICIES, CentreSpec, bounds, simulate
+from .des import BROKER_PATIENCE_S, DISPATCH_POLICIES, CentreSpec, bounds, simulate
 from .loaders import TraceJob
 
 METRICS = ("avg_jct_s", "p99_jct_s", "avg_queue_s", "p99_queue_s", "utilisation_pct", "cost_cny", "carbon_kg")
@@ -27,6 +27,9 @@ class StudyOptions:
     max_jobs: int = 1500
     target_load: float = 0.85
     queue_policy: str = "easy"
+    # the broker's time/cost/carbon weighting (des.Simulation): the platform setting unless the study sets it
+    broker_patience_s: float = BROKER_PATIENCE_S
+    broker_carbon_cny_per_kg: float = 0.0
 
 
 def prepare_jobs(
@@ -55,7 +58,9 @@ def prepare_jobs(
     home = [centre_of_group[j.group] for j in rescaled]
     facts = {"jobs": len(rescaled), "left_out_too_big": too_big, "time_scale": scale,
              "window_days": [options.start_day, options.start_day + options.days],
-             "target_load": options.target_load, "capacity_gpus": capacity}
+             "target_load": options.target_load, "capacity_gpus": capacity,
+             "broker_patience_s": options.broker_patience_s,
+             "broker_carbon_cny_per_kg": options.broker_carbon_cny_per_kg}
     return rescaled, home, facts
 
 
@@ -70,7 +75,9 @@ def compare_dispatch(
     window, home, facts = prepare_jobs(jobs, centres, options)
     policies: dict[str, dict[str, float]] = {}
     for step, policy in enumerate(DISPATCH_POLICIES, start=1):
-        result = simulate(centres, window, home, dispatch=policy, queue_policy=options.queue_policy)
+        result = simulate(centres, window, home, dispatch=policy, queue_policy=options.queue_policy,
+                          broker_patience_s=options.broker_patience_s,
+                          broker_carbon_cny_per_kg=options.broker_carbon_cny_per_kg)
         policies[policy] = result.summary()
         if progress:
             progress(step, policy)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from aiplus.compute import services
-from aiplus.compute.models import JobRequest, Placement, ResourcePool, UsageRecord
+from aiplus.compute.models import ComputeCentre, JobRequest, Placement, ResourcePool, UsageRecord
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent, JobProgress
 
@@ -62,6 +62,9 @@ def test_unplaceable_request_stores_the_reason(net, immediate_tasks, django_capt
     ({"residency_level": "city", "residency_region": "shenzhen", "accepted_models": ["ascend-910b"]},
      "residency_region", "residency_unsatisfiable"),
     ({"residency_level": "city", "residency_region": "jiangsu"}, "residency_region", "residency_level_mismatch"),
+    # issue 18: a chip no centre has is named as such, not blamed on residency
+    ({"residency_level": "city", "residency_region": "suzhou", "accepted_models": ["nvidia-h100"]},
+     "accepted_models", "no_pool_with_model"),
     ({"cross_border_allowed": True}, "cross_border_reference", "cross_border_reference_required"),
     ({"budget_cny": "-1"}, "budget_cny", "out_of_range"),
     ({"deadline_hours": "5"}, "deadline_hours", "deadline_too_short"),
@@ -189,3 +192,28 @@ def test_every_service_write_leaves_one_compute_audit_event(net):
     services.report_availability(acting_user=provider, pool_id=net.sz_pool.pk, available_cards=3)
     submit(net, start=False)
     assert AuditEvent.objects.filter(action__startswith="compute.").count() == before + 3
+
+
+def test_the_form_offers_only_chips_some_centre_has_and_names_a_missing_one(net, client):
+    """Issue 18: the request form lists only the accelerator models of registered pools; a chip only abroad is
+    refused for that reason (not residency)."""
+    from aiplus.compute import selectors
+
+    assert [value for value, _label in selectors.offered_models()] == ["nvidia-a800", "ascend-910b"]
+    client.force_login(net.world.user("enterprise_member"))
+    page = client.get("/compute/requests/").content.decode()
+    assert 'value="nvidia-a800"' in page and 'value="nvidia-h100"' not in page
+    posted = client.post("/compute/requests/", {"title": "x", "accepted_models": ["nvidia-h100"], "cards": "1",
+                                                "hours": "1", "pref_cost": "1", "pref_carbon": "0",
+                                                "pref_latency": "0"})
+    assert posted.status_code == 400 and "nvidia-h100" in posted.content.decode()  # not a choice: refused by the form
+    abroad = services.register_centre(acting_user=net.world.user("provider", "suzhou"),
+                                      operator_id=net.world.orgs["suzhou:provider"].pk, name="海外",
+                                      jurisdiction="suzhou",
+                                      pue="1.3", green_power_share="0.3", grid_carbon_kg_per_kwh="0.5")
+    ComputeCentre.objects.filter(pk=abroad.pk).update(country_code="sg")
+    services.add_pool(acting_user=net.world.user("provider", "suzhou"), centre_id=abroad.pk,
+                      accelerator_model="nvidia-h100", cards=8, memory_gb=80, price_cny_per_card_hour="20")
+    with pytest.raises(ServiceError) as error:
+        submit(net, accepted_models=["nvidia-h100"], residency_level="", residency_region=None)
+    assert (error.value.field, error.value.code) == ("accepted_models", "model_only_abroad")

@@ -138,3 +138,44 @@ def test_the_study_through_the_api(net, immediate_tasks, django_capture_on_commi
     with pytest.raises(ServiceError):
         services.start_savings_study(acting_user=net.world.user("official"), region="suzhou", source="uploaded",
                                      upload=SimpleUploadedFile("x.csv", b"\xff\xfe garbage"))
+
+
+@pytest.mark.django_db
+def test_the_broker_weighting_is_the_platform_setting_unless_the_study_sets_it(
+        net, client, immediate_tasks, django_capture_on_commit_callbacks):
+    """Issue 19 §2: the broker's time/cost/carbon weighting is a pack parameter (local-setting) for the default and
+    settable per study within bounds; the study page says which it ran with."""
+    from aiplus.regulation.runtime import parameters
+
+    official = net.world.user("official")
+    today = __import__("django.utils.timezone", fromlist=["localdate"]).localdate()
+    version = parameters().version("compute.broker_patience_s", today)
+    assert version.status.value == "local-setting" and float(version.value) == 600
+    from aiplus.compute.simulator.des import BROKER_PATIENCE_S
+
+    assert float(version.value) == BROKER_PATIENCE_S  # the default bench/dispatch.py names and justifies
+    assert services.broker_weighting() == {"broker_patience_s": 600.0, "broker_carbon_cny_per_kg": 0.0,
+                                           "broker_weighting_set_by": {"broker_patience_s": "platform",
+                                                                       "broker_carbon_cny_per_kg": "platform"}}
+    for field, value in (("broker_patience_s", "-1"), ("broker_patience_s", "86401"), ("broker_patience_s", "nan"),
+                         ("broker_patience_s", "1e400"), ("broker_carbon_cny_per_kg", "11"),
+                         ("broker_carbon_cny_per_kg", "=1+1")):
+        with pytest.raises(ServiceError) as refused:
+            services.start_savings_study(acting_user=official, region="suzhou", max_jobs=50, **{field: value})
+        assert refused.value.field == field
+    assert not SavingsStudy.objects.exists()  # nothing half written
+    with django_capture_on_commit_callbacks(execute=True):
+        study = services.start_savings_study(acting_user=official, region="suzhou", max_jobs=60,
+                                             broker_patience_s="0", broker_carbon_cny_per_kg="")
+    study.refresh_from_db()
+    assert study.status == "done", study.message
+    assert study.parameters["broker_patience_s"] == 0.0 and study.parameters["broker_carbon_cny_per_kg"] == 0.0
+    assert study.result["facts"]["broker_patience_s"] == 0.0
+    client.force_login(official)
+    line = client.get(f"/compute/savings/{study.pk}/").content.decode()
+    assert 'data-testid="study-weighting"' in line and "本次模拟设定" in line and "平台设置" in line
+    # through the page: the form carries both fields; a bad value is a 4xx naming the field, nothing written
+    page = client.post("/compute/savings/", {"region": "suzhou", "source": "generated", "seed": "1", "days": "3",
+                                              "max_jobs": "50", "target_load": "0.85", "broker_patience_s": "-5"})
+    assert page.status_code == 400 and "broker_patience_s" in page.content.decode()
+    assert SavingsStudy.objects.count() == 1
