@@ -252,6 +252,7 @@ def test_supplier_profile_matches_and_co_publication(live_server, page, cast, ar
     page.get_by_test_id("co-publish-input").fill("shenzhen")
     submit(page, page.get_by_test_id("co-publish"))
     assert "深圳" in page.get_by_test_id("co-publishers").inner_text()
+    page.get_by_test_id("nav-scenarios").locator("summary").click()  # the menu group 场景
     page.get_by_role("link", name="场景分类").first.click()
     page.wait_for_url("**/scenarios/taxonomy/")
     assert "民生福祉" in page.get_by_test_id("gd-table").inner_text()

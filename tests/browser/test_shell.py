@@ -36,6 +36,7 @@ def test_login_switch_language_and_open_coverage(live_server, page, official, ar
     assert page.locator("h1").inner_text() == "Workspace"
     assert page.locator("html").get_attribute("lang") == "en"
 
+    page.get_by_test_id("nav-rules").locator("summary").click()  # the menu group "Rules and parameters"
     page.get_by_role("link", name="Article coverage").click()
     page.wait_for_url("**/coverage/")
     assert page.get_by_test_id("coverage-title").inner_text() == "Article coverage"

@@ -8,6 +8,8 @@
 //   <div id="live-record" data-live>  a record's live section (core/partials/live_region.html): HTMX polls the
 //                             record's own page and swaps the section in; with data-live="reload" the page is
 //                             reloaded once the section stops polling (its result needs the page's scripts: charts)
+//   <button data-menu-toggle>  opens and closes the menu on phones (portal/base.html); one menu group open at a time,
+//                             closed by Escape or a click elsewhere
 (function () {
   "use strict";
 
@@ -32,6 +34,25 @@
       event.preventDefault();
       window.print();
     }
+    var toggle = event.target instanceof Element ? event.target.closest("[data-menu-toggle]") : null;
+    if (toggle) {
+      var header = toggle.closest(".site-header");
+      var open = header.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    // a click outside an open menu group closes it
+    var inside = event.target instanceof Element ? event.target.closest("details.nav-group") : null;
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      if (group !== inside) { group.removeAttribute("open"); }
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      group.removeAttribute("open");
+      group.querySelector("summary").focus();
+    });
   });
 
   // The picker: a search box before each <select data-picker>; typing narrows the options to those whose
