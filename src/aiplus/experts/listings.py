@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import formatting, lists
-from aiplus.experts import selectors
+from aiplus.experts import selectors, subjects
 from aiplus.experts.models import Consultation, Draw, ExpertProfile
 
 # -- the pool --------------------------------------------------------------------------------------------------
@@ -103,7 +103,10 @@ class DrawTable(lists.Table):
         order_by = ("-created_at",)
 
     def render_subject(self, record: Draw) -> str:
-        return f"{record.subject_type} {record.subject_id}".strip() or formatting.DASH
+        return subjects.link(record)
+
+    def value_subject(self, record: Draw) -> str:
+        return str(subjects.describe(record).text)
 
 
 DRAWS = lists.register(lists.Listing(

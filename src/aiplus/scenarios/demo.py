@@ -1,10 +1,18 @@
-"""Demo scenario programme: a published scenario list, supplier capability profiles, an expert pool and an open
-call taking applications, so that `make run` shows every scenario page with content (see `portal/demo.py`)."""
+"""Demo scenario programme: a published scenario list, supplier capability profiles, an expert pool and three open
+calls, so that `make run` shows every stage of the scenario journey on the day it is seeded (see `portal/demo.py`):
+one call taking applications; one whose drawn experts have not yet scored (the review pending); and one reviewed,
+noticed and awarded, with its pilot accepted, published as a case and replicated by another company.
+
+The awarded call's public notice opened 40 days before seeding (`start_notice(on=…)`), so it has ended whatever the
+day; no working day is counted after the seeding day (the next year's holiday calendar may not be published)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from aiplus.core import services as core
 from aiplus.scenarios import services
@@ -42,7 +50,7 @@ def seed(context: Any) -> None:
     people, admin = context.people, context.admin
     owner, official = people["enterprise-suzhou"], people["official-suzhou"]
     owner_org = owner.role_assignments.filter(organisation__isnull=False).first().organisation
-    today = dt.date.today()
+    today = timezone.localdate()
 
     need_ids = []
     for index, (title, domain, problem, data, (low, high), first_purchase, kpis) in enumerate(NEEDS):
@@ -98,3 +106,76 @@ def seed(context: Any) -> None:
                                need_id=need_ids[0], organisation_id=suppliers[0].pk,
                                proposal="工业视觉缺陷检测一体机，三个月完成产线部署，检出率承诺99.5%。")
     context.count("open calls")
+
+    if len(suppliers) >= 2:
+        _reviewed_call(context, official, owner, need_ids, suppliers, supplier_users)
+        _call_under_review(context, official, need_ids, suppliers, supplier_users)
+
+
+PROPOSALS = ["工业视觉缺陷检测一体机：三个月完成产线部署，私有化部署并对接MES，检出率承诺99.5%，单件检测1.5秒。",
+             "基于大模型的多模态质检方案：先在一条产线试点两个月，检出率承诺99%，提供本地算力与运维。"]
+
+
+def _panel_size(official: Any) -> int:
+    """Every available manufacturing expert of the pool sits on the demo panels, so the demo expert (李教授) is
+    drawn whatever the seed and sees both a scored and a pending review."""
+    from aiplus.experts import selectors as expert_selectors
+
+    return expert_selectors.experts(official, field="industry.manufacturing").filter(
+        is_active=True, available=True).count()
+
+
+def _open_with_applications(official: Any, title: str, need_id: int, suppliers: list[Any],
+                            supplier_users: list[Any]) -> Any:
+    today = timezone.localdate()
+    call = services.create_call(acting_user=official, jurisdiction="suzhou", title=title, need_ids=[need_id],
+                                closes_on=today, reviewers=_panel_size(official))
+    services.transition_call(acting_user=official, call_id=call.pk, transition="open")
+    for organisation, user, proposal in zip(suppliers[:2], supplier_users[:2], PROPOSALS, strict=True):
+        services.apply_to_call(acting_user=user, call_id=call.pk, need_id=need_id, organisation_id=organisation.pk,
+                               proposal=proposal)
+    services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
+    return services.draw_reviewers(acting_user=official, call_id=call.pk)
+
+
+def _reviewed_call(context: Any, official: Any, owner: Any, need_ids: list[int], suppliers: list[Any],
+                   supplier_users: list[Any]) -> None:
+    from aiplus.experts import selectors as expert_selectors
+    from aiplus.scenarios.models import Pilot
+
+    today = timezone.localdate()
+    call = _open_with_applications(official, f"{today.year}年苏州市工业视觉质检揭榜挂帅（已揭榜）", need_ids[0],
+                                   suppliers, supplier_users)
+    for offset, expert in enumerate(expert_selectors.drawn_users(call.draw_id)):
+        for index, application in enumerate(call.applications.order_by("id")):
+            value = 86 + offset % 5 - 12 * index
+            services.submit_score(acting_user=expert, application_id=application.pk,
+                                  criteria={"technical": value, "feasibility": value - 2, "kpi": value + 1,
+                                            "cost": value - 4}, comment="方案完整，指标可验证。")
+    services.start_notice(acting_user=official, call_id=call.pk, on=today - dt.timedelta(days=40))
+    services.award_call(acting_user=official, call_id=call.pk)
+    pilot = Pilot.objects.filter(application__call=call).order_by("application__rank").first()
+    assert pilot is not None
+    services.add_milestone(acting_user=owner, pilot_id=pilot.pk, title="产线部署完成",
+                           due_on=today - dt.timedelta(days=20))
+    for kpi in pilot.need.kpis.all():
+        met = kpi.target_value + Decimal("0.5") if kpi.higher_is_better else kpi.target_value * Decimal("0.75")
+        services.record_measurement(acting_user=owner, pilot_id=pilot.pk, kpi_id=kpi.pk, value=str(met))
+    services.decide_acceptance(acting_user=owner, pilot_id=pilot.pk, accept=True, note="指标均已达标")
+    services.decide_acceptance(acting_user=official, pilot_id=pilot.pk, accept=True, note="同意验收")
+    case = services.publish_case(acting_user=official, pilot_id=pilot.pk, title="汽车零部件视觉质检典型案例",
+                                 summary="缺陷检出率达到99.5%，单件检测1.5秒，已在三条产线运行。")
+    opc = context.people.get("opc-suzhou")
+    if opc is not None:
+        organisation = opc.role_assignments.filter(organisation__isnull=False).first().organisation
+        services.replicate_case(acting_user=opc, case_id=case.pk, organisation_id=organisation.pk,
+                                jurisdiction="suzhou-sip")
+    context.count("awarded calls with a pilot, a case and a replication")
+
+
+def _call_under_review(context: Any, official: Any, need_ids: list[int], suppliers: list[Any],
+                       supplier_users: list[Any]) -> None:
+    today = timezone.localdate()
+    _open_with_applications(official, f"{today.year}年苏州市智能制造揭榜挂帅（评审中）", need_ids[0], suppliers,
+                            supplier_users)
+    context.count("calls under expert review")

@@ -7,17 +7,18 @@ lands beside that field (`ServiceForm.refused`). Places and organisations are ch
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import domains, pickers
+from aiplus.core import domains, formatting, pickers
 from aiplus.core.errors import ServiceError
 from aiplus.core.models import Jurisdiction, Organisation
 from aiplus.scenarios import pack_rules
-from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN, Measurement, Need, Visibility
+from aiplus.scenarios.models import SCORE_MAX, SCORE_MIN, Measurement, Need, OpenCall, Visibility
 
 SCORE_SCALE = (SCORE_MIN, SCORE_MAX)
 
@@ -106,16 +107,30 @@ class PoolDecisionForm(ServiceForm):
     note = forms.CharField(label=_("说明"), required=False, max_length=2000)
 
 
-class CallCreateForm(ServiceForm):
-    jurisdiction = pickers.JurisdictionField(label=_("辖区"), queryset=_places())
-    title = forms.CharField(label=_("名称"), max_length=200)
-    closes_on = forms.DateField(label=_("申报截止"))
-    need_ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+class CallCreateForm(forms.Form):
+    """A new open call: the place is picked (by name, pinyin or code), the needs ticked among the published needs the
+    official may put into a call (by title, never by number); the rubric starts as the platform's default and is
+    edited while the call is a draft. Field names are the service's, so a refusal lands beside its field."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    jurisdiction = pickers.JurisdictionField(label=_("发布辖区"), queryset=Jurisdiction.objects.none())
+    title = forms.CharField(label=_("榜单名称"), max_length=200)
+    closes_on = forms.DateField(label=_("申报截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    need_ids = forms.ModelMultipleChoiceField(label=_("列入榜单的场景需求"), queryset=Need.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+    reviewers = domains.form_field(OpenCall, "reviewers", label=_("评审专家人数"), required=False,
+                                   help_text=_("留空则按平台设置的最少人数。"))
+
+    def __init__(self, *args: Any, places: Any, needs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        data = self.sent("need_ids")
-        cast(forms.ChoiceField, self.fields["need_ids"]).choices = [(v, v) for v in data if str(v).isdigit()]
+        cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = places
+        field = cast(forms.ModelMultipleChoiceField, self.fields["need_ids"])
+        field.queryset = needs
+        field.label_from_instance = lambda need: f"{need.title} · {need.owner}"  # type: ignore[method-assign]
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"jurisdiction": data["jurisdiction"].code, "title": data["title"], "closes_on": data["closes_on"],
+                "need_ids": [n.pk for n in data["need_ids"]], "reviewers": data.get("reviewers")}
 
 
 class ApplyForm(ActingForForm):
@@ -124,30 +139,45 @@ class ApplyForm(ActingForForm):
     proposal = forms.CharField(label=_("方案概要"), required=False, max_length=10000)
 
 
-class ScoreForm(ServiceForm):
-    """One expert's scores of one application: a field per criterion of the call's rubric, each 0–100."""
+def rubric_shares(rubric: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """Each criterion's share of the total in per cent: weights are relative (the engine divides by their sum)."""
+    weights = {item["code"]: Decimal(str(item["weight"])) for item in rubric}
+    whole = sum(weights.values(), Decimal(0))
+    if not whole:
+        return {code: Decimal(0) for code in weights}
+    return {code: (weight * 100 / whole).quantize(Decimal("0.1")) for code, weight in weights.items()}
 
-    application = forms.IntegerField(min_value=1)
-    comment = forms.CharField(label=_("评审意见"), required=False, max_length=5000)
+
+class ScoreForm(forms.Form):
+    """One expert's scores of one application: a field per criterion of the call's rubric, each scored 0–100 (the
+    engine's scale, `pack_rules.weighted_total`); the label says so and how much the criterion weighs in the total,
+    so "技术方案先进性" weighing 40 reads as 40 % of the total, not "out of 40". The fields are named as the service
+    names them (`criteria.<code>` → `criteria_<code>`), so its refusal lands beside the criterion."""
+
+    application = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("评审意见"), required=False, max_length=5000, widget=forms.Textarea(
+        attrs={"rows": 3}))
 
     def __init__(self, *args: Any, rubric: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         english = not (get_language() or "zh-hans").startswith("zh")
         low, high = SCORE_SCALE
+        shares = rubric_shares(rubric)
+        scores: dict[str, forms.Field] = {}
         for item in rubric:
             name = (item.get("name_en") if english else "") or item.get("name") or item["code"]
-            self.fields[f"c_{item['code']}"] = forms.DecimalField(
-                label=_("%(name)s（%(low)s–%(high)s分）") % {"name": name, "low": low, "high": high},
-                min_value=low, max_value=high, max_digits=6, decimal_places=2)
+            scores[f"criteria_{item['code']}"] = forms.DecimalField(
+                label=_("%(name)s（%(low)s–%(high)s分，占总分%(share)s%%）") % {
+                    "name": name, "low": low, "high": high, "share": formatting.figure(shares[item["code"]], 1)},
+                min_value=low, max_value=high, max_digits=6, decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "any", "min": str(low), "max": str(high)}))
+        comment = self.fields.pop("comment")
+        self.fields.update(scores)
+        self.fields["comment"] = comment
 
     def criteria(self) -> dict[str, Any]:
-        return {name.removeprefix("c_"): str(value) for name, value in self.cleaned_data.items()
-                if name.startswith("c_")}
-
-    def refused(self, error: ServiceError) -> None:
-        field = (error.field or "")
-        name = f"c_{field.removeprefix('criteria.')}" if field.startswith("criteria.") else field
-        self.add_error(name if name in self.fields else None, str(error.message))
+        return {name.removeprefix("criteria_"): str(value) for name, value in self.cleaned_data.items()
+                if name.startswith("criteria_")}
 
 
 class ObjectionForm(ServiceForm):

@@ -68,10 +68,16 @@ def needs(user: Any, *, search: str = "", domain: str = "", status: str = "", ju
     return qs
 
 
+def needs_to_call(user: Any) -> QuerySet[Need]:
+    """The published needs the user may put into an open call (their jurisdiction's), newest first (a picker's
+    choices: unsliced, so a chosen need is checked against them)."""
+    return Need.objects.restrict(user, "change").filter(status=NeedStatus.PUBLISHED).order_by("-pk") \
+        .select_related("owner")
+
+
 def needs_for_a_call(user: Any, limit: int = 200) -> QuerySet[Need]:
     """The published needs the user may put into an open call (their jurisdiction's), newest first."""
-    return (Need.objects.restrict(user, "change").filter(status=NeedStatus.PUBLISHED).order_by("-pk")
-            .select_related("owner")[:limit])
+    return needs_to_call(user)[:limit]
 
 
 def facets(qs: QuerySet[Need]) -> dict[str, list[tuple[Any, ...]]]:
@@ -176,6 +182,22 @@ def is_drawn_reviewer(user: Any, call_obj: OpenCall) -> bool:
     from aiplus.experts import selectors as expert_selectors
 
     return expert_selectors.is_drawn(call_obj.draw_id, user)
+
+
+def call_review_subject(subject_id: str) -> Any:
+    """The matter of a panel drawn for an open call (`experts.subjects`): the call's review, in the reader's
+    language, linked to the page where the drawn experts read the proposals and score them."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from aiplus.experts.subjects import Subject
+
+    found = OpenCall.objects.filter(pk=int(subject_id)).values_list("pk", "title").first() \
+        if subject_id.isdigit() else None
+    if found is None:
+        return None
+    pk, title = found
+    return Subject(text=_("揭榜挂帅榜单“%(t)s”的评审") % {"t": title}, url=reverse("scenarios:call_review", args=[pk]))
 
 
 def pilots(user: Any) -> QuerySet[Pilot]:

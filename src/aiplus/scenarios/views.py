@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aiplus.core import formatting, imports, permissions
+from aiplus.core import selectors as core_selectors
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.core.page_forms import PageForm, post_form
 from aiplus.core.routing import Routes
 from aiplus.scenarios import excel, forms, listings, pack_rules, selectors, services
 from aiplus.scenarios.models import CallStatus, NeedStatus, PilotStatus
@@ -369,17 +372,42 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/taxonomy.html", data)
 
 
-calls = route.list_page("calls/", listings.CALLS, template_name="scenarios/calls.html", menu=_("揭榜挂帅"), order=21)
+def _calls_context(request: HttpRequest) -> dict[str, Any]:
+    # Officials of a place publish calls there; the list offers them the page that creates one.
+    may_create = request.user.is_authenticated and core_selectors.jurisdictions_to_add_in(request.user).exists()
+    return {"can_create_call": may_create}
+
+
+calls = route.list_page("calls/", listings.CALLS, template_name="scenarios/calls.html", menu=_("揭榜挂帅"), order=21,
+                        extra_context=_calls_context)
+
+
+def _call_form(request: HttpRequest, data: Any) -> forms.CallCreateForm:
+    initial = {"need_ids": [n for n in request.GET.getlist("need") if n.isdigit()]} if data is None else None
+    return forms.CallCreateForm(data, initial=initial, places=core_selectors.jurisdictions_to_add_in(request.user),
+                                needs=selectors.needs_to_call(request.user))
+
+
+CALL_CREATE = PageForm(
+    make=_call_form,
+    write=lambda request, form: services.create_call(acting_user=acting_user(request), **form.values()),
+    done=_("榜单已创建为草稿：可修改评分细则，确认后发布。"),
+    back=lambda request, call: reverse("scenarios:call", args=[call.pk]))
 
 
 @route("calls/new/", "call_create")
-@require_POST
 @login_required
 def call_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CallCreateForm(request.POST)
-    call = _call(request, form, services.create_call, _("榜单已创建。"),
-                 lambda: {**form.cleaned_data, "jurisdiction": form.cleaned_data["jurisdiction"].code})
-    return redirect("scenarios:call", call_id=call.pk) if call else redirect("scenarios:needs")
+    """A new open call (揭榜挂帅榜单) of published needs, by an official of the place (403 for anyone else)."""
+    if not core_selectors.jurisdictions_to_add_in(request.user).exists():
+        raise PermissionDenied
+
+    def draw(form: Any) -> HttpResponse:
+        return render(request, "scenarios/call_create.html", {"form": form})
+
+    if request.method == "POST":
+        return post_form(request, CALL_CREATE, draw)
+    return draw(CALL_CREATE.make(request, None))
 
 
 @route("calls/<int:call_id>/edit/", "call_edit")
@@ -433,9 +461,59 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "CallStatus": CallStatus})
 
 
-def _score_form(request: HttpRequest, call_id: int) -> forms.ScoreForm:
+def _score_forms(call: Any, applications: list[Any], user: Any, bound: Any = None) -> list[tuple[Any, Any]]:
+    """Each application beside the expert's score form: the posted one bound (what was typed kept), the others
+    showing the scores already given."""
+    posted = str(bound.data.get("application", "")) if bound is not None else ""
+    pairs = []
+    for application in applications:
+        if posted == str(application.pk):
+            pairs.append((application, bound))
+            continue
+        mine = next((sc for sc in application.scores.all() if sc.expert_id == user.pk), None)
+        initial = {"application": application.pk}
+        if mine is not None:
+            initial |= {f"criteria_{code}": value for code, value in mine.criteria.items()} | {"comment": mine.comment}
+        pairs.append((application, forms.ScoreForm(initial=initial, rubric=call.rubric,
+                                                   auto_id=f"id_a{application.pk}_%s")))
+    return pairs
+
+
+def _row_id(data: Any) -> str:
+    """The field ids of the posted application's form, as its row draws them (digits only)."""
+    posted = str(data.get("application", ""))
+    return f"id_a{posted if posted.isdigit() else 0}_%s"
+
+
+@route("calls/<int:call_id>/review/", "call_review")
+@login_required
+def call_review(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The review of an open call by its drawn experts: every application's proposal beside the expert's score form
+    (each criterion 0–100, its share of the total stated). Only the drawn experts score; officials who may manage
+    the call read along; anyone else is refused (403)."""
     call = _get(selectors.call, request.user, call_id)
-    return forms.ScoreForm(request.POST, rubric=call.rubric)
+    is_drawn = selectors.is_drawn_reviewer(request.user, call)
+    if not is_drawn and not permissions.can(request.user, "change", call):
+        raise PermissionDenied
+    applications = list(selectors.applications(request.user, call))
+
+    def draw(form: Any = None) -> HttpResponse:
+        return render(request, "scenarios/call_review.html", {
+            "call": call, "is_drawn": is_drawn, "scoring": is_drawn and call.status == CallStatus.REVIEWING,
+            "rows": _score_forms(call, applications, request.user, form),
+            "needs": {n.pk: n for n in call.needs.select_related("owner")},
+        })
+
+    if request.method == "POST":
+        score = PageForm(
+            make=lambda request, data: forms.ScoreForm(data, rubric=call.rubric,
+                                                       auto_id=_row_id(data)),
+            write=lambda request, form: services.submit_score(
+                acting_user=acting_user(request), application_id=form.cleaned_data["application"],
+                criteria=form.criteria(), comment=form.cleaned_data["comment"]),
+            done=_("评分已提交。"))
+        return post_form(request, score, draw)
+    return draw()
 
 
 @route("calls/<int:call_id>/action/", "call_action")
@@ -451,11 +529,6 @@ def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
                        "proposal": applied.cleaned_data["proposal"]})
     elif action == "draw":
         _run(request, services.draw_reviewers, _("已抽取评审专家。"), call_id=call_id)
-    elif action == "score":
-        scored = _score_form(request, call_id)
-        _call(request, scored, services.submit_score, _("评分已提交。"),
-              lambda: {"application_id": scored.cleaned_data["application"], "criteria": scored.criteria(),
-                       "comment": scored.cleaned_data["comment"]})
     elif action == "notice":
         _run(request, services.start_notice, _("评审结果已公示。"), call_id=call_id)
     elif action == "object":

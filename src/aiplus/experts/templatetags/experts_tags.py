@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from aiplus.experts import subjects
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def lookup(mapping: Any, key: Any) -> Any:
         return mapping.get(key, key)
     except AttributeError:
         return key
+
+
+@register.filter
+def draw_subject(draw: Any) -> str:
+    """`{{ draw|draw_subject }}`: what the panel was drawn for, as a sentence linked to its page."""
+    return subjects.link(draw)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit, domains, permissions
@@ -190,6 +191,7 @@ def draw_reviewers(*, acting_user: User, call_id: int) -> OpenCall:
 
     Nobody chooses the seed: the experts service derives it from the draw's recorded public inputs.
     """
+    from aiplus.experts import selectors as expert_selectors
     from aiplus.experts import services as experts
 
     call = get_for(acting_user, "change", OpenCall, pk=call_id)
@@ -201,12 +203,18 @@ def draw_reviewers(*, acting_user: User, call_id: int) -> OpenCall:
         raise ServiceError("no_applications", _("没有申报，无需评审。"), "applications")
     before = audit.snapshot(call)
     fields = sorted({n.domain for n in call.needs.all()})
-    draw = experts.draw_panel(acting_user=acting_user, purpose="scenarios.open_call",
+    draw = experts.draw_panel(acting_user=acting_user,
+                              purpose=str(_("揭榜挂帅评审：%(t)s") % {"t": call.title})[:300],
                               subject_type="scenarios.opencall", subject_id=str(call.pk),
                               jurisdiction=call.jurisdiction.code, fields=fields, size=call.reviewers,
                               conflicted_organisation_ids=_conflicted(call))
     call.draw_id = draw.pk
     call.save(update_fields=["draw_id", "updated_at"])
+    link = reverse("scenarios:call_review", args=[call.pk])
+    for expert in expert_selectors.drawn_users(draw.pk):
+        notify(recipient=expert, verb="scenarios.reviewer_drawn", title=_("您被抽中评审揭榜挂帅榜单“%(t)s”"),
+               body=_("请阅读%(n)s份申报方案，按评分细则逐项打分（每项0–100分）。"),
+               params={"t": call.title, "n": call.applications.count()}, link=link, target=call)
     audit.record(actor=acting_user, action="scenarios.reviewers.drawn", instance=call, before=before)
     return call
 
@@ -239,8 +247,11 @@ def submit_score(*, acting_user: User, application_id: int, criteria: dict[str, 
 
 
 @transaction.atomic
-def start_notice(*, acting_user: User, call_id: int) -> OpenCall:
-    """Aggregate the scores, rank the applicants of each need and open the public notice (公示)."""
+def start_notice(*, acting_user: User, call_id: int, on: dt.date | None = None) -> OpenCall:
+    """Aggregate the scores, rank the applicants of each need and open the public notice (公示).
+
+    `on` dates a notice opened earlier (a record entered after the fact; the demo), as `Workflow.apply` does;
+    no page or API passes it: a notice opened there starts today."""
     from aiplus.experts import selectors as expert_selectors
 
     call = get_for(acting_user, "change", OpenCall, pk=call_id)
@@ -271,11 +282,11 @@ def start_notice(*, acting_user: User, call_id: int) -> OpenCall:
                 application.status = ApplicationStatus.NOT_SELECTED
             application.is_announced = application.status != ApplicationStatus.NOT_SELECTED
             application.save()
-    today = _today()
+    today = on or _today()
     days = int(pack_rules.param(call.jurisdiction, "scenarios", "public_notice_days", today))
     OpenCall.objects.filter(pk=call.pk).update(notice_starts_on=today, notice_ends_on=add_working_days(today, days))
     return pack_rules.call_workflow(call).apply(call, "start_notice", acting_user=acting_user,  # type: ignore[return-value]
-                                           comment=_("公示%(n)s个工作日") % {"n": days})
+                                           comment=_("公示%(n)s个工作日") % {"n": days}, on=today)
 
 
 @transaction.atomic
