@@ -20,10 +20,13 @@ from aiplus.datahub.crossborder.counters import registry_period_start
 from aiplus.datahub.crossborder.deadlines import add_months
 from aiplus.datahub.models import (
     AccessRequest,
+    AccessStatus,
+    Agreement,
     AnnualCounter,
     DataAsset,
     DataService,
     Dataset,
+    Distribution,
     GbaFiling,
     Grade,
     HarvestSource,
@@ -290,3 +293,32 @@ def harvest_sources(user: Any) -> QuerySet[HarvestSource]:
     """The remote catalogues registered for the jurisdictions (and providers) the user may see."""
     return (HarvestSource.objects.restrict(user, "view").select_related("jurisdiction", "provider")
             .order_by("name", "pk"))
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the grantee of an access request reaches the data while its agreement is in force: the dataset's
+    distributions (access and download addresses) and the data services (endpoints) that serve it."""
+
+    in_force: bool
+    distributions: list[Any]
+    services: list[Any]
+
+
+def delivery(user: Any, item: AccessRequest) -> Delivery | None:
+    """The delivery shown on the request's page to its requester and to the provider's members (None to anyone
+    else, or before approval). Addresses are listed only while the agreement is in force (approved, not revoked,
+    not expired)."""
+    if item.status not in (AccessStatus.APPROVED, AccessStatus.REVOKED):
+        return None
+    if not (getattr(user, "pk", None) == item.requester_id or getattr(user, "is_superuser", False)
+            or item.provider_id in permissions.user_organisation_ids(user, "view")):
+        return None
+    agreement = Agreement.objects.filter(access_request=item).first()
+    today = timezone.localdate()
+    in_force = (agreement is not None and item.status == AccessStatus.APPROVED and agreement.revoked_on is None
+                and agreement.starts_on <= today <= agreement.expires_on)
+    if not in_force:
+        return Delivery(False, [], [])
+    return Delivery(True, list(Distribution.objects.filter(dataset_id=item.dataset_id).order_by("id")),
+                    list(DataService.objects.filter(serves=item.dataset_id).order_by("id")))

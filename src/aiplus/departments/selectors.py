@@ -94,7 +94,8 @@ def officials_for(department: Department) -> QuerySet[Any]:
     the administrator may place in it."""
     from aiplus.core.models import User
 
-    places, node = [], department.jurisdiction
+    places: list[int] = []
+    node: Any = department.jurisdiction
     while node is not None and len(places) < 8:  # the jurisdiction and the ones above it
         places.append(node.pk)
         node = node.parent

@@ -20,7 +20,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core.models import RoleAssignment
+from aiplus.core.models import Notification, RoleAssignment
 from aiplus.core.services import in_each_language, notify
 from aiplus.scenarios import explain as explain_mod
 from aiplus.scenarios import matching as engine_mod
@@ -248,6 +248,7 @@ def _members(organisation_id: int) -> list[Any]:
 
 # The explanation of a strong match, one reason a line, rendered in each language when the match is found.
 REASONS = _("%(reasons)s")
+STRONG_MATCH = "scenarios.strong_match"
 
 
 def _reasons(match: engine_mod.Match) -> dict[str, str]:
@@ -258,17 +259,25 @@ def _notify_strong_matches(result: Any, place: Any, candidates: Any, owner_of: C
                            need_of: Callable[[Any], Need], *, title: Any, params: dict[str, Any],
                            target: Any) -> int:
     """Tell the members of each strong match's organisation (`owner_of` the candidate row, one of `candidates`)
-    about `target`, the record that changed; each notice links to the need of the pair. The number sent."""
+    about `target`, the record that changed; each notice links to the need of the pair. A recipient already told of
+    the same pair (same need, same record), read or not, is not told again: saving a profile or a need twice sends
+    nothing new. The number sent."""
     sent = 0
+    told = set(Notification.objects.filter(
+        verb=STRONG_MATCH, object_type=target._meta.label_lower, object_id=str(target.pk)).values_list(
+        "recipient_id", "link"))
     for match in engine_mod.strong_matches(result, policy(place)):
         candidate = candidates.filter(pk=int(match.candidate_id)).first()
         if candidate is None:
             continue
         reasons = _reasons(match)
+        link = f"/scenarios/needs/{need_of(candidate).pk}/"
         for user in _members(owner_of(candidate)):
-            notify(recipient=user, verb="scenarios.strong_match", title=title, body=REASONS,
-                   params={**params, "reasons": reasons}, link=f"/scenarios/needs/{need_of(candidate).pk}/",
-                   target=target)
+            if (user.pk, link) in told:
+                continue
+            told.add((user.pk, link))
+            notify(recipient=user, verb=STRONG_MATCH, title=title, body=REASONS,
+                   params={**params, "reasons": reasons}, link=link, target=target)
             sent += 1
     return sent
 

@@ -218,3 +218,42 @@ def test_a_requester_who_is_a_provider_elsewhere_cannot_approve_their_own_reques
                         {"decision": "approve"}, content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] == "permission_denied", response.content
     assert AccessRequest.objects.get().status == "submitted" and not Agreement.objects.exists()
+
+
+def test_the_grantee_sees_how_to_reach_the_data_while_the_agreement_is_in_force(world, client):
+    """Issue 18: a grantee of data access saw no way to reach the data. The request's page shows the dataset's
+    access and download addresses and the endpoints of the data services serving it, to the grantee and the
+    provider only, and only while the agreement is in force."""
+    from aiplus.datahub.models import DataService
+
+    dataset = services.create_dataset(
+        acting_user=world.user("provider"), provider_id=world.orgs["suzhou:provider"].pk, identifier="ds-credit-2",
+        title="苏州企业信用画像数据", description="企业信用评价指标", sector="金融", theme="经济建设",
+        open_attribute="conditional", modality="tabular", is_published=True, keywords=["信用"], record_count=5000,
+        distributions=[{"format": "CSV", "download_url": "https://data.example.cn/credit.csv",
+                        "access_url": "https://data.example.cn/credit/"}])
+    service = DataService.objects.create(
+        identifier="svc-credit", title="信用画像查询接口", endpoint_url="https://api.example.cn/credit",
+        endpoint_description="https://api.example.cn/credit/docs", provider=world.orgs["suzhou:provider"],
+        jurisdiction=dataset.jurisdiction, is_published=True)
+    service.serves.add(dataset)
+    requester = world.user("enterprise_member")
+    request = services.request_access(acting_user=requester, dataset_id=dataset.pk, **ASK)
+    detail_url = reverse("datahub:access_request", kwargs={"request_id": request.pk})
+    client.force_login(requester)
+    assert 'data-testid="delivery"' not in client.get(detail_url).content.decode()  # not before approval
+    client.force_login(world.user("provider"))
+    assert client.post(reverse("datahub:access_request_act", kwargs={"request_id": request.pk}),
+                       {"action": "approve", "comment": "同意"}).status_code == 302
+    client.force_login(requester)
+    html = client.get(detail_url).content.decode()
+    delivery = section(html, "delivery")
+    assert "https://data.example.cn/credit.csv" in delivery and "https://api.example.cn/credit" in delivery
+    assert "信用画像查询接口" in delivery
+    client.force_login(world.user("official"))  # an official of the place reads the request, not the addresses
+    seen = client.get(detail_url)
+    assert seen.status_code == 200 and 'data-testid="delivery"' not in seen.content.decode()
+    services.revoke_access(acting_user=world.user("provider"), request_id=request.pk, comment="违约")
+    client.force_login(requester)
+    revoked = section(client.get(detail_url).content.decode(), "delivery")
+    assert "credit.csv" not in revoked and "不再提供获取方式" in revoked

@@ -29,6 +29,7 @@ def _request_page(request: HttpRequest, item: AccessRequest, form: AccessDecisio
     actions = [t.name for t in services.ACCESS_WORKFLOW.available(item, request.user)]
     return render(request, "datahub/access_request.html", {
         "item": item, "actions": actions, "history": services.ACCESS_WORKFLOW.lines(item),
+        "delivery": selectors.delivery(request.user, item),
         "decision_form": form or AccessDecisionForm()})
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import AuditEvent, Notification
@@ -475,3 +476,19 @@ def test_a_registered_only_need_is_shown_to_signed_in_users_and_never_to_anonymo
     signed_in.force_login(other)
     assert need.pk in [row["id"] for row in signed_in.get(f"/api/v1/scenarios/profiles/{profile.pk}/needs").json()]
     assert need.pk in [row["id"] for row in signed_in.get("/api/v1/scenarios/needs").json()["items"]]
+
+
+def test_saving_a_profile_twice_tells_the_need_owner_of_the_match_once(world, make_org):
+    """Issue 18: saving a profile twice sent two identical strong-match notifications (one per save, once the first
+    had been read). A recipient is told of a need–profile pair once."""
+    need = published_need(world)
+    refresh_matching.call("need", need.pk)
+    owner = world.user("enterprise_member")
+    (good, _), _lacking = _suppliers(world, make_org)
+    profile = CapabilityProfile.objects.get(organisation=good)
+    assert refresh_matching.call("profile", profile.pk)["notified"] >= 1
+    notes = Notification.objects.filter(recipient=owner, verb="scenarios.strong_match")
+    assert notes.count() == 1
+    notes.update(read_at=timezone.now())  # read, then the profile is saved again
+    assert refresh_matching.call("profile", profile.pk)["notified"] == 0
+    assert notes.count() == 1
