@@ -2,21 +2,24 @@
 
 Issue 16, §§1–2: support programmes as rules (pack data read by the pure engine `aiplus.support.engine`) with a
 catalogue and a "what can my company get" finder, and applications from documents to money through the compute
-voucher's double-entry ledger. Suzhou art. 39 (财政支持) is the mechanism built; art. 38 (综合施策), art. 45
-(标准) and Guangdong art. 13 (企业培育) are served in part, with what is missing said."""
+voucher's double-entry ledger. Suzhou art. 39 (财政支持) is the mechanism built, and art. 38 (综合施策) the one
+register of every support measure as a rule set (fiscal, finance, talent, IP, standards and OPC programmes) with
+its finder and workflow; art. 45 (标准) and Guangdong art. 13 (企业培育) are served in part, with what is missing
+said."""
 
 from aiplus.regulation.coverage import declare
 
 _FLOW_TESTS = [
     "tests/browser/test_support.py::test_a_company_applies_is_approved_and_receives_its_first_tranche",
+    "tests/browser/test_support_review.py::test_a_company_is_reviewed_by_experts_on_their_pages_approved_and_paid",
     "src/aiplus/support/tests/test_api.py::test_an_application_goes_from_draft_to_its_first_tranche_through_the_ledger",
+    "src/aiplus/support/tests/test_documents.py::test_files_are_checked_by_their_bytes_and_bad_ones_count_as_missing",
+    "src/aiplus/support/tests/test_awards.py::test_an_award_list_is_imported_committed_and_never_a_formula",
 ]
 _GAPS = [
-    ("专家评审（经专家抽取评分）、公示与异议、里程碑验收目前只能通过接口办理，申请页面尚无对应表单",
-     "expert scoring through the expert draw, public notice with objections and milestone acceptance work through "
-     "the API only; the application page has no forms for them yet"),
-    ("材料以文件名称或编号登记，尚不能上传文件；批量导入评审结果尚未实现",
-     "documents are recorded by name or number, files cannot be uploaded yet; bulk import of results is not built"),
+    ("申请材料只接受 PDF、PNG、JPEG 文件（按内容判断）；Office 文档须转为 PDF 后上传",
+     "application documents are PDF, PNG or JPEG files only (judged by their content); office documents must be "
+     "converted to PDF first"),
 ]
 
 declare(
@@ -25,16 +28,17 @@ declare(
     title_en="Support programme catalogue and the \"what can my company get\" finder: conditions, amount formulas "
              "(rate, fixed, tiers), caps, stacking, documents, every number with its source; each programme's "
              "outcome, estimated amount and missing conditions",
-    articles=[("suzhou", 39)],
-    in_part=[("suzhou", 38)],
+    articles=[("suzhou", 39), ("suzhou", 38)],
     pages=["support:programmes", "support:programme", "support:finder"],
     api=["aiplus_support_api_list_programmes", "aiplus_support_api_get_programme",
          "aiplus_support_api_find_programmes"],
     tests=["tests/browser/test_support.py::test_a_company_applies_is_approved_and_receives_its_first_tranche",
+           "tests/browser/test_support_review.py::"
+           "test_a_company_is_reviewed_by_experts_on_their_pages_approved_and_paid",
            "src/aiplus/support/tests/test_api.py::test_the_finder_says_what_a_company_can_get_and_what_is_missing"],
-    gaps=[("综合施策中的金融、人才、知识产权、标准登记及一人公司登记尚未建模，目录仅含财政类扶持项目",
-           "the finance, talent, IP and standards registers and the OPC register of the coordinated measures are "
-           "not modelled; the catalogue holds fiscal programmes only")],
+    gaps=[("产业园区与科研载体（第四十一、四十二条）是带指标的组织登记（见促进措施模块），不是目录中的扶持项目",
+           "parks and research carriers (arts. 41 and 42) are registers of organisations with indicators (the "
+           "measures module), not programmes of the catalogue")],
 )
 declare(
     "support.applications",
@@ -43,9 +47,11 @@ declare(
              "decision by an official outside the applicant, budget commitment (an overrun is refused), tranches "
              "paid and clawed back through the double-entry ledger",
     articles=[("suzhou", 39)],
-    pages=["support:applications", "support:application", "support:budgets"],
+    pages=["support:applications", "support:application", "support:budgets", "support:document",
+           "support:import_awards"],
     api=["aiplus_support_api_list_applications", "aiplus_support_api_get_application",
          "aiplus_support_api_create_application", "aiplus_support_api_add_document",
+         "aiplus_support_api_upload_document", "aiplus_support_api_import_awards",
          "aiplus_support_api_submit_application", "aiplus_support_api_examine_application",
          "aiplus_support_api_decide_application", "aiplus_support_api_pay_tranche", "aiplus_support_api_claw_back",
          "aiplus_support_api_list_budgets", "aiplus_support_api_open_budget"],
@@ -123,14 +129,20 @@ declare(
              "pool without the applicant's experts scores against the programme's weighted criteria (an approval "
              "needs the pass score); a proposed award is publicly noticed, anyone may object (abuse-protected), an "
              "official answers before the award is final; later tranches are paid after milestone acceptance",
-    in_part=[("suzhou", 39)],
-    api=["aiplus_support_api_draw_review_panel", "aiplus_support_api_score_application",
+    articles=[("suzhou", 39)],
+    pages=["support:application", "support:reviews", "support:notices", "support:notice"],
+    api=["aiplus_support_api_list_reviews", "aiplus_support_api_draw_review_panel",
+         "aiplus_support_api_score_application",
          "aiplus_support_api_list_notices", "aiplus_support_api_object_to_award",
          "aiplus_support_api_answer_objection", "aiplus_support_api_finalise_award",
          "aiplus_support_api_accept_milestone"],
-    tests=["src/aiplus/support/tests/test_review.py::test_expert_review_notice_objection_and_milestones_end_to_end"],
-    gaps=[("评审、公示异议与节点验收尚无页面，只能通过接口办理", "review, objections and milestone acceptance have no "
-           "pages yet; they work through the API")],
+    tests=["tests/browser/test_support_review.py::"
+           "test_a_company_is_reviewed_by_experts_on_their_pages_approved_and_paid",
+           "src/aiplus/support/tests/test_review_pages.py::"
+           "test_review_notice_milestone_and_claw_back_through_the_pages",
+           "src/aiplus/support/tests/test_review.py::test_expert_review_notice_objection_and_milestones_end_to_end"],
+    gaps=[("公示异议的频率限制在页面上以400（而非429）提示于异议栏旁", "on the page, the objection rate limit answers "
+           "400 beside the objection field (the API answers 429)")],
 )
 declare(
     "support.compute_voucher",
