@@ -12,7 +12,6 @@ from aiplus.regulation.coverage import coverage_report, features
 from aiplus.regulation.runtime import active_packs, cite
 from aiplus.regulation.units import unit_label
 
-
 # A pack's status as people read it (regulation.schema.PackStatus).
 PACK_STATUS_LABELS = {"draft": _("草案"), "consultation": _("征求意见稿"), "submitted": _("送审稿"),
                       "official": _("正式公布"), "repealed": _("已废止"), "reference": _("参考文本")}

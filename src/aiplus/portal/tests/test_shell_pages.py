@@ -37,7 +37,7 @@ def test_the_menu_is_grouped_and_shows_only_what_the_role_may_use(world, client)
     from aiplus.core import navigation
 
     get_resolver().url_patterns  # noqa: B018 - importing every app's urls registers its menu entries
-    public_top, public_groups = navigation.menu({"public"})
+    _, public_groups = navigation.menu({"public"})
     keys = [g.key for g in public_groups]
     assert keys[:3] == ["scenarios", "compute", "data"]
     assert all(e.roles is None for g in public_groups for e in g.entries)
