@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import permissions, selectors
+from aiplus.core import lists, navigation, permissions, selectors
 from aiplus.core.models import Role
 from aiplus.core.routing import Routes
 from aiplus.participation import selectors as participation
@@ -86,6 +86,28 @@ def _timer_rows(user: Any, timers: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# What a person can do next, said on their dashboard with the number of rows each list holds for them (real data):
+# the lists below that their menu offers them, at most NEXT_STEPS_SHOWN (one count query each).
+NEXT_STEPS = ("scenarios.calls", "scenarios.needs", "opc.communities", "compute.pools", "datahub.datasets",
+              "measures.offers", "participation.consultations", "participation.events", "scenarios.cases")
+NEXT_STEPS_SHOWN = 6
+
+
+def _next_steps(user: Any) -> list[dict[str, Any]]:
+    roles = permissions.user_roles(user)
+    _, groups = navigation.menu(roles, is_superuser=bool(getattr(user, "is_superuser", False)))
+    offered = {entry.url_name for group in groups for entry in group.entries}
+    steps = []
+    for name in NEXT_STEPS:
+        listing = lists.REGISTRY.get(name)
+        if listing is None or listing.page not in offered or not listing.admits(user):
+            continue
+        steps.append({"title": listing.title, "url": reverse(listing.page), "count": listing.rows(user).count()})
+        if len(steps) == NEXT_STEPS_SHOWN:
+            break
+    return steps
+
+
 @route("dashboard/", "dashboard", menu=_("工作台"), roles=permissions.MEMBERS, order=1)
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -100,4 +122,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["my_organisations"] = selectors.organisations(request.user).filter(
             pk__in=permissions.user_organisation_ids(request.user))
     context["notifications"] = selectors.notifications(request.user)[:5]
+    context["next_steps"] = _next_steps(request.user)
     return render(request, "portal/dashboard.html", context)

@@ -6,15 +6,22 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from aiplus.regulation.coverage import coverage_report, features
 from aiplus.regulation.runtime import active_packs, cite
 from aiplus.regulation.units import unit_label
+
+# A pack's status as people read it (regulation.schema.PackStatus).
+PACK_STATUS_LABELS = {"draft": _("草案"), "consultation": _("征求意见稿"), "submitted": _("送审稿"),
+                      "official": _("正式公布"), "repealed": _("已废止"), "reference": _("参考文本")}
 
 
 def packs() -> list[dict[str, Any]]:
     return [
         {"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "extends": list(p.extends),
          "jurisdiction": p.jurisdiction, "version": p.version, "status": p.status,
+         "status_label": PACK_STATUS_LABELS.get(p.status, p.status),
          "effective_date": p.effective_date, "articles": len(p.articles), "content_hash": p.content_hash}
         for p in active_packs().packs.values()
     ]

@@ -37,7 +37,7 @@ def test_the_menu_is_grouped_and_shows_only_what_the_role_may_use(world, client)
     from aiplus.core import navigation
 
     get_resolver().url_patterns  # noqa: B018 - importing every app's urls registers its menu entries
-    public_top, public_groups = navigation.menu({"public"})
+    _, public_groups = navigation.menu({"public"})
     keys = [g.key for g in public_groups]
     assert keys[:3] == ["scenarios", "compute", "data"]
     assert all(e.roles is None for g in public_groups for e in g.entries)
@@ -52,3 +52,16 @@ def test_the_menu_is_grouped_and_shows_only_what_the_role_may_use(world, client)
     client.force_login(world.user("official"))
     page = client.get("/").content.decode()
     assert 'href="/experts/draws/"' in page and 'data-testid="nav-government"' in page
+
+
+@pytest.mark.parametrize("role", ["enterprise_member", "public"])
+def test_the_dashboard_says_what_the_person_can_do_next(world, client, role):
+    user = world.user(role) if role != "public" else None
+    if user is None:
+        from aiplus.core import services
+
+        user = services.create_user(acting_user=None, username="citizen", password="x-pass-123-citizen")
+    client.force_login(user)
+    html = client.get("/dashboard/").content.decode()
+    steps = re.search(r'data-testid="next-steps">(.*?)</section>', html, re.S).group(1)
+    assert 'href="/scenarios/calls/"' in steps and "项" in steps
