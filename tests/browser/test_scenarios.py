@@ -139,10 +139,11 @@ def test_need_to_call_to_pilot_to_case_to_replication(live_server, page, cast, a
                               criteria={"technical": 90, "feasibility": 90, "kpi": 90, "cost": 90})
     login(page, base, drawn[0].username)
     page.goto(f"{base}/scenarios/calls/{call.pk}/")
+    submit(page, page.get_by_test_id("review-link"))
     for row, value in ((1, "88"), (2, "70")):
         form = page.get_by_test_id(f"score-form-{row}")
         for code in ("technical", "feasibility", "kpi", "cost"):
-            form.locator(f"input[name=c_{code}]").fill(value)
+            form.locator(f"input[name=criteria_{code}]").fill(value)
         submit(page, form.get_by_role("button"))
         assert "评分已提交" in page.locator(".messages").inner_text()
     page.screenshot(path=str(artifacts / "scenarios-2-expert-scoring.png"), full_page=True)

@@ -73,16 +73,19 @@ declare(
     "scenarios.open_calls", title_zh="揭榜挂帅：榜单、申报、专家抽取评审、公示、异议与揭榜",
     title_en="Open calls: rules, applications, drawn expert review, weighted scoring, public notice, objections, award",
     chapters=SUZHOU_SCENARIOS, articles=[OPENING],
-    pages=["scenarios:call", "scenarios:call_edit"],
+    pages=["scenarios:call", "scenarios:call_create", "scenarios:call_edit", "scenarios:call_review"],
     api=["aiplus_scenarios_api_create_call", "aiplus_scenarios_api_update_call", "aiplus_scenarios_api_call_transition",
          "aiplus_scenarios_api_apply", "aiplus_scenarios_api_draw", "aiplus_scenarios_api_score",
          "aiplus_scenarios_api_notice", "aiplus_scenarios_api_object_", "aiplus_scenarios_api_answer",
          "aiplus_scenarios_api_award"],
     tests=[BROWSER_JOURNEY, PAGES_API + "test_api_scoring_by_an_expert_not_drawn_and_late_objection",
            "src/aiplus/scenarios/tests/test_call_edit.py::test_edit_page_saves_shows_errors_and_refuses_outsiders",
-           "src/aiplus/scenarios/tests/test_call_edit.py::test_api_patch_changes_only_what_is_given"],
-    gaps=[("没有创建榜单的页面（只能通过 API）", "no page creates an open call (API only)"),
-          ("申报、异议与答复尚无端到端测试", "applying, objecting and answering have no end-to-end test")],
+           "src/aiplus/scenarios/tests/test_call_edit.py::test_api_patch_changes_only_what_is_given",
+           "tests/browser/test_expert_review.py::test_official_and_expert_complete_the_review_in_chinese",
+           "tests/browser/test_expert_review.py::test_expert_reviews_in_english",
+           "src/aiplus/scenarios/tests/test_call_review_pages.py::"
+           "test_experts_read_the_proposals_and_score_on_the_engines_scale"],
+    gaps=[("申报、异议与答复尚无端到端测试", "applying, objecting and answering have no end-to-end test")],
 )
 declare(
     "scenarios.pilots", title_zh="揭榜项目试点、里程碑与验收指标测量、双方验收",

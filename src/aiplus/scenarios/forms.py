@@ -125,7 +125,7 @@ class CallCreateForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = places
         field = cast(forms.ModelMultipleChoiceField, self.fields["need_ids"])
         field.queryset = needs
-        field.label_from_instance = lambda need: f"{need.title} · {need.owner}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda obj: f"{obj.title} · {obj.owner}"  # type: ignore[method-assign]
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

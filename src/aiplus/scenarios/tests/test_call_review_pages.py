@@ -24,7 +24,7 @@ def _login(client, user):
     return client
 
 
-def test_official_creates_a_call_by_picking_place_and_needs(world, client, call_world):
+def test_official_creates_a_call_by_picking_place_and_needs(client, call_world):
     world, need, _call, _pool, _suppliers = call_world
     official = world.user("official")
     _login(client, official)
@@ -52,7 +52,7 @@ def test_official_creates_a_call_by_picking_place_and_needs(world, client, call_
     assert "<b>新榜单</b>" not in client.get(done.url).content.decode()
 
 
-def test_only_officials_create_calls(world, client, call_world):
+def test_only_officials_create_calls(client, call_world):
     world, need, *_ = call_world
     _login(client, world.user("enterprise_member"))
     assert client.get("/scenarios/calls/new/").status_code == 403
@@ -65,7 +65,7 @@ def test_only_officials_create_calls(world, client, call_world):
 
 
 def _drawn(call_world):
-    world, need, call, _pool, _suppliers = call_world
+    world, _need, call, _pool, _suppliers = call_world
     official = world.user("official")
     services.transition_call(acting_user=official, call_id=call.pk, transition="close_applications")
     call = services.draw_reviewers(acting_user=official, call_id=call.pk)
@@ -85,12 +85,17 @@ def test_drawn_experts_are_notified_in_their_language_and_see_the_call_named(cli
     _login(client, expert)
     me = client.get("/experts/me/").content.decode()
     assert "scenarios.open" not in me and f"/scenarios/calls/{call.pk}/review/" in me
+    # a conflict is declared with the organisation picked by name (the one picker), no number typed
+    assert 'name="organisation"' in me and "data-picker" in me
+    declared = client.post("/experts/me/", {"form": "conflict", "organisation": call_world[4][0][0].name,
+                                            "relationship": "collaboration"})
+    assert declared.status_code == 302
     draws_page = _login(client, world.user("official")).get("/experts/draws/").content.decode()
     assert "scenarios.opencall" not in draws_page and call.title in draws_page
 
 
 def test_experts_read_the_proposals_and_score_on_the_engines_scale(client, call_world):
-    world, call, drawn = _drawn(call_world)
+    _world, call, drawn = _drawn(call_world)
     expert = drawn[0]
     _login(client, expert)
     page = client.get(f"/scenarios/calls/{call.pk}/review/")

@@ -217,7 +217,7 @@ def test_a_drawn_expert_sees_the_same_applications_on_the_page_and_in_the_api(ca
     expert = drawn_users(call.draw_id)[0]
     client.force_login(expert)
     api_ids = {row["id"] for row in client.get(f"/api/v1/scenarios/calls/{call.pk}/applications").json()}
-    page = client.get(f"/scenarios/calls/{call.pk}/").content.decode()
+    page = client.get(f"/scenarios/calls/{call.pk}/review/").content.decode()
     page_ids = {int(pk) for pk in re.findall(r'name="application" value="(\d+)"', page)}
     assert api_ids == page_ids == set(call.applications.values_list("pk", flat=True))
     assert len(api_ids) == 2
