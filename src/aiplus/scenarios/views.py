@@ -39,11 +39,11 @@ def _get(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _run(request: HttpRequest, fn: Callable[..., Any], done: Any, **kwargs: Any) -> Any:
-    """Call a service; on refusal show its message (with the field) and return None."""
+    """Call a service; on refusal show its message and return None."""
     try:
         result = fn(acting_user=acting_user(request), **kwargs)
     except ServiceError as error:
-        messages.error(request, error.named_in(form))
+        messages.error(request, error.named_in(None))
         return None
     messages.success(request, done)
     return result
