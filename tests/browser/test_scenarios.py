@@ -109,7 +109,7 @@ def test_need_to_call_to_pilot_to_case_to_replication(live_server, page, cast, a
     assert page.get_by_test_id("need-status").inner_text() == "已审核"
     page.goto(base + "/scenarios/")
     page.get_by_label("汽车零部件表面缺陷检测").check()
-    page.get_by_test_id("list-jurisdiction").fill("suzhou")
+    page.get_by_test_id("list-jurisdiction").select_option(label="苏州市")
     page.get_by_test_id("publish-list").click()
     page.wait_for_url(re.compile(r".*/scenarios/lists/\d+/$"))
     assert page.get_by_test_id("list-title").inner_text() == f"苏州市{dt.date.today().year}年第1批"

@@ -98,7 +98,9 @@ def value_text(field: models.Field | None, value: Any, resolve: Resolver = _rela
     if isinstance(field, models.BooleanField):
         return formatting.yes_no(value)
     if isinstance(field, models.DecimalField):
-        return formatting.money(value) if field.name.endswith("_cny") else formatting.figure(value, field.decimal_places)
+        if field.name.endswith("_cny"):
+            return formatting.money(value)
+        return formatting.figure(value, field.decimal_places)
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         try:
             return formatting.moment(dt.datetime.fromisoformat(value))

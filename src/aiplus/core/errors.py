@@ -26,6 +26,18 @@ class ServiceError(Exception):
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": str(self.message), "field": self.field}
 
+    def named_in(self, form: Any = None) -> str:
+        """The message as one sentence naming its field by the form's label for it (a service's path
+        "processor.location" read as the form names it), never by the field's code; the message alone when the form
+        has no such field."""
+        name = self.field or ""
+        fields = getattr(form, "fields", {}) or {}
+        for candidate in (name, name.replace(".", "_"), name.split(".", 1)[0].split("[", 1)[0]):
+            label = getattr(fields.get(candidate), "label", None) if candidate else None
+            if label:
+                return str(_("%(message)s（%(field)s）") % {"message": self.message, "field": label})
+        return str(self.message)
+
     def add_to_form(self, form: Any, field: str | None = None) -> None:
         """Put the message beside `field` (default: the error's own field) on a Django form, or above the form
         when the form has no such field."""

@@ -69,7 +69,7 @@ class AuditEventFilter(lists.FilterSet):
 class AuditEventTable(lists.Table):
     occurred_at = lists.MomentColumn(verbose_name=_("时间"))
     action = tables.Column(verbose_name=_("事件"))  # a sentence: who did what to which record
-    changes = tables.Column(verbose_name=_("变更"), empty_values=(), orderable=False)
+    changes = tables.Column(verbose_name=_("变更内容"), empty_values=(), orderable=False)
     jurisdiction = lists.JurisdictionColumn(default=formatting.DASH)
     request_id = tables.Column(verbose_name=_("请求编号"))
 

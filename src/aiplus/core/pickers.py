@@ -170,9 +170,29 @@ class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
         return self.resolve(text, self.rows())
 
 
+# What a place's name may end in that people leave out when they say it: "苏州" is 苏州市, "江苏" is 江苏省.
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "市", "省", "区", "县")
+
+
+def short_place_name(name: str) -> str:
+    """A place's name as people say it without its suffix ("苏州市" → "苏州"); the name itself when nothing shorter
+    than two characters would be left."""
+    for suffix in PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
 class JurisdictionField(ModelPickerField):
+    """A jurisdiction by its Chinese name with or without its suffix ("苏州市", "苏州"), its English name, its code,
+    or its pinyin ("suzhou") or initials."""
+
     kind = "jurisdiction"
     name_fields = ("name_zh", "name_en", "code")
+
+    def names_of(self, choice: Any) -> Iterable[str]:
+        names = list(super().names_of(choice))
+        return [*names, short_place_name(names[0])]
 
 
 class OrganisationField(ModelPickerField):

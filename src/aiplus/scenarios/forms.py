@@ -85,6 +85,7 @@ class ListPublishForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].widget.attrs["data-testid"] = "list-jurisdiction"
         # Which needs may be listed is the service's decision; the form only reads the ticked ids as numbers.
         data = self.sent("need_ids")
         cast(forms.ChoiceField, self.fields["need_ids"]).choices = [(v, v) for v in data if str(v).isdigit()]

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import lists, permissions
+from aiplus.core import formatting, lists, permissions
 from aiplus.core.models import Jurisdiction
 from aiplus.scenarios import pack_rules, selectors
 from aiplus.scenarios.models import (
@@ -62,7 +62,7 @@ class NeedTable(lists.Table):
     owner = tables.Column(verbose_name=_("提出单位"), order_by=("owner__name",))
     jurisdiction = lists.JurisdictionColumn(verbose_name=_("地区"))
     domain = tables.Column(verbose_name=_("领域"))
-    budget = tables.Column(verbose_name=_("预算（元）"), empty_values=(), order_by=("budget_min_cny",),
+    budget = tables.Column(verbose_name=_("预算"), empty_values=(), order_by=("budget_min_cny",),
                            accessor="budget_min_cny")
     status = lists.ChoiceColumn(verbose_name=_("状态"))
     scenario_list = tables.Column(verbose_name=_("场景清单"), order_by=("scenario_list__year", "scenario_list__number"))
@@ -77,8 +77,12 @@ class NeedTable(lists.Table):
     def render_pick(self, record: Need) -> str:
         if record.status != NeedStatus.REVIEWED:
             return ""
-        return format_html('<input type="checkbox" name="need_ids" value="{}" aria-label="{}">', record.pk,
-                           record.title)
+        # a refused publication draws the page again with the needs it ticked still ticked
+        request = getattr(self, "request", None)
+        ticked = request.POST.getlist("need_ids") if request is not None and request.method == "POST" else ()
+        checked = " checked" if str(record.pk) in ticked else ""
+        return format_html('<input type="checkbox" name="need_ids" value="{}" aria-label="{}"{}>', record.pk,
+                           record.title, checked)
 
     def render_title(self, record: Need) -> str:
         copied = format_html(" <small>{}</small>", _("复制推广")) if record.replicated_from_id else ""
@@ -91,7 +95,7 @@ class NeedTable(lists.Table):
         return pack_rules.domain_name(value, lists.table_language(self))
 
     def render_budget(self, record: Need) -> str:
-        return f"{record.budget_min_cny}–{record.budget_max_cny}"
+        return formatting.money_span(record.budget_min_cny, record.budget_max_cny)
 
 
 def _is_official(user: Any) -> bool:
@@ -149,7 +153,7 @@ class ProfileTable(lists.Table):
     organisation = tables.Column(verbose_name=_("供给方"), order_by=("organisation__name",))
     products = lists.DetailColumn(verbose_name=_("产品与服务"), url="scenarios:profile")
     domains = tables.Column(verbose_name=_("领域"), orderable=False)
-    price = tables.Column(verbose_name=_("报价（元）"), empty_values=(), accessor="price_min_cny",
+    price = tables.Column(verbose_name=_("报价"), empty_values=(), accessor="price_min_cny",
                           order_by=("price_min_cny",))
     edit = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, accessor="pk")
 
@@ -165,7 +169,7 @@ class ProfileTable(lists.Table):
         return str(_("、")).join(pack_rules.domain_name(code, lists.table_language(self)) for code in value)
 
     def render_price(self, record: CapabilityProfile) -> str:
-        return f"{record.price_min_cny or ''}–{record.price_max_cny or ''}"
+        return formatting.money_span(record.price_min_cny, record.price_max_cny)
 
     def render_edit(self, record: CapabilityProfile) -> str:
         if record.organisation_id not in getattr(self, "own_organisations", set()):

@@ -19,6 +19,7 @@ from aiplus.core import formatting, imports, permissions
 from aiplus.core import selectors as core_selectors
 from aiplus.core.context import acting_user
 from aiplus.core.errors import NotFoundError, ServiceError
+from aiplus.core.lists import ListPage
 from aiplus.core.page_forms import PageForm, post_form
 from aiplus.core.routing import Routes
 from aiplus.scenarios import excel, forms, listings, pack_rules, selectors, services
@@ -39,11 +40,11 @@ def _get(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _run(request: HttpRequest, fn: Callable[..., Any], done: Any, **kwargs: Any) -> Any:
-    """Call a service; on refusal show its message (with the field) and return None."""
+    """Call a service; on refusal show its message and return None."""
     try:
         result = fn(acting_user=acting_user(request), **kwargs)
     except ServiceError as error:
-        messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        messages.error(request, error.named_in(None))
         return None
     messages.success(request, done)
     return result
@@ -60,7 +61,7 @@ def _submit(request: HttpRequest, form: forms.ServiceForm, fn: Callable[..., Any
         result = fn(acting_user=acting_user(request), **kwargs)
     except ServiceError as error:
         form.refused(error)
-        messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        messages.error(request, error.named_in(form))
         return None
     messages.success(request, done)
     return result
@@ -100,8 +101,20 @@ def _needs_context(request: HttpRequest) -> dict[str, Any]:
             "can_create": bool(request.user.is_authenticated and _member_orgs(request.user))}
 
 
-needs = route.list_page("", listings.NEEDS, template_name="scenarios/needs.html", extra_context=_needs_context,
-                        menu=_("应用场景"), order=20)
+class NeedsPage(ListPage):
+    # Publishing the ticked reviewed needs as a list: the place picked by name (the one picker); a refusal draws the
+    # page again with the error beside its field, the place typed and the needs ticked kept.
+    page_forms = {"publish": PageForm(
+        make=lambda request, data: forms.ListPublishForm(data),
+        write=lambda request, form: services.publish_list(
+            acting_user=acting_user(request), jurisdiction=form.cleaned_data["jurisdiction"].code,
+            need_ids=form.cleaned_data["need_ids"], co_publishers=form.cleaned_data["co_publishers"]),
+        done=_("场景清单已发布。"),
+        back=lambda request, batch: reverse("scenarios:list", args=[batch.pk]))}
+
+
+needs = route.list_page("", listings.NEEDS, page=NeedsPage, template_name="scenarios/needs.html",
+                        extra_context=_needs_context, menu=_("应用场景"), order=20)
 
 
 def _need_form(request: HttpRequest, *, need: Any, form: forms.NeedForm, post: Any,
@@ -196,20 +209,6 @@ def need_transition(request: HttpRequest, need_id: int) -> HttpResponse:
     return redirect("scenarios:need", need_id=need_id)
 
 
-@route("lists/publish/", "list_publish")
-@require_POST
-@login_required
-def list_publish(request: HttpRequest) -> HttpResponse:
-    form = forms.ListPublishForm(request.POST)
-    batch = _call(request, form, services.publish_list, _("场景清单已发布。"),
-                  lambda: {"jurisdiction": form.cleaned_data["jurisdiction"].code,
-                           "need_ids": form.cleaned_data["need_ids"],
-                           "co_publishers": form.cleaned_data["co_publishers"]})
-    if batch is not None:
-        return redirect("scenarios:list", list_id=batch.pk)
-    return redirect("scenarios:needs")
-
-
 lists = route.list_page("lists/", listings.SCENARIO_LISTS, template_name="scenarios/lists.html")
 
 
@@ -251,7 +250,7 @@ def import_needs(request: HttpRequest) -> HttpResponse:
                     jurisdiction=getattr(form.cleaned_data["jurisdiction"], "code", None))
             except ServiceError as error:
                 form.refused(error)
-                messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+                messages.error(request, error.named_in(form))
                 rejected = getattr(error, "report", None)
                 report = rejected.as_dict() if rejected is not None else None
                 status = error.status

@@ -1,6 +1,7 @@
 """Template filters of the one formatter (`aiplus.core.formatting`): `{% load fmt %}`, then
 `{{ amount|money }}`, `{{ share|percent }}`, `{{ seconds|duration }}`, `{{ when|day }}`, `{{ when|moment }}`,
-`{{ obj|label:"status" }}`, `{{ flag|yes_no }}`, `{{ value|text }}`, `{{ low|span:high }}`, `{{ low|money_span:high }}`, `{{ value|figure:1 }}`."""
+`{{ obj|label:"status" }}`, `{{ flag|yes_no }}`, `{{ value|text }}`, `{{ low|span:high }}`,
+`{{ low|money_span:high }}`, `{{ value|figure:1 }}`."""
 
 from __future__ import annotations
 

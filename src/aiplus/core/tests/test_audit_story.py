@@ -47,20 +47,6 @@ def test_changes_list_only_changed_fields_with_labels_and_formatted_values(refer
     assert found["jurisdiction"].label == str(Organisation._meta.get_field("jurisdiction").verbose_name)
 
 
-def test_values_are_formatted_for_people() -> None:
-    from aiplus.compute.models import JobRequest, VoucherProgramme
-
-    budget = VoucherProgramme._meta.get_field("budget_cny")
-    hours = JobRequest._meta.get_field("hours")
-    with translation.override("zh-hans"):
-        assert audit_story.value_text(budget, "1500000.00") == "150.00 万元"
-        assert audit_story.value_text(hours, "1E+1") == "10"
-        assert audit_story.value_text(JobRequest._meta.get_field("cross_border_allowed"), True) == "是"
-        assert audit_story.value_text(JobRequest._meta.get_field("status"), "placing") == "调度中"
-        assert audit_story.value_text(JobRequest._meta.get_field("title"), {"a": 1}) == "（结构化内容）"
-        assert audit_story.value_text(JobRequest._meta.get_field("title"), "x" * 200).endswith("…")
-
-
 def test_a_creation_has_no_diff_and_an_update_shows_its_change_on_the_audit_page(world, client) -> None:
     official = world.user("official")
     services.update_organisation(acting_user=world.user("enterprise_member"),

@@ -17,12 +17,3 @@ def test_every_model_has_a_name_for_people(model: type[models.Model]) -> None:
     if model.__str__ is NamedByTitle.__str__ and not {f.name for f in model._meta.concrete_fields} & {"title", "name"}:
         # the fallback reads as the verbose name and a number: the verbose name must be the Chinese noun
         assert not str(model._meta.verbose_name).isascii(), f"{model._meta.label} needs a verbose_name or a __str__"
-
-
-@pytest.mark.django_db
-def test_a_redemption_reads_as_its_usage_record(world) -> None:
-    from aiplus.compute.models import Redemption, UsageRecord
-
-    redemption = Redemption(pk=1, usage=UsageRecord(record_id="U-42"))
-    assert str(redemption) == "用量记录 U-42 的算力券兑付"
-    assert "object (" not in str(redemption)

@@ -149,7 +149,7 @@ def assess_record(request: HttpRequest) -> HttpResponse:
             transfer=payload.get("transfer", {}), exemptions_claimed=payload.get("exemptions_claimed", []),
             milestones=payload.get("milestones", {}))
     except ServiceError as error:
-        messages.error(request, f"{error.message}" + (f"（{error.field}）" if error.field else ""))
+        messages.error(request, error.named_in(form))
     else:
         outcome = record.decision.outcome
         messages.success(request, _("已记录本次数据出境并计入年度累计：%(o)s") % {

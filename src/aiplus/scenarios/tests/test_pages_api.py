@@ -70,7 +70,8 @@ def test_ui_refusal_shows_the_message_and_changes_nothing(world, client):
         "organisation": world.orgs["suzhou:enterprise"].pk, "jurisdiction": "suzhou", "title": "场景",
         "domain": "industry.manufacturing", "problem": "问题", "budget_min_cny": "900", "budget_max_cny": "100",
         "kpi_name": ["检出率"], "kpi_target": ["99"], "kpi_unit": ["%"], "kpi_direction": ["ge"]}, follow=True)
-    assert "预算下限不能高于预算上限。（budget_min_cny）" in response.content.decode()
+    text = response.content.decode()
+    assert "预算下限不能高于预算上限。" in text and "budget_min_cny）" not in text  # beside its field, by its label
     assert Need.objects.count() == 0
 
 
@@ -232,7 +233,7 @@ def test_page_forms_take_places_by_name_and_keep_input_beside_the_error(world, c
     services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
     services.transition_need(acting_user=official, need_id=need.pk, transition="review")
     client.force_login(official)
-    response = client.post("/scenarios/lists/publish/", {"jurisdiction": "苏州市", "need_ids": [str(need.pk)]})
+    response = client.post("/scenarios/", {"action": "publish", "jurisdiction": "苏州", "need_ids": [str(need.pk)]})
     batch = ScenarioList.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/scenarios/lists/{batch.pk}/"
     assert batch.jurisdiction.code == "suzhou"
@@ -247,3 +248,23 @@ def test_page_forms_take_places_by_name_and_keep_input_beside_the_error(world, c
     assert 'value="保留的标题"' in page
     beside = page.split('name="budget_min_cny"', 1)[1].split("</p>", 1)[0]
     assert "预算下限不能高于预算上限" in beside
+
+
+def test_a_refused_list_publication_keeps_the_ticked_needs_and_names_the_place_field(world, client):
+    """发布辖区 is picked by name; an unknown place is an error beside the field, the ticked needs stay ticked and
+    nothing is published."""
+    from aiplus.scenarios.models import ScenarioList
+
+    member, official = world.user("enterprise_member"), world.user("official")
+    need = _draft(world)
+    services.transition_need(acting_user=member, need_id=need.pk, transition="submit")
+    services.transition_need(acting_user=official, need_id=need.pk, transition="review")
+    client.force_login(official)
+    response = client.post("/scenarios/", {"action": "publish", "jurisdiction": "火星市", "need_ids": [str(need.pk)]},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    assert response.status_code == 400 and not ScenarioList.objects.exists()
+    assert "找不到“火星市”" in page and 'id="id_jurisdiction_error"' in page
+    assert f'name="need_ids" value="{need.pk}" aria-label="{need.title}" checked' in page
+    before_picker = page.split('data-testid="list-jurisdiction"')[0]
+    assert "<select" in before_picker[-300:]  # a picker, not a box for a code
