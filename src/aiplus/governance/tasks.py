@@ -9,7 +9,8 @@ from django.tasks import task
 @task()
 def remind_follow_ups_task() -> int:
     """Remind the committee's members and the applicant of follow-up reviews due within the pack's reminder days,
-    and tell once of committees still unregistered after the registration period (enqueue daily, e.g. from cron: `manage.py remind_ethics_follow_ups --enqueue`)."""
+    and tell once of committees still unregistered after the registration period (enqueue daily, e.g. from cron:
+    `manage.py remind_ethics_follow_ups --enqueue`)."""
     from django.utils import timezone
 
     from aiplus.governance.services import remind_follow_ups, remind_unregistered_committees
