@@ -208,6 +208,8 @@ _register_all([
      "gave the one notice of everything missing from an ethics review application"),
     ("governance.application.accepted", "受理伦理审查申请", "accepted an ethics review application"),
     ("governance.review.recorded", "记录伦理审查会议与表决", "recorded an ethics review with its votes"),
+    ("governance.committee.registration_overdue", "提醒伦理委员会逾期未登记",
+     "reminded committees overdue for registration"),
     ("governance.re_review.drawn", "抽取伦理专家复核专家组", "drew an ethics re-review panel"),
     ("governance.re_review.decided", "形成伦理专家复核结论", "concluded an ethics re-review"),
     ("governance.re_review.opinion_submitted", "提交伦理专家复核意见", "submitted an ethics re-review opinion"),

@@ -11,12 +11,13 @@ _GAPS = [
      "the article's text is not public, only its topic (ethics requirements) from the drafting explanation; the "
      "platform runs the ethics review mechanism, other ethics and safety duties (ethics guidelines, algorithm safety "
      "assessment) are not modelled"),
-    ("委员会年度工作报告、清单内活动批准后30日内登记、委托其他单位委员会审查、独立顾问尚未实现",
+    ("委员会年度工作报告（按年报送）、清单内活动批准后30日内登记、委托其他单位委员会审查、独立顾问尚未实现；委员会逾期未登记只提醒一次，不再升级",
      "committee annual work reports, registering listed activities within 30 days of approval, entrusting another "
-     "unit's committee and independent advisers are not built"),
-    ("专家复核意见由主管部门录入，专家尚不能在线提交；复核清单事项为平台所列的人工智能相关条目",
-     "the re-review panel's opinions are entered by the authority, experts cannot yet submit them online; the list "
-     "items are the AI-related ones the platform lists"),
+     "unit's committee and independent advisers are not built; a committee overdue for registration is told once, "
+     "with no further escalation"),
+    ("复核清单事项为平台所列的人工智能相关条目（复核专家本人在线提交意见，结论按全体专家三分之二计算）",
+     "the list items are the AI-related ones the platform lists (the drawn experts submit their own opinions online; "
+     "the conclusion counts two thirds of all the panel's experts)"),
 ]
 
 declare(
@@ -48,7 +49,8 @@ declare(
          "aiplus_governance_api_submit_re_review_opinion", "aiplus_governance_api_record_follow_up"],
     tests=["tests/browser/test_ethics_review.py::test_committee_refuses_a_quorum_failure_then_decides",
            "tests/browser/test_ethics_review.py::test_listed_activity_goes_to_a_drawn_panel",
-           "src/aiplus/governance/tests/test_ethics_api.py::test_application_is_reviewed_end_to_end_through_the_api"],
+           "src/aiplus/governance/tests/test_ethics_api.py::test_application_is_reviewed_end_to_end_through_the_api",
+           "src/aiplus/governance/tests/test_ethics_api.py::test_only_the_drawn_experts_submit_re_review_opinions"],
     gaps=_GAPS,
 )
 
@@ -92,19 +94,26 @@ declare(
 
 declare(
     "governance.red_lines",
-    title_zh="安全底线：禁止性规定与强制性义务（规则包数据，注明所援引的规定），触及的事件和伦理审查申请标记并注明依据",
+    title_zh="安全底线：禁止性规定与强制性义务（规则包数据，注明所援引的规定），触及的事件、人工智能应用和伦理审查申请标记并注明依据；主管部门（非涉事单位人员）确认或排除并写明理由，确认的可同时立案",
     title_en="Red lines: prohibited uses and mandatory duties as pack data with the instruments they come from; "
-             "incidents and ethics applications that touch one are flagged with the rule cited",
+             "incidents, AI applications and ethics applications that touch one are flagged with the rule cited; "
+             "an official who is not of the company confirms or dismisses each flag with reasons, and a "
+             "confirmation can open a violation case",
     articles=[("guangdong", 33)],
-    pages=["governance:red_lines", "governance:incident", "governance:application"],
+    pages=["governance:red_lines", "governance:incident", "governance:ai_application", "governance:application"],
     api=["aiplus_governance_api_list_red_lines", "aiplus_governance_api_get_incident",
-         "aiplus_governance_api_report_public", "aiplus_governance_api_triage_incident"],
+         "aiplus_governance_api_report_public", "aiplus_governance_api_triage_incident",
+         "aiplus_governance_api_decide_incident_red_line", "aiplus_governance_api_decide_application_red_line"],
     tests=["src/aiplus/governance/tests/test_red_lines.py::test_an_incident_in_guangdong_is_flagged_with_the_rule_cited",
-           "src/aiplus/governance/tests/test_red_lines.py::test_an_ethics_application_of_a_guangdong_unit_is_flagged"],
-    gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词，须由主管部门确认，尚无确认或驳回标记的操作",
+           "src/aiplus/governance/tests/test_red_lines.py::test_an_ethics_application_of_a_guangdong_unit_is_flagged",
+           "src/aiplus/governance/tests/test_red_line_decisions.py::"
+           "test_an_official_confirms_a_red_line_and_opens_a_case",
+           "src/aiplus/governance/tests/test_red_line_decisions.py::"
+           "test_a_red_line_on_an_ai_application_is_decided_and_kept_across_changes"],
+    gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词；伦理审查申请上的标记尚无确认或排除的操作",
            "art. 33's text is not public, only its topic; the red lines listed are those of national instruments "
-           "(some clause numbers from recall, to be checked); flags come from harms and keywords and are for an "
-           "official to confirm, and there is no action yet to confirm or dismiss a flag")],
+           "(some clause numbers from recall, to be checked); flags come from harms and keywords; flags on ethics "
+           "applications cannot yet be confirmed or dismissed")],
 )
 
 declare(

@@ -185,7 +185,7 @@ class RedLineDecisionForm(forms.Form):
     """An official confirms or dismisses one flagged red line, with reasons; confirming may open a case."""
 
     code = forms.ChoiceField(label=_("安全底线"), choices=())
-    decision = forms.ChoiceField(label=_("认定"), choices=(("confirmed", _("确认触及")), ("dismissed", _("排除"))))
+    decision = forms.ChoiceField(label=_("认定结论"), choices=(("confirmed", _("确认触及")), ("dismissed", _("排除"))))
     reasons = forms.CharField(label=_("认定理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     open_case = forms.BooleanField(label=_("确认后同时立案（违法行为与处罚）"), required=False)
     provision = forms.ChoiceField(label=_("违反的规定（处罚幅度，立案时选择）"), choices=(), required=False)

@@ -49,6 +49,8 @@ class EthicsCommittee(DomainModel):
     established_on = models.DateField(_("设立日期"))
     registered_on = models.DateField(_("登记日期"), null=True, blank=True)
     registration_number = models.CharField(_("登记编号"), max_length=64, blank=True)
+    # Told once that the registration period (30 days of its establishment, a pack parameter) ran out unregistered.
+    registration_reminded_on = models.DateField(_("逾期未登记提醒日期"), null=True, blank=True)
     created_by = actor_field(_("设立人"))
 
     # Its unit's members, and its own members (external ones included).

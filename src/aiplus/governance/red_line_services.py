@@ -23,8 +23,8 @@ from aiplus.core.services import notify
 from aiplus.governance import incidents, violation_services
 from aiplus.governance.incident_services import _incident, _organisation_members, _text, is_official_for
 from aiplus.governance.models import AIApplication, Incident
-from aiplus.governance.risk_services import _lock, _supervisor
 from aiplus.governance.risk_selectors import applications
+from aiplus.governance.risk_services import _lock, _supervisor
 
 CONFIRMED = "confirmed"
 DISMISSED = "dismissed"

@@ -655,3 +655,31 @@ def remind_follow_ups(*, acting_user: User | None = None, today: dt.date | None 
                      object_type="governance.followup", object_id=",".join(str(f.pk) for f in due[:20]),
                      object_repr=str(len(due)))
     return len(due)
+
+
+@transaction.atomic
+def remind_unregistered_committees(*, acting_user: User | None = None, today: dt.date | None = None) -> int:
+    """Tell the unit's members and the committee's members, once, of each committee still unregistered when the
+    registration period after its establishment (`ethics.committee.registration_days`) has run out; marks each
+    as reminded in the same transaction (safe to rerun)."""
+    today = today or timezone.localdate()
+    days = int(ethics.value("ethics.committee.registration_days", today))
+    late = list(EthicsCommittee.objects.select_for_update(of=("self",)).filter(
+        registered_on__isnull=True, registration_reminded_on__isnull=True,
+        established_on__lt=today - dt.timedelta(days=days)))
+    for committee in late:
+        due = committee.established_on + dt.timedelta(days=days)
+        users = {u.pk: u for u in [*_committee_users(committee), *User.objects.filter(
+            pk__in=_organisation_user_ids(committee.organisation_id))]}
+        for user in users.values():
+            notify(recipient=user, verb="governance.ethics", title=_("伦理委员会逾期未登记：%(t)s"),
+                   body=_("应于%(d)s前在国家科技伦理管理信息登记平台登记。"), params={"t": committee.name, "d": due},
+                   link=f"/governance/ethics/committees/{committee.pk}/", target=committee)
+        committee.registration_reminded_on = today
+        committee.save(update_fields=["registration_reminded_on", "updated_at"])
+    if late:
+        audit.record(actor=acting_user, action="governance.committee.registration_overdue", instance=None,
+                     after={"committees": [c.pk for c in late], "today": today.isoformat()},
+                     object_type="governance.ethicscommittee", object_id=",".join(str(c.pk) for c in late[:20]),
+                     object_repr=str(len(late)))
+    return len(late)

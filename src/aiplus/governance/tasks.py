@@ -8,13 +8,15 @@ from django.tasks import task
 
 @task()
 def remind_follow_ups_task() -> int:
-    """Remind the committee's members and the applicant of follow-up reviews due within the pack's reminder days
-    (enqueue daily, e.g. from cron: `manage.py remind_ethics_follow_ups --enqueue`)."""
+    """Remind the committee's members and the applicant of follow-up reviews due within the pack's reminder days,
+    and tell once of committees still unregistered after the registration period (enqueue daily, e.g. from cron:
+    `manage.py remind_ethics_follow_ups --enqueue`)."""
     from django.utils import timezone
 
-    from aiplus.governance.services import remind_follow_ups
+    from aiplus.governance.services import remind_follow_ups, remind_unregistered_committees
 
-    return remind_follow_ups(today=timezone.localdate())
+    today = timezone.localdate()
+    return remind_follow_ups(today=today) + remind_unregistered_committees(today=today)
 
 
 @task()

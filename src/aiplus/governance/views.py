@@ -170,16 +170,15 @@ def _specs(request: HttpRequest, application: EthicsApplication, roles: dict[str
                                    write=lambda request, form: services.record_review(
                                        acting_user=user, application_id=pk, **form.arguments()),
                                    done=_("审查已记录。"))
-    if roles["authority"] and status == ApplicationStatus.RE_REVIEW:
-        if re_review is None:
-            minimum = ethics.rules_on(timezone.localdate()).re_review_min_experts
-            specs["draw"] = PageForm(
-                make=lambda request, data: DrawForm(data, field_choices=expert_selectors.field_choices(),
-                                                    minimum=minimum),
-                write=lambda request, form: services.draw_re_review_panel(
-                    acting_user=user, application_id=pk, fields=form.cleaned_data["domains"],
-                    size=form.cleaned_data["size"]),
-                done=_("复核专家组已抽取。"))
+    if roles["authority"] and status == ApplicationStatus.RE_REVIEW and re_review is None:
+        minimum = ethics.rules_on(timezone.localdate()).re_review_min_experts
+        specs["draw"] = PageForm(
+            make=lambda request, data: DrawForm(data, field_choices=expert_selectors.field_choices(),
+                                                minimum=minimum),
+            write=lambda request, form: services.draw_re_review_panel(
+                acting_user=user, application_id=pk, fields=form.cleaned_data["domains"],
+                size=form.cleaned_data["size"]),
+            done=_("复核专家组已抽取。"))
     if roles["panel_expert"] and status == ApplicationStatus.RE_REVIEW:
         specs["opinion"] = PageForm(make=lambda request, data: OpinionForm(data),
                                     write=lambda request, form: services.submit_re_review_opinion(

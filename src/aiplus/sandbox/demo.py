@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from aiplus.core import services as core_services
 from aiplus.experts import services as expert_services
+from aiplus.experts.models import ExpertProfile
 from aiplus.governance import violation_services
 from aiplus.sandbox import services
-from aiplus.experts.models import ExpertProfile
 from aiplus.sandbox.models import SandboxApplication
 
 FIELD = "industry.manufacturing"
@@ -46,7 +46,8 @@ def seed(context: Any) -> None:
         services.vote_admission(acting_user=expert.user, application_id=admitted.pk, vote="admit",
                                 opinion="创新性突出，风险防控措施可行")
     services.decide_admission(
-        acting_user=official, application_id=admitted.pk, reasons="创新性突出，风险防控措施可行", user_cap=1000, geography_condition="苏州工业园区",
+        acting_user=official, application_id=admitted.pk, reasons="创新性突出，风险防控措施可行", user_cap=1000,
+        geography_condition="苏州工业园区",
         start_on=today - dt.timedelta(days=70), end_on=today + dt.timedelta(days=49), report_every_days=30)
     # the second report is filed, the first left overdue (a report due in a year whose holiday notice is not out
     # is not scheduled yet, so the second may be missing when the demo is seeded late in December)

@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='ethicscommittee',
+            name='registration_reminded_on',
+            field=models.DateField(blank=True, null=True, verbose_name='逾期未登记提醒日期'),
+        ),
+        migrations.AddField(
             model_name='rereview',
             name='opinions',
             field=models.JSONField(blank=True, default=dict, verbose_name='专家书面意见'),

@@ -430,7 +430,11 @@ def test_the_daily_command_reminds_each_follow_up_once(ethics: Any, make_applica
     out = StringIO()
     call_command("remind_ethics_follow_ups", "--today", str(due - dt.timedelta(days=3)), stdout=out)
     call_command("remind_ethics_follow_ups", "--today", str(due - dt.timedelta(days=2)), stdout=out)
-    assert out.getvalue().splitlines() == ["1 follow-up review(s) reminded", "0 follow-up review(s) reminded"]
+    # the fixture's committee, set up 40 days ago and unregistered, is told once too
+    assert out.getvalue().splitlines() == ["1 follow-up review(s) reminded",
+                                           "1 committee(s) overdue for registration told",
+                                           "0 follow-up review(s) reminded",
+                                           "0 committee(s) overdue for registration told"]
     assert Notification.objects.filter(recipient=ethics.applicant, verb="governance.ethics").exists()
     assert AuditEvent.objects.filter(action="governance.follow_up.reminded").count() == 1
 
@@ -495,3 +499,28 @@ def test_only_the_drawn_experts_submit_re_review_opinions(ethics: Any, make_appl
     assert list(ReReview.objects.get(pk=re_review.pk).votes.values()) == ["agree"]
     page = expert.get(f"/governance/ethics/applications/{application.pk}/").content.decode()
     assert 'data-testid="opinion-form"' not in page and "风险防控措施充分。" in page
+
+
+@pytest.mark.parametrize(("age_days", "registered", "told"), [
+    (29, False, 0), (30, False, 0),   # within the 30 days: the due day itself is still in time
+    (31, False, 1), (400, False, 1),  # the day after: told once
+    (31, True, 0),                    # registered: nothing to tell
+])
+def test_a_committee_unregistered_after_30_days_is_told_once(world: Any, age_days: int, registered: bool,
+                                                             told: int) -> None:
+    from aiplus.governance import services
+    from aiplus.governance.models import EthicsCommittee
+
+    member = world.user("enterprise_member")
+    today = timezone.localdate()
+    committee = services.create_committee(acting_user=member, organisation_id=world.orgs["suzhou:enterprise"].pk,
+                                          name="登记时限委员会", established_on=today - dt.timedelta(days=age_days))
+    if registered:
+        EthicsCommittee.objects.filter(pk=committee.pk).update(registered_on=today, registration_number="R-1")
+    assert services.remind_unregistered_committees(today=today) == told
+    assert services.remind_unregistered_committees(today=today) == 0  # safe to rerun
+    notes = Notification.objects.filter(recipient=member, verb="governance.ethics",
+                                        link=f"/governance/ethics/committees/{committee.pk}/")
+    assert notes.count() == told
+    if told:
+        assert AuditEvent.objects.filter(action="governance.committee.registration_overdue").exists()

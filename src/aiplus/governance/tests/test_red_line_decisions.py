@@ -142,8 +142,9 @@ def test_hostile_input_is_refused_naming_the_field(world: Any, payload: dict[str
 
 
 def test_a_public_report_naming_no_registered_company_opens_no_case(world: Any) -> None:
-    from aiplus.core.models import Jurisdiction
     from django.test import Client
+
+    from aiplus.core.models import Jurisdiction
 
     made = Client().post(operation("aiplus_governance_api_report_public"), {
         "title": "直播间用AI换脸冒充名人", "description": "视频里的人脸被替换。",

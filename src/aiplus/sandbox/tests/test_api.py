@@ -96,7 +96,8 @@ def test_a_sandbox_goes_from_application_to_exit_through_the_api(sandbox: Sandbo
     assert [e["kind"] for e in graduated.json()["exits"]] == ["graduate", "extend"]
     actions = set(AuditEvent.objects.filter(action__startswith="sandbox.").values_list("action", flat=True))
     assert actions == {"sandbox.application.submitted", "sandbox.panel.drawn", "sandbox.panel.voted",
-                       "sandbox.application.decided", "sandbox.report.filed", "sandbox.incident.linked", "sandbox.exit.decided"}
+                       "sandbox.application.decided", "sandbox.report.filed", "sandbox.incident.linked",
+                       "sandbox.exit.decided"}
     assert Notification.objects.filter(recipient=sandbox.member, verb="sandbox.application").exists()
 
 

@@ -6,12 +6,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from aiplus.governance.services import remind_follow_ups
+from aiplus.governance.services import remind_follow_ups, remind_unregistered_committees
 from aiplus.governance.tasks import remind_follow_ups_task
 
 
 class Command(BaseCommand):
-    help = "Remind committees and applicants of ethics follow-up reviews coming due (run daily)."
+    help = ("Remind committees and applicants of ethics follow-up reviews coming due, and committees overdue for "
+            "registration (run daily).")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
@@ -22,5 +23,8 @@ class Command(BaseCommand):
             result = remind_follow_ups_task.enqueue()
             self.stdout.write(f"enqueued {result.id}")
             return
-        count = remind_follow_ups(today=options["today"] or timezone.localdate())
+        today = options["today"] or timezone.localdate()
+        count = remind_follow_ups(today=today)
         self.stdout.write(f"{count} follow-up review(s) reminded")
+        late = remind_unregistered_committees(today=today)
+        self.stdout.write(f"{late} committee(s) overdue for registration told")
