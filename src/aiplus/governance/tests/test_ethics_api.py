@@ -450,32 +450,13 @@ def test_a_review_past_its_clock_is_flagged(ethics: Any, make_application: Any) 
     assert 'data-testid="overdue"' in chair.get(url).content.decode()
 
 
-def test_a_referred_re_review_waits_in_the_ethics_departments_queue_until_decided(ethics: Any, make_application: Any,
-                                                                                   pool: list[Any]) -> None:
-    from aiplus.departments.models import WorkItem
-    from aiplus.departments.tests.conftest import load_duties
-
-    load_duties()
-    application = _listed_and_approved(ethics, make_application)
-    item = WorkItem.objects.select_related("department").get(object_id=application.pk, duty__code="ethics.review")
-    assert item.department.code == "sz_kjj" and item.status == "open"
-    assert item.link == f"/governance/ethics/applications/{application.pk}/"
-    official = signed_in(ethics.world.user("official"))
-    _post(official, "aiplus_governance_api_draw_re_review_panel", {"fields": ["industry.manufacturing"], "size": 6},
-          application_id=application.pk)
-    panel = [int(i) for i in ReReview.objects.get(application=application).draw.selected]
-    body = _post(official, "aiplus_governance_api_record_re_review",
-                 {"votes": {str(i): "agree" for i in panel}, "decided_on": str(timezone.localdate())},
-                 application_id=application.pk).json()
-    assert body["status"] == "approved"
-    item.refresh_from_db()
-    assert item.status == "done"
 @pytest.mark.parametrize("role", ["official", "auditor", "enterprise_member", "provider", "expert", "public",
                                   "applicant", "chair", "admin"])
 def test_only_the_drawn_experts_submit_re_review_opinions(ethics: Any, make_application: Any, pool: list[Any],
                                                          role: str) -> None:
     """Every role but the drawn expert is refused, writing nothing; no page form is offered to them; the expert
     reads the file and submits on the page."""
+    application = _listed_and_approved(ethics, make_application)
     _post(signed_in(ethics.world.user("official")), "aiplus_governance_api_draw_re_review_panel",
           {"fields": ["industry.manufacturing"], "size": 5}, application_id=application.pk)
     re_review = ReReview.objects.get(application=application)
@@ -524,3 +505,23 @@ def test_a_committee_unregistered_after_30_days_is_told_once(world: Any, age_day
     assert notes.count() == told
     if told:
         assert AuditEvent.objects.filter(action="governance.committee.registration_overdue").exists()
+
+
+def test_a_referred_re_review_waits_in_the_ethics_departments_queue_until_decided(ethics: Any, make_application: Any,
+                                                                                   pool: list[Any]) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    application = _listed_and_approved(ethics, make_application)
+    item = WorkItem.objects.select_related("department").get(object_id=application.pk, duty__code="ethics.review")
+    assert item.department.code == "sz_kjj" and item.status == "open"
+    assert item.link == f"/governance/ethics/applications/{application.pk}/"
+    official = signed_in(ethics.world.user("official"))
+    _post(official, "aiplus_governance_api_draw_re_review_panel", {"fields": ["industry.manufacturing"], "size": 6},
+          application_id=application.pk)
+    panel = [int(i) for i in ReReview.objects.get(application=application).draw.selected]
+    body = _panel_votes(application, panel, "agree")
+    assert body["status"] == "approved"
+    item.refresh_from_db()
+    assert item.status == "done"

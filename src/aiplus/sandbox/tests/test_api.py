@@ -348,31 +348,6 @@ def test_a_term_running_into_a_year_without_a_published_calendar_schedules_what_
     assert SandboxReport.objects.filter(application_id=application["id"]).count() == len(due_days)
 
 
-def test_an_application_and_an_overdue_report_wait_in_the_sandbox_departments_queue(sandbox: Sandbox) -> None:
-    from aiplus.departments.models import WorkItem
-    from aiplus.departments.tests.conftest import load_duties
-
-    load_duties()
-    application = sandbox.apply()
-    item = WorkItem.objects.select_related("department").get(object_id=application["id"],
-                                                              object_type__model="sandboxapplication")
-    assert item.duty.code == "sandbox.supervision" and item.department.code == "sz_scjgj"
-    assert item.status == "open" and item.link == f"/sandbox/applications/{application['id']}/"
-    sandbox.backdate(application["id"], 100)
-    drawn = sandbox.draw(application["id"])
-    decided = sandbox.admit(application["id"], drawn["panel"], start=timezone.localdate() - dt.timedelta(days=100),
-                            days=180, every=30)
-    assert decided.status_code == 200, decided.content
-    item.refresh_from_db()
-    assert item.status == "done"
-    call_command("check_sandbox_reports", stdout=StringIO())
-    overdue = [r for r in decided.json()["reports"] if r["state"] == "overdue"]
-    chased = WorkItem.objects.filter(object_type__model="sandboxreport", status="open")
-    assert sorted(chased.values_list("object_id", flat=True)) == sorted(r["id"] for r in overdue)
-    filed = post(signed_in(sandbox.member), "aiplus_sandbox_api_file_report",
-                 {"users_served": 10, "summary": "补报"}, report_id=overdue[0]["id"])
-    assert filed.status_code == 200, filed.content
-    assert not chased.filter(object_id=overdue[0]["id"]).exists()
 @pytest.mark.parametrize("role", ["official", "auditor", "enterprise_member", "provider", "expert", "public",
                                   "admin", "company_expert"])
 def test_only_the_drawn_experts_vote_and_the_official_decides_after_all_have(sandbox: Sandbox, role: str) -> None:
@@ -380,6 +355,8 @@ def test_only_the_drawn_experts_vote_and_the_official_decides_after_all_have(san
     official's decision waits for the whole panel; the drawn expert reads the application and votes on the page."""
     from aiplus.experts.models import ExpertProfile
 
+    application = sandbox.apply()
+    drawn = sandbox.draw(application["id"])
     pk = application["id"]
     user = {"official": sandbox.official, "admin": sandbox.world.admin,
             "company_expert": ExpertProfile.objects.get(user__username="sb-staff").user}.get(role) \
@@ -416,8 +393,37 @@ def test_only_the_drawn_experts_vote_and_the_official_decides_after_all_have(san
 def test_hostile_votes_are_refused_naming_the_field(sandbox: Sandbox, payload: dict[str, Any], field: str) -> None:
     from aiplus.experts.models import ExpertProfile
 
+    application = sandbox.apply()
+    drawn = sandbox.draw(application["id"])
     expert = signed_in(ExpertProfile.objects.get(pk=drawn["panel"][0]).user)
     answer = post(expert, "aiplus_sandbox_api_vote_admission", {"vote": "admit", "opinion": "意见", **payload},
                   application_id=application["id"])
     assert_refused_naming(answer, field)
     assert SandboxApplication.objects.get(pk=application["id"]).votes == {}
+
+
+def test_an_application_and_an_overdue_report_wait_in_the_sandbox_departments_queue(sandbox: Sandbox) -> None:
+    from aiplus.departments.models import WorkItem
+    from aiplus.departments.tests.conftest import load_duties
+
+    load_duties()
+    application = sandbox.apply()
+    item = WorkItem.objects.select_related("department").get(object_id=application["id"],
+                                                              object_type__model="sandboxapplication")
+    assert item.duty.code == "sandbox.supervision" and item.department.code == "sz_scjgj"
+    assert item.status == "open" and item.link == f"/sandbox/applications/{application['id']}/"
+    sandbox.backdate(application["id"], 100)
+    drawn = sandbox.draw(application["id"])
+    decided = sandbox.admit(application["id"], drawn["panel"], start=timezone.localdate() - dt.timedelta(days=100),
+                            days=180, every=30)
+    assert decided.status_code == 200, decided.content
+    item.refresh_from_db()
+    assert item.status == "done"
+    call_command("check_sandbox_reports", stdout=StringIO())
+    overdue = [r for r in decided.json()["reports"] if r["state"] == "overdue"]
+    chased = WorkItem.objects.filter(object_type__model="sandboxreport", status="open")
+    assert sorted(chased.values_list("object_id", flat=True)) == sorted(r["id"] for r in overdue)
+    filed = post(signed_in(sandbox.member), "aiplus_sandbox_api_file_report",
+                 {"users_served": 10, "summary": "补报"}, report_id=overdue[0]["id"])
+    assert filed.status_code == 200, filed.content
+    assert not chased.filter(object_id=overdue[0]["id"]).exists()
