@@ -131,13 +131,39 @@ class ModelOut(_Out):
     filing_number: str
 
 
+class EvaluationReportOut(Schema):
+    """A signed evaluation report of the model, as its register page lists it."""
+    id: int
+    issued_on: dt.date
+    plan: str
+    outcome: str | None
+    payload_sha256: str
+    pdf_url: str
+    verify_url: str
+
+
 class ModelDetailOut(ModelOut):
     # null unless the caller is a member of the owner organisation
     endpoint_url: str | None = None
+    # the signed reports of runs on endpoints linked to the model, only those the caller may open
+    evaluation_reports: list[EvaluationReportOut] = []
 
     @staticmethod
     def resolve_endpoint_url(obj: Any) -> str | None:
         return getattr(obj, "shown_endpoint", "") or None
+
+    @staticmethod
+    def resolve_evaluation_reports(obj: Any, context: Any) -> list[dict[str, Any]]:
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from aiplus.evaluation.selectors import reports_of_models
+
+        return [{"id": r.pk, "issued_on": timezone.localdate(r.created_at), "plan": r.run.plan,
+                 "outcome": r.outcome, "payload_sha256": r.payload_sha256,
+                 "pdf_url": reverse("api:download_report", args=[r.pk]),
+                 "verify_url": reverse("evaluation:verify")}
+                for r in reports_of_models(acting_user(context["request"]), [obj.pk])]
 
 
 class ModelIn(_In):

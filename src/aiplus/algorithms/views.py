@@ -127,6 +127,17 @@ def _evaluation_runs(user: Any, row: Any) -> list[tuple[str, str]]:
             for r in runs_of_model(user, row.pk)]
 
 
+def _evaluation_reports(user: Any, register: Register, row: Any) -> list[Any]:
+    """The signed evaluation reports of the model, or of the hardware's built-in models, the user may open."""
+    from aiplus.evaluation.selectors import reports_of_models
+
+    if register is MODELS:
+        return reports_of_models(user, [row.pk])
+    if register is HARDWARE:
+        return reports_of_models(user, [m.pk for m in row.visible_models])
+    return []
+
+
 def _list_context(request: HttpRequest) -> dict[str, Any]:
     return {"may_register": selectors.organisations_acting_for(request.user).exists()}
 
@@ -151,6 +162,7 @@ def _detail(register: Register) -> Callable[..., HttpResponse]:
             "endpoint": getattr(row, "shown_endpoint", "") if owner else "",
             "type_item": selectors.algorithm_type_item(row.algorithm_type) if register is ALGORITHMS else None,
             "filing": selectors.filing_of(request.user, row) if register is ALGORITHMS else None,
+            "reports": _evaluation_reports(request.user, register, row),
         }
         return render(request, "algorithms/detail.html", context)
 

@@ -183,3 +183,18 @@ def published_versions(user: Any, kind: str | None = None) -> QuerySet[BankVersi
 def runs_of_model(user: Any, ai_model_id: int) -> list[Any]:
     """The evaluation runs of endpoints linked to a registered model (shown on the model's register page)."""
     return list(runs(user).filter(endpoint__ai_model_id=ai_model_id).order_by("-id")[:20])
+
+
+def reports_of_models(user: Any, ai_model_ids: list[int], limit: int = 20) -> list[Any]:
+    """The signed reports of runs on endpoints linked to registered models (shown on the model's and the
+    hardware's register pages), newest first, each with its signed `outcome`. Only the reports the user may open
+    are listed: a report's digest opens its whole payload on the public verify page, so listing it is opening it."""
+    from django.db.models.fields.json import KT
+
+    from aiplus.evaluation.models import Report
+
+    if not ai_model_ids:
+        return []
+    return list(_visible(Report, user).filter(run__endpoint__ai_model_id__in=ai_model_ids).defer("pdf", "payload")
+                .select_related("run", "run__endpoint__ai_model").annotate(outcome=KT("payload__results__verdict__outcome"))
+                .order_by("-id")[:limit])
