@@ -7,6 +7,10 @@ run here; each declaration says so in its gaps."""
 
 from aiplus.regulation.coverage import declare
 
+# a model's signed evaluation reports on its page and API detail, and on the page of a terminal embedding it
+REPORTS_TEST = ("src/aiplus/evaluation/tests/test_model_reports.py::"
+                "test_the_model_and_the_terminal_embedding_it_list_the_reports_to_those_who_may_open_them")
+
 declare(
     "algorithms.models", title_zh="模型登记（基础、行业、微调模型，模态、参数规模、许可、备案编号）",
     title_en="Model register (foundation, vertical and fine-tuned models; modalities, scale, licence, filing number)",
@@ -15,11 +19,11 @@ declare(
     api=["aiplus_algorithms_api_list_models", "aiplus_algorithms_api_get_model", "aiplus_algorithms_api_create_model",
          "aiplus_algorithms_api_update_model", "aiplus_algorithms_api_publish_model"],
     tests=["tests/browser/test_algorithms.py::test_member_registers_a_model_and_an_algorithm_and_finds_them",
-           "src/aiplus/algorithms/tests/test_registers.py::test_model_is_registered_edited_and_published_through_the_api"],
+           "src/aiplus/algorithms/tests/test_registers.py::test_model_is_registered_edited_and_published_through_the_api",
+           REPORTS_TEST],
     gaps=[("上线备案取得编号后由主管部门登记的编号写入模型；平台建成前已取得的编号由企业自行填写",
            "a launch filing's number recorded by an official is written on the model; a number obtained before the "
-           "platform existed is typed by the company"),
-          ("评测报告待评测平台建成后关联", "evaluation reports are to be linked once the evaluation platform exists")],
+           "platform existed is typed by the company")],
 )
 declare(
     "algorithms.algorithms", title_zh="算法登记（五类算法、应用领域、支撑的服务、机制机理）",
@@ -77,7 +81,8 @@ declare(
     pages=["algorithms:hardware", "algorithms:device", "algorithms:device_create", "algorithms:device_edit"],
     api=["aiplus_algorithms_api_list_hardware", "aiplus_algorithms_api_create_hardware",
          "aiplus_algorithms_api_update_hardware"],
-    tests=["src/aiplus/algorithms/tests/test_registers.py::test_hardware_is_registered_through_the_page_with_pools_and_models"],
+    tests=["src/aiplus/algorithms/tests/test_registers.py::test_hardware_is_registered_through_the_page_with_pools_and_models",
+           REPORTS_TEST],
     gaps=[("只是登记：硬件攻关与首台（套）等支持措施、智能产品的推广应用尚无功能",
            "a register only: no support measure for hardware breakthroughs or for bringing intelligent products "
            "to market is run here")],

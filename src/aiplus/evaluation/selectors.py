@@ -195,6 +195,6 @@ def reports_of_models(user: Any, ai_model_ids: list[int], limit: int = 20) -> li
 
     if not ai_model_ids:
         return []
-    return list(_visible(Report, user).filter(run__endpoint__ai_model_id__in=ai_model_ids).defer("pdf", "payload")
-                .select_related("run", "run__endpoint__ai_model").annotate(outcome=KT("payload__results__verdict__outcome"))
-                .order_by("-id")[:limit])
+    rows = _visible(Report, user).filter(run__endpoint__ai_model_id__in=ai_model_ids).defer("pdf", "payload")
+    return list(rows.select_related("run", "run__endpoint__ai_model")
+                .annotate(outcome=KT("payload__results__verdict__outcome")).order_by("-id")[:limit])
