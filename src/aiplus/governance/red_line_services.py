@@ -87,7 +87,8 @@ def _decide(acting_user: User, record: Incident | AIApplication, *, code: Any, d
         for user in {u.pk: u for u in _organisation_members(record.organisation_id)}.values():
             notify(recipient=user, verb="governance.red_line", title=_("主管部门认定触及安全底线：%(t)s"),
                    body=text, params={"t": str(record)}, link=link, target=record)
-    audit.record(actor=acting_user, action=f"governance.red_line.{decision}", instance=record, before=before,
+    action = "governance.red_line.confirmed" if decision == CONFIRMED else "governance.red_line.dismissed"
+    audit.record(actor=acting_user, action=action, instance=record, before=before,
                  message=code)
     return record
 

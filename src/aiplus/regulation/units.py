@@ -17,6 +17,7 @@ UNIT_LABELS: dict[str, Any] = {
     "CNY (lower bound)": _("元（下限）"),
     "CNY [min, max]": _("元［下限，上限］"),
     "CNY per year": _("元/年"),
+    "CNY per kg CO2": _("元/千克二氧化碳"),
     "CNY per year (upper bound)": _("元/年（上限）"),
     "applicants": _("个申报主体"),
     "applications": _("项申报"),

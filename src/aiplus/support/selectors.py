@@ -67,3 +67,15 @@ def organisations_acting_for(user: Any) -> QuerySet[Organisation]:
     if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=permissions.user_organisation_ids(user, "add"))
+
+
+def panel_expert(user: Any, application: Application) -> Any:
+    """The user's expert profile when they were drawn onto the application's panel (else None)."""
+    from aiplus.experts.models import ExpertProfile
+
+    if application.panel_id is None:
+        return None
+    expert = ExpertProfile.objects.filter(user=user).first()
+    if expert is None or expert.pk not in [int(i) for i in application.panel.selected]:  # type: ignore[union-attr]
+        return None
+    return expert

@@ -135,22 +135,10 @@ applications = route.list_page("applications/", APPLICATIONS, signed_in=True,
                                template_name="support/applications.html")
 
 
-def _panel_expert(user: Any, application: Application) -> Any:
-    """The user's expert profile when they were drawn onto the application's panel (else None)."""
-    from aiplus.experts.models import ExpertProfile
-
-    if application.panel_id is None:
-        return None
-    expert = ExpertProfile.objects.filter(user=user).first()
-    if expert is None or expert.pk not in [int(i) for i in application.panel.selected]:  # type: ignore[union-attr]
-        return None
-    return expert
-
-
 def _roles(user: Any, application: Application) -> dict[str, Any]:
     own = application.organisation_id in permissions.user_organisation_ids(user, "view")
     official = (user.is_superuser or application.jurisdiction_id in permissions.user_jurisdiction_ids(user, "add"))
-    expert = _panel_expert(user, application)
+    expert = selectors.panel_expert(user, application)
     return {"applicant": user.is_superuser or application.organisation_id in permissions.user_organisation_ids(
         user, "add"), "official": official and not own and application.submitted_by_id != user.pk,
         "expert": expert is not None and not own and application.submitted_by_id != user.pk,
