@@ -317,6 +317,17 @@ class Pilot(DomainModel):
     def __str__(self) -> str:
         return f"{self.need} · {self.supplier}"
 
+    # The two acceptance decisions are stored as the service's words ("accepted" / "rejected"); people read labels.
+    DECISION_LABELS = {"accepted": _("同意验收"), "rejected": _("不同意验收")}
+
+    @property
+    def owner_decision_label(self) -> str:
+        return str(self.DECISION_LABELS.get(self.owner_decision, self.owner_decision))
+
+    @property
+    def department_decision_label(self) -> str:
+        return str(self.DECISION_LABELS.get(self.department_decision, self.department_decision))
+
 
 class Milestone(NamedByTitle):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="milestones")
