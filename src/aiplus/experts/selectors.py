@@ -72,6 +72,14 @@ def is_drawn(draw_id: int, user: Any) -> bool:
     return DrawMember.objects.filter(draw_id=draw_id, expert__user_id=user.pk).exists()
 
 
+def drawn_expert(draw: Draw, user: Any) -> ExpertProfile | None:
+    """The user's expert profile when the draw selected them (else None): the one check of "is this person one of
+    the drawn experts" for every panel that votes or scores (ethics re-review, sandbox admission, support review)."""
+    if not getattr(user, "pk", None):
+        return None
+    return ExpertProfile.objects.filter(user_id=user.pk, pk__in=[int(i) for i in draw.selected]).first()
+
+
 def drawn_users(draw_id: int) -> list[User]:
     """The users drawn onto the panel, in drawing order."""
     return [m.expert.user for m in DrawMember.objects.select_related("expert__user")

@@ -27,6 +27,7 @@ from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceErro
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.departments import work
+from aiplus.experts import selectors as expert_selectors
 from aiplus.experts import services as expert_services
 from aiplus.experts.models import ExpertProfile
 from aiplus.governance import ethics, incidents, selectors
@@ -546,9 +547,8 @@ def awaiting_opinion_of(user: Any, re_review: ReReview | None) -> bool:
     """Whether `user` is an expert of the drawn panel who has not yet submitted an opinion."""
     if re_review is None or re_review.outcome or not getattr(user, "pk", None):
         return False
-    panel = [int(i) for i in re_review.draw.selected]
-    expert = ExpertProfile.objects.filter(user_id=user.pk, pk__in=panel).values_list("pk", flat=True).first()
-    return expert is not None and str(expert) not in re_review.votes
+    expert = expert_selectors.drawn_expert(re_review.draw, user)
+    return expert is not None and str(expert.pk) not in re_review.votes
 
 
 @transaction.atomic
@@ -564,8 +564,7 @@ def submit_re_review_opinion(*, acting_user: User, application_id: int, vote: st
     if re_review is None:
         raise ServiceError("not_drawn", _("复核专家组尚未抽取。"), "vote", status=409)
     panel = [int(i) for i in re_review.draw.selected]
-    expert = ExpertProfile.objects.filter(user_id=acting_user.pk, pk__in=panel).first() \
-        if getattr(acting_user, "pk", None) else None
+    expert = expert_selectors.drawn_expert(re_review.draw, acting_user)
     if expert is None or not re_review.panel_users.filter(pk=acting_user.pk).exists():
         raise PermissionDeniedError(_("只有抽取的复核专家本人可以提交复核意见。"))
     if str(expert.pk) in re_review.votes:

@@ -30,6 +30,7 @@ from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceErro
 from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.departments import work
+from aiplus.experts import selectors as expert_selectors
 from aiplus.experts import services as expert_services
 from aiplus.experts.models import ExpertProfile
 from aiplus.governance import incident_selectors as governance_selectors
@@ -157,9 +158,8 @@ def awaiting_vote_of(user: Any, application: SandboxApplication) -> bool:
     if application.status != Status.REVIEWING or application.draw_id is None or not getattr(user, "pk", None):
         return False
     assert application.draw is not None
-    expert = ExpertProfile.objects.filter(user_id=user.pk, pk__in=[int(i) for i in application.draw.selected]
-                                          ).values_list("pk", flat=True).first()
-    return expert is not None and str(expert) not in (application.votes or {})
+    expert = expert_selectors.drawn_expert(application.draw, user)
+    return expert is not None and str(expert.pk) not in (application.votes or {})
 
 
 @transaction.atomic
@@ -170,8 +170,7 @@ def vote_admission(*, acting_user: User, application_id: int, vote: str, opinion
     _state(application, Status.REVIEWING)
     assert application.draw is not None
     panel = [int(i) for i in application.draw.selected]
-    expert = ExpertProfile.objects.filter(user_id=acting_user.pk, pk__in=panel).first() \
-        if getattr(acting_user, "pk", None) else None
+    expert = expert_selectors.drawn_expert(application.draw, acting_user)
     if expert is None or not application.panel_users.filter(pk=acting_user.pk).exists():
         raise PermissionDeniedError(_("只有抽取的评审专家本人可以表决。"))
     if str(expert.pk) in application.votes:

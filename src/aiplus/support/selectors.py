@@ -71,11 +71,8 @@ def organisations_acting_for(user: Any) -> QuerySet[Organisation]:
 
 def panel_expert(user: Any, application: Application) -> Any:
     """The user's expert profile when they were drawn onto the application's panel (else None)."""
-    from aiplus.experts.models import ExpertProfile
+    from aiplus.experts.selectors import drawn_expert
 
-    if application.panel_id is None:
+    if application.panel is None:
         return None
-    expert = ExpertProfile.objects.filter(user=user).first()
-    if expert is None or expert.pk not in [int(i) for i in application.panel.selected]:  # type: ignore[union-attr]
-        return None
-    return expert
+    return drawn_expert(application.panel, user)
