@@ -50,6 +50,18 @@ PACKING_MILLI = 40.0
 # the tuning traces only gpuspec20 has spec-restricted pods heavy enough for it to matter.
 RESERVATION_MILLI = 300.0
 
+# Every constant of the aiplus policy, with where it was chosen (bench/placement.py records this in its JSON).
+CONSTANTS: dict[str, dict[str, object]] = {
+    "PACKING_MILLI": {
+        "value": PACKING_MILLI,
+        "chosen_on": "tuning set (default, cpu050, gpushare40, gpuspec20, multigpu20), seeds 42-51",
+    },
+    "RESERVATION_MILLI": {
+        "value": RESERVATION_MILLI,
+        "chosen_on": "tuning set (default, cpu050, gpushare40, gpuspec20, multigpu20), seeds 42-44",
+    },
+}
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
