@@ -152,6 +152,24 @@ def test_fgd_and_aiplus_prefer_the_gpu_that_a_share_fits_tightly() -> None:
         assert cl.gpu[0, 0] == 0 and cl.gpu[0, 1] == 1000  # the partly used GPU, leaving whole GPUs whole
 
 
+def test_fgd_breaks_ties_by_a_node_order_drawn_once_from_the_seed() -> None:
+    # Twenty identical fresh nodes: every one gives FGD the same integer score, so the tie-break alone decides.
+    nodes = [OpenbNode(f"n{i:02d}", 32000, 131072, 2, "T4") for i in range(20)]
+    share = PodClass(4000, 8192, 1, 500, frozenset())
+
+    def run(seed: int) -> tuple[list[int], Any]:
+        placer = Placer(Cluster(nodes), "FGD", np.random.default_rng(seed), [share], [1.0])
+        return [placer.place(share) for _ in range(3)], placer.tie_rank
+
+    chosen, rank = run(7)
+    assert sorted(rank) == list(range(20))  # a permutation of the nodes
+    assert run(7)[0] == chosen  # the same seed makes the same choices
+    assert rank[chosen[0]] == 0  # a tie goes to the first node of the seeded order, not the first name
+    assert len({run(seed)[0][0] for seed in range(12)}) > 1  # and the order is drawn per seed
+    # The second half-GPU pod completes the GPU the first one opened (a strictly better score, no tie).
+    assert chosen[1] == chosen[0]
+
+
 def test_model_pressure_is_restricted_demand_share_over_capacity_share() -> None:
     # 2 V100 GPUs of 10 (capacity share 0.2); a quarter of the GPU demand may run only on V100 (share 0.25).
     nodes = [OpenbNode("n0", 64000, 262144, 2, "V100"), OpenbNode("n1", 64000, 262144, 8, "T4")]
