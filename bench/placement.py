@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiplus.compute.simulator import allocation_curve, load_openb_nodes, load_openb_pods
 from aiplus.compute.simulator.placement import CONSTANTS
-from aiplus.compute.simulator.placement_bound import allocation_bounds
+from aiplus.compute.simulator.placement_bound import allocation_bounds, node_type_bounds
 from bench._common import Report, parse_args, traces_dir
 
 # The tuning set (every constant of placement.CONSTANTS was chosen on it) and the validation set (never looked at
@@ -57,6 +57,8 @@ def _run(task: tuple[str, str, str, int]) -> dict[int, float]:
     pods = load_openb_pods(Path(root) / f"openb_pod_list_{trace}.csv")
     if system == "bound":
         return allocation_bounds(nodes, pods, seed, LOADS)
+    if system == "node bound":
+        return node_type_bounds(nodes, pods, seed, LOADS)
     return allocation_curve(nodes, pods, system, seed, LOADS)
 
 
@@ -65,12 +67,15 @@ def _options(parser: argparse.ArgumentParser) -> None:
                         help="seeds 42..41+N (default 10, the paper's 42..51; --quick 1)")
     parser.add_argument("--processes", type=int, default=1, metavar="N",
                         help="worker processes (default 1: the runs are CPU-bound and the machine is shared)")
+    parser.add_argument("--bound-seeds", type=int, default=1, metavar="N",
+                        help="seeds the node-type bound is solved for (default 1: seed 42; about 6 s per LP)")
     parser.add_argument("--only", metavar="TRACES", help="comma-separated subset of the variants (for iterating)")
 
 
 def _delta_table(cells: dict[tuple[str, str], float], names: Sequence[str]) -> list[str]:
     """One line per (variant, load): published FGD, our FGD and its delta, aiplus and its delta, the bounds."""
-    header = ("variant", "load", "pub FGD", "our FGD", "Δ", "aiplus", "Δ vs pub", "bound", "gap left")
+    header = ("variant", "load", "pub FGD", "our FGD", "Δ", "aiplus", "Δ vs pub", "bound", "gap left",
+              "bound*", "node bound*")
     lines = [header]
     for trace in names:
         for load in LOADS:
@@ -79,10 +84,12 @@ def _delta_table(cells: dict[tuple[str, str], float], names: Sequence[str]) -> l
                 continue
             pub = cells.get((case, "published:FGD"))
             fgd, ours, bound = cells[(case, "FGD")], cells[(case, "aiplus")], cells[(case, "bound")]
+            sub, node = cells.get((case, "bound (bound seeds)")), cells.get((case, "node bound"))
             lines.append((
                 trace, f"{load}%",
                 "" if pub is None else f"{pub:.2f}", f"{fgd:.2f}", "" if pub is None else f"{fgd - pub:+.2f}",
                 f"{ours:.2f}", "" if pub is None else f"{ours - pub:+.2f}", f"{bound:.2f}", f"{bound - ours:.2f}",
+                "" if sub is None else f"{sub:.2f}", "" if node is None else f"{node:.2f}",
             ))
     widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
     out = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
@@ -121,12 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     t_all = time.perf_counter()
     # Every (trace, policy, seed) run is independent; with --processes > 1 they spread over the cores, the
     # longest runs (our policy) first so the workers finish together.
+    bound_seeds = seeds[: max(0, args.bound_seeds)]
+    report.params["node_bound_seeds"] = list(bound_seeds)
     tasks = [
         (str(root), trace, system, seed)
         for system in (*reversed(OURS), "bound")
         for trace in traces
         for seed in seeds
-    ]
+    ] + [(str(root), trace, "node bound", seed) for trace in traces for seed in bound_seeds]
     if args.processes > 1:
         with ProcessPoolExecutor(max_workers=min(len(tasks), args.processes)) as pool:
             results = dict(zip(tasks, pool.map(_run, tasks), strict=True))
@@ -139,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
             for load in LOADS:
                 value = sum(c[load] for c in curves) / len(curves)
                 report.add(f"{trace}@{load}%", system, "gpu_allocation_pct", value, "%")
+        # Both bounds on the seeds the node-type bound was solved for, so that the two compare like with like.
+        for system, name in (("bound", "bound (bound seeds)"), ("node bound", "node bound")):
+            curves = [results[(str(root), trace, system, seed)] for seed in bound_seeds]
+            for load in LOADS if curves else ():
+                report.add(f"{trace}@{load}%", name, "gpu_allocation_pct",
+                           sum(c[load] for c in curves) / len(curves), "%")
         for load in LOADS:
             for system in PUBLISHED.values():
                 if (trace, system, load) in ref:
@@ -161,9 +176,13 @@ def main(argv: list[str] | None = None) -> int:
               "gap left = bound - aiplus")
         print("\n".join(_delta_table(cells, sets[name])))
     print("\nall policies (ours and published)")
-    print(report.table([*OURS, *PUBLISHED.values(), "bound"]))
+    print(report.table([*OURS, *PUBLISHED.values(), "bound", "node bound"]))
     print("bound: LP relaxation of packing the arrived GPU pods onto the GPUs (arc-flow over GPU shares, total CPU "
           "and memory; node boundaries, GPU models and arrival order relaxed).")
+    print(f"node bound: the same arc-flow per node type (GPU model, per-type CPU/memory/GPUs, a pod only where one "
+          f"node can hold it, big pods one per node); tighter, never above the bound. * = on seeds "
+          f"{', '.join(map(str, bound_seeds)) or 'none'} only, beside the plain bound on the same seeds; "
+          "bound* - node bound* is the part of the gap that node boundaries make unreachable.")
     summary: dict[str, dict[str, object]] = {}
     for name, names in sets.items():
         fgd_off = [cells[(f"{t}@{load}%", "FGD")] - cells[(f"{t}@{load}%", "published:FGD")]

@@ -267,15 +267,40 @@ def test_allocation_bound_counts_share_waste_and_cpu() -> None:
 @given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from([1, 2]), st.sampled_from([200, 350, 500, 810, 1000])),
                 min_size=1, max_size=40), st.sampled_from(POLICIES))
 def test_no_policy_beats_the_allocation_bound(raw, policy) -> None:  # type: ignore[no-untyped-def]
-    from aiplus.compute.simulator.placement_bound import allocation_bounds
+    from aiplus.compute.simulator.placement_bound import allocation_bounds, node_type_bounds
 
     nodes = [OpenbNode(f"n{i}", 16000 + 8000 * (i % 2), 65536, 2 + 2 * (i % 2), "T4") for i in range(4)]
     pods = [_pod(f"p{i}", cores * 1000, n if milli == 1000 else 1, milli) for i, (cores, n, milli) in enumerate(raw)]
     for seed in (1, 2):
         curve = allocation_curve(nodes, pods, policy, seed)
         bound = allocation_bounds(nodes, pods, seed)
+        node_bound = node_type_bounds(nodes, pods, seed)
         for load in (100, 130):
-            assert curve[load] <= bound[load] + 1e-6
+            assert curve[load] <= node_bound[load] + 1e-6
+            assert node_bound[load] <= bound[load] + 1e-6
+
+
+def test_node_type_bound_respects_models_node_sizes_and_per_type_cpu() -> None:
+    from aiplus.compute.simulator.placement_bound import allocation_bound, node_type_bound
+
+    t4, v100 = OpenbNode("n0", 8000, 65536, 1, "T4"), OpenbNode("n1", 8000, 65536, 1, "V100")
+    v100_only = [OpenbPod(f"v{i}", 1000, 1024, 1, 1000, frozenset({"V100"})) for i in range(2)]
+    # Two V100-only pods, one V100 GPU of two: the pooled bound ignores the model, the node-type one does not.
+    assert allocation_bound([t4, v100], v100_only) == pytest.approx(100.0)
+    assert node_type_bound([t4, v100], v100_only) == pytest.approx(50.0)
+    # A 2-GPU pod cannot span two 1-GPU nodes.
+    assert allocation_bound([t4, t4], [_pod("m", 1000, 2, 1000)]) == pytest.approx(100.0)
+    assert node_type_bound([t4, t4], [_pod("m", 1000, 2, 1000)]) == 0.0
+    # 16-core pods: the 4-core node can hold none, the 32-core node two; pooled CPU (36 cores) would admit 2.25.
+    small, large = OpenbNode("s", 4000, 65536, 2, "T4"), OpenbNode("l", 32000, 65536, 2, "T4")
+    pods = [_pod(f"p{i}", 16000, 1, 1000) for i in range(4)]
+    assert allocation_bound([small, large], pods) == pytest.approx(100 * 2.25 / 4)
+    assert node_type_bound([small, large], pods) == pytest.approx(50.0)
+    # Pods of 5 of a node's 8 cores need a node each: two of three fit, though the pooled 16 cores hold all three.
+    big = OpenbNode("b", 8000, 65536, 4, "T4")
+    three = [_pod(f"q{i}", 5000, 1, 1000) for i in range(3)]
+    assert allocation_bound([big, big], three) == pytest.approx(100 * 3 / 8)
+    assert node_type_bound([big, big], three) == pytest.approx(100 * 2 / 8)
 
 
 def test_the_broker_trades_time_for_cost_with_its_patience() -> None:
