@@ -138,8 +138,8 @@ def node_type_bound(nodes: Sequence[OpenbNode], arrived: Sequence[OpenbPod]) -> 
     zk: list[int] = []
     zt: list[int] = []
     for t, ((model, cpu, mem, g), _) in enumerate(types):
-        for k, ((num, _milli, pcpu, pmem, spec), _) in enumerate(classes):
-            if not ((spec and model not in spec) or num > g or pcpu > cpu or pmem > mem):
+        for k, ((pgpus, _milli, pcpu, pmem, spec), _) in enumerate(classes):
+            if not ((spec and model not in spec) or pgpus > g or pcpu > cpu or pmem > mem):
                 zk.append(k)
                 zt.append(t)
     ks, ts = np.array(zk, dtype=np.int64), np.array(zt, dtype=np.int64)
