@@ -152,6 +152,24 @@ def test_fgd_and_aiplus_prefer_the_gpu_that_a_share_fits_tightly() -> None:
         assert cl.gpu[0, 0] == 0 and cl.gpu[0, 1] == 1000  # the partly used GPU, leaving whole GPUs whole
 
 
+def test_fgd_breaks_ties_by_a_node_order_drawn_once_from_the_seed() -> None:
+    # Twenty identical fresh nodes: every one gives FGD the same integer score, so the tie-break alone decides.
+    nodes = [OpenbNode(f"n{i:02d}", 32000, 131072, 2, "T4") for i in range(20)]
+    share = PodClass(4000, 8192, 1, 500, frozenset())
+
+    def run(seed: int) -> tuple[list[int], Any]:
+        placer = Placer(Cluster(nodes), "FGD", np.random.default_rng(seed), [share], [1.0])
+        return [placer.place(share) for _ in range(3)], placer.tie_rank
+
+    chosen, rank = run(7)
+    assert sorted(rank) == list(range(20))  # a permutation of the nodes
+    assert run(7)[0] == chosen  # the same seed makes the same choices
+    assert rank[chosen[0]] == 0  # a tie goes to the first node of the seeded order, not the first name
+    assert len({run(seed)[0][0] for seed in range(12)}) > 1  # and the order is drawn per seed
+    # The second half-GPU pod completes the GPU the first one opened (a strictly better score, no tie).
+    assert chosen[1] == chosen[0]
+
+
 def test_model_pressure_is_restricted_demand_share_over_capacity_share() -> None:
     # 2 V100 GPUs of 10 (capacity share 0.2); a quarter of the GPU demand may run only on V100 (share 0.25).
     nodes = [OpenbNode("n0", 64000, 262144, 2, "V100"), OpenbNode("n1", 64000, 262144, 8, "T4")]
@@ -249,15 +267,40 @@ def test_allocation_bound_counts_share_waste_and_cpu() -> None:
 @given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from([1, 2]), st.sampled_from([200, 350, 500, 810, 1000])),
                 min_size=1, max_size=40), st.sampled_from(POLICIES))
 def test_no_policy_beats_the_allocation_bound(raw, policy) -> None:  # type: ignore[no-untyped-def]
-    from aiplus.compute.simulator.placement_bound import allocation_bounds
+    from aiplus.compute.simulator.placement_bound import allocation_bounds, node_type_bounds
 
     nodes = [OpenbNode(f"n{i}", 16000 + 8000 * (i % 2), 65536, 2 + 2 * (i % 2), "T4") for i in range(4)]
     pods = [_pod(f"p{i}", cores * 1000, n if milli == 1000 else 1, milli) for i, (cores, n, milli) in enumerate(raw)]
     for seed in (1, 2):
         curve = allocation_curve(nodes, pods, policy, seed)
         bound = allocation_bounds(nodes, pods, seed)
+        node_bound = node_type_bounds(nodes, pods, seed)
         for load in (100, 130):
-            assert curve[load] <= bound[load] + 1e-6
+            assert curve[load] <= node_bound[load] + 1e-6
+            assert node_bound[load] <= bound[load] + 1e-6
+
+
+def test_node_type_bound_respects_models_node_sizes_and_per_type_cpu() -> None:
+    from aiplus.compute.simulator.placement_bound import allocation_bound, node_type_bound
+
+    t4, v100 = OpenbNode("n0", 8000, 65536, 1, "T4"), OpenbNode("n1", 8000, 65536, 1, "V100")
+    v100_only = [OpenbPod(f"v{i}", 1000, 1024, 1, 1000, frozenset({"V100"})) for i in range(2)]
+    # Two V100-only pods, one V100 GPU of two: the pooled bound ignores the model, the node-type one does not.
+    assert allocation_bound([t4, v100], v100_only) == pytest.approx(100.0)
+    assert node_type_bound([t4, v100], v100_only) == pytest.approx(50.0)
+    # A 2-GPU pod cannot span two 1-GPU nodes.
+    assert allocation_bound([t4, t4], [_pod("m", 1000, 2, 1000)]) == pytest.approx(100.0)
+    assert node_type_bound([t4, t4], [_pod("m", 1000, 2, 1000)]) == 0.0
+    # 16-core pods: the 4-core node can hold none, the 32-core node two; pooled CPU (36 cores) would admit 2.25.
+    small, large = OpenbNode("s", 4000, 65536, 2, "T4"), OpenbNode("l", 32000, 65536, 2, "T4")
+    pods = [_pod(f"p{i}", 16000, 1, 1000) for i in range(4)]
+    assert allocation_bound([small, large], pods) == pytest.approx(100 * 2.25 / 4)
+    assert node_type_bound([small, large], pods) == pytest.approx(50.0)
+    # Pods of 5 of a node's 8 cores need a node each: two of three fit, though the pooled 16 cores hold all three.
+    big = OpenbNode("b", 8000, 65536, 4, "T4")
+    three = [_pod(f"q{i}", 5000, 1, 1000) for i in range(3)]
+    assert allocation_bound([big, big], three) == pytest.approx(100 * 3 / 8)
+    assert node_type_bound([big, big], three) == pytest.approx(100 * 2 / 8)
 
 
 def test_the_broker_trades_time_for_cost_with_its_patience() -> None:
