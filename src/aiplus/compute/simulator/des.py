@@ -176,6 +176,8 @@ class Simulation:
         self.now = 0.0
         self.pending: list[int] = []
         self.broker_solves = 0
+        # the broker's shadow times, (centre, GPUs) -> time; valid until a job starts or finishes
+        self.shadows: dict[tuple[int, int], float] = {}
 
     # Event kinds, ordered so that finishes at time t free GPUs before arrivals at t are dispatched.
     FINISH, ARRIVE, WINDOW, WIDEN = 0, 1, 2, 3
@@ -296,6 +298,7 @@ class Simulation:
         st = self.state[c]
         g = int(self.gpus[i])
         st.free -= g
+        self.shadows.clear()
         self.started[i] = True
         self.start[i] = self.now
         self.where[i] = c
@@ -308,6 +311,7 @@ class Simulation:
         st = self.state[c]
         st.free += int(self.gpus[i])
         self.finish[i] = self.now
+        self.shadows.clear()
         st.running = [r for r in st.running if r.job != i]
         if self.dispatch in REPLICATING:
             # Freed GPUs anywhere may start a replica; every centre re-examines its queue.
@@ -328,6 +332,8 @@ class Simulation:
                 if self.gpus[i] <= st.free and not self.started[i]:
                     self._start(c, i)
                     started.append(i)
+        elif self.dispatch == "broker":
+            started = self._schedule_broker(c)
         else:
             q = st.queue
             k = 0
@@ -343,6 +349,61 @@ class Simulation:
             st.queue = [i for i in st.queue if i not in done and not self.started[i]]
             st.queued_gpus -= int(sum(int(self.gpus[i]) for i in started))
             st.queued_gpus = max(st.queued_gpus, 0)
+
+    def _schedule_broker(self, c: int) -> list[int]:
+        """FIFO (+ EASY) at one centre for the broker, whose waiting jobs sit in several queues. A blocked job holds
+        ONE reservation: at the centre where it will start earliest (its shadow time; ties go to the cheaper
+        centre). Elsewhere it holds nothing, so it does not block those queues: the jobs behind it there are
+        scheduled as if it were not queued. Without this, a job waiting at four centres is the blocked head of
+        four queues and holds back four centres' backfill for one start (replicate-first-fit's behaviour)."""
+        st = self.state[c]
+        started: list[int] = []
+        for k, i in enumerate(st.queue):
+            if self.started[i]:
+                continue
+            if self.gpus[i] <= st.free:
+                self._start(c, i)
+                started.append(i)
+                continue
+            if self.queue_policy == "easy" and self._reserved_elsewhere(c, i):
+                continue
+            if self.queue_policy == "easy":
+                started += self._backfill(c, i, st.queue[k + 1 : k + 1 + BACKFILL_DEPTH])
+            break
+        return started
+
+    def _opened(self, i: int) -> list[int]:
+        """The centres a broker job has joined the queues of: those it fits, less the tiers not yet opened."""
+        closed = {c for tier in self.tiers.get(i, ()) for c in tier}
+        return [c for c in range(len(self.specs)) if self._fits(c, i) and c not in closed]
+
+    def _shadow(self, c: int, i: int) -> float:
+        """The earliest time centre `c` has room for job `i` as its running jobs end (now if it has room now).
+        Memoised per (centre, size) until a job starts or finishes: a long queue asks for few distinct sizes."""
+        need = int(self.gpus[i])
+        known = self.shadows.get((c, need))
+        if known is not None:
+            return known
+        st = self.state[c]
+        free = st.free
+        shadow = float("inf")
+        if free >= need:
+            shadow = self.now
+        else:
+            for r in sorted(st.running, key=lambda r: r.end):
+                free += int(self.gpus[r.job])
+                if free >= need:
+                    shadow = r.end
+                    break
+        self.shadows[(c, need)] = shadow
+        return shadow
+
+    def _reservation(self, i: int) -> int:
+        """The one centre a blocked broker job reserves: earliest shadow, then cheapest, then first."""
+        return min(self._opened(i), key=lambda c: (self._shadow(c, i), self._price_with_carbon(c), c))
+
+    def _reserved_elsewhere(self, c: int, i: int) -> bool:
+        return self._reservation(i) != c
 
     def _backfill(self, c: int, head: int, candidates: Sequence[int]) -> list[int]:
         """EASY: start later jobs only if they cannot delay the head job's reserved start."""

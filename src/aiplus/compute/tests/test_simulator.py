@@ -319,3 +319,45 @@ def test_the_broker_trades_time_for_cost_with_its_patience() -> None:
     assert patient.cost_cny < between.cost_cny == eager.cost_cny
     with pytest.raises(ValueError):
         simulate([cheap, dear], jobs, [0, 0], dispatch="broker", broker_patience_s=-1.0)
+
+
+# The broker's reservation rule. Two centres of 4 GPUs, the cheap one first; at t=0 a job fills the cheap centre
+# until 1000 s and another holds `dear_busy` GPUs of the dear one until 500 s; at t=1 a 4-GPU job H arrives, blocked
+# everywhere, starting earliest (500 s) at the dear centre; at t=2 job X arrives. Patience 0: every job joins both
+# queues at once.
+@pytest.mark.parametrize(
+    ("cheap_busy", "dear_busy", "x_gpus", "x_duration", "x_start", "h_start", "why"),
+    [
+        # H reserves the dear centre only; the cheap centre's 2 free GPUs are not held back for it, so X starts
+        # there at once (under replicate-first-fit H would block both queues and X would wait until 500 s).
+        (2, 4, 2, 2000.0, 2.0, 500.0, "one reservation per blocked job"),
+        # X fits the dear centre's free GPU now, but ends after H's reserved start on GPUs H needs: it waits.
+        (4, 3, 1, 1000.0, 600.0, 500.0, "a backfill may not delay the head's reservation"),
+        # The same X, short enough to end before H's reserved start: it backfills.
+        (4, 3, 1, 100.0, 2.0, 500.0, "a backfill that ends before the reservation starts at once"),
+    ],
+)
+def test_the_broker_holds_one_reservation_per_blocked_job(  # type: ignore[no-untyped-def]
+    cheap_busy, dear_busy, x_gpus, x_duration, x_start, h_start, why
+) -> None:
+    cheap, dear = CentreSpec("cheap", 4, 5.0, 1.2, 0.5), CentreSpec("dear", 4, 15.0, 1.2, 0.1)
+    jobs = [
+        TraceJob("cheap-busy", 0.0, 1000.0, cheap_busy),
+        TraceJob("dear-busy", 0.0, 500.0, dear_busy),
+        TraceJob("H", 1.0, 100.0, 4),
+        TraceJob("X", 2.0, x_duration, x_gpus),
+    ]
+    res = simulate([cheap, dear], jobs, [0, 0, 0, 0], dispatch="broker", broker_patience_s=0.0)
+    assert list(res.centre[:2]) == [0, 1], why
+    assert res.start[2] == h_start and res.centre[2] == 1, why
+    assert res.start[3] == x_start, why
+
+
+def test_replicate_first_fit_keeps_a_blocked_job_at_the_head_of_every_queue() -> None:
+    """The peer the reservation rule departs from, on the first case above: H holds back the cheap centre's 2 free
+    GPUs as well, so X, which would end after 1000 s, cannot backfill there and waits until H has come and gone."""
+    cheap, dear = CentreSpec("cheap", 4, 5.0, 1.2, 0.5), CentreSpec("dear", 4, 15.0, 1.2, 0.1)
+    jobs = [TraceJob("cheap-busy", 0.0, 1000.0, 2), TraceJob("dear-busy", 0.0, 500.0, 4),
+            TraceJob("H", 1.0, 100.0, 4), TraceJob("X", 2.0, 2000.0, 2)]
+    res = simulate([cheap, dear], jobs, [0, 0, 0, 0], dispatch="replicate-first-fit")
+    assert res.start[2] == 500.0 and res.start[3] == 600.0
