@@ -15,7 +15,7 @@ from aiplus.api.auth import AUTHENTICATED
 from aiplus.core.context import acting_user
 from aiplus.governance import ethics, incidents, selectors, services
 from aiplus.governance import ethics_rules as rules
-from aiplus.governance.listings import APPLICATIONS, COMMITTEES
+from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS
 from aiplus.regulation.runtime import cited_in_active_language
 
 router = Router(tags=["governance"])
@@ -196,6 +196,22 @@ class ApplicationOut(Schema):
     accepted_on: dt.date | None
     decision_due: dt.datetime | None
     decided_on: dt.date | None
+    activity_registered_on: dt.date | None
+    activity_registration_number: str
+
+
+class AdviceOut(Schema):
+    id: int
+    adviser_id: int
+    adviser: str
+    question: str
+    no_conflict: bool
+    opinion: str
+    submitted_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_adviser(obj: Any) -> str:
+        return str(obj.adviser)
 
 
 class ApplicationDetail(ApplicationOut):
@@ -216,6 +232,19 @@ class ApplicationDetail(ApplicationOut):
     re_review: ReReviewOut | None
     follow_ups: list[FollowUpOut]
     red_lines: list[dict[str, Any]]
+    activity_registration_due: dt.date | None
+    # the independent advisers' opinions: for the committee's members only (empty for anyone else)
+    advice: list[AdviceOut]
+
+    @staticmethod
+    def resolve_activity_registration_due(obj: Any) -> dt.date | None:
+        if obj.listed and obj.decided_on and obj.status in services.APPROVED:
+            return ethics.activity_registration_due(obj.decided_on)
+        return None
+
+    @staticmethod
+    def resolve_advice(obj: Any, context: Any) -> list[Any]:
+        return selectors.advice_of(obj, acting_user(context["request"]))
 
     @staticmethod
     def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
@@ -334,6 +363,137 @@ writes.add_action(router, "POST", f"{_APP}/re-review/opinion", services.submit_r
 writes.add_action(router, "POST", "/ethics/follow-ups/{follow_up_id}", services.record_follow_up,
                   payload=FollowUpIn, response=ApplicationDetail,
                   reply=lambda user, result, **ids: selectors.application(user, result.application_id))
+
+
+
+class ActivityRegistrationIn(_In):
+    registered_on: dt.date
+    registration_number: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class AdviserIn(_In):
+    user_id: int
+    question: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+writes.add_action(router, "POST", f"{_APP}/activity-registration", services.register_activity,
+                  payload=ActivityRegistrationIn, response=ApplicationDetail, reply=_application_reply)
+writes.add_action(router, "POST", f"{_APP}/advisers", services.invite_adviser, payload=AdviserIn,
+                  response=ApplicationDetail, created=True, reply=_application_reply)
+
+
+# -- independent advisers: their own invitation, the one application's materials, their opinion ------------------
+
+class AdviceDetail(AdviceOut):
+    application_id: int
+    title: str = Field(..., alias="application.title")
+    organisation: str = Field(..., alias="application.organisation.name")
+    committee: str = Field(..., alias="application.committee.name")
+    materials: dict[str, str]
+
+    @staticmethod
+    def resolve_materials(obj: Any) -> dict[str, str]:
+        return obj.application.materials()  # type: ignore[no-any-return]
+
+
+class AdviceIn(_In):
+    no_conflict: bool
+    opinion: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+@router.get("/ethics/advice/{advice_id}", response=AdviceDetail, auth=AUTHENTICATED)
+def get_advice(request: HttpRequest, advice_id: int) -> Any:
+    """An independent adviser's invitation: the committee's question and the one application's materials (nothing
+    of its reviews or votes), for the adviser themself."""
+    return selectors.advice(acting_user(request), advice_id)
+
+
+writes.add_action(router, "POST", "/ethics/advice/{advice_id}/opinion", services.submit_advice, payload=AdviceIn,
+                  response=AdviceDetail, reply=lambda user, result, **ids: selectors.advice(user, result.pk))
+
+
+# -- committees' annual reports ----------------------------------------------------------------------------------
+
+class AnnualReportOut(Schema):
+    id: int
+    committee_id: int
+    committee: str = Field(..., alias="committee.name")
+    organisation: str = Field(..., alias="committee.organisation.name")
+    jurisdiction: str = Field(..., alias="jurisdiction.code")
+    year: int
+    figures: dict[str, Any]
+    remarks: str
+    submitted_at: dt.datetime
+    due_on: dt.date
+
+    @staticmethod
+    def resolve_due_on(obj: Any) -> dt.date:
+        return ethics.annual_report_due(obj.year)
+
+
+class AnnualReportIn(_In):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    remarks: Text = ""
+
+
+class FiguresOut(Schema):
+    committee_id: int
+    year: int
+    due_on: dt.date
+    figures: dict[str, Any]
+
+
+lists.add_operation(router, "/ethics/annual-reports", ANNUAL_REPORTS, AnnualReportOut, auth=AUTHENTICATED)
+
+
+@router.get("/ethics/annual-reports/{report_id}", response=AnnualReportOut, auth=AUTHENTICATED)
+def get_annual_report(request: HttpRequest, report_id: int) -> Any:
+    """A filed annual report: for the committee's and its unit's members and the supervising department."""
+    return selectors.annual_report(acting_user(request), report_id)
+
+
+@router.get("/ethics/committees/{committee_id}/annual-report-figures", response=FiguresOut, auth=AUTHENTICATED)
+def annual_report_figures(request: HttpRequest, committee_id: int, year: Annotated[int, Field(ge=2000, le=2100)]
+                          ) -> Any:
+    """The figures the platform prefills a committee's annual report of `year` with, counted from its records."""
+    committee = selectors.committee(acting_user(request), committee_id)
+    return {"committee_id": committee.pk, "year": year, "due_on": ethics.annual_report_due(year),
+            "figures": selectors.annual_figures(committee, year)}
+
+
+writes.add_action(router, "POST", "/ethics/committees/{committee_id}/annual-reports", services.file_annual_report,
+                  payload=AnnualReportIn, response=AnnualReportOut, created=True,
+                  reply=lambda user, result, **ids: selectors.annual_report(user, result.pk))
+
+
+# -- entrustments ------------------------------------------------------------------------------------------------
+
+class EntrustmentOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    committee_id: int
+    committee: str = Field(..., alias="committee.name")
+    agreed_on: dt.date
+    scope_text: str
+    term_start: dt.date
+    term_end: dt.date
+
+
+class EntrustmentIn(_In):
+    organisation_id: int
+    committee_id: int
+    agreed_on: dt.date
+    scope_text: Annotated[str, Field(min_length=1, max_length=500)]
+    term_start: dt.date
+    term_end: dt.date
+
+
+lists.add_operation(router, "/ethics/entrustments", ENTRUSTMENTS, EntrustmentOut, auth=AUTHENTICATED)
+writes.add_action(router, "POST", "/ethics/entrustments", services.entrust_committee, payload=EntrustmentIn,
+                  response=EntrustmentOut, created=True,
+                  reply=lambda user, result, **ids: selectors.entrustments(user).get(pk=result.pk))
+
 
 # the incident, AI application and supervision operations, on this router
 from aiplus.governance import incident_api, risk_api  # noqa: E402,F401

@@ -16,7 +16,7 @@ KEYS = ("ethics.committee.min_members", "ethics.committee.max_term_years", "ethi
         "ethics.meeting.decision_share", "ethics.decision_days", "ethics.emergency_review_hours",
         "ethics.simplified.min_reviewers", "ethics.re_review.min_experts", "ethics.re_review.decision_share",
         "ethics.re_review.days", "ethics.follow_up_interval_months", "ethics.follow_up_interval_months_listed",
-        "ethics.follow_up.reminder_days")
+        "ethics.follow_up.reminder_days", "ethics.activity.registration_days", "ethics.annual_report.due")
 
 
 def value(key: str, day: dt.date) -> Any:
@@ -51,3 +51,14 @@ def rules_on(day: dt.date) -> rules.EthicsRules:
 def parameter_rows(day: dt.date) -> list[Any]:
     """The parameter versions in force on `day`, for a page's "where the numbers come from" table."""
     return [version(key, day) for key in KEYS]
+
+
+def activity_registration_due(approved_on: dt.date) -> dt.date:
+    """The last day to register a listed activity approved on `approved_on` (calendar days, the pack's number)."""
+    return approved_on + dt.timedelta(days=int(value("ethics.activity.registration_days", approved_on)))
+
+
+def annual_report_due(year: int) -> dt.date:
+    """The last day to file the annual report of `year`: the pack's month-day of the following year."""
+    month, day = (int(part) for part in str(value("ethics.annual_report.due", dt.date(year + 1, 1, 1))).split("-"))
+    return dt.date(year + 1, month, day)

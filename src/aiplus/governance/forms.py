@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from aiplus.core import pickers
 from aiplus.governance import selectors
 from aiplus.governance.models import (
+    Advice,
     CommitteeMember,
+    Entrustment,
     EthicsApplication,
     EthicsCommittee,
     FollowUp,
@@ -175,3 +177,88 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args: Any, follow_ups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["follow_up"].queryset = follow_ups  # type: ignore[attr-defined]
+
+
+class ActivityRegistrationForm(forms.Form):
+    """The registration a listed activity got on the national ethics registration platform."""
+
+    registered_on = forms.DateField(label=_("清单内活动登记日期"), widget=DATE)
+    registration_number = forms.CharField(label=_("清单内活动登记编号"), max_length=64)
+
+
+class AnnualReportForm(forms.Form):
+    """The year's report: the platform's figures for the year are shown above it; the committee adds remarks."""
+
+    year = forms.TypedChoiceField(label=_("报告年度"), coerce=int, choices=())
+    remarks = forms.CharField(label=_("委员会说明"), max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+
+
+class CommitteeField(pickers.ModelPickerField):
+    """A registered committee by its name or its unit's name."""
+
+    kind = "committee"
+
+    def names_of(self, choice: Any) -> list[str]:
+        return [choice.name, choice.organisation.name]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.organisation.name}）"
+
+
+class EntrustmentForm(forms.ModelForm):
+    organisation = pickers.OrganisationField(label=_("委托单位"), queryset=None)
+    committee = CommitteeField(label=_("受托委员会"), queryset=None)
+
+    class Meta:
+        model = Entrustment
+        fields = ("organisation", "committee", "agreed_on", "scope_text", "term_start", "term_end")
+        widgets = {"agreed_on": DATE, "term_start": DATE, "term_end": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.organisations_acting_for(user)  # type: ignore[attr-defined]
+        self.fields["committee"].queryset = selectors.entrustable_committees()  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:  # the service checks the entrustment
+        pass
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["organisation_id"] = data.pop("organisation").pk
+        data["committee_id"] = data.pop("committee").pk
+        return data
+
+
+class AdviserForm(forms.Form):
+    user = pickers.PersonField(label=_("独立顾问"), queryset=None)
+    question = forms.CharField(label=_("咨询事项"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = selectors.candidate_users()  # type: ignore[attr-defined]
+
+    def arguments(self) -> dict[str, Any]:
+        return {"user_id": self.cleaned_data["user"].pk, "question": self.cleaned_data["question"]}
+
+
+class AdviceForm(forms.ModelForm):
+    """The adviser's declaration and written opinion (no vote)."""
+
+    no_conflict = forms.BooleanField(label=_("本人声明与该申请及申请单位无利益冲突"), required=False)
+
+    class Meta:
+        model = Advice
+        fields = ("no_conflict", "opinion")
+        widgets = {"opinion": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opinion"].required = True
+
+    def _post_clean(self) -> None:
+        pass

@@ -1,5 +1,5 @@
-"""The ethics review lists on the one list mechanism (`aiplus.core.lists`): committees and applications, each the
-same rows on its page and in its API."""
+"""The ethics review lists on the one list mechanism (`aiplus.core.lists`): committees, applications, committees'
+annual reports and entrustments, each the same rows on its page and in its API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import lists
 from aiplus.governance import selectors
-from aiplus.governance.models import ApplicationStatus, EthicsApplication, EthicsCommittee
+from aiplus.governance.models import AnnualReport, ApplicationStatus, Entrustment, EthicsApplication, EthicsCommittee
 
 
 class CommitteeFilter(lists.FilterSet):
@@ -62,4 +62,63 @@ APPLICATIONS = lists.register(lists.Listing(
     name="governance.applications", queryset=selectors.applications, filterset=ApplicationFilter,
     table=ApplicationTable, title=_("伦理审查申请"), empty=_("没有可查看的伦理审查申请。"),
     next_step=("governance:applications", _("提交伦理审查申请")), export_name="ethics-applications",
+))
+
+
+class AnnualReportFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("委员会或单位名称"), method="search")
+    year = django_filters.NumberFilter(label=_("报告年度"), min_value=2000, max_value=2100)
+
+    def search(self, queryset: QuerySet[AnnualReport], name: str, value: str) -> QuerySet[AnnualReport]:
+        return lists.search_in("committee__name__icontains", "committee__organisation__name__icontains")(
+            queryset, name, value)
+
+
+class AnnualReportTable(lists.Table):
+    committee = lists.DetailColumn(url="governance:annual_report", verbose_name=_("委员会"),
+                                   order_by=("committee__name",))
+    organisation = tables.Column(verbose_name=_("设立单位"), accessor="committee__organisation__name",
+                                 order_by=("committee__organisation__name",))
+    year = tables.Column(verbose_name=_("报告年度"))
+    reviews = tables.Column(verbose_name=_("审查次数"), accessor="figures__reviews", orderable=False)
+    follow_ups_overdue = tables.Column(verbose_name=_("逾期跟踪审查"), accessor="figures__follow_ups_overdue",
+                                       orderable=False)
+    submitted_at = lists.MomentColumn(verbose_name=_("报送时间"))
+
+    class Meta(lists.Table.Meta):
+        model = AnnualReport
+        fields = ("committee", "organisation", "year", "reviews", "follow_ups_overdue", "submitted_at")
+
+
+ANNUAL_REPORTS = lists.register(lists.Listing(
+    name="governance.annual_reports", queryset=selectors.annual_reports, filterset=AnnualReportFilter,
+    table=AnnualReportTable, title=_("伦理委员会年度报告"), empty=_("没有可查看的年度报告。"),
+    next_step=("governance:committees", _("到委员会页面报送年度报告")), export_name="ethics-annual-reports",
+))
+
+
+class EntrustmentTable(lists.Table):
+    organisation = tables.Column(verbose_name=_("委托单位"), order_by=("organisation__name",))
+    committee = tables.Column(verbose_name=_("受托委员会"), order_by=("committee__name",))
+    agreed_on = lists.DayColumn(verbose_name=_("委托书签订日期"))
+    scope_text = tables.Column(verbose_name=_("委托范围"), orderable=False)
+    term_start = lists.DayColumn(verbose_name=_("委托期限开始"))
+    term_end = lists.DayColumn(verbose_name=_("委托期限结束"))
+
+    class Meta(lists.Table.Meta):
+        model = Entrustment
+        fields = ("organisation", "committee", "agreed_on", "scope_text", "term_start", "term_end")
+
+
+class EntrustmentFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("单位或委员会名称"), method="search")
+
+    def search(self, queryset: QuerySet[Entrustment], name: str, value: str) -> QuerySet[Entrustment]:
+        return lists.search_in("organisation__name__icontains", "committee__name__icontains")(queryset, name, value)
+
+
+ENTRUSTMENTS = lists.register(lists.Listing(
+    name="governance.entrustments", queryset=selectors.entrustments, filterset=EntrustmentFilter,
+    table=EntrustmentTable, title=_("委托审查"), empty=_("没有可查看的委托审查。"),
+    next_step=("governance:entrustments", _("登记委托审查")), export_name="ethics-entrustments",
 ))

@@ -51,6 +51,8 @@ class EthicsCommittee(DomainModel):
     registration_number = models.CharField(_("登记编号"), max_length=64, blank=True)
     # Told once that the registration period (30 days of its establishment, a pack parameter) ran out unregistered.
     registration_reminded_on = models.DateField(_("逾期未登记提醒日期"), null=True, blank=True)
+    # The last year whose missing annual report it was told of (once per year, after the pack's due date).
+    annual_report_reminded_year = models.PositiveSmallIntegerField(_("年度报告逾期提醒年度"), null=True, blank=True)
     created_by = actor_field(_("设立人"))
 
     # Its unit's members, and its own members (external ones included).
@@ -166,6 +168,11 @@ class EthicsApplication(DomainModel):
     re_review_due = models.DateField(_("复核期限"), null=True, blank=True)
     # Red lines touched (Guangdong art. 33), flagged on submission: [{"code", "harms", "keywords"}].
     red_lines = models.JSONField(_("触及的安全底线"), default=list, blank=True)
+    # A listed activity, once approved, is registered by its unit within the pack's days
+    # (`ethics.activity.registration_days`): the date and number it got, and the one reminder when it ran late.
+    activity_registered_on = models.DateField(_("清单内活动登记日期"), null=True, blank=True)
+    activity_registration_number = models.CharField(_("清单内活动登记编号"), max_length=64, blank=True)
+    activity_registration_reminded_on = models.DateField(_("逾期未登记提醒日期"), null=True, blank=True)
 
     scope = Scope(jurisdiction="referred_jurisdiction", organisation="organisation",
                   owner="committee__members__user")
@@ -282,6 +289,84 @@ class FollowUp(DomainModel):
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = verbose_name_plural = _("跟踪审查")
+
+
+class AnnualReport(DomainModel):
+    """A committee's annual work report (年度报告) for a year: the figures the platform counted from its own records
+    when it was filed, the committee's remarks, and who filed it. Filed once per committee and year; the supervising
+    department (officials of the unit's jurisdiction and above) sees it once filed."""
+
+    committee = models.ForeignKey(EthicsCommittee, on_delete=models.PROTECT, related_name="annual_reports",
+                                  verbose_name=_("委员会"))
+    year = models.PositiveSmallIntegerField(_("报告年度"))
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("主管辖区"))
+    # {"reviews": n, "outcomes": {status: n}, "follow_ups_done": n, "follow_ups_overdue": n, "re_reviews": n,
+    #  "re_review_outcomes": {...}, "members_serving": n, "members_joined": n, "members_left": n,
+    #  "members_trained": n, "applications_received": n}
+    figures = models.JSONField(_("平台统计数据"), default=dict)
+    remarks = models.TextField(_("委员会说明"), max_length=5000, blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"))
+    submitted_by = actor_field(_("报送人"))
+
+    scope = Scope(jurisdiction="jurisdiction", organisation="committee__organisation",
+                  owner="committee__members__user")
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = verbose_name_plural = _("伦理委员会年度报告")
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="governance_annual_report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.year}"
+
+
+class Entrustment(DomainModel):
+    """A written entrustment (委托审查): a unit without a committee of its own entrusts a registered committee of
+    another unit with reviewing its applications, for a scope and a term."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("委托单位"))
+    committee = models.ForeignKey(EthicsCommittee, on_delete=models.PROTECT, related_name="entrustments",
+                                  verbose_name=_("受托委员会"))
+    agreed_on = models.DateField(_("委托书签订日期"))
+    scope_text = models.CharField(_("委托范围"), max_length=500)
+    term_start = models.DateField(_("委托期限开始"))
+    term_end = models.DateField(_("委托期限结束"))
+    created_by = actor_field(_("登记人"))
+
+    scope = Scope(organisation="organisation", owner="committee__members__user")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("委托审查")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.committee}"
+
+
+class Advice(DomainModel):
+    """An independent adviser (独立顾问) invited by a committee to give a written opinion on one application: they
+    read only that application's materials, declare they have no conflict, and have no vote (Art. 14)."""
+
+    application = models.ForeignKey(EthicsApplication, on_delete=models.CASCADE, related_name="advice",
+                                    verbose_name=_("申请"))
+    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("独立顾问"))
+    question = models.TextField(_("咨询事项"), max_length=2000)
+    invited_by = actor_field(_("邀请人"))
+    no_conflict = models.BooleanField(_("声明无利益冲突"), default=False)
+    opinion = models.TextField(_("咨询意见"), max_length=5000, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    # The committee's members; the adviser reaches their own invitation through `selectors.advice_for`.
+    scope = Scope(owner="application__committee__members__user")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("独立顾问意见")
+        constraints = [models.UniqueConstraint(fields=["application", "adviser"], name="governance_advice_unique")]
+
+    def __str__(self) -> str:
+        return str(self.adviser)
 
 
 # -- incidents (Guangdong art. 31 监测预警与应急响应, art. 33 安全底线; Suzhou art. 46) -------------------------

@@ -4,14 +4,19 @@ Distinct, since a committee's members are joined to find the rows they see."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from aiplus.core.errors import NotFoundError
 from aiplus.governance.models import (
+    Advice,
+    AnnualReport,
     Attendance,
     CommitteeMember,
+    Entrustment,
     EthicsApplication,
     EthicsCommittee,
     FollowUp,
@@ -79,11 +84,95 @@ def membership(user: Any, committee: EthicsCommittee) -> CommitteeMember | None:
 
 
 def committees_to_apply_to(user: Any) -> QuerySet[EthicsCommittee]:
-    """The committees of the organisations the user acts for (where they may apply)."""
+    """The committees of the organisations the user acts for, and the committees those organisations entrusted
+    with their reviews for a term running today (where they may apply)."""
     from aiplus.core import permissions
 
-    return EthicsCommittee.objects.filter(
-        organisation_id__in=permissions.user_organisation_ids(user, "add")).select_related("organisation")
+    today = timezone.localdate()
+    mine = permissions.user_organisation_ids(user, "add")
+    entrusted = Entrustment.objects.filter(organisation_id__in=mine, term_start__lte=today,
+                                           term_end__gte=today).values("committee_id")
+    return EthicsCommittee.objects.filter(Q(organisation_id__in=mine) | Q(pk__in=entrusted)).select_related(
+        "organisation")
+
+
+def entrusting_organisation_ids(user: Any, committee: EthicsCommittee) -> list[int]:
+    """The organisations the user acts for that entrusted `committee` for a term running today."""
+    from aiplus.core import permissions
+
+    today = timezone.localdate()
+    return list(Entrustment.objects.filter(
+        committee=committee, organisation_id__in=permissions.user_organisation_ids(user, "add"),
+        term_start__lte=today, term_end__gte=today).order_by("organisation_id").values_list(
+        "organisation_id", flat=True))
+
+
+def entrustable_committees() -> QuerySet[EthicsCommittee]:
+    """Committees another unit may entrust: the registered ones (their name and unit are what the picker shows)."""
+    return EthicsCommittee.objects.filter(registered_on__isnull=False).select_related("organisation").order_by(
+        "name", "id")
+
+
+def entrustments(user: Any) -> QuerySet[Entrustment]:
+    """The entrusting unit's members and the entrusted committee's members."""
+    return _visible(Entrustment, user).select_related("organisation", "committee", "committee__organisation")
+
+
+def annual_reports(user: Any) -> QuerySet[AnnualReport]:
+    """Filed reports: the committee's members and its unit's members, and the supervising department (officials
+    and auditors of the unit's jurisdiction and the ones above it)."""
+    return _visible(AnnualReport, user).select_related("committee", "committee__organisation", "jurisdiction",
+                                                       "submitted_by")
+
+
+def annual_report(user: Any, report_id: int) -> AnnualReport:
+    found = annual_reports(user).filter(pk=report_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def annual_figures(committee: EthicsCommittee, year: int, today: dt.date | None = None) -> dict[str, Any]:
+    """The committee's year counted from the platform's own records: applications received, reviews held and
+    decisions by outcome, follow-up reviews done and overdue, expert re-reviews concluded, and member changes."""
+    today = today or timezone.localdate()
+    end = min(dt.date(year, 12, 31), today)
+    reviews_ = Review.objects.filter(application__committee=committee, held_on__year=year)
+    outcomes = {row["outcome"] or "none": row["n"] for row in reviews_.values("outcome").annotate(n=Count("id"))}
+    follow_ups_ = FollowUp.objects.filter(application__committee=committee)
+    overdue = follow_ups_.filter(due_on__year=year, due_on__lt=end).filter(
+        Q(done_on__isnull=True) | Q(done_on__gt=F("due_on")))
+    re_reviews = ReReview.objects.filter(application__committee=committee, decided_on__year=year)
+    members = CommitteeMember.objects.filter(committee=committee)
+    return {
+        "applications_received": EthicsApplication.objects.filter(committee=committee,
+                                                                  submitted_at__year=year).count(),
+        "reviews": reviews_.count(),
+        "outcomes": dict(sorted(outcomes.items())),
+        "follow_ups_done": follow_ups_.filter(done_on__year=year).count(),
+        "follow_ups_overdue": overdue.count(),
+        "re_reviews": re_reviews.count(),
+        "re_review_outcomes": dict(sorted((row["outcome"], row["n"]) for row in
+                                          re_reviews.values("outcome").annotate(n=Count("id")))),
+        "members_serving": members.filter(term_start__lte=end, term_end__gte=end).count(),
+        "members_joined": members.filter(term_start__year=year).count(),
+        "members_left": members.filter(term_end__year=year, term_end__lt=end).count(),
+        "members_trained": members.filter(trained_on__year=year).count(),
+    }
+
+
+def advice_for(user: Any) -> QuerySet[Advice]:
+    """The invitations of the adviser themself: the one way an adviser reaches an application's materials."""
+    if not getattr(user, "pk", None):
+        return Advice.objects.none()
+    return Advice.objects.filter(adviser_id=user.pk).select_related("application", "application__committee",
+                                                                    "application__organisation")
+
+
+def advice_of(application: EthicsApplication, user: Any) -> list[Advice]:
+    """An application's advisers and their opinions, for its committee's members only (not for the applicant)."""
+    allowed = _visible(Advice, user).filter(application=application)
+    return list(allowed.select_related("adviser", "invited_by").order_by("id"))
 
 
 def organisations_acting_for(user: Any) -> QuerySet[Any]:
@@ -99,3 +188,10 @@ def candidate_users() -> QuerySet[Any]:
     from aiplus.core.models import User
 
     return User.objects.filter(is_active=True).order_by("username")
+
+
+def advice(user: Any, advice_id: int) -> Advice:
+    found = advice_for(user).filter(pk=advice_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found

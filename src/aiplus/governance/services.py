@@ -34,10 +34,13 @@ from aiplus.governance import ethics, incidents, selectors
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.models import (
     MATERIALS,
+    Advice,
+    AnnualReport,
     ApplicationStatus,
     Attendance,
     CommitteeMember,
     Discipline,
+    Entrustment,
     EthicsApplication,
     EthicsCommittee,
     FollowUp,
@@ -252,14 +255,19 @@ def _materials(application: EthicsApplication, given: Mapping[str, Any]) -> None
 def create_application(*, acting_user: User, committee_id: int, title: str, listed_item: str = "",
                        overview: str = "", plan: str = "", qualifications: str = "", consent: str = "",
                        commitment: str = "", other: str = "") -> EthicsApplication:
-    """A member of the unit starts an application to its committee (a draft until submitted)."""
-    committee = _committee(acting_user, committee_id)
-    if not _member_of_organisation(acting_user, committee.organisation_id):
-        raise PermissionDeniedError(_("只有本单位成员可以提交伦理审查申请。"))
+    """A member of the unit starts an application to its committee, or to the committee it entrusted with its
+    reviews (a draft until submitted)."""
+    committee = selectors.committees_to_apply_to(acting_user).filter(pk=committee_id).first()
+    if committee is None:
+        _committee(acting_user, committee_id)  # 404 when the user cannot see it at all
+        raise PermissionDeniedError(_("只有本单位成员或委托该委员会的单位成员可以提交伦理审查申请。"))
     if listed_item not in ListedItem.values:
         raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": listed_item}, "listed_item")
+    organisation_id = committee.organisation_id
+    if not _member_of_organisation(acting_user, organisation_id):  # an entrusting unit's member applies for it
+        organisation_id = selectors.entrusting_organisation_ids(acting_user, committee)[0]
     application = EthicsApplication(title=_text(title, "title", 200, label=_("活动名称")),
-                                    organisation_id=committee.organisation_id, committee=committee,
+                                    organisation_id=organisation_id, committee=committee,
                                     listed_item=listed_item, submitted_by=acting_user)
     _materials(application, {"overview": overview, "plan": plan, "qualifications": qualifications,
                              "consent": consent, "commitment": commitment, "other": other})
@@ -682,3 +690,223 @@ def remind_unregistered_committees(*, acting_user: User | None = None, today: dt
                      object_type="governance.ethicscommittee", object_id=",".join(str(c.pk) for c in late[:20]),
                      object_repr=str(len(late)))
     return len(late)
+
+
+# -- registration of listed activities (清单内活动登记) ------------------------------------------------------------
+
+APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.APPROVED_WITH_CHANGES)
+
+
+def activity_registration_pending(application: EthicsApplication) -> bool:
+    """A listed activity approved (after its re-review) and not registered yet."""
+    return (application.listed and application.status in APPROVED and application.decided_on is not None
+            and application.activity_registered_on is None)
+
+
+@transaction.atomic
+def register_activity(*, acting_user: User, application_id: int, registered_on: dt.date,
+                      registration_number: str) -> EthicsApplication:
+    """The applying unit records the registration of its approved listed activity on the national ethics
+    registration platform: the day and the number it got (due within `ethics.activity.registration_days`)."""
+    application = _application(acting_user, application_id)
+    if not _member_of_organisation(acting_user, application.organisation_id):
+        raise PermissionDeniedError(_("只有申请单位的成员可以登记清单内活动。"))
+    if not application.listed:
+        raise ServiceError("not_listed", _("只有纳入专家复核清单的活动需要登记。"), "registered_on", status=409)
+    _state(application, *APPROVED)
+    if application.activity_registered_on is not None:
+        raise ServiceError("already_registered", _("该活动已登记。"), "registered_on", status=409)
+    if not isinstance(registered_on, dt.date) or registered_on > timezone.localdate():
+        raise ServiceError("invalid_date", _("登记日期不能晚于今天。"), "registered_on")
+    if application.decided_on and registered_on < application.decided_on:
+        raise ServiceError("invalid_date", _("登记日期不能早于批准日期。"), "registered_on")
+    before = audit.snapshot(application)
+    application.activity_registered_on = registered_on
+    application.activity_registration_number = _text(registration_number, "registration_number", 64,
+                                                      label=_("登记编号"))
+    application.save()
+    audit.record(actor=acting_user, action="governance.application.activity_registered", instance=application,
+                 before=before)
+    return application
+
+
+@transaction.atomic
+def remind_unregistered_activities(*, acting_user: User | None = None, today: dt.date | None = None) -> int:
+    """Tell the applying unit's members (and the submitter), once, of each approved listed activity still
+    unregistered after the registration period; marks each as reminded in the same transaction (safe to rerun)."""
+    today = today or timezone.localdate()
+    days = int(ethics.value("ethics.activity.registration_days", today))
+    late = list(EthicsApplication.objects.select_for_update(of=("self",)).select_related("submitted_by").filter(
+        status__in=APPROVED, decided_on__lt=today - dt.timedelta(days=days), activity_registered_on__isnull=True,
+        activity_registration_reminded_on__isnull=True).exclude(listed_item=""))
+    for application in late:
+        users = [application.submitted_by, *User.objects.filter(
+            pk__in=_organisation_user_ids(application.organisation_id))]
+        _notify_people(users, application, _("清单内活动逾期未登记：%(t)s"),
+                       _("应于%(d)s前在国家科技伦理管理信息登记平台登记，并在平台记录登记日期和编号。"),
+                       {"d": ethics.activity_registration_due(application.decided_on)})
+        application.activity_registration_reminded_on = today
+        application.save(update_fields=["activity_registration_reminded_on", "updated_at"])
+    if late:
+        audit.record(actor=acting_user, action="governance.application.registration_overdue", instance=None,
+                     after={"applications": [a.pk for a in late], "today": today.isoformat()},
+                     object_type="governance.ethicsapplication", object_id=",".join(str(a.pk) for a in late[:20]),
+                     object_repr=str(len(late)))
+    return len(late)
+
+
+# -- committee annual reports (年度报告) --------------------------------------------------------------------------
+
+@transaction.atomic
+def file_annual_report(*, acting_user: User, committee_id: int, year: int, remarks: str = "") -> AnnualReport:
+    """The committee's chair or a vice-chair files the year's work report: the figures are the platform's own count
+    of the committee's records for that year (`selectors.annual_figures`), fixed when filed; the committee adds its
+    remarks. Once per committee and year; the supervising department (the unit's jurisdiction) then sees it."""
+    committee = _committee(acting_user, committee_id)
+    today = timezone.localdate()
+    membership = _serving_membership(acting_user, committee, today)
+    if membership is None or membership.role not in (MemberRole.CHAIR, MemberRole.VICE_CHAIR):
+        raise PermissionDeniedError(_("年度报告由委员会主任委员或副主任委员报送。"))
+    if not isinstance(year, int) or isinstance(year, bool) or not (
+            committee.established_on.year <= year <= today.year):
+        raise ServiceError("invalid_year", _("报告年度应在委员会设立年度至今年之间。"), "year")
+    committee = EthicsCommittee.objects.select_for_update().select_related("organisation").get(pk=committee.pk)
+    if AnnualReport.objects.filter(committee=committee, year=year).exists():
+        raise ServiceError("already_filed", _("该年度的年度报告已报送。"), "year", status=409)
+    report = AnnualReport(committee=committee, year=year, jurisdiction_id=committee.organisation.jurisdiction_id,
+                          figures=selectors.annual_figures(committee, year, today),
+                          remarks=_text(remarks, "remarks", 5000, label=_("委员会说明"), required=False),
+                          submitted_at=timezone.now(), submitted_by=acting_user)
+    _full_clean(report, exclude=["submitted_by", "committee", "jurisdiction"])
+    report.save()
+    audit.record(actor=acting_user, action="governance.annual_report.filed", instance=report,
+                 organisation_id=committee.organisation_id)
+    return report
+
+
+@transaction.atomic
+def remind_missing_annual_reports(*, acting_user: User | None = None, today: dt.date | None = None) -> int:
+    """After the due date of last year's report (`ethics.annual_report.due`), tell the chair and vice-chairs of each
+    committee set up by then and the unit's members, once per year, that the report is missing; marks each as told
+    in the same transaction (safe to rerun)."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    if today <= ethics.annual_report_due(year):
+        return 0
+    late = list(EthicsCommittee.objects.select_for_update(of=("self",)).filter(
+        established_on__year__lte=year).exclude(annual_reports__year=year).exclude(
+        annual_report_reminded_year__gte=year))
+    for committee in late:
+        chairs = [m.user for m in committee.members.select_related("user").filter(
+            role__in=(MemberRole.CHAIR, MemberRole.VICE_CHAIR), term_start__lte=today, term_end__gte=today)]
+        users = {u.pk: u for u in [*chairs, *User.objects.filter(
+            pk__in=_organisation_user_ids(committee.organisation_id))]}
+        for user in users.values():
+            notify(recipient=user, verb="governance.ethics", title=_("伦理委员会年度报告逾期未报送：%(t)s"),
+                   body=_("%(y)s年度工作报告应于%(d)s前报送。"),
+                   params={"t": committee.name, "y": year, "d": ethics.annual_report_due(year)},
+                   link=f"/governance/ethics/committees/{committee.pk}/annual-report/", target=committee)
+        committee.annual_report_reminded_year = year
+        committee.save(update_fields=["annual_report_reminded_year", "updated_at"])
+    if late:
+        audit.record(actor=acting_user, action="governance.annual_report.overdue", instance=None,
+                     after={"committees": [c.pk for c in late], "year": year, "today": today.isoformat()},
+                     object_type="governance.ethicscommittee", object_id=",".join(str(c.pk) for c in late[:20]),
+                     object_repr=str(len(late)))
+    return len(late)
+
+
+# -- entrusting another unit's committee (委托审查) ----------------------------------------------------------------
+
+@transaction.atomic
+def entrust_committee(*, acting_user: User, organisation_id: int, committee_id: int, agreed_on: dt.date,
+                      scope_text: str, term_start: dt.date, term_end: dt.date) -> Entrustment:
+    """A unit without a committee of its own records its written entrustment of another unit's registered committee
+    (the day it was agreed, its scope and term); the committee then reviews that unit's applications."""
+    organisation = _organisation(acting_user, organisation_id)
+    if EthicsCommittee.objects.filter(organisation=organisation).exists():
+        raise ServiceError("has_committee", _("本单位已设立伦理委员会，应由本单位委员会审查。"), "organisation_id")
+    committee = selectors.entrustable_committees().exclude(organisation=organisation).filter(
+        pk=committee_id).first()
+    if committee is None:
+        raise ServiceError("unknown_committee", _("请选择已登记的其他单位伦理委员会。"), "committee_id")
+    today = timezone.localdate()
+    if not isinstance(agreed_on, dt.date) or agreed_on > today:
+        raise ServiceError("invalid_date", _("委托书签订日期不能晚于今天。"), "agreed_on")
+    if not isinstance(term_start, dt.date) or not isinstance(term_end, dt.date) or term_end < term_start:
+        raise ServiceError("invalid_date", _("委托期限结束不能早于开始。"), "term_end")
+    if term_end < today:
+        raise ServiceError("invalid_date", _("委托期限已届满。"), "term_end")
+    if Entrustment.objects.filter(organisation=organisation, committee=committee, term_end__gte=term_start,
+                                  term_start__lte=term_end).exists():
+        raise ServiceError("duplicate", _("该期限内已委托该委员会。"), "committee_id", status=409)
+    entrustment = Entrustment(organisation=organisation, committee=committee, agreed_on=agreed_on,
+                              scope_text=_text(scope_text, "scope_text", 500, label=_("委托范围")),
+                              term_start=term_start, term_end=term_end, created_by=acting_user)
+    _full_clean(entrustment, exclude=["created_by", "organisation", "committee"])
+    entrustment.save()
+    for user in _committee_users(committee):
+        notify(recipient=user, verb="governance.ethics", title=_("受托审查：%(o)s委托本委员会开展伦理审查"),
+               params={"o": organisation.name}, link="/governance/ethics/entrustments/", target=entrustment)
+    audit.record(actor=acting_user, action="governance.entrustment.created", instance=entrustment,
+                 organisation_id=organisation.pk)
+    return entrustment
+
+
+# -- independent advisers (独立顾问) ------------------------------------------------------------------------------
+
+OPEN_FOR_ADVICE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED)
+
+
+@transaction.atomic
+def invite_adviser(*, acting_user: User, application_id: int, user_id: int, question: str) -> Advice:
+    """A serving member of the committee invites an independent adviser to give a written opinion on one
+    application: nobody of the committee, of the applying unit, nor its submitter; they read only that
+    application's materials and have no vote."""
+    application = _application(acting_user, application_id)
+    _as_committee(acting_user, application)
+    _state(application, *OPEN_FOR_ADVICE)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
+    if user is None:
+        raise ServiceError("unknown_user", _("用户不存在。"), "user_id")
+    if application.committee.members.filter(user=user).exists():
+        raise ServiceError("committee_member", _("委员会委员不能担任本委员会的独立顾问。"), "user_id")
+    if user.pk == application.submitted_by_id or user.pk in _organisation_user_ids(application.organisation_id):
+        raise ServiceError("conflict", _("申请单位人员与申请存在利益冲突，不能担任独立顾问。"), "user_id")
+    if Advice.objects.filter(application=application, adviser=user).exists():
+        raise ServiceError("duplicate", _("已邀请该顾问。"), "user_id", status=409)
+    advice = Advice(application=application, adviser=user, invited_by=acting_user,
+                    question=_text(question, "question", 2000, label=_("咨询事项")))
+    advice.save()
+    notify(recipient=user, verb="governance.ethics", title=_("邀请您担任独立顾问：%(t)s"),
+           body=_("请阅读申请材料，声明无利益冲突后提交书面咨询意见。独立顾问不参与表决。"),
+           params={"t": application.title}, link=f"/governance/ethics/advice/{advice.pk}/", target=advice)
+    audit.record(actor=acting_user, action="governance.advice.invited", instance=advice,
+                 organisation_id=application.organisation_id)
+    return advice
+
+
+@transaction.atomic
+def submit_advice(*, acting_user: User, advice_id: int, no_conflict: bool, opinion: str) -> Advice:
+    """The invited adviser, and only they, declares no conflict of interest and submits their written opinion,
+    once, while the application is still under review."""
+    found = selectors.advice_for(acting_user).filter(pk=advice_id).first()
+    if found is None:
+        raise NotFoundError()
+    advice = Advice.objects.select_for_update().select_related("application").get(pk=found.pk)
+    if advice.submitted_at is not None:
+        raise ServiceError("already_submitted", _("您已提交咨询意见。"), "opinion", status=409)
+    _state(advice.application, *OPEN_FOR_ADVICE)
+    if no_conflict is not True:
+        raise ServiceError("conflict_not_declared",
+                           _("请声明与该申请无利益冲突；存在利益冲突的，不能提交咨询意见。"), "no_conflict")
+    before = audit.snapshot(advice)
+    advice.no_conflict = True
+    advice.opinion = _text(opinion, "opinion", 5000, label=_("咨询意见"))
+    advice.submitted_at = timezone.now()
+    advice.save()
+    _notify_people(_committee_users(advice.application.committee), advice.application,
+                   _("独立顾问已提交咨询意见：%(t)s"))
+    audit.record(actor=acting_user, action="governance.advice.submitted", instance=advice, before=before,
+                 organisation_id=advice.application.organisation_id)
+    return advice

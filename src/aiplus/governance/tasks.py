@@ -9,14 +9,21 @@ from django.tasks import task
 @task()
 def remind_follow_ups_task() -> int:
     """Remind the committee's members and the applicant of follow-up reviews due within the pack's reminder days,
-    and tell once of committees still unregistered after the registration period (enqueue daily, e.g. from cron:
+    tell once of committees still unregistered after the registration period, of approved listed activities
+    still unregistered after theirs and of committees whose annual report is overdue (enqueue daily, e.g. from cron:
     `manage.py remind_ethics_follow_ups --enqueue`)."""
     from django.utils import timezone
 
-    from aiplus.governance.services import remind_follow_ups, remind_unregistered_committees
+    from aiplus.governance.services import (
+        remind_follow_ups,
+        remind_missing_annual_reports,
+        remind_unregistered_activities,
+        remind_unregistered_committees,
+    )
 
     today = timezone.localdate()
-    return remind_follow_ups(today=today) + remind_unregistered_committees(today=today)
+    return (remind_follow_ups(today=today) + remind_unregistered_committees(today=today)
+            + remind_unregistered_activities(today=today) + remind_missing_annual_reports(today=today))
 
 
 @task()

@@ -23,9 +23,14 @@ from aiplus.experts import selectors as expert_selectors
 from aiplus.governance import ethics, incidents, selectors, services
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.forms import (
+    ActivityRegistrationForm,
+    AdviceForm,
+    AdviserForm,
+    AnnualReportForm,
     ApplicationForm,
     CommitteeForm,
     DrawForm,
+    EntrustmentForm,
     ExamineForm,
     FollowUpForm,
     MaterialsForm,
@@ -35,8 +40,10 @@ from aiplus.governance.forms import (
     ReviewForm,
     SubmitForm,
 )
-from aiplus.governance.listings import APPLICATIONS, COMMITTEES
+from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS
 from aiplus.governance.models import (
+    Advice,
+    AnnualReport,
     ApplicationStatus,
     CommitteeMember,
     EthicsApplication,
@@ -102,6 +109,7 @@ def committee(request: HttpRequest, committee: EthicsCommittee) -> HttpResponse:
                                                                               today),
             "parameters": ethics.parameter_rows(today),
             "applications": selectors.applications(request.user).filter(committee=committee)[:50],
+            "entrusted_by": selectors.entrustments(request.user).filter(committee=committee),
         })
 
     if request.method == "POST":
@@ -184,6 +192,18 @@ def _specs(request: HttpRequest, application: EthicsApplication, roles: dict[str
                                     write=lambda request, form: services.submit_re_review_opinion(
                                         acting_user=user, application_id=pk, **form.cleaned_data),
                                     done=_("复核意见已提交。"))
+    if roles["applicant"] and services.activity_registration_pending(application):
+        specs["activity_registration"] = PageForm(
+            make=lambda request, data: ActivityRegistrationForm(data),
+            write=lambda request, form: services.register_activity(acting_user=user, application_id=pk,
+                                                                   **form.cleaned_data),
+            done=_("清单内活动登记信息已保存。"))
+    if roles["committee"] and status in services.OPEN_FOR_ADVICE:
+        specs["adviser"] = PageForm(
+            make=lambda request, data: AdviserForm(data),
+            write=lambda request, form: services.invite_adviser(acting_user=user, application_id=pk,
+                                                                **form.arguments()),
+            done=_("已邀请独立顾问。"))
     if roles["committee"]:
         open_ones = application.follow_ups.filter(done_on__isnull=True)
         if open_ones.exists():
@@ -233,7 +253,116 @@ def application(request: HttpRequest, application: EthicsApplication) -> HttpRes
             "parameters": ethics.parameter_rows(today),
             "red_lines": incidents.red_line_rows(application.red_lines),
             "red_line_citation": incidents.red_line_taxonomy().citation,
+            "advice": selectors.advice_of(application, user),
+            "activity_registration_due": ethics.activity_registration_due(application.decided_on)
+            if application.listed and application.decided_on and application.status in services.APPROVED else None,
+            "activity_registration_parameter": ethics.version("ethics.activity.registration_days", today),
         })
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+# -- annual reports ----------------------------------------------------------------------------------------------
+
+def _report_years(committee: EthicsCommittee) -> list[int]:
+    return list(range(timezone.localdate().year, committee.established_on.year - 1, -1))
+
+
+@route("ethics/committees/<int:committee_id>/annual-report/", "annual_report_file")
+@login_required
+@record_page(selectors.committee, "committee_id")
+def annual_report_file(request: HttpRequest, committee: EthicsCommittee) -> HttpResponse:
+    """The committee's annual report: the platform's figures for the chosen year and, for its chair or a
+    vice-chair, the form that files them with the committee's remarks; the reports filed so far."""
+    today = timezone.localdate()
+    years = _report_years(committee)
+    try:
+        year = int(request.GET.get("year") or max(committee.established_on.year, today.year - 1))
+    except ValueError:
+        year = today.year - 1
+    year = min(max(year, years[-1]), years[0])
+    membership = selectors.membership(request.user, committee)
+    chairing = membership is not None and membership.term_start <= today <= membership.term_end \
+        and membership.role in ("chair", "vice_chair")
+    filed = list(selectors.annual_reports(request.user).filter(committee=committee))
+    specs = {"file": PageForm(
+        make=lambda request, data: AnnualReportForm(data, years=years, initial={"year": year}),
+        write=lambda request, form: services.file_annual_report(acting_user=acting_user(request),
+                                                                committee_id=committee.pk, **form.cleaned_data),
+        done=_("年度报告已报送。"),
+        back=lambda request, report: f"/governance/ethics/annual-reports/{report.pk}/")} if chairing else {}
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        return render(request, "governance/annual_report_file.html", {
+            "committee": committee, "year": year, "years": years, "forms": forms, "filed": filed,
+            "figures": selectors.annual_figures(committee, year, today),
+            "already": any(r.year == year for r in filed), "due": ethics.annual_report_due(year),
+            "due_parameter": ethics.version("ethics.annual_report.due", today),
+        })
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
+
+
+annual_reports = route.list_page("ethics/annual-reports/", ANNUAL_REPORTS, signed_in=True,
+                                 template_name="governance/annual_reports.html")
+
+
+@route("ethics/annual-reports/<int:report_id>/", "annual_report")
+@login_required
+@record_page(selectors.annual_report, "report_id")
+def annual_report(request: HttpRequest, report: AnnualReport) -> HttpResponse:
+    return render(request, "governance/annual_report.html", {
+        "report": report, "due": ethics.annual_report_due(report.year),
+        "due_parameter": ethics.version("ethics.annual_report.due", timezone.localdate())})
+
+
+# -- entrustments ------------------------------------------------------------------------------------------------
+
+class EntrustmentsPage(ListPage):
+    page_forms = {"create": PageForm(
+        make=lambda request, data: EntrustmentForm(data, user=request.user),
+        write=lambda request, form: services.entrust_committee(acting_user=acting_user(request),
+                                                               **form.arguments()),
+        done=_("委托审查已登记：本单位可向受托委员会提交伦理审查申请。"))}
+
+
+def _entrustments_context(request: HttpRequest) -> dict[str, Any]:
+    return {"may_entrust": selectors.organisations_acting_for(request.user).exists()}
+
+
+entrustments = route.list_page("ethics/entrustments/", ENTRUSTMENTS, page=EntrustmentsPage, signed_in=True,
+                               template_name="governance/entrustments.html", extra_context=_entrustments_context)
+
+
+# -- independent advisers ----------------------------------------------------------------------------------------
+
+@route("ethics/advice/<int:advice_id>/", "advice")
+@login_required
+@record_page(selectors.advice, "advice_id")
+def advice(request: HttpRequest, advice: Advice) -> HttpResponse:
+    """The adviser's own page: the one application's materials (nothing of its reviews or votes), the committee's
+    question, and the declaration and opinion form while the application is under review."""
+    application = advice.application
+    open_ = advice.submitted_at is None and application.status in services.OPEN_FOR_ADVICE
+    specs = {"opinion": PageForm(
+        make=lambda request, data: AdviceForm(data),
+        write=lambda request, form: services.submit_advice(acting_user=acting_user(request), advice_id=advice.pk,
+                                                           **form.cleaned_data),
+        done=_("咨询意见已提交。"))} if open_ else {}
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        labels = services.material_labels()
+        return render(request, "governance/advice.html", {
+            "advice": advice, "application": application, "forms": forms,
+            "materials": [(kind, labels[kind], value) for kind, value in application.materials().items()]})
 
     if request.method == "POST":
         if not specs:
