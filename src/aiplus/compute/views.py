@@ -30,7 +30,7 @@ from aiplus.compute.forms import (
 )
 from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.compute.models import JobRequest, SavingsStudy
-from aiplus.core import imports, jobs
+from aiplus.core import imports, jobs, lists
 from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
@@ -132,7 +132,7 @@ def _provider_choices(user: Any) -> dict[str, Any]:
 def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     pools = selectors.provider_pools(request.user).order_by("centre__name", "accelerator_model")
     usage = USAGE.table(selectors.provider_usage(request.user), request=request, prefix="usage-")
-    tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(usage)
+    lists.configure(usage, request)
     choices = _provider_choices(request.user)
     has_operators = choices["operators"].exists()
     centres = list(choices["centres"])

@@ -140,6 +140,19 @@ class Table(tables.Table):
         row_attrs = {"data-pk": lambda record: record.pk}
 
 
+def configure(table: tables.Table, request: HttpRequest, *, per_page: int = PAGE_SIZE, page: int | None = None) -> Any:
+    """The one place a table is made ready for a request: django-tables2's RequestConfig (ordering and paging from
+    the query string) and then the table's own `before_render(request)` hook. `core/table.html` draws the table
+    itself rather than through `{% render_table %}`, which is what calls the hook in django-tables2, so every page
+    that draws a table configures it here (else a hook that hides a column or reads a page's rows never runs)."""
+    paginate: dict[str, Any] = {"per_page": per_page}
+    if page is not None:
+        paginate["page"] = page
+    tables.RequestConfig(request, paginate=paginate).configure(table)
+    table.before_render(request)
+    return table
+
+
 def table_language(table: tables.Table) -> str:
     """The language the table's page is shown in."""
     request = getattr(table, "request", None)
@@ -358,10 +371,10 @@ class ListPage(View):
         export = request.GET.get("export", "")
         if export in ("csv", "xlsx"):
             table = listing.table(rows, request=request)
-            tables.RequestConfig(request, paginate={"per_page": EXPORT_ROW_LIMIT, "page": 1}).configure(table)
+            configure(table, request, per_page=EXPORT_ROW_LIMIT, page=1)
             return export_table(listing, table, export)
         table = listing.table(rows, request=request)
-        tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        configure(table, request)
         template = "core/table.html" if getattr(request, "htmx", False) else self.template_name
         return render(request, template, self._context(request, listing, filters, table))
 

@@ -52,6 +52,10 @@ def search_keys(*names: str) -> str:
     return " ".join(dict.fromkeys(keys))
 
 
+# The blank first option of every picker, in the page's language (Django's own "---------" is neither language).
+EMPTY_LABEL = _("— 请选择 —")
+
+
 def _matches(keys: str, typed: str) -> bool:
     return typed in keys.split(" ")
 
@@ -131,6 +135,7 @@ class ModelPickerField(_ResolvesTypedNames, forms.ModelChoiceField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", PickerSelect(kind=self.kind))
+        kwargs.setdefault("empty_label", EMPTY_LABEL)
         super().__init__(*args, **kwargs)
 
     def names_of(self, choice: Any) -> Iterable[str]:
@@ -233,7 +238,7 @@ class CountryField(_ResolvesTypedNames, forms.ChoiceField):
         if isinstance(self.widget, PickerSelect):
             self.widget.keys = {c: search_keys(c, country_names("zh-hans").get(c, ""), country_names("en").get(c, ""))
                                 for c, _n in choices}
-        return [("", "---------"), *choices]
+        return [("", EMPTY_LABEL), *choices]
 
     def names_of(self, choice: Any) -> Iterable[str]:
         return [choice, country_names("zh-hans").get(choice, ""), country_names("en").get(choice, "")]

@@ -191,7 +191,7 @@ class FilingTable(lists.Table):
     def before_render(self, request: Any) -> None:
         # The clocks of the rows on this page, in one query.
         rows = list(self.page.object_list) if getattr(self, "page", None) else []
-        self.timers = selectors.filing_timers([row.pk for row in rows])
+        self.timers = selectors.filing_timers([row.record.pk for row in rows])
 
     def render_filing_due_on(self, record: GbaFiling) -> SafeString | str:
         late = (record.status == FilingStatus.AWAITING and record.filing_due_on

@@ -73,6 +73,15 @@ def test_the_picker_options_carry_their_search_keys(reference) -> None:
     assert 'data-picker="jurisdiction"' in html and "suzhoushi" in html
 
 
+@pytest.mark.django_db
+def test_the_empty_option_reads_in_the_page_language(reference) -> None:
+    # Django's "---------" reads in neither language; the blank option is a translated label, drawn per request.
+    for language, words in (("zh-hans", "请选择"), ("en", "Choose")):
+        with translation.override(language):
+            for html in (str(_Form()["place"]), str(_CountryForm()["country"])):
+                assert words in html and "---------" not in html
+
+
 @pytest.mark.parametrize("typed", ["德国", "Germany", "DE", "de", "deguo"])
 def test_a_country_is_chosen_by_its_chinese_or_english_name_or_code(typed) -> None:
     form = _CountryForm({"country": typed})

@@ -129,3 +129,27 @@ def test_an_official_registers_an_organisation_naming_its_place_as_people_do(wor
                                                      "credit_code": code, "jurisdiction": "深圳市"})
     assert refused.status_code == 400  # Shenzhen is outside a Suzhou official's jurisdictions
     assert "某公司" in refused.content.decode()  # the input is kept
+
+
+@pytest.mark.django_db
+def test_configure_orders_pages_and_runs_the_tables_own_hook(world) -> None:
+    # core/table.html draws a table without {% render_table %}, so `lists.configure` is what calls `before_render`.
+    import django_tables2 as tables
+    from django.test import RequestFactory
+
+    from aiplus.core import lists
+    from aiplus.core.models import Jurisdiction
+
+    class Places(lists.Table):
+        code = tables.Column()
+        name_zh = tables.Column()
+
+        def before_render(self, request) -> None:
+            self.columns.hide("code")
+            self.seen = [row.record.pk for row in self.page.object_list]
+
+    request = RequestFactory().get("/", {"sort": "-name_zh"})
+    table = lists.configure(Places(Jurisdiction.objects.all()), request, per_page=2)
+    assert not table.columns["code"].visible
+    assert len(table.seen) == min(2, Jurisdiction.objects.count())
+    assert table.order_by == ("-name_zh",)
