@@ -34,6 +34,9 @@ def sign_in(page: Any, base: str, username: str) -> None:
     """Sign in through the login link and form, as a visitor does, and land on the dashboard."""
     page.context.clear_cookies()
     page.goto(base + "/")
+    toggle = page.get_by_test_id("menu-toggle")
+    if toggle.is_visible():  # on a phone the account links sit behind the menu button
+        toggle.click()
     page.get_by_test_id("login-link").click()
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
