@@ -358,6 +358,7 @@ class Simulation:
         four queues and holds back four centres' backfill for one start (replicate-first-fit's behaviour)."""
         st = self.state[c]
         started: list[int] = []
+        passed = 0  # blocked jobs passed over: the scan stops at the backfill depth, as Slurm's does
         for k, i in enumerate(st.queue):
             if self.started[i]:
                 continue
@@ -365,7 +366,8 @@ class Simulation:
                 self._start(c, i)
                 started.append(i)
                 continue
-            if self.queue_policy == "easy" and self._reserved_elsewhere(c, i):
+            if self.queue_policy == "easy" and passed < BACKFILL_DEPTH and self._reserved_elsewhere(c, i):
+                passed += 1
                 continue
             if self.queue_policy == "easy":
                 started += self._backfill(c, i, st.queue[k + 1 : k + 1 + BACKFILL_DEPTH])
