@@ -161,8 +161,21 @@ def yes_no(value: Any) -> str:
     return _("是") if value else _("否")
 
 
+# The keys of a coded item's wording: an item that has one of these reads as its wording, never as its `code`.
+WORDING_KEYS = ("text", "name", "label", "title")
+
+
+def _bilingual(value: Mapping[str, Any]) -> str | None:
+    """A {zh, en} pair in the active language (the other when that one is empty); None for any other mapping."""
+    if not value or not set(value) <= {"zh", "en"}:
+        return None
+    first, second = ("en", "zh") if (get_language() or "").startswith("en") else ("zh", "en")
+    return str(value.get(first) or value.get(second) or "") or DASH
+
+
 def text(value: Any) -> str:
-    """Any value as a person reads it: the formatter for its type, a dash for nothing."""
+    """Any value as a person reads it: the formatter for its type, a dash for nothing. A {zh, en} pair reads in the
+    active language; an item with a code and its wording (`{code, text: {zh, en}, weight}`) reads without the code."""
     if value is None or value == "":
         return DASH
     if isinstance(value, bool):
@@ -174,7 +187,12 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return _("、").join(text(v) for v in value) or DASH
     if isinstance(value, Mapping):
-        return _("；").join(" ".join(text(v) for v in value.values()).split("\n")) or DASH
+        pair = _bilingual(value)
+        if pair is not None:
+            return pair
+        worded = any(key in value for key in WORDING_KEYS)
+        shown = [v for k, v in value.items() if not (worded and k in ("code", "kind"))]
+        return _("；").join(" ".join(text(v) for v in shown).split("\n")) or DASH
     return str(value)
 
 

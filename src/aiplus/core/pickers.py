@@ -230,7 +230,7 @@ class CountryField(_ResolvesTypedNames, forms.ChoiceField):
         kwargs.setdefault("widget", PickerSelect(kind=self.kind))
         super().__init__(*args, choices=self._choices_now, **kwargs)
 
-    def _choices_now(self) -> list[tuple[str, str]]:
+    def _choices_now(self) -> list[tuple[str, Any]]:
         language = (get_language() or "zh-hans").lower()
         names = country_names(language)
         choices = sorted(((c, n) for c, n in names.items() if c not in self.excluded),

@@ -96,6 +96,22 @@ def test_the_country_picker_refuses_the_mainland_and_unknown_names() -> None:
         assert "country" in form.errors
 
 
+def test_a_coded_item_reads_as_its_wording_in_the_page_language() -> None:
+    # A rule parameter's structured value (a questionnaire item, a grade) is shown with `text`: its {zh, en} wording
+    # in the page's language, never its code, a Python literal or scientific notation.
+    item = {"code": "reach", "kind": "impact", "text": {"zh": "受影响的人数", "en": "People affected"},
+            "choices": [{"code": "medium", "weight": Decimal("1E+1"),
+                         "text": {"zh": "1万至100万人", "en": "10,000 to 1m"}}]}
+    with translation.override("zh-hans"):
+        shown = formatting.text(item)
+        assert shown == "受影响的人数 10 1万至100万人", shown
+        assert formatting.text({"zh": "", "en": "only English"}) == "only English"
+    with translation.override("en"):
+        assert formatting.text(item) == "People affected 10 10,000 to 1m"
+    # a mapping without wording keeps every value (nothing is dropped that a person would need)
+    assert formatting.text({"code": "x1", "weight": 2}) == "x1 2"
+
+
 def test_the_formatter_never_shows_a_raw_value() -> None:
     with translation.override("zh-hans"):
         assert formatting.money(Decimal("1234.5")) == "1,234.50 元"

@@ -33,3 +33,11 @@ def cite(source: Any) -> SafeString | str:
         return format_html('<cite class="source" data-basis="{}"><a href="{}" rel="noopener noreferrer">{}</a></cite>',
                            basis, url, label)
     return format_html('<cite class="source" data-basis="{}">{}</cite>', basis, label)
+
+
+@register.filter
+def unit(code: Any) -> str:
+    """A parameter's unit in the page's language ("hours" → 小时), never the pack's unit code."""
+    from aiplus.regulation.units import unit_label
+
+    return unit_label(str(code or ""))

@@ -44,3 +44,15 @@ def localized_value(item: Any, field: str, language: str | None = None) -> str:
 @register.filter
 def localized(item: Any, field: str) -> str:
     return localized_value(item, field)
+
+
+@register.filter
+def pack_name(code: Any) -> str:
+    """A rule pack by its name in the page's language ("national" → 国家法规), never its code; a code no active
+    pack has reads as itself."""
+    from aiplus.regulation.runtime import active_packs
+
+    pack = active_packs().packs.get(str(code or ""))
+    if pack is None:
+        return str(code or "")
+    return localized_value(pack, "name")

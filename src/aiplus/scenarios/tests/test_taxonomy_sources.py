@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(table: str, code: str) -> str:
-    match = re.search(rf"<tr><td><code>{re.escape(code)}</code></td>(.*?)</tr>", table, re.S)
+    match = re.search(rf'<tr data-code="{re.escape(code)}">(.*?)</tr>', table, re.S)
     assert match, code
     return match.group(1)
 
