@@ -11,10 +11,10 @@ _GAPS = [
      "the article's text is not public, only its topic (ethics requirements) from the drafting explanation; the "
      "platform runs the ethics review mechanism, other ethics and safety duties (ethics guidelines, algorithm safety "
      "assessment) are not modelled"),
-    ("委员会年度工作报告（按年报送）、清单内活动批准后30日内登记、委托其他单位委员会审查、独立顾问尚未实现；委员会逾期未登记只提醒一次，不再升级",
-     "committee annual work reports, registering listed activities within 30 days of approval, entrusting another "
-     "unit's committee and independent advisers are not built; a committee overdue for registration is told once, "
-     "with no further escalation"),
+    ("委员会逾期未登记、清单内活动逾期未登记、年度报告逾期未报送均只提醒一次，不再升级；年度报告的截止日与活动登记期限为平台设置（据记忆）",
+     "a committee overdue for registration, a listed activity overdue for registration and a missing annual report "
+     "are each told once, with no further escalation; the annual report's due date and the activity registration "
+     "period are platform settings (from recall)"),
     ("复核清单事项为平台所列的人工智能相关条目（复核专家本人在线提交意见，结论按全体专家三分之二计算）",
      "the list items are the AI-related ones the platform lists (the drawn experts submit their own opinions online; "
      "the conclusion counts two thirds of all the panel's experts)"),
@@ -51,6 +51,26 @@ declare(
            "tests/browser/test_ethics_review.py::test_listed_activity_goes_to_a_drawn_panel",
            "src/aiplus/governance/tests/test_ethics_api.py::test_application_is_reviewed_end_to_end_through_the_api",
            "src/aiplus/governance/tests/test_ethics_api.py::test_only_the_drawn_experts_submit_re_review_opinions"],
+    gaps=_GAPS,
+)
+
+declare(
+    "governance.ethics_committee_duties",
+    title_zh="伦理委员会职责：清单内活动登记、年度报告（平台预填）、委托审查、独立顾问",
+    title_en="Ethics committee duties: listed-activity registration, annual reports (prefilled), entrusted review, "
+             "independent advisers",
+    in_part=[("suzhou", 48), ("guangdong", 32)],
+    pages=["governance:application", "governance:annual_report_file", "governance:annual_reports",
+           "governance:annual_report", "governance:entrustments", "governance:advice"],
+    api=["aiplus_governance_api_register_activity", "aiplus_governance_api_file_annual_report",
+         "aiplus_governance_api_list_annual_reports", "aiplus_governance_api_get_annual_report",
+         "aiplus_governance_api_annual_report_figures", "aiplus_governance_api_entrust_committee",
+         "aiplus_governance_api_list_entrustments", "aiplus_governance_api_invite_adviser",
+         "aiplus_governance_api_get_advice", "aiplus_governance_api_submit_advice"],
+    tests=["tests/browser/test_ethics_duties.py::"
+           "test_entrusted_committee_hears_an_adviser_decides_and_files_its_annual_report",
+           "src/aiplus/governance/tests/test_ethics_duties.py::"
+           "test_a_listed_activity_registration_is_recorded_through_the_api"],
     gaps=_GAPS,
 )
 

@@ -430,11 +430,16 @@ def test_the_daily_command_reminds_each_follow_up_once(ethics: Any, make_applica
     out = StringIO()
     call_command("remind_ethics_follow_ups", "--today", str(due - dt.timedelta(days=3)), stdout=out)
     call_command("remind_ethics_follow_ups", "--today", str(due - dt.timedelta(days=2)), stdout=out)
-    # the fixture's committee, set up 40 days ago and unregistered, is told once too
+    # the fixture's committee, set up 40 days ago and unregistered, is told once too; a year on, its annual
+    # report for the year it was set up is past due and missing: told once as well
     assert out.getvalue().splitlines() == ["1 follow-up review(s) reminded",
                                            "1 committee(s) overdue for registration told",
+                                           "0 listed activit(ies) overdue for registration told",
+                                           "1 committee(s) overdue with their annual report told",
                                            "0 follow-up review(s) reminded",
-                                           "0 committee(s) overdue for registration told"]
+                                           "0 committee(s) overdue for registration told",
+                                           "0 listed activit(ies) overdue for registration told",
+                                           "0 committee(s) overdue with their annual report told"]
     assert Notification.objects.filter(recipient=ethics.applicant, verb="governance.ethics").exists()
     assert AuditEvent.objects.filter(action="governance.follow_up.reminded").count() == 1
 
