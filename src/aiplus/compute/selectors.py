@@ -146,7 +146,7 @@ def holder_quotas(user: Any) -> list[dict[str, Any]]:
     rows = quotas_for(user).filter(organisation_id__in=own).order_by("-programme__valid_from", "programme__name")
     result = []
     for quota in rows:
-        remaining = ledger.cents(quota.balance_cny)
+        remaining = ledger.cents(quota.balance_cny)  # type: ignore[attr-defined]  # annotated by quotas_for
         result.append({"quota": quota, "issued": quota.amount_cny, "redeemed": quota.amount_cny - remaining,
                        "remaining": remaining})
     return result
