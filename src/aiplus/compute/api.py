@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from aiplus.api import imports, lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.compute import explain, ledger, selectors, services
-from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.compute.listings import LEDGER, POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.compute.models import ComputeCentre, JobRequest, NetworkLatency, ResourcePool, UsageRecord
 from aiplus.core import imports as core_imports
 from aiplus.core.access import get_for
@@ -310,6 +310,29 @@ lists.add_operation(router, "/quotas", QUOTAS, QuotaOut, auth=AUTHENTICATED)
 
 
 lists.add_operation(router, "/redemptions", REDEMPTIONS, RedemptionOut, auth=AUTHENTICATED)
+
+
+class LedgerEntryOut(Schema):
+    """One leg of a voucher-ledger transaction (debit > 0 adds to the account, credit takes from it)."""
+
+    id: int
+    transaction_id: int
+    kind: str = Field(..., alias="transaction.kind")
+    booked_at: dt.datetime
+    programme_id: int
+    account_kind: str
+    organisation_id: int | None
+    amount_cny: Decimal
+    request_id: int | None = None
+
+    @staticmethod
+    def resolve_request_id(obj: Any) -> int | None:
+        redemption = obj.transaction.redemption
+        placement = redemption.usage.placement if redemption is not None else None
+        return placement.request_id if placement is not None else None
+
+
+lists.add_operation(router, "/ledger", LEDGER, LedgerEntryOut, auth=AUTHENTICATED)
 
 
 lists.add_operation(router, "/studies", STUDIES, StudyOut, auth=AUTHENTICATED)

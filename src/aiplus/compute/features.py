@@ -38,14 +38,18 @@ declare(
     "compute.vouchers", title_zh="算力券项目、额度发放、据实兑付与追回",
     title_en="Compute vouchers: programmes, quotas, redemption against metered spend, clawback",
     articles=COMPUTE,
-    pages=["compute:vouchers", "compute:request"],
-    api=["aiplus_compute_api_list_quotas", "aiplus_compute_api_redeem", "aiplus_compute_api_claw_back"],
+    pages=["compute:vouchers", "compute:request", "compute:my_vouchers", "compute:ledger"],
+    api=["aiplus_compute_api_list_quotas", "aiplus_compute_api_redeem", "aiplus_compute_api_claw_back",
+         "aiplus_compute_api_list_ledger"],
     tests=["src/aiplus/compute/tests/test_officials.py::"
            "test_official_creates_a_programme_and_issues_a_quota_through_the_forms",
            "src/aiplus/compute/tests/test_officials.py::test_placement_shows_the_voucher_effect_with_reasons_and_citations",
-           "src/aiplus/compute/tests/test_vouchers_api.py::test_a_quota_is_redeemed_and_clawed_back_through_the_api"],
-    gaps=[("兑付与追回没有页面，只能通过 API；设立项目与发放额度没有 API",
-           "redemption and clawback have no page (API only); creating a programme and issuing a quota have no API")],
+           "src/aiplus/compute/tests/test_vouchers_api.py::test_a_quota_is_redeemed_and_clawed_back_through_the_api",
+           "src/aiplus/compute/tests/test_holder_page.py::test_holder_redeems_through_the_page_and_the_balance_moves",
+           "src/aiplus/compute/tests/test_ledger_page.py::"
+           "test_official_reads_every_leg_the_balances_and_that_the_books_balance"],
+    gaps=[("追回没有页面，只能通过 API；设立项目与发放额度没有 API",
+           "clawback has no page (API only); creating a programme and issuing a quota have no API")],
 )
 declare(
     "compute.savings", title_zh="跨中心调度收益模拟（对比各自为战）",

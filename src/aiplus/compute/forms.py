@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.compute.models import AcceleratorModel, JobRequest
-from aiplus.core import pickers
+from aiplus.core import formatting, pickers
 from aiplus.core import selectors as core_selectors
 
 
@@ -168,6 +168,38 @@ class QuotaForm(forms.Form):
         data = dict(self.cleaned_data)
         data["organisation_id"] = data["organisation_id"].pk
         return data
+
+
+class UsageChoice(forms.ModelChoiceField):
+    """A metered usage record, named by the request it paid for (never by its id)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        request = obj.placement.request
+        return _("%(request)s · %(centre)s · %(day)s · %(amount)s") % {
+            "request": request.title, "centre": obj.pool.centre.name, "day": formatting.day(obj.period_end),
+            "amount": formatting.money(obj.amount_cny)}
+
+
+class QuotaChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _("%(programme)s（余额 %(balance)s）") % {"programme": obj.programme.name,
+                                                       "balance": formatting.money(obj.balance_cny)}
+
+
+class RedeemForm(forms.Form):
+    """Redeem one of the holder's quotas against the metered usage of a completed request (picked, not typed)."""
+
+    usage = UsageChoice(label=_("已完成的算力需求（计量用量）"), queryset=None, empty_label=None)
+    quota = QuotaChoice(label=_("使用算力券"), queryset=None, empty_label=None)
+
+    def __init__(self, *args: Any, usage: Any, quotas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["usage"].queryset = usage
+        fields["quota"].queryset = quotas
+
+    def arguments(self) -> dict[str, Any]:
+        return {"usage_id": self.cleaned_data["usage"].pk, "quota_id": self.cleaned_data["quota"].pk}
 
 
 class CentreChoices(forms.ModelMultipleChoiceField):

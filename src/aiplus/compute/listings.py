@@ -13,7 +13,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.compute import selectors
-from aiplus.compute.models import JobRequest, Redemption, ResourcePool, SavingsStudy, UsageRecord
+from aiplus.compute.models import (
+    JobRequest,
+    LedgerEntry,
+    LedgerTransaction,
+    Redemption,
+    ResourcePool,
+    SavingsStudy,
+    UsageRecord,
+    VoucherProgramme,
+)
 from aiplus.core import formatting, lists
 
 # ------------------------------------------------------------------------------------------------------ requests
@@ -145,6 +154,60 @@ REDEMPTIONS = lists.register(lists.Listing(
     name="compute.redemptions", queryset=selectors.redemptions_for, filterset=RedemptionFilter,
     table=RedemptionTable,
     title=_("兑付记录"), empty=_("暂无兑付记录。"),
+))
+
+
+# ------------------------------------------------------------------------------------------------------- ledger
+
+class LedgerFilter(lists.FilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        label=_("算力券项目"), queryset=VoucherProgramme.objects.filter(is_published=True).order_by("name"))
+    account_kind = django_filters.ChoiceFilter(label=_("账户"), choices=LedgerEntry.AccountKind.choices)
+    kind = django_filters.ChoiceFilter(label=_("业务类型"), field_name="transaction__kind",
+                                       choices=LedgerTransaction.Kind.choices)
+
+
+class LedgerTable(lists.Table):
+    """One row per leg of a double-entry transaction: a debit adds to the account, a credit takes from it."""
+
+    booked_at = lists.MomentColumn(verbose_name=_("记账时间"))
+    transaction = tables.Column(verbose_name=_("凭证号"), accessor="transaction_id")
+    kind = tables.Column(verbose_name=_("业务类型"), accessor="transaction__kind")
+    account_kind = lists.ChoiceColumn(verbose_name=_("账户"))
+    holder = tables.Column(verbose_name=_("单位"), accessor="organisation__name", default="")
+    programme = tables.Column(verbose_name=_("项目"), accessor="programme__name")
+    debit_cny = lists.MoneyColumn(verbose_name=_("借方"), default="")
+    credit_cny = lists.MoneyColumn(verbose_name=_("贷方"), default="")
+    concerns = tables.Column(verbose_name=_("对应算力需求"), accessor="pk", orderable=False)
+
+    class Meta(lists.Table.Meta):
+        order_by = ("-booked_at", "transaction", "account_kind")
+
+    def render_kind(self, record: LedgerEntry) -> str:
+        return formatting.label(record.transaction, "kind")
+
+    def value_kind(self, record: LedgerEntry) -> str:
+        return self.render_kind(record)
+
+    def _request(self, record: LedgerEntry) -> Any:
+        redemption = record.transaction.redemption
+        placement = redemption.usage.placement if redemption is not None else None
+        return placement.request if placement is not None else None
+
+    def render_concerns(self, record: LedgerEntry) -> Any:
+        request = self._request(record)
+        if request is None:
+            return formatting.DASH
+        return format_html('<a href="{}">{}</a>', reverse("compute:request", args=[request.pk]), request.title)
+
+    def value_concerns(self, record: LedgerEntry) -> str:
+        request = self._request(record)
+        return request.title if request is not None else ""
+
+
+LEDGER = lists.register(lists.Listing(
+    name="compute.ledger", queryset=selectors.ledger_entries, filterset=LedgerFilter, table=LedgerTable,
+    title=_("算力券账本"), empty=_("暂无可查看的账目。"),
 ))
 
 

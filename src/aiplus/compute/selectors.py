@@ -5,7 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from aiplus.compute import ledger
@@ -14,6 +27,7 @@ from aiplus.compute.models import (
     ComputeCentre,
     JobRequest,
     LedgerEntry,
+    LedgerTransaction,
     Redemption,
     ResourcePool,
     SavingsStudy,
@@ -123,6 +137,76 @@ def quotas_for(user: Any) -> QuerySet[VoucherQuota]:
                                                                                        decimal_places=2)),
                                            Value(Decimal("0.00")), output_field=DecimalField(max_digits=16,
                                                                                              decimal_places=2))))
+
+
+def holder_quotas(user: Any) -> list[dict[str, Any]]:
+    """The quotas held by the user's own organisations: issued, redeemed (net of clawbacks) and remaining, the
+    remaining amount read from the ledger (the quota's account), so the page shows what the books say."""
+    own = permissions.user_organisation_ids(user, "view")
+    rows = quotas_for(user).filter(organisation_id__in=own).order_by("-programme__valid_from", "programme__name")
+    result = []
+    for quota in rows:
+        remaining = ledger.cents(quota.balance_cny)  # type: ignore[attr-defined]  # annotated by quotas_for
+        result.append({"quota": quota, "issued": quota.amount_cny, "redeemed": quota.amount_cny - remaining,
+                       "remaining": remaining})
+    return result
+
+
+def holder_redemptions(user: Any) -> QuerySet[Redemption]:
+    """Redemptions of the user's own organisations' quotas, each with the request its usage paid for."""
+    own = permissions.user_organisation_ids(user, "view")
+    return (redemptions_for(user).filter(quota__organisation_id__in=own)
+            .select_related("usage__placement__request", "usage__pool__centre"))
+
+
+def redeemable_usage(user: Any) -> QuerySet[UsageRecord]:
+    """Metered usage of the user's own organisations that belongs to a placed (completed) request and has not been
+    redeemed yet: what a voucher holder may redeem a quota against."""
+    own = permissions.user_organisation_ids(user, "change")
+    return (UsageRecord.objects.filter(organisation_id__in=own, placement__isnull=False, redemption__isnull=True)
+            .select_related("placement__request", "pool__centre").order_by("-period_end", "-id"))
+
+
+def redeemable_quotas(user: Any) -> QuerySet[VoucherQuota]:
+    """The quotas the user may redeem for their own organisations (with their ledger balance)."""
+    return quotas_for(user).filter(organisation_id__in=permissions.user_organisation_ids(user, "change"))
+
+
+def ledger_entries(user: Any) -> QuerySet[LedgerEntry]:
+    """The legs of the voucher ledger the user may read: every leg of the programmes of an official's or auditor's
+    jurisdictions (the transactions' own scope), and, for anyone else, only the legs of the accounts of their own
+    organisations (a provider's payable: its statement; a holder's quota), never another organisation's."""
+    books = LedgerTransaction.objects.restrict(user, "view").filter(programme__isnull=False)
+    own = permissions.user_organisation_ids(user, "view")
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return (LedgerEntry.objects.filter(programme__isnull=False)
+            .filter(Q(transaction__in=books.values("pk")) | Q(organisation_id__in=own))
+            .select_related("transaction", "transaction__redemption__usage__placement__request", "programme",
+                            "organisation")
+            .annotate(debit_cny=Case(When(amount_cny__gt=0, then=F("amount_cny")), output_field=money),
+                      credit_cny=Case(When(amount_cny__lt=0, then=-F("amount_cny")), output_field=money),
+                      booked_at=F("transaction__created_at")))
+
+
+def ledger_accounts(user: Any) -> list[dict[str, Any]]:
+    """The balance of every account the user may read (one grouped query over the same legs as the list)."""
+    rows = (ledger_entries(user).order_by().values("programme__name", "account_kind", "account",
+                                                   "organisation__name")
+            .annotate(total=Sum("amount_cny")).order_by("programme__name", "account_kind", "organisation__name"))
+    labels = dict(LedgerEntry.AccountKind.choices)
+    return [{"programme": r["programme__name"], "kind": labels.get(r["account_kind"], r["account_kind"]),
+             "organisation": r["organisation__name"] or "", "balance": ledger.cents(r["total"])} for r in rows]
+
+
+def ledger_check(user: Any) -> dict[str, Any] | None:
+    """Whether the books the user reads in full balance (each transaction's legs sum to zero): for officials and
+    auditors of a programme's jurisdiction; None for anyone who sees only their own accounts' legs."""
+    books = LedgerTransaction.objects.restrict(user, "view").filter(programme__isnull=False)
+    count = books.count()
+    if not count:
+        return None
+    ids = set(books.values_list("pk", flat=True))
+    return {"transactions": count, "unbalanced": [pk for pk in ledger.unbalanced_transactions() if pk in ids]}
 
 
 def programmes_for(user: Any) -> QuerySet[VoucherProgramme]:

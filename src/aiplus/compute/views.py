@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import django_tables2 as tables
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,16 +24,18 @@ from aiplus.compute.forms import (
     PoolForm,
     ProgrammeForm,
     QuotaForm,
+    RedeemForm,
     SavingsForm,
     UsageCsvForm,
 )
-from aiplus.compute.listings import POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.compute.listings import LEDGER, POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.compute.models import JobRequest, SavingsStudy
-from aiplus.core import imports, jobs, lists
+from aiplus.core import imports, jobs, lists, page_forms
 from aiplus.core.access import get_for, record_page
 from aiplus.core.context import acting_user
 from aiplus.core.errors import ServiceError
 from aiplus.core.lists import PAGE_SIZE, ListPage
+from aiplus.core.page_forms import PageForm
 from aiplus.core.routing import Routes
 
 route = Routes("compute")
@@ -240,7 +241,7 @@ def _voucher_context(request: HttpRequest) -> dict[str, Any]:
     jurisdictions = selectors.official_jurisdictions(request.user)
     redemptions = REDEMPTIONS.table(selectors.redemptions_for(request.user), request=request,
                                     prefix="redemptions-", row_attrs={"data-redemption": lambda record: record.pk})
-    tables.RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(redemptions)
+    lists.configure(redemptions, request, per_page=PAGE_SIZE)
     can_manage = jurisdictions.exists()
     context: dict[str, Any] = {
         "programmes": programmes, "by_organisation": selectors.spend_by_organisation(request.user),
@@ -269,6 +270,11 @@ class VouchersPage(ListPage):
 vouchers = route.list_page("vouchers/", QUOTAS, page=VouchersPage, signed_in=True,
                            template_name="compute/vouchers.html", menu=_("算力券"), order=43,
                            roles={"official", "auditor", "enterprise_member"})
+ledger_page = route.list_page(
+    "vouchers/ledger/", LEDGER, signed_in=True, template_name="compute/ledger.html", menu=_("算力券账本"),
+    roles={"official", "auditor", "provider"}, order=43,
+    extra_context=lambda request: {"accounts": selectors.ledger_accounts(request.user),
+                                   "check": selectors.ledger_check(request.user)})
 redemptions = route.list_page("vouchers/redemptions/", REDEMPTIONS, signed_in=True)
 usage = route.list_page("usage/", USAGE, signed_in=True)
 
@@ -307,6 +313,35 @@ def issue_quota(request: HttpRequest) -> HttpResponse:
     return (_written(request, form, services.issue_quota,
                      lambda _quota: redirect(reverse("compute:vouchers") + "?created=quota"))
             or _vouchers_with(request, quota_form=form))
+
+
+def _redeem_form(request: HttpRequest, data: Any) -> RedeemForm:
+    return RedeemForm(data, usage=selectors.redeemable_usage(request.user),
+                      quotas=selectors.redeemable_quotas(request.user))
+
+
+REDEEM = PageForm(
+    make=_redeem_form,
+    write=lambda request, form: services.redeem(acting_user=acting_user(request), **form.arguments()),
+    done=_("已兑付。余额已按账本更新。"))
+
+
+@route("vouchers/mine/", "my_vouchers", menu=_("我的算力券"), roles={"enterprise_member"}, order=43)
+@login_required
+def my_vouchers(request: HttpRequest) -> HttpResponse:
+    """The voucher holder's page: their quotas (issued, redeemed, remaining, from the ledger), each redemption with
+    the request it paid for and the voucher rule's decision, and the form that redeems a quota against the metered
+    usage of a completed request (the same service as the API's POST /redemptions)."""
+    holdings = selectors.holder_quotas(request.user)
+    specs = {"redeem": REDEEM} if holdings else {}
+
+    def draw(forms_drawn: dict[str, Any]) -> HttpResponse:
+        return render(request, "compute/my_vouchers.html", {
+            "holdings": holdings, "forms": forms_drawn,
+            "redemptions": selectors.holder_redemptions(request.user).prefetch_related("flags")[:PAGE_SIZE],
+            "redeemable": selectors.redeemable_usage(request.user).exists()})
+
+    return page_forms.serve(request, specs, draw)
 
 
 class SavingsPage(_ListWithForm):
