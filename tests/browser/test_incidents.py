@@ -108,3 +108,59 @@ def test_public_report_is_triaged_assigned_and_closed(live_server, page, world, 
     page.goto(url)
     body = page.content()
     assert "王小明" not in body and "wang@example.com" not in body
+
+
+def test_major_incident_escalation_clock_is_shown_and_an_overdue_one_notifies(live_server, page, world, artifacts):
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from aiplus.core.models import Jurisdiction
+    from aiplus.core.reference import sync_departments
+    from aiplus.departments.reference import sync
+    from aiplus.governance import incident_services
+    from aiplus.governance.models import IncidentClock
+    from aiplus.governance.tasks import check_incident_clocks_task
+    from aiplus.regulation.runtime import active_packs
+
+    sync_departments(packset=active_packs())
+    sync(packset=active_packs())
+    incident = incident_services.report_public(
+        acting_user=None, client_ip="198.51.100.20", title="大模型平台泄露两千万用户数据", description="接口未鉴权",
+        jurisdiction_id=Jurisdiction.objects.get(code="suzhou").pk, organisation_id=world.orgs["suzhou:enterprise"].pk,
+        anonymous=True)
+
+    # the official grades it major for a CII operator: the half-hour clock up the chain, its rule and the chain
+    sign_in(page, live_server.url, "suzhou-official")
+    url = f"{live_server.url}/governance/incidents/{incident.pk}/"
+    page.goto(url)
+    page.select_option("#id_severity", "major")
+    page.select_option("#id_operator_kind", "cii")
+    page.get_by_test_id("triage-save").click()
+    page.wait_for_url(url)
+    clock = page.locator("[data-clock=escalation]")
+    assert clock.get_attribute("data-state") == "open"
+    assert "30" in clock.inner_text() and "国家网络安全事件报告管理办法" in clock.inner_text()
+    chain = page.get_by_test_id("escalation-chain")
+    assert chain.locator("[data-department=sz_cac]").count() == 1 and chain.locator("[data-department=cac]").count()
+    due = IncidentClock.objects.get(incident=incident, name="escalation").due_at
+    assert DBTaskResult.objects.filter(task_path=check_incident_clocks_task.module_path, status=TaskResultStatus.READY,
+                                       run_after=due + dt.timedelta(seconds=1)).exists()
+
+    # an hour on (the clock moved back), the queued check tells the official once
+    started = timezone.now() - dt.timedelta(hours=1)
+    IncidentClock.objects.filter(incident=incident, name="escalation").update(
+        started_at=started, due_at=started + dt.timedelta(minutes=30))
+    assert incident_services.report_overdue_clocks() >= 1
+    page.goto(live_server.url + "/notifications/")
+    assert "事件时限已过：大模型平台泄露两千万用户数据" in page.content()
+    page.goto(url)
+    assert page.locator("[data-clock=escalation]").get_attribute("data-state") == "overdue"
+
+    # the official records the report up the chain: the clock stops (late) and the follow-up clock starts
+    page.fill("#id_text", "已向国家网信办和公安部报告")
+    page.get_by_test_id("escalation-save").click()
+    page.wait_for_url(url)
+    assert page.locator("[data-clock=escalation]").get_attribute("data-state") == "late"
+    follow = page.locator("[data-clock=follow_up]")
+    assert follow.get_attribute("data-state") == "open" and "平台设置" in follow.inner_text()
+    page.screenshot(path=str(artifacts / "incident-escalation.png"), full_page=True)

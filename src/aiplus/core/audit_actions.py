@@ -256,6 +256,8 @@ _register_all([
     ("governance.incident.assigned", "分派事件", "assigned an incident"),
     ("governance.incident.operator_reported", "记录运营者报告时间", "recorded the operator's report of an incident"),
     ("governance.incident.action_recorded", "记录事件处置措施", "recorded an incident response action"),
+    ("governance.incident.escalated", "记录重大事件向上级部门报告", "recorded a major incident's report up the chain"),
+    ("governance.incident.follow_up_reported", "记录重大事件续报", "recorded a follow-up report of a major incident"),
     ("governance.incident.handled", "事件处置结束", "ended the handling of an incident"),
     ("governance.incident.closed", "事件结案并复盘", "closed an incident with its post-incident review"),
     ("governance.incident.clocks_overdue", "提醒事件时限逾期", "reported overdue incident clocks"),

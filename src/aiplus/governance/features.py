@@ -81,18 +81,22 @@ _INCIDENT_GAPS = [
      "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
      "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
      "thresholds, warnings issued), emergency plans and drills are not modelled"),
-    ("重大、特别重大事件由网信部门逐级上报（半小时、1小时）的时限、补报与续报尚未建模；三种平台信号均自动立案：上传检查发现的标识篡改、行业监管整改通知逾期、已备案服务测评未通过",
-     "the escalation clocks of major and especially major incidents (half an hour, one hour up the line), "
-     "supplementary and follow-up reports are not modelled; all three platform signals open an incident by "
-     "themselves: a tampered label found by the upload check, an overdue sector rectification order and a failed "
-     "evaluation of a filed service"),
+    ("重大、特别重大事件向上级部门报告的时限自研判定级时起算（而非自收到运营者报告时起算）；上报链只含部门职责数据中承担事件处置职责的网信部门，关键信息基础设施事件同时报告的公安机关不在部门数据中；首报后“及时补报”的项目清单未建模，续报间隔为平台设置；三种平台信号均自动立案：上传检查发现的标识篡改、行业监管整改通知逾期、已备案服务测评未通过",
+     "the clock of a major or especially major incident's report up the chain runs from the triage that grades "
+     "it (not from the operator's report); the chain holds only the cyberspace departments that handle incidents "
+     "in the departments data, not the public security organs a CII incident also goes to; the items of a "
+     "supplementary report are not modelled and the follow-up interval is a platform setting; all three platform "
+     "signals open an incident by themselves: a tampered label found by the upload check, an overdue sector "
+     "rectification order and a failed evaluation of a filed service"),
 ]
 
 declare(
     "governance.incidents",
-    title_zh="人工智能安全事件：企业报告、公众匿名举报（防滥用）与平台信号接报，按分级指南研判定级，报告时限（1/2/4小时）与平台研判、处置、总结报告时限，分派责任部门与承办人，应急处置措施，结案复盘，公开记录（遮蔽个人信息，不公开举报人）",
+    title_zh="人工智能安全事件：企业报告、公众匿名举报（防滥用）与平台信号接报，按分级指南研判定级，报告时限（1/2/4小时），重大以上事件向上级部门报告（半小时/1小时，上报链按部门数据）与续报时限（逾期由后台任务按届满时间提醒），平台研判、处置、总结报告时限，分派责任部门与承办人，应急处置措施，结案复盘，公开记录（遮蔽个人信息，不公开举报人）",
     title_en="AI incidents: reports from companies, anonymous public reports (with abuse limits) and platform "
-             "signals; grading by the grading guide; reporting clocks (1/2/4 hours) and the platform's triage, "
+             "signals; grading by the grading guide; reporting clocks (1/2/4 hours); for a major or especially "
+             "major incident the clock up the chain (half an hour / one hour, the chain from the departments data) "
+             "and follow-up reports, overdue notices queued at each due time; the platform's triage, "
              "response and summary-report clocks; assignment to a department and an official; response actions; "
              "closure with a post-incident review; a public record with personal data redacted and no reporter",
     articles=[("guangdong", 31)],
@@ -103,12 +107,14 @@ declare(
          "aiplus_governance_api_list_incidents", "aiplus_governance_api_get_incident",
          "aiplus_governance_api_triage_incident", "aiplus_governance_api_dismiss_incident",
          "aiplus_governance_api_assign_incident", "aiplus_governance_api_record_operator_report",
-         "aiplus_governance_api_add_response_action", "aiplus_governance_api_end_handling",
+         "aiplus_governance_api_add_response_action", "aiplus_governance_api_record_escalation",
+         "aiplus_governance_api_end_handling",
          "aiplus_governance_api_close_incident", "aiplus_governance_api_list_incident_records",
          "aiplus_governance_api_get_incident_record"],
     tests=["tests/browser/test_incidents.py::test_public_report_is_triaged_assigned_and_closed",
            "src/aiplus/governance/tests/test_incidents_api.py::"
-           "test_a_public_report_is_triaged_assigned_handled_and_closed"],
+           "test_a_public_report_is_triaged_assigned_handled_and_closed",
+           "src/aiplus/governance/tests/test_incident_escalation.py::test_the_report_up_the_chain_then_follow_ups"],
     gaps=_INCIDENT_GAPS,
 )
 

@@ -24,6 +24,7 @@ from aiplus.governance import incident_services as services
 from aiplus.governance import incidents, red_line_services, violation_services
 from aiplus.governance.api import _In, router
 from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
+from aiplus.governance.incident_rules import ESCALATED
 from aiplus.governance.models import Incident, Violation
 from aiplus.portal.templatetags.localized import localized_value
 from aiplus.regulation import provenance
@@ -104,6 +105,15 @@ class IncidentDetail(IncidentOut):
     clocks: list[ClockOut]
     actions: list[ActionOut]
     reporter: ReporterOut | None = None
+    escalation_chain: list[dict[str, str]]
+
+    @staticmethod
+    def resolve_escalation_chain(obj: Any) -> list[dict[str, str]]:
+        """The departments a major incident is reported up through (empty below major)."""
+        if obj.severity not in ESCALATED:
+            return []
+        return [{"code": d.code, "pack": d.pack, "name_zh": d.name_zh, "name_en": d.name_en}
+                for d in selectors.escalation_chain(obj)]
 
     @staticmethod
     def resolve_clocks(obj: Any) -> list[Any]:
@@ -233,6 +243,12 @@ class ActionIn(_In):
     taken_at: dt.datetime | None = None
 
 
+class EscalationIn(_In):
+    stage: Annotated[str, Field(max_length=16)]
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+    reported_at: dt.datetime | None = None
+
+
 class EndIn(_In):
     handled_at: dt.datetime | None = None
 
@@ -300,6 +316,8 @@ writes.add_action(router, "POST", f"{_ONE}/assign", services.assign_incident, pa
 writes.add_action(router, "POST", f"{_ONE}/operator-report", services.record_operator_report,
                   payload=OperatorReportIn, response=IncidentDetail, reply=_reply)
 writes.add_action(router, "POST", f"{_ONE}/actions", services.add_response_action, payload=ActionIn,
+                  response=IncidentDetail, created=True, reply=_reply)
+writes.add_action(router, "POST", f"{_ONE}/escalations", services.record_escalation, payload=EscalationIn,
                   response=IncidentDetail, created=True, reply=_reply)
 writes.add_action(router, "POST", f"{_ONE}/end", services.end_handling, payload=EndIn, response=IncidentDetail,
                   reply=_reply)

@@ -124,10 +124,28 @@ class OperatorReportForm(forms.Form):
     reported_at = forms.DateTimeField(label=_("向网信部门报告的时间"), widget=MOMENT)
 
 
+# Reports up the chain are their own form (they stop the escalation clocks), not response actions.
+_ESCALATION_KINDS = (ActionKind.ESCALATION, ActionKind.FOLLOW_UP)
+
+
 class ActionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("措施类型"), choices=ActionKind.choices)
+    kind = forms.ChoiceField(label=_("措施类型"),
+                             choices=[c for c in ActionKind.choices if c[0] not in _ESCALATION_KINDS])
     text = forms.CharField(label=_("措施内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     taken_at = forms.DateTimeField(label=_("采取时间"), widget=MOMENT, required=False)
+
+
+class EscalationForm(forms.Form):
+    """The receiving department's report of a major incident up the chain, or a follow-up report."""
+
+    stage = forms.ChoiceField(label=_("报告类型"), choices=())
+    text = forms.CharField(label=_("报告内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reported_at = forms.DateTimeField(label=_("报告时间（默认现在）"), widget=MOMENT, required=False)
+
+    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(stage, ActionKind(stage).label)]  # type: ignore[attr-defined]
+        self.fields["stage"].initial = stage
 
 
 class EndHandlingForm(forms.Form):

@@ -45,6 +45,27 @@ def clocks_of(incident: Incident) -> list[IncidentClock]:
     return list(IncidentClock.objects.filter(incident=incident).order_by("started_at", "id"))
 
 
+def escalation_chain(incident: Incident) -> list[Any]:
+    """The departments a major incident is reported up through, as the departments data has them: those holding the
+    incident-handling duty (`incidents.handle`) in the jurisdictions that cover its place, the most local first,
+    then the national cyberspace administration (packs/national/departments.yaml, `cac`)."""
+    from aiplus.core import permissions
+    from aiplus.core.models import Department
+    from aiplus.departments.models import Duty
+
+    duties = list(Duty.objects.filter(code="incidents.handle").select_related("department"))
+    held = _covering(incident.jurisdiction_id, [(d, d.jurisdiction_id) for d in duties])
+    breadth = {d.jurisdiction_id: len(permissions.jurisdiction_ids_in_scope(d.jurisdiction_id)) for d in held}
+    chain: list[Any] = []
+    for duty in sorted(held, key=lambda d: (breadth[d.jurisdiction_id], d.department.code)):
+        if duty.department not in chain:
+            chain.append(duty.department)
+    national = Department.objects.filter(pack="national", code="cac").first()
+    if national is not None and national not in chain:
+        chain.append(national)
+    return chain
+
+
 def actions_of(incident: Incident) -> list[IncidentAction]:
     return list(IncidentAction.objects.filter(incident=incident).select_related("recorded_by"))
 

@@ -200,7 +200,19 @@ def _start(incident: Incident, name: str, start: dt.datetime, *, met_at: dt.date
                   "parameter_status": version.status, "started_at": start,
                   "due_at": rules.due(local, length, calendar.add_working_days), "met_at": met_at,
                   "overdue_notified_at": None})
+    if met_at is None:
+        _queue_overdue_check(clock.due_at)
     return clock
+
+
+def _queue_overdue_check(due_at: dt.datetime) -> None:
+    """Queue the worker's overdue check for just after the clock runs out (the reporting clocks run in minutes, so
+    a periodic sweep alone would tell too late); the check marks each clock it tells of, so a check queued for a
+    clock since stopped or restarted tells nobody twice."""
+    from aiplus.governance.tasks import check_incident_clocks_task
+
+    run_after = due_at + dt.timedelta(seconds=1)
+    transaction.on_commit(lambda: check_incident_clocks_task.using(run_after=run_after).enqueue())
 
 
 def _stop(incident: Incident, name: str, at: dt.datetime) -> None:
@@ -398,6 +410,14 @@ def triage_incident(*, acting_user: User, incident_id: int, severity: str, opera
                    "h": incidents.rules_on(timezone.localdate()).report_hours[operator_kind]})
     else:
         IncidentClock.objects.filter(incident=incident, name=rules.OPERATOR_REPORT, met_at__isnull=True).delete()
+    if severity in rules.ESCALATED:
+        # The department learns the grade from this triage: its report up the chain runs from now, once (a later
+        # re-grading between major and especially major keeps the clock already running).
+        if not IncidentClock.objects.filter(incident=incident, name=rules.ESCALATION).exists():
+            _start(incident, rules.ESCALATION, now)
+    else:
+        IncidentClock.objects.filter(incident=incident, name__in=(rules.ESCALATION, rules.FOLLOW_UP),
+                                     met_at__isnull=True).delete()
     audit.record(actor=acting_user, action="governance.incident.triaged", instance=incident, before=before)
     return incident
 
@@ -481,12 +501,50 @@ def add_response_action(*, acting_user: User, incident_id: int, kind: str, text:
     if not (is_official_for(acting_user, incident) or is_member_for(acting_user, incident)):
         raise PermissionDeniedError(_("只有主管部门工作人员或涉事单位成员可以记录处置措施。"))
     _state(incident, IncidentStatus.TRIAGED, IncidentStatus.RESPONDING, IncidentStatus.HANDLED)
+    if kind in ESCALATION_STAGES:
+        # Reports up the chain stop clocks: only `record_escalation` writes them.
+        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": kind}, "kind")
     action = IncidentAction(incident=incident, kind=_choice(kind, ActionKind, "kind"),
                             text=_text(text, "text", 2000, label=_("措施内容")),
                             taken_at=_moment(taken_at, "taken_at", label=_("采取时间")) or timezone.now(),
                             recorded_by=acting_user)
     action.save()
     audit.record(actor=acting_user, action="governance.incident.action_recorded", instance=action,
+                 jurisdiction_id=incident.jurisdiction_id, organisation_id=incident.organisation_id)
+    return action
+
+
+ESCALATION_STAGES = (rules.ESCALATION, rules.FOLLOW_UP)
+
+
+@transaction.atomic
+def record_escalation(*, acting_user: User, incident_id: int, stage: str, text: str,
+                      reported_at: dt.datetime | None = None) -> IncidentAction:
+    """An official of the department that received a major or especially major incident records its report up the
+    chain (`escalation`: stops that clock and starts the follow-up clock) or a follow-up report (`follow_up`: the
+    next follow-up is due the platform's number of working days after it), until handling ends."""
+    incident = _incident(acting_user, incident_id)
+    _as_official(acting_user, incident)
+    _state(incident, IncidentStatus.TRIAGED, IncidentStatus.RESPONDING)
+    if incident.severity not in rules.ESCALATED:
+        raise ServiceError("not_escalated", _("只有重大、特别重大事件需要向上级部门报告。"), "stage", status=409)
+    if stage not in ESCALATION_STAGES:
+        raise ServiceError("invalid_choice", _("无效的选项：%(v)s") % {"v": str(stage)[:40]}, "stage")
+    escalation = IncidentClock.objects.select_for_update().filter(incident=incident, name=rules.ESCALATION).first()
+    escalated = escalation is not None and escalation.met_at is not None
+    if stage == rules.ESCALATION and escalated:
+        raise ServiceError("already_escalated", _("已记录向上级部门报告。"), "stage", status=409)
+    if stage == rules.FOLLOW_UP and not escalated:
+        raise ServiceError("not_yet_escalated", _("请先记录向上级部门报告，再记录续报。"), "stage", status=409)
+    at = _moment(reported_at, "reported_at", label=_("报告时间"), not_before=incident.triaged_at) or timezone.now()
+    action = IncidentAction(incident=incident, kind=stage, text=_text(text, "text", 2000, label=_("报告内容")),
+                            taken_at=at, recorded_by=acting_user)
+    action.save()
+    if stage == rules.ESCALATION:
+        _stop(incident, rules.ESCALATION, at)
+    _start(incident, rules.FOLLOW_UP, at)
+    code = "governance.incident.escalated" if stage == rules.ESCALATION else "governance.incident.follow_up_reported"
+    audit.record(actor=acting_user, action=code, instance=action,
                  jurisdiction_id=incident.jurisdiction_id, organisation_id=incident.organisation_id)
     return action
 
@@ -505,6 +563,8 @@ def end_handling(*, acting_user: User, incident_id: int, handled_at: dt.datetime
     incident.status = IncidentStatus.HANDLED
     incident.save()
     _stop(incident, rules.RESPONSE, at)
+    # No follow-up is due once handling has ended (one that ran out before shows as late); the summary follows.
+    _stop(incident, rules.FOLLOW_UP, at)
     _start(incident, rules.FINAL_REPORT, at)
     audit.record(actor=acting_user, action="governance.incident.handled", instance=incident, before=before)
     return incident
@@ -547,6 +607,16 @@ def close_incident(*, acting_user: User, incident_id: int, causes: str, measures
 
 # -- overdue clocks ----------------------------------------------------------------------------------------------
 
+def _in_each_language(text: Any) -> dict[str, str]:
+    from django.utils import translation
+
+    found = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found[code] = str(text)
+    return found
+
+
 @transaction.atomic
 def report_overdue_clocks(*, acting_user: User | None = None, now: dt.datetime | None = None) -> int:
     """Tell the people concerned of each clock of an open incident that ran out while still running, once: the
@@ -567,8 +637,10 @@ def report_overdue_clocks(*, acting_user: User | None = None, now: dt.datetime |
             people = list(officials[incident.jurisdiction_id])
         if clock.name == ClockName.OPERATOR_REPORT:
             people += _organisation_members(incident.organisation_id)
+        # The clock's name in each language, so the notice reads whole in the recipient's language.
         _tell(people, incident, _("事件时限已过：%(t)s"), _("“%(c)s”时限已于%(d)s届满。"),
-              {"c": clock.get_name_display(), "d": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")},
+              {"c": _in_each_language(ClockName(clock.name).label),
+               "d": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")},
               verb="governance.incident.overdue")
         clock.overdue_notified_at = now
         clock.save(update_fields=["overdue_notified_at", "updated_at"])

@@ -31,6 +31,7 @@ from aiplus.governance.incident_forms import (
     DecisionForm,
     DismissForm,
     EndHandlingForm,
+    EscalationForm,
     OperatorReportForm,
     PublicReportForm,
     RedLineDecisionForm,
@@ -38,7 +39,8 @@ from aiplus.governance.incident_forms import (
     ViolationForm,
 )
 from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
-from aiplus.governance.models import OPEN_STATUSES, Incident, IncidentStatus
+from aiplus.governance.incident_rules import ESCALATED
+from aiplus.governance.models import OPEN_STATUSES, ClockName, Incident, IncidentStatus
 from aiplus.governance.views import route
 
 _ROLES = {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.OFFICIAL, permissions.AUDITOR}
@@ -117,6 +119,13 @@ def _specs(request: HttpRequest, incident: Incident, roles: dict[str, bool]) -> 
             write=lambda request, form: services.record_operator_report(acting_user=user, incident_id=pk,
                                                                         **form.cleaned_data),
             done=_("报告时间已记录。"))
+    stage = _escalation_stage(incident)
+    if roles["official"] and stage:
+        specs["escalation"] = PageForm(
+            make=lambda request, data: EscalationForm(data, stage=stage),
+            write=lambda request, form: services.record_escalation(acting_user=user, incident_id=pk,
+                                                                   **form.cleaned_data),
+            done=_("上报已记录。"))
     if (roles["official"] or roles["member"]) and status in (IncidentStatus.TRIAGED, IncidentStatus.RESPONDING,
                                                              IncidentStatus.HANDLED):
         specs["action"] = PageForm(make=lambda request, data: ActionForm(data),
@@ -137,6 +146,16 @@ def _specs(request: HttpRequest, incident: Incident, roles: dict[str, bool]) -> 
     specs.update(red_line_specs(request, incident, lambda form: red_line_services.decide_incident_red_line(
         acting_user=user, incident_id=pk, **form.cleaned_data)))
     return specs
+
+
+def _escalation_stage(incident: Incident) -> str:
+    """Which report up the chain a major incident awaits now: the first, then follow-ups until handling ends."""
+    if incident.status not in (IncidentStatus.TRIAGED, IncidentStatus.RESPONDING):
+        return ""
+    escalation = next((c for c in selectors.clocks_of(incident) if c.name == ClockName.ESCALATION), None)
+    if escalation is None:
+        return ""
+    return ClockName.FOLLOW_UP if escalation.met_at is not None else ClockName.ESCALATION
 
 
 def red_line_specs(request: HttpRequest, record: Any, write: Any) -> dict[str, PageForm]:
@@ -167,6 +186,7 @@ def incident(request: HttpRequest, incident: Incident) -> HttpResponse:
             "reporter": selectors.reporter(user, incident),
             "description": selectors.description_for(user, incident),
             "clocks": [(c, c.state(now)) for c in selectors.clocks_of(incident)],
+            "chain": selectors.escalation_chain(incident) if incident.severity in ESCALATED else [],
             "actions": selectors.actions_of(incident),
             "harms": [harm_names.get(h, h) for h in incident.harms],
             "red_lines": incidents.red_line_rows(incident.red_lines),

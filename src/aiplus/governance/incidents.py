@@ -12,6 +12,8 @@ from aiplus.governance import incident_rules as rules
 from aiplus.regulation.runtime import active_packs, parameters
 
 KEYS = ("incidents.report_hours.cii", "incidents.report_hours.state_organ", "incidents.report_hours.other",
+        "incidents.escalation_minutes.cii", "incidents.escalation_minutes.state_organ",
+        "incidents.escalation_minutes.other", "incidents.follow_up_working_days",
         "incidents.final_report_days", "incidents.triage_working_days", "incidents.response_working_days",
         "incidents.public_reports_per_hour",
         "incidents.grade.pi_persons.especially_major", "incidents.grade.pi_persons.major",
@@ -36,6 +38,8 @@ def rules_on(day: dt.date) -> rules.IncidentRules:
         pi_persons={g: int(v(f"incidents.grade.pi_persons.{g}")) for g in grades},
         loss_cny={g: Decimal(str(v(f"incidents.grade.loss_cny.{g}"))) for g in grades},
         report_hours={k: int(v(f"incidents.report_hours.{k}")) for k in rules.OPERATOR_KINDS},
+        escalation_minutes={k: int(v(f"incidents.escalation_minutes.{k}")) for k in rules.OPERATOR_KINDS},
+        follow_up_working_days=int(v("incidents.follow_up_working_days")),
         triage_working_days=int(v("incidents.triage_working_days")),
         response_working_days=int(v("incidents.response_working_days")),
         final_report_days=int(v("incidents.final_report_days")),

@@ -501,11 +501,14 @@ class IncidentReporter(DomainModel):
 class ClockName(models.TextChoices):
     TRIAGE = incident_rules.TRIAGE, _("平台研判")
     OPERATOR_REPORT = incident_rules.OPERATOR_REPORT, _("运营者向网信部门报告")
+    ESCALATION = incident_rules.ESCALATION, _("重大以上事件向上级部门报告")
+    FOLLOW_UP = incident_rules.FOLLOW_UP, _("续报")
     RESPONSE = incident_rules.RESPONSE, _("责任部门处置")
     FINAL_REPORT = incident_rules.FINAL_REPORT, _("事件处置总结报告")
 
 
 class ClockUnit(models.TextChoices):
+    MINUTES = incident_rules.MINUTES, _("分钟")
     HOURS = incident_rules.HOURS, _("小时")
     DAYS = incident_rules.DAYS, _("日（自然日）")
     WORKING_DAYS = incident_rules.WORKING_DAYS, _("个工作日")
@@ -551,6 +554,9 @@ class ActionKind(models.TextChoices):
     CONTAINMENT = "containment", _("控制与止损")
     INVESTIGATION = "investigation", _("调查取证")
     NOTIFICATION = "notification", _("通知利害关系人")
+    # The receiving department's reports up the chain of a major incident (they stop the escalation clocks).
+    ESCALATION = incident_rules.ESCALATION, _("向上级部门报告")
+    FOLLOW_UP = incident_rules.FOLLOW_UP, _("续报")
     REMEDIATION = "remediation", _("整改")
     OTHER = "other", _("其他")
 

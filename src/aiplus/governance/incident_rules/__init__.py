@@ -1,6 +1,7 @@
 """The rules of incident reporting and response as pure functions: the grading of a network security incident by
 its quantitative triggers (《网络安全事件分级指南》, annex to 《国家网络安全事件报告管理办法》), the reporting and
-handling clocks (Art. 4: 1 / 2 / 4 hours by operator; Art. 8: a summary report within 30 days of the end of
+handling clocks (Art. 4: 1 / 2 / 4 hours by operator, and for a major incident the receiving department's report up
+the chain within half an hour or one hour; Art. 8: a summary report within 30 days of the end of
 handling; the platform's own triage and response clocks in working days), the state of a clock, the redaction of
 personal data from the public record, and the matching of an incident against the red lines (Guangdong art. 33).
 
@@ -21,6 +22,8 @@ from decimal import Decimal
 ESPECIALLY_MAJOR, MAJOR, LARGE, GENERAL = "especially_major", "major", "large", "general"
 SEVERITIES = (ESPECIALLY_MAJOR, MAJOR, LARGE, GENERAL)
 REPORTABLE = frozenset({ESPECIALLY_MAJOR, MAJOR, LARGE})
+# A 重大 or 特别重大 incident is also reported up the chain by the department that received it (Art. 4).
+ESCALATED = frozenset({ESPECIALLY_MAJOR, MAJOR})
 _SEVERITY_NAMES = {ESPECIALLY_MAJOR: ("特别重大", "especially major"), MAJOR: ("重大", "major"),
                    LARGE: ("较大", "large"), GENERAL: ("一般", "general")}
 
@@ -29,11 +32,14 @@ CII, STATE_ORGAN, OTHER = "cii", "state_organ", "other"
 OPERATOR_KINDS = (CII, STATE_ORGAN, OTHER)
 
 # Units a clock is counted in.
-HOURS, DAYS, WORKING_DAYS = "hours", "days", "working_days"
+MINUTES, HOURS, DAYS, WORKING_DAYS = "minutes", "hours", "days", "working_days"
 
 # The clocks of an incident.
 TRIAGE, OPERATOR_REPORT, RESPONSE, FINAL_REPORT = "triage", "operator_report", "response", "final_report"
-CLOCKS = (TRIAGE, OPERATOR_REPORT, RESPONSE, FINAL_REPORT)
+# The escalation of a major incident: the receiving department's report up the chain (Art. 4: half an hour or one
+# hour), and its follow-up reports while handling goes on (the text says only "及时补报": a platform setting).
+ESCALATION, FOLLOW_UP = "escalation", "follow_up"
+CLOCKS = (TRIAGE, OPERATOR_REPORT, ESCALATION, FOLLOW_UP, RESPONSE, FINAL_REPORT)
 
 # States of a clock.
 OPEN, MET, LATE, OVERDUE = "open", "met", "late", "overdue"
@@ -72,6 +78,8 @@ class IncidentRules:
     loss_cny: Mapping[str, Decimal] = field(default_factory=lambda: {
         ESPECIALLY_MAJOR: Decimal(100_000_000), MAJOR: Decimal(20_000_000), LARGE: Decimal(5_000_000)})
     report_hours: Mapping[str, int] = field(default_factory=lambda: {CII: 1, STATE_ORGAN: 2, OTHER: 4})
+    escalation_minutes: Mapping[str, int] = field(default_factory=lambda: {CII: 30, STATE_ORGAN: 60, OTHER: 60})
+    follow_up_working_days: int = 5
     triage_working_days: int = 1
     response_working_days: int = 10
     final_report_days: int = 30
@@ -138,6 +146,13 @@ def period(clock: str, rules: IncidentRules, *, operator_kind: str = OTHER) -> P
         if operator_kind not in OPERATOR_KINDS:
             raise ValueError(f"unknown operator kind {operator_kind!r}")
         return Period(rules.report_hours[operator_kind], HOURS, f"incidents.report_hours.{operator_kind}")
+    if clock == ESCALATION:
+        if operator_kind not in OPERATOR_KINDS:
+            raise ValueError(f"unknown operator kind {operator_kind!r}")
+        return Period(rules.escalation_minutes[operator_kind], MINUTES,
+                      f"incidents.escalation_minutes.{operator_kind}")
+    if clock == FOLLOW_UP:
+        return Period(rules.follow_up_working_days, WORKING_DAYS, "incidents.follow_up_working_days")
     if clock == RESPONSE:
         return Period(rules.response_working_days, WORKING_DAYS, "incidents.response_working_days")
     if clock == FINAL_REPORT:
@@ -148,13 +163,16 @@ def period(clock: str, rules: IncidentRules, *, operator_kind: str = OTHER) -> P
 def due(start: dt.datetime, length: Period, add_working_days: Callable[[dt.date, int], dt.date]) -> dt.datetime:
     """When a clock started at `start` (an aware local time) runs out.
 
-    Hours run from the moment itself. Days and working days follow the rule that the day of the event does not count
-    (期间开始的当日不计入): the period ends at the end of its last day, calendar days counted one by one, working days
-    on the official calendar given (`add_working_days(start_day, n)`, holidays skipped, adjusted weekends worked)."""
+    Minutes and hours run from the moment itself. Days and working days follow the rule that the day of the event
+    does not count (期间开始的当日不计入): the period ends at the end of its last day, calendar days counted one by
+    one, working days on the official calendar given (`add_working_days(start_day, n)`, holidays skipped, adjusted
+    weekends worked)."""
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
     if length.amount < 0:
         raise ValueError("a clock's length must not be negative")
+    if length.unit == MINUTES:
+        return start + dt.timedelta(minutes=length.amount)
     if length.unit == HOURS:
         return start + dt.timedelta(hours=length.amount)
     if length.unit == DAYS:

@@ -113,3 +113,43 @@ def test_red_lines_match_by_harm_or_keyword():
     found = rules.match_red_lines(lines, harms=["label_tamper", "reputation"], text="")
     assert [m.code for m in found] == ["deepfake", "label"]
     assert rules.match_red_lines(lines, harms=[], text="一切正常") == []
+
+
+# -- escalation of a major incident (Art. 4: half an hour / one hour up the chain; follow-ups a platform setting) --
+
+@pytest.mark.parametrize(("clock", "kind", "start", "expected"), [
+    # minutes run from the moment itself, across midnight and through holidays and weekends alike
+    (rules.ESCALATION, rules.CII, "2025-10-01 23:45", "2025-10-02 00:15"),          # National Day itself
+    (rules.ESCALATION, rules.STATE_ORGAN, "2025-09-27 23:30", "2025-09-28 00:30"),  # a Saturday night
+    (rules.ESCALATION, rules.OTHER, "2025-12-31 23:30", "2026-01-01 00:30"),        # into New Year's Day
+    # follow-ups: five working days, the day of the report not counted
+    (rules.FOLLOW_UP, rules.OTHER, "2025-12-05 16:00", "2025-12-12 23:59:59"),      # over a plain weekend
+    (rules.FOLLOW_UP, rules.OTHER, "2025-09-26 10:00", "2025-10-10 23:59:59"),      # Sun 28 Sep worked; 1-8 Oct off
+    (rules.FOLLOW_UP, rules.OTHER, "2025-10-04 10:00", "2025-10-14 23:59:59"),      # reported during the holiday
+    (rules.FOLLOW_UP, rules.OTHER, "2025-10-10 23:59", "2025-10-16 23:59:59"),      # Sat 11 Oct was worked
+])
+def test_escalation_clocks_across_weekends_and_holidays(clock, kind, start, expected):
+    length = rules.period(clock, R, operator_kind=kind)
+    assert rules.due(_at(start), length, add_working_days) == _at(expected)
+
+
+def test_escalation_periods_name_their_parameters():
+    assert rules.period(rules.ESCALATION, R, operator_kind=rules.CII) == rules.Period(
+        30, rules.MINUTES, "incidents.escalation_minutes.cii")
+    assert rules.period(rules.FOLLOW_UP, R) == rules.Period(5, rules.WORKING_DAYS, "incidents.follow_up_working_days")
+    assert {rules.MAJOR, rules.ESPECIALLY_MAJOR} == rules.ESCALATED
+    with pytest.raises(ValueError):
+        rules.period(rules.ESCALATION, R, operator_kind="alien")
+
+
+@pytest.mark.parametrize(("met", "now", "expected"), [
+    (None, "2025-10-02 00:14", rules.OPEN),
+    (None, "2025-10-02 00:15", rules.OPEN),               # exactly at the boundary: still in time
+    (None, "2025-10-02 00:16", rules.OVERDUE),            # one minute late
+    ("2025-10-02 00:15", "2025-10-03 00:00", rules.MET),
+    ("2025-10-02 00:16", "2025-10-03 00:00", rules.LATE),
+])
+def test_the_escalation_clock_at_its_boundary(met, now, expected):
+    due = rules.due(_at("2025-10-01 23:45"), rules.period(rules.ESCALATION, R, operator_kind=rules.CII),
+                    add_working_days)
+    assert rules.state(due, _at(met) if met else None, _at(now)) == expected
