@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0006_re_review_panel'),
+        ('governance', '0007_ethics_committee_duties'),
     ]
 
     operations = [
