@@ -35,6 +35,7 @@ UNIT_LABELS: dict[str, Any] = {
     "flag": _("是/否"),
     "ftz codes": _("自贸试验区代码"),
     "hours": _("小时"),
+    "minutes": _("分钟"),
     "items": _("项"),
     "jurisdiction codes": _("辖区代码"),
     "jurisdictions": _("个辖区"),
