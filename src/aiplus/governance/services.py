@@ -740,6 +740,7 @@ def remind_unregistered_activities(*, acting_user: User | None = None, today: dt
         status__in=APPROVED, decided_on__lt=today - dt.timedelta(days=days), activity_registered_on__isnull=True,
         activity_registration_reminded_on__isnull=True).exclude(listed_item=""))
     for application in late:
+        assert application.decided_on is not None  # the filter above selects decided applications only
         users = [application.submitted_by, *User.objects.filter(
             pk__in=_organisation_user_ids(application.organisation_id))]
         _notify_people(users, application, _("清单内活动逾期未登记：%(t)s"),
