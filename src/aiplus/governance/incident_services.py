@@ -211,6 +211,10 @@ def _queue_overdue_check(due_at: dt.datetime) -> None:
     clock since stopped or restarted tells nobody twice."""
     from aiplus.governance.tasks import check_incident_clocks_task
 
+    if not check_incident_clocks_task.get_backend().supports_defer:
+        # a backend that runs tasks at once (the immediate backend of a synchronous set-up) cannot hold a task until
+        # a time; there the periodic `manage.py check_incident_clocks` is the only check
+        return
     run_after = due_at + dt.timedelta(seconds=1)
     transaction.on_commit(lambda: check_incident_clocks_task.using(run_after=run_after).enqueue())
 
