@@ -83,3 +83,24 @@ def test_every_list_page_and_its_api_return_the_same_rows_for_the_same_user_and_
                     listing.name, user.username, params)
                 checked += 1
     assert checked >= len(REGISTRY) * len(users)
+
+
+@pytest.mark.django_db
+def test_the_voucher_ledger_page_and_its_api_return_the_same_legs(demo) -> None:
+    """The voucher ledger (issue 18) on the same check, with rows to compare: the demo's official reads every leg
+    of the Suzhou programme (the redeemed voucher's included), its provider only the payable to itself."""
+    from aiplus.compute.models import LedgerEntry
+    from aiplus.core.lists import REGISTRY
+    from aiplus.core.models import User
+
+    listing = REGISTRY["compute.ledger"]
+    path, api_path = reverse(listing.page), operation(listing.api)
+    for username in ("official-suzhou", "provider-compute"):
+        user = User.objects.get(username=username)
+        page_client = Client()
+        page_client.force_login(user)
+        for params in _filters(listing):
+            ids = _page_ids(page_client, path, params)
+            assert ids == _api_ids(bearer(user), api_path, params), (username, params)
+        assert _page_ids(page_client, path, {}), username  # the demo's books are not empty for either
+    assert LedgerEntry.objects.filter(transaction__kind="redeem").exists()

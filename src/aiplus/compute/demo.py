@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from aiplus.compute import services
+from aiplus.compute import request_broker, services
+from aiplus.compute.models import Placement
 
 # (name, jurisdiction, location, PUE, green share, grid kgCO2/kWh, lat, lon, pools: (model, cards, GB, price, free))
 CENTRES = [
@@ -47,14 +48,20 @@ def seed(context: Any) -> None:
                                  amount_cny="200000")
     context.count("voucher programmes")
 
-    services.submit_request(
+    request = services.submit_request(
         acting_user=member, organisation_id=member_org.pk, title="缺陷检测模型微调", accepted_models=["ascend-910b"],
         cards=16, hours=72, budget_cny="20000", residency_level="city", residency_region="suzhou", quota_id=quota.pk)
+    # Placed now, as the background job would place it (the job, when a worker runs it, finds the request placed
+    # and settles), so that the seeded demo shows every stage of the voucher journey on the day it is seeded:
+    # a request placed, its usage metered by the provider, the voucher redeemed against it, the ledger moved.
+    services.apply_placement(acting_user=None, request_id=request.pk, result=request_broker.solve_request(request.pk))
     context.count("compute requests")
 
+    placement = Placement.objects.select_related("pool").get(request=request)
     usage, _created = services.record_usage(
-        acting_user=provider, record_id="DEMO-2026-0001", pool_id=pools[0].pk, card_hours="320",
-        amount_cny="3136.00", period_end=today.isoformat(), organisation_id=member_org.pk,
-        invoice_number="DEMO-INV-0001")
+        acting_user=provider, record_id=f"DEMO-{today.year}-0001", pool_id=placement.pool_id,
+        card_hours=str(request.cards * request.hours), amount_cny=str(placement.cost_cny),
+        period_end=today.isoformat(), request_id=request.pk, invoice_number=f"DEMO-INV-{today.year}-0001")
     services.redeem(acting_user=member, usage_id=usage.pk, quota_id=quota.pk)
     context.count("usage records")
+    context.count("voucher redemptions")

@@ -45,7 +45,17 @@ def seed(context: Any) -> None:
                             usage_scope="仅限本单位研发环境，不对外提供",
                             security_measures="内网隔离、访问日志、脱敏复核",
                             duration_days=180)
-    context.count("access requests")
+    # A delivered data grant: the enterprise asked for the defect-image set, the data provider approved it today,
+    # the agreement is in force from today for the requested term, and the grantee's request page lists the
+    # addresses to reach the data (datahub.selectors.delivery).
+    granted = services.request_access(
+        acting_user=member, dataset_id=datasets[3].pk, purpose="训练冲压件表面缺陷检测模型",
+        usage_scope="仅限本单位质检模型训练，不向第三方提供", security_measures="专用训练集群、访问日志、到期删除",
+        duration_days=365)
+    services.decide_access(acting_user=provider, request_id=granted.pk, decision="approve",
+                           comment="用途与范围符合开放条件，同意按协议使用。")
+    context.count("access requests", 2)
+    context.count("data grants")
 
     services.register_asset(acting_user=member, organisation_id=member_org.pk, name="产线质检图像库",
                             category="工业数据", grade="general", internal_level=2, legal_basis="GB/T 43697-2024")

@@ -29,12 +29,13 @@ def ensure_daily_schedule(now: dt.datetime | None = None) -> bool:
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    from aiplus.core import jobs
+
     waiting = DBTaskResult.objects.filter(task_path=notify_expiring_agreements_task.module_path,
                                           status=TaskResultStatus.READY)
     if waiting.exists():
         return False
-    notify_expiring_agreements_task.using(run_after=next_run_at(now)).enqueue()
-    return True
+    return jobs.enqueue_at(notify_expiring_agreements_task, next_run_at(now))
 
 
 @task()
@@ -68,6 +69,7 @@ HARVEST_INTERVALS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=
 def harvest_source_task(source_id: int) -> dict[str, object]:
     """Harvest a registered remote catalogue as the official who registered it (`services.harvest`: safe to rerun,
     an unchanged record is not written again), then queue the next run of a scheduled source."""
+    from aiplus.core import jobs
     from aiplus.datahub import services
     from aiplus.datahub.models import HarvestSource
 
@@ -76,5 +78,4 @@ def harvest_source_task(source_id: int) -> dict[str, object]:
         return services.harvest(acting_user=source.registered_by, source_id=source_id)
     finally:
         if source.schedule in HARVEST_INTERVALS:
-            harvest_source_task.using(run_after=timezone.now() + HARVEST_INTERVALS[source.schedule]).enqueue(
-                source_id)
+            jobs.enqueue_at(harvest_source_task, timezone.now() + HARVEST_INTERVALS[source.schedule], source_id)

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import audit, calendar, domains, permissions
+from aiplus.core import audit, calendar, domains, jobs, permissions
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from aiplus.core.models import Department, Jurisdiction, Organisation, RoleAssignment, User
 from aiplus.core.services import notify
@@ -211,12 +211,9 @@ def _queue_overdue_check(due_at: dt.datetime) -> None:
     clock since stopped or restarted tells nobody twice."""
     from aiplus.governance.tasks import check_incident_clocks_task
 
-    if not check_incident_clocks_task.get_backend().supports_defer:
-        # a backend that runs tasks at once (the immediate backend of a synchronous set-up) cannot hold a task until
-        # a time; there the periodic `manage.py check_incident_clocks` is the only check
-        return
+    # where the task backend cannot defer, the periodic `manage.py check_incident_clocks` is the only check
     run_after = due_at + dt.timedelta(seconds=1)
-    transaction.on_commit(lambda: check_incident_clocks_task.using(run_after=run_after).enqueue())
+    transaction.on_commit(lambda: jobs.enqueue_at(check_incident_clocks_task, run_after))
 
 
 def _stop(incident: Incident, name: str, at: dt.datetime) -> None:

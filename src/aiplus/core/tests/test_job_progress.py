@@ -36,3 +36,24 @@ def test_the_job_page_shows_the_step_in_the_page_language(client, django_user_mo
     client.force_login(owner)
     page = client.get(reverse("core:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "正在读取算力资源登记" in page and "loading_register" not in page
+
+
+def test_a_deferred_task_waits_in_the_database_and_is_skipped_where_the_backend_cannot_defer() -> None:
+    import datetime as dt
+
+    from django.tasks import TaskResultStatus
+    from django.test import override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from aiplus.datahub.tasks import harvest_source_task
+
+    when = timezone.now() + dt.timedelta(hours=3)
+    assert jobs.enqueue_at(harvest_source_task, when, 7) is True
+    waiting = DBTaskResult.objects.get(task_path=harvest_source_task.module_path)
+    assert waiting.status == TaskResultStatus.READY and waiting.run_after == when and waiting.args_kwargs["args"] == [7]
+
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=immediate):
+        assert jobs.enqueue_at(harvest_source_task, when, 8) is False  # nothing ran, nothing was refused
+    assert DBTaskResult.objects.count() == 1

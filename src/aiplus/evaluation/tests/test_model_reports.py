@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aiplus.core.testing import bearer, operation, signed_in
 from aiplus.evaluation import run_services
@@ -72,7 +73,7 @@ def test_the_model_and_the_terminal_embedding_it_list_the_reports_to_those_who_m
     assert f'<tr data-pk="{report.pk}">' in page and f'data-pk="{hidden.pk}"' not in page
     assert f"/evaluation/reports/{report.pk}/pdf/" in page and "/evaluation/reports/verify/" in page
     assert report.payload_sha256 in page and 'data-outcome="pass"' in page
-    assert report.created_at.date().isoformat() in page
+    assert timezone.localdate(report.created_at).isoformat() in page  # shown in the platform's time zone
     # the terminal embedding the model lists it too, with the model's name
     device = evaluator.get(f"/algorithms/hardware/{terminal.pk}/").content.decode()
     assert f'<tr data-pk="{report.pk}">' in device and "受测模型" in device and hidden.payload_sha256 not in device
