@@ -74,6 +74,8 @@ KIND_MESSAGES: dict[str, Any] = {
     "url_parsing": gettext_lazy("须为有效的网址。"),
     "url_scheme": gettext_lazy("须为 http 或 https 网址。"),
     "string_pattern_mismatch": gettext_lazy("格式不符合要求。"),
+    "unknown_country": gettext_lazy(
+        "找不到国家或地区“%(value)s”：请填写中文名、英文名或两位代码（如 德国、Germany、DE）。"),
 }
 INVALID = gettext_lazy("值无效。")
 

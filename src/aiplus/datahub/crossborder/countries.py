@@ -9,6 +9,8 @@ means the mainland.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 COUNTRY_NAMES: dict[str, str] = {
     "AD": "Andorra",
     "AE": "United Arab Emirates",
@@ -266,3 +268,26 @@ COUNTRY_CODES: frozenset[str] = frozenset(COUNTRY_NAMES)
 # Regions whose transfers from the mainland count as cross-border (数据出境) although they are part of China.
 SPECIAL_REGIONS: frozenset[str] = frozenset({"HK", "MO", "TW"})
 MAINLAND = "CN"
+
+
+@lru_cache(maxsize=1)
+def _names_to_codes() -> dict[str, str]:
+    """Every known code's CLDR names (simplified Chinese and English, through Babel) and the names above, folded
+    to lower case, to its code."""
+    from babel import Locale
+
+    table: dict[str, str] = {name.casefold(): code for code, name in COUNTRY_NAMES.items()}
+    for locale in ("en", "zh_Hans_CN"):
+        for code, name in Locale.parse(locale).territories.items():
+            if code in COUNTRY_CODES:
+                table.setdefault(name.casefold(), code)
+    return table
+
+
+def resolve_country(text: str) -> str | None:
+    """The ISO code a person meant by `text`: the code itself (any case) or the country's Chinese or English name
+    (德国, Germany, DE all give DE); None when it names no country or region."""
+    typed = text.strip()
+    if typed.upper() in COUNTRY_CODES:
+        return typed.upper()
+    return _names_to_codes().get(typed.casefold())

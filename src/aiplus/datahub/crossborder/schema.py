@@ -11,8 +11,9 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from aiplus.datahub.crossborder.countries import COUNTRY_CODES
+from aiplus.datahub.crossborder.countries import resolve_country
 
 People = Annotated[int, Field(ge=0, description="a number of people (distinct individuals); never negative")]
 
@@ -91,12 +92,14 @@ class Transfer(_Model):
     @field_validator("country_or_region", mode="before")
     @classmethod
     def _known_code(cls, value: object) -> object:
+        # a person's way of naming the country (德国, Germany) is accepted as the page's picker accepts it
         if isinstance(value, str):
-            code = value.strip().upper()
-            if code not in COUNTRY_CODES:
-                raise ValueError(
-                    f"unknown country or region code {value!r}: use ISO 3166-1 alpha-2 (e.g. US, DE, HK, MO)"
-                )
+            code = resolve_country(value)
+            if code is None:
+                raise PydanticCustomError(
+                    "unknown_country",
+                    "unknown country or region {value}: use its name or ISO 3166-1 alpha-2 code (e.g. DE, US, HK)",
+                    {"value": value[:40]})
             return code
         return value
 

@@ -299,7 +299,7 @@ def test_unknown_country_code_is_a_clear_error(code, registry):
     result = assess_payload(_base(country_or_region=code, pi_people=1), registry)
     assert isinstance(result, dict) and result["ok"] is False
     assert result["errors"][0]["field"] == "transfer.country_or_region"
-    assert "unknown country or region code" in result["errors"][0]["message"]
+    assert "unknown country or region" in result["errors"][0]["message"]
 
 
 def test_country_codes_are_normalised(registry):

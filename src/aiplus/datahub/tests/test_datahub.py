@@ -250,6 +250,26 @@ def test_record_transfer_bad_input_changes_nothing(world, change, field):
     assert not AnnualCounter.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["DE", "de", "德国", "Germany", " germany "])
+def test_api_assess_takes_the_country_by_code_or_name(client, typed):
+    response = client.post("/api/v1/data/assess", json.dumps({"transfer": {**TRANSFER, "country_or_region": typed}}),
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", "找不到国家或地区“亚特兰蒂斯”：请填写中文名、英文名或两位代码"),
+    ("en", "No country or region is called “亚特兰蒂斯”: give its name or two-letter code"),
+])
+def test_api_an_unknown_country_is_named_in_the_request_language(client, language, expected):
+    response = client.post("/api/v1/data/assess",
+                           json.dumps({"transfer": {**TRANSFER, "country_or_region": "亚特兰蒂斯"}}),
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    body = response.json()
+    assert response.status_code == 422 and body["field"] == "country_or_region" and body["code"] == "unknown_country"
+    assert expected in body["message"], body["message"]
+
+
 def test_api_assess_names_bad_fields_and_publishes_schema(client):
     bad = {"transfer": {**TRANSFER, "pi_people": -3}}
     response = client.post("/api/v1/data/assess", json.dumps(bad), content_type="application/json")
