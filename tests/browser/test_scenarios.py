@@ -190,7 +190,7 @@ def test_need_to_call_to_pilot_to_case_to_replication(live_server, page, cast, a
     # 7. a Shenzhen organisation replicates the case as its own need, linked back; the count goes up
     login(page, base, "second")
     page.goto(case_url)
-    page.get_by_test_id("replicate-form").locator("input[name=jurisdiction]").fill("shenzhen")
+    page.get_by_test_id("replicate-form").get_by_test_id("picker-jurisdiction").fill("深圳")  # picked by its name
     page.get_by_test_id("replicate-form").get_by_role("button").click()
     page.wait_for_url(re.compile(r".*/scenarios/needs/\d+/$"))
     assert "复制推广" in page.get_by_test_id("need-title").inner_text()
@@ -227,7 +227,8 @@ def test_supplier_profile_matches_and_co_publication(live_server, page, cast, ar
     form.get_by_label("场景领域").select_option("industry.manufacturing")
     form.get_by_label("所用模型（逗号分隔）").fill("YOLOv8")
     form.get_by_label("资质（逗号分隔）").fill("ISO9001")
-    form.get_by_label("服务地区（逗号分隔，如 苏州市、suzhou）").fill("suzhou")
+    form.get_by_test_id("picker-regions_served").fill("苏州")
+    form.locator("select[name=regions_served]").select_option(label="苏州市")
     form.get_by_label("报价下限（元）").fill("200000")
     form.get_by_label("报价上限（元）").fill("600000")
     submit(page, page.get_by_test_id("save-profile"))
@@ -250,7 +251,8 @@ def test_supplier_profile_matches_and_co_publication(live_server, page, cast, ar
     # 4. the official co-publishes the need with Shenzhen
     login(page, base, "official")
     page.goto(f"{base}/scenarios/needs/{need.pk}/")
-    page.get_by_test_id("co-publish-input").fill("shenzhen")
+    page.get_by_test_id("picker-jurisdictions").fill("深圳")  # the picker narrows the places; the official ticks one
+    page.get_by_test_id("co-publish-input").select_option(label="深圳市")
     submit(page, page.get_by_test_id("co-publish"))
     assert "深圳" in page.get_by_test_id("co-publishers").inner_text()
     page.get_by_test_id("nav-scenarios").locator("summary").click()  # the menu group 场景

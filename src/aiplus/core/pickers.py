@@ -77,6 +77,15 @@ class PickerSelect(forms.Select):
         return option
 
 
+class PickerSelectMultiple(PickerSelect, forms.SelectMultiple):
+    """The picker for several choices: the same search box narrows the options, and nothing is selected for the
+    person (they tick what they mean)."""
+
+    def __init__(self, *args: Any, kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, kind=kind, **kwargs)
+        self.attrs.setdefault("size", "6")
+
+
 class _ResolvesTypedNames:
     """Shared by the model and the country pickers: a typed name, code or pinyin key resolves to its one choice."""
 
@@ -198,6 +207,42 @@ class JurisdictionField(ModelPickerField):
     def names_of(self, choice: Any) -> Iterable[str]:
         names = list(super().names_of(choice))
         return [*names, short_place_name(names[0])]
+
+
+class JurisdictionsField(forms.ModelMultipleChoiceField):
+    """Several jurisdictions, picked in the multiple picker (sent as their codes); each sent value may also be a
+    typed name, code or pinyin as `JurisdictionField` reads it, and a typed value may list several separated by
+    commas. Cleans to the rows, in the order given, each once."""
+
+    MAX_PLACES = 50
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", PickerSelectMultiple(kind=JurisdictionField.kind))
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
+        self.one = JurisdictionField(queryset=self.queryset)
+
+    def label_from_instance(self, obj: Model) -> str:
+        return self.one.label_from_instance(obj)
+
+    def get_bound_field(self, form: Any, field_name: str) -> Any:
+        if isinstance(self.widget, PickerSelect) and not self.widget.keys:
+            self.widget.keys = {str(row.code): search_keys(*self.one.names_of(row))  # type: ignore[attr-defined]
+                                for row in self.one.rows()}
+        return super().get_bound_field(form, field_name)
+
+    def clean(self, value: Any) -> list[Any]:  # type: ignore[override]  # the rows in the order given
+        sent = value if isinstance(value, list | tuple) else [value]
+        parts = [part.strip() for item in sent if isinstance(item, str)
+                 for part in item.replace("，", ",").replace("\n", ",").split(",") if part.strip()]
+        if not parts:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(parts) > self.MAX_PLACES:
+            raise ValidationError(_("最多选择%(n)s项。"), code="max_length", params={"n": self.MAX_PLACES})
+        rows = [self.one.clean(part) for part in parts]
+        return list({row.pk: row for row in rows}.values())
 
 
 class OrganisationField(ModelPickerField):

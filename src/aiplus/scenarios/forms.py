@@ -58,15 +58,20 @@ class ActingForForm(ServiceForm):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        if not self.is_bound and organisations is not None and "organisation" not in self.initial:
+            only = list(organisations[:2])
+            if len(only) == 1:  # someone who acts for one organisation is not asked which
+                self.initial["organisation"] = only[0].pk
 
 
-class PlacesField(forms.CharField):
-    """Several jurisdictions typed by name, code or pinyin, separated by commas; cleaned to their codes."""
+class PlacesField(pickers.JurisdictionsField):
+    """Several jurisdictions, picked (or typed by name, code or pinyin); cleaned to their codes."""
 
-    def clean(self, value: Any) -> list[str]:
-        text = super().clean(value)
-        picker = pickers.JurisdictionField(queryset=_places())
-        return [picker.clean(part).code for part in _codes(text or "")]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, queryset=_places(), **kwargs)
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        return [row.code for row in super().clean(value)]
 
 
 class TransitionForm(ServiceForm):
@@ -75,13 +80,17 @@ class TransitionForm(ServiceForm):
 
 
 class CoPublishForm(ServiceForm):
-    jurisdictions = PlacesField(label=_("联合发布辖区"), max_length=500)
+    jurisdictions = PlacesField(label=_("联合发布辖区"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdictions"].widget.attrs["data-testid"] = "co-publish-input"
 
 
 class ListPublishForm(ServiceForm):
     jurisdiction = pickers.JurisdictionField(label=_("发布辖区"), queryset=_places())
     need_ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
-    co_publishers = PlacesField(label=_("联合发布辖区"), required=False, max_length=500)
+    co_publishers = PlacesField(label=_("联合发布辖区"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -276,7 +285,7 @@ class ProfileForm(ActingForForm):
     models_used = forms.CharField(label=_("使用的模型"), required=False, max_length=2000)
     reference_cases = forms.CharField(label=_("参考案例"), required=False, max_length=10000)
     qualifications = forms.CharField(label=_("资质"), required=False, max_length=2000)
-    regions_served = PlacesField(label=_("服务地区"), required=False, max_length=2000)
+    regions_served = PlacesField(label=_("服务地区"), required=False)
     price_min_cny = forms.CharField(label=_("报价下限（元）"), required=False, max_length=30)
     price_max_cny = forms.CharField(label=_("报价上限（元）"), required=False, max_length=30)
     is_published = forms.BooleanField(label=_("公开"), required=False)

@@ -324,3 +324,9 @@ def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
 def profiles_serving(qs: QuerySet[CapabilityProfile], domain: str) -> QuerySet[CapabilityProfile]:
     """The profiles serving a domain or one of its sub-scenarios."""
     return qs.filter(_serves(domain)) if domain else qs
+
+
+def places_named(codes: list[str]) -> list[Jurisdiction]:
+    """The jurisdictions stored by code (a profile's regions served), in the stored order, to be shown by name."""
+    by_code = {j.code: j for j in Jurisdiction.objects.filter(code__in=codes)}
+    return [by_code[code] for code in codes if code in by_code]

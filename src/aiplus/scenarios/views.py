@@ -184,6 +184,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
                                                                                                     "change"))
     return render(request, "scenarios/need_detail.html", {
         "need": need, "available": available, "history": workflow.lines(need),
+        "co_publish_form": forms.CoPublishForm() if can_co_publish else None,
         "matches": matches, "excluded": excluded, "domain_name": pack_rules.domain_name(need.domain, _lang()),
         "can_co_publish": can_co_publish,
         "can_edit": need.status == NeedStatus.DRAFT and request.user.is_authenticated
@@ -315,6 +316,9 @@ def profile_form(request: HttpRequest, profile_id: int | None = None) -> HttpRes
         chosen = profile.domains
     else:
         values, chosen = {"is_published": True}, []
+    if profile is not None and request.method != "POST":  # the regions already served, ticked in the picker
+        form = forms.ProfileForm(initial={"regions_served": profile.regions_served},
+                                 organisations=selectors.member_organisations(request.user))
     return render(request, "scenarios/profile_form.html", {
         "profile": profile, "orgs": orgs, "values": values, "chosen": chosen, "form": form,
         "domains": pack_rules.domain_choices(_lang())}, status=400 if form.errors else 200)
@@ -332,7 +336,8 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
                                                                              _member_orgs(request.user)}
     return render(request, "scenarios/profile_detail.html", {
         "profile": profile, "matches": matches, "excluded": excluded, "can_edit": can_edit,
-        "domain_names": [pack_rules.domain_name(d, _lang()) for d in profile.domains]})
+        "domain_names": [pack_rules.domain_name(d, _lang()) for d in profile.domains],
+        "regions": selectors.places_named(profile.regions_served)})
 
 
 @route("pool/", "pool", menu=_("服务商资源池"), order=26,
@@ -604,8 +609,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         if need is not None:
             return redirect("scenarios:need", need_id=need.pk)
         return redirect("scenarios:case", case_id=case_id)
+    orgs = selectors.member_organisations(request.user) if request.user.is_authenticated else None
     return render(request, "scenarios/case_detail.html", {
-        "case": case, "orgs": _member_orgs(request.user) if request.user.is_authenticated else [],
+        "case": case, "replicate_form": forms.ReplicateForm(organisations=orgs) if orgs is not None and orgs.exists()
+        else None,
         "replications": case.replications.select_related("owner", "jurisdiction")})
 
 

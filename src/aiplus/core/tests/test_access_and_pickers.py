@@ -82,6 +82,39 @@ def test_the_empty_option_reads_in_the_page_language(reference) -> None:
                 assert words in html and "---------" not in html
 
 
+class _PlacesForm(forms.Form):
+    places = pickers.JurisdictionsField(queryset=Jurisdiction.objects.order_by("level", "code"), required=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("sent", "codes"), [
+    (["suzhou", "shenzhen"], ["suzhou", "shenzhen"]),  # ticked in the multiple picker: sent as codes
+    (["深圳市，苏州", "suzhou"], ["shenzhen", "suzhou"]),  # typed, by name, separated by commas; each once
+    ([], []),
+])
+def test_several_places_are_picked_or_typed_by_name(reference, sent, codes) -> None:
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data.setlist("places", sent)
+    form = _PlacesForm(data)
+    assert form.is_valid(), form.errors
+    assert [row.code for row in form.cleaned_data["places"]] == codes
+
+
+@pytest.mark.django_db
+def test_the_multiple_picker_refuses_unknown_places_and_too_many_and_carries_its_keys(reference) -> None:
+    from django.http import QueryDict
+
+    for sent, words in ((["suzhou", "nowhere"], "找不到"), (["suzhou"] * 51, "最多选择")):
+        data = QueryDict(mutable=True)
+        data.setlist("places", sent)
+        form = _PlacesForm(data)
+        assert not form.is_valid() and words in form.errors["places"][0]
+    html = str(_PlacesForm()["places"])
+    assert "multiple" in html and 'data-picker="jurisdiction"' in html and "suzhoushi" in html
+
+
 @pytest.mark.parametrize("typed", ["德国", "Germany", "DE", "de", "deguo"])
 def test_a_country_is_chosen_by_its_chinese_or_english_name_or_code(typed) -> None:
     form = _CountryForm({"country": typed})

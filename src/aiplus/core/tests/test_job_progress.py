@@ -46,14 +46,14 @@ def test_a_deferred_task_waits_in_the_database_and_is_skipped_where_the_backend_
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from aiplus.datahub.tasks import harvest_source_task
+    from aiplus.core.tasks import count_execution
 
     when = timezone.now() + dt.timedelta(hours=3)
-    assert jobs.enqueue_at(harvest_source_task, when, 7) is True
-    waiting = DBTaskResult.objects.get(task_path=harvest_source_task.module_path)
+    assert jobs.enqueue_at(count_execution, when, 7) is True
+    waiting = DBTaskResult.objects.get(task_path=count_execution.module_path)
     assert waiting.status == TaskResultStatus.READY and waiting.run_after == when and waiting.args_kwargs["args"] == [7]
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
     with override_settings(TASKS=immediate):
-        assert jobs.enqueue_at(harvest_source_task, when, 8) is False  # nothing ran, nothing was refused
+        assert jobs.enqueue_at(count_execution, when, 8) is False  # nothing ran, nothing was refused
     assert DBTaskResult.objects.count() == 1

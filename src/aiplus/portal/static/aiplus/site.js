@@ -75,7 +75,9 @@
           option.hidden = !shown;
           if (shown && option.value && first === null) { first = option; }
         });
-        if (typed && first !== null && (select.selectedOptions.length === 0 || select.selectedOptions[0].hidden)) {
+        // a single choice follows the search; in a multiple picker the person ticks what they mean
+        if (typed && first !== null && !select.multiple &&
+            (!select.value || select.selectedOptions[0].hidden)) {
           first.selected = true;
           select.dispatchEvent(new Event("change", { bubbles: true }));
         }
