@@ -242,7 +242,7 @@ def decided_rows(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     deciders = ethics_selectors.deciders(flags)
     rows = incidents.red_line_rows(flags)
     for row in rows:
-        row["decided_by"] = deciders.get(row.get("decided_by_id"))
+        row["decided_by"] = deciders.get(row["decided_by_id"] or 0)
         try:
             row["decided_moment"] = dt.datetime.fromisoformat(row["decided_at"]) if row["decided_at"] else None
         except (TypeError, ValueError):

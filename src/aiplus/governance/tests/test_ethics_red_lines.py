@@ -83,7 +83,7 @@ def test_an_official_confirms_a_flag_and_opens_a_case_through_the_api(world: Any
     assert body["id"] == app_id and body["committee"] == "深圳伦理委员会" and body["status"] == "submitted"
     flag = body["red_lines"][0]
     assert flag["decision"] == "confirmed" and flag["reasons"] == "研究内容为换脸冒充他人。"
-    assert flag["decided_by"] == str(official) and "广东" in flag["article"] and flag["matched"]["keywords"]
+    assert flag["decided_by_id"] == official.pk and "广东" in flag["article"] and flag["matched"]["keywords"]
     case = Violation.objects.get(pk=flag["violation_id"])
     assert _flag(app_id)["violation_id"] == case.pk and _flag(app_id)["decided_by_id"] == official.pk
     assert case.red_line == DEEPFAKE and case.provision == PROVISION and case.incident_id is None
@@ -257,3 +257,27 @@ def test_resubmitting_keeps_the_decision(world: Any, flagged: dict[str, Any]) ->
     services.submit_application(acting_user=flagged["applicant"], application_id=app_id)
     flag = _flag(app_id)
     assert flag["decision"] == "dismissed" and flag["code"] == DEEPFAKE
+
+
+def test_the_queue_does_not_grow_its_queries_with_its_rows(world: Any, flagged: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aiplus.governance import services
+
+    client = signed_in(world.user("official", "shenzhen"))
+    assert _decide(client, flagged["id"], decision="dismissed").status_code == 200
+
+    def counted() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(QUEUE).status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            assert client.get(operation("aiplus_governance_api_list_ethics_red_lines")).status_code == 200
+        return len(page), len(api)
+
+    few = counted()
+    for index in range(6):
+        made = services.create_application(acting_user=flagged["applicant"], committee_id=flagged["committee"].pk,
+                                           title=f"换脸研究{index}", overview=OVERVIEW)
+        services.submit_application(acting_user=flagged["applicant"], application_id=made.pk)
+    assert counted() == few
