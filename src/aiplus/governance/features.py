@@ -142,7 +142,8 @@ declare(
            "src/aiplus/governance/tests/test_ethics_red_lines.py::"
            "test_an_official_confirms_a_flag_and_opens_a_case_through_the_api",
            "src/aiplus/governance/tests/test_ethics_red_lines.py::"
-           "test_an_official_of_the_province_dismisses_a_flag_from_the_queue_page"],
+           "test_an_official_of_the_province_dismisses_a_flag_from_the_queue_page",
+           "tests/browser/test_ethics_review.py::test_an_official_decides_a_red_line_flagged_on_an_ethics_application"],
     gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词",
            "art. 33's text is not public, only its topic; the red lines listed are those of national instruments "
            "(some clause numbers from recall, to be checked); flags come from harms and keywords")],
