@@ -198,3 +198,50 @@ def test_listed_activity_goes_to_a_drawn_panel(live_server, page, world, artifac
     page.wait_for_url("**/experts/draws/*/")
     assert "申请单位科技伦理委员会委员" in page.locator("#excluded").inner_text()
     page.screenshot(path=str(artifacts / "ethics-re-review.png"), full_page=True)
+
+
+def test_an_official_decides_a_red_line_flagged_on_an_ethics_application(live_server, page, world, artifacts):
+    """A Shenzhen company submits an application whose text touches a red line (Guangdong art. 33); an official of
+    Shenzhen opens the red-line queue from the menu and confirms the flag with reasons, without seeing the
+    materials; the company then sees the decision on its application."""
+    from aiplus.governance import services
+    from aiplus.governance.models import EthicsApplication
+
+    company = world.orgs["shenzhen:enterprise"]
+    committee = services.create_committee(acting_user=world.user("enterprise_member", "shenzhen"),
+                                          organisation_id=company.pk, name="深圳数字人伦理委员会",
+                                          established_on=timezone.localdate() - dt.timedelta(days=20))
+    sign_in(page, live_server.url, "shenzhen-enterprise_member")
+    page.goto(live_server.url + "/governance/ethics/applications/")
+    page.select_option("#id_committee", str(committee.pk))
+    page.fill("#id_title", "虚拟主播形象生成研究")
+    page.fill("#id_overview", "用AI换脸生成名人形象进行直播（概况原文）。")
+    page.get_by_test_id("application-save").click()
+    page.wait_for_url("**/governance/ethics/applications/*/")
+    application_url = page.url
+    page.get_by_test_id("application-submit").click()
+    page.wait_for_url(application_url)
+    assert page.get_by_test_id("red-lines").locator("li").get_attribute("data-decision") == ""
+
+    sign_in(page, live_server.url, "shenzhen-official")
+    page.get_by_test_id("nav-governance").locator("summary").click()
+    page.get_by_test_id("nav-governance").get_by_role("link", name="伦理审查安全底线认定").click()
+    page.wait_for_url("**/governance/red-lines/ethics/")
+    page.get_by_role("link", name="虚拟主播形象生成研究").click()
+    page.wait_for_url("**/governance/red-lines/ethics/*/")
+    flag_url = page.url
+    assert "深圳数字人伦理委员会" in page.get_by_test_id("committee").inner_text()
+    assert "概况原文" not in page.content()
+    page.select_option("#id_decision", "confirmed")
+    page.fill("#id_reasons", "以换脸冒充名人直播，触及安全底线。")
+    page.get_by_test_id("red-line-save").click()
+    page.wait_for_url(flag_url)
+    assert page.get_by_test_id("red-lines").locator("li").get_attribute("data-decision") == "confirmed"
+    assert page.get_by_test_id("red-line-form").count() == 0
+    page.screenshot(path=str(artifacts / "ethics-red-line-decided.png"), full_page=True)
+    flag = EthicsApplication.objects.get(title="虚拟主播形象生成研究").red_lines[0]
+    assert flag["decision"] == "confirmed" and flag["reasons"] == "以换脸冒充名人直播，触及安全底线。"
+
+    sign_in(page, live_server.url, "shenzhen-enterprise_member")
+    page.goto(application_url)
+    assert page.get_by_test_id("red-lines").locator("li").get_attribute("data-decision") == "confirmed"

@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED
 from aiplus.core.context import acting_user
-from aiplus.governance import ethics, incidents, selectors, services
+from aiplus.governance import ethics, selectors, services
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS
 from aiplus.regulation.runtime import cited_in_active_language
@@ -248,10 +248,9 @@ class ApplicationDetail(ApplicationOut):
 
     @staticmethod
     def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
-        from aiplus.governance.incident_api import red_line_out
+        from aiplus.governance.incident_api import flagged_out
 
-        return [red_line_out(row["item"], harms=row["harms"], keywords=row["keywords"])
-                for row in incidents.red_line_rows(obj.red_lines)]
+        return flagged_out(obj.red_lines)
 
     @staticmethod
     def resolve_missing(obj: Any) -> list[str]:

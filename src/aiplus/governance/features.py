@@ -126,20 +126,27 @@ declare(
              "an official who is not of the company confirms or dismisses each flag with reasons, and a "
              "confirmation can open a violation case",
     articles=[("guangdong", 33)],
-    pages=["governance:red_lines", "governance:incident", "governance:ai_application", "governance:application"],
+    pages=["governance:red_lines", "governance:incident", "governance:ai_application", "governance:application",
+           "governance:ethics_red_lines", "governance:ethics_red_line"],
     api=["aiplus_governance_api_list_red_lines", "aiplus_governance_api_get_incident",
          "aiplus_governance_api_report_public", "aiplus_governance_api_triage_incident",
-         "aiplus_governance_api_decide_incident_red_line", "aiplus_governance_api_decide_application_red_line"],
+         "aiplus_governance_api_decide_incident_red_line", "aiplus_governance_api_decide_application_red_line",
+         "aiplus_governance_api_list_ethics_red_lines", "aiplus_governance_api_get_ethics_red_line",
+         "aiplus_governance_api_decide_ethics_red_line"],
     tests=["src/aiplus/governance/tests/test_red_lines.py::test_an_incident_in_guangdong_is_flagged_with_the_rule_cited",
            "src/aiplus/governance/tests/test_red_lines.py::test_an_ethics_application_of_a_guangdong_unit_is_flagged",
            "src/aiplus/governance/tests/test_red_line_decisions.py::"
            "test_an_official_confirms_a_red_line_and_opens_a_case",
            "src/aiplus/governance/tests/test_red_line_decisions.py::"
-           "test_a_red_line_on_an_ai_application_is_decided_and_kept_across_changes"],
-    gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词；伦理审查申请上的标记尚无确认或排除的操作",
+           "test_a_red_line_on_an_ai_application_is_decided_and_kept_across_changes",
+           "src/aiplus/governance/tests/test_ethics_red_lines.py::"
+           "test_an_official_confirms_a_flag_and_opens_a_case_through_the_api",
+           "src/aiplus/governance/tests/test_ethics_red_lines.py::"
+           "test_an_official_of_the_province_dismisses_a_flag_from_the_queue_page",
+           "tests/browser/test_ethics_review.py::test_an_official_decides_a_red_line_flagged_on_an_ethics_application"],
+    gaps=[("第三十三条全文未公开，仅据起草说明知其主题；所列底线援引国家现行规定（部分条款号据记忆，待核对），标记依危害类型和关键词",
            "art. 33's text is not public, only its topic; the red lines listed are those of national instruments "
-           "(some clause numbers from recall, to be checked); flags come from harms and keywords; flags on ethics "
-           "applications cannot yet be confirmed or dismissed")],
+           "(some clause numbers from recall, to be checked); flags come from harms and keywords")],
 )
 
 declare(

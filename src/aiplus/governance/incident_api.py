@@ -22,9 +22,11 @@ from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
 from aiplus.governance import incidents, red_line_services, violation_services
+from aiplus.governance import selectors as ethics_selectors
 from aiplus.governance.api import _In, router
 from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
 from aiplus.governance.incident_rules import ESCALATED
+from aiplus.governance.listings import ETHICS_RED_LINES
 from aiplus.governance.models import Incident, Violation
 from aiplus.portal.templatetags.localized import localized_value
 from aiplus.regulation import provenance
@@ -325,6 +327,45 @@ writes.add_action(router, "POST", f"{_ONE}/close", services.close_incident, payl
                   response=IncidentDetail, reply=_reply)
 writes.add_action(router, "POST", f"{_ONE}/red-lines", red_line_services.decide_incident_red_line,
                   payload=RedLineDecisionIn, response=IncidentDetail, reply=_reply)
+
+
+# -- red lines flagged on ethics review applications (Guangdong art. 33) ---------------------------------------
+
+class EthicsRedLineOut(Schema):
+    """A flagged ethics application as the officials who decide its flags see it: who applied, to which committee,
+    where it stands, and the flags with their decisions; never its materials nor the committee's votes."""
+
+    id: int
+    title: str
+    organisation_id: int
+    organisation: str = Field(..., alias="organisation.name")
+    committee_id: int
+    committee: str = Field(..., alias="committee.name")
+    status: str
+    submitted_at: dt.datetime | None
+    red_lines: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_red_lines(obj: Any) -> list[dict[str, Any]]:
+        """The flags with their decisions and the id of the official who decided each (no query per row)."""
+        by_code = {f.get("code"): f.get("decided_by_id") for f in obj.red_lines}
+        return [{**row, "decided_by_id": by_code.get(row["code"])} for row in flagged_out(obj.red_lines)]
+
+
+lists.add_operation(router, "/ethics/red-lines", ETHICS_RED_LINES, EthicsRedLineOut, auth=AUTHENTICATED,
+                    description="The flagged ethics applications of the caller's place, for its officials.")
+
+
+@router.get("/ethics/red-lines/{application_id}", response=EthicsRedLineOut, auth=AUTHENTICATED,
+            operation_id="aiplus_governance_api_get_ethics_red_line")
+def get_ethics_red_line(request: HttpRequest, application_id: int) -> Any:
+    """One flagged ethics application for the officials of its place who are not of the applying unit."""
+    return ethics_selectors.red_line_application(acting_user(request), application_id)
+
+
+writes.add_action(router, "POST", "/ethics/applications/{application_id}/red-lines",
+                  red_line_services.decide_ethics_red_line, payload=RedLineDecisionIn, response=EthicsRedLineOut,
+                  reply=lambda user, result, **ids: ethics_selectors.red_line_application(user, result.pk))
 
 
 # -- violations and penalties (Suzhou art. 49) -------------------------------------------------------------------

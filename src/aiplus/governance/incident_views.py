@@ -4,6 +4,7 @@ public record (redacted). Thin: parse, authorise through the selectors, call one
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from aiplus.core.signin import client_ip
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incident_services as services
 from aiplus.governance import incidents, red_line_services, violation_services
+from aiplus.governance import selectors as ethics_selectors
 from aiplus.governance.incident_forms import (
     ActionForm,
     AppealDecisionForm,
@@ -40,7 +42,8 @@ from aiplus.governance.incident_forms import (
 )
 from aiplus.governance.incident_listings import INCIDENT_RECORDS, INCIDENTS, VIOLATIONS
 from aiplus.governance.incident_rules import ESCALATED
-from aiplus.governance.models import OPEN_STATUSES, ClockName, Incident, IncidentStatus
+from aiplus.governance.listings import ETHICS_RED_LINES
+from aiplus.governance.models import OPEN_STATUSES, ClockName, EthicsApplication, Incident, IncidentStatus
 from aiplus.governance.views import route
 
 _ROLES = {permissions.ENTERPRISE_MEMBER, permissions.PROVIDER, permissions.OFFICIAL, permissions.AUDITOR}
@@ -218,6 +221,55 @@ def red_lines(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/red_lines.html", {
         "taxonomy": taxonomy, "groups": [(group, list(group.children)) for group in taxonomy.items],
         "harm_names": harm_names, "jurisdiction": incidents.red_line_jurisdiction_code()})
+
+
+# -- red lines flagged on ethics review applications (Guangdong art. 33) ---------------------------------------
+# The officials of the applying unit's place decide these flags on pages of their own: the application's page stays
+# the committee's and the applicant's (its materials and votes are theirs alone).
+
+def _ethics_red_lines_context(request: HttpRequest) -> dict[str, Any]:
+    return {"red_line_citation": incidents.red_line_taxonomy().citation}
+
+
+ethics_red_lines = route.list_page("red-lines/ethics/", ETHICS_RED_LINES, signed_in=True,
+                                   template_name="governance/ethics_red_lines.html",
+                                   extra_context=_ethics_red_lines_context,
+                                   menu=_("伦理审查安全底线认定"), roles={permissions.OFFICIAL}, order=73)
+
+
+def decided_rows(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The flags for a page, each with who decided it and when (the decider's name, the moment)."""
+    deciders = ethics_selectors.deciders(flags)
+    rows = incidents.red_line_rows(flags)
+    for row in rows:
+        row["decided_by"] = deciders.get(row["decided_by_id"] or 0)
+        try:
+            row["decided_moment"] = dt.datetime.fromisoformat(row["decided_at"]) if row["decided_at"] else None
+        except (TypeError, ValueError):
+            row["decided_moment"] = None
+    return rows
+
+
+@route("red-lines/ethics/<int:application_id>/", "ethics_red_line")
+@login_required
+@record_page(ethics_selectors.red_line_application, "application_id")
+def ethics_red_line(request: HttpRequest, application: EthicsApplication) -> HttpResponse:
+    """The flags of one ethics application for the officials who decide them: the rule, its citation, what matched,
+    who applied to which committee and where it stands, the decision form; never the materials nor the votes."""
+    user = acting_user(request)
+    specs = red_line_specs(request, application, lambda form: red_line_services.decide_ethics_red_line(
+        acting_user=user, application_id=application.pk, **form.cleaned_data))
+
+    def draw(forms: dict[str, Any]) -> HttpResponse:
+        return render(request, "governance/ethics_red_line.html", {
+            "application": application, "forms": forms, "red_lines": decided_rows(application.red_lines),
+            "red_line_citation": incidents.red_line_taxonomy().citation})
+
+    if request.method == "POST":
+        if not specs:
+            return render(request, "core/not_found.html", status=403)
+        return post_one_of(request, specs, draw)
+    return draw(unbound(request, specs))
 
 
 # -- violations and penalties (Suzhou art. 49) -------------------------------------------------------------------

@@ -124,7 +124,8 @@ def red_line_rows(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
     items = {item.code: item for item in red_line_items()}
     return [{"item": items[f["code"]], "harms": f.get("harms", []), "keywords": f.get("keywords", []),
              "decision": f.get("decision", ""), "reasons": f.get("reasons", ""),
-             "decided_at": f.get("decided_at", ""), "violation_id": f.get("violation_id")}
+             "decided_at": f.get("decided_at", ""), "decided_by_id": f.get("decided_by_id"),
+             "violation_id": f.get("violation_id")}
             for f in flags if f.get("code") in items]
 
 

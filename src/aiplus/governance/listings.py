@@ -3,12 +3,14 @@ annual reports and entrustments, each the same rows on its page and in its API."
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aiplus.core import lists
+from aiplus.core import lists, permissions
 from aiplus.governance import selectors
 from aiplus.governance.models import AnnualReport, ApplicationStatus, Entrustment, EthicsApplication, EthicsCommittee
 
@@ -121,4 +123,49 @@ ENTRUSTMENTS = lists.register(lists.Listing(
     name="governance.entrustments", queryset=selectors.entrustments, filterset=EntrustmentFilter,
     table=EntrustmentTable, title=_("委托审查"), empty=_("没有可查看的委托审查。"),
     next_step=("governance:entrustments", _("登记委托审查")), export_name="ethics-entrustments",
+))
+
+
+def for_officials(user: Any) -> bool:
+    """The audience of the red-line queue: officials (of their jurisdictions) and the superuser."""
+    return bool(getattr(user, "is_superuser", False) or permissions.OFFICIAL in permissions.user_roles(user))
+
+
+class RedLineStateColumn(tables.Column):
+    """The flags of a row and where each stands: the red line's name, pending, confirmed or dismissed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: Any) -> str:
+        from aiplus.governance import incidents
+        from aiplus.portal.templatetags.localized import localized_value
+
+        states = {"confirmed": _("已确认"), "dismissed": _("已排除"), "": _("待认定")}
+        return "；".join(f"{localized_value(row['item'], 'name')}（{states.get(row['decision'], '')}）"
+                        for row in incidents.red_line_rows(value or []))
+
+    def value(self, value: Any) -> str:
+        return self.render(value)
+
+
+class RedLineApplicationTable(lists.Table):
+    title = lists.DetailColumn(url="governance:ethics_red_line", verbose_name=_("活动名称"))
+    organisation = tables.Column(verbose_name=_("申请单位"), order_by=("organisation__name",))
+    committee = tables.Column(verbose_name=_("审查委员会"), order_by=("committee__name",))
+    status = lists.ChoiceColumn(verbose_name=_("状态"))
+    red_lines = RedLineStateColumn(verbose_name=_("触及的安全底线"))
+    submitted_at = lists.MomentColumn(verbose_name=_("提交时间"))
+
+    class Meta(lists.Table.Meta):
+        model = EthicsApplication
+        fields = ("title", "organisation", "committee", "status", "red_lines", "submitted_at")
+
+
+ETHICS_RED_LINES = lists.register(lists.Listing(
+    name="governance.ethics_red_lines", queryset=selectors.red_line_applications, filterset=ApplicationFilter,
+    table=RedLineApplicationTable, title=_("伦理审查申请的安全底线标记"),
+    empty=_("本辖区没有标记安全底线的伦理审查申请。"), export_name="ethics-red-lines", audience=for_officials,
 ))

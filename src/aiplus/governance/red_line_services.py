@@ -1,9 +1,10 @@
 """The official's decision on a red-line flag (Guangdong art. 33 安全底线). One transaction and one audit event each.
 
-A record located under the red lines (an incident, an AI application) is flagged with the rules it seems to touch
-(`incidents.flag_red_lines`); the flag is a suspicion, not a finding. An official of the record's place (for an AI
-application, of its sector department when they act for departments) who is not a member of the organisation
-concerned confirms it or dismisses it, with reasons; the decision is kept on the flag (re-flagging a changed record
+A record located under the red lines (an incident, an AI application, an ethics review application) is flagged with
+the rules it seems to touch (`incidents.flag_red_lines`); the flag is a suspicion, not a finding. An official of the
+record's place (for an AI application, of its sector department when they act for departments; for an ethics
+application, of the applying unit's place) who is not a member of the organisation concerned confirms it or
+dismisses it, with reasons; the decision is kept on the flag (re-flagging a changed record
 keeps it, `incidents.merge_flags`). Confirming can open a violation case (Suzhou art. 49) tied to the provision
 broken and to the red line, through `violation_services.open_violation`, in the same transaction.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +22,9 @@ from aiplus.core import audit, permissions
 from aiplus.core.errors import PermissionDeniedError, ServiceError
 from aiplus.core.models import User
 from aiplus.core.services import notify
-from aiplus.governance import incidents, violation_services
+from aiplus.governance import incidents, selectors, violation_services
 from aiplus.governance.incident_services import _incident, _organisation_members, _text, is_official_for
-from aiplus.governance.models import AIApplication, Incident
+from aiplus.governance.models import AIApplication, EthicsApplication, Incident
 from aiplus.governance.risk_selectors import applications
 from aiplus.governance.risk_services import _lock, _supervisor
 
@@ -35,21 +37,34 @@ def _own_organisation(user: Any, organisation_id: int | None) -> bool:
     return organisation_id is not None and organisation_id in permissions.user_organisation_ids(user, "view")
 
 
-def may_decide(user: Any, record: Incident | AIApplication) -> bool:
-    """An official of the record's place, never a member of the organisation concerned (superusers included)."""
+Flagged = Incident | AIApplication | EthicsApplication
+
+
+def _official_of_place(user: Any, jurisdiction_id: int) -> bool:
+    """An official of the jurisdiction or of one above it (the rule officials act on incidents by)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return jurisdiction_id in permissions.user_jurisdiction_ids(user, "change")
+
+
+def may_decide(user: Any, record: Flagged) -> bool:
+    """An official of the record's place, never a member of the organisation concerned (superusers included). For an
+    ethics application the place is the applying unit's; a member of its committee is no official for it."""
     if not getattr(user, "is_authenticated", False) or _own_organisation(user, record.organisation_id):
         return False
     if isinstance(record, Incident):
         return is_official_for(user, record)
+    if isinstance(record, EthicsApplication):
+        return _official_of_place(user, record.organisation.jurisdiction_id)
     return _supervisor(user, record)
 
 
-def pending_codes(record: Incident | AIApplication) -> list[str]:
+def pending_codes(record: Flagged) -> list[str]:
     return [f["code"] for f in record.red_lines or [] if not f.get("decision")]
 
 
-def _decide(acting_user: User, record: Incident | AIApplication, *, code: Any, decision: Any, reasons: Any,
-            open_case: Any, provision: Any, link: str) -> Incident | AIApplication:
+def _decide(acting_user: User, record: Flagged, *, code: Any, decision: Any, reasons: Any,
+            open_case: Any, provision: Any, link: str) -> Flagged:
     if not may_decide(acting_user, record):
         raise PermissionDeniedError(_("只有所在地主管部门中不属于涉事单位的工作人员可以确认或排除安全底线。"))
     flags = [dict(f) for f in record.red_lines or []]
@@ -109,3 +124,17 @@ def decide_application_red_line(*, acting_user: User, application_id: int, code:
     item = _lock(applications(acting_user), AIApplication, application_id)
     return _decide(acting_user, item, code=code, decision=decision, reasons=reasons,  # type: ignore[return-value]
                    open_case=open_case, provision=provision, link=f"/governance/ai-applications/{item.pk}/")
+
+
+@transaction.atomic
+def decide_ethics_red_line(*, acting_user: User, application_id: int, code: str, decision: str, reasons: str,
+                           open_case: bool = False, provision: str = "") -> EthicsApplication:
+    """Confirm or dismiss a red line flagged on an ethics review application, with reasons; confirming may open a
+    case. Only an official of the applying unit's place who is not of the unit decides; the application's
+    materials and votes stay with the committee and the applicant (the decision is on the flag alone)."""
+    # seen by the applicant and the committee (refused below: 403), or by an official of the place (404 elsewhere)
+    visible = EthicsApplication.objects.filter(Q(pk__in=selectors.applications(acting_user).values("pk"))
+                                               | Q(pk__in=selectors.flagged_in_place(acting_user).values("pk")))
+    item = _lock(visible, EthicsApplication, application_id)
+    return _decide(acting_user, item, code=code, decision=decision, reasons=reasons,  # type: ignore[return-value]
+                   open_case=open_case, provision=provision, link=f"/governance/ethics/applications/{item.pk}/")

@@ -59,6 +59,52 @@ def application(user: Any, application_id: int) -> EthicsApplication:
     return found
 
 
+# What the officials who decide a red-line flag read of an application (Guangdong art. 33): who applied, to which
+# committee, its status and the flags; never its materials nor the committee's votes (they stay with the committee
+# and the applicant's officers, as the Scope says).
+RED_LINE_FIELDS = ("id", "title", "status", "submitted_at", "red_lines", "created_at", "updated_at",
+                   "organisation_id", "committee_id", "organisation__id", "organisation__name",
+                   "organisation__jurisdiction_id", "committee__id", "committee__name")
+
+
+def flagged_in_place(user: Any) -> QuerySet[EthicsApplication]:
+    """The applications flagged under the red lines whose applying unit lies in a jurisdiction the user acts for
+    as an official (the one they serve or one below it; every one for the superuser), their own units included."""
+    from aiplus.core import permissions
+
+    if not getattr(user, "is_authenticated", False):
+        return EthicsApplication.objects.none()
+    rows = EthicsApplication.objects.exclude(red_lines=[])
+    if not getattr(user, "is_superuser", False):
+        rows = rows.filter(organisation__jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "change"))
+    return rows
+
+
+def red_line_applications(user: Any) -> QuerySet[EthicsApplication]:
+    """The officials' queue of flagged ethics applications: those of their place, never their own unit's (nobody
+    decides their own organisation's flag), read without the materials (`RED_LINE_FIELDS`)."""
+    from aiplus.core import permissions
+
+    return flagged_in_place(user).exclude(
+        organisation_id__in=permissions.user_organisation_ids(user, "view")).select_related(
+        "organisation", "committee").only(*RED_LINE_FIELDS)
+
+
+def red_line_application(user: Any, application_id: int) -> EthicsApplication:
+    found = red_line_applications(user).filter(pk=application_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def deciders(flags: list[dict[str, Any]]) -> dict[int, Any]:
+    """The officials who decided the flags, by id (for the page that shows who decided)."""
+    from aiplus.core.models import User
+
+    ids = {f["decided_by_id"] for f in flags if isinstance(f.get("decided_by_id"), int)}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids)} if ids else {}
+
+
 def reviews(application: EthicsApplication) -> list[Review]:
     """The application's reviews with attendance and votes (only ever read after the application was found)."""
     return list(application.reviews.select_related("recorded_by").prefetch_related(

@@ -311,10 +311,11 @@ def submit_application(*, acting_user: User, application_id: int) -> EthicsAppli
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.submitted_by = acting_user
-    # Guangdong art. 33: an activity located in Guangdong that touches a red line is flagged for the committee.
-    application.red_lines = incidents.flag_red_lines(
+    # Guangdong art. 33: an activity located in Guangdong that touches a red line is flagged for the committee and
+    # the officials of the place; resubmitting keeps what officials already decided (`incidents.merge_flags`).
+    application.red_lines = incidents.merge_flags(list(application.red_lines or []), incidents.flag_red_lines(
         application.organisation.jurisdiction_id, harms=[],
-        text="\n".join((application.title, application.overview, application.plan)))
+        text="\n".join((application.title, application.overview, application.plan))))
     application.save()
     _notify_people(_committee_users(application.committee), application, _("新的伦理审查申请：%(t)s"))
     audit.record(actor=acting_user, action="governance.application.submitted", instance=application,
