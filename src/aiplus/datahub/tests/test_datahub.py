@@ -259,7 +259,7 @@ def test_api_assess_takes_the_country_by_code_or_name(client, typed):
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("zh-hans", "找不到国家或地区“亚特兰蒂斯”：请填写中文名、英文名或两位代码"),
-    ("en", "No country or region is called “亚特兰蒂斯”: give its name or two-letter code"),
+    ("en", "No country or region is called “亚特兰蒂斯”: give its name or two-letter code (e.g. Germany, DE)"),
 ])
 def test_api_an_unknown_country_is_named_in_the_request_language(client, language, expected):
     response = client.post("/api/v1/data/assess",
