@@ -298,3 +298,47 @@ def test_enterprise_and_official_on_a_phone(live_server, phone, seeded, artifact
             assert page.locator("main h1").count() == 1, path
             no_sideways_scroll(page)
             shot(page, out, f"{index}{path.replace('/', '_')}")
+
+
+def test_supplier_updates_its_profile_reads_its_matches_and_answers_an_open_call(live_server, page, seeded,
+                                                                                 artifacts):
+    """A supplier's week (issue 18): from the scenarios menu to its own capability profile and the needs it matches,
+    the regions it serves picked by name (no codes), then the open call from the same menu, answered with a
+    proposal; the call lists the application."""
+    from aiplus.core.models import User
+    from aiplus.scenarios.models import CapabilityProfile, OpenCall
+
+    base, out = live_server.url, artifacts / "roles" / "supplier"
+    user = User.objects.get(username="supplier-2")
+    profile = CapabilityProfile.objects.select_related("organisation").get(
+        organisation__in=[r.organisation_id for r in user.role_assignments.all()])
+    call = OpenCall.objects.get(status="open")
+    sign_in(page, base, "supplier-2")
+    shot(page, out, "1-dashboard")
+
+    via_menu_to(page, "scenarios", "/scenarios/profiles/")
+    page.locator(f"main a[href='/scenarios/profiles/{profile.pk}/']").first.click()
+    page.wait_for_url(f"**/scenarios/profiles/{profile.pk}/")
+    assert "推荐场景需求" in main_text(page) and "苏州市" in main_text(page)  # the region by name, not "suzhou"
+    shot(page, out, "2-profile-and-matches")
+
+    page.get_by_test_id("edit-profile").click()
+    page.get_by_test_id("picker-regions_served").fill("深圳")  # narrows the places; both are ticked
+    page.locator("select[name=regions_served]").select_option(label=["苏州市", "深圳市"])
+    shot(page, out, "3-profile-form")
+    page.get_by_test_id("save-profile").click()
+    page.wait_for_url(f"**/scenarios/profiles/{profile.pk}/")
+    assert "深圳市、苏州市" in main_text(page)  # in the picker's order
+    profile.refresh_from_db()
+    assert sorted(profile.regions_served) == ["shenzhen", "suzhou"]
+
+    via_menu_to(page, "scenarios", "/scenarios/calls/")
+    page.get_by_role("link", name=call.title).first.click()
+    page.wait_for_url(f"**/scenarios/calls/{call.pk}/")
+    form = page.get_by_test_id("apply-form")
+    form.locator("textarea[name=proposal]").fill("视觉检测与大模型复核结合：两个月完成试点，检出率承诺99.2%。")
+    shot(page, out, "4-apply")
+    form.get_by_role("button").click()
+    page.wait_for_url(f"**/scenarios/calls/{call.pk}/")
+    assert profile.organisation.name in page.get_by_test_id("applications").inner_text()
+    shot(page, out, "5-applied")

@@ -71,7 +71,8 @@
         var first = null;
         Array.prototype.forEach.call(select.options, function (option) {
           var keys = (option.getAttribute("data-keys") || "") + " " + option.text.toLowerCase();
-          var shown = !typed || !option.value || keys.indexOf(typed) !== -1;
+          // what a multiple picker already has ticked stays in view while the person searches for more
+          var shown = !typed || !option.value || (select.multiple && option.selected) || keys.indexOf(typed) !== -1;
           option.hidden = !shown;
           if (shown && option.value && first === null) { first = option; }
         });
