@@ -10,6 +10,7 @@ SCENARIO_REVIEW = "scenarios.review"
 DATA_SUPPLY = "data.supply"
 COMPUTE_ALLOCATION = "compute.allocation"
 INCIDENTS = "incidents.handle"
+CII_POLICE = "incidents.cii_police"
 SUPPORT_APPLICATIONS = "support.applications"
 ETHICS_REVIEW = "ethics.review"
 FILINGS_GUIDANCE = "filings.guidance"
@@ -24,6 +25,7 @@ WORK = {
     DATA_SUPPLY: _("场景所需数据的供给"),
     COMPUTE_ALLOCATION: _("场景所需算力的统筹"),
     INCIDENTS: _("人工智能安全事件的研判与处置"),
+    CII_POLICE: _("关键信息基础设施网络安全事件报告的接收（公安机关）"),
     SUPPORT_APPLICATIONS: _("扶持申请的形式审查与决定"),
     ETHICS_REVIEW: _("科技伦理审查的组织"),
     FILINGS_GUIDANCE: _("算法与生成式人工智能备案辅导"),

@@ -81,11 +81,10 @@ _INCIDENT_GAPS = [
      "Suzhou art. 46 is known only by its topic (the holistic approach to national security); the platform runs "
      "incident reporting, triage, response and review, while risk monitoring and early warning (indicators, "
      "thresholds, warnings issued), emergency plans and drills are not modelled"),
-    ("重大、特别重大事件向上级部门报告的时限自研判定级时起算（而非自收到运营者报告时起算）；上报链只含部门职责数据中承担事件处置职责的网信部门，关键信息基础设施事件同时报告的公安机关不在部门数据中；首报后“及时补报”的项目清单未建模，续报间隔为平台设置；三种平台信号均自动立案：上传检查发现的标识篡改、行业监管整改通知逾期、已备案服务测评未通过",
-     "the clock of a major or especially major incident's report up the chain runs from the triage that grades "
-     "it (not from the operator's report); the chain holds only the cyberspace departments that handle incidents "
-     "in the departments data, not the public security organs a CII incident also goes to; the items of a "
-     "supplementary report are not modelled and the follow-up interval is a platform setting; all three platform "
+    ("首报后“及时补报”的项目清单未建模，续报间隔为平台设置；运营者未经平台报告时（公众举报、平台信号），向上级部门报告的时限自研判定级时起算；三种平台信号均自动立案：上传检查发现的标识篡改、行业监管整改通知逾期、已备案服务测评未通过",
+     "the items of a supplementary report are not modelled and the follow-up interval is a platform setting; where "
+     "the operator did not report through the platform (a public report, a platform signal), the clock up the "
+     "chain runs from the triage that grades the incident; all three platform "
      "signals open an incident by themselves: a tampered label found by the upload check, an overdue sector "
      "rectification order and a failed evaluation of a filed service"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from aiplus.core.errors import NotFoundError
-from aiplus.governance.models import Incident, IncidentAction, IncidentClock, IncidentReporter
+from aiplus.governance.models import Incident, IncidentAction, IncidentClock, IncidentReporter, OperatorKind
 
 # The fields of the public record: nothing else of an incident is ever read for the public.
 PUBLIC_FIELDS = ("id", "public_title", "public_summary", "harms", "severity", "jurisdiction", "occurred_at",
@@ -48,22 +48,43 @@ def clocks_of(incident: Incident) -> list[IncidentClock]:
 def escalation_chain(incident: Incident) -> list[Any]:
     """The departments a major incident is reported up through, as the departments data has them: those holding the
     incident-handling duty (`incidents.handle`) in the jurisdictions that cover its place, the most local first,
-    then the national cyberspace administration (packs/national/departments.yaml, `cac`)."""
+    then the national cyberspace administration (packs/national/departments.yaml, `cac`). At a critical information
+    infrastructure operator the public security organs come in too (《国家网络安全事件报告管理办法》 Art. 4: the
+    operator reports to the public security organ as well, and the report goes on to 国务院公安部门): the local ones
+    holding `incidents.cii_police` after the local handlers, the Ministry of Public Security after the CAC."""
+    from aiplus.departments.catalogue import CII_POLICE, INCIDENTS
+
+    chain = [*_holders(incident, INCIDENTS)]
+    cii = incident.operator_kind == OperatorKind.CII
+    if cii:
+        chain += _holders(incident, CII_POLICE, national=False)
+    chain += _national("cac")
+    if cii:
+        chain += _national("mps")
+    unique: list[Any] = []
+    for department in chain:
+        if department not in unique:
+            unique.append(department)
+    return unique
+
+
+def _holders(incident: Incident, work: str, *, national: bool = True) -> list[Any]:
+    """The departments holding `work` in the jurisdictions that cover the incident's place, the most local first."""
     from aiplus.core import permissions
-    from aiplus.core.models import Department
     from aiplus.departments.models import Duty
 
-    duties = list(Duty.objects.filter(code="incidents.handle").select_related("department"))
+    duties = list(Duty.objects.filter(code=work).select_related("department"))
+    if not national:
+        duties = [d for d in duties if d.department.pack != "national"]
     held = _covering(incident.jurisdiction_id, [(d, d.jurisdiction_id) for d in duties])
     breadth = {d.jurisdiction_id: len(permissions.jurisdiction_ids_in_scope(d.jurisdiction_id)) for d in held}
-    chain: list[Any] = []
-    for duty in sorted(held, key=lambda d: (breadth[d.jurisdiction_id], d.department.code)):
-        if duty.department not in chain:
-            chain.append(duty.department)
-    national = Department.objects.filter(pack="national", code="cac").first()
-    if national is not None and national not in chain:
-        chain.append(national)
-    return chain
+    return [d.department for d in sorted(held, key=lambda d: (breadth[d.jurisdiction_id], d.department.code))]
+
+
+def _national(code: str) -> list[Any]:
+    from aiplus.core.models import Department
+
+    return list(Department.objects.filter(pack="national", code=code)[:1])
 
 
 def actions_of(incident: Incident) -> list[IncidentAction]:

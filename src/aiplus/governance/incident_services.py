@@ -412,10 +412,13 @@ def triage_incident(*, acting_user: User, incident_id: int, severity: str, opera
     else:
         IncidentClock.objects.filter(incident=incident, name=rules.OPERATOR_REPORT, met_at__isnull=True).delete()
     if severity in rules.ESCALATED:
-        # The department learns the grade from this triage: its report up the chain runs from now, once (a later
-        # re-grading between major and especially major keeps the clock already running).
+        # The report up the chain runs from the department's receipt of the operator's report (Art. 4: the
+        # protection department reports on within the half hour of receiving it), or, when no operator report came
+        # (a public report, a platform signal), from this triage; once (a later re-grading between major and
+        # especially major keeps the clock already running).
+        received = incident.operator_reported_at
         if not IncidentClock.objects.filter(incident=incident, name=rules.ESCALATION).exists():
-            _start(incident, rules.ESCALATION, now)
+            _start(incident, rules.ESCALATION, received if received is not None and received <= now else now)
     else:
         IncidentClock.objects.filter(incident=incident, name__in=(rules.ESCALATION, rules.FOLLOW_UP),
                                      met_at__isnull=True).delete()

@@ -68,11 +68,40 @@ def test_a_major_incident_starts_the_clock_up_the_chain(world: Any, departments:
     assert clock["basis"]["status"] == status
     due = dt.datetime.fromisoformat(clock["due_at"]) - dt.datetime.fromisoformat(clock["started_at"])
     assert due == dt.timedelta(minutes=minutes)
-    # the chain from the departments data: Suzhou's incident department, then the national CAC
-    assert [d["code"] for d in body["escalation_chain"]] == ["sz_cac", "cac"]
+    # the chain from the departments data: Suzhou's incident department, then the national CAC; at a critical
+    # information infrastructure operator the public security organs too (Art. 4)
+    assert [d["code"] for d in body["escalation_chain"]] == (
+        ["sz_cac", "sz_gaj", "cac", "mps"] if operator_kind == "cii" else ["sz_cac", "cac"])
     page = client.get(f"/governance/incidents/{incident_id}/").content.decode()
     assert 'data-clock="escalation"' in page and 'data-testid="escalation-chain"' in page
     assert "平台设置" in page if status == "local-setting" else "国家网络安全事件报告管理办法" in page
+
+
+def test_the_clock_up_the_chain_runs_from_the_operators_report_not_from_the_grading(world: Any,
+                                                                                      departments: None) -> None:
+    """Art. 4: the receiving department reports a major incident on within the half hour of receiving the operator's
+    report; grading it later does not move the start. A Guangdong CII operator's chain: the province's incident
+    department and public security department, then the national CAC and the Ministry of Public Security."""
+    from aiplus.governance import incident_services
+
+    incident = incident_services.report_incident(
+        acting_user=world.user("enterprise_member", "shenzhen"), organisation_id=world.orgs["shenzhen:enterprise"].pk,
+        title="工控系统遭勒索软件攻击", description="生产线停摆。",
+        discovered_at=timezone.now() - dt.timedelta(minutes=50), operator_kind="cii")
+    assert incident.operator_reported_at is not None
+    # the report reached the department twenty minutes before the official graded it
+    received = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=20)
+    type(incident).objects.filter(pk=incident.pk).update(operator_reported_at=received)
+    official = signed_in(world.user("official", "shenzhen"))
+    graded = _post(official, "aiplus_governance_api_triage_incident", {"severity": "major", "operator_kind": "cii"},
+                   incident_id=incident.pk)
+    assert graded.status_code == 200, graded.content
+    body = official.get(operation("aiplus_governance_api_get_incident", incident_id=incident.pk)).json()
+    clock = {c["name"]: c for c in body["clocks"]}["escalation"]
+    started = dt.datetime.fromisoformat(clock["started_at"])
+    assert started == received
+    assert dt.datetime.fromisoformat(clock["due_at"]) - started == dt.timedelta(minutes=30)
+    assert [d["code"] for d in body["escalation_chain"]] == ["gd_cac", "gd_gat", "cac", "mps"]
 
 
 def test_a_large_incident_has_no_escalation_and_a_regrade_drops_it(world: Any, departments: None) -> None:
