@@ -16,7 +16,7 @@ from aiplus.core.context import acting_user
 from aiplus.governance import ethics, selectors, services
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS, UNREPORTED
-from aiplus.regulation.runtime import cite, citation_of, cited_in_active_language
+from aiplus.regulation.runtime import citation_of, cite, cited_in_active_language
 
 router = Router(tags=["governance"])
 

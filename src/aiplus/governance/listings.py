@@ -158,7 +158,8 @@ class UnreportedTable(lists.Table):
 
 UNREPORTED = lists.register(lists.Listing(
     name="governance.unreported_committees", queryset=selectors.supervised_committees, filterset=UnreportedFilter,
-    table=UnreportedTable, title=_("未报送年度报告的伦理委员会"), empty=_("该年度本辖区已登记的伦理委员会均已报送年度报告。"),
+    table=UnreportedTable, title=_("未报送年度报告的伦理委员会"),
+    empty=_("该年度本辖区已登记的伦理委员会均已报送年度报告。"),
     next_step=("governance:annual_reports", _("查看已报送的年度报告")), export_name="ethics-annual-reports-missing",
     audience=lists.for_officials_and_auditors,
 ))
