@@ -107,6 +107,8 @@ def test_the_page_and_the_api_list_the_same_unreported_committees(committees: di
     assert auditor.get(PAGE).status_code == 200
     english = official.get(PAGE, HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 200
+    assert "Ethics committees without an annual report" in english.content.decode()
+    assert "Platform setting" in english.content.decode()
 
 
 @pytest.mark.parametrize(("shift", "overdue", "days"), [(-1, False, 0), (0, False, 0), (1, True, 1)])
