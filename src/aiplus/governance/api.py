@@ -15,8 +15,8 @@ from aiplus.api.auth import AUTHENTICATED
 from aiplus.core.context import acting_user
 from aiplus.governance import ethics, selectors, services
 from aiplus.governance import ethics_rules as rules
-from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS
-from aiplus.regulation.runtime import cited_in_active_language
+from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS, UNREPORTED
+from aiplus.regulation.runtime import citation_of, cite, cited_in_active_language
 
 router = Router(tags=["governance"])
 
@@ -443,6 +443,42 @@ class FiguresOut(Schema):
 
 
 lists.add_operation(router, "/ethics/annual-reports", ANNUAL_REPORTS, AnnualReportOut, auth=AUTHENTICATED)
+
+
+class UnreportedOut(Schema):
+    """A registered committee that has filed no annual report for `year`: its due date is a platform setting
+    (`due_basis`), `days_overdue` counts from it to today."""
+
+    id: int
+    committee: str = Field(..., alias="name")
+    organisation: str = Field(..., alias="organisation.name")
+    jurisdiction: str = Field(..., alias="organisation.jurisdiction.code")
+    registered_on: dt.date
+    chair: str | None
+    year: int = Field(..., alias="report_year")
+    due_on: dt.date
+    due_basis: str
+    overdue: bool
+    days_overdue: int
+
+    @staticmethod
+    def resolve_chair(obj: Any) -> str | None:
+        return getattr(obj, "chair_name", None) or getattr(obj, "chair_username", None)
+
+    @staticmethod
+    def resolve_due_basis(obj: Any) -> str:
+        return cite(citation_of(ethics.version("ethics.annual_report.due", timezone.localdate())))
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return selectors.days_overdue(obj.report_year) > 0
+
+    @staticmethod
+    def resolve_days_overdue(obj: Any) -> int:
+        return selectors.days_overdue(obj.report_year)
+
+
+lists.add_operation(router, "/ethics/annual-reports/missing", UNREPORTED, UnreportedOut, auth=AUTHENTICATED)
 
 
 @router.get("/ethics/annual-reports/{report_id}", response=AnnualReportOut, auth=AUTHENTICATED)

@@ -61,16 +61,20 @@ declare(
              "independent advisers",
     in_part=[("suzhou", 48), ("guangdong", 32)],
     pages=["governance:application", "governance:annual_report_file", "governance:annual_reports",
-           "governance:annual_report", "governance:entrustments", "governance:advice"],
+           "governance:annual_report", "governance:unreported_committees", "governance:entrustments",
+           "governance:advice"],
     api=["aiplus_governance_api_register_activity", "aiplus_governance_api_file_annual_report",
          "aiplus_governance_api_list_annual_reports", "aiplus_governance_api_get_annual_report",
-         "aiplus_governance_api_annual_report_figures", "aiplus_governance_api_entrust_committee",
+         "aiplus_governance_api_annual_report_figures", "aiplus_governance_api_list_unreported_committees",
+         "aiplus_governance_api_entrust_committee",
          "aiplus_governance_api_list_entrustments", "aiplus_governance_api_invite_adviser",
          "aiplus_governance_api_get_advice", "aiplus_governance_api_submit_advice"],
     tests=["tests/browser/test_ethics_duties.py::"
            "test_entrusted_committee_hears_an_adviser_decides_and_files_its_annual_report",
            "src/aiplus/governance/tests/test_ethics_duties.py::"
-           "test_a_listed_activity_registration_is_recorded_through_the_api"],
+           "test_a_listed_activity_registration_is_recorded_through_the_api",
+           "src/aiplus/governance/tests/test_ethics_unreported.py::"
+           "test_the_page_and_the_api_list_the_same_unreported_committees"],
     gaps=_GAPS,
 )
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import lists, permissions
@@ -98,6 +100,69 @@ ANNUAL_REPORTS = lists.register(lists.Listing(
     next_step=("governance:committees", _("到委员会页面报送年度报告")), export_name="ethics-annual-reports",
 ))
 
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year (`?year=2025`): from 2000 to next year."""
+
+    field_class = forms.IntegerField
+
+
+def last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+class UnreportedFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("委员会或单位名称"), method="search")
+    year = YearFilter(label=_("报告年度"), method="missing_in", min_value=2000)
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        data = data.copy() if data is not None else {}
+        if not data.get("year"):
+            data["year"] = str(last_year())  # the year whose reports are due now
+        super().__init__(data, *args, **kwargs)
+        self.filters["year"].extra["max_value"] = timezone.localdate().year + 1
+
+    def search(self, queryset: QuerySet[EthicsCommittee], name: str, value: str) -> QuerySet[EthicsCommittee]:
+        return lists.search_in("name__icontains", "organisation__name__icontains")(queryset, name, value)
+
+    def missing_in(self, queryset: QuerySet[EthicsCommittee], name: str, value: Any) -> QuerySet[EthicsCommittee]:
+        return selectors.without_report(queryset, int(value))
+
+
+class UnreportedTable(lists.Table):
+    name = tables.Column(verbose_name=_("委员会名称"))
+    organisation = tables.Column(verbose_name=_("设立单位"), order_by=("organisation__name",))
+    registered_on = lists.DayColumn(verbose_name=_("登记日期"))
+    chair = tables.Column(verbose_name=_("主任委员"), accessor="chair_name", order_by=("chair_name",),
+                          default="—")
+    report_year = tables.Column(verbose_name=_("报告年度"), orderable=False)
+    due_on = lists.DayColumn(verbose_name=_("报送截止日（平台设置）"), orderable=False)
+    overdue = tables.Column(verbose_name=_("是否逾期"), accessor="report_year", orderable=False)
+    days_overdue = tables.Column(verbose_name=_("逾期天数"), accessor="report_year", orderable=False)
+
+    class Meta(lists.Table.Meta):
+        model = EthicsCommittee
+        fields = ("name", "organisation", "registered_on", "chair", "report_year", "due_on", "overdue",
+                  "days_overdue")
+
+    def render_chair(self, record: EthicsCommittee, value: Any) -> str:
+        return str(value or getattr(record, "chair_username", "") or "—")
+
+    def render_overdue(self, value: int) -> str:
+        return str(_("已逾期") if selectors.days_overdue(value) else _("未到期"))
+
+    def render_days_overdue(self, value: int) -> int:
+        return selectors.days_overdue(value)
+
+
+UNREPORTED = lists.register(lists.Listing(
+    name="governance.unreported_committees", queryset=selectors.supervised_committees, filterset=UnreportedFilter,
+    table=UnreportedTable, title=_("未报送年度报告的伦理委员会"),
+    empty=_("该年度本辖区已登记的伦理委员会均已报送年度报告。"),
+    next_step=("governance:annual_reports", _("查看已报送的年度报告")), export_name="ethics-annual-reports-missing",
+    audience=lists.for_officials_and_auditors,
+))
 
 class EntrustmentTable(lists.Table):
     organisation = tables.Column(verbose_name=_("委托单位"), order_by=("organisation__name",))

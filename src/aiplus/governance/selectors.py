@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, DateField, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from aiplus.core.errors import NotFoundError
@@ -20,6 +20,7 @@ from aiplus.governance.models import (
     EthicsApplication,
     EthicsCommittee,
     FollowUp,
+    MemberRole,
     ReReview,
     Review,
 )
@@ -176,6 +177,44 @@ def annual_report(user: Any, report_id: int) -> AnnualReport:
     if found is None:
         raise NotFoundError()
     return found
+
+
+def supervised_committees(user: Any) -> QuerySet[EthicsCommittee]:
+    """The registered committees whose unit lies in the jurisdictions where `user` sees filed annual reports (the
+    reports' own scope: officials and auditors of the unit's jurisdiction and of the ones above it)."""
+    from aiplus.core import permissions
+
+    rows = EthicsCommittee.objects.filter(registered_on__isnull=False)
+    if not (getattr(user, "is_superuser", False) and getattr(user, "is_active", False)):
+        rows = rows.filter(organisation__jurisdiction_id__in=permissions.user_jurisdiction_ids(user, "view"))
+    chair = CommitteeMember.objects.filter(committee=OuterRef("pk"), role=MemberRole.CHAIR).order_by(
+        "-term_end", "-id")
+    return rows.select_related("organisation", "organisation__jurisdiction").annotate(
+        chair_name=Subquery(chair.values("user__display_name")[:1]),
+        chair_username=Subquery(chair.values("user__username")[:1]))
+
+
+def without_report(rows: QuerySet[EthicsCommittee], year: int) -> QuerySet[EthicsCommittee]:
+    """Of `rows`, the committees expected to report for `year` (registered by its end) that have not; each carries
+    the year it is missing (`report_year`) and the report's due date (`due_on`, the pack's platform setting)."""
+    from aiplus.governance import ethics
+
+    return rows.filter(registered_on__lte=dt.date(year, 12, 31)).exclude(
+        pk__in=AnnualReport.objects.filter(year=year).values("committee_id")).annotate(
+        report_year=Value(year, output_field=IntegerField()),
+        due_on=Value(ethics.annual_report_due(year), output_field=DateField()))
+
+
+def committees_without_report(user: Any, year: int) -> QuerySet[EthicsCommittee]:
+    """The registered committees `user` supervises that have filed no annual report for `year`."""
+    return without_report(supervised_committees(user), year).order_by("organisation__name", "name", "id")
+
+
+def days_overdue(year: int, today: dt.date | None = None) -> int:
+    """How many days past the due date of `year`'s report `today` is (0 up to and on the due date)."""
+    from aiplus.governance import ethics
+
+    return max(((today or timezone.localdate()) - ethics.annual_report_due(year)).days, 0)
 
 
 def annual_figures(committee: EthicsCommittee, year: int, today: dt.date | None = None) -> dict[str, Any]:

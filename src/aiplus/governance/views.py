@@ -40,7 +40,7 @@ from aiplus.governance.forms import (
     ReviewForm,
     SubmitForm,
 )
-from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS
+from aiplus.governance.listings import ANNUAL_REPORTS, APPLICATIONS, COMMITTEES, ENTRUSTMENTS, UNREPORTED, last_year
 from aiplus.governance.models import (
     Advice,
     AnnualReport,
@@ -312,7 +312,23 @@ def annual_report_file(request: HttpRequest, committee: EthicsCommittee) -> Http
 
 
 annual_reports = route.list_page("ethics/annual-reports/", ANNUAL_REPORTS, signed_in=True,
-                                 template_name="governance/annual_reports.html")
+                                 template_name="governance/annual_reports.html",
+                                 extra_context=lambda request: {"may_see_unreported": UNREPORTED.admits(request.user)})
+
+
+def _unreported_context(request: HttpRequest) -> dict[str, Any]:
+    """The chosen year's due date and where it comes from (a platform setting), for the page's header; a bad year
+    is refused by the list itself, so the header falls back to last year."""
+    year = request.GET.get("year", "")
+    chosen = int(year) if year.isdigit() and 2000 <= int(year) <= timezone.localdate().year + 1 else last_year()
+    return {"year": chosen, "due": ethics.annual_report_due(chosen),
+            "due_parameter": ethics.version("ethics.annual_report.due", timezone.localdate()),
+            "overdue_days": selectors.days_overdue(chosen)}
+
+
+unreported_committees = route.list_page("ethics/annual-reports/missing/", UNREPORTED, signed_in=True,
+                                        template_name="governance/unreported_committees.html",
+                                        extra_context=_unreported_context)
 
 
 @route("ethics/annual-reports/<int:report_id>/", "annual_report")
