@@ -459,10 +459,19 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     can_manage = request.user.is_authenticated and permissions.can(request.user, "change", call)
     return render(request, "scenarios/call_detail.html", {
         "call": call, "needs": call.needs.select_related("owner"), "applications": applications, "drawn": drawn,
-        "is_drawn": is_drawn, "can_manage": can_manage, "orgs": _member_orgs(request.user) if
-        request.user.is_authenticated else [], "objections": call.objections.select_related("filed_by"),
+        "is_drawn": is_drawn, "can_manage": can_manage, "apply_form": _apply_form(request.user, call),
+        "objections": call.objections.select_related("filed_by"),
         "available": pack_rules.call_workflow(call).available(call, request.user) if can_manage else [],
         "CallStatus": CallStatus})
+
+
+def _apply_form(user: Any, call: Any) -> forms.ApplyForm | None:
+    """The application form of an open call for someone who acts for an organisation (picked with the one picker;
+    one organisation is chosen for them)."""
+    if call.status != CallStatus.OPEN or not user.is_authenticated:
+        return None
+    organisations = selectors.member_organisations(user)
+    return forms.ApplyForm(organisations=organisations, auto_id="id_apply_%s") if organisations.exists() else None
 
 
 def _score_forms(call: Any, applications: list[Any], user: Any, bound: Any = None) -> list[tuple[Any, Any]]:
