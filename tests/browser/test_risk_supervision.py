@@ -111,3 +111,59 @@ def test_company_registers_is_tiered_and_closes_a_rectification(live_server, pag
     assert "智能信贷审批助手" not in page.content()
     page.goto(live_server.url + "/governance/ai-disclosures/")
     assert "智能信贷审批助手" not in page.content()
+
+
+def test_company_checks_its_application_against_the_ethics_norms(live_server, page, world, artifacts):
+    """The ethics self-check (Suzhou art. 48, Guangdong art. 32; 《新一代人工智能伦理规范》): the company chooses
+    the kinds of activity it carries out, a submission with answers missing shows each beside its norm, the
+    completed one lists what is met and what is to improve; an official of the city reads it."""
+    from aiplus.core.reference import sync_departments
+    from aiplus.governance import risk
+    from aiplus.governance.models import EthicsSelfCheck
+    from aiplus.regulation.runtime import active_packs
+
+    sync_departments(packset=active_packs())
+    sign_in(page, live_server.url, "suzhou-enterprise_member")
+    page.goto(live_server.url + "/governance/ai-applications/")
+    form = page.get_by_test_id("ai-application-form")
+    form.locator("#id_organisation").select_option(label=world.orgs["suzhou:enterprise"].name)
+    form.locator("#id_name").fill("政务热线智能问答")
+    form.locator("#id_department").select_option(label="苏州市工业和信息化局")
+    form.locator("#id_purpose").fill("回答市民关于办事流程的提问。")
+    form.locator("#id_limits").fill("不替代人工受理投诉。")
+    form.locator("#id_data_used").fill("公开的办事指南。")
+    form.locator("#id_contact").fill("hotline@example.com")
+    page.get_by_test_id("ai-application-save").click()
+    page.wait_for_url("**/governance/ai-applications/*/")
+    url = page.url
+    assert page.get_by_test_id("no-self-check").count() == 1
+
+    checking = page.get_by_test_id("self-check-form")
+    checking.get_by_label("使用规范", exact=False).check()
+    checking.locator("input[name=answers_basic_wellbeing][value=met]").check()
+    page.get_by_test_id("self-check-save").click()
+    assert "请说明采取的措施" in checking.locator("[data-field=measures_basic_wellbeing]").inner_text()
+    assert checking.locator("[data-field=answers_use_good_faith]").count() == 1
+    assert checking.locator("[data-field=answers_research_avoid_bias]").count() == 0
+    assert EthicsSelfCheck.objects.count() == 0
+
+    checking = page.get_by_test_id("self-check-form")
+    for norm in risk.norms():
+        if norm.group not in ("basic", "use"):
+            continue
+        name = norm.code.replace(".", "_")
+        status = "not_met" if norm.code == "use.feedback" else "met"
+        checking.locator(f"input[name=answers_{name}][value={status}]").check()
+        checking.locator(f"[name=measures_{name}]").fill("" if status == "not_met" else f"{norm.name_zh}：已有制度")
+    page.get_by_test_id("self-check-save").click()
+    page.wait_for_url(url)
+    assert "已落实 10 项" in page.get_by_test_id("self-check-counts").inner_text()
+    rows = page.get_by_test_id("self-check-rows")
+    assert rows.locator("tr[data-status=not_met]").get_attribute("data-code") == "use.feedback"
+    assert "新一代人工智能伦理规范" in page.content()
+    page.screenshot(path=str(artifacts / "ethics-self-check.png"), full_page=True)
+
+    sign_in(page, live_server.url, "suzhou-official")
+    page.goto(url)
+    assert page.get_by_test_id("self-check-rows").locator("tr[data-status=not_met]").count() == 1
+    assert page.get_by_test_id("self-check-form").count() == 0

@@ -327,6 +327,7 @@ _register_all([
     ("governance.ai_application.registered", "登记人工智能应用", "registered an AI application"),
     ("governance.ai_application.changed", "变更人工智能应用", "changed an AI application"),
     ("governance.ai_application.assessed", "完成风险评估", "assessed an AI application's risk"),
+    ("governance.ai_application.ethics_checked", "提交伦理规范自查", "filed an ethics self-check of an AI application"),
     ("governance.ai_application.reassessment_due", "标记待重新评估", "marked an AI application due for re-assessment"),
     ("governance.inspection_plan.drawn", "随机抽取检查对象", "drew the applications of an inspection plan"),
     ("governance.inspection.recorded", "记录检查发现", "recorded an inspection's findings"),

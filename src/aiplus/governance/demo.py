@@ -90,6 +90,20 @@ _RISK_APPS = [
 ]
 
 
+def _seed_self_check(member: Any, item: Any) -> None:
+    """The hotline's ethics self-check as a supplier and user of AI: every norm met but two, to show the points to
+    improve."""
+    from aiplus.governance import risk, risk_services
+
+    to_improve = {"basic.literacy": ("partly", "客服人员完成首轮培训，算法团队培训待安排。"),
+                  "supply.emergency_readiness": ("not_met", "")}
+    answers = {n.code: {"status": to_improve.get(n.code, ("met", ""))[0],
+                        "measures": to_improve.get(n.code, ("", f"{n.name_zh}：已制定制度并落实。"))[1]}
+               for n in risk.norms() if n.group in ("basic", "supply", "use")}
+    risk_services.check_ethics_norms(acting_user=member, application_id=item.pk, activities=["supply", "use"],
+                                     answers=answers)
+
+
 def seed_risk(context: Any, member: Any, organisation: Any) -> None:
     from aiplus.core.models import Department, RoleAssignment
     from aiplus.governance import risk_services
@@ -105,6 +119,7 @@ def seed_risk(context: Any, member: Any, organisation: Any) -> None:
         risk_services.assess_application(acting_user=member, application_id=item.pk, answers=_RISK_ANSWERS[tier])
         made[tier] = item
     context.count("AI applications", len(made))
+    _seed_self_check(member, made["medium"])
     # The sector's own official plans the inspection (the departments demo places one in the industry bureau; an
     # official placed in another department may not plan for this one).
     sector_staff = RoleAssignment.objects.filter(department=department, role="official").select_related("user")

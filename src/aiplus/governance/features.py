@@ -1,16 +1,20 @@
 """What the governance app lets users do, the articles it serves and the evidence (see aiplus.regulation.coverage).
 
 The first slice of issue 15: science and technology ethics review per 科技伦理审查办法（试行）. Suzhou art. 48
-(伦理安全) and Guangdong art. 32 (伦理要求) are known only by their topics (the drafting explanations); ethics review
-is the mechanism the platform runs for them, so both are declared in part, with what is not built said in the gaps."""
+(伦理安全) and Guangdong art. 32 (伦理要求) are known only by their topics (the drafting explanations). The platform
+runs the two national instruments on AI ethics for them: the review of 科技伦理审查办法（试行） (committees, review,
+committee duties) and the organisation's self-check against 新一代人工智能伦理规范 (on the AI application register);
+the gaps say what rests on the platform's reading."""
 
 from aiplus.regulation.coverage import declare
 
 _GAPS = [
-    ("条款全文未公开，仅据起草说明知其主题（科技伦理要求）；本平台实现其中的科技伦理审查机制，其他伦理与安全要求（伦理准则、算法安全评估等）尚未建模",
-     "the article's text is not public, only its topic (ethics requirements) from the drafting explanation; the "
-     "platform runs the ethics review mechanism, other ethics and safety duties (ethics guidelines, algorithm safety "
-     "assessment) are not modelled"),
+    ("条款全文未公开，仅据起草说明知其主题（伦理安全、科技伦理要求）；平台实现与之对应的两份国家文件：《科技伦理审查办法（试行）》的审查机制和《新一代人工智能伦理规范》的单位自查；算法安全评估随算法备案材料填报（算法与模型模块）",
+     "the article's text is not public, only its topic (ethics and safety, ethics requirements) from the drafting "
+     "explanation; the platform runs the two national instruments that topic points to: the review of the "
+     "Measures for Science and Technology Ethics Review (Trial) and the organisation's self-check against the "
+     "Ethical Norms for New Generation AI; the algorithm security assessment is filed with the algorithm filing "
+     "dossier (algorithms and models module)"),
     ("委员会逾期未登记、清单内活动逾期未登记、年度报告逾期未报送均只提醒一次，不再升级；年度报告的截止日与活动登记期限为平台设置（据记忆）",
      "a committee overdue for registration, a listed activity overdue for registration and a missing annual report "
      "are each told once, with no further escalation; the annual report's due date and the activity registration "
@@ -25,7 +29,7 @@ declare(
     title_zh="科技伦理（审查）委员会：委员（专业类别、性别、单位内外、任期、培训）、组成核验及理由、登记",
     title_en="Ethics (review) committees: members (discipline, gender, internal/external, term, training), "
              "composition checked with reasons, registration",
-    in_part=[("suzhou", 48), ("guangdong", 32)],
+    articles=[("suzhou", 48), ("guangdong", 32)],
     pages=["governance:committees", "governance:committee"],
     api=["aiplus_governance_api_list_committees", "aiplus_governance_api_get_committee",
          "aiplus_governance_api_create_committee", "aiplus_governance_api_add_member",
@@ -40,7 +44,7 @@ declare(
     title_en="Ethics review: application materials, one notice of everything missing, meeting review (quorum, "
              "conflicts, a vote per member, two-thirds decision, 30-day clock), simplified and emergency "
              "procedures, expert re-review, follow-up reviews",
-    in_part=[("suzhou", 48), ("guangdong", 32)],
+    articles=[("suzhou", 48), ("guangdong", 32)],
     pages=["governance:applications", "governance:application"],
     api=["aiplus_governance_api_list_applications", "aiplus_governance_api_get_application",
          "aiplus_governance_api_create_application", "aiplus_governance_api_update_materials",
@@ -55,11 +59,27 @@ declare(
 )
 
 declare(
+    "governance.ethics_norms",
+    title_zh="伦理规范自查：运营单位对照《新一代人工智能伦理规范》的六项基本伦理规范和所从事活动（管理、研发、供应、使用）"
+             "的具体伦理要求逐项填报落实情况与措施，列出待改进事项",
+    title_en="Ethics self-check: the organisation states, norm by norm, how it meets the six basic norms of the "
+             "Ethical Norms for New Generation AI and the specific requirements of the activities it carries out "
+             "(management, R&D, supply, use), with its measures and the points to improve",
+    articles=[("suzhou", 48), ("guangdong", 32)],
+    pages=["governance:ai_application"],
+    api=["aiplus_governance_api_get_ethics_norms", "aiplus_governance_api_check_ethics_norms",
+         "aiplus_governance_api_get_ai_application"],
+    tests=["tests/browser/test_risk_supervision.py::test_company_checks_its_application_against_the_ethics_norms",
+           "src/aiplus/governance/tests/test_ethics_norms.py::test_the_self_check_goes_through_the_api"],
+    gaps=_GAPS[:1],
+)
+
+declare(
     "governance.ethics_committee_duties",
     title_zh="伦理委员会职责：清单内活动登记、年度报告（平台预填）、委托审查、独立顾问",
     title_en="Ethics committee duties: listed-activity registration, annual reports (prefilled), entrusted review, "
              "independent advisers",
-    in_part=[("suzhou", 48), ("guangdong", 32)],
+    articles=[("suzhou", 48), ("guangdong", 32)],
     pages=["governance:application", "governance:annual_report_file", "governance:annual_reports",
            "governance:annual_report", "governance:unreported_committees", "governance:entrustments",
            "governance:advice"],

@@ -19,7 +19,7 @@ from aiplus.core.domains import count_field, money_field
 from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 from aiplus.governance import ethics_rules as rules
-from aiplus.governance import incident_rules, risk_rules
+from aiplus.governance import incident_rules, norms_rules, risk_rules
 
 
 class Discipline(models.TextChoices):
@@ -736,6 +736,42 @@ class RiskAssessment(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.get_tier_display()}"
+
+
+class NormStatus(models.TextChoices):
+    """How far the organisation says a norm is met (the codes of `norms_rules`)."""
+
+    MET = norms_rules.MET, _("已落实")
+    PARTLY = norms_rules.PARTLY, _("部分落实")
+    NOT_MET = norms_rules.NOT_MET, _("未落实")
+
+
+class EthicsSelfCheck(DomainModel):
+    """The organisation's self-check of an application against 《新一代人工智能伦理规范》 (the pack's
+    `ai_ethics_norms`): the kinds of activity it carries out, a status and the measures for each norm that applies,
+    the norms not fully met, and the taxonomy it used (with its citation). Its own statement, never a finding of
+    compliance; never changed once written."""
+
+    application = models.ForeignKey(AIApplication, on_delete=models.CASCADE, related_name="ethics_self_checks",
+                                    verbose_name=_("应用"))
+    # Kinds of activity (codes of the taxonomy's groups), e.g. ["research", "supply"].
+    activities = models.JSONField(_("从事的活动"), default=list)
+    # [{"code", "group", "status", "measures"}], in the taxonomy's order.
+    answers = models.JSONField(_("自查结果"), default=list)
+    met = count_field(_("已落实"), maximum=100)
+    partly = count_field(_("部分落实"), maximum=100)
+    not_met = count_field(_("未落实"), maximum=100)
+    # The taxonomy as applied: {"taxonomy", "pack", "citation"}.
+    basis = models.JSONField(_("所用规范"), default=dict)
+    checked_by = actor_field(_("填写人"))
+
+    scope = Scope(jurisdiction="application__jurisdiction", organisation="application__organisation")
+
+    class Meta(NewestFirst):
+        verbose_name = verbose_name_plural = _("伦理规范自查")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.created_at:%Y-%m-%d}"
 
 
 class InspectionPlan(DomainModel):

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from aiplus.governance import norms_rules
 from aiplus.governance import risk_rules as rules
 from aiplus.regulation.runtime import active_packs, parameters
 
@@ -69,3 +70,32 @@ def question_text(question: rules.Question | rules.Choice) -> str:
 
     english = (get_language() or "").startswith("en")
     return (question.text_en or question.text_zh) if english else question.text_zh
+
+
+# -- the ethics self-check (《新一代人工智能伦理规范》, the pack's `ai_ethics_norms` taxonomy) -------------------------
+
+def norms_taxonomy() -> Any:
+    return active_packs().taxonomy("ai_ethics_norms")
+
+
+def norms() -> list[norms_rules.Norm]:
+    """The norms the self-check asks, in the taxonomy's order: the children of each group."""
+    return [norms_rules.Norm(code=item.code, group=group.code, name_zh=item.name_zh, name_en=item.name_en)
+            for group in norms_taxonomy().items for item in group.children]
+
+
+def norm_groups() -> list[Any]:
+    """The taxonomy's groups (the basic norms, then one per kind of activity), for pages and the API."""
+    return list(norms_taxonomy().items)
+
+
+def self_check_rows(check: Any) -> list[dict[str, Any]]:
+    """A self-check's answers for a page: each norm with its group, status and measures (a norm the taxonomy no
+    longer has keeps its code)."""
+    from aiplus.governance.models import NormStatus
+
+    items = {item.code: item for item in norms_taxonomy().flatten()}
+    labels = dict(NormStatus.choices)
+    return [{"code": row["code"], "norm": items.get(row["code"]), "group": items.get(row["group"]),
+             "status": row["status"], "status_label": labels.get(row["status"], row["status"]),
+             "measures": row["measures"]} for row in check.answers]

@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from aiplus.api import lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.core.context import acting_user
-from aiplus.governance import red_line_services, risk
+from aiplus.governance import norms_rules, red_line_services, risk
 from aiplus.governance import risk_selectors as selectors
 from aiplus.governance import risk_services as services
 from aiplus.governance.api import _In, router
@@ -66,6 +66,35 @@ class AssessmentOut(Schema):
         return cited_in_active_language(_cited(obj.basis))
 
 
+class SelfCheckAnswerOut(Schema):
+    code: str
+    group: str
+    status: str
+    measures: str
+
+
+class SelfCheckOut(Schema):
+    id: int
+    activities: list[str]
+    answers: list[SelfCheckAnswerOut]
+    met: int
+    partly: int
+    not_met: int
+    to_improve: list[str]
+    basis: dict[str, Any]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_to_improve(obj: Any) -> list[str]:
+        return [row["code"] for row in obj.answers if row["status"] != "met"]
+
+    @staticmethod
+    def resolve_basis(obj: Any) -> dict[str, Any]:
+        from aiplus.regulation.runtime import citation_of, cite
+
+        return {**obj.basis, "citation_label": cite(citation_of(obj.basis))}
+
+
 def _cited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from aiplus.regulation.runtime import citation_of, cite
 
@@ -83,6 +112,11 @@ class ApplicationDetail(ApplicationOut):
     due_reason: str
     red_lines: list[dict[str, Any]]
     assessments: list[AssessmentOut]
+    ethics_self_checks: list[SelfCheckOut]
+
+    @staticmethod
+    def resolve_ethics_self_checks(obj: Any) -> list[Any]:
+        return selectors.self_checks_of(obj)
 
     @staticmethod
     def resolve_model_ids(obj: Any) -> list[int]:
@@ -127,6 +161,39 @@ class ChangeIn(_In):
 
 class AssessIn(_In):
     answers: Annotated[dict[Annotated[str, Field(max_length=40)], Answer], Field(max_length=40)]
+
+
+class NormAnswerIn(_In):
+    status: Annotated[str, Field(max_length=40)]
+    measures: Annotated[str, Field(max_length=norms_rules.MAX_MEASURES)] = ""
+
+
+class SelfCheckIn(_In):
+    activities: Annotated[list[Annotated[str, Field(max_length=40)]], Field(min_length=1, max_length=10)]
+    answers: Annotated[dict[Annotated[str, Field(max_length=60)], NormAnswerIn],
+                       Field(max_length=services.MAX_NORMS)]
+
+
+class NormOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class NormGroupOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    always: bool
+    norms: list[NormOut]
+
+
+class NormsOut(Schema):
+    taxonomy: str
+    citation_label: str
+    groups: list[NormGroupOut]
 
 
 class ChoiceOut(Schema):
@@ -290,12 +357,31 @@ def get_questionnaire(request: HttpRequest) -> Any:
             "settings": cited_in_active_language(_cited(risk.basis(today)))}
 
 
+@router.get("/risk/ethics-norms", response=NormsOut, auth=OPTIONAL,
+            operation_id="aiplus_governance_api_get_ethics_norms")
+def get_ethics_norms(request: HttpRequest) -> Any:
+    """The norms of the ethics self-check (《新一代人工智能伦理规范》): the basic norms, always answered, and the
+    specific requirements of each kind of activity, answered when the activity is chosen."""
+    from aiplus.regulation.runtime import cite
+
+    taxonomy = risk.norms_taxonomy()
+    return {"taxonomy": taxonomy.code, "citation_label": cite(taxonomy.citation),
+            "groups": [{"code": g.code, "name_zh": g.name_zh, "name_en": g.name_en,
+                        "description_zh": g.description_zh, "description_en": g.description_en,
+                        "always": g.code == norms_rules.BASIC,
+                        "norms": [{"code": n.code, "name_zh": n.name_zh, "name_en": n.name_en} for n in g.children]}
+                       for g in risk.norm_groups()]}
+
+
 _APP = "/risk/applications/{application_id}"
 writes.add_action(router, "POST", "/risk/applications", services.register_application, payload=ApplicationIn,
                   response=ApplicationDetail, created=True, reply=_application)
 writes.add_action(router, "POST", f"{_APP}/changes", services.change_application, payload=ChangeIn,
                   response=ApplicationDetail, reply=_application)
 writes.add_action(router, "POST", f"{_APP}/assessments", services.assess_application, payload=AssessIn,
+                  response=ApplicationDetail, created=True, reply=_application)
+
+writes.add_action(router, "POST", f"{_APP}/ethics-self-checks", services.check_ethics_norms, payload=SelfCheckIn,
                   response=ApplicationDetail, created=True, reply=_application)
 
 writes.add_action(router, "POST", f"{_APP}/red-lines", red_line_services.decide_application_red_line,

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import domains, pickers
 from aiplus.core.models import Department, Organisation
-from aiplus.governance import risk
+from aiplus.governance import norms_rules, risk
 from aiplus.governance import risk_rules as rules
-from aiplus.governance.models import InspectionPlan, RiskTier
+from aiplus.governance.models import InspectionPlan, NormStatus, RiskTier
 
 DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,6 +91,73 @@ class QuestionnaireForm(forms.Form):
 
     def arguments(self) -> dict[str, Any]:
         return {"answers": {q.code: self.cleaned_data[f"answers_{q.code}"] for q in self.scheme.questions}}
+
+
+def _localized(item: Any, field: str) -> str:
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    return str((getattr(item, f"{field}_en", "") or getattr(item, f"{field}_zh")) if english
+               else getattr(item, f"{field}_zh"))
+
+
+def norm_field(code: str) -> str:
+    """The form's name of a norm's status (a refusal of `answers.<code>` lands beside it)."""
+    return "answers_" + code.replace(".", "_")
+
+
+class SelfCheckForm(forms.Form):
+    """The ethics self-check: the kinds of activity carried out, then for each norm its status and measures. The
+    basic norms are always answered, a group's only when its activity is chosen; every missing answer is shown at
+    once beside its norm (the service checks the same again for the API)."""
+
+    activities = forms.MultipleChoiceField(label=_("从事的人工智能活动"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        self.fields["activities"].choices = [  # type: ignore[attr-defined]
+            (g.code, f"{_localized(g, 'name')}：{_localized(g, 'description')}") for g in groups
+            if g.code != norms_rules.BASIC]
+        self.fields["activities"].help_text = _("基本伦理规范各项均须填写；所选活动对应的具体伦理要求须逐项填写。")
+        statuses = NormStatus.choices
+        for group in groups:
+            for norm in group.children:
+                name = norm_field(norm.code)
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{_localized(group, 'name')} · {_localized(norm, 'name')}", choices=statuses,
+                    required=False, widget=forms.RadioSelect(attrs={"class": "inline-choices"}))
+                self.fields["measures_" + name.removeprefix("answers_")] = forms.CharField(
+                    label=_("采取的措施（%(n)s）") % {"n": _localized(norm, "name")}, max_length=norms_rules.MAX_MEASURES, required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = set(data.get("activities") or ())
+        for group in self.groups:
+            if group.code != norms_rules.BASIC and group.code not in chosen:
+                continue
+            for norm in group.children:
+                name = norm_field(norm.code)
+                measures = "measures_" + name.removeprefix("answers_")
+                status = data.get(name)
+                if not status:
+                    self.add_error(name, _("请选择落实情况。"))
+                elif status != norms_rules.NOT_MET and not (data.get(measures) or "").strip():
+                    self.add_error(measures, _("已落实或部分落实的，请说明采取的措施。"))
+        return data
+
+    def arguments(self) -> dict[str, Any]:
+        chosen = list(self.cleaned_data["activities"])
+        answers = {}
+        for group in self.groups:
+            if group.code != norms_rules.BASIC and group.code not in chosen:
+                continue
+            for norm in group.children:
+                name = norm_field(norm.code)
+                answers[norm.code] = {"status": self.cleaned_data[name],
+                                      "measures": self.cleaned_data["measures_" + name.removeprefix("answers_")]}
+        return {"activities": chosen, "answers": answers}
 
 
 class PlanForm(forms.Form):

@@ -13,6 +13,7 @@ from aiplus.core import permissions
 from aiplus.core.errors import NotFoundError
 from aiplus.governance.models import (
     AIApplication,
+    EthicsSelfCheck,
     Inspection,
     InspectionPlan,
     RectificationOrder,
@@ -70,6 +71,11 @@ def application(user: Any, application_id: int) -> AIApplication:
 
 def assessments_of(item: AIApplication) -> list[RiskAssessment]:
     return list(RiskAssessment.objects.filter(application=item).select_related("assessed_by"))
+
+
+def self_checks_of(item: AIApplication) -> list[EthicsSelfCheck]:
+    """The application's ethics self-checks, newest first (whoever may read the application reads them)."""
+    return list(EthicsSelfCheck.objects.filter(application=item).select_related("checked_by"))
 
 
 def plans(user: Any) -> QuerySet[InspectionPlan]:

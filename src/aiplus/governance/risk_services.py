@@ -31,7 +31,7 @@ from aiplus.core.models import Organisation, User
 from aiplus.core.services import notify
 from aiplus.departments import work
 from aiplus.experts import draws
-from aiplus.governance import incidents, risk
+from aiplus.governance import incidents, norms_rules, risk
 from aiplus.governance import risk_rules as rules
 from aiplus.governance import risk_selectors as selectors
 from aiplus.governance.incident_services import _organisation_members, _text, officials_of
@@ -39,6 +39,7 @@ from aiplus.governance.models import (
     AIApplication,
     AIApplicationStatus,
     AssessmentTrigger,
+    EthicsSelfCheck,
     Inspection,
     InspectionPlan,
     InspectionStatus,
@@ -50,6 +51,7 @@ from aiplus.governance.models import (
 
 MAX_LINKED = 20  # models or algorithms one application names
 MAX_ORDER_DAYS = 365  # a rectification deadline beyond a year is a new order
+MAX_NORMS = 100  # answers one self-check may carry (the taxonomy has 29 norms)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
@@ -275,6 +277,52 @@ def assess_application(*, acting_user: User, application_id: int, answers: Mappi
                  after={**(audit.snapshot(item) or {}), "assessment": assessment.pk, "raw_score": result.raw,
                         "mitigation_score": result.mitigation, "final_score": result.final})
     return assessment
+
+
+_CHECK_MESSAGES = {
+    "no_activity": _("请选择至少一类从事的活动。"),
+    "unknown_activity": _("无效的活动类别。"),
+    "unknown_norm": _("伦理规范中没有此项。"),
+    "not_applicable": _("所选活动不适用此项，请勿填写。"),
+    "unanswered": _("请选择落实情况。"),
+    "unknown_status": _("无效的落实情况。"),
+    "invalid_measures": _("措施说明应为文字。"),
+    "measures_too_long": _("措施说明最多%(n)s字。") % {"n": norms_rules.MAX_MEASURES},
+    "measures_required": _("已落实或部分落实的，请说明采取的措施。"),
+}
+
+
+@transaction.atomic
+def check_ethics_norms(*, acting_user: User, application_id: int, activities: Sequence[str],
+                       answers: Mapping[str, Any]) -> EthicsSelfCheck:
+    """A member of the organisation checks the application against 《新一代人工智能伦理规范》: the basic norms and
+    the specific requirements of the activities it carries out, each met, partly met or not met with its measures.
+    Its own statement, kept with the taxonomy it used; the norms not fully met are its points to improve."""
+    item = _lock(selectors.applications(acting_user), AIApplication, application_id)
+    if not _member(acting_user, item.organisation_id):
+        raise PermissionDeniedError(_("只有运营单位的成员可以填写伦理规范自查。"))
+    if item.status == AIApplicationStatus.WITHDRAWN:
+        raise ServiceError("wrong_state", _("应用已停用。"), "status", status=409)
+    if not isinstance(answers, Mapping):
+        raise ServiceError("invalid", _("自查结果格式不正确。"), "answers")
+    if len(answers) > MAX_NORMS:
+        raise ServiceError("too_many", _("自查项目过多。"), "answers")
+    try:
+        result = norms_rules.check(risk.norms(), activities, answers)
+    except norms_rules.CheckError as error:
+        raise ServiceError(error.code, _CHECK_MESSAGES.get(error.code, _("自查结果无效。")), error.field) from None
+    taxonomy = risk.norms_taxonomy()
+    check = EthicsSelfCheck.objects.create(
+        application=item, activities=list(result.activities), answers=[row.as_dict() for row in result.rows],
+        met=result.count(norms_rules.MET), partly=result.count(norms_rules.PARTLY),
+        not_met=result.count(norms_rules.NOT_MET),
+        basis={"taxonomy": taxonomy.code, "pack": taxonomy.pack, "citation": taxonomy.citation.as_dict()},
+        checked_by=acting_user)
+    audit.record(actor=acting_user, action="governance.ai_application.ethics_checked", instance=item,
+                 after={"self_check": check.pk, "activities": check.activities, "met": check.met,
+                        "partly": check.partly, "not_met": check.not_met,
+                        "to_improve": list(result.to_improve)})
+    return check
 
 
 @transaction.atomic

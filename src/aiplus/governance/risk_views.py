@@ -32,6 +32,7 @@ from aiplus.governance.risk_forms import (
     PlanForm,
     QuestionnaireForm,
     ReportForm,
+    SelfCheckForm,
 )
 from aiplus.governance.risk_listings import (
     AI_APPLICATIONS,
@@ -115,11 +116,17 @@ def ai_application(request: HttpRequest, item: Any) -> HttpResponse:
             write=lambda request, form: services.change_application(acting_user=user, application_id=pk,
                                                                     **form.arguments()),
             done=_("应用信息已变更。"))
+        specs["ethics"] = PageForm(
+            make=lambda request, data: SelfCheckForm(data, groups=risk.norm_groups()),
+            write=lambda request, form: services.check_ethics_norms(acting_user=user, application_id=pk,
+                                                                   **form.arguments()),
+            done=_("伦理规范自查已提交。"))
     specs.update(red_line_specs(request, item, lambda form: red_line_services.decide_application_red_line(
         acting_user=user, application_id=pk, **form.cleaned_data)))
 
     def draw(forms: dict[str, Any]) -> HttpResponse:
         assessments = selectors.assessments_of(item)
+        checks = selectors.self_checks_of(item)
         return render(request, "governance/ai_application.html", {
             "item": item, "forms": forms, "assessments": assessments,
             "latest": assessments[0] if assessments else None,
@@ -128,7 +135,10 @@ def ai_application(request: HttpRequest, item: Any) -> HttpResponse:
             "inspections": selectors.inspections_of(user, item),
             "red_lines": incidents.red_line_rows(item.red_lines),
             "red_line_citation": incidents.red_line_taxonomy().citation,
-            "parameters": risk.parameter_rows(today)})
+            "parameters": risk.parameter_rows(today),
+            "self_check": checks[0] if checks else None, "self_checks": checks,
+            "self_check_rows": risk.self_check_rows(checks[0]) if checks else [],
+            "norms_citation": risk.norms_taxonomy().citation})
 
     if request.method == "POST":
         if not specs:

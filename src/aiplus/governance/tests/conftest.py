@@ -1,5 +1,6 @@
 """Fixtures of the ethics review tests: a Suzhou company's committee of seven meeting the Measures, its members as
-users (one from outside the company), an applicant of the company, and helpers that drive the API."""
+users (one from outside the company), an applicant of the company, and helpers that drive the API; and the sector
+departments of the AI application register with an official in two of them (`sectors`)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,23 @@ def make_application(ethics: Ethics) -> Any:
         return application
 
     return make
+
+
+@pytest.fixture
+def sectors(world: Any) -> Any:
+    """Departments synced; a Suzhou official of the industry bureau (工信局) and one of the science bureau."""
+    from aiplus.core import services
+    from aiplus.core.models import Department, RoleAssignment
+    from aiplus.core.reference import sync_departments
+    from aiplus.regulation.runtime import active_packs
+
+    sync_departments(packset=active_packs())
+    made = {}
+    for code in ("sz_gxj", "sz_kjj"):
+        user = services.create_user(acting_user=world.admin, username=f"official-{code}", password="x-password-123")
+        assignment = services.assign_role(acting_user=world.admin, user=user, role="official", jurisdiction="suzhou")
+        RoleAssignment.objects.filter(pk=assignment.pk).update(department=Department.objects.get(code=code))
+        made[code] = user
+    made["gxj"] = Department.objects.get(code="sz_gxj")
+    made["kjj"] = Department.objects.get(code="sz_kjj")
+    return made

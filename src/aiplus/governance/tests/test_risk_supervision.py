@@ -34,26 +34,6 @@ def _get(client: Any, op: str, **ids: Any) -> Any:
     return client.get(operation(op, **ids))
 
 
-@pytest.fixture
-def sectors(world: Any) -> Any:
-    """Departments synced; a Suzhou official of the industry bureau (工信局) and one of the science bureau."""
-    from aiplus.core import services
-    from aiplus.core.models import Department, RoleAssignment
-    from aiplus.core.reference import sync_departments
-    from aiplus.regulation.runtime import active_packs
-
-    sync_departments(packset=active_packs())
-    made = {}
-    for code in ("sz_gxj", "sz_kjj"):
-        user = services.create_user(acting_user=world.admin, username=f"official-{code}", password="x-password-123")
-        assignment = services.assign_role(acting_user=world.admin, user=user, role="official", jurisdiction="suzhou")
-        RoleAssignment.objects.filter(pk=assignment.pk).update(department=Department.objects.get(code=code))
-        made[code] = user
-    made["gxj"] = Department.objects.get(code="sz_gxj")
-    made["kjj"] = Department.objects.get(code="sz_kjj")
-    return made
-
-
 def _register(world: Any, client: Any, department: Any, place: str = "suzhou", **extra: Any) -> Any:
     return _post(client, "aiplus_governance_api_register_application", {
         "organisation_id": world.orgs[f"{place}:enterprise"].pk, "department_id": department.pk,
