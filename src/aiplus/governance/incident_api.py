@@ -376,6 +376,8 @@ class ViolationOut(Schema):
     organisation_id: int
     organisation: str = Field(..., alias="organisation.name")
     incident_id: int | None
+    ai_application_id: int | None
+    ethics_application_id: int | None
     provision: str
     red_line: str
     status: str

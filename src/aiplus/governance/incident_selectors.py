@@ -154,7 +154,7 @@ def violations(user: Any) -> QuerySet[Any]:
     from aiplus.governance.models import Violation
 
     return Violation.objects.restrict(user, "view").select_related(  # type: ignore[attr-defined, no-any-return]
-        "jurisdiction", "organisation", "incident")
+        "jurisdiction", "organisation", "incident", "ai_application", "ethics_application")
 
 
 def violation(user: Any, violation_id: int) -> Any:
@@ -162,6 +162,30 @@ def violation(user: Any, violation_id: int) -> Any:
     if found is None:
         raise NotFoundError()
     return found
+
+
+def case_source(user: Any, case: Any) -> dict[str, Any] | None:
+    """The AI application or ethics review application a case was opened from, as the viewer may follow it: its
+    page when they may read it (an ethics application's own page only for the committee and the applicant; an
+    official of the place reaches its red-line flag page instead, never the materials), its name alone otherwise."""
+    from aiplus.governance import risk_selectors
+    from aiplus.governance import selectors as ethics_selectors
+
+    if case.ai_application_id:
+        item = case.ai_application
+        seen = risk_selectors.applications(user).filter(pk=item.pk).exists()
+        return {"kind": "ai_application", "name": item.name,
+                "url": f"/governance/ai-applications/{item.pk}/" if seen else ""}
+    if case.ethics_application_id:
+        item = case.ethics_application
+        if ethics_selectors.applications(user).filter(pk=item.pk).exists():
+            url = f"/governance/ethics/applications/{item.pk}/"
+        elif ethics_selectors.flagged_in_place(user).filter(pk=item.pk).exists():
+            url = f"/governance/red-lines/ethics/{item.pk}/"
+        else:
+            url = ""
+        return {"kind": "ethics_application", "name": item.title, "url": url}
+    return None
 
 
 def organisations_for_cases(user: Any) -> QuerySet[Any]:

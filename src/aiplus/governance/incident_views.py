@@ -341,6 +341,7 @@ def violation(request: HttpRequest, case: Any) -> HttpResponse:
             "provision_version": incidents.penalty_range(case.provision, case.decided_on or timezone.localdate())[2],
             "red_line": items.get(case.red_line), "red_line_citation": incidents.red_line_taxonomy().citation,
             "basis_checks": case.basis.get("checks", []) if case.basis else [],
+            "source": selectors.case_source(user, case),
             "parameters": [incidents.version("penalties.appeal_days", timezone.localdate())]})
 
     if request.method == "POST":

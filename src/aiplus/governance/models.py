@@ -601,8 +601,8 @@ class AppealOutcome(models.TextChoices):
 
 class Violation(DomainModel):
     """A violation case: the organisation, the provision broken (a pack penalty parameter: its fine range and
-    citation), the red line and the incident it came from if any; the decision with the amount within the range
-    and the parameter values used; the appeal and its outcome."""
+    citation), the red line and the incident, AI application or ethics review application it came from if any; the
+    decision with the amount within the range and the parameter values used; the appeal and its outcome."""
 
     title = models.CharField(_("案由"), max_length=200)
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.PROTECT, related_name="+",
@@ -611,6 +611,11 @@ class Violation(DomainModel):
                                      verbose_name=_("当事单位"))
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="violations", verbose_name=_("关联事件"))
+    # The AI application or ethics review application whose red-line flag the case was opened from, if any.
+    ai_application = models.ForeignKey("governance.AIApplication", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="violations", verbose_name=_("关联人工智能应用"))
+    ethics_application = models.ForeignKey(EthicsApplication, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="violations", verbose_name=_("关联伦理审查申请"))
     provision = models.CharField(_("违反的规定（处罚幅度参数）"), max_length=120)
     red_line = models.CharField(_("触及的安全底线"), max_length=80, blank=True)
     facts = models.TextField(_("违法事实"), max_length=5000)

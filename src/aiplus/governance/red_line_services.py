@@ -94,7 +94,8 @@ def _decide(acting_user: User, record: Flagged, *, code: Any, decision: Any, rea
         case = violation_services.open_violation(
             acting_user=acting_user, organisation_id=record.organisation_id,
             title=f"{item.name_zh}：{record}"[:200], provision=provision if isinstance(provision, str) else "",
-            facts=text, incident_id=record.pk if isinstance(record, Incident) else None, red_line=code)
+            facts=text, incident_id=record.pk if isinstance(record, Incident) else None, red_line=code,
+            flagged=None if isinstance(record, Incident) else record)
         flag["violation_id"] = case.pk
     record.red_lines = flags
     record.save(update_fields=["red_lines", "updated_at"])

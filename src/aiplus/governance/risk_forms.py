@@ -128,8 +128,8 @@ class SelfCheckForm(forms.Form):
                     label=f"{_localized(group, 'name')} · {_localized(norm, 'name')}", choices=statuses,
                     required=False, widget=forms.RadioSelect(attrs={"class": "inline-choices"}))
                 self.fields["measures_" + name.removeprefix("answers_")] = forms.CharField(
-                    label=_("采取的措施（%(n)s）") % {"n": _localized(norm, "name")}, max_length=norms_rules.MAX_MEASURES, required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}))
+                    label=_("采取的措施（%(n)s）") % {"n": _localized(norm, "name")},
+                    max_length=norms_rules.MAX_MEASURES, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -27,7 +27,14 @@ from aiplus.governance import incident_rules as rules
 from aiplus.governance import incident_selectors as selectors
 from aiplus.governance import incidents
 from aiplus.governance.incident_services import _organisation_members, _text
-from aiplus.governance.models import AppealOutcome, PenaltyOutcome, Violation, ViolationStatus
+from aiplus.governance.models import (
+    AIApplication,
+    AppealOutcome,
+    EthicsApplication,
+    PenaltyOutcome,
+    Violation,
+    ViolationStatus,
+)
 
 
 def _official(user: Any, jurisdiction_id: int) -> bool:
@@ -71,8 +78,10 @@ def _tell(users: list[User], violation: Violation, title: Any, body: Any = "") -
 
 @transaction.atomic
 def open_violation(*, acting_user: User, organisation_id: int, title: str, provision: str, facts: str,
-                   incident_id: int | None = None, red_line: str = "") -> Violation:
-    """An official of the organisation's place opens a case, tied to the provision broken."""
+                   incident_id: int | None = None, red_line: str = "", flagged: Any = None) -> Violation:
+    """An official of the organisation's place opens a case, tied to the provision broken. `flagged` (never from a
+    request: the red-line decision passes it) is the AI application or ethics review application whose confirmed
+    red line opened the case; the case keeps it so both can be followed from each other."""
     organisation = Organisation.objects.filter(pk=organisation_id).first() \
         if isinstance(organisation_id, int) and not isinstance(organisation_id, bool) else None
     if organisation is None:
@@ -93,6 +102,10 @@ def open_violation(*, acting_user: User, organisation_id: int, title: str, provi
                           facts=_text(facts, "facts", 5000, label=_("违法事实")),
                           jurisdiction_id=organisation.jurisdiction_id, organisation=organisation,
                           incident=incident, provision=provision, red_line=red_line, opened_by=acting_user)
+    if isinstance(flagged, AIApplication) and flagged.organisation_id == organisation.pk:
+        violation.ai_application = flagged
+    elif isinstance(flagged, EthicsApplication) and flagged.organisation_id == organisation.pk:
+        violation.ethics_application = flagged
     violation.save()
     _tell(_organisation_members(organisation.pk), violation, _("主管部门已立案：%(t)s"))
     audit.record(actor=acting_user, action="governance.violation.opened", instance=violation)

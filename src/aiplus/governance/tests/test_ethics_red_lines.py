@@ -87,6 +87,12 @@ def test_an_official_confirms_a_flag_and_opens_a_case_through_the_api(world: Any
     case = Violation.objects.get(pk=flag["violation_id"])
     assert _flag(app_id)["violation_id"] == case.pk and _flag(app_id)["decided_by_id"] == official.pk
     assert case.red_line == DEEPFAKE and case.provision == PROVISION and case.incident_id is None
+    assert case.ethics_application_id == app_id and case.ai_application_id is None
+    # the case leads the official back to the flag (never to the materials), the applicant to its application
+    got = client.get(operation("aiplus_governance_api_get_violation", violation_id=case.pk)).json()
+    assert got["ethics_application_id"] == app_id
+    source = client.get(f"/governance/violations/{case.pk}/").content.decode()
+    assert 'data-kind="ethics_application"' in source and f'href="{QUEUE}{app_id}/"' in source
     assert case.organisation_id == world.orgs["shenzhen:enterprise"].pk
     events = AuditEvent.objects.filter(action="governance.red_line.confirmed", object_id=str(app_id))
     assert events.count() == 1 and events.get().message == DEEPFAKE
@@ -98,6 +104,8 @@ def test_an_official_confirms_a_flag_and_opens_a_case_through_the_api(world: Any
     assert mine["red_lines"][0]["decision"] == "confirmed" and mine["red_lines"][0]["violation_id"] == case.pk
     page = applicant.get(f"/governance/ethics/applications/{app_id}/").content.decode()
     assert 'data-decision="confirmed"' in page and 'data-testid="red-line-case"' in page
+    case_page = applicant.get(f"/governance/violations/{case.pk}/").content.decode()
+    assert f'href="/governance/ethics/applications/{app_id}/"' in case_page
     # decided once only
     again = _decide(client, app_id, decision="dismissed")
     assert again.status_code == 409 and again.json()["field"] == "code"

@@ -182,7 +182,13 @@ def test_a_red_line_on_an_ai_application_is_decided_and_kept_across_changes(worl
         "open_case": "on", "provision": PROVISION})
     assert answer.status_code == 302, answer.content[:800]
     flag = next(f for f in AIApplication.objects.get(pk=app_id).red_lines if f["code"] == DEEPFAKE)
-    assert flag["decision"] == "confirmed" and Violation.objects.get(pk=flag["violation_id"]).red_line == DEEPFAKE
+    case = Violation.objects.get(pk=flag["violation_id"])
+    assert flag["decision"] == "confirmed" and case.red_line == DEEPFAKE
+    assert case.ai_application_id == app_id and case.ethics_application_id is None
+    # the case page leads back to the application, for the official and for the company
+    for viewer in (official, member):
+        source = viewer.get(f"/governance/violations/{case.pk}/").content.decode()
+        assert 'data-kind="ai_application"' in source and f'href="/governance/ai-applications/{app_id}/"' in source
     # the company changes its text: the confirmed flag stays, with its decision
     changed = member.post(operation("aiplus_governance_api_change_application", application_id=app_id),
                           {"name": "虚拟主播", "purpose": "虚拟形象直播带货。", "limits": "仅限直播。",
