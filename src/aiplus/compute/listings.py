@@ -176,8 +176,9 @@ class LedgerTable(lists.Table):
     account_kind = lists.ChoiceColumn(verbose_name=_("账户"))
     holder = tables.Column(verbose_name=_("单位"), accessor="organisation__name", default="")
     programme = tables.Column(verbose_name=_("项目"), accessor="programme__name")
-    debit_cny = lists.MoneyColumn(verbose_name=_("借方"), default="")
-    credit_cny = lists.MoneyColumn(verbose_name=_("贷方"), default="")
+    # One unit down the book, so that debits, credits and balances compare at a glance.
+    debit_cny = lists.MoneyColumn(verbose_name=_("借方"), default="", unit="yuan")
+    credit_cny = lists.MoneyColumn(verbose_name=_("贷方"), default="", unit="yuan")
     concerns = tables.Column(verbose_name=_("对应算力需求"), accessor="pk", orderable=False)
 
     class Meta(lists.Table.Meta):

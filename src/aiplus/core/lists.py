@@ -231,10 +231,18 @@ class FormattedColumn(tables.Column):
 
 
 class MoneyColumn(FormattedColumn):
-    """An amount in yuan."""
+    """An amount in yuan. `unit="yuan"` keeps every row in 元 where the rows must compare at a glance (a ledger's
+    debits and credits); the default reads large amounts in 万元."""
 
     formatter = staticmethod(formatting.money)
     keep_value = True
+
+    def __init__(self, *args: Any, unit: str = "auto", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def render(self, value: Any) -> str:
+        return formatting.money(value, self.unit)
 
 
 class FigureColumn(FormattedColumn):

@@ -26,3 +26,14 @@ def test_plain_numbers_and_text_never_show_scientific_notation_or_literals() -> 
         assert formatting.text([1, 2]) == "1、2"
         assert formatting.text(True) == "是"
         assert formatting.text({"side": "HK", "body": "X"}) == "HK X"
+
+
+def test_a_money_column_in_yuan_keeps_every_row_in_one_unit() -> None:
+    """A ledger's debits and credits: 5,000,000 beside 200,000 both in 元 (by default: 500.00 万元)."""
+    from aiplus.core.lists import MoneyColumn
+
+    with translation.override("zh-hans"):
+        book = MoneyColumn(unit="yuan")
+        assert [book.render(Decimal(v)) for v in ("5000000", "200000")] == ["5,000,000.00 元", "200,000.00 元"]
+        assert MoneyColumn().render(Decimal("5000000")) == "500.00 万元"
+        assert book.value(Decimal("5000000")) == Decimal("5000000")  # the export keeps the number
