@@ -336,6 +336,7 @@ def test_supplier_updates_its_profile_reads_its_matches_and_answers_an_open_call
     page.get_by_role("link", name=call.title).first.click()
     page.wait_for_url(f"**/scenarios/calls/{call.pk}/")
     form = page.get_by_test_id("apply-form")
+    form.locator("select[name=need]").select_option(index=1)  # the call's first need, by its title and owner
     form.locator("textarea[name=proposal]").fill("视觉检测与大模型复核结合：两个月完成试点，检出率承诺99.2%。")
     shot(page, out, "4-apply")
     form.get_by_role("button").click()

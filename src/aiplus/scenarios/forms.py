@@ -143,10 +143,32 @@ class CallCreateForm(forms.Form):
                 "need_ids": [n.pk for n in data["need_ids"]], "reviewers": data.get("reviewers")}
 
 
+class _NeedChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} · {obj.owner}"
+
+
 class ApplyForm(ActingForForm):
-    need = forms.IntegerField(label=_("场景需求"), min_value=1)
+    """An application to an open call: one of the call's needs (by title and owner), the organisation applying
+    (the one picker; chosen for someone who acts for one) and the proposal. A refusal of the service lands beside
+    its field (`need`; the applicant's is above the form)."""
+
+    need = _NeedChoice(label=_("场景需求"), queryset=Need.objects.none())
     organisation = pickers.OrganisationField(label=_("申报单位"), queryset=Organisation.objects.none())
-    proposal = forms.CharField(label=_("方案概要"), required=False, max_length=10000)
+    proposal = forms.CharField(label=_("技术方案"), required=False, max_length=10000,
+                               widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, needs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["need"]).queryset = needs
+        if not self.is_bound:
+            only = list(needs[:2])
+            if len(only) == 1:
+                self.initial["need"] = only[0].pk
+
+    def arguments(self) -> dict[str, Any]:
+        return {"need_id": self.cleaned_data["need"].pk, "organisation_id": self.cleaned_data["organisation"].pk,
+                "proposal": self.cleaned_data["proposal"]}
 
 
 def rubric_shares(rubric: list[dict[str, Any]]) -> dict[str, Decimal]:

@@ -444,7 +444,11 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
 
 @route("calls/<int:call_id>/", "call")
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = _get(selectors.call, request.user, call_id)
+    return _draw_call(request, _get(selectors.call, request.user, call_id))
+
+
+def _draw_call(request: HttpRequest, call: Any, apply_form: Any = None) -> HttpResponse:
+    """The call's page; `apply_form` is a refused application drawn again with its errors beside its fields."""
     drawn: list[Any] = []
     is_drawn = False
     if call.draw_id:
@@ -459,7 +463,8 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     can_manage = request.user.is_authenticated and permissions.can(request.user, "change", call)
     return render(request, "scenarios/call_detail.html", {
         "call": call, "needs": call.needs.select_related("owner"), "applications": applications, "drawn": drawn,
-        "is_drawn": is_drawn, "can_manage": can_manage, "apply_form": _apply_form(request.user, call),
+        "is_drawn": is_drawn, "can_manage": can_manage,
+        "apply_form": apply_form if apply_form is not None else _apply_form(request.user, call),
         "objections": call.objections.select_related("filed_by"),
         "available": pack_rules.call_workflow(call).available(call, request.user) if can_manage else [],
         "CallStatus": CallStatus})
@@ -471,7 +476,13 @@ def _apply_form(user: Any, call: Any) -> forms.ApplyForm | None:
     if call.status != CallStatus.OPEN or not user.is_authenticated:
         return None
     organisations = selectors.member_organisations(user)
-    return forms.ApplyForm(organisations=organisations, auto_id="id_apply_%s") if organisations.exists() else None
+    if not organisations.exists():
+        return None
+    return forms.ApplyForm(organisations=organisations, needs=_call_needs(call), auto_id="id_apply_%s")
+
+
+def _call_needs(call: Any) -> Any:
+    return call.needs.select_related("owner").order_by("pk")
 
 
 def _score_forms(call: Any, applications: list[Any], user: Any, bound: Any = None) -> list[tuple[Any, Any]]:
@@ -535,12 +546,16 @@ def call_review(request: HttpRequest, call_id: int) -> HttpResponse:
 def call_action(request: HttpRequest, call_id: int) -> HttpResponse:
     action = forms.action_of(request.POST)
     if action == "apply":
-        applied = forms.ApplyForm(request.POST, organisations=selectors.member_organisations(request.user))
-        _call(request, applied, services.apply_to_call, _("已提交揭榜申报。"),
-              lambda: {"call_id": call_id, "need_id": applied.cleaned_data["need"],
-                       "organisation_id": applied.cleaned_data["organisation"].pk,
-                       "proposal": applied.cleaned_data["proposal"]})
-    elif action == "draw":
+        call = _get(selectors.call, request.user, call_id)
+        apply = PageForm(
+            make=lambda request, data: forms.ApplyForm(
+                data, organisations=selectors.member_organisations(request.user), needs=_call_needs(call),
+                auto_id="id_apply_%s"),
+            write=lambda request, form: services.apply_to_call(acting_user=acting_user(request), call_id=call_id,
+                                                               **form.arguments()),
+            done=_("已提交揭榜申报。"), back=lambda request, result: reverse("scenarios:call", args=[call_id]))
+        return post_form(request, apply, lambda form: _draw_call(request, call, apply_form=form))
+    if action == "draw":
         _run(request, services.draw_reviewers, _("已抽取评审专家。"), call_id=call_id)
     elif action == "notice":
         _run(request, services.start_notice, _("评审结果已公示。"), call_id=call_id)

@@ -139,3 +139,33 @@ def test_score_labels_state_the_scale_and_the_share_the_engine_uses():
     assert total == 100
     _clean, total = pack_rules.weighted_total(rubric, {"technical": 40, "feasibility": 30, "kpi": 20, "cost": 10})
     assert total == Decimal("30.000")  # "40 out of 40" is not full marks: the labels must not read so
+
+
+def test_the_apply_form_picks_a_need_of_the_call_and_refuses_beside_the_field(client, call_world, make_org):
+    """The application form on an open call's page: the call's needs by title and owner; a refusal is drawn again
+    with its error beside the field and the proposal kept, nothing written; a valid one is listed."""
+    from aiplus.core import services as core
+    from aiplus.scenarios.models import Application
+    from aiplus.scenarios.testing import published_need
+
+    world, need, call, _pool, _suppliers = call_world
+    org = make_org("suzhou-sip", "enterprise", name="苏州新揭榜科技有限公司")
+    user = core.create_user(acting_user=world.admin, username="new-applicant", password="x-password-123")
+    core.assign_role(acting_user=world.admin, user=user, role="provider", organisation_id=org.pk)
+    _login(client, user)
+    page = client.get(f"/scenarios/calls/{call.pk}/").content.decode()
+    assert 'data-testid="apply-form"' in page and f'<option value="{need.pk}" selected>{need.title}' in page
+    url = f"/scenarios/calls/{call.pk}/action/"
+    before = Application.objects.count()
+    missing = client.post(url, {"action": "apply", "organisation": org.pk, "proposal": "<b>方案</b>"})
+    html = missing.content.decode()
+    assert missing.status_code == 400 and 'data-field="need"' in html and "&lt;b&gt;方案&lt;/b&gt;" in html
+    other = published_need(world, title="另一个需求")
+    outside = client.post(url, {"action": "apply", "need": other.pk, "organisation": org.pk, "proposal": "方案"})
+    assert outside.status_code == 400 and 'data-field="need"' in outside.content.decode()
+    assert Application.objects.count() == before
+    done = client.post(url, {"action": "apply", "need": need.pk, "organisation": org.pk, "proposal": "方案"})
+    assert done.status_code == 302 and done.url == f"/scenarios/calls/{call.pk}/"
+    assert Application.objects.filter(call=call, applicant=org).count() == 1
+    again = client.post(url, {"action": "apply", "need": need.pk, "organisation": org.pk, "proposal": "再报"})
+    assert again.status_code == 400 and "已申报该榜单" in again.content.decode()
