@@ -634,8 +634,9 @@ def _in_column(problem: ServiceError) -> ServiceError:
     """A row's refusal naming the CSV column that holds the bad value, by its name in the page's language."""
     column = _COLUMN_OF.get(problem.field or "", problem.field or "")
     label = USAGE_COLUMNS.get(column) or LEGACY_COLUMNS.get(column)
-    if label is None:
-        return problem
+    if label is None or str(label) in str(problem.message):  # a domain's message names the field already
+        return problem if column == problem.field else ServiceError(problem.code, problem.message, column,
+                                                                    status=problem.status)
     return ServiceError(problem.code, _("“%(column)s”：%(message)s") % {"column": label, "message": problem.message},
                         column, status=problem.status)
 
