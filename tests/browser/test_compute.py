@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.steps import add_pool
+from tests.browser.steps import add_pool, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -165,3 +165,75 @@ def test_official_uploads_a_job_log_fixes_a_row_and_reads_the_savings(live_serve
     weighting = page.get_by_test_id("study-weighting").inner_text()
     assert "300" in weighting and "本次模拟设定" in weighting and "平台设置" in weighting  # carbon: the platform's
     page.screenshot(path=str(artifacts / "compute-savings-upload.png"), full_page=True)
+
+
+def test_provider_publishes_availability_sees_its_bookings_and_imports_usage(live_server, page, network, artifacts,
+                                                                             tmp_path):
+    """Issue 18: the compute provider's journey through the pages alone. From the menu it opens its centre, edits the
+    free cards of a pool, reads the requests placed on its centre (each with the number the member sees), downloads
+    the usage template listing them, uploads a file with one bad row (refused, the row and column named, nothing
+    imported), fixes it, imports it and sees the usage recorded and reconciled against the booking."""
+    import csv
+
+    from aiplus.compute.tests.test_usage_import import placed
+    from tests.browser.test_roles import shot, via_menu_to
+
+    own = placed(network, network.sz_pool, "质检模型微调")
+    other = placed(network, network.gd_pool, "深圳中心的作业")
+    out = artifacts / "roles" / "provider"
+    sign_in(page, live_server.url, "suzhou-provider")
+
+    # its centre, from the menu; the free cards of a pool published
+    via_menu_to(page, "compute", "/compute/provider/")
+    assert "苏州智算中心" in page.get_by_test_id("own-centres").inner_text()
+    pool = page.locator("[data-testid=pool][data-model=ascend-910b]")
+    pool.locator("input[name=available_cards]").fill("100")
+    with page.expect_navigation():
+        pool.get_by_test_id("availability-submit").click()
+    assert page.locator("[data-testid=pool][data-model=ascend-910b] [data-testid=available]").inner_text() == "100"
+    shot(page, out, "1-centre-availability")
+
+    # the bookings: the requests placed on its centre, each with its reference, never another provider's
+    via_menu_to(page, "compute", "/compute/provider/bookings/")
+    booking = page.get_by_test_id("bookings").locator("tr", has_text=own.title)
+    reference = booking.get_by_test_id("reference").inner_text()
+    organisation = booking.locator("td").nth(2).inner_text()
+    assert reference.startswith("CR-") and other.title not in page.locator("main").inner_text()
+    shot(page, out, "2-bookings")
+
+    # the template lists the booking; one more row, for the centre's other pool, with an amount mistyped
+    with page.expect_download() as download:
+        page.get_by_test_id("usage-template").click()
+    rows = list(csv.reader(download.value.path().read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[1] for row in rows[1:]] == [reference]
+    rows[1][0], rows[1][8] = "SZ-2026-0001", "FP-0001"
+    extra = ["SZ-2026-0002", "", "苏州智算中心", "华为昇腾 910B", organisation, "16", "一百二十八", "2026-06-30", ""]
+
+    def upload(name, lines):
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(lines)
+        page.set_input_files("#id_file", str(path))
+        with page.expect_navigation():
+            page.get_by_test_id("usage-submit").click()
+
+    page.get_by_test_id("to-usage-import").click()
+    page.wait_for_url("**/compute/provider/")
+    upload("bad.csv", [*rows, extra])
+    refused = page.locator("[data-testid=import-rejected] tr[data-row='3']").inner_text()
+    assert "金额" in refused and "amount_cny" in refused
+    assert "第 3 行" in page.get_by_role("alert").first.inner_text()
+    assert "SZ-2026-0001" not in page.get_by_test_id("usage").inner_text()  # nothing of the file was imported
+    shot(page, out, "3-usage-refused")
+
+    extra[6] = "128"
+    upload("fixed.csv", [*rows, extra])
+    page.wait_for_url("**/compute/provider/")
+    usage = page.get_by_test_id("usage").inner_text()
+    assert "SZ-2026-0001" in usage and "与分配一致" in usage and "SZ-2026-0002" in usage
+    shot(page, out, "4-usage-imported")
+
+    via_menu_to(page, "compute", "/compute/provider/bookings/")
+    metered = page.get_by_test_id("bookings").locator("tr", has_text=own.title).get_by_test_id("metered")
+    assert metered.inner_text().startswith("80")
+    shot(page, out, "5-bookings-metered")

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from aiplus.api import imports, lists, writes
 from aiplus.api.auth import AUTHENTICATED, OPTIONAL
 from aiplus.compute import explain, ledger, selectors, services
-from aiplus.compute.listings import LEDGER, POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.compute.listings import BOOKINGS, LEDGER, POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.compute.models import ComputeCentre, JobRequest, NetworkLatency, ResourcePool, UsageRecord
 from aiplus.core import imports as core_imports
 from aiplus.core.access import get_for
@@ -133,6 +133,7 @@ class PlacementOut(Schema):
 
 class RequestOut(Schema):
     id: int
+    reference: str  # the number the pages show and a provider's usage CSV quotes (CR-000042)
     title: str
     organisation_id: int
     status: str
@@ -182,6 +183,25 @@ class UsageOut(Schema):
     reconciliation: str
     reconciliation_note: str
     created: bool = False
+
+
+class BookingOut(Schema):
+    """A request placed on one of the provider's pools: the reference its usage CSV quotes, and what was placed."""
+
+    id: int
+    reference: str
+    title: str
+    organisation: str = Field(..., alias="organisation.name")
+    centre: str = Field(..., alias="placement.pool.centre.name")
+    accelerator_model: str = Field(..., alias="placement.pool.accelerator_model")
+    cards: int
+    hours: Decimal
+    cost_cny: Decimal = Field(..., alias="placement.cost_cny")
+    metered_card_hours: Decimal
+
+    @staticmethod
+    def resolve_metered_card_hours(obj: Any) -> Decimal:
+        return ledger.cents(obj.metered_card_hours)  # the annotated sum comes back unscaled on SQLite
 
 
 class CsvIn(Schema):
@@ -278,6 +298,9 @@ def get_request(request: HttpRequest, request_id: int) -> Any:
     return get_for(acting_user(request), "view", selectors.requests_for(acting_user(request)), pk=request_id)
 
 
+lists.add_operation(router, "/bookings", BOOKINGS, BookingOut, auth=AUTHENTICATED)
+
+
 @router.post("/usage", response={200: UsageOut, 201: UsageOut}, auth=AUTHENTICATED)
 def record_usage(request: HttpRequest, payload: UsageIn) -> Any:
     usage, created = services.record_usage(acting_user=acting_user(request), **payload.dict())
@@ -287,9 +310,11 @@ def record_usage(request: HttpRequest, payload: UsageIn) -> Any:
 
 @router.post("/usage/csv", response=imports.RESPONSES, auth=AUTHENTICATED)
 def import_usage(request: HttpRequest, payload: CsvIn) -> Any:
-    """Import usage records from CSV text (header: record_id, pool_id, organisation_id, request_id, card_hours,
-    amount_cny, period_end, invoice_number). Every row is checked first: any bad row refuses the file (400, the
-    report names each row and field). A record id already stored is counted unchanged. A big file is imported in
+    """Import usage records from CSV text, the columns of the provider page's usage import (and of its template):
+    record_id, request (the reference shown on the bookings, e.g. CR-000042), centre (its name), accelerator_model,
+    organisation (name or credit code), card_hours, amount_cny, period_end, invoice_number; a row names its request,
+    or its centre (and model) and organisation. Every row is checked first: any bad row refuses the file (400, the
+    report names each row and column). A record id already stored is counted unchanged. A big file is imported in
     the background (202 with the job)."""
     return imports.answer(services.import_usage(acting_user=acting_user(request),
                                                 data=payload.text.encode("utf-8")))

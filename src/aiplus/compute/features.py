@@ -13,6 +13,7 @@ declare(
     tests=["src/aiplus/compute/tests/test_provider_forms.py::"
            "test_provider_registers_a_centre_and_adds_a_pool_through_the_page",
            "tests/browser/test_compute.py::test_provider_registers_a_centre_and_adds_a_pool_through_the_page",
+           "tests/browser/test_compute.py::test_provider_publishes_availability_sees_its_bookings_and_imports_usage",
            "src/aiplus/compute/tests/test_pages_api.py::test_provider_pushes_availability_and_usage_through_the_api"],
     gaps=[("登记算力中心与网络时延的 API 尚无端到端测试",
            "registering a centre and network latency through the API has no end-to-end test")],
@@ -26,13 +27,16 @@ declare(
            "src/aiplus/compute/tests/test_pages_api.py::test_submit_request_through_the_api"],
 )
 declare(
-    "compute.metering", title_zh="算力用量计量上报与对账", title_en="Metered compute usage and reconciliation",
+    "compute.metering", title_zh="算力预订、用量计量上报与对账",
+    title_en="Bookings, metered compute usage and reconciliation",
     articles=COMPUTE,
-    pages=["compute:provider"],
-    api=["aiplus_compute_api_record_usage", "aiplus_compute_api_import_usage", "aiplus_compute_api_list_usage"],
-    tests=["src/aiplus/compute/tests/test_pages_api.py::test_provider_pushes_availability_and_usage_through_the_api"],
-    gaps=[("成功导入用量 CSV 尚无端到端测试（仅测试了拒绝）",
-           "a successful usage CSV import has no end-to-end test (only refusals)")],
+    pages=["compute:provider", "compute:bookings", "compute:usage"],
+    api=["aiplus_compute_api_record_usage", "aiplus_compute_api_import_usage", "aiplus_compute_api_list_usage",
+         "aiplus_compute_api_list_bookings"],
+    tests=["src/aiplus/compute/tests/test_pages_api.py::test_provider_pushes_availability_and_usage_through_the_api",
+           "tests/browser/test_compute.py::test_provider_publishes_availability_sees_its_bookings_and_imports_usage",
+           "src/aiplus/compute/tests/test_usage_import.py::"
+           "test_bookings_and_the_template_list_only_the_providers_own_placed_requests"],
 )
 declare(
     "compute.vouchers", title_zh="算力券项目、额度发放、据实兑付与追回",

@@ -33,6 +33,7 @@ class RequestFilter(lists.FilterSet):
 
 
 class RequestTable(lists.Table):
+    reference = tables.Column(verbose_name=_("需求编号"), accessor="pk")
     title = lists.DetailColumn(verbose_name=_("名称"), url="compute:request")
     cards = tables.Column(verbose_name=_("卡数"))
     hours = lists.FigureColumn(verbose_name=_("时长（小时）"))
@@ -42,6 +43,12 @@ class RequestTable(lists.Table):
 
     class Meta(lists.Table.Meta):
         order_by = ("-created_at",)
+
+    def render_reference(self, record: JobRequest) -> str:
+        return record.reference
+
+    def value_reference(self, record: JobRequest) -> str:
+        return record.reference
 
     def render_placement(self, record: JobRequest) -> str:
         placement = getattr(record, "placement", None)
@@ -56,6 +63,49 @@ class RequestTable(lists.Table):
 REQUESTS = lists.register(lists.Listing(
     name="compute.requests", queryset=selectors.requests_for, filterset=RequestFilter, table=RequestTable,
     title=_("算力需求"), empty=_("暂无需求。"),
+))
+
+
+# ----------------------------------------------------------------------------------------------------- bookings
+
+class BookingFilter(lists.FilterSet):
+    q = lists.SearchFilter(label=_("名称或使用单位"),
+                           method=lists.search_in("title__icontains", "organisation__name__icontains"))
+
+
+class BookingTable(lists.Table):
+    """A provider's bookings: each request placed on one of its pools, named by the reference its usage CSV quotes."""
+
+    reference = tables.Column(verbose_name=_("需求编号"), accessor="pk", attrs={"td": {"data-testid": "reference"}})
+    title = tables.Column(verbose_name=_("名称"))
+    organisation = tables.Column(verbose_name=_("使用单位"), accessor="organisation__name")
+    centre = tables.Column(verbose_name=_("算力中心"), accessor="placement__pool__centre__name")
+    accelerator_model = tables.Column(verbose_name=_("加速卡型号"), accessor="placement__pool__accelerator_model")
+    cards = tables.Column(verbose_name=_("卡数"))
+    hours = lists.FigureColumn(verbose_name=_("时长（小时）"))
+    cost = lists.MoneyColumn(verbose_name=_("费用"), accessor="placement__cost_cny")
+    metered_card_hours = lists.FigureColumn(verbose_name=_("已计量卡时"),
+                                            attrs={"td": {"data-testid": "metered"}})
+
+    class Meta(lists.Table.Meta):
+        order_by = ("-created_at",)
+
+    def render_reference(self, record: JobRequest) -> str:
+        return record.reference
+
+    def value_reference(self, record: JobRequest) -> str:
+        return record.reference
+
+    def render_accelerator_model(self, record: JobRequest) -> str:
+        return formatting.label(record.placement.pool, "accelerator_model")  # type: ignore[attr-defined]
+
+    def value_accelerator_model(self, record: JobRequest) -> str:
+        return self.render_accelerator_model(record)
+
+
+BOOKINGS = lists.register(lists.Listing(
+    name="compute.bookings", queryset=selectors.bookings_for, filterset=BookingFilter, table=BookingTable,
+    title=_("本单位算力中心的预订"), empty=_("尚无需求分配到本单位的算力中心。"),
 ))
 
 

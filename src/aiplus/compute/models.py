@@ -3,6 +3,7 @@ metered usage, and the compute-voucher programme with its append-only double-ent
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import ClassVar
 
@@ -237,6 +238,20 @@ class JobRequest(DomainModel):
 
     class Meta(NewestFirst):
         verbose_name = _("算力需求")
+
+    # The number the member, the provider whose centre it was placed on and the official all see and quote (the
+    # request pages, the provider's bookings, the usage CSV): "CR-000042".
+    REFERENCE: ClassVar[re.Pattern[str]] = re.compile(r"\s*CR-?0*(\d{1,12})\s*", re.IGNORECASE)
+
+    @property
+    def reference(self) -> str:
+        return f"CR-{self.pk:06d}"
+
+    @classmethod
+    def number_of(cls, reference: str) -> int | None:
+        """The request a quoted reference names ("CR-000042", "cr42"), None when the text is not a reference."""
+        found = cls.REFERENCE.fullmatch(str(reference or ""))
+        return int(found.group(1)) if found else None
 
 
 class Placement(DomainModel):

@@ -114,6 +114,18 @@ def requests_for(user: Any) -> QuerySet[JobRequest]:
                             "job"))
 
 
+def bookings_for(user: Any) -> QuerySet[JobRequest]:
+    """The requests placed on the pools of the centres the user runs (a provider's bookings), each with the card-hours
+    metered against it so far (`metered_card_hours`, from the provider's usage records)."""
+    metered = (UsageRecord.objects.filter(placement__request=OuterRef("pk")).order_by().values("placement")
+               .annotate(s=Sum("card_hours")).values("s"))
+    hours = DecimalField(max_digits=12, decimal_places=2)
+    return (JobRequest.objects.filter(placement__pool__in=provider_pools(user).values("pk"))
+            .select_related("organisation", "placement", "placement__pool", "placement__pool__centre")
+            .annotate(metered_card_hours=Coalesce(Subquery(metered, output_field=hours), Value(Decimal("0")),
+                                                  output_field=hours)))
+
+
 def request(user: Any, request_id: int) -> JobRequest | None:
     return requests_for(user).filter(pk=request_id).first()
 

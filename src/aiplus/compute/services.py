@@ -32,7 +32,7 @@ from aiplus.compute.models import (
     VoucherProgramme,
     VoucherQuota,
 )
-from aiplus.core import audit, domains, imports, permissions
+from aiplus.core import audit, domains, exports, imports, permissions
 from aiplus.core.access import get_for
 from aiplus.core.errors import NotFoundError, PermissionDeniedError, ServiceError, from_validation_error
 from aiplus.core.models import Jurisdiction, Organisation, OrganisationKind, User
@@ -410,15 +410,10 @@ def _usage_values(acting_user: User, *, record_id: Any, pool_id: Any, card_hours
         raise ServiceError("invalid_date", _("计量截止日须为 YYYY-MM-DD 格式。"), "period_end") from None
     placement = None
     if request_id not in (None, ""):
-        key = ("placement", str(request_id))
-        if key not in cache:
-            try:
-                cache[key] = Placement.objects.select_related("request").filter(request_id=int(request_id)).first()
-            except (TypeError, ValueError, OverflowError):
-                cache[key] = None
-        placement = cache[key]
-        if placement is None:
-            raise ServiceError("unknown_request", _("找不到该需求的分配记录。"), "request_id")
+        text = str(request_id).strip()
+        # only a request placed on one of the user's own pools (any other is the same error as an unknown one)
+        placement = _booking(acting_user, int(text) if text.isdigit() and len(text) < 13 else 0, "request_id", text,
+                             cache)
     if organisation_id in (None, ""):
         if placement is None:
             raise ServiceError("required", _("请填写使用单位。"), "organisation_id")
@@ -434,7 +429,7 @@ def _usage_values(acting_user: User, *, record_id: Any, pool_id: Any, card_hours
         raise ServiceError("unknown_organisation", _("单位不存在。"), "organisation_id")
     usage = _Usage(record_id=record_id, pool=pool, provider_id=pool.centre.operator_id, organisation=organisation,
                    placement=placement, card_hours=hours, amount_cny=amount, period_end=end,
-                   invoice_number=str(invoice_number or "")[:60])
+                   invoice_number=str(invoice_number or ""))
     try:  # the columns' own limits (digits, lengths): the related rows were checked above
         _usage_row(usage, UsageRecord.Reconciliation.UNPLACED, "").full_clean(
             exclude=["provider", "pool", "organisation", "placement"], validate_unique=False,
@@ -506,9 +501,144 @@ def record_usage(*, acting_user: User, record_id: str, pool_id: int, card_hours:
     return usage, created
 
 
-CSV_COLUMNS = ("record_id", "pool_id", "organisation_id", "request_id", "card_hours", "amount_cny",
-               "period_end", "invoice_number")
-CSV_REQUIRED = ("record_id", "pool_id", "card_hours", "amount_cny", "period_end")
+# The usage CSV's columns (the provider page's import, its template and the API's), each with the name the page
+# gives it: a row names its request by the reference the bookings page shows, or its centre (by name, and the
+# accelerator model when the centre has several pools) and the organisation (by name or credit code).
+USAGE_COLUMNS = {
+    "record_id": _("记录编号"), "request": _("需求编号"), "centre": _("算力中心"),
+    "accelerator_model": _("加速卡型号"), "organisation": _("使用单位"), "card_hours": _("卡时"),
+    "amount_cny": _("金额（元）"), "period_end": _("计量截止日"), "invoice_number": _("发票号码"),
+}
+# What each column holds, as the provider page explains it
+USAGE_COLUMN_HELP = (
+    ("record_id", _("记录编号：本单位的计量记录编号（必填，不超过 120 个字符）")),
+    ("request", _("需求编号：“算力预订”页所列的编号，如 CR-000042")),
+    ("centre", _("算力中心：本单位算力中心的名称（未填需求编号时必填）")),
+    ("accelerator_model", _("加速卡型号：如 NVIDIA A800、华为昇腾 910B（中心有多种型号时必填）")),
+    ("organisation", _("使用单位：名称或统一社会信用代码（未填需求编号时必填）")),
+    ("card_hours", _("卡时（必填）")),
+    ("amount_cny", _("金额（元，必填）")),
+    ("period_end", _("计量截止日：YYYY-MM-DD（必填）")),
+    ("invoice_number", _("发票号码（可选，不超过 60 个字符）")),
+)
+# Columns of files written before the columns above, still read for machine clients (database ids).
+LEGACY_COLUMNS = {"pool_id": _("资源池编号"), "organisation_id": _("使用单位编号"), "request_id": _("需求内部编号")}
+CSV_COLUMNS = tuple(USAGE_COLUMNS)
+CSV_REQUIRED = ("record_id", "card_hours", "amount_cny", "period_end")
+TEXT_COLUMNS = ("record_id", "request", "centre", "accelerator_model", "organisation", "invoice_number")
+# A service field named as the column that holds it
+_COLUMN_OF = {"pool": "pool_id", "organisation_id": "organisation_id", "request_id": "request_id"}
+
+
+def _booking(acting_user: User, number: int, column: str, shown: str, cache: dict[Any, Any]) -> Placement:
+    """The placement of request `number` on a pool of a centre the user runs; any other request (unknown, or
+    placed on another provider's centre) is the same row error, so a file learns nothing of other providers."""
+    key = ("booking", number)
+    if key not in cache:
+        from aiplus.compute.selectors import provider_pools
+
+        cache[key] = (Placement.objects.select_related("request", "pool", "pool__centre")
+                      .filter(request_id=number, pool__in=provider_pools(acting_user).values("pk")).first())
+    if cache[key] is None:
+        raise ServiceError("unknown_request", _("本单位的算力中心没有需求编号为“%(value)s”的预订（见“算力预订”页）。")
+                           % {"value": shown[:40]}, column)
+    return cache[key]
+
+
+def _centre_pool(acting_user: User, centre: str, model: str, cache: dict[Any, Any]) -> ResourcePool:
+    """The pool of the user's centre named `centre`, of the accelerator `model` (its code or its name)."""
+    key = ("centre", centre)
+    if key not in cache:
+        cache[key] = list(ResourcePool.objects.restrict(acting_user, "change").filter(centre__name=centre)
+                          .select_related("centre").order_by("pk"))
+    pools = cache[key]
+    if not pools:
+        raise ServiceError("unknown_centre", _("本单位没有名为“%(value)s”的算力中心（或该中心尚无资源池）。")
+                           % {"value": centre[:60]}, "centre")
+    if model:
+        wanted = model.casefold()
+        pools = [p for p in pools if wanted in _model_names(p.accelerator_model)]
+        if not pools:
+            raise ServiceError("unknown_pool", _("该算力中心没有“%(value)s”型号的资源池。") % {"value": model[:60]},
+                               "accelerator_model")
+    elif len({p.accelerator_model for p in pools}) > 1:
+        raise ServiceError("required", _("该算力中心有多种型号的资源池，请填写加速卡型号。"), "accelerator_model")
+    return pools[0]
+
+
+def _model_names(code: str) -> set[str]:
+    """An accelerator model as a file may name it: its code, or its name in either language of the pages."""
+    from django.utils import translation
+
+    label = AcceleratorModel(code).label
+    names = {code.casefold()}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.add(str(label).casefold())
+    return names
+
+
+def _organisation_named(name: str, cache: dict[Any, Any]) -> Organisation:
+    key = ("organisation-named", name)
+    if key not in cache:
+        cache[key] = list(Organisation.objects.filter(Q(name=name) | Q(credit_code=name))[:2])
+    found = cache[key]
+    if len(found) != 1:
+        raise ServiceError("unknown_organisation" if not found else "ambiguous_organisation",
+                           _("找不到名称或统一社会信用代码为“%(value)s”的单位。") % {"value": name[:60]} if not found
+                           else _("有多个单位名为“%(value)s”，请填写统一社会信用代码。") % {"value": name[:60]},
+                           "organisation")
+    return found[0]
+
+
+def _csv_usage(acting_user: User, row: dict[str, str], cache: dict[Any, Any]) -> _Usage:
+    """One row of a usage CSV checked (nothing written): what the provider sees on its pages resolved to the
+    rows they name, only among its own centres and their bookings."""
+    cell = {column: str(row.get(column) or "") for column in (*USAGE_COLUMNS, *LEGACY_COLUMNS)}
+    for column in TEXT_COLUMNS:  # a spreadsheet would run it as a formula when the record is exported again
+        if cell[column].lstrip(" ").startswith(exports.FORMULA_TRIGGERS):
+            raise ServiceError("formula", _("不能以 =、+、-、@ 或制表符开头（电子表格会把它当作公式）。"), column)
+    value = {column: text.strip() for column, text in cell.items()}
+    placement = None
+    if value["request"]:
+        number = JobRequest.number_of(value["request"])
+        if number is None:
+            raise ServiceError("invalid_reference", _("“%(value)s”不是需求编号（形如 CR-000042，见“算力预订”页）。")
+                               % {"value": value["request"][:40]}, "request")
+        placement = _booking(acting_user, number, "request", value["request"], cache)
+    elif value["request_id"]:
+        number = int(value["request_id"]) if value["request_id"].isdigit() and len(value["request_id"]) < 13 else 0
+        placement = _booking(acting_user, number, "request_id", value["request_id"], cache)
+    if value["centre"]:
+        pool_id: Any = _centre_pool(acting_user, value["centre"], value["accelerator_model"], cache).pk
+    elif placement is not None:
+        pool_id = placement.pool_id
+    elif value["pool_id"]:
+        pool_id = value["pool_id"]
+    else:
+        raise ServiceError("required", _("请填写需求编号或算力中心。"), "centre")
+    if value["organisation"]:
+        organisation_id: Any = _organisation_named(value["organisation"], cache).pk
+    elif value["organisation_id"] or placement is not None:
+        organisation_id = value["organisation_id"] or None
+    else:
+        raise ServiceError("required", _("未填写需求编号时，请填写使用单位。"), "organisation")
+    return _usage_values(acting_user, record_id=value["record_id"], pool_id=pool_id, card_hours=value["card_hours"],
+                         amount_cny=value["amount_cny"], period_end=value["period_end"],
+                         organisation_id=organisation_id,
+                         request_id=placement.request_id if placement is not None else None,
+                         invoice_number=value["invoice_number"], cache=cache)
+
+
+def _in_column(problem: ServiceError) -> ServiceError:
+    """A row's refusal naming the CSV column that holds the bad value, by its name in the page's language."""
+    column = _COLUMN_OF.get(problem.field or "", problem.field or "")
+    label = USAGE_COLUMNS.get(column) or LEGACY_COLUMNS.get(column)
+    if label is None or str(label) in str(problem.message):  # a domain's message names the field already
+        return problem if column == problem.field else ServiceError(problem.code, problem.message, column,
+                                                                    status=problem.status)
+    return ServiceError(problem.code, _("“%(column)s”：%(message)s") % {"column": label, "message": problem.message},
+                        column, status=problem.status)
 
 
 @transaction.atomic
@@ -551,7 +681,7 @@ def import_usage_batch(*, acting_user: User, rows: list[tuple[int, _Usage]]) -> 
 
 def import_usage_csv(*, acting_user: User, text: str | bytes,
                      progress: imports.Progress | None = None) -> imports.ImportReport:
-    """Import usage from CSV (header: CSV_COLUMNS; `aiplus.core.imports`): every row is checked first, and if
+    """Import usage from CSV (header: USAGE_COLUMNS; `aiplus.core.imports`): every row is checked first, and if
     any is wrong nothing is imported and the error names every bad row and field; then the rows are stored in
     short batches. A record id already stored for its provider is counted unchanged, not stored again.
 
@@ -561,11 +691,10 @@ def import_usage_csv(*, acting_user: User, text: str | bytes,
     seen: set[tuple[int, str]] = set()
 
     def check(line: int, row: dict[str, str]) -> _Usage | None:
-        usage = _usage_values(
-            acting_user, record_id=row.get("record_id") or "", pool_id=row.get("pool_id"),
-            card_hours=row.get("card_hours"), amount_cny=row.get("amount_cny"), period_end=row.get("period_end"),
-            organisation_id=row.get("organisation_id") or None, request_id=row.get("request_id") or None,
-            invoice_number=row.get("invoice_number") or "", cache=cache)
+        try:
+            usage = _csv_usage(acting_user, row, cache)
+        except ServiceError as problem:
+            raise _in_column(problem) from None
         if (usage.provider_id, usage.record_id) in seen:  # the same record twice in the file
             return None
         seen.add((usage.provider_id, usage.record_id))

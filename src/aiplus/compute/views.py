@@ -28,7 +28,7 @@ from aiplus.compute.forms import (
     SavingsForm,
     UsageCsvForm,
 )
-from aiplus.compute.listings import LEDGER, POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
+from aiplus.compute.listings import BOOKINGS, LEDGER, POOLS, QUOTAS, REDEMPTIONS, REQUESTS, STUDIES, USAGE
 from aiplus.compute.models import JobRequest, SavingsStudy
 from aiplus.core import imports, jobs, lists, page_forms
 from aiplus.core.access import get_for, record_page
@@ -139,6 +139,7 @@ def _provider_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     centres = list(choices["centres"])
     context: dict[str, Any] = {
         "pools": pools, "usage": usage, "usage_listing": USAGE, "csv_form": UsageCsvForm(), "error": None,
+        "usage_columns": services.USAGE_COLUMN_HELP,
         "report": None, "registered": request.GET.get("registered"), "centres": centres,
         "centre_form": CentreForm(operators=choices["operators"], jurisdictions=choices["jurisdictions"])
         if has_operators else None,
@@ -191,6 +192,34 @@ register_centre = _registration(
 add_pool = _registration(
     "provider/pools/", "add_pool", slot="pool_form", chooser="centre", write=services.add_pool, registered="pool",
     make_form=lambda data, choices: PoolForm(data, centres=choices["centres"]))
+
+
+bookings = route.list_page("provider/bookings/", BOOKINGS, signed_in=True, template_name="compute/bookings.html",
+                           menu=_("算力预订"), roles={"provider"}, order=42)
+
+
+@route("provider/usage/template.csv", "usage_template")
+@login_required
+def usage_template(request: HttpRequest) -> HttpResponse:
+    """The usage CSV to fill in: its columns, and one row per booking of the provider's centres not metered yet
+    (its reference, centre, model and organisation as the pages show them, the placed card-hours and cost)."""
+    import csv
+
+    from aiplus.core.exports import safe_row
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="usage-template.csv"'
+    response.write("\ufeff")  # a spreadsheet then reads the file as UTF-8
+    out = csv.writer(response)
+    out.writerow(services.CSV_COLUMNS)
+    today = timezone.localdate().isoformat()
+    for booking in selectors.bookings_for(request.user).filter(placement__usage__isnull=True).order_by("pk")[:1000]:
+        placement = booking.placement  # type: ignore[attr-defined]
+        out.writerow(safe_row(["", booking.reference, placement.pool.centre.name,
+                               placement.pool.get_accelerator_model_display(),
+                               booking.organisation.name, booking.cards * booking.hours, placement.cost_cny, today,
+                               ""]))
+    return response
 
 
 @route("provider/pools/<int:pool_id>/availability/", "availability")

@@ -245,7 +245,7 @@ def test_csv_import_names_every_bad_row_and_imports_nothing(net, client):
     with pytest.raises(ImportRejected) as error:
         services.import_usage_csv(acting_user=provider, text=text)
     assert [(r["row"], r["field"]) for r in error.value.rows] == [(3, "card_hours"), (4, "period_end"),
-                                                                   (5, "pool")]
+                                                                   (5, "pool_id")]
     assert UsageRecord.objects.count() == 0
     client.force_login(provider)
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -257,7 +257,7 @@ def test_csv_import_names_every_bad_row_and_imports_nothing(net, client):
     api = client.post("/api/v1/compute/usage/csv", {"text": text}, content_type="application/json")
     assert api.status_code == 400 and api.json()["code"] == "import_rejected" and "3" in api.json()["message"]
     assert [(r["row"], r["field"]) for r in api.json()["report"]["rejected"]] == [
-        (3, "card_hours"), (4, "period_end"), (5, "pool")]
+        (3, "card_hours"), (4, "period_end"), (5, "pool_id")]
 
 
 # ------------------------------------------------------------------------- the bad inputs via the API
