@@ -269,20 +269,18 @@ def search_p95(report: Report, quick: bool) -> None:
     started = time.perf_counter()
     # One executemany (the ORM's bulk_create is capped at 999 SQLite parameters per statement, ~33 rows).
     from django.db import connection, transaction
-    from django.utils import timezone
 
-    now = timezone.now().isoformat()
-    columns = {  # every NOT NULL column of Dataset, with the values the model's defaults would give
-        "created_at": now, "updated_at": now, "is_demo": False, "keywords": "[]", "theme": "",
-        "update_frequency": "8", "spatial_coverage": "", "licence": "", "high_quality": False,
-        "annotation_method": "", "annotation_quality": "", "language": "zh", "lineage": "", "grade": "general",
-        "jurisdiction_id": ready["place"].pk,
-    }
-    names = [*columns, "identifier", "title", "description", "sector", "provider_id", "open_attribute", "modality",
-             "is_published", "search_tokens"]
-    known = {f.column for f in Dataset._meta.concrete_fields}
-    assert set(names) <= known, set(names) - known
-    fixed = tuple(columns.values())
+    # Every column but the ones each row sets comes from the model: a template row gives it the value the model's
+    # default (or auto_now) gives, prepared for this database as the ORM would, so a NOT NULL column added later
+    # (source_graph, source_identifier) is filled without this script having to list it.
+    varying = ["identifier", "title", "description", "sector", "provider_id", "open_attribute", "modality",
+               "is_published", "search_tokens"]
+    fields = {f.attname: f for f in Dataset._meta.concrete_fields if not f.primary_key}
+    assert set(varying) <= set(fields), set(varying) - set(fields)
+    template = Dataset(jurisdiction=ready["place"], language="zh")
+    constant = [f for name, f in fields.items() if name not in varying]
+    fixed = tuple(f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in constant)
+    names = [*(f.column for f in constant), *(fields[name].column for name in varying)]
     rows = []
     for i in range(SEARCH_DATASETS):
         sector, subject = rng.choice(SECTORS), rng.choice(SUBJECTS)
