@@ -46,9 +46,11 @@ def _role_set(user: Any) -> frozenset[str]:
     """What a listing's rows can depend on: the superuser flag, each active role assignment (an organisation role
     with its organisation's kind, since an OPC member or a compute provider is served other rows than an enterprise
     member or a supplier), a seat on an ethics committee, designation as an evaluator, and explicit grants (directly
-    or through a group). Left out because no listing reads them: the department an official works in and a
-    committee member's office (they decide what a user may do on a page, not which rows a list shows) and the
-    jurisdiction or organisation itself (other rows through the same code)."""
+    or through a group). Left out: a committee member's office (it decides what a user may do on a page, not which
+    rows a list shows), the jurisdiction or organisation itself (other rows through the same code), and the
+    department an official works in. The AI-application and inspection listings do narrow an official's rows to
+    their sector department (`risk_selectors`), but the page and the API read the same `Listing.rows`, so the
+    city-wide official already exercises that code path; a sector official would add rows, not a new path."""
     from django.db.models import Q
 
     from aiplus.core.models import ObjectPermission

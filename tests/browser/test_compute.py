@@ -206,7 +206,10 @@ def test_provider_publishes_availability_sees_its_bookings_and_imports_usage(liv
         page.get_by_test_id("usage-template").click()
     rows = list(csv.reader(download.value.path().read_text(encoding="utf-8-sig").splitlines()))
     assert [row[1] for row in rows[1:]] == [reference]
+    assert rows[1][4:8] == ["", "", "", ""]  # the metered figures are the provider's to fill in
+    own.refresh_from_db()
     rows[1][0], rows[1][8] = "SZ-2026-0001", "FP-0001"
+    rows[1][5:8] = [str(own.cards * own.hours), str(own.placement.cost_cny), "2026-06-30"]
     extra = ["SZ-2026-0002", "", "苏州智算中心", "华为昇腾 910B", organisation, "16", "一百二十八", "2026-06-30", ""]
 
     def upload(name, lines):

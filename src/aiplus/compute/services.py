@@ -412,8 +412,8 @@ def _usage_values(acting_user: User, *, record_id: Any, pool_id: Any, card_hours
     if request_id not in (None, ""):
         text = str(request_id).strip()
         # only a request placed on one of the user's own pools (any other is the same error as an unknown one)
-        placement = _booking(acting_user, int(text) if text.isdigit() and len(text) < 13 else 0, "request_id", text,
-                             cache)
+        placement = _booking(acting_user, int(text) if text.isascii() and text.isdigit() and len(text) < 13 else 0,
+                             "request_id", text, cache)
     if organisation_id in (None, ""):
         if placement is None:
             raise ServiceError("required", _("请填写使用单位。"), "organisation_id")
@@ -607,12 +607,16 @@ def _csv_usage(acting_user: User, row: dict[str, str], cache: dict[Any, Any]) ->
                                % {"value": value["request"][:40]}, "request")
         placement = _booking(acting_user, number, "request", value["request"], cache)
     elif value["request_id"]:
-        number = int(value["request_id"]) if value["request_id"].isdigit() and len(value["request_id"]) < 13 else 0
+        text = value["request_id"]
+        number = int(text) if text.isascii() and text.isdigit() and len(text) < 13 else 0
         placement = _booking(acting_user, number, "request_id", value["request_id"], cache)
-    if value["centre"]:
-        pool_id: Any = _centre_pool(acting_user, value["centre"], value["accelerator_model"], cache).pk
-    elif placement is not None:
-        pool_id = placement.pool_id
+    if placement is not None:  # the booking fixes the pool; a centre also named must be the booking's
+        pool_id: Any = placement.pool_id
+        if value["centre"] and _centre_pool(acting_user, value["centre"], value["accelerator_model"],
+                                            cache).centre_id != placement.pool.centre_id:
+            raise ServiceError("centre_mismatch", _("该需求编号的分配不在此算力中心。"), "centre")
+    elif value["centre"]:
+        pool_id = _centre_pool(acting_user, value["centre"], value["accelerator_model"], cache).pk
     elif value["pool_id"]:
         pool_id = value["pool_id"]
     else:

@@ -201,8 +201,10 @@ bookings = route.list_page("provider/bookings/", BOOKINGS, signed_in=True, templ
 @route("provider/usage/template.csv", "usage_template")
 @login_required
 def usage_template(request: HttpRequest) -> HttpResponse:
-    """The usage CSV to fill in: its columns, and one row per booking of the provider's centres not metered yet
-    (its reference, centre, model and organisation as the pages show them, the placed card-hours and cost)."""
+    """The usage CSV to fill in: its columns, and one row per booking of the provider's centres not metered yet,
+    with its reference, centre and model as the pages show them. The metered card-hours, amount and period end are
+    left for the provider to fill from its meters: filled in with the booked figures, a file would import the plan
+    as usage and reconcile with itself. The organisation is left out too: the reference determines it."""
     import csv
 
     from aiplus.core.exports import safe_row
@@ -212,13 +214,10 @@ def usage_template(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")  # a spreadsheet then reads the file as UTF-8
     out = csv.writer(response)
     out.writerow(services.CSV_COLUMNS)
-    today = timezone.localdate().isoformat()
     for booking in selectors.bookings_for(request.user).filter(placement__usage__isnull=True).order_by("pk")[:1000]:
         placement = booking.placement  # type: ignore[attr-defined]
         out.writerow(safe_row(["", booking.reference, placement.pool.centre.name,
-                               placement.pool.get_accelerator_model_display(),
-                               booking.organisation.name, booking.cards * booking.hours, placement.cost_cny, today,
-                               ""]))
+                               placement.pool.get_accelerator_model_display(), "", "", "", "", ""]))
     return response
 
 

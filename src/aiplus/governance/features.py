@@ -9,12 +9,11 @@ the gaps say what rests on the platform's reading."""
 from aiplus.regulation.coverage import declare
 
 _GAPS = [
-    ("条款全文未公开，仅据起草说明知其主题（伦理安全、科技伦理要求）；平台实现与之对应的两份国家文件：《科技伦理审查办法（试行）》的审查机制和《新一代人工智能伦理规范》的单位自查；算法安全评估随算法备案材料填报（算法与模型模块）",
+    ("条款全文未公开，仅据起草说明知其主题（伦理安全、科技伦理要求）；平台实现与之对应的两份国家文件：《科技伦理审查办法（试行）》的审查机制和《新一代人工智能伦理规范》的单位自查",
      "the article's text is not public, only its topic (ethics and safety, ethics requirements) from the drafting "
      "explanation; the platform runs the two national instruments that topic points to: the review of the "
      "Measures for Science and Technology Ethics Review (Trial) and the organisation's self-check against the "
-     "Ethical Norms for New Generation AI; the algorithm security assessment is filed with the algorithm filing "
-     "dossier (algorithms and models module)"),
+     "Ethical Norms for New Generation AI"),
     ("委员会逾期未登记、清单内活动逾期未登记、年度报告逾期未报送均只提醒一次，不再升级；年度报告的截止日与活动登记期限为平台设置（据记忆）",
      "a committee overdue for registration, a listed activity overdue for registration and a missing annual report "
      "are each told once, with no further escalation; the annual report's due date and the activity registration "

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core.domains import count_field, money_field
-from aiplus.core.models.base import DomainModel, NewestFirst, actor_field
+from aiplus.core.models.base import AppendOnly, DomainModel, NewestFirst, actor_field
 from aiplus.core.permissions import Scope
 from aiplus.governance import ethics_rules as rules
 from aiplus.governance import incident_rules, norms_rules, risk_rules
@@ -751,7 +751,7 @@ class NormStatus(models.TextChoices):
     NOT_MET = norms_rules.NOT_MET, _("未落实")
 
 
-class EthicsSelfCheck(DomainModel):
+class EthicsSelfCheck(AppendOnly, DomainModel):
     """The organisation's self-check of an application against 《新一代人工智能伦理规范》 (the pack's
     `ai_ethics_norms`): the kinds of activity it carries out, a status and the measures for each norm that applies,
     the norms not fully met, and the taxonomy it used (with its citation). Its own statement, never a finding of

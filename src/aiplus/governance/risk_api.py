@@ -29,6 +29,7 @@ from aiplus.governance.risk_listings import (
 from aiplus.regulation.runtime import cited_in_active_language
 
 Ids = Annotated[list[int], Field(max_length=services.MAX_LINKED)]
+SELF_CHECKS_SHOWN = 10  # an application's newest ethics self-checks in its detail (each up to 24 answers)
 Answer = str | Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=40)]
 
 
@@ -116,7 +117,7 @@ class ApplicationDetail(ApplicationOut):
 
     @staticmethod
     def resolve_ethics_self_checks(obj: Any) -> list[Any]:
-        return selectors.self_checks_of(obj)
+        return selectors.self_checks_of(obj)[:SELF_CHECKS_SHOWN]
 
     @staticmethod
     def resolve_model_ids(obj: Any) -> list[int]:

@@ -13,6 +13,7 @@ from aiplus.core.models import Department, Organisation
 from aiplus.governance import norms_rules, risk
 from aiplus.governance import risk_rules as rules
 from aiplus.governance.models import InspectionPlan, NormStatus, RiskTier
+from aiplus.portal.templatetags.localized import localized_value
 
 DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -93,14 +94,6 @@ class QuestionnaireForm(forms.Form):
         return {"answers": {q.code: self.cleaned_data[f"answers_{q.code}"] for q in self.scheme.questions}}
 
 
-def _localized(item: Any, field: str) -> str:
-    from django.utils.translation import get_language
-
-    english = (get_language() or "").startswith("en")
-    return str((getattr(item, f"{field}_en", "") or getattr(item, f"{field}_zh")) if english
-               else getattr(item, f"{field}_zh"))
-
-
 def norm_field(code: str) -> str:
     """The form's name of a norm's status (a refusal of `answers.<code>` lands beside it)."""
     return "answers_" + code.replace(".", "_")
@@ -117,7 +110,9 @@ class SelfCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.groups = groups
         self.fields["activities"].choices = [  # type: ignore[attr-defined]
-            (g.code, f"{_localized(g, 'name')}：{_localized(g, 'description')}") for g in groups
+            (g.code, _("%(name)s：%(description)s") % {"name": localized_value(g, "name"),
+                                                      "description": localized_value(g, "description")})
+            for g in groups
             if g.code != norms_rules.BASIC]
         self.fields["activities"].help_text = _("基本伦理规范各项均须填写；所选活动对应的具体伦理要求须逐项填写。")
         statuses = NormStatus.choices
@@ -125,10 +120,10 @@ class SelfCheckForm(forms.Form):
             for norm in group.children:
                 name = norm_field(norm.code)
                 self.fields[name] = forms.ChoiceField(
-                    label=f"{_localized(group, 'name')} · {_localized(norm, 'name')}", choices=statuses,
+                    label=f"{localized_value(group, 'name')} · {localized_value(norm, 'name')}", choices=statuses,
                     required=False, widget=forms.RadioSelect(attrs={"class": "inline-choices"}))
                 self.fields["measures_" + name.removeprefix("answers_")] = forms.CharField(
-                    label=_("采取的措施（%(n)s）") % {"n": _localized(norm, "name")},
+                    label=_("采取的措施（%(n)s）") % {"n": localized_value(norm, "name")},
                     max_length=norms_rules.MAX_MEASURES, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:

@@ -73,9 +73,9 @@ def assessments_of(item: AIApplication) -> list[RiskAssessment]:
     return list(RiskAssessment.objects.filter(application=item).select_related("assessed_by"))
 
 
-def self_checks_of(item: AIApplication) -> list[EthicsSelfCheck]:
-    """The application's ethics self-checks, newest first (whoever may read the application reads them)."""
-    return list(EthicsSelfCheck.objects.filter(application=item).select_related("checked_by"))
+def self_checks_of(item: AIApplication, limit: int = 10) -> list[EthicsSelfCheck]:
+    """The application's newest ethics self-checks, newest first (whoever may read the application reads them)."""
+    return list(EthicsSelfCheck.objects.filter(application=item).select_related("checked_by")[:limit])
 
 
 def plans(user: Any) -> QuerySet[InspectionPlan]:

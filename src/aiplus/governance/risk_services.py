@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aiplus.core import audit, permissions
@@ -51,7 +52,7 @@ from aiplus.governance.models import (
 
 MAX_LINKED = 20  # models or algorithms one application names
 MAX_ORDER_DAYS = 365  # a rectification deadline beyond a year is a new order
-MAX_NORMS = 100  # answers one self-check may carry (the taxonomy has 29 norms)
+MAX_NORMS = 100  # answers one self-check may carry (the taxonomy has 24 norms: 6 basic, 18 specific)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
@@ -287,7 +288,7 @@ _CHECK_MESSAGES = {
     "unanswered": _("请选择落实情况。"),
     "unknown_status": _("无效的落实情况。"),
     "invalid_measures": _("措施说明应为文字。"),
-    "measures_too_long": _("措施说明最多%(n)s字。") % {"n": norms_rules.MAX_MEASURES},
+    "measures_too_long": format_lazy(_("措施说明最多{n}字。"), n=norms_rules.MAX_MEASURES),
     "measures_required": _("已落实或部分落实的，请说明采取的措施。"),
 }
 

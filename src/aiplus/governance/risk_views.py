@@ -136,7 +136,8 @@ def ai_application(request: HttpRequest, item: Any) -> HttpResponse:
             "red_lines": incidents.red_line_rows(item.red_lines),
             "red_line_citation": incidents.red_line_taxonomy().citation,
             "parameters": risk.parameter_rows(today),
-            "self_check": checks[0] if checks else None, "self_checks": checks,
+            "self_check": checks[0] if checks else None,
+            "self_check_total": item.ethics_self_checks.count() if checks else 0,
             "self_check_rows": risk.self_check_rows(checks[0]) if checks else [],
             "norms_citation": risk.norms_taxonomy().citation})
 

@@ -55,7 +55,7 @@ class Citation:
         if self.article:
             parts.append(f"第{self.article}条" if chinese else f"art. {self.article}")
         if self.clause:
-            parts.append(f"第{self.clause}款" if chinese else f"para. {self.clause}")
+            parts.append(_clause(self.clause, chinese))
         return ("" if chinese else " ").join(parts)
 
     @classmethod
@@ -78,3 +78,13 @@ class Citation:
         if self.setting:
             found["setting"] = True
         return found
+
+
+def _clause(clause: str, chinese: bool) -> str:
+    """A clause as read: a paragraph number of an article (款: 第2款 / para. 2), a section of a standard (5.1:
+    第5.1条 / clause 5.1), or a named part as written (附录A, 附件《…》, a chapter's name), never "第附录A款"."""
+    if clause.isdecimal():
+        return f"第{clause}款" if chinese else f"para. {clause}"
+    if all(part.isdecimal() for part in clause.split(".")):
+        return f"第{clause}条" if chinese else f"clause {clause}"
+    return clause if chinese else f"({clause})"

@@ -120,8 +120,11 @@ def test_bookings_and_the_template_list_only_the_providers_own_placed_requests(n
     rows = list(csv.reader(io.StringIO(template.content.decode("utf-8-sig"))))
     assert rows[0] == list(services.CSV_COLUMNS)
     assert [r[1] for r in rows[1:]] == [own.reference] and rows[1][2] == "苏州智算中心"
-    # filled in (a record number), the template imports through the API as it does through the page
+    # the metered figures are the provider's to fill (never the booked ones), the organisation follows the reference
+    assert rows[1][4:8] == ["", "", "", ""]
+    # filled in from the meters, the template imports through the API as it does through the page
     rows[1][0] = "T-1"
+    rows[1][5:8] = [str(own.cards * own.hours), str(own.placement.cost_cny), "2026-06-30"]
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     response = client.post("/api/v1/compute/usage/csv", {"text": out.getvalue()}, content_type="application/json")
@@ -131,3 +134,17 @@ def test_bookings_and_the_template_list_only_the_providers_own_placed_requests(n
     client.force_login(net.world.user("provider", "shenzhen"))
     page = client.get("/compute/provider/bookings/").content.decode()
     assert other.reference in page and own.reference not in page
+
+
+@pytest.mark.parametrize("cell", ["²", "٣", "1" * 13, "-1", "CR-1"])
+def test_a_bad_legacy_request_id_is_a_row_error_not_a_crash(net, bookings, cell):
+    """The machine clients' `request_id` column: a digit that `int` would not take (²) or any other bad id is the
+    row's refusal, like an unknown one, never an unhandled error."""
+    text = ("record_id,request_id,card_hours,amount_cny,period_end\n"
+            f"OK-1,{bookings['own'].pk},8,96,2026-06-30\nBAD-1,{cell},8,96,2026-06-30\n")
+    before = UsageRecord.objects.count()
+    with pytest.raises(ImportRejected) as refused:
+        services.import_usage_csv(acting_user=net.world.user("provider"), text=text)
+    [row] = refused.value.rows
+    assert (row["row"], row["field"]) == (3, "request_id"), row
+    assert UsageRecord.objects.count() == before

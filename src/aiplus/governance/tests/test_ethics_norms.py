@@ -96,7 +96,7 @@ def test_the_self_check_goes_through_the_api(world: Any, sectors: Any, client: A
 
     norms = client.get(operation("aiplus_governance_api_get_ethics_norms")).json()
     assert [g["code"] for g in norms["groups"]] == ["basic", "management", "research", "supply", "use"]
-    assert norms["groups"][0]["always"] and "新一代人工智能伦理规范" in norms["citation_label"]
+    assert norms["groups"][0]["always"] and norms["citation_label"] == "《新一代人工智能伦理规范》"
     member = signed_in(world.user("enterprise_member"))
     app = _register(world, member, sectors["gxj"]).json()
     answers = _answers("supply")
@@ -109,7 +109,7 @@ def test_the_self_check_goes_through_the_api(world: Any, sectors: Any, client: A
     assert check["activities"] == ["supply"] and len(check["answers"]) == 10
     assert (check["met"], check["partly"], check["not_met"]) == (8, 1, 1)
     assert check["to_improve"] == ["basic.privacy", "supply.emergency_readiness"]
-    assert "新一代人工智能伦理规范" in check["basis"]["citation_label"]
+    assert check["basis"]["citation_label"] == "《新一代人工智能伦理规范》"
     event = AuditEvent.objects.filter(action="governance.ai_application.ethics_checked").get()
     assert event.after["to_improve"] == check["to_improve"]
     # the city official reads it on the application; another company does not see the application at all

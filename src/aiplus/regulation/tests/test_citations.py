@@ -14,6 +14,13 @@ from aiplus.rules.citations import Citation
     (Citation(pack="suzhou", article="8"), "《苏州条例（送审稿）》第8条", "Suzhou Regulation (submitted draft) art. 8"),
     (Citation(instrument="促进和规范数据跨境流动规定", article="8"), "《促进和规范数据跨境流动规定》第8条",
      "Provisions on Promoting and Regulating Cross-border Data Flows art. 8"),  # an external instrument, by its title
+    # a clause reads as what it is: a paragraph (款), a standard's section, or a named part as written
+    (Citation(instrument="GB 45438-2025", clause="5.4"), "《GB 45438-2025》第5.4条",
+     "Cybersecurity technology — Labelling method for AI-generated and synthetic content clause 5.4"),
+    (Citation(instrument="新一代人工智能伦理规范", clause="研发规范"), "《新一代人工智能伦理规范》研发规范",
+     "Ethical Norms for New Generation Artificial Intelligence (研发规范)"),
+    (Citation(instrument="新一代人工智能伦理规范"), "《新一代人工智能伦理规范》",
+     "Ethical Norms for New Generation Artificial Intelligence"),
 ])
 def test_a_citation_is_labelled_in_the_active_language(citation, zh, en):
     with translation.override("zh-hans"):
